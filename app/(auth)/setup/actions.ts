@@ -1,0 +1,23 @@
+"use server";
+
+import { signIn } from "@/lib/auth/auth";
+import { createFirstAdmin, ZCreateUser } from "@/lib/auth/users";
+import { fieldErrorsOf, type TActionResult } from "@/lib/actions/action-result";
+import { AppError } from "@/lib/errors";
+
+const ZSetup = ZCreateUser.omit({ role: true });
+
+// Open to anonymous visitors only while no user exists; createFirstAdmin re-checks that in its transaction.
+export async function createFirstAdministrator(_previous: TActionResult | undefined, form: FormData): Promise<TActionResult> {
+  const parsed = ZSetup.safeParse({ email: form.get("email"), name: form.get("name"), password: form.get("password") });
+  if (!parsed.success) return { ok: false, error: "Check the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
+  if (form.get("password") !== form.get("confirm")) return { ok: false, error: "The passwords differ.", fieldErrors: { confirm: "must match the password" } };
+  try {
+    await createFirstAdmin({ input: parsed.data, via: "setup page" });
+  } catch (error) {
+    if (error instanceof AppError) return { ok: false, error: error.message };
+    throw error;
+  }
+  await signIn("credentials", { email: parsed.data.email, password: parsed.data.password, redirectTo: "/" });
+  return { ok: true, data: undefined };
+}

@@ -1,0 +1,52 @@
+"use client";
+
+import Link from "next/link";
+import { HealthEventsList } from "@/components/health-events-list";
+import { LiveIndicator } from "@/components/live/live-indicator";
+import { useLiveQuery } from "@/components/live/use-live-query";
+import { Card, Stat } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { HealthBar } from "@/components/health-bar";
+import { EmptyState } from "@/components/ui/table";
+import type { TOverview, TServiceSummary } from "@/lib/registry/queries";
+
+export function OverviewClient({ initialOverview, initialServices }: { initialOverview: TOverview; initialServices: TServiceSummary[] }) {
+  const overview = useLiveQuery({ url: "/api/v1/overview", initialData: initialOverview, intervalMs: 2000 });
+  const services = useLiveQuery({ url: "/api/v1/services", initialData: { services: initialServices }, intervalMs: 2000 });
+  const { instances } = overview.data;
+  const degraded = services.data.services.filter((service) => service.instances.critical + service.instances.warning + service.instances.unknown > 0);
+
+  return (
+    <>
+      <PageHeader title="Overview" description="The fleet as the registry sees it now." action={<LiveIndicator error={overview.error ?? services.error} />} />
+      <div className="grid grid-cols-2 gap-4 lg:grid-cols-5">
+        <Stat label="Services" value={overview.data.services} />
+        <Stat label="Instances" value={instances.total} hint={overview.data.drained ? `${overview.data.drained} drained` : undefined} />
+        <Stat label="Passing" value={instances.passing} tone="good" />
+        <Stat label="Warning / unknown" value={`${instances.warning} / ${instances.unknown}`} tone={instances.warning ? "warn" : "default"} />
+        <Stat label="Critical" value={instances.critical} tone={instances.critical ? "bad" : "default"} />
+      </div>
+      <div className="mt-6 grid gap-6 lg:grid-cols-2">
+        <Card title="Services needing attention" action={<Link href="/services" className="text-xs text-zinc-500 hover:underline">All services</Link>}>
+          {degraded.length === 0 ? (
+            <EmptyState>Every instance of every service is passing.</EmptyState>
+          ) : (
+            <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
+              {degraded.map((service) => (
+                <li key={service.name} className="flex items-center gap-4 px-4 py-2 text-sm">
+                  <Link href={`/services/${service.name}`} className="w-36 truncate font-medium hover:underline">
+                    {service.name}
+                  </Link>
+                  <HealthBar counts={service.instances} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        <Card title="Latest health changes">
+          <HealthEventsList events={overview.data.recentEvents} />
+        </Card>
+      </div>
+    </>
+  );
+}

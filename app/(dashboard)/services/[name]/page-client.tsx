@@ -1,0 +1,93 @@
+"use client";
+
+import Link from "next/link";
+import { LiveIndicator } from "@/components/live/live-indicator";
+import { useLiveQuery } from "@/components/live/use-live-query";
+import { Badge, HealthBadge } from "@/components/ui/badge";
+import { Card, Stat } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { EmptyState, Table, Td } from "@/components/ui/table";
+import { TimeAgo } from "@/components/ui/time-ago";
+import { formatDuration } from "@/lib/duration";
+import type { TInstanceView, TServiceDetail } from "@/lib/registry/queries";
+
+function describeCheck(check: TInstanceView["check"]) {
+  if (check.kind === "ttl") return `ttl ${formatDuration(check.ttlMs)}`;
+  const target = check.kind === "http" ? ` ${check.path}` : "";
+  return `${check.kind}${target} every ${formatDuration(check.intervalMs)}`;
+}
+
+export function ServiceClient({ initialService }: { initialService: TServiceDetail }) {
+  const url = `/api/v1/services/${encodeURIComponent(initialService.name)}`;
+  const { data, error } = useLiveQuery({ url, initialData: { service: initialService } });
+  const { service } = data;
+  const { counts } = service;
+
+  return (
+    <>
+      <PageHeader
+        title={
+          <span className="flex items-center gap-3">
+            <Link href="/services" className="text-zinc-400 hover:text-zinc-600">Services /</Link>
+            {service.name}
+            <Badge tone="info">{service.source}</Badge>
+          </span>
+        }
+        action={<LiveIndicator error={error} />}
+      />
+      <div className="grid grid-cols-2 gap-4 md:grid-cols-4">
+        <Stat label="Instances" value={counts.total} />
+        <Stat label="Passing" value={counts.passing} tone="good" />
+        <Stat label="Critical" value={counts.critical} tone={counts.critical ? "bad" : "default"} />
+        <Stat label="Taking traffic" value={service.instances.filter((instance) => instance.takesTraffic).length} />
+      </div>
+      <Card title="Instances" className="mt-6">
+        <Table
+          head={["Instance", "Address", "Health", "Weight", "Enabled", "Heartbeat", "Check", "Tags", "Metadata"]}
+          empty={service.instances.length === 0 && <EmptyState>This service has no instance registered.</EmptyState>}
+        >
+          {service.instances.map((instance) => (
+            <tr key={instance.id} data-testid={`instance-${instance.id}`}>
+              <Td className="font-medium">{instance.id}</Td>
+              <Td className="font-mono text-xs">{instance.address}</Td>
+              <Td>
+                <div className="space-y-1">
+                  <HealthBadge health={instance.health} />
+                  <div className="max-w-56 truncate text-xs text-zinc-500" title={instance.healthOutput ?? undefined}>
+                    {instance.healthOutput}
+                  </div>
+                </div>
+              </Td>
+              <Td className="tabular-nums">
+                {instance.weight}
+                {instance.overridden && <span className="ml-1 text-xs text-zinc-500" title={`registered with ${instance.registeredWeight}`}>(override)</span>}
+              </Td>
+              <Td>{instance.enabled ? <Badge tone="good">enabled</Badge> : <Badge tone="warn">drained</Badge>}</Td>
+              <Td className="whitespace-nowrap text-xs">
+                {instance.check.kind === "ttl" ? <TimeAgo at={instance.lastHeartbeatAt} /> : <span className="text-zinc-400">n/a</span>}
+              </Td>
+              <Td className="whitespace-nowrap text-xs text-zinc-500">{describeCheck(instance.check)}</Td>
+              <Td>
+                <div className="flex flex-wrap gap-1">
+                  {instance.tags.map((tag) => (
+                    <Badge key={tag}>{tag}</Badge>
+                  ))}
+                </div>
+              </Td>
+              <Td>
+                <dl className="grid grid-cols-[auto_1fr] gap-x-2 text-xs">
+                  {Object.entries(instance.metadata).map(([key, value]) => (
+                    <div key={key} className="contents">
+                      <dt className="text-zinc-500">{key}</dt>
+                      <dd className="truncate font-mono">{value}</dd>
+                    </div>
+                  ))}
+                </dl>
+              </Td>
+            </tr>
+          ))}
+        </Table>
+      </Card>
+    </>
+  );
+}

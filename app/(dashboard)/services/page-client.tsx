@@ -1,0 +1,67 @@
+"use client";
+
+import Link from "next/link";
+import { useState } from "react";
+import { HealthBar } from "@/components/health-bar";
+import { LiveIndicator } from "@/components/live/live-indicator";
+import { useLiveQuery } from "@/components/live/use-live-query";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { EmptyState, Table, Td } from "@/components/ui/table";
+import type { TServiceSummary } from "@/lib/registry/queries";
+
+export function ServicesClient({ initialServices }: { initialServices: TServiceSummary[] }) {
+  const { data, error } = useLiveQuery({ url: "/api/v1/services", initialData: { services: initialServices } });
+  const [filter, setFilter] = useState("");
+  const needle = filter.trim().toLowerCase();
+  const services = data.services.filter(
+    (service) => !needle || service.name.toLowerCase().includes(needle) || service.tags.some((tag) => tag.toLowerCase().includes(needle)),
+  );
+
+  return (
+    <>
+      <PageHeader title="Services" description={`${data.services.length} services in the catalog`} action={<LiveIndicator error={error} />} />
+      <Card
+        title={
+          <input
+            type="search"
+            value={filter}
+            onChange={(event) => setFilter(event.target.value)}
+            placeholder="Filter by name or tag"
+            aria-label="Filter services"
+            className="w-64 rounded-md border border-zinc-300 bg-transparent px-2 py-1 text-sm font-normal outline-none focus:border-zinc-500 dark:border-zinc-700"
+          />
+        }
+      >
+        <Table
+          head={["Service", "Instances passing", "Tags", "Source"]}
+          empty={services.length === 0 && <EmptyState>{data.services.length ? "No service matches the filter." : "No service is registered yet."}</EmptyState>}
+        >
+          {services.map((service) => (
+            <tr key={service.name} className="hover:bg-zinc-50 dark:hover:bg-zinc-800/50">
+              <Td>
+                <Link href={`/services/${service.name}`} className="font-medium hover:underline">
+                  {service.name}
+                </Link>
+              </Td>
+              <Td className="w-72">
+                <HealthBar counts={service.instances} />
+              </Td>
+              <Td>
+                <div className="flex flex-wrap gap-1">
+                  {service.tags.map((tag) => (
+                    <Badge key={tag}>{tag}</Badge>
+                  ))}
+                </div>
+              </Td>
+              <Td>
+                <Badge tone="info">{service.source}</Badge>
+              </Td>
+            </tr>
+          ))}
+        </Table>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,93 @@
+"use client";
+
+import { useState, useTransition } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Field, FormError } from "@/components/ui/field";
+import { PageHeader } from "@/components/ui/page-header";
+import { EmptyState, Table, Td } from "@/components/ui/table";
+import { TimeAgo } from "@/components/ui/time-ago";
+import { createToken, revokeToken } from "./actions";
+
+type TToken = { id: string; name: string; prefix: string; createdBy: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
+
+export function TokensClient({ tokens, canManage }: { tokens: TToken[]; canManage: boolean }) {
+  const [name, setName] = useState("");
+  const [error, setError] = useState<string>();
+  const [created, setCreated] = useState<{ name: string; token: string }>();
+  const [pending, startTransition] = useTransition();
+
+  const create = () =>
+    startTransition(async () => {
+      const result = await createToken({ name });
+      if (!result.ok) return setError(result.fieldErrors?.name ?? result.error);
+      setError(undefined);
+      setName("");
+      setCreated(result.data);
+    });
+
+  const revoke = (token: TToken) =>
+    startTransition(async () => {
+      if (!window.confirm(`Revoke "${token.name}"? Services using it will be refused at once.`)) return;
+      const result = await revokeToken({ id: token.id });
+      setError(result.ok ? undefined : result.error);
+    });
+
+  return (
+    <>
+      <PageHeader title="API tokens" description="Services use a token to register, heartbeat and discover. A token is shown once, when it is created." />
+      {canManage ? (
+        <Card title="New token" className="mb-6 p-0">
+          <form
+            className="flex flex-wrap items-end gap-3 p-4"
+            onSubmit={(event) => {
+              event.preventDefault();
+              create();
+            }}
+          >
+            <Field label="Name" name="name" value={name} onChange={(event) => setName(event.target.value)} placeholder="orders-service" className="w-72" />
+            <Button type="submit" disabled={pending}>Create token</Button>
+          </form>
+          <div className="px-4 pb-4">
+            <FormError message={error} />
+            {created && (
+              <div className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-sm dark:border-emerald-900 dark:bg-emerald-950">
+                <p className="font-medium">Token &ldquo;{created.name}&rdquo; created. Copy it now: it will not be shown again.</p>
+                <code data-testid="new-token" className="mt-2 block break-all rounded bg-white px-2 py-1 font-mono text-xs dark:bg-zinc-900">
+                  {created.token}
+                </code>
+              </div>
+            )}
+          </div>
+        </Card>
+      ) : (
+        <p className="mb-6 text-sm text-zinc-500">Only administrators can create or revoke tokens.</p>
+      )}
+      <Card title="Tokens">
+        <Table head={["Name", "Token", "Created", "Last used", "State", ""]} empty={tokens.length === 0 && <EmptyState>No API token yet.</EmptyState>}>
+          {tokens.map((token) => (
+            <tr key={token.id}>
+              <Td className="font-medium">{token.name}</Td>
+              <Td className="font-mono text-xs">{token.prefix}…</Td>
+              <Td className="text-xs">
+                <TimeAgo at={token.createdAt} /> <span className="text-zinc-500">by {token.createdBy}</span>
+              </Td>
+              <Td className="text-xs">
+                <TimeAgo at={token.lastUsedAt} />
+              </Td>
+              <Td>{token.revokedAt ? <Badge tone="bad">revoked</Badge> : <Badge tone="good">active</Badge>}</Td>
+              <Td className="text-right">
+                {canManage && !token.revokedAt && (
+                  <Button variant="danger" onClick={() => revoke(token)} disabled={pending} aria-label={`Revoke ${token.name}`}>
+                    Revoke
+                  </Button>
+                )}
+              </Td>
+            </tr>
+          ))}
+        </Table>
+      </Card>
+    </>
+  );
+}

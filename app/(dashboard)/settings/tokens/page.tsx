@@ -1,0 +1,25 @@
+import type { Metadata } from "next";
+import { listApiTokens } from "@/lib/auth/api-tokens";
+import { requirePageUser } from "@/lib/auth/session";
+import { TokensClient } from "./page-client";
+
+export const metadata: Metadata = { title: "API tokens" };
+
+export default async function TokensPage() {
+  const user = await requirePageUser();
+  const tokens = await listApiTokens();
+  return (
+    <TokensClient
+      canManage={user.role === "admin"}
+      tokens={tokens.map((token) => ({
+        id: token.id,
+        name: token.name,
+        prefix: token.prefix,
+        createdBy: token.createdBy?.email ?? "meshdeck",
+        createdAt: token.createdAt.toISOString(),
+        lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
+        revokedAt: token.revokedAt?.toISOString() ?? null,
+      }))}
+    />
+  );
+}

@@ -1,0 +1,36 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { cn } from "@/components/ui/cn";
+
+const links = [
+  { href: "/", label: "Overview" },
+  { href: "/services", label: "Services" },
+  { href: "/settings/tokens", label: "API tokens" },
+  { href: "/settings/users", label: "Users" },
+];
+
+export function NavLinks() {
+  const pathname = usePathname();
+  return (
+    <nav className="flex gap-1 md:flex-col">
+      {links.map((link) => {
+        const active = link.href === "/" ? pathname === "/" : pathname.startsWith(link.href);
+        return (
+          <Link
+            key={link.href}
+            href={link.href}
+            aria-current={active ? "page" : undefined}
+            className={cn(
+              "rounded-md px-3 py-1.5 text-sm font-medium",
+              active ? "bg-zinc-200 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-50" : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-900",
+            )}
+          >
+            {link.label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}

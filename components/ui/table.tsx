@@ -1,0 +1,30 @@
+import type { ReactNode, TdHTMLAttributes } from "react";
+import { cn } from "./cn";
+
+export function Table({ head, children, empty }: { head: ReactNode[]; children: ReactNode; empty?: ReactNode }) {
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full text-left text-sm">
+        <thead className="text-xs uppercase tracking-wide text-zinc-500">
+          <tr className="border-b border-zinc-200 dark:border-zinc-800">
+            {head.map((cell, index) => (
+              <th key={index} className="px-4 py-2 font-medium">
+                {cell}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">{children}</tbody>
+      </table>
+      {empty}
+    </div>
+  );
+}
+
+export function Td({ className, ...props }: TdHTMLAttributes<HTMLTableCellElement>) {
+  return <td className={cn("px-4 py-2 align-top", className)} {...props} />;
+}
+
+export function EmptyState({ children }: { children: ReactNode }) {
+  return <p className="px-4 py-8 text-center text-sm text-zinc-500">{children}</p>;
+}

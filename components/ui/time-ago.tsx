@@ -1,0 +1,39 @@
+"use client";
+
+import { useSyncExternalStore } from "react";
+import { formatDuration } from "@/lib/duration";
+
+// One shared clock for every relative time on the page, ticking once a second.
+let now = Date.now();
+const listeners = new Set<() => void>();
+let timer: ReturnType<typeof setInterval> | undefined;
+
+function subscribe(listener: () => void) {
+  listeners.add(listener);
+  timer ??= setInterval(() => {
+    now = Date.now();
+    listeners.forEach((notify) => notify());
+  }, 1000);
+  return () => {
+    listeners.delete(listener);
+    if (listeners.size === 0 && timer) {
+      clearInterval(timer);
+      timer = undefined;
+    }
+  };
+}
+
+export function useNow(): number {
+  return useSyncExternalStore(subscribe, () => now, () => now);
+}
+
+export function TimeAgo({ at, fallback = "never" }: { at: string | null; fallback?: string }) {
+  const current = useNow();
+  if (!at) return <span className="text-zinc-400">{fallback}</span>;
+  const ms = Math.max(0, current - new Date(at).getTime());
+  return (
+    <time dateTime={at} title={new Date(at).toLocaleString()} className="tabular-nums">
+      {ms < 1000 ? "just now" : `${formatDuration(ms)} ago`}
+    </time>
+  );
+}

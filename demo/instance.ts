@@ -1,0 +1,57 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { TRegistration } from "./registry-client";
+
+export type TDemoInstance = { registration: TRegistration; close: () => Promise<void> };
+
+// Each instance has its own metrics registry, as separate processes would.
+function createMetrics(service: string) {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  const duration = new Histogram({
+    name: "http_request_duration_seconds",
+    help: "Duration of HTTP requests in seconds",
+    labelNames: ["method", "route", "code"],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const requests = new Counter({ name: "http_requests_total", help: "HTTP requests", labelNames: ["method", "route", "code"], registers: [registry] });
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
+  return { registry, duration, requests };
+}
+
+export async function createDemoInstance({ service, id, zone, version }: { service: string; id: string; zone: string; version: string }): Promise<TDemoInstance> {
+  const metrics = createMetrics(service);
+  const started = Date.now();
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const route = request.url?.split("?")[0] ?? "/";
+    const stop = metrics.duration.startTimer({ method: request.method ?? "GET", route });
+    const send = (code: number, type: string, body: string) => {
+      response.writeHead(code, { "content-type": type });
+      response.end(body);
+      stop({ code: String(code) });
+      metrics.requests.inc({ method: request.method ?? "GET", route, code: String(code) });
+    };
+    if (route === "/health") return send(200, "application/json", JSON.stringify({ status: "ok", id, uptimeMs: Date.now() - started }));
+    if (route === "/metrics") return send(200, metrics.registry.contentType, await metrics.registry.metrics());
+    return send(200, "application/json", JSON.stringify({ service, id, version }));
+  };
+
+  const server = createServer((request, response) => void handle(request, response));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    registration: {
+      service,
+      id,
+      host: "127.0.0.1",
+      port,
+      tags: [`zone-${zone}`, `v${version.split(".")[0]}`],
+      metadata: { version, zone, metricsPath: "/metrics", healthPath: "/health" },
+      check: { kind: "ttl", ttl: "3s" },
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,80 @@
+import "server-only";
+import { createHash, randomBytes } from "node:crypto";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { db } from "@/lib/db";
+import { transaction } from "@/lib/db/transaction";
+import { AppError } from "@/lib/errors";
+import type { TActor } from "./actor";
+
+const tokenPrefix = "mdk_";
+
+// Tokens carry 256 random bits, so a fast hash is enough to store them safely (unlike passwords).
+function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+/** Creates a token and returns it in full, the only time it is ever readable. */
+export async function createApiToken({ actor, name }: { actor: TActor; name: string }) {
+  const token = tokenPrefix + randomBytes(32).toString("base64url");
+  const record = await transaction(async (tx) => {
+    const created = await tx.apiToken.create({
+      data: { name, prefix: token.slice(0, 12), tokenHash: hashToken(token), createdById: actor.type === "user" ? actor.id : null },
+      select: { id: true, name: true, prefix: true, createdAt: true },
+    });
+    await recordAudit(tx, { actor, action: "api-token.create", target: `api-token/${created.id}`, after: { name, prefix: created.prefix } });
+    return created;
+  });
+  return { token, record };
+}
+
+export async function revokeApiToken({ actor, id }: { actor: TActor; id: string }) {
+  await transaction(async (tx) => {
+    const token = await tx.apiToken.findUnique({ where: { id }, select: { name: true, prefix: true, revokedAt: true } });
+    if (!token) throw new AppError("not_found", "no such API token", "id");
+    if (token.revokedAt) throw new AppError("conflict", "the token is already revoked", "id");
+    await tx.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
+    await recordAudit(tx, { actor, action: "api-token.revoke", target: `api-token/${id}`, before: { name: token.name, prefix: token.prefix } });
+  });
+  tokenCache.clear();
+}
+
+/** Revokes every live token of this name, for tokens Meshdeck issues to itself at each start. */
+export async function revokeApiTokensNamed({ actor, name }: { actor: TActor; name: string }) {
+  const live = await db.apiToken.findMany({ where: { name, revokedAt: null }, select: { id: true } });
+  for (const { id } of live) await revokeApiToken({ actor, id });
+}
+
+export async function listApiTokens() {
+  return db.apiToken.findMany({
+    orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
+    select: { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true, createdBy: { select: { email: true } } },
+  });
+}
+
+// Every heartbeat carries a token; a short cache keeps that lookup off the database.
+const cacheMs = 5000;
+const lastUsedEveryMs = 60_000;
+type TCached = { actor: TActor & { type: "token" }; until: number; lastUsedAt: number };
+const globalForTokens = globalThis as unknown as { meshdeckTokenCache?: Map<string, TCached> };
+const tokenCache = (globalForTokens.meshdeckTokenCache ??= new Map());
+
+export async function authenticateApiToken({ token }: { token: string }): Promise<(TActor & { type: "token" }) | null> {
+  if (!token.startsWith(tokenPrefix)) return null;
+  const tokenHash = hashToken(token);
+  const now = Date.now();
+  const cached = tokenCache.get(tokenHash);
+  if (cached && cached.until > now) return cached.actor;
+  const row = await db.apiToken.findUnique({ where: { tokenHash }, select: { id: true, name: true, revokedAt: true, lastUsedAt: true } });
+  if (!row || row.revokedAt) {
+    tokenCache.delete(tokenHash);
+    return null;
+  }
+  let lastUsedAt = row.lastUsedAt?.getTime() ?? 0;
+  if (now - lastUsedAt > lastUsedEveryMs) {
+    lastUsedAt = now;
+    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } });
+  }
+  const actor = { type: "token" as const, id: row.id, name: row.name };
+  tokenCache.set(tokenHash, { actor, until: now + cacheMs, lastUsedAt });
+  return actor;
+}

@@ -1,0 +1,54 @@
+import "server-only";
+import NextAuth, { CredentialsSignin } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { z } from "zod";
+import { verifyPassword } from "./password";
+import { getAuthSecret } from "./secret";
+import { clearSignInFailures, getSignInWait, recordSignInFailure } from "./throttle";
+import { findUserForSignIn } from "./users";
+
+class SlowDown extends CredentialsSignin {
+  code = "slow_down";
+}
+
+const ZCredentials = z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(256) });
+
+// Compared against when the account does not exist, so both answers take as long.
+const decoyHash = "$argon2id$v=19$m=19456,t=2,p=1$YSgN43GteqtJ/1psP7585g$Iowt7dKw3fxCA8ZqCBYf5xXuPWfGhhHpGbNelkF8k+g";
+
+// Sessions are JWTs carrying only the user id; pages and actions read the role from the database.
+export const { handlers, auth, signIn, signOut } = NextAuth(async () => ({
+  secret: await getAuthSecret(),
+  trustHost: true,
+  session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  pages: { signIn: "/login" },
+  providers: [
+    Credentials({
+      credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
+      async authorize(raw) {
+        const parsed = ZCredentials.safeParse(raw);
+        if (!parsed.success) return null;
+        const key = parsed.data.email.toLowerCase();
+        if ((await getSignInWait({ key })) > 0) throw new SlowDown();
+        const user = await findUserForSignIn({ email: key });
+        const ok = await verifyPassword({ hash: user?.passwordHash ?? decoyHash, password: parsed.data.password });
+        if (!user || !ok) {
+          await recordSignInFailure({ key });
+          return null;
+        }
+        await clearSignInFailures({ key });
+        return { id: user.id, email: user.email, name: user.name };
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user?.id) token.sub = user.id;
+      return token;
+    },
+    session({ session, token }) {
+      if (token.sub) session.user.id = token.sub;
+      return session;
+    },
+  },
+}));

@@ -1,0 +1,31 @@
+import "server-only";
+import { db } from "@/lib/db";
+
+// Free attempts before sign-ins for an account name are slowed down, and the longest wait.
+const freeFailures = 3;
+const maxWaitMs = 5 * 60_000;
+
+function waitAfter(failures: number): number {
+  if (failures < freeFailures) return 0;
+  return Math.min(maxWaitMs, 1000 * 2 ** (failures - freeFailures));
+}
+
+/** Milliseconds to wait before this account may try again; 0 when it may try now. */
+export async function getSignInWait({ key }: { key: string }): Promise<number> {
+  const row = await db.loginThrottle.findUnique({ where: { key } });
+  if (!row) return 0;
+  return Math.max(0, row.lastFailureAt.getTime() + waitAfter(row.failures) - Date.now());
+}
+
+export async function recordSignInFailure({ key }: { key: string }): Promise<void> {
+  const now = new Date();
+  await db.loginThrottle.upsert({
+    where: { key },
+    create: { key, failures: 1, lastFailureAt: now },
+    update: { failures: { increment: 1 }, lastFailureAt: now },
+  });
+}
+
+export async function clearSignInFailures({ key }: { key: string }): Promise<void> {
+  await db.loginThrottle.deleteMany({ where: { key } });
+}

@@ -1,0 +1,32 @@
+import { PrismaLibSql } from "@prisma/adapter-libsql";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { getEnv, isPostgres } from "@/lib/env";
+import { PrismaClient as PostgresClient } from "./generated/postgres/client.ts";
+import { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
+
+export type { Prisma } from "./generated/sqlite/client.ts";
+
+// Secrets are left out of every read unless a query asks for them by name.
+const omit = { user: { passwordHash: true }, apiToken: { tokenHash: true } } as const;
+
+function createClient() {
+  const url = getEnv().DATABASE_URL;
+  if (isPostgres(url)) {
+    // Both clients come from one schema, so they share a shape; SQLite's types stand for both.
+    const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: url }), omit });
+    return client as unknown as SqliteClient<never, typeof omit>;
+  }
+  const file = resolve(url.slice("file:".length));
+  mkdirSync(dirname(file), { recursive: true });
+  return new SqliteClient({ adapter: new PrismaLibSql({ url: `file:${file}` }), omit });
+}
+
+export type Db = ReturnType<typeof createClient>;
+export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+const globalForDb = globalThis as unknown as { meshdeckDb?: Db };
+
+// One client per process, kept on globalThis so dev reloads and Next's separate bundles share it.
+export const db: Db = globalForDb.meshdeckDb ?? (globalForDb.meshdeckDb = createClient());

@@ -1,0 +1,51 @@
+import "server-only";
+import type { Prisma } from "@/lib/db";
+import { transaction } from "@/lib/db/transaction";
+import { announceCatalogChange, bumpCatalogIndex } from "@/lib/registry/catalog-index";
+import type { THealth } from "./health";
+
+/**
+ * Moves one instance to `to` and writes the health event, once: `where` narrows the update so a
+ * transition that another writer already made (or that no longer applies) changes nothing.
+ */
+export async function setInstanceHealth({
+  id,
+  to,
+  reason,
+  where = {},
+}: {
+  id: string;
+  to: THealth;
+  reason: string;
+  where?: Prisma.InstanceWhereInput;
+}): Promise<boolean> {
+  const changed = await transaction(async (tx) => {
+    const instance = await tx.instance.findFirst({
+      where: { ...where, id, health: { not: to } },
+      select: { health: true, instanceId: true, source: true, service: { select: { id: true, name: true } } },
+    });
+    if (!instance) return null;
+    const index = await bumpCatalogIndex(tx);
+    const now = new Date();
+    const updated = await tx.instance.updateMany({
+      where: { id, health: instance.health },
+      data: { health: to, healthOutput: reason, healthChangedAt: now, modifyIndex: index },
+    });
+    if (updated.count === 0) return null;
+    await tx.service.update({ where: { id: instance.service.id }, data: { modifyIndex: index } });
+    await tx.healthEvent.create({
+      data: {
+        service: instance.service.name,
+        source: instance.source,
+        instanceId: instance.instanceId,
+        from: instance.health,
+        to,
+        reason,
+        at: now,
+      },
+    });
+    return instance.service.name;
+  });
+  if (changed) announceCatalogChange(changed);
+  return changed !== null;
+}

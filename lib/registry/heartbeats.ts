@@ -1,0 +1,113 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { setInstanceHealth } from "@/lib/health/set-instance-health";
+
+// Heartbeats are the hot path: they land in this map, the database sees only the latest beat per
+// instance every `flushMs`, and a health transition when a TTL runs out or a beat revives one.
+type TBeat = { id: string; lastBeatAt: number; ttlMs: number; health: string };
+
+const flushMs = 1000;
+const sweepMs = 200;
+
+type TState = { beats: Map<string, TBeat>; dirty: Set<string>; startedAt: number; timer?: NodeJS.Timeout };
+const globalForBeats = globalThis as unknown as { meshdeckBeats?: TState };
+const state: TState = (globalForBeats.meshdeckBeats ??= { beats: new Map(), dirty: new Set(), startedAt: Date.now() });
+
+/** The last heartbeat this process has seen for a builtin instance (by its registered id). */
+export function getLastBeatAt(instanceId: string): number | undefined {
+  return state.beats.get(instanceId)?.lastBeatAt;
+}
+
+export function trackInstance({ instanceId, id, ttlMs, health, lastBeatAt }: TBeat & { instanceId: string }) {
+  state.beats.set(instanceId, { id, ttlMs, health, lastBeatAt });
+  state.dirty.add(instanceId);
+}
+
+export function forgetInstance(instanceId: string) {
+  state.beats.delete(instanceId);
+  state.dirty.delete(instanceId);
+}
+
+export async function recordHeartbeat({ instanceId }: { instanceId: string }): Promise<{ health: string }> {
+  let beat = state.beats.get(instanceId);
+  if (!beat) {
+    const row = await db.instance.findUnique({
+      where: { source_instanceId: { source: "builtin", instanceId } },
+      select: { id: true, checkKind: true, checkTtlMs: true, health: true },
+    });
+    if (!row) throw new AppError("not_found", `instance '${instanceId}' is not registered; register it again`, "id");
+    if (row.checkKind !== "ttl") {
+      throw new AppError("conflict", `instance '${instanceId}' has a ${row.checkKind} check; heartbeats are for ttl checks`, "id");
+    }
+    beat = { id: row.id, ttlMs: row.checkTtlMs, health: row.health, lastBeatAt: Date.now() };
+    state.beats.set(instanceId, beat);
+  }
+  beat.lastBeatAt = Date.now();
+  state.dirty.add(instanceId);
+  if (beat.health !== "passing") {
+    await flushHeartbeats();
+    await setInstanceHealth({ id: beat.id, to: "passing", reason: "heartbeat received" });
+    beat.health = "passing";
+  }
+  return { health: beat.health };
+}
+
+export async function flushHeartbeats() {
+  if (state.dirty.size === 0) return;
+  const ids = [...state.dirty];
+  state.dirty.clear();
+  const writes = ids.flatMap((instanceId) => {
+    const beat = state.beats.get(instanceId);
+    if (!beat) return [];
+    return [db.instance.updateMany({ where: { id: beat.id }, data: { lastHeartbeatAt: new Date(beat.lastBeatAt) } })];
+  });
+  await db.$transaction(writes);
+}
+
+async function expireOverdue() {
+  const now = Date.now();
+  for (const beat of state.beats.values()) {
+    if (beat.health === "critical" || now - beat.lastBeatAt <= beat.ttlMs) continue;
+    const silentMs = now - beat.lastBeatAt;
+    // The database's beat must be overdue too: another app process may have received a fresher one.
+    const cutoff = new Date(now - beat.ttlMs);
+    const expired = await setInstanceHealth({
+      id: beat.id,
+      to: "critical",
+      reason: `TTL expired: no heartbeat for ${(silentMs / 1000).toFixed(1)} s (ttl ${beat.ttlMs / 1000} s)`,
+      where: { OR: [{ lastHeartbeatAt: null }, { lastHeartbeatAt: { lt: cutoff } }] },
+    });
+    if (expired) beat.health = "critical";
+  }
+}
+
+// Instances registered before this process started get one TTL of grace from the start.
+async function loadTtlInstances() {
+  const rows = await db.instance.findMany({
+    where: { source: "builtin", checkKind: "ttl" },
+    select: { id: true, instanceId: true, checkTtlMs: true, health: true, lastHeartbeatAt: true },
+  });
+  for (const row of rows) {
+    if (state.beats.has(row.instanceId)) continue;
+    const lastBeatAt = Math.max(row.lastHeartbeatAt?.getTime() ?? 0, state.startedAt);
+    state.beats.set(row.instanceId, { id: row.id, ttlMs: row.checkTtlMs, health: row.health, lastBeatAt });
+  }
+}
+
+/** Starts the TTL sweeper and the heartbeat flusher; safe to call more than once. */
+export async function startHeartbeatTracking({ onError }: { onError: (error: unknown) => void }) {
+  if (state.timer) return;
+  await loadTtlInstances();
+  let lastFlush = Date.now();
+  let running = false;
+  state.timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    const flushDue = Date.now() - lastFlush >= flushMs;
+    const work = flushDue ? flushHeartbeats().then(expireOverdue) : expireOverdue();
+    if (flushDue) lastFlush = Date.now();
+    work.catch(onError).finally(() => (running = false));
+  }, sweepMs);
+  state.timer.unref();
+}

@@ -1,0 +1,159 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { healthTakesTraffic } from "@/lib/health/health";
+import { getCatalogIndex } from "./catalog-index";
+import { getLastBeatAt } from "./heartbeats";
+
+const instanceSelect = {
+  id: true,
+  instanceId: true,
+  source: true,
+  host: true,
+  port: true,
+  weight: true,
+  enabled: true,
+  weightOverride: true,
+  enabledOverride: true,
+  tags: true,
+  metadata: true,
+  checkKind: true,
+  checkPath: true,
+  checkIntervalMs: true,
+  checkTimeoutMs: true,
+  checkTtlMs: true,
+  health: true,
+  healthOutput: true,
+  healthChangedAt: true,
+  lastHeartbeatAt: true,
+  registeredAt: true,
+  modifyIndex: true,
+} as const;
+
+type TInstanceRow = Awaited<ReturnType<typeof db.instance.findMany<{ select: typeof instanceSelect }>>>[number];
+
+function parseJson<T>(text: string, fallback: T): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+// What the API and the pages show of an instance: overrides applied, JSON fields parsed, and the
+// freshest heartbeat this process knows of.
+function toInstanceView(row: TInstanceRow) {
+  const weight = row.weightOverride ?? row.weight;
+  const enabled = row.enabledOverride ?? row.enabled;
+  const lastBeat = row.source === "builtin" ? getLastBeatAt(row.instanceId) : undefined;
+  const lastHeartbeatAt = Math.max(lastBeat ?? 0, row.lastHeartbeatAt?.getTime() ?? 0);
+  return {
+    id: row.instanceId,
+    source: row.source,
+    host: row.host,
+    port: row.port,
+    address: `${row.host}:${row.port}`,
+    weight,
+    enabled,
+    registeredWeight: row.weight,
+    overridden: row.weightOverride !== null || row.enabledOverride !== null,
+    tags: parseJson<string[]>(row.tags, []),
+    metadata: parseJson<Record<string, string>>(row.metadata, {}),
+    check:
+      row.checkKind === "ttl"
+        ? { kind: "ttl" as const, ttlMs: row.checkTtlMs }
+        : { kind: row.checkKind as "http" | "tcp", path: row.checkPath, intervalMs: row.checkIntervalMs, timeoutMs: row.checkTimeoutMs },
+    health: row.health,
+    healthOutput: row.healthOutput,
+    healthChangedAt: row.healthChangedAt.toISOString(),
+    lastHeartbeatAt: lastHeartbeatAt > 0 ? new Date(lastHeartbeatAt).toISOString() : null,
+    registeredAt: row.registeredAt.toISOString(),
+    takesTraffic: enabled && weight > 0 && healthTakesTraffic(row.health),
+  };
+}
+
+export type TInstanceView = ReturnType<typeof toInstanceView>;
+
+function countHealth(instances: { health: string }[]) {
+  const counts = { total: instances.length, passing: 0, warning: 0, critical: 0, unknown: 0 };
+  for (const { health } of instances) {
+    if (health in counts) counts[health as "passing" | "warning" | "critical" | "unknown"] += 1;
+  }
+  return counts;
+}
+
+export async function listServices() {
+  const services = await db.service.findMany({
+    orderBy: { name: "asc" },
+    select: { name: true, source: true, modifyIndex: true, instances: { select: { health: true, tags: true } } },
+  });
+  return services.map((service) => ({
+    name: service.name,
+    source: service.source,
+    modifyIndex: service.modifyIndex,
+    instances: countHealth(service.instances),
+    tags: [...new Set(service.instances.flatMap((instance) => parseJson<string[]>(instance.tags, [])))].sort(),
+  }));
+}
+
+export type TServiceSummary = Awaited<ReturnType<typeof listServices>>[number];
+
+export async function getServiceOrThrow({ name }: { name: string }) {
+  const service = await db.service.findUnique({
+    where: { name },
+    select: {
+      name: true,
+      source: true,
+      modifyIndex: true,
+      createdAt: true,
+      instances: { select: instanceSelect, orderBy: { instanceId: "asc" } },
+    },
+  });
+  if (!service) throw new AppError("not_found", `service '${name}' is not registered`, "name");
+  const instances = service.instances.map(toInstanceView);
+  return {
+    name: service.name,
+    source: service.source,
+    modifyIndex: service.modifyIndex,
+    createdAt: service.createdAt.toISOString(),
+    counts: countHealth(instances),
+    instances,
+  };
+}
+
+export type TServiceDetail = Awaited<ReturnType<typeof getServiceOrThrow>>;
+
+/** The instances of a service able to take traffic, and the index a watcher should wait past. */
+export async function listDiscoverableInstances({ name }: { name: string }) {
+  const service = await db.service.findUnique({
+    where: { name },
+    select: { modifyIndex: true, instances: { select: instanceSelect, orderBy: { instanceId: "asc" } } },
+  });
+  const instances = (service?.instances ?? []).map(toInstanceView).filter((instance) => instance.takesTraffic);
+  return {
+    service: name,
+    index: service?.modifyIndex ?? (await getCatalogIndex()),
+    instances: instances.map(({ id, host, port, weight, tags, metadata, health }) => ({ id, host, port, weight, tags, metadata, health })),
+  };
+}
+
+export async function getServiceIndex({ name }: { name: string }): Promise<number> {
+  const service = await db.service.findUnique({ where: { name }, select: { modifyIndex: true } });
+  return service?.modifyIndex ?? 0;
+}
+
+export async function getOverview() {
+  const [services, instances, recentEvents] = await Promise.all([
+    db.service.count(),
+    db.instance.findMany({ select: { health: true, enabled: true, enabledOverride: true } }),
+    db.healthEvent.findMany({ orderBy: { at: "desc" }, take: 8 }),
+  ]);
+  return {
+    services,
+    instances: countHealth(instances),
+    drained: instances.filter((instance) => !(instance.enabledOverride ?? instance.enabled)).length,
+    recentEvents: recentEvents.map((event) => ({ ...event, at: event.at.toISOString() })),
+  };
+}
+
+export type TOverview = Awaited<ReturnType<typeof getOverview>>;

@@ -1,0 +1,87 @@
+import "server-only";
+import { transaction } from "@/lib/db/transaction";
+import { AppError } from "@/lib/errors";
+import { announceCatalogChange, bumpCatalogIndex } from "./catalog-index";
+import { forgetInstance, trackInstance } from "./heartbeats";
+import type { TRegisterInstance } from "./schemas";
+
+const source = "builtin";
+
+/**
+ * Registers or re-registers an instance of the built-in registry. Operator overrides (weight,
+ * enabled) are kept across re-registrations; a TTL instance counts its registration as a heartbeat.
+ */
+export async function registerInstance({ input }: { input: TRegisterInstance }) {
+  const { check } = input;
+  const isTtl = check.kind === "ttl";
+  const now = new Date();
+  const result = await transaction(async (tx) => {
+    const existing = await tx.instance.findUnique({
+      where: { source_instanceId: { source, instanceId: input.id } },
+      select: { id: true, health: true, service: { select: { name: true } } },
+    });
+    if (existing && existing.service.name !== input.service) {
+      throw new AppError("conflict", `instance id '${input.id}' is already registered to service '${existing.service.name}'`, "id");
+    }
+    const index = await bumpCatalogIndex(tx);
+    const service = await tx.service.upsert({
+      where: { name: input.service },
+      create: { name: input.service, source, modifyIndex: index },
+      update: { modifyIndex: index },
+      select: { id: true },
+    });
+    const fields = {
+      host: input.host,
+      port: input.port,
+      weight: input.weight,
+      tags: JSON.stringify(input.tags),
+      metadata: JSON.stringify(input.metadata),
+      checkKind: check.kind,
+      checkPath: check.kind === "http" ? check.path : null,
+      checkIntervalMs: check.kind === "ttl" ? 1000 : check.interval,
+      checkTimeoutMs: check.kind === "ttl" ? 800 : check.timeout,
+      checkTtlMs: check.kind === "ttl" ? check.ttl : 3000,
+      lastHeartbeatAt: isTtl ? now : null,
+      modifyIndex: index,
+    };
+    const before = existing?.health ?? "unknown";
+    const health = isTtl ? "passing" : before;
+    const instance = await tx.instance.upsert({
+      where: { source_instanceId: { source, instanceId: input.id } },
+      create: { ...fields, serviceId: service.id, source, instanceId: input.id, health, healthOutput: "registered" },
+      update: { ...fields, health },
+    });
+    if (health !== before || !existing) {
+      await tx.healthEvent.create({
+        data: { service: input.service, source, instanceId: input.id, from: before, to: health, reason: existing ? "re-registered" : "registered", at: now },
+      });
+    }
+    return { instance, created: !existing };
+  });
+  if (isTtl) {
+    trackInstance({ instanceId: input.id, id: result.instance.id, ttlMs: check.ttl, health: result.instance.health, lastBeatAt: now.getTime() });
+  } else {
+    forgetInstance(input.id);
+  }
+  announceCatalogChange(input.service);
+  return result;
+}
+
+export async function deregisterInstance({ instanceId }: { instanceId: string }) {
+  const service = await transaction(async (tx) => {
+    const instance = await tx.instance.findUnique({
+      where: { source_instanceId: { source, instanceId } },
+      select: { id: true, health: true, service: { select: { id: true, name: true } } },
+    });
+    if (!instance) throw new AppError("not_found", `instance '${instanceId}' is not registered`, "id");
+    const index = await bumpCatalogIndex(tx);
+    await tx.instance.delete({ where: { id: instance.id } });
+    await tx.service.update({ where: { id: instance.service.id }, data: { modifyIndex: index } });
+    await tx.healthEvent.create({
+      data: { service: instance.service.name, source, instanceId, from: instance.health, to: "deregistered", reason: "deregistered" },
+    });
+    return instance.service.name;
+  });
+  forgetInstance(instanceId);
+  announceCatalogChange(service);
+}

@@ -1,0 +1,77 @@
+import { z } from "zod";
+import { ZDuration } from "@/lib/duration";
+
+// Names travel in URLs, registries and metric labels: letters, digits and . _ - (and : in ids).
+export const ZServiceName = z
+  .string()
+  .min(1, "must not be empty")
+  .max(128, "must be at most 128 characters")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "may hold only letters, digits, '.', '_' and '-', starting with a letter or digit");
+
+export const ZInstanceId = z
+  .string()
+  .min(1, "must not be empty")
+  .max(128, "must be at most 128 characters")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, "may hold only letters, digits, '.', '_', ':' and '-', starting with a letter or digit");
+
+export const ZHost = z
+  .string()
+  .min(1, "must not be empty")
+  .max(253, "must be at most 253 characters")
+  .regex(/^[A-Za-z0-9.:_-]+$/, "must be a host name or an IP address");
+
+export const ZWeight = z
+  .number({ error: "must be a number" })
+  .int("must be a whole number")
+  .min(0, "must be between 0 and 10000")
+  .max(10000, "must be between 0 and 10000");
+
+const ZTags = z.array(z.string().min(1).max(64, "a tag must be at most 64 characters")).max(32, "at most 32 tags");
+const ZMetadata = z
+  .record(z.string().max(64, "a key must be at most 64 characters"), z.string().max(512, "a value must be at most 512 characters"))
+  .refine((value) => Object.keys(value).length <= 64, "at most 64 entries");
+
+const minIntervalMs = 100;
+
+const ZActiveCheck = z.object({
+  interval: ZDuration.default(1000),
+  timeout: ZDuration.default(800),
+  rise: z.number().int().min(1).max(10).default(2),
+  fall: z.number().int().min(1).max(10).default(2),
+});
+
+export const ZCheck = z
+  .discriminatedUnion(
+    "kind",
+    [
+      z.strictObject({ kind: z.literal("ttl"), ttl: ZDuration.default(3000) }),
+      ZActiveCheck.extend({
+        kind: z.literal("http"),
+        path: z.string().max(1024).regex(/^\/[^\s#]*$/, "must be a path starting with '/'").default("/health"),
+      }).strict(),
+      ZActiveCheck.extend({ kind: z.literal("tcp") }).strict(),
+    ],
+    { error: "kind must be one of ttl, http, tcp" },
+  )
+  .superRefine((check, ctx) => {
+    if (check.kind === "ttl") {
+      if (check.ttl < 1000) ctx.addIssue({ code: "custom", path: ["ttl"], message: "must be at least 1s" });
+      return;
+    }
+    if (check.interval < minIntervalMs) ctx.addIssue({ code: "custom", path: ["interval"], message: "must be at least 100ms" });
+    if (check.timeout >= check.interval) ctx.addIssue({ code: "custom", path: ["timeout"], message: "must be shorter than the interval" });
+  });
+
+export const ZRegisterInstance = z.strictObject({
+  service: ZServiceName,
+  id: ZInstanceId,
+  host: ZHost,
+  port: z.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be between 1 and 65535").max(65535, "must be between 1 and 65535"),
+  weight: ZWeight.default(100),
+  tags: ZTags.default([]),
+  metadata: ZMetadata.default({}),
+  check: ZCheck.default({ kind: "ttl", ttl: 3000 }),
+});
+
+export type TRegisterInstance = z.infer<typeof ZRegisterInstance>;
+export type TCheck = z.infer<typeof ZCheck>;

@@ -1,0 +1,50 @@
+import "server-only";
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { createApiToken, revokeApiTokensNamed } from "@/lib/auth/api-tokens";
+import { getAuthSecret } from "@/lib/auth/secret";
+import { ensureAdminFromEnv, hasAnyUser } from "@/lib/auth/users";
+import { migrateDatabase } from "@/lib/db/migrate";
+import { getEnv } from "@/lib/env";
+import { log } from "@/lib/log";
+import { startHeartbeatTracking } from "@/lib/registry/heartbeats";
+
+const demoTokenName = "demo-fleet";
+const system = { type: "system", name: "meshdeck" } as const;
+
+/** Everything the app process does once before serving: migrate, secrets, first admin, background work. */
+export async function startApp() {
+  const env = getEnv();
+  const applied = await migrateDatabase();
+  if (applied.length) log.info(`database migrated: ${applied.join(", ")}`);
+  await getAuthSecret();
+  const admin = await ensureAdminFromEnv({ email: env.MESHDECK_ADMIN_EMAIL, password: env.MESHDECK_ADMIN_PASSWORD });
+  if (admin) log.info(`created the first administrator ${admin.email} from MESHDECK_ADMIN_EMAIL`);
+  await startHeartbeatTracking({ onError: (error) => log.error("heartbeat tracking failed; retrying", error) });
+
+  const url = `http://${env.HOSTNAME === "0.0.0.0" ? "127.0.0.1" : env.HOSTNAME}:${env.PORT}`;
+  if (env.MESHDECK_DEMO === "1") await startDemoFleet({ url });
+  const signIn = (await hasAnyUser())
+    ? "sign in with your administrator account"
+    : `no user exists yet: create the first administrator at ${url}/setup`;
+  log.info(`Meshdeck is starting on ${url} - open it in a browser and ${signIn}`);
+}
+
+let fleet: ChildProcess | undefined;
+
+// The demo fleet is its own process of real HTTP servers; it registers through the public API
+// with a token issued at each start (the previous one is revoked).
+async function startDemoFleet({ url }: { url: string }) {
+  if (fleet) return;
+  await revokeApiTokensNamed({ actor: system, name: demoTokenName });
+  const { token } = await createApiToken({ actor: system, name: demoTokenName });
+  const tsx = join(process.cwd(), "node_modules", "tsx", "dist", "cli.mjs");
+  fleet = spawn(process.execPath, [tsx, join(process.cwd(), "demo", "fleet.ts")], {
+    env: { ...process.env, MESHDECK_URL: url, MESHDECK_TOKEN: token },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  fleet.on("exit", (code, signal) => log.warn(`demo fleet exited (${signal ?? code})`));
+  const stop = () => fleet?.kill("SIGTERM");
+  process.once("exit", stop);
+  log.info("demo fleet started (set MESHDECK_DEMO=0 to run without it)");
+}
