@@ -7,7 +7,8 @@ const ZEnv = z.object({
     .regex(/^(file:|postgres(ql)?:\/\/)/, "must be file:<path> (SQLite) or postgresql://...")
     .default("file:./data/meshdeck.db"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  HOSTNAME: z.string().default("127.0.0.1"),
+  MESHDECK_HOST: z.string().min(1).default("127.0.0.1"),
+  AUTH_URL: z.url().optional(),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   MESHDECK_ADMIN_EMAIL: z.email().optional(),
   MESHDECK_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
@@ -29,6 +30,14 @@ export function getEnv(): TEnv {
   }
   cached = parsed.data;
   return cached;
+}
+
+/** Where a browser on this machine reaches the app: AUTH_URL when set, else the bound address. */
+export function getPublicUrl(): string {
+  const env = getEnv();
+  if (env.AUTH_URL) return env.AUTH_URL.replace(/\/$/, "");
+  const host = ["0.0.0.0", "::"].includes(env.MESHDECK_HOST) ? "127.0.0.1" : env.MESHDECK_HOST;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${env.PORT}`;
 }
 
 export function isPostgres(url = getEnv().DATABASE_URL): boolean {

@@ -14,7 +14,10 @@ export function OverviewClient({ initialOverview, initialServices }: { initialOv
   const overview = useLiveQuery({ url: "/api/v1/overview", initialData: initialOverview, intervalMs: 2000 });
   const services = useLiveQuery({ url: "/api/v1/services", initialData: { services: initialServices }, intervalMs: 2000 });
   const { instances } = overview.data;
-  const degraded = services.data.services.filter((service) => service.instances.critical + service.instances.warning + service.instances.unknown > 0);
+  // Services with the most instances out of passing come first.
+  const byAttention = [...services.data.services].sort(
+    (a, b) => b.instances.total - b.instances.passing - (a.instances.total - a.instances.passing) || a.name.localeCompare(b.name),
+  );
 
   return (
     <>
@@ -27,12 +30,12 @@ export function OverviewClient({ initialOverview, initialServices }: { initialOv
         <Stat label="Critical" value={instances.critical} tone={instances.critical ? "bad" : "default"} />
       </div>
       <div className="mt-6 grid gap-6 lg:grid-cols-2">
-        <Card title="Services needing attention" action={<Link href="/services" className="text-xs text-zinc-500 hover:underline">All services</Link>}>
-          {degraded.length === 0 ? (
-            <EmptyState>Every instance of every service is passing.</EmptyState>
+        <Card title="Services, least healthy first" action={<Link href="/services" className="text-xs text-zinc-500 hover:underline">All services</Link>}>
+          {byAttention.length === 0 ? (
+            <EmptyState>No service is registered yet. Register one with the API (see README.md).</EmptyState>
           ) : (
             <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
-              {degraded.map((service) => (
+              {byAttention.map((service) => (
                 <li key={service.name} className="flex items-center gap-4 px-4 py-2 text-sm">
                   <Link href={`/services/${service.name}`} className="w-36 truncate font-medium hover:underline">
                     {service.name}

@@ -27,11 +27,12 @@ export function toAppError(error: unknown): AppError {
 
 /**
  * Who is calling: a bearer token (services) or a signed-in user (the dashboard). Tokens may use
- * the registry API; users need `needs`.
+ * the registry API unless `tokens` is false; users need the role `needs`.
  */
-async function authenticate(request: NextRequest, needs: TRole): Promise<TActor> {
+async function authenticate(request: NextRequest, needs: TRole, tokens: boolean): Promise<TActor> {
   const header = request.headers.get("authorization");
   if (header) {
+    if (!tokens) throw new AppError("forbidden", "API tokens cannot call this; sign in as a user with the admin role");
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     const actor = match?.[1] ? await authenticateApiToken({ token: match[1] }) : null;
     if (!actor) throw new AppError("unauthorized", "the API token is missing, malformed or revoked");
@@ -59,12 +60,12 @@ type TContext<P> = { request: NextRequest; params: P; actor: TActor };
 
 /** Wraps an API route: authenticates, runs `fn`, and turns errors into `{ error: { code, message } }`. */
 export function apiRoute<P = Record<string, never>>(
-  { needs = "viewer" }: { needs?: TRole },
+  { needs = "viewer", tokens = true }: { needs?: TRole; tokens?: boolean },
   fn: (context: TContext<P>) => Promise<Response>,
 ) {
   return async (request: NextRequest, { params }: { params: Promise<P> }) => {
     try {
-      const actor = await authenticate(request, needs);
+      const actor = await authenticate(request, needs, tokens);
       return await fn({ request, params: await params, actor });
     } catch (error) {
       const appError = toAppError(error);

@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
+import { z } from "zod";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { db } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
@@ -7,6 +8,8 @@ import { AppError } from "@/lib/errors";
 import type { TActor } from "./actor";
 
 const tokenPrefix = "mdk_";
+
+export const ZCreateApiToken = z.strictObject({ name: z.string().trim().min(1, "must not be empty").max(64, "must be at most 64 characters") });
 
 // Tokens carry 256 random bits, so a fast hash is enough to store them safely (unlike passwords).
 function hashToken(token: string): string {

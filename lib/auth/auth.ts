@@ -1,5 +1,5 @@
 import "server-only";
-import NextAuth, { CredentialsSignin } from "next-auth";
+import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { verifyPassword } from "./password";
@@ -17,8 +17,10 @@ const ZCredentials = z.object({ email: z.string().min(1).max(254), password: z.s
 const decoyHash = "$argon2id$v=19$m=19456,t=2,p=1$YSgN43GteqtJ/1psP7585g$Iowt7dKw3fxCA8ZqCBYf5xXuPWfGhhHpGbNelkF8k+g";
 
 // Sessions are JWTs carrying only the user id; pages and actions read the role from the database.
-export const { handlers, auth, signIn, signOut } = NextAuth(async () => ({
-  secret: await getAuthSecret(),
+export const { handlers, auth, signIn, signOut } = NextAuth(async () => config(await getAuthSecret()));
+
+const config = (secret: string): NextAuthConfig => ({
+  secret,
   trustHost: true,
   session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
   pages: { signIn: "/login" },
@@ -51,4 +53,4 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => ({
       return session;
     },
   },
-}));
+});

@@ -5,7 +5,7 @@ import { createApiToken, revokeApiTokensNamed } from "@/lib/auth/api-tokens";
 import { getAuthSecret } from "@/lib/auth/secret";
 import { ensureAdminFromEnv, hasAnyUser } from "@/lib/auth/users";
 import { migrateDatabase } from "@/lib/db/migrate";
-import { getEnv } from "@/lib/env";
+import { getEnv, getPublicUrl } from "@/lib/env";
 import { log } from "@/lib/log";
 import { startHeartbeatTracking } from "@/lib/registry/heartbeats";
 
@@ -22,7 +22,7 @@ export async function startApp() {
   if (admin) log.info(`created the first administrator ${admin.email} from MESHDECK_ADMIN_EMAIL`);
   await startHeartbeatTracking({ onError: (error) => log.error("heartbeat tracking failed; retrying", error) });
 
-  const url = `http://${env.HOSTNAME === "0.0.0.0" ? "127.0.0.1" : env.HOSTNAME}:${env.PORT}`;
+  const url = getPublicUrl();
   if (env.MESHDECK_DEMO === "1") await startDemoFleet({ url });
   const signIn = (await hasAnyUser())
     ? "sign in with your administrator account"

@@ -3,11 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { safeAction } from "@/lib/actions/safe-action";
-import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
+import { createApiToken, revokeApiToken, ZCreateApiToken } from "@/lib/auth/api-tokens";
 
-const ZCreateToken = z.strictObject({ name: z.string().trim().min(1, "must not be empty").max(64, "must be at most 64 characters") });
-
-export const createToken = safeAction({ needs: "admin", schema: ZCreateToken }, async ({ input, user }) => {
+export const createToken = safeAction({ needs: "admin", schema: ZCreateApiToken }, async ({ input, user }) => {
   const { token, record } = await createApiToken({ actor: user, name: input.name });
   revalidatePath("/settings/tokens");
   return { token, name: record.name };

@@ -1,0 +1,78 @@
+import { beforeAll, describe, expect, test } from "vitest";
+import { migrateDatabase } from "@/lib/db/migrate";
+import { authenticateApiToken, createApiToken, revokeApiToken } from "./api-tokens";
+import { hashPassword, verifyPassword } from "./password";
+import { roleAllows } from "./roles";
+import { clearSignInFailures, getSignInWait, recordSignInFailure } from "./throttle";
+import { createFirstAdmin, ensureAdminFromEnv } from "./users";
+
+const system = { type: "system", name: "test" } as const;
+
+beforeAll(async () => {
+  await migrateDatabase();
+});
+
+describe("passwords", () => {
+  test("are hashed with argon2id and verified", async () => {
+    const hash = await hashPassword({ password: "a long enough password" });
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(await verifyPassword({ hash, password: "a long enough password" })).toBe(true);
+    expect(await verifyPassword({ hash, password: "a long enough passwore" })).toBe(false);
+    expect(await verifyPassword({ hash: "not a hash", password: "x" })).toBe(false);
+  });
+});
+
+describe("roles", () => {
+  test.each([
+    ["admin", "admin", true],
+    ["admin", "viewer", true],
+    ["operator", "operator", true],
+    ["operator", "admin", false],
+    ["viewer", "operator", false],
+    ["viewer", "viewer", true],
+  ] as const)("%s may do what needs %s: %s", (role, needs, allowed) => {
+    expect(roleAllows({ role, needs })).toBe(allowed);
+  });
+});
+
+describe("sign-in throttle", () => {
+  test("lets three failures through, then makes each wait longer", async () => {
+    const key = "throttled@meshdeck.test";
+    for (let failure = 0; failure < 3; failure += 1) {
+      expect(await getSignInWait({ key })).toBe(0);
+      await recordSignInFailure({ key });
+    }
+    const first = await getSignInWait({ key });
+    expect(first).toBeGreaterThan(500);
+    expect(first).toBeLessThanOrEqual(1000);
+    await recordSignInFailure({ key });
+    expect(await getSignInWait({ key })).toBeGreaterThan(1000);
+    await clearSignInFailures({ key });
+    expect(await getSignInWait({ key })).toBe(0);
+  });
+});
+
+describe("first administrator", () => {
+  test("is created once, and never when a user exists", async () => {
+    const admin = await ensureAdminFromEnv({ email: "First@Meshdeck.test", password: "first-admin-password" });
+    expect(admin).toMatchObject({ email: "first@meshdeck.test", role: "admin" });
+    expect(await ensureAdminFromEnv({ email: "second@meshdeck.test", password: "second-admin-password" })).toBeNull();
+    await expect(createFirstAdmin({ input: { email: "x@meshdeck.test", name: "x", password: "xxxxxxxxxxxx" }, via: "test" })).rejects.toMatchObject({
+      code: "forbidden",
+    });
+  });
+});
+
+describe("API tokens", () => {
+  test("are stored hashed, authenticate until revoked, and then at once no more", async () => {
+    const { token, record } = await createApiToken({ actor: system, name: "ci" });
+    expect(token).toMatch(/^mdk_[A-Za-z0-9_-]{43}$/);
+    expect(record.prefix).toBe(token.slice(0, 12));
+    expect(await authenticateApiToken({ token })).toMatchObject({ type: "token", id: record.id, name: "ci" });
+    expect(await authenticateApiToken({ token: `${token}x` })).toBeNull();
+    expect(await authenticateApiToken({ token: "Bearer nonsense" })).toBeNull();
+    await revokeApiToken({ actor: system, id: record.id });
+    expect(await authenticateApiToken({ token })).toBeNull();
+    await expect(revokeApiToken({ actor: system, id: record.id })).rejects.toMatchObject({ code: "conflict" });
+  });
+});

@@ -1,0 +1,115 @@
+import { beforeAll, describe, expect, test } from "vitest";
+import { db } from "@/lib/db";
+import { migrateDatabase } from "@/lib/db/migrate";
+import { waitForChange } from "./catalog-index";
+import { recordHeartbeat, startHeartbeatTracking } from "./heartbeats";
+import { getServiceIndex, getServiceOrThrow, listDiscoverableInstances } from "./queries";
+import { deregisterInstance, registerInstance } from "./register-instance";
+import { ZRegisterInstance } from "./schemas";
+
+let next = 0;
+function input(overrides: Record<string, unknown> = {}) {
+  next += 1;
+  return ZRegisterInstance.parse({ service: `svc-${next}`, id: `inst-${next}`, host: "127.0.0.1", port: 9000 + next, ...overrides });
+}
+
+beforeAll(async () => {
+  await migrateDatabase();
+  await startHeartbeatTracking({ onError: (error) => console.error(error) });
+});
+
+describe("registerInstance", () => {
+  test("creates the service, counts a TTL registration as a heartbeat and writes the health event", async () => {
+    const registration = input({ tags: ["canary"], metadata: { version: "2" } });
+    const { created } = await registerInstance({ input: registration });
+    expect(created).toBe(true);
+    const service = await getServiceOrThrow({ name: registration.service });
+    expect(service.instances).toEqual([
+      expect.objectContaining({ id: registration.id, health: "passing", weight: 100, enabled: true, tags: ["canary"], metadata: { version: "2" } }),
+    ]);
+    const events = await db.healthEvent.findMany({ where: { instanceId: registration.id } });
+    expect(events).toEqual([expect.objectContaining({ from: "unknown", to: "passing", reason: "registered" })]);
+  });
+
+  test("keeps operator overrides when the instance registers again", async () => {
+    const registration = input({ weight: 50 });
+    await registerInstance({ input: registration });
+    await db.instance.updateMany({ where: { instanceId: registration.id }, data: { weightOverride: 0, enabledOverride: false } });
+    const again = await registerInstance({ input: { ...registration, weight: 70 } });
+    expect(again.created).toBe(false);
+    const [instance] = (await getServiceOrThrow({ name: registration.service })).instances;
+    expect(instance).toMatchObject({ weight: 0, enabled: false, registeredWeight: 70, overridden: true, takesTraffic: false });
+  });
+
+  test("refuses an id that belongs to another service", async () => {
+    const registration = input();
+    await registerInstance({ input: registration });
+    await expect(registerInstance({ input: { ...registration, service: "elsewhere" } })).rejects.toMatchObject({ code: "conflict", field: "id" });
+  });
+
+  test("an http-checked instance starts unknown and is not discoverable until checked", async () => {
+    const registration = input({ check: { kind: "http", path: "/health" } });
+    await registerInstance({ input: registration });
+    expect((await getServiceOrThrow({ name: registration.service })).instances[0]?.health).toBe("unknown");
+    expect((await listDiscoverableInstances({ name: registration.service })).instances).toEqual([]);
+    await expect(recordHeartbeat({ instanceId: registration.id })).rejects.toMatchObject({ code: "conflict" });
+  });
+});
+
+describe("discovery", () => {
+  test("returns only enabled, weighted, healthy instances", async () => {
+    const service = "discovery-mix";
+    const ids = ["mix-healthy", "mix-drained", "mix-zero", "mix-critical"];
+    for (const id of ids) await registerInstance({ input: input({ service, id }) });
+    await db.instance.updateMany({ where: { instanceId: "mix-drained" }, data: { enabledOverride: false } });
+    await db.instance.updateMany({ where: { instanceId: "mix-zero" }, data: { weightOverride: 0 } });
+    await db.instance.updateMany({ where: { instanceId: "mix-critical" }, data: { health: "critical" } });
+    const { instances } = await listDiscoverableInstances({ name: service });
+    expect(instances.map((instance) => instance.id)).toEqual(["mix-healthy"]);
+  });
+
+  test("waitForChange wakes a waiter when the service changes and times out otherwise", async () => {
+    const registration = input();
+    await registerInstance({ input: registration });
+    const index = await getServiceIndex({ name: registration.service });
+    const readIndex = () => getServiceIndex({ name: registration.service });
+
+    let started = performance.now();
+    await waitForChange({ service: registration.service, index, waitMs: 300, readIndex });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+
+    started = performance.now();
+    const waiting = waitForChange({ service: registration.service, index, waitMs: 10_000, readIndex });
+    await deregisterInstance({ instanceId: registration.id });
+    await waiting;
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(await readIndex()).toBeGreaterThan(index);
+  });
+});
+
+describe("TTL expiry", () => {
+  test("an instance silent past its TTL turns critical once, and a heartbeat revives it", async () => {
+    const registration = input({ check: { kind: "ttl", ttl: "1s" } });
+    await registerInstance({ input: registration });
+    const health = async () => (await getServiceOrThrow({ name: registration.service })).instances[0]?.health;
+
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await recordHeartbeat({ instanceId: registration.id });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(await health()).toBe("passing"); // 1.3 s after registering, but only 0.7 s after the beat
+
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await health()).toBe("critical");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const expiries = await db.healthEvent.findMany({ where: { instanceId: registration.id, to: "critical" } });
+    expect(expiries).toHaveLength(1);
+    expect(expiries[0]?.reason).toMatch(/^TTL expired: no heartbeat for 1\.\d s/);
+
+    expect(await recordHeartbeat({ instanceId: registration.id })).toEqual({ health: "passing" });
+    expect(await health()).toBe("passing");
+  });
+
+  test("a heartbeat for an unknown instance asks it to register", async () => {
+    await expect(recordHeartbeat({ instanceId: "never-registered" })).rejects.toMatchObject({ code: "not_found" });
+  });
+});

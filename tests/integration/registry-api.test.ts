@@ -1,0 +1,148 @@
+import { beforeAll, describe, expect, inject, test } from "vitest";
+import { adminAndToken, apiClient, unique } from "../support/client";
+
+const targets = inject("targets");
+
+describe.each(targets)("registry API on $name", (target) => {
+  let api: Awaited<ReturnType<typeof adminAndToken>>["api"];
+
+  beforeAll(async () => {
+    ({ api } = await adminAndToken(target));
+  });
+
+  const registration = (overrides: Record<string, unknown> = {}) => ({
+    service: unique("svc"),
+    id: unique("inst"),
+    host: "127.0.0.1",
+    port: 8080,
+    tags: ["zone-a"],
+    metadata: { version: "1.0.0" },
+    ...overrides,
+  });
+
+  test("registers, lists, discovers, heartbeats and deregisters an instance", async () => {
+    const input = registration({ weight: 250 });
+    const created = await api.post("/api/v1/registry/instances", input);
+    expect(created.status).toBe(201);
+    expect(created.body.instance).toMatchObject({ id: input.id, address: "127.0.0.1:8080", weight: 250, health: "passing", enabled: true });
+
+    const services = await api.get("/api/v1/services");
+    expect(services.body.services).toContainEqual(expect.objectContaining({ name: input.service, instances: expect.objectContaining({ total: 1, passing: 1 }) }));
+
+    const discovery = await api.get(`/api/v1/discovery/${input.service}`);
+    expect(discovery.status).toBe(200);
+    expect(discovery.body.instances).toEqual([expect.objectContaining({ id: input.id, host: "127.0.0.1", port: 8080, weight: 250 })]);
+    expect(Number(discovery.headers.get("x-meshdeck-index"))).toBe(discovery.body.index);
+
+    expect((await api.put(`/api/v1/registry/instances/${input.id}/heartbeat`)).body).toEqual({ health: "passing" });
+    // Re-registering the same id is an update, not a second instance.
+    expect((await api.post("/api/v1/registry/instances", { ...input, port: 8081 })).status).toBe(200);
+    expect((await api.get(`/api/v1/services/${input.service}`)).body.service.instances).toHaveLength(1);
+
+    expect((await api.delete(`/api/v1/registry/instances/${input.id}`)).status).toBe(204);
+    expect((await api.get(`/api/v1/services/${input.service}`)).body.service.instances).toEqual([]);
+    expect((await api.put(`/api/v1/registry/instances/${input.id}/heartbeat`)).status).toBe(404);
+    expect((await api.delete(`/api/v1/registry/instances/${input.id}`)).status).toBe(404);
+  });
+
+  test("a blocking discovery query returns as soon as the service changes", async () => {
+    const input = registration();
+    await api.post("/api/v1/registry/instances", input);
+    const first = await api.get(`/api/v1/discovery/${input.service}`);
+
+    // Nothing changes: it waits out the whole wait.
+    const idle = await api.get(`/api/v1/discovery/${input.service}?index=${first.body.index}&wait=600ms`);
+    expect(idle.ms).toBeGreaterThanOrEqual(550);
+    expect(idle.body.index).toBe(first.body.index);
+
+    const watching = api.get(`/api/v1/discovery/${input.service}?index=${first.body.index}&wait=20s`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const second = registration({ service: input.service });
+    await api.post("/api/v1/registry/instances", second);
+    const woken = await watching;
+    expect(woken.ms).toBeLessThan(5000);
+    expect(woken.body.index).toBeGreaterThan(first.body.index);
+    expect(woken.body.instances.map((instance: { id: string }) => instance.id).sort()).toEqual([input.id, second.id].sort());
+  });
+
+  test("a TTL instance that stops heartbeating turns critical and leaves discovery; a heartbeat brings it back", async () => {
+    const input = registration({ check: { kind: "ttl", ttl: "1s" } });
+    await api.post("/api/v1/registry/instances", input);
+    const registeredAt = Date.now();
+    let health = "passing";
+    while (health === "passing" && Date.now() - registeredAt < 5000) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      health = (await api.get(`/api/v1/services/${input.service}`)).body.service.instances[0].health;
+    }
+    const detectedAfter = Date.now() - registeredAt;
+    expect(health).toBe("critical");
+    expect(detectedAfter).toBeGreaterThanOrEqual(1000);
+    expect(detectedAfter).toBeLessThan(2500);
+    expect((await api.get(`/api/v1/discovery/${input.service}`)).body.instances).toEqual([]);
+
+    expect((await api.put(`/api/v1/registry/instances/${input.id}/heartbeat`)).body).toEqual({ health: "passing" });
+    expect((await api.get(`/api/v1/discovery/${input.service}`)).body.instances).toHaveLength(1);
+  });
+
+  test("an id registered to another service is a conflict", async () => {
+    const input = registration();
+    await api.post("/api/v1/registry/instances", input);
+    const clash = await api.post("/api/v1/registry/instances", registration({ id: input.id }));
+    expect(clash.status).toBe(409);
+    expect(clash.body.error).toMatchObject({ code: "conflict", field: "id" });
+    expect(clash.body.error.message).toContain(input.service);
+  });
+
+  test.each([
+    ["a port above 65535", { port: 70000 }, 422, "port"],
+    ["port 0", { port: 0 }, 422, "port"],
+    ["a weight above 10000", { weight: 10001 }, 422, "weight"],
+    ["a negative weight", { weight: -1 }, 422, "weight"],
+    ["a fractional weight", { weight: 1.5 }, 422, "weight"],
+    ["an over-long service name", { service: "s".repeat(129) }, 422, "service"],
+    ["a service name with a slash", { service: "a/b" }, 422, "service"],
+    ["an unknown field", { colour: "blue" }, 422, undefined],
+    ["a missing host", { host: undefined }, 422, "host"],
+    ["an unknown check kind", { check: { kind: "grpc" } }, 422, "check.kind"],
+    ["a check timeout not below its interval", { check: { kind: "http", path: "/health", interval: "1s", timeout: "1s" } }, 422, "check.timeout"],
+    ["a check interval under 100ms", { check: { kind: "tcp", interval: "50ms", timeout: "10ms" } }, 422, "check.interval"],
+    ["a check path that is not a path", { check: { kind: "http", path: "health" } }, 422, "check.path"],
+  ])("refuses %s and stores nothing", async (_label, overrides, status, field) => {
+    const input = registration(overrides);
+    const response = await api.post("/api/v1/registry/instances", input);
+    expect(response.status).toBe(status);
+    expect(response.body.error.code).toBe("validation_failed");
+    if (field) expect(response.body.error.field).toBe(field);
+    else expect(response.body.error.message).toMatch(/colour|unrecognized/i);
+    const services = await api.get("/api/v1/services");
+    expect(services.body.services.map((service: { name: string }) => service.name)).not.toContain(input.service);
+  });
+
+  test("refuses malformed JSON and an empty body with 400", async () => {
+    const malformed = await api.postRaw("/api/v1/registry/instances", '{"service": "x", ');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error).toMatchObject({ code: "bad_request" });
+    expect(malformed.body.error.message).toMatch(/not valid JSON/);
+    expect((await api.postRaw("/api/v1/registry/instances", "")).status).toBe(400);
+  });
+
+  test("refuses requests without a token, with a malformed token and with a revoked one", async () => {
+    const anonymous = apiClient(target);
+    for (const call of [anonymous.get("/api/v1/services"), anonymous.post("/api/v1/registry/instances", registration())]) {
+      const response = await call;
+      expect(response.status).toBe(401);
+      expect(response.body.error.code).toBe("unauthorized");
+    }
+    expect((await apiClient(target, { token: "mdk_not-a-real-token" }).get("/api/v1/services")).status).toBe(401);
+
+    const { admin, token, tokenId } = await adminAndToken(target, "to-revoke");
+    const holder = apiClient(target, { token });
+    expect((await holder.get("/api/v1/services")).status).toBe(200);
+    expect((await admin.delete(`/api/v1/tokens/${tokenId}`)).status).toBe(204);
+    const refused = await holder.post("/api/v1/registry/instances", registration());
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.message).toMatch(/revoked/);
+    // A token cannot mint tokens.
+    expect((await api.post("/api/v1/tokens", { name: "escalation" })).status).toBe(403);
+  });
+});

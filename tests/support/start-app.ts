@@ -1,0 +1,61 @@
+import { spawn } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import { assertLocal } from "./local-only";
+
+export type TAppTarget = { name: string; baseUrl: string; databaseUrl: string; admin: { email: string; password: string } };
+
+/** Starts the built app (`next start`) in its own process group and waits until it answers. */
+export async function startApp({
+  name,
+  port,
+  databaseUrl,
+  admin,
+  env = {},
+}: {
+  name: string;
+  port: number;
+  databaseUrl: string;
+  admin: TAppTarget["admin"];
+  env?: Record<string, string>;
+}) {
+  assertLocal(databaseUrl);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const logFile = `.tmp/integration/${name}.log`;
+  const child = spawn("node_modules/.bin/next", ["start", "-H", "127.0.0.1", "-p", String(port)], {
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      MESHDECK_DEMO: "0",
+      MESHDECK_ADMIN_EMAIL: admin.email,
+      MESHDECK_ADMIN_PASSWORD: admin.password,
+      ...env,
+    },
+  });
+  const log = createWriteStream(logFile);
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+
+  const stop = async () => {
+    if (child.exitCode !== null || child.pid === undefined) return;
+    // next start forks next-server: signal the whole group or the port stays taken.
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    process.kill(-child.pid, "SIGTERM");
+    const timeout = setTimeout(() => child.pid && process.kill(-child.pid, "SIGKILL"), 5000);
+    await exited;
+    clearTimeout(timeout);
+  };
+
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the ${name} app exited with ${child.exitCode}; see ${logFile}`);
+    const ok = await fetch(`${baseUrl}/api/healthz`).then((response) => response.ok, () => false);
+    if (ok) return { target: { name, baseUrl, databaseUrl, admin }, stop };
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  await stop();
+  throw new Error(`the ${name} app did not answer within 90 s; see ${logFile}`);
+}
