@@ -13,7 +13,6 @@ const ZEnv = z.object({
   MESHDECK_ADMIN_EMAIL: z.email().optional(),
   MESHDECK_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
   MESHDECK_DEMO: z.enum(["0", "1"]).default("1"),
-  MESHDECK_COLLECTOR: z.enum(["in-process", "off"]).default("in-process"),
   MESHDECK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

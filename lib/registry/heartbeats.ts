@@ -67,7 +67,7 @@ export async function flushHeartbeats() {
 
 async function expireOverdue() {
   const now = Date.now();
-  for (const beat of state.beats.values()) {
+  for (const [instanceId, beat] of state.beats) {
     if (beat.health === "critical" || now - beat.lastBeatAt <= beat.ttlMs) continue;
     const silentMs = now - beat.lastBeatAt;
     // The database's beat must be overdue too: another app process may have received a fresher one.
@@ -78,7 +78,14 @@ async function expireOverdue() {
       reason: `TTL expired: no heartbeat for ${(silentMs / 1000).toFixed(1)} s (ttl ${beat.ttlMs / 1000} s)`,
       where: { OR: [{ lastHeartbeatAt: null }, { lastHeartbeatAt: { lt: cutoff } }] },
     });
-    if (expired) beat.health = "critical";
+    if (expired) {
+      beat.health = "critical";
+      continue;
+    }
+    // Not expired after all: learn what the database knows (a beat another process took, a deregistration).
+    const row = await db.instance.findUnique({ where: { id: beat.id }, select: { lastHeartbeatAt: true, health: true } });
+    if (!row) forgetInstance(instanceId);
+    else Object.assign(beat, { lastBeatAt: Math.max(beat.lastBeatAt, row.lastHeartbeatAt?.getTime() ?? 0), health: row.health });
   }
 }
 

@@ -4,12 +4,18 @@ import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn } from "@/lib/auth/auth";
 
 // Signing in is the one action open to anonymous visitors; the throttle lives in authorize().
-export async function signInWithPassword(_previous: string | undefined, form: FormData): Promise<string | undefined> {
+// The email comes back with the error so the form keeps it.
+export type TSignInState = { error: string; email: string } | undefined;
+
+export async function signInWithPassword(_previous: TSignInState, form: FormData): Promise<TSignInState> {
+  const email = String(form.get("email") ?? "");
   try {
-    await signIn("credentials", { email: form.get("email"), password: form.get("password"), redirectTo: "/" });
+    await signIn("credentials", { email, password: form.get("password"), redirectTo: "/" });
   } catch (error) {
-    if (error instanceof CredentialsSignin && error.code === "slow_down") return "Too many failed sign-ins for this account. Wait a little and try again.";
-    if (error instanceof AuthError) return "Invalid email or password.";
+    if (error instanceof CredentialsSignin && error.code === "slow_down") {
+      return { error: "Too many failed sign-ins for this account. Wait a little and try again.", email };
+    }
+    if (error instanceof AuthError) return { error: "Invalid email or password.", email };
     throw error;
   }
 }

@@ -7,14 +7,14 @@ import { Field, FormError } from "@/components/ui/field";
 import { signInWithPassword } from "./actions";
 
 export function LoginForm() {
-  const [error, action, pending] = useActionState(signInWithPassword, undefined);
+  const [state, action, pending] = useActionState(signInWithPassword, undefined);
   return (
     <Card className="p-6">
       <h1 className="mb-4 text-base font-semibold">Sign in</h1>
-      <form action={action} className="space-y-4">
-        <Field label="Email" name="email" type="email" autoComplete="username" required autoFocus />
-        <Field label="Password" name="password" type="password" autoComplete="current-password" required />
-        <FormError message={error} />
+      <form action={action} className="space-y-4" key={state?.email}>
+        <Field label="Email" name="email" type="email" autoComplete="username" required autoFocus={!state} defaultValue={state?.email} />
+        <Field label="Password" name="password" type="password" autoComplete="current-password" required autoFocus={Boolean(state)} />
+        <FormError message={state?.error} />
         <Button type="submit" className="w-full" disabled={pending}>
           {pending ? "Signing in…" : "Sign in"}
         </Button>

@@ -7,15 +7,21 @@ import { AppError } from "@/lib/errors";
 
 const ZSetup = ZCreateUser.omit({ role: true });
 
+// The form keeps what was typed (but the passwords) when it is refused.
+export type TSetupState = TActionResult & { values?: { email: string; name: string } };
+
 // Open to anonymous visitors only while no user exists; createFirstAdmin re-checks that in its transaction.
-export async function createFirstAdministrator(_previous: TActionResult | undefined, form: FormData): Promise<TActionResult> {
-  const parsed = ZSetup.safeParse({ email: form.get("email"), name: form.get("name"), password: form.get("password") });
-  if (!parsed.success) return { ok: false, error: "Check the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
-  if (form.get("password") !== form.get("confirm")) return { ok: false, error: "The passwords differ.", fieldErrors: { confirm: "must match the password" } };
+export async function createFirstAdministrator(_previous: TSetupState | undefined, form: FormData): Promise<TSetupState> {
+  const values = { email: String(form.get("email") ?? ""), name: String(form.get("name") ?? "") };
+  const parsed = ZSetup.safeParse({ ...values, password: form.get("password") });
+  if (!parsed.success) return { ok: false, error: "Check the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error), values };
+  if (form.get("password") !== form.get("confirm")) {
+    return { ok: false, error: "The passwords differ.", fieldErrors: { confirm: "must match the password" }, values };
+  }
   try {
     await createFirstAdmin({ input: parsed.data, via: "setup page" });
   } catch (error) {
-    if (error instanceof AppError) return { ok: false, error: error.message };
+    if (error instanceof AppError) return { ok: false, error: error.message, values };
     throw error;
   }
   await signIn("credentials", { email: parsed.data.email, password: parsed.data.password, redirectTo: "/" });
