@@ -10,7 +10,11 @@ describe("splitStatements", () => {
 
   test("every committed migration splits into statements on both databases", () => {
     for (const provider of ["sqlite", "postgresql"] as const) {
-      for (const migration of listMigrations(provider)) expect(splitStatements(migration.sql).length).toBeGreaterThan(5);
+      for (const migration of listMigrations(provider)) {
+        const statements = splitStatements(migration.sql);
+        expect(statements.length).toBeGreaterThan(0);
+        for (const statement of statements) expect(statement).toMatch(/^(CREATE|ALTER|DROP|INSERT|UPDATE|DELETE|PRAGMA)\b/);
+      }
     }
   });
 });

@@ -2,10 +2,11 @@ import "server-only";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { setInstanceHealth } from "@/lib/health/set-instance-health";
+import { deregisterInstance } from "./register-instance";
 
 // Heartbeats are the hot path: they land in this map, the database sees only the latest beat per
 // instance every `flushMs`, and a health transition when a TTL runs out or a beat revives one.
-type TBeat = { id: string; lastBeatAt: number; ttlMs: number; health: string };
+type TBeat = { id: string; lastBeatAt: number; ttlMs: number; deregisterAfterMs: number | null; health: string };
 
 const flushMs = 1000;
 const sweepMs = 200;
@@ -19,8 +20,8 @@ export function getLastBeatAt(instanceId: string): number | undefined {
   return state.beats.get(instanceId)?.lastBeatAt;
 }
 
-export function trackInstance({ instanceId, id, ttlMs, health, lastBeatAt }: TBeat & { instanceId: string }) {
-  state.beats.set(instanceId, { id, ttlMs, health, lastBeatAt });
+export function trackInstance({ instanceId, ...beat }: TBeat & { instanceId: string }) {
+  state.beats.set(instanceId, beat);
   state.dirty.add(instanceId);
 }
 
@@ -34,13 +35,13 @@ export async function recordHeartbeat({ instanceId }: { instanceId: string }): P
   if (!beat) {
     const row = await db.instance.findUnique({
       where: { source_instanceId: { source: "builtin", instanceId } },
-      select: { id: true, checkKind: true, checkTtlMs: true, health: true },
+      select: { id: true, checkKind: true, checkTtlMs: true, deregisterAfterMs: true, health: true },
     });
     if (!row) throw new AppError("not_found", `instance '${instanceId}' is not registered; register it again`, "id");
     if (row.checkKind !== "ttl") {
       throw new AppError("conflict", `instance '${instanceId}' has a ${row.checkKind} check; heartbeats are for ttl checks`, "id");
     }
-    beat = { id: row.id, ttlMs: row.checkTtlMs, health: row.health, lastBeatAt: Date.now() };
+    beat = { id: row.id, ttlMs: row.checkTtlMs, deregisterAfterMs: row.deregisterAfterMs, health: row.health, lastBeatAt: Date.now() };
     state.beats.set(instanceId, beat);
   }
   beat.lastBeatAt = Date.now();
@@ -68,7 +69,11 @@ export async function flushHeartbeats() {
 async function expireOverdue() {
   const now = Date.now();
   for (const [instanceId, beat] of state.beats) {
-    if (beat.health === "critical" || now - beat.lastBeatAt <= beat.ttlMs) continue;
+    if (beat.health === "critical") {
+      await deregisterIfAbandoned(instanceId, beat, now);
+      continue;
+    }
+    if (now - beat.lastBeatAt <= beat.ttlMs) continue;
     const silentMs = now - beat.lastBeatAt;
     // The database's beat must be overdue too: another app process may have received a fresher one.
     const cutoff = new Date(now - beat.ttlMs);
@@ -89,16 +94,28 @@ async function expireOverdue() {
   }
 }
 
+// Critical and silent for deregisterAfter past its TTL, an instance is gone (Nacos and Consul do the same).
+async function deregisterIfAbandoned(instanceId: string, beat: TBeat, now: number) {
+  if (beat.deregisterAfterMs === null || now - beat.lastBeatAt <= beat.ttlMs + beat.deregisterAfterMs) return;
+  forgetInstance(instanceId);
+  const silentS = Math.round((now - beat.lastBeatAt) / 1000);
+  await deregisterInstance({ instanceId, reason: `deregistered: no heartbeat for ${silentS} s (deregisterAfter ${beat.deregisterAfterMs / 1000} s)` }).catch(
+    (error: unknown) => {
+      if (!(error instanceof AppError && error.code === "not_found")) throw error;
+    },
+  );
+}
+
 // Instances registered before this process started get one TTL of grace from the start.
 async function loadTtlInstances() {
   const rows = await db.instance.findMany({
     where: { source: "builtin", checkKind: "ttl" },
-    select: { id: true, instanceId: true, checkTtlMs: true, health: true, lastHeartbeatAt: true },
+    select: { id: true, instanceId: true, checkTtlMs: true, deregisterAfterMs: true, health: true, lastHeartbeatAt: true },
   });
   for (const row of rows) {
     if (state.beats.has(row.instanceId)) continue;
     const lastBeatAt = Math.max(row.lastHeartbeatAt?.getTime() ?? 0, state.startedAt);
-    state.beats.set(row.instanceId, { id: row.id, ttlMs: row.checkTtlMs, health: row.health, lastBeatAt });
+    state.beats.set(row.instanceId, { id: row.id, ttlMs: row.checkTtlMs, deregisterAfterMs: row.deregisterAfterMs, health: row.health, lastBeatAt });
   }
 }
 

@@ -41,6 +41,7 @@ export async function registerInstance({ input }: { input: TRegisterInstance }) 
       checkIntervalMs: check.kind === "ttl" ? 1000 : check.interval,
       checkTimeoutMs: check.kind === "ttl" ? 800 : check.timeout,
       checkTtlMs: check.kind === "ttl" ? check.ttl : 3000,
+      deregisterAfterMs: check.deregisterAfter,
       lastHeartbeatAt: isTtl ? now : null,
       modifyIndex: index,
     };
@@ -59,7 +60,14 @@ export async function registerInstance({ input }: { input: TRegisterInstance }) 
     return { instance, created: !existing };
   });
   if (isTtl) {
-    trackInstance({ instanceId: input.id, id: result.instance.id, ttlMs: check.ttl, health: result.instance.health, lastBeatAt: now.getTime() });
+    trackInstance({
+      instanceId: input.id,
+      id: result.instance.id,
+      ttlMs: check.ttl,
+      deregisterAfterMs: check.deregisterAfter,
+      health: result.instance.health,
+      lastBeatAt: now.getTime(),
+    });
   } else {
     forgetInstance(input.id);
   }
@@ -67,7 +75,7 @@ export async function registerInstance({ input }: { input: TRegisterInstance }) 
   return result;
 }
 
-export async function deregisterInstance({ instanceId }: { instanceId: string }) {
+export async function deregisterInstance({ instanceId, reason = "deregistered" }: { instanceId: string; reason?: string }) {
   const service = await transaction(async (tx) => {
     const instance = await tx.instance.findUnique({
       where: { source_instanceId: { source, instanceId } },
@@ -78,7 +86,7 @@ export async function deregisterInstance({ instanceId }: { instanceId: string })
     await tx.instance.delete({ where: { id: instance.id } });
     await tx.service.update({ where: { id: instance.service.id }, data: { modifyIndex: index } });
     await tx.healthEvent.create({
-      data: { service: instance.service.name, source, instanceId, from: instance.health, to: "deregistered", reason: "deregistered" },
+      data: { service: instance.service.name, source, instanceId, from: instance.health, to: "deregistered", reason },
     });
     return instance.service.name;
   });

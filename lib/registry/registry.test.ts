@@ -113,3 +113,25 @@ describe("TTL expiry", () => {
     await expect(recordHeartbeat({ instanceId: "never-registered" })).rejects.toMatchObject({ code: "not_found" });
   });
 });
+
+describe("abandoned instances", () => {
+  test("an instance critical past deregisterAfter is deregistered, with the reason in its last event", async () => {
+    const registration = input({ check: { kind: "ttl", ttl: "1s", deregisterAfter: "1s" } });
+    await registerInstance({ input: registration });
+    const started = Date.now();
+    let remaining = 1;
+    while (remaining > 0 && Date.now() - started < 6000) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      remaining = (await getServiceOrThrow({ name: registration.service })).instances.length;
+    }
+    expect(remaining).toBe(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+    const events = await db.healthEvent.findMany({ where: { instanceId: registration.id }, orderBy: { at: "asc" } });
+    expect(events.map((event) => event.to)).toEqual(["passing", "critical", "deregistered"]);
+    expect(events[2]?.reason).toMatch(/^deregistered: no heartbeat for 2 s \(deregisterAfter 1 s\)$/);
+  });
+
+  test("deregisterAfter: null keeps a critical instance", () => {
+    expect(input({ check: { kind: "ttl", deregisterAfter: null } }).check).toEqual({ kind: "ttl", ttl: 3000, deregisterAfter: null });
+  });
+});

@@ -4,13 +4,13 @@ import { ZRegisterInstance } from "./schemas";
 const valid = { service: "orders", id: "orders-1", host: "10.0.0.7", port: 8080 };
 
 describe("ZRegisterInstance", () => {
-  test("fills in the defaults: weight 100, no tags, a 3 s TTL check", () => {
-    expect(ZRegisterInstance.parse(valid)).toEqual({ ...valid, weight: 100, tags: [], metadata: {}, check: { kind: "ttl", ttl: 3000 } });
+  test("fills in the defaults: weight 100, no tags, a 3 s TTL check deregistered after a minute critical", () => {
+    expect(ZRegisterInstance.parse(valid)).toEqual({ ...valid, weight: 100, tags: [], metadata: {}, check: { kind: "ttl", ttl: 3000, deregisterAfter: 60_000 } });
   });
 
   test("fills an http check with the defaults of DESIGN.md", () => {
     const parsed = ZRegisterInstance.parse({ ...valid, check: { kind: "http" } });
-    expect(parsed.check).toEqual({ kind: "http", path: "/health", interval: 1000, timeout: 800, rise: 2, fall: 2 });
+    expect(parsed.check).toEqual({ kind: "http", path: "/health", interval: 1000, timeout: 800, rise: 2, fall: 2, deregisterAfter: null });
   });
 
   test.each([

@@ -33,7 +33,11 @@ const ZMetadata = z
 
 const minIntervalMs = 100;
 
+// How long an instance may stay critical before it is deregistered; null keeps it for good.
+const ZDeregisterAfter = ZDuration.pipe(z.number().min(1000, "must be at least 1s")).nullable();
+
 const ZActiveCheck = z.object({
+  deregisterAfter: ZDeregisterAfter.default(null),
   interval: ZDuration.default(1000),
   timeout: ZDuration.default(800),
   rise: z.number().int().min(1).max(10).default(2),
@@ -44,7 +48,7 @@ export const ZCheck = z
   .discriminatedUnion(
     "kind",
     [
-      z.strictObject({ kind: z.literal("ttl"), ttl: ZDuration.default(3000) }),
+      z.strictObject({ kind: z.literal("ttl"), ttl: ZDuration.default(3000), deregisterAfter: ZDeregisterAfter.default(60_000) }),
       ZActiveCheck.extend({
         kind: z.literal("http"),
         path: z.string().max(1024).regex(/^\/[^\s#]*$/, "must be a path starting with '/'").default("/health"),
@@ -70,7 +74,7 @@ export const ZRegisterInstance = z.strictObject({
   weight: ZWeight.default(100),
   tags: ZTags.default([]),
   metadata: ZMetadata.default({}),
-  check: ZCheck.default({ kind: "ttl", ttl: 3000 }),
+  check: ZCheck.default({ kind: "ttl", ttl: 3000, deregisterAfter: 60_000 }),
 });
 
 export type TRegisterInstance = z.infer<typeof ZRegisterInstance>;
