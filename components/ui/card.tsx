@@ -19,9 +19,13 @@ export function Stat({ label, value, tone = "default", hint }: { label: string; 
   const tones = { default: "", good: "text-emerald-600 dark:text-emerald-400", bad: "text-rose-600 dark:text-rose-400", warn: "text-amber-600 dark:text-amber-400" };
   return (
     <Card className="px-4 py-3">
-      <div className="text-xs font-medium uppercase tracking-wide text-zinc-500">{label}</div>
-      <div className={cn("mt-1 text-2xl font-semibold tabular-nums", tones[tone])}>{value}</div>
-      {hint && <div className="mt-0.5 text-xs text-zinc-500">{hint}</div>}
+      <dl>
+        <dt className="text-xs font-medium uppercase tracking-wide text-zinc-500">{label}</dt>
+        <dd className={cn("mt-1 text-2xl font-semibold tabular-nums", tones[tone])} aria-label={label}>
+          {value}
+        </dd>
+        {hint && <dd className="mt-0.5 text-xs text-zinc-500">{hint}</dd>}
+      </dl>
     </Card>
   );
 }

@@ -2,6 +2,7 @@ import "server-only";
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
+import { log } from "@/lib/log";
 import { verifyPassword } from "./password";
 import { getAuthSecret } from "./secret";
 import { clearSignInFailures, getSignInWait, recordSignInFailure } from "./throttle";
@@ -24,6 +25,13 @@ const config = (secret: string): NextAuthConfig => ({
   trustHost: true,
   session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
   pages: { signIn: "/login" },
+  // A wrong password is an answer, not a server error: keep it out of the error log.
+  logger: {
+    error(error) {
+      if (error.name === "CredentialsSignin" || error.name === "SlowDown") return;
+      log.error("auth", error);
+    },
+  },
   providers: [
     Credentials({
       credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },

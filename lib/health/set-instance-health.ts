@@ -13,18 +13,21 @@ export async function setInstanceHealth({
   to,
   reason,
   where = {},
+  unless,
 }: {
   id: string;
   to: THealth;
   reason: string;
   where?: Prisma.InstanceWhereInput;
+  /** Looked at again inside the transaction, for what only memory knows (a heartbeat just in). */
+  unless?: () => boolean;
 }): Promise<boolean> {
   const changed = await transaction(async (tx) => {
     const instance = await tx.instance.findFirst({
       where: { ...where, id, health: { not: to } },
       select: { health: true, instanceId: true, source: true, service: { select: { id: true, name: true } } },
     });
-    if (!instance) return null;
+    if (!instance || unless?.()) return null;
     const index = await bumpCatalogIndex(tx);
     const now = new Date();
     const updated = await tx.instance.updateMany({

@@ -82,6 +82,7 @@ async function expireOverdue() {
       to: "critical",
       reason: `TTL expired: no heartbeat for ${(silentMs / 1000).toFixed(1)} s (ttl ${beat.ttlMs / 1000} s)`,
       where: { OR: [{ lastHeartbeatAt: null }, { lastHeartbeatAt: { lt: cutoff } }] },
+      unless: () => Date.now() - beat.lastBeatAt <= beat.ttlMs,
     });
     if (expired) {
       beat.health = "critical";

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useActionState, useState, useTransition } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -8,24 +8,14 @@ import { Field, FormError } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState, Table, Td } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
-import { createToken, revokeToken } from "./actions";
+import { createTokenFromForm, revokeToken } from "./actions";
 
 type TToken = { id: string; name: string; prefix: string; createdBy: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
 
 export function TokensClient({ tokens, canManage }: { tokens: TToken[]; canManage: boolean }) {
-  const [name, setName] = useState("");
+  const [created, create, creating] = useActionState(createTokenFromForm, undefined);
   const [error, setError] = useState<string>();
-  const [created, setCreated] = useState<{ name: string; token: string }>();
   const [pending, startTransition] = useTransition();
-
-  const create = () =>
-    startTransition(async () => {
-      const result = await createToken({ name });
-      if (!result.ok) return setError(result.fieldErrors?.name ?? result.error);
-      setError(undefined);
-      setName("");
-      setCreated(result.data);
-    });
 
   const revoke = (token: TToken) =>
     startTransition(async () => {
@@ -39,23 +29,17 @@ export function TokensClient({ tokens, canManage }: { tokens: TToken[]; canManag
       <PageHeader title="API tokens" description="Services use a token to register, heartbeat and discover. A token is shown once, when it is created." />
       {canManage ? (
         <Card title="New token" className="mb-6 p-0">
-          <form
-            className="flex flex-wrap items-end gap-3 p-4"
-            onSubmit={(event) => {
-              event.preventDefault();
-              create();
-            }}
-          >
-            <Field label="Name" name="name" value={name} onChange={(event) => setName(event.target.value)} placeholder="orders-service" className="w-72" />
-            <Button type="submit" disabled={pending}>Create token</Button>
+          <form className="flex flex-wrap items-end gap-3 p-4" action={create}>
+            <Field label="Name" name="name" required maxLength={64} placeholder="orders-service" className="w-72" error={created?.ok === false ? created.error : undefined} />
+            <Button type="submit" disabled={creating}>Create token</Button>
           </form>
-          <div className="px-4 pb-4">
+          <div className="px-4 pb-4 empty:hidden">
             <FormError message={error} />
-            {created && (
+            {created?.ok && (
               <div className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-sm dark:border-emerald-900 dark:bg-emerald-950">
-                <p className="font-medium">Token &ldquo;{created.name}&rdquo; created. Copy it now: it will not be shown again.</p>
+                <p className="font-medium">Token &ldquo;{created.data.name}&rdquo; created. Copy it now: it will not be shown again.</p>
                 <code data-testid="new-token" className="mt-2 block break-all rounded bg-white px-2 py-1 font-mono text-xs dark:bg-zinc-900">
-                  {created.token}
+                  {created.data.token}
                 </code>
               </div>
             )}

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useActionState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -9,55 +9,36 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { roles, type TRole } from "@/lib/auth/roles";
-import { createUserAction } from "./actions";
+import { createUserFromForm } from "./actions";
 
 type TUser = { id: string; email: string; name: string; role: string; createdAt: string };
 
 const roleHelp: Record<TRole, string> = { admin: "everything", operator: "governance changes", viewer: "read-only" };
 
 export function UsersClient({ users, canManage }: { users: TUser[]; canManage: boolean }) {
-  const [errors, setErrors] = useState<{ form?: string; fields: Record<string, string> }>({ fields: {} });
-  const [pending, startTransition] = useTransition();
-
-  const submit = (form: HTMLFormElement) =>
-    startTransition(async () => {
-      const data = new FormData(form);
-      const result = await createUserAction({
-        email: String(data.get("email")),
-        name: String(data.get("name")),
-        password: String(data.get("password")),
-        role: String(data.get("role")) as TRole,
-      });
-      if (!result.ok) return setErrors({ form: result.error, fields: result.fieldErrors ?? {} });
-      setErrors({ fields: {} });
-      form.reset();
-    });
+  const [state, action, pending] = useActionState(createUserFromForm, undefined);
+  const fields = state?.ok === false ? (state.fieldErrors ?? {}) : {};
+  const values = state?.ok === false ? state.values : undefined;
 
   return (
     <>
       <PageHeader title="Users" description="Who may sign in, and what each role may do." />
       {canManage && (
         <Card title="Add a user" className="mb-6">
-          <form
-            className="grid gap-3 p-4 md:grid-cols-5 md:items-end"
-            onSubmit={(event) => {
-              event.preventDefault();
-              submit(event.currentTarget);
-            }}
-          >
-            <Field label="Email" name="email" type="email" required error={errors.fields.email} />
-            <Field label="Name" name="name" required error={errors.fields.name} />
-            <Field label="Password" name="password" type="password" required minLength={12} error={errors.fields.password} />
-            <SelectField label="Role" name="role" defaultValue="viewer" error={errors.fields.role}>
+          <form className="grid gap-3 p-4 md:grid-cols-5 md:items-start" action={action} key={JSON.stringify(values ?? {})}>
+            <Field label="Email" name="email" type="email" required error={fields.email} defaultValue={values?.email} />
+            <Field label="Name" name="name" required error={fields.name} defaultValue={values?.name} />
+            <Field label="Password" name="password" type="password" required minLength={12} error={fields.password} />
+            <SelectField label="Role" name="role" defaultValue={values?.role ?? "viewer"} error={fields.role}>
               {roles.map((role) => (
                 <option key={role} value={role}>
                   {role} ({roleHelp[role]})
                 </option>
               ))}
             </SelectField>
-            <Button type="submit" disabled={pending}>Add user</Button>
+            <Button type="submit" disabled={pending} className="md:mt-6">Add user</Button>
           </form>
-          <div className="px-4 pb-4 empty:hidden">{errors.form && <FormError message={errors.form} />}</div>
+          <div className="px-4 pb-4 empty:hidden">{state?.ok === false && <FormError message={state.error} />}</div>
         </Card>
       )}
       <Card title="Users">

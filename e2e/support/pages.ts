@@ -1,0 +1,36 @@
+import { expect, type Page } from "@playwright/test";
+
+/** Creates an API token on the tokens page and returns it as the page shows it, once. */
+export async function createTokenInUi(page: Page, name: string): Promise<string> {
+  await page.goto("/settings/tokens");
+  await page.getByLabel("Name").fill(name);
+  await page.getByRole("button", { name: "Create token" }).click();
+  const shown = page.getByTestId("new-token");
+  await expect(shown).toHaveText(/^mdk_\S+$/);
+  return (await shown.textContent())?.trim() ?? "";
+}
+
+/** Adds a user on the users page (as an admin) and waits for it to be listed. */
+export async function createUserInUi(page: Page, user: { email: string; name: string; password: string; role: "admin" | "operator" | "viewer" }) {
+  await page.goto("/settings/users");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Name").fill(user.name);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByLabel("Role").selectOption(user.role);
+  await page.getByRole("button", { name: "Add user" }).click();
+  await expect(page.getByRole("row").filter({ hasText: user.email })).toContainText(user.role);
+}
+
+/** Fills in and submits the login form. */
+export async function signInWithForm(page: Page, { email, password }: { email: string; password: string }) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** The number on one of the stat cards (Services, Instances, Passing, ...). */
+export async function readStat(page: Page, label: string): Promise<number> {
+  const text = await page.getByRole("definition").and(page.getByLabel(label, { exact: true })).textContent();
+  return Number(text);
+}

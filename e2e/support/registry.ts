@@ -1,0 +1,32 @@
+import { randomBytes } from "node:crypto";
+import type { APIRequestContext } from "@playwright/test";
+
+export type TCheck = { kind: "ttl"; ttl: string } | { kind: "http"; path: string; interval: string; timeout: string } | { kind: "tcp"; interval: string; timeout: string };
+
+export type TRegistration = {
+  service: string;
+  id: string;
+  host: string;
+  port: number;
+  weight?: number;
+  tags?: string[];
+  metadata?: Record<string, string>;
+  check?: TCheck;
+};
+
+/** A name no other test (or repeat of this one) uses. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomBytes(3).toString("hex")}`;
+}
+
+/** The registry API as a service calls it: with its bearer token, never with a session. */
+export function registryClient(request: APIRequestContext, token: string) {
+  const headers = { authorization: `Bearer ${token}` };
+  const instanceUrl = (id: string) => `/api/v1/registry/instances/${encodeURIComponent(id)}`;
+  return {
+    register: (registration: TRegistration) => request.post("/api/v1/registry/instances", { headers, data: registration }),
+    heartbeat: (id: string) => request.put(`${instanceUrl(id)}/heartbeat`, { headers }),
+    deregister: (id: string) => request.delete(instanceUrl(id), { headers }),
+    listServices: () => request.get("/api/v1/services", { headers }),
+  };
+}

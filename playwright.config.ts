@@ -1,0 +1,64 @@
+import { randomBytes } from "node:crypto";
+import { defineConfig } from "@playwright/test";
+import { adminEmail, adminStorageState, assertLocalTarget, baseURL, port } from "./e2e/support/env";
+
+// The config is evaluated again in every worker; workers inherit the env, so the password stays the same.
+process.env.E2E_ADMIN_PASSWORD ??= randomBytes(18).toString("base64url");
+assertLocalTarget(baseURL);
+
+// A fresh SQLite database under .tmp/ for each run: the suite never touches a shared or remote one.
+const databaseDir = ".tmp/e2e";
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results",
+  fullyParallel: false,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0, // a flaky test is a bug
+  workers: 2,
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--no-first-run",
+      ],
+    },
+  },
+  projects: [
+    { name: "setup", testMatch: /auth\.setup\.ts$/ },
+    { name: "ui", testDir: "e2e/ui", dependencies: ["setup"], use: { storageState: adminStorageState } },
+    { name: "api", testDir: "e2e/api", dependencies: ["setup"], use: { storageState: adminStorageState } },
+  ],
+  webServer: {
+    // prepare.sh installs, generates and builds only when something changed.
+    command: `bash scripts/prepare.sh && rm -rf ${databaseDir} && mkdir -p ${databaseDir} && exec node_modules/.bin/next start -H 127.0.0.1 -p ${port}`,
+    url: `${baseURL}/api/healthz`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "ignore",
+    stderr: "pipe",
+    gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
+    env: {
+      NEXT_TELEMETRY_DISABLED: "1",
+      PORT: String(port),
+      MESHDECK_HOST: "127.0.0.1",
+      DATABASE_URL: `file:${databaseDir}/meshdeck.db`,
+      MESHDECK_ADMIN_EMAIL: adminEmail,
+      MESHDECK_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,
+      MESHDECK_DEMO: "1",
+    },
+  },
+});
