@@ -1,14 +1,7 @@
 // A small client of Meshdeck's registry API, the way a service in any language would use it.
-export type TRegistration = {
-  service: string;
-  id: string;
-  host: string;
-  port: number;
-  weight?: number;
-  tags?: string[];
-  metadata?: Record<string, string>;
-  check?: { kind: "ttl"; ttl: string } | { kind: "http"; path: string; interval: string; timeout: string };
-};
+import type { TRegistration } from "@/lib/registry/schemas";
+
+export type { TRegistration };
 
 export class RegistryClient {
   private readonly url: string;

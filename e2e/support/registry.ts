@@ -1,18 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { APIRequestContext } from "@playwright/test";
 
-export type TCheck = { kind: "ttl"; ttl: string } | { kind: "http"; path: string; interval: string; timeout: string } | { kind: "tcp"; interval: string; timeout: string };
+import type { TRegistration } from "../../lib/registry/schemas";
 
-export type TRegistration = {
-  service: string;
-  id: string;
-  host: string;
-  port: number;
-  weight?: number;
-  tags?: string[];
-  metadata?: Record<string, string>;
-  check?: TCheck;
-};
+export type { TRegistration };
 
 /** A name no other test (or repeat of this one) uses. */
 export function uniqueName(prefix: string): string {

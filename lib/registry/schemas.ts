@@ -78,4 +78,6 @@ export const ZRegisterInstance = z.strictObject({
 });
 
 export type TRegisterInstance = z.infer<typeof ZRegisterInstance>;
+/** What a client sends: defaults may be left out. */
+export type TRegistration = z.input<typeof ZRegisterInstance>;
 export type TCheck = z.infer<typeof ZCheck>;
