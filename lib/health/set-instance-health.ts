@@ -14,10 +14,13 @@ export async function setInstanceHealth({
   reason,
   where = {},
   unless,
+  detectionMs,
 }: {
   id: string;
   to: THealth;
   reason: string;
+  /** From the last success to this decision, for changes to critical. */
+  detectionMs?: number;
   where?: Prisma.InstanceWhereInput;
   /** Looked at again inside the transaction, for what only memory knows (a heartbeat just in). */
   unless?: () => boolean;
@@ -44,6 +47,7 @@ export async function setInstanceHealth({
         from: instance.health,
         to,
         reason,
+        detectionMs: detectionMs === undefined ? null : Math.round(detectionMs),
         at: now,
       },
     });

@@ -61,7 +61,8 @@ export async function flushHeartbeats() {
   const writes = ids.flatMap((instanceId) => {
     const beat = state.beats.get(instanceId);
     if (!beat) return [];
-    return [db.instance.updateMany({ where: { id: beat.id }, data: { lastHeartbeatAt: new Date(beat.lastBeatAt) } })];
+    const at = new Date(beat.lastBeatAt);
+    return [db.instance.updateMany({ where: { id: beat.id }, data: { lastHeartbeatAt: at, lastSuccessAt: at } })];
   });
   await db.$transaction(writes);
 }
@@ -81,6 +82,7 @@ async function expireOverdue() {
       id: beat.id,
       to: "critical",
       reason: `TTL expired: no heartbeat for ${(silentMs / 1000).toFixed(1)} s (ttl ${beat.ttlMs / 1000} s)`,
+      detectionMs: silentMs,
       where: { OR: [{ lastHeartbeatAt: null }, { lastHeartbeatAt: { lt: cutoff } }] },
       unless: () => Date.now() - beat.lastBeatAt <= beat.ttlMs,
     });

@@ -41,8 +41,11 @@ export async function registerInstance({ input }: { input: TRegisterInstance }) 
       checkIntervalMs: check.kind === "ttl" ? 1000 : check.interval,
       checkTimeoutMs: check.kind === "ttl" ? 800 : check.timeout,
       checkTtlMs: check.kind === "ttl" ? check.ttl : 3000,
+      checkRise: check.kind === "ttl" ? 1 : check.rise,
+      checkFall: check.kind === "ttl" ? 1 : check.fall,
       deregisterAfterMs: check.deregisterAfter,
       lastHeartbeatAt: isTtl ? now : null,
+      lastSuccessAt: isTtl ? now : null,
       modifyIndex: index,
     };
     const before = existing?.health ?? "unknown";
