@@ -2,7 +2,9 @@ import "server-only";
 import type { Prisma } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
 import { announceCatalogChange, bumpCatalogIndex } from "@/lib/registry/catalog-index";
+import { recordTrafficChange } from "./failover";
 import type { THealth } from "./health";
+import { trafficSelect, trafficState } from "./traffic-state";
 
 /**
  * Moves one instance to `to` and writes the health event, once: `where` narrows the update so a
@@ -28,7 +30,7 @@ export async function setInstanceHealth({
   const changed = await transaction(async (tx) => {
     const instance = await tx.instance.findFirst({
       where: { ...where, id, health: { not: to } },
-      select: { health: true, instanceId: true, source: true, service: { select: { id: true, name: true } } },
+      select: { ...trafficSelect, instanceId: true, source: true, service: { select: { id: true, name: true } } },
     });
     if (!instance || unless?.()) return null;
     const index = await bumpCatalogIndex(tx);
@@ -50,6 +52,17 @@ export async function setInstanceHealth({
         detectionMs: detectionMs === undefined ? null : Math.round(detectionMs),
         at: now,
       },
+    });
+    const before = trafficState(instance);
+    await recordTrafficChange(tx, {
+      serviceId: instance.service.id,
+      service: instance.service.name,
+      instanceId: instance.instanceId,
+      before,
+      after: { ...before, health: to },
+      reason,
+      detectionMs,
+      at: now,
     });
     return instance.service.name;
   });

@@ -1,7 +1,8 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { healthTakesTraffic } from "@/lib/health/health";
+import { takesTraffic } from "@/lib/health/failover";
+import { trafficState } from "@/lib/health/traffic-state";
 import { getCatalogIndex } from "./catalog-index";
 import { getLastBeatAt } from "./heartbeats";
 
@@ -43,8 +44,8 @@ function parseJson<T>(text: string, fallback: T): T {
 // What the API and the pages show of an instance: overrides applied, JSON fields parsed, and the
 // freshest heartbeat this process knows of.
 function toInstanceView(row: TInstanceRow) {
-  const weight = row.weightOverride ?? row.weight;
-  const enabled = row.enabledOverride ?? row.enabled;
+  const traffic = trafficState(row);
+  const { weight, enabled } = traffic;
   const lastBeat = row.source === "builtin" ? getLastBeatAt(row.instanceId) : undefined;
   const lastHeartbeatAt = Math.max(lastBeat ?? 0, row.lastHeartbeatAt?.getTime() ?? 0);
   return {
@@ -68,7 +69,7 @@ function toInstanceView(row: TInstanceRow) {
     healthChangedAt: row.healthChangedAt.toISOString(),
     lastHeartbeatAt: lastHeartbeatAt > 0 ? new Date(lastHeartbeatAt).toISOString() : null,
     registeredAt: row.registeredAt.toISOString(),
-    takesTraffic: enabled && weight > 0 && healthTakesTraffic(row.health),
+    takesTraffic: takesTraffic(traffic),
   };
 }
 

@@ -1,6 +1,8 @@
 import "server-only";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
+import { recordTrafficChange } from "@/lib/health/failover";
+import { trafficSelect, trafficState } from "@/lib/health/traffic-state";
 import { announceCatalogChange, bumpCatalogIndex } from "./catalog-index";
 import { forgetInstance, trackInstance } from "./heartbeats";
 import type { TRegisterInstance } from "./schemas";
@@ -18,7 +20,7 @@ export async function registerInstance({ input }: { input: TRegisterInstance }) 
   const result = await transaction(async (tx) => {
     const existing = await tx.instance.findUnique({
       where: { source_instanceId: { source, instanceId: input.id } },
-      select: { id: true, health: true, service: { select: { name: true } } },
+      select: { ...trafficSelect, id: true, service: { select: { name: true } } },
     });
     if (existing && existing.service.name !== input.service) {
       throw new AppError("conflict", `instance id '${input.id}' is already registered to service '${existing.service.name}'`, "id");
@@ -55,11 +57,19 @@ export async function registerInstance({ input }: { input: TRegisterInstance }) 
       create: { ...fields, serviceId: service.id, source, instanceId: input.id, health, healthOutput: "registered" },
       update: { ...fields, health },
     });
+    const reason = existing ? "re-registered" : "registered";
     if (health !== before || !existing) {
-      await tx.healthEvent.create({
-        data: { service: input.service, source, instanceId: input.id, from: before, to: health, reason: existing ? "re-registered" : "registered", at: now },
-      });
+      await tx.healthEvent.create({ data: { service: input.service, source, instanceId: input.id, from: before, to: health, reason, at: now } });
     }
+    await recordTrafficChange(tx, {
+      serviceId: service.id,
+      service: input.service,
+      instanceId: input.id,
+      before: existing ? trafficState(existing) : null,
+      after: trafficState(instance),
+      reason,
+      at: now,
+    });
     return { instance, created: !existing };
   });
   if (isTtl) {
@@ -82,7 +92,7 @@ export async function deregisterInstance({ instanceId, reason = "deregistered" }
   const service = await transaction(async (tx) => {
     const instance = await tx.instance.findUnique({
       where: { source_instanceId: { source, instanceId } },
-      select: { id: true, health: true, service: { select: { id: true, name: true } } },
+      select: { ...trafficSelect, id: true, service: { select: { id: true, name: true } } },
     });
     if (!instance) throw new AppError("not_found", `instance '${instanceId}' is not registered`, "id");
     const index = await bumpCatalogIndex(tx);
@@ -90,6 +100,14 @@ export async function deregisterInstance({ instanceId, reason = "deregistered" }
     await tx.service.update({ where: { id: instance.service.id }, data: { modifyIndex: index } });
     await tx.healthEvent.create({
       data: { service: instance.service.name, source, instanceId, from: instance.health, to: "deregistered", reason },
+    });
+    await recordTrafficChange(tx, {
+      serviceId: instance.service.id,
+      service: instance.service.name,
+      instanceId,
+      before: trafficState(instance),
+      after: null,
+      reason,
     });
     return instance.service.name;
   });

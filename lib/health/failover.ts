@@ -1,0 +1,99 @@
+import "server-only";
+import type { Tx } from "@/lib/db";
+import { enqueueWebhookDeliveries } from "@/lib/notify/enqueue-webhook-deliveries";
+import { healthTakesTraffic } from "./health";
+import { trafficSelect, trafficState } from "./traffic-state";
+
+/** What decides whether an instance takes traffic, with operator overrides already applied. */
+export type TTrafficState = { weight: number; enabled: boolean; health: string };
+export type TShare = { id: string; weight: number; share: number };
+
+export function takesTraffic(state: TTrafficState): boolean {
+  return state.enabled && state.weight > 0 && healthTakesTraffic(state.health);
+}
+
+/** Each instance's share of the traffic, by weight, among those that take traffic. */
+export function trafficShares(members: (TTrafficState & { id: string })[]): TShare[] {
+  const live = members.filter(takesTraffic);
+  const total = live.reduce((sum, member) => sum + member.weight, 0);
+  return live.map(({ id, weight }) => ({ id, weight, share: weight / total }));
+}
+
+async function loadMembers(tx: Tx, serviceId: string, exceptId: string) {
+  const rows = await tx.instance.findMany({
+    where: { serviceId, NOT: { instanceId: exceptId } },
+    select: { ...trafficSelect, instanceId: true },
+  });
+  return rows.map((row) => ({ id: row.instanceId, ...trafficState(row) }));
+}
+
+async function hasOpenOutage(tx: Tx, service: string): Promise<boolean> {
+  const last = await tx.failoverEvent.findFirst({
+    where: { service, kind: { in: ["outage", "outage-end"] } },
+    orderBy: { at: "desc" },
+    select: { kind: true },
+  });
+  return last?.kind === "outage";
+}
+
+/**
+ * Writes the traffic story of one instance's change, inside the transaction that made it: a
+ * failover when it leaves the set that takes traffic, a recovery when it rejoins, an outage when
+ * its service is left with none, and the outage's end. `before` is null for a new registration,
+ * `after` null for a deregistration.
+ */
+export async function recordTrafficChange(
+  tx: Tx,
+  {
+    serviceId,
+    service,
+    instanceId,
+    before,
+    after,
+    reason,
+    detectionMs,
+    at = new Date(),
+  }: {
+    serviceId: string;
+    service: string;
+    instanceId: string;
+    before: TTrafficState | null;
+    after: TTrafficState | null;
+    reason: string;
+    detectionMs?: number;
+    at?: Date;
+  },
+) {
+  const wasIn = before !== null && takesTraffic(before);
+  const isIn = after !== null && takesTraffic(after);
+  if (wasIn === isIn) return [];
+  const others = await loadMembers(tx, serviceId, instanceId);
+  const othersTakingTraffic = others.some(takesTraffic);
+  const events: { kind: string; instanceId: string | null; reason: string; takeover: TShare[]; detectionMs?: number }[] = [];
+  if (wasIn) {
+    events.push({ kind: "failover", instanceId, reason, detectionMs, takeover: trafficShares(others) });
+    if (!othersTakingTraffic) events.push({ kind: "outage", instanceId: null, reason: `no instance of ${service} can take traffic: ${instanceId} ${reason}`, takeover: [] });
+  } else {
+    const members = [...others, { id: instanceId, ...after! }];
+    // A new instance joining is not a recovery; it can still end an outage.
+    if (before !== null) events.push({ kind: "recovery", instanceId, reason, takeover: trafficShares(members) });
+    if (!othersTakingTraffic && (await hasOpenOutage(tx, service))) events.push({ kind: "outage-end", instanceId: null, reason: `${instanceId} takes traffic again: ${reason}`, takeover: trafficShares(members) });
+  }
+  const created = [];
+  for (const event of events) {
+    const row = await tx.failoverEvent.create({
+      data: {
+        kind: event.kind,
+        service,
+        instanceId: event.instanceId,
+        reason: event.reason,
+        detectionMs: event.detectionMs === undefined ? null : Math.round(event.detectionMs),
+        takeover: JSON.stringify(event.takeover),
+        at,
+      },
+    });
+    await enqueueWebhookDeliveries(tx, { eventId: row.id, kind: row.kind });
+    created.push(row);
+  }
+  return created;
+}

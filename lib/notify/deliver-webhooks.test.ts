@@ -1,0 +1,82 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { db } from "@/lib/db";
+import { migrateDatabase } from "@/lib/db/migrate";
+import { setInstanceHealth } from "@/lib/health/set-instance-health";
+import { registerInstance } from "@/lib/registry/register-instance";
+import { ZRegisterInstance } from "@/lib/registry/schemas";
+import { deliverDueWebhooks } from "./deliver-webhooks";
+import { createWebhook, listWebhooks, ZCreateWebhook } from "./webhooks";
+
+const system = { type: "system", name: "test" } as const;
+const received: unknown[] = [];
+let failuresToAnswer = 0;
+let server: Server;
+let url: string;
+
+beforeAll(async () => {
+  await migrateDatabase();
+  server = createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk) => (body += chunk));
+    request.on("end", () => {
+      if (failuresToAnswer > 0) {
+        failuresToAnswer -= 1;
+        response.writeHead(503).end();
+        return;
+      }
+      received.push(JSON.parse(body));
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe("webhook deliveries", () => {
+  test("post each failover event once, retry with backoff after a failure, and show the status", async () => {
+    const webhook = await createWebhook({ actor: system, input: { url, kinds: ["failover", "outage"] } });
+    await registerInstance({ input: ZRegisterInstance.parse({ service: "hooked", id: "hooked-1", host: "127.0.0.1", port: 9100 }) });
+    const { id } = await db.instance.findFirstOrThrow({ where: { instanceId: "hooked-1" } });
+    failuresToAnswer = 1;
+    await setInstanceHealth({ id, to: "critical", reason: "TTL expired", detectionMs: 3050 });
+
+    // failover and outage are both wanted; the first attempt of one of them meets a 503.
+    expect(await deliverDueWebhooks()).toBe(1);
+    expect(received).toHaveLength(1);
+    let deliveries = (await listWebhooks()).find((candidate) => candidate.id === webhook.id)!.deliveries;
+    const retrying = deliveries.find((delivery) => delivery.status === "pending")!;
+    expect(retrying).toMatchObject({ attempts: 1, responseStatus: 503, lastError: "answered 503" });
+    expect(retrying.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 1000);
+
+    // Not due yet: nothing is sent twice.
+    expect(await deliverDueWebhooks()).toBe(0);
+    await db.webhookDelivery.update({ where: { id: retrying.id }, data: { nextAttemptAt: new Date() } });
+    expect(await deliverDueWebhooks()).toBe(1);
+    deliveries = (await listWebhooks()).find((candidate) => candidate.id === webhook.id)!.deliveries;
+    expect(deliveries.map((delivery) => delivery.status)).toEqual(["delivered", "delivered"]);
+
+    const kinds = received.map((body) => (body as { event: { kind: string } }).event.kind).sort();
+    expect(kinds).toEqual(["failover", "outage"]);
+    const failover = received.find((body) => (body as { event: { kind: string } }).event.kind === "failover") as { event: Record<string, unknown> };
+    expect(failover.event).toMatchObject({ service: "hooked", instanceId: "hooked-1", detectionMs: 3050, takeover: [] });
+  });
+
+  test.each([
+    ["url", { url: "file:///etc/passwd" }],
+    ["url", { url: "ftp://example.com/hook" }],
+    ["url", { url: "not a url" }],
+    ["kinds", { url: "https://example.com/hook", kinds: [] }],
+    ["kinds.0", { url: "https://example.com/hook", kinds: ["everything"] }],
+  ])("refuses a bad %s", (field, input) => {
+    const result = ZCreateWebhook.safeParse(input);
+    expect(result.error?.issues[0]?.path.join(".")).toBe(field);
+  });
+
+  test("defaults to every kind of traffic event", () => {
+    expect(ZCreateWebhook.parse({ url: "https://example.com/hook" }).kinds).toEqual(["failover", "recovery", "outage", "outage-end"]);
+  });
+});

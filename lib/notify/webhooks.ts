@@ -1,0 +1,55 @@
+import "server-only";
+import { z } from "zod";
+import type { TActor } from "@/lib/auth/actor";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { db } from "@/lib/db";
+import { transaction } from "@/lib/db/transaction";
+import { AppError } from "@/lib/errors";
+
+export const failoverKinds = ["failover", "recovery", "outage", "outage-end"] as const;
+
+export const ZCreateWebhook = z.strictObject({
+  url: z
+    .url({ protocol: /^https?$/, error: "must be an http or https URL" })
+    .max(2048, "must be at most 2048 characters"),
+  kinds: z.array(z.enum(failoverKinds)).min(1, "choose at least one kind of event").default([...failoverKinds]),
+});
+export type TCreateWebhook = z.infer<typeof ZCreateWebhook>;
+
+export async function createWebhook({ actor, input }: { actor: TActor; input: TCreateWebhook }) {
+  return transaction(async (tx) => {
+    const webhook = await tx.webhook.create({ data: { url: input.url, kinds: JSON.stringify(input.kinds) }, select: { id: true, url: true } });
+    await recordAudit(tx, { actor, action: "webhook.create", target: `webhook/${webhook.id}`, after: input });
+    return webhook;
+  });
+}
+
+export async function deleteWebhook({ actor, id }: { actor: TActor; id: string }) {
+  await transaction(async (tx) => {
+    const webhook = await tx.webhook.findUnique({ where: { id }, select: { url: true, kinds: true } });
+    if (!webhook) throw new AppError("not_found", "no such webhook", "id");
+    await tx.webhook.delete({ where: { id } });
+    await recordAudit(tx, { actor, action: "webhook.delete", target: `webhook/${id}`, before: webhook });
+  });
+}
+
+/** Webhooks with their latest deliveries, so an admin sees whether notifications get through. */
+export async function listWebhooks() {
+  const webhooks = await db.webhook.findMany({
+    orderBy: { createdAt: "asc" },
+    select: {
+      id: true,
+      url: true,
+      kinds: true,
+      enabled: true,
+      createdAt: true,
+      deliveries: {
+        orderBy: { createdAt: "desc" },
+        take: 10,
+        select: { id: true, eventId: true, status: true, attempts: true, responseStatus: true, lastError: true, createdAt: true, deliveredAt: true, nextAttemptAt: true },
+      },
+    },
+  });
+  return webhooks.map((webhook) => ({ ...webhook, kinds: JSON.parse(webhook.kinds) as string[] }));
+}
+export type TWebhookView = Awaited<ReturnType<typeof listWebhooks>>[number];
