@@ -7,6 +7,7 @@ describe("parseDuration", () => {
     ["1s", 1000],
     ["1.5s", 1500],
     ["2m", 120_000],
+    ["1h", 3_600_000],
     [" 3s ", 3000],
     [250, 250],
     [0, 0],
@@ -14,7 +15,7 @@ describe("parseDuration", () => {
     expect(parseDuration(input)).toBe(expected);
   });
 
-  test.each(["", "1", "1h", "s", "-1s", "1 s", "abc"] as const)("refuses %j", (input) => {
+  test.each(["", "1", "1d", "s", "-1s", "1 s", "abc"] as const)("refuses %j", (input) => {
     expect(parseDuration(input)).toBeNull();
   });
 

@@ -7,7 +7,7 @@ export const errorStatus = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
-  too_many_requests: 429,
+  unsupported_media_type: 415,
   unavailable: 503,
 } as const;
 

@@ -14,13 +14,20 @@ export function errorBody(error: AppError) {
   return { error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } };
 }
 
+// Prisma's codes for a unique constraint lost to a concurrent writer, and a row gone meanwhile.
+const prismaCodes: Record<string, AppError["code"]> = { P2002: "conflict", P2025: "not_found" };
+
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof z.ZodError) {
     const issue = error.issues[0];
-    const field = issue?.path.join(".") || undefined;
+    // An unknown key is reported on its parent, with the key's name beside the path.
+    const keys = issue?.code === "unrecognized_keys" ? issue.keys.slice(0, 1) : [];
+    const field = [...(issue?.path ?? []), ...keys].join(".") || undefined;
     return new AppError("validation_failed", field ? `${field}: ${issue?.message}` : (issue?.message ?? "invalid input"), field);
   }
+  const code = prismaCodes[(error as { code?: string })?.code ?? ""];
+  if (code) return new AppError(code, code === "conflict" ? "it was changed by someone else meanwhile; try again" : "it no longer exists");
   log.error("unhandled error in API handler", error);
   return new AppError("unavailable", "the request could not be completed; try again");
 }
@@ -40,12 +47,30 @@ async function authenticate(request: NextRequest, needs: TRole, tokens: boolean)
   }
   const user = await getCurrentUser();
   if (!user) throw new AppError("unauthorized", "send an API token as 'Authorization: Bearer <token>'");
+  assertSameOrigin(request);
   if (!roleAllows({ role: user.role, needs })) throw new AppError("forbidden", `this needs the ${needs} role; you are ${user.role}`);
   return user;
 }
 
+/**
+ * A browser sends the session cookie with any request to this site, even one a foreign page starts;
+ * a change made with the cookie must come from the dashboard's own pages.
+ */
+function assertSameOrigin(request: NextRequest) {
+  if (request.method === "GET" || request.method === "HEAD") return;
+  const origin = request.headers.get("origin");
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  if (origin && host && new URL(origin).host !== host) throw new AppError("forbidden", "a change with the session cookie must come from the dashboard itself");
+}
+
 /** Reads a JSON body, capped in size; malformed JSON is a 400 that says so. */
 export async function readJson(request: NextRequest): Promise<unknown> {
+  // Only JSON: a form or text/plain body cannot be made to pass for a JSON call (CSRF).
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/json\b/i.test(type)) throw new AppError("unsupported_media_type", "send the body as Content-Type: application/json");
+  if (Number(request.headers.get("content-length") ?? 0) > maxBodyBytes) {
+    throw new AppError("payload_too_large", `the body must be at most ${maxBodyBytes} bytes`);
+  }
   const text = await request.text();
   if (Buffer.byteLength(text) > maxBodyBytes) throw new AppError("payload_too_large", `the body must be at most ${maxBodyBytes} bytes`);
   if (!text.trim()) throw new AppError("bad_request", "the body is empty; send a JSON object");

@@ -38,13 +38,17 @@ export async function revokeApiToken({ actor, id }: { actor: TActor; id: string 
     await tx.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
     await recordAudit(tx, { actor, action: "api-token.revoke", target: `api-token/${id}`, before: { name: token.name, prefix: token.prefix } });
   });
-  tokenCache.clear();
+  forgetCachedTokens();
 }
 
-/** Revokes every live token of this name, for tokens Meshdeck issues to itself at each start. */
+/** Revokes every live token of this name, for tokens Meshdeck issues to itself at each start; idempotent. */
 export async function revokeApiTokensNamed({ actor, name }: { actor: TActor; name: string }) {
-  const live = await db.apiToken.findMany({ where: { name, revokedAt: null }, select: { id: true } });
-  for (const { id } of live) await revokeApiToken({ actor, id });
+  await transaction(async (tx) => {
+    const live = await tx.apiToken.findMany({ where: { name, revokedAt: null }, select: { id: true, prefix: true } });
+    await tx.apiToken.updateMany({ where: { id: { in: live.map(({ id }) => id) }, revokedAt: null }, data: { revokedAt: new Date() } });
+    for (const { id, prefix } of live) await recordAudit(tx, { actor, action: "api-token.revoke", target: `api-token/${id}`, before: { name, prefix } });
+  });
+  forgetCachedTokens();
 }
 
 export async function listApiTokens() {
@@ -57,27 +61,32 @@ export async function listApiTokens() {
 // Every heartbeat carries a token; a short cache keeps that lookup off the database.
 const cacheMs = 5000;
 const lastUsedEveryMs = 60_000;
-type TCached = { actor: TActor & { type: "token" }; until: number; lastUsedAt: number };
-const globalForTokens = globalThis as unknown as { meshdeckTokenCache?: Map<string, TCached> };
-const tokenCache = (globalForTokens.meshdeckTokenCache ??= new Map());
+type TCached = { actor: TActor & { type: "token" }; until: number };
+const globalForTokens = globalThis as unknown as { meshdeckTokenCache?: { entries: Map<string, TCached>; generation: number } };
+const tokenCache = (globalForTokens.meshdeckTokenCache ??= { entries: new Map(), generation: 0 });
+
+// A lookup that started before a revocation must not put the token back in the cache.
+function forgetCachedTokens() {
+  tokenCache.entries.clear();
+  tokenCache.generation += 1;
+}
 
 export async function authenticateApiToken({ token }: { token: string }): Promise<(TActor & { type: "token" }) | null> {
   if (!token.startsWith(tokenPrefix)) return null;
   const tokenHash = hashToken(token);
   const now = Date.now();
-  const cached = tokenCache.get(tokenHash);
+  const cached = tokenCache.entries.get(tokenHash);
   if (cached && cached.until > now) return cached.actor;
+  const generation = tokenCache.generation;
   const row = await db.apiToken.findUnique({ where: { tokenHash }, select: { id: true, name: true, revokedAt: true, lastUsedAt: true } });
   if (!row || row.revokedAt) {
-    tokenCache.delete(tokenHash);
+    tokenCache.entries.delete(tokenHash);
     return null;
   }
-  let lastUsedAt = row.lastUsedAt?.getTime() ?? 0;
-  if (now - lastUsedAt > lastUsedEveryMs) {
-    lastUsedAt = now;
+  if (now - (row.lastUsedAt?.getTime() ?? 0) > lastUsedEveryMs) {
     await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } });
   }
   const actor = { type: "token" as const, id: row.id, name: row.name };
-  tokenCache.set(tokenHash, { actor, until: now + cacheMs, lastUsedAt });
+  if (generation === tokenCache.generation) tokenCache.entries.set(tokenHash, { actor, until: now + cacheMs });
   return actor;
 }

@@ -14,6 +14,12 @@ class SlowDown extends CredentialsSignin {
 
 const ZCredentials = z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(256) });
 
+// The address Next.js (or the nearest proxy) saw: the last entry of X-Forwarded-For.
+function clientAddress(request: Request | undefined): string {
+  const forwarded = request?.headers.get("x-forwarded-for")?.split(",").map((part) => part.trim()).filter(Boolean);
+  return forwarded?.at(-1) ?? "unknown";
+}
+
 // Compared against when the account does not exist, so both answers take as long.
 const decoyHash = "$argon2id$v=19$m=19456,t=2,p=1$YSgN43GteqtJ/1psP7585g$Iowt7dKw3fxCA8ZqCBYf5xXuPWfGhhHpGbNelkF8k+g";
 
@@ -35,17 +41,17 @@ const config = (secret: string): NextAuthConfig => ({
   providers: [
     Credentials({
       credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
-      async authorize(raw) {
+      async authorize(raw, request) {
         const parsed = ZCredentials.safeParse(raw);
         if (!parsed.success) return null;
-        const key = parsed.data.email.toLowerCase();
+        const email = parsed.data.email.toLowerCase();
+        // Per account and client address, so nobody can lock an administrator out from elsewhere.
+        const key = `${email} ${clientAddress(request)}`;
         if ((await getSignInWait({ key })) > 0) throw new SlowDown();
-        const user = await findUserForSignIn({ email: key });
+        await recordSignInFailure({ key });
+        const user = await findUserForSignIn({ email });
         const ok = await verifyPassword({ hash: user?.passwordHash ?? decoyHash, password: parsed.data.password });
-        if (!user || !ok) {
-          await recordSignInFailure({ key });
-          return null;
-        }
+        if (!user || !ok) return null;
         await clearSignInFailures({ key });
         return { id: user.id, email: user.email, name: user.name };
       },

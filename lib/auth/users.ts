@@ -42,9 +42,16 @@ export async function createUser({ actor, input }: { actor: TActor; input: TCrea
  * so the setup page cannot be used to take over a running console.
  */
 export async function createFirstAdmin({ input, via }: { input: Omit<TCreateUser, "role">; via: string }) {
+  const finished = new AppError("forbidden", "setup is finished: an administrator exists", "email");
+  // Checked before the costly hash, so the open setup action cannot be used to load the server.
+  if (await hasAnyUser()) throw finished;
   const passwordHash = await hashPassword({ password: input.password });
   return transaction(async (tx) => {
-    if ((await tx.user.count()) > 0) throw new AppError("forbidden", "setup is finished: an administrator exists", "email");
+    if ((await tx.user.count()) > 0) throw finished;
+    // One setup ever: a second transaction racing this one fails on this row's key.
+    await tx.setting.create({ data: { key: "setup_done", value: new Date().toISOString() } }).catch(() => {
+      throw finished;
+    });
     const user = await tx.user.create({
       data: { email: input.email, name: input.name, role: "admin", passwordHash },
       select: { id: true, email: true, name: true, role: true },

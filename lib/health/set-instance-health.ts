@@ -36,7 +36,7 @@ export async function setInstanceHealth({
     const index = await bumpCatalogIndex(tx);
     const now = new Date();
     const updated = await tx.instance.updateMany({
-      where: { id, health: instance.health },
+      where: { ...where, id, health: instance.health },
       data: { health: to, healthOutput: reason, healthChangedAt: now, modifyIndex: index },
     });
     if (updated.count === 0) return null;

@@ -41,7 +41,7 @@ export async function waitForChange({
   readIndex: () => Promise<number>;
   signal?: AbortSignal;
 }): Promise<void> {
-  if ((await readIndex()) > index) return;
+  if (signal?.aborted) return;
   await new Promise<void>((resolve) => {
     let done = false;
     const finish = () => {
@@ -57,7 +57,9 @@ export async function waitForChange({
     const onChange = (changed: string) => changed === service && check();
     const deadline = setTimeout(finish, waitMs);
     const poll = setInterval(check, pollMs);
+    // Listening before the first read, so a change between the two is not missed.
     changes.on("change", onChange);
     signal?.addEventListener("abort", finish);
+    check();
   });
 }

@@ -10,6 +10,7 @@ type TBeat = { id: string; lastBeatAt: number; ttlMs: number; deregisterAfterMs:
 
 const flushMs = 1000;
 const sweepMs = 200;
+const loadMs = 2000;
 
 type TState = { beats: Map<string, TBeat>; dirty: Set<string>; startedAt: number; timer?: NodeJS.Timeout };
 const globalForBeats = globalThis as unknown as { meshdeckBeats?: TState };
@@ -58,13 +59,37 @@ export async function flushHeartbeats() {
   if (state.dirty.size === 0) return;
   const ids = [...state.dirty];
   state.dirty.clear();
-  const writes = ids.flatMap((instanceId) => {
+  const beaten = ids.flatMap((instanceId) => {
     const beat = state.beats.get(instanceId);
-    if (!beat) return [];
-    const at = new Date(beat.lastBeatAt);
-    return [db.instance.updateMany({ where: { id: beat.id }, data: { lastHeartbeatAt: at, lastSuccessAt: at } })];
+    return beat ? [{ instanceId, beat }] : [];
   });
-  await db.$transaction(writes);
+  try {
+    await db.$transaction(
+      beaten.map(({ beat }) => {
+        const at = new Date(beat.lastBeatAt);
+        return db.instance.updateMany({ where: { id: beat.id }, data: { lastHeartbeatAt: at, lastSuccessAt: at } });
+      }),
+    );
+  } catch (error) {
+    for (const { instanceId } of beaten) state.dirty.add(instanceId);
+    throw error;
+  }
+  await reconcile(beaten);
+}
+
+// What another process did to instances beating here: deregistered them (the next beat gets a 404
+// and the instance registers again) or declared them critical (a fresh beat revives them).
+async function reconcile(beaten: { instanceId: string; beat: TBeat }[]) {
+  const rows = await db.instance.findMany({ where: { id: { in: beaten.map(({ beat }) => beat.id) } }, select: { id: true, health: true } });
+  const health = new Map(rows.map((row) => [row.id, row.health]));
+  for (const { instanceId, beat } of beaten) {
+    const now = health.get(beat.id);
+    if (now === undefined) forgetInstance(instanceId);
+    else if (now !== "passing" && Date.now() - beat.lastBeatAt <= beat.ttlMs) {
+      await setInstanceHealth({ id: beat.id, to: "passing", reason: "heartbeat received" });
+      beat.health = "passing";
+    } else beat.health = now;
+  }
 }
 
 async function expireOverdue() {
@@ -88,6 +113,8 @@ async function expireOverdue() {
     });
     if (expired) {
       beat.health = "critical";
+      // A beat that landed while the expiry was being written wins at once.
+      if (Date.now() - beat.lastBeatAt <= beat.ttlMs) await recordHeartbeat({ instanceId });
       continue;
     }
     // Not expired after all: learn what the database knows (a beat another process took, a deregistration).
@@ -100,16 +127,18 @@ async function expireOverdue() {
 // Critical and silent for deregisterAfter past its TTL, an instance is gone (Nacos and Consul do the same).
 async function deregisterIfAbandoned(instanceId: string, beat: TBeat, now: number) {
   if (beat.deregisterAfterMs === null || now - beat.lastBeatAt <= beat.ttlMs + beat.deregisterAfterMs) return;
-  forgetInstance(instanceId);
   const silentS = Math.round((now - beat.lastBeatAt) / 1000);
   await deregisterInstance({ instanceId, reason: `deregistered: no heartbeat for ${silentS} s (deregisterAfter ${beat.deregisterAfterMs / 1000} s)` }).catch(
     (error: unknown) => {
       if (!(error instanceof AppError && error.code === "not_found")) throw error;
     },
   );
+  forgetInstance(instanceId);
 }
 
-// Instances registered before this process started get one TTL of grace from the start.
+// Every process watches every TTL instance, also those registered through another process (which
+// may have died): expiry still needs the database to agree. Instances registered before this
+// process started get one TTL of grace from the start.
 async function loadTtlInstances() {
   const rows = await db.instance.findMany({
     where: { source: "builtin", checkKind: "ttl" },
@@ -127,14 +156,23 @@ export async function startHeartbeatTracking({ onError }: { onError: (error: unk
   if (state.timer) return;
   await loadTtlInstances();
   let lastFlush = Date.now();
+  let lastLoad = Date.now();
   let running = false;
   state.timer = setInterval(() => {
     if (running) return;
     running = true;
-    const flushDue = Date.now() - lastFlush >= flushMs;
-    const work = flushDue ? flushHeartbeats().then(expireOverdue) : expireOverdue();
-    if (flushDue) lastFlush = Date.now();
-    work.catch(onError).finally(() => (running = false));
+    const now = Date.now();
+    const flushDue = now - lastFlush >= flushMs;
+    const loadDue = now - lastLoad >= loadMs;
+    if (flushDue) lastFlush = now;
+    if (loadDue) lastLoad = now;
+    (async () => {
+      if (flushDue) await flushHeartbeats();
+      if (loadDue) await loadTtlInstances();
+      await expireOverdue();
+    })()
+      .catch(onError)
+      .finally(() => (running = false));
   }, sweepMs);
   state.timer.unref();
 }

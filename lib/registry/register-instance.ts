@@ -18,14 +18,15 @@ export async function registerInstance({ input }: { input: TRegisterInstance }) 
   const isTtl = check.kind === "ttl";
   const now = new Date();
   const result = await transaction(async (tx) => {
+    // The counter row is locked first, so concurrent registrations of one id take turns.
+    const index = await bumpCatalogIndex(tx);
     const existing = await tx.instance.findUnique({
       where: { source_instanceId: { source, instanceId: input.id } },
-      select: { ...trafficSelect, id: true, service: { select: { name: true } } },
+      select: { ...trafficSelect, id: true, checkKind: true, service: { select: { name: true } } },
     });
     if (existing && existing.service.name !== input.service) {
       throw new AppError("conflict", `instance id '${input.id}' is already registered to service '${existing.service.name}'`, "id");
     }
-    const index = await bumpCatalogIndex(tx);
     const service = await tx.service.upsert({
       where: { name: input.service },
       create: { name: input.service, source, modifyIndex: index },
@@ -51,11 +52,12 @@ export async function registerInstance({ input }: { input: TRegisterInstance }) 
       modifyIndex: index,
     };
     const before = existing?.health ?? "unknown";
-    const health = isTtl ? "passing" : before;
+    // A new kind of check has to prove itself before the instance takes traffic again.
+    const health = isTtl ? "passing" : existing?.checkKind === check.kind ? before : "unknown";
     const instance = await tx.instance.upsert({
       where: { source_instanceId: { source, instanceId: input.id } },
       create: { ...fields, serviceId: service.id, source, instanceId: input.id, health, healthOutput: "registered" },
-      update: { ...fields, health },
+      update: { ...fields, health, ...(health !== before ? { healthChangedAt: now, healthOutput: "re-registered" } : {}) },
     });
     const reason = existing ? "re-registered" : "registered";
     if (health !== before || !existing) {

@@ -55,3 +55,14 @@ describe("ZRegisterInstance", () => {
     }
   });
 });
+
+describe("duration bounds", () => {
+  test.each([
+    ["check.ttl", { check: { kind: "ttl", ttl: "25h" } }],
+    ["check.interval", { check: { kind: "http", interval: "2000h", timeout: "1s" } }],
+    ["check.deregisterAfter", { check: { kind: "ttl", deregisterAfter: "721h" } }],
+  ])("refuses a %s too long for the database", (field, overrides) => {
+    const result = ZRegisterInstance.safeParse({ ...valid, ...overrides });
+    expect(result.error?.issues[0]?.path.join(".")).toBe(field);
+  });
+});

@@ -34,12 +34,15 @@ const ZMetadata = z
 const minIntervalMs = 100;
 
 // How long an instance may stay critical before it is deregistered; null keeps it for good.
-const ZDeregisterAfter = ZDuration.pipe(z.number().min(1000, "must be at least 1s")).nullable();
+const day = 86_400_000;
+const ZDeregisterAfter = ZDuration.pipe(z.number().min(1000, "must be at least 1s").max(30 * day, "must be at most 720h (30 days)")).nullable();
+// Bounded so every duration fits the database's 32-bit integers with room to spare.
+const ZCheckDuration = ZDuration.pipe(z.number().max(day, "must be at most 24h"));
 
 const ZActiveCheck = z.object({
   deregisterAfter: ZDeregisterAfter.default(null),
-  interval: ZDuration.default(1000),
-  timeout: ZDuration.default(800),
+  interval: ZCheckDuration.default(1000),
+  timeout: ZCheckDuration.default(800),
   rise: z.number().int().min(1).max(10).default(2),
   fall: z.number().int().min(1).max(10).default(2),
 });
@@ -48,7 +51,7 @@ export const ZCheck = z
   .discriminatedUnion(
     "kind",
     [
-      z.strictObject({ kind: z.literal("ttl"), ttl: ZDuration.default(3000), deregisterAfter: ZDeregisterAfter.default(60_000) }),
+      z.strictObject({ kind: z.literal("ttl"), ttl: ZCheckDuration.default(3000), deregisterAfter: ZDeregisterAfter.default(60_000) }),
       ZActiveCheck.extend({
         kind: z.literal("http"),
         path: z.string().max(1024).regex(/^\/[^\s#]*$/, "must be a path starting with '/'").default("/health"),

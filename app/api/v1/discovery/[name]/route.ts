@@ -6,7 +6,7 @@ import { waitForChange } from "@/lib/registry/catalog-index";
 import { getServiceIndex, listDiscoverableInstances } from "@/lib/registry/queries";
 import { ZServiceName } from "@/lib/registry/schemas";
 
-const ZWatch = z.object({
+const ZWatch = z.strictObject({
   index: z.coerce.number().int().min(0, "must be 0 or more").optional(),
   wait: ZDuration.pipe(z.number().min(0).max(300_000, "must be at most 5m")).default(30_000),
 });
