@@ -5,6 +5,17 @@ import type { TRegistration } from "./registry-client";
 
 export type TDemoInstance = { registration: TRegistration; close: () => Promise<void> };
 
+/** How a demo instance's /health misbehaves, so the dashboard has failovers and latency to show. */
+export type TDemoTrouble =
+  | { kind: "fails"; firstAfterMs: number; everyMs: number; forMs: number }
+  | { kind: "slow"; minMs: number; maxMs: number };
+
+// Inside a failure window of `fails`: /health answers 500 from firstAfterMs on, for forMs of every everyMs.
+function failingNow(trouble: TDemoTrouble | undefined, sinceStartMs: number): boolean {
+  if (trouble?.kind !== "fails" || sinceStartMs < trouble.firstAfterMs) return false;
+  return (sinceStartMs - trouble.firstAfterMs) % trouble.everyMs < trouble.forMs;
+}
+
 // Each instance has its own metrics registry, as separate processes would.
 function createMetrics(service: string) {
   const registry = new Registry();
@@ -21,7 +32,22 @@ function createMetrics(service: string) {
   return { registry, duration, requests };
 }
 
-export async function createDemoInstance({ service, id, zone, version }: { service: string; id: string; zone: string; version: string }): Promise<TDemoInstance> {
+export async function createDemoInstance({
+  service,
+  id,
+  zone,
+  version,
+  check = "ttl",
+  trouble,
+}: {
+  service: string;
+  id: string;
+  zone: string;
+  version: string;
+  /** ttl: the fleet heartbeats it; http: Meshdeck's collector GETs /health every second. */
+  check?: "ttl" | "http";
+  trouble?: TDemoTrouble;
+}): Promise<TDemoInstance> {
   const metrics = createMetrics(service);
   const started = Date.now();
 
@@ -34,7 +60,12 @@ export async function createDemoInstance({ service, id, zone, version }: { servi
       stop({ code: String(code) });
       metrics.requests.inc({ method: request.method ?? "GET", route, code: String(code) });
     };
-    if (route === "/health") return send(200, "application/json", JSON.stringify({ status: "ok", id, uptimeMs: Date.now() - started }));
+    if (route === "/health") {
+      const uptimeMs = Date.now() - started;
+      if (failingNow(trouble, uptimeMs)) return send(500, "application/json", JSON.stringify({ status: "error", id, error: "connection pool exhausted" }));
+      if (trouble?.kind === "slow") await new Promise((resolve) => setTimeout(resolve, trouble.minMs + Math.random() * (trouble.maxMs - trouble.minMs)));
+      return send(200, "application/json", JSON.stringify({ status: "ok", id, uptimeMs }));
+    }
     if (route === "/metrics") return send(200, metrics.registry.contentType, await metrics.registry.metrics());
     return send(200, "application/json", JSON.stringify({ service, id, version }));
   };
@@ -50,7 +81,7 @@ export async function createDemoInstance({ service, id, zone, version }: { servi
       port,
       tags: [`zone-${zone}`, `v${version.split(".")[0]}`],
       metadata: { version, zone, metricsPath: "/metrics", healthPath: "/health" },
-      check: { kind: "ttl", ttl: "3s" },
+      check: check === "ttl" ? { kind: "ttl", ttl: "3s" } : { kind: "http", path: "/health" },
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

@@ -13,6 +13,8 @@ const ZEnv = z.object({
   MESHDECK_ADMIN_EMAIL: z.email().optional(),
   MESHDECK_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
   MESHDECK_DEMO: z.enum(["0", "1"]).default("1"),
+  MESHDECK_COLLECTOR: z.enum(["in-process", "off"]).default("in-process"),
+  MESHDECK_ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1, "must be at least 1").max(3650).default(30),
   MESHDECK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

@@ -4,9 +4,11 @@ import { join } from "node:path";
 import { createApiToken, revokeApiTokensNamed } from "@/lib/auth/api-tokens";
 import { getAuthSecret } from "@/lib/auth/secret";
 import { ensureAdminFromEnv, hasAnyUser } from "@/lib/auth/users";
+import { startHealthCollector } from "@/lib/collector/health-collector";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { getEnv, getPublicUrl } from "@/lib/env";
 import { log } from "@/lib/log";
+import { startWebhookDelivery } from "@/lib/notify/deliver-webhooks";
 import { startHeartbeatTracking } from "@/lib/registry/heartbeats";
 
 const demoTokenName = "demo-fleet";
@@ -21,6 +23,9 @@ export async function startApp() {
   const admin = await ensureAdminFromEnv({ email: env.MESHDECK_ADMIN_EMAIL, password: env.MESHDECK_ADMIN_PASSWORD });
   if (admin) log.info(`created the first administrator ${admin.email} from MESHDECK_ADMIN_EMAIL`);
   await startHeartbeatTracking({ onError: (error) => log.error("heartbeat tracking failed; retrying", error) });
+  // Active checks run here unless separate collectors (`npm run collector`) do them.
+  if (env.MESHDECK_COLLECTOR === "in-process") startHealthCollector({ retentionDays: env.MESHDECK_ROLLUP_RETENTION_DAYS });
+  startWebhookDelivery({ onError: (error) => log.error("webhook delivery failed; retrying", error) });
 
   const url = getPublicUrl();
   if (env.MESHDECK_DEMO === "1") await startDemoFleet({ url });

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { requirePageUser } from "@/lib/auth/session";
-import { getAllowLinkLocal } from "@/lib/health/check-settings";
+import { getAllowLinkLocal } from "@/lib/health/address-guard";
 import { listWebhooks } from "@/lib/notify/webhooks";
 import { HealthSettingsClient } from "./page-client";
 

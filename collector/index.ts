@@ -1,0 +1,33 @@
+// The collector as its own process (`npm run collector`), for scaling out: run several against one
+// PostgreSQL and they split the checked instances between them; set MESHDECK_COLLECTOR=off in the apps.
+import { startHealthCollector } from "@/lib/collector/health-collector";
+import { migrateDatabase } from "@/lib/db/migrate";
+import { getEnv } from "@/lib/env";
+import { log } from "@/lib/log";
+
+async function main() {
+  const env = getEnv();
+  // The database may be starting too: wait for it instead of exiting.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await migrateDatabase();
+      break;
+    } catch (error) {
+      log.error(`collector: database not ready (try ${attempt}); retrying`, error);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 1000 * 2 ** attempt)));
+    }
+  }
+  const collector = startHealthCollector({ retentionDays: env.MESHDECK_ROLLUP_RETENTION_DAYS });
+  const stop = async (signal: string) => {
+    log.info(`collector ${collector.id}: ${signal}, stopping`);
+    await collector.stop();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.once("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  log.error("collector failed to start", error);
+  process.exit(1);
+});

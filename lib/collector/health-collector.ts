@@ -1,0 +1,166 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { getAllowLinkLocal } from "@/lib/health/address-guard";
+import { log } from "@/lib/log";
+import { checkSignature, listCheckedInstances, type TCheckedInstance } from "./checked-instances";
+import { InstanceCheck } from "./instance-check";
+import { forgetDeadLeases, leaseLiveMs, leaseRenewMs, newCollectorId, releaseLease, renewLease } from "./lease";
+import { deleteOldRollups, ProbeRollups } from "./probe-rollups";
+import { ownerOf } from "./rendezvous";
+
+// The set of checked instances is read again this often: new, changed and removed ones.
+const refreshMs = 2000;
+// lastCheckAt / lastSuccessAt are written for all instances at once, this often.
+const touchFlushMs = 5000;
+const rollupFlushMs = 10_000;
+const retentionEveryMs = 10 * 60_000;
+const maxBackoffMs = 30_000;
+
+type TTouch = { lastCheckAt: number; lastSuccessAt?: number };
+
+/**
+ * The health-check collector: renews its lease, takes the instances that rendezvous hashing gives
+ * it among the live collectors, probes each at its own interval and writes transitions and rollups.
+ */
+export class HealthCollector {
+  readonly id = newCollectorId();
+  readonly checks = new Map<string, { check: InstanceCheck; signature: string }>();
+  private readonly rollups = new ProbeRollups();
+  private readonly touched = new Map<string, TTouch>();
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+  private allowLinkLocal = false;
+  private liveIds: string[] = [];
+  private leaseOkAt = 0;
+  private last = { refresh: 0, touch: 0, rollups: 0, retention: 0 };
+  private failures = 0;
+
+  constructor(private readonly options: { retentionDays: number }) {}
+
+  start() {
+    void this.loop();
+  }
+
+  private async loop() {
+    if (this.stopped) return;
+    try {
+      await this.runDue(Date.now());
+      if (this.failures > 0) log.info(`collector ${this.id}: database reachable again`);
+      this.failures = 0;
+    } catch (error) {
+      this.failures += 1;
+      // 1, 2, 4, 8... failures are logged: enough to see it, not a line a second.
+      if ((this.failures & (this.failures - 1)) === 0) log.error(`collector ${this.id}: database unreachable (${this.failures} tries); retrying`, error);
+      if (Date.now() - this.leaseOkAt > leaseLiveMs) this.dropAll("its lease lapsed");
+    }
+    if (this.stopped) return;
+    const delay = this.failures ? Math.min(maxBackoffMs, leaseRenewMs * 2 ** (this.failures - 1)) : leaseRenewMs;
+    this.timer = setTimeout(() => void this.loop(), delay);
+  }
+
+  private async runDue(now: number) {
+    const live = await renewLease({ id: this.id });
+    this.leaseOkAt = now;
+    const liveChanged = live.sort().join() !== this.liveIds.join();
+    this.liveIds = live;
+    if (liveChanged || now - this.last.refresh >= refreshMs) {
+      this.allowLinkLocal = await getAllowLinkLocal();
+      this.assign(await listCheckedInstances());
+      this.last.refresh = now;
+    }
+    // Housekeeping that fails is tried again at its next turn; it must not slow the lease down.
+    await this.housekeep("lastCheckAt", "touch", touchFlushMs, now, () => this.flushTouched());
+    await this.housekeep("probe rollups", "rollups", rollupFlushMs, now, () => this.rollups.flush({ now }));
+    await this.housekeep("retention", "retention", retentionEveryMs, now, async () => {
+      const deleted = await deleteOldRollups({ retentionDays: this.options.retentionDays, now });
+      await forgetDeadLeases();
+      if (deleted) log.info(`collector: deleted ${deleted} probe rollups older than ${this.options.retentionDays} days`);
+    });
+  }
+
+  private async housekeep(what: string, key: "touch" | "rollups" | "retention", everyMs: number, now: number, work: () => Promise<unknown>) {
+    if (now - this.last[key] < everyMs) return;
+    this.last[key] = now;
+    await work().catch((error: unknown) => log.warn(`collector ${this.id}: writing ${what} failed; retrying later`, error));
+  }
+
+  /** Starts checks for the instances this collector owns, restarts changed ones, stops the rest. */
+  private assign(instances: TCheckedInstance[]) {
+    const mine = instances.filter((instance) => ownerOf({ instanceId: instance.id, collectorIds: this.liveIds }) === this.id);
+    const keep = new Set<string>();
+    for (const instance of mine) {
+      keep.add(instance.id);
+      const signature = checkSignature(instance);
+      const current = this.checks.get(instance.id);
+      if (current?.signature === signature) continue;
+      current?.check.stop();
+      const check = new InstanceCheck(instance, { allowLinkLocal: () => this.allowLinkLocal, onResult: (i, result) => this.onResult(i, result) });
+      this.checks.set(instance.id, { check, signature });
+      check.start();
+    }
+    for (const [id, { check }] of this.checks) {
+      if (keep.has(id)) continue;
+      check.stop();
+      this.checks.delete(id);
+    }
+  }
+
+  private onResult(instance: TCheckedInstance, result: { status: string; at: number; latencyMs: number }) {
+    const failed = result.status === "fail";
+    this.rollups.record({ instanceId: instance.instanceId, service: instance.service, at: result.at, failed, latencyMs: result.latencyMs });
+    const touch = this.touched.get(instance.id) ?? { lastCheckAt: result.at };
+    touch.lastCheckAt = result.at;
+    if (!failed) touch.lastSuccessAt = result.at;
+    this.touched.set(instance.id, touch);
+  }
+
+  private async flushTouched() {
+    if (this.touched.size === 0) return;
+    const batch = [...this.touched];
+    this.touched.clear();
+    const writes = batch.map(([id, touch]) =>
+      db.instance.updateMany({
+        where: { id },
+        data: { lastCheckAt: new Date(touch.lastCheckAt), ...(touch.lastSuccessAt ? { lastSuccessAt: new Date(touch.lastSuccessAt) } : {}) },
+      }),
+    );
+    try {
+      await db.$transaction(writes);
+    } catch (error) {
+      // Put them back unless newer ones came in meanwhile.
+      for (const [id, touch] of batch) if (!this.touched.has(id)) this.touched.set(id, touch);
+      throw error;
+    }
+  }
+
+  private dropAll(why: string) {
+    if (this.checks.size === 0) return;
+    log.warn(`collector ${this.id}: stopping ${this.checks.size} checks because ${why}; they resume when the database answers`);
+    for (const { check } of this.checks.values()) check.stop();
+    this.checks.clear();
+    this.liveIds = [];
+  }
+
+  /** Stops probing, writes what is still in memory, and gives up the lease so others take over at once. */
+  async stop() {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    for (const { check } of this.checks.values()) check.stop();
+    this.checks.clear();
+    await this.flushTouched().catch(() => undefined);
+    await this.rollups.flush({ now: Date.now() + 60_000 }).catch(() => undefined);
+    await releaseLease({ id: this.id }).catch(() => undefined);
+  }
+}
+
+const globalForCollector = globalThis as unknown as { meshdeckCollector?: HealthCollector };
+
+/** Starts this process's collector once; later calls return the same one. */
+export function startHealthCollector({ retentionDays }: { retentionDays: number }): HealthCollector {
+  if (globalForCollector.meshdeckCollector) return globalForCollector.meshdeckCollector;
+  const collector = new HealthCollector({ retentionDays });
+  globalForCollector.meshdeckCollector = collector;
+  collector.start();
+  log.info(`health collector ${collector.id} started`);
+  return collector;
+}

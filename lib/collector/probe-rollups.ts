@@ -1,0 +1,60 @@
+import "server-only";
+import { db } from "@/lib/db";
+
+// Probe results stay in memory; the database gets one row per instance per minute once the minute
+// is over (checks, failures, latency avg and max), never a row per probe.
+type TRollup = { instanceId: string; service: string; minute: number; checks: number; failures: number; latencySum: number; latencyMax: number };
+
+const minuteMs = 60_000;
+
+export class ProbeRollups {
+  private readonly open = new Map<string, TRollup>();
+
+  record({ instanceId, service, at, failed, latencyMs }: { instanceId: string; service: string; at: number; failed: boolean; latencyMs: number }) {
+    const minute = at - (at % minuteMs);
+    const key = `${instanceId}\0${minute}`;
+    let rollup = this.open.get(key);
+    if (!rollup) this.open.set(key, (rollup = { instanceId, service, minute, checks: 0, failures: 0, latencySum: 0, latencyMax: 0 }));
+    rollup.checks += 1;
+    if (failed) rollup.failures += 1;
+    rollup.latencySum += latencyMs;
+    rollup.latencyMax = Math.max(rollup.latencyMax, latencyMs);
+  }
+
+  /** Writes the minutes that ended before `now`; a row another collector wrote (a handover) is merged. */
+  async flush({ now = Date.now() }: { now?: number } = {}): Promise<number> {
+    const current = now - (now % minuteMs);
+    const done = [...this.open.entries()].filter(([, rollup]) => rollup.minute < current);
+    if (done.length === 0) return 0;
+    const rollups = done.map(([, rollup]) => rollup);
+    const existing = await db.probeRollup.findMany({
+      where: { OR: [...new Set(rollups.map((r) => r.minute))].map((minute) => ({ minute: new Date(minute), instanceId: { in: rollups.filter((r) => r.minute === minute).map((r) => r.instanceId) } })) },
+    });
+    const byKey = new Map(existing.map((row) => [`${row.instanceId}\0${row.minute.getTime()}`, row]));
+    const creates = [];
+    const updates = [];
+    for (const [key, r] of done) {
+      const row = byKey.get(key);
+      if (!row) {
+        creates.push({ instanceId: r.instanceId, service: r.service, minute: new Date(r.minute), checks: r.checks, failures: r.failures, latencyAvgMs: r.latencySum / r.checks, latencyMaxMs: r.latencyMax });
+        continue;
+      }
+      const checks = row.checks + r.checks;
+      updates.push(
+        db.probeRollup.update({
+          where: { instanceId_minute: { instanceId: r.instanceId, minute: row.minute } },
+          data: { checks, failures: row.failures + r.failures, latencyAvgMs: (row.latencyAvgMs * row.checks + r.latencySum) / checks, latencyMaxMs: Math.max(row.latencyMaxMs, r.latencyMax) },
+        }),
+      );
+    }
+    await db.$transaction([...(creates.length ? [db.probeRollup.createMany({ data: creates })] : []), ...updates]);
+    // Only once written: a failed flush is tried again with the same rollups.
+    for (const [key] of done) this.open.delete(key);
+    return done.length;
+  }
+}
+
+export async function deleteOldRollups({ retentionDays, now = Date.now() }: { retentionDays: number; now?: number }): Promise<number> {
+  const { count } = await db.probeRollup.deleteMany({ where: { minute: { lt: new Date(now - retentionDays * 86_400_000) } } });
+  return count;
+}
