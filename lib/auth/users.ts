@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit/record-audit";
-import { db } from "@/lib/db";
+import { db, type Tx } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
 import type { TActor } from "./actor";
@@ -22,19 +22,21 @@ export async function hasAnyUser(): Promise<boolean> {
   return (await db.user.count()) > 0;
 }
 
+type TNewUser = { email: string; name: string; role: string; passwordHash: string };
+
+// Both ways a user comes to be write the same rows: the user and its audit event.
+async function insertUser(tx: Tx, { actor, data }: { actor: TActor; data: TNewUser }) {
+  if (await tx.user.findUnique({ where: { email: data.email }, select: { id: true } })) {
+    throw new AppError("conflict", "a user with this email exists", "email");
+  }
+  const user = await tx.user.create({ data, select: { id: true, email: true, name: true, role: true } });
+  await recordAudit(tx, { actor, action: "user.create", target: `user/${user.id}`, after: user });
+  return user;
+}
+
 export async function createUser({ actor, input }: { actor: TActor; input: TCreateUser }) {
   const passwordHash = await hashPassword({ password: input.password });
-  return transaction(async (tx) => {
-    if (await tx.user.findUnique({ where: { email: input.email }, select: { id: true } })) {
-      throw new AppError("conflict", "a user with this email exists", "email");
-    }
-    const user = await tx.user.create({
-      data: { email: input.email, name: input.name, role: input.role, passwordHash },
-      select: { id: true, email: true, name: true, role: true },
-    });
-    await recordAudit(tx, { actor, action: "user.create", target: `user/${user.id}`, after: user });
-    return user;
-  });
+  return transaction((tx) => insertUser(tx, { actor, data: { email: input.email, name: input.name, role: input.role, passwordHash } }));
 }
 
 /**
@@ -52,12 +54,8 @@ export async function createFirstAdmin({ input, via }: { input: Omit<TCreateUser
     await tx.setting.create({ data: { key: "setup_done", value: new Date().toISOString() } }).catch(() => {
       throw finished;
     });
-    const user = await tx.user.create({
-      data: { email: input.email, name: input.name, role: "admin", passwordHash },
-      select: { id: true, email: true, name: true, role: true },
-    });
-    await recordAudit(tx, { actor: { type: "system", name: via }, action: "user.create", target: `user/${user.id}`, after: user });
-    return user;
+    const data = { email: input.email, name: input.name, role: "admin", passwordHash };
+    return insertUser(tx, { actor: { type: "system", name: via }, data });
   });
 }
 

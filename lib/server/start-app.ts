@@ -45,7 +45,8 @@ async function startDemoFleet({ url }: { url: string }) {
   const { token } = await createApiToken({ actor: system, name: demoTokenName });
   const tsx = join(process.cwd(), "node_modules", "tsx", "dist", "cli.mjs");
   fleet = spawn(process.execPath, [tsx, join(process.cwd(), "demo", "fleet.ts")], {
-    env: { ...process.env, MESHDECK_URL: url, MESHDECK_TOKEN: token },
+    // Only what the fleet needs: never the database URL, the auth secret or the admin password.
+    env: { PATH: process.env.PATH, NODE_ENV: process.env.NODE_ENV, MESHDECK_URL: url, MESHDECK_TOKEN: token },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   fleet.on("exit", (code, signal) => log.warn(`demo fleet exited (${signal ?? code})`));
