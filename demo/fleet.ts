@@ -42,7 +42,7 @@ async function main() {
 
   const heartbeating = instances.filter((instance) => instance.registration.check?.kind === "ttl");
   const beat = setInterval(() => {
-    for (const instance of heartbeating) void registry.heartbeat(instance.registration);
+    for (const instance of heartbeating) if (!instance.crashed()) void registry.heartbeat(instance.registration);
   }, heartbeatMs);
 
   let stopping = false;

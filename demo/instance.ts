@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { TRegistration } from "./registry-client";
 
-export type TDemoInstance = { registration: TRegistration; close: () => Promise<void> };
+export type TDemoInstance = { registration: TRegistration; close: () => Promise<void>; crashed: () => boolean };
 
 /** How a demo instance's /health misbehaves, so the dashboard has failovers and latency to show. */
 export type TDemoTrouble =
@@ -50,6 +50,7 @@ export async function createDemoInstance({
 }): Promise<TDemoInstance> {
   const metrics = createMetrics(service);
   const started = Date.now();
+  let crashed = false;
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const route = request.url?.split("?")[0] ?? "/";
@@ -67,6 +68,14 @@ export async function createDemoInstance({
       return send(200, "application/json", JSON.stringify({ status: "ok", id, uptimeMs }));
     }
     if (route === "/metrics") return send(200, metrics.registry.contentType, await metrics.registry.metrics());
+    // Kills this one instance for real, as a dying process would: its port closes and its heartbeats stop.
+    if (route === "/_demo/crash" && request.method === "POST") {
+      crashed = true;
+      send(202, "application/json", JSON.stringify({ id, crashed: true }));
+      server.close();
+      server.closeAllConnections();
+      return;
+    }
     return send(200, "application/json", JSON.stringify({ service, id, version }));
   };
 
@@ -84,5 +93,6 @@ export async function createDemoInstance({
       check: check === "ttl" ? { kind: "ttl", ttl: "3s" } : { kind: "http", path: "/health" },
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
+    crashed: () => crashed,
   };
 }

@@ -1,6 +1,8 @@
 "use client";
 
 import Link from "next/link";
+import { EventList } from "@/components/health/event-list";
+import { OpenOutages } from "@/components/health/open-outages";
 import { HealthEventsList } from "@/components/health-events-list";
 import { LiveIndicator } from "@/components/live/live-indicator";
 import { useLiveQuery } from "@/components/live/use-live-query";
@@ -8,9 +10,13 @@ import { Card, Stat } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { HealthBar } from "@/components/health-bar";
 import { EmptyState } from "@/components/ui/table";
+import type { TEventHighlights } from "@/lib/health/queries";
 import type { TOverview, TServiceSummary } from "@/lib/registry/queries";
 
-export function OverviewClient({ initialOverview, initialServices }: { initialOverview: TOverview; initialServices: TServiceSummary[] }) {
+type TProps = { initialOverview: TOverview; initialServices: TServiceSummary[]; initialHighlights: TEventHighlights };
+
+export function OverviewClient({ initialOverview, initialServices, initialHighlights }: TProps) {
+  const highlights = useLiveQuery({ url: "/api/v1/events/summary", initialData: initialHighlights, intervalMs: 2000 });
   const overview = useLiveQuery({ url: "/api/v1/overview", initialData: initialOverview, intervalMs: 2000 });
   const services = useLiveQuery({ url: "/api/v1/services", initialData: { services: initialServices }, intervalMs: 2000 });
   const { instances } = overview.data;
@@ -21,7 +27,11 @@ export function OverviewClient({ initialOverview, initialServices }: { initialOv
 
   return (
     <>
-      <PageHeader title="Overview" description="The fleet as the registry sees it now." action={<LiveIndicator error={overview.error ?? services.error} />} />
+      <PageHeader title="Overview" description="The fleet as the registry sees it now." action={<LiveIndicator error={overview.error ?? services.error ?? highlights.error} />} />
+      <OpenOutages outages={highlights.data.openOutages} />
+      <Card title="Latest failovers" className="mb-6" action={<Link href="/events?kind=failover,recovery,outage,outage-end" className="text-xs text-zinc-500 hover:underline">All failovers and outages</Link>}>
+        <EventList events={highlights.data.latestFailovers} empty="No failover yet: every instance that left the traffic set will be listed here." />
+      </Card>
       <div className="grid grid-cols-2 gap-4 lg:grid-cols-5">
         <Stat label="Services" value={overview.data.services} />
         <Stat label="Instances" value={instances.total} hint={overview.data.drained ? `${overview.data.drained} drained` : undefined} />

@@ -7,6 +7,7 @@ import { cn } from "@/components/ui/cn";
 const links = [
   { href: "/", label: "Overview" },
   { href: "/services", label: "Services" },
+  { href: "/events", label: "Events" },
   { href: "/settings/tokens", label: "API tokens" },
   { href: "/settings/users", label: "Users" },
 ];

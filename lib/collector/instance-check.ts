@@ -33,7 +33,9 @@ export class InstanceCheck {
     private readonly hooks: TCheckHooks,
   ) {
     const { rise, fall, health, lastSuccessAt, flapping } = instance;
-    this.machine = createHealthMachine({ rise, fall, health, lastOkAt: lastSuccessAt, flapping });
+    // Detection counts from the last success seen; before this collector started watching, nobody saw.
+    const lastOkAt = lastSuccessAt === null ? null : Date.now();
+    this.machine = createHealthMachine({ rise, fall, health, lastOkAt, flapping });
   }
 
   /** The first probe waits a random part of the interval, so a thousand instances do not fire together. */

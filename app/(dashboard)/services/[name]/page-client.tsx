@@ -1,6 +1,10 @@
 "use client";
 
 import Link from "next/link";
+import { useState } from "react";
+import { TimelineLegend } from "@/components/health/health-timeline";
+import { InstanceTimelines } from "@/components/health/instance-timelines";
+import { RangeControl } from "@/components/health/range-control";
 import { LiveIndicator } from "@/components/live/live-indicator";
 import { useLiveQuery } from "@/components/live/use-live-query";
 import { Badge, HealthBadge } from "@/components/ui/badge";
@@ -9,6 +13,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState, Table, Td } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { formatDuration } from "@/lib/duration";
+import type { THealthHistory } from "@/lib/health/queries";
+import { timelineRangeNames, type TTimelineRange } from "@/lib/health/timeline";
 import type { TInstanceView, TServiceDetail } from "@/lib/registry/queries";
 
 function describeCheck(check: TInstanceView["check"]) {
@@ -17,11 +23,21 @@ function describeCheck(check: TInstanceView["check"]) {
   return `${check.kind}${target} every ${formatDuration(check.intervalMs)}`;
 }
 
-export function ServiceClient({ initialService }: { initialService: TServiceDetail }) {
+export function ServiceClient({ initialService, initialHistory }: { initialService: TServiceDetail; initialHistory: THealthHistory }) {
   const url = `/api/v1/services/${encodeURIComponent(initialService.name)}`;
   const { data, error } = useLiveQuery({ url, initialData: { service: initialService } });
   const { service } = data;
   const { counts } = service;
+  const [range, setRange] = useState<TTimelineRange>(initialHistory.range);
+  // Until the new range arrives the previous one stays on screen, labelled with its own range.
+  const [shownHistory, setShownHistory] = useState(initialHistory);
+  const history = useLiveQuery({ url: `${url}/health?range=${range}`, initialData: shownHistory, intervalMs: 2000 });
+  const chooseRange = (next: TTimelineRange) => {
+    setShownHistory(history.data);
+    setRange(next);
+    // The range goes in the URL so the view can be linked; Next keeps the history entry in step.
+    window.history.replaceState(null, "", `?range=${next}${window.location.hash}`);
+  };
 
   return (
     <>
@@ -41,6 +57,23 @@ export function ServiceClient({ initialService }: { initialService: TServiceDeta
         <Stat label="Critical" value={counts.critical} tone={counts.critical ? "bad" : "default"} />
         <Stat label="Taking traffic" value={service.instances.filter((instance) => instance.takesTraffic).length} />
       </div>
+      <Card
+        title={
+          <span className="flex items-center gap-3">
+            Health history
+            {history.data.range !== range && <span className="text-xs font-normal text-zinc-500">loading {range}...</span>}
+          </span>
+        }
+        className="mt-6"
+        action={
+          <div className="flex items-center gap-4">
+            <span className="hidden md:block"><TimelineLegend /></span>
+            <RangeControl label="Time range" value={range} options={timelineRangeNames} onChange={chooseRange} />
+          </div>
+        }
+      >
+        <InstanceTimelines instances={service.instances} history={history.data} />
+      </Card>
       <Card title="Instances" className="mt-6">
         <Table
           head={["Instance", "Address", "Health", "Weight", "Enabled", "Heartbeat", "Check", "Tags", "Metadata"]}

@@ -1,20 +1,25 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { AppError } from "@/lib/errors";
+import { getServiceHealthHistory } from "@/lib/health/queries";
+import { timelineRangeNames, type TTimelineRange } from "@/lib/health/timeline";
 import { getServiceOrThrow } from "@/lib/registry/queries";
 import { ServiceClient } from "./page-client";
 
-type TProps = { params: Promise<{ name: string }> };
+type TProps = { params: Promise<{ name: string }>; searchParams: Promise<{ range?: string | string[] }> };
 
 export async function generateMetadata({ params }: TProps): Promise<Metadata> {
   return { title: decodeURIComponent((await params).name) };
 }
 
-export default async function ServicePage({ params }: TProps) {
+export default async function ServicePage({ params, searchParams }: TProps) {
   const name = decodeURIComponent((await params).name);
-  const service = await getServiceOrThrow({ name }).catch((error) => {
+  const asked = (await searchParams).range;
+  // A link may carry ?range=24h; anything else falls back to the last hour.
+  const range = timelineRangeNames.find((known) => known === asked) ?? ("1h" satisfies TTimelineRange);
+  const [service, history] = await Promise.all([getServiceOrThrow({ name }), getServiceHealthHistory({ name, range })]).catch((error) => {
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
   });
-  return <ServiceClient initialService={service} />;
+  return <ServiceClient initialService={service} initialHistory={history} />;
 }

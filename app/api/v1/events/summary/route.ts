@@ -1,0 +1,6 @@
+import { NextResponse } from "next/server";
+import { apiRoute } from "@/lib/api/handler";
+import { getEventHighlights } from "@/lib/health/queries";
+
+// GET /api/v1/events/summary - open outages and the latest failovers, for the overview
+export const GET = apiRoute({}, async () => NextResponse.json(await getEventHighlights()));

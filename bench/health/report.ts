@@ -1,0 +1,140 @@
+// Figures, targets and the docs/benchmarks.md section for the health-check benchmark.
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism, release, totalmem } from "node:os";
+
+/** Nearest-rank percentile (with 50 samples, p99 is the slowest one). */
+export function percentile(values: number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export type TSide = {
+  name: string;
+  detections: number[];
+  missed: number;
+  falsePositives: number;
+  cpuPercent: number | null;
+  killCpuPercent: number | null;
+  peakRssMb: number | null;
+};
+
+export type TResult = {
+  date: string;
+  command: string;
+  database: string;
+  instances: number;
+  services: number;
+  kills: number;
+  killSpreadMs: number;
+  steadySeconds: number;
+  meshdeck: TSide;
+  haproxy: TSide & { version: string };
+  targetsCpuPercent: number | null;
+  ownDetection: { p50: number | null; p99: number | null };
+  notes: string[];
+};
+
+export function machine() {
+  const cpuinfo = readFileSync("/proc/cpuinfo", "utf8");
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? "unknown";
+  let nproc = availableParallelism();
+  try {
+    nproc = Number(execFileSync("nproc", { encoding: "utf8" }).trim());
+  } catch {
+    // availableParallelism is the same figure where nproc is missing.
+  }
+  return { nproc, model, memoryGiB: totalmem() / 2 ** 30, kernel: release(), node: process.version };
+}
+
+const ms = (value: number | null) => (value === null ? "n/a" : `${Math.round(value)} ms`);
+const pct = (value: number | null) => (value === null ? "n/a" : `${value.toFixed(1)} %`);
+const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : a / b);
+const x = (value: number | null) => (value === null ? "n/a" : `${value.toFixed(2)}x`);
+
+export function evaluate(result: TResult) {
+  const { meshdeck, haproxy } = result;
+  const p50 = { meshdeck: percentile(meshdeck.detections, 50), haproxy: percentile(haproxy.detections, 50) };
+  const p99 = { meshdeck: percentile(meshdeck.detections, 99), haproxy: percentile(haproxy.detections, 99) };
+  // interval x fall + 500 ms at the defaults (1 s x 2).
+  const absoluteLimitMs = 1000 * 2 + 500;
+  const relativeLimitMs = p99.haproxy === null ? null : p99.haproxy * 1.1;
+  const cpuRatio = ratio(meshdeck.cpuPercent, haproxy.cpuPercent);
+  const complete = meshdeck.missed === 0 && haproxy.missed === 0;
+  const targets = [
+    {
+      name: `Meshdeck p99 detection <= interval x fall + 500 ms (${absoluteLimitMs} ms)`,
+      value: ms(p99.meshdeck),
+      met: complete && p99.meshdeck !== null && p99.meshdeck <= absoluteLimitMs,
+    },
+    {
+      name: `Meshdeck p99 detection <= HAProxy p99 + 10 % (${ms(relativeLimitMs)})`,
+      value: `${ms(p99.meshdeck)} (${x(ratio(p99.meshdeck, p99.haproxy))} HAProxy's)`,
+      met: complete && p99.meshdeck !== null && relativeLimitMs !== null && p99.meshdeck <= relativeLimitMs,
+    },
+    {
+      name: "Meshdeck collector CPU <= 3x HAProxy's",
+      value: `${pct(meshdeck.cpuPercent)} vs ${pct(haproxy.cpuPercent)} (${x(cpuRatio)})`,
+      met: cpuRatio !== null && cpuRatio <= 3,
+    },
+  ];
+  return { p50, p99, cpuRatio, targets };
+}
+
+export function renderTable(result: TResult): string {
+  const { meshdeck, haproxy } = result;
+  const { p50, p99, cpuRatio } = evaluate(result);
+  const rows = [
+    ["detection p50 (kill -> event)", ms(p50.meshdeck), ms(p50.haproxy), x(ratio(p50.meshdeck, p50.haproxy))],
+    ["detection p99 (kill -> event)", ms(p99.meshdeck), ms(p99.haproxy), x(ratio(p99.meshdeck, p99.haproxy))],
+    ["detection min / max", `${ms(Math.min(...meshdeck.detections))} / ${ms(Math.max(...meshdeck.detections))}`, `${ms(Math.min(...haproxy.detections))} / ${ms(Math.max(...haproxy.detections))}`, ""],
+    [`kills detected (of ${result.kills})`, String(meshdeck.detections.length), String(haproxy.detections.length), ""],
+    ["live instances marked down (false positives)", String(meshdeck.falsePositives), String(haproxy.falsePositives), ""],
+    [`CPU, % of one core, ${result.steadySeconds} s with all ${result.instances} passing`, pct(meshdeck.cpuPercent), pct(haproxy.cpuPercent), x(cpuRatio)],
+    ["CPU, % of one core, during the kills", pct(meshdeck.killCpuPercent), pct(haproxy.killCpuPercent), x(ratio(meshdeck.killCpuPercent, haproxy.killCpuPercent))],
+    ["peak RSS", meshdeck.peakRssMb === null ? "n/a" : `${meshdeck.peakRssMb.toFixed(0)} MB`, haproxy.peakRssMb === null ? "n/a" : `${haproxy.peakRssMb.toFixed(0)} MB`, x(ratio(meshdeck.peakRssMb, haproxy.peakRssMb))],
+  ];
+  return [
+    `| | Meshdeck collector | HAProxy ${haproxy.version} | Meshdeck / HAProxy |`,
+    "|---|---|---|---|",
+    ...rows.map((row) => `| ${row.join(" | ")} |`),
+  ].join("\n");
+}
+
+export function renderTargets(result: TResult): string {
+  return evaluate(result)
+    .targets.map((t) => `- ${t.met ? "MET" : "MISSED"}: ${t.name}: ${t.value}`)
+    .join("\n");
+}
+
+export function renderSection(result: TResult): string {
+  const m = machine();
+  return `## Health checks: ${result.instances} HTTP instances, Meshdeck collector vs HAProxy (${result.date}, ${result.database})
+
+- Machine: ${m.nproc} CPUs (\`nproc\`), ${m.model}, ${m.memoryGiB.toFixed(1)} GiB memory, Linux ${m.kernel}, Node ${m.node}, HAProxy ${result.haproxy.version}.
+- Command: \`${result.command}\`
+- Setup: ${result.instances} HTTP listeners on 127.0.0.1 (one process, \`bench/health/targets.ts\`) in ${result.services} services,
+  checked at the same time by the Meshdeck collector (\`collector/index.ts\` as its own process, ${result.database}) and by HAProxy
+  (\`option httpchk GET /health\`, \`check inter 1s fall 2 rise 2\`, \`timeout check 800ms\`); Meshdeck at its defaults
+  (interval 1 s, timeout 800 ms, fall 2, rise 2). Both warmed up until all ${result.instances} were passing / UP.
+- Kills: ${result.kills} listeners closed, spread over ${(result.killSpreadMs / 1000).toFixed(1)} s. Detection time = the
+  \`HealthEvent.at\` of the instance's change to critical (Meshdeck) or the timestamp of HAProxy's "Server ... is DOWN" log
+  line, minus the moment the listener was closed. p99 is nearest-rank: with ${result.kills} kills it is the slowest one.
+- CPU is user + system time from \`/proc/<pid>/stat\` of each checker's process tree over the window, as % of one core;
+  RSS from \`/proc/<pid>/status\`. The ${result.instances} targets process used ${pct(result.targetsCpuPercent)} over the steady window
+  on the same ${m.nproc} CPUs (it answers both checkers: ~${2 * result.instances} requests/s).
+- Meshdeck's own \`detectionMs\` (last success to decision, as stored on the event): p50 ${ms(result.ownDetection.p50)}, p99 ${ms(result.ownDetection.p99)}.
+
+${renderTable(result)}
+
+Targets:
+${renderTargets(result)}
+${result.notes.length ? `\nNotes:\n${result.notes.map((n) => `- ${n}`).join("\n")}\n` : ""}`;
+}
+
+export function appendToDoc(file: string, section: string) {
+  const head = "# Benchmarks\n\nMeasured figures, newest last. Each section names the machine and the exact command; rerun it to compare.\n";
+  const before = existsSync(file) ? readFileSync(file, "utf8") : head;
+  writeFileSync(file, `${before.replace(/\n*$/, "\n")}\n${section}`);
+}

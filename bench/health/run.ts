@@ -1,0 +1,264 @@
+// `npm run bench:health [-- --db=postgres] [-- --no-doc]`: 1000 real HTTP instances on 127.0.0.1,
+// checked at Meshdeck's defaults by the collector (its own process) and by HAProxy in the same run;
+// 50 are killed at known times; detection p50/p99, CPU and RSS of both; a section in docs/benchmarks.md.
+// Sizes may be shrunk for a quick try: BENCH_INSTANCES, BENCH_KILLS, BENCH_STEADY_S.
+import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdirSync, openSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { ensureHaproxy, serverName, showStat, startHaproxy, startSyslog, writeHaproxyConfig } from "./haproxy";
+import { UsageSampler } from "./proc";
+import { appendToDoc, evaluate, percentile, renderSection, renderTable, renderTargets, type TResult } from "./report";
+import type { TTargetsMessage, TTargetsReport } from "./targets";
+
+const args = process.argv.slice(2);
+const usePostgres = args.includes("--db=postgres");
+const writeDoc = !args.includes("--no-doc");
+const instances = Number(process.env.BENCH_INSTANCES ?? "1000");
+const kills = Number(process.env.BENCH_KILLS ?? "50");
+const steadySeconds = Number(process.env.BENCH_STEADY_S ?? "20");
+const perService = 10;
+const killSpreadMs = 5000;
+const warmupLimitMs = 120_000;
+// After the last kill: interval x fall plus a wide margin before a kill counts as missed.
+const detectLimitMs = 15_000;
+const pgPort = 55490;
+
+const root = process.cwd();
+const runDir = resolve(root, ".tmp", "bench", `health-${new Date().toISOString().replace(/[:.]/g, "-")}`);
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+const instanceId = (index: number) => `bench-${String(index).padStart(4, "0")}`;
+const serviceOf = (index: number) => `bench-svc-${String(Math.floor(index / perService)).padStart(3, "0")}`;
+
+const children: ChildProcess[] = [];
+const cleanups: (() => Promise<void> | void)[] = [];
+
+function log(message: string) {
+  console.log(`${new Date().toISOString()} bench:health ${message}`);
+}
+
+async function stopChild(child: ChildProcess, name: string) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((done) => child.once("exit", () => done()));
+  child.kill("SIGTERM");
+  const clean = await Promise.race([exited.then(() => true), sleep(8000).then(() => false)]);
+  if (!clean) {
+    log(`${name} (pid ${child.pid}) did not stop on SIGTERM; SIGKILL`);
+    child.kill("SIGKILL");
+    await exited;
+  }
+}
+
+async function waitFor<T>(what: string, limitMs: number, probe: () => Promise<T | null>, everyMs = 500): Promise<T> {
+  const deadline = Date.now() + limitMs;
+  let lastError = "";
+  for (;;) {
+    const value = await probe().catch((error: unknown) => {
+      lastError = error instanceof Error ? error.message : String(error);
+      return null;
+    });
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${limitMs / 1000} s waiting for ${what}${lastError ? ` (last error: ${lastError})` : ""}`);
+    await sleep(everyMs);
+  }
+}
+
+function startTargets(): Promise<{ child: ChildProcess; ports: number[]; killed: Map<number, number> }> {
+  const child = fork(join(root, "bench", "health", "targets.ts"), [], {
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, BENCH_TARGETS: String(instances) },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  children.push(child);
+  const killed = new Map<number, number>();
+  return new Promise((done, fail) => {
+    child.on("message", (report: TTargetsReport) => {
+      if (report.type === "ready") done({ child, ports: report.ports, killed });
+      else if (report.type === "killed") killed.set(report.index, report.at);
+      else fail(new Error(`targets: ${report.message}`));
+    });
+    child.once("exit", (code) => fail(new Error(`targets exited (${code}) before it was ready`)));
+  });
+}
+
+function startPostgres(): string {
+  const out = spawnSync("bash", ["-c", `source scripts/postgres.sh && postgres_start ${pgPort} >&2 && echo "$PG_DIR $MESHDECK_TEST_PG_URL"`], { encoding: "utf8" });
+  if (out.status !== 0) throw new Error(`postgres_start failed:\n${out.stderr}`);
+  const [pgDir, url] = out.stdout.trim().split(" ");
+  cleanups.push(() => void spawnSync("bash", ["-c", `source scripts/postgres.sh && PG_DIR=${pgDir} postgres_stop`]));
+  return url!;
+}
+
+async function main() {
+  mkdirSync(runDir, { recursive: true });
+  log(`run directory ${runDir}`);
+  const haproxyVersion = ensureHaproxy();
+
+  // The orchestrator's own Prisma client must see the benchmark's database: set it before lib/ loads.
+  const databaseUrl = usePostgres ? startPostgres() : `file:${join(runDir, "meshdeck.db")}`;
+  process.env.DATABASE_URL = databaseUrl;
+  process.env.MESHDECK_LOG_LEVEL ??= "warn";
+  const { migrateDatabase } = await import("../../lib/db/migrate.ts");
+  const { db } = await import("../../lib/db/index.ts");
+  const { registerInstance } = await import("../../lib/registry/register-instance.ts");
+  const { ZRegisterInstance } = await import("../../lib/registry/schemas.ts");
+  cleanups.push(() => db.$disconnect());
+  await migrateDatabase();
+
+  const targets = await startTargets();
+  log(`${instances} targets listening (ports ${Math.min(...targets.ports)}..${Math.max(...targets.ports)})`);
+
+  const registerStarted = Date.now();
+  for (const [index, port] of targets.ports.entries()) {
+    await registerInstance({
+      input: ZRegisterInstance.parse({ service: serviceOf(index), id: instanceId(index), host: "127.0.0.1", port, check: { kind: "http", path: "/health" } }),
+    });
+  }
+  log(`registered ${instances} instances with http checks at the defaults in ${((Date.now() - registerStarted) / 1000).toFixed(1)} s`);
+
+  const syslog = await startSyslog();
+  cleanups.push(() => void syslog.socket.close());
+  const haproxyConfig = writeHaproxyConfig({ dir: runDir, ports: targets.ports, syslogPort: syslog.port });
+  const haproxy = startHaproxy({ file: haproxyConfig.file, dir: runDir });
+  children.push(haproxy);
+
+  // The same entrypoint as `npm run collector`, run by node itself (no tsx CLI wrapper process).
+  const collectorLog = openSync(join(runDir, "collector.log"), "a");
+  const collector = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "collector/index.ts"], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, MESHDECK_LOG_LEVEL: "info" },
+    stdio: ["ignore", collectorLog, collectorLog],
+  });
+  children.push(collector);
+  log(`collector pid ${collector.pid}, haproxy pid ${haproxy.pid}, targets pid ${targets.child.pid}`);
+  const samplers = { meshdeck: new UsageSampler(collector.pid!), haproxy: new UsageSampler(haproxy.pid!), targets: new UsageSampler(targets.child.pid!) };
+  cleanups.push(() => Object.values(samplers).forEach((s) => s.stop()));
+
+  const benchIds = targets.ports.map((_, index) => instanceId(index));
+  let lastProgress = Date.now();
+  await waitFor(`all ${instances} passing in Meshdeck and UP in HAProxy`, warmupLimitMs, async () => {
+    if (collector.exitCode !== null) throw new Error("collector exited; see collector.log");
+    const passing = await db.instance.count({ where: { health: "passing", instanceId: { in: benchIds } } });
+    const stat = await showStat(haproxyConfig.socket);
+    const up = [...stat.values()].filter((s) => s.status === "UP" && s.check.startsWith("L7OK")).length;
+    if (Date.now() - lastProgress >= 5000) {
+      lastProgress = Date.now();
+      log(`warming up: ${passing} passing in Meshdeck, ${up} UP (L7OK) in HAProxy`);
+    }
+    return passing === instances && up === instances ? true : null;
+  });
+  const warmAt = Date.now();
+  log(`warm: all ${instances} passing in Meshdeck and UP (L7OK) in HAProxy; measuring CPU for ${steadySeconds} s`);
+  await sleep(steadySeconds * 1000 + 500);
+  const steadyEnd = Date.now();
+
+  // Kills spread evenly over the fleet (at most one per service) and over killSpreadMs.
+  const killPlan = Array.from({ length: kills }, (_, i) => ({ index: Math.floor(((i + 0.5) * instances) / kills), afterMs: Math.round((i * killSpreadMs) / kills) }));
+  const killedIds = killPlan.map((k) => instanceId(k.index));
+  const killStart = Date.now();
+  targets.child.send({ type: "kill", kills: killPlan } satisfies TTargetsMessage);
+  log(`killing ${kills} targets over ${killSpreadMs / 1000} s`);
+  const criticalOfKilled = () => db.healthEvent.findMany({ where: { to: "critical", instanceId: { in: killedIds }, at: { gte: new Date(killStart) } }, orderBy: { at: "asc" } });
+  await waitFor("all kills detected by both", killSpreadMs + detectLimitMs, async () => {
+    const seen = new Set((await criticalOfKilled()).map((e) => e.instanceId));
+    const downs = new Set(syslog.downs.map((d) => d.index));
+    return targets.killed.size === kills && seen.size === kills && killPlan.every((k) => downs.has(k.index)) ? true : null;
+  }).catch((error: unknown) => log(`${error instanceof Error ? error.message : String(error)}: the rest count as missed`));
+  const killEnd = Date.now();
+
+  // Detection = checker's event time - kill time, for the first change to critical / DOWN after each kill.
+  const events = await criticalOfKilled();
+  const meshdeckDetections: number[] = [];
+  const haproxyDetections: number[] = [];
+  const ownDetections: number[] = [];
+  for (const { index } of killPlan) {
+    const killedAt = targets.killed.get(index);
+    if (killedAt === undefined) continue;
+    const event = events.find((e) => e.instanceId === instanceId(index) && e.at.getTime() >= killedAt);
+    if (event) meshdeckDetections.push(event.at.getTime() - killedAt);
+    if (event?.detectionMs != null) ownDetections.push(event.detectionMs);
+    const down = syslog.downs.find((d) => d.index === index && d.at >= killedAt);
+    if (down) haproxyDetections.push(down.at - killedAt);
+  }
+  const killedSet = new Set(killPlan.map((k) => k.index));
+  const meshdeckFalse = await db.healthEvent.count({ where: { to: "critical", instanceId: { in: benchIds.filter((_, i) => !killedSet.has(i)) }, at: { gte: new Date(warmAt) } } });
+  const haproxyFalse = syslog.downs.filter((d) => !killedSet.has(d.index) && d.at >= warmAt).length;
+  // The raw material, for anyone who wants to check a figure.
+  writeFileSync(
+    join(runDir, "raw.json"),
+    JSON.stringify({ killPlan, killedAt: Object.fromEntries(targets.killed), meshdeckEvents: events, haproxyDowns: syslog.downs, samples: Object.fromEntries(Object.entries(samplers).map(([k, s]) => [k, s.samples])) }, null, 1),
+  );
+  const stampSkew = Math.max(0, ...syslog.downs.map((d) => Math.abs(d.receivedAt - d.at)));
+
+  const steady = { meshdeck: samplers.meshdeck.window(warmAt, steadyEnd), haproxy: samplers.haproxy.window(warmAt, steadyEnd), targets: samplers.targets.window(warmAt, steadyEnd) };
+  const during = { meshdeck: samplers.meshdeck.window(killStart, killEnd), haproxy: samplers.haproxy.window(killStart, killEnd) };
+  const mb = (bytes: number | undefined) => (bytes === undefined ? null : bytes / 2 ** 20);
+  const peak = (sampler: UsageSampler) => mb(Math.max(...sampler.samples.filter((s) => s.at >= warmAt).map((s) => s.rssBytes)));
+
+  const notes: string[] = [];
+  if (stampSkew > 50) notes.push(`HAProxy's log timestamps and their arrival here differed by up to ${Math.round(stampSkew)} ms.`);
+  const envOverrides = ["BENCH_INSTANCES", "BENCH_KILLS", "BENCH_STEADY_S"].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]} `);
+  const result: TResult = {
+    date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
+    command: `${envOverrides.join("")}npm run bench:health${args.length ? ` -- ${args.join(" ")}` : ""}`,
+    database: usePostgres ? "PostgreSQL 15" : "SQLite",
+    instances,
+    services: Math.ceil(instances / perService),
+    kills,
+    killSpreadMs,
+    steadySeconds,
+    meshdeck: {
+      name: "Meshdeck",
+      detections: meshdeckDetections,
+      missed: kills - meshdeckDetections.length,
+      falsePositives: meshdeckFalse,
+      cpuPercent: steady.meshdeck?.cpuPercent ?? null,
+      killCpuPercent: during.meshdeck?.cpuPercent ?? null,
+      peakRssMb: peak(samplers.meshdeck),
+    },
+    haproxy: {
+      name: "HAProxy",
+      version: haproxyVersion,
+      detections: haproxyDetections,
+      missed: kills - haproxyDetections.length,
+      falsePositives: haproxyFalse,
+      cpuPercent: steady.haproxy?.cpuPercent ?? null,
+      killCpuPercent: during.haproxy?.cpuPercent ?? null,
+      peakRssMb: peak(samplers.haproxy),
+    },
+    targetsCpuPercent: steady.targets?.cpuPercent ?? null,
+    ownDetection: { p50: percentile(ownDetections, 50), p99: percentile(ownDetections, 99) },
+    notes,
+  };
+  const { targets: verdicts } = evaluate(result);
+  const missedAny = verdicts.some((t) => !t.met);
+  if (result.meshdeck.missed || result.haproxy.missed) notes.push(`Kills not detected within ${detectLimitMs / 1000} s of the last kill: Meshdeck ${result.meshdeck.missed}, HAProxy ${result.haproxy.missed}.`);
+  if (missedAny) notes.push(`Target missed: ${verdicts.filter((t) => !t.met).map((t) => t.name).join("; ")}.`);
+
+  console.log(`\n${renderTable(result)}\n\nTargets:\n${renderTargets(result)}\n`);
+  if (notes.length) console.log(notes.map((n) => `NOTE: ${n}`).join("\n"));
+  if (writeDoc) {
+    appendToDoc(join(root, "docs", "benchmarks.md"), renderSection(result));
+    log("section appended to docs/benchmarks.md");
+  }
+  // A completed run exits 0 either way: the verdict is in the output and the doc, not the exit code.
+  log(missedAny ? "RESULT: at least one target MISSED (see above)" : "RESULT: all targets met");
+  return 0;
+}
+
+async function shutdown() {
+  for (const child of [...children].reverse()) await stopChild(child, child.spawnfile);
+  for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+}
+
+process.once("SIGINT", () => void shutdown().then(() => process.exit(130)));
+process.once("SIGTERM", () => void shutdown().then(() => process.exit(143)));
+
+main()
+  .then(async (code) => {
+    await shutdown();
+    process.exit(code);
+  })
+  .catch(async (error: unknown) => {
+    console.error(error);
+    await shutdown();
+    process.exit(2);
+  });

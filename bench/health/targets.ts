@@ -1,0 +1,65 @@
+// The benchmark's fleet: one process serving GET /health on many loopback ports, forked by
+// bench/health/run.ts. It closes chosen listeners at the times it is told and reports when each
+// closed, by its own clock (the same machine clock the collector and HAProxy stamp their events with).
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type TTargetsMessage = { type: "kill"; kills: { index: number; afterMs: number }[] } | { type: "stop" };
+export type TTargetsReport = { type: "ready"; ports: number[] } | { type: "killed"; index: number; at: number } | { type: "error"; message: string };
+
+const count = Number(process.env.BENCH_TARGETS ?? "1000");
+
+function send(report: TTargetsReport) {
+  process.send?.(report);
+}
+
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    // Port 0: the kernel picks free ports, so the run never collides with a server someone else started.
+    server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+async function main() {
+  const servers: Server[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const server = createServer((req, res) => {
+      const ok = req.url === "/health";
+      res.writeHead(ok ? 200 : 404, { "content-type": "text/plain", connection: "close" });
+      res.end(ok ? "ok" : "not found");
+    });
+    server.keepAliveTimeout = 1000;
+    servers.push(server);
+  }
+  const ports: number[] = [];
+  for (const server of servers) ports.push(await listen(server));
+  send({ type: "ready", ports });
+
+  const kill = (index: number) => {
+    const server = servers[index];
+    if (!server) return send({ type: "error", message: `no target ${index}` });
+    // close() shuts the listening socket at once (new connections are refused from here on);
+    // closeAllConnections() drops any probe that was already in flight.
+    server.close();
+    server.closeAllConnections();
+    send({ type: "killed", index, at: Date.now() });
+  };
+
+  process.on("message", (message: TTargetsMessage) => {
+    if (message.type === "kill") {
+      const started = Date.now();
+      for (const { index, afterMs } of message.kills) setTimeout(() => kill(index), Math.max(0, started + afterMs - Date.now()));
+    } else if (message.type === "stop") {
+      for (const server of servers) server.close();
+      process.exit(0);
+    }
+  });
+  // The orchestrator went away: do not outlive it.
+  process.on("disconnect", () => process.exit(0));
+}
+
+main().catch((error: unknown) => {
+  send({ type: "error", message: error instanceof Error ? error.message : String(error) });
+  process.exit(1);
+});

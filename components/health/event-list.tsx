@@ -1,0 +1,88 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { Badge, HealthBadge, type TTone } from "@/components/ui/badge";
+import { EmptyState } from "@/components/ui/table";
+import { TimeAgo } from "@/components/ui/time-ago";
+import { formatDuration } from "@/lib/duration";
+import type { TEventKind } from "@/lib/health/event-filters";
+import type { TEventView } from "@/lib/health/queries";
+
+const kindTones: Record<TEventKind, TTone> = { failover: "bad", outage: "bad", recovery: "good", "outage-end": "good", flapping: "warn", health: "neutral" };
+
+export function instanceHref(service: string, instanceId: string) {
+  return `/services/${encodeURIComponent(service)}#instance-${instanceId}`;
+}
+
+/** "orders-2 50%, orders-3 50%": who takes the traffic now, by share. */
+export function formatTakeover(takeover: TEventView["takeover"]): string {
+  return takeover.map(({ id, share }) => `${id} ${Math.round(share * 1000) / 10}%`).join(", ");
+}
+
+function Detail({ event }: { event: TEventView }): ReactNode {
+  const detected = event.detectionMs !== null && <span className="text-zinc-500">detected in {formatDuration(event.detectionMs)}</span>;
+  if (event.kind === "health" && event.from && event.to) {
+    return (
+      <span className="flex flex-wrap items-center gap-x-2 gap-y-1">
+        <HealthBadge health={event.from} />
+        <span aria-hidden className="text-zinc-400">→</span>
+        <HealthBadge health={event.to} />
+        {detected}
+      </span>
+    );
+  }
+  if (event.kind === "failover" || event.kind === "recovery") {
+    const shares = formatTakeover(event.takeover);
+    return (
+      <span className="flex flex-wrap items-center gap-x-2 gap-y-1">
+        {detected}
+        {detected && <span aria-hidden className="text-zinc-400">·</span>}
+        <span>
+          {event.kind === "failover" ? "taken over by " : "traffic now "}
+          {shares ? <span className="font-medium">{shares}</span> : <span className="font-medium text-rose-600 dark:text-rose-400">no instance</span>}
+        </span>
+      </span>
+    );
+  }
+  return null;
+}
+
+/** Failover, outage, flapping and health events, newest first, each linking to its service and instance. */
+export function EventList({ events, empty = "No event yet." }: { events: TEventView[]; empty?: string }) {
+  if (events.length === 0) return <EmptyState>{empty}</EmptyState>;
+  return (
+    <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
+      {events.map((event) => (
+        <li key={event.id} data-testid="event" data-kind={event.kind} className="grid gap-x-4 gap-y-1 px-4 py-2 text-sm sm:grid-cols-[6.5rem_6rem_minmax(10rem,16rem)_1fr]">
+          <span className="text-xs text-zinc-500">
+            <TimeAgo at={event.at} />
+          </span>
+          <span>
+            <Badge tone={kindTones[event.kind]}>{event.kind}</Badge>
+          </span>
+          <span className="min-w-0 truncate">
+            {/* One link per row: the instance's row on its service page, or the service when no instance is named. */}
+            {event.instanceId ? (
+              <>
+                <span className="font-medium">{event.service}</span>
+                <span className="text-zinc-400"> / </span>
+                <Link href={instanceHref(event.service, event.instanceId)} className="underline decoration-zinc-300 underline-offset-2 hover:decoration-current dark:decoration-zinc-600">
+                  {event.instanceId}
+                </Link>
+              </>
+            ) : (
+              <Link href={`/services/${encodeURIComponent(event.service)}`} className="font-medium underline decoration-zinc-300 underline-offset-2 hover:decoration-current dark:decoration-zinc-600">
+                {event.service}
+              </Link>
+            )}
+          </span>
+          <span className="min-w-0 space-y-0.5">
+            <Detail event={event} />
+            <span className="block truncate text-xs text-zinc-500" title={event.reason}>
+              {event.reason}
+            </span>
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}

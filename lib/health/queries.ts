@@ -1,0 +1,140 @@
+import "server-only";
+import { z } from "zod";
+import { db, type Prisma } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { encodeCursor, eventKinds, failoverKinds, type TEventCursor, type TEventFilters, type TEventKind } from "./event-filters";
+import { buildBands, computeUptime, timelineEventCap, timelineRanges, type TTimelineRange } from "./timeline";
+
+const ZTakeover = z.array(z.object({ id: z.string(), weight: z.number(), share: z.number() }));
+
+function parseTakeover(text: string) {
+  try {
+    return ZTakeover.parse(JSON.parse(text));
+  } catch {
+    return [];
+  }
+}
+
+// Newest first, ties broken by id, so a cursor names one place in the merged list of both tables.
+const newestFirst = [{ at: "desc" }, { id: "desc" }] as const satisfies { at?: "desc"; id?: "desc" }[];
+
+function olderThan(cursor: TEventCursor | undefined) {
+  if (!cursor) return {};
+  return { OR: [{ at: { lt: cursor.at } }, { at: cursor.at, id: { lt: cursor.id } }] };
+}
+
+type TFailoverRow = Awaited<ReturnType<typeof db.failoverEvent.findMany>>[number];
+type THealthRow = Awaited<ReturnType<typeof db.healthEvent.findMany>>[number];
+
+function fromFailover(row: TFailoverRow) {
+  return {
+    id: row.id,
+    kind: row.kind as TEventKind,
+    service: row.service,
+    instanceId: row.instanceId,
+    from: null as string | null,
+    to: null as string | null,
+    reason: row.reason,
+    detectionMs: row.detectionMs,
+    takeover: parseTakeover(row.takeover),
+    at: row.at,
+  };
+}
+
+function fromHealth(row: THealthRow): ReturnType<typeof fromFailover> {
+  const kind: TEventKind = row.to === "flapping" ? "flapping" : "health";
+  return { id: row.id, kind, service: row.service, instanceId: row.instanceId, from: row.from, to: row.to, reason: row.reason, detectionMs: row.detectionMs, takeover: [], at: row.at };
+}
+
+/** Failover, outage, flapping and health events in one list, newest first, a page at a time. */
+export async function listEvents({ filters, now = new Date() }: { filters: TEventFilters; now?: Date }) {
+  const kinds = new Set<TEventKind>(filters.kind ?? eventKinds);
+  const { limit, before, service } = filters;
+  const since = filters.range ? new Date(now.getTime() - timelineRanges[filters.range]) : undefined;
+  const common = { ...(service ? { service } : {}), ...(since ? { at: { gte: since } } : {}), ...olderThan(before) };
+
+  const failover = failoverKinds.filter((kind) => kinds.has(kind));
+  const healthTo: Prisma.StringFilter | undefined =
+    kinds.has("health") && kinds.has("flapping") ? undefined : kinds.has("health") ? { not: "flapping" } : { equals: "flapping" };
+  const wantsHealth = kinds.has("health") || kinds.has("flapping");
+
+  const [failoverRows, healthRows] = await Promise.all([
+    failover.length ? db.failoverEvent.findMany({ where: { ...common, kind: { in: failover } }, orderBy: [...newestFirst], take: limit + 1 }) : [],
+    wantsHealth ? db.healthEvent.findMany({ where: { ...common, ...(healthTo ? { to: healthTo } : {}) }, orderBy: [...newestFirst], take: limit + 1 }) : [],
+  ]);
+  const merged = [...failoverRows.map(fromFailover), ...healthRows.map(fromHealth)].sort(
+    (a, b) => b.at.getTime() - a.at.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
+  );
+  const page = merged.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    events: page.map((event) => ({ ...event, at: event.at.toISOString() })),
+    nextCursor: merged.length > limit && last ? encodeCursor(last) : null,
+  };
+}
+
+export type TEventPage = Awaited<ReturnType<typeof listEvents>>;
+export type TEventView = TEventPage["events"][number];
+
+/** Each instance's health bands over the range, its uptime, and what its check last said. */
+export async function getServiceHealthHistory({ name, range, now = new Date() }: { name: string; range: TTimelineRange; now?: Date }) {
+  const service = await db.service.findUnique({
+    where: { name },
+    select: {
+      instances: {
+        orderBy: { instanceId: "asc" },
+        select: { instanceId: true, source: true, health: true, registeredAt: true, lastCheckAt: true, lastSuccessAt: true, flapping: true },
+      },
+    },
+  });
+  if (!service) throw new AppError("not_found", `service '${name}' is not registered`, "name");
+  const to = now.getTime();
+  const from = to - timelineRanges[range];
+
+  const instances = await Promise.all(
+    service.instances.map(async (instance) => {
+      const where = { service: name, source: instance.source, instanceId: instance.instanceId };
+      const [previous, newest] = await Promise.all([
+        db.healthEvent.findFirst({ where: { ...where, at: { lte: new Date(from) } }, orderBy: [...newestFirst], select: { to: true } }),
+        db.healthEvent.findMany({ where: { ...where, at: { gt: new Date(from), lte: now } }, orderBy: [...newestFirst], take: timelineEventCap + 1, select: { at: true, to: true } }),
+      ]);
+      const events = newest.map((event) => ({ at: event.at.getTime(), to: event.to }));
+      const truncated = events.length > timelineEventCap;
+      // Too many changes: show the newest ones exactly and leave the older part of the range blank.
+      const oldest = truncated ? events[timelineEventCap - 1] : undefined;
+      const before = oldest?.to ?? previous?.to ?? (instance.registeredAt.getTime() <= from ? instance.health : null);
+      const bands = buildBands({ before, events: events.slice(0, timelineEventCap), from: oldest?.at ?? from, to });
+      return {
+        id: instance.instanceId,
+        bands,
+        uptime: computeUptime(bands),
+        coveredFrom: oldest ? new Date(oldest.at).toISOString() : null,
+        flapping: instance.flapping,
+        lastCheckAt: instance.lastCheckAt?.toISOString() ?? null,
+        lastSuccessAt: instance.lastSuccessAt?.toISOString() ?? null,
+      };
+    }),
+  );
+  return { service: name, range, from: new Date(from).toISOString(), to: now.toISOString(), instances };
+}
+
+export type THealthHistory = Awaited<ReturnType<typeof getServiceHealthHistory>>;
+
+/** Open outages (an outage with no later outage-end for its service) and the latest failovers. */
+export async function getEventHighlights({ failovers = 5 }: { failovers?: number } = {}) {
+  const outageKinds = { in: ["outage", "outage-end"] };
+  const [services, latest] = await Promise.all([
+    db.failoverEvent.groupBy({ by: ["service"], where: { kind: outageKinds } }),
+    db.failoverEvent.findMany({ where: { kind: "failover" }, orderBy: [...newestFirst], take: failovers }),
+  ]);
+  const lastOutageEvents = await Promise.all(
+    services.map(({ service }) => db.failoverEvent.findFirst({ where: { service, kind: outageKinds }, orderBy: [...newestFirst] })),
+  );
+  const openOutages = lastOutageEvents
+    .filter((row): row is TFailoverRow => row?.kind === "outage")
+    .sort((a, b) => a.at.getTime() - b.at.getTime())
+    .map((row) => ({ id: row.id, service: row.service, since: row.at.toISOString(), reason: row.reason }));
+  return { openOutages, latestFailovers: latest.map((row) => ({ ...fromFailover(row), at: row.at.toISOString() })) };
+}
+
+export type TEventHighlights = Awaited<ReturnType<typeof getEventHighlights>>;
