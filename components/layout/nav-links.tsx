@@ -10,6 +10,7 @@ const links = [
   { href: "/events", label: "Events" },
   { href: "/settings/tokens", label: "API tokens" },
   { href: "/settings/users", label: "Users" },
+  { href: "/settings/health", label: "Health settings" },
 ];
 
 export function NavLinks() {

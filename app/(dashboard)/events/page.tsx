@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { toAppError } from "@/lib/api/handler";
+import { requirePageUser } from "@/lib/auth/session";
 import { eventPageSize, parseEventFilters, encodeCursor, type TEventFilters } from "@/lib/health/event-filters";
 import { listEvents } from "@/lib/health/queries";
 import { listServices } from "@/lib/registry/queries";
@@ -21,6 +22,7 @@ function toQuery(filters: TEventFilters): string {
 }
 
 export default async function EventsPage({ searchParams }: TProps) {
+  await requirePageUser(); // a page can be fetched without its layout, so it checks for itself
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(await searchParams)) {
     for (const one of [value ?? []].flat()) params.append(key, one);

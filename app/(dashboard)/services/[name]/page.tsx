@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { requirePageUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { getServiceHealthHistory } from "@/lib/health/queries";
 import { timelineRangeNames, type TTimelineRange } from "@/lib/health/timeline";
@@ -13,6 +14,7 @@ export async function generateMetadata({ params }: TProps): Promise<Metadata> {
 }
 
 export default async function ServicePage({ params, searchParams }: TProps) {
+  await requirePageUser(); // a page can be fetched without its layout, so it checks for itself
   const name = decodeURIComponent((await params).name);
   const asked = (await searchParams).range;
   // A link may carry ?range=24h; anything else falls back to the last hour.
