@@ -23,13 +23,18 @@ function subscribe(listener: () => void) {
   };
 }
 
-export function useNow(): number {
-  return useSyncExternalStore(subscribe, () => now, () => now);
+/**
+ * The current time, ticking each second; null while rendering on the server and hydrating, where
+ * the two clocks differ and a mismatch would make React rebuild the page (and empty its forms).
+ */
+export function useNow(): number | null {
+  return useSyncExternalStore(subscribe, () => now, () => null);
 }
 
 export function TimeAgo({ at, fallback = "never" }: { at: string | null; fallback?: string }) {
   const current = useNow();
   if (!at) return <span className="text-zinc-400">{fallback}</span>;
+  if (current === null) return <time dateTime={at} className="text-zinc-400">…</time>;
   const ms = Math.max(0, current - new Date(at).getTime());
   return (
     <time dateTime={at} title={new Date(at).toLocaleString()} className="tabular-nums">

@@ -34,7 +34,8 @@ const config = (secret: string): NextAuthConfig => ({
   // A wrong password is an answer, not a server error: keep it out of the error log.
   logger: {
     error(error) {
-      if (error.name === "CredentialsSignin" || error.name === "SlowDown") return;
+      // Matched by Auth.js's error type: class names do not survive minification.
+      if ((error as { type?: string }).type === "CredentialsSignin") return;
       log.error("auth", error);
     },
   },
