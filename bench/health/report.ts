@@ -33,6 +33,10 @@ export type TResult = {
   haproxy: TSide & { version: string };
   targetsCpuPercent: number | null;
   ownDetection: { p50: number | null; p99: number | null };
+  /** From the collector's start to all instances passing: its first health writes, one per instance. */
+  warmupSeconds: number;
+  /** The collector's event-loop delay: each second's worst delay, its median over the window, and the worst. */
+  loop: { steady: { median: number | null; max: number } | null; kills: { median: number | null; max: number } | null };
   notes: string[];
 };
 
@@ -51,6 +55,7 @@ export function machine() {
 const ms = (value: number | null) => (value === null ? "n/a" : `${Math.round(value)} ms`);
 const pct = (value: number | null) => (value === null ? "n/a" : `${value.toFixed(1)} %`);
 const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : a / b);
+const loop = (w: { median: number | null; max: number } | null) => (w ? `${ms(w.median)} / ${ms(w.max)}` : "n/a");
 const x = (value: number | null) => (value === null ? "n/a" : `${value.toFixed(2)}x`);
 
 export function evaluate(result: TResult) {
@@ -85,9 +90,11 @@ export function evaluate(result: TResult) {
 export function renderTable(result: TResult): string {
   const { meshdeck, haproxy } = result;
   const { p50, p99, cpuRatio } = evaluate(result);
+  // A kill never detected is slower than any that was: with one missing, p99 is not a number to print.
+  const p99Cell = (side: TSide, value: number | null) => (side.missed ? `not reached: ${side.missed} of ${result.kills} kills undetected` : ms(value));
   const rows = [
     ["detection p50 (kill -> event)", ms(p50.meshdeck), ms(p50.haproxy), x(ratio(p50.meshdeck, p50.haproxy))],
-    ["detection p99 (kill -> event)", ms(p99.meshdeck), ms(p99.haproxy), x(ratio(p99.meshdeck, p99.haproxy))],
+    ["detection p99 (kill -> event)", p99Cell(meshdeck, p99.meshdeck), p99Cell(haproxy, p99.haproxy), meshdeck.missed || haproxy.missed ? "n/a" : x(ratio(p99.meshdeck, p99.haproxy))],
     ["detection min / max", `${ms(Math.min(...meshdeck.detections))} / ${ms(Math.max(...meshdeck.detections))}`, `${ms(Math.min(...haproxy.detections))} / ${ms(Math.max(...haproxy.detections))}`, ""],
     [`kills detected (of ${result.kills})`, String(meshdeck.detections.length), String(haproxy.detections.length), ""],
     ["live instances marked down (false positives)", String(meshdeck.falsePositives), String(haproxy.falsePositives), ""],
@@ -125,6 +132,9 @@ export function renderSection(result: TResult): string {
   RSS from \`/proc/<pid>/status\`. The ${result.instances} targets process used ${pct(result.targetsCpuPercent)} over the steady window
   on the same ${m.nproc} CPUs (it answers both checkers: ~${2 * result.instances} requests/s).
 - Meshdeck's own \`detectionMs\` (last success to decision, as stored on the event): p50 ${ms(result.ownDetection.p50)}, p99 ${ms(result.ownDetection.p99)}.
+- Collector warm-up: ${result.warmupSeconds.toFixed(1)} s from its start to all ${result.instances} passing (${result.instances} unknown -> passing
+  transitions written, ~${(result.instances / result.warmupSeconds).toFixed(0)} per second). Collector event-loop delay (\`bench/health/loop-monitor.mjs\`,
+  each second's worst delay: median second / worst second): ${loop(result.loop.steady)} with all passing, ${loop(result.loop.kills)} during the kills.
 
 ${renderTable(result)}
 

@@ -3,7 +3,7 @@
 // 50 are killed at known times; detection p50/p99, CPU and RSS of both; a section in docs/benchmarks.md.
 // Sizes may be shrunk for a quick try: BENCH_INSTANCES, BENCH_KILLS, BENCH_STEADY_S.
 import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, openSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ensureHaproxy, serverName, showStat, startHaproxy, startSyslog, writeHaproxyConfig } from "./haproxy";
 import { UsageSampler } from "./proc";
@@ -15,7 +15,8 @@ const usePostgres = args.includes("--db=postgres");
 const writeDoc = !args.includes("--no-doc");
 const instances = Number(process.env.BENCH_INSTANCES ?? "1000");
 const kills = Number(process.env.BENCH_KILLS ?? "50");
-const steadySeconds = Number(process.env.BENCH_STEADY_S ?? "20");
+// 60 s so the window always holds exactly one of the collector's once-a-minute rollup writes.
+const steadySeconds = Number(process.env.BENCH_STEADY_S ?? "60");
 const perService = 10;
 const killSpreadMs = 5000;
 const warmupLimitMs = 120_000;
@@ -123,20 +124,28 @@ async function main() {
 
   // The same entrypoint as `npm run collector`, run by node itself (no tsx CLI wrapper process).
   const collectorLog = openSync(join(runDir, "collector.log"), "a");
-  const collector = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "collector/index.ts"], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, MESHDECK_LOG_LEVEL: "info" },
+  // loop-monitor.mjs records its event-loop delay; BENCH_CPU_PROF=1 adds a V8 CPU profile (written at exit) to the run directory.
+  const loopFile = join(runDir, "collector-loop.jsonl");
+  const profile = process.env.BENCH_CPU_PROF === "1" ? ["--cpu-prof", `--cpu-prof-dir=${runDir}`] : [];
+  const collectorStarted = Date.now();
+  const collector = spawn(process.execPath, [...profile, "--import", "./bench/health/loop-monitor.mjs", "--import", "tsx", "--conditions=react-server", "collector/index.ts"], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, MESHDECK_LOG_LEVEL: "info", BENCH_LOOP_FILE: loopFile },
     stdio: ["ignore", collectorLog, collectorLog],
   });
   children.push(collector);
+  let stopping = false;
+  let collectorDied: string | null = null;
+  collector.once("exit", (code, signal) => {
+    if (!stopping) collectorDied = `collector (pid ${collector.pid}) exited during the run: ${signal ? `signal ${signal}` : `code ${code}`}; see ${join(runDir, "collector.log")}`;
+  });
   log(`collector pid ${collector.pid}, haproxy pid ${haproxy.pid}, targets pid ${targets.child.pid}`);
   const samplers = { meshdeck: new UsageSampler(collector.pid!), haproxy: new UsageSampler(haproxy.pid!), targets: new UsageSampler(targets.child.pid!) };
   cleanups.push(() => Object.values(samplers).forEach((s) => s.stop()));
 
-  const benchIds = targets.ports.map((_, index) => instanceId(index));
   let lastProgress = Date.now();
   await waitFor(`all ${instances} passing in Meshdeck and UP in HAProxy`, warmupLimitMs, async () => {
-    if (collector.exitCode !== null) throw new Error("collector exited; see collector.log");
-    const passing = await db.instance.count({ where: { health: "passing", instanceId: { in: benchIds } } });
+    if (collectorDied) throw new Error(collectorDied);
+    const passing = await db.instance.count({ where: { health: "passing", instanceId: { startsWith: "bench-" } } });
     const stat = await showStat(haproxyConfig.socket);
     const up = [...stat.values()].filter((s) => s.status === "UP" && s.check.startsWith("L7OK")).length;
     if (Date.now() - lastProgress >= 5000) {
@@ -146,6 +155,7 @@ async function main() {
     return passing === instances && up === instances ? true : null;
   });
   const warmAt = Date.now();
+  const warmupSeconds = (warmAt - collectorStarted) / 1000;
   log(`warm: all ${instances} passing in Meshdeck and UP (L7OK) in HAProxy; measuring CPU for ${steadySeconds} s`);
   await sleep(steadySeconds * 1000 + 500);
   const steadyEnd = Date.now();
@@ -163,6 +173,10 @@ async function main() {
     return targets.killed.size === kills && seen.size === kills && killPlan.every((k) => downs.has(k.index)) ? true : null;
   }).catch((error: unknown) => log(`${error instanceof Error ? error.message : String(error)}: the rest count as missed`));
   const killEnd = Date.now();
+  // A checker that died mid-run has no figures worth writing down.
+  if (collectorDied) throw new Error(collectorDied);
+  if (haproxy.exitCode !== null || haproxy.signalCode !== null) throw new Error(`haproxy exited during the run (${haproxy.signalCode ?? haproxy.exitCode}); see ${join(runDir, "haproxy.log")}`);
+  stopping = true;
 
   // Detection = checker's event time - kill time, for the first change to critical / DOWN after each kill.
   const events = await criticalOfKilled();
@@ -179,7 +193,7 @@ async function main() {
     if (down) haproxyDetections.push(down.at - killedAt);
   }
   const killedSet = new Set(killPlan.map((k) => k.index));
-  const meshdeckFalse = await db.healthEvent.count({ where: { to: "critical", instanceId: { in: benchIds.filter((_, i) => !killedSet.has(i)) }, at: { gte: new Date(warmAt) } } });
+  const meshdeckFalse = await db.healthEvent.count({ where: { to: "critical", instanceId: { startsWith: "bench-", notIn: killedIds }, at: { gte: new Date(warmAt) } } });
   const haproxyFalse = syslog.downs.filter((d) => !killedSet.has(d.index) && d.at >= warmAt).length;
   // The raw material, for anyone who wants to check a figure.
   writeFileSync(
@@ -193,6 +207,12 @@ async function main() {
   const mb = (bytes: number | undefined) => (bytes === undefined ? null : bytes / 2 ** 20);
   const peak = (sampler: UsageSampler) => mb(Math.max(...sampler.samples.filter((s) => s.at >= warmAt).map((s) => s.rssBytes)));
 
+  const loopLines = existsSync(loopFile) ? readFileSync(loopFile, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { at: number; p50: number; max: number }) : [];
+  const loopWindow = (from: number, to: number) => {
+    const inside = loopLines.filter((l) => l.at > from && l.at <= to);
+    // Per second, the worst delay; over the window, the median second and the worst second.
+    return inside.length ? { median: percentile(inside.map((l) => l.max), 50), max: Math.max(...inside.map((l) => l.max)) } : null;
+  };
   const notes: string[] = [];
   if (stampSkew > 50) notes.push(`HAProxy's log timestamps and their arrival here differed by up to ${Math.round(stampSkew)} ms.`);
   const envOverrides = ["BENCH_INSTANCES", "BENCH_KILLS", "BENCH_STEADY_S"].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]} `);
@@ -226,6 +246,8 @@ async function main() {
     },
     targetsCpuPercent: steady.targets?.cpuPercent ?? null,
     ownDetection: { p50: percentile(ownDetections, 50), p99: percentile(ownDetections, 99) },
+    warmupSeconds,
+    loop: { steady: loopWindow(warmAt, steadyEnd), kills: loopWindow(killStart, killEnd) },
     notes,
   };
   const { targets: verdicts } = evaluate(result);
@@ -234,6 +256,8 @@ async function main() {
   if (missedAny) notes.push(`Target missed: ${verdicts.filter((t) => !t.met).map((t) => t.name).join("; ")}.`);
 
   console.log(`\n${renderTable(result)}\n\nTargets:\n${renderTargets(result)}\n`);
+  const loopText = (w: { median: number | null; max: number } | null) => (w ? `median second's worst ${Math.round(w.median ?? 0)} ms, worst ${Math.round(w.max)} ms` : "n/a");
+  console.log(`Collector warm-up ${warmupSeconds.toFixed(1)} s to ${instances} passing; event-loop delay: steady ${loopText(result.loop.steady)}, during kills ${loopText(result.loop.kills)}; targets process CPU ${result.targetsCpuPercent?.toFixed(1)} %`);
   if (notes.length) console.log(notes.map((n) => `NOTE: ${n}`).join("\n"));
   if (writeDoc) {
     appendToDoc(join(root, "docs", "benchmarks.md"), renderSection(result));

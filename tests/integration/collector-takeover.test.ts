@@ -14,7 +14,7 @@ function startCollector(): ChildProcess {
   const child = spawn("node_modules/.bin/tsx", ["--conditions=react-server", "collector/index.ts"], {
     detached: true,
     stdio: "ignore",
-    env: { PATH: process.env.PATH, DATABASE_URL: target.databaseUrl, MESHDECK_LOG_LEVEL: "error" },
+    env: { PATH: process.env.PATH, NODE_ENV: "production", DATABASE_URL: target.databaseUrl, MESHDECK_LOG_LEVEL: "error" },
   });
   collectors.push(child);
   return child;
