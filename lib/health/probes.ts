@@ -23,19 +23,29 @@ function statusOf(code: number): TProbeStatus {
   return code === 429 ? "warn" : "fail";
 }
 
-/** GET http://host:port/path: 2xx passing, 429 warning, anything else (a redirect too) critical. */
-export function probeHttp({ host, port, path, timeoutMs, allowLinkLocal }: TProbeTarget & { path: string }): Promise<TProbeResult> {
+type TSettle = (status: TProbeStatus, output: string) => void;
+
+// What every probe shares: timing, refusing link-local targets before any connection, and one answer.
+function probe(target: TProbeTarget, run: (settle: TSettle, host: string) => void): Promise<TProbeResult> {
   const started = performance.now();
-  const done = (status: TProbeStatus, output: string): TProbeResult => ({ status, output, latencyMs: performance.now() - started });
   return new Promise((resolve) => {
+    const settle: TSettle = (status, output) => resolve({ status, output, latencyMs: performance.now() - started });
     try {
-      assertAllowedHost({ host, allowLinkLocal });
+      assertAllowedHost({ host: target.host, allowLinkLocal: target.allowLinkLocal });
     } catch (error) {
-      return resolve(done("fail", describe(error)));
+      return settle("fail", describe(error));
     }
+    run(settle, target.host.replace(/^\[|\]$/g, ""));
+  });
+}
+
+/** GET http://host:port/path: 2xx passing, 429 warning, anything else (a redirect too) critical. */
+export function probeHttp({ path, ...target }: TProbeTarget & { path: string }): Promise<TProbeResult> {
+  const { port, timeoutMs, allowLinkLocal } = target;
+  return probe(target, (settle, host) => {
     const signal = AbortSignal.timeout(timeoutMs);
     const req = request(
-      { host: host.replace(/^\[|\]$/g, ""), port, path, method: "GET", signal, lookup: guardedLookup({ allowLinkLocal }), agent: false, headers: { "user-agent": "meshdeck-health-check", accept: "*/*" } },
+      { host, port, path, method: "GET", signal, lookup: guardedLookup({ allowLinkLocal }), agent: false, headers: { "user-agent": "meshdeck-health-check", accept: "*/*" } },
       (res) => {
         const code = res.statusCode ?? 0;
         const chunks: Buffer[] = [];
@@ -43,7 +53,7 @@ export function probeHttp({ host, port, path, timeoutMs, allowLinkLocal }: TProb
         const finish = () => {
           const body = Buffer.concat(chunks).subarray(0, maxBodyBytes).toString("utf8");
           const redirect = code >= 300 && code < 400 ? ` (redirect to ${res.headers.location ?? "?"} not followed)` : "";
-          resolve(done(statusOf(code), `HTTP ${code}${redirect}${body ? `: ${body}` : ""}`));
+          settle(statusOf(code), `HTTP ${code}${redirect}${body ? `: ${body}` : ""}`);
           res.destroy();
         };
         res.on("data", (chunk: Buffer) => {
@@ -52,39 +62,33 @@ export function probeHttp({ host, port, path, timeoutMs, allowLinkLocal }: TProb
           if (size >= maxBodyBytes) finish();
         });
         res.on("end", finish);
-        res.on("error", (error) => resolve(done("fail", `HTTP ${code}: ${signal.aborted ? `timed out after ${timeoutMs} ms` : describe(error)}`)));
+        res.on("error", (error) => settle("fail", `HTTP ${code}: ${signal.aborted ? `timed out after ${timeoutMs} ms` : describe(error)}`));
         // A promise settles once: this only matters when the body ends without "end" or "error".
         res.on("close", finish);
       },
     );
-    req.on("error", (error) => resolve(done("fail", signal.aborted ? `timed out after ${timeoutMs} ms` : describe(error))));
+    req.on("error", (error) => settle("fail", signal.aborted ? `timed out after ${timeoutMs} ms` : describe(error)));
     req.end();
   });
 }
 
 /** Opens a TCP connection to host:port: connected is passing, anything else critical. */
-export function probeTcp({ host, port, timeoutMs, allowLinkLocal }: TProbeTarget): Promise<TProbeResult> {
-  const started = performance.now();
-  const done = (status: TProbeStatus, output: string): TProbeResult => ({ status, output, latencyMs: performance.now() - started });
-  return new Promise((resolve) => {
-    try {
-      assertAllowedHost({ host, allowLinkLocal });
-    } catch (error) {
-      return resolve(done("fail", describe(error)));
-    }
-    const socket = connect({ host: host.replace(/^\[|\]$/g, ""), port, lookup: guardedLookup({ allowLinkLocal }) });
+export function probeTcp(target: TProbeTarget): Promise<TProbeResult> {
+  const { port, timeoutMs, allowLinkLocal } = target;
+  return probe(target, (settle, host) => {
+    const socket = connect({ host, port, lookup: guardedLookup({ allowLinkLocal }) });
     const timer = setTimeout(() => {
       socket.destroy();
-      resolve(done("fail", `timed out after ${timeoutMs} ms`));
+      settle("fail", `timed out after ${timeoutMs} ms`);
     }, timeoutMs);
     socket.once("connect", () => {
       clearTimeout(timer);
       socket.destroy();
-      resolve(done("pass", `TCP connect to ${host}:${port} succeeded`));
+      settle("pass", `TCP connect to ${host}:${port} succeeded`);
     });
     socket.once("error", (error) => {
       clearTimeout(timer);
-      resolve(done("fail", describe(error)));
+      settle("fail", describe(error));
     });
   });
 }
