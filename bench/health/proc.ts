@@ -94,3 +94,11 @@ export class UsageSampler {
     return { cpuPercent, peakRss, meanRss, peakMainRss, seconds: (last.at - first.at) / 1000 };
   }
 }
+
+/** Busy CPU of the whole machine (all cores, as % of one core) from /proc/stat, to see who else was running. */
+export function readMachineBusySeconds(): number {
+  const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal: everything but idle and iowait is busy.
+  const busy = fields.reduce((sum, value, i) => (i === 3 || i === 4 ? sum : sum + value), 0);
+  return busy / ticksPerSecond;
+}

@@ -32,6 +32,8 @@ export type TResult = {
   meshdeck: TSide;
   haproxy: TSide & { version: string };
   targetsCpuPercent: number | null;
+  /** Everything else on the machine during the steady window, % of one core. */
+  othersCpuPercent: number;
   ownDetection: { p50: number | null; p99: number | null };
   /** From the collector's start to all instances passing: its first health writes, one per instance. */
   warmupSeconds: number;
@@ -130,7 +132,8 @@ export function renderSection(result: TResult): string {
   line, minus the moment the listener was closed. p99 is nearest-rank: with ${result.kills} kills it is the slowest one.
 - CPU is user + system time from \`/proc/<pid>/stat\` of each checker's process tree over the window, as % of one core;
   RSS from \`/proc/<pid>/status\`. The ${result.instances} targets process used ${pct(result.targetsCpuPercent)} over the steady window
-  on the same ${m.nproc} CPUs (it answers both checkers: ~${2 * result.instances} requests/s).
+  on the same ${m.nproc} CPUs (it answers both checkers: ~${2 * result.instances} requests/s); all other processes on the machine
+  used ${pct(result.othersCpuPercent)}.
 - Meshdeck's own \`detectionMs\` (last success to decision, as stored on the event): p50 ${ms(result.ownDetection.p50)}, p99 ${ms(result.ownDetection.p99)}.
 - Collector warm-up: ${result.warmupSeconds.toFixed(1)} s from its start to all ${result.instances} passing (${result.instances} unknown -> passing
   transitions written, ~${(result.instances / result.warmupSeconds).toFixed(0)} per second). Collector event-loop delay (\`bench/health/loop-monitor.mjs\`,
