@@ -39,6 +39,8 @@ async function main() {
   await registry.waitUntilReady();
   for (const instance of instances) await registry.register(instance.registration);
   console.log(`demo fleet: ${instances.length} instances of ${fleet.length} services registered with ${url}`);
+  // Tells the app that started it: its checks may begin, on these addresses.
+  process.send?.("registered");
 
   const heartbeating = instances.filter((instance) => instance.registration.check?.kind === "ttl");
   const beat = setInterval(() => {

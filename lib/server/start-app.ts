@@ -23,12 +23,15 @@ export async function startApp() {
   const admin = await ensureAdminFromEnv({ email: env.MESHDECK_ADMIN_EMAIL, password: env.MESHDECK_ADMIN_PASSWORD });
   if (admin) log.info(`created the first administrator ${admin.email} from MESHDECK_ADMIN_EMAIL`);
   await startHeartbeatTracking({ onError: (error) => log.error("heartbeat tracking failed; retrying", error) });
-  // Active checks run here unless separate collectors (`npm run collector`) do them.
-  if (env.MESHDECK_COLLECTOR === "in-process") startHealthCollector({ retentionDays: env.MESHDECK_ROLLUP_RETENTION_DAYS });
   startWebhookDelivery({ onError: (error) => log.error("webhook delivery failed; retrying", error) });
+  // Active checks run here unless separate collectors (`npm run collector`) do them.
+  const startCollector = () => {
+    if (env.MESHDECK_COLLECTOR === "in-process") startHealthCollector({ retentionDays: env.MESHDECK_ROLLUP_RETENTION_DAYS });
+  };
 
   const url = getPublicUrl();
-  if (env.MESHDECK_DEMO === "1") await startDemoFleet({ url });
+  if (env.MESHDECK_DEMO === "1") await startDemoFleet({ url, onRegistered: startCollector });
+  else startCollector();
   const signIn = (await hasAnyUser())
     ? "sign in with your administrator account"
     : `no user exists yet: create the first administrator at ${url}/setup`;
@@ -37,9 +40,18 @@ export async function startApp() {
 
 let fleet: ChildProcess | undefined;
 
+function once(fn: () => void): () => void {
+  let called = false;
+  return () => {
+    if (called) return;
+    called = true;
+    fn();
+  };
+}
+
 // The demo fleet is its own process of real HTTP servers; it registers through the public API
 // with a token issued at each start (the previous one is revoked).
-async function startDemoFleet({ url }: { url: string }) {
+async function startDemoFleet({ url, onRegistered }: { url: string; onRegistered: () => void }) {
   if (fleet) return;
   await revokeApiTokensNamed({ actor: system, name: demoTokenName });
   const { token } = await createApiToken({ actor: system, name: demoTokenName });
@@ -50,6 +62,11 @@ async function startDemoFleet({ url }: { url: string }) {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   fleet.on("exit", (code, signal) => log.warn(`demo fleet exited (${signal ?? code})`));
+  // Checks wait for the fleet's fresh addresses: after a restart the last run's ports are closed, and
+  // probing them would tell a failover story that never happened. A minute at most.
+  const registered = once(onRegistered);
+  fleet.on("message", (message) => message === "registered" && registered());
+  setTimeout(registered, 60_000).unref();
   const stop = () => fleet?.kill("SIGTERM");
   process.once("exit", stop);
   log.info("demo fleet started (set MESHDECK_DEMO=0 to run without it)");
