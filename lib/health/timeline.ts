@@ -40,12 +40,15 @@ export function buildBands({ before, events, from, to }: { before: string | null
   return bands;
 }
 
-/** Share of the registered time that the instance could take traffic (passing or warning); null if never registered. */
+/**
+ * Share of the checked time that the instance could take traffic (passing or warning); time not
+ * registered, or not yet checked (unknown), counts neither way. Null when there is none.
+ */
 export function computeUptime(bands: TBand[]): number | null {
   let registered = 0;
   let up = 0;
   for (const band of bands) {
-    if (band.state === "none") continue;
+    if (band.state === "none" || band.state === "unknown") continue;
     const length = band.to - band.from;
     registered += length;
     if (band.state === "passing" || band.state === "warning") up += length;

@@ -81,7 +81,7 @@ export function ServiceClient({ initialService, initialHistory }: { initialServi
         >
           {service.instances.map((instance) => (
             <tr key={instance.id} data-testid={`instance-${instance.id}`}>
-              <Td className="font-medium">{instance.id}</Td>
+              <Td className="whitespace-nowrap font-medium">{instance.id}</Td>
               <Td className="font-mono text-xs">{instance.address}</Td>
               <Td>
                 <div className="space-y-1">
