@@ -94,8 +94,8 @@ describe("TTL expiry", () => {
     const health = async () => (await getServiceOrThrow({ name: registration.service })).instances[0]?.health;
 
     await new Promise((resolve) => setTimeout(resolve, 1200));
+    const beatAt = Date.now(); // before the call, which stamps the beat inside it
     await recordHeartbeat({ instanceId: registration.id });
-    const beatAt = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(await health()).toBe("passing"); // 2.2 s after registering, but only 1 s after the beat
 

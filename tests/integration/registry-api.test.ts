@@ -69,8 +69,9 @@ describe.each(targets)("registry API on $name", (target) => {
 
   test("a TTL instance that stops heartbeating turns critical and leaves discovery; a heartbeat brings it back", async () => {
     const input = registration({ check: { kind: "ttl", ttl: "1s" } });
-    await api.post("/api/v1/registry/instances", input);
+    // Taken before the call: the server stamps the registration somewhere inside it.
     const registeredAt = Date.now();
+    await api.post("/api/v1/registry/instances", input);
     let health = "passing";
     while (health === "passing" && Date.now() - registeredAt < 5000) {
       await new Promise((resolve) => setTimeout(resolve, 100));
