@@ -10,7 +10,7 @@ import { join } from "node:path";
 export const haproxyBin = "/usr/sbin/haproxy";
 export const backend = "bench";
 
-export function serverName(index: number): string {
+function serverName(index: number): string {
   return `s${String(index).padStart(4, "0")}`;
 }
 

@@ -5,7 +5,7 @@
 import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ensureHaproxy, serverName, showStat, startHaproxy, startSyslog, writeHaproxyConfig } from "./haproxy";
+import { ensureHaproxy, showStat, startHaproxy, startSyslog, writeHaproxyConfig } from "./haproxy";
 import { readMachineBusySeconds, UsageSampler } from "./proc";
 import { appendToDoc, evaluate, percentile, renderSection, renderTable, renderTargets, type TResult } from "./report";
 import type { TTargetsMessage, TTargetsReport } from "./targets";
