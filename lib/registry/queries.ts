@@ -29,11 +29,16 @@ const instanceSelect = {
   lastHeartbeatAt: true,
   registeredAt: true,
   modifyIndex: true,
+  metricsPath: true,
+  metricsPort: true,
+  lastScrapeAt: true,
+  scrapeError: true,
+  scrapeMs: true,
 } as const;
 
 type TInstanceRow = Awaited<ReturnType<typeof db.instance.findMany<{ select: typeof instanceSelect }>>>[number];
 
-function parseJson<T>(text: string, fallback: T): T {
+export function parseJson<T>(text: string, fallback: T): T {
   try {
     return JSON.parse(text) as T;
   } catch {
@@ -70,6 +75,8 @@ function toInstanceView(row: TInstanceRow) {
     lastHeartbeatAt: lastHeartbeatAt > 0 ? new Date(lastHeartbeatAt).toISOString() : null,
     registeredAt: row.registeredAt.toISOString(),
     takesTraffic: takesTraffic(traffic),
+    metrics: row.metricsPath === null ? null : { path: row.metricsPath, port: row.metricsPort ?? row.port },
+    scrape: row.lastScrapeAt ? { at: row.lastScrapeAt.toISOString(), error: row.scrapeError, durationMs: row.scrapeMs } : null,
   };
 }
 

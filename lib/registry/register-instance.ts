@@ -47,6 +47,8 @@ export async function registerInstance({ input }: { input: TRegisterInstance }) 
       checkRise: check.kind === "ttl" ? 1 : check.rise,
       checkFall: check.kind === "ttl" ? 1 : check.fall,
       deregisterAfterMs: check.deregisterAfter,
+      metricsPath: input.metrics?.path ?? null,
+      metricsPort: input.metrics?.port ?? null,
       lastHeartbeatAt: isTtl ? now : null,
       lastSuccessAt: isTtl ? now : null,
       modifyIndex: index,

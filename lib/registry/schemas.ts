@@ -69,6 +69,14 @@ export const ZCheck = z
     if (check.timeout >= check.interval) ctx.addIssue({ code: "custom", path: ["timeout"], message: "must be shorter than the interval" });
   });
 
+// Where Meshdeck scrapes the instance's Prometheus metrics; null turns scraping off.
+const ZMetricsEndpoint = z
+  .strictObject({
+    path: z.string().max(1024).regex(/^\/[^\s#]*$/, "must be a path starting with '/'").default("/metrics"),
+    port: z.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be between 1 and 65535").max(65535, "must be between 1 and 65535").optional(),
+  })
+  .nullable();
+
 export const ZRegisterInstance = z.strictObject({
   service: ZServiceName,
   id: ZInstanceId,
@@ -78,6 +86,7 @@ export const ZRegisterInstance = z.strictObject({
   tags: ZTags.default([]),
   metadata: ZMetadata.default({}),
   check: ZCheck.default({ kind: "ttl", ttl: 3000, deregisterAfter: 60_000 }),
+  metrics: ZMetricsEndpoint.default({ path: "/metrics" }),
 });
 
 export type TRegisterInstance = z.infer<typeof ZRegisterInstance>;
