@@ -17,7 +17,7 @@ async function main() {
       await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 1000 * 2 ** attempt)));
     }
   }
-  const collector = startHealthCollector({ retentionDays: env.MESHDECK_ROLLUP_RETENTION_DAYS });
+  const collector = startHealthCollector();
   const stop = async (signal: string) => {
     log.info(`collector ${collector.id}: ${signal}, stopping`);
     await collector.stop();

@@ -1,11 +1,11 @@
 import { z } from "zod";
 
-const units = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+const units = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
-/** "800ms", "1s", "1.5s", "2m", "1h" or a number of milliseconds; null when it is none of these. */
+/** "800ms", "1s", "1.5s", "2m", "1h", "7d" or a number of milliseconds; null when it is none of these. */
 export function parseDuration(value: string | number): number | null {
   if (typeof value === "number") return Number.isFinite(value) && value >= 0 ? Math.round(value) : null;
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value.trim());
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(value.trim());
   const [, amount, unit] = match ?? [];
   if (!amount || !unit) return null;
   return Math.round(Number(amount) * units[unit as keyof typeof units]);

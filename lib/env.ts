@@ -1,4 +1,8 @@
 import { z } from "zod";
+import { ZDuration } from "./duration";
+
+const hour = 3_600_000;
+const ZRetention = ZDuration.pipe(z.number().min(hour, "must be at least 1h").max(3650 * 24 * hour, "must be at most 3650d"));
 
 // Every environment variable Meshdeck reads, validated once. README.md's configuration table lists them.
 const ZEnv = z.object({
@@ -15,6 +19,10 @@ const ZEnv = z.object({
   MESHDECK_DEMO: z.enum(["0", "1"]).default("1"),
   MESHDECK_COLLECTOR: z.enum(["in-process", "off"]).default("in-process"),
   MESHDECK_ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1, "must be at least 1").max(3650).default(30),
+  // How long metric rollups are kept, per window: 10 s rows, 1 min rows, 1 h rows.
+  MESHDECK_METRICS_RETAIN_10S: ZRetention.default(6 * hour),
+  MESHDECK_METRICS_RETAIN_1M: ZRetention.default(7 * 24 * hour),
+  MESHDECK_METRICS_RETAIN_1H: ZRetention.default(90 * 24 * hour),
   MESHDECK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
@@ -43,4 +51,9 @@ export function getPublicUrl(): string {
 
 export function isPostgres(url = getEnv().DATABASE_URL): boolean {
   return url.startsWith("postgres");
+}
+
+/** Metric rollup retention by window length in seconds. */
+export function metricsRetainMs(env: TEnv): Record<number, number> {
+  return { 10: env.MESHDECK_METRICS_RETAIN_10S, 60: env.MESHDECK_METRICS_RETAIN_1M, 3600: env.MESHDECK_METRICS_RETAIN_1H };
 }

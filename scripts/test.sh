@@ -11,10 +11,22 @@ sudo=""
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
+[ -x /usr/bin/prometheus ] || need+=(prometheus)
 if [ ${#need[@]} -gt 0 ]; then
   echo "meshdeck test: installing ${need[*]} from Debian"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  # Packages such as prometheus and postgresql start their service on install; tests start their own.
+  # A policy-rc.d answering 101 forbids invoke-rc.d and deb-systemd-invoke to start anything.
+  guard=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    guard=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$guard" >/dev/null
+    $sudo chmod 755 "$guard"
+  fi
+  installed=0
+  { $sudo apt-get update -qq &&
+    $sudo env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; } || installed=$?
+  [ -z "$guard" ] || $sudo rm -f "$guard"
+  [ "$installed" = 0 ] || exit "$installed"
 fi
 
 bash scripts/prepare.sh

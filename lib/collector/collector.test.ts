@@ -38,7 +38,7 @@ beforeAll(async () => {
 
 describe("rendezvous ownership", () => {
   const instances = Array.from({ length: 600 }, (_, i) => `instance-${i}`);
-  const owners = (collectorIds: string[]) => new Map(instances.map((instanceId) => [instanceId, ownerOf({ instanceId, collectorIds })]));
+  const owners = (collectorIds: string[]) => new Map(instances.map((instanceId) => [instanceId, ownerOf({ key: instanceId, collectorIds })]));
 
   test("every collector gets a fair share, whatever order it is listed in", () => {
     const byOwner = new Map<string, number>();

@@ -1,10 +1,12 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { getAllowLinkLocal } from "@/lib/health/address-guard";
+import { getEnv, metricsRetainMs } from "@/lib/env";
 import { log } from "@/lib/log";
 import { checkSignature, listCheckedInstances, type TCheckedInstance } from "./checked-instances";
 import { InstanceCheck } from "./instance-check";
 import { forgetDeadLeases, leaseLiveMs, leaseRenewMs, newCollectorId, releaseLease, renewLease } from "./lease";
+import { MetricsCollector } from "./metrics-collector";
 import { deleteOldRollups, ProbeRollups } from "./probe-rollups";
 import { ownerOf } from "./rendezvous";
 
@@ -14,6 +16,8 @@ const refreshMs = 2000;
 const touchFlushMs = 5000;
 const rollupFlushMs = 10_000;
 const retentionEveryMs = 10 * 60_000;
+const metricsFlushMs = 2000;
+const compactEveryMs = 10_000;
 const maxBackoffMs = 30_000;
 
 type TTouch = { lastCheckAt: number; lastSuccessAt?: number };
@@ -32,10 +36,13 @@ export class HealthCollector {
   private allowLinkLocal = false;
   private liveIds: string[] = [];
   private leaseOkAt = 0;
-  private last = { refresh: 0, touch: 0, rollups: 0, retention: 0 };
+  private last = { refresh: 0, touch: 0, rollups: 0, retention: 0, metrics: 0, compact: 0 };
   private failures = 0;
+  readonly metrics: MetricsCollector;
 
-  constructor(private readonly options: { retentionDays: number }) {}
+  constructor(private readonly options: { retentionDays: number; metricsRetainMs?: Record<number, number> }) {
+    this.metrics = new MetricsCollector({ collectorId: this.id, retainMs: options.metricsRetainMs ?? metricsRetainMs(getEnv()) });
+  }
 
   start() {
     void this.loop();
@@ -66,19 +73,23 @@ export class HealthCollector {
     if (liveChanged || now - this.last.refresh >= refreshMs) {
       this.allowLinkLocal = await getAllowLinkLocal();
       this.assign(await listCheckedInstances());
+      await this.metrics.refresh({ liveIds: this.liveIds, allowLinkLocal: this.allowLinkLocal });
       this.last.refresh = now;
     }
     // Housekeeping that fails is tried again at its next turn; it must not slow the lease down.
     await this.housekeep("lastCheckAt", "touch", touchFlushMs, now, () => this.flushTouched());
     await this.housekeep("probe rollups", "rollups", rollupFlushMs, now, () => this.rollups.flush({ now }));
+    await this.housekeep("metric rollups", "metrics", metricsFlushMs, now, () => this.metrics.flush({ now }));
+    await this.housekeep("1 min and 1 h metric rollups", "compact", compactEveryMs, now, () => this.metrics.compact({ now }));
     await this.housekeep("retention", "retention", retentionEveryMs, now, async () => {
+      await this.metrics.deleteOld({ now });
       const deleted = await deleteOldRollups({ retentionDays: this.options.retentionDays, now });
       await forgetDeadLeases();
       if (deleted) log.info(`collector: deleted ${deleted} probe rollups older than ${this.options.retentionDays} days`);
     });
   }
 
-  private async housekeep(what: string, key: "touch" | "rollups" | "retention", everyMs: number, now: number, work: () => Promise<unknown>) {
+  private async housekeep(what: string, key: keyof typeof this.last, everyMs: number, now: number, work: () => Promise<unknown>) {
     if (now - this.last[key] < everyMs) return;
     this.last[key] = now;
     await work().catch((error: unknown) => log.warn(`collector ${this.id}: writing ${what} failed; retrying later`, error));
@@ -86,7 +97,7 @@ export class HealthCollector {
 
   /** Starts checks for the instances this collector owns, restarts changed ones, stops the rest. */
   private assign(instances: TCheckedInstance[]) {
-    const mine = instances.filter((instance) => ownerOf({ instanceId: instance.id, collectorIds: this.liveIds }) === this.id);
+    const mine = instances.filter((instance) => ownerOf({ key: instance.id, collectorIds: this.liveIds }) === this.id);
     const keep = new Set<string>();
     for (const instance of mine) {
       keep.add(instance.id);
@@ -143,6 +154,7 @@ export class HealthCollector {
   }
 
   private dropAll(why: string) {
+    this.metrics.stopAll();
     if (this.checks.size === 0) return;
     log.warn(`collector ${this.id}: stopping ${this.checks.size} checks because ${why}; they resume when the database answers`);
     for (const { check } of this.checks.values()) check.stop();
@@ -157,6 +169,7 @@ export class HealthCollector {
     for (const { check } of this.checks.values()) check.stop();
     this.checks.clear();
     await this.flushTouched().catch(() => undefined);
+    await this.metrics.shutdown();
     await this.rollups.flush({ now: Date.now() + 60_000 }).catch(() => undefined);
     await releaseLease({ id: this.id }).catch(() => undefined);
   }
@@ -165,9 +178,9 @@ export class HealthCollector {
 const globalForCollector = globalThis as unknown as { meshdeckCollector?: HealthCollector };
 
 /** Starts this process's collector once; later calls return the same one. */
-export function startHealthCollector({ retentionDays }: { retentionDays: number }): HealthCollector {
+export function startHealthCollector(): HealthCollector {
   if (globalForCollector.meshdeckCollector) return globalForCollector.meshdeckCollector;
-  const collector = new HealthCollector({ retentionDays });
+  const collector = new HealthCollector({ retentionDays: getEnv().MESHDECK_ROLLUP_RETENTION_DAYS });
   globalForCollector.meshdeckCollector = collector;
   collector.start();
   log.info(`health collector ${collector.id} started`);

@@ -26,7 +26,7 @@ export async function startApp() {
   startWebhookDelivery({ onError: (error) => log.error("webhook delivery failed; retrying", error) });
   // Active checks run here unless separate collectors (`npm run collector`) do them.
   const startCollector = () => {
-    if (env.MESHDECK_COLLECTOR === "in-process") startHealthCollector({ retentionDays: env.MESHDECK_ROLLUP_RETENTION_DAYS });
+    if (env.MESHDECK_COLLECTOR === "in-process") startHealthCollector();
   };
 
   const url = getPublicUrl();

@@ -1,0 +1,56 @@
+import type { TResolution } from "./rollup-rows";
+
+// What the metrics API returns to the pages (and to anyone scripting against it).
+
+export const chartRanges = { "15m": 15 * 60_000, "1h": 3_600_000, "6h": 6 * 3_600_000, "24h": 24 * 3_600_000, "7d": 7 * 24 * 3_600_000 } as const;
+export type TChartRange = keyof typeof chartRanges;
+
+/** One step of a chart: rates per second over the step, latency quantiles in ms; null where nothing was measured. */
+export type TChartPoint = { t: number; rps: number | null; errorRate: number | null; p50: number | null; p95: number | null; p99: number | null };
+
+/** An event drawn on the chart's time axis: health changes, failovers and (with governance) operator changes. */
+export type TTimelineMarker = {
+  at: number;
+  kind: "health" | "failover" | "recovery" | "outage" | "outage-end" | "operator";
+  tone: "critical" | "warning" | "ok" | "info";
+  instanceId: string | null;
+  label: string;
+};
+
+export type TChartSeriesOf = { scope: "service" } | { scope: "instance"; instanceId: string } | { scope: "edge"; caller: string; callee: string };
+
+export type TServiceChart = {
+  service: string;
+  of: TChartSeriesOf;
+  range: TChartRange;
+  from: number;
+  to: number;
+  stepMs: number;
+  resolution: TResolution;
+  points: TChartPoint[];
+  markers: TTimelineMarker[];
+};
+
+export type THealthCounts = { total: number; passing: number; warning: number; critical: number; unknown: number };
+
+/** Golden signals over the topology's window. */
+export type TEdgeSignals = { rps: number | null; errorRate: number | null; p95: number | null };
+
+export type TTopologyNode = TEdgeSignals & {
+  id: string;
+  health: "passing" | "warning" | "critical" | "unknown";
+  instances: THealthCounts;
+  tags: string[];
+};
+
+export type TTopologyEdge = TEdgeSignals & {
+  id: string;
+  caller: string;
+  callee: string;
+  /** Declared in a caller instance's `dependencies` metadata. */
+  declared: boolean;
+  /** Seen in client-side metrics during the window. */
+  observed: boolean;
+};
+
+export type TTopology = { at: number; windowMs: number; nodes: TTopologyNode[]; edges: TTopologyEdge[] };
