@@ -3,20 +3,10 @@
 import { db } from "@/lib/db";
 import { toRollupRow, type TRollupKey, type TRollupRow } from "@/lib/metrics/rollup-rows";
 import type { TBuckets, TSignals } from "@/lib/metrics/types";
+import { seededRandom } from "@/tests/support/seeded-random";
 
 const bounds = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5, Infinity];
 const hourMs = 3_600_000;
-
-// A deterministic generator, so two runs seed the same data.
-function random(seed: number) {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Requests in a window spread over the latency bounds around a median, with a daily rhythm. */
 function windowSignals({ next, atMs, seconds, rps, medianS }: { next: () => number; atMs: number; seconds: number; rps: number; medianS: number }): TSignals {
@@ -53,7 +43,7 @@ async function insert(rows: TRollupRow[]) {
 
 /** Services s0..sN with instances and caller -> callee edges (to higher-numbered services, so it is acyclic). */
 export async function seedMetrics({ services, instancesPerService, edgesPerService, hours, now = Date.now(), prefix = "svc" }: TSeedShape) {
-  const next = random(services * 7919 + instancesPerService);
+  const next = seededRandom(services * 7919 + instancesPerService);
   const names = Array.from({ length: services }, (_, i) => `${prefix}-${String(i).padStart(3, "0")}`);
   const callees = names.map((_, i) => {
     const picked = new Set<string>();

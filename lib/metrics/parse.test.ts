@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import client from "prom-client";
 import { describe, expect, test } from "vitest";
+import { seededRandom } from "@/tests/support/seeded-random";
 import { isOpenMetrics, MetricsParseError, parseExposition, parseNumber } from "./parse";
 import { bucketsFromSamples } from "./quantile";
 import type { TMetricFamily, TSample } from "./types";
@@ -376,19 +377,9 @@ describe("values", () => {
     expect(() => text(`x ${literal}\n`)).toThrow(/line 1: invalid value/);
   });
 
-  // A seeded generator keeps the property reproducible.
-  function random(seed: number) {
-    let state = seed;
-    return () => {
-      state = (state + 0x6d2b79f5) | 0;
-      let t = Math.imul(state ^ (state >>> 15), 1 | state);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
 
   test("the fast path rounds exactly like Number() on 20,000 literals in the shapes exporters write", () => {
-    const next = random(42);
+    const next = seededRandom(42);
     for (let i = 0; i < 20_000; i++) {
       const magnitude = 10 ** Math.floor(next() * 40 - 20);
       const x = (next() - 0.3) * magnitude;

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { seededRandom } from "@/tests/support/seeded-random";
 import { bucketsFromSamples, histogramQuantile } from "./quantile";
 import { mergeBuckets } from "./signals";
 import type { TBuckets, TSample } from "./types";
@@ -68,16 +69,6 @@ describe("histogramQuantile special cases", () => {
     expect(histogramQuantile(0.5, positive)).toBeCloseTo(0.15, 12);
   });
 
-  // A seeded generator keeps the property reproducible.
-  function random(seed: number) {
-    let state = seed;
-    return () => {
-      state = (state + 0x6d2b79f5) | 0;
-      let t = Math.imul(state ^ (state >>> 15), 1 | state);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
 
   function randomHistogram(next: () => number): TBuckets {
     const buckets: TBuckets = [];
@@ -94,7 +85,7 @@ describe("histogramQuantile special cases", () => {
   }
 
   test("properties: never decreasing in q, within [0, second highest bound], q=1 at most the second highest bound", () => {
-    const next = random(7);
+    const next = seededRandom(7);
     for (let n = 0; n < 2000; n++) {
       const buckets = randomHistogram(next);
       const total = buckets.at(-1)![1];
@@ -114,24 +105,7 @@ describe("histogramQuantile special cases", () => {
   });
 });
 
-describe("mergeBuckets", () => {
-  test.each<[string, TBuckets, TBuckets, TBuckets]>([
-    ["the same bounds add up", [[0.1, 1], [1, 3], [inf, 4]], [[0.1, 2], [1, 2], [inf, 5]], [[0.1, 3], [1, 5], [inf, 9]]],
-    [
-      "a bound one side lacks gets that side's count at its largest bound below",
-      [[0.1, 1], [0.5, 3], [inf, 4]],
-      [[0.25, 2], [inf, 5]],
-      [[0.1, 1], [0.25, 3], [0.5, 5], [inf, 9]],
-    ],
-    ["no bound below counts 0", [[1, 5], [inf, 5]], [[0.005, 1], [inf, 2]], [[0.005, 1], [1, 6], [inf, 7]]],
-    ["an empty side", [], [[0.1, 1], [inf, 2]], [[0.1, 1], [inf, 2]]],
-    ["both empty", [], [], []],
-    ["a side without +Inf gives its last count there", [[0.1, 1], [1, 2]], [[0.1, 1], [inf, 3]], [[0.1, 2], [1, 3], [inf, 5]]],
-  ])("%s", (_name, a, b, expected) => {
-    expect(mergeBuckets(a, b)).toEqual(expected);
-    expect(mergeBuckets(b, a)).toEqual(expected);
-  });
-
+describe("quantiles of merged buckets", () => {
   test("merging instances with the same bounds gives Prometheus's sum by (le) quantile", () => {
     const ins1: TBuckets = [[0.1, 1], [0.2, 3], [inf, 4]];
     const ins2: TBuckets = [[0.1, 2], [0.2, 5], [inf, 6]];

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { seededRandom } from "@/tests/support/seeded-random";
 import { addSignals, emptySignals, mergeBuckets } from "./signals";
 import type { TBuckets, TSignals } from "./types";
 
@@ -22,17 +23,6 @@ describe("mergeBuckets", () => {
     expect(mergeBuckets(b, a)).toEqual(expected);
   });
 
-  // A small seeded generator keeps the property test reproducible without a dependency.
-  function random(seed: number): () => number {
-    // mulberry32
-    let state = seed;
-    return () => {
-      state = (state + 0x6d2b79f5) | 0;
-      let t = Math.imul(state ^ (state >>> 15), 1 | state);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-    };
-  }
 
   function randomBuckets(next: () => number): TBuckets {
     const layout = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10].filter(() => next() < 0.5);
@@ -41,7 +31,7 @@ describe("mergeBuckets", () => {
   }
 
   test.each(Array.from({ length: 50 }, (_, seed) => [seed]))("properties hold for random layouts (seed %i)", (seed) => {
-    const next = random(seed + 1);
+    const next = seededRandom(seed + 1);
     const a = randomBuckets(next);
     const b = randomBuckets(next);
     const merged = mergeBuckets(a, b);
