@@ -1,12 +1,17 @@
 // The demo fleet: real HTTP services on 127.0.0.1 that register with Meshdeck's registry API,
-// heartbeat every second, and serve /health and Prometheus /metrics. Started by the app when
-// MESHDECK_DEMO=1; run by hand with MESHDECK_URL and MESHDECK_TOKEN set.
+// heartbeat every second, serve /health and Prometheus /metrics, and call each other, found
+// through Meshdeck's discovery API, under a steady load of made-up users. Started by the app when
+// MESHDECK_DEMO=1; run by hand with MESHDECK_URL and MESHDECK_TOKEN set (MESHDECK_DEMO_RPS: load).
+import { Discovery } from "./discovery";
 import { createDemoInstance, type TDemoInstance, type TDemoTrouble } from "./instance";
+import type { TReach } from "./peer-client";
 import { RegistryClient } from "./registry-client";
+import { listDependencies } from "./services";
+import { startTraffic } from "./traffic";
 
-// orders and payments are checked over HTTP by Meshdeck (the defaults: 1 s, 800 ms, rise 2, fall 2);
-// the others heartbeat. payments-2 fails for 20 s every 90 s, first 40 s in, so a new user sees a
-// failover and a recovery within the first minutes; orders-3 answers slowly.
+// What each service calls is in services.ts: frontend -> users, inventory, orders;
+// orders -> inventory, payments; payments -> users. orders and payments are checked over HTTP by
+// Meshdeck (the defaults: 1 s, 800 ms, rise 2, fall 2); the others heartbeat.
 const fleet = [
   { service: "frontend", instances: 2, zone: ["a", "b"], version: "1.8.2" },
   { service: "orders", instances: 3, zone: ["a", "b", "c"], version: "2.3.0", check: "http" },
@@ -15,25 +20,31 @@ const fleet = [
   { service: "users", instances: 2, zone: ["a", "c"], version: "5.2.7" },
 ] as const;
 
+// payments-2 fails, /health and business requests alike, for 20 s every 90 s, first 40 s in, so a
+// new user sees a failover and a recovery within the first minutes; orders-3 answers slowly.
 const troubles: Record<string, TDemoTrouble> = {
   "payments-2": { kind: "fails", firstAfterMs: 40_000, everyMs: 90_000, forMs: 20_000 },
   "orders-3": { kind: "slow", minMs: 150, maxMs: 450 },
 };
 
 const heartbeatMs = 1000;
+const rps = Math.max(0, Number(process.env.MESHDECK_DEMO_RPS ?? 20) || 0);
 
 async function main() {
   const url = process.env.MESHDECK_URL;
   const token = process.env.MESHDECK_TOKEN;
   if (!url || !token) throw new Error("set MESHDECK_URL and MESHDECK_TOKEN");
   const registry = new RegistryClient({ url, token });
+  // One watch per service for the whole fleet: separate processes would each hold their own, to the same effect.
+  const discovery = new Discovery({ url, token });
+  const reach: TReach = (service) => discovery.pick(service);
 
   const instances: TDemoInstance[] = [];
   for (const spec of fleet) {
     for (let i = 0; i < spec.instances; i += 1) {
       const id = `${spec.service}-${i + 1}`;
       const check = "check" in spec ? spec.check : "ttl";
-      instances.push(await createDemoInstance({ service: spec.service, id, zone: spec.zone[i] ?? "a", version: spec.version, check, trouble: troubles[id] }));
+      instances.push(await createDemoInstance({ service: spec.service, id, zone: spec.zone[i] ?? "a", version: spec.version, check, trouble: troubles[id], reach }));
     }
   }
   await registry.waitUntilReady();
@@ -47,11 +58,14 @@ async function main() {
     for (const instance of heartbeating) if (!instance.crashed()) void registry.heartbeat(instance.registration);
   }, heartbeatMs);
 
+  let traffic: ReturnType<typeof startTraffic> | undefined;
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     clearInterval(beat);
+    traffic?.stop();
+    discovery.stop();
     await Promise.allSettled(instances.map((instance) => registry.deregister(instance.registration.id)));
     await Promise.allSettled(instances.map((instance) => instance.close()));
     process.exit(0);
@@ -60,6 +74,14 @@ async function main() {
   process.on("SIGINT", stop);
   // Started by the app with an IPC channel: when the app goes, so does the fleet.
   process.on("disconnect", stop);
+
+  // Load starts once callers can find callees; actively checked ones take traffic only after two good checks.
+  const followed = ["frontend", ...new Set(fleet.flatMap((spec) => listDependencies(spec.service)))];
+  await discovery.follow(followed);
+  await discovery.waitForEndpoints(followed);
+  if (stopping || rps === 0) return;
+  traffic = startTraffic({ reach, rps });
+  console.log(`demo fleet: about ${rps} requests/s to frontend`);
 }
 
 main().catch((error) => {

@@ -1,36 +1,28 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { createInstanceMetrics } from "./metrics";
+import { createPeerClient, serverIdleMs, type TReach } from "./peer-client";
 import type { TRegistration } from "./registry-client";
+import { behaviours, listDependencies, sampleWorkMs, type TDemoService, type TRoute } from "./services";
 
 export type TDemoInstance = { registration: TRegistration; close: () => Promise<void>; crashed: () => boolean };
 
-/** How a demo instance's /health misbehaves, so the dashboard has failovers and latency to show. */
+/** How a demo instance misbehaves, on /health and on business requests alike, so the dashboard has failovers and latency to show. */
 export type TDemoTrouble =
   | { kind: "fails"; firstAfterMs: number; everyMs: number; forMs: number }
   | { kind: "slow"; minMs: number; maxMs: number };
 
-// Inside a failure window of `fails`: /health answers 500 from firstAfterMs on, for forMs of every everyMs.
+// Inside a failure window of `fails`: 500s from firstAfterMs on, for forMs of every everyMs.
 function failingNow(trouble: TDemoTrouble | undefined, sinceStartMs: number): boolean {
   if (trouble?.kind !== "fails" || sinceStartMs < trouble.firstAfterMs) return false;
   return (sinceStartMs - trouble.firstAfterMs) % trouble.everyMs < trouble.forMs;
 }
 
-// Each instance has its own metrics registry, as separate processes would.
-function createMetrics(service: string) {
-  const registry = new Registry();
-  registry.setDefaultLabels({ service });
-  const duration = new Histogram({
-    name: "http_request_duration_seconds",
-    help: "Duration of HTTP requests in seconds",
-    labelNames: ["method", "route", "code"],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
-  });
-  const requests = new Counter({ name: "http_requests_total", help: "HTTP requests", labelNames: ["method", "route", "code"], registers: [registry] });
-  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
-  return { registry, duration, requests };
+function slowMs(trouble: TDemoTrouble | undefined): number {
+  return trouble?.kind === "slow" ? trouble.minMs + Math.random() * (trouble.maxMs - trouble.minMs) : 0;
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function createDemoInstance({
   service,
@@ -39,49 +31,78 @@ export async function createDemoInstance({
   version,
   check = "ttl",
   trouble,
+  reach,
 }: {
-  service: string;
+  service: TDemoService;
   id: string;
   zone: string;
   version: string;
   /** ttl: the fleet heartbeats it; http: Meshdeck's collector GETs /health every second. */
   check?: "ttl" | "http";
   trouble?: TDemoTrouble;
+  /** Where calls to other services go. */
+  reach: TReach;
 }): Promise<TDemoInstance> {
-  const metrics = createMetrics(service);
+  const behaviour = behaviours[service];
+  const metrics = createInstanceMetrics(service);
+  const peers = createPeerClient({ reach, metrics });
   const started = Date.now();
   let crashed = false;
 
+  // A business request: own work, then each call in turn; a failed call fails the request with 502.
+  const serve = async (route: TRoute): Promise<{ code: number; body: object }> => {
+    if (failingNow(trouble, Date.now() - started)) {
+      await sleep(1 + Math.random() * 3);
+      return { code: 500, body: { error: "connection pool exhausted" } };
+    }
+    await sleep(sampleWorkMs(behaviour) + slowMs(trouble));
+    for (const call of route.calls) {
+      const code = await peers.call(call);
+      if (code === 0 || code >= 500) return { code: 502, body: { error: `${call.service} answered ${code || "nothing"}` } };
+    }
+    if (Math.random() < behaviour.errorRate) return { code: 500, body: { error: "unexpected error" } };
+    return { code: 200, body: { service, id } };
+  };
+
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
-    const route = request.url?.split("?")[0] ?? "/";
-    const stop = metrics.duration.startTimer({ method: request.method ?? "GET", route });
-    const send = (code: number, type: string, body: string) => {
+    const path = request.url?.split("?")[0] ?? "/";
+    const method = request.method ?? "GET";
+    const reply = (code: number, type: string, body: string) => {
       response.writeHead(code, { "content-type": type });
       response.end(body);
-      stop({ code: String(code) });
-      metrics.requests.inc({ method: request.method ?? "GET", route, code: String(code) });
     };
-    if (route === "/health") {
+    if (path === "/health") {
       const uptimeMs = Date.now() - started;
-      if (failingNow(trouble, uptimeMs)) return send(500, "application/json", JSON.stringify({ status: "error", id, error: "connection pool exhausted" }));
-      if (trouble?.kind === "slow") await new Promise((resolve) => setTimeout(resolve, trouble.minMs + Math.random() * (trouble.maxMs - trouble.minMs)));
-      return send(200, "application/json", JSON.stringify({ status: "ok", id, uptimeMs }));
+      if (failingNow(trouble, uptimeMs)) return reply(500, "application/json", JSON.stringify({ status: "error", id, error: "connection pool exhausted" }));
+      await sleep(slowMs(trouble));
+      return reply(200, "application/json", JSON.stringify({ status: "ok", id, uptimeMs }));
     }
-    if (route === "/metrics") return send(200, metrics.registry.contentType, await metrics.registry.metrics());
+    if (path === "/metrics") return reply(200, metrics.registry.contentType, await metrics.registry.metrics());
     // Kills this one instance for real, as a dying process would: its port closes and its heartbeats stop.
-    if (route === "/_demo/crash" && request.method === "POST") {
+    if (path === "/_demo/crash" && method === "POST") {
       crashed = true;
-      send(202, "application/json", JSON.stringify({ id, crashed: true }));
+      reply(202, "application/json", JSON.stringify({ id, crashed: true }));
       server.close();
       server.closeAllConnections();
+      peers.close();
       return;
     }
-    return send(200, "application/json", JSON.stringify({ service, id, version }));
+    if (path === "/") return reply(200, "application/json", JSON.stringify({ service, id, version }));
+
+    // Only business requests are measured: probes and scrapes would dilute the service's rate and latency.
+    const route = behaviour.routes.find((candidate) => candidate.method === method && candidate.path === path);
+    const stop = metrics.serverDuration.startTimer({ method, route: route?.path ?? "other" });
+    const { code, body } = route ? await serve(route) : { code: 404, body: { error: `no route ${method} ${path}` } };
+    reply(code, "application/json", JSON.stringify(body));
+    stop({ code: String(code) });
+    metrics.serverRequests.inc({ method, route: route?.path ?? "other", code: String(code) });
   };
 
   const server = createServer((request, response) => void handle(request, response));
+  server.keepAliveTimeout = serverIdleMs;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+  const dependencies = listDependencies(service).join(",");
   return {
     registration: {
       service,
@@ -89,10 +110,14 @@ export async function createDemoInstance({
       host: "127.0.0.1",
       port,
       tags: [`zone-${zone}`, `v${version.split(".")[0]}`],
-      metadata: { version, zone, metricsPath: "/metrics", healthPath: "/health" },
+      metadata: { version, zone, healthPath: "/health", ...(dependencies ? { dependencies } : {}) },
       check: check === "ttl" ? { kind: "ttl", ttl: "3s" } : { kind: "http", path: "/health" },
+      metrics: { path: "/metrics" },
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: async () => {
+      peers.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
     crashed: () => crashed,
   };
 }

@@ -128,6 +128,7 @@ describe("InstanceSignals", () => {
     ["status_code", "504", true],
     ["http_response_status_code", "500", true],
     ["outcome", "500", false],
+    ["code", "0", true],
   ] as const)("a %s label of %s is an error: %s", (label, status, isError) => {
     const labels = { uri: "/x", [label]: status };
     const [signals] = selfOf([[histogram(h, [[labels, [0, 0, 0]]])], [histogram(h, [[labels, [1, 2, 2]]])]]);

@@ -66,7 +66,8 @@ type TBinding = { part: TPart; readers: Reader[] };
 function isError(labels: TLabels, statusLabels: readonly string[]): boolean {
   for (const name of statusLabels) {
     const status = labels[name];
-    if (status !== undefined) return status.startsWith("5");
+    // 5xx, or "0": no answer at all (refused, reset, timed out), as Istio and the demo record it.
+    if (status !== undefined) return status.startsWith("5") || status === "0";
   }
   return false;
 }
