@@ -1,8 +1,7 @@
 import "server-only";
+import { queryPrometheus as query, type TPrometheusVector as TVector } from "@/lib/metrics/check-prometheus";
 import type { TMetricFamily, TMetricNames, TMetricType, TSample } from "@/lib/metrics/types";
 import type { TScrapeTarget } from "./scrape-targets";
-
-type TVector = { metric: Record<string, string>; value: [number, string] }[];
 
 const histogramSuffixes = "(_bucket|_count|_sum)?";
 const istio = ["istio_requests_total", `istio_request_duration_milliseconds${histogramSuffixes}`];
@@ -12,22 +11,6 @@ export function selectorFor(names: TMetricNames): string {
   const histograms = [...names.serverDuration, ...names.clientDuration].map((name) => `${name}${histogramSuffixes}`);
   const counters = [...names.serverRequests, ...names.clientRequests];
   return `{__name__=~"${[...histograms, ...counters, ...istio].join("|")}"}`;
-}
-
-async function query({ url, promql, timeoutMs }: { url: string; promql: string; timeoutMs: number }): Promise<TVector> {
-  const endpoint = new URL("api/v1/query", url.endsWith("/") ? url : `${url}/`);
-  const response = await fetch(endpoint, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-    body: new URLSearchParams({ query: promql }),
-    signal: AbortSignal.timeout(timeoutMs),
-    redirect: "error",
-  });
-  const body = (await response.json().catch(() => null)) as { status?: string; error?: string; data?: { resultType: string; result: TVector } } | null;
-  if (!response.ok || body?.status !== "success" || body.data?.resultType !== "vector") {
-    throw new Error(body?.error ?? `HTTP ${response.status} from ${endpoint.origin}`);
-  }
-  return body.data.result;
 }
 
 // The latest samples read back as the families a scrape of the instance would have given.

@@ -1,0 +1,13 @@
+import type { Metadata } from "next";
+import { requirePageUser } from "@/lib/auth/session";
+import { defaultMetricsSettings, getMetricsSettings } from "@/lib/metrics/metrics-settings";
+import { toFormValues } from "./form-values";
+import { MetricsSettingsClient } from "./page-client";
+
+export const metadata: Metadata = { title: "Metrics settings" };
+
+export default async function MetricsSettingsPage() {
+  const user = await requirePageUser();
+  const settings = await getMetricsSettings();
+  return <MetricsSettingsClient canManage={user.role === "admin"} values={toFormValues(settings)} defaults={toFormValues(defaultMetricsSettings)} />;
+}
