@@ -38,3 +38,14 @@ describe("migrateDatabase", () => {
     await expect(migrateDatabase()).rejects.toThrow(/was changed after it was applied/);
   });
 });
+
+// Migrations run inside one transaction, where SQLite ignores `PRAGMA foreign_keys=OFF`: dropping a
+// table others reference (Prisma's "RedefineTables") would cascade-delete their rows. Use ALTER TABLE.
+test("no SQLite migration drops a table that other tables reference", () => {
+  const migrations = listMigrations("sqlite");
+  const referenced = new Set(migrations.flatMap(({ sql }) => [...sql.matchAll(/REFERENCES "(\w+)"/g)].map((match) => match[1])));
+  for (const { name, sql } of migrations) {
+    const dropped = [...sql.matchAll(/DROP TABLE "(\w+)"/g)].map((match) => match[1]);
+    expect(dropped.filter((table) => referenced.has(table)), name).toEqual([]);
+  }
+});
