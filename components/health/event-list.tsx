@@ -6,16 +6,12 @@ import { TimeAgo } from "@/components/ui/time-ago";
 import { formatDuration } from "@/lib/duration";
 import type { TEventKind } from "@/lib/health/event-filters";
 import type { TEventView } from "@/lib/health/queries";
+import { formatTakeover } from "@/lib/health/takeover";
 
 const kindTones: Record<TEventKind, TTone> = { failover: "bad", outage: "bad", recovery: "good", "outage-end": "good", flapping: "warn", health: "neutral" };
 
 export function instanceHref(service: string, instanceId: string) {
   return `/services/${encodeURIComponent(service)}#instance-${instanceId}`;
-}
-
-/** "orders-2 50%, orders-3 50%": who takes the traffic now, by share. */
-export function formatTakeover(takeover: TEventView["takeover"]): string {
-  return takeover.map(({ id, share }) => `${id} ${Math.round(share * 1000) / 10}%`).join(", ");
 }
 
 function Detail({ event }: { event: TEventView }): ReactNode {

@@ -1,19 +1,9 @@
 import "server-only";
-import { z } from "zod";
 import { db, type Prisma } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { encodeCursor, eventKinds, failoverKinds, type TEventCursor, type TEventFilters, type TEventKind } from "./event-filters";
+import { parseTakeover } from "./takeover";
 import { buildBands, computeUptime, timelineEventCap, timelineRanges, type TTimelineRange } from "./timeline";
-
-const ZTakeover = z.array(z.object({ id: z.string(), weight: z.number(), share: z.number() }));
-
-function parseTakeover(text: string) {
-  try {
-    return ZTakeover.parse(JSON.parse(text));
-  } catch {
-    return [];
-  }
-}
 
 // Newest first, ties broken by id, so a cursor names one place in the merged list of both tables.
 const newestFirst = [{ at: "desc" }, { id: "desc" }] as const satisfies { at?: "desc"; id?: "desc" }[];

@@ -4,6 +4,7 @@ import type { TResolution } from "./rollup-rows";
 
 export const chartRanges = { "15m": 15 * 60_000, "1h": 3_600_000, "6h": 6 * 3_600_000, "24h": 24 * 3_600_000, "7d": 7 * 24 * 3_600_000 } as const;
 export type TChartRange = keyof typeof chartRanges;
+export const chartRangeNames = Object.keys(chartRanges) as TChartRange[];
 
 /** One step of a chart: rates per second over the step, latency quantiles in ms; null where nothing was measured. */
 export type TChartPoint = { t: number; rps: number | null; errorRate: number | null; p50: number | null; p95: number | null; p99: number | null };
@@ -29,6 +30,8 @@ export type TServiceChart = {
   resolution: TResolution;
   points: TChartPoint[];
   markers: TTimelineMarker[];
+  /** Services seen calling this one (callers) and called by it (callees) during the range: the edge series there are. */
+  peers: { callers: string[]; callees: string[] };
 };
 
 export type THealthCounts = { total: number; passing: number; warning: number; critical: number; unknown: number };

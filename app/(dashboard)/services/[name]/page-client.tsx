@@ -7,6 +7,8 @@ import { InstanceTimelines } from "@/components/health/instance-timelines";
 import { RangeControl } from "@/components/health/range-control";
 import { LiveIndicator } from "@/components/live/live-indicator";
 import { useLiveQuery } from "@/components/live/use-live-query";
+import { GoldenSignals } from "@/components/metrics/golden-signals";
+import { ScrapeStatus } from "@/components/metrics/scrape-status";
 import { Badge, HealthBadge } from "@/components/ui/badge";
 import { Card, Stat } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -15,6 +17,7 @@ import { TimeAgo } from "@/components/ui/time-ago";
 import { formatDuration } from "@/lib/duration";
 import type { THealthHistory } from "@/lib/health/queries";
 import { timelineRangeNames, type TTimelineRange } from "@/lib/health/timeline";
+import type { TServiceChart } from "@/lib/metrics/views";
 import type { TInstanceView, TServiceDetail } from "@/lib/registry/queries";
 
 function describeCheck(check: TInstanceView["check"]) {
@@ -23,7 +26,7 @@ function describeCheck(check: TInstanceView["check"]) {
   return `${check.kind}${target} every ${formatDuration(check.intervalMs)}`;
 }
 
-export function ServiceClient({ initialService, initialHistory }: { initialService: TServiceDetail; initialHistory: THealthHistory }) {
+export function ServiceClient({ initialService, initialHistory, initialChart }: { initialService: TServiceDetail; initialHistory: THealthHistory; initialChart: TServiceChart }) {
   const url = `/api/v1/services/${encodeURIComponent(initialService.name)}`;
   const { data, error } = useLiveQuery({ url, initialData: { service: initialService } });
   const { service } = data;
@@ -57,6 +60,7 @@ export function ServiceClient({ initialService, initialHistory }: { initialServi
         <Stat label="Critical" value={counts.critical} tone={counts.critical ? "bad" : "default"} />
         <Stat label="Taking traffic" value={service.instances.filter((instance) => instance.takesTraffic).length} />
       </div>
+      <GoldenSignals service={service.name} instances={service.instances} initialChart={initialChart} />
       <Card
         title={
           <span className="flex items-center gap-3">
@@ -76,7 +80,7 @@ export function ServiceClient({ initialService, initialHistory }: { initialServi
       </Card>
       <Card title="Instances" className="mt-6">
         <Table
-          head={["Instance", "Address", "Health", "Weight", "Enabled", "Heartbeat", "Check", "Tags", "Metadata"]}
+          head={["Instance", "Address", "Health", "Weight", "Enabled", "Metrics", "Heartbeat", "Check", "Tags", "Metadata"]}
           empty={service.instances.length === 0 && <EmptyState>This service has no instance registered.</EmptyState>}
         >
           {service.instances.map((instance) => (
@@ -96,6 +100,9 @@ export function ServiceClient({ initialService, initialHistory }: { initialServi
                 {instance.overridden && <span className="ml-1 text-xs text-zinc-500" title={`registered with ${instance.registeredWeight}`}>(override)</span>}
               </Td>
               <Td>{instance.enabled ? <Badge tone="good">enabled</Badge> : <Badge tone="warn">drained</Badge>}</Td>
+              <Td className="text-xs" data-testid="scrape-status">
+                <ScrapeStatus metrics={instance.metrics} scrape={instance.scrape} />
+              </Td>
               <Td className="whitespace-nowrap text-xs">
                 {instance.check.kind === "ttl" ? <TimeAgo at={instance.lastHeartbeatAt} /> : <span className="text-zinc-400">n/a</span>}
               </Td>

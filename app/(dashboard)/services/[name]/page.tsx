@@ -4,6 +4,7 @@ import { requirePageUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { getServiceHealthHistory } from "@/lib/health/queries";
 import { timelineRangeNames, type TTimelineRange } from "@/lib/health/timeline";
+import { getServiceChart } from "@/lib/metrics/chart-query";
 import { getServiceOrThrow } from "@/lib/registry/queries";
 import { ServiceClient } from "./page-client";
 
@@ -19,9 +20,13 @@ export default async function ServicePage({ params, searchParams }: TProps) {
   const asked = (await searchParams).range;
   // A link may carry ?range=24h; anything else falls back to the last hour.
   const range = timelineRangeNames.find((known) => known === asked) ?? ("1h" satisfies TTimelineRange);
-  const [service, history] = await Promise.all([getServiceOrThrow({ name }), getServiceHealthHistory({ name, range })]).catch((error) => {
+  const [service, history, chart] = await Promise.all([
+    getServiceOrThrow({ name }),
+    getServiceHealthHistory({ name, range }),
+    getServiceChart({ service: name, range: "1h", of: { scope: "service" } }),
+  ]).catch((error) => {
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
   });
-  return <ServiceClient initialService={service} initialHistory={history} />;
+  return <ServiceClient initialService={service} initialHistory={history} initialChart={chart} />;
 }

@@ -1,0 +1,177 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { RangeControl } from "@/components/health/range-control";
+import { useHydrated } from "@/components/health/use-hydrated";
+import { useLiveQuery } from "@/components/live/use-live-query";
+import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/table";
+import { chartSearchParams } from "@/lib/metrics/chart-query-params";
+import { chartRangeNames, type TChartPoint, type TChartRange, type TChartSeriesOf, type TServiceChart } from "@/lib/metrics/views";
+import type { TInstanceView } from "@/lib/registry/queries";
+import { formatMs, formatPercent, formatRate, formatStepSize, timeTicks } from "./chart-format";
+import { MarkerStrip } from "./marker-strip";
+import { SeriesPicker, seriesValue } from "./series-picker";
+import { SignalChart, toneColours, type TSignalSeries } from "./signal-chart";
+
+// Short ranges move every scrape; a week's last point changes slowly and costs more to read.
+const refreshMs: Record<TChartRange, number> = { "15m": 10_000, "1h": 10_000, "6h": 30_000, "24h": 60_000, "7d": 300_000 };
+
+// One time axis for the three, under the last; minTop keeps a flat line of tiny values from filling a chart.
+const charts: { testId: string; title: string; series: TSignalSeries[]; format: (value: number) => string; height: number; minTop: number }[] = [
+  { testId: "chart-rps", title: "Requests", series: [{ key: "rps", name: "requests/s", colour: "#0ea5e9", area: true }], format: formatRate, height: 130, minTop: 1 },
+  { testId: "chart-errors", title: "Errors", series: [{ key: "errorRate", name: "errors", colour: "#f43f5e", area: true }], format: formatPercent, height: 100, minTop: 0.01 },
+  {
+    testId: "chart-latency",
+    title: "Latency",
+    series: [
+      { key: "p50", name: "p50", colour: "#14b8a6" },
+      { key: "p95", name: "p95", colour: "#6366f1" },
+      { key: "p99", name: "p99", colour: "#c026d3" },
+    ],
+    format: formatMs,
+    height: 170,
+    minTop: 10,
+  },
+];
+
+function latest(points: TChartPoint[], key: TSignalSeries["key"]): number | null {
+  for (let i = points.length - 1; i >= 0; i -= 1) {
+    const value = points[i]?.[key];
+    if (value !== null && value !== undefined) return value;
+  }
+  return null;
+}
+
+/** The newest measured value of each series, coloured as its line: the chart's legend and its reading now. */
+function Headline({ points, series, format }: { points: TChartPoint[]; series: TSignalSeries[]; format: (value: number) => string }) {
+  return (
+    <span className="flex flex-wrap items-center justify-end gap-x-3 tabular-nums text-zinc-500">
+      {series.map((each) => {
+        const value = latest(points, each.key);
+        return (
+          <span key={each.key} className="inline-flex items-center gap-1.5">
+            <span className="h-0.5 w-3 rounded-full" style={{ background: each.colour }} />
+            {series.length > 1 && each.name}
+            <span className="font-medium text-zinc-800 dark:text-zinc-100">{value === null ? "–" : format(value)}</span>
+          </span>
+        );
+      })}
+    </span>
+  );
+}
+
+function MarkerLegend({ count }: { count: number }) {
+  const tones = [
+    ["critical", "down, failover, outage"],
+    ["warning", "warning, flapping"],
+    ["ok", "back, recovered"],
+  ] as const;
+  return (
+    <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-zinc-500">
+      <span>{count === 0 ? "No health or failover event in this range" : `${count} event${count > 1 ? "s" : ""}:`}</span>
+      {count > 0 &&
+        tones.map(([tone, label]) => (
+          <span key={tone} className="inline-flex items-center gap-1.5">
+            <span className="size-2 rounded-full" style={{ background: toneColours[tone] }} />
+            {label}
+          </span>
+        ))}
+    </div>
+  );
+}
+
+function describeSeries(service: string, of: TChartSeriesOf): string {
+  if (of.scope === "instance") return `instance ${of.instanceId}`;
+  if (of.scope === "edge") return `calls ${of.caller} → ${of.callee}`;
+  return `all instances of ${service}`;
+}
+
+function emptyMessage({ service, of, instances }: { service: string; of: TChartSeriesOf; instances: TInstanceView[] }): string {
+  const unscraped = (instance: TInstanceView) => instance.metrics === null;
+  if (of.scope === "service" && instances.length > 0 && instances.every(unscraped)) {
+    return `No instance of ${service} has a metrics endpoint: register them with metrics: { path, port } to see their golden signals.`;
+  }
+  const instance = of.scope === "instance" ? instances.find((each) => each.id === of.instanceId) : undefined;
+  if (instance && unscraped(instance)) return `${instance.id} is not scraped: it registered without a metrics endpoint.`;
+  return "Waiting for the first scrapes — metrics arrive every 10 s.";
+}
+
+/**
+ * Request rate, error rate and latency of the service, an instance or an edge over a chosen range,
+ * refreshed while the page is open, with health and failover events on the same time axis.
+ */
+export function GoldenSignals({ service, instances, initialChart }: { service: string; instances: TInstanceView[]; initialChart: TServiceChart }) {
+  const hydrated = useHydrated();
+  const [range, setRange] = useState<TChartRange>(initialChart.range);
+  const [of, setOf] = useState<TChartSeriesOf>(initialChart.of);
+  // Until the new chart arrives the previous one stays on screen, dimmed and labelled with what it shows.
+  const [shown, setShown] = useState(initialChart);
+  const url = `/api/v1/services/${encodeURIComponent(service)}/metrics?${chartSearchParams({ service, range, of })}`;
+  const { data: chart, error, refetch } = useLiveQuery({ url, initialData: shown, intervalMs: refreshMs[range] });
+  const loading = chart.range !== range || seriesValue(chart.of) !== seriesValue(of);
+  // A new range or series starts out showing the chart on screen: fetch its own now, not at the next refresh.
+  useEffect(() => {
+    if (loading) void refetch();
+  }, [url, loading, refetch]);
+  const choose = (next: { range?: TChartRange; of?: TChartSeriesOf }) => {
+    setShown(chart);
+    if (next.range) setRange(next.range);
+    if (next.of) setOf(next.of);
+  };
+
+  const axis = { range: chart.range, from: chart.from, to: chart.to, ticks: timeTicks(chart) };
+  const measured = chart.points.some((point) => point.rps !== null);
+
+  return (
+    <Card
+      className="mt-6"
+      title={
+        <span className="flex flex-wrap items-baseline gap-x-3">
+          Golden signals
+          <span className="text-xs font-normal text-zinc-500">
+            {loading ? "loading…" : `${describeSeries(service, chart.of)} · one point per ${formatStepSize(chart.stepMs)}`}
+          </span>
+        </span>
+      }
+      action={
+        <div className="flex flex-wrap items-center justify-end gap-3">
+          <SeriesPicker
+            service={service}
+            value={of}
+            instances={instances.map((instance) => ({ id: instance.id, scraped: instance.metrics !== null }))}
+            peers={chart.peers}
+            disabled={!hydrated}
+            onChange={(next) => choose({ of: next })}
+          />
+          <RangeControl label="Chart range" value={range} options={chartRangeNames} onChange={(next) => choose({ range: next })} />
+        </div>
+      }
+    >
+      <div data-testid="golden-signals" data-range={chart.range} data-series={seriesValue(chart.of)} data-loading={loading} className={loading ? "opacity-60 transition-opacity" : "transition-opacity"}>
+        {error && <p className="px-4 pt-3 text-xs text-rose-600 dark:text-rose-400">{error.message}</p>}
+        {!measured ? (
+          <EmptyState>{emptyMessage({ service, of, instances })}</EmptyState>
+        ) : (
+          <div className="space-y-3 px-2 pb-3 pt-3 sm:px-4">
+            <div className="flex flex-wrap items-center justify-between gap-2 pl-2">
+              <MarkerLegend count={chart.markers.length} />
+            </div>
+            <MarkerStrip markers={chart.markers} range={chart.range} from={chart.from} to={chart.to} />
+            {charts.map((each, index) => (
+              <SignalChart
+                key={each.testId}
+                {...each}
+                points={chart.points}
+                axis={axis}
+                markers={chart.markers}
+                headline={<Headline points={chart.points} series={each.series} format={each.format} />}
+                showTimeAxis={index === charts.length - 1}
+              />
+            ))}
+          </div>
+        )}
+      </div>
+    </Card>
+  );
+}

@@ -1,0 +1,133 @@
+"use client";
+
+import type { ReactNode } from "react";
+import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis, type DotItemDotProps } from "recharts";
+import type { TChartPoint, TChartRange, TTimelineMarker } from "@/lib/metrics/views";
+import { formatStep, formatTick, valueTicks } from "./chart-format";
+
+/** Every chart's plot area starts and ends at the same x, so the charts and the marker strip line up. */
+export const chartMargin = { top: 6, right: 16, bottom: 0, left: 0 };
+export const yAxisWidth = 60;
+
+export const toneColours: Record<TTimelineMarker["tone"], string> = { critical: "#f43f5e", warning: "#f59e0b", ok: "#10b981", info: "#a1a1aa" };
+
+export type TSignalSeries = { key: Exclude<keyof TChartPoint, "t">; name: string; colour: string; area?: boolean };
+
+type TAxis = { range: TChartRange; from: number; to: number; ticks: number[] };
+
+type TTooltip = { active?: boolean; payload?: readonly { payload?: unknown }[]; label?: unknown; series: TSignalSeries[]; format: (value: number) => string; range: TChartRange };
+
+function ChartTooltip({ active, payload, label, series, format, range }: TTooltip) {
+  const point = payload?.[0]?.payload as TChartPoint | undefined;
+  if (!active || !point) return null;
+  return (
+    <div className="min-w-36 rounded-md border border-zinc-200 bg-white/95 px-2.5 py-1.5 text-xs text-zinc-900 shadow-md dark:border-zinc-700 dark:bg-zinc-900/95 dark:text-zinc-100">
+      <div className="mb-1 text-zinc-500">{formatStep(range, Number(label))}</div>
+      {series.map((each) => {
+        const value = point[each.key];
+        return (
+          <div key={each.key} className="flex items-center gap-2">
+            <span className="size-2 rounded-full" style={{ background: each.colour }} />
+            <span className="text-zinc-600 dark:text-zinc-300">{each.name}</span>
+            <span className="ml-auto pl-3 font-medium tabular-nums">{value === null ? "no data" : format(value)}</span>
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+/** A dot only where a point has no neighbour to draw a line to: a lone step would not show at all. */
+function loneDot(points: TChartPoint[], key: TSignalSeries["key"], colour: string) {
+  const LoneDot = ({ cx, cy, index }: DotItemDotProps) => {
+    const lone = points[index - 1]?.[key] == null && points[index + 1]?.[key] == null && points[index]?.[key] != null;
+    return lone && cx !== undefined && cy !== undefined ? <circle key={index} data-lone-dot cx={cx} cy={cy} r={2} fill={colour} /> : <g key={index} />;
+  };
+  return LoneDot;
+}
+
+/**
+ * One golden signal over the chart's range: areas or lines with gaps where nothing was measured, the
+ * timeline's markers as vertical lines, and a tooltip synchronised with the other charts of the page.
+ */
+export function SignalChart({
+  title,
+  headline,
+  points,
+  series,
+  format,
+  axis,
+  markers,
+  showTimeAxis = false,
+  height,
+  minTop = 0,
+  testId,
+}: {
+  title: string;
+  headline?: ReactNode;
+  points: TChartPoint[];
+  series: TSignalSeries[];
+  format: (value: number) => string;
+  axis: TAxis;
+  markers: TTimelineMarker[];
+  showTimeAxis?: boolean;
+  height: number;
+  /** The y axis reaches at least this high, so a flat line of tiny values does not fill the chart. */
+  minTop?: number;
+  testId: string;
+}) {
+  const measured = points.filter((point) => series.some((each) => point[each.key] !== null)).length;
+  const highest = Math.max(minTop, ...points.flatMap((point) => series.map((each) => point[each.key] ?? 0)));
+  const yTicks = valueTicks(highest);
+  return (
+    <figure data-testid={testId} data-points={measured} className="min-w-0">
+      <figcaption className="flex items-baseline justify-between gap-4 pr-4 text-xs" style={{ paddingLeft: yAxisWidth + chartMargin.left }}>
+        <span className="font-medium text-zinc-700 dark:text-zinc-200">{title}</span>
+        {headline}
+      </figcaption>
+      <div className="text-zinc-100 dark:text-zinc-800">
+        <ComposedChart responsive data={points} syncId="golden-signals" margin={showTimeAxis ? chartMargin : { ...chartMargin, bottom: 8 }} style={{ width: "100%", height }} accessibilityLayer={false}>
+          <CartesianGrid stroke="currentColor" vertical={false} />
+          <XAxis
+            dataKey="t"
+            type="number"
+            scale="time"
+            domain={[axis.from, axis.to]}
+            allowDataOverflow
+            ticks={axis.ticks}
+            tickFormatter={(t: number) => formatTick(axis.range, t)}
+            tick={showTimeAxis ? { fill: "#71717a", fontSize: 11 } : false}
+            tickLine={false}
+            axisLine={{ stroke: "currentColor" }}
+            height={showTimeAxis ? 22 : 1}
+          />
+          <YAxis
+            width={yAxisWidth}
+            domain={[0, yTicks.at(-1) ?? 1]}
+            ticks={yTicks}
+            interval={0}
+            tickFormatter={format}
+            tick={{ fill: "#71717a", fontSize: 11 }}
+            tickLine={false}
+            axisLine={false}
+          />
+          <Tooltip
+            content={({ active, payload, label }) => <ChartTooltip active={active} payload={payload} label={label} series={series} format={format} range={axis.range} />}
+            cursor={{ stroke: "#a1a1aa", strokeWidth: 1 }}
+            isAnimationActive={false}
+          />
+          {markers.map((marker, index) => (
+            <ReferenceLine key={`${marker.at}-${index}`} x={marker.at} stroke={toneColours[marker.tone]} strokeOpacity={0.7} strokeDasharray="3 3" ifOverflow="hidden" />
+          ))}
+          {series.map((each) =>
+            each.area ? (
+              <Area key={each.key} dataKey={each.key} name={each.name} type="monotone" stroke={each.colour} strokeWidth={1.5} fill={each.colour} fillOpacity={0.12} isAnimationActive={false} dot={loneDot(points, each.key, each.colour)} activeDot={{ r: 3 }} />
+            ) : (
+              <Line key={each.key} dataKey={each.key} name={each.name} type="monotone" stroke={each.colour} strokeWidth={1.5} isAnimationActive={false} dot={loneDot(points, each.key, each.colour)} activeDot={{ r: 3 }} />
+            ),
+          )}
+        </ComposedChart>
+      </div>
+    </figure>
+  );
+}

@@ -1,0 +1,22 @@
+import { z } from "zod";
+
+// A failover event's takeover column: the instances taking traffic afterwards, with their shares.
+const ZTakeover = z.array(z.object({ id: z.string(), weight: z.number(), share: z.number() }));
+
+export type TTakeover = z.infer<typeof ZTakeover>;
+
+export function parseTakeover(text: string): TTakeover {
+  try {
+    const parsed = ZTakeover.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
+  }
+}
+
+export const formatShare = (share: number) => `${Math.round(share * 1000) / 10}%`;
+
+/** "orders-2 50%, orders-3 50%": who takes the traffic now, by share. */
+export function formatTakeover(takeover: TTakeover): string {
+  return takeover.map(({ id, share }) => `${id} ${formatShare(share)}`).join(", ");
+}
