@@ -17,6 +17,7 @@ const touchFlushMs = 5000;
 const rollupFlushMs = 10_000;
 const retentionEveryMs = 10 * 60_000;
 const metricsFlushMs = 2000;
+const targetsRefreshMs = 5000;
 const compactEveryMs = 10_000;
 const maxBackoffMs = 30_000;
 
@@ -36,7 +37,7 @@ export class HealthCollector {
   private allowLinkLocal = false;
   private liveIds: string[] = [];
   private leaseOkAt = 0;
-  private last = { refresh: 0, touch: 0, rollups: 0, retention: 0, metrics: 0, compact: 0 };
+  private last = { refresh: 0, targets: 0, touch: 0, rollups: 0, retention: 0, metrics: 0, compact: 0 };
   private failures = 0;
   readonly metrics: MetricsCollector;
 
@@ -73,8 +74,12 @@ export class HealthCollector {
     if (liveChanged || now - this.last.refresh >= refreshMs) {
       this.allowLinkLocal = await getAllowLinkLocal();
       this.assign(await listCheckedInstances());
-      await this.metrics.refresh({ liveIds: this.liveIds, allowLinkLocal: this.allowLinkLocal });
       this.last.refresh = now;
+    }
+    // Scrape targets change rarely and are scraped every 10 s: a new instance waits at most one more interval.
+    if (liveChanged || now - this.last.targets >= targetsRefreshMs) {
+      await this.metrics.refresh({ liveIds: this.liveIds, allowLinkLocal: this.allowLinkLocal });
+      this.last.targets = now;
     }
     // Housekeeping that fails is tried again at its next turn; it must not slow the lease down.
     await this.housekeep("lastCheckAt", "touch", touchFlushMs, now, () => this.flushTouched());

@@ -66,11 +66,12 @@ export class MetricsCollector {
     if (settings.source === "prometheus" && !this.prometheusTimer) this.schedulePrometheus();
   }
 
-  private schedule(scraping: TScraping) {
+  /** The target's next phase point after `after`: a timer firing a little early must not scrape that point twice. */
+  private schedule(scraping: TScraping, after = Date.now()) {
     const intervalMs = this.settings?.interval ?? windowMs;
     const now = Date.now();
     const phase = phaseOf(scraping.target.id, intervalMs);
-    const next = Math.ceil((now - phase) / intervalMs) * intervalMs + phase;
+    const next = Math.floor((Math.max(now, after) - phase) / intervalMs + 1) * intervalMs + phase;
     scraping.timer = setTimeout(() => void this.scrape(scraping, next), next - now);
   }
 
@@ -78,7 +79,7 @@ export class MetricsCollector {
     const { target } = scraping;
     const settings = this.settings;
     if (this.stopped || !settings || this.scraping.get(target.id) !== scraping) return;
-    this.schedule(scraping);
+    this.schedule(scraping, scheduledAt);
     const started = performance.now();
     try {
       const { text, contentType } = await fetchMetrics({ ...target, timeoutMs: settings.timeout, allowLinkLocal: this.allowLinkLocal });
@@ -96,10 +97,10 @@ export class MetricsCollector {
     this.statuses.set(target.id, { at: scheduledAt, error: null, durationMs: performance.now() - started });
   }
 
-  private schedulePrometheus() {
+  private schedulePrometheus(after = Date.now()) {
     const intervalMs = this.settings?.interval ?? windowMs;
     const now = Date.now();
-    const next = Math.ceil(now / intervalMs) * intervalMs;
+    const next = Math.floor(Math.max(now, after) / intervalMs + 1) * intervalMs;
     this.prometheusTimer = setTimeout(() => void this.readPrometheus(next), next - now);
   }
 
@@ -107,7 +108,7 @@ export class MetricsCollector {
     this.prometheusTimer = undefined;
     const settings = this.settings;
     if (this.stopped || settings?.source !== "prometheus" || !settings.prometheusUrl) return;
-    this.schedulePrometheus();
+    this.schedulePrometheus(scheduledAt);
     const started = performance.now();
     const targets = [...this.scraping.values()];
     try {
@@ -140,7 +141,13 @@ export class MetricsCollector {
     if (this.statuses.size === 0) return;
     const statuses = new Map(this.statuses);
     this.statuses.clear();
-    await writeScrapeStatuses(statuses);
+    try {
+      await writeScrapeStatuses(statuses);
+    } catch (error) {
+      // Put them back unless newer ones came in meanwhile.
+      for (const [id, status] of statuses) if (!this.statuses.has(id)) this.statuses.set(id, status);
+      throw error;
+    }
   }
 
   /** Once a minute (and an hour) is over and its rows are in, merges them into 1 min and 1 h rows. */

@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { valuesList } from "@/lib/db/bulk";
 
 /** An instance whose metrics are collected: its endpoint and the service it counts for. */
 export type TScrapeTarget = { id: string; instanceId: string; service: string; host: string; port: number; path: string };
@@ -26,27 +27,18 @@ export function targetSignature(target: TScrapeTarget): string {
 
 export type TScrapeStatus = { at: number; error: string | null; durationMs: number };
 
-// Durations to two significant digits: instances scraped in the same second share a statement.
-function roughly(ms: number): number {
-  if (ms < 10) return Math.max(1, Math.round(ms));
-  const scale = 10 ** (Math.floor(Math.log10(ms)) - 1);
-  return Math.round(ms / scale) * scale;
-}
+const batchSize = 500;
 
-/** Writes each instance's last scrape, grouped so a thousand instances take a few statements. */
+/** Writes each instance's last scrape: one statement per few hundred instances. */
 export async function writeScrapeStatuses(statuses: Map<string, TScrapeStatus>) {
-  const groups = new Map<string, { at: Date; error: string | null; durationMs: number; ids: string[] }>();
-  for (const [id, status] of statuses) {
-    const at = Math.floor(status.at / 1000) * 1000;
-    const durationMs = roughly(status.durationMs);
-    const key = `${at}\u0000${durationMs}\u0000${status.error ?? ""}`;
-    const group = groups.get(key) ?? { at: new Date(at), error: status.error, durationMs, ids: [] };
-    group.ids.push(id);
-    groups.set(key, group);
+  const entries = [...statuses];
+  for (let i = 0; i < entries.length; i += batchSize) {
+    const batch = entries.slice(i, i + batchSize);
+    const values = batch.flatMap(([id, status]) => [id, new Date(status.at), status.error, Math.round(status.durationMs)]);
+    await db.$executeRawUnsafe(
+      `UPDATE "Instance" SET "lastScrapeAt" = v.column2, "scrapeError" = v.column3, "scrapeMs" = v.column4
+       FROM (VALUES ${valuesList({ rows: batch.length, columns: 4, casts: ["text", "timestamp(3)", "text", "integer"] })}) AS v WHERE "Instance"."id" = v.column1`,
+      ...values,
+    );
   }
-  await db.$transaction(
-    [...groups.values()].map((group) =>
-      db.instance.updateMany({ where: { id: { in: group.ids } }, data: { lastScrapeAt: group.at, scrapeError: group.error, scrapeMs: group.durationMs } }),
-    ),
-  );
 }

@@ -1,36 +1,29 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { valuesList } from "@/lib/db/bulk";
 import { addSignals } from "./signals";
 import { rollupKeyOf, signalsOfRow, toRollupRow, type TRollupKey, type TRollupRow } from "./rollup-rows";
 import type { TSignals } from "./types";
 
-const batchSize = 1000;
-
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string } | undefined)?.code === "P2002";
-}
+// 12 parameters a row: well under SQLite's and PostgreSQL's limits on parameters per statement.
+const batchSize = 500;
+const columns = ["resolution", "scope", "service", "instanceId", "peer", "at", "requests", "errors", "p50Ms", "p95Ms", "p99Ms", "buckets"] as const;
+const key = ["resolution", "scope", "service", "instanceId", "peer", "at"];
+const quoted = (names: readonly string[]) => names.map((name) => `"${name}"`).join(", ");
+const updates = columns.filter((column) => !key.includes(column)).map((column) => `"${column}" = excluded."${column}"`).join(", ");
 
 /**
- * Writes rollup rows. A window is written by the collector that owns its service; after a handover
- * two may write one window, and then the later write wins (both hold the same kind of sums).
+ * Writes rollup rows, a few hundred per statement. A window is written by the collector that owns
+ * its service; after a handover two may write one window, and then the later write wins.
  */
 export async function writeRollupRows(rows: TRollupRow[]) {
   for (let i = 0; i < rows.length; i += batchSize) {
     const batch = rows.slice(i, i + batchSize);
-    try {
-      await db.metricRollup.createMany({ data: batch });
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      await db.$transaction(
-        batch.map(({ resolution, scope, service, instanceId, peer, at, ...values }) =>
-          db.metricRollup.upsert({
-            where: { resolution_scope_service_instanceId_peer_at: { resolution, scope, service, instanceId, peer, at } },
-            create: { resolution, scope, service, instanceId, peer, at, ...values },
-            update: values,
-          }),
-        ),
-      );
-    }
+    const values = batch.flatMap((row) => columns.map((column) => row[column]));
+    await db.$executeRawUnsafe(
+      `INSERT INTO "MetricRollup" (${quoted(columns)}) VALUES ${valuesList({ rows: batch.length, columns: columns.length })} ON CONFLICT (${quoted(key)}) DO UPDATE SET ${updates}`,
+      ...values,
+    );
   }
 }
 
