@@ -45,12 +45,14 @@ describe("webhook deliveries", () => {
     await setInstanceHealth({ id, to: "critical", reason: "TTL expired", detectionMs: 3050 });
 
     // failover and outage are both wanted; the first attempt of one of them meets a 503.
+    const sentAfter = Date.now();
     expect(await deliverDueWebhooks()).toBe(1);
     expect(received).toHaveLength(1);
     let deliveries = (await listWebhooks()).find((candidate) => candidate.id === webhook.id)!.deliveries;
     const retrying = deliveries.find((delivery) => delivery.status === "pending")!;
     expect(retrying).toMatchObject({ attempts: 1, responseStatus: 503, lastError: "answered 503" });
-    expect(retrying.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 1000);
+    // The first retry waits 2 s from the failed attempt, which came after sentAfter.
+    expect(retrying.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(sentAfter + 2000);
 
     // Not due yet: nothing is sent twice.
     expect(await deliverDueWebhooks()).toBe(0);
