@@ -8,6 +8,7 @@ describe("parseDuration", () => {
     ["1.5s", 1500],
     ["2m", 120_000],
     ["1h", 3_600_000],
+    ["7d", 604_800_000],
     [" 3s ", 3000],
     [250, 250],
     [0, 0],
@@ -15,7 +16,7 @@ describe("parseDuration", () => {
     expect(parseDuration(input)).toBe(expected);
   });
 
-  test.each(["", "1", "1d", "s", "-1s", "1 s", "abc"] as const)("refuses %j", (input) => {
+  test.each(["", "1", "1w", "s", "-1s", "1 s", "abc"] as const)("refuses %j", (input) => {
     expect(parseDuration(input)).toBeNull();
   });
 

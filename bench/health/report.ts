@@ -1,14 +1,5 @@
 // Figures, targets and the docs/benchmarks.md section for the health-check benchmark.
-import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { availableParallelism, release, totalmem } from "node:os";
-
-/** Nearest-rank percentile (with 50 samples, p99 is the slowest one). */
-export function percentile(values: number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
+import { machine, percentile } from "../shared/report";
 
 export type TSide = {
   name: string;
@@ -41,18 +32,6 @@ export type TResult = {
   loop: { steady: { median: number | null; max: number } | null; kills: { median: number | null; max: number } | null };
   notes: string[];
 };
-
-export function machine() {
-  const cpuinfo = readFileSync("/proc/cpuinfo", "utf8");
-  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? "unknown";
-  let nproc = availableParallelism();
-  try {
-    nproc = Number(execFileSync("nproc", { encoding: "utf8" }).trim());
-  } catch {
-    // availableParallelism is the same figure where nproc is missing.
-  }
-  return { nproc, model, memoryGiB: totalmem() / 2 ** 30, kernel: release(), node: process.version };
-}
 
 const ms = (value: number | null) => (value === null ? "n/a" : `${Math.round(value)} ms`);
 const pct = (value: number | null) => (value === null ? "n/a" : `${value.toFixed(1)} %`);
@@ -136,7 +115,7 @@ export function renderSection(result: TResult): string {
   used ${pct(result.othersCpuPercent)}.
 - Meshdeck's own \`detectionMs\` (last success to decision, as stored on the event): p50 ${ms(result.ownDetection.p50)}, p99 ${ms(result.ownDetection.p99)}.
 - Collector warm-up: ${result.warmupSeconds.toFixed(1)} s from its start to all ${result.instances} passing (${result.instances} unknown -> passing
-  transitions written, ~${(result.instances / result.warmupSeconds).toFixed(0)} per second). Collector event-loop delay (\`bench/health/loop-monitor.mjs\`,
+  transitions written, ~${(result.instances / result.warmupSeconds).toFixed(0)} per second). Collector event-loop delay (\`bench/shared/loop-monitor.mjs\`,
   each second's worst delay: median second / worst second): ${loop(result.loop.steady)} with all passing, ${loop(result.loop.kills)} during the kills.
 
 ${renderTable(result)}
@@ -144,10 +123,4 @@ ${renderTable(result)}
 Targets:
 ${renderTargets(result)}
 ${result.notes.length ? `\nNotes:\n${result.notes.map((n) => `- ${n}`).join("\n")}\n` : ""}`;
-}
-
-export function appendToDoc(file: string, section: string) {
-  const head = "# Benchmarks\n\nMeasured figures, newest last. Each section names the machine and the exact command; rerun it to compare.\n";
-  const before = existsSync(file) ? readFileSync(file, "utf8") : head;
-  writeFileSync(file, `${before.replace(/\n*$/, "\n")}\n${section}`);
 }

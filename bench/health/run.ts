@@ -2,12 +2,14 @@
 // checked at Meshdeck's defaults by the collector (its own process) and by HAProxy in the same run;
 // 50 are killed at known times; detection p50/p99, CPU and RSS of both; a section in docs/benchmarks.md.
 // Sizes may be shrunk for a quick try: BENCH_INSTANCES, BENCH_KILLS, BENCH_STEADY_S.
-import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { fork, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { readMachineBusySeconds, UsageSampler } from "../shared/proc";
+import { sleep, startPostgres, stopChild, waitFor } from "../shared/process";
+import { appendToDoc, percentile } from "../shared/report";
 import { ensureHaproxy, showStat, startHaproxy, startSyslog, writeHaproxyConfig } from "./haproxy";
-import { readMachineBusySeconds, UsageSampler } from "./proc";
-import { appendToDoc, evaluate, percentile, renderSection, renderTable, renderTargets, type TResult } from "./report";
+import { evaluate, renderSection, renderTable, renderTargets, type TResult } from "./report";
 import type { TTargetsMessage, TTargetsReport } from "./targets";
 
 const args = process.argv.slice(2);
@@ -26,7 +28,6 @@ const pgPort = 55490;
 
 const root = process.cwd();
 const runDir = resolve(root, ".tmp", "bench", `health-${new Date().toISOString().replace(/[:.]/g, "-")}`);
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const instanceId = (index: number) => `bench-${String(index).padStart(4, "0")}`;
 const serviceOf = (index: number) => `bench-svc-${String(Math.floor(index / perService)).padStart(3, "0")}`;
 
@@ -35,32 +36,6 @@ const cleanups: (() => Promise<void> | void)[] = [];
 
 function log(message: string) {
   console.log(`${new Date().toISOString()} bench:health ${message}`);
-}
-
-async function stopChild(child: ChildProcess, name: string) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((done) => child.once("exit", () => done()));
-  child.kill("SIGTERM");
-  const clean = await Promise.race([exited.then(() => true), sleep(8000).then(() => false)]);
-  if (!clean) {
-    log(`${name} (pid ${child.pid}) did not stop on SIGTERM; SIGKILL`);
-    child.kill("SIGKILL");
-    await exited;
-  }
-}
-
-async function waitFor<T>(what: string, limitMs: number, probe: () => Promise<T | null>, everyMs = 500): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  let lastError = "";
-  for (;;) {
-    const value = await probe().catch((error: unknown) => {
-      lastError = error instanceof Error ? error.message : String(error);
-      return null;
-    });
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${limitMs / 1000} s waiting for ${what}${lastError ? ` (last error: ${lastError})` : ""}`);
-    await sleep(everyMs);
-  }
 }
 
 function startTargets(): Promise<{ child: ChildProcess; ports: number[]; killed: Map<number, number> }> {
@@ -81,21 +56,15 @@ function startTargets(): Promise<{ child: ChildProcess; ports: number[]; killed:
   });
 }
 
-function startPostgres(): string {
-  const out = spawnSync("bash", ["-c", `source scripts/postgres.sh && postgres_start ${pgPort} >&2 && echo "$PG_DIR $MESHDECK_TEST_PG_URL"`], { encoding: "utf8" });
-  if (out.status !== 0) throw new Error(`postgres_start failed:\n${out.stderr}`);
-  const [pgDir, url] = out.stdout.trim().split(" ");
-  cleanups.push(() => void spawnSync("bash", ["-c", `source scripts/postgres.sh && PG_DIR=${pgDir} postgres_stop`]));
-  return url!;
-}
-
 async function main() {
   mkdirSync(runDir, { recursive: true });
   log(`run directory ${runDir}`);
   const haproxyVersion = ensureHaproxy();
 
   // The orchestrator's own Prisma client must see the benchmark's database: set it before lib/ loads.
-  const databaseUrl = usePostgres ? startPostgres() : `file:${join(runDir, "meshdeck.db")}`;
+  const postgres = usePostgres ? startPostgres(pgPort) : null;
+  if (postgres) cleanups.push(postgres.stop);
+  const databaseUrl = postgres?.url ?? `file:${join(runDir, "meshdeck.db")}`;
   process.env.DATABASE_URL = databaseUrl;
   process.env.MESHDECK_LOG_LEVEL ??= "warn";
   const { migrateDatabase } = await import("../../lib/db/migrate.ts");
@@ -128,7 +97,7 @@ async function main() {
   const loopFile = join(runDir, "collector-loop.jsonl");
   const profile = process.env.BENCH_CPU_PROF === "1" ? ["--cpu-prof", `--cpu-prof-dir=${runDir}`] : [];
   const collectorStarted = Date.now();
-  const collector = spawn(process.execPath, [...profile, "--import", "./bench/health/loop-monitor.mjs", "--import", "tsx", "--conditions=react-server", "collector/index.ts"], {
+  const collector = spawn(process.execPath, [...profile, "--import", "./bench/shared/loop-monitor.mjs", "--import", "tsx", "--conditions=react-server", "collector/index.ts"], {
     env: { ...process.env, DATABASE_URL: databaseUrl, MESHDECK_LOG_LEVEL: "info", BENCH_LOOP_FILE: loopFile },
     stdio: ["ignore", collectorLog, collectorLog],
   });
@@ -280,7 +249,7 @@ async function main() {
 }
 
 async function shutdown() {
-  for (const child of [...children].reverse()) await stopChild(child, child.spawnfile);
+  for (const child of [...children].reverse()) await stopChild(child, child.spawnfile, log);
   for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
 }
 

@@ -7,10 +7,12 @@ import { cn } from "@/components/ui/cn";
 const links = [
   { href: "/", label: "Overview" },
   { href: "/services", label: "Services" },
+  { href: "/topology", label: "Topology" },
   { href: "/events", label: "Events" },
   { href: "/settings/tokens", label: "API tokens" },
   { href: "/settings/users", label: "Users" },
   { href: "/settings/health", label: "Health settings" },
+  { href: "/settings/metrics", label: "Metrics settings" },
 ];
 
 export function NavLinks() {

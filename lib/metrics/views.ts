@@ -44,6 +44,8 @@ export type TTopologyNode = TEdgeSignals & {
   health: "passing" | "warning" | "critical" | "unknown";
   instances: THealthCounts;
   tags: string[];
+  /** False for a callee that edges name but the catalog does not hold (an external dependency). */
+  registered: boolean;
 };
 
 export type TTopologyEdge = TEdgeSignals & {
@@ -56,4 +58,7 @@ export type TTopologyEdge = TEdgeSignals & {
   observed: boolean;
 };
 
-export type TTopology = { at: number; windowMs: number; nodes: TTopologyNode[]; edges: TTopologyEdge[] };
+/** The rollup rows the signals were read from: windows starting in [from, to), `measuredMs` of them present. */
+export type TTopologyWindow = { resolution: TResolution; from: number; to: number; measuredMs: number };
+
+export type TTopology = { at: number; windowMs: number; metrics: TTopologyWindow; nodes: TTopologyNode[]; edges: TTopologyEdge[] };

@@ -82,7 +82,7 @@ function toInstanceView(row: TInstanceRow) {
 
 export type TInstanceView = ReturnType<typeof toInstanceView>;
 
-function countHealth(instances: { health: string }[]) {
+export function countHealth(instances: { health: string }[]) {
   const counts = { total: instances.length, passing: 0, warning: 0, critical: 0, unknown: 0 };
   for (const { health } of instances) {
     if (health in counts) counts[health as "passing" | "warning" | "critical" | "unknown"] += 1;

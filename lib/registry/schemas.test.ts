@@ -5,7 +5,14 @@ const valid = { service: "orders", id: "orders-1", host: "10.0.0.7", port: 8080 
 
 describe("ZRegisterInstance", () => {
   test("fills in the defaults: weight 100, no tags, a 3 s TTL check deregistered after a minute critical", () => {
-    expect(ZRegisterInstance.parse(valid)).toEqual({ ...valid, weight: 100, tags: [], metadata: {}, check: { kind: "ttl", ttl: 3000, deregisterAfter: 60_000 } });
+    expect(ZRegisterInstance.parse(valid)).toEqual({
+      ...valid,
+      weight: 100,
+      tags: [],
+      metadata: {},
+      check: { kind: "ttl", ttl: 3000, deregisterAfter: 60_000 },
+      metrics: { path: "/metrics" },
+    });
   });
 
   test("fills an http check with the defaults of DESIGN.md", () => {

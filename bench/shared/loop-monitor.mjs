@@ -1,4 +1,4 @@
-// Preloaded into the collector by bench/health/run.ts (`node --import ./bench/health/loop-monitor.mjs`):
+// Preloaded into the collector by a benchmark (`node --import ./bench/shared/loop-monitor.mjs`):
 // once a second, appends that second's event-loop delay (p50, max, ms) and process.memoryUsage() (MB)
 // to BENCH_LOOP_FILE. A late
 // timer is a late probe and a late timeout, so this tells how far the collector's own load skews

@@ -1,0 +1,47 @@
+// Child processes of a benchmark: waiting for a condition, stopping a child, a throwaway PostgreSQL.
+import { spawnSync, type ChildProcess } from "node:child_process";
+
+export const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+export async function waitFor<T>(what: string, limitMs: number, probe: () => Promise<T | null>, everyMs = 500): Promise<T> {
+  const deadline = Date.now() + limitMs;
+  let lastError = "";
+  for (;;) {
+    const value = await probe().catch((error: unknown) => {
+      lastError = error instanceof Error ? error.message : String(error);
+      return null;
+    });
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${limitMs / 1000} s waiting for ${what}${lastError ? ` (last error: ${lastError})` : ""}`);
+    await sleep(everyMs);
+  }
+}
+
+/** SIGTERM, then SIGKILL after 8 s; `group`: to its whole process group (a child spawned with `detached: true` leads one). */
+export async function stopChild(child: ChildProcess, name: string, log: (message: string) => void, { group = false }: { group?: boolean } = {}) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((done) => child.once("exit", () => done()));
+  const signal = (which: NodeJS.Signals) => {
+    try {
+      if (group && child.pid) process.kill(-child.pid, which);
+      else child.kill(which);
+    } catch {
+      // Already gone.
+    }
+  };
+  signal("SIGTERM");
+  const clean = await Promise.race([exited.then(() => true), sleep(8000).then(() => false)]);
+  if (!clean) {
+    log(`${name} (pid ${child.pid}) did not stop on SIGTERM; SIGKILL`);
+    signal("SIGKILL");
+    await exited;
+  }
+}
+
+/** PostgreSQL 15 in a temp dir (scripts/postgres.sh), and how to stop it. */
+export function startPostgres(port: number): { url: string; dir: string; stop: () => void } {
+  const out = spawnSync("bash", ["-c", `source scripts/postgres.sh && postgres_start ${port} >&2 && echo "$PG_DIR $MESHDECK_TEST_PG_URL"`], { encoding: "utf8" });
+  if (out.status !== 0) throw new Error(`postgres_start failed:\n${out.stderr}`);
+  const [dir, url] = out.stdout.trim().split(" ");
+  return { url: url!, dir: dir!, stop: () => void spawnSync("bash", ["-c", `source scripts/postgres.sh && PG_DIR=${dir} postgres_stop`]) };
+}

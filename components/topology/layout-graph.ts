@@ -1,0 +1,48 @@
+import dagre, { type EdgeLabel, type GraphLabel, type NodeLabel } from "@dagrejs/dagre";
+
+// Left-to-right layers by dagre, computed from the graph's structure only, so metrics refreshes never move a node.
+
+export const nodeSize = { width: 216, height: 76 };
+// Each edge's label gets its own room in the layout, so labels neither overlap nodes nor each other.
+export const edgeLabelSize = { width: 112, height: 34 };
+// Beyond this many edges labels get no room (it would double the graph's size and layout time): they are
+// shown for the edges of the service under the pointer, where the edge's route crosses its middle layer.
+export const roomyLabelsUpTo = 150;
+
+export type TPoint = { x: number; y: number };
+export type TLayoutInput = { nodes: string[]; edges: { id: string; source: string; target: string }[] };
+export type TEdgeRoute = { points: TPoint[]; label: TPoint };
+export type TLayout = { key: string; nodes: Record<string, TPoint>; edges: Record<string, TEdgeRoute>; roomyLabels: boolean; width: number; height: number; ms: number };
+
+/** What the layout depends on: the node and edge ids, in a stable order. */
+export function structureKey({ nodes, edges }: TLayoutInput): string {
+  return `${[...nodes].sort().join("\n")}\n--\n${edges.map((edge) => edge.id).sort().join("\n")}`;
+}
+
+/** Node top-left corners (what React Flow positions) and each edge's route and label centre. */
+export function layoutGraph(input: TLayoutInput): TLayout {
+  const started = performance.now();
+  const roomyLabels = input.edges.length <= roomyLabelsUpTo;
+  const graph = new dagre.graphlib.Graph<GraphLabel, NodeLabel, EdgeLabel>({ multigraph: true });
+  // A dense graph packs its long edges closer: bundles of them decide its height.
+  graph.setGraph({ rankdir: "LR", ranksep: 64, nodesep: roomyLabels ? 24 : 16, edgesep: roomyLabels ? 16 : 6, marginx: 24, marginy: 24 });
+  for (const id of input.nodes) graph.setNode(id, { ...nodeSize });
+  for (const edge of input.edges) graph.setEdge(edge.source, edge.target, roomyLabels ? { ...edgeLabelSize, labelpos: "c" } : {}, edge.id);
+  dagre.layout(graph);
+
+  const nodes: TLayout["nodes"] = {};
+  for (const id of input.nodes) {
+    const { x = 0, y = 0 } = graph.node(id);
+    nodes[id] = { x: x - nodeSize.width / 2, y: y - nodeSize.height / 2 };
+  }
+  const edges: TLayout["edges"] = {};
+  for (const edge of input.edges) {
+    const route = graph.edge(edge.source, edge.target, edge.id);
+    const points = (route.points ?? []).map(({ x, y }) => ({ x, y }));
+    // Without room of its own, a label sits halfway along the route.
+    const [a = { x: 0, y: 0 }, b = a] = [points[Math.floor((points.length - 1) / 2)], points[Math.ceil((points.length - 1) / 2)]];
+    edges[edge.id] = { points, label: { x: route.x ?? (a.x + b.x) / 2, y: route.y ?? (a.y + b.y) / 2 } };
+  }
+  const { width = 0, height = 0 } = graph.graph();
+  return { key: structureKey(input), nodes, edges, roomyLabels, width, height, ms: performance.now() - started };
+}

@@ -1,0 +1,86 @@
+"use client";
+
+import { Handle, Position, useStore, type Node, type NodeProps, type ReactFlowState } from "@xyflow/react";
+import { memo } from "react";
+import { cn } from "@/components/ui/cn";
+import type { TTopologyNode } from "@/lib/metrics/views";
+import { formatErrorRate, formatLatency, formatRps, formatSignals } from "./format-signals";
+import { healthColor } from "./topology-colors";
+
+export type TServiceNode = Node<{ node: TTopologyNode }, "service">;
+
+const tints: Record<TTopologyNode["health"], string> = {
+  passing: "bg-white dark:bg-zinc-900",
+  warning: "bg-amber-50 dark:bg-amber-950/60",
+  critical: "bg-rose-50 dark:bg-rose-950/60",
+  unknown: "bg-zinc-50 dark:bg-zinc-900",
+};
+
+const healthText: Record<TTopologyNode["health"], string> = {
+  passing: "",
+  warning: "text-amber-700 dark:text-amber-400",
+  critical: "text-rose-700 dark:text-rose-400",
+  unknown: "text-zinc-500",
+};
+
+// Zoomed out, a node is a block of its health's colour: the overview reads like a heat map.
+const fills: Record<TTopologyNode["health"], string> = {
+  passing: "bg-emerald-100 dark:bg-emerald-900",
+  warning: "bg-amber-200 dark:bg-amber-800",
+  critical: "bg-rose-300 dark:bg-rose-800",
+  unknown: "bg-zinc-200 dark:bg-zinc-700",
+};
+
+// Below this zoom the metrics line is too small to read: a node shows its name only, larger.
+const compactBelow = 0.5;
+const isCompact = (state: ReactFlowState) => state.transform[2] < compactBelow;
+
+function instancesLabel({ instances, registered }: TTopologyNode): string {
+  if (!registered) return "not in the registry";
+  if (instances.total === 0) return "no instances";
+  return `${instances.passing}/${instances.total} passing`;
+}
+
+function latencyAndErrors({ rps, p95, errorRate }: TTopologyNode): string {
+  if (rps === null) return "no metrics";
+  if (rps === 0) return "no traffic";
+  return `p95 ${formatLatency(p95)} · ${formatErrorRate(errorRate)} errors`;
+}
+
+function ServiceNodeView({ data: { node } }: NodeProps<TServiceNode>) {
+  const compact = useStore(isCompact);
+  const color = healthColor[node.health];
+  return (
+    <div
+      data-testid={`topology-node-${node.id}`}
+      title={`${node.id}: ${node.health}, ${instancesLabel(node)}\n${formatSignals(node)}${node.tags.length ? `\ntags: ${node.tags.join(", ")}` : ""}`}
+      className={cn(
+        "flex size-full flex-col justify-center gap-0.5 rounded-lg border-2 px-3 shadow-sm",
+        compact ? fills[node.health] : tints[node.health],
+        node.registered ? "cursor-pointer" : "border-dashed",
+      )}
+      style={{ borderColor: color }}
+    >
+      <Handle type="target" position={Position.Left} isConnectable={false} className="!invisible" />
+      <div className="flex min-w-0 items-center gap-2">
+        <span aria-hidden className="size-2.5 shrink-0 rounded-full" style={{ backgroundColor: color }} />
+        <span className={cn("truncate font-semibold", compact ? "text-2xl" : "text-[15px]")}>{node.id}</span>
+      </div>
+      {!compact && (
+        <>
+          <div className="flex justify-between gap-2 text-xs text-zinc-600 dark:text-zinc-400">
+            <span className="truncate">
+              {instancesLabel(node)}
+              {node.health !== "passing" && <span className={cn("font-medium", healthText[node.health])}> · {node.health}</span>}
+            </span>
+            {node.rps !== null && <span className="shrink-0 font-medium tabular-nums text-zinc-800 dark:text-zinc-200">{formatRps(node.rps)}</span>}
+          </div>
+          <div className="truncate text-xs tabular-nums text-zinc-600 dark:text-zinc-400">{latencyAndErrors(node)}</div>
+        </>
+      )}
+      <Handle type="source" position={Position.Right} isConnectable={false} className="!invisible" />
+    </div>
+  );
+}
+
+export const ServiceNode = memo(ServiceNodeView);
