@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { memo, useEffect, useState } from "react";
 import { RangeControl } from "@/components/health/range-control";
 import { useHydrated } from "@/components/health/use-hydrated";
 import { useLiveQuery } from "@/components/live/use-live-query";
@@ -101,7 +101,13 @@ function emptyMessage({ service, of, instances }: { service: string; of: TChartS
  * Request rate, error rate and latency of the service, an instance or an edge over a chosen range,
  * refreshed while the page is open, with health and failover events on the same time axis.
  */
-export function GoldenSignals({ service, instances, initialChart }: { service: string; instances: TInstanceView[]; initialChart: TServiceChart }) {
+type TGoldenSignalsProps = { service: string; instances: TInstanceView[]; initialChart: TServiceChart };
+
+// Only the instances' ids and endpoints matter here: the service polls every second, the charts need not redraw with it.
+const sameInstances = (a: TGoldenSignalsProps, b: TGoldenSignalsProps) =>
+  a.service === b.service && a.instances.map((i) => `${i.id}:${i.metrics === null}`).join() === b.instances.map((i) => `${i.id}:${i.metrics === null}`).join();
+
+export const GoldenSignals = memo(function GoldenSignals({ service, instances, initialChart }: TGoldenSignalsProps) {
   const hydrated = useHydrated();
   const [range, setRange] = useState<TChartRange>(initialChart.range);
   const [of, setOf] = useState<TChartSeriesOf>(initialChart.of);
@@ -174,4 +180,4 @@ export function GoldenSignals({ service, instances, initialChart }: { service: s
       </div>
     </Card>
   );
-}
+}, sameInstances);

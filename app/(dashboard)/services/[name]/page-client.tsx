@@ -1,5 +1,6 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useState } from "react";
 import { TimelineLegend } from "@/components/health/health-timeline";
@@ -7,18 +8,24 @@ import { InstanceTimelines } from "@/components/health/instance-timelines";
 import { RangeControl } from "@/components/health/range-control";
 import { LiveIndicator } from "@/components/live/live-indicator";
 import { useLiveQuery } from "@/components/live/use-live-query";
-import { GoldenSignals } from "@/components/metrics/golden-signals";
 import { ScrapeStatus } from "@/components/metrics/scrape-status";
 import { Badge, HealthBadge } from "@/components/ui/badge";
 import { Card, Stat } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState, Table, Td } from "@/components/ui/table";
+import { Skeleton } from "@/components/ui/skeleton";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { formatDuration } from "@/lib/duration";
 import type { THealthHistory } from "@/lib/health/queries";
 import { timelineRangeNames, type TTimelineRange } from "@/lib/health/timeline";
 import type { TServiceChart } from "@/lib/metrics/views";
 import type { TInstanceView, TServiceDetail } from "@/lib/registry/queries";
+
+// The charts load after the rest of the page is live: recharts is the heaviest part of the page to hydrate.
+const GoldenSignals = dynamic(() => import("@/components/metrics/golden-signals").then((module) => module.GoldenSignals), {
+  ssr: false,
+  loading: () => <Skeleton className="mb-6 h-[34rem]" />,
+});
 
 function describeCheck(check: TInstanceView["check"]) {
   if (check.kind === "ttl") return `ttl ${formatDuration(check.ttlMs)}`;
