@@ -14,6 +14,8 @@ const demoEdges = [
 const node = (page: import("@playwright/test").Page, name: string) => page.getByTestId(`topology-node-${name}`);
 
 test("the topology shows the demo services and the edges between them, with traffic once scraped", async ({ page }) => {
+  // On a fresh server the first scraped traffic can take most of a minute.
+  test.setTimeout(75_000);
   await page.goto("/topology");
   for (const name of demoServices) await expect(node(page, name)).toBeVisible();
   for (const [caller, callee] of demoEdges) await expect(page.locator(`.react-flow__edge[data-id="${caller}->${callee}"]`)).toBeAttached();
