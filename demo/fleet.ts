@@ -1,11 +1,13 @@
 // The demo fleet: real HTTP services on 127.0.0.1 that register with Meshdeck's registry API,
-// heartbeat every second, serve /health and Prometheus /metrics, and call each other, found
-// through Meshdeck's discovery API, under a steady load of made-up users. Started by the app when
-// MESHDECK_DEMO=1; run by hand with MESHDECK_URL and MESHDECK_TOKEN set (MESHDECK_DEMO_RPS: load).
+// heartbeat every second, serve /health and Prometheus /metrics, and call each other through
+// Meshdeck's gateway (MESHDECK_GATEWAY_URL; without one, straight to instances found through the
+// discovery API), under a steady load of made-up users. Started by the app when MESHDECK_DEMO=1;
+// run by hand with MESHDECK_URL and MESHDECK_TOKEN set (MESHDECK_DEMO_RPS: load).
+import { getEnv } from "@/lib/env";
+import { RegistryClient } from "@/lib/registry/registry-client";
 import { Discovery } from "./discovery";
 import { createDemoInstance, type TDemoInstance, type TDemoTrouble } from "./instance";
-import type { TReach } from "./peer-client";
-import { RegistryClient } from "./registry-client";
+import { reachDirectly, reachThroughGateway } from "./peer-client";
 import { listDependencies } from "./services";
 import { startTraffic } from "./traffic";
 
@@ -31,13 +33,13 @@ const heartbeatMs = 1000;
 const rps = Math.max(0, Number(process.env.MESHDECK_DEMO_RPS ?? 20) || 0);
 
 async function main() {
-  const url = process.env.MESHDECK_URL;
-  const token = process.env.MESHDECK_TOKEN;
+  const { MESHDECK_URL: url, MESHDECK_TOKEN: token, MESHDECK_GATEWAY_URL: gatewayUrl } = getEnv();
   if (!url || !token) throw new Error("set MESHDECK_URL and MESHDECK_TOKEN");
   const registry = new RegistryClient({ url, token });
   // One watch per service for the whole fleet: separate processes would each hold their own, to the same effect.
+  // With a gateway, the watches only tell when load may start; the gateway follows the catalog itself.
   const discovery = new Discovery({ url, token });
-  const reach: TReach = (service) => discovery.pick(service);
+  const reach = gatewayUrl ? reachThroughGateway(gatewayUrl) : reachDirectly((service) => discovery.pick(service));
 
   const instances: TDemoInstance[] = [];
   for (const spec of fleet) {
@@ -79,9 +81,10 @@ async function main() {
   const followed = ["frontend", ...new Set(fleet.flatMap((spec) => listDependencies(spec.service)))];
   await discovery.follow(followed);
   await discovery.waitForEndpoints(followed);
+  if (gatewayUrl) discovery.stop();
   if (stopping || rps === 0) return;
   traffic = startTraffic({ reach, rps });
-  console.log(`demo fleet: about ${rps} requests/s to frontend`);
+  console.log(`demo fleet: about ${rps} requests/s to frontend, ${gatewayUrl ? `through the gateway at ${gatewayUrl}` : "calling instances directly"}`);
 }
 
 main().catch((error) => {

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { TRegistration } from "@/lib/registry/registry-client";
 import { createInstanceMetrics } from "./metrics";
 import { createPeerClient, serverIdleMs, type TReach } from "./peer-client";
-import type { TRegistration } from "./registry-client";
 import { behaviours, listDependencies, sampleWorkMs, type TDemoService, type TRoute } from "./services";
 
 export type TDemoInstance = { registration: TRegistration; close: () => Promise<void>; crashed: () => boolean };

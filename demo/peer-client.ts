@@ -2,11 +2,23 @@ import { Agent, request } from "node:http";
 import type { TInstanceMetrics } from "./metrics";
 import type { TCall } from "./services";
 
-/**
- * Where a call to a service goes. Today: one of its instances, picked by weight from discovery;
- * once the gateway lands (issue 5), the gateway's address instead. Nothing else needs to change.
- */
-export type TReach = (service: string) => { host: string; port: number } | undefined;
+/** Where a call to `path` of a service goes: an address and the path to ask it for; none when nothing takes traffic. */
+export type TReach = (service: string, path: string) => { host: string; port: number; path: string } | undefined;
+
+/** Through Meshdeck's gateway, which picks the instance by the service's policy: `<gateway>/<service><path>`. */
+export function reachThroughGateway(gatewayUrl: string): TReach {
+  const { hostname, port } = new URL(gatewayUrl);
+  const host = hostname.replace(/^\[(.*)\]$/, "$1");
+  return (service, path) => ({ host, port: Number(port || 80), path: `/${service}${path}` });
+}
+
+/** Straight to an instance the caller picks itself (from discovery), when no gateway runs. */
+export function reachDirectly(pick: (service: string) => { host: string; port: number } | undefined): TReach {
+  return (service, path) => {
+    const instance = pick(service);
+    return instance && { host: instance.host, port: instance.port, path };
+  };
+}
 
 // Failures are not retried, as a plain HTTP client would not: they show on the edge as they happen.
 const timeoutMs = 1000;
@@ -17,8 +29,9 @@ export const clientIdleMs = 20_000;
 
 /**
  * Calls other services and records each call in the caller's client metrics. The answer, and the
- * `code` label, is the HTTP status; 503 when no instance takes traffic; 0 when no response came
- * (refused, reset, timed out), as Istio's `response_code` does.
+ * `code` label, is the HTTP status (the gateway's 502 or 503 when it could not get one); 503 when no
+ * instance takes traffic; 0 when no response came (refused, reset, timed out), as Istio's
+ * `response_code` does.
  */
 export function createPeerClient({ reach, metrics }: { reach: TReach; metrics: TInstanceMetrics }) {
   // Keep-alive, as real clients do: a new connection per call would cost more than the call.
@@ -38,9 +51,9 @@ export function createPeerClient({ reach, metrics }: { reach: TReach; metrics: T
         metrics.clientRequests.inc(labels);
         resolve(code);
       };
-      const target = reach(service);
+      const target = reach(service, path);
       if (!target) return finish(503);
-      const outgoing = request({ host: target.host, port: target.port, method, path, agent, headers: { "content-length": "0" } }, (response) => {
+      const outgoing = request({ ...target, method, agent, headers: { "content-length": "0" } }, (response) => {
         response.on("end", () => finish(response.statusCode ?? 0));
         response.on("error", () => finish(0));
         response.resume();

@@ -21,7 +21,7 @@ function pickPath(): string {
   return mix[0]?.path ?? "/";
 }
 
-/** Users of the shop: Poisson arrivals at about `rps` on the frontend instances, picked as callers pick theirs. */
+/** Users of the shop: Poisson arrivals at about `rps` on frontend, reached as callers reach theirs (through the gateway when one runs). */
 export function startTraffic({ reach, rps }: { reach: TReach; rps: number }) {
   const agent = new Agent({ keepAlive: true, timeout: clientIdleMs });
   const started = Date.now();
@@ -30,9 +30,9 @@ export function startTraffic({ reach, rps }: { reach: TReach; rps: number }) {
   let timer: NodeJS.Timeout | undefined;
 
   const send = () => {
-    const target = reach("frontend");
+    const target = reach("frontend", pickPath());
     if (target) {
-      const outgoing = request({ host: target.host, port: target.port, path: pickPath(), agent }, (response) => response.resume());
+      const outgoing = request({ ...target, agent }, (response) => response.resume());
       outgoing.setTimeout(2000, () => outgoing.destroy());
       // The frontend's own metrics record how it went; a user's browser keeps nothing.
       outgoing.on("error", () => {});

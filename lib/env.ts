@@ -18,6 +18,14 @@ const ZEnv = z.object({
   MESHDECK_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
   MESHDECK_DEMO: z.enum(["0", "1"]).default("1"),
   MESHDECK_COLLECTOR: z.enum(["in-process", "off"]).default("in-process"),
+  // The gateway (data plane): started by the app unless off, on its own port of MESHDECK_HOST (0: any free port).
+  MESHDECK_GATEWAY: z.enum(["on", "off"]).default("on"),
+  MESHDECK_GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(3080),
+  // Processes that talk to Meshdeck over its API (the gateway, the demo fleet): where it is and their token.
+  MESHDECK_URL: z.url().optional(),
+  MESHDECK_TOKEN: z.string().min(1).optional(),
+  // The demo fleet's calls go through this gateway; unset, straight to instances found through discovery.
+  MESHDECK_GATEWAY_URL: z.url().optional(),
   MESHDECK_ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1, "must be at least 1").max(3650).default(30),
   // How long metric rollups are kept, per window: 10 s rows, 1 min rows, 1 h rows.
   MESHDECK_METRICS_RETAIN_10S: ZRetention.default(6 * hour),
@@ -41,12 +49,21 @@ export function getEnv(): TEnv {
   return cached;
 }
 
+/** Where a client on this machine reaches a server bound to `host`: a wildcard address is reached on 127.0.0.1. */
+export function localAddress(host: string): string {
+  return ["0.0.0.0", "::"].includes(host) ? "127.0.0.1" : host;
+}
+
+/** `http://host:port`, with an IPv6 host in brackets. */
+export function httpUrl(host: string, port: number): string {
+  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
 /** Where a browser on this machine reaches the app: AUTH_URL when set, else the bound address. */
 export function getPublicUrl(): string {
   const env = getEnv();
   if (env.AUTH_URL) return env.AUTH_URL.replace(/\/$/, "");
-  const host = ["0.0.0.0", "::"].includes(env.MESHDECK_HOST) ? "127.0.0.1" : env.MESHDECK_HOST;
-  return `http://${host.includes(":") ? `[${host}]` : host}:${env.PORT}`;
+  return httpUrl(localAddress(env.MESHDECK_HOST), env.PORT);
 }
 
 export function isPostgres(url = getEnv().DATABASE_URL): boolean {

@@ -4,6 +4,9 @@ import path from "node:path";
 // E2E_PORT moves it off 3200 when another copy of the app already runs there.
 export const port = Number(process.env.E2E_PORT ?? 3200);
 export const baseURL = `http://127.0.0.1:${port}`;
+// The app's gateway listens beside it (E2E_GATEWAY_PORT, else the next port), off the default 3080 another copy may hold.
+export const gatewayPort = Number(process.env.E2E_GATEWAY_PORT ?? port + 1);
+export const gatewayURL = `http://127.0.0.1:${gatewayPort}`;
 export const adminEmail = "admin@example.com";
 export const adminStorageState = path.join(__dirname, "..", ".auth", "admin.json");
 export const anonymous = { cookies: [], origins: [] };

@@ -26,7 +26,8 @@ const pollMs = 500;
 
 /**
  * Resolves once `readIndex()` passes `index`, or when `waitMs` runs out. Woken at once by changes
- * made in this process, and by polling for changes made by others.
+ * made in this process (to `service`, or to any service when it is left out), and by polling for
+ * changes made by others.
  */
 export async function waitForChange({
   service,
@@ -35,7 +36,7 @@ export async function waitForChange({
   readIndex,
   signal,
 }: {
-  service: string;
+  service?: string;
   index: number;
   waitMs: number;
   readIndex: () => Promise<number>;
@@ -54,7 +55,7 @@ export async function waitForChange({
       resolve();
     };
     const check = () => void readIndex().then((now) => now > index && finish(), finish);
-    const onChange = (changed: string) => changed === service && check();
+    const onChange = (changed: string) => (service === undefined || changed === service) && check();
     const deadline = setTimeout(finish, waitMs);
     const poll = setInterval(check, pollMs);
     // Listening before the first read, so a change between the two is not missed.

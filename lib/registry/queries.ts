@@ -1,10 +1,12 @@
 import "server-only";
+import { ZBalancingPolicy } from "@/lib/balancing";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { takesTraffic } from "@/lib/health/failover";
 import { trafficState } from "@/lib/health/traffic-state";
 import { getCatalogIndex } from "./catalog-index";
 import { getLastBeatAt } from "./heartbeats";
+import type { TDiscoveredService, TDiscoveryCatalog } from "./schemas";
 
 const instanceSelect = {
   id: true,
@@ -131,18 +133,47 @@ export async function getServiceOrThrow({ name }: { name: string }) {
 
 export type TServiceDetail = Awaited<ReturnType<typeof getServiceOrThrow>>;
 
-/** The instances of a service able to take traffic, and the index a watcher should wait past. */
-export async function listDiscoverableInstances({ name }: { name: string }) {
-  const service = await db.service.findUnique({
-    where: { name },
-    select: { modifyIndex: true, instances: { select: instanceSelect, orderBy: { instanceId: "asc" } } },
-  });
-  const instances = (service?.instances ?? []).map(toInstanceView).filter((instance) => instance.takesTraffic);
+const discoverySelect = {
+  name: true,
+  modifyIndex: true,
+  policy: true,
+  hashHeader: true,
+  instances: { select: instanceSelect, orderBy: { instanceId: "asc" } },
+} as const;
+
+// A policy name the balancers do not know (written by a newer version) reads as the default.
+const ZStoredPolicy = ZBalancingPolicy.catch("weighted-round-robin");
+
+function toDiscoveredService(service: {
+  name: string;
+  modifyIndex: number;
+  policy: string;
+  hashHeader: string | null;
+  instances: TInstanceRow[];
+}): TDiscoveredService {
+  const instances = service.instances.map(toInstanceView).filter((instance) => instance.takesTraffic);
   return {
-    service: name,
-    index: service?.modifyIndex ?? (await getCatalogIndex()),
+    service: service.name,
+    index: service.modifyIndex,
+    policy: ZStoredPolicy.parse(service.policy),
+    hashHeader: service.hashHeader,
     instances: instances.map(({ id, host, port, weight, tags, metadata, health }) => ({ id, host, port, weight, tags, metadata, health })),
   };
+}
+
+/** The instances of a service able to take traffic, its load-balancing policy, and the index a watcher should wait past. */
+export async function listDiscoverableInstances({ name }: { name: string }): Promise<TDiscoveredService> {
+  const service = await db.service.findUnique({ where: { name }, select: discoverySelect });
+  if (service) return toDiscoveredService(service);
+  return { service: name, index: await getCatalogIndex(), policy: ZStoredPolicy.parse(undefined), hashHeader: null, instances: [] };
+}
+
+/** Every service's traffic set and policy, for data planes that route them all: one watch instead of one per service. */
+export async function listDiscoveryCatalog(): Promise<TDiscoveryCatalog> {
+  // The index is read first: a change that lands between the two reads is then newer than it, and wakes the next watch.
+  const index = await getCatalogIndex();
+  const services = await db.service.findMany({ select: discoverySelect, orderBy: { name: "asc" } });
+  return { index, services: services.map(toDiscoveredService) };
 }
 
 export async function getServiceIndex({ name }: { name: string }): Promise<number> {

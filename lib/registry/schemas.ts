@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZBalancingPolicy } from "@/lib/balancing";
 import { ZDuration } from "@/lib/duration";
 
 // Names travel in URLs, registries and metric labels: letters, digits and . _ - (and : in ids).
@@ -93,3 +94,33 @@ export type TRegisterInstance = z.infer<typeof ZRegisterInstance>;
 /** What a client sends: defaults may be left out. */
 export type TRegistration = z.input<typeof ZRegisterInstance>;
 export type TCheck = z.infer<typeof ZCheck>;
+
+// ?index=N&wait=30s on discovery: block until the catalog passes index, or wait runs out (Consul's blocking query).
+export const ZWatchQuery = z.strictObject({
+  index: z.coerce.number().int().min(0, "must be 0 or more").optional(),
+  wait: ZDuration.pipe(z.number().min(0).max(300_000, "must be at most 5m")).default(30_000),
+});
+
+// What discovery answers: a service's instances taking traffic and how to spread requests over them.
+// Shared by the API and its readers (the gateway), which parse what they receive with it.
+export const ZDiscoveredInstance = z.object({
+  id: z.string(),
+  host: z.string(),
+  port: z.number().int(),
+  weight: z.number().int(),
+  tags: z.array(z.string()),
+  metadata: z.record(z.string(), z.string()),
+  health: z.string(),
+});
+
+export const ZDiscoveredService = z.object({
+  service: z.string(),
+  index: z.number().int(),
+  policy: ZBalancingPolicy,
+  hashHeader: z.string().nullable(),
+  instances: z.array(ZDiscoveredInstance),
+});
+export type TDiscoveredService = z.infer<typeof ZDiscoveredService>;
+
+export const ZDiscoveryCatalog = z.object({ index: z.number().int(), services: z.array(ZDiscoveredService) });
+export type TDiscoveryCatalog = z.infer<typeof ZDiscoveryCatalog>;

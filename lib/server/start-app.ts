@@ -7,11 +7,13 @@ import { ensureAdminFromEnv, hasAnyUser } from "@/lib/auth/users";
 import { startHealthCollector } from "@/lib/collector/health-collector";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { getEnv, getPublicUrl } from "@/lib/env";
+import { spawnGateway } from "@/lib/gateway/spawn-gateway";
 import { log } from "@/lib/log";
 import { startWebhookDelivery } from "@/lib/notify/deliver-webhooks";
 import { startHeartbeatTracking } from "@/lib/registry/heartbeats";
 
 const demoTokenName = "demo-fleet";
+const gatewayTokenName = "gateway";
 const system = { type: "system", name: "meshdeck" } as const;
 
 /** Everything the app process does once before serving: migrate, secrets, first admin, background work. */
@@ -30,7 +32,8 @@ export async function startApp() {
   };
 
   const url = getPublicUrl();
-  if (env.MESHDECK_DEMO === "1") await startDemoFleet({ url, onRegistered: startCollector });
+  const gatewayUrl = env.MESHDECK_GATEWAY === "on" ? await startGateway({ url }) : undefined;
+  if (env.MESHDECK_DEMO === "1") await startDemoFleet({ url, gatewayUrl, onRegistered: startCollector });
   else startCollector();
   const signIn = (await hasAnyUser())
     ? "sign in with your administrator account"
@@ -39,6 +42,7 @@ export async function startApp() {
 }
 
 let fleet: ChildProcess | undefined;
+let gateway: ChildProcess | undefined;
 
 function once(fn: () => void): () => void {
   let called = false;
@@ -49,25 +53,75 @@ function once(fn: () => void): () => void {
   };
 }
 
+// A child stops with the app. It goes on the app's SIGTERM, not only at its exit: the app waits for
+// open connections to close before exiting, and the child's keep-alive calls would keep theirs open.
+function tieToApp(child: ChildProcess, name: string) {
+  let stopping = false;
+  child.on("exit", (code, signal) => {
+    if (!stopping) log.warn(`${name} exited (${signal ?? code})`);
+  });
+  // Nor does the IPC channel hold the app open.
+  child.unref();
+  child.channel?.unref();
+  const stop = () => {
+    stopping = true;
+    child.kill("SIGTERM");
+  };
+  process.once("SIGTERM", stop);
+  process.once("exit", stop);
+}
+
+// The gateway is its own process too, following the catalog through the discovery API with a token
+// issued at each start. Waited for until it listens, so the fleet is given its address only if it is
+// this app's gateway (and not, say, another copy's on a port already taken).
+async function startGateway({ url }: { url: string }): Promise<string | undefined> {
+  if (gateway) return undefined;
+  const env = getEnv();
+  await revokeApiTokensNamed({ actor: system, name: gatewayTokenName });
+  const { token } = await createApiToken({ actor: system, name: gatewayTokenName });
+  const started = spawnGateway({
+    // Only what the gateway needs: never the database URL, the auth secret or the admin password.
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: process.env.NODE_ENV,
+      MESHDECK_URL: url,
+      MESHDECK_TOKEN: token,
+      MESHDECK_HOST: env.MESHDECK_HOST,
+      MESHDECK_GATEWAY_PORT: String(env.MESHDECK_GATEWAY_PORT),
+      MESHDECK_LOG_LEVEL: env.MESHDECK_LOG_LEVEL,
+    },
+  });
+  gateway = started.child;
+  tieToApp(gateway, "gateway");
+  const gatewayUrl = await started.listening;
+  if (gatewayUrl) log.info(`gateway listening on ${gatewayUrl}: it routes /<service>/... (set MESHDECK_GATEWAY=off to run without it)`);
+  else log.error(`the gateway did not start on ${env.MESHDECK_HOST}:${env.MESHDECK_GATEWAY_PORT} (see above); the demo fleet calls instances directly`);
+  return gatewayUrl;
+}
+
 // The demo fleet is its own process of real HTTP servers; it registers through the public API
 // with a token issued at each start (the previous one is revoked).
-async function startDemoFleet({ url, onRegistered }: { url: string; onRegistered: () => void }) {
+async function startDemoFleet({ url, gatewayUrl, onRegistered }: { url: string; gatewayUrl: string | undefined; onRegistered: () => void }) {
   if (fleet) return;
   await revokeApiTokensNamed({ actor: system, name: demoTokenName });
   const { token } = await createApiToken({ actor: system, name: demoTokenName });
-  const tsx = join(process.cwd(), "node_modules", "tsx", "dist", "cli.mjs");
-  fleet = spawn(process.execPath, [tsx, join(process.cwd(), "demo", "fleet.ts")], {
+  // tsx as a loader, not its CLI, whose extra process would keep the fleet running after the app died.
+  fleet = spawn(process.execPath, ["--import", "tsx", join(process.cwd(), "demo", "fleet.ts")], {
     // Only what the fleet needs: never the database URL, the auth secret or the admin password.
-    env: { PATH: process.env.PATH, NODE_ENV: process.env.NODE_ENV, MESHDECK_URL: url, MESHDECK_TOKEN: token },
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: process.env.NODE_ENV,
+      MESHDECK_URL: url,
+      MESHDECK_TOKEN: token,
+      ...(gatewayUrl ? { MESHDECK_GATEWAY_URL: gatewayUrl } : {}),
+    },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
-  fleet.on("exit", (code, signal) => log.warn(`demo fleet exited (${signal ?? code})`));
+  tieToApp(fleet, "demo fleet");
   // Checks wait for the fleet's fresh addresses: after a restart the last run's ports are closed, and
   // probing them would tell a failover story that never happened. A minute at most.
   const registered = once(onRegistered);
   fleet.on("message", (message) => message === "registered" && registered());
   setTimeout(registered, 60_000).unref();
-  const stop = () => fleet?.kill("SIGTERM");
-  process.once("exit", stop);
   log.info("demo fleet started (set MESHDECK_DEMO=0 to run without it)");
 }

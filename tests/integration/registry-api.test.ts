@@ -67,6 +67,44 @@ describe.each(targets)("registry API on $name", (target) => {
     expect(woken.body.instances.map((instance: { id: string }) => instance.id).sort()).toEqual([input.id, second.id].sort());
   });
 
+  test("discovery carries the service's load-balancing policy and hash header", async () => {
+    const input = registration();
+    await api.post("/api/v1/registry/instances", input);
+    const discovery = await api.get(`/api/v1/discovery/${input.service}`);
+    expect(discovery.body).toMatchObject({ service: input.service, policy: "weighted-round-robin", hashHeader: null });
+    const unknown = await api.get(`/api/v1/discovery/${unique("none")}`);
+    expect(unknown.body).toMatchObject({ policy: "weighted-round-robin", hashHeader: null, instances: [] });
+  });
+
+  test("the catalog-wide watch answers every service's traffic set at once, and wakes on a change to any of them", async () => {
+    const first = registration({ weight: 30 });
+    await api.post("/api/v1/registry/instances", first);
+    const catalog = await api.get("/api/v1/discovery");
+    expect(catalog.status).toBe(200);
+    expect(Number(catalog.headers.get("x-meshdeck-index"))).toBe(catalog.body.index);
+    const entry = catalog.body.services.find((service: { service: string }) => service.service === first.service);
+    expect(entry).toEqual({
+      service: first.service,
+      index: expect.any(Number),
+      policy: "weighted-round-robin",
+      hashHeader: null,
+      instances: [{ id: first.id, host: "127.0.0.1", port: 8080, weight: 30, tags: ["zone-a"], metadata: { version: "1.0.0" }, health: "passing" }],
+    });
+    expect(entry.index).toBeLessThanOrEqual(catalog.body.index);
+
+    const watching = api.get(`/api/v1/discovery?index=${catalog.body.index}&wait=20s`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const second = registration();
+    await api.post("/api/v1/registry/instances", second);
+    const woken = await watching;
+    expect(woken.ms).toBeLessThan(5000);
+    expect(woken.body.index).toBeGreaterThan(catalog.body.index);
+    expect(woken.body.services.map((service: { service: string }) => service.service)).toEqual(expect.arrayContaining([first.service, second.service]));
+
+    const refused = await api.get("/api/v1/discovery?index=-1");
+    expect([refused.status, refused.body.error.field]).toEqual([422, "index"]);
+  });
+
   test("a TTL instance that stops heartbeating turns critical and leaves discovery; a heartbeat brings it back", async () => {
     const input = registration({ check: { kind: "ttl", ttl: "1s" } });
     // Taken before the call: the server stamps the registration somewhere inside it.

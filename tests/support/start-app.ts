@@ -30,6 +30,8 @@ export async function startApp({
       DATABASE_URL: databaseUrl,
       PORT: String(port),
       MESHDECK_DEMO: "0",
+      // Tests that need a gateway start their own, on a free port: two apps here would both want 3080.
+      MESHDECK_GATEWAY: "off",
       MESHDECK_ADMIN_EMAIL: admin.email,
       MESHDECK_ADMIN_PASSWORD: admin.password,
       ...env,

@@ -1,7 +1,11 @@
-// A small client of Meshdeck's registry API, the way a service in any language would use it.
-import type { TRegistration } from "@/lib/registry/schemas";
+// A small client of Meshdeck's registry API, the way a service in any language would use it: the
+// demo fleet's instances and the gateway register and heartbeat through it.
+import type { TRegistration } from "./schemas";
 
 export type { TRegistration };
+
+// A registry that hangs must not hold a heartbeat loop forever.
+const callTimeoutMs = 5000;
 
 export class RegistryClient {
   private readonly url: string;
@@ -16,7 +20,7 @@ export class RegistryClient {
   async waitUntilReady({ timeoutMs = 120_000 } = {}) {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const ok = await fetch(`${this.url}/api/healthz`).then((response) => response.ok, () => false);
+      const ok = await fetch(`${this.url}/api/healthz`, { signal: AbortSignal.timeout(callTimeoutMs) }).then((response) => response.ok, () => false);
       if (ok) return;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
@@ -28,6 +32,7 @@ export class RegistryClient {
       method: "POST",
       headers: this.headers,
       body: JSON.stringify(registration),
+      signal: AbortSignal.timeout(callTimeoutMs),
     });
     if (!response.ok) throw new Error(`register ${registration.id}: ${response.status} ${await response.text()}`);
   }
@@ -35,7 +40,11 @@ export class RegistryClient {
   /** Heartbeats; re-registers when the registry no longer knows the instance (as Nacos clients do). */
   async heartbeat(registration: TRegistration) {
     try {
-      const response = await fetch(`${this.url}/api/v1/registry/instances/${registration.id}/heartbeat`, { method: "PUT", headers: this.headers });
+      const response = await fetch(`${this.url}/api/v1/registry/instances/${registration.id}/heartbeat`, {
+        method: "PUT",
+        headers: this.headers,
+        signal: AbortSignal.timeout(callTimeoutMs),
+      });
       if (response.status === 404) await this.register(registration);
     } catch {
       // The registry is restarting; the next beat tries again.
@@ -43,6 +52,6 @@ export class RegistryClient {
   }
 
   async deregister(id: string) {
-    await fetch(`${this.url}/api/v1/registry/instances/${id}`, { method: "DELETE", headers: this.headers });
+    await fetch(`${this.url}/api/v1/registry/instances/${id}`, { method: "DELETE", headers: this.headers, signal: AbortSignal.timeout(callTimeoutMs) });
   }
 }
