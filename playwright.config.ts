@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { defineConfig } from "@playwright/test";
-import { adminEmail, adminStorageState, assertLocalTarget, baseURL, port } from "./e2e/support/env";
+import { adminEmail, adminStorageState, assertLocalTarget, baseURL, gatewayPort, port } from "./e2e/support/env";
 
 // The config is evaluated again in every worker; workers inherit the env, so the password stays the same.
 process.env.E2E_ADMIN_PASSWORD ??= randomBytes(18).toString("base64url");
@@ -15,7 +15,8 @@ export default defineConfig({
   fullyParallel: false,
   forbidOnly: Boolean(process.env.CI),
   retries: 0, // a flaky test is a bug
-  workers: 2,
+  // One browser at a time: on 2 cores, two Chromiums beside the app, its collector, gateway and demo fleet starved the pages' 1 s polls.
+  workers: 1,
   timeout: 30_000,
   expect: { timeout: 5_000 },
   reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
@@ -59,6 +60,7 @@ export default defineConfig({
       MESHDECK_ADMIN_EMAIL: adminEmail,
       MESHDECK_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,
       MESHDECK_DEMO: "1",
+      MESHDECK_GATEWAY_PORT: String(gatewayPort),
     },
   },
 });

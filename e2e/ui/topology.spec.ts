@@ -19,6 +19,8 @@ test("the topology shows the demo services and the edges between them, with traf
   await page.goto("/topology");
   for (const name of demoServices) await expect(node(page, name)).toBeVisible();
   for (const [caller, callee] of demoEdges) await expect(page.locator(`.react-flow__edge[data-id="${caller}->${callee}"]`)).toBeAttached();
+  // In a graph too dense for every label (the gateway and other tests' services join it), hovering a service shows its edges' labels.
+  await node(page, "frontend").hover();
   // The scraper's first increase needs two scrapes 10 s apart and the window written: the page refreshes every 5 s.
   await expect(page.getByTestId("topology-edge-frontend-orders")).toContainText(/\d rps/, { timeout: 45_000 });
   await expect(node(page, "orders")).toContainText(/\d+\/\d+ passing/);

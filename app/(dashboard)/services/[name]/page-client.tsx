@@ -24,7 +24,12 @@ import type { TInstanceView, TServiceDetail } from "@/lib/registry/queries";
 // The charts load after the rest of the page is live: recharts is the heaviest part of the page to hydrate.
 const GoldenSignals = dynamic(() => import("@/components/metrics/golden-signals").then((module) => module.GoldenSignals), {
   ssr: false,
-  loading: () => <Skeleton className="mb-6 h-[34rem]" />,
+  // The card's title is there at once, so the page does not jump and says what is coming.
+  loading: () => (
+    <Card className="mt-6" title={<span className="flex items-baseline gap-x-3">Golden signals<span className="text-xs font-normal text-zinc-500">loading charts…</span></span>}>
+      <Skeleton className="m-4 h-[30rem]" />
+    </Card>
+  ),
 });
 
 function describeCheck(check: TInstanceView["check"]) {
