@@ -66,10 +66,11 @@ function MarkerLegend({ count }: { count: number }) {
     ["critical", "down, failover, outage"],
     ["warning", "warning, flapping"],
     ["ok", "back, recovered"],
+    ["info", "operator change"],
   ] as const;
   return (
     <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-zinc-500">
-      <span>{count === 0 ? "No health or failover event in this range" : `${count} event${count > 1 ? "s" : ""}:`}</span>
+      <span>{count === 0 ? "No health, failover or operator event in this range" : `${count} event${count > 1 ? "s" : ""}:`}</span>
       {count > 0 &&
         tones.map(([tone, label]) => (
           <span key={tone} className="inline-flex items-center gap-1.5">

@@ -42,3 +42,15 @@ export function TimeAgo({ at, fallback = "never" }: { at: string | null; fallbac
     </time>
   );
 }
+
+/** "in 9 min 58 s": how long until a moment ahead (an override's expiry), ticking. */
+export function TimeUntil({ at }: { at: string }) {
+  const current = useNow();
+  if (current === null) return <time dateTime={at} className="text-zinc-400">…</time>;
+  const ms = new Date(at).getTime() - current;
+  return (
+    <time dateTime={at} title={new Date(at).toLocaleString()} className="tabular-nums">
+      {ms <= 0 ? "now" : `in ${formatDuration(ms)}`}
+    </time>
+  );
+}

@@ -35,9 +35,9 @@ test("an instance registered with a token made in the UI appears on the open ser
 
   // The page polls every second: no reload.
   await expect(row).toBeVisible({ timeout: 2_000 });
-  await expect(row.getByRole("cell").nth(1)).toHaveText("127.0.0.1:18080");
+  await expect(row.getByRole("cell").nth(2)).toHaveText("127.0.0.1:18080");
   await expect(row.getByText("passing", { exact: true })).toBeVisible();
-  await expect(row.getByRole("cell").nth(3)).toHaveText("50");
+  await expect(row.getByRole("cell").nth(4)).toHaveText("50");
   await expect(row.getByText("canary", { exact: true })).toBeVisible();
   await expect(row.getByText("9.9.9-e2e", { exact: true })).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("orders-with-registered-instance.png"), fullPage: true });

@@ -21,7 +21,7 @@ export function safeAction<S extends z.ZodType, T>(
       if (!parsed.success) return { ok: false, error: "Check the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
       return { ok: true, data: await fn({ input: parsed.data, user }) };
     } catch (error) {
-      if (error instanceof AppError) return { ok: false, error: error.message, fieldErrors: error.field ? { [error.field]: error.message } : undefined };
+      if (error instanceof AppError) return { ok: false, error: error.message, code: error.code, fieldErrors: error.field ? { [error.field]: error.message } : undefined };
       log.error("server action failed", error);
       return { ok: false, error: "Something went wrong on the server; try again." };
     }

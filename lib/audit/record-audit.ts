@@ -9,10 +9,12 @@ export type TAuditInput = {
   before?: unknown;
   after?: unknown;
   reason?: string;
+  /** The service the change concerns: its charts and timeline show it. */
+  service?: string;
 };
 
 // Called inside the transaction that makes the change, so a change never lands without its record.
-export async function recordAudit(tx: Tx, { actor, action, target, before, after, reason }: TAuditInput) {
+export async function recordAudit(tx: Tx, { actor, action, target, before, after, reason, service }: TAuditInput) {
   await tx.auditEvent.create({
     data: {
       ...actorRecord(actor),
@@ -21,6 +23,7 @@ export async function recordAudit(tx: Tx, { actor, action, target, before, after
       before: before === undefined ? null : JSON.stringify(before),
       after: after === undefined ? null : JSON.stringify(after),
       reason: reason ?? null,
+      service: service ?? null,
     },
   });
 }

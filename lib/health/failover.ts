@@ -1,16 +1,10 @@
 import "server-only";
 import type { Tx } from "@/lib/db";
 import { enqueueWebhookDeliveries } from "@/lib/notify/enqueue-webhook-deliveries";
-import { healthTakesTraffic } from "./health";
+import { takesTraffic, type TTrafficState } from "./health";
 import { trafficSelect, trafficState } from "./traffic-state";
 
-/** What decides whether an instance takes traffic, with operator overrides already applied. */
-export type TTrafficState = { weight: number; enabled: boolean; health: string };
 export type TShare = { id: string; weight: number; share: number };
-
-export function takesTraffic(state: TTrafficState): boolean {
-  return state.enabled && state.weight > 0 && healthTakesTraffic(state.health);
-}
 
 /** Each instance's share of the traffic, by weight, among those that take traffic. */
 export function trafficShares(members: (TTrafficState & { id: string })[]): TShare[] {

@@ -8,3 +8,10 @@ export type THealth = z.infer<typeof ZHealth>;
 export function healthTakesTraffic(health: string): boolean {
   return health === "passing" || health === "warning";
 }
+
+/** What decides whether an instance takes traffic, with operator overrides already applied. */
+export type TTrafficState = { weight: number; enabled: boolean; health: string };
+
+export function takesTraffic(state: TTrafficState): boolean {
+  return state.enabled && state.weight > 0 && healthTakesTraffic(state.health);
+}

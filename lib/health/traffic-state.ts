@@ -1,4 +1,4 @@
-import type { TTrafficState } from "./failover";
+import type { TTrafficState } from "./health";
 
 // The columns that decide whether an instance takes traffic, and their reading with overrides applied.
 export const trafficSelect = { health: true, weight: true, weightOverride: true, enabled: true, enabledOverride: true } as const;

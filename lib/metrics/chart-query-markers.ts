@@ -1,9 +1,10 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { formatShare, parseTakeover } from "@/lib/health/takeover";
+import { parseJson } from "@/lib/registry/queries";
 import type { TChartSeriesOf, TTimelineMarker } from "./views";
 
-/** Markers per chart: a flapping fleet over 7 d keeps its newest changes, and the page stays light. */
+/** Markers per chart (health, failover and operator changes): a flapping fleet over 7 d keeps its newest changes, and the page stays light. */
 export const chartMarkerCap = 200;
 
 const healthTones: Record<string, TTimelineMarker["tone"]> = { critical: "critical", warning: "warning", flapping: "warning", passing: "ok" };
@@ -29,6 +30,20 @@ function failoverLabel({ kind, service, instanceId, takeover }: TFailoverRow): s
   return `outage over: ${describeTakeover(takeover)}`;
 }
 
+type TAuditRow = { actorName: string; action: string; target: string; before: string | null; after: string | null; reason: string | null };
+
+/** "ops@example.com: orders-1 weight 100 → 0 (canary off)": what changed, from and to, by whom and why. */
+function describeChange({ actorName, action, target, before, after, reason }: TAuditRow): string {
+  const was = parseJson<Record<string, unknown>>(before ?? "{}", {});
+  const now = parseJson<Record<string, unknown>>(after ?? "{}", {});
+  const moved = Object.keys(now)
+    .filter((key) => key !== "expiresAt" && JSON.stringify(was[key]) !== JSON.stringify(now[key]))
+    .map((key) => `${key} ${String(was[key] ?? "none")} → ${String(now[key] ?? "none")}`);
+  const what = action === "instance.override-expired" ? "override expired" : moved.join(", ") || action;
+  const expires = typeof now.expiresAt === "string" ? `, until ${now.expiresAt.slice(11, 16)} UTC` : "";
+  return `${actorName}: ${target.split("/").at(-1)} ${what}${expires}${reason ? ` (${reason})` : ""}`;
+}
+
 /**
  * Health and failover events to draw on a chart of `service` over [from, to], the newest `chartMarkerCap`, oldest first.
  * An instance's chart gets its own changes and the service's outages; an edge's gets the events of both ends.
@@ -40,7 +55,9 @@ export async function listChartMarkers({ service, of, from, to }: { service: str
   const failoverWhere =
     of.scope === "instance" ? { OR: [{ kind: { in: ["outage", "outage-end"] } }, { instanceId: of.instanceId }] } : {};
   const newest = [{ at: "desc" }, { id: "desc" }] as const satisfies { at?: "desc"; id?: "desc" }[];
-  const [health, failover] = await Promise.all([
+  // An instance's chart shows the changes made to it and to its service's policy; the service's chart shows them all.
+  const auditWhere = of.scope === "instance" ? { OR: [{ target: { endsWith: `/${of.instanceId}` } }, { action: { startsWith: "service." } }] } : {};
+  const [health, failover, changes] = await Promise.all([
     db.healthEvent.findMany({
       where: { service: { in: services }, ...instanceOnly, at },
       orderBy: [...newest],
@@ -52,6 +69,12 @@ export async function listChartMarkers({ service, of, from, to }: { service: str
       orderBy: [...newest],
       take: chartMarkerCap,
       select: { at: true, kind: true, service: true, instanceId: true, takeover: true },
+    }),
+    db.auditEvent.findMany({
+      where: { service: { in: services }, ...auditWhere, at },
+      orderBy: [...newest],
+      take: chartMarkerCap,
+      select: { at: true, service: true, actorName: true, action: true, target: true, before: true, after: true, reason: true },
     }),
   ]);
   // On an edge's chart two services' events mix: say whose each one is.
@@ -70,6 +93,13 @@ export async function listChartMarkers({ service, of, from, to }: { service: str
       tone: failoverTones[row.kind] ?? "info",
       instanceId: row.instanceId,
       label: prefix(row.service) + failoverLabel(row),
+    })),
+    ...changes.map((row) => ({
+      at: row.at.getTime(),
+      kind: "operator" as const,
+      tone: "info" as const,
+      instanceId: row.target.startsWith("instance/") ? (row.target.split("/").at(-1) ?? null) : null,
+      label: prefix(row.service ?? "") + describeChange(row),
     })),
   ];
   return markers

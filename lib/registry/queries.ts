@@ -2,7 +2,7 @@ import "server-only";
 import { ZBalancingPolicy } from "@/lib/balancing";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { takesTraffic } from "@/lib/health/failover";
+import { takesTraffic } from "@/lib/health/health";
 import { trafficState } from "@/lib/health/traffic-state";
 import { getCatalogIndex } from "./catalog-index";
 import { getLastBeatAt } from "./heartbeats";
@@ -64,6 +64,7 @@ function toInstanceView(row: TInstanceRow) {
     weight,
     enabled,
     registeredWeight: row.weight,
+    registeredEnabled: row.enabled,
     overridden: row.weightOverride !== null || row.enabledOverride !== null,
     tags: parseJson<string[]>(row.tags, []),
     metadata: parseJson<Record<string, string>>(row.metadata, {}),
@@ -108,6 +109,9 @@ export async function listServices() {
 
 export type TServiceSummary = Awaited<ReturnType<typeof listServices>>[number];
 
+// A policy name the balancers do not know (written by a newer version) reads as the default.
+const ZStoredPolicy = ZBalancingPolicy.catch("weighted-round-robin");
+
 export async function getServiceOrThrow({ name }: { name: string }) {
   const service = await db.service.findUnique({
     where: { name },
@@ -116,16 +120,43 @@ export async function getServiceOrThrow({ name }: { name: string }) {
       source: true,
       modifyIndex: true,
       createdAt: true,
+      policy: true,
+      hashHeader: true,
+      protectionThreshold: true,
+      governanceVersion: true,
       instances: { select: instanceSelect, orderBy: { instanceId: "asc" } },
     },
   });
   if (!service) throw new AppError("not_found", `service '${name}' is not registered`, "name");
-  const instances = service.instances.map(toInstanceView);
+  const overrides = await db.instanceOverride.findMany({
+    where: { OR: service.instances.map((row) => ({ source: row.source, instanceId: row.instanceId })) },
+    select: { source: true, instanceId: true, version: true, expiresAt: true, revert: true, reason: true, updatedBy: true, updatedAt: true },
+  });
+  const overrideOf = new Map(overrides.map((row) => [`${row.source}/${row.instanceId}`, row]));
+  const instances = service.instances.map((row) => {
+    const override = overrideOf.get(`${row.source}/${row.instanceId}`);
+    return {
+      ...toInstanceView(row),
+      // The operator's last change: its version is what a change from this page must still find (else a conflict).
+      override: {
+        version: override?.version ?? 0,
+        expiresAt: override?.expiresAt?.toISOString() ?? null,
+        revert: override?.revert ? parseJson<{ weight: number | null; enabled: boolean | null }>(override.revert, { weight: null, enabled: null }) : null,
+        reason: override?.reason ?? null,
+        by: override?.updatedBy ?? null,
+        at: override?.updatedAt.toISOString() ?? null,
+      },
+    };
+  });
   return {
     name: service.name,
     source: service.source,
     modifyIndex: service.modifyIndex,
     createdAt: service.createdAt.toISOString(),
+    policy: ZStoredPolicy.parse(service.policy),
+    hashHeader: service.hashHeader,
+    protectionThreshold: service.protectionThreshold,
+    governanceVersion: service.governanceVersion,
     counts: countHealth(instances),
     instances,
   };
@@ -141,8 +172,6 @@ const discoverySelect = {
   instances: { select: instanceSelect, orderBy: { instanceId: "asc" } },
 } as const;
 
-// A policy name the balancers do not know (written by a newer version) reads as the default.
-const ZStoredPolicy = ZBalancingPolicy.catch("weighted-round-robin");
 
 function toDiscoveredService(service: {
   name: string;

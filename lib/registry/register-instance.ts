@@ -11,7 +11,8 @@ const source = "builtin";
 
 /**
  * Registers or re-registers an instance of the built-in registry. Operator overrides (weight,
- * enabled) are kept across re-registrations; a TTL instance counts its registration as a heartbeat.
+ * enabled) are kept across re-registrations and restarts (they live in InstanceOverride); a TTL
+ * instance counts its registration as a heartbeat.
  */
 export async function registerInstance({ input }: { input: TRegisterInstance }) {
   const { check } = input;
@@ -27,6 +28,9 @@ export async function registerInstance({ input }: { input: TRegisterInstance }) 
     if (existing && existing.service.name !== input.service) {
       throw new AppError("conflict", `instance id '${input.id}' is already registered to service '${existing.service.name}'`, "id");
     }
+    // An operator's override outlives the instance: one that deregistered and came back gets it again.
+    const override = await tx.instanceOverride.findUnique({ where: { source_instanceId: { source, instanceId: input.id } }, select: { service: true, weight: true, enabled: true } });
+    const kept = override?.service === input.service ? override : null;
     const service = await tx.service.upsert({
       where: { name: input.service },
       create: { name: input.service, source, modifyIndex: index },
@@ -37,6 +41,8 @@ export async function registerInstance({ input }: { input: TRegisterInstance }) 
       host: input.host,
       port: input.port,
       weight: input.weight,
+      weightOverride: kept?.weight ?? null,
+      enabledOverride: kept?.enabled ?? null,
       tags: JSON.stringify(input.tags),
       metadata: JSON.stringify(input.metadata),
       checkKind: check.kind,

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { db } from "@/lib/db";
+import { changeInstances } from "@/lib/governance/change-instances";
+import { ZChangeInstances } from "@/lib/governance/schemas";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { waitForChange } from "./catalog-index";
 import { recordHeartbeat, startHeartbeatTracking } from "./heartbeats";
@@ -7,6 +9,7 @@ import { getServiceIndex, getServiceOrThrow, listDiscoverableInstances } from ".
 import { deregisterInstance, registerInstance } from "./register-instance";
 import { ZRegisterInstance } from "./schemas";
 
+const operator = { type: "user", id: "u-operator", name: "operator@example.com", role: "operator" } as const;
 let next = 0;
 function input(overrides: Record<string, unknown> = {}) {
   next += 1;
@@ -31,12 +34,17 @@ describe("registerInstance", () => {
     expect(events).toEqual([expect.objectContaining({ from: "unknown", to: "passing", reason: "registered" })]);
   });
 
-  test("keeps operator overrides when the instance registers again", async () => {
+  test.each([
+    { restart: "registers again", deregister: false },
+    { restart: "deregisters and registers again", deregister: true },
+  ])("keeps operator overrides when the instance $restart", async ({ deregister }) => {
     const registration = input({ weight: 50 });
     await registerInstance({ input: registration });
-    await db.instance.updateMany({ where: { instanceId: registration.id }, data: { weightOverride: 0, enabledOverride: false } });
+    const change = ZChangeInstances.parse({ selector: { ids: [registration.id] }, change: { weight: 0, enabled: false }, force: true, reason: "test" });
+    await changeInstances({ actor: operator, input: change });
+    if (deregister) await deregisterInstance({ instanceId: registration.id });
     const again = await registerInstance({ input: { ...registration, weight: 70 } });
-    expect(again.created).toBe(false);
+    expect(again.created).toBe(deregister);
     const [instance] = (await getServiceOrThrow({ name: registration.service })).instances;
     expect(instance).toMatchObject({ weight: 0, enabled: false, registeredWeight: 70, overridden: true, takesTraffic: false });
   });

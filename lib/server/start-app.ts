@@ -7,6 +7,7 @@ import { ensureAdminFromEnv, hasAnyUser } from "@/lib/auth/users";
 import { startHealthCollector } from "@/lib/collector/health-collector";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { getEnv, getPublicUrl } from "@/lib/env";
+import { startOverrideExpiry } from "@/lib/governance/expire-overrides";
 import { spawnGateway } from "@/lib/gateway/spawn-gateway";
 import { log } from "@/lib/log";
 import { startWebhookDelivery } from "@/lib/notify/deliver-webhooks";
@@ -26,6 +27,8 @@ export async function startApp() {
   if (admin) log.info(`created the first administrator ${admin.email} from MESHDECK_ADMIN_EMAIL`);
   await startHeartbeatTracking({ onError: (error) => log.error("heartbeat tracking failed; retrying", error) });
   startWebhookDelivery({ onError: (error) => log.error("webhook delivery failed; retrying", error) });
+  // Every app process looks; each expired override is reverted once, by whichever gets there first.
+  startOverrideExpiry();
   // Active checks run here unless separate collectors (`npm run collector`) do them.
   const startCollector = () => {
     if (env.MESHDECK_COLLECTOR === "in-process") startHealthCollector();

@@ -14,7 +14,9 @@ import { Card, Stat } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState, Table, Td } from "@/components/ui/table";
 import { Skeleton } from "@/components/ui/skeleton";
-import { TimeAgo } from "@/components/ui/time-ago";
+import { TimeAgo, TimeUntil } from "@/components/ui/time-ago";
+import { PolicyCard } from "@/components/governance/policy-card";
+import { TrafficPanel } from "@/components/governance/traffic-panel";
 import { formatDuration } from "@/lib/duration";
 import type { THealthHistory } from "@/lib/health/queries";
 import { timelineRangeNames, type TTimelineRange } from "@/lib/health/timeline";
@@ -38,10 +40,40 @@ function describeCheck(check: TInstanceView["check"]) {
   return `${check.kind}${target} every ${formatDuration(check.intervalMs)}`;
 }
 
-export function ServiceClient({ initialService, initialHistory, initialChart }: { initialService: TServiceDetail; initialHistory: THealthHistory; initialChart: TServiceChart }) {
+/** Who set the override, and when it reverts by itself. */
+function OverrideNote({ instance }: { instance: TServiceDetail["instances"][number] }) {
+  const { override } = instance;
+  const title = [`registered with weight ${instance.registeredWeight}${instance.registeredEnabled ? "" : ", disabled"}`, override.by && `set by ${override.by}`, override.reason && `reason: ${override.reason}`].filter(Boolean).join("; ");
+  return (
+    <span className="ml-1 text-xs text-zinc-500" title={title}>
+      (override{override.expiresAt && <>, reverts <TimeUntil at={override.expiresAt} /></>})
+    </span>
+  );
+}
+
+export function ServiceClient({
+  initialService,
+  initialHistory,
+  initialChart,
+  canGovern,
+}: {
+  initialService: TServiceDetail;
+  initialHistory: THealthHistory;
+  initialChart: TServiceChart;
+  canGovern: boolean;
+}) {
   const url = `/api/v1/services/${encodeURIComponent(initialService.name)}`;
-  const { data, error } = useLiveQuery({ url, initialData: { service: initialService } });
+  const { data, error, refetch } = useLiveQuery({ url, initialData: { service: initialService } });
   const { service } = data;
+  const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
+  // Instances that left the service drop out of the selection.
+  const selected = new Set(service.instances.filter((instance) => picked.has(instance.id)).map((instance) => instance.id));
+  const toggle = (id: string, on: boolean) => setPicked((now) => new Set(on ? [...now, id] : [...now].filter((each) => each !== id)));
+  const tags = [...new Set(service.instances.flatMap((instance) => instance.tags))].sort();
+  const onApplied = (outcome: "saved" | "conflict") => {
+    if (outcome === "saved") setPicked(new Set());
+    void refetch();
+  };
   const { counts } = service;
   const [range, setRange] = useState<TTimelineRange>(initialHistory.range);
   // Until the new range arrives the previous one stays on screen, labelled with its own range.
@@ -90,13 +122,44 @@ export function ServiceClient({ initialService, initialHistory, initialChart }: 
       >
         <InstanceTimelines instances={service.instances} history={history.data} />
       </Card>
-      <Card title="Instances" className="mt-6">
+      <Card
+        title="Instances"
+        className="mt-6"
+        action={
+          canGovern && (
+            <div className="flex flex-wrap items-center gap-2 text-xs">
+              <span className="text-zinc-500">Select:</span>
+              <button type="button" className="underline-offset-2 hover:underline" onClick={() => setPicked(new Set(service.instances.map((instance) => instance.id)))}>
+                all
+              </button>
+              <button type="button" className="underline-offset-2 hover:underline" onClick={() => setPicked(new Set())}>
+                none
+              </button>
+              {tags.map((tag) => (
+                <button key={tag} type="button" className="underline-offset-2 hover:underline" onClick={() => setPicked(new Set(service.instances.filter((instance) => instance.tags.includes(tag)).map((instance) => instance.id)))}>
+                  tag {tag}
+                </button>
+              ))}
+            </div>
+          )
+        }
+      >
         <Table
-          head={["Instance", "Address", "Health", "Weight", "Enabled", "Metrics", "Heartbeat", "Check", "Tags", "Metadata"]}
+          head={["", "Instance", "Address", "Health", "Weight", "Enabled", "Metrics", "Heartbeat", "Check", "Tags", "Metadata"]}
           empty={service.instances.length === 0 && <EmptyState>This service has no instance registered.</EmptyState>}
         >
           {service.instances.map((instance) => (
             <tr key={instance.id} data-testid={`instance-${instance.id}`}>
+              <Td>
+                <input
+                  type="checkbox"
+                  aria-label={`Select ${instance.id}`}
+                  checked={selected.has(instance.id)}
+                  disabled={!canGovern}
+                  title={canGovern ? undefined : "Read-only: viewers cannot change traffic"}
+                  onChange={(event) => toggle(instance.id, event.target.checked)}
+                />
+              </Td>
               <Td className="whitespace-nowrap font-medium">{instance.id}</Td>
               <Td className="font-mono text-xs">{instance.address}</Td>
               <Td>
@@ -109,7 +172,7 @@ export function ServiceClient({ initialService, initialHistory, initialChart }: 
               </Td>
               <Td className="tabular-nums">
                 {instance.weight}
-                {instance.overridden && <span className="ml-1 text-xs text-zinc-500" title={`registered with ${instance.registeredWeight}`}>(override)</span>}
+                {instance.overridden && <OverrideNote instance={instance} />}
               </Td>
               <Td>{instance.enabled ? <Badge tone="good">enabled</Badge> : <Badge tone="warn">drained</Badge>}</Td>
               <Td className="text-xs" data-testid="scrape-status">
@@ -140,6 +203,8 @@ export function ServiceClient({ initialService, initialHistory, initialChart }: 
           ))}
         </Table>
       </Card>
+      <TrafficPanel service={service} selected={selected} canGovern={canGovern} onApplied={onApplied} />
+      <PolicyCard service={service} canGovern={canGovern} onApplied={onApplied} />
     </>
   );
 }

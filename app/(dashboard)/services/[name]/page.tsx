@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { roleAllows } from "@/lib/auth/roles";
 import { requirePageUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { getServiceHealthHistory } from "@/lib/health/queries";
@@ -15,7 +16,7 @@ export async function generateMetadata({ params }: TProps): Promise<Metadata> {
 }
 
 export default async function ServicePage({ params, searchParams }: TProps) {
-  await requirePageUser(); // a page can be fetched without its layout, so it checks for itself
+  const user = await requirePageUser(); // a page can be fetched without its layout, so it checks for itself
   const name = decodeURIComponent((await params).name);
   const asked = (await searchParams).range;
   // A link may carry ?range=24h; anything else falls back to the last hour.
@@ -28,5 +29,7 @@ export default async function ServicePage({ params, searchParams }: TProps) {
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
   });
-  return <ServiceClient initialService={service} initialHistory={history} initialChart={chart} />;
+  // The controls follow the role; the server actions check it again whatever the page shows.
+  const canGovern = roleAllows({ role: user.role, needs: "operator" });
+  return <ServiceClient initialService={service} initialHistory={history} initialChart={chart} canGovern={canGovern} />;
 }

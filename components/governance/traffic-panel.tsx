@@ -1,0 +1,145 @@
+"use client";
+
+import { useActionState, useEffect, useState } from "react";
+import { changeInstancesFromForm } from "@/app/(dashboard)/services/[name]/actions";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Field, FormError, SelectField } from "@/components/ui/field";
+import { previewChange } from "@/lib/governance/preview";
+import type { TInstanceChange } from "@/lib/governance/schemas";
+import type { TServiceDetail } from "@/lib/registry/queries";
+import { TrafficPreview } from "./traffic-preview";
+
+type TMode = "weight" | "drain" | "enable" | "reset";
+const expiries = [
+  ["", "never"],
+  ["10m", "10 minutes"],
+  ["30m", "30 minutes"],
+  ["1h", "1 hour"],
+  ["4h", "4 hours"],
+  ["24h", "24 hours"],
+] as const;
+
+function toChange(mode: TMode, weight: number): TInstanceChange {
+  if (mode === "weight") return { weight };
+  if (mode === "reset") return { reset: true };
+  return { enabled: mode === "enable" };
+}
+
+function weightError(text: string): string | undefined {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isInteger(value)) return "must be a whole number";
+  if (value < 0 || value > 10_000) return "must be between 0 and 10000";
+  return undefined;
+}
+
+/** What an operator changes on the selected instances, previewed as the traffic it leaves before it is saved. */
+export function TrafficPanel({
+  service,
+  selected,
+  canGovern,
+  onApplied,
+}: {
+  service: TServiceDetail;
+  selected: ReadonlySet<string>;
+  canGovern: boolean;
+  onApplied: (outcome: "saved" | "conflict") => void;
+}) {
+  const [mode, setMode] = useState<TMode>("weight");
+  const [weight, setWeight] = useState("100");
+  const [expiresIn, setExpiresIn] = useState("");
+  const [reason, setReason] = useState("");
+  const [force, setForce] = useState(false);
+  const [state, formAction, pending] = useActionState(changeInstancesFromForm, undefined);
+
+  useEffect(() => {
+    if (!state) return;
+    if (state.ok) {
+      setReason("");
+      setForce(false);
+      onApplied("saved");
+    } else if (state.code === "conflict") onApplied("conflict");
+    // Only a new answer from the server counts, not a new callback.
+  }, [state]);
+
+  const invalidWeight = mode === "weight" ? weightError(weight) : undefined;
+  const change = toChange(mode, Number(weight));
+  const chosen = service.instances.filter((instance) => selected.has(instance.id));
+  const preview =
+    chosen.length > 0 && !invalidWeight
+      ? previewChange({
+          policy: service.policy,
+          protectionThreshold: service.protectionThreshold,
+          selected,
+          change,
+          instances: service.instances.map(({ id, health, weight, enabled, registeredWeight, registeredEnabled }) => ({ id, health, weight, enabled, registeredWeight, registeredEnabled })),
+        })
+      : null;
+  const payload = JSON.stringify({
+    selector: { service: service.name, ids: chosen.map((instance) => instance.id) },
+    change,
+    ...(expiresIn && mode !== "reset" ? { expiresIn } : {}),
+    ...(reason.trim() ? { reason: reason.trim() } : {}),
+    force,
+    expected: Object.fromEntries(chosen.map((instance) => [instance.id, instance.override.version])),
+  });
+  const needsForce = Boolean(preview?.refusal) && !force;
+  const disabledWhy = !canGovern
+    ? "Read-only: viewers cannot change traffic; an operator or admin can."
+    : chosen.length === 0
+      ? "Select instances in the table above (or all of them, or by tag) to change their traffic."
+      : null;
+
+  return (
+    <Card title="Change traffic" className="mt-6">
+      <form action={formAction} aria-label="Change traffic" className="space-y-4 p-4">
+        <input type="hidden" name="payload" value={payload} />
+        {disabledWhy && <p className="text-sm text-zinc-500" data-testid="traffic-disabled">{disabledWhy}</p>}
+        <fieldset disabled={!canGovern || pending} className="flex flex-wrap items-end gap-4">
+          <SelectField label="Change" aria-label="Change" value={mode} onChange={(event) => setMode(event.target.value as TMode)}>
+            <option value="weight">Set weight</option>
+            <option value="drain">Drain (stop sending traffic)</option>
+            <option value="enable">Enable</option>
+            <option value="reset">Reset to what it registers</option>
+          </SelectField>
+          {mode === "weight" && (
+            <Field label="Weight" type="number" min={0} max={10000} step={1} value={weight} onChange={(event) => setWeight(event.target.value)} error={invalidWeight} className="w-28" />
+          )}
+          {mode !== "reset" && (
+            <SelectField label="Revert after" aria-label="Revert after" value={expiresIn} onChange={(event) => setExpiresIn(event.target.value)}>
+              {expiries.map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </SelectField>
+          )}
+          <Field label="Reason" value={reason} onChange={(event) => setReason(event.target.value)} placeholder="why, for the audit log" maxLength={500} className="min-w-64 flex-1" />
+        </fieldset>
+        {preview && <TrafficPreview preview={preview} />}
+        {preview?.refusal && (
+          <div role="alert" className="space-y-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
+            <p>Refused unless forced: {preview.refusal.message}.</p>
+            <label className="flex items-center gap-2 font-medium">
+              <input type="checkbox" checked={force} onChange={(event) => setForce(event.target.checked)} disabled={!canGovern} />
+              Force this change (needs a reason)
+            </label>
+          </div>
+        )}
+        {state && !state.ok && <FormError message={state.code === "conflict" ? `${state.error} The page now shows the current state.` : state.error} />}
+        {state?.ok && (
+          <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
+            Saved: {state.data.changed.map((row) => `${row.id} ${row.enabled ? `weight ${row.weight}` : "drained"}`).join(", ")}
+            {state.data.changed[0]?.expiresAt ? `, until ${new Date(state.data.changed[0].expiresAt).toLocaleTimeString()}` : ""}.
+          </p>
+        )}
+        <div className="flex items-center gap-3">
+          <Button type="submit" disabled={Boolean(disabledWhy) || Boolean(invalidWeight) || needsForce || (force && !reason.trim()) || pending}>
+            {pending ? "Applying…" : `Apply to ${chosen.length} instance${chosen.length === 1 ? "" : "s"}`}
+          </Button>
+          {force && !reason.trim() && <span className="text-xs text-amber-700 dark:text-amber-400">A forced change needs a reason.</span>}
+        </div>
+      </form>
+    </Card>
+  );
+}

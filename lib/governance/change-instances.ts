@@ -1,0 +1,152 @@
+import "server-only";
+import type { TActor } from "@/lib/auth/actor";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { ZBalancingPolicy } from "@/lib/balancing";
+import { db, type Tx } from "@/lib/db";
+import { transaction } from "@/lib/db/transaction";
+import { AppError } from "@/lib/errors";
+import { recordTrafficChange } from "@/lib/health/failover";
+import { trafficSelect, trafficState } from "@/lib/health/traffic-state";
+import { announceCatalogChange, bumpCatalogIndex } from "@/lib/registry/catalog-index";
+import { parseJson } from "@/lib/registry/queries";
+import { applyChange, previewChange, type TTrafficPreview } from "./preview";
+import type { TChangeInstances, TInstanceChange, TInstanceSelector } from "./schemas";
+
+const rowSelect = {
+  ...trafficSelect,
+  id: true,
+  instanceId: true,
+  source: true,
+  tags: true,
+  metadata: true,
+  service: { select: { id: true, name: true, policy: true, protectionThreshold: true } },
+} as const;
+
+type TRow = Awaited<ReturnType<typeof db.instance.findMany<{ select: typeof rowSelect }>>>[number];
+
+function matches(row: TRow, selector: TInstanceSelector): boolean {
+  if (selector.tag && !parseJson<string[]>(row.tags, []).includes(selector.tag)) return false;
+  if (selector.metadata) {
+    const metadata = parseJson<Record<string, string>>(row.metadata, {});
+    if (Object.entries(selector.metadata).some(([key, value]) => metadata[key] !== value)) return false;
+  }
+  return true;
+}
+
+/** The instances a selector names; ids that match nothing are a 404 that names them. */
+async function selectInstances(tx: Tx, selector: TInstanceSelector): Promise<TRow[]> {
+  const rows = await tx.instance.findMany({
+    where: { ...(selector.service ? { service: { name: selector.service } } : {}), ...(selector.ids ? { instanceId: { in: selector.ids } } : {}) },
+    select: rowSelect,
+    orderBy: { instanceId: "asc" },
+  });
+  if (selector.ids) {
+    const found = new Set(rows.map((row) => row.instanceId));
+    const missing = selector.ids.filter((id) => !found.has(id));
+    const where = selector.service ? ` in service '${selector.service}'` : "";
+    if (missing.length > 0) throw new AppError("not_found", `no instance ${missing.map((id) => `'${id}'`).join(", ")}${where}`, "selector.ids");
+  }
+  const chosen = rows.filter((row) => matches(row, selector));
+  if (chosen.length === 0) throw new AppError("validation_failed", "no instance matches the selection", "selector");
+  return chosen;
+}
+
+function describe(change: TInstanceChange): string {
+  if (change.reset) return "reset to what it registers";
+  const parts = [];
+  if (change.weight !== undefined) parts.push(`weight ${change.weight}`);
+  if (change.enabled !== undefined) parts.push(change.enabled ? "enabled" : "drained");
+  return parts.join(", ");
+}
+
+function auditAction(change: TInstanceChange): string {
+  if (change.reset) return "instance.reset";
+  return change.weight !== undefined ? "instance.weight" : "instance.enabled";
+}
+
+/** The guard, per service touched: the same preview the UI shows, over every instance of the service. */
+async function previewServices(tx: Tx, chosen: TRow[], change: TInstanceChange) {
+  const previews = new Map<string, TTrafficPreview>();
+  const selected = new Set(chosen.map((row) => row.id));
+  for (const service of new Map(chosen.map((row) => [row.service.id, row.service])).values()) {
+    const members = await tx.instance.findMany({ where: { serviceId: service.id }, select: rowSelect, orderBy: { instanceId: "asc" } });
+    previews.set(
+      service.name,
+      previewChange({
+        policy: ZBalancingPolicy.catch("weighted-round-robin").parse(service.policy),
+        protectionThreshold: service.protectionThreshold,
+        selected: new Set(members.filter((row) => selected.has(row.id)).map((row) => row.instanceId)),
+        change,
+        instances: members.map((row) => ({ id: row.instanceId, ...trafficState(row), registeredWeight: row.weight, registeredEnabled: row.enabled })),
+      }),
+    );
+  }
+  return previews;
+}
+
+/**
+ * Applies an operator's weight / enabled choice (or a reset) to the selected instances, in one transaction with its
+ * audit events and traffic story. The built-in registry's store is this database, so committing is the write-through
+ * to the source clients read; discovery watchers and the gateway see it as soon as it commits.
+ * Refused: instances changed by someone else since `expected` (409), and, unless forced with a reason, a change that
+ * leaves a service with no instance taking traffic or below its protection threshold (422 on `force`).
+ */
+export async function changeInstances({ actor, input }: { actor: TActor; input: TChangeInstances }) {
+  const { change } = input;
+  const now = new Date();
+  const expiresAt = input.expiresIn ? new Date(now.getTime() + input.expiresIn) : null;
+  const result = await transaction(async (tx) => {
+    // The counter row is locked first, so concurrent changes take turns and each sees the other's result.
+    const index = await bumpCatalogIndex(tx);
+    const chosen = await selectInstances(tx, input.selector);
+    const overrides = new Map(
+      (await tx.instanceOverride.findMany({ where: { OR: chosen.map((row) => ({ source: row.source, instanceId: row.instanceId })) } })).map((row) => [`${row.source}/${row.instanceId}`, row]),
+    );
+    for (const row of chosen) {
+      const expected = input.expected?.[row.instanceId];
+      const version = overrides.get(`${row.source}/${row.instanceId}`)?.version ?? 0;
+      if (expected !== undefined && expected !== version) {
+        throw new AppError("conflict", `${row.instanceId} was changed by someone else meanwhile (version ${version}, you saw ${expected}); look at its current state and try again`, "expected");
+      }
+    }
+    const previews = await previewServices(tx, chosen, change);
+    const refused = [...previews].filter(([, preview]) => preview.refusal);
+    if (refused.length > 0 && !input.force) {
+      const why = refused.map(([service, preview]) => `${service}: ${preview.refusal!.message}`).join("; ");
+      throw new AppError("validation_failed", `${why}. Force the change with a reason to go ahead.`, "force");
+    }
+    const changed = [];
+    for (const row of chosen) {
+      const key = `${row.source}/${row.instanceId}`;
+      const previous = overrides.get(key);
+      const before = trafficState(row);
+      const weightOverride = change.reset ? null : (change.weight ?? row.weightOverride);
+      const enabledOverride = change.reset ? null : (change.enabled ?? row.enabledOverride);
+      // An expiring change goes back to what was there before it; a change on top of an expiring one keeps the first's way back.
+      const revert = expiresAt ? (previous?.expiresAt && previous.revert ? previous.revert : JSON.stringify({ weight: row.weightOverride, enabled: row.enabledOverride })) : null;
+      await tx.instance.update({ where: { id: row.id }, data: { weightOverride, enabledOverride, modifyIndex: index } });
+      const saved = await tx.instanceOverride.upsert({
+        where: { source_instanceId: { source: row.source, instanceId: row.instanceId } },
+        create: { source: row.source, instanceId: row.instanceId, service: row.service.name, weight: weightOverride, enabled: enabledOverride, version: 1, expiresAt, revert, reason: input.reason || null, updatedBy: actor.name },
+        update: { service: row.service.name, weight: weightOverride, enabled: enabledOverride, version: { increment: 1 }, expiresAt, revert, reason: input.reason || null, updatedBy: actor.name },
+      });
+      const after = { health: row.health, ...applyChange({ ...before, id: row.instanceId, registeredWeight: row.weight, registeredEnabled: row.enabled }, change) };
+      await recordTrafficChange(tx, { serviceId: row.service.id, service: row.service.name, instanceId: row.instanceId, before, after, reason: `${describe(change)} by ${actor.name}`, at: now });
+      await recordAudit(tx, {
+        actor,
+        action: auditAction(change),
+        target: `instance/${row.service.name}/${row.instanceId}`,
+        service: row.service.name,
+        before: { weight: before.weight, enabled: before.enabled },
+        after: { weight: after.weight, enabled: after.enabled, ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}) },
+        reason: input.reason || undefined,
+      });
+      changed.push({ id: row.instanceId, service: row.service.name, weight: after.weight, enabled: after.enabled, version: saved.version, expiresAt: expiresAt?.toISOString() ?? null });
+    }
+    const services = [...new Set(chosen.map((row) => row.service.id))];
+    await tx.service.updateMany({ where: { id: { in: services } }, data: { modifyIndex: index } });
+    return { changed, previews: Object.fromEntries(previews), forced: refused.length > 0 };
+  });
+  for (const service of new Set(result.changed.map((row) => row.service))) announceCatalogChange(service);
+  return result;
+}

@@ -1,0 +1,77 @@
+import "server-only";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { db } from "@/lib/db";
+import { transaction } from "@/lib/db/transaction";
+import { recordTrafficChange } from "@/lib/health/failover";
+import { trafficSelect, trafficState } from "@/lib/health/traffic-state";
+import { log } from "@/lib/log";
+import { announceCatalogChange, bumpCatalogIndex } from "@/lib/registry/catalog-index";
+import { parseJson } from "@/lib/registry/queries";
+
+const system = { type: "system", name: "meshdeck" } as const;
+
+/** Reverts one expired override, unless another process or an operator got there first (its version moved). */
+async function expireOverride({ id, version }: { id: string; version: number }): Promise<string | null> {
+  return transaction(async (tx) => {
+    const index = await bumpCatalogIndex(tx);
+    const override = await tx.instanceOverride.findUnique({ where: { id } });
+    if (!override || override.version !== version || !override.expiresAt) return null;
+    const revert = parseJson<{ weight: number | null; enabled: boolean | null }>(override.revert ?? "{}", { weight: null, enabled: null });
+    await tx.instanceOverride.update({
+      where: { id },
+      data: { weight: revert.weight, enabled: revert.enabled, version: { increment: 1 }, expiresAt: null, revert: null, reason: "expired", updatedBy: system.name },
+    });
+    const instance = await tx.instance.findUnique({
+      where: { source_instanceId: { source: override.source, instanceId: override.instanceId } },
+      select: { ...trafficSelect, id: true, serviceId: true },
+    });
+    const before = instance ? trafficState(instance) : { weight: override.weight ?? 0, enabled: override.enabled ?? true, health: "unknown" };
+    if (instance) {
+      const updated = await tx.instance.update({
+        where: { id: instance.id },
+        data: { weightOverride: revert.weight, enabledOverride: revert.enabled, modifyIndex: index },
+        select: trafficSelect,
+      });
+      await tx.service.update({ where: { id: instance.serviceId }, data: { modifyIndex: index } });
+      await recordTrafficChange(tx, { serviceId: instance.serviceId, service: override.service, instanceId: override.instanceId, before, after: trafficState(updated), reason: "an operator's change expired" });
+    }
+    await recordAudit(tx, {
+      actor: system,
+      action: "instance.override-expired",
+      target: `instance/${override.service}/${override.instanceId}`,
+      service: override.service,
+      before: { weight: before.weight, enabled: before.enabled },
+      after: revert,
+      reason: `set by ${override.updatedBy}${override.reason ? ` (${override.reason})` : ""}, expired at ${override.expiresAt.toISOString()}`,
+    });
+    return override.service;
+  });
+}
+
+/** Reverts the overrides whose time is up; any number of processes may run it, each revert happens once. */
+export async function expireOverrides({ now = new Date() }: { now?: Date } = {}): Promise<number> {
+  const due = await db.instanceOverride.findMany({ where: { expiresAt: { lte: now } }, select: { id: true, version: true }, take: 100 });
+  let expired = 0;
+  for (const override of due) {
+    const service = await expireOverride(override);
+    if (service) {
+      expired += 1;
+      announceCatalogChange(service);
+    }
+  }
+  return expired;
+}
+
+/** Looks for expired overrides every second; returns a stop function. */
+export function startOverrideExpiry({ intervalMs = 1000 }: { intervalMs?: number } = {}) {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    expireOverrides()
+      .catch((error) => log.warn("expiring overrides failed; trying again", error))
+      .finally(() => (running = false));
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,82 @@
+import { expectedShares, type TBalancingPolicy } from "@/lib/balancing";
+import { takesTraffic } from "@/lib/health/health";
+import type { TInstanceChange } from "./schemas";
+
+export type TPreviewInstance = {
+  id: string;
+  health: string;
+  weight: number;
+  enabled: boolean;
+  /** What the instance registers, which a reset gives back. */
+  registeredWeight: number;
+  registeredEnabled: boolean;
+};
+
+type TSide = { weight: number; enabled: boolean; takesTraffic: boolean; share: number };
+
+export type TTrafficPreview = {
+  instances: { id: string; health: string; selected: boolean; before: TSide; after: TSide }[];
+  /** Instances taking traffic, before and after, of all registered. */
+  capacity: { total: number; before: number; after: number };
+  protectionThreshold: number;
+  /** Why the guard refuses the change unless it is forced with a reason; null when it may go ahead. */
+  refusal: { kind: "outage" | "below-threshold"; message: string } | null;
+};
+
+/** What an instance becomes under a change. */
+export function applyChange(instance: TPreviewInstance, change: TInstanceChange): { weight: number; enabled: boolean } {
+  if (change.reset) return { weight: instance.registeredWeight, enabled: instance.registeredEnabled };
+  return { weight: change.weight ?? instance.weight, enabled: change.enabled ?? instance.enabled };
+}
+
+function sides(policy: TBalancingPolicy, states: { id: string; health: string; weight: number; enabled: boolean }[]): Map<string, TSide> {
+  const live = states.filter(takesTraffic);
+  const shares = expectedShares(policy, live.map(({ id, weight }) => ({ id, weight })));
+  return new Map(states.map((state) => [state.id, { weight: state.weight, enabled: state.enabled, takesTraffic: takesTraffic(state), share: shares.get(state.id) ?? 0 }]));
+}
+
+const percent = (share: number) => `${Math.round(share * 100)}%`;
+
+/**
+ * Each instance's share of a service's traffic before and after a change to the selected instances, the capacity left,
+ * and whether the guard refuses it: a change that takes traffic away is refused when it leaves no instance taking
+ * traffic (an outage) or fewer than the protection threshold's share of the instances. Changes that add capacity never are.
+ * The same function runs in the browser for the preview and on the server for the guard.
+ */
+export function previewChange({
+  policy,
+  protectionThreshold,
+  instances,
+  selected,
+  change,
+}: {
+  policy: TBalancingPolicy;
+  protectionThreshold: number;
+  instances: TPreviewInstance[];
+  selected: ReadonlySet<string>;
+  change: TInstanceChange;
+}): TTrafficPreview {
+  const before = sides(policy, instances);
+  const after = sides(
+    policy,
+    instances.map((instance) => ({ id: instance.id, health: instance.health, ...(selected.has(instance.id) ? applyChange(instance, change) : instance) })),
+  );
+  const count = (side: Map<string, TSide>) => [...side.values()].filter((state) => state.takesTraffic).length;
+  const capacity = { total: instances.length, before: count(before), after: count(after) };
+  let refusal: TTrafficPreview["refusal"] = null;
+  if (capacity.after < capacity.before) {
+    if (capacity.after === 0) refusal = { kind: "outage", message: "no instance would be left taking traffic" };
+    else if (capacity.after / capacity.total < protectionThreshold) {
+      refusal = {
+        kind: "below-threshold",
+        message: `${capacity.after} of ${capacity.total} instances would take traffic (${percent(capacity.after / capacity.total)}), below the protection threshold of ${percent(protectionThreshold)}`,
+      };
+    }
+  }
+  return {
+    instances: instances.map((instance) => ({ id: instance.id, health: instance.health, selected: selected.has(instance.id), before: before.get(instance.id)!, after: after.get(instance.id)! })),
+    capacity,
+    protectionThreshold,
+    refusal,
+  };
+}

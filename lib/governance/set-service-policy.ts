@@ -1,0 +1,41 @@
+import "server-only";
+import type { TActor } from "@/lib/auth/actor";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { transaction } from "@/lib/db/transaction";
+import { AppError } from "@/lib/errors";
+import { announceCatalogChange, bumpCatalogIndex } from "@/lib/registry/catalog-index";
+import type { TSetServicePolicy } from "./schemas";
+
+/** Sets a service's load-balancing policy (and hash header, protection threshold), audited; the gateway follows at once. */
+export async function setServicePolicy({ actor, name, input }: { actor: TActor; name: string; input: TSetServicePolicy }) {
+  const result = await transaction(async (tx) => {
+    const index = await bumpCatalogIndex(tx);
+    const service = await tx.service.findUnique({ where: { name }, select: { id: true, policy: true, hashHeader: true, protectionThreshold: true, governanceVersion: true } });
+    if (!service) throw new AppError("not_found", `service '${name}' is not registered`, "name");
+    if (input.expectedVersion !== undefined && input.expectedVersion !== service.governanceVersion) {
+      throw new AppError("conflict", `${name}'s policy was changed by someone else meanwhile; look at its current settings and try again`, "expectedVersion");
+    }
+    const after = {
+      policy: input.policy,
+      hashHeader: input.policy === "consistent-hash" ? (input.hashHeader ?? null) : null,
+      protectionThreshold: input.protectionThreshold ?? service.protectionThreshold,
+    };
+    const updated = await tx.service.update({
+      where: { id: service.id },
+      data: { ...after, modifyIndex: index, governanceVersion: { increment: 1 } },
+      select: { governanceVersion: true },
+    });
+    await recordAudit(tx, {
+      actor,
+      action: "service.policy",
+      target: `service/${name}`,
+      service: name,
+      before: { policy: service.policy, hashHeader: service.hashHeader, protectionThreshold: service.protectionThreshold },
+      after,
+      reason: input.reason || undefined,
+    });
+    return { service: name, ...after, version: updated.governanceVersion };
+  });
+  announceCatalogChange(name);
+  return result;
+}

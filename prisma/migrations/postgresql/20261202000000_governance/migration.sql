@@ -1,0 +1,33 @@
+-- AlterTable
+ALTER TABLE "Service" ADD COLUMN     "governanceVersion" INTEGER NOT NULL DEFAULT 0;
+
+-- AlterTable
+ALTER TABLE "AuditEvent" ADD COLUMN     "service" TEXT;
+
+-- CreateTable
+CREATE TABLE "InstanceOverride" (
+    "id" TEXT NOT NULL,
+    "source" TEXT NOT NULL DEFAULT 'builtin',
+    "instanceId" TEXT NOT NULL,
+    "service" TEXT NOT NULL,
+    "weight" INTEGER,
+    "enabled" BOOLEAN,
+    "version" INTEGER NOT NULL DEFAULT 1,
+    "expiresAt" TIMESTAMP(3),
+    "revert" TEXT,
+    "reason" TEXT,
+    "updatedBy" TEXT NOT NULL,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "InstanceOverride_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "InstanceOverride_expiresAt_idx" ON "InstanceOverride"("expiresAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "InstanceOverride_source_instanceId_key" ON "InstanceOverride"("source", "instanceId");
+
+-- CreateIndex
+CREATE INDEX "AuditEvent_service_at_idx" ON "AuditEvent"("service", "at");
+
