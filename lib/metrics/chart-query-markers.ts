@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { describeChange } from "@/lib/audit/describe-change";
 import { formatShare, parseTakeover } from "@/lib/health/takeover";
 import { parseJson } from "@/lib/registry/queries";
 import type { TChartSeriesOf, TTimelineMarker } from "./views";
@@ -32,16 +33,15 @@ function failoverLabel({ kind, service, instanceId, takeover }: TFailoverRow): s
 
 type TAuditRow = { actorName: string; action: string; target: string; before: string | null; after: string | null; reason: string | null };
 
-/** "ops@example.com: orders-1 weight 100 → 0 (canary off)": what changed, from and to, by whom and why. */
-function describeChange({ actorName, action, target, before, after, reason }: TAuditRow): string {
-  const was = parseJson<Record<string, unknown>>(before ?? "{}", {});
+/** "ops@example.com: orders-1 weight 100 → 0, until 14:05 UTC (canary off)": what changed, by whom and why. */
+function operatorLabel({ actorName, action, target, before, after, reason }: TAuditRow): string {
   const now = parseJson<Record<string, unknown>>(after ?? "{}", {});
-  const moved = Object.keys(now)
-    .filter((key) => key !== "expiresAt" && JSON.stringify(was[key]) !== JSON.stringify(now[key]))
-    .map((key) => `${key} ${String(was[key] ?? "none")} → ${String(now[key] ?? "none")}`);
+  const { expiresAt, ...rest } = now;
+  const lines = describeChange({ before: parseJson<unknown>(before ?? "null", null), after: rest });
+  const moved = lines.filter((line) => line.key !== "expiresAt").map((line) => `${line.key ?? ""} ${line.before ?? "none"} → ${line.after ?? "none"}`.trim());
   const what = action === "instance.override-expired" ? "override expired" : moved.join(", ") || action;
-  const expires = typeof now.expiresAt === "string" ? `, until ${now.expiresAt.slice(11, 16)} UTC` : "";
-  return `${actorName}: ${target.split("/").at(-1)} ${what}${expires}${reason ? ` (${reason})` : ""}`;
+  const until = typeof expiresAt === "string" ? `, until ${expiresAt.slice(11, 16)} UTC` : "";
+  return `${actorName}: ${target.split("/").at(-1)} ${what}${until}${reason ? ` (${reason})` : ""}`;
 }
 
 /**
@@ -99,7 +99,7 @@ export async function listChartMarkers({ service, of, from, to }: { service: str
       kind: "operator" as const,
       tone: "info" as const,
       instanceId: row.target.startsWith("instance/") ? (row.target.split("/").at(-1) ?? null) : null,
-      label: prefix(row.service ?? "") + describeChange(row),
+      label: prefix(row.service ?? "") + operatorLabel(row),
     })),
   ];
   return markers

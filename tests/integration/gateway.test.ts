@@ -37,6 +37,7 @@ function percentile(values: number[], p: number): number {
 
 describe.each(targets)("gateway on $name", (target) => {
   let api: Awaited<ReturnType<typeof adminAndToken>>["api"];
+  let admin: Awaited<ReturnType<typeof adminAndToken>>["admin"];
   let gateway = "";
   let stopGateway = async () => {};
   const upstreams: TUpstream[] = [];
@@ -56,6 +57,7 @@ describe.each(targets)("gateway on $name", (target) => {
   beforeAll(async () => {
     const made = await adminAndToken(target, "gateway-test");
     api = made.api;
+    admin = made.admin;
     const token = made.token;
     const started = spawnGateway({
       env: { PATH: process.env.PATH, MESHDECK_URL: target.baseUrl, MESHDECK_TOKEN: token, MESHDECK_HOST: "127.0.0.1", MESHDECK_GATEWAY_PORT: "0" },
@@ -164,6 +166,30 @@ describe.each(targets)("gateway on $name", (target) => {
     expect(answer.status).toBe(503);
     expect(answer.headers.get("content-type")).toBe("application/json");
     expect((await answer.json()).error).toMatchObject({ code: "unknown_service" });
+  });
+
+  test("an operator's weight change through the governance API reaches discovery at once and the gateway's routing within 1 s", async () => {
+    const service = unique("gw");
+    const [drained, other] = await pair();
+    await routed(service, [[drained, 1], [other, 1]]);
+    const changedAt = performance.now();
+    const change = await admin.post("/api/v1/governance/instances", { selector: { ids: [drained.id] }, change: { weight: 0 }, reason: "integration" });
+    expect(change.status).toBe(200);
+    expect(change.body.changed).toEqual([expect.objectContaining({ id: drained.id, weight: 0, version: 1 })]);
+    // Discovery answers with the new set as soon as the change is accepted.
+    expect((await api.get(`/api/v1/discovery/${service}`)).body.instances.map((instance: { id: string }) => instance.id)).toEqual([other.id]);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const last = drained.arrivals.at(-1) ?? changedAt;
+    expect(last - changedAt).toBeLessThan(1000);
+    reset(drained, other);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => send(service)));
+    await Promise.all(answers.map((answer) => answer.text()));
+    expect([drained.gets, other.gets]).toEqual([0, 20]);
+    // A re-registration (the instance restarting) keeps the operator's weight.
+    expect((await register(service, drained, 1)).status).toBe(200);
+    const again = await Promise.all(Array.from({ length: 10 }, () => send(service)));
+    await Promise.all(again.map((answer) => answer.text()));
+    expect(drained.gets).toBe(0);
   });
 
   test("it registered itself as an instance of `gateway` whose metrics carry its requests per service and instance", async () => {
