@@ -9,6 +9,7 @@ const links = [
   { href: "/services", label: "Services" },
   { href: "/topology", label: "Topology" },
   { href: "/events", label: "Events" },
+  { href: "/audit", label: "Audit log" },
   { href: "/settings/tokens", label: "API tokens" },
   { href: "/settings/users", label: "Users" },
   { href: "/settings/health", label: "Health settings" },
@@ -25,7 +26,7 @@ export function NavLinks() {
           <Link
             key={link.href}
             href={link.href}
-            // Every dashboard page is rendered per request: prefetching all eight on each page view cost more server time than the pages themselves.
+            // Every dashboard page is rendered per request: prefetching all of them on each page view cost more server time than the pages themselves.
             prefetch={false}
             aria-current={active ? "page" : undefined}
             className={cn(

@@ -1,0 +1,160 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { AuditTable } from "@/components/audit/audit-table";
+import { TimeFilter } from "@/components/audit/time-filter";
+import { useHydrated } from "@/components/health/use-hydrated";
+import { LiveIndicator } from "@/components/live/live-indicator";
+import { useLiveQuery } from "@/components/live/use-live-query";
+import { Card } from "@/components/ui/card";
+import { FormError } from "@/components/ui/field";
+import { PageHeader } from "@/components/ui/page-header";
+import type { TAuditFacets, TAuditPage } from "@/lib/audit/queries";
+
+type TFilterKey = "user" | "service" | "action" | "from" | "to";
+type TShownFilters = Record<TFilterKey, string> & { paged: boolean };
+
+const select =
+  "max-w-48 rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm shadow-sm outline-none focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950";
+const actorKinds: Record<string, string> = { user: "user", token: "token", system: "system" };
+
+// Actions grouped by their first part, each group first offered whole (`instance.` = every instance action).
+function actionGroups(actions: string[], current: string) {
+  const all = current && !actions.includes(current) && !current.endsWith(".") ? [...actions, current] : actions;
+  const groups = new Map<string, string[]>();
+  for (const action of all) {
+    const group = action.split(".")[0] ?? action;
+    groups.set(group, [...(groups.get(group) ?? []), action]);
+  }
+  return [...groups].sort(([a], [b]) => a.localeCompare(b));
+}
+
+export function AuditClient({
+  query,
+  exportQuery,
+  filters,
+  initialPage,
+  facets,
+  problem,
+}: {
+  query: string;
+  exportQuery: string;
+  filters: TShownFilters;
+  initialPage: TAuditPage;
+  facets: TAuditFacets;
+  problem: string | null;
+}) {
+  const router = useRouter();
+  const hydrated = useHydrated();
+  const { data, error } = useLiveQuery({ url: `/api/v1/audit${query ? `?${query}` : ""}`, initialData: initialPage, intervalMs: 3000 });
+
+  // A filter change starts again at the newest events; the URL holds the filters so a view can be linked.
+  const setFilters = (values: Partial<Record<TFilterKey, string>>) => {
+    const params = new URLSearchParams(query);
+    params.delete("cursor");
+    for (const [key, value] of Object.entries(values)) {
+      if (value) params.set(key, value);
+      else params.delete(key);
+    }
+    router.replace(`/audit${params.size ? `?${params}` : ""}`, { scroll: false });
+  };
+  const withCursor = (cursor: string | null) => {
+    const params = new URLSearchParams(query);
+    if (cursor) params.set("cursor", cursor);
+    else params.delete("cursor");
+    return `/audit${params.size ? `?${params}` : ""}`;
+  };
+
+  const filtered = Boolean(filters.user || filters.service || filters.action || filters.from || filters.to);
+  const actors = filters.user && !facets.actors.some((actor) => actor.value === filters.user) ? [...facets.actors, { value: filters.user, name: filters.user, type: "" }] : facets.actors;
+  const services = filters.service && !facets.services.includes(filters.service) ? [filters.service, ...facets.services] : facets.services;
+  const groups = actionGroups(facets.actions, filters.action);
+
+  return (
+    <>
+      <PageHeader
+        title="Audit log"
+        description="Every change made through Meshdeck: who, when, before and after, and why. Append-only."
+        action={
+          <div className="flex items-center gap-4">
+            <LiveIndicator error={error} />
+            <a
+              href={`/api/v1/audit/export${exportQuery ? `?${exportQuery}` : ""}`}
+              download
+              title="The events matching these filters, newest first, at most 100 000"
+              className="inline-flex items-center gap-2 rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800"
+            >
+              Export CSV
+            </a>
+          </div>
+        }
+      />
+      {problem && (
+        <div className="mb-4">
+          <FormError message={`This link's filters were not understood (${problem}); showing the whole log instead.`} />
+        </div>
+      )}
+      <Card>
+        <div className="flex flex-wrap items-center gap-x-4 gap-y-2 border-b border-zinc-200 px-4 py-3 dark:border-zinc-800">
+          <label className="flex items-center gap-2 text-xs text-zinc-500">
+            User
+            <select aria-label="User" disabled={!hydrated} className={select} value={filters.user} onChange={(event) => setFilters({ user: event.target.value })}>
+              <option value="">Anyone</option>
+              {actors.map((actor) => (
+                <option key={actor.value} value={actor.value}>
+                  {actor.name}
+                  {actorKinds[actor.type] ? ` (${actorKinds[actor.type]})` : ""}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="flex items-center gap-2 text-xs text-zinc-500">
+            Service
+            <select aria-label="Service" disabled={!hydrated} className={select} value={filters.service} onChange={(event) => setFilters({ service: event.target.value })}>
+              <option value="">All services</option>
+              {services.map((name) => (
+                <option key={name} value={name}>{name}</option>
+              ))}
+            </select>
+          </label>
+          <label className="flex items-center gap-2 text-xs text-zinc-500">
+            Action
+            <select aria-label="Action" disabled={!hydrated} className={select} value={filters.action} onChange={(event) => setFilters({ action: event.target.value })}>
+              <option value="">All actions</option>
+              {groups.map(([group, actions]) => (
+                <optgroup key={group} label={group}>
+                  <option value={`${group}.`}>{`${group}.* (all)`}</option>
+                  {actions.filter((action) => action !== `${group}.`).map((action) => (
+                    <option key={action} value={action}>{action}</option>
+                  ))}
+                </optgroup>
+              ))}
+              {filters.action.endsWith(".") && !groups.some(([group]) => `${group}.` === filters.action) && <option value={filters.action}>{`${filters.action}*`}</option>}
+            </select>
+          </label>
+          <TimeFilter from={filters.from} to={filters.to} onChange={(range) => setFilters(range)} />
+          {filtered && (
+            <button type="button" onClick={() => router.replace("/audit", { scroll: false })} className="ml-auto text-xs font-medium text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100">
+              Clear filters
+            </button>
+          )}
+        </div>
+        {filters.paged && (
+          <p className="border-b border-zinc-100 px-4 py-2 text-xs text-zinc-500 dark:border-zinc-800">
+            Showing older events. <Link href={withCursor(null)} className="font-medium text-zinc-900 hover:underline dark:text-zinc-100">Back to the newest</Link>
+          </p>
+        )}
+        <AuditTable
+          events={data.events}
+          empty={filtered ? "No audit event matches these filters." : "Nothing has been changed yet. Users, API tokens, webhooks, settings, weights and policies changed here are recorded."}
+        />
+        {data.nextCursor && (
+          <div className="border-t border-zinc-100 px-4 py-2 text-right text-sm dark:border-zinc-800">
+            <Link href={withCursor(data.nextCursor)} className="font-medium hover:underline">Older events →</Link>
+          </div>
+        )}
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,7 @@
+import { NextResponse } from "next/server";
+import { apiRoute } from "@/lib/api/handler";
+import { parseAuditQuery } from "@/lib/audit/audit-filters";
+import { listAuditEvents } from "@/lib/audit/queries";
+
+// GET /api/v1/audit - audit events newest first, filtered by user, service, action and time, paged by cursor; signed-in users only
+export const GET = apiRoute({ needs: "viewer", tokens: false }, async ({ request }) => NextResponse.json(await listAuditEvents(parseAuditQuery(request.nextUrl.searchParams))));

@@ -1,0 +1,97 @@
+import "server-only";
+import { db, type Prisma } from "@/lib/db";
+import { ZRole, type TRole } from "@/lib/auth/roles";
+import { auditPageSize, encodeAuditCursor, type TAuditCursor, type TAuditFilters } from "./audit-filters";
+
+// Newest first, ties broken by id, so a cursor names one place in the list.
+export const auditNewestFirst = [{ at: "desc" }, { id: "desc" }] satisfies Prisma.AuditEventOrderByWithRelationInput[];
+
+export function olderThanCursor(cursor: TAuditCursor | undefined): Prisma.AuditEventWhereInput {
+  if (!cursor) return {};
+  return { OR: [{ at: { lt: cursor.at } }, { at: cursor.at, id: { lt: cursor.id } }] };
+}
+
+/** The filters as a where clause; `user` is an actor's name or id. */
+export function auditWhere(filters: TAuditFilters): Prisma.AuditEventWhereInput {
+  const { user, service, action, from, to } = filters;
+  const and: Prisma.AuditEventWhereInput[] = [];
+  if (user) and.push({ OR: [{ actorName: user }, { actorId: user }] });
+  if (service) and.push({ service });
+  if (action) and.push({ action: action.prefix ? { startsWith: action.value } : action.value });
+  if (from || to) and.push({ at: { ...(from ? { gte: from } : {}), ...(to ? { lte: to } : {}) } });
+  return { AND: and };
+}
+
+// Stored as JSON text by recordAudit; anything else is shown as the text it is.
+function parseStored(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Audit events matching the filters, newest first, a page at a time. */
+export async function listAuditEvents({ filters, cursor, limit = auditPageSize }: { filters: TAuditFilters; cursor?: TAuditCursor; limit?: number }) {
+  const rows = await db.auditEvent.findMany({
+    where: { AND: [auditWhere(filters), olderThanCursor(cursor)] },
+    orderBy: auditNewestFirst,
+    take: limit + 1,
+  });
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  // The role a user has now: the event does not record it, and a badge helps to read who acted.
+  const userIds = [...new Set(page.filter((row) => row.actorType === "user" && row.actorId).map((row) => row.actorId as string))];
+  const users = userIds.length ? await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, role: true } }) : [];
+  const roles = new Map<string, TRole>(users.flatMap((user) => { const role = ZRole.safeParse(user.role); return role.success ? [[user.id, role.data] as const] : []; }));
+  return {
+    events: page.map((row) => ({
+      id: row.id,
+      at: row.at.toISOString(),
+      actor: {
+        type: row.actorType as "user" | "token" | "system",
+        id: row.actorId,
+        name: row.actorName,
+        role: roles.get(row.actorId ?? "") ?? null,
+      },
+      action: row.action,
+      service: row.service,
+      target: row.target,
+      before: parseStored(row.before),
+      after: parseStored(row.after),
+      reason: row.reason,
+    })),
+    nextCursor: rows.length > limit && last ? encodeAuditCursor(last) : null,
+  };
+}
+
+export type TAuditPage = Awaited<ReturnType<typeof listAuditEvents>>;
+export type TAuditEventView = TAuditPage["events"][number];
+
+/**
+ * What the filter dropdowns offer: the actions, actors and services the log holds. Each is a
+ * grouped scan of the table, read once per page load (not on the live poll).
+ */
+export async function listAuditFacets() {
+  const [actions, actors, services] = await Promise.all([
+    db.auditEvent.groupBy({ by: ["action"], orderBy: { action: "asc" } }),
+    db.auditEvent.groupBy({ by: ["actorType", "actorId", "actorName"], orderBy: { actorName: "asc" } }),
+    db.auditEvent.groupBy({ by: ["service"], where: { service: { not: null } }, orderBy: { service: "asc" } }),
+  ]);
+  const seen = new Set<string>();
+  const actorOptions = actors.flatMap(({ actorType, actorId, actorName }) => {
+    // A user or token is chosen by id (names need not be unique); a system actor has only its name.
+    const value = actorId ?? actorName;
+    if (seen.has(value)) return [];
+    seen.add(value);
+    return [{ value, name: actorName, type: actorType }];
+  });
+  return {
+    actions: actions.map((row) => row.action),
+    actors: actorOptions,
+    services: services.flatMap((row) => (row.service ? [row.service] : [])),
+  };
+}
+
+export type TAuditFacets = Awaited<ReturnType<typeof listAuditFacets>>;
