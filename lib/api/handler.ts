@@ -39,7 +39,7 @@ export function toAppError(error: unknown): AppError {
 async function authenticate(request: NextRequest, needs: TRole, tokens: boolean): Promise<TActor> {
   const header = request.headers.get("authorization");
   if (header) {
-    if (!tokens) throw new AppError("forbidden", "API tokens cannot call this; sign in as a user with the admin role");
+    if (!tokens) throw new AppError("forbidden", `API tokens cannot call this; sign in as a user with the ${needs} role`);
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     const actor = match?.[1] ? await authenticateApiToken({ token: match[1] }) : null;
     if (!actor) throw new AppError("unauthorized", "the API token is missing, malformed or revoked");
