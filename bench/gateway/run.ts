@@ -1,0 +1,490 @@
+// `npm run bench:gateway [-- --duration S] [-- --warmup S] [-- --connections N] [-- --threads N] [-- --changes N]
+// [-- --via registry|governance] [-- --profile] [-- --no-doc]`: 4 real HTTP instances on 127.0.0.1 registered with a real Meshdeck
+// (weights 1:2:3:4), its gateway and HAProxy 2.6 in front of the same instances with the same weights; wrk direct to
+// one instance, through the gateway and through HAProxy (requests/s, p50/p99, each instance's own count of what
+// reached it); then 100 weight changes timed to the first request routed by the new weights; a section in
+// docs/benchmarks.md. Defaults: -t2 -c64, 20 s per target after a 3 s warm-up, 100 changes (about 2 minutes,
+// plus a build of the commit the first time). --profile: a V8 CPU profile of the gateway, its top functions printed
+// (it slows the gateway down: use it with --no-doc).
+import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+import { isGatewayListening, spawnGateway } from "../../lib/gateway/spawn-gateway";
+import { apiClient, signIn } from "../../tests/support/client";
+import type { TAppTarget } from "../../tests/support/start-app";
+import { processTree, readMachineBusySeconds, UsageSampler } from "../shared/proc";
+import { sleep, stopChild, waitFor } from "../shared/process";
+import { profileShares } from "../shared/cpu-profile";
+import { appendToDoc } from "../shared/report";
+import { prepareApp, startMeshdeck } from "./app";
+import { ensureHaproxy, startHaproxy, writeHaproxyConfig } from "./haproxy";
+import { evaluate, propagationFigures, renderSection, renderTable, renderTargets, shares, type TChange, type TPropagation, type TResult, type TThroughput, type TWrk } from "./report";
+import type { TUpstreamsMessage, TUpstreamsReport } from "./upstreams";
+
+const args = process.argv.slice(2);
+function flag(name: string, fallback: string): string {
+  const at = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (at === -1) return fallback;
+  return args[at]!.includes("=") ? args[at]!.split("=")[1]! : (args[at + 1] ?? fallback);
+}
+const durationS = Number(flag("duration", "20"));
+const warmupS = Number(flag("warmup", "3"));
+const connections = Number(flag("connections", "64"));
+// wrk competes with what it measures for the same 2 cores: at most 2 threads.
+const threads = Math.min(2, Number(flag("threads", "2")));
+const changeCount = Number(flag("changes", "100"));
+const viaFlag = flag("via", "auto");
+const writeDoc = !args.includes("--no-doc");
+const profile = args.includes("--profile");
+const weights = [1, 2, 3, 4];
+const service = "bench";
+const idOf = (index: number) => `bench-${index + 1}`;
+// Part B: client loops sending one request at a time through the gateway, so bench-1 (10 % of them) sees one every few ms.
+const pumps = 4;
+const seenLimitMs = 3000;
+
+const root = process.cwd();
+const runDir = resolve(root, ".tmp", "bench", `gateway-${new Date().toISOString().replace(/[:.]/g, "-")}`);
+const children: { child: ChildProcess; name: string; group: boolean }[] = [];
+const cleanups: (() => Promise<void> | void)[] = [];
+const now = () => performance.timeOrigin + performance.now();
+
+function log(message: string) {
+  console.log(`${new Date().toISOString()} bench:gateway ${message}`);
+}
+
+function track(child: ChildProcess, name: string, group: boolean) {
+  children.push({ child, name, group });
+  writeFileSync(join(runDir, "pids.txt"), children.map((c) => `${c.child.pid} ${c.name}${c.group ? " (process group)" : ""}`).join("\n") + "\n");
+  return child;
+}
+
+/** A port free on 127.0.0.1 right now (the kernel's pick), for servers that cannot be told port 0. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const wrkBin = "/usr/bin/wrk";
+function ensureWrk(): string {
+  if (!existsSync(wrkBin)) {
+    log("wrk not found: apt-get update && apt-get install -y wrk");
+    for (const a of [["update"], ["install", "-y", "wrk"]]) {
+      const result = spawnSync("apt-get", a, { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+      if (result.status !== 0) throw new Error(`apt-get ${a.join(" ")} failed (exit ${result.status})`);
+    }
+  }
+  return (spawnSync(wrkBin, ["-v"], { encoding: "utf8" }).stdout.split("\n")[0] ?? "wrk").replace(/\s*\[.*$/, "").replace(/ Copyright.*$/, "").trim();
+}
+
+type TUpstreams = { child: ChildProcess; ports: number[]; ask: <T extends TUpstreamsReport["type"]>(message: TUpstreamsMessage & { type: T }) => Promise<Extract<TUpstreamsReport, { type: T }>> };
+
+function startUpstreams(): Promise<TUpstreams> {
+  const child = fork(join(root, "bench", "gateway", "upstreams.ts"), [], {
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, BENCH_UPSTREAMS: String(weights.length) },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    detached: true,
+  });
+  track(child, "instances", true);
+  // One question at a time per type; answers come back in order.
+  const ask: TUpstreams["ask"] = (message) =>
+    new Promise((done) => {
+      const listener = (report: TUpstreamsReport) => {
+        if (report.type !== message.type) return;
+        child.off("message", listener);
+        done(report as never);
+      };
+      child.on("message", listener);
+      child.send(message);
+    });
+  return new Promise((done, fail) => {
+    const onReady = (report: TUpstreamsReport) => {
+      if (report.type === "ready") {
+        child.off("message", onReady);
+        done({ child, ports: report.ports, ask });
+      } else if (report.type === "error") fail(new Error(`instances: ${report.message}`));
+    };
+    child.on("message", onReady);
+    child.once("exit", (code) => fail(new Error(`instances exited (${code}) before they were ready`)));
+  });
+}
+
+/** Cumulative CPU seconds of every process by pid, from ps (whole seconds), to name who else used the machine. */
+function psTimes(): Map<number, { seconds: number; name: string }> {
+  const out = spawnSync("ps", ["-eo", "pid=,times=,args="], { encoding: "utf8" }).stdout;
+  const map = new Map<number, { seconds: number; name: string }>();
+  for (const line of out.split("\n")) {
+    const match = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
+    if (match) map.set(Number(match[1]), { seconds: Number(match[2]), name: match[3]!.slice(0, 100) });
+  }
+  return map;
+}
+
+function heaviestOthers(before: Map<number, { seconds: number; name: string }>, after: Map<number, { seconds: number; name: string }>, seconds: number, ours: Set<number>) {
+  const used: { name: string; cpuPercent: number }[] = [];
+  for (const [pid, end] of after) {
+    if (ours.has(pid)) continue;
+    const cpu = end.seconds - (before.get(pid)?.seconds ?? 0);
+    if (cpu > 0) used.push({ name: end.name, cpuPercent: (cpu / seconds) * 100 });
+  }
+  return used.filter((u) => u.cpuPercent >= 5).sort((a, b) => b.cpuPercent - a.cpuPercent).slice(0, 4);
+}
+
+/** spawnGateway's process with --cpu-prof before the script (node refuses it in NODE_OPTIONS). */
+function spawnProfiledGateway(cwd: string, env: Record<string, string | undefined>, profileDir: string): { child: ChildProcess; listening: Promise<string | undefined> } {
+  const child = spawn(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--import", "tsx", join(cwd, "gateway", "index.ts")], {
+    cwd,
+    env: { NODE_ENV: process.env.NODE_ENV, ...env },
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+  });
+  const listening = new Promise<string | undefined>((resolve) => {
+    setTimeout(() => resolve(undefined), 30_000).unref();
+    child.on("message", (message) => isGatewayListening(message) && resolve(message.url));
+    child.once("exit", () => resolve(undefined));
+  });
+  return { child, listening };
+}
+
+type TWrkJson = { requests: number; durationUs: number; errors: TWrk["errors"]; latencyUs: { mean: number; p50: number; p90: number; p99: number; p999: number; max: number } };
+
+/** One wrk run; its output is kept in the run directory, its CPU read with bash's `times` once it exits. */
+async function runWrk(url: string, seconds: number, label: string): Promise<TWrk> {
+  const wrkArgs = [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, "--timeout", "5s", "--latency", "-s", join(root, "bench", "gateway", "wrk-report.lua"), url];
+  const child = spawn("bash", ["-c", '"$0" "$@"; code=$?; times; exit $code', wrkBin, ...wrkArgs], { stdio: ["ignore", "pipe", "pipe"], detached: true });
+  track(child, `wrk ${label}`, true);
+  let stdout = "";
+  child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+  child.stderr!.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+  const code = await new Promise<number | null>((done) => child.once("exit", (c) => done(c)));
+  writeFileSync(join(runDir, `wrk-${label}.txt`), `wrk ${wrkArgs.join(" ")}\n${stdout}`);
+  const line = /^WRK_JSON (.*)$/m.exec(stdout)?.[1];
+  if (code !== 0 || !line) throw new Error(`wrk ${label} failed (exit ${code}); see ${join(runDir, `wrk-${label}.txt`)}`);
+  const json = JSON.parse(line) as TWrkJson;
+  // `times`: the shell's user/system, then its children's ("0m1.234s 0m0.567s").
+  const lines = stdout.trim().split("\n");
+  const toSeconds = (text: string) => {
+    const m = /^(\d+)m([\d.]+)s$/.exec(text);
+    return m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
+  };
+  const childTimes = (lines.at(-1) ?? "").trim().split(/\s+/).map(toSeconds);
+  const runSeconds = json.durationUs / 1e6;
+  const cpu = childTimes.length === 2 && childTimes.every(Number.isFinite) ? ((childTimes[0]! + childTimes[1]!) / runSeconds) * 100 : null;
+  const toMs = (us: number) => us / 1000;
+  return {
+    requests: json.requests,
+    durationS: runSeconds,
+    rps: json.requests / runSeconds,
+    errors: json.errors,
+    latencyMs: { mean: toMs(json.latencyUs.mean), p50: toMs(json.latencyUs.p50), p90: toMs(json.latencyUs.p90), p99: toMs(json.latencyUs.p99), p999: toMs(json.latencyUs.p999), max: toMs(json.latencyUs.max) },
+    cpuPercent: cpu,
+  };
+}
+
+async function main() {
+  mkdirSync(runDir, { recursive: true });
+  log(`run directory ${runDir}`);
+  const haproxyVersion = ensureHaproxy();
+  const wrkVersion = ensureWrk();
+
+  const app = prepareApp({ root, logFile: join(runDir, "build.log"), log });
+  log(app.built ? `built commit ${app.commit.slice(0, 12)} in ${app.buildSeconds!.toFixed(0)} s` : `the app's sources at ${app.commit.slice(0, 12)} are built already in ${app.dir} (from ${app.builtFrom.slice(0, 12)})`);
+
+  const upstreams = await startUpstreams();
+  log(`${weights.length} instances listening on ports ${upstreams.ports.join(", ")}`);
+
+  const admin = { email: "bench@meshdeck.test", password: `bench-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}` };
+  const appPort = await freePort();
+  const meshdeck = await startMeshdeck({ dir: app.dir, port: appPort, databaseFile: join(runDir, "meshdeck.db"), admin, logFile: join(runDir, "app.log") });
+  track(meshdeck.child, "meshdeck (next start)", true);
+  log(`Meshdeck at ${meshdeck.baseUrl} (pid ${meshdeck.child.pid}, log ${join(runDir, "app.log")})`);
+
+  const target: TAppTarget = { name: "bench", baseUrl: meshdeck.baseUrl, databaseUrl: `file:${join(runDir, "meshdeck.db")}`, admin };
+  const { cookie } = await signIn(target, admin);
+  if (!cookie) throw new Error(`could not sign in as ${admin.email}; see ${join(runDir, "app.log")}`);
+  const session = apiClient(target, { cookie });
+  const created = await session.post("/api/v1/tokens", { name: "bench-gateway" });
+  if (created.status !== 201) throw new Error(`token creation failed: ${created.status} ${JSON.stringify(created.body)}`);
+  const token = created.body.token as string;
+  const api = apiClient(target, { token });
+
+  // A TTL of an hour: passing from registration on, no heartbeats or probes during the run; no metrics scraping.
+  const registration = (index: number, weight: number) => ({ service, id: idOf(index), host: "127.0.0.1", port: upstreams.ports[index]!, weight, check: { kind: "ttl", ttl: "1h" }, metrics: null });
+  for (const [index, weight] of weights.entries()) {
+    const answer = await api.post("/api/v1/registry/instances", registration(index, weight));
+    if (answer.status !== 201 && answer.status !== 200) throw new Error(`registering ${idOf(index)}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  }
+  log(`registered ${weights.map((w, i) => `${idOf(i)}=${w}`).join(", ")}`);
+
+  const gatewayLog = createWriteStream(join(runDir, "gateway.log"));
+  const profileDir = join(runDir, "gateway-profile");
+  const gatewayStarted = Date.now();
+  const gatewayEnv = { PATH: process.env.PATH, MESHDECK_URL: meshdeck.baseUrl, MESHDECK_TOKEN: token, MESHDECK_HOST: "127.0.0.1", MESHDECK_GATEWAY_PORT: "0", MESHDECK_LOG_LEVEL: "info" };
+  const started = profile ? spawnProfiledGateway(app.dir, gatewayEnv, profileDir) : spawnGateway({ cwd: app.dir, env: gatewayEnv, output: "pipe" });
+  started.child.stdout?.pipe(gatewayLog);
+  started.child.stderr?.pipe(gatewayLog);
+  track(started.child, "gateway", false);
+  const gatewayUrl = await started.listening;
+  if (!gatewayUrl) throw new Error(`the gateway did not start; see ${join(runDir, "gateway.log")}`);
+  await waitFor("the gateway's first catalog", 15_000, async () => ((await fetch(`${gatewayUrl}/_gateway/health`)).status === 200 ? true : null), 100);
+  // Routed once every instance has had a request through it.
+  await upstreams.ask({ type: "reset" });
+  await waitFor("the gateway routing to all instances", 15_000, async () => {
+    for (let k = 0; k < 20; k++) await (await fetch(`${gatewayUrl}/${service}/work`)).arrayBuffer();
+    const { counts } = await upstreams.ask({ type: "counts" });
+    return counts.every((n) => n > 0) ? true : null;
+  }, 100);
+  log(`gateway at ${gatewayUrl} (pid ${started.child.pid}) routes ${service} to all ${weights.length} instances`);
+
+  const haproxyPort = await freePort();
+  const haproxyConfig = writeHaproxyConfig({ dir: runDir, port: haproxyPort, upstreams: upstreams.ports.map((port, i) => ({ port, weight: weights[i]! })) });
+  const haproxy = startHaproxy({ file: haproxyConfig.file, dir: runDir });
+  track(haproxy, "haproxy", false);
+  await waitFor("HAProxy answering", 10_000, async () => ((await fetch(`http://127.0.0.1:${haproxyPort}/work`)).status === 200 ? true : null), 100);
+  // "Built with multi-threading support (MAX_THREADS=64, default=2)": its threads when nbthread is not set.
+  const haproxyThreads = /multi-threading support \(.*default=(\d+)\)/.exec(spawnSync("/usr/sbin/haproxy", ["-vv"], { encoding: "utf8" }).stdout)?.[1];
+  log(`HAProxy at 127.0.0.1:${haproxyPort} (pid ${haproxy.pid})`);
+
+  const samplers = {
+    gateway: new UsageSampler(started.child.pid!),
+    haproxy: new UsageSampler(haproxy.pid!),
+    instances: new UsageSampler(upstreams.child.pid!),
+    app: new UsageSampler(meshdeck.child.pid!),
+  };
+  cleanups.push(() => Object.values(samplers).forEach((s) => s.stop()));
+  let stopping = false;
+  for (const [name, child] of [["gateway", started.child], ["haproxy", haproxy], ["Meshdeck", meshdeck.child], ["instances", upstreams.child]] as const) {
+    child.once("exit", (code, signal) => {
+      if (!stopping) log(`${name} (pid ${child.pid}) exited during the run: ${signal ?? code}`);
+    });
+  }
+
+  // Part A: the same load on each, one after another.
+  const targets: { label: TThroughput["label"]; title: string; url: string }[] = [
+    { label: "direct", title: "direct to bench-1", url: `http://127.0.0.1:${upstreams.ports[0]}/work` },
+    { label: "gateway", title: "Meshdeck gateway", url: `${gatewayUrl}/${service}/work` },
+    { label: "haproxy", title: `HAProxy ${haproxyVersion}`, url: `http://127.0.0.1:${haproxyPort}/work` },
+  ];
+  const runs: TThroughput[] = [];
+  for (const t of targets) {
+    log(`${t.title}: ${warmupS} s warm-up, then wrk -t${threads} -c${connections} -d${durationS}s ${t.url}`);
+    await runWrk(t.url, warmupS, `${t.label}-warmup`);
+    // Requests a proxy still forwards after wrk closed its connections land before the count restarts.
+    await sleep(300);
+    await upstreams.ask({ type: "reset" });
+    const from = Date.now();
+    const machineBefore = readMachineBusySeconds();
+    const psBefore = psTimes();
+    const selfBefore = process.cpuUsage();
+    const wrk = await runWrk(t.url, durationS, t.label);
+    const to = Date.now();
+    const machineAfter = readMachineBusySeconds();
+    const self = process.cpuUsage(selfBefore);
+    const ours = new Set(processTree(process.pid));
+    const psAfter = psTimes();
+    const { counts } = await upstreams.ask({ type: "counts" });
+    const seconds = (to - from) / 1000;
+    const cpu = Object.entries(samplers).map(([name, sampler]) => ({ name, cpuPercent: sampler.window(from, to)?.cpuPercent ?? null }));
+    cpu.push({ name: "runner", cpuPercent: ((self.user + self.system) / 1e6 / seconds) * 100 });
+    const oursPercent = cpu.reduce((sum, c) => sum + (c.cpuPercent ?? 0), 0) + (wrk.cpuPercent ?? 0);
+    const machinePercent = ((machineAfter - machineBefore) / seconds) * 100;
+    const run: TThroughput = {
+      ...t,
+      from,
+      wrk,
+      counts,
+      cpu,
+      othersCpuPercent: Math.max(0, machinePercent - oursPercent),
+      others: heaviestOthers(psBefore, psAfter, seconds, ours),
+    };
+    runs.push(run);
+    const s = shares(counts, weights);
+    log(
+      `${t.title}: ${wrk.rps.toFixed(0)} requests/s, p50 ${wrk.latencyMs.p50.toFixed(2)} ms, p99 ${wrk.latencyMs.p99.toFixed(2)} ms; counted ${counts.join(" / ")}` +
+        (t.label === "direct" ? "" : ` = ${s.measured.map((m) => m.toFixed(2)).join(" / ")} %`) +
+        `; machine busy ${machinePercent.toFixed(0)} % of one core, others ${run.othersCpuPercent?.toFixed(0)} %`,
+    );
+  }
+
+  // Part B: weight changes under a steady stream through the gateway, timed by bench-1's own arrival times.
+  // The one line that picks how a weight is changed: the governance API once the built app has it.
+  const governanceBuilt = existsSync(join(app.dir, "app", "api", "v1", "governance", "instances", "route.ts"));
+  const via: TPropagation["via"] = viaFlag === "registry" || viaFlag === "governance" ? viaFlag : governanceBuilt ? "governance" : "registry";
+  const changeWeight = {
+    registry: {
+      call: "`POST /api/v1/registry/instances` (API token), re-registering bench-1 with the new weight",
+      send: (weight: number) => api.post("/api/v1/registry/instances", registration(0, weight)),
+      ok: (status: number) => status === 200,
+    },
+    governance: {
+      call: '`POST /api/v1/governance/instances` (admin session), `{"selector":{"service":"bench","ids":["bench-1"]},"change":{"weight":W},"reason":"bench","force":true}`',
+      send: (weight: number) => session.post("/api/v1/governance/instances", { selector: { service, ids: [idOf(0)] }, change: { weight }, reason: "bench", force: true }),
+      ok: (status: number) => status === 200,
+    },
+  }[via];
+  log(`propagation: ${changeCount} weight changes of ${idOf(0)} through the ${via} API`);
+
+  let pumping = true;
+  let pumped = 0;
+  let pumpErrors = 0;
+  const pumpLoops = Array.from({ length: pumps }, async () => {
+    while (pumping) {
+      try {
+        const answer = await fetch(`${gatewayUrl}/${service}/work`);
+        await answer.arrayBuffer();
+        if (answer.status !== 200) pumpErrors += 1;
+      } catch {
+        pumpErrors += 1;
+        await sleep(5);
+      }
+      pumped += 1;
+    }
+  });
+  await upstreams.ask({ type: "watch", index: 0 });
+  await sleep(500);
+  const changes: TChange[] = [];
+  const partBStart = Date.now();
+  const pumpedBefore = pumped;
+  for (let i = 0; i < changeCount; i++) {
+    const weight = i % 2 === 0 ? 0 : 1;
+    const callStart = now();
+    const answer = await changeWeight.send(weight);
+    const answeredAt = now();
+    if (!changeWeight.ok(answer.status)) throw new Error(`change ${i + 1} (weight ${weight}) via ${via}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    const pumpedAtAnswer = pumped;
+    let seen: number | null = null;
+    if (weight > 0) {
+      // Put back: its first request since the call started.
+      while (seen === null && now() - answeredAt < seenLimitMs) {
+        const { at } = await upstreams.ask({ type: "arrivals", since: callStart });
+        if (at.length) seen = at[0]!;
+        else await sleep(2);
+      }
+    } else {
+      // Taken out: its last request since the call started, once 300 ms passed and 200 ms without any.
+      let last: number | null = null;
+      let quiet = false;
+      while (now() - answeredAt < seenLimitMs) {
+        const { at } = await upstreams.ask({ type: "arrivals", since: callStart });
+        last = at.at(-1) ?? null;
+        const t = now();
+        if (t - answeredAt >= 300 && t - (last ?? answeredAt) >= 200) {
+          quiet = true;
+          break;
+        }
+        await sleep(20);
+      }
+      seen = quiet ? (last ?? callStart) : null;
+    }
+    changes.push({
+      weight,
+      callMs: answeredAt - callStart,
+      fromStartMs: seen === null ? null : Math.max(0, seen - callStart),
+      fromAnswerMs: seen === null ? null : seen - answeredAt,
+      missed: seen === null,
+      streamStalled: pumped === pumpedAtAnswer,
+    });
+  }
+  const partBSeconds = (Date.now() - partBStart) / 1000;
+  pumping = false;
+  await Promise.all(pumpLoops);
+  const propagation: TPropagation = { via, call: changeWeight.call, changes, pumps, pumped: pumped - pumpedBefore, pumpErrors, seconds: partBSeconds };
+  const f = propagationFigures(propagation);
+  log(`propagation (${via}): p50 ${f.fromStart.p50?.toFixed(1)} ms, p99 ${f.fromStart.p99?.toFixed(1)} ms from the call's start; call p50 ${f.call.p50?.toFixed(1)} ms; ${f.missed} missed`);
+
+  for (const [name, child] of [["gateway", started.child], ["haproxy", haproxy]] as const) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited during the run; see ${runDir}`);
+  }
+  stopping = true;
+
+  if (profile) {
+    // Written when the gateway exits. Self time from its measured run on (it also served Part B), the biggest file being the main thread's.
+    await stopChild(started.child, "gateway", log);
+    const gatewayRun = runs.find((r) => r.label === "gateway");
+    const files = existsSync(profileDir) ? readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile")) : [];
+    const top = files.map((file) => ({ file, ...profileShares(join(profileDir, file), { limit: 25, skipMs: gatewayRun ? gatewayRun.from - gatewayStarted : 0 }) })).sort((a, b) => b.busyMs - a.busyMs)[0];
+    if (top) {
+      const lines = (list: { name: string; selfMs: number; share: number }[]) => list.map((t) => `  ${(t.share * 100).toFixed(1).padStart(5)} %  ${t.selfMs.toFixed(0).padStart(7)} ms  ${t.name}`).join("\n");
+      const text = `Gateway CPU profile (${top.file}), self time from its measured run to its exit, ${(top.busyMs / 1000).toFixed(1)} s busy:\n\nBy module:\n${lines(top.modules)}\n\nBy function:\n${lines(top.functions)}\n`;
+      writeFileSync(join(runDir, "profile-top.txt"), text);
+      console.log(`\n${text}`);
+    } else log(`no CPU profile found in ${profileDir}`);
+  }
+
+  writeFileSync(join(runDir, "raw.json"), JSON.stringify({ runs, propagation, samples: Object.fromEntries(Object.entries(samplers).map(([k, s]) => [k, s.samples])) }, null, 1));
+  const notes: string[] = [];
+  for (const r of runs) {
+    const socketErrors = r.wrk.errors.connect + r.wrk.errors.read + r.wrk.errors.write + r.wrk.errors.timeout;
+    if (socketErrors || r.wrk.errors.status) notes.push(`${r.title}: wrk saw ${socketErrors} socket errors and ${r.wrk.errors.status} non-2xx answers.`);
+    const counted = r.counts.reduce((a, b) => a + b, 0);
+    if (Math.abs(counted - r.wrk.requests) > connections) notes.push(`${r.title}: the instances counted ${counted} requests, wrk ${r.wrk.requests}.`);
+  }
+  const busiestOthers = Math.max(...runs.map((r) => r.othersCpuPercent ?? 0));
+  const cores = (await import("node:os")).availableParallelism();
+  notes.push(
+    `wrk (-t${threads}), the instances, the proxy under test and the app all ran on the same ${cores} cores, so wrk's own CPU ` +
+      `(${runs.map((r) => `${r.label} ${r.wrk.cpuPercent?.toFixed(0) ?? "n/a"} %`).join(", ")} of one core) competed with what it measured.`,
+  );
+  if (busiestOthers > 25) notes.push(`The machine was shared: other processes used up to ${busiestOthers.toFixed(0)} % of one core (of ${cores * 100} %) during a run (see "Other processes" above); figures are noisier than on an idle machine.`);
+  const gatewayCpu = runs.find((r) => r.label === "gateway")?.cpu.find((c) => c.name === "gateway")?.cpuPercent ?? 0;
+  if (gatewayCpu >= 90) notes.push(`The gateway was CPU-bound: its one event loop used ${gatewayCpu.toFixed(0)} % of a core, so its requests/s is its single-process ceiling here, whatever the cores left.`);
+  if (haproxyThreads && Number(haproxyThreads) > 1) notes.push(`HAProxy ran ${haproxyThreads} threads (its default here); the gateway is one Node.js process with one event loop.`);
+  if (app.dirty.length) notes.push(`The working tree had uncommitted changes to ${app.dirty.length} app paths; the run measured commit ${app.commit.slice(0, 12)} as committed.`);
+  const envOverrides = args.filter((a) => a !== "--no-doc");
+  const result: TResult = {
+    date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
+    command: `npm run bench:gateway${envOverrides.length ? ` -- ${envOverrides.join(" ")}` : ""}`,
+    commit: app.commit,
+    builtFrom: app.builtFrom,
+    dirty: app.dirty,
+    haproxyVersion,
+    haproxyThreads: haproxyThreads ? `${haproxyThreads} threads (its default, one per CPU)` : "threads at its default",
+    wrkVersion,
+    threads,
+    connections,
+    durationS,
+    warmupS,
+    weights,
+    runs,
+    propagation,
+    notes,
+  };
+  const verdicts = evaluate(result);
+  const missedAny = verdicts.some((t) => !t.met);
+  if (missedAny) notes.push(`Target missed: ${verdicts.filter((t) => !t.met).map((t) => t.name).join("; ")}.`);
+
+  console.log(`\n${renderTable(result)}\n\nTargets:\n${renderTargets(result)}\n`);
+  if (notes.length) console.log(notes.map((n) => `NOTE: ${n}`).join("\n"));
+  if (writeDoc) {
+    appendToDoc(join(root, "docs", "benchmarks.md"), renderSection(result));
+    log("section appended to docs/benchmarks.md");
+  }
+  log(missedAny ? "RESULT: at least one target MISSED (see above)" : "RESULT: all targets met");
+  return 0;
+}
+
+async function shutdown() {
+  for (const { child, name, group } of [...children].reverse()) await stopChild(child, name, log, { group });
+  for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+}
+
+process.once("SIGINT", () => void shutdown().then(() => process.exit(130)));
+process.once("SIGTERM", () => void shutdown().then(() => process.exit(143)));
+
+main()
+  .then(async (code) => {
+    await shutdown();
+    process.exit(code);
+  })
+  .catch(async (error: unknown) => {
+    console.error(error);
+    await shutdown();
+    process.exit(2);
+  });
