@@ -1,6 +1,6 @@
 import { createClient } from "@libsql/client";
 import { createServer, type Server } from "node:http";
-import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from "node:net";
+import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from "node:net";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { adminAndToken, unique } from "../support/client";
@@ -43,9 +43,22 @@ async function listen<T extends Server | TcpServer>(server: T, port = 0): Promis
   return (server.address() as AddressInfo).port;
 }
 
+// Closes the server and every connection it holds, a probe's half-closed one too: close() alone waits for them all.
 async function kill(server: Server | TcpServer) {
-  if ("closeAllConnections" in server) server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  const closed = new Promise((resolve) => server.close(resolve));
+  for (const socket of sockets.get(server) ?? []) socket.destroy();
+  await closed;
+}
+
+const sockets = new WeakMap<Server | TcpServer, Set<Socket>>();
+function tracked<T extends Server | TcpServer>(server: T): T {
+  const open = new Set<Socket>();
+  sockets.set(server, open);
+  server.on("connection", (socket: Socket) => {
+    open.add(socket);
+    socket.once("close", () => open.delete(socket));
+  });
+  return server;
 }
 
 describe.each(targets)("health checks on $name", (target) => {
@@ -53,8 +66,8 @@ describe.each(targets)("health checks on $name", (target) => {
   const service = unique("checked");
   const httpId = unique("http");
   const tcpId = unique("tcp");
-  let http = createServer((_req, res) => res.writeHead(200).end("ok"));
-  let tcp = createTcpServer((socket) => socket.end());
+  let http = tracked(createServer((_req, res) => res.writeHead(200).end("ok")));
+  let tcp = tracked(createTcpServer((socket) => socket.end()));
   let httpPort = 0;
   let tcpPort = 0;
 
@@ -116,8 +129,8 @@ describe.each(targets)("health checks on $name", (target) => {
   }, 20_000);
 
   test("restarted instances rise back to passing and into discovery", async () => {
-    http = createServer((_req, res) => res.writeHead(200).end("ok"));
-    tcp = createTcpServer((socket) => socket.end());
+    http = tracked(createServer((_req, res) => res.writeHead(200).end("ok")));
+    tcp = tracked(createTcpServer((socket) => socket.end()));
     await Promise.all([listen(http, httpPort), listen(tcp, tcpPort)]);
     const backAfter = await waitForDiscovery([httpId, tcpId], intervalMs * rise + 1500);
     console.log(`${target.name}: restart to discoverable ${backAfter} ms`);
