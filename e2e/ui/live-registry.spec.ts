@@ -16,10 +16,13 @@ test("an instance registered with a token made in the UI appears on the open ser
   const registry = registryClient(noSessionRequest, token);
   const id = uniqueName("orders-e2e");
 
+  // The page is live once its first poll has answered: the clock below starts from a page that polls, not one still hydrating.
+  const polled = page.waitForResponse((response) => new URL(response.url()).pathname === "/api/v1/services/orders");
   await page.goto("/services/orders");
   await expect(page.getByTestId("instance-orders-1")).toBeVisible();
   const row = page.getByTestId(`instance-${id}`);
   await expect(row).toHaveCount(0);
+  await polled;
 
   const registered = await registry.register({
     service: "orders",
