@@ -14,7 +14,7 @@ import { isGatewayListening, spawnGateway } from "../../lib/gateway/spawn-gatewa
 import { apiClient, signIn } from "../../tests/support/client";
 import type { TAppTarget } from "../../tests/support/start-app";
 import { processTree, readMachineBusySeconds, UsageSampler } from "../shared/proc";
-import { sleep, stopChild, waitFor } from "../shared/process";
+import { runBench, sleep, stopChild, waitFor } from "../shared/process";
 import { profileShares } from "../shared/cpu-profile";
 import { appendToDoc } from "../shared/report";
 import { prepareApp, startMeshdeck } from "./app";
@@ -475,16 +475,4 @@ async function shutdown() {
   for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
 }
 
-process.once("SIGINT", () => void shutdown().then(() => process.exit(130)));
-process.once("SIGTERM", () => void shutdown().then(() => process.exit(143)));
-
-main()
-  .then(async (code) => {
-    await shutdown();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    console.error(error);
-    await shutdown();
-    process.exit(2);
-  });
+runBench({ main, shutdown });

@@ -6,7 +6,7 @@ import { fork, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readMachineBusySeconds, UsageSampler } from "../shared/proc";
-import { sleep, startPostgres, stopChild, waitFor } from "../shared/process";
+import { runBench, sleep, startPostgres, stopChild, waitFor } from "../shared/process";
 import { appendToDoc, percentile } from "../shared/report";
 import { ensureHaproxy, showStat, startHaproxy, startSyslog, writeHaproxyConfig } from "./haproxy";
 import { evaluate, renderSection, renderTable, renderTargets, type TResult } from "./report";
@@ -253,16 +253,4 @@ async function shutdown() {
   for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
 }
 
-process.once("SIGINT", () => void shutdown().then(() => process.exit(130)));
-process.once("SIGTERM", () => void shutdown().then(() => process.exit(143)));
-
-main()
-  .then(async (code) => {
-    await shutdown();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    console.error(error);
-    await shutdown();
-    process.exit(2);
-  });
+runBench({ main, shutdown });

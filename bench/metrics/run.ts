@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSy
 import { join, resolve } from "node:path";
 import { profileShares } from "../shared/cpu-profile";
 import { readMachineBusySeconds, UsageSampler } from "../shared/proc";
-import { sleep, startPostgres, stopChild } from "../shared/process";
+import { runBench, sleep, startPostgres, stopChild } from "../shared/process";
 import { percentile, replaceInDoc } from "../shared/report";
 import { calleesOf, instanceId, perService, serviceName, serviceOf } from "./fleet";
 import { job, prometheusVersion, queryNumber, readSelfMetrics, startReferencePrometheus } from "./prometheus-side";
@@ -390,16 +390,4 @@ async function shutdown() {
   for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
 }
 
-process.once("SIGINT", () => void shutdown().then(() => process.exit(130)));
-process.once("SIGTERM", () => void shutdown().then(() => process.exit(143)));
-
-main()
-  .then(async (code) => {
-    await shutdown();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    console.error(error);
-    await shutdown();
-    process.exit(2);
-  });
+runBench({ main, shutdown });

@@ -45,3 +45,19 @@ export function startPostgres(port: number): { url: string; dir: string; stop: (
   const [dir, url] = out.stdout.trim().split(" ");
   return { url: url!, dir: dir!, stop: () => void spawnSync("bash", ["-c", `source scripts/postgres.sh && PG_DIR=${dir} postgres_stop`]) };
 }
+
+/** Runs a benchmark's main and exits with its code, stopping what it started on the way out, on Ctrl-C and SIGTERM too. */
+export function runBench({ main, shutdown }: { main: () => Promise<number>; shutdown: () => Promise<void> }) {
+  process.once("SIGINT", () => void shutdown().then(() => process.exit(130)));
+  process.once("SIGTERM", () => void shutdown().then(() => process.exit(143)));
+  main()
+    .then(async (code) => {
+      await shutdown();
+      process.exit(code);
+    })
+    .catch(async (error: unknown) => {
+      console.error(error);
+      await shutdown();
+      process.exit(2);
+    });
+}
