@@ -1,8 +1,9 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { isPostgres } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { listChartMarkers } from "./chart-query-markers";
-import { quantilesOf, resolutions, signalsOfRow, type TResolution, type TRollupKey, type TRollupRow } from "./rollup-rows";
+import { atMsOfValues, quantilesOf, resolutions, signalsOfValues, type TResolution, type TRollupKey, type TRowValues } from "./rollup-rows";
 import { addSignals } from "./signals";
 import type { TSignals } from "./types";
 import { chartRanges, type TChartPoint, type TChartRange, type TChartSeriesOf, type TServiceChart } from "./views";
@@ -33,8 +34,19 @@ export function rollupKeyOfSeries({ service, of }: { service: string; of: TChart
   return { scope: "service", service, instanceId: "", peer: "" };
 }
 
-const rowColumns = { at: true, requests: true, errors: true, p50Ms: true, p95Ms: true, p99Ms: true, buckets: true } as const;
-type TSeriesRow = Pick<TRollupRow, keyof typeof rowColumns>;
+type TSeriesRow = { atMs: number; signals: TSignals };
+
+/** One series' rows at one resolution in [from, to), as one JSON result row: the driver's cost is per result row. */
+async function readRowValues({ key, resolution, from, to }: { key: TRollupKey; resolution: TResolution; from: number; to: number }): Promise<TRowValues[]> {
+  const [fromAt, toAt] = [new Date(from), new Date(to)];
+  const { scope, service, instanceId, peer } = key;
+  const [found] = isPostgres()
+    ? await db.$queryRaw<{ rows: string | null }[]>`SELECT json_agg(json_build_array(floor(extract(epoch FROM at) * 1000), requests, errors, "p50Ms", "p95Ms", "p99Ms", buckets))::text AS rows
+      FROM "MetricRollup" WHERE resolution = ${resolution} AND scope = ${scope} AND service = ${service} AND "instanceId" = ${instanceId} AND peer = ${peer} AND at >= ${fromAt} AND at < ${toAt}`
+    : await db.$queryRaw<{ rows: string | null }[]>`SELECT json_group_array(json_array(at, requests, errors, "p50Ms", "p95Ms", "p99Ms", buckets)) AS rows
+      FROM "MetricRollup" WHERE resolution = ${resolution} AND scope = ${scope} AND service = ${service} AND "instanceId" = ${instanceId} AND peer = ${peer} AND at >= ${fromAt} AND at < ${toAt}`;
+  return found?.rows ? (JSON.parse(found.rows) as TRowValues[]) : [];
+}
 
 /**
  * One series' rows in [from, to) at `resolution`, then finer ones after the newest coarse row: 1 min and
@@ -46,10 +58,10 @@ export async function readSeriesRows({ key, resolution, from, to }: { key: TRoll
   for (const each of resolutions.filter((r) => r <= resolution).reverse()) {
     if (start >= to) break;
     const windowMs = each * 1000;
-    const batch = await db.metricRollup.findMany({ where: { resolution: each, ...key, at: { gte: new Date(start), lt: new Date(to) } }, select: rowColumns });
-    for (const row of batch) {
-      rows.push(row);
-      start = Math.max(start, row.at.getTime() + windowMs);
+    for (const values of await readRowValues({ key, resolution: each, from: start, to })) {
+      const atMs = atMsOfValues(values);
+      rows.push({ atMs, signals: signalsOfValues(values) });
+      start = Math.max(start, atMs + windowMs);
     }
   }
   return rows;
@@ -59,9 +71,9 @@ export async function readSeriesRows({ key, resolution, from, to }: { key: TRoll
 function mergeSteps({ rows, first, stepMs, steps }: { rows: TSeriesRow[]; first: number; stepMs: number; steps: number }) {
   const merged: (TSignals | undefined)[] = new Array(steps).fill(undefined);
   for (const row of rows) {
-    const index = Math.floor((row.at.getTime() - first) / stepMs);
+    const index = Math.floor((row.atMs - first) / stepMs);
     if (index < 0 || index >= steps) continue;
-    const signals = signalsOfRow(row);
+    const { signals } = row;
     const current = merged[index];
     merged[index] = current ? addSignals(current, signals) : signals;
   }

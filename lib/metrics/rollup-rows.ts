@@ -77,3 +77,14 @@ export function signalsOfRow(row: Pick<TRollupRow, "requests" | "errors" | "p50M
     summary: buckets ? null : { p50: row.p50Ms, p95: row.p95Ms, p99: row.p99Ms },
   };
 }
+
+/** A rollup row as one JSON array from an aggregating query (json_group_array / json_agg): at is ms (PostgreSQL) or ISO text (SQLite). */
+export type TRowValues = [at: string | number, requests: number, errors: number, p50Ms: number | null, p95Ms: number | null, p99Ms: number | null, buckets: string | null];
+
+export function atMsOfValues([at]: TRowValues): number {
+  return typeof at === "number" ? at : Date.parse(at);
+}
+
+export function signalsOfValues([, requests, errors, p50Ms, p95Ms, p99Ms, buckets]: TRowValues): TSignals {
+  return signalsOfRow({ requests, errors, p50Ms, p95Ms, p99Ms, buckets });
+}

@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { isPostgres } from "@/lib/env";
-import { quantilesOf, resolutions, signalsOfRow, type TResolution } from "./rollup-rows";
+import { atMsOfValues, quantilesOf, resolutions, signalsOfValues, type TResolution, type TRowValues } from "./rollup-rows";
 import { addSignals } from "./signals";
 import type { TSignals } from "./types";
 import type { TEdgeSignals, TTopologyWindow } from "./views";
@@ -28,7 +28,6 @@ export function resolutionsFor({ at, windowMs, now, retainMs }: { at: number; wi
   return first === -1 ? [3600] : fitting.slice(first);
 }
 
-type TRowValues = [at: string | number, requests: number, errors: number, p50Ms: number | null, p95Ms: number | null, p99Ms: number | null, buckets: string | null];
 type TSeriesRows = { scope: string; service: string; peer: string; rows: string };
 
 /**
@@ -74,9 +73,9 @@ export async function readWindowSignals({ at, windowMs, now, retainMs }: { at: n
   const windows = new Set<number>();
   for (const { scope, service, peer, rows } of series) {
     let merged: TSignals | undefined;
-    for (const [atValue, requests, errors, p50Ms, p95Ms, p99Ms, buckets] of JSON.parse(rows) as TRowValues[]) {
-      windows.add(typeof atValue === "number" ? atValue : Date.parse(atValue));
-      const signals = signalsOfRow({ requests, errors, p50Ms, p95Ms, p99Ms, buckets });
+    for (const values of JSON.parse(rows) as TRowValues[]) {
+      windows.add(atMsOfValues(values));
+      const signals = signalsOfValues(values);
       merged = merged ? addSignals(merged, signals) : signals;
     }
     if (!merged) continue;
