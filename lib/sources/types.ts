@@ -1,0 +1,63 @@
+// The shapes shared by the source adapters (etcd, ZooKeeper), their conventions and the sync into the catalog.
+
+export const sourceKinds = ["etcd", "zookeeper"] as const;
+export type TSourceKind = (typeof sourceKinds)[number];
+
+/** How a registry's keys and values are laid out, per framework. */
+export const conventionsByKind = {
+  etcd: ["url", "go-micro", "grpc", "kratos"],
+  zookeeper: ["dubbo", "curator"],
+} as const satisfies Record<TSourceKind, readonly string[]>;
+export type TConvention = (typeof conventionsByKind)[TSourceKind][number];
+
+/** One instance as the source holds it, decoded from its convention's form. */
+export type TSourceInstance = {
+  /** Unique within the source; what overrides and events name. */
+  instanceId: string;
+  service: string;
+  host: string;
+  port: number;
+  /** As the registration (or the convention's own rules) says; 100 when it says nothing. */
+  weight: number;
+  enabled: boolean;
+  tags: string[];
+  metadata: Record<string, string>;
+};
+
+export type TSourceTls = { ca?: string; cert?: string; key?: string };
+
+/** What an adapter needs to connect; credentials stay on the server. */
+export type TSourceSettings = {
+  name: string;
+  kind: TSourceKind;
+  convention: TConvention;
+  endpoints: string[];
+  /** etcd: the key prefix; ZooKeeper: the base path (`/dubbo` for Dubbo). */
+  prefix: string;
+  username: string | null;
+  password: string | null;
+  tls: TSourceTls | null;
+};
+
+/** What a watch delivers: every instance on each (re)connection, then the changes since. */
+export type TSourceChange =
+  | { kind: "snapshot"; instances: TSourceInstance[] }
+  | { kind: "changes"; upserted: TSourceInstance[]; removed: string[] };
+
+/** An operator's choice for an instance; null: what the registration says. */
+export type TSourceOverride = { weight: number | null; enabled: boolean | null };
+
+export type TSourceEvents = {
+  /** Called in order, one at a time: the adapter waits for each to settle before the next. */
+  onChange(change: TSourceChange): Promise<void>;
+  /** Connected after the first full listing; disconnected (with why) when the source stops answering. */
+  onState(state: { connected: boolean; error?: string }): void;
+};
+
+export interface ISourceAdapter {
+  /** Connects, lists and watches; on a lost connection retries with backoff and sends a full snapshot once back. */
+  start(events: TSourceEvents): void;
+  /** Writes an operator's choice where the convention's clients read it; never rewrites what a registration says otherwise. */
+  writeOverride(args: { instance: TSourceInstance; override: TSourceOverride }): Promise<void>;
+  stop(): Promise<void>;
+}
