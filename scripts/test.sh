@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm test: every test, from a fresh clone. Installs what the tests need from Debian (Chromium,
-# PostgreSQL), starts PostgreSQL on 127.0.0.1, runs the unit, integration and end-to-end tests,
+# PostgreSQL, Prometheus, etcd), starts PostgreSQL on 127.0.0.1, runs the unit, integration and end-to-end tests,
 # and stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,7 @@ need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
 [ -x /usr/bin/prometheus ] || need+=(prometheus)
+[ -x /usr/bin/etcd ] || need+=(etcd-server)
 if [ ${#need[@]} -gt 0 ]; then
   echo "meshdeck test: installing ${need[*]} from Debian"
   # Packages such as prometheus and postgresql start their service on install; tests start their own.

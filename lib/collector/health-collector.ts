@@ -3,6 +3,7 @@ import { db } from "@/lib/db";
 import { getAllowLinkLocal } from "@/lib/health/address-guard";
 import { getEnv, metricsRetainMs } from "@/lib/env";
 import { log } from "@/lib/log";
+import { SourceSync } from "@/lib/sources/source-sync";
 import { checkSignature, listCheckedInstances, type TCheckedInstance } from "./checked-instances";
 import { InstanceCheck } from "./instance-check";
 import { forgetDeadLeases, leaseLiveMs, leaseRenewMs, newCollectorId, releaseLease, renewLease } from "./lease";
@@ -37,9 +38,10 @@ export class HealthCollector {
   private allowLinkLocal = false;
   private liveIds: string[] = [];
   private leaseOkAt = 0;
-  private last = { refresh: 0, targets: 0, touch: 0, rollups: 0, retention: 0, metrics: 0, compact: 0 };
+  private last = { refresh: 0, targets: 0, touch: 0, rollups: 0, retention: 0, metrics: 0, compact: 0, sources: 0 };
   private failures = 0;
   readonly metrics: MetricsCollector;
+  readonly sources = new SourceSync(this.id);
 
   constructor(private readonly options: { retentionDays: number; metricsRetainMs?: Record<number, number> }) {
     this.metrics = new MetricsCollector({ collectorId: this.id, retainMs: options.metricsRetainMs ?? metricsRetainMs(getEnv()) });
@@ -82,6 +84,7 @@ export class HealthCollector {
       this.last.targets = now;
     }
     // Housekeeping that fails is tried again at its next turn; it must not slow the lease down.
+    await this.housekeep("source sync", "sources", leaseRenewMs, now, () => this.sources.refresh({ liveIds: this.liveIds, now }));
     await this.housekeep("lastCheckAt", "touch", touchFlushMs, now, () => this.flushTouched());
     await this.housekeep("probe rollups", "rollups", rollupFlushMs, now, () => this.rollups.flush({ now }));
     await this.housekeep("metric rollups", "metrics", metricsFlushMs, now, () => this.metrics.flush({ now }));
@@ -160,6 +163,7 @@ export class HealthCollector {
 
   private dropAll(why: string) {
     this.metrics.stopAll();
+    void this.sources.stopAll({ release: false });
     if (this.checks.size === 0) return;
     log.warn(`collector ${this.id}: stopping ${this.checks.size} checks because ${why}; they resume when the database answers`);
     for (const { check } of this.checks.values()) check.stop();
@@ -175,6 +179,7 @@ export class HealthCollector {
     this.checks.clear();
     await this.flushTouched().catch(() => undefined);
     await this.metrics.shutdown();
+    await this.sources.stopAll({ release: true });
     await this.rollups.flush({ now: Date.now() + 60_000 }).catch(() => undefined);
     await releaseLease({ id: this.id }).catch(() => undefined);
   }

@@ -9,6 +9,7 @@ import { recordTrafficChange } from "@/lib/health/failover";
 import { trafficSelect, trafficState } from "@/lib/health/traffic-state";
 import { announceCatalogChange, bumpCatalogIndex } from "@/lib/registry/catalog-index";
 import { parseJson } from "@/lib/registry/queries";
+import { writeThroughOverrides, type TWriteThroughRow } from "@/lib/sources/write-through";
 import { applyChange, previewChange, type TTrafficPreview } from "./preview";
 import type { TChangeInstances, TInstanceChange, TInstanceSelector } from "./schemas";
 
@@ -17,6 +18,9 @@ const rowSelect = {
   id: true,
   instanceId: true,
   source: true,
+  host: true,
+  port: true,
+  sourceKey: true,
   tags: true,
   metadata: true,
   service: { select: { id: true, name: true, policy: true, protectionThreshold: true } },
@@ -86,8 +90,8 @@ async function previewServices(tx: Tx, chosen: TRow[], change: TInstanceChange) 
 
 /**
  * Applies an operator's weight / enabled choice (or a reset) to the selected instances, in one transaction with its
- * audit events and traffic story. The built-in registry's store is this database, so committing is the write-through
- * to the source clients read; discovery watchers and the gateway see it as soon as it commits.
+ * audit events and traffic story, and writes it through to the registry its clients read (for the built-in registry,
+ * committing is the write-through); discovery watchers and the gateway see it as soon as it commits.
  * Refused: instances changed by someone else since `expected` (409), and, unless forced with a reason, a change that
  * leaves a service with no instance taking traffic or below its protection threshold (422 on `force`).
  */
@@ -116,6 +120,7 @@ export async function changeInstances({ actor, input }: { actor: TActor; input: 
       throw new AppError("validation_failed", `${why}. Force the change with a reason to go ahead.`, "force");
     }
     const changed = [];
+    const writes: TWriteThroughRow[] = [];
     for (const row of chosen) {
       const key = `${row.source}/${row.instanceId}`;
       const previous = overrides.get(key);
@@ -125,6 +130,7 @@ export async function changeInstances({ actor, input }: { actor: TActor; input: 
       // An expiring change goes back to what was there before it; a change on top of an expiring one keeps the first's way back.
       const revert = expiresAt ? (previous?.expiresAt && previous.revert ? previous.revert : JSON.stringify({ weight: row.weightOverride, enabled: row.enabledOverride })) : null;
       await tx.instance.update({ where: { id: row.id }, data: { weightOverride, enabledOverride, modifyIndex: index } });
+      writes.push({ ...row, service: row.service.name, override: { weight: weightOverride, enabled: enabledOverride } });
       const saved = await tx.instanceOverride.upsert({
         where: { source_instanceId: { source: row.source, instanceId: row.instanceId } },
         create: { source: row.source, instanceId: row.instanceId, service: row.service.name, weight: weightOverride, enabled: enabledOverride, version: 1, expiresAt, revert, reason: input.reason || null, updatedBy: actor.name },
@@ -143,6 +149,8 @@ export async function changeInstances({ actor, input }: { actor: TActor; input: 
       });
       changed.push({ id: row.instanceId, service: row.service.name, weight: after.weight, enabled: after.enabled, version: saved.version, expiresAt: expiresAt?.toISOString() ?? null });
     }
+    // Last, so a source that refuses the change rolls back everything above.
+    await writeThroughOverrides(tx, writes);
     const services = [...new Set(chosen.map((row) => row.service.id))];
     await tx.service.updateMany({ where: { id: { in: services } }, data: { modifyIndex: index } });
     return { changed, previews: Object.fromEntries(previews), forced: refused.length > 0 };

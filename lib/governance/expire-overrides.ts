@@ -7,6 +7,7 @@ import { trafficSelect, trafficState } from "@/lib/health/traffic-state";
 import { log } from "@/lib/log";
 import { announceCatalogChange, bumpCatalogIndex } from "@/lib/registry/catalog-index";
 import { parseJson } from "@/lib/registry/queries";
+import { writeThroughOverrides } from "@/lib/sources/write-through";
 
 const system = { type: "system", name: "meshdeck" } as const;
 
@@ -23,7 +24,7 @@ async function expireOverride({ id, version }: { id: string; version: number }):
     });
     const instance = await tx.instance.findUnique({
       where: { source_instanceId: { source: override.source, instanceId: override.instanceId } },
-      select: { ...trafficSelect, id: true, serviceId: true },
+      select: { ...trafficSelect, id: true, serviceId: true, host: true, port: true, tags: true, metadata: true, sourceKey: true },
     });
     const before = instance ? trafficState(instance) : { weight: override.weight ?? 0, enabled: override.enabled ?? true, health: "unknown" };
     if (instance) {
@@ -33,6 +34,7 @@ async function expireOverride({ id, version }: { id: string; version: number }):
         select: trafficSelect,
       });
       await tx.service.update({ where: { id: instance.serviceId }, data: { modifyIndex: index } });
+      await writeThroughOverrides(tx, [{ ...instance, source: override.source, instanceId: override.instanceId, service: override.service, override: revert }]);
       await recordTrafficChange(tx, { serviceId: instance.serviceId, service: override.service, instanceId: override.instanceId, before, after: trafficState(updated), reason: "an operator's change expired" });
     }
     await recordAudit(tx, {

@@ -22,6 +22,8 @@ export type TSourceInstance = {
   enabled: boolean;
   tags: string[];
   metadata: Record<string, string>;
+  /** Where the source holds the registration (an etcd key, a ZooKeeper path), for writing back to it. */
+  key?: string;
 };
 
 export type TSourceTls = { ca?: string; cert?: string; key?: string };

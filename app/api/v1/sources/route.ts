@@ -1,0 +1,13 @@
+import { NextResponse } from "next/server";
+import { apiRoute, readJson } from "@/lib/api/handler";
+import { createSource, listSources } from "@/lib/sources/manage-sources";
+import { ZSourceInput } from "@/lib/sources/schemas";
+
+// GET /api/v1/sources - the registries Meshdeck reads and their state (connected, last sync, lag, error)
+export const GET = apiRoute({ needs: "viewer", tokens: false }, async () => NextResponse.json(await listSources()));
+
+// POST /api/v1/sources - add an etcd or ZooKeeper source; admins only
+export const POST = apiRoute({ needs: "admin", tokens: false }, async ({ request, actor }) => {
+  const source = await createSource({ actor, input: ZSourceInput.parse(await readJson(request)) });
+  return NextResponse.json({ source }, { status: 201 });
+});

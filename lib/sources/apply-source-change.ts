@@ -1,0 +1,151 @@
+import "server-only";
+import { db, type Tx } from "@/lib/db";
+import { transaction } from "@/lib/db/transaction";
+import { recordTrafficChange } from "@/lib/health/failover";
+import { trafficSelect, trafficState } from "@/lib/health/traffic-state";
+import { announceCatalogChange, bumpCatalogIndex } from "@/lib/registry/catalog-index";
+import type { TSourceChange, TSourceInstance } from "./types";
+
+// Instances written per transaction: an initial sync of thousands commits in steps, never one long lock.
+const chunkSize = 1000;
+
+const rowSelect = { ...trafficSelect, id: true, instanceId: true, host: true, port: true, tags: true, metadata: true, sourceKey: true, service: { select: { id: true, name: true } } } as const;
+type TRow = { id: string; instanceId: string; host: string; port: number; tags: string; metadata: string; sourceKey: string | null; service: { id: string; name: string } } & Parameters<typeof trafficState>[0];
+
+/** The columns an instance of a source has from its registration; health follows its presence there. */
+function columnsOf(instance: TSourceInstance) {
+  return {
+    host: instance.host,
+    port: instance.port,
+    weight: instance.weight,
+    enabled: instance.enabled,
+    tags: JSON.stringify(instance.tags),
+    metadata: JSON.stringify(instance.metadata),
+    sourceKey: instance.key ?? null,
+  };
+}
+
+function differs(row: TRow, instance: TSourceInstance): boolean {
+  const columns = columnsOf(instance);
+  return (Object.keys(columns) as (keyof typeof columns)[]).some((key) => row[key] !== columns[key]);
+}
+
+export type TApplied = { created: number; updated: number; removed: number };
+
+/** Fails the transaction unless this collector still holds the source, so two never write one source's instances. */
+export type TFence = (tx: Tx) => Promise<void>;
+
+/**
+ * Brings the catalog's instances of `source` in line with a change from it, writing only what differs: a
+ * snapshot that matches the database writes nothing and tells no story. New instances are passing, removed
+ * ones are deregistered (a health event, and a failover when they took traffic); operator overrides stay.
+ */
+export async function applySourceChange({ source, change, fence }: { source: string; change: TSourceChange; fence?: TFence }): Promise<TApplied> {
+  const incoming = change.kind === "snapshot" ? change.instances : change.upserted;
+  const wanted = new Map(incoming.map((instance) => [instance.instanceId, instance]));
+  const ids = change.kind === "snapshot" ? undefined : [...wanted.keys(), ...change.removed];
+  const rows: TRow[] = await db.instance.findMany({ where: { source, ...(ids ? { instanceId: { in: ids } } : {}) }, select: rowSelect });
+  const existing = new Map(rows.map((row) => [row.instanceId, row]));
+  const creates: TSourceInstance[] = [];
+  const updates: [TRow, TSourceInstance][] = [];
+  const removes: TRow[] = [];
+  for (const instance of wanted.values()) {
+    const row = existing.get(instance.instanceId);
+    if (!row) creates.push(instance);
+    // Moved to another service: it leaves the old one and joins the new.
+    else if (row.service.name !== instance.service) (removes.push(row), creates.push(instance));
+    else if (differs(row, instance)) updates.push([row, instance]);
+  }
+  const gone = change.kind === "snapshot" ? rows.filter((row) => !wanted.has(row.instanceId)) : change.removed.map((id) => existing.get(id)).filter((row) => row !== undefined);
+  removes.push(...gone);
+  const touched = new Set<string>();
+  const inChunks = async <T>(list: T[], write: (tx: Tx, part: T[], index: number) => Promise<void>) => {
+    for (let i = 0; i < list.length; i += chunkSize) {
+      await transaction(async (tx) => {
+        await fence?.(tx);
+        await write(tx, list.slice(i, i + chunkSize), await bumpCatalogIndex(tx));
+      });
+    }
+  };
+  // Removals first: an instance that moved to another service leaves before it joins.
+  await inChunks(removes, (tx, rows, index) => removeInstances(tx, { source, rows, index, names: touched }));
+  await inChunks(updates, (tx, pairs, index) => updateInstances(tx, { source, pairs, index, names: touched }));
+  await inChunks(creates, (tx, instances, index) => createInstances(tx, { source, instances, index, names: touched }));
+  for (const name of touched) announceCatalogChange(name);
+  return { created: creates.length, updated: updates.length, removed: removes.length };
+}
+
+async function removeInstances(tx: Tx, { source, rows, names, index }: { source: string; rows: TRow[]; names: Set<string>; index: number }) {
+  if (rows.length === 0) return;
+  const reason = `removed from ${source} (its lease expired or it deregistered)`;
+  await tx.instance.deleteMany({ where: { id: { in: rows.map((row) => row.id) } } });
+  await tx.healthEvent.createMany({ data: rows.map((row) => ({ service: row.service.name, source, instanceId: row.instanceId, from: row.health, to: "deregistered", reason })) });
+  for (const row of rows) {
+    names.add(row.service.name);
+    await recordTrafficChange(tx, { serviceId: row.service.id, service: row.service.name, instanceId: row.instanceId, before: trafficState(row), after: null, reason });
+  }
+  await tx.service.updateMany({ where: { id: { in: [...new Set(rows.map((row) => row.service.id))] } }, data: { modifyIndex: index } });
+}
+
+async function updateInstances(tx: Tx, { source, pairs, index, names }: { source: string; pairs: [TRow, TSourceInstance][]; index: number; names: Set<string> }) {
+  for (const [row, instance] of pairs) {
+    names.add(row.service.name);
+    const updated = await tx.instance.update({ where: { id: row.id }, data: { ...columnsOf(instance), modifyIndex: index }, select: trafficSelect });
+    await recordTrafficChange(tx, {
+      serviceId: row.service.id,
+      service: row.service.name,
+      instanceId: row.instanceId,
+      before: trafficState(row),
+      after: trafficState(updated),
+      reason: `changed in ${source}`,
+    });
+  }
+  await tx.service.updateMany({ where: { id: { in: [...new Set(pairs.map(([row]) => row.service.id))] } }, data: { modifyIndex: index } });
+}
+
+async function createInstances(tx: Tx, { source, instances, index, names }: { source: string; instances: TSourceInstance[]; index: number; names: Set<string> }) {
+  if (instances.length === 0) return;
+  const serviceNames = [...new Set(instances.map((instance) => instance.service))];
+  const known = await tx.service.findMany({ where: { name: { in: serviceNames } }, select: { id: true, name: true } });
+  await tx.service.updateMany({ where: { name: { in: serviceNames } }, data: { modifyIndex: index } });
+  const serviceIds = new Map(known.map((service) => [service.name, service.id]));
+  for (const name of serviceNames) {
+    if (!serviceIds.has(name)) serviceIds.set(name, (await tx.service.create({ data: { name, source, modifyIndex: index }, select: { id: true } })).id);
+    names.add(name);
+  }
+  // An operator's override outlives the instance: one that went away and came back gets it again.
+  const overrides = await tx.instanceOverride.findMany({ where: { source, instanceId: { in: instances.map((instance) => instance.instanceId) } }, select: { instanceId: true, service: true, weight: true, enabled: true } });
+  const overrideOf = new Map(overrides.map((override) => [override.instanceId, override]));
+  const now = new Date();
+  const data = instances.map((instance) => {
+    const kept = overrideOf.get(instance.instanceId);
+    const override = kept?.service === instance.service ? kept : null;
+    return {
+      ...columnsOf(instance),
+      serviceId: serviceIds.get(instance.service)!,
+      source,
+      instanceId: instance.instanceId,
+      weightOverride: override?.weight ?? null,
+      enabledOverride: override?.enabled ?? null,
+      // Its presence in the source is its health: the source's lease or session is the check.
+      checkKind: "source",
+      metricsPath: null,
+      health: "passing",
+      healthOutput: `registered in ${source}`,
+      healthChangedAt: now,
+      lastSuccessAt: now,
+      modifyIndex: index,
+    };
+  });
+  // The first new instance of each service goes alone, so a service coming back from an outage tells it once.
+  const firsts = new Map<string, (typeof data)[number]>();
+  for (const row of data) if (!firsts.has(row.serviceId)) firsts.set(row.serviceId, row);
+  for (const first of firsts.values()) {
+    const created = await tx.instance.create({ data: first, select: trafficSelect });
+    const service = instances.find((instance) => instance.instanceId === first.instanceId)!.service;
+    await recordTrafficChange(tx, { serviceId: first.serviceId, service, instanceId: first.instanceId, before: null, after: trafficState(created), reason: `registered in ${source}` });
+  }
+  const firstIds = new Set([...firsts.values()].map((row) => row.instanceId));
+  await tx.instance.createMany({ data: data.filter((row) => !firstIds.has(row.instanceId)) });
+  await tx.healthEvent.createMany({ data: instances.map((instance) => ({ service: instance.service, source, instanceId: instance.instanceId, from: "unknown", to: "passing", reason: `registered in ${source}`, at: now })) });
+}

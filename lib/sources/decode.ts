@@ -1,0 +1,52 @@
+import { ZInstanceId, ZServiceName } from "@/lib/registry/schemas";
+
+// Small readers shared by the conventions: addresses, metadata, weights as registries write them.
+
+/** `host:port`, `[::1]:port` or a URL's authority; null when there is no usable port. */
+export function parseAddress(text: string): { host: string; port: number } | null {
+  const authority = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").split(/[/?#]/)[0]! : text.trim();
+  const match = /^\[([^\]]+)\]:(\d+)$/.exec(authority) ?? /^([^:\s]+):(\d+)$/.exec(authority);
+  if (!match) return null;
+  const port = Number(match[2]);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return null;
+  return { host: match[1]!, port };
+}
+
+/** String-valued fields of a JSON object (numbers and booleans written as text); nested values are left out. */
+export function stringFields(value: unknown): Record<string, string> {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return {};
+  const fields: Record<string, string> = {};
+  for (const [key, field] of Object.entries(value)) {
+    if (typeof field === "string") fields[key] = field;
+    else if (typeof field === "number" || typeof field === "boolean") fields[key] = String(field);
+  }
+  return fields;
+}
+
+/** A weight as text or number, clamped to Meshdeck's 0..10000; `fallback` when absent or not a number. */
+export function parseWeight(value: unknown, fallback = 100): number {
+  const number = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
+  if (!Number.isFinite(number)) return fallback;
+  return Math.min(10_000, Math.max(0, Math.round(number)));
+}
+
+export function parseJsonObject(text: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Service names from a source, in the registry's alphabet: path separators become dots. */
+export function serviceNameOf(text: string): string | null {
+  const parsed = ZServiceName.safeParse(text.replace(/^\/+|\/+$/g, "").replace(/\//g, "."));
+  return parsed.success ? parsed.data : null;
+}
+
+/** Instance ids from a source, in the registry's alphabet (':' allowed, for host:port ids). */
+export function instanceIdOf(text: string): string | null {
+  const parsed = ZInstanceId.safeParse(text);
+  return parsed.success ? parsed.data : null;
+}

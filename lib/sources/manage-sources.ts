@@ -1,0 +1,118 @@
+import "server-only";
+import type { TActor } from "@/lib/auth/actor";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { db, type Tx } from "@/lib/db";
+import { transaction } from "@/lib/db/transaction";
+import { AppError } from "@/lib/errors";
+import { recordTrafficChange } from "@/lib/health/failover";
+import { trafficSelect, trafficState } from "@/lib/health/traffic-state";
+import { announceCatalogChange, bumpCatalogIndex } from "@/lib/registry/catalog-index";
+import type { TSourceInput } from "./schemas";
+
+/** What the audit log keeps of a source's settings: never its password or key. */
+function auditedSettings(input: TSourceInput) {
+  return { kind: input.kind, convention: input.convention, endpoints: input.endpoints, prefix: input.prefix, username: input.username ?? null, tls: input.tls ? "set" : null, enabled: input.enabled };
+}
+
+function columnsOf(input: TSourceInput) {
+  return {
+    kind: input.kind,
+    convention: input.convention,
+    endpoints: JSON.stringify(input.endpoints),
+    prefix: input.prefix,
+    username: input.username || null,
+    password: input.password || null,
+    tls: input.tls ? JSON.stringify(input.tls) : null,
+    enabled: input.enabled,
+  };
+}
+
+export async function createSource({ actor, input }: { actor: TActor; input: TSourceInput }) {
+  return transaction(async (tx) => {
+    if (await tx.source.findUnique({ where: { name: input.name }, select: { id: true } })) {
+      throw new AppError("conflict", `a source named '${input.name}' exists already`, "name");
+    }
+    const source = await tx.source.create({ data: { name: input.name, ...columnsOf(input), createdBy: actor.name }, select: { id: true, name: true } });
+    await recordAudit(tx, { actor, action: "source.create", target: `source/${input.name}`, after: auditedSettings(input) });
+    return source;
+  });
+}
+
+/** Changes a source's settings; its collector starts it over. A password left out keeps the stored one. */
+export async function updateSource({ actor, name, input }: { actor: TActor; name: string; input: TSourceInput }) {
+  return transaction(async (tx) => {
+    const current = await tx.source.findUnique({ where: { name } });
+    if (!current) throw new AppError("not_found", `no source named '${name}'`, "name");
+    if (input.name !== name) throw new AppError("validation_failed", "a source keeps its name: its instances are known by it", "name");
+    const columns = columnsOf(input);
+    const kept = { password: input.username && !input.password ? current.password : columns.password };
+    if (input.username && !kept.password) throw new AppError("validation_failed", "give the password for the username", "password");
+    await tx.source.update({ where: { name }, data: { ...columns, ...kept, status: "pending", error: null } });
+    const before = { kind: current.kind, convention: current.convention, endpoints: JSON.parse(current.endpoints) as string[], prefix: current.prefix, username: current.username, tls: current.tls ? "set" : null, enabled: current.enabled };
+    await recordAudit(tx, { actor, action: "source.update", target: `source/${name}`, before, after: auditedSettings(input) });
+  });
+}
+
+async function removeInstancesOf(tx: Tx, source: string) {
+  const rows = await tx.instance.findMany({ where: { source }, select: { ...trafficSelect, id: true, instanceId: true, service: { select: { id: true, name: true } } } });
+  if (rows.length === 0) return [];
+  const index = await bumpCatalogIndex(tx);
+  const reason = `its source ${source} was removed`;
+  await tx.instance.deleteMany({ where: { source } });
+  await tx.healthEvent.createMany({ data: rows.map((row) => ({ service: row.service.name, source, instanceId: row.instanceId, from: row.health, to: "deregistered", reason })) });
+  for (const row of rows) await recordTrafficChange(tx, { serviceId: row.service.id, service: row.service.name, instanceId: row.instanceId, before: trafficState(row), after: null, reason });
+  const services = [...new Set(rows.map((row) => row.service.name))];
+  await tx.service.updateMany({ where: { name: { in: services } }, data: { modifyIndex: index } });
+  return services;
+}
+
+/** Removes a source and the instances Meshdeck knew from it (the registry itself is not touched). */
+export async function deleteSource({ actor, name }: { actor: TActor; name: string }) {
+  const services = await transaction(async (tx) => {
+    const current = await tx.source.findUnique({ where: { name }, select: { id: true, kind: true, convention: true, endpoints: true, prefix: true } });
+    if (!current) throw new AppError("not_found", `no source named '${name}'`, "name");
+    await tx.source.delete({ where: { name } });
+    const services = await removeInstancesOf(tx, name);
+    await tx.instanceOverride.deleteMany({ where: { source: name } });
+    await recordAudit(tx, { actor, action: "source.delete", target: `source/${name}`, before: { ...current, id: undefined, endpoints: JSON.parse(current.endpoints) as string[] } });
+    return services;
+  });
+  for (const service of services) announceCatalogChange(service);
+}
+
+/** Sources and their state, as anyone signed in may see them: no password, no key. */
+export async function listSources() {
+  const [rows, builtin] = await Promise.all([
+    db.source.findMany({ orderBy: { name: "asc" } }),
+    db.instance.count({ where: { source: "builtin" } }),
+  ]);
+  const sources = rows.map((row) => ({
+    name: row.name,
+    kind: row.kind,
+    convention: row.convention,
+    endpoints: JSON.parse(row.endpoints) as string[],
+    prefix: row.prefix,
+    username: row.username,
+    hasPassword: row.password !== null,
+    tls: row.tls !== null,
+    enabled: row.enabled,
+    status: row.enabled ? row.status : "disabled",
+    error: row.error,
+    lastSyncAt: row.lastSyncAt?.toISOString() ?? null,
+    lagMs: row.lagMs,
+    staleSince: row.staleSince?.toISOString() ?? null,
+    instances: row.instances,
+    syncedBy: row.ownerUntil && row.ownerUntil.getTime() > Date.now() ? row.owner : null,
+    createdBy: row.createdBy,
+    createdAt: row.createdAt.toISOString(),
+  }));
+  return { builtin: { name: "builtin", kind: "builtin", instances: builtin }, sources };
+}
+
+export type TSourceView = Awaited<ReturnType<typeof listSources>>["sources"][number];
+
+/** When each stale source went stale, for marking its instances. */
+export async function getStaleSources(): Promise<Map<string, string>> {
+  const rows = await db.source.findMany({ where: { staleSince: { not: null } }, select: { name: true, staleSince: true } });
+  return new Map(rows.map((row) => [row.name, row.staleSince!.toISOString()]));
+}

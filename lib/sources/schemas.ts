@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { defaultEtcdPrefixes } from "./etcd/conventions";
+import { conventionsByKind, sourceKinds, type TConvention } from "./types";
+
+const ZName = z
+  .string()
+  .min(1, "must not be empty")
+  .max(64, "must be at most 64 characters")
+  .regex(/^[a-z0-9][a-z0-9-]*$/, "may hold only lowercase letters, digits and '-', starting with a letter or digit")
+  .refine((name) => name !== "builtin", "'builtin' is the built-in registry's name");
+
+// Sources are reached from the collectors' hosts: host:port, or an http(s) URL for etcd.
+const ZEndpoint = z
+  .string()
+  .trim()
+  .max(256, "must be at most 256 characters")
+  .regex(/^(https?:\/\/)?[A-Za-z0-9.-]+:\d{1,5}$|^(https?:\/\/)?\[[0-9a-fA-F:.]+\]:\d{1,5}$/, "must be host:port (or http(s)://host:port for etcd)");
+
+const ZPem = z.string().max(16_384, "must be at most 16 KiB").regex(/-----BEGIN [A-Z ]+-----/, "must be PEM text (-----BEGIN ...-----)");
+
+const defaultPrefixes: Record<TConvention, string> = { ...defaultEtcdPrefixes, dubbo: "/dubbo", curator: "/services" };
+
+export const ZSourceInput = z
+  .strictObject({
+    name: ZName,
+    kind: z.enum(sourceKinds),
+    convention: z.enum(["url", "go-micro", "grpc", "kratos", "dubbo", "curator"]),
+    endpoints: z.array(ZEndpoint).min(1, "give at least one endpoint").max(16, "at most 16 endpoints"),
+    prefix: z.string().max(512, "must be at most 512 characters").optional(),
+    username: z.string().max(256).optional(),
+    password: z.string().max(1024).optional(),
+    tls: z.strictObject({ ca: ZPem, cert: ZPem.optional(), key: ZPem.optional() }).optional(),
+    enabled: z.boolean().default(true),
+  })
+  .superRefine((input, ctx) => {
+    if (!(conventionsByKind[input.kind] as readonly string[]).includes(input.convention)) {
+      ctx.addIssue({ code: "custom", path: ["convention"], message: `${input.kind} sources read ${conventionsByKind[input.kind].join(", ")}` });
+    }
+    if (input.kind === "zookeeper" && input.prefix !== undefined && !input.prefix.startsWith("/")) {
+      ctx.addIssue({ code: "custom", path: ["prefix"], message: "a ZooKeeper base path starts with '/'" });
+    }
+    if (input.prefix === "") ctx.addIssue({ code: "custom", path: ["prefix"], message: "must not be empty; '/' reads every key" });
+    if (Boolean(input.username) !== Boolean(input.password)) {
+      ctx.addIssue({ code: "custom", path: [input.username ? "password" : "username"], message: "give both a username and a password, or neither" });
+    }
+    if (input.tls && Boolean(input.tls.cert) !== Boolean(input.tls.key)) {
+      ctx.addIssue({ code: "custom", path: ["tls", input.tls.cert ? "key" : "cert"], message: "a client certificate needs its key, and the key its certificate" });
+    }
+  })
+  .transform((input) => ({ ...input, prefix: input.prefix ?? defaultPrefixes[input.convention] }));
+
+export type TSourceInput = z.infer<typeof ZSourceInput>;

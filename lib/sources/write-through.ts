@@ -1,0 +1,56 @@
+import "server-only";
+import type { Tx } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { parseJson } from "@/lib/registry/queries";
+import { createAdapter, settingsOf } from "./adapters";
+import type { TSourceOverride } from "./types";
+
+export type TWriteThroughRow = {
+  source: string;
+  instanceId: string;
+  service: string;
+  host: string;
+  port: number;
+  weight: number;
+  enabled: boolean;
+  tags: string;
+  metadata: string;
+  sourceKey: string | null;
+  override: TSourceOverride;
+};
+
+/**
+ * Pushes operator overrides to the registries clients read, inside the transaction that records them: a
+ * source that refuses or does not answer fails the change (503), so the database never says what the source does not.
+ * The built-in registry's store is the database itself.
+ */
+export async function writeThroughOverrides(tx: Tx, rows: TWriteThroughRow[]) {
+  const bySource = new Map<string, TWriteThroughRow[]>();
+  for (const row of rows) if (row.source !== "builtin") bySource.set(row.source, [...(bySource.get(row.source) ?? []), row]);
+  for (const [name, instances] of bySource) {
+    const source = await tx.source.findUnique({ where: { name } });
+    if (!source) throw new AppError("not_found", `source '${name}' of ${instances[0]!.instanceId} no longer exists`, "selector");
+    const adapter = createAdapter(settingsOf(source));
+    try {
+      for (const row of instances) {
+        const instance = {
+          instanceId: row.instanceId,
+          service: row.service,
+          host: row.host,
+          port: row.port,
+          weight: row.weight,
+          enabled: row.enabled,
+          tags: parseJson<string[]>(row.tags, []),
+          metadata: parseJson<Record<string, string>>(row.metadata, {}),
+          ...(row.sourceKey ? { key: row.sourceKey } : {}),
+        };
+        await adapter.writeOverride({ instance, override: row.override });
+      }
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw new AppError("unavailable", `source '${name}' did not take the change (${error instanceof Error ? error.message : String(error)}); nothing was changed`, "selector");
+    } finally {
+      await adapter.stop();
+    }
+  }
+}
