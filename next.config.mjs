@@ -1,7 +1,8 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  // Native and WebAssembly database drivers load at run time from node_modules, not from the bundle.
-  serverExternalPackages: ["@libsql/client", "libsql", "@prisma/adapter-libsql", "@prisma/adapter-pg", "pg", "@node-rs/argon2"],
+  // Native and WebAssembly database drivers load at run time from node_modules, not from the bundle;
+  // so does etcd3, which reads its gRPC .proto files from its own directory.
+  serverExternalPackages: ["@libsql/client", "libsql", "@prisma/adapter-libsql", "@prisma/adapter-pg", "pg", "@node-rs/argon2", "etcd3", "node-zookeeper-client"],
   poweredByHeader: false,
 };
 

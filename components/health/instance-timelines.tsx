@@ -14,6 +14,7 @@ const rangeLabels: Record<THealthHistory["range"], string> = { "1h": "1 h ago", 
 
 function CheckStatus({ instance, lastCheckAt }: { instance: TInstanceView; lastCheckAt: string | null }) {
   if (instance.check.kind === "ttl") return <HeartbeatStatus lastHeartbeatAt={instance.lastHeartbeatAt} ttlMs={instance.check.ttlMs} />;
+  if (instance.check.kind === "source") return <span>kept alive in {instance.check.source}</span>;
   return (
     <span>
       {instance.check.kind} checked <TimeAgo at={lastCheckAt} />

@@ -7,6 +7,7 @@ import { cn } from "@/components/ui/cn";
 const links = [
   { href: "/", label: "Overview" },
   { href: "/services", label: "Services" },
+  { href: "/sources", label: "Sources" },
   { href: "/topology", label: "Topology" },
   { href: "/events", label: "Events" },
   { href: "/audit", label: "Audit log" },

@@ -5,6 +5,7 @@ import { AppError } from "@/lib/errors";
 import { takesTraffic } from "@/lib/health/health";
 import { trafficState } from "@/lib/health/traffic-state";
 import { getCatalogIndex } from "./catalog-index";
+import { getStaleSources } from "@/lib/sources/queries";
 import { getLastBeatAt } from "./heartbeats";
 import type { TDiscoveredService, TDiscoveryCatalog } from "./schemas";
 
@@ -48,6 +49,18 @@ export function parseJson<T>(text: string, fallback: T): T {
   }
 }
 
+type TCheckView =
+  | { kind: "ttl"; ttlMs: number }
+  | { kind: "http" | "tcp"; path: string | null; intervalMs: number; timeoutMs: number }
+  // An instance of etcd or ZooKeeper: its lease (or session) there is its check.
+  | { kind: "source"; source: string };
+
+function checkView(row: TInstanceRow): TCheckView {
+  if (row.checkKind === "ttl") return { kind: "ttl", ttlMs: row.checkTtlMs };
+  if (row.checkKind === "source") return { kind: "source", source: row.source };
+  return { kind: row.checkKind as "http" | "tcp", path: row.checkPath, intervalMs: row.checkIntervalMs, timeoutMs: row.checkTimeoutMs };
+}
+
 // What the API and the pages show of an instance: overrides applied, JSON fields parsed, and the
 // freshest heartbeat this process knows of.
 function toInstanceView(row: TInstanceRow) {
@@ -68,10 +81,7 @@ function toInstanceView(row: TInstanceRow) {
     overridden: row.weightOverride !== null || row.enabledOverride !== null,
     tags: parseJson<string[]>(row.tags, []),
     metadata: parseJson<Record<string, string>>(row.metadata, {}),
-    check:
-      row.checkKind === "ttl"
-        ? { kind: "ttl" as const, ttlMs: row.checkTtlMs }
-        : { kind: row.checkKind as "http" | "tcp", path: row.checkPath, intervalMs: row.checkIntervalMs, timeoutMs: row.checkTimeoutMs },
+    check: checkView(row),
     health: row.health,
     healthOutput: row.healthOutput,
     healthChangedAt: row.healthChangedAt.toISOString(),
@@ -133,10 +143,13 @@ export async function getServiceOrThrow({ name }: { name: string }) {
     select: { source: true, instanceId: true, version: true, expiresAt: true, revert: true, reason: true, updatedBy: true, updatedAt: true },
   });
   const overrideOf = new Map(overrides.map((row) => [`${row.source}/${row.instanceId}`, row]));
+  const stale = await getStaleSources();
   const instances = service.instances.map((row) => {
     const override = overrideOf.get(`${row.source}/${row.instanceId}`);
     return {
       ...toInstanceView(row),
+      // Its source does not answer: this is the last state Meshdeck saw, since then.
+      staleSince: stale.get(row.source) ?? null,
       // The operator's last change: its version is what a change from this page must still find (else a conflict).
       override: {
         version: override?.version ?? 0,

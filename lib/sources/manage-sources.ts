@@ -80,39 +80,12 @@ export async function deleteSource({ actor, name }: { actor: TActor; name: strin
   for (const service of services) announceCatalogChange(service);
 }
 
-/** Sources and their state, as anyone signed in may see them: no password, no key. */
-export async function listSources() {
-  const [rows, builtin] = await Promise.all([
-    db.source.findMany({ orderBy: { name: "asc" } }),
-    db.instance.count({ where: { source: "builtin" } }),
-  ]);
-  const sources = rows.map((row) => ({
-    name: row.name,
-    kind: row.kind,
-    convention: row.convention,
-    endpoints: JSON.parse(row.endpoints) as string[],
-    prefix: row.prefix,
-    username: row.username,
-    hasPassword: row.password !== null,
-    tls: row.tls !== null,
-    enabled: row.enabled,
-    status: row.enabled ? row.status : "disabled",
-    error: row.error,
-    lastSyncAt: row.lastSyncAt?.toISOString() ?? null,
-    lagMs: row.lagMs,
-    staleSince: row.staleSince?.toISOString() ?? null,
-    instances: row.instances,
-    syncedBy: row.ownerUntil && row.ownerUntil.getTime() > Date.now() ? row.owner : null,
-    createdBy: row.createdBy,
-    createdAt: row.createdAt.toISOString(),
-  }));
-  return { builtin: { name: "builtin", kind: "builtin", instances: builtin }, sources };
-}
-
-export type TSourceView = Awaited<ReturnType<typeof listSources>>["sources"][number];
-
-/** When each stale source went stale, for marking its instances. */
-export async function getStaleSources(): Promise<Map<string, string>> {
-  const rows = await db.source.findMany({ where: { staleSince: { not: null } }, select: { name: true, staleSince: true } });
-  return new Map(rows.map((row) => [row.name, row.staleSince!.toISOString()]));
+/** Pauses or resumes a source; a paused one keeps its instances as last seen until resumed or removed. */
+export async function setSourceEnabled({ actor, name, enabled }: { actor: TActor; name: string; enabled: boolean }) {
+  await transaction(async (tx) => {
+    const current = await tx.source.findUnique({ where: { name }, select: { enabled: true } });
+    if (!current) throw new AppError("not_found", `no source named '${name}'`, "name");
+    await tx.source.update({ where: { name }, data: { enabled, status: "pending", error: null } });
+    await recordAudit(tx, { actor, action: enabled ? "source.resume" : "source.pause", target: `source/${name}`, before: { enabled: current.enabled }, after: { enabled } });
+  });
 }

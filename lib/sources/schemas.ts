@@ -18,7 +18,7 @@ const ZEndpoint = z
 
 const ZPem = z.string().max(16_384, "must be at most 16 KiB").regex(/-----BEGIN [A-Z ]+-----/, "must be PEM text (-----BEGIN ...-----)");
 
-const defaultPrefixes: Record<TConvention, string> = { ...defaultEtcdPrefixes, dubbo: "/dubbo", curator: "/services" };
+export const defaultPrefixes: Record<TConvention, string> = { ...defaultEtcdPrefixes, dubbo: "/dubbo", curator: "/services" };
 
 export const ZSourceInput = z
   .strictObject({

@@ -22,9 +22,11 @@ export class SourceSync {
     const held = new Set<string>();
     for (const source of sources) {
       if (ownerOf({ key: `source:${source.id}`, collectorIds: liveIds }) !== this.collectorId) continue;
+      // A watch that is up means the catalog is in sync with the source as of now.
+      const inSync = this.running.get(source.id)?.syncer.connected ? { lastSyncAt: new Date(now) } : {};
       const { count } = await db.source.updateMany({
         where: { id: source.id, OR: [{ owner: this.collectorId }, { owner: null }, { ownerUntil: { lt: new Date(now) } }] },
-        data: { owner: this.collectorId, ownerUntil: new Date(now + sourceHoldMs) },
+        data: { owner: this.collectorId, ownerUntil: new Date(now + sourceHoldMs), ...inSync },
       });
       if (count === 0) continue;
       held.add(source.id);

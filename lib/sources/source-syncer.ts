@@ -11,6 +11,9 @@ type TSourceRow = Parameters<typeof settingsOf>[0] & { id: string };
 export class SourceSyncer {
   private readonly adapter: ISourceAdapter;
   private stopped = false;
+  private failures = 0;
+  /** Listed and watching: the source is in sync as of each renewal. */
+  connected = false;
 
   constructor(
     private readonly source: TSourceRow,
@@ -31,6 +34,7 @@ export class SourceSyncer {
 
   private async onChange(change: TSourceChange) {
     if (this.stopped) return;
+    if (change.kind === "snapshot") [this.connected, this.failures] = [true, 0];
     const started = Date.now();
     const applied = await applySourceChange({ source: this.source.name, change, fence: this.fence });
     const lagMs = Date.now() - started;
@@ -42,7 +46,10 @@ export class SourceSyncer {
 
   private async onState({ connected, error }: { connected: boolean; error?: string }) {
     if (connected || this.stopped) return;
-    log.warn(`source ${this.source.name}: unreachable (${error ?? "no reason given"}); keeping its last known state and retrying`);
+    this.connected = false;
+    this.failures += 1;
+    // 1, 2, 4, 8... failures are logged: enough to see it, not a line per retry.
+    if ((this.failures & (this.failures - 1)) === 0) log.warn(`source ${this.source.name}: unreachable (${error ?? "no reason given"}); keeping its last known state and retrying`);
     // The instances keep their last known state; the source says since when it is stale.
     const row = await db.source.findUnique({ where: { id: this.source.id }, select: { lastSyncAt: true, staleSince: true } }).catch(() => null);
     if (!row) return;

@@ -36,6 +36,7 @@ const GoldenSignals = dynamic(() => import("@/components/metrics/golden-signals"
 
 function describeCheck(check: TInstanceView["check"]) {
   if (check.kind === "ttl") return `ttl ${formatDuration(check.ttlMs)}`;
+  if (check.kind === "source") return `registered in ${check.source}`;
   const target = check.kind === "http" ? ` ${check.path}` : "";
   return `${check.kind}${target} every ${formatDuration(check.intervalMs)}`;
 }
@@ -165,6 +166,11 @@ export function ServiceClient({
               <Td>
                 <div className="space-y-1">
                   <HealthBadge health={instance.health} />
+                  {instance.staleSince && (
+                    <Badge tone="warn" title={`${instance.source} does not answer; this is the last state Meshdeck saw`}>
+                      stale since <TimeAgo at={instance.staleSince} />
+                    </Badge>
+                  )}
                   <div className="max-w-56 truncate text-xs text-zinc-500" title={instance.healthOutput ?? undefined}>
                     {instance.healthOutput}
                   </div>

@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { apiRoute, readJson } from "@/lib/api/handler";
-import { createSource, listSources } from "@/lib/sources/manage-sources";
+import { createSource } from "@/lib/sources/manage-sources";
+import { listSources } from "@/lib/sources/queries";
 import { ZSourceInput } from "@/lib/sources/schemas";
 
 // GET /api/v1/sources - the registries Meshdeck reads and their state (connected, last sync, lag, error)

@@ -1,7 +1,8 @@
 import { NextResponse } from "next/server";
 import { apiRoute, readJson } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
-import { deleteSource, listSources, updateSource } from "@/lib/sources/manage-sources";
+import { deleteSource, updateSource } from "@/lib/sources/manage-sources";
+import { listSources } from "@/lib/sources/queries";
 import { ZSourceInput } from "@/lib/sources/schemas";
 
 // GET /api/v1/sources/:name - one source and its state

@@ -1,0 +1,147 @@
+// etcd as a source, end to end: registrations written the way each framework writes them appear in the app's
+// API, an expired lease is a failover, a weight change is read back in the framework's form, and an etcd outage
+// shows as stale and heals. Against the built app (SQLite and PostgreSQL) and a real etcd.
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { adminAndToken, apiClient, unique } from "../support/client";
+import { startEtcd, type TEtcd } from "../support/etcd";
+
+const targets = inject("targets");
+let etcd: TEtcd;
+
+beforeAll(async () => {
+  etcd = await startEtcd();
+}, 60_000);
+
+afterAll(async () => {
+  await etcd?.stop();
+});
+
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out; last value ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe.each(targets)("etcd sources on $name", (target) => {
+  let admin: ReturnType<typeof apiClient>;
+  const tag = target.name === "sqlite" ? "s" : "p";
+
+  beforeAll(async () => {
+    ({ admin } = await adminAndToken(target, unique("etcd")));
+  });
+
+  const addSource = async (convention: string, prefix: string) => {
+    const name = `${convention}-${tag}-${Date.now().toString(36)}`;
+    const created = await admin.post("/api/v1/sources", { name, kind: "etcd", convention, endpoints: [etcd.endpoint], prefix });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    return name;
+  };
+  const instancesOf = async (service: string) => {
+    const response = await admin.get(`/api/v1/services/${service}`);
+    return response.status === 200 ? (response.body.service.instances as { id: string; weight: number; enabled: boolean; metadata: Record<string, string>; staleSince: string | null; source: string }[]) : [];
+  };
+  const change = (body: unknown) => admin.post("/api/v1/governance/instances", body);
+
+  test("the seed's leased key -> URL form: it appears; its lease expiring is a failover event", async () => {
+    const service = `seed-${tag}`;
+    const prefix = `/${tag}/services/`;
+    const lease = etcd.client.lease(2, { autoKeepAlive: false });
+    await lease.put(`${prefix}${service}/1`).value("http://127.0.0.1:19001");
+    await etcd.client.put(`${prefix}${service}/2`).value("http://127.0.0.1:19002");
+    const source = await addSource("url", prefix);
+    const seen = await eventually(() => instancesOf(service), (list) => list.length === 2);
+    expect(seen.map((instance) => [instance.id, instance.source])).toEqual([["1", source], ["2", source]]);
+    // Nobody keeps the lease alive: etcd deletes the key after its TTL, as when a service dies.
+    await eventually(() => instancesOf(service), (list) => list.length === 1, 10_000);
+    const events = await admin.get(`/api/v1/events?service=${service}&kind=failover`);
+    expect(events.body.events[0]).toMatchObject({ kind: "failover", instanceId: "1", takeover: [{ id: "2", share: 1 }] });
+  });
+
+  test("go-micro's registry JSON: read with its metadata; a weight change goes under the Meshdeck prefix", async () => {
+    const service = `greeter-${tag}`;
+    const prefix = `/${tag}/micro/registry/`;
+    const node = { id: `${service}-0f3a`, address: "127.0.0.1:19011", metadata: { protocol: "grpc", registry: "etcd", server: "grpc", transport: "grpc" } };
+    await etcd.client.put(`${prefix}${service}/${node.id}`).value(JSON.stringify({ name: service, version: "latest", metadata: null, endpoints: [], nodes: [node] }));
+    await etcd.client.put(`${prefix}${service}/${service}-9c2e`).value(JSON.stringify({ name: service, version: "latest", nodes: [{ ...node, id: `${service}-9c2e`, address: "127.0.0.1:19012" }] }));
+    await addSource("go-micro", prefix);
+    const [first] = await eventually(() => instancesOf(service), (list) => list.length === 2);
+    expect(first!.metadata).toMatchObject({ protocol: "grpc", version: "latest" });
+    const changed = await change({ selector: { ids: [node.id] }, change: { weight: 25 }, reason: "canary" });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    expect(JSON.parse((await etcd.client.get(`/meshdeck/overrides/${service}/${node.id}`).string())!)).toEqual({ weight: 25 });
+    const registration = JSON.parse((await etcd.client.get(`${prefix}${service}/${node.id}`).string())!);
+    expect(registration.nodes[0]).toEqual(node);
+    expect((await admin.get(`/api/v1/discovery/${service}`)).body.instances.find((i: { id: string }) => i.id === node.id).weight).toBe(25);
+  });
+
+  test("gRPC-Go naming endpoints: a drain goes under the Meshdeck prefix and discovery leaves the instance out", async () => {
+    const service = `echo-${tag}`;
+    const prefix = `/${tag}/grpc/`;
+    await etcd.client.put(`${prefix}${service}/127.0.0.1:19021`).value(JSON.stringify({ Op: 0, Addr: "127.0.0.1:19021", Metadata: { zone: "a" } }));
+    await etcd.client.put(`${prefix}${service}/127.0.0.1:19022`).value(JSON.stringify({ Op: 0, Addr: "127.0.0.1:19022", Metadata: { zone: "b" } }));
+    await addSource("grpc", prefix);
+    await eventually(() => instancesOf(service), (list) => list.length === 2);
+    expect((await change({ selector: { ids: ["127.0.0.1:19021"] }, change: { enabled: false } })).status).toBe(200);
+    expect(JSON.parse((await etcd.client.get(`/meshdeck/overrides/${service}/127.0.0.1:19021`).string())!)).toEqual({ enabled: false });
+    const discovered = await admin.get(`/api/v1/discovery/${service}`);
+    expect(discovered.body.instances.map((i: { id: string }) => i.id)).toEqual(["127.0.0.1:19022"]);
+  });
+
+  test("Kratos: the weight is written as metadata weight in the registration, keeping its lease; reset puts it back", async () => {
+    const service = `orders-${tag}`;
+    const prefix = `/${tag}/microservices/`;
+    const lease = etcd.client.lease(60);
+    const registration = { id: `${service}-1`, name: service, version: "v1", metadata: { weight: "10", region: "eu" }, endpoints: ["http://127.0.0.1:19031?isSecure=false", "grpc://127.0.0.1:19131"] };
+    await lease.put(`${prefix}${service}/${registration.id}`).value(JSON.stringify(registration));
+    await addSource("kratos", prefix);
+    const [seen] = await eventually(() => instancesOf(service), (list) => list.length === 1);
+    expect(seen).toMatchObject({ weight: 10 });
+    expect((await change({ selector: { service }, change: { weight: 70 }, force: true, reason: "more" })).status).toBe(200);
+    const stored = (await etcd.client.get(`${prefix}${service}/${registration.id}`).exec()).kvs[0]!;
+    expect(JSON.parse(stored.value.toString())).toEqual({ ...registration, metadata: { weight: "70", region: "eu", "meshdeck.registered-weight": "10" } });
+    expect(stored.lease).toBe(await lease.grant());
+    expect((await change({ selector: { service }, change: { reset: true } })).status).toBe(200);
+    expect(JSON.parse((await etcd.client.get(`${prefix}${service}/${registration.id}`).string())!)).toEqual(registration);
+    await eventually(() => instancesOf(service), (list) => list[0]?.weight === 10 && list[0]?.metadata.weight === "10");
+    await lease.revoke();
+  });
+
+  test("bad settings are refused with the field, and nothing is stored", async () => {
+    const wrongKind = await admin.post("/api/v1/sources", { name: "bad-one", kind: "etcd", convention: "dubbo", endpoints: [etcd.endpoint] });
+    expect(wrongKind.status).toBe(422);
+    expect(wrongKind.body.error.field).toBe("convention");
+    const noEndpoint = await admin.post("/api/v1/sources", { name: "bad-two", kind: "etcd", convention: "url", endpoints: ["not an endpoint"] });
+    expect(noEndpoint.body.error).toMatchObject({ code: "validation_failed", field: "endpoints.0" });
+    const builtin = await admin.post("/api/v1/sources", { name: "builtin", kind: "etcd", convention: "url", endpoints: [etcd.endpoint] });
+    expect(builtin.body.error.field).toBe("name");
+    const listed = await admin.get("/api/v1/sources");
+    expect(listed.body.sources.map((s: { name: string }) => s.name)).not.toContain("bad-one");
+    expect(JSON.stringify(listed.body)).not.toContain("password\":");
+    expect((await apiClient(target).get("/api/v1/sources")).status).toBe(401);
+  });
+
+  test("etcd going away: the source and its instances are stale with since-when, and heal without events for unchanged instances", async () => {
+    const service = `inventory-${tag}`;
+    const prefix = `/${tag}/outage/`;
+    await etcd.client.put(`${prefix}${service}/a`).value("http://127.0.0.1:19041");
+    const source = await addSource("url", prefix);
+    await eventually(() => instancesOf(service), (list) => list.length === 1);
+    const eventsBefore = (await admin.get(`/api/v1/events?service=${service}`)).body.events.length;
+    await etcd.stopServer();
+    try {
+      const stale = await eventually(() => admin.get(`/api/v1/sources/${source}`), (r) => r.body.source?.status === "stale", 15_000);
+      expect(stale.body.source.staleSince).toEqual(expect.any(String));
+      const [instance] = await instancesOf(service);
+      expect(instance).toMatchObject({ id: "a", staleSince: stale.body.source.staleSince });
+    } finally {
+      await etcd.startServer();
+    }
+    await eventually(() => admin.get(`/api/v1/sources/${source}`), (r) => r.body.source?.status === "connected", 15_000);
+    expect((await instancesOf(service))[0]?.staleSince).toBeNull();
+    expect((await admin.get(`/api/v1/events?service=${service}`)).body.events.length).toBe(eventsBefore);
+  }, 45_000);
+});
