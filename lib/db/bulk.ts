@@ -16,3 +16,25 @@ export function valuesList({ rows, columns, casts = [] }: { rows: number; column
   };
   return Array.from({ length: rows }, row).join(", ");
 }
+
+// Parameters per statement stay under SQLite's 32766 and PostgreSQL's 65535.
+const maxParameters = 30_000;
+
+/**
+ * Inserts rows with one statement per few hundred: for writes of thousands of rows at once (a registry's first
+ * listing), where createMany's per-row cost in Prisma's query compiler dominates. Every column is given, as
+ * Prisma's client-side defaults (ids, @updatedAt) do not apply here.
+ */
+export async function insertRows<T extends Record<string, unknown>>(
+  client: { $executeRawUnsafe: (query: string, ...values: unknown[]) => Promise<number> },
+  { table, rows }: { table: string; rows: T[] },
+) {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]!);
+  const perStatement = Math.max(1, Math.floor(maxParameters / columns.length));
+  const names = columns.map((column) => `"${column}"`).join(", ");
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const batch = rows.slice(i, i + perStatement);
+    await client.$executeRawUnsafe(`INSERT INTO "${table}" (${names}) VALUES ${valuesList({ rows: batch.length, columns: columns.length })}`, ...batch.flatMap((row) => columns.map((column) => row[column])));
+  }
+}

@@ -1,5 +1,7 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { db, type Tx } from "@/lib/db";
+import { insertRows } from "@/lib/db/bulk";
 import { transaction } from "@/lib/db/transaction";
 import { recordTrafficChange } from "@/lib/health/failover";
 import { trafficSelect, trafficState } from "@/lib/health/traffic-state";
@@ -121,6 +123,7 @@ async function createInstances(tx: Tx, { source, instances, index, names }: { so
     const kept = overrideOf.get(instance.instanceId);
     const override = kept?.service === instance.service ? kept : null;
     return {
+      id: randomUUID(),
       ...columnsOf(instance),
       serviceId: serviceIds.get(instance.service)!,
       source,
@@ -135,17 +138,34 @@ async function createInstances(tx: Tx, { source, instances, index, names }: { so
       healthChangedAt: now,
       lastSuccessAt: now,
       modifyIndex: index,
+      registeredAt: now,
+      updatedAt: now,
     };
   });
-  // The first new instance of each service goes alone, so a service coming back from an outage tells it once.
+  // A service already taking traffic tells no story when instances join it; the first new instance of any other
+  // goes alone, so a service coming back from an outage tells it once.
+  const serving = new Set(
+    (
+      await tx.instance.groupBy({
+        by: ["serviceId"],
+        where: {
+          serviceId: { in: [...serviceIds.values()] },
+          health: { in: ["passing", "warning"] },
+          OR: [{ enabledOverride: true }, { enabledOverride: null, enabled: true }],
+          AND: [{ OR: [{ weightOverride: { gt: 0 } }, { weightOverride: null, weight: { gt: 0 } }] }],
+        },
+      })
+    ).map((group) => group.serviceId),
+  );
   const firsts = new Map<string, (typeof data)[number]>();
-  for (const row of data) if (!firsts.has(row.serviceId)) firsts.set(row.serviceId, row);
+  for (const row of data) if (!serving.has(row.serviceId) && !firsts.has(row.serviceId)) firsts.set(row.serviceId, row);
   for (const first of firsts.values()) {
     const created = await tx.instance.create({ data: first, select: trafficSelect });
     const service = instances.find((instance) => instance.instanceId === first.instanceId)!.service;
     await recordTrafficChange(tx, { serviceId: first.serviceId, service, instanceId: first.instanceId, before: null, after: trafficState(created), reason: `registered in ${source}` });
   }
   const firstIds = new Set([...firsts.values()].map((row) => row.instanceId));
-  await tx.instance.createMany({ data: data.filter((row) => !firstIds.has(row.instanceId)) });
-  await tx.healthEvent.createMany({ data: instances.map((instance) => ({ service: instance.service, source, instanceId: instance.instanceId, from: "unknown", to: "passing", reason: `registered in ${source}`, at: now })) });
+  await insertRows(tx, { table: "Instance", rows: data.filter((row) => !firstIds.has(row.instanceId)) });
+  const events = instances.map((instance) => ({ id: randomUUID(), service: instance.service, source, instanceId: instance.instanceId, from: "unknown", to: "passing", reason: `registered in ${source}`, detectionMs: null, at: now }));
+  await insertRows(tx, { table: "HealthEvent", rows: events });
 }

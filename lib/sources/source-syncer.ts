@@ -26,9 +26,12 @@ export class SourceSyncer {
     this.adapter.start({ onChange: (change) => this.onChange(change), onState: (state) => void this.onState(state) });
   }
 
-  /** Every write checks that this collector still holds the source: one that lost it (a long pause) writes nothing. */
+  /**
+   * Every write checks that this collector still holds the source: one that lost it (a long pause) writes nothing.
+   * The owner column is enough: another collector takes a source only by writing itself there.
+   */
   private fence = async (tx: Tx) => {
-    const { count } = await tx.source.updateMany({ where: { id: this.source.id, owner: this.collectorId, ownerUntil: { gt: new Date() } }, data: { lastSyncAt: new Date() } });
+    const { count } = await tx.source.updateMany({ where: { id: this.source.id, owner: this.collectorId }, data: { lastSyncAt: new Date() } });
     if (count === 0) throw new Error(`collector ${this.collectorId} no longer holds source ${this.source.name}`);
   };
 
