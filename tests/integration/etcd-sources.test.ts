@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { adminAndToken, apiClient, unique } from "../support/client";
 import { startEtcd, type TEtcd } from "../support/etcd";
+import { eventually } from "../support/eventually";
 
 const targets = inject("targets");
 let etcd: TEtcd;
@@ -15,16 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await etcd?.stop();
 });
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last value ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe.each(targets)("etcd sources on $name", (target) => {
   let admin: ReturnType<typeof apiClient>;
@@ -56,7 +47,7 @@ describe.each(targets)("etcd sources on $name", (target) => {
     const seen = await eventually(() => instancesOf(service), (list) => list.length === 2);
     expect(seen.map((instance) => [instance.id, instance.source])).toEqual([["1", source], ["2", source]]);
     // Nobody keeps the lease alive: etcd deletes the key after its TTL, as when a service dies.
-    await eventually(() => instancesOf(service), (list) => list.length === 1, 10_000);
+    await eventually(() => instancesOf(service), (list) => list.length === 1, { timeoutMs: 10_000 });
     const events = await admin.get(`/api/v1/events?service=${service}&kind=failover`);
     expect(events.body.events[0]).toMatchObject({ kind: "failover", instanceId: "1", takeover: [{ id: "2", share: 1 }] });
   });
@@ -133,14 +124,14 @@ describe.each(targets)("etcd sources on $name", (target) => {
     const eventsBefore = (await admin.get(`/api/v1/events?service=${service}`)).body.events.length;
     await etcd.stopServer();
     try {
-      const stale = await eventually(() => admin.get(`/api/v1/sources/${source}`), (r) => r.body.source?.status === "stale", 15_000);
+      const stale = await eventually(() => admin.get(`/api/v1/sources/${source}`), (r) => r.body.source?.status === "stale", { timeoutMs: 15_000 });
       expect(stale.body.source.staleSince).toEqual(expect.any(String));
       const [instance] = await instancesOf(service);
       expect(instance).toMatchObject({ id: "a", staleSince: stale.body.source.staleSince });
     } finally {
       await etcd.startServer();
     }
-    await eventually(() => admin.get(`/api/v1/sources/${source}`), (r) => r.body.source?.status === "connected", 15_000);
+    await eventually(() => admin.get(`/api/v1/sources/${source}`), (r) => r.body.source?.status === "connected", { timeoutMs: 15_000 });
     expect((await instancesOf(service))[0]?.staleSince).toBeNull();
     expect((await admin.get(`/api/v1/events?service=${service}`)).body.events.length).toBe(eventsBefore);
   }, 45_000);

@@ -10,19 +10,10 @@ import { applySourceChange } from "../apply-source-change";
 import type { TSourceChange } from "../types";
 import { EtcdAdapter } from "./etcd-adapter";
 import { overrideKey } from "./write-override";
+import { eventually } from "@/tests/support/eventually";
 
 const operator = { type: "user", id: "u-op", name: "op@example.com", role: "operator" } as const;
 let etcd: TEtcd;
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last value ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** A source row and its adapter syncing into the catalog, with what it saw. */
 async function follow(name: string, convention: "url" | "kratos", prefix: string) {
@@ -61,7 +52,7 @@ describe("etcd source sync", () => {
     expect(synced.map((row) => [row.instanceId, row.health])).toEqual([["orders-1", "passing"], ["orders-2", "passing"]]);
     // The lease is not kept alive: etcd deletes the key once its TTL runs out.
     await lease.release();
-    await eventually(() => instancesOf("seed"), (rows) => rows.length === 1, 8000);
+    await eventually(() => instancesOf("seed"), (rows) => rows.length === 1, { timeoutMs: 8000 });
     const failover = await db.failoverEvent.findFirst({ where: { service: "orders", instanceId: "orders-1", kind: "failover" } });
     expect(failover?.reason).toContain("removed from seed");
     const health = await db.healthEvent.findFirst({ where: { source: "seed", instanceId: "orders-1", to: "deregistered" } });
@@ -110,12 +101,12 @@ describe("etcd source sync", () => {
     await eventually(() => instancesOf("outage"), (rows) => rows.length === 2);
     const eventsBefore = await db.healthEvent.count({ where: { source: "outage" } });
     await etcd.stopServer();
-    await eventually(async () => states.at(-1), (state) => state === false, 10_000);
+    await eventually(async () => states.at(-1), (state) => state === false, { timeoutMs: 10_000 });
     expect((await instancesOf("outage")).length).toBe(2);
     await etcd.startServer();
     // i2 changed while Meshdeck could not see it: the resync writes that, and nothing for i1.
     await etcd.client.put("/outage/inventory/i2").value("http://127.0.0.1:18113");
-    await eventually(() => instancesOf("outage"), (rows) => rows.find((row) => row.instanceId === "i2")?.port === 18113, 15_000);
+    await eventually(() => instancesOf("outage"), (rows) => rows.find((row) => row.instanceId === "i2")?.port === 18113, { timeoutMs: 15_000 });
     expect(changes.filter((change) => change.kind === "snapshot").length).toBeGreaterThanOrEqual(2);
     expect(await db.healthEvent.count({ where: { source: "outage" } })).toBe(eventsBefore);
     await adapter.stop();
