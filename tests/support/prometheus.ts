@@ -33,9 +33,10 @@ export type TPrometheus = {
   stop(): Promise<void>;
 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function freePort(): Promise<number> {
+/** A port free on 127.0.0.1 right now; a server started on it may still lose it to another, so callers retry. */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -51,7 +52,8 @@ function sampleValue(text: string): number {
   return Number(text);
 }
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
+/** Signals a child's whole process group (it was spawned detached), ignoring a group that has gone. */
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
   try {
     if (child.pid) process.kill(-child.pid, signal);
   } catch {
