@@ -99,7 +99,9 @@ async function launch(dir: string, port: number, readyTimeoutMs: number): Promis
 
 async function end({ child, exit, onExit }: TRunning) {
   killGroup(child, "SIGKILL");
-  await Promise.race([exit, sleep(5000)]);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([exit, new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
+  clearTimeout(timer);
   process.removeListener("exit", onExit);
 }
 

@@ -31,6 +31,11 @@ function normalizePath(path: string, fallback: string): string {
   return trimmed.startsWith("/") ? trimmed : `/${trimmed}`;
 }
 
+// node-zookeeper-client's ConnectionManager.STATES.CLOSED; the client itself reports no state past DISCONNECTED.
+const closedState = -2;
+const isClosed = (client: Client) => (client as unknown as { connectionManager?: { state?: number } }).connectionManager?.state === closedState;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const sameInstance = (a: TSourceInstance, b: TSourceInstance) => JSON.stringify(a) === JSON.stringify(b);
 
 export class ZookeeperAdapter implements ISourceAdapter {
@@ -49,6 +54,7 @@ export class ZookeeperAdapter implements ISourceAdapter {
   private backoffMs: number;
   private retryTimer: NodeJS.Timeout | null = null;
   private batchTimer: NodeJS.Timeout | null = null;
+  private unreachableTimer: NodeJS.Timeout | null = null;
   private known = new Map<string, TSourceInstance>();
   private skippedPaths = new Map<string, string>();
   private delivery: Promise<void> = Promise.resolve();
@@ -98,8 +104,8 @@ export class ZookeeperAdapter implements ISourceAdapter {
   async stop(): Promise<void> {
     this.stopped = true;
     this.generation++;
-    for (const timer of [this.retryTimer, this.batchTimer]) if (timer) clearTimeout(timer);
-    this.retryTimer = this.batchTimer = null;
+    for (const timer of [this.retryTimer, this.batchTimer, this.unreachableTimer]) if (timer) clearTimeout(timer);
+    this.retryTimer = this.batchTimer = this.unreachableTimer = null;
     this.tree?.close();
     await this.closeClient();
     await this.delivery;
@@ -119,6 +125,12 @@ export class ZookeeperAdapter implements ISourceAdapter {
     client.on("state", (state: State) => this.onClientState(client, state));
     this.client = client;
     client.connect();
+    // The client retries a server it cannot reach without telling anyone: say so if it is not up in a while.
+    if (this.unreachableTimer) clearTimeout(this.unreachableTimer);
+    this.unreachableTimer = setTimeout(() => {
+      this.unreachableTimer = null;
+      if (!this.connected && this.client === client) this.tell({ connected: false, error: `cannot reach ZooKeeper at ${this.settings.endpoints.join(",")}` });
+    }, this.options.maxBackoffMs);
   }
 
   private onClientState(client: Client, state: State) {
@@ -126,6 +138,8 @@ export class ZookeeperAdapter implements ISourceAdapter {
     const { State: S } = zookeeper;
     if (state === S.SYNC_CONNECTED || state === S.CONNECTED_READ_ONLY) {
       this.connected = true;
+      if (this.unreachableTimer) clearTimeout(this.unreachableTimer);
+      this.unreachableTimer = null;
       void this.resync();
     } else if (state === S.DISCONNECTED) {
       this.lose("the connection to ZooKeeper was lost");
@@ -243,20 +257,15 @@ export class ZookeeperAdapter implements ISourceAdapter {
     }, delay);
   }
 
-  /** Closes the current client and waits (briefly) for it to end its session and socket. */
+  /** Closes the current client and waits (at most a few seconds) until it has ended its session, socket and timers. */
   private async closeClient() {
     const client = this.client;
     this.client = null;
     this.connected = false;
     if (!client) return;
-    let timer: NodeJS.Timeout | undefined;
-    const closed = new Promise<void>((resolve) => {
-      client.on("state", (state: State) => state === zookeeper.State.DISCONNECTED && resolve());
-      // A client mid-reconnect to a server that is down ends on its next failed attempt; do not wait longer.
-      timer = setTimeout(resolve, 2000);
-    });
     client.close();
-    await closed;
-    clearTimeout(timer);
+    // A client mid-reconnect ends on its next attempt, which it tells no listener: its manager's state is the only sign.
+    const deadline = Date.now() + 3000;
+    while (!isClosed(client) && Date.now() < deadline) await sleep(10);
   }
 }
