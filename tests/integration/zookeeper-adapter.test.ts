@@ -1,6 +1,7 @@
 // The ZooKeeper source adapter against a real ZooKeeper (Debian's), with registrations written the way Dubbo and
 // Curator write them, each provider from a ZooKeeper session of its own: listing, watching, removal when a
 // provider's session ends, write-through of overrides in each framework's form, and recovery after an outage.
+import { createHash } from "node:crypto";
 import zookeeper, { type Client } from "node-zookeeper-client";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -204,6 +205,25 @@ configs:
     await sleep(500);
     expect(run.changes.length).toBe(after);
   });
+
+  test("when ZooKeeper comes back without the session, it opens a new one, snapshots what is there and watches again", async () => {
+    const states = run.states.length;
+    const snapshots = run.changes.filter((change) => change.kind === "snapshot").length;
+    await zk.stopServer();
+    await until("the disconnected state", () => run.states.slice(states).some((state) => !state.connected), 5000);
+    await zk.startServer({ freshData: true });
+    const backAt = Date.now();
+    await until("a snapshot from a new session", () => run.changes.filter((change) => change.kind === "snapshot").length > snapshots, 10_000);
+    console.log(`zookeeper: new session's snapshot ${Date.now() - backAt} ms after the server came back empty`);
+    expect(run.changes.at(-1)).toEqual({ kind: "snapshot", instances: [] });
+    await until("the connected state", () => run.states.at(-1)?.connected);
+
+    const again = await session();
+    await registerDubbo(again, providerUrl(iface, 20882));
+    await until("a provider registered after the new session", () => run.view.has(`${iface}:127.0.0.1:20882`));
+    await closeSession(again);
+    await until("its removal", () => run.view.size === 0);
+  });
 });
 
 describe("Curator service discovery", () => {
@@ -259,5 +279,27 @@ describe("Curator service discovery", () => {
 
     await closeSession(provider);
     await until("the instance gone", () => run.view.size === 0);
+  });
+});
+
+describe("digest authentication", () => {
+  const digest = (user: string, password: string) => `${user}:${createHash("sha1").update(`${user}:${password}`).digest("base64")}`;
+
+  test("with the source's credentials it reads nodes only they may read; without them those are left out", async () => {
+    const owner = await session();
+    owner.addAuthInfo("digest", Buffer.from("meshdeck:s3cret"));
+    await mkdirp(owner, "/secure");
+    const acl = [new zookeeper.ACL(zookeeper.Permission.ALL, new zookeeper.Id("digest", digest("meshdeck", "s3cret")))];
+    await new Promise<void>((resolve, reject) => owner.create("/secure/orders", acl, zookeeper.CreateMode.PERSISTENT, (error) => (error ? reject(error) : resolve())));
+    const data = JSON.stringify({ name: "orders", id: "o-1", address: "127.0.0.1", port: 9090, payload: null, serviceType: "DYNAMIC" });
+    await new Promise<void>((resolve, reject) =>
+      owner.create("/secure/orders/o-1", Buffer.from(data), acl, zookeeper.CreateMode.EPHEMERAL, (error) => (error ? reject(error) : resolve())),
+    );
+
+    const allowed = startAdapter({ convention: "curator", prefix: "/secure", username: "meshdeck", password: "s3cret" });
+    const denied = startAdapter({ convention: "curator", prefix: "/secure" });
+    await until("both snapshots", () => allowed.states.some((state) => state.connected) && denied.states.some((state) => state.connected));
+    expect(allowed.changes[0]).toEqual({ kind: "snapshot", instances: [expect.objectContaining({ instanceId: "o-1", service: "orders", port: 9090 })] });
+    expect(denied.changes[0]).toEqual({ kind: "snapshot", instances: [] });
   });
 });

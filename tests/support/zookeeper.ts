@@ -22,8 +22,11 @@ export type TZookeeper = {
   startedInMs: number;
   /** Ends the server (as a crash would: SIGKILL), keeping its port and data for startServer. */
   stopServer(): Promise<void>;
-  /** Starts the server again on the same port and data; its sessions are still valid if it comes back in time. */
-  startServer(): Promise<void>;
+  /**
+   * Starts the server again on the same port and data; its sessions are still valid if it comes back in time.
+   * With freshData the data is wiped first, so every client's session is unknown to it: expired.
+   */
+  startServer(options?: { freshData?: boolean }): Promise<void>;
   /** Reads what ZooKeeper logged, to explain a failure. */
   log(): string;
   stop(): Promise<void>;
@@ -147,8 +150,9 @@ export async function startZookeeper(options: TZookeeperOptions = {}): Promise<T
       running = undefined;
       await end(current);
     },
-    async startServer() {
+    async startServer({ freshData = false } = {}) {
       if (running) return;
+      if (freshData) rmSync(join(dir, "data"), { recursive: true, force: true });
       const started = Date.now();
       running = await launch(dir, port, readyTimeoutMs);
       if (!running) throw fail(`did not start again on port ${port}`);

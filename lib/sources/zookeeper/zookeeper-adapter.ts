@@ -55,6 +55,7 @@ export class ZookeeperAdapter implements ISourceAdapter {
   private retryTimer: NodeJS.Timeout | null = null;
   private batchTimer: NodeJS.Timeout | null = null;
   private unreachableTimer: NodeJS.Timeout | null = null;
+  private lostTimer: NodeJS.Timeout | null = null;
   private known = new Map<string, TSourceInstance>();
   private skippedPaths = new Map<string, string>();
   private delivery: Promise<void> = Promise.resolve();
@@ -104,8 +105,8 @@ export class ZookeeperAdapter implements ISourceAdapter {
   async stop(): Promise<void> {
     this.stopped = true;
     this.generation++;
-    for (const timer of [this.retryTimer, this.batchTimer, this.unreachableTimer]) if (timer) clearTimeout(timer);
-    this.retryTimer = this.batchTimer = this.unreachableTimer = null;
+    for (const timer of [this.retryTimer, this.batchTimer, this.unreachableTimer, this.lostTimer]) if (timer) clearTimeout(timer);
+    this.retryTimer = this.batchTimer = this.unreachableTimer = this.lostTimer = null;
     this.tree?.close();
     await this.closeClient();
     await this.delivery;
@@ -138,11 +139,18 @@ export class ZookeeperAdapter implements ISourceAdapter {
     const { State: S } = zookeeper;
     if (state === S.SYNC_CONNECTED || state === S.CONNECTED_READ_ONLY) {
       this.connected = true;
-      if (this.unreachableTimer) clearTimeout(this.unreachableTimer);
-      this.unreachableTimer = null;
+      for (const timer of [this.unreachableTimer, this.lostTimer]) if (timer) clearTimeout(timer);
+      this.unreachableTimer = this.lostTimer = null;
       void this.resync();
     } else if (state === S.DISCONNECTED) {
       this.lose("the connection to ZooKeeper was lost");
+      // Down this long, the session is as good as gone (Curator reckons so past its timeout), and a server that
+      // lost its data refuses it for good, having seen less than the client: a new client starts afresh.
+      if (this.lostTimer) clearTimeout(this.lostTimer);
+      this.lostTimer = setTimeout(() => {
+        this.lostTimer = null;
+        if (this.client === client && !this.connected) void this.closeClient().then(() => this.retry(() => this.connect()));
+      }, Math.min(client.getSessionTimeout() || this.options.sessionTimeoutMs, this.options.maxBackoffMs));
     } else if (state === S.EXPIRED || state === S.AUTH_FAILED) {
       this.lose(state === S.EXPIRED ? "the ZooKeeper session expired" : "ZooKeeper refused the credentials");
       // Neither session can be used again: a new client after the backoff.
