@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { TSourceChange, TSourceEvents, TSourceInstance, TSourceSettings } from "@/lib/sources/types";
 import { ZookeeperAdapter } from "@/lib/sources/zookeeper/zookeeper-adapter";
 import { create, getChildren, getData, mkdirp } from "@/lib/sources/zookeeper/zk";
-import { sleep } from "../support/prometheus";
+import { sleep } from "../support/server-process";
 import { startZookeeper, type TZookeeper } from "../support/zookeeper";
 
 let zk: TZookeeper;

@@ -1,12 +1,11 @@
 // A real ZooKeeper (Debian's package) for tests: standalone ZooKeeperServerMain with its own zoo.cfg, data
 // dir and free port on 127.0.0.1, in its own process group, started without a shell. It can be stopped and
 // started again on the same port and data, to play a registry that goes away and comes back.
-import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, killGroup, sleep } from "./prometheus";
+import { endServer, freePort, spawnUntilReady, type TServerProcess } from "./server-process";
 
 export type TZookeeperOptions = {
   /** ZooKeeper's tick; sessions last 2 to 20 ticks, so a short tick makes session expiry quick in tests. */
@@ -62,13 +61,10 @@ function writeConfig(dir: string, port: number, tickTime: number) {
   writeFileSync(join(dir, "zoo.cfg"), `${lines.join("\n")}\n`);
 }
 
-type TRunning = { child: ChildProcess; exit: Promise<void>; onExit: () => void };
-
-async function launch(dir: string, port: number, readyTimeoutMs: number): Promise<TRunning | undefined> {
-  const logFd = openSync(join(dir, "zookeeper.log"), "a");
-  const child = spawn(
-    process.env.JAVA_BIN ?? "/usr/bin/java",
-    [
+function launch(dir: string, port: number, readyTimeoutMs: number): Promise<TServerProcess | undefined> {
+  return spawnUntilReady({
+    command: process.env.JAVA_BIN ?? "/usr/bin/java",
+    args: [
       ...jvmFlags,
       // Tests need no durability against power loss; skipping fsync keeps a shared disk out of the timings.
       "-Dzookeeper.forceSync=no",
@@ -78,34 +74,13 @@ async function launch(dir: string, port: number, readyTimeoutMs: number): Promis
       "org.apache.zookeeper.server.ZooKeeperServerMain",
       join(dir, "zoo.cfg"),
     ],
-    { cwd: dir, detached: true, stdio: ["ignore", logFd, logFd] },
-  );
-  closeSync(logFd);
-  let exited = false;
-  const exit = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  void exit.then(() => (exited = true));
-  child.once("error", () => (exited = true));
-  // If the test process dies first, ZooKeeper must not outlive it.
-  const onExit = () => killGroup(child, "SIGKILL");
-  process.once("exit", onExit);
-
-  const deadline = Date.now() + readyTimeoutMs;
-  while (!exited && Date.now() < deadline) {
-    if (await serving(port)) return { child, exit, onExit };
-    await sleep(50);
-  }
-  killGroup(child, "SIGKILL");
-  await Promise.race([exit, sleep(5000)]);
-  process.removeListener("exit", onExit);
-  return undefined;
-}
-
-async function end({ child, exit, onExit }: TRunning) {
-  killGroup(child, "SIGKILL");
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([exit, new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
-  clearTimeout(timer);
-  process.removeListener("exit", onExit);
+    dir,
+    logFile: join(dir, "zookeeper.log"),
+    appendLog: true,
+    ready: () => serving(port),
+    readyTimeoutMs,
+    pollMs: 50,
+  });
 }
 
 export async function startZookeeper(options: TZookeeperOptions = {}): Promise<TZookeeper> {
@@ -120,7 +95,7 @@ export async function startZookeeper(options: TZookeeperOptions = {}): Promise<T
   };
 
   // The free port can be taken between finding it and ZooKeeper binding it: try another then.
-  let running: TRunning | undefined;
+  let running: TServerProcess | undefined;
   let port = 0;
   let startedInMs = 0;
   for (let attempt = 0; attempt < 3 && !running; attempt++) {
@@ -148,7 +123,7 @@ export async function startZookeeper(options: TZookeeperOptions = {}): Promise<T
       if (!running) return;
       const current = running;
       running = undefined;
-      await end(current);
+      await endServer(current, "SIGKILL");
     },
     async startServer({ freshData = false } = {}) {
       if (running) return;
