@@ -282,6 +282,30 @@ describe("Curator service discovery", () => {
   });
 });
 
+describe("a change the consumer fails to take", () => {
+  test("is followed by a fresh snapshot, so nothing is lost", async () => {
+    const provider = await session();
+    await mkdirp(provider, "/retry/payments");
+    const adapter = new ZookeeperAdapter(settings({ convention: "curator", prefix: "/retry" }), { sessionTimeoutMs: 6000 });
+    adapters.push(adapter);
+    const record = recorder();
+    let failures = 0;
+    adapter.start({
+      ...record.events,
+      async onChange(change) {
+        if (change.kind === "changes" && failures++ === 0) throw new Error("the database is busy");
+        await record.events.onChange(change);
+      },
+    });
+    await until("the first snapshot", () => record.states.some((state) => state.connected));
+    const data = JSON.stringify({ name: "payments", id: "p-1", address: "127.0.0.1", port: 7070, payload: null });
+    await create(provider, "/retry/payments/p-1", data, zookeeper.CreateMode.EPHEMERAL);
+    await until("the instance, from a snapshot after the failed change", () => record.view.has("p-1"));
+    expect(failures).toBe(1);
+    expect(record.changes.map((change) => change.kind)).toEqual(["snapshot", "snapshot"]);
+  });
+});
+
 describe("digest authentication", () => {
   const digest = (user: string, password: string) => `${user}:${createHash("sha1").update(`${user}:${password}`).digest("base64")}`;
 

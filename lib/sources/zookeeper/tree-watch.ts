@@ -104,12 +104,7 @@ export class TreeWatch implements TTree {
   private async loadChildren(path: string, spec: TWatchSpec, root: boolean): Promise<void> {
     const children = await this.read(path, getChildren(this.client, path, this.watcher("children", path, spec, root)));
     if (this.closed) return;
-    if (children === null) {
-      this.gone(path, root);
-      this.events.onChange();
-      if (root) await this.watchCreation(path, spec);
-      return;
-    }
+    if (children === null) return this.vanished(path, spec, root);
     if (!this.live(path, root)) return;
     const node = this.node(path);
     const before = new Set(node.children ?? []);
@@ -129,15 +124,16 @@ export class TreeWatch implements TTree {
   private async loadData(path: string, spec: TWatchSpec, root: boolean): Promise<void> {
     const read = await this.read(path, getData(this.client, path, this.watcher("data", path, spec, root)));
     if (this.closed) return;
-    if (read === null) {
-      this.gone(path, root);
-      this.events.onChange();
-      if (root) await this.watchCreation(path, spec);
-      return;
-    }
+    if (read === null) return this.vanished(path, spec, root);
     if (!this.live(path, root)) return;
     this.node(path).data = read.data;
     this.events.onChange();
+  }
+
+  private async vanished(path: string, spec: TWatchSpec, root: boolean): Promise<void> {
+    this.gone(path, root);
+    this.events.onChange();
+    if (root) await this.watchCreation(path, spec);
   }
 
   /** A root that is not there yet: an exists watch reads it once it is created. */
@@ -169,10 +165,7 @@ export class TreeWatch implements TTree {
       case zookeeper.Event.NODE_CREATED:
         return this.load(path, spec, root);
       case zookeeper.Event.NODE_DELETED:
-        this.gone(path, root);
-        this.events.onChange();
-        if (root) await this.watchCreation(path, spec);
-        return;
+        return this.vanished(path, spec, root);
     }
   }
 }

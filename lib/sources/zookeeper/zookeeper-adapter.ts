@@ -180,9 +180,13 @@ export class ZookeeperAdapter implements ISourceAdapter {
     const client = this.client;
     if (!client || this.stopped) return;
     const generation = ++this.generation;
+    // Until this listing is complete, changes are not told: a half-read tree would look like removals.
+    this.listed = false;
+    if (this.batchTimer) clearTimeout(this.batchTimer);
+    this.batchTimer = null;
     this.tree?.close();
     const tree = new TreeWatch(client, this.convention.roots, {
-      onChange: () => generation === this.generation && this.listed && this.scheduleBatch(),
+      onChange: () => generation === this.generation && this.listed && this.scheduleBatch(tree),
       onError: (error) => log.warn(`source ${this.settings.name}: a ZooKeeper read failed`, error),
       onUnreadable: (path) => log.warn(`source ${this.settings.name}: no permission to read ${path}; it is left out`),
     });
@@ -204,11 +208,11 @@ export class ZookeeperAdapter implements ISourceAdapter {
     this.deliver({ kind: "snapshot", instances }, () => generation === this.generation && this.tell({ connected: true }));
   }
 
-  private scheduleBatch() {
+  private scheduleBatch(tree: TreeWatch) {
     if (this.batchTimer) return;
     this.batchTimer = setTimeout(() => {
       this.batchTimer = null;
-      if (this.tree && this.listed) this.flush(this.tree);
+      if (this.tree === tree && this.listed) this.flush(tree);
     }, this.options.batchMs);
   }
 
