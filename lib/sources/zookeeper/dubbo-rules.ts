@@ -111,7 +111,8 @@ function itemRules(item: Record<string, unknown>, doc: { scope: string; key: str
 export function rulesFromDocument(text: string): TRuleDocument | { skipped: string } {
   let value: unknown;
   try {
-    value = parse(text);
+    // Errors throw; warnings about what others wrote are not worth a log line each time the tree is read.
+    value = parse(text, { logLevel: "error" });
   } catch (error) {
     return { skipped: `not YAML: ${(error as Error).message.split("\n")[0]}` };
   }
