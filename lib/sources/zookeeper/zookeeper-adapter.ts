@@ -2,7 +2,8 @@ import "server-only";
 import zookeeper, { type Client, type State } from "node-zookeeper-client";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import type { ISourceAdapter, TSourceChange, TSourceEvents, TSourceInstance, TSourceOverride, TSourceSettings } from "../types";
+import type { ISourceAdapter, TSourceEvents, TSourceInstance, TSourceOverride, TSourceSettings } from "../types";
+import { ChangeFeed } from "./change-feed";
 import type { TSkipped, TZkConvention } from "./conventions";
 import { curatorConvention } from "./curator-source";
 import { dubboConvention } from "./dubbo-source";
@@ -36,8 +37,6 @@ const closedState = -2;
 const isClosed = (client: Client) => (client as unknown as { connectionManager?: { state?: number } }).connectionManager?.state === closedState;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const sameInstance = (a: TSourceInstance, b: TSourceInstance) => JSON.stringify(a) === JSON.stringify(b);
-
 export class ZookeeperAdapter implements ISourceAdapter {
   private readonly options: typeof defaults;
   private readonly convention: TZkConvention;
@@ -56,9 +55,8 @@ export class ZookeeperAdapter implements ISourceAdapter {
   private batchTimer: NodeJS.Timeout | null = null;
   private unreachableTimer: NodeJS.Timeout | null = null;
   private lostTimer: NodeJS.Timeout | null = null;
-  private known = new Map<string, TSourceInstance>();
+  private feed: ChangeFeed | null = null;
   private skippedPaths = new Map<string, string>();
-  private delivery: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly settings: TSourceSettings,
@@ -75,6 +73,10 @@ export class ZookeeperAdapter implements ISourceAdapter {
   start(events: TSourceEvents): void {
     if (this.events) throw new Error(`source ${this.settings.name} was already started`);
     this.events = events;
+    this.feed = new ChangeFeed(events.onChange, (error) => {
+      log.warn(`source ${this.settings.name}: a change was not taken; sending a fresh snapshot`, error);
+      this.retry(() => this.connected && this.resync());
+    });
     if (this.settings.tls) {
       // node-zookeeper-client speaks plain TCP only; a source set up for TLS must not silently go without it.
       events.onState({ connected: false, error: "TLS is not supported for ZooKeeper sources" });
@@ -109,7 +111,7 @@ export class ZookeeperAdapter implements ISourceAdapter {
     this.retryTimer = this.batchTimer = this.unreachableTimer = this.lostTimer = null;
     this.tree?.close();
     await this.closeClient();
-    await this.delivery;
+    await this.feed?.stop();
   }
 
   private connect() {
@@ -203,29 +205,15 @@ export class ZookeeperAdapter implements ISourceAdapter {
     if (generation !== this.generation) return;
     this.listed = true;
     this.backoffMs = this.options.minBackoffMs;
-    const instances = this.list(tree);
-    this.known = new Map(instances.map((instance) => [instance.instanceId, instance]));
-    this.deliver({ kind: "snapshot", instances }, () => generation === this.generation && this.tell({ connected: true }));
+    this.feed?.snapshot(this.list(tree), () => generation === this.generation && this.tell({ connected: true }));
   }
 
   private scheduleBatch(tree: TreeWatch) {
     if (this.batchTimer) return;
     this.batchTimer = setTimeout(() => {
       this.batchTimer = null;
-      if (this.tree === tree && this.listed) this.flush(tree);
+      if (this.tree === tree && this.listed) this.feed?.update(this.list(tree));
     }, this.options.batchMs);
-  }
-
-  /** What changed since the last snapshot or change, told as one change. */
-  private flush(tree: TreeWatch) {
-    const next = new Map(this.list(tree).map((instance) => [instance.instanceId, instance]));
-    const upserted = [...next.values()].filter((instance) => {
-      const before = this.known.get(instance.instanceId);
-      return !before || !sameInstance(before, instance);
-    });
-    const removed = [...this.known.keys()].filter((id) => !next.has(id));
-    this.known = next;
-    if (upserted.length > 0 || removed.length > 0) this.deliver({ kind: "changes", upserted, removed });
   }
 
   /** The convention's instances, one per id (a second node with the same id is skipped), reporting new skips once. */
@@ -240,22 +228,6 @@ export class ZookeeperAdapter implements ISourceAdapter {
     for (const [path, reason] of now) if (this.skippedPaths.get(path) !== reason) log.warn(`source ${this.settings.name}: skipped ${path}: ${reason}`);
     this.skippedPaths = now;
     return [...byId.values()];
-  }
-
-  /** Sends changes in order, each once the one before has settled; a failed one is followed by a fresh snapshot. */
-  private deliver(change: TSourceChange, then?: () => void) {
-    const events = this.events;
-    if (!events) return;
-    this.delivery = this.delivery.then(async () => {
-      if (this.stopped) return;
-      try {
-        await events.onChange(change);
-        then?.();
-      } catch (error) {
-        log.warn(`source ${this.settings.name}: a change was not taken; sending a fresh snapshot`, error);
-        this.retry(() => this.connected && this.resync());
-      }
-    });
   }
 
   private retry(action: () => unknown) {
