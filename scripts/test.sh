@@ -13,6 +13,7 @@ need=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
 [ -x /usr/bin/prometheus ] || need+=(prometheus)
 [ -x /usr/bin/etcd ] || need+=(etcd-server)
+[ -x /usr/share/zookeeper/bin/zkServer.sh ] || need+=(zookeeper)
 if [ ${#need[@]} -gt 0 ]; then
   echo "meshdeck test: installing ${need[*]} from Debian"
   # Packages such as prometheus and postgresql start their service on install; tests start their own.

@@ -1,5 +1,6 @@
 import "server-only";
 import { EtcdAdapter } from "./etcd/etcd-adapter";
+import { ZookeeperAdapter } from "./zookeeper/zookeeper-adapter";
 import type { ISourceAdapter, TSourceSettings, TSourceTls } from "./types";
 
 /** A Source row as an adapter's settings; endpoints and TLS are stored as JSON. */
@@ -21,6 +22,33 @@ export function createAdapter(settings: TSourceSettings): ISourceAdapter {
     case "etcd":
       return new EtcdAdapter(settings);
     case "zookeeper":
-      throw new Error("the ZooKeeper adapter lands with the ZooKeeper conventions");
+      return new ZookeeperAdapter(settings);
   }
+}
+
+// A write-through waits this long for a session; a source that does not answer fails the change.
+const connectForWriteMs = 5000;
+
+/**
+ * An adapter ready to write overrides. etcd writes over a stateless client; a ZooKeeper adapter needs its
+ * session first, so it is started (its listing is ignored) and waited for.
+ */
+export async function openAdapterForWrites(settings: TSourceSettings): Promise<ISourceAdapter> {
+  const adapter = createAdapter(settings);
+  if (settings.kind === "etcd") return adapter;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no session with ${settings.endpoints.join(",")} within ${connectForWriteMs / 1000} s`)), connectForWriteMs);
+    adapter.start({
+      onChange: async () => undefined,
+      onState: ({ connected }) => {
+        if (!connected) return;
+        clearTimeout(timer);
+        resolve();
+      },
+    });
+  }).catch(async (error: unknown) => {
+    await adapter.stop();
+    throw error;
+  });
+  return adapter;
 }

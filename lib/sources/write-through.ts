@@ -2,7 +2,7 @@ import "server-only";
 import type { Tx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { parseJson } from "@/lib/registry/queries";
-import { createAdapter, settingsOf } from "./adapters";
+import { openAdapterForWrites, settingsOf } from "./adapters";
 import type { TSourceOverride } from "./types";
 
 export type TWriteThroughRow = {
@@ -30,7 +30,12 @@ export async function writeThroughOverrides(tx: Tx, rows: TWriteThroughRow[]) {
   for (const [name, instances] of bySource) {
     const source = await tx.source.findUnique({ where: { name } });
     if (!source) throw new AppError("not_found", `source '${name}' of ${instances[0]!.instanceId} no longer exists`, "selector");
-    const adapter = createAdapter(settingsOf(source));
+    let adapter: Awaited<ReturnType<typeof openAdapterForWrites>>;
+    try {
+      adapter = await openAdapterForWrites(settingsOf(source));
+    } catch (error) {
+      throw new AppError("unavailable", `source '${name}' did not answer (${error instanceof Error ? error.message : String(error)}); nothing was changed`, "selector");
+    }
     try {
       for (const row of instances) {
         const instance = {

@@ -5,7 +5,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Etcd3 } from "etcd3";
-import { freePort } from "./prometheus";
+import { freePort, killGroup, sleep } from "./server-process";
 
 export type TEtcd = {
   endpoint: string;
@@ -20,15 +20,6 @@ export type TEtcd = {
   stop(): Promise<void>;
 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function killGroup(child: ChildProcess | undefined, signal: NodeJS.Signals) {
-  try {
-    if (child?.pid) process.kill(-child.pid, signal);
-  } catch {
-    // The group is already gone.
-  }
-}
 
 export async function startEtcd({ binary = process.env.ETCD_BIN ?? "/usr/bin/etcd" }: { binary?: string } = {}): Promise<TEtcd> {
   const dir = mkdtempSync(join(tmpdir(), "meshdeck-etcd-"));
@@ -37,7 +28,7 @@ export async function startEtcd({ binary = process.env.ETCD_BIN ?? "/usr/bin/etc
   const logFile = join(dir, "etcd.log");
   let child: ChildProcess | undefined;
   let exit: Promise<void> = Promise.resolve();
-  const onExit = () => killGroup(child, "SIGKILL");
+  const onExit = () => child && killGroup(child, "SIGKILL");
   process.once("exit", onExit);
   const probe = new Etcd3({ hosts: `http://${endpoint}`, dialTimeout: 1000 });
 
@@ -72,7 +63,7 @@ export async function startEtcd({ binary = process.env.ETCD_BIN ?? "/usr/bin/etc
   };
 
   const stopServer = async () => {
-    killGroup(child, "SIGKILL");
+    if (child) killGroup(child, "SIGKILL");
     await Promise.race([exit, sleep(5000)]);
     child = undefined;
   };

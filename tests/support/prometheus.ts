@@ -1,10 +1,9 @@
 // A real Prometheus (Debian's /usr/bin/prometheus) for tests and benchmarks: its own temp dir and free port on
 // 127.0.0.1, its own process group, stopped and removed with it. Started without a shell.
-import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { endServer, freePort, sleep, spawnUntilReady } from "./server-process";
 
 export type TPrometheusOptions = {
   /** `scrape_configs` entries as Prometheus's YAML holds them; written as JSON, which YAML reads. */
@@ -33,16 +32,6 @@ export type TPrometheus = {
   stop(): Promise<void>;
 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /** Prometheus's JSON writes sample values as strings, with Go's names for the special values. */
 function sampleValue(text: string): number {
   if (text === "NaN") return Number.NaN;
@@ -51,49 +40,25 @@ function sampleValue(text: string): number {
   return Number(text);
 }
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
-  try {
-    if (child.pid) process.kill(-child.pid, signal);
-  } catch {
-    // The group is already gone.
-  }
-}
-
 async function launch(options: TPrometheusOptions, dir: string, port: number) {
   const config = { global: { scrape_interval: "1s", evaluation_interval: "1s", ...options.global }, scrape_configs: options.scrapeConfigs };
   writeFileSync(join(dir, "prometheus.yml"), JSON.stringify(config, null, 2));
-  const logFd = openSync(join(dir, "prometheus.log"), "w");
-  const child = spawn(
-    options.binary ?? process.env.PROMETHEUS_BIN ?? "/usr/bin/prometheus",
-    [
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const server = await spawnUntilReady({
+    command: options.binary ?? process.env.PROMETHEUS_BIN ?? "/usr/bin/prometheus",
+    args: [
       `--config.file=${join(dir, "prometheus.yml")}`,
       `--storage.tsdb.path=${join(dir, "data")}`,
       `--web.listen-address=127.0.0.1:${port}`,
       "--log.level=warn",
       ...(options.args ?? []),
     ],
-    { cwd: dir, detached: true, stdio: ["ignore", logFd, logFd] },
-  );
-  closeSync(logFd);
-  let exited = false;
-  const exit = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  void exit.then(() => (exited = true));
-  child.once("error", () => (exited = true));
-  // If the test process dies first, Prometheus must not outlive it.
-  const onExit = () => killGroup(child, "SIGKILL");
-  process.once("exit", onExit);
-
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
-  while (!exited && Date.now() < deadline) {
-    const ready = await fetch(`${baseUrl}/-/ready`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
-    if (ready) return { child, exit, onExit, baseUrl };
-    await sleep(100);
-  }
-  killGroup(child, "SIGKILL");
-  await Promise.race([exit, sleep(5000)]);
-  process.removeListener("exit", onExit);
-  return undefined;
+    dir,
+    logFile: join(dir, "prometheus.log"),
+    ready: () => fetch(`${baseUrl}/-/ready`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false),
+    readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
+  });
+  return server && { server, baseUrl };
 }
 
 export async function startPrometheus(options: TPrometheusOptions): Promise<TPrometheus> {
@@ -112,7 +77,7 @@ export async function startPrometheus(options: TPrometheusOptions): Promise<TPro
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`Prometheus did not become ready:\n${tail}`);
   }
-  const { child, exit, onExit, baseUrl } = started;
+  const { server, baseUrl } = started;
 
   const query = async (expr: string): Promise<TVectorSample[]> => {
     const response = await fetch(`${baseUrl}/api/v1/query?query=${encodeURIComponent(expr)}`, { signal: AbortSignal.timeout(10_000) });
@@ -126,7 +91,7 @@ export async function startPrometheus(options: TPrometheusOptions): Promise<TPro
   return {
     baseUrl,
     port,
-    pid: child.pid!,
+    pid: server.child.pid!,
     dir,
     query,
     log,
@@ -142,13 +107,7 @@ export async function startPrometheus(options: TPrometheusOptions): Promise<TPro
     },
     stop() {
       stopped ??= (async () => {
-        killGroup(child, "SIGTERM");
-        const gone = await Promise.race([exit.then(() => true), sleep(10_000).then(() => false)]);
-        if (!gone) {
-          killGroup(child, "SIGKILL");
-          await Promise.race([exit, sleep(5000)]);
-        }
-        process.removeListener("exit", onExit);
+        await endServer(server, "SIGTERM");
         rmSync(dir, { recursive: true, force: true });
       })();
       return stopped;
