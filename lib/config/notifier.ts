@@ -91,7 +91,9 @@ export class ConfigNotifier {
 
   // Newer than the cache's own guarantee: when nobody waits there is no poll, so look at the sequence first.
   private async fresh() {
-    if (this.seq < 0 || Date.now() - this.syncedAt > pollMs) await this.sync();
+    // A sync under way may carry a change this process just committed (announce): wait for it.
+    if (this.syncing) await this.syncing;
+    else if (this.seq < 0 || Date.now() - this.syncedAt > pollMs) await this.sync();
   }
 
   private async ensure(refs: TConfigRef[]) {
