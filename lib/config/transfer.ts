@@ -18,6 +18,8 @@ export const ZConfigExport = z.strictObject({
   formatVersion: z.literal(1, { error: "must be 1" }),
   namespace: ZNamespaceName,
   exportedAt: z.string().optional(),
+  // Secret items the exporter could not read: named, not carried.
+  withheld: z.array(z.string()).optional(),
   items: z
     .array(z.strictObject({ group: ZGroupName, key: ZConfigKey, format: ZConfigFormat, content: z.string({ error: "must be a string" }), secret: z.boolean().default(false), version: z.number().int().optional() }))
     .max(5000, "must hold at most 5000 items"),
@@ -29,7 +31,7 @@ export async function exportNamespace({ actor, namespace }: { actor: TActor; nam
   if (!(await db.configNamespace.findUnique({ where: { name: namespace } }))) throw new AppError("not_found", `namespace '${namespace}' does not exist`, "namespace");
   const states = await loadConfigStates({ namespace, deletedAt: null, version: { gt: 0 } });
   const readable = states.filter((state) => !state.secret || canReadSecrets(actor));
-  const file: TConfigExport & { withheld: string[] } = {
+  const file: TConfigExport = {
     meshdeck: "config-export",
     formatVersion: 1,
     namespace,
