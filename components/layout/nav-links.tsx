@@ -9,6 +9,7 @@ const links = [
   { href: "/services", label: "Services" },
   { href: "/topology", label: "Topology" },
   { href: "/events", label: "Events" },
+  { href: "/config", label: "Config" },
   { href: "/audit", label: "Audit log" },
   { href: "/settings/tokens", label: "API tokens" },
   { href: "/settings/users", label: "Users" },
