@@ -58,6 +58,7 @@ export function EditorCard({ itemRef, base, latestVersion, canEdit, isAdmin, sec
       setOpened(base);
       setDraft(base.content);
       setFormat(base.format);
+      setResult(null);
     }
   }, [base.version, base.content]);
 
