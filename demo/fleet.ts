@@ -3,6 +3,7 @@
 // Meshdeck's gateway (MESHDECK_GATEWAY_URL; without one, straight to instances found through the
 // discovery API), under a steady load of made-up users. Started by the app when MESHDECK_DEMO=1;
 // run by hand with MESHDECK_URL and MESHDECK_TOKEN set (MESHDECK_DEMO_RPS: load).
+import { ConfigClient } from "@/lib/config/config-client";
 import { getEnv } from "@/lib/env";
 import { RegistryClient } from "@/lib/registry/registry-client";
 import { Discovery } from "./discovery";
@@ -52,6 +53,19 @@ async function main() {
   await registry.waitUntilReady();
   for (const instance of instances) await registry.register(instance.registration);
   console.log(`demo fleet: ${instances.length} instances of ${fleet.length} services registered with ${url}`);
+  // Each instance watches its service's behaviour in the config center, as its own, identified by id and tags for gray releases.
+  const config = new ConfigClient({ url, token });
+  for (const instance of instances) {
+    const { service, id, tags, host, port } = instance.registration;
+    config.follow({
+      instance: id,
+      tags,
+      address: `${host}:${port}`,
+      items: [{ namespace: "dev", group: service, key: "behaviour" }],
+      onUpdate: (update) => instance.applyConfig(update),
+      onError: (error) => console.error(`demo fleet: ${id} could not watch its config, retrying every second: ${error.message}`),
+    });
+  }
   // Tells the app that started it: its checks may begin, on these addresses.
   process.send?.("registered");
 
@@ -66,6 +80,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     clearInterval(beat);
+    config.stop();
     traffic?.stop();
     discovery.stop();
     await Promise.allSettled(instances.map((instance) => registry.deregister(instance.registration.id)));

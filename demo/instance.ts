@@ -1,11 +1,20 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { z } from "zod";
+import type { TConfigUpdate } from "@/lib/config/config-client";
 import type { TRegistration } from "@/lib/registry/registry-client";
 import { createInstanceMetrics } from "./metrics";
 import { createPeerClient, serverIdleMs, type TReach } from "./peer-client";
 import { behaviours, listDependencies, sampleWorkMs, type TDemoService, type TRoute } from "./services";
 
-export type TDemoInstance = { registration: TRegistration; close: () => Promise<void>; crashed: () => boolean };
+export type TDemoInstance = { registration: TRegistration; close: () => Promise<void>; crashed: () => boolean; applyConfig: (update: TConfigUpdate) => void };
+
+/** What the config center tells a demo instance to add to its own behaviour (`dev/<service>/behaviour`). */
+type TLiveBehaviour = { latencyMs: number; errorRate: number };
+const ZLiveBehaviour = z.object({
+  latencyMs: z.number().min(0).max(5000).default(0),
+  errorRate: z.number().min(0).max(1).default(0),
+});
 
 /** How a demo instance misbehaves, on /health and on business requests alike, so the dashboard has failovers and latency to show. */
 export type TDemoTrouble =
@@ -48,6 +57,24 @@ export async function createDemoInstance({
   const peers = createPeerClient({ reach, metrics });
   const started = Date.now();
   let crashed = false;
+  // Applied live from the config center; a version that does not parse is refused and the last good one kept.
+  let live: TLiveBehaviour = { latencyMs: 0, errorRate: 0 };
+  let applied: { version: number; gray: boolean; appliedAt: string | null; refused: string | null } = { version: 0, gray: false, appliedAt: null, refused: null };
+  const applyConfig = (update: TConfigUpdate) => {
+    const parsed = ZLiveBehaviour.safeParse((() => {
+      try {
+        return JSON.parse(update.content ?? "{}");
+      } catch {
+        return null;
+      }
+    })());
+    if (!parsed.success) {
+      applied = { ...applied, refused: `version ${update.version}: ${parsed.error.issues[0]?.message ?? "not a behaviour"}` };
+      return;
+    }
+    live = parsed.data;
+    applied = { version: update.version, gray: update.gray, appliedAt: new Date().toISOString(), refused: null };
+  };
 
   // A business request: own work, then each call in turn; a failed call fails the request with 502.
   const serve = async (route: TRoute): Promise<{ code: number; body: object }> => {
@@ -55,12 +82,12 @@ export async function createDemoInstance({
       await sleep(1 + Math.random() * 3);
       return { code: 500, body: { error: "connection pool exhausted" } };
     }
-    await sleep(sampleWorkMs(behaviour) + slowMs(trouble));
+    await sleep(sampleWorkMs(behaviour) + slowMs(trouble) + live.latencyMs);
     for (const call of route.calls) {
       const code = await peers.call(call);
       if (code === 0 || code >= 500) return { code: 502, body: { error: `${call.service} answered ${code || "nothing"}` } };
     }
-    if (Math.random() < behaviour.errorRate) return { code: 500, body: { error: "unexpected error" } };
+    if (Math.random() < behaviour.errorRate + live.errorRate) return { code: 500, body: { error: "unexpected error" } };
     return { code: 200, body: { service, id } };
   };
 
@@ -77,6 +104,8 @@ export async function createDemoInstance({
       await sleep(slowMs(trouble));
       return reply(200, "application/json", JSON.stringify({ status: "ok", id, uptimeMs }));
     }
+    // What this instance runs with now, as the config center last told it: the way to see a change arrive.
+    if (path === "/_demo/config") return reply(200, "application/json", JSON.stringify({ id, item: `dev/${service}/behaviour`, ...applied, behaviour: live }));
     if (path === "/metrics") return reply(200, metrics.registry.contentType, await metrics.registry.metrics());
     // Kills this one instance for real, as a dying process would: its port closes and its heartbeats stop.
     if (path === "/_demo/crash" && method === "POST") {
@@ -119,5 +148,6 @@ export async function createDemoInstance({
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
     crashed: () => crashed,
+    applyConfig,
   };
 }

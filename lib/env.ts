@@ -31,6 +31,8 @@ const ZEnv = z.object({
   MESHDECK_METRICS_RETAIN_10S: ZRetention.default(6 * hour),
   MESHDECK_METRICS_RETAIN_1M: ZRetention.default(7 * 24 * hour),
   MESHDECK_METRICS_RETAIN_1H: ZRetention.default(90 * 24 * hour),
+  // Versions kept per config item; 0 keeps every version (the default). The current and gray versions are always kept.
+  MESHDECK_CONFIG_HISTORY: z.coerce.number().int().min(0, "must be 0 (keep all) or more").default(0),
   MESHDECK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

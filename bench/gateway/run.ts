@@ -8,13 +8,12 @@
 // (it slows the gateway down: use it with --no-doc).
 import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { isGatewayListening, spawnGateway } from "../../lib/gateway/spawn-gateway";
 import { apiClient, signIn } from "../../tests/support/client";
 import type { TAppTarget } from "../../tests/support/start-app";
 import { processTree, readMachineBusySeconds, UsageSampler } from "../shared/proc";
-import { runBench, sleep, stopChild, waitFor } from "../shared/process";
+import { freePort, runBench, sleep, stopChild, waitFor } from "../shared/process";
 import { profileShares } from "../shared/cpu-profile";
 import { appendToDoc } from "../shared/report";
 import { prepareApp, startMeshdeck } from "./app";
@@ -58,18 +57,6 @@ function track(child: ChildProcess, name: string, group: boolean) {
   children.push({ child, name, group });
   writeFileSync(join(runDir, "pids.txt"), children.map((c) => `${c.child.pid} ${c.name}${c.group ? " (process group)" : ""}`).join("\n") + "\n");
   return child;
-}
-
-/** A port free on 127.0.0.1 right now (the kernel's pick), for servers that cannot be told port 0. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const wrkBin = "/usr/bin/wrk";

@@ -1,5 +1,6 @@
 // Child processes of a benchmark: waiting for a condition, stopping a child, a throwaway PostgreSQL.
 import { spawnSync, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
 
 export const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
@@ -60,4 +61,16 @@ export function runBench({ main, shutdown }: { main: () => Promise<number>; shut
       await shutdown();
       process.exit(2);
     });
+}
+
+/** A port free on 127.0.0.1 right now (the kernel's pick), for servers that cannot be told port 0. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -10,6 +10,7 @@ const links = [
   { href: "/sources", label: "Sources" },
   { href: "/topology", label: "Topology" },
   { href: "/events", label: "Events" },
+  { href: "/config", label: "Config" },
   { href: "/audit", label: "Audit log" },
   { href: "/settings/tokens", label: "API tokens" },
   { href: "/settings/users", label: "Users" },

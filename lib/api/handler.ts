@@ -63,16 +63,16 @@ function assertSameOrigin(request: NextRequest) {
   if (origin && host && new URL(origin).host !== host) throw new AppError("forbidden", "a change with the session cookie must come from the dashboard itself");
 }
 
-/** Reads a JSON body, capped in size; malformed JSON is a 400 that says so. */
-export async function readJson(request: NextRequest): Promise<unknown> {
+/** Reads a JSON body, capped in size (64 KiB unless said otherwise); malformed JSON is a 400 that says so. */
+export async function readJson(request: NextRequest, { maxBytes = maxBodyBytes }: { maxBytes?: number } = {}): Promise<unknown> {
   // Only JSON: a form or text/plain body cannot be made to pass for a JSON call (CSRF).
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/json\b/i.test(type)) throw new AppError("unsupported_media_type", "send the body as Content-Type: application/json");
-  if (Number(request.headers.get("content-length") ?? 0) > maxBodyBytes) {
-    throw new AppError("payload_too_large", `the body must be at most ${maxBodyBytes} bytes`);
+  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) {
+    throw new AppError("payload_too_large", `the body must be at most ${maxBytes} bytes`);
   }
   const text = await request.text();
-  if (Buffer.byteLength(text) > maxBodyBytes) throw new AppError("payload_too_large", `the body must be at most ${maxBodyBytes} bytes`);
+  if (Buffer.byteLength(text) > maxBytes) throw new AppError("payload_too_large", `the body must be at most ${maxBytes} bytes`);
   if (!text.trim()) throw new AppError("bad_request", "the body is empty; send a JSON object");
   try {
     return JSON.parse(text);

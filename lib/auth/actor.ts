@@ -3,7 +3,7 @@ import type { TRole } from "./roles";
 // Who is acting: a signed-in user, a service holding an API token, or Meshdeck itself.
 export type TActor =
   | { type: "user"; id: string; name: string; role: TRole }
-  | { type: "token"; id: string; name: string }
+  | { type: "token"; id: string; name: string; readsSecrets?: boolean }
   | { type: "system"; name: string };
 
 export function actorRecord(actor: TActor) {

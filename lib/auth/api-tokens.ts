@@ -9,7 +9,11 @@ import type { TActor } from "./actor";
 
 const tokenPrefix = "mdk_";
 
-export const ZCreateApiToken = z.strictObject({ name: z.string().trim().min(1, "must not be empty").max(64, "must be at most 64 characters") });
+export const ZCreateApiToken = z.strictObject({
+  name: z.string().trim().min(1, "must not be empty").max(64, "must be at most 64 characters"),
+  // May read config items marked secret through the config center's client API.
+  readsSecrets: z.boolean().default(false),
+});
 
 // Tokens carry 256 random bits, so a fast hash is enough to store them safely (unlike passwords).
 function hashToken(token: string): string {
@@ -17,14 +21,14 @@ function hashToken(token: string): string {
 }
 
 /** Creates a token and returns it in full, the only time it is ever readable. */
-export async function createApiToken({ actor, name }: { actor: TActor; name: string }) {
+export async function createApiToken({ actor, name, readsSecrets = false }: { actor: TActor; name: string; readsSecrets?: boolean }) {
   const token = tokenPrefix + randomBytes(32).toString("base64url");
   const record = await transaction(async (tx) => {
     const created = await tx.apiToken.create({
-      data: { name, prefix: token.slice(0, 12), tokenHash: hashToken(token), createdById: actor.type === "user" ? actor.id : null },
-      select: { id: true, name: true, prefix: true, createdAt: true },
+      data: { name, prefix: token.slice(0, 12), tokenHash: hashToken(token), readsSecrets, createdById: actor.type === "user" ? actor.id : null },
+      select: { id: true, name: true, prefix: true, readsSecrets: true, createdAt: true },
     });
-    await recordAudit(tx, { actor, action: "api-token.create", target: `api-token/${created.id}`, after: { name, prefix: created.prefix } });
+    await recordAudit(tx, { actor, action: "api-token.create", target: `api-token/${created.id}`, after: { name, prefix: created.prefix, ...(readsSecrets ? { readsSecrets } : {}) } });
     return created;
   });
   return { token, record };
@@ -54,7 +58,7 @@ export async function revokeApiTokensNamed({ actor, name }: { actor: TActor; nam
 export async function listApiTokens() {
   return db.apiToken.findMany({
     orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
-    select: { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true, createdBy: { select: { email: true } } },
+    select: { id: true, name: true, prefix: true, readsSecrets: true, createdAt: true, lastUsedAt: true, revokedAt: true, createdBy: { select: { email: true } } },
   });
 }
 
@@ -78,7 +82,7 @@ export async function authenticateApiToken({ token }: { token: string }): Promis
   const cached = tokenCache.entries.get(tokenHash);
   if (cached && cached.until > now) return cached.actor;
   const generation = tokenCache.generation;
-  const row = await db.apiToken.findUnique({ where: { tokenHash }, select: { id: true, name: true, revokedAt: true, lastUsedAt: true } });
+  const row = await db.apiToken.findUnique({ where: { tokenHash }, select: { id: true, name: true, revokedAt: true, lastUsedAt: true, readsSecrets: true } });
   if (!row || row.revokedAt) {
     tokenCache.entries.delete(tokenHash);
     return null;
@@ -86,7 +90,7 @@ export async function authenticateApiToken({ token }: { token: string }): Promis
   if (now - (row.lastUsedAt?.getTime() ?? 0) > lastUsedEveryMs) {
     await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } });
   }
-  const actor = { type: "token" as const, id: row.id, name: row.name };
+  const actor = { type: "token" as const, id: row.id, name: row.name, readsSecrets: row.readsSecrets };
   if (generation === tokenCache.generation) tokenCache.entries.set(tokenHash, { actor, until: now + cacheMs });
   return actor;
 }

@@ -7,6 +7,7 @@ import { ensureAdminFromEnv, hasAnyUser } from "@/lib/auth/users";
 import { startHealthCollector } from "@/lib/collector/health-collector";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { getEnv, getPublicUrl } from "@/lib/env";
+import { seedDemoConfig } from "@/lib/config/seed-demo-config";
 import { startOverrideExpiry } from "@/lib/governance/expire-overrides";
 import { spawnGateway } from "@/lib/gateway/spawn-gateway";
 import { log } from "@/lib/log";
@@ -106,6 +107,9 @@ async function startGateway({ url }: { url: string }): Promise<string | undefine
 // with a token issued at each start (the previous one is revoked).
 async function startDemoFleet({ url, gatewayUrl, onRegistered }: { url: string; gatewayUrl: string | undefined; onRegistered: () => void }) {
   if (fleet) return;
+  // Each demo service reads dev/<service>/behaviour from the config center: version 1 is there for a new user to edit.
+  const seeded = await seedDemoConfig();
+  if (seeded) log.info(`config center: seeded dev/<service>/behaviour for ${seeded} demo services`);
   await revokeApiTokensNamed({ actor: system, name: demoTokenName });
   const { token } = await createApiToken({ actor: system, name: demoTokenName });
   // tsx as a loader, not its CLI, whose extra process would keep the fleet running after the app died.

@@ -19,9 +19,11 @@ export default async function setup(project: TestProject) {
   rmSync(".tmp/integration", { recursive: true, force: true });
   mkdirSync(".tmp/integration", { recursive: true });
   const admin = { email: "admin@meshdeck.test", password: randomBytes(12).toString("base64url") };
+  // MESHDECK_TEST_APP_PORT moves the two apps off 3101-3102 when another run holds them.
+  const port = Number(process.env.MESHDECK_TEST_APP_PORT ?? 3101);
   const apps = await Promise.all([
-    startApp({ name: "sqlite", port: 3101, databaseUrl: "file:.tmp/integration/meshdeck.db", admin }),
-    startApp({ name: "postgresql", port: 3102, databaseUrl: pgUrl, admin }),
+    startApp({ name: "sqlite", port, databaseUrl: "file:.tmp/integration/meshdeck.db", admin }),
+    startApp({ name: "postgresql", port: port + 1, databaseUrl: pgUrl, admin }),
   ]);
   project.provide("targets", apps.map((app) => app.target));
   return async () => {

@@ -7,7 +7,7 @@ import { safeAction } from "@/lib/actions/safe-action";
 import { createApiToken, revokeApiToken, ZCreateApiToken } from "@/lib/auth/api-tokens";
 
 const createToken = safeAction({ needs: "admin", schema: ZCreateApiToken }, async ({ input, user }) => {
-  const { token, record } = await createApiToken({ actor: user, name: input.name });
+  const { token, record } = await createApiToken({ actor: user, name: input.name, readsSecrets: input.readsSecrets });
   revalidatePath("/settings/tokens");
   return { token, name: record.name };
 });
@@ -16,7 +16,7 @@ export type TCreateTokenState = TActionResult<{ token: string; name: string }> |
 
 // A form action, so the form posts to the server even before the page's JavaScript has loaded.
 export async function createTokenFromForm(_previous: TCreateTokenState, form: FormData): Promise<TCreateTokenState> {
-  return createToken({ name: String(form.get("name") ?? "") });
+  return createToken({ name: String(form.get("name") ?? ""), readsSecrets: form.get("readsSecrets") === "on" });
 }
 
 export const revokeToken = safeAction({ needs: "admin", schema: z.strictObject({ id: z.string().min(1) }) }, async ({ input, user }) => {

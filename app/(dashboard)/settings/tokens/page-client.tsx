@@ -10,7 +10,7 @@ import { EmptyState, Table, Td } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { createTokenFromForm, revokeToken } from "./actions";
 
-type TToken = { id: string; name: string; prefix: string; createdBy: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
+type TToken = { id: string; name: string; prefix: string; readsSecrets: boolean; createdBy: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
 
 export function TokensClient({ tokens, canManage }: { tokens: TToken[]; canManage: boolean }) {
   const [created, create, creating] = useActionState(createTokenFromForm, undefined);
@@ -31,6 +31,10 @@ export function TokensClient({ tokens, canManage }: { tokens: TToken[]; canManag
         <Card title="New token" className="mb-6 p-0">
           <form className="flex flex-wrap items-end gap-3 p-4" action={create}>
             <Field label="Name" name="name" required maxLength={64} placeholder="orders-service" className="w-72" error={created?.ok === false ? created.error : undefined} />
+            <label className="flex items-center gap-2 pb-2 text-sm">
+              <input type="checkbox" name="readsSecrets" />
+              May read secret config items
+            </label>
             <Button type="submit" disabled={creating}>Create token</Button>
           </form>
           <div className="px-4 pb-4 empty:hidden">
@@ -52,7 +56,9 @@ export function TokensClient({ tokens, canManage }: { tokens: TToken[]; canManag
         <Table head={["Name", "Token", "Created", "Last used", "State", ""]} empty={tokens.length === 0 && <EmptyState>No API token yet.</EmptyState>}>
           {tokens.map((token) => (
             <tr key={token.id}>
-              <Td className="font-medium">{token.name}</Td>
+              <Td className="font-medium">
+                {token.name} {token.readsSecrets && <Badge tone="warn">reads secrets</Badge>}
+              </Td>
               <Td className="font-mono text-xs">{token.prefix}…</Td>
               <Td className="text-xs">
                 <TimeAgo at={token.createdAt} /> <span className="text-zinc-500">by {token.createdBy}</span>

@@ -15,6 +15,7 @@ export default async function TokensPage() {
         id: token.id,
         name: token.name,
         prefix: token.prefix,
+        readsSecrets: token.readsSecrets,
         createdBy: token.createdBy?.email ?? "meshdeck",
         createdAt: token.createdAt.toISOString(),
         lastUsedAt: token.lastUsedAt?.toISOString() ?? null,

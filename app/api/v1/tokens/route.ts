@@ -7,7 +7,7 @@ export const GET = apiRoute({ needs: "admin", tokens: false }, async () => NextR
 
 // POST /api/v1/tokens - create a token; the response is the only time it is shown
 export const POST = apiRoute({ needs: "admin", tokens: false }, async ({ request, actor }) => {
-  const { name } = ZCreateApiToken.parse(await readJson(request));
-  const { token, record } = await createApiToken({ actor, name });
+  const { name, readsSecrets } = ZCreateApiToken.parse(await readJson(request));
+  const { token, record } = await createApiToken({ actor, name, readsSecrets });
   return NextResponse.json({ token, ...record }, { status: 201 });
 });

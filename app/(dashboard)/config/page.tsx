@@ -1,0 +1,31 @@
+import type { Metadata } from "next";
+import { roleAllows } from "@/lib/auth/roles";
+import { requirePageUser } from "@/lib/auth/session";
+import { listNamespaces } from "@/lib/config/namespaces";
+import { listConfigItems } from "@/lib/config/queries";
+import { ConfigListClient } from "./page-client";
+
+export const metadata: Metadata = { title: "Config" };
+
+type TProps = { searchParams: Promise<{ namespace?: string | string[]; q?: string | string[] }> };
+
+export default async function ConfigPage({ searchParams }: TProps) {
+  const user = await requirePageUser(); // a page can be fetched without its layout, so it checks for itself
+  const asked = await searchParams;
+  const namespaces = await listNamespaces();
+  const wanted = typeof asked.namespace === "string" ? asked.namespace : undefined;
+  const namespace = namespaces.find((row) => row.name === wanted)?.name ?? namespaces[0]?.name ?? null;
+  const q = typeof asked.q === "string" ? asked.q.slice(0, 200) : "";
+  const items = namespace ? await listConfigItems({ namespace, q }) : [];
+  return (
+    <ConfigListClient
+      namespaces={namespaces}
+      namespace={namespace}
+      unknownNamespace={wanted !== undefined && wanted !== namespace ? wanted : null}
+      q={q}
+      initialItems={items}
+      canEdit={roleAllows({ role: user.role, needs: "operator" })}
+      isAdmin={user.role === "admin"}
+    />
+  );
+}

@@ -1,0 +1,100 @@
+"use client";
+
+import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
+import { json } from "@codemirror/lang-json";
+import { yaml } from "@codemirror/lang-yaml";
+import { bracketMatching, defaultHighlightStyle, foldGutter, indentOnInput, StreamLanguage, syntaxHighlighting } from "@codemirror/language";
+import { properties } from "@codemirror/legacy-modes/mode/properties";
+import { linter, lintGutter, type Diagnostic } from "@codemirror/lint";
+import { Compartment, EditorState, type Extension } from "@codemirror/state";
+import { EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from "@codemirror/view";
+import { useEffect, useRef } from "react";
+import { validateContent } from "@/lib/config/formats";
+import type { TConfigFormat } from "@/lib/config/schemas";
+
+function language(format: TConfigFormat): Extension {
+  if (format === "json") return json();
+  if (format === "yaml") return yaml();
+  if (format === "properties") return StreamLanguage.define(properties);
+  return [];
+}
+
+// The same validation the server runs, drawn in the editor as you type.
+function formatLinter(format: TConfigFormat): Extension {
+  return linter(
+    (view) => {
+      const problem = validateContent({ format, content: view.state.doc.toString() });
+      if (!problem) return [];
+      const line = view.state.doc.line(Math.min(problem.line, view.state.doc.lines));
+      const from = Math.min(line.from + problem.column - 1, line.to);
+      const diagnostic: Diagnostic = { from, to: Math.min(from + 1, view.state.doc.length), severity: "error", message: problem.message };
+      return [diagnostic];
+    },
+    { delay: 150 },
+  );
+}
+
+const theme = EditorView.theme({
+  "&": { fontSize: "13px", minHeight: "16rem" },
+  ".cm-content": { fontFamily: "var(--font-mono)" },
+  ".cm-gutters": { backgroundColor: "transparent", borderRight: "1px solid rgb(228 228 231)" },
+  "&.cm-focused": { outline: "none" },
+  ".cm-scroller": { minHeight: "16rem", maxHeight: "32rem" },
+});
+
+/** CodeMirror 6 with highlighting and validation for the item's format; the parent owns the text. */
+export function CodeEditor({ value, onChange, format, readOnly = false, label }: { value: string; onChange: (value: string) => void; format: TConfigFormat; readOnly?: boolean; label: string }) {
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<EditorView | null>(null);
+  const languageSlot = useRef(new Compartment());
+  const editableSlot = useRef(new Compartment());
+  const changed = useRef(onChange);
+  changed.current = onChange;
+
+  useEffect(() => {
+    const editor = new EditorView({
+      parent: host.current!,
+      state: EditorState.create({
+        doc: value,
+        extensions: [
+          lineNumbers(),
+          foldGutter(),
+          lintGutter(),
+          highlightActiveLineGutter(),
+          highlightActiveLine(),
+          history(),
+          indentOnInput(),
+          bracketMatching(),
+          syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+          keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
+          theme,
+          EditorView.contentAttributes.of({ "aria-label": label }),
+          languageSlot.current.of([language(format), formatLinter(format)]),
+          editableSlot.current.of([EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)]),
+          EditorView.updateListener.of((update) => {
+            if (update.docChanged) changed.current(update.state.doc.toString());
+          }),
+        ],
+      }),
+    });
+    view.current = editor;
+    return () => editor.destroy();
+    // Made once; the effects below follow the props.
+  }, []);
+
+  useEffect(() => {
+    view.current?.dispatch({ effects: languageSlot.current.reconfigure([language(format), formatLinter(format)]) });
+  }, [format]);
+
+  useEffect(() => {
+    view.current?.dispatch({ effects: editableSlot.current.reconfigure([EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)]) });
+  }, [readOnly]);
+
+  // A new value from outside (a reload, a rollback): replace the text, not on every keystroke of our own.
+  useEffect(() => {
+    const editor = view.current;
+    if (editor && editor.state.doc.toString() !== value) editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: value } });
+  }, [value]);
+
+  return <div ref={host} data-testid="code-editor" className="overflow-hidden rounded-md border border-zinc-300 bg-white dark:border-zinc-700 dark:bg-zinc-950" />;
+}
