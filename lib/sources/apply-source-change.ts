@@ -70,16 +70,18 @@ export async function applySourceChange({ source, change, fence }: { source: str
     }
   };
   // Removals first: an instance that moved to another service leaves before it joins.
-  await inChunks(removes, (tx, rows, index) => removeInstances(tx, { source, rows, index, names: touched }));
+  await inChunks(removes, (tx, rows, index) => removeInstances(tx, { source, rows, index, names: touched, reason: `removed from ${source} (its lease expired or it deregistered)` }));
   await inChunks(updates, (tx, pairs, index) => updateInstances(tx, { source, pairs, index, names: touched }));
   await inChunks(creates, (tx, instances, index) => createInstances(tx, { source, instances, index, names: touched }));
   for (const name of touched) announceCatalogChange(name);
   return { created: creates.length, updated: updates.length, removed: removes.length };
 }
 
-async function removeInstances(tx: Tx, { source, rows, names, index }: { source: string; rows: TRow[]; names: Set<string>; index: number }) {
+type TRemovedRow = Pick<TRow, "id" | "instanceId" | "service"> & Parameters<typeof trafficState>[0];
+
+/** Deregisters instances of a source: each a health event, and a failover where it took traffic. */
+export async function removeInstances(tx: Tx, { source, rows, names, index, reason }: { source: string; rows: TRemovedRow[]; names: Set<string>; index: number; reason: string }) {
   if (rows.length === 0) return;
-  const reason = `removed from ${source} (its lease expired or it deregistered)`;
   await tx.instance.deleteMany({ where: { id: { in: rows.map((row) => row.id) } } });
   await tx.healthEvent.createMany({ data: rows.map((row) => ({ service: row.service.name, source, instanceId: row.instanceId, from: row.health, to: "deregistered", reason })) });
   for (const row of rows) {

@@ -4,9 +4,9 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { db, type Tx } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
-import { recordTrafficChange } from "@/lib/health/failover";
-import { trafficSelect, trafficState } from "@/lib/health/traffic-state";
+import { trafficSelect } from "@/lib/health/traffic-state";
 import { announceCatalogChange, bumpCatalogIndex } from "@/lib/registry/catalog-index";
+import { removeInstances } from "./apply-source-change";
 import type { TSourceInput } from "./schemas";
 
 /** What the audit log keeps of a source's settings: never its password or key. */
@@ -55,15 +55,9 @@ export async function updateSource({ actor, name, input }: { actor: TActor; name
 
 async function removeInstancesOf(tx: Tx, source: string) {
   const rows = await tx.instance.findMany({ where: { source }, select: { ...trafficSelect, id: true, instanceId: true, service: { select: { id: true, name: true } } } });
-  if (rows.length === 0) return [];
-  const index = await bumpCatalogIndex(tx);
-  const reason = `its source ${source} was removed`;
-  await tx.instance.deleteMany({ where: { source } });
-  await tx.healthEvent.createMany({ data: rows.map((row) => ({ service: row.service.name, source, instanceId: row.instanceId, from: row.health, to: "deregistered", reason })) });
-  for (const row of rows) await recordTrafficChange(tx, { serviceId: row.service.id, service: row.service.name, instanceId: row.instanceId, before: trafficState(row), after: null, reason });
-  const services = [...new Set(rows.map((row) => row.service.name))];
-  await tx.service.updateMany({ where: { name: { in: services } }, data: { modifyIndex: index } });
-  return services;
+  const names = new Set<string>();
+  if (rows.length > 0) await removeInstances(tx, { source, rows, names, index: await bumpCatalogIndex(tx), reason: `its source ${source} was removed` });
+  return [...names];
 }
 
 /** Removes a source and the instances Meshdeck knew from it (the registry itself is not touched). */
