@@ -45,7 +45,7 @@ export default defineConfig({
   ],
   webServer: {
     // prepare.sh installs, generates and builds only when something changed.
-    command: `bash scripts/prepare.sh && rm -rf ${databaseDir} && mkdir -p ${databaseDir} && exec node_modules/.bin/next start -H 127.0.0.1 -p ${port}`,
+    command: `bash scripts/prepare.sh && rm -rf ${databaseDir} && mkdir -p ${databaseDir} && exec node server.mjs`,
     url: `${baseURL}/api/healthz`,
     reuseExistingServer: false,
     timeout: 120_000,

@@ -56,7 +56,7 @@ export function renderSection(result: TResult): string {
 
 - Machine: ${m.nproc} CPUs (\`nproc\`), ${m.model}, ${m.memoryGiB.toFixed(1)} GiB memory, Linux ${m.kernel}, Node ${m.node}, etcd ${result.etcdVersion} (Debian's etcd-server).
 - Command: \`${result.command}\` (commit ${result.commit.slice(0, 12)}, built in a directory of its own).
-- Setup: the built app (\`next start\`, ${result.database}, no demo fleet, no gateway) with ${result.watchers} watchers of one item, each its own
+- Setup: the built app (\`node server.mjs\`, ${result.database}, no demo fleet, no gateway) with ${result.watchers} watchers of one item, each its own
   HTTP connection holding \`POST /api/v1/config/watch\` (timeout 30 s) as a distinct instance; beside it, in turn, etcd with ${result.watchers}
   watchers of one key through etcd3 1.1.2 (one gRPC stream, as etcd clients multiplex watches). The watchers run in a process of their
   own (\`bench/config/watchers.ts\`), the publisher in the driver.

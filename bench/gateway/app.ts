@@ -15,7 +15,7 @@ import { waitFor } from "../shared/process";
 export type TBuiltApp = { dir: string; commit: string; builtFrom: string; built: boolean; buildSeconds: number | null; dirty: string[] };
 
 // What the app, the gateway and the collector are built or run from.
-const sources = ["app", "components", "lib", "gateway", "collector", "demo", "prisma", "scripts", "instrumentation.ts", "next.config.mjs", "postcss.config.mjs", "tsconfig.json", "package.json", "package-lock.json"];
+const sources = ["app", "components", "lib", "gateway", "collector", "demo", "prisma", "scripts", "instrumentation.ts", "server.mjs", "next.config.mjs", "postcss.config.mjs", "tsconfig.json", "package.json", "package-lock.json"];
 
 function run(command: string, args: string[], { cwd, logFile, env = {} }: { cwd: string; logFile: string; env?: Record<string, string> }) {
   const out = openSync(logFile, "a");
@@ -53,7 +53,7 @@ export function prepareApp({ root, logFile, log }: { root: string; logFile: stri
 
 export type TRunningApp = { child: ChildProcess; baseUrl: string };
 
-/** `next start` of the built app on 127.0.0.1:port, in its own process group (it forks next-server), on a fresh SQLite file. */
+/** server.mjs of the built app on 127.0.0.1:port, in its own process group (with any children), on a fresh SQLite file. */
 export async function startMeshdeck({
   dir,
   port,
@@ -69,7 +69,7 @@ export async function startMeshdeck({
 }): Promise<TRunningApp> {
   const baseUrl = `http://127.0.0.1:${port}`;
   const out = openSync(logFile, "a");
-  const child = spawn(join(dir, "node_modules", ".bin", "next"), ["start", "-H", "127.0.0.1", "-p", String(port)], {
+  const child = spawn(process.execPath, ["server.mjs"], {
     cwd: dir,
     detached: true,
     stdio: ["ignore", out, out],
@@ -88,7 +88,7 @@ export async function startMeshdeck({
     },
   });
   await waitFor(`Meshdeck at ${baseUrl}/api/healthz`, 90_000, async () => {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}; see ${logFile}`);
+    if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode}; see ${logFile}`);
     const response = await fetch(`${baseUrl}/api/healthz`);
     return response.ok ? true : null;
   }, 250);

@@ -149,7 +149,7 @@ export function renderTable(result: TResult): string {
     ["CPU, % of one core: gateway / HAProxy", "", gateway ? cpuOf(gateway, "gateway") : "n/a", haproxy ? cpuOf(haproxy, "haproxy") : "n/a", x(ratio(gateway?.cpu.find((c) => c.name === "gateway")?.cpuPercent, haproxy?.cpu.find((c) => c.name === "haproxy")?.cpuPercent)), ""],
     ["CPU: instances (one process)", ...cell((r) => cpuOf(r, "instances")), "", ""],
     ["CPU: wrk", ...cell((r) => pct(r.wrk.cpuPercent)), "", ""],
-    ["CPU: Meshdeck app (next start)", ...cell((r) => cpuOf(r, "app")), "", ""],
+    ["CPU: Meshdeck app (server.mjs)", ...cell((r) => cpuOf(r, "app")), "", ""],
     ["CPU: everything else on the machine", ...cell((r) => pct(r.othersCpuPercent)), "", ""],
   ];
   return [
@@ -190,7 +190,7 @@ export function renderSection(result: TResult): string {
 - Machine: ${m.nproc} CPUs (\`nproc\`), ${m.model}, ${m.memoryGiB.toFixed(1)} GiB memory, Linux ${m.kernel}, Node ${m.node}, HAProxy ${result.haproxyVersion}, ${result.wrkVersion}.
 - Command: \`${result.command}\`, commit ${result.commit.slice(0, 12)} (built by the benchmark in a directory of its own${result.builtFrom !== result.commit ? ` from ${result.builtFrom.slice(0, 12)}, whose app sources are the same` : ""}${result.dirty.length ? `; the working tree's ${result.dirty.length} uncommitted changes to the app were not measured` : ""}).
 - Setup: ${result.weights.length} instances (\`bench/gateway/upstreams.ts\`: node:http servers in one process, each on its own 127.0.0.1 port,
-  answering every request with a 16-byte JSON body and counting what reaches it) registered with a real Meshdeck (\`next start\`,
+  answering every request with a 16-byte JSON body and counting what reaches it) registered with a real Meshdeck (\`node server.mjs\`,
   fresh SQLite database, \`MESHDECK_DEMO=0\`) as service \`bench\`, weights ${result.weights.join(", ")}, policy weighted-round-robin (the default).
   The gateway is \`gateway/index.ts\` (its own process, started by the benchmark with an API token, following the catalog).
   HAProxy: the same ${result.weights.length} servers and weights, \`balance roundrobin\`, \`http-reuse always\`, no health checks, ${result.haproxyThreads}.

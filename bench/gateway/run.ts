@@ -190,7 +190,7 @@ async function main() {
   const admin = { email: "bench@meshdeck.test", password: `bench-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}` };
   const appPort = await freePort();
   const meshdeck = await startMeshdeck({ dir: app.dir, port: appPort, databaseFile: join(runDir, "meshdeck.db"), admin, logFile: join(runDir, "app.log") });
-  track(meshdeck.child, "meshdeck (next start)", true);
+  track(meshdeck.child, "meshdeck (server.mjs)", true);
   log(`Meshdeck at ${meshdeck.baseUrl} (pid ${meshdeck.child.pid}, log ${join(runDir, "app.log")})`);
 
   const target: TAppTarget = { name: "bench", baseUrl: meshdeck.baseUrl, databaseUrl: `file:${join(runDir, "meshdeck.db")}`, admin };

@@ -40,10 +40,7 @@ async function authenticate(request: NextRequest, needs: TRole, tokens: boolean)
   const header = request.headers.get("authorization");
   if (header) {
     if (!tokens) throw new AppError("forbidden", `API tokens cannot call this; sign in as a user with the ${needs} role`);
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const actor = match?.[1] ? await authenticateApiToken({ token: match[1] }) : null;
-    if (!actor) throw new AppError("unauthorized", "the API token is missing, malformed or revoked");
-    return actor;
+    return authenticateBearer(header);
   }
   const user = await getCurrentUser();
   if (!user) throw new AppError("unauthorized", "send an API token as 'Authorization: Bearer <token>'");
@@ -63,15 +60,24 @@ function assertSameOrigin(request: NextRequest) {
   if (origin && host && new URL(origin).host !== host) throw new AppError("forbidden", "a change with the session cookie must come from the dashboard itself");
 }
 
-/** Reads a JSON body, capped in size (64 KiB unless said otherwise); malformed JSON is a 400 that says so. */
-export async function readJson(request: NextRequest, { maxBytes = maxBodyBytes }: { maxBytes?: number } = {}): Promise<unknown> {
-  // Only JSON: a form or text/plain body cannot be made to pass for a JSON call (CSRF).
-  const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/json\b/i.test(type)) throw new AppError("unsupported_media_type", "send the body as Content-Type: application/json");
-  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) {
-    throw new AppError("payload_too_large", `the body must be at most ${maxBytes} bytes`);
-  }
-  const text = await request.text();
+/** The caller of an `Authorization: Bearer <token>` header; anything else is a 401. */
+export async function authenticateBearer(header: string): Promise<TActor> {
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  const actor = match?.[1] ? await authenticateApiToken({ token: match[1] }) : null;
+  if (!actor) throw new AppError("unauthorized", "the API token is missing, malformed or revoked");
+  return actor;
+}
+
+type TBodyHeaders = { contentType: string | null; contentLength: string | null };
+
+// Only JSON: a form or text/plain body cannot be made to pass for a JSON call (CSRF). Checked before the body is read.
+export function assertJsonHeaders({ contentType, contentLength }: TBodyHeaders, maxBytes = maxBodyBytes) {
+  if (!/^application\/json\b/i.test(contentType ?? "")) throw new AppError("unsupported_media_type", "send the body as Content-Type: application/json");
+  if (Number(contentLength ?? 0) > maxBytes) throw new AppError("payload_too_large", `the body must be at most ${maxBytes} bytes`);
+}
+
+/** A JSON body's text, parsed: too long is a 413, empty or malformed a 400 that says so. */
+export function parseJsonBody(text: string, maxBytes = maxBodyBytes): unknown {
   if (Buffer.byteLength(text) > maxBytes) throw new AppError("payload_too_large", `the body must be at most ${maxBytes} bytes`);
   if (!text.trim()) throw new AppError("bad_request", "the body is empty; send a JSON object");
   try {
@@ -79,6 +85,12 @@ export async function readJson(request: NextRequest, { maxBytes = maxBodyBytes }
   } catch (error) {
     throw new AppError("bad_request", `the body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** Reads a JSON body, capped in size (64 KiB unless said otherwise). */
+export async function readJson(request: NextRequest, { maxBytes = maxBodyBytes }: { maxBytes?: number } = {}): Promise<unknown> {
+  assertJsonHeaders({ contentType: request.headers.get("content-type"), contentLength: request.headers.get("content-length") }, maxBytes);
+  return parseJsonBody(await request.text(), maxBytes);
 }
 
 type TContext<P> = { request: NextRequest; params: P; actor: TActor };

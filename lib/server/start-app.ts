@@ -8,11 +8,13 @@ import { startHealthCollector } from "@/lib/collector/health-collector";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { getEnv, getPublicUrl } from "@/lib/env";
 import { seedDemoConfig } from "@/lib/config/seed-demo-config";
+import { watchBesideNext } from "@/lib/config/watch-beside-next";
 import { startOverrideExpiry } from "@/lib/governance/expire-overrides";
 import { spawnGateway } from "@/lib/gateway/spawn-gateway";
 import { log } from "@/lib/log";
 import { startWebhookDelivery } from "@/lib/notify/deliver-webhooks";
 import { startHeartbeatTracking } from "@/lib/registry/heartbeats";
+import { serveBesideNext } from "./beside-next";
 
 const demoTokenName = "demo-fleet";
 const gatewayTokenName = "gateway";
@@ -30,6 +32,7 @@ export async function startApp() {
   startWebhookDelivery({ onError: (error) => log.error("webhook delivery failed; retrying", error) });
   // Every app process looks; each expired override is reverted once, by whichever gets there first.
   startOverrideExpiry();
+  serveBesideNext("/api/v1/config/watch", watchBesideNext);
   // Active checks run here unless separate collectors (`npm run collector`) do them.
   const startCollector = () => {
     if (env.MESHDECK_COLLECTOR === "in-process") startHealthCollector();

@@ -63,6 +63,26 @@ describe.each(targets)("config center on $name", (target) => {
     expect(idle.body.changed).toEqual([]);
   });
 
+  // server.mjs answers a token's watch beside Next.js; a session's goes through the app route. Both must agree.
+  test("the watch answers tokens and sessions alike, and refuses a bad body with the same errors", async () => {
+    const path = item();
+    await publish(path, '{"a":1}', 0);
+    const [namespace, group, key] = path.split("/").slice(-3);
+    const body = (version: number) => ({ instance: "i-2", items: [{ namespace, group, key, version }], timeout: "300ms" });
+    for (const caller of [service, operator]) {
+      expect((await caller.post("/api/v1/config/watch", body(0))).body.changed).toEqual([expect.objectContaining({ version: 1, content: '{"a":1}' })]);
+      expect((await caller.post("/api/v1/config/watch", body(1))).body).toEqual({ changed: [] });
+      expect((await caller.postRaw("/api/v1/config/watch", "{not json")).body.error).toMatchObject({ code: "bad_request", message: expect.stringMatching(/not valid JSON/) });
+      const huge = await caller.postRaw("/api/v1/config/watch", JSON.stringify({ ...body(0), address: "x".repeat(70_000) }));
+      expect([huge.status, huge.body.error.code]).toEqual([413, "payload_too_large"]);
+      expect((await caller.post("/api/v1/config/watch", { ...body(0), timeout: "3m" })).body.error).toMatchObject({ code: "validation_failed", field: "timeout" });
+    }
+    const plain = await fetch(`${target.baseUrl}/api/v1/config/watch`, { method: "POST", headers: { authorization: `Bearer ${serviceToken}`, "content-type": "text/plain" }, body: JSON.stringify(body(0)) });
+    expect(plain.status).toBe(415);
+    const forged = await fetch(`${target.baseUrl}/api/v1/config/watch`, { method: "POST", headers: { authorization: "Bearer mdk_forged", "content-type": "application/json" }, body: JSON.stringify(body(0)) });
+    expect([forged.status, (await forged.json()).error.code]).toEqual([401, "unauthorized"]);
+  });
+
   test("a rollback publishes the old content as a new version; the history keeps all three", async () => {
     const path = item();
     await publish(path, '{"a":1}', 0);

@@ -4,7 +4,7 @@ import { assertLocal } from "./local-only";
 
 export type TAppTarget = { name: string; baseUrl: string; databaseUrl: string; admin: { email: string; password: string } };
 
-/** Starts the built app (`next start`) in its own process group and waits until it answers. */
+/** Starts the built app (server.mjs) in its own process group and waits until it answers. */
 export async function startApp({
   name,
   port,
@@ -21,7 +21,7 @@ export async function startApp({
   assertLocal(databaseUrl);
   const baseUrl = `http://127.0.0.1:${port}`;
   const logFile = `.tmp/integration/${name}.log`;
-  const child = spawn("node_modules/.bin/next", ["start", "-H", "127.0.0.1", "-p", String(port)], {
+  const child = spawn(process.execPath, ["server.mjs"], {
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
     env: {
@@ -29,6 +29,7 @@ export async function startApp({
       NEXT_TELEMETRY_DISABLED: "1",
       DATABASE_URL: databaseUrl,
       PORT: String(port),
+      MESHDECK_HOST: "127.0.0.1",
       MESHDECK_DEMO: "0",
       // Tests that need a gateway start their own, on a free port: two apps here would both want 3080.
       MESHDECK_GATEWAY: "off",
@@ -43,7 +44,7 @@ export async function startApp({
 
   const stop = async () => {
     if (child.exitCode !== null || child.pid === undefined) return;
-    // next start forks next-server: signal the whole group or the port stays taken.
+    // The app has children (demo fleet, gateway): signal the whole group or a port stays taken.
     const exited = new Promise((resolve) => child.once("exit", resolve));
     process.kill(-child.pid, "SIGTERM");
     const timeout = setTimeout(() => child.pid && process.kill(-child.pid, "SIGKILL"), 5000);

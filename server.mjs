@@ -1,0 +1,49 @@
+// @ts-check
+// Meshdeck's HTTP server: Next.js (what `next start` runs), with the few routes registered by
+// lib/server/beside-next.ts answered before Next.js routes them. Listens on MESHDECK_HOST:PORT.
+import { createServer } from "node:http";
+import next from "next";
+
+const hostname = process.env.MESHDECK_HOST || "127.0.0.1";
+const port = Number(process.env.PORT || 3000);
+process.env.NODE_ENV ??= "production";
+
+const app = next({ dev: false, hostname, port, dir: import.meta.dirname });
+const handle = app.getRequestHandler();
+// Aborted when the server stops: routes beside Next.js end what they hold (long polls) at once.
+const stopping = new AbortController();
+await app.prepare();
+
+/** @typedef {(request: import("node:http").IncomingMessage, response: import("node:http").ServerResponse, signal: AbortSignal) => boolean} TRoute */
+// Looked up on each request: instrumentation.ts registers them when Next.js first prepares its server; until
+// then (the first requests after start) Next.js answers alone.
+const besideNext = () => /** @type {Map<string, TRoute> | undefined} */ (Reflect.get(globalThis, Symbol.for("meshdeck.besideNext.routes")));
+
+const server = createServer((request, response) => {
+  const path = request.url?.split("?", 1)[0];
+  const route = besideNext()?.get(`${request.method} ${path}`);
+  if (route?.(request, response, stopping.signal)) return;
+  handle(request, response).catch((error) => {
+    console.error(`Failed to handle request for ${request.url}`, error);
+    if (!response.headersSent) response.writeHead(500).end("Internal Server Error");
+  });
+});
+server.on("upgrade", app.getUpgradeHandler());
+server.on("error", (error) => {
+  console.error(`Meshdeck could not listen on ${hostname}:${port}:`, error.message);
+  process.exit(1);
+});
+server.listen(port, hostname, () => console.log(`▲ Meshdeck listening on http://${hostname}:${port}`));
+
+// As `next start` does: stop taking connections, let requests finish, then exit; held long polls end at once.
+let stopped = false;
+function stop(/** @type {NodeJS.Signals} */ signal) {
+  if (stopped) return;
+  stopped = true;
+  stopping.abort();
+  server.close(() => void app.close().finally(() => process.exit(signal === "SIGINT" ? 130 : 143)));
+  server.closeIdleConnections();
+  setTimeout(() => process.exit(signal === "SIGINT" ? 130 : 143), 10_000).unref();
+}
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
