@@ -45,7 +45,7 @@ export default defineConfig({
   ],
   webServer: {
     // prepare.sh installs, generates and builds only when something changed.
-    command: `bash scripts/prepare.sh && rm -rf ${databaseDir} && mkdir -p ${databaseDir} && exec node server.mjs`,
+    command: `bash scripts/prepare.sh && rm -rf ${databaseDir} && mkdir -p ${databaseDir} && exec bash scripts/serve.sh`,
     url: `${baseURL}/api/healthz`,
     reuseExistingServer: false,
     timeout: 120_000,

@@ -9,4 +9,4 @@ bash scripts/prepare.sh
 
 export MESHDECK_HOST="${MESHDECK_HOST:-127.0.0.1}"
 export PORT="${PORT:-3000}"
-exec node server.mjs
+exec bash scripts/serve.sh

@@ -69,7 +69,7 @@ export async function startMeshdeck({
 }): Promise<TRunningApp> {
   const baseUrl = `http://127.0.0.1:${port}`;
   const out = openSync(logFile, "a");
-  const child = spawn(process.execPath, ["server.mjs"], {
+  const child = spawn("bash", ["scripts/serve.sh"], {
     cwd: dir,
     detached: true,
     stdio: ["ignore", out, out],

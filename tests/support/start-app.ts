@@ -21,7 +21,7 @@ export async function startApp({
   assertLocal(databaseUrl);
   const baseUrl = `http://127.0.0.1:${port}`;
   const logFile = `.tmp/integration/${name}.log`;
-  const child = spawn(process.execPath, ["server.mjs"], {
+  const child = spawn("bash", ["scripts/serve.sh"], {
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
     env: {
