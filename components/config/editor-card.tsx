@@ -88,7 +88,9 @@ export function EditorCard({ itemRef, base, latestVersion, canEdit, isAdmin, sec
       setResult({ ok: true, text: gray ? `Gray release started: version ${version} goes to ${[...grayTargets.instances, ...grayTargets.tags.map((tag) => `tag ${tag}`)].join(", ")} first.` : `Published version ${version}.` });
       setMessage("");
       setStep("edit");
-      if (!gray) setOpened({ version, content: draft, format });
+      // A gray version is shown in the gray release card; the editor goes back to everyone's version.
+      if (gray) setDraft(opened.content);
+      else setOpened({ version, content: draft, format });
       onPublished();
     } else if (outcome.code === "conflict" && outcome.fieldErrors?.baseVersion) {
       setTheirs(await loadLatest(itemRef));
@@ -119,7 +121,7 @@ export function EditorCard({ itemRef, base, latestVersion, canEdit, isAdmin, sec
     >
       <div className="space-y-4 p-4">
         {disabledWhy && <p className="text-sm text-zinc-500" data-testid="editor-disabled">{disabledWhy}</p>}
-        {latestVersion > opened.version && edited && step === "edit" && (
+        {latestVersion > opened.version && edited && step === "edit" && !disabledWhy && (
           <p role="alert" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
             Version {latestVersion} was published since you opened version {opened.version}. Publishing will show the difference first.
           </p>

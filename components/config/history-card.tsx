@@ -12,6 +12,7 @@ import { TimeAgo } from "@/components/ui/time-ago";
 import type { TConfigItemDetail } from "@/lib/config/queries";
 import type { TConfigRef } from "@/lib/config/schemas";
 import { SideBySideDiff } from "./side-by-side-diff";
+import { countOf } from "@/lib/plural";
 
 type TPair = { from: { version: number; content: string }; to: { version: number; content: string } };
 
@@ -20,8 +21,12 @@ const select = "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dar
 /** Every version, a diff between any two, and a rollback (confirmed, with a message) to any earlier one. */
 export function HistoryCard({ itemRef, detail, canEdit, onChanged }: { itemRef: TConfigRef; detail: TConfigItemDetail; canEdit: boolean; onChanged: () => void }) {
   const versions = detail.history.map((row) => row.version);
-  const [from, setFrom] = useState(versions[1] ?? versions[0] ?? 1);
-  const [to, setTo] = useState(versions[0] ?? 1);
+  // Until someone picks versions, the diff follows the newest two, as new versions arrive live.
+  const [picked, setPicked] = useState<{ from?: number; to?: number }>({});
+  const from = picked.from ?? versions[1] ?? versions[0] ?? 1;
+  const to = picked.to ?? versions[0] ?? 1;
+  const setFrom = (version: number) => setPicked((current) => ({ ...current, from: version, to: current.to ?? to }));
+  const setTo = (version: number) => setPicked((current) => ({ ...current, to: version, from: current.from ?? from }));
   const [confirming, setConfirming] = useState<number | null>(null);
   const [message, setMessage] = useState("");
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
@@ -43,13 +48,12 @@ export function HistoryCard({ itemRef, detail, canEdit, onChanged }: { itemRef: 
     if (result.ok) {
       setConfirming(null);
       setMessage("");
-      setTo(result.data.version);
-      setFrom(version === detail.version ? version : detail.version);
+      setPicked({ to: result.data.version, from: version === detail.version ? version : detail.version });
       onChanged();
     }
   };
   return (
-    <Card title={`History (${versions.length} version${versions.length === 1 ? "" : "s"})`} className="mt-6">
+    <Card title={`History (${countOf(versions.length, "version")})`} className="mt-6">
       <Table head={["Version", "Kind", "Author", "Message", "When", ""]}>
         {detail.history.map((row) => (
           <tr key={row.version} data-testid={`version-${row.version}`}>

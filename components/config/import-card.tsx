@@ -8,6 +8,7 @@ import { Card } from "@/components/ui/card";
 import { Field, FormError } from "@/components/ui/field";
 import { Table, Td } from "@/components/ui/table";
 import type { TImportChange } from "@/lib/config/transfer";
+import { countOf } from "@/lib/plural";
 
 const tones = { new: "good", changed: "warn", unchanged: "neutral" } as const;
 
@@ -50,7 +51,7 @@ export function ImportCard({ namespace }: { namespace: string }) {
   const apply = () =>
     run(async () => {
       const result = await postImport(namespace, file!.text, `message=${encodeURIComponent(message.trim())}`);
-      setDone(`Imported: ${result.written?.length ?? 0} item${result.written?.length === 1 ? "" : "s"} published into ${namespace}.`);
+      setDone(`Imported: ${countOf(result.written?.length ?? 0, "item")} published into ${namespace}.`);
       setPreview(null);
       setFile(null);
       router.refresh();
@@ -67,7 +68,7 @@ export function ImportCard({ namespace }: { namespace: string }) {
         {done && <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">{done}</p>}
         {preview && (
           <>
-            <p className="text-sm text-zinc-600 dark:text-zinc-400">{file?.name}: {changing} of {preview.length} items would change; items of {namespace} not in the file are left alone.</p>
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">{file?.name}: {countOf(preview.length, "item")}, {changing} would change; items of {namespace} not in the file are left alone.</p>
             <Table head={["Item", "Change", "Lines"]}>
               {preview.map((row) => (
                 <tr key={`${row.group}/${row.key}`}>
@@ -79,7 +80,7 @@ export function ImportCard({ namespace }: { namespace: string }) {
             </Table>
             <div className="flex flex-wrap items-end gap-3">
               <Field label="Message" value={message} onChange={(event) => setMessage(event.target.value)} placeholder="why, for the history and the audit log" className="min-w-64 flex-1" />
-              <Button onClick={() => void apply()} disabled={pending || changing === 0 || !message.trim()}>Import {changing} item{changing === 1 ? "" : "s"}</Button>
+              <Button onClick={() => void apply()} disabled={pending || changing === 0 || !message.trim()}>Import {countOf(changing, "item")}</Button>
             </div>
           </>
         )}

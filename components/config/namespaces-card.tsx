@@ -5,6 +5,7 @@ import { addNamespace, removeNamespace } from "@/app/(dashboard)/config/actions"
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, FormError } from "@/components/ui/field";
+import { countOf } from "@/lib/plural";
 
 /** Admins create namespaces and delete empty ones. */
 export function NamespacesCard({ namespaces }: { namespaces: { name: string; description: string; items: number }[] }) {
@@ -25,7 +26,7 @@ export function NamespacesCard({ namespaces }: { namespaces: { name: string; des
           {namespaces.map((row) => (
             <li key={row.name} className="flex items-center gap-2 rounded-md border border-zinc-200 px-2 py-1 dark:border-zinc-800">
               <span className="font-medium">{row.name}</span>
-              <span className="text-xs text-zinc-500">{row.items} items</span>
+              <span className="text-xs text-zinc-500">{countOf(row.items, "item")}</span>
               {row.items === 0 && (
                 <button type="button" className="text-xs text-rose-700 hover:underline" disabled={pending} onClick={() => window.confirm(`Delete namespace ${row.name}?`) && act(() => removeNamespace({ name: row.name }))}>
                   delete

@@ -9,6 +9,7 @@ import { previewChange } from "@/lib/governance/preview";
 import type { TInstanceChange } from "@/lib/governance/schemas";
 import type { TServiceDetail } from "@/lib/registry/queries";
 import { TrafficPreview } from "./traffic-preview";
+import { countOf } from "@/lib/plural";
 
 type TMode = "weight" | "drain" | "enable" | "reset";
 const expiries = [
@@ -135,7 +136,7 @@ export function TrafficPanel({
         )}
         <div className="flex items-center gap-3">
           <Button type="submit" disabled={Boolean(disabledWhy) || Boolean(invalidWeight) || needsForce || (force && !reason.trim()) || pending}>
-            {pending ? "Applying…" : `Apply to ${chosen.length} instance${chosen.length === 1 ? "" : "s"}`}
+            {pending ? "Applying…" : `Apply to ${countOf(chosen.length, "instance")}`}
           </Button>
           {force && !reason.trim() && <span className="text-xs text-amber-700 dark:text-amber-400">A forced change needs a reason.</span>}
         </div>

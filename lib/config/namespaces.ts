@@ -6,6 +6,7 @@ import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
 import { configNotifier } from "./notifier";
 import { bumpConfigSeq } from "./sequence";
+import { countOf } from "@/lib/plural";
 
 export async function listNamespaces() {
   const [namespaces, counts] = await Promise.all([
@@ -33,7 +34,7 @@ export async function deleteNamespace({ actor, name }: { actor: TActor; name: st
     const namespace = await tx.configNamespace.findUnique({ where: { name } });
     if (!namespace) throw new AppError("not_found", `namespace '${name}' does not exist`, "name");
     const live = await tx.configItem.count({ where: { namespace: name, deletedAt: null, version: { gt: 0 } } });
-    if (live > 0) throw new AppError("conflict", `namespace '${name}' holds ${live} item${live === 1 ? "" : "s"}: delete them first`, "name");
+    if (live > 0) throw new AppError("conflict", `namespace '${name}' holds ${countOf(live, "item")}: delete them first`, "name");
     await tx.configItem.deleteMany({ where: { namespace: name } });
     await tx.configNamespace.delete({ where: { name } });
     await recordAudit(tx, { actor, action: "config.namespace-delete", target: `config/${name}`, before: { name: namespace.name, description: namespace.description } });

@@ -16,6 +16,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState, Table, Td } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
 import type { TConfigListItem } from "@/lib/config/queries";
+import { countOf } from "@/lib/plural";
 
 type TNamespace = { name: string; description: string; items: number };
 
@@ -101,7 +102,7 @@ export function ConfigListClient({ namespaces, namespace, unknownNamespace, q, i
             </tr>
           ))}
         </Table>
-        {groups.length > 0 && <p className="border-t border-zinc-100 px-4 py-2 text-xs text-zinc-500 dark:border-zinc-800">{items.length} items in {groups.length} groups</p>}
+        {groups.length > 0 && <p className="border-t border-zinc-100 px-4 py-2 text-xs text-zinc-500 dark:border-zinc-800">{countOf(items.length, "item")} in {countOf(groups.length, "group")}</p>}
       </Card>
       {namespace && canEdit && (
         <div className="mt-6 grid gap-6 lg:grid-cols-2">
