@@ -1,21 +1,7 @@
-import type { APIRequestContext, Page } from "@playwright/test";
+import { appliedBy, replaceContent } from "../support/config";
 import { adminStorageState } from "../support/env";
 import { expect, test } from "../support/fixtures";
 import { uniqueName } from "../support/registry";
-
-type TApplied = { version: number; gray: boolean; behaviour: { latencyMs: number } };
-
-/** What a demo instance runs with now, read from its own endpoint, not from Meshdeck. */
-async function appliedBy(request: APIRequestContext, address: string): Promise<TApplied> {
-  return (await (await request.get(`http://${address}/_demo/config`)).json()) as TApplied;
-}
-
-async function replaceContent(page: Page, text: string) {
-  await page.locator(".cm-content").click();
-  await page.keyboard.press("Control+A");
-  await page.keyboard.press("Delete");
-  await page.keyboard.insertText(text);
-}
 
 test("a gray release reaches only the chosen instance, shows who holds it, and is promoted to everyone", async ({ page, request }) => {
   test.setTimeout(60_000);

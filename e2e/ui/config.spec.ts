@@ -1,23 +1,9 @@
 import { randomBytes } from "node:crypto";
-import type { APIRequestContext, Page } from "@playwright/test";
+import { appliedBy, replaceContent } from "../support/config";
 import { baseURL } from "../support/env";
 import { expect, test } from "../support/fixtures";
 import { createUserInUi, signInWithForm } from "../support/pages";
 import { uniqueName } from "../support/registry";
-
-type TApplied = { version: number; behaviour: { latencyMs: number; errorRate: number } };
-
-/** What a demo instance runs with now, read from its own endpoint, not from Meshdeck. */
-async function appliedBy(request: APIRequestContext, address: string): Promise<TApplied> {
-  return (await (await request.get(`http://${address}/_demo/config`)).json()) as TApplied;
-}
-
-async function replaceContent(page: Page, text: string) {
-  await page.locator(".cm-content").click();
-  await page.keyboard.press("Control+A");
-  await page.keyboard.press("Delete");
-  await page.keyboard.insertText(text);
-}
 
 test("an admin edits a demo service's config, publishes it, sees the service slow down through its own endpoint, and rolls back", async ({ page, request }) => {
   test.setTimeout(60_000);
