@@ -30,9 +30,9 @@ test("a gray release reaches only the chosen instance, shows who holds it, and i
 
   await gray.getByLabel("Message").fill("e2e: looks fine");
   await gray.getByRole("button", { name: "Promote to everyone" }).click();
-  // Promoted, the gray version becomes everyone's (no new version): the chosen instance holds it already.
+  // Promoted, the gray version becomes everyone's (no new version): the chosen instance hears its gray release ended.
   await expect.poll(async () => appliedBy(request, other!.address), { timeout: 5_000 }).toMatchObject({ version: before.version + 1, gray: false, behaviour: { latencyMs: 1 } });
-  expect(await appliedBy(request, chosen!.address)).toMatchObject({ version: before.version + 1, behaviour: { latencyMs: 1 } });
+  await expect.poll(async () => appliedBy(request, chosen!.address), { timeout: 5_000 }).toMatchObject({ version: before.version + 1, gray: false, behaviour: { latencyMs: 1 } });
   await expect(page.getByTestId(`version-${before.version + 1}`)).toContainText("current");
   await expect(gray).toContainText(`v${before.version + 1} promoted by admin`);
 });

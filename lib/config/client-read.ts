@@ -37,8 +37,9 @@ export async function listClientItems({ actor, namespace, group, who }: { actor:
 }
 
 /**
- * The long poll: answers at once with the items whose version for this instance differs from the one it holds, or waits
- * until one does (a publish, a rollback, a gray release reaching it or ending) or the timeout passes (then `[]`).
+ * The long poll: answers at once with the items whose version for this instance differs from the one it holds (or whose
+ * gray mark does, when the client says which it holds), or waits until one does (a publish, a rollback, a gray release
+ * reaching it or ending) or the timeout passes (then `[]`).
  */
 export async function watchConfig({ actor, input, signal }: { actor: TActor; input: TWatchConfig; signal?: AbortSignal }): Promise<TClientItem[]> {
   for (const [index, item] of input.items.entries()) await assertNamespace(item.namespace, `items.${index}.namespace`);
@@ -57,7 +58,7 @@ export async function watchConfig({ actor, input, signal }: { actor: TActor; inp
           // Checked on the first look only: a watch that began allowed is not cut short by an item turning secret.
           if (!checked) assertReadable(actor, state, `items.${index}`);
           const resolved = resolveForClient(state, who);
-          if (resolved.version !== item.version) changed.push(clientView(state, state.secret && !canReadSecrets(actor) ? { ...resolved, content: null } : resolved));
+          if (resolved.version !== item.version || (item.gray !== undefined && resolved.gray !== item.gray)) changed.push(clientView(state, state.secret && !canReadSecrets(actor) ? { ...resolved, content: null } : resolved));
         }
         checked = true;
         return changed;

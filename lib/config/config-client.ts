@@ -26,18 +26,18 @@ export class ConfigClient {
     onUpdate: (update: TConfigUpdate) => void;
     onError?: (error: Error) => void;
   }) {
-    const held = new Map(items.map((item) => [`${item.namespace}/${item.group}/${item.key}`, 0]));
+    const held = new Map(items.map((item) => [`${item.namespace}/${item.group}/${item.key}`, { version: 0, gray: false }]));
     void (async () => {
       let failing = false;
       while (!this.stopped.signal.aborted) {
         try {
-          const body = { instance, tags, ...(address ? { address } : {}), items: items.map((item) => ({ ...item, version: held.get(`${item.namespace}/${item.group}/${item.key}`) ?? 0 })) };
+          const body = { instance, tags, ...(address ? { address } : {}), items: items.map((item) => ({ ...item, ...held.get(`${item.namespace}/${item.group}/${item.key}`) })) };
           const signal = AbortSignal.any([this.stopped.signal, AbortSignal.timeout(45_000)]);
           const response = await fetch(`${this.url}/api/v1/config/watch`, { method: "POST", headers: this.headers, body: JSON.stringify(body), signal });
           if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
           const { changed } = (await response.json()) as { changed: TConfigUpdate[] };
           for (const update of changed) {
-            held.set(`${update.namespace}/${update.group}/${update.key}`, update.version);
+            held.set(`${update.namespace}/${update.group}/${update.key}`, { version: update.version, gray: update.gray });
             onUpdate(update);
           }
           failing = false;

@@ -88,7 +88,13 @@ export const ZWatchConfig = z.strictObject({
   address: z.string().max(256, "must be at most 256 characters").optional(),
   timeout: ZDuration.pipe(z.number().min(0).max(WATCH_MAX_MS, "must be at most 2m")).default(30_000),
   items: z
-    .array(ZConfigRef.extend({ version: z.number({ error: "must be a number" }).int("must be a whole number").min(0, "must be 0 or more") }))
+    .array(
+      ZConfigRef.extend({
+        version: z.number({ error: "must be a number" }).int("must be a whole number").min(0, "must be 0 or more"),
+        // Whether the version held came as a gray one: a promotion keeps the version, and only this tells the instance it ended.
+        gray: z.boolean({ error: "must be true or false" }).optional(),
+      }),
+    )
     .min(1, "must name at least one item")
     .max(200, "must name at most 200 items"),
 });

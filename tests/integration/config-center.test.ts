@@ -112,8 +112,15 @@ describe.each(targets)("config center on $name", (target) => {
 
     const listeners = await viewer.get(`${path}/history`);
     expect(listeners.body.gray).toMatchObject({ version: 2, instanceIds: ["gray-1"] });
+    // Promoted: the version stays 2, so the chosen instance learns the gray release ended only from its gray mark.
+    const [namespace, group, key] = path.split("/").slice(-3);
+    const grayHeld = service.post("/api/v1/config/watch", { instance: "gray-1", items: [{ namespace, group, key, version: 2, gray: true }], timeout: "20s" });
+    const versionHeld = service.post("/api/v1/config/watch", { instance: "gray-1", items: [{ namespace, group, key, version: 2 }], timeout: "1500ms" });
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const promoted = await operator.post(`${path}/gray/promote`, { message: "looks good" });
     expect(promoted.body).toMatchObject({ version: 2, outcome: "promoted" });
+    expect((await grayHeld).body.changed).toEqual([expect.objectContaining({ version: 2, gray: false, content: '{"v":2}' })]);
+    expect((await versionHeld).body.changed).toEqual([]);
     expect((await service.get(`${path}?instance=other-1`)).body.version).toBe(2);
   });
 
