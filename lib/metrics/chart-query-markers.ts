@@ -55,8 +55,8 @@ export async function listChartMarkers({ service, of, from, to }: { service: str
   const failoverWhere =
     of.scope === "instance" ? { OR: [{ kind: { in: ["outage", "outage-end"] } }, { instanceId: of.instanceId }] } : {};
   const newest = [{ at: "desc" }, { id: "desc" }] as const satisfies { at?: "desc"; id?: "desc" }[];
-  // An instance's chart shows the changes made to it and to its service's policy; the service's chart shows them all.
-  const auditWhere = of.scope === "instance" ? { OR: [{ target: { endsWith: `/${of.instanceId}` } }, { action: { startsWith: "service." } }] } : {};
+  // An instance's chart shows the changes made to it, to its service's policy and to its service's config; the service's chart shows them all.
+  const auditWhere = of.scope === "instance" ? { OR: [{ target: { endsWith: `/${of.instanceId}` } }, { action: { startsWith: "service." } }, { action: { startsWith: "config." } }] } : {};
   const [health, failover, changes] = await Promise.all([
     db.healthEvent.findMany({
       where: { service: { in: services }, ...instanceOnly, at },

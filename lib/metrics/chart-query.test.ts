@@ -191,7 +191,7 @@ describe("markers", () => {
     ]);
   });
 
-  test("operator changes are markers too: the service's chart has them all, an instance's its own and the policy's", async () => {
+  test("operator changes are markers too: the service's chart has them all, an instance's its own, the policy's and the config's", async () => {
     const audit = (target: string, action: string, before: object, after: object, reason: string | null, at: number) => ({
       actorType: "user", actorId: "u1", actorName: "ops@example.com", action, target, service: "ops", before: JSON.stringify(before), after: JSON.stringify(after), reason, at: new Date(at),
     });
@@ -201,6 +201,7 @@ describe("markers", () => {
         audit("instance/ops/ops-1", "instance.weight", { weight: 100, enabled: true }, { weight: 0, enabled: true, expiresAt: "2030-01-10T12:30:00.000Z" }, "canary off", now - 10 * minute),
         audit("instance/ops/ops-2", "instance.enabled", { weight: 100, enabled: true }, { weight: 100, enabled: false }, null, now - 8 * minute),
         audit("service/ops", "service.policy", { policy: "weighted-round-robin" }, { policy: "p2c" }, null, now - 6 * minute),
+        audit("config/dev/ops/behaviour", "config.publish", { version: 1, content: '{"latencyMs":0}' }, { version: 2, content: '{"latencyMs":150}' }, "slow down", now - 4 * minute),
       ],
     });
     const service = await getServiceChart({ service: "ops", range: "1h", of: { scope: "service" }, now });
@@ -208,9 +209,11 @@ describe("markers", () => {
       ["operator", "info", "ops@example.com: ops-1 weight 100 → 0, until 12:30 UTC (canary off)"],
       ["operator", "info", "ops@example.com: ops-2 enabled true → false"],
       ["operator", "info", "ops@example.com: ops policy weighted-round-robin → p2c"],
+      ["operator", "info", 'ops@example.com: behaviour version 1 → 2, content {"latencyMs":0} → {"latencyMs":150} (slow down)'],
     ]);
+    // A config change reaches every instance of the service: it is on each instance's chart too.
     const instance = await getServiceChart({ service: "ops", range: "1h", of: { scope: "instance", instanceId: "ops-1" }, now });
-    expect(instance.markers.map((marker) => marker.label)).toEqual([service.markers[0]?.label, service.markers[2]?.label]);
+    expect(instance.markers.map((marker) => marker.label)).toEqual([service.markers[0]?.label, service.markers[2]?.label, service.markers[3]?.label]);
   });
 
   test("a busy range keeps the newest markers", async () => {
