@@ -40,10 +40,11 @@ let stopped = false;
 function stop(/** @type {NodeJS.Signals} */ signal) {
   if (stopped) return;
   stopped = true;
+  const exit = () => process.exit(signal === "SIGINT" ? 130 : 143);
   stopping.abort();
-  server.close(() => void app.close().finally(() => process.exit(signal === "SIGINT" ? 130 : 143)));
+  server.close(() => void app.close().finally(exit));
   server.closeIdleConnections();
-  setTimeout(() => process.exit(signal === "SIGINT" ? 130 : 143), 10_000).unref();
+  setTimeout(exit, 10_000).unref();
 }
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);

@@ -8,7 +8,7 @@ import { getCurrentUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 
-const maxBodyBytes = 64 * 1024;
+export const maxBodyBytes = 64 * 1024;
 
 export function errorBody(error: AppError) {
   return { error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } };

@@ -8,8 +8,7 @@ export async function bumpConfigSeq(tx: Tx): Promise<number> {
   return counter.value;
 }
 
-// Read every 300 ms while anyone watches: one raw statement, without the query builder's cost.
 export async function getConfigSeq(): Promise<number> {
-  const rows = await db.$queryRaw<{ value: number | bigint }[]>`SELECT "value" FROM "Counter" WHERE "name" = 'config'`;
-  return Number(rows[0]?.value ?? 0);
+  const counter = await db.counter.findUnique({ where: { name: "config" } });
+  return counter?.value ?? 0;
 }

@@ -1,11 +1,9 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { assertJsonHeaders, authenticateBearer, errorBody, parseJsonBody, toAppError } from "@/lib/api/handler";
+import { assertJsonHeaders, authenticateBearer, errorBody, maxBodyBytes, parseJsonBody, toAppError } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
 import { watchConfig } from "./client-read";
 import { ZWatchConfig } from "./schemas";
-
-const maxBytes = 64 * 1024;
 
 // The watches held now, ended at once when the server stops.
 const held = new Set<AbortController>();
@@ -31,9 +29,9 @@ function readBody(request: IncomingMessage): Promise<string> {
     let size = 0;
     request.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBytes) {
+      if (size > maxBodyBytes) {
         request.pause();
-        reject(new AppError("payload_too_large", `the body must be at most ${maxBytes} bytes`));
+        reject(new AppError("payload_too_large", `the body must be at most ${maxBodyBytes} bytes`));
       } else chunks.push(chunk);
     });
     request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
@@ -58,13 +56,12 @@ export function watchBesideNext(request: IncomingMessage, response: ServerRespon
     held.delete(ended);
     if (!response.writableFinished) ended.abort();
   });
-  const signal = ended.signal;
   void (async () => {
     try {
-      assertJsonHeaders({ contentType: request.headers["content-type"] ?? null, contentLength: request.headers["content-length"] ?? null }, maxBytes);
+      assertJsonHeaders({ contentType: request.headers["content-type"] ?? null, contentLength: request.headers["content-length"] ?? null });
       const actor = await authenticateBearer(authorization);
-      const input = ZWatchConfig.parse(parseJsonBody(await readBody(request), maxBytes));
-      const changed = await watchConfig({ actor, input, signal });
+      const input = ZWatchConfig.parse(parseJsonBody(await readBody(request)));
+      const changed = await watchConfig({ actor, input, signal: ended.signal });
       // A server that stops answers its held watches with nothing changed, and closes: clients poll again elsewhere.
       send(response, 200, { changed }, stopping.aborted);
     } catch (error) {
