@@ -16,6 +16,8 @@ async function insertRollups(target: TAppTarget, rows: TRow[]) {
   if (target.databaseUrl.startsWith("file:")) {
     const client = createClient({ url: target.databaseUrl });
     try {
+      // The running app writes to this file too: wait for its lock instead of failing at once (SQLITE_BUSY).
+      await client.execute("PRAGMA busy_timeout = 5000");
       // Prisma keeps SQLite DateTimes as ISO text with an explicit offset.
       for (const row of rows) {
         const args = values(row).map((value, index) => (index === 5 ? String(value).replace("Z", "+00:00") : value));
