@@ -3,6 +3,7 @@ import { db } from "@/lib/db";
 import { getAllowLinkLocal } from "@/lib/health/address-guard";
 import { getEnv, metricsRetainMs } from "@/lib/env";
 import { log } from "@/lib/log";
+import { processSingleton } from "@/lib/process-singleton";
 import { SourceSync } from "@/lib/sources/source-sync";
 import { checkSignature, listCheckedInstances, type TCheckedInstance } from "./checked-instances";
 import { InstanceCheck } from "./instance-check";
@@ -185,14 +186,12 @@ export class HealthCollector {
   }
 }
 
-const globalForCollector = globalThis as unknown as { meshdeckCollector?: HealthCollector };
-
 /** Starts this process's collector once; later calls return the same one. */
 export function startHealthCollector(): HealthCollector {
-  if (globalForCollector.meshdeckCollector) return globalForCollector.meshdeckCollector;
-  const collector = new HealthCollector({ retentionDays: getEnv().MESHDECK_ROLLUP_RETENTION_DAYS });
-  globalForCollector.meshdeckCollector = collector;
-  collector.start();
-  log.info(`health collector ${collector.id} started`);
-  return collector;
+  return processSingleton("meshdeck.collector", () => {
+    const collector = new HealthCollector({ retentionDays: getEnv().MESHDECK_ROLLUP_RETENTION_DAYS });
+    collector.start();
+    log.info(`health collector ${collector.id} started`);
+    return collector;
+  });
 }

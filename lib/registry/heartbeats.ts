@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { setInstanceHealth } from "@/lib/health/set-instance-health";
+import { processSingleton } from "@/lib/process-singleton";
 import { deregisterInstance } from "./register-instance";
 
 // Heartbeats are the hot path: they land in this map, the database sees only the latest beat per
@@ -13,8 +14,7 @@ const sweepMs = 200;
 const loadMs = 2000;
 
 type TState = { beats: Map<string, TBeat>; dirty: Set<string>; startedAt: number; timer?: NodeJS.Timeout };
-const globalForBeats = globalThis as unknown as { meshdeckBeats?: TState };
-const state: TState = (globalForBeats.meshdeckBeats ??= { beats: new Map(), dirty: new Set(), startedAt: Date.now() });
+const state = processSingleton<TState>("meshdeck.beats", () => ({ beats: new Map(), dirty: new Set(), startedAt: Date.now() }));
 
 /** The last heartbeat this process has seen for a builtin instance (by its registered id). */
 export function getLastBeatAt(instanceId: string): number | undefined {
