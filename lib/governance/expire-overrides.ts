@@ -2,10 +2,10 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { db } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
-import { recordTrafficChange } from "@/lib/health/failover";
-import { trafficSelect, trafficState } from "@/lib/health/traffic-state";
+import { recordTrafficChange } from "@/lib/catalog/record-traffic-change";
+import { trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
 import { log } from "@/lib/log";
-import { announceCatalogChange, bumpCatalogIndex } from "@/lib/registry/catalog-index";
+import { announceCatalogChange, bumpCatalogIndex } from "@/lib/catalog/catalog-index";
 import { parseJson } from "@/lib/registry/queries";
 import { writeThroughOverrides } from "@/lib/sources/write-through";
 

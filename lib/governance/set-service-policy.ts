@@ -3,7 +3,7 @@ import type { TActor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
-import { announceCatalogChange, bumpCatalogIndex } from "@/lib/registry/catalog-index";
+import { announceCatalogChange, bumpCatalogIndex } from "@/lib/catalog/catalog-index";
 import type { TSetServicePolicy } from "./schemas";
 
 /** Sets a service's load-balancing policy (and hash header, protection threshold), audited; the gateway follows at once. */

@@ -1,10 +1,10 @@
 import "server-only";
 import type { Prisma } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
-import { announceCatalogChange, bumpCatalogIndex } from "@/lib/registry/catalog-index";
-import { recordTrafficChange } from "./failover";
+import { announceCatalogChange, bumpCatalogIndex } from "@/lib/catalog/catalog-index";
+import { recordTrafficChange } from "@/lib/catalog/record-traffic-change";
 import type { THealth } from "./health";
-import { trafficSelect, trafficState } from "./traffic-state";
+import { trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
 
 /**
  * Moves one instance to `to` and writes the health event, once: `where` narrows the update so a

@@ -1,10 +1,9 @@
 import "server-only";
 import { ZBalancingPolicy } from "@/lib/balancing";
+import { getCatalogIndex } from "@/lib/catalog/catalog-index";
+import { takesTraffic, trafficState } from "@/lib/catalog/traffic-state";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { takesTraffic } from "@/lib/health/health";
-import { trafficState } from "@/lib/health/traffic-state";
-import { getCatalogIndex } from "./catalog-index";
 import { getStaleSources } from "@/lib/sources/queries";
 import { getLastBeatAt } from "./heartbeats";
 import type { TDiscoveredService, TDiscoveryCatalog } from "./schemas";

@@ -1,9 +1,9 @@
 import "server-only";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
-import { recordTrafficChange } from "@/lib/health/failover";
-import { trafficSelect, trafficState } from "@/lib/health/traffic-state";
-import { announceCatalogChange, bumpCatalogIndex } from "./catalog-index";
+import { recordTrafficChange } from "@/lib/catalog/record-traffic-change";
+import { trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
+import { announceCatalogChange, bumpCatalogIndex } from "@/lib/catalog/catalog-index";
 import { forgetInstance, trackInstance } from "./heartbeats";
 import type { TRegisterInstance } from "./schemas";
 

@@ -3,9 +3,9 @@ import { randomUUID } from "node:crypto";
 import { db, type Tx } from "@/lib/db";
 import { insertRows } from "@/lib/db/bulk";
 import { transaction } from "@/lib/db/transaction";
-import { recordTrafficChange } from "@/lib/health/failover";
-import { trafficSelect, trafficState } from "@/lib/health/traffic-state";
-import { announceCatalogChange, bumpCatalogIndex } from "@/lib/registry/catalog-index";
+import { recordTrafficChange } from "@/lib/catalog/record-traffic-change";
+import { trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
+import { announceCatalogChange, bumpCatalogIndex } from "@/lib/catalog/catalog-index";
 import type { TSourceChange, TSourceInstance } from "./types";
 
 // Instances written per transaction: an initial sync of thousands commits in steps, never one long lock.

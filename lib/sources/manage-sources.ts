@@ -4,8 +4,8 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { db, type Tx } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
-import { trafficSelect } from "@/lib/health/traffic-state";
-import { announceCatalogChange, bumpCatalogIndex } from "@/lib/registry/catalog-index";
+import { trafficSelect } from "@/lib/catalog/traffic-state";
+import { announceCatalogChange, bumpCatalogIndex } from "@/lib/catalog/catalog-index";
 import { removeInstances } from "./apply-source-change";
 import type { TSourceInput } from "./schemas";
 

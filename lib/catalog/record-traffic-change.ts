@@ -1,8 +1,7 @@
 import "server-only";
 import type { Tx } from "@/lib/db";
 import { enqueueWebhookDeliveries } from "@/lib/notify/enqueue-webhook-deliveries";
-import { takesTraffic, type TTrafficState } from "./health";
-import { trafficSelect, trafficState } from "./traffic-state";
+import { takesTraffic, trafficSelect, trafficState, type TTrafficState } from "./traffic-state";
 
 export type TShare = { id: string; weight: number; share: number };
 
