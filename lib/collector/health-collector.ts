@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { writeCheckTimes } from "@/lib/catalog/write-observations";
 import { getAllowLinkLocal } from "@/lib/health/address-guard";
 import { getEnv, metricsRetainMs } from "@/lib/env";
 import { log } from "@/lib/log";
@@ -149,12 +149,8 @@ export class HealthCollector {
       }
       return [...groups];
     };
-    const writes = [
-      ...bySecond((touch) => touch.lastCheckAt).map(([at, ids]) => db.instance.updateMany({ where: { id: { in: ids } }, data: { lastCheckAt: new Date(at) } })),
-      ...bySecond((touch) => touch.lastSuccessAt).map(([at, ids]) => db.instance.updateMany({ where: { id: { in: ids } }, data: { lastSuccessAt: new Date(at) } })),
-    ];
     try {
-      await db.$transaction(writes);
+      await writeCheckTimes({ lastCheckAt: bySecond((touch) => touch.lastCheckAt), lastSuccessAt: bySecond((touch) => touch.lastSuccessAt) });
     } catch (error) {
       // Put them back unless newer ones came in meanwhile.
       for (const [id, touch] of batch) if (!this.touched.has(id)) this.touched.set(id, touch);

@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
+import { writeScrapeStatuses, type TScrapeStatus } from "@/lib/catalog/write-observations";
 import { log } from "@/lib/log";
 import { InstanceSignals } from "@/lib/metrics/derive";
 import { getMetricsSettings, type TMetricsSettings } from "@/lib/metrics/metrics-settings";
@@ -11,7 +12,7 @@ import { fetchMetrics } from "./fetch-metrics";
 import { MetricWindows, windowMs } from "./metric-windows";
 import { readFromPrometheus } from "./prometheus-source";
 import { ownerOf } from "./rendezvous";
-import { listScrapeTargets, targetSignature, writeScrapeStatuses, type TScrapeStatus, type TScrapeTarget } from "./scrape-targets";
+import { listScrapeTargets, targetSignature, type TScrapeTarget } from "./scrape-targets";
 
 const minuteMs = 60_000;
 const hourMs = 3_600_000;

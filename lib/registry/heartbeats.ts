@@ -1,4 +1,5 @@
 import "server-only";
+import { writeHeartbeats } from "@/lib/catalog/write-observations";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { setInstanceHealth } from "@/lib/health/set-instance-health";
@@ -64,12 +65,7 @@ export async function flushHeartbeats() {
     return beat ? [{ instanceId, beat }] : [];
   });
   try {
-    await db.$transaction(
-      beaten.map(({ beat }) => {
-        const at = new Date(beat.lastBeatAt);
-        return db.instance.updateMany({ where: { id: beat.id }, data: { lastHeartbeatAt: at, lastSuccessAt: at } });
-      }),
-    );
+    await writeHeartbeats(beaten.map(({ beat }) => ({ id: beat.id, at: new Date(beat.lastBeatAt) })));
   } catch (error) {
     for (const { instanceId } of beaten) state.dirty.add(instanceId);
     throw error;
