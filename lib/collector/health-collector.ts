@@ -1,7 +1,8 @@
 import "server-only";
+import { ownerOf } from "@/lib/balancing/rendezvous";
 import { writeCheckTimes } from "@/lib/catalog/write-observations";
-import { getAllowLinkLocal } from "@/lib/health/address-guard";
 import { getEnv, metricsRetainMs } from "@/lib/env";
+import { getAllowLinkLocal } from "@/lib/health/address-guard";
 import { log } from "@/lib/log";
 import { processSingleton } from "@/lib/process-singleton";
 import { SourceSync } from "@/lib/sources/source-sync";
@@ -10,7 +11,6 @@ import { InstanceCheck } from "./instance-check";
 import { forgetDeadLeases, leaseLiveMs, leaseRenewMs, newCollectorId, releaseLease, renewLease } from "./lease";
 import { MetricsCollector } from "./metrics-collector";
 import { deleteOldRollups, ProbeRollups } from "./probe-rollups";
-import { ownerOf } from "./rendezvous";
 
 // The set of checked instances is read again this often: new, changed and removed ones.
 const refreshMs = 2000;
