@@ -3,8 +3,8 @@ import { db } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { deregisterInstance, registerInstance } from "@/lib/registry/register-instance";
 import { ZRegisterInstance } from "@/lib/registry/schemas";
-import { setInstanceHealth } from "@/lib/health/set-instance-health";
 import { trafficShares } from "./record-traffic-change";
+import { setInstanceHealth } from "./set-instance-health";
 
 beforeAll(async () => {
   await migrateDatabase();

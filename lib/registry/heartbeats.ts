@@ -1,8 +1,8 @@
 import "server-only";
+import { setInstanceHealth } from "@/lib/catalog/set-instance-health";
 import { writeHeartbeats } from "@/lib/catalog/write-observations";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { setInstanceHealth } from "@/lib/health/set-instance-health";
 import { processSingleton } from "@/lib/process-singleton";
 import { deregisterInstance } from "./register-instance";
 

@@ -1,8 +1,8 @@
 import "server-only";
-import { catalogChange } from "@/lib/catalog/catalog-change";
-import { trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
 import type { Prisma } from "@/lib/db";
-import type { THealth } from "./health";
+import type { THealth } from "@/lib/health/health";
+import { catalogChange } from "./catalog-change";
+import { trafficSelect, trafficState } from "./traffic-state";
 
 /**
  * Moves one instance to `to` and writes the health event, once: `where` narrows the update so a
