@@ -4,7 +4,6 @@ import { getCatalogIndex } from "@/lib/catalog/catalog-index";
 import { takesTraffic, trafficState } from "@/lib/catalog/traffic-state";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { getStaleSources } from "@/lib/sources/queries";
 import { getLastBeatAt } from "./heartbeats";
 import type { TDiscoveredService, TDiscoveryCatalog } from "./schemas";
 
@@ -46,6 +45,12 @@ export function parseJson<T>(text: string, fallback: T): T {
   } catch {
     return fallback;
   }
+}
+
+// When each stale source went stale, for marking its instances (sources write it; discovery only reads it).
+async function getStaleSources(): Promise<Map<string, string>> {
+  const rows = await db.source.findMany({ where: { staleSince: { not: null } }, select: { name: true, staleSince: true } });
+  return new Map(rows.map((row) => [row.name, row.staleSince!.toISOString()]));
 }
 
 type TCheckView =
