@@ -59,18 +59,18 @@ export async function applySourceChange({ source, change, fence }: { source: str
   const gone = change.kind === "snapshot" ? rows.filter((row) => !wanted.has(row.instanceId)) : change.removed.map((id) => existing.get(id)).filter((row) => row !== undefined);
   removes.push(...gone);
   // Each chunk is a change of its own: its index, and its services announced when it commits.
-  const inChunks = async <T>(list: T[], write: (tx: Tx, change: TCatalogChange, part: T[]) => Promise<void>) => {
+  const inChunks = async <T>(list: T[], write: (tx: Tx, catalog: TCatalogChange, part: T[]) => Promise<void>) => {
     for (let i = 0; i < list.length; i += chunkSize) {
-      await catalogChange(async (tx, change) => {
+      await catalogChange(async (tx, catalog) => {
         await fence?.(tx);
-        await write(tx, change, list.slice(i, i + chunkSize));
+        await write(tx, catalog, list.slice(i, i + chunkSize));
       });
     }
   };
   // Removals first: an instance that moved to another service leaves before it joins.
-  await inChunks(removes, (tx, change, rows) => removeInstances(tx, change, { source, rows, reason: `removed from ${source} (its lease expired or it deregistered)` }));
-  await inChunks(updates, (tx, change, pairs) => updateInstances(tx, change, { source, pairs }));
-  await inChunks(creates, (tx, change, instances) => createInstances(tx, change, { source, instances }));
+  await inChunks(removes, (tx, catalog, rows) => removeInstances(tx, catalog, { source, rows, reason: `removed from ${source} (its lease expired or it deregistered)` }));
+  await inChunks(updates, (tx, catalog, pairs) => updateInstances(tx, catalog, { source, pairs }));
+  await inChunks(creates, (tx, catalog, instances) => createInstances(tx, catalog, { source, instances }));
   return { created: creates.length, updated: updates.length, removed: removes.length };
 }
 
