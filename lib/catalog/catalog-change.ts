@@ -15,8 +15,9 @@ export type TCatalogChange = {
 };
 
 /**
- * Every write to services and instances goes through here: one transaction, the catalog index bumped at most
- * once, the traffic story written with it, and the touched services announced only after it commits.
+ * Every change to services and instances goes through here (the hot-path timestamps aside, see write-observations):
+ * one transaction, the catalog index bumped at most once, the traffic story written with it, and the touched
+ * services announced only after it commits.
  */
 export async function catalogChange<T>(write: (tx: Tx, change: TCatalogChange) => Promise<T>): Promise<T> {
   const touched = new Set<string>();
