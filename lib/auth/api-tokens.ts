@@ -5,6 +5,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { db } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
+import { processSingleton } from "@/lib/process-singleton";
 import type { TActor } from "./actor";
 
 const tokenPrefix = "mdk_";
@@ -66,8 +67,7 @@ export async function listApiTokens() {
 const cacheMs = 5000;
 const lastUsedEveryMs = 60_000;
 type TCached = { actor: TActor & { type: "token" }; until: number };
-const globalForTokens = globalThis as unknown as { meshdeckTokenCache?: { entries: Map<string, TCached>; generation: number } };
-const tokenCache = (globalForTokens.meshdeckTokenCache ??= { entries: new Map(), generation: 0 });
+const tokenCache = processSingleton("meshdeck.tokenCache", () => ({ entries: new Map<string, TCached>(), generation: 0 }));
 
 // A lookup that started before a revocation must not put the token back in the cache.
 function forgetCachedTokens() {

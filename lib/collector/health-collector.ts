@@ -1,15 +1,16 @@
 import "server-only";
-import { db } from "@/lib/db";
-import { getAllowLinkLocal } from "@/lib/health/address-guard";
+import { ownerOf } from "@/lib/balancing/rendezvous";
+import { writeCheckTimes } from "@/lib/catalog/write-observations";
 import { getEnv, metricsRetainMs } from "@/lib/env";
+import { getAllowLinkLocal } from "@/lib/health/address-guard";
 import { log } from "@/lib/log";
+import { processSingleton } from "@/lib/process-singleton";
 import { SourceSync } from "@/lib/sources/source-sync";
 import { checkSignature, listCheckedInstances, type TCheckedInstance } from "./checked-instances";
 import { InstanceCheck } from "./instance-check";
 import { forgetDeadLeases, leaseLiveMs, leaseRenewMs, newCollectorId, releaseLease, renewLease } from "./lease";
 import { MetricsCollector } from "./metrics-collector";
 import { deleteOldRollups, ProbeRollups } from "./probe-rollups";
-import { ownerOf } from "./rendezvous";
 
 // The set of checked instances is read again this often: new, changed and removed ones.
 const refreshMs = 2000;
@@ -148,12 +149,8 @@ export class HealthCollector {
       }
       return [...groups];
     };
-    const writes = [
-      ...bySecond((touch) => touch.lastCheckAt).map(([at, ids]) => db.instance.updateMany({ where: { id: { in: ids } }, data: { lastCheckAt: new Date(at) } })),
-      ...bySecond((touch) => touch.lastSuccessAt).map(([at, ids]) => db.instance.updateMany({ where: { id: { in: ids } }, data: { lastSuccessAt: new Date(at) } })),
-    ];
     try {
-      await db.$transaction(writes);
+      await writeCheckTimes({ lastCheckAt: bySecond((touch) => touch.lastCheckAt), lastSuccessAt: bySecond((touch) => touch.lastSuccessAt) });
     } catch (error) {
       // Put them back unless newer ones came in meanwhile.
       for (const [id, touch] of batch) if (!this.touched.has(id)) this.touched.set(id, touch);
@@ -185,14 +182,12 @@ export class HealthCollector {
   }
 }
 
-const globalForCollector = globalThis as unknown as { meshdeckCollector?: HealthCollector };
-
 /** Starts this process's collector once; later calls return the same one. */
 export function startHealthCollector(): HealthCollector {
-  if (globalForCollector.meshdeckCollector) return globalForCollector.meshdeckCollector;
-  const collector = new HealthCollector({ retentionDays: getEnv().MESHDECK_ROLLUP_RETENTION_DAYS });
-  globalForCollector.meshdeckCollector = collector;
-  collector.start();
-  log.info(`health collector ${collector.id} started`);
-  return collector;
+  return processSingleton("meshdeck.collector", () => {
+    const collector = new HealthCollector({ retentionDays: getEnv().MESHDECK_ROLLUP_RETENTION_DAYS });
+    collector.start();
+    log.info(`health collector ${collector.id} started`);
+    return collector;
+  });
 }

@@ -1,7 +1,7 @@
 import "server-only";
+import { setInstanceHealth } from "@/lib/catalog/set-instance-health";
 import type { THealth } from "@/lib/health/health";
 import { probeHttp, probeTcp, type TProbeResult } from "@/lib/health/probes";
-import { setInstanceHealth } from "@/lib/health/set-instance-health";
 import { advanceHealth, createHealthMachine, type THealthDecision, type THealthMachine } from "@/lib/health/state-machine";
 import { log } from "@/lib/log";
 import type { TCheckedInstance } from "./checked-instances";

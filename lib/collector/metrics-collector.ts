@@ -1,17 +1,18 @@
 import "server-only";
 import { createHash } from "node:crypto";
+import { ownerOf } from "@/lib/balancing/rendezvous";
+import { writeScrapeStatuses, type TScrapeStatus } from "@/lib/catalog/write-observations";
 import { log } from "@/lib/log";
 import { InstanceSignals } from "@/lib/metrics/derive";
 import { getMetricsSettings, type TMetricsSettings } from "@/lib/metrics/metrics-settings";
 import { isOpenMetrics, parseExposition } from "@/lib/metrics/parse";
-import { compactRollups, deleteOldMetricRollups, writeRollupRows } from "@/lib/metrics/rollup-store";
 import type { TRollupRow } from "@/lib/metrics/rollup-rows";
+import { compactRollups, deleteOldMetricRollups, writeRollupRows } from "@/lib/metrics/rollup-store";
 import type { TMetricFamily } from "@/lib/metrics/types";
 import { fetchMetrics } from "./fetch-metrics";
 import { MetricWindows, windowMs } from "./metric-windows";
 import { readFromPrometheus } from "./prometheus-source";
-import { ownerOf } from "./rendezvous";
-import { listScrapeTargets, targetSignature, writeScrapeStatuses, type TScrapeStatus, type TScrapeTarget } from "./scrape-targets";
+import { listScrapeTargets, targetSignature, type TScrapeTarget } from "./scrape-targets";
 
 const minuteMs = 60_000;
 const hourMs = 3_600_000;

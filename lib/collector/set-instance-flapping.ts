@@ -1,12 +1,13 @@
 import "server-only";
-import { transaction } from "@/lib/db/transaction";
+import { catalogChange } from "@/lib/catalog/catalog-change";
 
 /**
  * Sets or clears an instance's flapping flag with one health event: `to: "flapping"` when it
  * starts, `from: "flapping"` to the health it settled on when it ends. Nothing when already so.
  */
 export async function setInstanceFlapping({ id, flapping, health, reason }: { id: string; flapping: boolean; health: string; reason: string }) {
-  return transaction(async (tx) => {
+  // Flapping is shown, not served: the catalog's index and its watchers are left alone.
+  return catalogChange(async (tx) => {
     const instance = await tx.instance.findFirst({
       where: { id, flapping: !flapping },
       select: { instanceId: true, source: true, service: { select: { name: true } } },

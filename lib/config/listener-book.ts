@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { valuesList } from "@/lib/db/bulk";
 import { log } from "@/lib/log";
+import { processSingleton } from "@/lib/process-singleton";
 import type { TConfigRef } from "./schemas";
 
 // Watchers are written to the database in batches, not one row per watch: what changed every 2 s, and a row
@@ -69,5 +70,4 @@ export class ListenerBook {
   }
 }
 
-const globalForListeners = globalThis as unknown as { meshdeckConfigListeners?: ListenerBook };
-export const listenerBook = (globalForListeners.meshdeckConfigListeners ??= new ListenerBook());
+export const listenerBook = processSingleton("meshdeck.configListeners", () => new ListenerBook());

@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { log } from "@/lib/log";
+import { processSingleton } from "@/lib/process-singleton";
 import { loadConfigStates, loadStatesOf } from "./load-states";
 import { stateKey, type TConfigState } from "./resolve";
 import type { TConfigRef } from "./schemas";
@@ -192,6 +193,5 @@ export class ConfigNotifier {
   }
 }
 
-const globalForConfig = globalThis as unknown as { meshdeckConfigNotifier?: ConfigNotifier };
 // One per process, shared by every route and action bundle.
-export const configNotifier = (globalForConfig.meshdeckConfigNotifier ??= new ConfigNotifier());
+export const configNotifier = processSingleton("meshdeck.configNotifier", () => new ConfigNotifier());

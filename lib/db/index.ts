@@ -3,6 +3,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { getEnv, isPostgres } from "@/lib/env";
+import { processSingleton } from "@/lib/process-singleton";
 import { PrismaClient as PostgresClient } from "./generated/postgres/client.ts";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
 
@@ -26,7 +27,5 @@ function createClient() {
 export type Db = ReturnType<typeof createClient>;
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
-const globalForDb = globalThis as unknown as { meshdeckDb?: Db };
-
-// One client per process, kept on globalThis so dev reloads and Next's separate bundles share it.
-export const db: Db = globalForDb.meshdeckDb ?? (globalForDb.meshdeckDb = createClient());
+// One client per process: dev reloads and Next's separate bundles share it.
+export const db: Db = processSingleton("meshdeck.db", createClient);

@@ -2,12 +2,10 @@ import "server-only";
 import type { TActor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { ZBalancingPolicy } from "@/lib/balancing";
+import { catalogChange } from "@/lib/catalog/catalog-change";
+import { trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
 import { db, type Tx } from "@/lib/db";
-import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
-import { recordTrafficChange } from "@/lib/health/failover";
-import { trafficSelect, trafficState } from "@/lib/health/traffic-state";
-import { announceCatalogChange, bumpCatalogIndex } from "@/lib/registry/catalog-index";
 import { parseJson } from "@/lib/registry/queries";
 import { writeThroughOverrides, type TWriteThroughRow } from "@/lib/sources/write-through";
 import { applyChange, previewChange, type TTrafficPreview } from "./preview";
@@ -99,9 +97,9 @@ export async function changeInstances({ actor, input }: { actor: TActor; input: 
   const { change } = input;
   const now = new Date();
   const expiresAt = input.expiresIn ? new Date(now.getTime() + input.expiresIn) : null;
-  const result = await transaction(async (tx) => {
+  return catalogChange(async (tx, catalog) => {
     // The counter row is locked first, so concurrent changes take turns and each sees the other's result.
-    const index = await bumpCatalogIndex(tx);
+    const index = await catalog.index();
     const chosen = await selectInstances(tx, input.selector);
     const overrides = new Map(
       (await tx.instanceOverride.findMany({ where: { OR: chosen.map((row) => ({ source: row.source, instanceId: row.instanceId })) } })).map((row) => [`${row.source}/${row.instanceId}`, row]),
@@ -137,7 +135,7 @@ export async function changeInstances({ actor, input }: { actor: TActor; input: 
         update: { service: row.service.name, weight: weightOverride, enabled: enabledOverride, version: { increment: 1 }, expiresAt, revert, reason: input.reason || null, updatedBy: actor.name },
       });
       const after = { health: row.health, ...applyChange({ ...before, id: row.instanceId, registeredWeight: row.weight, registeredEnabled: row.enabled }, change) };
-      await recordTrafficChange(tx, { serviceId: row.service.id, service: row.service.name, instanceId: row.instanceId, before, after, reason: `${describe(change)} by ${actor.name}`, at: now });
+      await catalog.traffic({ serviceId: row.service.id, service: row.service.name, instanceId: row.instanceId, before, after, reason: `${describe(change)} by ${actor.name}`, at: now });
       await recordAudit(tx, {
         actor,
         action: auditAction(change),
@@ -153,8 +151,7 @@ export async function changeInstances({ actor, input }: { actor: TActor; input: 
     await writeThroughOverrides(tx, writes);
     const services = [...new Set(chosen.map((row) => row.service.id))];
     await tx.service.updateMany({ where: { id: { in: services } }, data: { modifyIndex: index } });
+    for (const row of chosen) catalog.touched(row.service.name);
     return { changed, previews: Object.fromEntries(previews), forced: refused.length > 0 };
   });
-  for (const service of new Set(result.changed.map((row) => row.service))) announceCatalogChange(service);
-  return result;
 }

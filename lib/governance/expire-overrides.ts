@@ -1,22 +1,20 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { catalogChange } from "@/lib/catalog/catalog-change";
+import { trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
 import { db } from "@/lib/db";
-import { transaction } from "@/lib/db/transaction";
-import { recordTrafficChange } from "@/lib/health/failover";
-import { trafficSelect, trafficState } from "@/lib/health/traffic-state";
 import { log } from "@/lib/log";
-import { announceCatalogChange, bumpCatalogIndex } from "@/lib/registry/catalog-index";
 import { parseJson } from "@/lib/registry/queries";
 import { writeThroughOverrides } from "@/lib/sources/write-through";
 
 const system = { type: "system", name: "meshdeck" } as const;
 
 /** Reverts one expired override, unless another process or an operator got there first (its version moved). */
-async function expireOverride({ id, version }: { id: string; version: number }): Promise<string | null> {
-  return transaction(async (tx) => {
-    const index = await bumpCatalogIndex(tx);
+async function expireOverride({ id, version }: { id: string; version: number }): Promise<boolean> {
+  return catalogChange(async (tx, change) => {
+    const index = await change.index();
     const override = await tx.instanceOverride.findUnique({ where: { id } });
-    if (!override || override.version !== version || !override.expiresAt) return null;
+    if (!override || override.version !== version || !override.expiresAt) return false;
     const revert = parseJson<{ weight: number | null; enabled: boolean | null }>(override.revert ?? "{}", { weight: null, enabled: null });
     await tx.instanceOverride.update({
       where: { id },
@@ -35,7 +33,7 @@ async function expireOverride({ id, version }: { id: string; version: number }):
       });
       await tx.service.update({ where: { id: instance.serviceId }, data: { modifyIndex: index } });
       await writeThroughOverrides(tx, [{ ...instance, source: override.source, instanceId: override.instanceId, service: override.service, override: revert }]);
-      await recordTrafficChange(tx, { serviceId: instance.serviceId, service: override.service, instanceId: override.instanceId, before, after: trafficState(updated), reason: "an operator's change expired" });
+      await change.traffic({ serviceId: instance.serviceId, service: override.service, instanceId: override.instanceId, before, after: trafficState(updated), reason: "an operator's change expired" });
     }
     await recordAudit(tx, {
       actor: system,
@@ -46,7 +44,8 @@ async function expireOverride({ id, version }: { id: string; version: number }):
       after: revert,
       reason: `set by ${override.updatedBy}${override.reason ? ` (${override.reason})` : ""}, expired at ${override.expiresAt.toISOString()}`,
     });
-    return override.service;
+    change.touched(override.service);
+    return true;
   });
 }
 
@@ -55,11 +54,7 @@ export async function expireOverrides({ now = new Date() }: { now?: Date } = {})
   const due = await db.instanceOverride.findMany({ where: { expiresAt: { lte: now } }, select: { id: true, version: true }, take: 100 });
   let expired = 0;
   for (const override of due) {
-    const service = await expireOverride(override);
-    if (service) {
-      expired += 1;
-      announceCatalogChange(service);
-    }
+    if (await expireOverride(override)) expired += 1;
   }
   return expired;
 }

@@ -1,5 +1,5 @@
 import { expectedShares, type TBalancingPolicy } from "@/lib/balancing";
-import { takesTraffic } from "@/lib/health/health";
+import { takesTraffic } from "@/lib/catalog/traffic-state";
 import type { TInstanceChange } from "./schemas";
 
 export type TPreviewInstance = {

@@ -1,15 +1,14 @@
 import "server-only";
 import type { TActor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
-import { transaction } from "@/lib/db/transaction";
+import { catalogChange } from "@/lib/catalog/catalog-change";
 import { AppError } from "@/lib/errors";
-import { announceCatalogChange, bumpCatalogIndex } from "@/lib/registry/catalog-index";
 import type { TSetServicePolicy } from "./schemas";
 
 /** Sets a service's load-balancing policy (and hash header, protection threshold), audited; the gateway follows at once. */
 export async function setServicePolicy({ actor, name, input }: { actor: TActor; name: string; input: TSetServicePolicy }) {
-  const result = await transaction(async (tx) => {
-    const index = await bumpCatalogIndex(tx);
+  return catalogChange(async (tx, change) => {
+    const index = await change.index();
     const service = await tx.service.findUnique({ where: { name }, select: { id: true, policy: true, hashHeader: true, protectionThreshold: true, governanceVersion: true } });
     if (!service) throw new AppError("not_found", `service '${name}' is not registered`, "name");
     if (input.expectedVersion !== undefined && input.expectedVersion !== service.governanceVersion) {
@@ -25,6 +24,7 @@ export async function setServicePolicy({ actor, name, input }: { actor: TActor; 
       data: { ...after, modifyIndex: index, governanceVersion: { increment: 1 } },
       select: { governanceVersion: true },
     });
+    change.touched(name);
     await recordAudit(tx, {
       actor,
       action: "service.policy",
@@ -36,6 +36,4 @@ export async function setServicePolicy({ actor, name, input }: { actor: TActor; 
     });
     return { service: name, ...after, version: updated.governanceVersion };
   });
-  announceCatalogChange(name);
-  return result;
 }

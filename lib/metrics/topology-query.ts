@@ -1,9 +1,8 @@
 import "server-only";
+import { takesTraffic, trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
 import { db } from "@/lib/db";
 import { getEnv, metricsRetainMs } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { takesTraffic } from "@/lib/health/health";
-import { trafficSelect, trafficState } from "@/lib/health/traffic-state";
 import { countHealth, parseJson } from "@/lib/registry/queries";
 import { instanceKey, readHealthAt, serviceHealth } from "./topology-query-health";
 import { goldenSignals, readWindowSignals } from "./topology-query-window";

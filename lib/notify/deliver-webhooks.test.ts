@@ -1,9 +1,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { setInstanceHealth } from "@/lib/catalog/set-instance-health";
 import { db } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
-import { setInstanceHealth } from "@/lib/health/set-instance-health";
 import { registerInstance } from "@/lib/registry/register-instance";
 import { ZRegisterInstance } from "@/lib/registry/schemas";
 import { deliverDueWebhooks } from "./deliver-webhooks";

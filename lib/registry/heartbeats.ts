@@ -1,7 +1,9 @@
 import "server-only";
+import { setInstanceHealth } from "@/lib/catalog/set-instance-health";
+import { writeHeartbeats } from "@/lib/catalog/write-observations";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { setInstanceHealth } from "@/lib/health/set-instance-health";
+import { processSingleton } from "@/lib/process-singleton";
 import { deregisterInstance } from "./register-instance";
 
 // Heartbeats are the hot path: they land in this map, the database sees only the latest beat per
@@ -13,8 +15,7 @@ const sweepMs = 200;
 const loadMs = 2000;
 
 type TState = { beats: Map<string, TBeat>; dirty: Set<string>; startedAt: number; timer?: NodeJS.Timeout };
-const globalForBeats = globalThis as unknown as { meshdeckBeats?: TState };
-const state: TState = (globalForBeats.meshdeckBeats ??= { beats: new Map(), dirty: new Set(), startedAt: Date.now() });
+const state = processSingleton<TState>("meshdeck.beats", () => ({ beats: new Map(), dirty: new Set(), startedAt: Date.now() }));
 
 /** The last heartbeat this process has seen for a builtin instance (by its registered id). */
 export function getLastBeatAt(instanceId: string): number | undefined {
@@ -64,12 +65,7 @@ export async function flushHeartbeats() {
     return beat ? [{ instanceId, beat }] : [];
   });
   try {
-    await db.$transaction(
-      beaten.map(({ beat }) => {
-        const at = new Date(beat.lastBeatAt);
-        return db.instance.updateMany({ where: { id: beat.id }, data: { lastHeartbeatAt: at, lastSuccessAt: at } });
-      }),
-    );
+    await writeHeartbeats(beaten.map(({ beat }) => ({ id: beat.id, at: new Date(beat.lastBeatAt) })));
   } catch (error) {
     for (const { instanceId } of beaten) state.dirty.add(instanceId);
     throw error;

@@ -1,11 +1,9 @@
 import "server-only";
 import { ZBalancingPolicy } from "@/lib/balancing";
+import { getCatalogIndex } from "@/lib/catalog/catalog-index";
+import { takesTraffic, trafficState } from "@/lib/catalog/traffic-state";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { takesTraffic } from "@/lib/health/health";
-import { trafficState } from "@/lib/health/traffic-state";
-import { getCatalogIndex } from "./catalog-index";
-import { getStaleSources } from "@/lib/sources/queries";
 import { getLastBeatAt } from "./heartbeats";
 import type { TDiscoveredService, TDiscoveryCatalog } from "./schemas";
 
@@ -47,6 +45,12 @@ export function parseJson<T>(text: string, fallback: T): T {
   } catch {
     return fallback;
   }
+}
+
+// When each stale source went stale, for marking its instances (sources write it; discovery only reads it).
+async function getStaleSources(): Promise<Map<string, string>> {
+  const rows = await db.source.findMany({ where: { staleSince: { not: null } }, select: { name: true, staleSince: true } });
+  return new Map(rows.map((row) => [row.name, row.staleSince!.toISOString()]));
 }
 
 type TCheckView =

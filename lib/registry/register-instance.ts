@@ -1,9 +1,7 @@
 import "server-only";
-import { transaction } from "@/lib/db/transaction";
+import { catalogChange } from "@/lib/catalog/catalog-change";
+import { trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
 import { AppError } from "@/lib/errors";
-import { recordTrafficChange } from "@/lib/health/failover";
-import { trafficSelect, trafficState } from "@/lib/health/traffic-state";
-import { announceCatalogChange, bumpCatalogIndex } from "./catalog-index";
 import { forgetInstance, trackInstance } from "./heartbeats";
 import type { TRegisterInstance } from "./schemas";
 
@@ -18,9 +16,9 @@ export async function registerInstance({ input }: { input: TRegisterInstance }) 
   const { check } = input;
   const isTtl = check.kind === "ttl";
   const now = new Date();
-  const result = await transaction(async (tx) => {
+  const result = await catalogChange(async (tx, change) => {
     // The counter row is locked first, so concurrent registrations of one id take turns.
-    const index = await bumpCatalogIndex(tx);
+    const index = await change.index();
     const existing = await tx.instance.findUnique({
       where: { source_instanceId: { source, instanceId: input.id } },
       select: { ...trafficSelect, id: true, checkKind: true, service: { select: { name: true } } },
@@ -37,6 +35,7 @@ export async function registerInstance({ input }: { input: TRegisterInstance }) 
       update: { modifyIndex: index },
       select: { id: true },
     });
+    change.touched(input.service);
     const fields = {
       host: input.host,
       port: input.port,
@@ -71,7 +70,7 @@ export async function registerInstance({ input }: { input: TRegisterInstance }) 
     if (health !== before || !existing) {
       await tx.healthEvent.create({ data: { service: input.service, source, instanceId: input.id, from: before, to: health, reason, at: now } });
     }
-    await recordTrafficChange(tx, {
+    await change.traffic({
       serviceId: service.id,
       service: input.service,
       instanceId: input.id,
@@ -94,24 +93,24 @@ export async function registerInstance({ input }: { input: TRegisterInstance }) 
   } else {
     forgetInstance(input.id);
   }
-  announceCatalogChange(input.service);
   return result;
 }
 
 export async function deregisterInstance({ instanceId, reason = "deregistered" }: { instanceId: string; reason?: string }) {
-  const service = await transaction(async (tx) => {
+  await catalogChange(async (tx, change) => {
     const instance = await tx.instance.findUnique({
       where: { source_instanceId: { source, instanceId } },
       select: { ...trafficSelect, id: true, service: { select: { id: true, name: true } } },
     });
     if (!instance) throw new AppError("not_found", `instance '${instanceId}' is not registered`, "id");
-    const index = await bumpCatalogIndex(tx);
+    const index = await change.index();
     await tx.instance.delete({ where: { id: instance.id } });
     await tx.service.update({ where: { id: instance.service.id }, data: { modifyIndex: index } });
+    change.touched(instance.service.name);
     await tx.healthEvent.create({
       data: { service: instance.service.name, source, instanceId, from: instance.health, to: "deregistered", reason },
     });
-    await recordTrafficChange(tx, {
+    await change.traffic({
       serviceId: instance.service.id,
       service: instance.service.name,
       instanceId,
@@ -119,8 +118,6 @@ export async function deregisterInstance({ instanceId, reason = "deregistered" }
       after: null,
       reason,
     });
-    return instance.service.name;
   });
   forgetInstance(instanceId);
-  announceCatalogChange(service);
 }

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, test } from "vitest";
+import { waitForChange } from "@/lib/catalog/catalog-index";
 import { db } from "@/lib/db";
 import { changeInstances } from "@/lib/governance/change-instances";
 import { ZChangeInstances } from "@/lib/governance/schemas";
 import { migrateDatabase } from "@/lib/db/migrate";
-import { waitForChange } from "./catalog-index";
 import { recordHeartbeat, startHeartbeatTracking } from "./heartbeats";
 import { getServiceIndex, getServiceOrThrow, listDiscoverableInstances } from "./queries";
 import { deregisterInstance, registerInstance } from "./register-instance";

@@ -1,11 +1,9 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { catalogChange, type TCatalogChange } from "@/lib/catalog/catalog-change";
+import { trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
 import { db, type Tx } from "@/lib/db";
 import { insertRows } from "@/lib/db/bulk";
-import { transaction } from "@/lib/db/transaction";
-import { recordTrafficChange } from "@/lib/health/failover";
-import { trafficSelect, trafficState } from "@/lib/health/traffic-state";
-import { announceCatalogChange, bumpCatalogIndex } from "@/lib/registry/catalog-index";
 import type { TSourceChange, TSourceInstance } from "./types";
 
 // Instances written per transaction: an initial sync of thousands commits in steps, never one long lock.
@@ -60,42 +58,43 @@ export async function applySourceChange({ source, change, fence }: { source: str
   }
   const gone = change.kind === "snapshot" ? rows.filter((row) => !wanted.has(row.instanceId)) : change.removed.map((id) => existing.get(id)).filter((row) => row !== undefined);
   removes.push(...gone);
-  const touched = new Set<string>();
-  const inChunks = async <T>(list: T[], write: (tx: Tx, part: T[], index: number) => Promise<void>) => {
+  // Each chunk is a change of its own: its index, and its services announced when it commits.
+  const inChunks = async <T>(list: T[], write: (tx: Tx, catalog: TCatalogChange, part: T[]) => Promise<void>) => {
     for (let i = 0; i < list.length; i += chunkSize) {
-      await transaction(async (tx) => {
+      await catalogChange(async (tx, catalog) => {
         await fence?.(tx);
-        await write(tx, list.slice(i, i + chunkSize), await bumpCatalogIndex(tx));
+        await write(tx, catalog, list.slice(i, i + chunkSize));
       });
     }
   };
   // Removals first: an instance that moved to another service leaves before it joins.
-  await inChunks(removes, (tx, rows, index) => removeInstances(tx, { source, rows, index, names: touched, reason: `removed from ${source} (its lease expired or it deregistered)` }));
-  await inChunks(updates, (tx, pairs, index) => updateInstances(tx, { source, pairs, index, names: touched }));
-  await inChunks(creates, (tx, instances, index) => createInstances(tx, { source, instances, index, names: touched }));
-  for (const name of touched) announceCatalogChange(name);
+  await inChunks(removes, (tx, catalog, rows) => removeInstances(tx, catalog, { source, rows, reason: `removed from ${source} (its lease expired or it deregistered)` }));
+  await inChunks(updates, (tx, catalog, pairs) => updateInstances(tx, catalog, { source, pairs }));
+  await inChunks(creates, (tx, catalog, instances) => createInstances(tx, catalog, { source, instances }));
   return { created: creates.length, updated: updates.length, removed: removes.length };
 }
 
 type TRemovedRow = Pick<TRow, "id" | "instanceId" | "service"> & Parameters<typeof trafficState>[0];
 
 /** Deregisters instances of a source: each a health event, and a failover where it took traffic. */
-export async function removeInstances(tx: Tx, { source, rows, names, index, reason }: { source: string; rows: TRemovedRow[]; names: Set<string>; index: number; reason: string }) {
+export async function removeInstances(tx: Tx, change: TCatalogChange, { source, rows, reason }: { source: string; rows: TRemovedRow[]; reason: string }) {
   if (rows.length === 0) return;
+  const index = await change.index();
   await tx.instance.deleteMany({ where: { id: { in: rows.map((row) => row.id) } } });
   await tx.healthEvent.createMany({ data: rows.map((row) => ({ service: row.service.name, source, instanceId: row.instanceId, from: row.health, to: "deregistered", reason })) });
   for (const row of rows) {
-    names.add(row.service.name);
-    await recordTrafficChange(tx, { serviceId: row.service.id, service: row.service.name, instanceId: row.instanceId, before: trafficState(row), after: null, reason });
+    change.touched(row.service.name);
+    await change.traffic({ serviceId: row.service.id, service: row.service.name, instanceId: row.instanceId, before: trafficState(row), after: null, reason });
   }
   await tx.service.updateMany({ where: { id: { in: [...new Set(rows.map((row) => row.service.id))] } }, data: { modifyIndex: index } });
 }
 
-async function updateInstances(tx: Tx, { source, pairs, index, names }: { source: string; pairs: [TRow, TSourceInstance][]; index: number; names: Set<string> }) {
+async function updateInstances(tx: Tx, change: TCatalogChange, { source, pairs }: { source: string; pairs: [TRow, TSourceInstance][] }) {
+  const index = await change.index();
   for (const [row, instance] of pairs) {
-    names.add(row.service.name);
+    change.touched(row.service.name);
     const updated = await tx.instance.update({ where: { id: row.id }, data: { ...columnsOf(instance), modifyIndex: index }, select: trafficSelect });
-    await recordTrafficChange(tx, {
+    await change.traffic({
       serviceId: row.service.id,
       service: row.service.name,
       instanceId: row.instanceId,
@@ -107,15 +106,16 @@ async function updateInstances(tx: Tx, { source, pairs, index, names }: { source
   await tx.service.updateMany({ where: { id: { in: [...new Set(pairs.map(([row]) => row.service.id))] } }, data: { modifyIndex: index } });
 }
 
-async function createInstances(tx: Tx, { source, instances, index, names }: { source: string; instances: TSourceInstance[]; index: number; names: Set<string> }) {
+async function createInstances(tx: Tx, change: TCatalogChange, { source, instances }: { source: string; instances: TSourceInstance[] }) {
   if (instances.length === 0) return;
+  const index = await change.index();
   const serviceNames = [...new Set(instances.map((instance) => instance.service))];
   const known = await tx.service.findMany({ where: { name: { in: serviceNames } }, select: { id: true, name: true } });
   await tx.service.updateMany({ where: { name: { in: serviceNames } }, data: { modifyIndex: index } });
   const serviceIds = new Map(known.map((service) => [service.name, service.id]));
   for (const name of serviceNames) {
     if (!serviceIds.has(name)) serviceIds.set(name, (await tx.service.create({ data: { name, source, modifyIndex: index }, select: { id: true } })).id);
-    names.add(name);
+    change.touched(name);
   }
   // An operator's override outlives the instance: one that went away and came back gets it again.
   const overrides = await tx.instanceOverride.findMany({ where: { source, instanceId: { in: instances.map((instance) => instance.instanceId) } }, select: { instanceId: true, service: true, weight: true, enabled: true } });
@@ -164,7 +164,7 @@ async function createInstances(tx: Tx, { source, instances, index, names }: { so
   for (const first of firsts.values()) {
     const created = await tx.instance.create({ data: first, select: trafficSelect });
     const service = instances.find((instance) => instance.instanceId === first.instanceId)!.service;
-    await recordTrafficChange(tx, { serviceId: first.serviceId, service, instanceId: first.instanceId, before: null, after: trafficState(created), reason: `registered in ${source}` });
+    await change.traffic({ serviceId: first.serviceId, service, instanceId: first.instanceId, before: null, after: trafficState(created), reason: `registered in ${source}` });
   }
   const firstIds = new Set([...firsts.values()].map((row) => row.instanceId));
   await insertRows(tx, { table: "Instance", rows: data.filter((row) => !firstIds.has(row.instanceId)) });

@@ -1,11 +1,11 @@
 import "server-only";
 import type { TActor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
-import { db, type Tx } from "@/lib/db";
+import { catalogChange, type TCatalogChange } from "@/lib/catalog/catalog-change";
+import { trafficSelect } from "@/lib/catalog/traffic-state";
+import type { Tx } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
-import { trafficSelect } from "@/lib/health/traffic-state";
-import { announceCatalogChange, bumpCatalogIndex } from "@/lib/registry/catalog-index";
 import { removeInstances } from "./apply-source-change";
 import type { TSourceInput } from "./schemas";
 
@@ -53,25 +53,21 @@ export async function updateSource({ actor, name, input }: { actor: TActor; name
   });
 }
 
-async function removeInstancesOf(tx: Tx, source: string) {
+async function removeInstancesOf(tx: Tx, change: TCatalogChange, source: string) {
   const rows = await tx.instance.findMany({ where: { source }, select: { ...trafficSelect, id: true, instanceId: true, service: { select: { id: true, name: true } } } });
-  const names = new Set<string>();
-  if (rows.length > 0) await removeInstances(tx, { source, rows, names, index: await bumpCatalogIndex(tx), reason: `its source ${source} was removed` });
-  return [...names];
+  await removeInstances(tx, change, { source, rows, reason: `its source ${source} was removed` });
 }
 
 /** Removes a source and the instances Meshdeck knew from it (the registry itself is not touched). */
 export async function deleteSource({ actor, name }: { actor: TActor; name: string }) {
-  const services = await transaction(async (tx) => {
+  await catalogChange(async (tx, change) => {
     const current = await tx.source.findUnique({ where: { name }, select: { id: true, kind: true, convention: true, endpoints: true, prefix: true } });
     if (!current) throw new AppError("not_found", `no source named '${name}'`, "name");
     await tx.source.delete({ where: { name } });
-    const services = await removeInstancesOf(tx, name);
+    await removeInstancesOf(tx, change, name);
     await tx.instanceOverride.deleteMany({ where: { source: name } });
     await recordAudit(tx, { actor, action: "source.delete", target: `source/${name}`, before: { ...current, id: undefined, endpoints: JSON.parse(current.endpoints) as string[] } });
-    return services;
   });
-  for (const service of services) announceCatalogChange(service);
 }
 
 /** Pauses or resumes a source; a paused one keeps its instances as last seen until resumed or removed. */

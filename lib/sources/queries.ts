@@ -31,9 +31,3 @@ export async function listSources() {
 }
 
 export type TSourceView = Awaited<ReturnType<typeof listSources>>["sources"][number];
-
-/** When each stale source went stale, for marking its instances. */
-export async function getStaleSources(): Promise<Map<string, string>> {
-  const rows = await db.source.findMany({ where: { staleSince: { not: null } }, select: { name: true, staleSince: true } });
-  return new Map(rows.map((row) => [row.name, row.staleSince!.toISOString()]));
-}

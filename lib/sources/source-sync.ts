@@ -1,7 +1,7 @@
 import "server-only";
+import { ownerOf } from "@/lib/balancing/rendezvous";
 import { db } from "@/lib/db";
 import { log } from "@/lib/log";
-import { ownerOf } from "@/lib/collector/rendezvous";
 import { SourceSyncer } from "./source-syncer";
 
 // A collector holds each source it syncs this long past its last renewal (every second): a dead one's

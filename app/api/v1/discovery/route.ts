@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { apiRoute } from "@/lib/api/handler";
-import { getCatalogIndex, waitForChange } from "@/lib/registry/catalog-index";
+import { getCatalogIndex, waitForChange } from "@/lib/catalog/catalog-index";
 import { listDiscoveryCatalog } from "@/lib/registry/queries";
 import { ZWatchQuery } from "@/lib/registry/schemas";
 

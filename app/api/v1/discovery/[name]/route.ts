@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { apiRoute } from "@/lib/api/handler";
-import { waitForChange } from "@/lib/registry/catalog-index";
+import { waitForChange } from "@/lib/catalog/catalog-index";
 import { getServiceIndex, listDiscoverableInstances } from "@/lib/registry/queries";
 import { ZServiceName, ZWatchQuery } from "@/lib/registry/schemas";
 

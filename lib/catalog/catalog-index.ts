@@ -1,6 +1,7 @@
 import "server-only";
 import { EventEmitter } from "node:events";
 import { db, type Tx } from "@/lib/db";
+import { processSingleton } from "@/lib/process-singleton";
 
 // The catalog index rises with every change to services and instances; blocking queries wait on it.
 export async function bumpCatalogIndex(tx: Tx): Promise<number> {
@@ -13,8 +14,7 @@ export async function getCatalogIndex(): Promise<number> {
   return counter?.value ?? 0;
 }
 
-const globalForCatalog = globalThis as unknown as { meshdeckCatalog?: EventEmitter };
-const changes = (globalForCatalog.meshdeckCatalog ??= new EventEmitter().setMaxListeners(0));
+const changes = processSingleton("meshdeck.catalog", () => new EventEmitter().setMaxListeners(0));
 
 /** Tell waiters in this process that the catalog changed; call after the transaction commits. */
 export function announceCatalogChange(service: string) {

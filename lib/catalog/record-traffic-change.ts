@@ -1,8 +1,7 @@
 import "server-only";
 import type { Tx } from "@/lib/db";
 import { enqueueWebhookDeliveries } from "@/lib/notify/enqueue-webhook-deliveries";
-import { takesTraffic, type TTrafficState } from "./health";
-import { trafficSelect, trafficState } from "./traffic-state";
+import { takesTraffic, trafficSelect, trafficState, type TTrafficState } from "./traffic-state";
 
 export type TShare = { id: string; weight: number; share: number };
 
@@ -30,34 +29,24 @@ async function hasOpenOutage(tx: Tx, service: string): Promise<boolean> {
   return last?.kind === "outage";
 }
 
+/** One instance's change, as far as traffic goes: `before` is null for a new registration, `after` null for a deregistration. */
+export type TTrafficChange = {
+  serviceId: string;
+  service: string;
+  instanceId: string;
+  before: TTrafficState | null;
+  after: TTrafficState | null;
+  reason: string;
+  detectionMs?: number;
+  at?: Date;
+};
+
 /**
  * Writes the traffic story of one instance's change, inside the transaction that made it: a
  * failover when it leaves the set that takes traffic, a recovery when it rejoins, an outage when
- * its service is left with none, and the outage's end. `before` is null for a new registration,
- * `after` null for a deregistration.
+ * its service is left with none, and the outage's end.
  */
-export async function recordTrafficChange(
-  tx: Tx,
-  {
-    serviceId,
-    service,
-    instanceId,
-    before,
-    after,
-    reason,
-    detectionMs,
-    at = new Date(),
-  }: {
-    serviceId: string;
-    service: string;
-    instanceId: string;
-    before: TTrafficState | null;
-    after: TTrafficState | null;
-    reason: string;
-    detectionMs?: number;
-    at?: Date;
-  },
-) {
+export async function recordTrafficChange(tx: Tx, { serviceId, service, instanceId, before, after, reason, detectionMs, at = new Date() }: TTrafficChange) {
   const wasIn = before !== null && takesTraffic(before);
   const isIn = after !== null && takesTraffic(after);
   if (wasIn === isIn) return [];

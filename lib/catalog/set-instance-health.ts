@@ -1,9 +1,7 @@
 import "server-only";
 import type { Prisma } from "@/lib/db";
-import { transaction } from "@/lib/db/transaction";
-import { announceCatalogChange, bumpCatalogIndex } from "@/lib/registry/catalog-index";
-import { recordTrafficChange } from "./failover";
-import type { THealth } from "./health";
+import type { THealth } from "@/lib/health/health";
+import { catalogChange } from "./catalog-change";
 import { trafficSelect, trafficState } from "./traffic-state";
 
 /**
@@ -27,20 +25,21 @@ export async function setInstanceHealth({
   /** Looked at again inside the transaction, for what only memory knows (a heartbeat just in). */
   unless?: () => boolean;
 }): Promise<boolean> {
-  const changed = await transaction(async (tx) => {
+  return catalogChange(async (tx, change) => {
     const instance = await tx.instance.findFirst({
       where: { ...where, id, health: { not: to } },
       select: { ...trafficSelect, instanceId: true, source: true, service: { select: { id: true, name: true } } },
     });
-    if (!instance || unless?.()) return null;
-    const index = await bumpCatalogIndex(tx);
+    if (!instance || unless?.()) return false;
+    const index = await change.index();
     const now = new Date();
     const updated = await tx.instance.updateMany({
       where: { ...where, id, health: instance.health },
       data: { health: to, healthOutput: reason, healthChangedAt: now, modifyIndex: index },
     });
-    if (updated.count === 0) return null;
+    if (updated.count === 0) return false;
     await tx.service.update({ where: { id: instance.service.id }, data: { modifyIndex: index } });
+    change.touched(instance.service.name);
     await tx.healthEvent.create({
       data: {
         service: instance.service.name,
@@ -54,7 +53,7 @@ export async function setInstanceHealth({
       },
     });
     const before = trafficState(instance);
-    await recordTrafficChange(tx, {
+    await change.traffic({
       serviceId: instance.service.id,
       service: instance.service.name,
       instanceId: instance.instanceId,
@@ -64,8 +63,6 @@ export async function setInstanceHealth({
       detectionMs,
       at: now,
     });
-    return instance.service.name;
+    return true;
   });
-  if (changed) announceCatalogChange(changed);
-  return changed !== null;
 }

@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { deregisterInstance, registerInstance } from "@/lib/registry/register-instance";
 import { ZRegisterInstance } from "@/lib/registry/schemas";
-import { trafficShares } from "./failover";
+import { trafficShares } from "./record-traffic-change";
 import { setInstanceHealth } from "./set-instance-health";
 
 beforeAll(async () => {
