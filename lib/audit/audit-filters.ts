@@ -1,26 +1,11 @@
 import { z } from "zod";
-import { AppError } from "@/lib/errors";
+import { encodeCursor, pageSize, ZCursor, ZPageLimit, type TCursor } from "@/lib/pagination/cursor";
+import { parseSearch, toSearch, type TSearchParams } from "@/lib/pagination/search-params";
 import { ZServiceName } from "@/lib/registry/schemas";
 
 // Filters of the audit page, GET /api/v1/audit and its CSV export. Pure: the browser uses the types.
 
-export const auditPageSize = 50;
 const day = 86_400_000;
-
-/** A page boundary: the time and id of the last event shown, newest first (the events list's format). */
-export type TAuditCursor = { at: Date; id: string };
-
-export function encodeAuditCursor({ at, id }: TAuditCursor): string {
-  return `${at.getTime()}_${id}`;
-}
-
-const ZCursor = z
-  .string()
-  .regex(/^\d{1,15}_[A-Za-z0-9-]{1,64}$/, "must be a cursor from a previous page's nextCursor")
-  .transform((value): TAuditCursor => {
-    const [at = "0", id = ""] = value.split("_");
-    return { at: new Date(Number(at)), id };
-  });
 
 const ZIsoDate = z.iso.date();
 const ZIsoDateTime = z.iso.datetime({ offset: true });
@@ -73,42 +58,30 @@ export const ZAuditQuery = z
   .strictObject({
     ...filterShape,
     cursor: ZCursor.optional(),
-    limit: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be 1-200").max(200, "must be 1-200").default(auditPageSize),
+    limit: ZPageLimit,
   })
   .superRefine(checkRange);
 
-export type TAuditQuery = { filters: TAuditFilters; cursor?: TAuditCursor; limit: number };
+export type TAuditQuery = { filters: TAuditFilters; cursor?: TCursor; limit: number };
 
-// A parameter given twice is refused rather than silently picked; an empty one counts as not given.
-function toEntries(params: URLSearchParams): Record<string, string> {
-  const entries: Record<string, string> = {};
-  const seen = new Set<string>();
-  for (const [key, value] of params) {
-    if (seen.has(key)) throw new AppError("validation_failed", `${key}: must be given once`, key);
-    seen.add(key);
-    if (value !== "") entries[key] = value;
-  }
-  return entries;
+export function parseAuditFilters(search: URLSearchParams | TSearchParams): TAuditFilters {
+  return parseSearch(ZAuditFilters, search);
 }
 
-export function parseAuditFilters(params: URLSearchParams): TAuditFilters {
-  return ZAuditFilters.parse(toEntries(params));
-}
-
-export function parseAuditQuery(params: URLSearchParams): TAuditQuery {
-  const { cursor, limit, ...filters } = ZAuditQuery.parse(toEntries(params));
+export function parseAuditQuery(search: URLSearchParams | TSearchParams): TAuditQuery {
+  const { cursor, limit, ...filters } = parseSearch(ZAuditQuery, search);
   return { filters, cursor, limit };
 }
 
 /** The filters (and page) as the URL, the API and the export read them, with only what was valid kept. */
-export function toAuditSearch({ filters, cursor, limit = auditPageSize }: Partial<TAuditQuery> & { filters: TAuditFilters }): string {
-  const params = new URLSearchParams();
-  if (filters.user) params.set("user", filters.user);
-  if (filters.service) params.set("service", filters.service);
-  if (filters.action) params.set("action", filters.action.value);
-  if (filters.from) params.set("from", filters.from.toISOString());
-  if (filters.to) params.set("to", filters.to.toISOString());
-  if (cursor) params.set("cursor", encodeAuditCursor(cursor));
-  if (limit !== auditPageSize) params.set("limit", String(limit));
-  return params.toString();
+export function toAuditSearch({ filters, cursor, limit = pageSize }: Partial<TAuditQuery> & { filters: TAuditFilters }): string {
+  return toSearch({
+    user: filters.user,
+    service: filters.service,
+    action: filters.action?.value,
+    from: filters.from?.toISOString(),
+    to: filters.to?.toISOString(),
+    cursor: cursor && encodeCursor(cursor),
+    limit: limit === pageSize ? undefined : String(limit),
+  });
 }

@@ -1,9 +1,10 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { log } from "@/lib/log";
-import type { TAuditCursor, TAuditFilters } from "./audit-filters";
+import { newestFirst, olderThan, type TCursor } from "@/lib/pagination/cursor";
+import type { TAuditFilters } from "./audit-filters";
 import { auditCsvHeader, encodeAuditCsvRow, encodeTruncationRow } from "./csv";
-import { auditNewestFirst, auditWhere, olderThanCursor } from "./queries";
+import { auditWhere } from "./queries";
 
 /** At most this many events in one export; a longer log is exported a time range at a time. */
 export const auditExportCap = 100_000;
@@ -20,7 +21,7 @@ export async function exportAuditCsv({ filters, cap = auditExportCap, batchSize 
   const where = auditWhere({ ...filters, to });
   const total = await db.auditEvent.count({ where });
   const encoder = new TextEncoder();
-  let cursor: TAuditCursor | undefined;
+  let cursor: TCursor | undefined;
   let written = 0;
   let started = false;
 
@@ -33,7 +34,7 @@ export async function exportAuditCsv({ filters, cap = auditExportCap, batchSize 
           return;
         }
         const take = Math.min(batchSize, cap - written);
-        const rows = take > 0 ? await db.auditEvent.findMany({ where: { AND: [where, olderThanCursor(cursor)] }, orderBy: auditNewestFirst, take, select: csvSelect }) : [];
+        const rows = take > 0 ? await db.auditEvent.findMany({ where: { AND: [where, olderThan(cursor)] }, orderBy: newestFirst, take, select: csvSelect }) : [];
         if (rows.length) {
           controller.enqueue(encoder.encode(rows.map(encodeAuditCsvRow).join("")));
           written += rows.length;

@@ -1,15 +1,8 @@
 import "server-only";
 import { db, type Prisma } from "@/lib/db";
 import { ZRole, type TRole } from "@/lib/auth/roles";
-import { auditPageSize, encodeAuditCursor, type TAuditCursor, type TAuditFilters } from "./audit-filters";
-
-// Newest first, ties broken by id, so a cursor names one place in the list.
-export const auditNewestFirst = [{ at: "desc" }, { id: "desc" }] satisfies Prisma.AuditEventOrderByWithRelationInput[];
-
-export function olderThanCursor(cursor: TAuditCursor | undefined): Prisma.AuditEventWhereInput {
-  if (!cursor) return {};
-  return { OR: [{ at: { lt: cursor.at } }, { at: cursor.at, id: { lt: cursor.id } }] };
-}
+import { encodeCursor, newestFirst, olderThan, pageSize, type TCursor } from "@/lib/pagination/cursor";
+import type { TAuditFilters } from "./audit-filters";
 
 /** The filters as a where clause; `user` is an actor's name or id. */
 export function auditWhere(filters: TAuditFilters): Prisma.AuditEventWhereInput {
@@ -33,10 +26,10 @@ function parseStored(text: string | null): unknown {
 }
 
 /** Audit events matching the filters, newest first, a page at a time. */
-export async function listAuditEvents({ filters, cursor, limit = auditPageSize }: { filters: TAuditFilters; cursor?: TAuditCursor; limit?: number }) {
+export async function listAuditEvents({ filters, cursor, limit = pageSize }: { filters: TAuditFilters; cursor?: TCursor; limit?: number }) {
   const rows = await db.auditEvent.findMany({
-    where: { AND: [auditWhere(filters), olderThanCursor(cursor)] },
-    orderBy: auditNewestFirst,
+    where: { AND: [auditWhere(filters), olderThan(cursor)] },
+    orderBy: newestFirst,
     take: limit + 1,
   });
   const page = rows.slice(0, limit);
@@ -62,7 +55,7 @@ export async function listAuditEvents({ filters, cursor, limit = auditPageSize }
       after: parseStored(row.after),
       reason: row.reason,
     })),
-    nextCursor: rows.length > limit && last ? encodeAuditCursor(last) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
   };
 }
 

@@ -1,17 +1,10 @@
 import "server-only";
 import { db, type Prisma } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { encodeCursor, eventKinds, failoverKinds, type TEventCursor, type TEventFilters, type TEventKind } from "./event-filters";
+import { encodeCursor, newestFirst, olderThan } from "@/lib/pagination/cursor";
+import { eventKinds, failoverKinds, type TEventFilters, type TEventKind } from "./event-filters";
 import { parseTakeover } from "./takeover";
 import { buildBands, computeUptime, timelineEventCap, timelineRanges, type TTimelineRange } from "./timeline";
-
-// Newest first, ties broken by id, so a cursor names one place in the merged list of both tables.
-const newestFirst = [{ at: "desc" }, { id: "desc" }] as const satisfies { at?: "desc"; id?: "desc" }[];
-
-function olderThan(cursor: TEventCursor | undefined) {
-  if (!cursor) return {};
-  return { OR: [{ at: { lt: cursor.at } }, { at: cursor.at, id: { lt: cursor.id } }] };
-}
 
 type TFailoverRow = Awaited<ReturnType<typeof db.failoverEvent.findMany>>[number];
 type THealthRow = Awaited<ReturnType<typeof db.healthEvent.findMany>>[number];

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { parseTopologyParams } from "./topology-query-params";
+import { parseTopologyParams, toTopologySearch } from "./topology-query-params";
 
 const now = Date.parse("2030-01-10T12:00:00Z");
 const read = (query: string) => parseTopologyParams(new URLSearchParams(query), now);
@@ -39,4 +39,14 @@ describe("parseTopologyParams", () => {
     expect(named).toBe(field);
     expect(error instanceof AppError ? error.message : issue?.message).toContain(message);
   });
+});
+
+test.each([
+  ["", ""],
+  [`window=60s&q=ord`, "q=ord"],
+  [`at=2030-01-10T11:00:00Z&window=5m&service=orders&tag=zone-a`, `at=${now - 3_600_000}&window=300000ms&tag=zone-a&service=orders`],
+])("toTopologySearch(%j) -> %j, and reads back the same", (query, search) => {
+  const parsed = read(query);
+  expect(toTopologySearch(parsed)).toBe(search);
+  expect(read(search)).toEqual(parsed);
 });

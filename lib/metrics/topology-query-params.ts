@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { ZDuration } from "@/lib/duration";
-import { AppError } from "@/lib/errors";
+import { parseSearch, toSearch, type TSearchParams } from "@/lib/pagination/search-params";
 import { ZServiceName } from "@/lib/registry/schemas";
 
 const second = 1000;
+const defaultWindow = 60 * second;
 
 // An ISO 8601 time or milliseconds since the epoch, as links and scripts write it.
 const ZMoment = z.string().transform((value, ctx) => {
@@ -20,7 +21,7 @@ export function topologyParamsSchema({ now }: { now: number }) {
   return z
     .object({
       at: ZMoment.pipe(z.number().max(now, "must not be in the future")).optional(),
-      window: ZDuration.pipe(z.number().min(10 * second, "must be at least 10s").max(24 * 3_600_000, "must be at most 24h")).default(60 * second),
+      window: ZDuration.pipe(z.number().min(10 * second, "must be at least 10s").max(24 * 3_600_000, "must be at most 24h")).default(defaultWindow),
       q: z.string().max(128, "must be at most 128 characters").optional(),
       tag: z.string().max(64, "must be at most 64 characters").optional(),
       service: ZServiceName.optional(),
@@ -31,11 +32,11 @@ export function topologyParamsSchema({ now }: { now: number }) {
 export type TTopologyParams = z.output<ReturnType<typeof topologyParamsSchema>>;
 
 /** Reads URL search params; a parameter given twice is refused rather than silently picked. */
-export function parseTopologyParams(params: URLSearchParams, now = Date.now()): TTopologyParams {
-  const entries: Record<string, string> = {};
-  for (const [key, value] of params) {
-    if (key in entries) throw new AppError("validation_failed", `${key}: must be given once`, key);
-    if (value !== "") entries[key] = value;
-  }
-  return topologyParamsSchema({ now }).parse(entries);
+export function parseTopologyParams(search: URLSearchParams | TSearchParams, now = Date.now()): TTopologyParams {
+  return parseSearch(topologyParamsSchema({ now }), search);
+}
+
+/** The filters as the URL and the API both read them, with only what was valid kept. */
+export function toTopologySearch({ at, window, q, tag, service }: TTopologyParams): string {
+  return toSearch({ at: at === undefined ? undefined : String(at), window: window === defaultWindow ? undefined : `${window}ms`, q, tag, service });
 }

@@ -11,6 +11,7 @@ import { Card } from "@/components/ui/card";
 import { FormError } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
 import type { TAuditFacets, TAuditPage } from "@/lib/audit/queries";
+import { withSearch } from "@/lib/pagination/search-params";
 
 type TFilterKey = "user" | "service" | "action" | "from" | "to";
 type TShownFilters = Record<TFilterKey, string> & { paged: boolean };
@@ -51,20 +52,9 @@ export function AuditClient({
 
   // A filter change starts again at the newest events; the URL holds the filters so a view can be linked.
   const setFilters = (values: Partial<Record<TFilterKey, string>>) => {
-    const params = new URLSearchParams(query);
-    params.delete("cursor");
-    for (const [key, value] of Object.entries(values)) {
-      if (value) params.set(key, value);
-      else params.delete(key);
-    }
-    router.replace(`/audit${params.size ? `?${params}` : ""}`, { scroll: false });
+    router.replace(withSearch("/audit", query, { cursor: null, ...values }), { scroll: false });
   };
-  const withCursor = (cursor: string | null) => {
-    const params = new URLSearchParams(query);
-    if (cursor) params.set("cursor", cursor);
-    else params.delete("cursor");
-    return `/audit${params.size ? `?${params}` : ""}`;
-  };
+  const withCursor = (cursor: string | null) => withSearch("/audit", query, { cursor });
 
   const filtered = Boolean(filters.user || filters.service || filters.action || filters.from || filters.to);
   const actors = filters.user && !facets.actors.some((actor) => actor.value === filters.user) ? [...facets.actors, { value: filters.user, name: filters.user, type: "" }] : facets.actors;

@@ -1,28 +1,18 @@
 import type { Metadata } from "next";
-import { toAppError } from "@/lib/api/handler";
-import { parseAuditQuery, toAuditSearch, type TAuditQuery } from "@/lib/audit/audit-filters";
+import { parseAuditQuery, toAuditSearch } from "@/lib/audit/audit-filters";
 import { listAuditEvents, listAuditFacets } from "@/lib/audit/queries";
 import { requirePageUser } from "@/lib/auth/session";
+import { parsePageSearch } from "@/lib/pagination/page-search";
+import type { TSearchParams } from "@/lib/pagination/search-params";
 import { AuditClient } from "./page-client";
 
 export const metadata: Metadata = { title: "Audit log" };
 
-type TProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+type TProps = { searchParams: Promise<TSearchParams> };
 
 export default async function AuditPage({ searchParams }: TProps) {
   await requirePageUser(); // a page can be fetched without its layout, so it checks for itself
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(await searchParams)) {
-    for (const one of [value ?? []].flat()) params.append(key, one);
-  }
-  let query: TAuditQuery;
-  let problem: string | null = null;
-  try {
-    query = parseAuditQuery(params);
-  } catch (error) {
-    problem = toAppError(error).message;
-    query = parseAuditQuery(new URLSearchParams());
-  }
+  const { value: query, problem } = parsePageSearch(await searchParams, parseAuditQuery);
   const [page, facets] = await Promise.all([listAuditEvents(query), listAuditFacets()]);
   const { filters } = query;
   return (

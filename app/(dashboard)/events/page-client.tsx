@@ -13,6 +13,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { eventKinds } from "@/lib/health/event-filters";
 import type { TEventPage } from "@/lib/health/queries";
 import { timelineRangeNames } from "@/lib/health/timeline";
+import { withSearch } from "@/lib/pagination/search-params";
 
 type TShownFilters = { service: string; kind: string; range: string; paged: boolean };
 
@@ -27,22 +28,10 @@ export function EventsClient({ query, filters, initialPage, services, problem }:
 
   // A filter change starts again at the newest events; the URL holds the filters so a view can be linked.
   const setFilter = (key: "service" | "kind" | "range", value: string) => {
-    const params = new URLSearchParams(query);
-    params.delete("before");
-    if (value && value !== "all") params.set(key, value);
-    else params.delete(key);
-    router.replace(`/events${params.size ? `?${params}` : ""}`, { scroll: false });
+    router.replace(withSearch("/events", query, { before: null, [key]: value === "all" ? null : value }), { scroll: false });
   };
-  const olderHref = () => {
-    const params = new URLSearchParams(query);
-    params.set("before", data.nextCursor ?? "");
-    return `/events?${params}`;
-  };
-  const newestHref = () => {
-    const params = new URLSearchParams(query);
-    params.delete("before");
-    return `/events${params.size ? `?${params}` : ""}`;
-  };
+  const olderHref = () => withSearch("/events", query, { before: data.nextCursor });
+  const newestHref = () => withSearch("/events", query, { before: null });
   const serviceOptions = filters.service && !services.includes(filters.service) ? [filters.service, ...services] : services;
 
   return (

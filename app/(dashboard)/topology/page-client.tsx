@@ -16,6 +16,7 @@ import { FormError } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState } from "@/components/ui/table";
 import type { TTopology } from "@/lib/metrics/views";
+import { withSearch } from "@/lib/pagination/search-params";
 
 type TShownFilters = { q: string; tag: string; service: string; at: number | null; range: TTopologyRange };
 
@@ -35,13 +36,7 @@ export function TopologyClient({ query, filters, initialTopology, tags, problem 
   // The URL holds the view, so it can be linked and the server renders it first.
   const replace = useCallback(
     (changes: Record<string, string | null>) => {
-      const params = new URLSearchParams(query);
-      if (filters.range !== "1h") params.set("range", filters.range);
-      for (const [key, value] of Object.entries(changes)) {
-        if (value) params.set(key, value);
-        else params.delete(key);
-      }
-      router.replace(`/topology${params.size ? `?${params}` : ""}`, { scroll: false });
+      router.replace(withSearch("/topology", query, { range: filters.range === "1h" ? null : filters.range, ...changes }), { scroll: false });
     },
     [query, filters.range, router],
   );
