@@ -9,7 +9,7 @@ import { SourceSync } from "@/lib/sources/source-sync";
 import { checkSignature, listCheckedInstances, type TCheckedInstance } from "./checked-instances";
 import { InstanceCheck } from "./instance-check";
 import { forgetDeadLeases, leaseLiveMs, leaseRenewMs, newCollectorId, releaseLease, renewLease } from "./lease";
-import { MetricsCollector } from "./metrics-collector";
+import { MetricsCollector } from "@/lib/metrics/scrape/metrics-collector";
 import { deleteOldRollups, ProbeRollups } from "./probe-rollups";
 
 // The set of checked instances is read again this often: new, changed and removed ones.

@@ -1,6 +1,6 @@
 import "server-only";
-import { queryPrometheus as query, type TPrometheusVector as TVector } from "@/lib/metrics/check-prometheus";
-import type { TMetricFamily, TMetricNames, TMetricType, TSample } from "@/lib/metrics/types";
+import { queryPrometheus as query, type TPrometheusVector as TVector } from "./check-prometheus";
+import type { TMetricFamily, TMetricNames, TMetricType, TSample } from "../types";
 import type { TScrapeTarget } from "./scrape-targets";
 
 const histogramSuffixes = "(_bucket|_count|_sum)?";

@@ -3,10 +3,10 @@ import { db } from "@/lib/db";
 import { isPostgres } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { listChartMarkers } from "./chart-query-markers";
-import { atMsOfValues, quantilesOf, resolutions, signalsOfValues, type TResolution, type TRollupKey, type TRowValues } from "./rollup-rows";
-import { addSignals } from "./signals";
-import type { TSignals } from "./types";
-import { chartRanges, type TChartPoint, type TChartRange, type TChartSeriesOf, type TServiceChart } from "./views";
+import { atMsOfValues, quantilesOf, resolutions, signalsOfValues, type TResolution, type TRollupKey, type TRowValues } from "../rollup/rollup-rows";
+import { addSignals } from "../signals";
+import type { TSignals } from "../types";
+import { chartRanges, type TChartPoint, type TChartRange, type TChartSeriesOf, type TServiceChart } from "../views";
 
 export const maxChartPoints = 300;
 

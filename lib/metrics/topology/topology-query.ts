@@ -6,7 +6,7 @@ import { AppError } from "@/lib/errors";
 import { countHealth, parseJson } from "@/lib/registry/queries";
 import { instanceKey, readHealthAt, serviceHealth } from "./topology-query-health";
 import { goldenSignals, readWindowSignals } from "./topology-query-window";
-import type { TTopology, TTopologyEdge, TTopologyNode } from "./views";
+import type { TTopology, TTopologyEdge, TTopologyNode } from "../views";
 
 export type TTopologyQuery = {
   /** The moment to show, in ms; now when left out. */

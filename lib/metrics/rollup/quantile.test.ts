@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { seededRandom } from "@/tests/support/seeded-random";
 import { bucketsFromSamples, histogramQuantile } from "./quantile";
-import { mergeBuckets } from "./signals";
-import type { TBuckets, TSample } from "./types";
+import { mergeBuckets } from "../signals";
+import type { TBuckets, TSample } from "../types";
 
 const inf = Number.POSITIVE_INFINITY;
 

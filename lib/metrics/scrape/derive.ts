@@ -1,8 +1,8 @@
 // Successive scrapes of one instance turned into golden signals: increases over each scrape interval.
 import { istioCallee, istioDuration, istioInbound, istioRequests, istioStatusLabels, istioUnitsPerSecond } from "./istio";
 import { CounterIncreases } from "./counter-increases";
-import { emptySignals } from "./signals";
-import type { TMetricFamily, TMetricNames, TSample, TScrapeSignals, TSignals } from "./types";
+import { emptySignals } from "../signals";
+import type { TMetricFamily, TMetricNames, TSample, TScrapeSignals, TSignals } from "../types";
 import { parseNumber } from "./parse";
 
 type TLabels = Record<string, string>;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { CounterIncreases } from "./counter-increases";
 import { InstanceSignals } from "./derive";
-import { defaultMetricNames, type TMetricFamily, type TMetricType, type TSignals } from "./types";
+import { defaultMetricNames, type TMetricFamily, type TMetricType, type TSignals } from "../types";
 
 type TLabels = Record<string, string>;
 

@@ -1,9 +1,9 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { valuesList } from "@/lib/db/bulk";
-import { addSignals } from "./signals";
+import { addSignals } from "../signals";
 import { rollupKeyOf, signalsOfRow, toRollupRow, type TRollupKey, type TRollupRow } from "./rollup-rows";
-import type { TSignals } from "./types";
+import type { TSignals } from "../types";
 
 // 12 parameters a row: well under SQLite's and PostgreSQL's limits on parameters per statement.
 const batchSize = 500;

@@ -1,5 +1,5 @@
 import { histogramQuantile } from "./quantile";
-import type { TBuckets, TQuantiles, TSignals } from "./types";
+import type { TBuckets, TQuantiles, TSignals } from "../types";
 
 /** Rollup windows, in seconds: 10 s rows kept for hours, 1 min for days, 1 h for months. */
 export const resolutions = [10, 60, 3600] as const;

@@ -1,6 +1,6 @@
-import { toRollupRow, type TRollupRow } from "@/lib/metrics/rollup-rows";
-import { addSignals } from "@/lib/metrics/signals";
-import type { TScrapeSignals, TSignals } from "@/lib/metrics/types";
+import { toRollupRow, type TRollupRow } from "./rollup-rows";
+import { addSignals } from "../signals";
+import type { TScrapeSignals, TSignals } from "../types";
 
 /** The finest rollup window: every scrape's increases land in the 10 s window it was scheduled in. */
 export const windowMs = 10_000;

@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { describeChange } from "@/lib/audit/describe-change";
 import { formatShare, parseTakeover } from "@/lib/health/takeover";
 import { parseJson } from "@/lib/registry/queries";
-import type { TChartSeriesOf, TTimelineMarker } from "./views";
+import type { TChartSeriesOf, TTimelineMarker } from "../views";
 
 /** Markers per chart (health, failover and operator changes): a flapping fleet over 7 d keeps its newest changes, and the page stays light. */
 export const chartMarkerCap = 200;

@@ -1,6 +1,6 @@
 // Prometheus text format 0.0.4 and OpenMetrics 1.0 in one hand-written pass over the char codes:
 // the collector parses every target every scrape, so this is the hot loop of metrics collection.
-import type { TMetricFamily, TMetricType, TSample } from "./types";
+import type { TMetricFamily, TMetricType, TSample } from "../types";
 
 /** Why a scrape body is not a valid exposition, and on which line (1-based). */
 export class MetricsParseError extends Error {

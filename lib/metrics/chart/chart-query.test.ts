@@ -4,11 +4,11 @@ import { db } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { chartMarkerCap } from "./chart-query-markers";
 import { chartWindow, getServiceChart, maxChartPoints } from "./chart-query";
-import { histogramQuantile } from "./quantile";
-import { toRollupRow, type TRollupKey } from "./rollup-rows";
-import { mergeBuckets } from "./signals";
-import type { TBuckets, TSignals } from "./types";
-import { chartRangeNames, chartRanges, type TChartRange } from "./views";
+import { histogramQuantile } from "../rollup/quantile";
+import { toRollupRow, type TRollupKey } from "../rollup/rollup-rows";
+import { mergeBuckets } from "../signals";
+import type { TBuckets, TSignals } from "../types";
+import { chartRangeNames, chartRanges, type TChartRange } from "../views";
 
 const inf = Number.POSITIVE_INFINITY;
 // On a 20 s and a 5 min boundary, so the 1 h chart's steps start at whole minutes.

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { db } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
-import { toRollupRow, type TRollupKey } from "./rollup-rows";
+import { toRollupRow, type TRollupKey } from "../rollup/rollup-rows";
 import { getTopology } from "./topology-query";
 import { serviceHealth } from "./topology-query-health";
 import { resolutionsFor } from "./topology-query-window";
-import type { TBuckets } from "./types";
+import type { TBuckets } from "../types";
 
 const second = 1000;
 const minute = 60_000;

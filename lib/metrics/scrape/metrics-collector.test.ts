@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { db } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
-import { setMetricsSettings, ZMetricsSettings } from "@/lib/metrics/metrics-settings";
+import { setMetricsSettings, ZMetricsSettings } from "../metrics-settings";
 import { registerInstance } from "@/lib/registry/register-instance";
 import { ZRegisterInstance } from "@/lib/registry/schemas";
 import { exposition } from "@/tests/support/exposition";

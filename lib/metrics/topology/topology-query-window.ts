@@ -1,10 +1,10 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { isPostgres } from "@/lib/env";
-import { atMsOfValues, quantilesOf, resolutions, signalsOfValues, type TResolution, type TRowValues } from "./rollup-rows";
-import { addSignals } from "./signals";
-import type { TSignals } from "./types";
-import type { TEdgeSignals, TTopologyWindow } from "./views";
+import { atMsOfValues, quantilesOf, resolutions, signalsOfValues, type TResolution, type TRowValues } from "../rollup/rollup-rows";
+import { addSignals } from "../signals";
+import type { TSignals } from "../types";
+import type { TEdgeSignals, TTopologyWindow } from "../views";
 
 // A window reads at most this many rows per series: a 1 h window reads 1 min rows, not 360 of 10 s.
 const maxRowsPerSeries = 60;

@@ -1,7 +1,7 @@
 // histogram_quantile exactly as Prometheus 2.42 computes it for classic buckets (promql/quantile.go bucketQuantile),
 // so a p99 in Meshdeck is the p99 an operator gets from the same histogram in Prometheus.
-import { parseNumber } from "./parse";
-import type { TBuckets, TSample } from "./types";
+import { parseNumber } from "../scrape/parse";
+import type { TBuckets, TSample } from "../types";
 
 // Scratch space reused across calls: quantiles are computed for every instance, edge and rollup row.
 let bounds = new Float64Array(64);

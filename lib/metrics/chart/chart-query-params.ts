@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ZInstanceId, ZServiceName } from "@/lib/registry/schemas";
-import { chartRangeNames, type TChartRange, type TChartSeriesOf } from "./views";
+import { chartRangeNames, type TChartRange, type TChartSeriesOf } from "../views";
 
 const seriesParams = ["instance", "caller", "callee"] as const;
 

@@ -3,8 +3,8 @@ import client from "prom-client";
 import { describe, expect, test } from "vitest";
 import { seededRandom } from "@/tests/support/seeded-random";
 import { isOpenMetrics, MetricsParseError, parseExposition, parseNumber } from "./parse";
-import { bucketsFromSamples } from "./quantile";
-import type { TMetricFamily, TSample } from "./types";
+import { bucketsFromSamples } from "../rollup/quantile";
+import type { TMetricFamily, TSample } from "../types";
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
 const family = (families: TMetricFamily[], name: string) => {
