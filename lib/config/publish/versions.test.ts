@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { db } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
-import { watchConfig } from "./client-read";
+import { watchConfig } from "../watch/client-read";
 import { endGray, startGray } from "./gray";
 import { deleteConfig, publishConfig, rollbackConfig } from "./publish";
-import { ZPublishConfig, ZStartGray, ZWatchConfig } from "./schemas";
+import { ZPublishConfig, ZStartGray, ZWatchConfig } from "../schemas";
 import { applyImport, parseImportFile, previewImport } from "./transfer";
 
 const operator = { type: "user", id: "u-op", name: "op@example.com", role: "operator" } as const;

@@ -4,7 +4,7 @@ import { log } from "@/lib/log";
 import { processSingleton } from "@/lib/process-singleton";
 import { loadConfigStates, loadStatesOf } from "./load-states";
 import { stateKey, type TConfigState } from "./resolve";
-import type { TConfigRef } from "./schemas";
+import type { TConfigRef } from "../schemas";
 import { getConfigSeq } from "./sequence";
 
 // Changes made by other app processes are seen by one shared look at the change sequence this often, while anyone waits.

@@ -2,7 +2,7 @@ import "server-only";
 import { transaction } from "@/lib/db/transaction";
 import { behaviours } from "@/demo/services";
 import { openItemChange } from "./item-change";
-import { configNotifier } from "./notifier";
+import { configNotifier } from "../watch/notifier";
 import { writeVersion } from "./publish";
 
 export const DEMO_CONFIG = { namespace: "dev", key: "behaviour" } as const;

@@ -4,10 +4,10 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import type { Tx } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { isAdmin, SECRET_MASK } from "./access";
-import { contentBytes, describeProblem, validateContent } from "./formats";
-import { MAX_CONFIG_BYTES, type TConfigFormat, type TConfigRef } from "./schemas";
-import { bumpConfigSeq } from "./sequence";
+import { isAdmin, SECRET_MASK } from "../access";
+import { contentBytes, describeProblem, validateContent } from "../formats/formats";
+import { MAX_CONFIG_BYTES, type TConfigFormat, type TConfigRef } from "../schemas";
+import { bumpConfigSeq } from "../watch/sequence";
 
 export const refWhere = (ref: TConfigRef) => ({ namespace_group_key: { namespace: ref.namespace, group: ref.group, key: ref.key } });
 export const refName = (ref: TConfigRef) => `${ref.namespace}/${ref.group}/${ref.key}`;

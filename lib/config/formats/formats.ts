@@ -1,7 +1,7 @@
 // Validation of item content by format, with line and column, the same in the browser (as you type) and on the server.
 import { parseDocument } from "yaml";
 import { findJsonError } from "./json-error";
-import type { TConfigFormat } from "./schemas";
+import type { TConfigFormat } from "../schemas";
 
 export type TFormatProblem = { line: number; column: number; message: string };
 

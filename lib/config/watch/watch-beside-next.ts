@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { assertJsonHeaders, authenticateBearer, errorBody, maxBodyBytes, parseJsonBody, toAppError } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
 import { watchConfig } from "./client-read";
-import { ZWatchConfig } from "./schemas";
+import { ZWatchConfig } from "../schemas";
 
 // The watches held now, ended at once when the server stops.
 const held = new Set<AbortController>();

@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { valuesList } from "@/lib/db/bulk";
 import { log } from "@/lib/log";
 import { processSingleton } from "@/lib/process-singleton";
-import type { TConfigRef } from "./schemas";
+import type { TConfigRef } from "../schemas";
 
 // Watchers are written to the database in batches, not one row per watch: what changed every 2 s, and a row
 // whose watch is still held every 25 s, so the console lists it as live (seen within LISTENER_LIVE_MS).

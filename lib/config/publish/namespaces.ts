@@ -4,8 +4,8 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { db } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
-import { configNotifier } from "./notifier";
-import { bumpConfigSeq } from "./sequence";
+import { configNotifier } from "../watch/notifier";
+import { bumpConfigSeq } from "../watch/sequence";
 import { countOf } from "@/lib/plural";
 
 export async function listNamespaces() {

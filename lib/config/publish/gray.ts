@@ -3,9 +3,9 @@ import type { TActor } from "@/lib/auth/actor";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
 import { auditConfigChange, checkContent, openItemChange, refName, refuseDuringGray } from "./item-change";
-import { configNotifier } from "./notifier";
+import { configNotifier } from "../watch/notifier";
 import { writeVersion } from "./publish";
-import type { TConfigFormat, TConfigRef, TStartGray } from "./schemas";
+import type { TConfigFormat, TConfigRef, TStartGray } from "../schemas";
 
 /** Publishes new content to the chosen instances only (by id or tag), as the next version; the rest keep the current one. */
 export async function startGray({ actor, ref, input }: { actor: TActor; ref: TConfigRef; input: TStartGray }) {

@@ -1,5 +1,5 @@
 // What one client gets of an item: the current version, or the gray version when a gray release reaches it. Pure.
-import type { TClientIdentity, TConfigFormat } from "./schemas";
+import type { TClientIdentity, TConfigFormat } from "../schemas";
 
 export type TStateVersion = { version: number; content: string; sha256: string };
 

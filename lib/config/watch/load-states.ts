@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { db, type Prisma } from "@/lib/db";
 import { parseJson } from "@/lib/registry/queries";
 import { stateKey, type TConfigState } from "./resolve";
-import { ZConfigFormat, type TConfigRef } from "./schemas";
+import { ZConfigFormat, type TConfigRef } from "../schemas";
 
 export const sha256Of = (content: string) => createHash("sha256").update(content).digest("hex");
 

@@ -1,13 +1,13 @@
 import "server-only";
 import type { TActor } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
-import { canReadSecrets } from "./access";
-import { refName } from "./item-change";
+import { canReadSecrets } from "../access";
+import { refName } from "../publish/item-change";
 import { listenerBook } from "./listener-book";
 import { loadConfigStates, loadStatesOf } from "./load-states";
 import { configNotifier } from "./notifier";
 import { clientView, resolveForClient, type TClientItem, type TConfigState } from "./resolve";
-import type { TClientIdentity, TConfigRef, TWatchConfig } from "./schemas";
+import type { TClientIdentity, TConfigRef, TWatchConfig } from "../schemas";
 
 async function assertNamespace(namespace: string, field = "namespace") {
   if (!(await configNotifier.hasNamespace(namespace))) throw new AppError("not_found", `namespace '${namespace}' does not exist`, field);

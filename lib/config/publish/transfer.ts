@@ -4,13 +4,13 @@ import type { TActor } from "@/lib/auth/actor";
 import { db } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
-import { canReadSecrets, isAdmin } from "./access";
-import { diffLines, diffStats } from "./diff";
+import { canReadSecrets, isAdmin } from "../access";
+import { diffLines, diffStats } from "../formats/diff";
 import { checkContent, openItemChange, refName, refuseDuringGray } from "./item-change";
-import { loadConfigStates } from "./load-states";
-import { configNotifier } from "./notifier";
+import { loadConfigStates } from "../watch/load-states";
+import { configNotifier } from "../watch/notifier";
 import { writeVersion } from "./publish";
-import { ZConfigFormat, ZConfigKey, ZGroupName, ZMessage, ZNamespaceName } from "./schemas";
+import { ZConfigFormat, ZConfigKey, ZGroupName, ZMessage, ZNamespaceName } from "../schemas";
 
 // The export file: every live item of a namespace, current versions, as JSON (one file, no archive to unpack).
 export const ZConfigExport = z.strictObject({

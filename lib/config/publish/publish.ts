@@ -3,11 +3,11 @@ import type { TActor } from "@/lib/auth/actor";
 import type { Tx } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
-import { isAdmin } from "./access";
+import { isAdmin } from "../access";
 import { auditConfigChange, checkContent, openItemChange, pruneHistory, refName, refuseDuringGray, refWhere } from "./item-change";
-import { sha256Of } from "./load-states";
-import { configNotifier } from "./notifier";
-import type { TConfigFormat, TConfigRef, TPublishConfig, TRollbackConfig } from "./schemas";
+import { sha256Of } from "../watch/load-states";
+import { configNotifier } from "../watch/notifier";
+import type { TConfigFormat, TConfigRef, TPublishConfig, TRollbackConfig } from "../schemas";
 
 type TVersionKind = "publish" | "rollback" | "import" | "gray";
 
