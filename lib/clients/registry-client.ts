@@ -1,6 +1,6 @@
 // A small client of Meshdeck's registry API, the way a service in any language would use it: the
 // demo fleet's instances and the gateway register and heartbeat through it.
-import type { TRegistration } from "./schemas";
+import type { TRegistration } from "@/lib/registry/schemas";
 
 export type { TRegistration };
 
