@@ -5,7 +5,7 @@ import { getEnv, metricsRetainMs } from "@/lib/env";
 import { getAllowLinkLocal } from "@/lib/health/address-guard";
 import { log } from "@/lib/log";
 import { processSingleton } from "@/lib/process-singleton";
-import { SourceSync } from "@/lib/sources/source-sync";
+import { SourceSync } from "@/lib/sources/held-sources";
 import { checkSignature, listCheckedInstances, type TCheckedInstance } from "./checked-instances";
 import { InstanceCheck } from "./instance-check";
 import { forgetDeadLeases, leaseLiveMs, leaseRenewMs, newCollectorId, releaseLease, renewLease } from "./lease";

@@ -2,7 +2,7 @@ import "server-only";
 import { ownerOf } from "@/lib/balancing/rendezvous";
 import { db } from "@/lib/db";
 import { log } from "@/lib/log";
-import { SourceSyncer } from "./source-syncer";
+import { SourceSyncer } from "./source-mirror";
 
 // A collector holds each source it syncs this long past its last renewal (every second): a dead one's
 // sources go to another within seconds, a slow query does not hand them over.
