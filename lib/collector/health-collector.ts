@@ -5,7 +5,7 @@ import { getEnv, metricsRetainMs } from "@/lib/env";
 import { getAllowLinkLocal } from "@/lib/health/address-guard";
 import { log } from "@/lib/log";
 import { processSingleton } from "@/lib/process-singleton";
-import { SourceSync } from "@/lib/sources/held-sources";
+import { HeldSources } from "@/lib/sources/held-sources";
 import { checkSignature, listCheckedInstances, type TCheckedInstance } from "./checked-instances";
 import { InstanceCheck } from "./instance-check";
 import { forgetDeadLeases, leaseLiveMs, leaseRenewMs, newCollectorId, releaseLease, renewLease } from "./lease";
@@ -42,7 +42,7 @@ export class HealthCollector {
   private last = { refresh: 0, targets: 0, touch: 0, rollups: 0, retention: 0, metrics: 0, compact: 0, sources: 0 };
   private failures = 0;
   readonly metrics: MetricsCollector;
-  readonly sources = new SourceSync(this.id);
+  readonly sources = new HeldSources(this.id);
 
   constructor(private readonly options: { retentionDays: number; metricsRetainMs?: Record<number, number> }) {
     this.metrics = new MetricsCollector({ collectorId: this.id, retainMs: options.metricsRetainMs ?? metricsRetainMs(getEnv()) });

@@ -2,7 +2,7 @@ import "server-only";
 import { ownerOf } from "@/lib/balancing/rendezvous";
 import { db } from "@/lib/db";
 import { log } from "@/lib/log";
-import { SourceSyncer } from "./source-mirror";
+import { SourceMirror } from "./source-mirror";
 
 // A collector holds each source it syncs this long past its last renewal (every second): a dead one's
 // sources go to another within seconds, a slow query does not hand them over.
@@ -12,8 +12,8 @@ export const sourceHoldMs = 4000;
  * The sources a collector syncs: those rendezvous hashing gives it among the live collectors, each
  * claimed in the database first (compare-and-set on its owner), so at most one collector syncs a source.
  */
-export class SourceSync {
-  private readonly running = new Map<string, { syncer: SourceSyncer; signature: string }>();
+export class HeldSources {
+  private readonly running = new Map<string, { mirror: SourceMirror; signature: string }>();
 
   constructor(private readonly collectorId: string) {}
 
@@ -23,7 +23,7 @@ export class SourceSync {
     for (const source of sources) {
       if (ownerOf({ key: `source:${source.id}`, collectorIds: liveIds }) !== this.collectorId) continue;
       // A watch that is up means the catalog is in sync with the source as of now.
-      const inSync = this.running.get(source.id)?.syncer.connected ? { lastSyncAt: new Date(now) } : {};
+      const inSync = this.running.get(source.id)?.mirror.connected ? { lastSyncAt: new Date(now) } : {};
       const { count } = await db.source.updateMany({
         where: { id: source.id, OR: [{ owner: this.collectorId }, { owner: null }, { ownerUntil: { lt: new Date(now) } }] },
         data: { owner: this.collectorId, ownerUntil: new Date(now + sourceHoldMs), ...inSync },
@@ -34,30 +34,30 @@ export class SourceSync {
       const signature = JSON.stringify([source.name, source.kind, source.convention, source.endpoints, source.prefix, source.username, source.password, source.tls]);
       const current = this.running.get(source.id);
       if (current?.signature === signature) continue;
-      await current?.syncer.stop();
+      await current?.mirror.stop();
       this.running.delete(source.id);
       try {
-        const syncer = new SourceSyncer(source, this.collectorId);
-        this.running.set(source.id, { syncer, signature });
+        const mirror = new SourceMirror(source, this.collectorId);
+        this.running.set(source.id, { mirror, signature });
         log.info(`collector ${this.collectorId}: syncing source ${source.name} (${source.kind}, ${source.convention})`);
-        syncer.start();
+        mirror.start();
       } catch (error) {
         // Settings an adapter refuses (say, a malformed certificate) are the source's error, not the collector's.
         await db.source.update({ where: { id: source.id }, data: { status: "error", error: error instanceof Error ? error.message : String(error) } });
       }
     }
-    for (const [id, { syncer }] of this.running) {
+    for (const [id, { mirror }] of this.running) {
       if (held.has(id)) continue;
       this.running.delete(id);
-      await syncer.stop();
+      await mirror.stop();
       await db.source.updateMany({ where: { id, owner: this.collectorId }, data: { owner: null, ownerUntil: null } });
     }
   }
 
-  /** Stops every syncer; with `release`, hands the sources back at once rather than when the hold runs out. */
+  /** Stops every mirror; with `release`, hands the sources back at once rather than when the hold runs out. */
   async stopAll({ release }: { release: boolean }) {
     const ids = [...this.running.keys()];
-    await Promise.all([...this.running.values()].map(({ syncer }) => syncer.stop()));
+    await Promise.all([...this.running.values()].map(({ mirror }) => mirror.stop()));
     this.running.clear();
     if (release && ids.length) await db.source.updateMany({ where: { id: { in: ids }, owner: this.collectorId }, data: { owner: null, ownerUntil: null } }).catch(() => undefined);
   }

@@ -8,7 +8,7 @@ import type { ISourceAdapter, TSourceChange } from "./types";
 type TSourceRow = Parameters<typeof settingsOf>[0] & { id: string };
 
 /** Syncs one source into the catalog while this collector holds it, and keeps the source's state on its row. */
-export class SourceSyncer {
+export class SourceMirror {
   private readonly adapter: ISourceAdapter;
   private stopped = false;
   private failures = 0;
