@@ -1,6 +1,6 @@
 // The collector as its own process (`npm run collector`), for scaling out: run several against one
 // PostgreSQL and they split the checked instances between them; set MESHDECK_COLLECTOR=off in the apps.
-import { startHealthCollector } from "@/lib/collector/health-collector";
+import { startHealthCollector } from "@/lib/collector/collector";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";

@@ -5,7 +5,7 @@ import { db } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { registerInstance } from "@/lib/registry/register-instance";
 import { ZRegisterInstance } from "@/lib/registry/schemas";
-import { HealthCollector } from "./health-collector";
+import { HealthCollector } from "./collector";
 import { deleteOldRollups, ProbeRollups } from "./probe-rollups";
 import { setInstanceFlapping } from "./set-instance-flapping";
 

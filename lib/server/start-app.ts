@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { createApiToken, revokeApiTokensNamed } from "@/lib/auth/api-tokens";
 import { getAuthSecret } from "@/lib/auth/secret";
 import { ensureAdminFromEnv, hasAnyUser } from "@/lib/auth/users";
-import { startHealthCollector } from "@/lib/collector/health-collector";
+import { startHealthCollector } from "@/lib/collector/collector";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { getEnv, getPublicUrl } from "@/lib/env";
 import { seedDemoConfig } from "@/lib/config/publish/seed-demo-config";
