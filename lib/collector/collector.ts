@@ -4,32 +4,33 @@ import { writeCheckTimes } from "@/lib/catalog/write-observations";
 import { getEnv, metricsRetainMs } from "@/lib/env";
 import { getAllowLinkLocal } from "@/lib/health/address-guard";
 import { log } from "@/lib/log";
+import { MetricsCollector } from "@/lib/metrics/scrape/metrics-collector";
 import { processSingleton } from "@/lib/process-singleton";
 import { HeldSources } from "@/lib/sources/held-sources";
 import { checkSignature, listCheckedInstances, type TCheckedInstance } from "./checked-instances";
 import { InstanceCheck } from "./instance-check";
 import { forgetDeadLeases, leaseLiveMs, leaseRenewMs, newCollectorId, releaseLease, renewLease } from "./lease";
-import { MetricsCollector } from "@/lib/metrics/scrape/metrics-collector";
 import { deleteOldRollups, ProbeRollups } from "./probe-rollups";
 
-// The set of checked instances is read again this often: new, changed and removed ones.
-const refreshMs = 2000;
-// lastCheckAt / lastSuccessAt are written for all instances at once, this often.
-const touchFlushMs = 5000;
-const rollupFlushMs = 10_000;
-const retentionEveryMs = 10 * 60_000;
-const metricsFlushMs = 2000;
-const targetsRefreshMs = 5000;
-const compactEveryMs = 10_000;
 const maxBackoffMs = 30_000;
 
 type TTouch = { lastCheckAt: number; lastSuccessAt?: number };
 
+/** One thing the collector does every `everyMs`, at the lease renewal that falls due. */
+type TCollectorJob = {
+  name: string;
+  everyMs: number;
+  run: (now: number) => Promise<unknown>;
+  /** Takes work by the live collectors: runs again when they change; a failure is the database's (the loop backs off). */
+  assigns?: true;
+};
+
 /**
- * The health-check collector: renews its lease, takes the instances that rendezvous hashing gives
- * it among the live collectors, probes each at its own interval and writes transitions and rollups.
+ * The collector: renews its lease every second and, at each renewal, runs the jobs that are due:
+ * health checks and scrape targets for what rendezvous hashing gives it among the live collectors,
+ * the sources it holds, the writes of what it measured, and retention.
  */
-export class HealthCollector {
+export class Collector {
   readonly id = newCollectorId();
   readonly checks = new Map<string, { check: InstanceCheck; signature: string }>();
   private readonly rollups = new ProbeRollups();
@@ -39,10 +40,24 @@ export class HealthCollector {
   private allowLinkLocal = false;
   private liveIds: string[] = [];
   private leaseOkAt = 0;
-  private last = { refresh: 0, targets: 0, touch: 0, rollups: 0, retention: 0, metrics: 0, compact: 0, sources: 0 };
   private failures = 0;
   readonly metrics: MetricsCollector;
   readonly sources = new HeldSources(this.id);
+  /** In the order they run; every job runs at the first renewal. */
+  readonly jobs: readonly TCollectorJob[] = [
+    // The set of checked instances is read again this often: new, changed and removed ones.
+    { name: "health checks", everyMs: 2000, assigns: true, run: () => this.assignChecks() },
+    // Scrape targets change rarely and are scraped every 10 s: a new instance waits at most one more interval.
+    { name: "scrape targets", everyMs: 5000, assigns: true, run: () => this.metrics.refresh({ liveIds: this.liveIds, allowLinkLocal: this.allowLinkLocal }) },
+    { name: "source sync", everyMs: leaseRenewMs, run: (now) => this.sources.refresh({ liveIds: this.liveIds, now }) },
+    // lastCheckAt / lastSuccessAt are written for all instances at once, this often.
+    { name: "lastCheckAt", everyMs: 5000, run: () => this.flushTouched() },
+    { name: "probe rollups", everyMs: 10_000, run: (now) => this.rollups.flush({ now }) },
+    { name: "metric rollups", everyMs: 2000, run: (now) => this.metrics.flush({ now }) },
+    { name: "1 min and 1 h metric rollups", everyMs: 10_000, run: (now) => this.metrics.compact({ now }) },
+    { name: "retention", everyMs: 10 * 60_000, run: (now) => this.deleteOld(now) },
+  ];
+  private readonly lastRunAt = new Map<TCollectorJob, number>();
 
   constructor(private readonly options: { retentionDays: number; metricsRetainMs?: Record<number, number> }) {
     this.metrics = new MetricsCollector({ collectorId: this.id, retainMs: options.metricsRetainMs ?? metricsRetainMs(getEnv()) });
@@ -74,34 +89,30 @@ export class HealthCollector {
     this.leaseOkAt = now;
     const liveChanged = live.sort().join() !== this.liveIds.join();
     this.liveIds = live;
-    if (liveChanged || now - this.last.refresh >= refreshMs) {
-      this.allowLinkLocal = await getAllowLinkLocal();
-      this.assign(await listCheckedInstances());
-      this.last.refresh = now;
+    for (const job of this.jobs) {
+      const due = now - (this.lastRunAt.get(job) ?? 0) >= job.everyMs;
+      if (job.assigns) {
+        if (!due && !liveChanged) continue;
+        await job.run(now);
+        this.lastRunAt.set(job, now);
+      } else if (due) {
+        this.lastRunAt.set(job, now);
+        // Housekeeping that fails is tried again at its next turn; it must not slow the lease down.
+        await job.run(now).catch((error: unknown) => log.warn(`collector ${this.id}: writing ${job.name} failed; retrying later`, error));
+      }
     }
-    // Scrape targets change rarely and are scraped every 10 s: a new instance waits at most one more interval.
-    if (liveChanged || now - this.last.targets >= targetsRefreshMs) {
-      await this.metrics.refresh({ liveIds: this.liveIds, allowLinkLocal: this.allowLinkLocal });
-      this.last.targets = now;
-    }
-    // Housekeeping that fails is tried again at its next turn; it must not slow the lease down.
-    await this.housekeep("source sync", "sources", leaseRenewMs, now, () => this.sources.refresh({ liveIds: this.liveIds, now }));
-    await this.housekeep("lastCheckAt", "touch", touchFlushMs, now, () => this.flushTouched());
-    await this.housekeep("probe rollups", "rollups", rollupFlushMs, now, () => this.rollups.flush({ now }));
-    await this.housekeep("metric rollups", "metrics", metricsFlushMs, now, () => this.metrics.flush({ now }));
-    await this.housekeep("1 min and 1 h metric rollups", "compact", compactEveryMs, now, () => this.metrics.compact({ now }));
-    await this.housekeep("retention", "retention", retentionEveryMs, now, async () => {
-      await this.metrics.deleteOld({ now });
-      const deleted = await deleteOldRollups({ retentionDays: this.options.retentionDays, now });
-      await forgetDeadLeases();
-      if (deleted) log.info(`collector: deleted ${deleted} probe rollups older than ${this.options.retentionDays} days`);
-    });
   }
 
-  private async housekeep(what: string, key: keyof typeof this.last, everyMs: number, now: number, work: () => Promise<unknown>) {
-    if (now - this.last[key] < everyMs) return;
-    this.last[key] = now;
-    await work().catch((error: unknown) => log.warn(`collector ${this.id}: writing ${what} failed; retrying later`, error));
+  private async assignChecks() {
+    this.allowLinkLocal = await getAllowLinkLocal();
+    this.assign(await listCheckedInstances());
+  }
+
+  private async deleteOld(now: number) {
+    await this.metrics.deleteOld({ now });
+    const deleted = await deleteOldRollups({ retentionDays: this.options.retentionDays, now });
+    await forgetDeadLeases();
+    if (deleted) log.info(`collector: deleted ${deleted} probe rollups older than ${this.options.retentionDays} days`);
   }
 
   /** Starts checks for the instances this collector owns, restarts changed ones, stops the rest. */
@@ -183,11 +194,11 @@ export class HealthCollector {
 }
 
 /** Starts this process's collector once; later calls return the same one. */
-export function startHealthCollector(): HealthCollector {
+export function startCollector(): Collector {
   return processSingleton("meshdeck.collector", () => {
-    const collector = new HealthCollector({ retentionDays: getEnv().MESHDECK_ROLLUP_RETENTION_DAYS });
+    const collector = new Collector({ retentionDays: getEnv().MESHDECK_ROLLUP_RETENTION_DAYS });
     collector.start();
-    log.info(`health collector ${collector.id} started`);
+    log.info(`collector ${collector.id} started`);
     return collector;
   });
 }
