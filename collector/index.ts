@@ -1,6 +1,6 @@
 // The collector as its own process (`npm run collector`), for scaling out: run several against one
 // PostgreSQL and they split the checked instances between them; set MESHDECK_COLLECTOR=off in the apps.
-import { startHealthCollector } from "@/lib/collector/health-collector";
+import { startCollector } from "@/lib/collector/collector";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
@@ -17,7 +17,7 @@ async function main() {
       await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 1000 * 2 ** attempt)));
     }
   }
-  const collector = startHealthCollector();
+  const collector = startCollector();
   const stop = async (signal: string) => {
     log.info(`collector ${collector.id}: ${signal}, stopping`);
     await collector.stop();

@@ -3,9 +3,9 @@
 // Meshdeck's gateway (MESHDECK_GATEWAY_URL; without one, straight to instances found through the
 // discovery API), under a steady load of made-up users. Started by the app when MESHDECK_DEMO=1;
 // run by hand with MESHDECK_URL and MESHDECK_TOKEN set (MESHDECK_DEMO_RPS: load).
-import { ConfigClient } from "@/lib/config/config-client";
+import { ConfigClient } from "@/lib/clients/config-client";
 import { getEnv } from "@/lib/env";
-import { RegistryClient } from "@/lib/registry/registry-client";
+import { RegistryClient } from "@/lib/clients/registry-client";
 import { Discovery } from "./discovery";
 import { createDemoInstance, type TDemoInstance, type TDemoTrouble } from "./instance";
 import { reachDirectly, reachThroughGateway } from "./peer-client";

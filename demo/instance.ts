@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
-import type { TConfigUpdate } from "@/lib/config/config-client";
-import type { TRegistration } from "@/lib/registry/registry-client";
+import type { TConfigUpdate } from "@/lib/clients/config-client";
+import type { TRegistration } from "@/lib/clients/registry-client";
 import { createInstanceMetrics } from "./metrics";
 import { createPeerClient, serverIdleMs, type TReach } from "./peer-client";
 import { behaviours, listDependencies, sampleWorkMs, type TDemoService, type TRoute } from "./services";

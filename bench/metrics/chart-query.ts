@@ -1,6 +1,6 @@
 // The server time of a 24 h chart of a service with 100 instances (the target: < 100 ms), on the
 // migrated, empty database at DATABASE_URL, which it first fills with 24 h of rollups (seedMetrics).
-import { chartWindow, getServiceChart, readSeriesRows, rollupKeyOfSeries } from "@/lib/metrics/chart-query";
+import { chartWindow, getServiceChart, readSeriesRows, rollupKeyOfSeries } from "@/lib/metrics/chart/chart-query";
 import { percentile } from "../shared/report";
 import { seedMetrics } from "./seed";
 

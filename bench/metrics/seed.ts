@@ -1,7 +1,7 @@
 // Fills a database with a synthetic fleet and its metric rollups, written exactly as the collector
 // writes them, for the chart and topology query benchmarks and for working on the pages offline.
 import { db } from "@/lib/db";
-import { toRollupRow, type TRollupKey, type TRollupRow } from "@/lib/metrics/rollup-rows";
+import { toRollupRow, type TRollupKey, type TRollupRow } from "@/lib/metrics/rollup/rollup-rows";
 import type { TBuckets, TSignals } from "@/lib/metrics/types";
 import { seededRandom } from "@/tests/support/seeded-random";
 

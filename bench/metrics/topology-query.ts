@@ -3,7 +3,7 @@
 import { performance } from "node:perf_hooks";
 import { db } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
-import { getTopology } from "@/lib/metrics/topology-query";
+import { getTopology } from "@/lib/metrics/topology/topology-query";
 import { percentile } from "../shared/report";
 import { seedMetrics } from "./seed";
 

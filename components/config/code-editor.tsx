@@ -9,7 +9,7 @@ import { linter, lintGutter, type Diagnostic } from "@codemirror/lint";
 import { Compartment, EditorState, type Extension } from "@codemirror/state";
 import { EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from "@codemirror/view";
 import { useEffect, useRef } from "react";
-import { validateContent } from "@/lib/config/formats";
+import { validateContent } from "@/lib/config/formats/formats";
 import type { TConfigFormat } from "@/lib/config/schemas";
 
 function language(format: TConfigFormat): Extension {

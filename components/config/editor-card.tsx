@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, FormError, SelectField } from "@/components/ui/field";
 import { Skeleton } from "@/components/ui/skeleton";
-import { describeProblem, validateContent } from "@/lib/config/formats";
+import { describeProblem, validateContent } from "@/lib/config/formats/formats";
 import { CONFIG_FORMATS, type TConfigFormat, type TConfigRef } from "@/lib/config/schemas";
 import { SideBySideDiff } from "./side-by-side-diff";
 

@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, FormError } from "@/components/ui/field";
 import { Table, Td } from "@/components/ui/table";
-import type { TImportChange } from "@/lib/config/transfer";
+import type { TImportChange } from "@/lib/config/publish/transfer";
 import { countOf } from "@/lib/plural";
 
 const tones = { new: "good", changed: "warn", unchanged: "neutral" } as const;

@@ -1,5 +1,5 @@
 import { cn } from "@/components/ui/cn";
-import { diffLines, diffStats, type TDiffLine } from "@/lib/config/diff";
+import { diffLines, diffStats, type TDiffLine } from "@/lib/config/formats/diff";
 
 type TRow = { left: TDiffLine | null; right: TDiffLine | null };
 

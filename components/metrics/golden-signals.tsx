@@ -6,7 +6,7 @@ import { useHydrated } from "@/components/health/use-hydrated";
 import { useLiveQuery } from "@/components/live/use-live-query";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/table";
-import { chartSearchParams } from "@/lib/metrics/chart-query-params";
+import { chartSearchParams } from "@/lib/metrics/chart/chart-query-params";
 import { chartRangeNames, type TChartPoint, type TChartRange, type TChartSeriesOf, type TServiceChart } from "@/lib/metrics/views";
 import type { TInstanceView } from "@/lib/registry/queries";
 import { formatMs, formatPercent, formatRate, formatStepSize, timeTicks } from "./chart-format";

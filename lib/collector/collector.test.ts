@@ -5,7 +5,7 @@ import { db } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { registerInstance } from "@/lib/registry/register-instance";
 import { ZRegisterInstance } from "@/lib/registry/schemas";
-import { HealthCollector } from "./health-collector";
+import { Collector } from "./collector";
 import { deleteOldRollups, ProbeRollups } from "./probe-rollups";
 import { setInstanceFlapping } from "./set-instance-flapping";
 
@@ -35,9 +35,23 @@ beforeAll(async () => {
   await migrateDatabase();
 });
 
-describe("health collector", () => {
+test("the jobs run in flow order, each at the interval it had before the job table", () => {
+  const jobs = new Collector({ retentionDays: 30 }).jobs.map(({ name, everyMs, assigns }) => ({ name, everyMs, assigns }));
+  expect(jobs).toEqual([
+    { name: "health checks", everyMs: 2000, assigns: true },
+    { name: "scrape targets", everyMs: 5000, assigns: true },
+    { name: "source sync", everyMs: 1000, assigns: undefined },
+    { name: "lastCheckAt", everyMs: 5000, assigns: undefined },
+    { name: "probe rollups", everyMs: 10_000, assigns: undefined },
+    { name: "metric rollups", everyMs: 2000, assigns: undefined },
+    { name: "1 min and 1 h metric rollups", everyMs: 10_000, assigns: undefined },
+    { name: "retention", everyMs: 600_000, assigns: undefined },
+  ]);
+});
+
+describe("collector", () => {
   let healthy: { server: Server; port: number };
-  const collectors: HealthCollector[] = [];
+  const collectors: Collector[] = [];
 
   beforeAll(async () => {
     healthy = await startHealthServer();
@@ -51,7 +65,7 @@ describe("health collector", () => {
 
   test("two collectors split the instances, none checked twice; one stopping hands its share to the other", async () => {
     const ids = await Promise.all(Array.from({ length: 12 }, (_, i) => register(`split-${i}`, healthy.port)));
-    const [a, b] = [new HealthCollector({ retentionDays: 30 }), new HealthCollector({ retentionDays: 30 })];
+    const [a, b] = [new Collector({ retentionDays: 30 }), new Collector({ retentionDays: 30 })];
     collectors.push(a, b);
     a.start();
     b.start();
@@ -71,7 +85,7 @@ describe("health collector", () => {
   test("a dead instance turns critical within interval x fall + 500 ms of its last success, with the error as reason", async () => {
     const dying = await startHealthServer();
     const id = await register("dying-1", dying.port, { kind: "http", path: "/health", interval: "500ms", timeout: "300ms", fall: 2, rise: 2 });
-    const collector = new HealthCollector({ retentionDays: 30 });
+    const collector = new Collector({ retentionDays: 30 });
     collectors.push(collector);
     collector.start();
     await until(() => db.instance.findUnique({ where: { id } }), (row) => row?.health === "passing");
@@ -134,7 +148,7 @@ test("an instance that flaps is taken out of traffic with one flapping event, no
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   const id = await register("flaps-for-real", port, { kind: "http", path: "/health", interval: "150ms", timeout: "100ms", rise: 1, fall: 1 });
-  const collector = new HealthCollector({ retentionDays: 30 });
+  const collector = new Collector({ retentionDays: 30 });
   collector.start();
   try {
     const instance = await until(

@@ -4,9 +4,9 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { parseJson } from "@/lib/registry/queries";
 import { maskFor } from "./access";
-import { refName, refWhere } from "./item-change";
-import { LISTENER_LIVE_MS } from "./listener-book";
-import { grayReaches } from "./resolve";
+import { refName, refWhere } from "./publish/item-change";
+import { LISTENER_LIVE_MS } from "./watch/listener-book";
+import { grayReaches } from "./watch/resolve";
 import { ZConfigFormat, type TConfigRef } from "./schemas";
 
 /** The items of a namespace for the config page: format, version, last author and time; `q` matches group or key. */

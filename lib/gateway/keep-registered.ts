@@ -1,4 +1,4 @@
-import { RegistryClient, type TRegistration } from "@/lib/registry/registry-client";
+import { RegistryClient, type TRegistration } from "@/lib/clients/registry-client";
 
 /**
  * Registers an instance and heartbeats it every second, as the demo fleet's instances do; until the registry takes

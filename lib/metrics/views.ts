@@ -1,4 +1,4 @@
-import type { TResolution } from "./rollup-rows";
+import type { TResolution } from "./rollup/rollup-rows";
 
 // What the metrics API returns to the pages (and to anyone scripting against it).
 

@@ -4,11 +4,11 @@ import { join } from "node:path";
 import { createApiToken, revokeApiTokensNamed } from "@/lib/auth/api-tokens";
 import { getAuthSecret } from "@/lib/auth/secret";
 import { ensureAdminFromEnv, hasAnyUser } from "@/lib/auth/users";
-import { startHealthCollector } from "@/lib/collector/health-collector";
+import { startCollector } from "@/lib/collector/collector";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { getEnv, getPublicUrl } from "@/lib/env";
-import { seedDemoConfig } from "@/lib/config/seed-demo-config";
-import { watchBesideNext } from "@/lib/config/watch-beside-next";
+import { seedDemoConfig } from "@/lib/config/publish/seed-demo-config";
+import { watchBesideNext } from "@/lib/config/watch/watch-beside-next";
 import { startOverrideExpiry } from "@/lib/governance/expire-overrides";
 import { spawnGateway } from "@/lib/gateway/spawn-gateway";
 import { log } from "@/lib/log";
@@ -34,14 +34,14 @@ export async function startApp() {
   startOverrideExpiry();
   serveBesideNext("/api/v1/config/watch", watchBesideNext);
   // Active checks run here unless separate collectors (`npm run collector`) do them.
-  const startCollector = () => {
-    if (env.MESHDECK_COLLECTOR === "in-process") startHealthCollector();
+  const startInProcessCollector = () => {
+    if (env.MESHDECK_COLLECTOR === "in-process") startCollector();
   };
 
   const url = getPublicUrl();
   const gatewayUrl = env.MESHDECK_GATEWAY === "on" ? await startGateway({ url }) : undefined;
-  if (env.MESHDECK_DEMO === "1") await startDemoFleet({ url, gatewayUrl, onRegistered: startCollector });
-  else startCollector();
+  if (env.MESHDECK_DEMO === "1") await startDemoFleet({ url, gatewayUrl, onRegistered: startInProcessCollector });
+  else startInProcessCollector();
   const signIn = (await hasAnyUser())
     ? "sign in with your administrator account"
     : `no user exists yet: create the first administrator at ${url}/setup`;

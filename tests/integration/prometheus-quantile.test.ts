@@ -3,8 +3,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { parseExposition } from "@/lib/metrics/parse";
-import { bucketsFromSamples, histogramQuantile } from "@/lib/metrics/quantile";
+import { parseExposition } from "@/lib/metrics/scrape/parse";
+import { bucketsFromSamples, histogramQuantile } from "@/lib/metrics/rollup/quantile";
 import type { TBuckets } from "@/lib/metrics/types";
 import { startPrometheus, type TPrometheus } from "../support/prometheus";
 

@@ -3,9 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { safeAction } from "@/lib/actions/safe-action";
-import { endGray, startGray } from "@/lib/config/gray";
-import { createNamespace, deleteNamespace } from "@/lib/config/namespaces";
-import { deleteConfig, publishConfig, rollbackConfig } from "@/lib/config/publish";
+import { endGray, startGray } from "@/lib/config/publish/gray";
+import { createNamespace, deleteNamespace } from "@/lib/config/publish/namespaces";
+import { deleteConfig, publishConfig, rollbackConfig } from "@/lib/config/publish/publish";
 import { ZConfigRef, ZCreateNamespace, ZDeleteConfig, ZEndGray, ZNamespaceName, ZPublishConfig, ZRollbackConfig, ZStartGray } from "@/lib/config/schemas";
 
 const itemPath = ({ namespace, group, key }: { namespace: string; group: string; key: string }) => `/config/${namespace}/${group}/${key}`;

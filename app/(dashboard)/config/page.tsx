@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { roleAllows } from "@/lib/auth/roles";
 import { requirePageUser } from "@/lib/auth/session";
-import { listNamespaces } from "@/lib/config/namespaces";
+import { listNamespaces } from "@/lib/config/publish/namespaces";
 import { listConfigItems } from "@/lib/config/queries";
 import { ConfigListClient } from "./page-client";
 

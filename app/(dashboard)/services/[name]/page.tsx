@@ -5,7 +5,7 @@ import { requirePageUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { getServiceHealthHistory } from "@/lib/health/queries";
 import { timelineRangeNames, type TTimelineRange } from "@/lib/health/timeline";
-import { getServiceChart } from "@/lib/metrics/chart-query";
+import { getServiceChart } from "@/lib/metrics/chart/chart-query";
 import { getServiceOrThrow } from "@/lib/registry/queries";
 import { ServiceClient } from "./page-client";
 

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import type { TActionResult } from "@/lib/actions/action-result";
 import { safeAction } from "@/lib/actions/safe-action";
 import { AppError } from "@/lib/errors";
-import { checkPrometheus } from "@/lib/metrics/check-prometheus";
+import { checkPrometheus } from "@/lib/metrics/scrape/check-prometheus";
 import { setMetricsSettings, ZMetricsSettings } from "@/lib/metrics/metrics-settings";
 import { errorsByField, readFormValues, toFormValues, toSettingsInput, type TMetricsFormValues } from "./form-values";
 

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { apiRoute } from "@/lib/api/handler";
-import { getTopology } from "@/lib/metrics/topology-query";
-import { parseTopologyParams } from "@/lib/metrics/topology-query-params";
+import { getTopology } from "@/lib/metrics/topology/topology-query";
+import { parseTopologyParams } from "@/lib/metrics/topology/topology-query-params";
 
 // GET /api/v1/topology - services and caller -> callee edges with health and golden signals, now or at an earlier moment
 export const GET = apiRoute({}, async ({ request }) => {

@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { apiRoute } from "@/lib/api/handler";
 import { ZNamespaceName } from "@/lib/config/schemas";
-import { exportNamespace } from "@/lib/config/transfer";
+import { exportNamespace } from "@/lib/config/publish/transfer";
 
 // GET /api/v1/config/export?namespace=dev - the namespace's items as one JSON file (secret ones for admins only).
 export const GET = apiRoute({ needs: "operator", tokens: false }, async ({ request, actor }) => {

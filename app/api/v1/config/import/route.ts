@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { apiRoute, readJson } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
 import { MAX_IMPORT_BYTES } from "@/lib/config/schemas";
-import { applyImport, parseImportFile, previewImport, ZImportQuery } from "@/lib/config/transfer";
+import { applyImport, parseImportFile, previewImport, ZImportQuery } from "@/lib/config/publish/transfer";
 
 // POST /api/v1/config/import?namespace=dev&dryRun=true - preview (dryRun) or apply an export file: all its new and changed items, or none.
 export const POST = apiRoute({ needs: "operator", tokens: false }, async ({ request, actor }) => {

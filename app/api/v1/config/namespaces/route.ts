@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { apiRoute, readJson } from "@/lib/api/handler";
-import { createNamespace, listNamespaces } from "@/lib/config/namespaces";
+import { createNamespace, listNamespaces } from "@/lib/config/publish/namespaces";
 import { ZCreateNamespace } from "@/lib/config/schemas";
 
 // GET /api/v1/config/namespaces - namespaces and how many items each holds.

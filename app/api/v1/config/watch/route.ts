@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { apiRoute, readJson } from "@/lib/api/handler";
-import { watchConfig } from "@/lib/config/client-read";
+import { watchConfig } from "@/lib/config/watch/client-read";
 import { ZWatchConfig } from "@/lib/config/schemas";
 
 // POST /api/v1/config/watch - long poll: answers as soon as a watched item's version for this instance differs from the one held, or after timeout.

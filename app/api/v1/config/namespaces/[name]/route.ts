@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { apiRoute } from "@/lib/api/handler";
-import { deleteNamespace } from "@/lib/config/namespaces";
+import { deleteNamespace } from "@/lib/config/publish/namespaces";
 import { ZNamespaceName } from "@/lib/config/schemas";
 
 // DELETE /api/v1/config/namespaces/:name - delete an empty namespace (admin session).

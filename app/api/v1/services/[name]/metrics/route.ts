@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { apiRoute } from "@/lib/api/handler";
-import { getServiceChart } from "@/lib/metrics/chart-query";
-import { parseChartQuery } from "@/lib/metrics/chart-query-params";
+import { getServiceChart } from "@/lib/metrics/chart/chart-query";
+import { parseChartQuery } from "@/lib/metrics/chart/chart-query-params";
 import { ZServiceName } from "@/lib/registry/schemas";
 
 // GET /api/v1/services/:name/metrics?range=1h&instance=|caller=|callee= - golden signals over time, with the events of that time

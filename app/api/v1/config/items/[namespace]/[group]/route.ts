@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { apiRoute } from "@/lib/api/handler";
-import { listClientItems } from "@/lib/config/client-read";
+import { listClientItems } from "@/lib/config/watch/client-read";
 import { parseIdentity, ZGroupName, ZNamespaceName } from "@/lib/config/schemas";
 
 // GET /api/v1/config/items/:namespace/:group[?instance=&tags=] - every item of a group as this instance gets it.

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { apiRoute, readJson } from "@/lib/api/handler";
-import { getClientItem } from "@/lib/config/client-read";
-import { deleteConfig, publishConfig } from "@/lib/config/publish";
+import { getClientItem } from "@/lib/config/watch/client-read";
+import { deleteConfig, publishConfig } from "@/lib/config/publish/publish";
 import { MAX_CONFIG_BODY_BYTES, parseIdentity, ZConfigRef, ZDeleteConfig, ZPublishConfig } from "@/lib/config/schemas";
 
 type TParams = { namespace: string; group: string; key: string };

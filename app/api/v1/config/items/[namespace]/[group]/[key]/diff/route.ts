@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { apiRoute } from "@/lib/api/handler";
-import { diffLines } from "@/lib/config/diff";
+import { diffLines } from "@/lib/config/formats/diff";
 import { getVersionPair } from "@/lib/config/queries";
 import { ZConfigRef } from "@/lib/config/schemas";
 

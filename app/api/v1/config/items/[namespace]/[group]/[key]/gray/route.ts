@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { apiRoute, readJson } from "@/lib/api/handler";
-import { startGray } from "@/lib/config/gray";
+import { startGray } from "@/lib/config/publish/gray";
 import { MAX_CONFIG_BODY_BYTES, ZConfigRef, ZStartGray } from "@/lib/config/schemas";
 
 // POST /api/v1/config/items/:namespace/:group/:key/gray - publish new content to chosen instances (by id or tag) first.

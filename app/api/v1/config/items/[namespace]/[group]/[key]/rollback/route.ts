@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { apiRoute, readJson } from "@/lib/api/handler";
-import { rollbackConfig } from "@/lib/config/publish";
+import { rollbackConfig } from "@/lib/config/publish/publish";
 import { ZConfigRef, ZRollbackConfig } from "@/lib/config/schemas";
 
 // POST /api/v1/config/items/:namespace/:group/:key/rollback - publish an old version's content again as a new version.

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { apiRoute, readJson } from "@/lib/api/handler";
-import { endGray } from "@/lib/config/gray";
+import { endGray } from "@/lib/config/publish/gray";
 import { ZConfigRef, ZEndGray } from "@/lib/config/schemas";
 
 const ZOutcome = z.enum(["promote", "abandon"], { error: "must be promote or abandon" });

@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { ZInstanceId, ZServiceName } from "@/lib/registry/schemas";
+import { chartRangeNames, type TChartRange, type TChartSeriesOf } from "../views";
+
+const seriesParams = ["instance", "caller", "callee"] as const;
+
+/** Query parameters of GET /api/v1/services/:name/metrics; at most one of instance, caller, callee. */
+export const ZChartQuery = z
+  .object({
+    range: z.enum(chartRangeNames, { error: `must be one of ${chartRangeNames.join(", ")}` }).default("1h"),
+    instance: ZInstanceId.optional(),
+    caller: ZServiceName.optional(),
+    callee: ZServiceName.optional(),
+  })
+  .strict()
+  .superRefine((query, ctx) => {
+    const given = seriesParams.filter((param) => query[param] !== undefined);
+    if (given.length > 1) ctx.addIssue({ code: "custom", path: [given[1] ?? "instance"], message: `give only one of ${seriesParams.join(", ")}` });
+  });
+
+/**
+ * The range and the series a chart of `service` asks for: the whole service, `instance`, or an edge.
+ * `callee=payments` on orders is the edge orders -> payments; `caller=frontend` is frontend -> orders.
+ */
+export function parseChartQuery({ service, params }: { service: string; params: URLSearchParams }): { range: TChartRange; of: TChartSeriesOf } {
+  const query = ZChartQuery.parse(Object.fromEntries(params));
+  const of: TChartSeriesOf = query.instance
+    ? { scope: "instance", instanceId: query.instance }
+    : query.callee
+      ? { scope: "edge", caller: service, callee: query.callee }
+      : query.caller
+        ? { scope: "edge", caller: query.caller, callee: service }
+        : { scope: "service" };
+  return { range: query.range, of };
+}
+
+/** The query string asking for a chart: parseChartQuery's inverse. */
+export function chartSearchParams({ service, range, of }: { service: string; range: TChartRange; of: TChartSeriesOf }): string {
+  const params = new URLSearchParams({ range });
+  if (of.scope === "instance") params.set("instance", of.instanceId);
+  if (of.scope === "edge" && of.caller === service) params.set("callee", of.callee);
+  else if (of.scope === "edge") params.set("caller", of.caller);
+  return params.toString();
+}

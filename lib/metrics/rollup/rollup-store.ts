@@ -1,0 +1,59 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { valuesList } from "@/lib/db/bulk";
+import { addSignals } from "../signals";
+import { rollupKeyOf, signalsOfRow, toRollupRow, type TRollupKey, type TRollupRow } from "./rollup-rows";
+import type { TSignals } from "../types";
+
+// 12 parameters a row: well under SQLite's and PostgreSQL's limits on parameters per statement.
+const batchSize = 500;
+const columns = ["resolution", "scope", "service", "instanceId", "peer", "at", "requests", "errors", "p50Ms", "p95Ms", "p99Ms", "buckets"] as const;
+const key = ["resolution", "scope", "service", "instanceId", "peer", "at"];
+const quoted = (names: readonly string[]) => names.map((name) => `"${name}"`).join(", ");
+const updates = columns.filter((column) => !key.includes(column)).map((column) => `"${column}" = excluded."${column}"`).join(", ");
+
+/**
+ * Writes rollup rows, a few hundred per statement. A window is written by the collector that owns
+ * its service; after a handover two may write one window, and then the later write wins.
+ */
+export async function writeRollupRows(rows: TRollupRow[]) {
+  for (let i = 0; i < rows.length; i += batchSize) {
+    const batch = rows.slice(i, i + batchSize);
+    const values = batch.flatMap((row) => columns.map((column) => row[column]));
+    await db.$executeRawUnsafe(
+      `INSERT INTO "MetricRollup" (${quoted(columns)}) VALUES ${valuesList({ rows: batch.length, columns: columns.length })} ON CONFLICT (${quoted(key)}) DO UPDATE SET ${updates}`,
+      ...values,
+    );
+  }
+}
+
+/** Builds the `resolution`-second rows of the given services from their finer rows in [fromMs, toMs). */
+export async function compactRollups({ services, finer, resolution, fromMs, toMs }: { services: string[]; finer: number; resolution: number; fromMs: number; toMs: number }) {
+  if (services.length === 0) return 0;
+  const rows = await db.metricRollup.findMany({
+    where: { resolution: finer, service: { in: services }, at: { gte: new Date(fromMs), lt: new Date(toMs) } },
+    select: { scope: true, service: true, instanceId: true, peer: true, at: true, requests: true, errors: true, p50Ms: true, p95Ms: true, p99Ms: true, buckets: true },
+  });
+  const windowMs = resolution * 1000;
+  const merged = new Map<string, { key: TRollupKey; atMs: number; signals: TSignals }>();
+  for (const row of rows) {
+    const atMs = Math.floor(row.at.getTime() / windowMs) * windowMs;
+    const key = { scope: row.scope as TRollupKey["scope"], service: row.service, instanceId: row.instanceId, peer: row.peer };
+    const id = `${rollupKeyOf(key)}\u0000${atMs}`;
+    const current = merged.get(id);
+    const signals = signalsOfRow(row);
+    merged.set(id, current ? { ...current, signals: addSignals(current.signals, signals) } : { key, atMs, signals });
+  }
+  await writeRollupRows([...merged.values()].map(({ key, atMs, signals }) => toRollupRow({ key, resolution, atMs, signals })));
+  return merged.size;
+}
+
+/** Deletes rows past their window's retention; returns how many went. */
+export async function deleteOldMetricRollups({ retainMs, now = Date.now() }: { retainMs: Record<number, number>; now?: number }) {
+  let deleted = 0;
+  for (const [resolution, ms] of Object.entries(retainMs)) {
+    const { count } = await db.metricRollup.deleteMany({ where: { resolution: Number(resolution), at: { lt: new Date(now - ms) } } });
+    deleted += count;
+  }
+  return deleted;
+}

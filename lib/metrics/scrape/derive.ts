@@ -1,0 +1,213 @@
+// Successive scrapes of one instance turned into golden signals: increases over each scrape interval.
+import { istioCallee, istioDuration, istioInbound, istioRequests, istioStatusLabels, istioUnitsPerSecond } from "./istio";
+import { CounterIncreases } from "./counter-increases";
+import { emptySignals } from "../signals";
+import type { TMetricFamily, TMetricNames, TSample, TScrapeSignals, TSignals } from "../types";
+import { parseNumber } from "./parse";
+
+type TLabels = Record<string, string>;
+type TPart = "bucket" | "count" | "quantile" | "counter";
+
+const quantileIndex = new Map([[0.5, 0], [0.95, 1], [0.99, 2]]);
+
+/** What one group (the instance itself, or one callee) accumulates during one scrape. */
+class Tally {
+  requests = 0;
+  errors = 0;
+  /** Set by a `_count` or counter series: a group with only buckets or quantiles is not a measurement. */
+  counted = false;
+  readonly buckets = new Map<number, number>();
+  /** Summaries: the client's [p50, p95, p99] in ms, and the request increase, per label set. */
+  quantiles: Map<string, number[]> | null = null;
+  weights: Map<string, number> | null = null;
+
+  toSignals(): TSignals {
+    const buckets = this.buckets.size > 0 ? [...this.buckets].sort((x, y) => x[0] - y[0]) : null;
+    return { requests: this.requests, errors: this.errors, buckets, summary: buckets ? null : this.summary() };
+  }
+
+  // Request-weighted average of each label set's quantile: an approximation, as quantiles don't add up.
+  private summary(): TSignals["summary"] {
+    if (!this.quantiles) return null;
+    const [p50, p95, p99] = [0, 1, 2].map((k) => {
+      let sum = 0;
+      let weight = 0;
+      for (const [set, values] of this.quantiles!) {
+        const w = this.weights?.get(set) ?? 0;
+        const v = values[k] ?? Number.NaN;
+        if (w > 0 && Number.isFinite(v)) [sum, weight] = [sum + v * w, weight + w];
+      }
+      return weight > 0 ? sum / weight : null;
+    });
+    return { p50: p50 ?? null, p95: p95 ?? null, p99: p99 ?? null };
+  }
+}
+
+/** One metric read for one purpose: which series it takes, grouped how, in which unit. */
+class Reader {
+  readonly groups = new Map<string, Tally>();
+  constructor(
+    readonly metric: string,
+    /** "" for the instance itself, the callee for an edge, null to skip the series. */
+    readonly groupOf: (labels: TLabels) => string | null,
+    readonly statusLabels: readonly string[],
+    readonly unitsPerSecond = 1,
+  ) {}
+
+  tally(group: string): Tally {
+    let tally = this.groups.get(group);
+    if (!tally) this.groups.set(group, (tally = new Tally()));
+    return tally;
+  }
+}
+
+type TBinding = { part: TPart; readers: Reader[] };
+
+function isError(labels: TLabels, statusLabels: readonly string[]): boolean {
+  for (const name of statusLabels) {
+    const status = labels[name];
+    // 5xx, or "0": no answer at all (refused, reset, timed out), as Istio and the demo record it.
+    if (status !== undefined) return status.startsWith("5") || status === "0";
+  }
+  return false;
+}
+
+/**
+ * One per scraped instance, kept between scrapes. The instance's own signals come from the first
+ * server duration metric present, else the first server request counter, else Istio's
+ * destination-reported series. Edges come, per callee, from the first client duration metric,
+ * client counter, or Istio source-reported series that names it. Series keys are the name and label
+ * pairs in the order the target wrote them, which a target keeps from scrape to scrape, so nothing
+ * is sorted (a target that reorders labels would have each series counted once more as new).
+ */
+export class InstanceSignals {
+  private readonly bindings = new Map<string, TBinding>();
+  /** In precedence order: the first that measured something wins. */
+  private readonly selfReaders: Reader[] = [];
+  /** In precedence order, per callee: a callee seen by an earlier reader ignores the later ones. */
+  private readonly edgeReaders: Reader[] = [];
+  private readonly counters = new CounterIncreases();
+  private lastAtMs: number | null = null;
+  private lastIntervalMs: number | null = null;
+  private lastSelfMetric: string | null = null;
+
+  constructor(names: TMetricNames) {
+    const self = () => "";
+    const callee = (labels: TLabels) => labels[names.calleeLabel] || null;
+    for (const base of names.serverDuration) this.selfReaders.push(this.duration(base, self, names.statusLabels));
+    for (const name of names.serverRequests) this.selfReaders.push(this.counter(name, self, names.statusLabels));
+    this.selfReaders.push(this.duration(istioDuration, istioInbound, istioStatusLabels, istioUnitsPerSecond));
+    this.selfReaders.push(this.counter(istioRequests, istioInbound, istioStatusLabels));
+    for (const base of names.clientDuration) this.edgeReaders.push(this.duration(base, callee, names.statusLabels));
+    for (const name of names.clientRequests) this.edgeReaders.push(this.counter(name, callee, names.statusLabels));
+    this.edgeReaders.push(this.duration(istioDuration, istioCallee, istioStatusLabels, istioUnitsPerSecond));
+    this.edgeReaders.push(this.counter(istioRequests, istioCallee, istioStatusLabels));
+  }
+
+  /** The time between the last two scrapes, to turn increases into rates; null before the second. */
+  get intervalMs(): number | null {
+    return this.lastIntervalMs;
+  }
+
+  /** The metric the instance's own signals came from in the last scrape; null if none matched. */
+  get selfMetric(): string | null {
+    return this.lastSelfMetric;
+  }
+
+  /** Series whose last value is kept: only those of the metrics read, and only while the target lists them. */
+  get seriesCount(): number {
+    return this.counters.size;
+  }
+
+  /** The increases since the previous call; null on the first, which only sets the baseline. */
+  next(families: TMetricFamily[], atMs: number): TScrapeSignals | null {
+    this.counters.begin();
+    for (const reader of this.selfReaders) reader.groups.clear();
+    for (const reader of this.edgeReaders) reader.groups.clear();
+    for (const family of families) {
+      // Only summaries pair quantiles with their _count; histograms skip that bookkeeping.
+      const summaryLike = family.type !== "histogram";
+      for (const sample of family.samples) {
+        const binding = this.bindings.get(sample.name);
+        if (binding) this.take(binding, sample, summaryLike);
+      }
+    }
+    this.counters.end();
+    const baseline = this.lastAtMs;
+    this.lastIntervalMs = baseline === null ? null : atMs - baseline;
+    this.lastAtMs = atMs;
+    if (baseline === null) return null;
+    return { self: this.selfSignals(), edges: this.edgeSignals() };
+  }
+
+  private selfSignals(): TSignals {
+    for (const reader of this.selfReaders) {
+      const tally = reader.groups.get("");
+      if (tally?.counted) {
+        this.lastSelfMetric = reader.metric;
+        return tally.toSignals();
+      }
+    }
+    this.lastSelfMetric = null;
+    return emptySignals();
+  }
+
+  private edgeSignals(): Map<string, TSignals> {
+    const edges = new Map<string, TSignals>();
+    for (const reader of this.edgeReaders) {
+      for (const [callee, tally] of reader.groups) if (tally.counted && !edges.has(callee)) edges.set(callee, tally.toSignals());
+    }
+    return edges;
+  }
+
+  private take({ part, readers }: TBinding, sample: TSample, summaryLike: boolean): void {
+    const { labels } = sample;
+    let pairs = "";
+    for (const name in labels) if (part !== "quantile" || name !== "quantile") pairs += `${name}\u0000${labels[name]}\u0001`;
+    const increase = part === "quantile" ? 0 : this.counters.increase(`${sample.name}\u0002${pairs}`, sample.value);
+    for (const reader of readers) {
+      const group = reader.groupOf(labels);
+      if (group === null) continue;
+      const tally = reader.tally(group);
+      if (part === "bucket") {
+        const le = labels.le === undefined ? null : parseNumber(labels.le, 0, labels.le.length);
+        const bound = le === null ? Number.NaN : le / reader.unitsPerSecond;
+        if (!Number.isNaN(bound)) tally.buckets.set(bound, (tally.buckets.get(bound) ?? 0) + increase);
+      } else if (part === "quantile") {
+        const k = quantileIndex.get(labels.quantile === undefined ? Number.NaN : (parseNumber(labels.quantile, 0, labels.quantile.length) ?? Number.NaN));
+        if (k === undefined) continue;
+        const values = (tally.quantiles ??= new Map()).get(pairs) ?? [Number.NaN, Number.NaN, Number.NaN];
+        values[k] = (sample.value * 1000) / reader.unitsPerSecond;
+        tally.quantiles.set(pairs, values);
+      } else {
+        tally.counted = true;
+        tally.requests += increase;
+        if (isError(labels, reader.statusLabels)) tally.errors += increase;
+        if (part === "count" && summaryLike) (tally.weights ??= new Map()).set(pairs, increase);
+      }
+    }
+  }
+
+  private bind(sampleName: string, part: TPart, reader: Reader): void {
+    const binding = this.bindings.get(sampleName);
+    if (!binding) this.bindings.set(sampleName, { part, readers: [reader] });
+    // A name configured twice in different roles (a duration base and a counter) keeps its first role.
+    else if (binding.part === part) binding.readers.push(reader);
+  }
+
+  private duration(base: string, groupOf: Reader["groupOf"], statusLabels: readonly string[], unitsPerSecond = 1): Reader {
+    const reader = new Reader(base, groupOf, statusLabels, unitsPerSecond);
+    this.bind(`${base}_bucket`, "bucket", reader);
+    this.bind(`${base}_count`, "count", reader);
+    this.bind(base, "quantile", reader);
+    return reader;
+  }
+
+  private counter(name: string, groupOf: Reader["groupOf"], statusLabels: readonly string[]): Reader {
+    const reader = new Reader(name, groupOf, statusLabels);
+    this.bind(name, "counter", reader);
+    // OpenMetrics writes a counter's samples with `_total` whether or not the configured name has it.
+    if (!name.endsWith("_total")) this.bind(`${name}_total`, "counter", reader);
+    return reader;
+  }
+}

@@ -1,0 +1,110 @@
+import "server-only";
+import { takesTraffic, trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
+import { db } from "@/lib/db";
+import { getEnv, metricsRetainMs } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { countHealth, parseJson } from "@/lib/registry/queries";
+import { instanceKey, readHealthAt, serviceHealth } from "./topology-query-health";
+import { goldenSignals, readWindowSignals } from "./topology-query-window";
+import type { TTopology, TTopologyEdge, TTopologyNode } from "../views";
+
+export type TTopologyQuery = {
+  /** The moment to show, in ms; now when left out. */
+  at?: number;
+  windowMs?: number;
+  /** Only services whose name holds this, ignoring case. */
+  q?: string;
+  /** Only services with an instance tagged so. */
+  tag?: string;
+  /** Only this service, its direct callers and callees, and the edges between it and them. */
+  service?: string;
+  now?: number;
+};
+
+/** The services a caller says it calls: its `dependencies` metadata, comma separated. */
+function declaredCallees(metadata: string): string[] {
+  const { dependencies } = parseJson<Record<string, unknown>>(metadata, {});
+  return typeof dependencies === "string" ? dependencies.split(",").map((name) => name.trim()).filter(Boolean) : [];
+}
+
+async function readCatalog({ at, past }: { at: number; past: boolean }) {
+  // In the past, what was registered by then; instances deregistered since are not known any more.
+  const registeredBy = past ? { lte: new Date(at) } : undefined;
+  return db.service.findMany({
+    where: { createdAt: registeredBy },
+    orderBy: { name: "asc" },
+    select: {
+      name: true,
+      instances: { where: { registeredAt: registeredBy }, select: { ...trafficSelect, source: true, instanceId: true, tags: true, metadata: true } },
+    },
+  });
+}
+
+// An edge's or a callee's name the catalog does not hold: drawn, so a dependency outside the registry shows.
+function unregisteredNode(id: string): TTopologyNode {
+  return { id, health: "unknown", instances: countHealth([]), tags: [], registered: false, rps: null, errorRate: null, p95: null };
+}
+
+/** Which nodes and edges the filters keep; an unknown `service` is a 404 rather than an empty graph. */
+function applyFilters({ nodes, edges, q, tag, service }: { nodes: TTopologyNode[]; edges: TTopologyEdge[]; q?: string; tag?: string; service?: string }) {
+  const needle = q?.trim().toLowerCase();
+  let kept = nodes.filter((node) => (!needle || node.id.toLowerCase().includes(needle)) && (!tag || node.tags.includes(tag)));
+  let candidates = edges;
+  if (service) {
+    if (!nodes.some((node) => node.id === service)) throw new AppError("not_found", `service '${service}' is not in the topology at that moment`, "service");
+    candidates = edges.filter((edge) => edge.caller === service || edge.callee === service);
+    const around = new Set([service, ...candidates.flatMap((edge) => [edge.caller, edge.callee])]);
+    kept = kept.filter((node) => around.has(node.id));
+  }
+  const ids = new Set(kept.map((node) => node.id));
+  return { nodes: kept, edges: candidates.filter((edge) => ids.has(edge.caller) && ids.has(edge.callee)) };
+}
+
+/**
+ * The fleet as a graph at `at` (now by default): every service with its instances' health then, and
+ * its callers -> callees, observed in the window's edge rollups or declared in metadata, each with
+ * its rate, error share and p95 over the window before `at`.
+ */
+export async function getTopology({ at, windowMs = 60_000, q, tag, service, now = Date.now() }: TTopologyQuery = {}): Promise<TTopology> {
+  const moment = at ?? now;
+  const past = moment < now;
+  const [catalog, signals, healthThen] = await Promise.all([
+    readCatalog({ at: moment, past }),
+    readWindowSignals({ at: moment, windowMs, now, retainMs: metricsRetainMs(getEnv()) }),
+    past ? readHealthAt({ at: moment }) : new Map<string, string>(),
+  ]);
+  const { measuredMs } = signals.window;
+
+  const nodes = new Map<string, TTopologyNode>();
+  const edges = new Map<string, TTopologyEdge>();
+  const edgeId = (caller: string, callee: string) => `${caller}->${callee}`;
+  const edgeOf = (caller: string, callee: string): TTopologyEdge => {
+    const id = edgeId(caller, callee);
+    let edge = edges.get(id);
+    if (!edge) edges.set(id, (edge = { id, caller, callee, declared: false, observed: false, rps: null, errorRate: null, p95: null }));
+    return edge;
+  };
+
+  for (const { name, instances } of catalog) {
+    const members = instances.map((instance) => {
+      const health = healthThen.get(instanceKey({ service: name, ...instance })) ?? instance.health;
+      return { health, takesTraffic: takesTraffic(trafficState({ ...instance, health })) };
+    });
+    const tags = [...new Set(instances.flatMap((instance) => parseJson<string[]>(instance.tags, [])))].sort();
+    nodes.set(name, { id: name, health: serviceHealth(members), instances: countHealth(members), tags, registered: true, ...goldenSignals(signals.services.get(name), measuredMs) });
+    for (const callee of new Set(instances.flatMap((instance) => declaredCallees(instance.metadata)))) edgeOf(name, callee).declared = true;
+  }
+  for (const { caller, callee, signals: observed } of signals.edges.values()) {
+    const traffic = observed.requests > 0;
+    // A client metric that did not move in the window is no traffic: such an edge stays only if declared.
+    if (!traffic && !edges.has(edgeId(caller, callee))) continue;
+    Object.assign(edgeOf(caller, callee), { observed: traffic, ...goldenSignals(observed, measuredMs) });
+  }
+  for (const { caller, callee } of edges.values()) {
+    for (const name of [caller, callee]) if (!nodes.has(name)) nodes.set(name, unregisteredNode(name));
+  }
+
+  const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const shown = applyFilters({ nodes: [...nodes.values()].sort(byId), edges: [...edges.values()].sort(byId), q, tag, service });
+  return { at: moment, windowMs, metrics: signals.window, ...shown };
+}
