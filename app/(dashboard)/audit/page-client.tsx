@@ -2,8 +2,8 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { AuditTable } from "@/components/audit/audit-table";
-import { TimeFilter } from "@/components/audit/time-filter";
+import { AuditTable } from "./_components/audit-table";
+import { TimeFilter } from "./_components/time-filter";
 import { useHydrated } from "@/components/health/use-hydrated";
 import { LiveIndicator } from "@/components/live/live-indicator";
 import { useLiveQuery } from "@/components/live/use-live-query";

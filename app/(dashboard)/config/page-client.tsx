@@ -3,9 +3,9 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { ImportCard } from "@/components/config/import-card";
-import { NamespacesCard } from "@/components/config/namespaces-card";
-import { NewItemCard } from "@/components/config/new-item-card";
+import { ImportCard } from "./_components/import-card";
+import { NamespacesCard } from "./_components/namespaces-card";
+import { NewItemCard } from "./_components/new-item-card";
 import { LiveIndicator } from "@/components/live/live-indicator";
 import { useLiveQuery } from "@/components/live/use-live-query";
 import { Badge } from "@/components/ui/badge";

@@ -3,8 +3,8 @@
 import { useState, useTransition } from "react";
 import { LiveIndicator } from "@/components/live/live-indicator";
 import { useLiveQuery } from "@/components/live/use-live-query";
-import { AddSourceForm } from "@/components/sources/add-source-form";
-import { SourceStatus } from "@/components/sources/source-status";
+import { AddSourceForm } from "./_components/add-source-form";
+import { SourceStatus } from "./_components/source-status";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
