@@ -8,6 +8,7 @@ import { Card, Stat } from "@/components/ui/card";
 import { HealthBar } from "@/components/health/health-bar";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState } from "@/components/ui/table";
+import { apiUrls } from "@/lib/clients/api-urls";
 import type { TEventHighlights, TEventPage } from "@/lib/health/queries";
 import type { TOverview, TServiceSummary } from "@/lib/registry/queries";
 import { OpenOutages } from "./_components/open-outages";
@@ -15,10 +16,10 @@ import { OpenOutages } from "./_components/open-outages";
 type TProps = { initialOverview: TOverview; initialServices: TServiceSummary[]; initialHighlights: TEventHighlights; healthQuery: string; initialHealth: TEventPage };
 
 export function OverviewClient({ initialOverview, initialServices, initialHighlights, healthQuery, initialHealth }: TProps) {
-  const highlights = useLiveQuery({ url: "/api/v1/events/summary", initialData: initialHighlights, intervalMs: 2000 });
-  const overview = useLiveQuery({ url: "/api/v1/overview", initialData: initialOverview, intervalMs: 2000 });
-  const services = useLiveQuery({ url: "/api/v1/services", initialData: { services: initialServices }, intervalMs: 2000 });
-  const health = useLiveQuery({ url: `/api/v1/events?${healthQuery}`, initialData: initialHealth, intervalMs: 2000 });
+  const highlights = useLiveQuery({ url: apiUrls.eventHighlights(), initialData: initialHighlights, intervalMs: 2000 });
+  const overview = useLiveQuery({ url: apiUrls.overview(), initialData: initialOverview, intervalMs: 2000 });
+  const services = useLiveQuery({ url: apiUrls.services(), initialData: { services: initialServices }, intervalMs: 2000 });
+  const health = useLiveQuery({ url: apiUrls.events(healthQuery), initialData: initialHealth, intervalMs: 2000 });
   const { instances } = overview.data;
   // Services with the most instances out of passing come first.
   const byAttention = [...services.data.services].sort(

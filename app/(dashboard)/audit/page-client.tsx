@@ -11,6 +11,7 @@ import { Card } from "@/components/ui/card";
 import { FormError } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
 import type { TAuditFacets, TAuditPage } from "@/lib/audit/queries";
+import { apiUrls } from "@/lib/clients/api-urls";
 
 type TFilterKey = "user" | "service" | "action" | "from" | "to";
 type TShownFilters = Record<TFilterKey, string> & { paged: boolean };
@@ -47,7 +48,7 @@ export function AuditClient({
 }) {
   const router = useRouter();
   const hydrated = useHydrated();
-  const { data, error } = useLiveQuery({ url: `/api/v1/audit${query ? `?${query}` : ""}`, initialData: initialPage, intervalMs: 3000 });
+  const { data, error } = useLiveQuery({ url: apiUrls.audit(query), initialData: initialPage, intervalMs: 3000 });
 
   // A filter change starts again at the newest events; the URL holds the filters so a view can be linked.
   const setFilters = (values: Partial<Record<TFilterKey, string>>) => {
@@ -80,7 +81,7 @@ export function AuditClient({
           <div className="flex items-center gap-4">
             <LiveIndicator error={error} />
             <a
-              href={`/api/v1/audit/export${exportQuery ? `?${exportQuery}` : ""}`}
+              href={apiUrls.auditExport(exportQuery)}
               download
               title="The events matching these filters, newest first, at most 100 000"
               className="inline-flex items-center gap-2 rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800"

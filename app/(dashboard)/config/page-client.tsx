@@ -15,6 +15,7 @@ import { FormError } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState, Table, Td } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
+import { apiUrls } from "@/lib/clients/api-urls";
 import type { TConfigListItem } from "@/lib/config/queries";
 import { countOf } from "@/lib/plural";
 
@@ -31,9 +32,10 @@ export function ConfigListClient({ namespaces, namespace, unknownNamespace, q, i
 }) {
   const router = useRouter();
   const [search, setSearch] = useState(q);
-  const url = namespace ? `/api/v1/config?namespace=${namespace}${q ? `&q=${encodeURIComponent(q)}` : ""}` : "/api/v1/config/namespaces";
-  const { data, error } = useLiveQuery({ url, initialData: { items: initialItems } as { items?: TConfigListItem[] }, intervalMs: 3000 });
-  const items = data.items ?? initialItems;
+  // No namespace, no items to follow.
+  const url = namespace ? apiUrls.configItems(namespace, q) : null;
+  const { data, error } = useLiveQuery({ url, initialData: { namespace: namespace ?? "", items: initialItems }, intervalMs: 3000 });
+  const { items } = data;
 
   // The search goes in the URL (so a view can be linked) a moment after typing stops.
   useEffect(() => {

@@ -15,6 +15,7 @@ import { Card } from "@/components/ui/card";
 import { FormError } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState } from "@/components/ui/table";
+import { apiUrls } from "@/lib/clients/api-urls";
 import type { TTopology } from "@/lib/metrics/views";
 
 type TShownFilters = { q: string; tag: string; service: string; at: number | null; range: TTopologyRange };
@@ -30,7 +31,7 @@ export function TopologyClient({ query, filters, initialTopology, tags, problem 
   const router = useRouter();
   const hydrated = useHydrated();
   const live = filters.at === null;
-  const { data, error } = useLiveQuery({ url: `/api/v1/topology${query ? `?${query}` : ""}`, initialData: initialTopology, intervalMs: live ? liveRefreshMs : Infinity });
+  const { data, error } = useLiveQuery({ url: apiUrls.topology(query), initialData: initialTopology, intervalMs: live ? liveRefreshMs : Infinity });
 
   // The URL holds the view, so it can be linked and the server renders it first.
   const replace = useCallback(

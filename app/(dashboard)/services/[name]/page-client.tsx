@@ -17,6 +17,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { TimeAgo, TimeUntil } from "@/components/ui/time-ago";
 import { PolicyCard } from "./_components/policy-card";
 import { TrafficPanel } from "./_components/traffic-panel";
+import { apiUrls } from "@/lib/clients/api-urls";
 import { formatDuration } from "@/lib/duration";
 import type { THealthHistory } from "@/lib/health/queries";
 import { timelineRangeNames, type TTimelineRange } from "@/lib/health/timeline";
@@ -63,8 +64,7 @@ export function ServiceClient({
   initialChart: TServiceChart;
   canGovern: boolean;
 }) {
-  const url = `/api/v1/services/${encodeURIComponent(initialService.name)}`;
-  const { data, error, refetch } = useLiveQuery({ url, initialData: { service: initialService } });
+  const { data, error, refetch } = useLiveQuery({ url: apiUrls.service(initialService.name), initialData: { service: initialService } });
   const { service } = data;
   const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
   // Instances that left the service drop out of the selection.
@@ -79,7 +79,7 @@ export function ServiceClient({
   const [range, setRange] = useState<TTimelineRange>(initialHistory.range);
   // Until the new range arrives the previous one stays on screen, labelled with its own range.
   const [shownHistory, setShownHistory] = useState(initialHistory);
-  const history = useLiveQuery({ url: `${url}/health?range=${range}`, initialData: shownHistory, intervalMs: 2000 });
+  const history = useLiveQuery({ url: apiUrls.serviceHealth(initialService.name, range), initialData: shownHistory, intervalMs: 2000 });
   const chooseRange = (next: TTimelineRange) => {
     setShownHistory(history.data);
     setRange(next);

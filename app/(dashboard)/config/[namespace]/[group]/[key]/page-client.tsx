@@ -14,13 +14,14 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
+import { apiUrls } from "@/lib/clients/api-urls";
 import type { TConfigItemDetail } from "@/lib/config/queries";
 import type { TConfigFormat, TConfigRef } from "@/lib/config/schemas";
 
 function Title({ itemRef, children }: { itemRef: TConfigRef; children?: React.ReactNode }) {
   return (
     <span className="flex flex-wrap items-center gap-2">
-      <Link href={`/config?namespace=${itemRef.namespace}`} prefetch={false} className="text-zinc-400 hover:text-zinc-600">Config / {itemRef.namespace} /</Link>
+      <Link href={`/config?namespace=${encodeURIComponent(itemRef.namespace)}`} prefetch={false} className="text-zinc-400 hover:text-zinc-600">Config / {itemRef.namespace} /</Link>
       <span className="text-zinc-500">{itemRef.group} /</span>
       <span className="font-mono">{itemRef.key}</span>
       {children}
@@ -53,7 +54,7 @@ function DeleteItem({ itemRef, version }: { itemRef: TConfigRef; version: number
         disabled={!message.trim()}
         onClick={async () => {
           const result = await deleteItem({ ref: itemRef, input: { message: message.trim(), baseVersion: version } });
-          if (result.ok) router.push(`/config?namespace=${itemRef.namespace}`);
+          if (result.ok) router.push(`/config?namespace=${encodeURIComponent(itemRef.namespace)}`);
           else setError(result.error);
         }}
       >
@@ -71,8 +72,7 @@ export function ConfigItemClient({ itemRef, initialDetail, newFormat, canEdit, i
 }
 
 function ItemView({ itemRef, initialDetail, canEdit, isAdmin }: { itemRef: TConfigRef; initialDetail: TConfigItemDetail; canEdit: boolean; isAdmin: boolean }) {
-  const url = `/api/v1/config/items/${itemRef.namespace}/${itemRef.group}/${itemRef.key}/history`;
-  const { data: detail, error, refetch } = useLiveQuery({ url, initialData: initialDetail, intervalMs: 2000 });
+  const { data: detail, error, refetch } = useLiveQuery({ url: apiUrls.configHistory(itemRef), initialData: initialDetail, intervalMs: 2000 });
   const latest = Math.max(...detail.history.map((row) => row.version), 0);
   const changed = () => void refetch();
   return (
@@ -86,7 +86,7 @@ function ItemView({ itemRef, initialDetail, canEdit, isAdmin }: { itemRef: TConf
             {detail.gray && <Badge tone="info">gray v{detail.gray.version}</Badge>}
           </Title>
         }
-        description={detail.deleted ? "Deleted: clients no longer get it. Its history is kept; publishing again brings it back." : `Clients read it at /api/v1/config/items/${itemRef.namespace}/${itemRef.group}/${itemRef.key} and watch it live.`}
+        description={detail.deleted ? "Deleted: clients no longer get it. Its history is kept; publishing again brings it back." : `Clients read it at ${apiUrls.configItem(itemRef)} and watch it live.`}
         action={<div className="flex items-center gap-4"><LiveIndicator error={error} />{canEdit && !detail.deleted && (!detail.secret || isAdmin) && <DeleteItem itemRef={itemRef} version={detail.version} />}</div>}
       />
       <EditorCard

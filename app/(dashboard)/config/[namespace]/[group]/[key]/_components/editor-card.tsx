@@ -7,6 +7,8 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, FormError, SelectField } from "@/components/ui/field";
 import { Skeleton } from "@/components/ui/skeleton";
+import { apiUrls } from "@/lib/clients/api-urls";
+import { fetchApi } from "@/lib/clients/fetch-api";
 import { describeProblem, validateContent } from "@/lib/config/formats";
 import { CONFIG_FORMATS, type TConfigFormat, type TConfigRef } from "@/lib/config/schemas";
 import { SideBySideDiff } from "./side-by-side-diff";
@@ -19,10 +21,8 @@ type TStep = "edit" | "review" | "conflict";
 const list = (text: string) => text.split(/[\s,]+/).map((part) => part.trim()).filter(Boolean);
 
 async function loadLatest(ref: TConfigRef): Promise<TEditorBase | null> {
-  const response = await fetch(`/api/v1/config/items/${ref.namespace}/${ref.group}/${ref.key}/history`);
-  if (!response.ok) return null;
-  const body = (await response.json()) as { version: number; content: string; format: TConfigFormat };
-  return { version: body.version, content: body.content, format: body.format };
+  const latest = await fetchApi(apiUrls.configHistory(ref)).catch(() => null);
+  return latest && { version: latest.version, content: latest.content, format: latest.format };
 }
 
 /** The editor: validation as you type, a side-by-side diff against the current version before publishing, a required message. */
