@@ -21,14 +21,14 @@ import { countOf } from "@/lib/plural";
 
 type TNamespace = { name: string; description: string; items: number };
 
-export function ConfigListClient({ namespaces, namespace, unknownNamespace, q, initialItems, canEdit, isAdmin }: {
+export function ConfigListClient({ namespaces, namespace, unknownNamespace, q, initialItems, canEdit, canManageNamespaces }: {
   namespaces: TNamespace[];
   namespace: string | null;
   unknownNamespace: string | null;
   q: string;
   initialItems: TConfigListItem[];
   canEdit: boolean;
-  isAdmin: boolean;
+  canManageNamespaces: boolean;
 }) {
   const router = useRouter();
   const [search, setSearch] = useState(q);
@@ -113,7 +113,7 @@ export function ConfigListClient({ namespaces, namespace, unknownNamespace, q, i
         </div>
       )}
       {!canEdit && <p className="mt-6 text-sm text-zinc-500">Read-only: viewers see every item and its history; an operator or admin can publish.</p>}
-      {isAdmin && <NamespacesCard namespaces={namespaces} />}
+      {canManageNamespaces && <NamespacesCard namespaces={namespaces} />}
     </>
   );
 }

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { roleAllows } from "@/lib/auth/roles";
+import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
 import { listNamespaces } from "@/lib/config/namespaces";
 import { listConfigItems } from "@/lib/config/queries";
@@ -24,8 +24,8 @@ export default async function ConfigPage({ searchParams }: TProps) {
       unknownNamespace={wanted !== undefined && wanted !== namespace ? wanted : null}
       q={q}
       initialItems={items}
-      canEdit={roleAllows({ role: user.role, needs: "operator" })}
-      isAdmin={user.role === "admin"}
+      canEdit={can({ role: user.role, permission: "config.publish" })}
+      canManageNamespaces={can({ role: user.role, permission: "namespaces.manage" })}
     />
   );
 }

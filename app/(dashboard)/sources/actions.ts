@@ -7,7 +7,7 @@ import { safeAction } from "@/lib/actions/safe-action";
 import { createSource, deleteSource, setSourceEnabled } from "@/lib/sources/manage-sources";
 import { ZSourceInput } from "@/lib/sources/schemas";
 
-const addSource = safeAction({ needs: "admin", schema: ZSourceInput }, async ({ input, user }) => {
+const addSource = safeAction({ permission: "sources.manage", schema: ZSourceInput }, async ({ input, user }) => {
   const source = await createSource({ actor: user, input });
   revalidatePath("/sources");
   return source;
@@ -26,12 +26,12 @@ export async function addSourceFromForm(_previous: TAddSourceState, form: FormDa
   return addSource(input as z.input<typeof ZSourceInput>);
 }
 
-export const removeSource = safeAction({ needs: "admin", schema: z.strictObject({ name: z.string().min(1) }) }, async ({ input, user }) => {
+export const removeSource = safeAction({ permission: "sources.manage", schema: z.strictObject({ name: z.string().min(1) }) }, async ({ input, user }) => {
   await deleteSource({ actor: user, name: input.name });
   revalidatePath("/sources");
 });
 
-export const pauseSource = safeAction({ needs: "admin", schema: z.strictObject({ name: z.string().min(1), enabled: z.boolean() }) }, async ({ input, user }) => {
+export const pauseSource = safeAction({ permission: "sources.manage", schema: z.strictObject({ name: z.string().min(1), enabled: z.boolean() }) }, async ({ input, user }) => {
   await setSourceEnabled({ actor: user, name: input.name, enabled: input.enabled });
   revalidatePath("/sources");
 });

@@ -9,13 +9,13 @@ import { ZChangeInstances, ZSetServicePolicy } from "@/lib/governance/schemas";
 import { setServicePolicy } from "@/lib/governance/set-service-policy";
 import { ZServiceName } from "@/lib/registry/schemas";
 
-const applyInstanceChange = safeAction({ needs: "operator", schema: ZChangeInstances }, async ({ input, user }) => {
+const applyInstanceChange = safeAction({ permission: "governance.change", schema: ZChangeInstances }, async ({ input, user }) => {
   const result = await changeInstances({ actor: user, input });
   for (const service of new Set(result.changed.map((row) => row.service))) revalidatePath(`/services/${service}`);
   return { changed: result.changed, forced: result.forced };
 });
 
-const applyServicePolicy = safeAction({ needs: "operator", schema: z.object({ name: ZServiceName, settings: ZSetServicePolicy }) }, async ({ input, user }) => {
+const applyServicePolicy = safeAction({ permission: "governance.change", schema: z.object({ name: ZServiceName, settings: ZSetServicePolicy }) }, async ({ input, user }) => {
   const result = await setServicePolicy({ actor: user, name: input.name, input: input.settings });
   revalidatePath(`/services/${input.name}`);
   return result;

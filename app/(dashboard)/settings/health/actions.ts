@@ -7,7 +7,7 @@ import { safeAction } from "@/lib/actions/safe-action";
 import { setAllowLinkLocal } from "@/lib/health/check-settings";
 import { createWebhook, deleteWebhook, failoverKinds, ZCreateWebhook } from "@/lib/notify/webhooks";
 
-const addWebhook = safeAction({ needs: "admin", schema: ZCreateWebhook }, async ({ input, user }) => {
+const addWebhook = safeAction({ permission: "webhooks.manage", schema: ZCreateWebhook }, async ({ input, user }) => {
   await createWebhook({ actor: user, input });
   revalidatePath("/settings/health");
 });
@@ -22,12 +22,12 @@ export async function addWebhookFromForm(_previous: TAddWebhookState, form: Form
   return result.ok ? result : { ...result, url };
 }
 
-export const removeWebhook = safeAction({ needs: "admin", schema: z.strictObject({ id: z.string().min(1) }) }, async ({ input, user }) => {
+export const removeWebhook = safeAction({ permission: "webhooks.manage", schema: z.strictObject({ id: z.string().min(1) }) }, async ({ input, user }) => {
   await deleteWebhook({ actor: user, id: input.id });
   revalidatePath("/settings/health");
 });
 
-export const allowLinkLocalChecks = safeAction({ needs: "admin", schema: z.strictObject({ allow: z.boolean() }) }, async ({ input, user }) => {
+export const allowLinkLocalChecks = safeAction({ permission: "health.manage", schema: z.strictObject({ allow: z.boolean() }) }, async ({ input, user }) => {
   await setAllowLinkLocal({ actor: user, allow: input.allow });
   revalidatePath("/settings/health");
 });

@@ -11,7 +11,7 @@ import { errorsByField, readFormValues, toFormValues, toSettingsInput, type TMet
 // The check runs within the collector's own timeout, so a Prometheus too slow for it is refused too; capped to keep the form quick.
 const maxCheckMs = 3000;
 
-const saveMetricsSettings = safeAction({ needs: "admin", schema: ZMetricsSettings }, async ({ input, user }) => {
+const saveMetricsSettings = safeAction({ permission: "metrics.manage", schema: ZMetricsSettings }, async ({ input, user }) => {
   let prometheus: { targets: number; up: number } | null = null;
   if (input.source === "prometheus" && input.prometheusUrl) {
     const check = await checkPrometheus({ url: input.prometheusUrl, timeoutMs: Math.min(input.timeout, maxCheckMs) });

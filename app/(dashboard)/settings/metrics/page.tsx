@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
 import { defaultMetricsSettings, getMetricsSettings } from "@/lib/metrics/metrics-settings";
 import { toFormValues } from "./form-values";
@@ -9,5 +10,5 @@ export const metadata: Metadata = { title: "Metrics settings" };
 export default async function MetricsSettingsPage() {
   const user = await requirePageUser();
   const settings = await getMetricsSettings();
-  return <MetricsSettingsClient canManage={user.role === "admin"} values={toFormValues(settings)} defaults={toFormValues(defaultMetricsSettings)} />;
+  return <MetricsSettingsClient canManage={can({ role: user.role, permission: "metrics.manage" })} values={toFormValues(settings)} defaults={toFormValues(defaultMetricsSettings)} />;
 }

@@ -6,7 +6,7 @@ import type { TActionResult } from "@/lib/actions/action-result";
 import { safeAction } from "@/lib/actions/safe-action";
 import { createApiToken, revokeApiToken, ZCreateApiToken } from "@/lib/auth/api-tokens";
 
-const createToken = safeAction({ needs: "admin", schema: ZCreateApiToken }, async ({ input, user }) => {
+const createToken = safeAction({ permission: "tokens.manage", schema: ZCreateApiToken }, async ({ input, user }) => {
   const { token, record } = await createApiToken({ actor: user, name: input.name, readsSecrets: input.readsSecrets });
   revalidatePath("/settings/tokens");
   return { token, name: record.name };
@@ -19,7 +19,7 @@ export async function createTokenFromForm(_previous: TCreateTokenState, form: Fo
   return createToken({ name: String(form.get("name") ?? ""), readsSecrets: form.get("readsSecrets") === "on" });
 }
 
-export const revokeToken = safeAction({ needs: "admin", schema: z.strictObject({ id: z.string().min(1) }) }, async ({ input, user }) => {
+export const revokeToken = safeAction({ permission: "tokens.manage", schema: z.strictObject({ id: z.string().min(1) }) }, async ({ input, user }) => {
   await revokeApiToken({ actor: user, id: input.id });
   revalidatePath("/settings/tokens");
 });

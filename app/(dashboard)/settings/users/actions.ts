@@ -5,7 +5,7 @@ import type { TActionResult } from "@/lib/actions/action-result";
 import { safeAction } from "@/lib/actions/safe-action";
 import { createUser, ZCreateUser } from "@/lib/auth/users";
 
-const createUserAction = safeAction({ needs: "admin", schema: ZCreateUser }, async ({ input, user }) => {
+const createUserAction = safeAction({ permission: "users.manage", schema: ZCreateUser }, async ({ input, user }) => {
   const created = await createUser({ actor: user, input });
   revalidatePath("/settings/users");
   return created;

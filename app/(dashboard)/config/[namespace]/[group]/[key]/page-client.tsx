@@ -30,12 +30,12 @@ function Title({ itemRef, children }: { itemRef: TConfigRef; children?: React.Re
 }
 
 /** A key not published yet: the editor alone, and the full page once it is. */
-function NewItem({ itemRef, format, isAdmin }: { itemRef: TConfigRef; format: TConfigFormat; isAdmin: boolean }) {
+function NewItem({ itemRef, format, managesSecrets }: { itemRef: TConfigRef; format: TConfigFormat; managesSecrets: boolean }) {
   const router = useRouter();
   return (
     <>
       <PageHeader title={<Title itemRef={itemRef}><Badge tone="info">new</Badge></Title>} description="Nothing is published under this key yet: the first publish makes version 1." />
-      <EditorCard itemRef={itemRef} base={{ version: 0, content: "", format }} latestVersion={0} canEdit isAdmin={isAdmin} secret={false} masked={false} grayVersion={null} onPublished={() => router.refresh()} />
+      <EditorCard itemRef={itemRef} base={{ version: 0, content: "", format }} latestVersion={0} canEdit managesSecrets={managesSecrets} secret={false} masked={false} grayVersion={null} onPublished={() => router.refresh()} />
     </>
   );
 }
@@ -66,12 +66,12 @@ function DeleteItem({ itemRef, version }: { itemRef: TConfigRef; version: number
   );
 }
 
-export function ConfigItemClient({ itemRef, initialDetail, newFormat, canEdit, isAdmin }: { itemRef: TConfigRef; initialDetail: TConfigItemDetail | null; newFormat: TConfigFormat; canEdit: boolean; isAdmin: boolean }) {
-  if (!initialDetail) return <NewItem itemRef={itemRef} format={newFormat} isAdmin={isAdmin} />;
-  return <ItemView itemRef={itemRef} initialDetail={initialDetail} canEdit={canEdit} isAdmin={isAdmin} />;
+export function ConfigItemClient({ itemRef, initialDetail, newFormat, canEdit, managesSecrets }: { itemRef: TConfigRef; initialDetail: TConfigItemDetail | null; newFormat: TConfigFormat; canEdit: boolean; managesSecrets: boolean }) {
+  if (!initialDetail) return <NewItem itemRef={itemRef} format={newFormat} managesSecrets={managesSecrets} />;
+  return <ItemView itemRef={itemRef} initialDetail={initialDetail} canEdit={canEdit} managesSecrets={managesSecrets} />;
 }
 
-function ItemView({ itemRef, initialDetail, canEdit, isAdmin }: { itemRef: TConfigRef; initialDetail: TConfigItemDetail; canEdit: boolean; isAdmin: boolean }) {
+function ItemView({ itemRef, initialDetail, canEdit, managesSecrets }: { itemRef: TConfigRef; initialDetail: TConfigItemDetail; canEdit: boolean; managesSecrets: boolean }) {
   const { data: detail, error, refetch } = useLiveQuery({ url: apiUrls.configHistory(itemRef), initialData: initialDetail, intervalMs: 2000 });
   const latest = Math.max(...detail.history.map((row) => row.version), 0);
   const changed = () => void refetch();
@@ -87,22 +87,22 @@ function ItemView({ itemRef, initialDetail, canEdit, isAdmin }: { itemRef: TConf
           </Title>
         }
         description={detail.deleted ? "Deleted: clients no longer get it. Its history is kept; publishing again brings it back." : `Clients read it at ${apiUrls.configItem(itemRef)} and watch it live.`}
-        action={<div className="flex items-center gap-4"><LiveIndicator error={error} />{canEdit && !detail.deleted && (!detail.secret || isAdmin) && <DeleteItem itemRef={itemRef} version={detail.version} />}</div>}
+        action={<div className="flex items-center gap-4"><LiveIndicator error={error} />{canEdit && !detail.deleted && (!detail.secret || managesSecrets) && <DeleteItem itemRef={itemRef} version={detail.version} />}</div>}
       />
       <EditorCard
         itemRef={itemRef}
         base={{ version: detail.version, content: detail.content, format: detail.format }}
         latestVersion={latest}
         canEdit={canEdit}
-        isAdmin={isAdmin}
+        managesSecrets={managesSecrets}
         secret={detail.secret}
         masked={detail.masked}
         grayVersion={detail.gray?.version ?? null}
         onPublished={changed}
       />
-      <GrayCard itemRef={itemRef} detail={detail} currentContent={detail.content} canEdit={canEdit && (!detail.secret || isAdmin)} onChanged={changed} />
+      <GrayCard itemRef={itemRef} detail={detail} currentContent={detail.content} canEdit={canEdit && (!detail.secret || managesSecrets)} onChanged={changed} />
       <ListenersCard listeners={detail.listeners} />
-      <HistoryCard itemRef={itemRef} detail={detail} canEdit={canEdit && (!detail.secret || isAdmin)} onChanged={changed} />
+      <HistoryCard itemRef={itemRef} detail={detail} canEdit={canEdit && (!detail.secret || managesSecrets)} onChanged={changed} />
     </>
   );
 }
