@@ -6,7 +6,7 @@ import { safeAction } from "@/lib/actions/safe-action";
 import { endGray, startGray } from "@/lib/config/gray";
 import { createNamespace, deleteNamespace } from "@/lib/config/namespaces";
 import { deleteConfig, publishConfig, rollbackConfig } from "@/lib/config/publish";
-import { ZConfigRef, ZCreateNamespace, ZDeleteConfig, ZEndGray, ZNamespaceName, ZPublishConfig, ZRollbackConfig, ZStartGray } from "@/lib/config/schemas";
+import { ZConfigRef, ZCreateNamespace, ZDeleteConfig, ZEndGray, ZGrayOutcome, ZNamespaceName, ZPublishConfig, ZRollbackConfig, ZStartGray } from "@/lib/config/schemas";
 
 const itemPath = ({ namespace, group, key }: { namespace: string; group: string; key: string }) => `/config/${namespace}/${group}/${key}`;
 const withRef = <S extends z.ZodType>(input: S) => z.strictObject({ ref: ZConfigRef, input });
@@ -30,7 +30,7 @@ export const startGrayRelease = safeAction({ permission: "config.publish", schem
 });
 
 export const endGrayRelease = safeAction(
-  { permission: "config.publish", schema: withRef(ZEndGray.extend({ outcome: z.enum(["promoted", "abandoned"]) })) },
+  { permission: "config.publish", schema: withRef(ZEndGray.extend({ outcome: ZGrayOutcome })) },
   async ({ input, user }) => {
     const result = await endGray({ actor: user, ref: input.ref, outcome: input.input.outcome, message: input.input.message });
     revalidatePath(itemPath(input.ref));
