@@ -2,25 +2,19 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import type { TActionResult } from "@/lib/actions/action-result";
-import { safeAction } from "@/lib/actions/safe-action";
+import { formText, safeAction, safeFormAction, type TFormState } from "@/lib/actions/safe-action";
 import { setAllowLinkLocal } from "@/lib/health/check-settings";
-import { createWebhook, deleteWebhook, failoverKinds, ZCreateWebhook } from "@/lib/notify/webhooks";
+import { createWebhook, deleteWebhook, ZCreateWebhook } from "@/lib/notify/webhooks";
 
-const addWebhook = safeAction({ permission: "webhooks.manage", schema: ZCreateWebhook }, async ({ input, user }) => {
-  await createWebhook({ actor: user, input });
-  revalidatePath("/settings/health");
-});
+export type TAddWebhookState = TFormState<void>;
 
-export type TAddWebhookState = (TActionResult<void> & { url?: string }) | undefined;
-
-// A form action, so it works before the page's JavaScript has loaded.
-export async function addWebhookFromForm(_previous: TAddWebhookState, form: FormData): Promise<TAddWebhookState> {
-  const url = String(form.get("url") ?? "");
-  const kinds = form.getAll("kinds").map(String) as (typeof failoverKinds)[number][];
-  const result = await addWebhook({ url, kinds });
-  return result.ok ? result : { ...result, url };
-}
+export const addWebhook = safeFormAction(
+  { permission: "webhooks.manage", schema: ZCreateWebhook, readForm: (form) => ({ url: formText(form, "url"), kinds: form.getAll("kinds").map(String) }), keep: ["url"] },
+  async ({ input, user }) => {
+    await createWebhook({ actor: user, input });
+    revalidatePath("/settings/health");
+  },
+);
 
 export const removeWebhook = safeAction({ permission: "webhooks.manage", schema: z.strictObject({ id: z.string().min(1) }) }, async ({ input, user }) => {
   await deleteWebhook({ actor: user, id: input.id });
