@@ -7,9 +7,7 @@ import { ConfigListClient } from "./page-client";
 
 export const metadata: Metadata = { title: "Config" };
 
-type TProps = { searchParams: Promise<{ namespace?: string | string[]; q?: string | string[] }> };
-
-export default async function ConfigPage({ searchParams }: TProps) {
+export default async function ConfigPage({ searchParams }: PageProps<"/config">) {
   const user = await requirePageUser(); // a page can be fetched without its layout, so it checks for itself
   const asked = await searchParams;
   const namespaces = await listNamespaces();

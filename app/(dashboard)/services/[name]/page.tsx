@@ -9,7 +9,7 @@ import { getServiceChart } from "@/lib/metrics/chart-query";
 import { getServiceOrThrow } from "@/lib/registry/queries";
 import { ServiceClient } from "./page-client";
 
-type TProps = { params: Promise<{ name: string }>; searchParams: Promise<{ range?: string | string[] }> };
+type TProps = PageProps<"/services/[name]">;
 
 export async function generateMetadata({ params }: TProps): Promise<Metadata> {
   return { title: decodeURIComponent((await params).name) };

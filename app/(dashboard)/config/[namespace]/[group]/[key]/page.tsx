@@ -7,7 +7,7 @@ import { ZConfigFormat, ZConfigRef } from "@/lib/config/schemas";
 import { AppError } from "@/lib/errors";
 import { ConfigItemClient } from "./page-client";
 
-type TProps = { params: Promise<{ namespace: string; group: string; key: string }>; searchParams: Promise<{ format?: string | string[] }> };
+type TProps = PageProps<"/config/[namespace]/[group]/[key]">;
 
 export async function generateMetadata({ params }: TProps): Promise<Metadata> {
   const { group, key } = await params;
