@@ -3,7 +3,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import type { TActor } from "@/lib/auth/actor";
 import { authenticateApiToken } from "@/lib/auth/api-tokens";
-import { roleAllows, type TRole } from "@/lib/auth/roles";
+import { assertPermission, type TPermission } from "@/lib/auth/permissions";
 import { getCurrentUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
@@ -32,20 +32,14 @@ export function toAppError(error: unknown): AppError {
   return new AppError("unavailable", "the request could not be completed; try again");
 }
 
-/**
- * Who is calling: a bearer token (services) or a signed-in user (the dashboard). Tokens may use
- * the registry API unless `tokens` is false; users need the role `needs`.
- */
-async function authenticate(request: NextRequest, needs: TRole, tokens: boolean): Promise<TActor> {
+/** Who is calling, a bearer token (services) or a signed-in user (the dashboard), if it may do `permission`. */
+async function authenticate(request: NextRequest, permission: TPermission): Promise<TActor> {
   const header = request.headers.get("authorization");
-  if (header) {
-    if (!tokens) throw new AppError("forbidden", `API tokens cannot call this; sign in as a user with the ${needs} role`);
-    return authenticateBearer(header);
-  }
+  if (header) return authenticateBearer(header, permission);
   const user = await getCurrentUser();
   if (!user) throw new AppError("unauthorized", "send an API token as 'Authorization: Bearer <token>'");
   assertSameOrigin(request);
-  if (!roleAllows({ role: user.role, needs })) throw new AppError("forbidden", `this needs the ${needs} role; you are ${user.role}`);
+  assertPermission({ caller: user, permission });
   return user;
 }
 
@@ -60,8 +54,9 @@ function assertSameOrigin(request: NextRequest) {
   if (origin && host && new URL(origin).host !== host) throw new AppError("forbidden", "a change with the session cookie must come from the dashboard itself");
 }
 
-/** The caller of an `Authorization: Bearer <token>` header; anything else is a 401. */
-export async function authenticateBearer(header: string): Promise<TActor> {
+/** The caller of an `Authorization: Bearer <token>` header, if tokens may do `permission` (else 403); a bad token is a 401. */
+export async function authenticateBearer(header: string, permission: TPermission): Promise<TActor> {
+  assertPermission({ caller: { type: "token" }, permission });
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   const actor = match?.[1] ? await authenticateApiToken({ token: match[1] }) : null;
   if (!actor) throw new AppError("unauthorized", "the API token is missing, malformed or revoked");
@@ -94,16 +89,22 @@ export async function readJson(request: NextRequest, { maxBytes = maxBodyBytes }
 }
 
 type TContext<P> = { request: NextRequest; params: P; actor: TActor };
+type TParamsOf<C> = C extends { params: Promise<infer P> } ? P : never;
 
-/** Wraps an API route: authenticates, runs `fn`, and turns errors into `{ error: { code, message } }`. */
-export function apiRoute<P = Record<string, never>>(
-  { needs = "viewer", tokens = true }: { needs?: TRole; tokens?: boolean },
-  fn: (context: TContext<P>) => Promise<Response>,
+/**
+ * Wraps an API route: checks the caller may do `permission`, runs `fn`, and turns errors into `{ error: { code, message } }`.
+ * `C` is the route's context as Next types it: `RouteContext<"/api/v1/services/[name]">`.
+ */
+export function apiRoute<C extends { params: Promise<object> } = { params: Promise<object> }>(
+  { permission }: { permission: TPermission },
+  fn: (context: TContext<TParamsOf<C>>) => Promise<Response>,
 ) {
-  return async (request: NextRequest, { params }: { params: Promise<P> }) => {
+  return async (request: NextRequest, context: C) => {
     try {
-      const actor = await authenticate(request, needs, tokens);
-      return await fn({ request, params: await params, actor });
+      const actor = await authenticate(request, permission);
+      // TypeScript cannot see that C["params"] is the promise TParamsOf<C> takes apart.
+      const params = await (context.params as Promise<TParamsOf<C>>);
+      return await fn({ request, params, actor });
     } catch (error) {
       const appError = toAppError(error);
       return NextResponse.json(errorBody(appError), { status: appError.status });

@@ -4,7 +4,8 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { TActor } from "./actor";
 import { auth } from "./auth";
-import { roleAllows, ZRole, type TRole } from "./roles";
+import { assertPermission, can, permissions, type TPermission } from "./permissions";
+import { ZRole } from "./roles";
 
 export type TUserActor = TActor & { type: "user"; email: string };
 
@@ -18,18 +19,18 @@ export async function getCurrentUser(): Promise<TUserActor | null> {
   return { type: "user", id: user.id, name: user.name, email: user.email, role: ZRole.parse(user.role) };
 }
 
-/** For pages: sends anonymous visitors to the login page and refuses roles below `needs`. */
-export async function requirePageUser({ needs = "viewer" }: { needs?: TRole } = {}): Promise<TUserActor> {
+/** For pages: sends anonymous visitors to the login page and refuses users who may not do `permission`. */
+export async function requirePageUser({ permission }: { permission?: TPermission } = {}): Promise<TUserActor> {
   const user = await getCurrentUser();
   if (!user) redirect("/login");
-  if (!roleAllows({ role: user.role, needs })) throw new AppError("forbidden", `this page needs the ${needs} role`);
+  if (permission && !can({ role: user.role, permission })) throw new AppError("forbidden", `this page needs the ${permissions[permission].role} role`);
   return user;
 }
 
-/** For actions and API calls: throws 401 / 403 instead of redirecting. */
-export async function requireUser({ needs = "viewer" }: { needs?: TRole } = {}): Promise<TUserActor> {
+/** For actions: throws 401 / 403 instead of redirecting. */
+export async function requireUser({ permission }: { permission: TPermission }): Promise<TUserActor> {
   const user = await getCurrentUser();
   if (!user) throw new AppError("unauthorized", "sign in first");
-  if (!roleAllows({ role: user.role, needs })) throw new AppError("forbidden", `this needs the ${needs} role; you are ${user.role}`);
+  assertPermission({ caller: user, permission });
   return user;
 }

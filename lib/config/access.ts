@@ -1,13 +1,14 @@
 import type { TActor } from "@/lib/auth/actor";
+import { can } from "@/lib/auth/permissions";
 
-/** Admins manage secrets and namespaces. */
-export function isAdmin(actor: TActor): boolean {
-  return actor.type === "user" && actor.role === "admin";
+/** Users allowed to (admins) mark items secret, read and change them. */
+export function managesSecrets(actor: TActor): boolean {
+  return actor.type === "user" && can({ role: actor.role, permission: "config.secrets" });
 }
 
 /** Secret content is readable by admins and by API tokens allowed to read secrets. */
 export function canReadSecrets(actor: TActor): boolean {
-  return isAdmin(actor) || (actor.type === "token" && actor.readsSecrets === true);
+  return managesSecrets(actor) || (actor.type === "token" && actor.readsSecrets === true);
 }
 
 export const SECRET_MASK = "••••••••";

@@ -67,6 +67,9 @@ export const ZStartGray = z
 export type TStartGray = z.infer<typeof ZStartGray>;
 
 export const ZEndGray = z.strictObject({ message: ZMessage });
+/** How a gray release ends: the API's words (…/gray/promote, …/gray/abandon), the console's too. */
+export const ZGrayOutcome = z.enum(["promote", "abandon"], { error: "must be promote or abandon" });
+export type TGrayOutcome = z.infer<typeof ZGrayOutcome>;
 
 export const ZDeleteConfig = z.strictObject({ message: ZMessage, baseVersion: ZBaseVersion });
 

@@ -2,8 +2,8 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { AuditTable } from "@/components/audit/audit-table";
-import { TimeFilter } from "@/components/audit/time-filter";
+import { AuditTable } from "./_components/audit-table";
+import { TimeFilter } from "./_components/time-filter";
 import { useHydrated } from "@/components/health/use-hydrated";
 import { LiveIndicator } from "@/components/live/live-indicator";
 import { useLiveQuery } from "@/components/live/use-live-query";
@@ -12,6 +12,7 @@ import { FormError } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
 import type { TAuditFacets, TAuditPage } from "@/lib/audit/queries";
 import { withSearch } from "@/lib/pagination/search-params";
+import { apiUrls } from "@/lib/clients/api-urls";
 
 type TFilterKey = "user" | "service" | "action" | "from" | "to";
 type TShownFilters = Record<TFilterKey, string> & { paged: boolean };
@@ -48,7 +49,7 @@ export function AuditClient({
 }) {
   const router = useRouter();
   const hydrated = useHydrated();
-  const { data, error } = useLiveQuery({ url: `/api/v1/audit${query ? `?${query}` : ""}`, initialData: initialPage, intervalMs: 3000 });
+  const { data, error } = useLiveQuery({ url: apiUrls.audit(query), initialData: initialPage, intervalMs: 3000 });
 
   // A filter change starts again at the newest events; the URL holds the filters so a view can be linked.
   const setFilters = (values: Partial<Record<TFilterKey, string>>) => {
@@ -70,7 +71,7 @@ export function AuditClient({
           <div className="flex items-center gap-4">
             <LiveIndicator error={error} />
             <a
-              href={`/api/v1/audit/export${exportQuery ? `?${exportQuery}` : ""}`}
+              href={apiUrls.auditExport(exportQuery)}
               download
               title="The events matching these filters, newest first, at most 100 000"
               className="inline-flex items-center gap-2 rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800"

@@ -3,9 +3,9 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { ImportCard } from "@/components/config/import-card";
-import { NamespacesCard } from "@/components/config/namespaces-card";
-import { NewItemCard } from "@/components/config/new-item-card";
+import { ImportCard } from "./_components/import-card";
+import { NamespacesCard } from "./_components/namespaces-card";
+import { NewItemCard } from "./_components/new-item-card";
 import { LiveIndicator } from "@/components/live/live-indicator";
 import { useLiveQuery } from "@/components/live/use-live-query";
 import { Badge } from "@/components/ui/badge";
@@ -15,25 +15,27 @@ import { FormError } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState, Table, Td } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
+import { apiUrls } from "@/lib/clients/api-urls";
 import type { TConfigListItem } from "@/lib/config/queries";
 import { countOf } from "@/lib/plural";
 
 type TNamespace = { name: string; description: string; items: number };
 
-export function ConfigListClient({ namespaces, namespace, unknownNamespace, q, initialItems, canEdit, isAdmin }: {
+export function ConfigListClient({ namespaces, namespace, unknownNamespace, q, initialItems, canEdit, canManageNamespaces }: {
   namespaces: TNamespace[];
   namespace: string | null;
   unknownNamespace: string | null;
   q: string;
   initialItems: TConfigListItem[];
   canEdit: boolean;
-  isAdmin: boolean;
+  canManageNamespaces: boolean;
 }) {
   const router = useRouter();
   const [search, setSearch] = useState(q);
-  const url = namespace ? `/api/v1/config?namespace=${namespace}${q ? `&q=${encodeURIComponent(q)}` : ""}` : "/api/v1/config/namespaces";
-  const { data, error } = useLiveQuery({ url, initialData: { items: initialItems } as { items?: TConfigListItem[] }, intervalMs: 3000 });
-  const items = data.items ?? initialItems;
+  // No namespace, no items to follow.
+  const url = namespace ? apiUrls.configItems(namespace, q) : null;
+  const { data, error } = useLiveQuery({ url, initialData: { namespace: namespace ?? "", items: initialItems }, intervalMs: 3000 });
+  const { items } = data;
 
   // The search goes in the URL (so a view can be linked) a moment after typing stops.
   useEffect(() => {
@@ -111,7 +113,7 @@ export function ConfigListClient({ namespaces, namespace, unknownNamespace, q, i
         </div>
       )}
       {!canEdit && <p className="mt-6 text-sm text-zinc-500">Read-only: viewers see every item and its history; an operator or admin can publish.</p>}
-      {isAdmin && <NamespacesCard namespaces={namespaces} />}
+      {canManageNamespaces && <NamespacesCard namespaces={namespaces} />}
     </>
   );
 }

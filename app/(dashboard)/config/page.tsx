@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { roleAllows } from "@/lib/auth/roles";
+import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
 import { listNamespaces } from "@/lib/config/publish/namespaces";
 import { listConfigItems } from "@/lib/config/queries";
@@ -7,9 +7,7 @@ import { ConfigListClient } from "./page-client";
 
 export const metadata: Metadata = { title: "Config" };
 
-type TProps = { searchParams: Promise<{ namespace?: string | string[]; q?: string | string[] }> };
-
-export default async function ConfigPage({ searchParams }: TProps) {
+export default async function ConfigPage({ searchParams }: PageProps<"/config">) {
   const user = await requirePageUser(); // a page can be fetched without its layout, so it checks for itself
   const asked = await searchParams;
   const namespaces = await listNamespaces();
@@ -24,8 +22,8 @@ export default async function ConfigPage({ searchParams }: TProps) {
       unknownNamespace={wanted !== undefined && wanted !== namespace ? wanted : null}
       q={q}
       initialItems={items}
-      canEdit={roleAllows({ role: user.role, needs: "operator" })}
-      isAdmin={user.role === "admin"}
+      canEdit={can({ role: user.role, permission: "config.publish" })}
+      canManageNamespaces={can({ role: user.role, permission: "namespaces.manage" })}
     />
   );
 }

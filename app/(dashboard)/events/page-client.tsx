@@ -10,6 +10,7 @@ import { useLiveQuery } from "@/components/live/use-live-query";
 import { Card } from "@/components/ui/card";
 import { FormError } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
+import { apiUrls } from "@/lib/clients/api-urls";
 import { eventKinds } from "@/lib/health/event-filters";
 import type { TEventPage } from "@/lib/health/queries";
 import { timelineRangeNames } from "@/lib/health/timeline";
@@ -24,7 +25,7 @@ const select =
 export function EventsClient({ query, filters, initialPage, services, problem }: { query: string; filters: TShownFilters; initialPage: TEventPage; services: string[]; problem: string | null }) {
   const router = useRouter();
   const hydrated = useHydrated();
-  const { data, error } = useLiveQuery({ url: `/api/v1/events${query ? `?${query}` : ""}`, initialData: initialPage, intervalMs: 2000 });
+  const { data, error } = useLiveQuery({ url: apiUrls.events(query), initialData: initialPage, intervalMs: 2000 });
 
   // A filter change starts again at the newest events; the URL holds the filters so a view can be linked.
   const setFilter = (key: "service" | "kind" | "range", value: string) => {

@@ -2,17 +2,18 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import { HealthBar } from "@/components/health-bar";
+import { HealthBar } from "@/components/health/health-bar";
 import { LiveIndicator } from "@/components/live/live-indicator";
 import { useLiveQuery } from "@/components/live/use-live-query";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState, Table, Td } from "@/components/ui/table";
+import { apiUrls } from "@/lib/clients/api-urls";
 import type { TServiceSummary } from "@/lib/registry/queries";
 
 export function ServicesClient({ initialServices }: { initialServices: TServiceSummary[] }) {
-  const { data, error } = useLiveQuery({ url: "/api/v1/services", initialData: { services: initialServices } });
+  const { data, error } = useLiveQuery({ url: apiUrls.services(), initialData: { services: initialServices } });
   const [filter, setFilter] = useState("");
   const needle = filter.trim().toLowerCase();
   const services = data.services.filter(
@@ -41,7 +42,7 @@ export function ServicesClient({ initialServices }: { initialServices: TServiceS
           {services.map((service) => (
             <tr key={service.name} className="hover:bg-zinc-50 dark:hover:bg-zinc-800/50">
               <Td>
-                <Link href={`/services/${service.name}`} className="font-medium hover:underline">
+                <Link href={`/services/${encodeURIComponent(service.name)}`} className="font-medium hover:underline">
                   {service.name}
                 </Link>
               </Td>

@@ -3,8 +3,8 @@
 import { useState, useTransition } from "react";
 import { LiveIndicator } from "@/components/live/live-indicator";
 import { useLiveQuery } from "@/components/live/use-live-query";
-import { AddSourceForm } from "@/components/sources/add-source-form";
-import { SourceStatus } from "@/components/sources/source-status";
+import { AddSourceForm } from "./_components/add-source-form";
+import { SourceStatus } from "./_components/source-status";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -12,13 +12,14 @@ import { FormError } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
+import { apiUrls } from "@/lib/clients/api-urls";
 import type { listSources } from "@/lib/sources/queries";
 import { pauseSource, removeSource } from "./actions";
 
 type TSources = Awaited<ReturnType<typeof listSources>>;
 
 export function SourcesClient({ initial, canManage }: { initial: TSources; canManage: boolean }) {
-  const { data, error } = useLiveQuery({ url: "/api/v1/sources", initialData: initial, intervalMs: 2000 });
+  const { data, error } = useLiveQuery({ url: apiUrls.sources(), initialData: initial, intervalMs: 2000 });
   const [actionError, setActionError] = useState<string>();
   const [pending, startTransition] = useTransition();
   const run = (work: () => Promise<{ ok: boolean; error?: string }>) =>

@@ -6,15 +6,16 @@ import { useCallback, useEffect, useState } from "react";
 import { useHydrated } from "@/components/health/use-hydrated";
 import { LiveIndicator } from "@/components/live/live-indicator";
 import { useLiveQuery } from "@/components/live/use-live-query";
-import { formatWindow } from "@/components/topology/format-signals";
-import { TimeControl } from "@/components/topology/time-control";
-import type { TTopologyRange } from "@/components/topology/time-ranges";
-import { TopologyGraph } from "@/components/topology/topology-graph";
+import { formatWindow } from "./_components/format-signals";
+import { TimeControl } from "./_components/time-control";
+import type { TTopologyRange } from "./_components/time-ranges";
+import { TopologyGraph } from "./_components/topology-graph";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { FormError } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState } from "@/components/ui/table";
+import { apiUrls } from "@/lib/clients/api-urls";
 import type { TTopology } from "@/lib/metrics/views";
 import { withSearch } from "@/lib/pagination/search-params";
 
@@ -31,7 +32,7 @@ export function TopologyClient({ query, filters, initialTopology, tags, problem 
   const router = useRouter();
   const hydrated = useHydrated();
   const live = filters.at === null;
-  const { data, error } = useLiveQuery({ url: `/api/v1/topology${query ? `?${query}` : ""}`, initialData: initialTopology, intervalMs: live ? liveRefreshMs : Infinity });
+  const { data, error } = useLiveQuery({ url: apiUrls.topology(query), initialData: initialTopology, intervalMs: live ? liveRefreshMs : Infinity });
 
   // The URL holds the view, so it can be linked and the server renders it first.
   const replace = useCallback(

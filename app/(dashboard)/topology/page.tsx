@@ -1,6 +1,6 @@
 import "@xyflow/react/dist/style.css";
 import type { Metadata } from "next";
-import { readRange } from "@/components/topology/time-ranges";
+import { readRange } from "./_components/time-ranges";
 import { toAppError } from "@/lib/api/handler";
 import { requirePageUser } from "@/lib/auth/session";
 import { getTopology } from "@/lib/metrics/topology/topology-query";

@@ -5,7 +5,7 @@ import { AppError } from "@/lib/errors";
 import { auditConfigChange, checkContent, openItemChange, refName, refuseDuringGray } from "./item-change";
 import { configNotifier } from "../watch/notifier";
 import { writeVersion } from "./publish";
-import type { TConfigFormat, TConfigRef, TStartGray } from "../schemas";
+import type { TConfigFormat, TConfigRef, TGrayOutcome, TStartGray } from "../schemas";
 
 /** Publishes new content to the chosen instances only (by id or tag), as the next version; the rest keep the current one. */
 export async function startGray({ actor, ref, input }: { actor: TActor; ref: TConfigRef; input: TStartGray }) {
@@ -26,16 +26,17 @@ export async function startGray({ actor, ref, input }: { actor: TActor; ref: TCo
 }
 
 /** Ends the active gray release: promoted, its version becomes everyone's; abandoned, the chosen instances go back to the current one. */
-export async function endGray({ actor, ref, outcome, message }: { actor: TActor; ref: TConfigRef; outcome: "promoted" | "abandoned"; message: string }) {
+export async function endGray({ actor, ref, outcome, message }: { actor: TActor; ref: TConfigRef; outcome: TGrayOutcome; message: string }) {
+  const state = outcome === "promote" ? "promoted" : "abandoned";
   const result = await transaction(async (tx) => {
     const { seq, live, gray } = await openItemChange(tx, { actor, ref });
     if (!live || !gray) throw new AppError("not_found", `${refName(ref)} has no gray release in progress`, "gray");
-    await tx.configGray.update({ where: { id: gray.id }, data: { state: outcome, endedBy: actor.name, endedAt: new Date() } });
-    const version = outcome === "promoted" ? gray.version : live.version;
+    await tx.configGray.update({ where: { id: gray.id }, data: { state, endedBy: actor.name, endedAt: new Date() } });
+    const version = outcome === "promote" ? gray.version : live.version;
     await tx.configItem.update({ where: { id: live.id }, data: { seq, version } });
     await auditConfigChange(tx, {
       actor,
-      action: outcome === "promoted" ? "config.gray-promote" : "config.gray-abandon",
+      action: outcome === "promote" ? "config.gray-promote" : "config.gray-abandon",
       ref,
       secret: live.secret,
       before: { version: live.version, gray: gray.version },
@@ -45,5 +46,6 @@ export async function endGray({ actor, ref, outcome, message }: { actor: TActor;
     return { version, gray: gray.version };
   });
   configNotifier.announce();
-  return { ...ref, ...result, outcome };
+  // The answer says how it ended as the release's state does: "promoted" or "abandoned".
+  return { ...ref, ...result, outcome: state };
 }

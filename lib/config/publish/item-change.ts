@@ -4,7 +4,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import type { Tx } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { isAdmin, SECRET_MASK } from "../access";
+import { managesSecrets, SECRET_MASK } from "../access";
 import { contentBytes, describeProblem, validateContent } from "../formats/formats";
 import { MAX_CONFIG_BYTES, type TConfigFormat, type TConfigRef } from "../schemas";
 import { bumpConfigSeq } from "../watch/sequence";
@@ -30,7 +30,7 @@ export async function openItemChange(tx: Tx, { actor, ref, baseVersion }: { acto
     throw new AppError("not_found", `namespace '${ref.namespace}' does not exist; an admin creates namespaces`, "namespace");
   }
   const item = await tx.configItem.findUnique({ where: refWhere(ref), include: { grays: { where: { state: "active" }, take: 1 } } });
-  if (item?.secret && !isAdmin(actor)) throw new AppError("forbidden", `${refName(ref)} is secret: only an admin can change it`, "secret");
+  if (item?.secret && !managesSecrets(actor)) throw new AppError("forbidden", `${refName(ref)} is secret: only an admin can change it`, "secret");
   const live = item && !item.deletedAt && item.version > 0 ? item : null;
   const current = live?.version ?? 0;
   if (baseVersion !== undefined && baseVersion !== current) {

@@ -3,7 +3,7 @@ import type { TActor } from "@/lib/auth/actor";
 import type { Tx } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
-import { isAdmin } from "../access";
+import { managesSecrets } from "../access";
 import { auditConfigChange, checkContent, openItemChange, pruneHistory, refName, refuseDuringGray, refWhere } from "./item-change";
 import { sha256Of } from "../watch/load-states";
 import { configNotifier } from "../watch/notifier";
@@ -53,7 +53,7 @@ export async function writeVersion(
 /** Publishes new content as the next version, for everyone; refused when someone published since `baseVersion`. */
 export async function publishConfig({ actor, ref, input }: { actor: TActor; ref: TConfigRef; input: TPublishConfig }) {
   checkContent(input);
-  if (input.secret !== undefined && !isAdmin(actor)) {
+  if (input.secret !== undefined && !managesSecrets(actor)) {
     throw new AppError("forbidden", "only an admin can mark an item secret or not", "secret");
   }
   const result = await transaction(async (tx) => {

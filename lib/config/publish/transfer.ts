@@ -4,7 +4,7 @@ import type { TActor } from "@/lib/auth/actor";
 import { db } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
-import { canReadSecrets, isAdmin } from "../access";
+import { canReadSecrets, managesSecrets } from "../access";
 import { diffLines, diffStats } from "../formats/diff";
 import { checkContent, openItemChange, refName, refuseDuringGray } from "./item-change";
 import { loadConfigStates } from "../watch/load-states";
@@ -78,7 +78,7 @@ export async function previewImport({ actor, namespace, file }: { actor: TActor;
   return file.items.map((item, index) => {
     const state = states.get(`${item.group}/${item.key}`);
     const secret = item.secret || Boolean(state?.secret);
-    if (secret && !isAdmin(actor)) throw new AppError("forbidden", `items.${index} (${item.group}/${item.key}) is secret: only an admin can import it`, `items.${index}.secret`);
+    if (secret && !managesSecrets(actor)) throw new AppError("forbidden", `items.${index} (${item.group}/${item.key}) is secret: only an admin can import it`, `items.${index}.secret`);
     const current = state?.exists ? state.current : null;
     if (!current) return { group: item.group, key: item.key, change: "new", format: item.format, fromVersion: 0, added: diffStats(diffLines("", item.content)).added, removed: 0, secret };
     const same = current.content === item.content && state!.format === item.format && state!.secret === item.secret;

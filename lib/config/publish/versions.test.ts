@@ -81,10 +81,10 @@ describe("gray release", () => {
       (await watchConfig({ actor: service, input: ZWatchConfig.parse({ instance, tags, items: [{ ...ref, version: 0 }], timeout: 0 }) }))[0]?.version;
     expect([await seen("a-1"), await seen("b-1", ["canary"]), await seen("c-1", ["stable"])]).toEqual([2, 2, 1]);
     await expect(publish(ref, { content: '{"v":3}', baseVersion: 1 })).rejects.toMatchObject({ code: "conflict", field: "gray" });
-    await endGray({ actor: operator, ref, outcome: "abandoned", message: "no" });
+    await endGray({ actor: operator, ref, outcome: "abandon", message: "no" });
     expect(await seen("a-1")).toBe(1);
     await startGray({ actor: operator, ref, input: ZStartGray.parse({ content: '{"v":4}', message: "again", baseVersion: 1, instances: ["a-1"] }) });
-    await endGray({ actor: operator, ref, outcome: "promoted", message: "good" });
+    await endGray({ actor: operator, ref, outcome: "promote", message: "good" });
     expect([await seen("a-1"), await seen("c-1")]).toEqual([3, 3]);
     expect((await audits(ref.group)).map((row) => row.action)).toEqual(["config.publish", "config.gray-start", "config.gray-abandon", "config.gray-start", "config.gray-promote"]);
   });

@@ -1,5 +1,6 @@
 import "server-only";
 import type { TActor } from "@/lib/auth/actor";
+import type { TPermission } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
 import { canReadSecrets } from "../access";
 import { refName } from "../publish/item-change";
@@ -35,6 +36,9 @@ export async function listClientItems({ actor, namespace, group, who }: { actor:
     return state.secret && !canReadSecrets(actor) ? { ...view, content: null, withheld: true } : view;
   });
 }
+
+// The app route and the watch answered beside Next (watch-beside-next.ts) both check this one.
+export const watchPermission = "config.read" satisfies TPermission;
 
 /**
  * The long poll: answers at once with the items whose version for this instance differs from the one it holds (or whose

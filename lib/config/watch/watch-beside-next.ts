@@ -2,7 +2,7 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { assertJsonHeaders, authenticateBearer, errorBody, maxBodyBytes, parseJsonBody, toAppError } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
-import { watchConfig } from "./client-read";
+import { watchConfig, watchPermission } from "./client-read";
 import { ZWatchConfig } from "../schemas";
 
 // The watches held now, ended at once when the server stops.
@@ -59,7 +59,7 @@ export function watchBesideNext(request: IncomingMessage, response: ServerRespon
   void (async () => {
     try {
       assertJsonHeaders({ contentType: request.headers["content-type"] ?? null, contentLength: request.headers["content-length"] ?? null });
-      const actor = await authenticateBearer(authorization);
+      const actor = await authenticateBearer(authorization, watchPermission);
       const input = ZWatchConfig.parse(parseJsonBody(await readBody(request)));
       const changed = await watchConfig({ actor, input, signal: ended.signal });
       // A server that stops answers its held watches with nothing changed, and closes: clients poll again elsewhere.

@@ -2,42 +2,57 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import type { TActionResult } from "@/lib/actions/action-result";
-import { safeAction } from "@/lib/actions/safe-action";
+import { formText, safeFormAction } from "@/lib/actions/safe-action";
 import { changeInstances } from "@/lib/governance/change-instances";
 import { ZChangeInstances, ZSetServicePolicy } from "@/lib/governance/schemas";
 import { setServicePolicy } from "@/lib/governance/set-service-policy";
 import { ZServiceName } from "@/lib/registry/schemas";
+import { isTrafficMode, toChange } from "./_components/traffic-change";
 
-const applyInstanceChange = safeAction({ needs: "operator", schema: ZChangeInstances }, async ({ input, user }) => {
+// The chosen instances come as `expected.<id>` fields, each with the override version the page showed.
+function readTrafficForm(form: FormData) {
+  const expected = [...form.keys()].filter((name) => name.startsWith("expected.")).map((name) => [name.slice("expected.".length), Number(formText(form, name))] as const);
+  const mode = formText(form, "mode");
+  const expiresIn = formText(form, "expiresIn");
+  const reason = formText(form, "reason").trim();
+  return {
+    selector: { service: formText(form, "service"), ids: expected.map(([id]) => id) },
+    // An unknown mode changes nothing, and the schema says so.
+    change: isTrafficMode(mode) ? toChange(mode, Number(formText(form, "weight"))) : {},
+    ...(expiresIn && mode !== "reset" ? { expiresIn } : {}),
+    ...(reason ? { reason } : {}),
+    force: form.get("force") === "on",
+    expected: Object.fromEntries(expected),
+  };
+}
+
+export const applyInstanceChange = safeFormAction({ permission: "governance.change", schema: ZChangeInstances, readForm: readTrafficForm }, async ({ input, user }) => {
   const result = await changeInstances({ actor: user, input });
   for (const service of new Set(result.changed.map((row) => row.service))) revalidatePath(`/services/${service}`);
   return { changed: result.changed, forced: result.forced };
 });
 
-const applyServicePolicy = safeAction({ needs: "operator", schema: z.object({ name: ZServiceName, settings: ZSetServicePolicy }) }, async ({ input, user }) => {
-  const result = await setServicePolicy({ actor: user, name: input.name, input: input.settings });
-  revalidatePath(`/services/${input.name}`);
-  return result;
-});
-
-type TChanged = Awaited<ReturnType<typeof changeInstances>>["changed"];
-export type TInstanceChangeState = TActionResult<{ changed: TChanged; forced: boolean }> | undefined;
-export type TPolicyState = TActionResult<Awaited<ReturnType<typeof setServicePolicy>>> | undefined;
-
-// Form actions: the panel posts its change as one JSON field, which the schema checks whole (the casts only name its type).
-function readPayload(form: FormData): unknown {
-  try {
-    return JSON.parse(String(form.get("payload") ?? ""));
-  } catch {
-    return undefined;
-  }
+// The threshold is typed as a percentage; a hash header is sent only with consistent-hash.
+function readPolicyForm(form: FormData) {
+  const policy = formText(form, "policy");
+  const reason = formText(form, "reason").trim();
+  return {
+    name: formText(form, "name"),
+    settings: {
+      policy,
+      ...(policy === "consistent-hash" ? { hashHeader: formText(form, "hashHeader").trim() } : {}),
+      protectionThreshold: Number(formText(form, "protectionThreshold")) / 100,
+      expectedVersion: Number(formText(form, "expectedVersion")),
+      ...(reason ? { reason } : {}),
+    },
+  };
 }
 
-export async function changeInstancesFromForm(_previous: TInstanceChangeState, form: FormData): Promise<TInstanceChangeState> {
-  return applyInstanceChange(readPayload(form) as Parameters<typeof applyInstanceChange>[0]);
-}
-
-export async function setServicePolicyFromForm(_previous: TPolicyState, form: FormData): Promise<TPolicyState> {
-  return applyServicePolicy(readPayload(form) as Parameters<typeof applyServicePolicy>[0]);
-}
+export const applyServicePolicy = safeFormAction(
+  { permission: "governance.change", schema: z.object({ name: ZServiceName, settings: ZSetServicePolicy }), readForm: readPolicyForm },
+  async ({ input, user }) => {
+    const result = await setServicePolicy({ actor: user, name: input.name, input: input.settings });
+    revalidatePath(`/services/${input.name}`);
+    return result;
+  },
+);

@@ -3,20 +3,21 @@
 import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useState } from "react";
-import { TimelineLegend } from "@/components/health/health-timeline";
-import { InstanceTimelines } from "@/components/health/instance-timelines";
+import { TimelineLegend } from "./_components/health-timeline";
+import { InstanceTimelines } from "./_components/instance-timelines";
 import { RangeControl } from "@/components/health/range-control";
 import { LiveIndicator } from "@/components/live/live-indicator";
 import { useLiveQuery } from "@/components/live/use-live-query";
-import { ScrapeStatus } from "@/components/metrics/scrape-status";
+import { ScrapeStatus } from "./_components/scrape-status";
 import { Badge, HealthBadge } from "@/components/ui/badge";
 import { Card, Stat } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState, Table, Td } from "@/components/ui/table";
 import { Skeleton } from "@/components/ui/skeleton";
 import { TimeAgo, TimeUntil } from "@/components/ui/time-ago";
-import { PolicyCard } from "@/components/governance/policy-card";
-import { TrafficPanel } from "@/components/governance/traffic-panel";
+import { PolicyCard } from "./_components/policy-card";
+import { TrafficPanel } from "./_components/traffic-panel";
+import { apiUrls } from "@/lib/clients/api-urls";
 import { formatDuration } from "@/lib/duration";
 import type { THealthHistory } from "@/lib/health/queries";
 import { timelineRangeNames, type TTimelineRange } from "@/lib/health/timeline";
@@ -24,7 +25,7 @@ import type { TServiceChart } from "@/lib/metrics/views";
 import type { TInstanceView, TServiceDetail } from "@/lib/registry/queries";
 
 // The charts load after the rest of the page is live: recharts is the heaviest part of the page to hydrate.
-const GoldenSignals = dynamic(() => import("@/components/metrics/golden-signals").then((module) => module.GoldenSignals), {
+const GoldenSignals = dynamic(() => import("./_components/golden-signals").then((module) => module.GoldenSignals), {
   ssr: false,
   // The card's title is there at once, so the page does not jump and says what is coming.
   loading: () => (
@@ -63,8 +64,7 @@ export function ServiceClient({
   initialChart: TServiceChart;
   canGovern: boolean;
 }) {
-  const url = `/api/v1/services/${encodeURIComponent(initialService.name)}`;
-  const { data, error, refetch } = useLiveQuery({ url, initialData: { service: initialService } });
+  const { data, error, refetch } = useLiveQuery({ url: apiUrls.service(initialService.name), initialData: { service: initialService } });
   const { service } = data;
   const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
   // Instances that left the service drop out of the selection.
@@ -79,7 +79,7 @@ export function ServiceClient({
   const [range, setRange] = useState<TTimelineRange>(initialHistory.range);
   // Until the new range arrives the previous one stays on screen, labelled with its own range.
   const [shownHistory, setShownHistory] = useState(initialHistory);
-  const history = useLiveQuery({ url: `${url}/health?range=${range}`, initialData: shownHistory, intervalMs: 2000 });
+  const history = useLiveQuery({ url: apiUrls.serviceHealth(initialService.name, range), initialData: shownHistory, intervalMs: 2000 });
   const chooseRange = (next: TTimelineRange) => {
     setShownHistory(history.data);
     setRange(next);

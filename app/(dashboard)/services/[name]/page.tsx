@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { roleAllows } from "@/lib/auth/roles";
+import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { getServiceHealthHistory } from "@/lib/health/queries";
@@ -9,7 +9,7 @@ import { getServiceChart } from "@/lib/metrics/chart/chart-query";
 import { getServiceOrThrow } from "@/lib/registry/queries";
 import { ServiceClient } from "./page-client";
 
-type TProps = { params: Promise<{ name: string }>; searchParams: Promise<{ range?: string | string[] }> };
+type TProps = PageProps<"/services/[name]">;
 
 export async function generateMetadata({ params }: TProps): Promise<Metadata> {
   return { title: decodeURIComponent((await params).name) };
@@ -30,6 +30,6 @@ export default async function ServicePage({ params, searchParams }: TProps) {
     throw error;
   });
   // The controls follow the role; the server actions check it again whatever the page shows.
-  const canGovern = roleAllows({ role: user.role, needs: "operator" });
+  const canGovern = can({ role: user.role, permission: "governance.change" });
   return <ServiceClient initialService={service} initialHistory={history} initialChart={chart} canGovern={canGovern} />;
 }

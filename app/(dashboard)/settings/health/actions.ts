@@ -2,32 +2,26 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import type { TActionResult } from "@/lib/actions/action-result";
-import { safeAction } from "@/lib/actions/safe-action";
+import { formText, safeAction, safeFormAction, type TFormState } from "@/lib/actions/safe-action";
 import { setAllowLinkLocal } from "@/lib/health/check-settings";
-import { createWebhook, deleteWebhook, failoverKinds, ZCreateWebhook } from "@/lib/notify/webhooks";
+import { createWebhook, deleteWebhook, ZCreateWebhook } from "@/lib/notify/webhooks";
 
-const addWebhook = safeAction({ needs: "admin", schema: ZCreateWebhook }, async ({ input, user }) => {
-  await createWebhook({ actor: user, input });
-  revalidatePath("/settings/health");
-});
+export type TAddWebhookState = TFormState<void>;
 
-export type TAddWebhookState = (TActionResult<void> & { url?: string }) | undefined;
+export const addWebhook = safeFormAction(
+  { permission: "webhooks.manage", schema: ZCreateWebhook, readForm: (form) => ({ url: formText(form, "url"), kinds: form.getAll("kinds").map(String) }), keep: ["url"] },
+  async ({ input, user }) => {
+    await createWebhook({ actor: user, input });
+    revalidatePath("/settings/health");
+  },
+);
 
-// A form action, so it works before the page's JavaScript has loaded.
-export async function addWebhookFromForm(_previous: TAddWebhookState, form: FormData): Promise<TAddWebhookState> {
-  const url = String(form.get("url") ?? "");
-  const kinds = form.getAll("kinds").map(String) as (typeof failoverKinds)[number][];
-  const result = await addWebhook({ url, kinds });
-  return result.ok ? result : { ...result, url };
-}
-
-export const removeWebhook = safeAction({ needs: "admin", schema: z.strictObject({ id: z.string().min(1) }) }, async ({ input, user }) => {
+export const removeWebhook = safeAction({ permission: "webhooks.manage", schema: z.strictObject({ id: z.string().min(1) }) }, async ({ input, user }) => {
   await deleteWebhook({ actor: user, id: input.id });
   revalidatePath("/settings/health");
 });
 
-export const allowLinkLocalChecks = safeAction({ needs: "admin", schema: z.strictObject({ allow: z.boolean() }) }, async ({ input, user }) => {
+export const allowLinkLocalChecks = safeAction({ permission: "health.manage", schema: z.strictObject({ allow: z.boolean() }) }, async ({ input, user }) => {
   await setAllowLinkLocal({ actor: user, allow: input.allow });
   revalidatePath("/settings/health");
 });

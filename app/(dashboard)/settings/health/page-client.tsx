@@ -8,7 +8,7 @@ import { Field, FormError } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState, Table, Td } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
-import { addWebhookFromForm, allowLinkLocalChecks, removeWebhook } from "./actions";
+import { addWebhook, allowLinkLocalChecks, removeWebhook } from "./actions";
 
 type TDelivery = { id: string; status: string; attempts: number; responseStatus: number | null; lastError: string | null; createdAt: string; nextAttemptAt: string };
 type TWebhook = { id: string; url: string; kinds: string[]; deliveries: TDelivery[] };
@@ -17,7 +17,7 @@ const kinds = ["failover", "recovery", "outage", "outage-end"];
 const statusTones: Record<string, TTone> = { delivered: "good", pending: "warn", failed: "bad" };
 
 export function HealthSettingsClient({ webhooks, canManage, allowLinkLocal }: { webhooks: TWebhook[]; canManage: boolean; allowLinkLocal: boolean }) {
-  const [added, add, adding] = useActionState(addWebhookFromForm, undefined);
+  const [added, add, adding] = useActionState(addWebhook, undefined);
   const [error, setError] = useState<string>();
   const [pending, startTransition] = useTransition();
   const run = (action: () => Promise<{ ok: boolean; error?: string }>) =>
@@ -32,8 +32,8 @@ export function HealthSettingsClient({ webhooks, canManage, allowLinkLocal }: { 
       <FormError message={error} />
       <Card title="Webhooks" className="mb-6">
         {canManage && (
-          <form action={add} className="flex flex-wrap items-end gap-4 border-b border-zinc-200 p-4 dark:border-zinc-800" key={added?.ok ? "reset" : added?.url}>
-            <Field label="URL" name="url" type="url" required placeholder="https://chat.example.com/hooks/oncall" className="w-96" defaultValue={added?.ok === false ? added.url : undefined} error={added?.ok === false ? added.error : undefined} />
+          <form action={add} className="flex flex-wrap items-end gap-4 border-b border-zinc-200 p-4 dark:border-zinc-800" key={added?.ok ? "reset" : added?.values?.url}>
+            <Field label="URL" name="url" type="url" required placeholder="https://chat.example.com/hooks/oncall" className="w-96" defaultValue={added?.ok === false ? added.values?.url : undefined} error={added?.ok === false ? added.error : undefined} />
             <fieldset className="flex gap-3 text-sm">
               <legend className="mb-1 font-medium">Events</legend>
               {kinds.map((kind) => (

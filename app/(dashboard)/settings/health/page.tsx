@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
 import { getAllowLinkLocal } from "@/lib/health/address-guard";
 import { listWebhooks } from "@/lib/notify/webhooks";
@@ -11,7 +12,7 @@ export default async function HealthSettingsPage() {
   const [webhooks, allowLinkLocal] = await Promise.all([listWebhooks(), getAllowLinkLocal()]);
   return (
     <HealthSettingsClient
-      canManage={user.role === "admin"}
+      canManage={can({ role: user.role, permission: "webhooks.manage" })}
       allowLinkLocal={allowLinkLocal}
       webhooks={webhooks.map((webhook) => ({
         id: webhook.id,

@@ -6,13 +6,17 @@ import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { Field, FormError, SelectField } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
-import { saveMetricsSettingsFromForm, type TSaveMetricsState } from "./actions";
-import type { TMetricsFormValues } from "./form-values";
+import type { TMetricsSettings } from "@/lib/metrics/metrics-settings";
+import { saveMetricsSettings, type TSaveMetricsState } from "./actions";
 
 // The intervals the settings schema accepts: each 10 s rollup window must hold whole scrapes.
 const intervals = ["1s", "2s", "5s", "10s"];
 
-const nameFields: { name: keyof TMetricsFormValues; label: string; help: string }[] = [
+type TNameField = "names.serverDuration" | "names.serverRequests" | "names.clientDuration" | "names.clientRequests" | "names.statusLabels" | "names.calleeLabel";
+/** The form as the browser holds it, named as the schema's paths: every field a string, lists comma-separated. */
+type TFormValues = Partial<Record<"source" | "prometheusUrl" | "interval" | "timeout" | TNameField, string>>;
+
+const nameFields: { name: TNameField; label: string; help: string }[] = [
   { name: "names.serverDuration", label: "Server latency", help: "Histograms or summaries in seconds, base names (no _bucket, _count, _sum); their _count gives the requests." },
   { name: "names.serverRequests", label: "Server requests", help: "Request counters, used when an instance exports none of the latency metrics." },
   { name: "names.clientDuration", label: "Client latency", help: "Callers' histograms or summaries in seconds, labelled with the callee: they make the edges." },
@@ -22,6 +26,39 @@ const nameFields: { name: keyof TMetricsFormValues; label: string; help: string 
 ];
 
 type TNotice = { ok: boolean; text: string };
+
+// "5s" rather than "5000": the way the settings are documented and typed back.
+function durationText(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+function toFormValues(settings: TMetricsSettings): TFormValues {
+  const { names } = settings;
+  return {
+    source: settings.source,
+    prometheusUrl: settings.prometheusUrl ?? "",
+    interval: durationText(settings.interval),
+    timeout: durationText(settings.timeout),
+    "names.serverDuration": names.serverDuration.join(", "),
+    "names.serverRequests": names.serverRequests.join(", "),
+    "names.clientDuration": names.clientDuration.join(", "),
+    "names.clientRequests": names.clientRequests.join(", "),
+    "names.statusLabels": names.statusLabels.join(", "),
+    "names.calleeLabel": names.calleeLabel,
+  };
+}
+
+/** A bad entry of a list is reported on the list's input (`names.statusLabels.2` -> `names.statusLabels`), naming the entry. */
+function errorsByField(fieldErrors: Record<string, string>, values: TFormValues): Record<string, string> {
+  const byField: Record<string, string> = {};
+  for (const [path, message] of Object.entries(fieldErrors)) {
+    const [, field, index] = /^(names\.\w+)\.(\d+)$/.exec(path) ?? [];
+    const list = nameFields.find(({ name }) => name === field)?.name;
+    const entry = list ? values[list]?.split(",").map((item) => item.trim()).filter(Boolean)[Number(index)] : undefined;
+    byField[field ?? path] ??= entry === undefined ? message : `"${entry}" ${message}`;
+  }
+  return byField;
+}
 
 function noticeOf(state: NonNullable<TSaveMetricsState>): TNotice {
   if (state.ok) {
@@ -80,8 +117,8 @@ function EdgesHelp({ calleeLabel }: { calleeLabel: string }) {
 }
 
 type TFormProps = {
-  values: TMetricsFormValues;
-  defaults: TMetricsFormValues;
+  values: TFormValues;
+  defaults: TFormValues;
   errors: Record<string, string>;
   canManage: boolean;
   save: (form: FormData) => void;
@@ -196,23 +233,27 @@ function SettingsForm({ values, defaults, errors, canManage, save, saving, notic
   );
 }
 
-export function MetricsSettingsClient({ values, defaults, canManage }: { values: TMetricsFormValues; defaults: TMetricsFormValues; canManage: boolean }) {
-  const [state, save, saving] = useActionState(saveMetricsSettingsFromForm, undefined);
+type TShownForm = { values: TFormValues; version: number; notice?: TNotice; errors: Record<string, string> };
+
+// A save shows the settings as stored; a refusal what was typed, with the errors.
+function shownForm(state: TSaveMetricsState, values: TFormValues, version: number): TShownForm {
+  if (!state) return { values, version, errors: {} };
+  const shown = state.ok ? toFormValues(state.data.settings) : (state.values ?? values);
+  return { values: shown, version, notice: noticeOf(state), errors: state.ok === false && state.fieldErrors ? errorsByField(state.fieldErrors, shown) : {} };
+}
+
+export function MetricsSettingsClient({ settings, defaults, canManage }: { settings: TMetricsSettings; defaults: TMetricsSettings; canManage: boolean }) {
+  const [state, save, saving] = useActionState(saveMetricsSettings, undefined);
   // Each answer (or a reset) remounts the form with its values, since React resets a form after its action.
-  const [form, setForm] = useState<{ values: TMetricsFormValues; version: number; notice?: TNotice }>(() => ({
-    values: state?.values ?? values,
-    version: 0,
-    notice: state && noticeOf(state),
-  }));
+  const [form, setForm] = useState(() => shownForm(state, toFormValues(settings), 0));
   const [answered, setAnswered] = useState(state);
   if (state !== answered) {
     setAnswered(state);
-    if (state) setForm({ values: state.values, version: form.version + 1, notice: noticeOf(state) });
+    if (state) setForm(shownForm(state, form.values, form.version + 1));
   }
-  const errors = state?.ok === false && form.values === state.values ? (state.fieldErrors ?? {}) : {};
   const [hydrated, setHydrated] = useState(false);
   useEffect(() => setHydrated(true), []);
-  const reset = () => setForm({ values: defaults, version: form.version + 1, notice: { ok: true, text: "Defaults filled in; save to apply them." } });
+  const reset = () => setForm({ values: toFormValues(defaults), version: form.version + 1, notice: { ok: true, text: "Defaults filled in; save to apply them." }, errors: {} });
 
   return (
     <>
@@ -225,15 +266,15 @@ export function MetricsSettingsClient({ values, defaults, canManage }: { values:
       <SettingsForm
         key={form.version}
         values={form.values}
-        defaults={defaults}
-        errors={errors}
+        defaults={toFormValues(defaults)}
+        errors={form.errors}
         canManage={canManage}
         save={save}
         saving={saving}
         notice={form.notice}
         onReset={hydrated ? reset : undefined}
       />
-      <EdgesHelp calleeLabel={form.values["names.calleeLabel"]} />
+      <EdgesHelp calleeLabel={form.values["names.calleeLabel"] ?? ""} />
     </>
   );
 }

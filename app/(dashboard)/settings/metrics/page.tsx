@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
+import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
 import { defaultMetricsSettings, getMetricsSettings } from "@/lib/metrics/metrics-settings";
-import { toFormValues } from "./form-values";
 import { MetricsSettingsClient } from "./page-client";
 
 export const metadata: Metadata = { title: "Metrics settings" };
@@ -9,5 +9,5 @@ export const metadata: Metadata = { title: "Metrics settings" };
 export default async function MetricsSettingsPage() {
   const user = await requirePageUser();
   const settings = await getMetricsSettings();
-  return <MetricsSettingsClient canManage={user.role === "admin"} values={toFormValues(settings)} defaults={toFormValues(defaultMetricsSettings)} />;
+  return <MetricsSettingsClient canManage={can({ role: user.role, permission: "metrics.manage" })} settings={settings} defaults={defaultMetricsSettings} />;
 }

@@ -8,12 +8,12 @@ import { Field, FormError } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState, Table, Td } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
-import { createTokenFromForm, revokeToken } from "./actions";
+import { createToken, revokeToken } from "./actions";
 
 type TToken = { id: string; name: string; prefix: string; readsSecrets: boolean; createdBy: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
 
 export function TokensClient({ tokens, canManage }: { tokens: TToken[]; canManage: boolean }) {
-  const [created, create, creating] = useActionState(createTokenFromForm, undefined);
+  const [created, create, creating] = useActionState(createToken, undefined);
   const [error, setError] = useState<string>();
   const [pending, startTransition] = useTransition();
 

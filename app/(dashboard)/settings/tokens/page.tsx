@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { listApiTokens } from "@/lib/auth/api-tokens";
+import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
 import { TokensClient } from "./page-client";
 
@@ -10,7 +11,7 @@ export default async function TokensPage() {
   const tokens = await listApiTokens();
   return (
     <TokensClient
-      canManage={user.role === "admin"}
+      canManage={can({ role: user.role, permission: "tokens.manage" })}
       tokens={tokens.map((token) => ({
         id: token.id,
         name: token.name,

@@ -9,14 +9,14 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { roles, type TRole } from "@/lib/auth/roles";
-import { createUserFromForm } from "./actions";
+import { createUser } from "./actions";
 
 type TUser = { id: string; email: string; name: string; role: string; createdAt: string };
 
 const roleHelp: Record<TRole, string> = { admin: "everything", operator: "governance changes", viewer: "read-only" };
 
 export function UsersClient({ users, canManage }: { users: TUser[]; canManage: boolean }) {
-  const [state, action, pending] = useActionState(createUserFromForm, undefined);
+  const [state, action, pending] = useActionState(createUser, undefined);
   const fields = state?.ok === false ? (state.fieldErrors ?? {}) : {};
   const values = state?.ok === false ? state.values : undefined;
 

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
 import { listUsers } from "@/lib/auth/users";
 import { UsersClient } from "./page-client";
@@ -8,5 +9,5 @@ export const metadata: Metadata = { title: "Users" };
 export default async function UsersPage() {
   const user = await requirePageUser();
   const users = await listUsers();
-  return <UsersClient canManage={user.role === "admin"} users={users.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() }))} />;
+  return <UsersClient canManage={can({ role: user.role, permission: "users.manage" })} users={users.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() }))} />;
 }

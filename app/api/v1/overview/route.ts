@@ -3,4 +3,4 @@ import { apiRoute } from "@/lib/api/handler";
 import { getOverview } from "@/lib/registry/queries";
 
 // GET /api/v1/overview - fleet counts by health and the latest health events
-export const GET = apiRoute({}, async () => NextResponse.json(await getOverview()));
+export const GET = apiRoute({ permission: "services.read" }, async () => NextResponse.json(await getOverview()));

@@ -3,4 +3,4 @@ import { apiRoute } from "@/lib/api/handler";
 import { listServices } from "@/lib/registry/queries";
 
 // GET /api/v1/services - every service with its instance counts by health, tags and source
-export const GET = apiRoute({}, async () => NextResponse.json({ services: await listServices() }));
+export const GET = apiRoute({ permission: "services.read" }, async () => NextResponse.json({ services: await listServices() }));

@@ -5,10 +5,10 @@ import { listSources } from "@/lib/sources/queries";
 import { ZSourceInput } from "@/lib/sources/schemas";
 
 // GET /api/v1/sources - the registries Meshdeck reads and their state (connected, last sync, lag, error)
-export const GET = apiRoute({ needs: "viewer", tokens: false }, async () => NextResponse.json(await listSources()));
+export const GET = apiRoute({ permission: "sources.read" }, async () => NextResponse.json(await listSources()));
 
 // POST /api/v1/sources - add an etcd or ZooKeeper source; admins only
-export const POST = apiRoute({ needs: "admin", tokens: false }, async ({ request, actor }) => {
+export const POST = apiRoute({ permission: "sources.manage" }, async ({ request, actor }) => {
   const source = await createSource({ actor, input: ZSourceInput.parse(await readJson(request)) });
   return NextResponse.json({ source }, { status: 201 });
 });

@@ -3,7 +3,7 @@ import { parseAuditFilters } from "@/lib/audit/audit-filters";
 import { auditExportCap, exportAuditCsv } from "@/lib/audit/export-csv";
 
 // GET /api/v1/audit/export - the audit events matching the filters as a CSV download, newest first, streamed, at most 100 000 rows
-export const GET = apiRoute({ needs: "viewer", tokens: false }, async ({ request }) => {
+export const GET = apiRoute({ permission: "audit.read" }, async ({ request }) => {
   const filters = parseAuditFilters(request.nextUrl.searchParams);
   const now = new Date();
   const { stream, total, rows, truncated } = await exportAuditCsv({ filters, now });

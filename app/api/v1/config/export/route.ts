@@ -5,7 +5,7 @@ import { ZNamespaceName } from "@/lib/config/schemas";
 import { exportNamespace } from "@/lib/config/publish/transfer";
 
 // GET /api/v1/config/export?namespace=dev - the namespace's items as one JSON file (secret ones for admins only).
-export const GET = apiRoute({ needs: "operator", tokens: false }, async ({ request, actor }) => {
+export const GET = apiRoute({ permission: "config.export" }, async ({ request, actor }) => {
   const { namespace } = z.strictObject({ namespace: ZNamespaceName }).parse(Object.fromEntries(request.nextUrl.searchParams));
   const file = await exportNamespace({ actor, namespace });
   const day = new Date().toISOString().slice(0, 10);

@@ -5,7 +5,7 @@ import { MAX_IMPORT_BYTES } from "@/lib/config/schemas";
 import { applyImport, parseImportFile, previewImport, ZImportQuery } from "@/lib/config/publish/transfer";
 
 // POST /api/v1/config/import?namespace=dev&dryRun=true - preview (dryRun) or apply an export file: all its new and changed items, or none.
-export const POST = apiRoute({ needs: "operator", tokens: false }, async ({ request, actor }) => {
+export const POST = apiRoute({ permission: "config.publish" }, async ({ request, actor }) => {
   const query = ZImportQuery.parse(Object.fromEntries(request.nextUrl.searchParams));
   const file = parseImportFile(JSON.stringify(await readJson(request, { maxBytes: MAX_IMPORT_BYTES })));
   if (query.dryRun === "true" || query.dryRun === "1") return NextResponse.json({ dryRun: true, changes: await previewImport({ actor, namespace: query.namespace, file }) });

@@ -4,10 +4,10 @@ import { createNamespace, listNamespaces } from "@/lib/config/publish/namespaces
 import { ZCreateNamespace } from "@/lib/config/schemas";
 
 // GET /api/v1/config/namespaces - namespaces and how many items each holds.
-export const GET = apiRoute({}, async () => NextResponse.json({ namespaces: await listNamespaces() }));
+export const GET = apiRoute({ permission: "config.read" }, async () => NextResponse.json({ namespaces: await listNamespaces() }));
 
 // POST /api/v1/config/namespaces - create a namespace (admin session).
-export const POST = apiRoute({ needs: "admin", tokens: false }, async ({ request, actor }) => {
+export const POST = apiRoute({ permission: "namespaces.manage" }, async ({ request, actor }) => {
   const input = ZCreateNamespace.parse(await readJson(request));
   await createNamespace({ actor, ...input });
   return NextResponse.json({ namespace: input }, { status: 201 });

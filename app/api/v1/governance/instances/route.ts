@@ -5,7 +5,7 @@ import { ZChangeInstances } from "@/lib/governance/schemas";
 
 // POST /api/v1/governance/instances - set weight / enabled (or reset) on selected instances, audited; operators and admins only.
 // Sessions only: API tokens are for services registering themselves, not for moving traffic.
-export const POST = apiRoute({ needs: "operator", tokens: false }, async ({ request, actor }) => {
+export const POST = apiRoute({ permission: "governance.change" }, async ({ request, actor }) => {
   const input = ZChangeInstances.parse(await readJson(request));
   return NextResponse.json(await changeInstances({ actor, input }));
 });

@@ -5,7 +5,7 @@ import { registerInstance } from "@/lib/registry/register-instance";
 import { ZRegisterInstance } from "@/lib/registry/schemas";
 
 // POST /api/v1/registry/instances - register (or re-register) an instance of the built-in registry
-export const POST = apiRoute({ needs: "operator" }, async ({ request }) => {
+export const POST = apiRoute({ permission: "registry.register" }, async ({ request }) => {
   const input = ZRegisterInstance.parse(await readJson(request));
   const { created } = await registerInstance({ input });
   const service = await getServiceOrThrow({ name: input.service });

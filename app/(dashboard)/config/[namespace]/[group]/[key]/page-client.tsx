@@ -4,23 +4,24 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { deleteItem } from "@/app/(dashboard)/config/actions";
-import { EditorCard } from "@/components/config/editor-card";
-import { GrayCard } from "@/components/config/gray-card";
-import { HistoryCard } from "@/components/config/history-card";
-import { ListenersCard } from "@/components/config/listeners-card";
+import { EditorCard } from "./_components/editor-card";
+import { GrayCard } from "./_components/gray-card";
+import { HistoryCard } from "./_components/history-card";
+import { ListenersCard } from "./_components/listeners-card";
 import { LiveIndicator } from "@/components/live/live-indicator";
 import { useLiveQuery } from "@/components/live/use-live-query";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
+import { apiUrls } from "@/lib/clients/api-urls";
 import type { TConfigItemDetail } from "@/lib/config/queries";
 import type { TConfigFormat, TConfigRef } from "@/lib/config/schemas";
 
 function Title({ itemRef, children }: { itemRef: TConfigRef; children?: React.ReactNode }) {
   return (
     <span className="flex flex-wrap items-center gap-2">
-      <Link href={`/config?namespace=${itemRef.namespace}`} prefetch={false} className="text-zinc-400 hover:text-zinc-600">Config / {itemRef.namespace} /</Link>
+      <Link href={`/config?namespace=${encodeURIComponent(itemRef.namespace)}`} prefetch={false} className="text-zinc-400 hover:text-zinc-600">Config / {itemRef.namespace} /</Link>
       <span className="text-zinc-500">{itemRef.group} /</span>
       <span className="font-mono">{itemRef.key}</span>
       {children}
@@ -29,12 +30,12 @@ function Title({ itemRef, children }: { itemRef: TConfigRef; children?: React.Re
 }
 
 /** A key not published yet: the editor alone, and the full page once it is. */
-function NewItem({ itemRef, format, isAdmin }: { itemRef: TConfigRef; format: TConfigFormat; isAdmin: boolean }) {
+function NewItem({ itemRef, format, managesSecrets }: { itemRef: TConfigRef; format: TConfigFormat; managesSecrets: boolean }) {
   const router = useRouter();
   return (
     <>
       <PageHeader title={<Title itemRef={itemRef}><Badge tone="info">new</Badge></Title>} description="Nothing is published under this key yet: the first publish makes version 1." />
-      <EditorCard itemRef={itemRef} base={{ version: 0, content: "", format }} latestVersion={0} canEdit isAdmin={isAdmin} secret={false} masked={false} grayVersion={null} onPublished={() => router.refresh()} />
+      <EditorCard itemRef={itemRef} base={{ version: 0, content: "", format }} latestVersion={0} canEdit managesSecrets={managesSecrets} secret={false} masked={false} grayVersion={null} onPublished={() => router.refresh()} />
     </>
   );
 }
@@ -53,7 +54,7 @@ function DeleteItem({ itemRef, version }: { itemRef: TConfigRef; version: number
         disabled={!message.trim()}
         onClick={async () => {
           const result = await deleteItem({ ref: itemRef, input: { message: message.trim(), baseVersion: version } });
-          if (result.ok) router.push(`/config?namespace=${itemRef.namespace}`);
+          if (result.ok) router.push(`/config?namespace=${encodeURIComponent(itemRef.namespace)}`);
           else setError(result.error);
         }}
       >
@@ -65,14 +66,13 @@ function DeleteItem({ itemRef, version }: { itemRef: TConfigRef; version: number
   );
 }
 
-export function ConfigItemClient({ itemRef, initialDetail, newFormat, canEdit, isAdmin }: { itemRef: TConfigRef; initialDetail: TConfigItemDetail | null; newFormat: TConfigFormat; canEdit: boolean; isAdmin: boolean }) {
-  if (!initialDetail) return <NewItem itemRef={itemRef} format={newFormat} isAdmin={isAdmin} />;
-  return <ItemView itemRef={itemRef} initialDetail={initialDetail} canEdit={canEdit} isAdmin={isAdmin} />;
+export function ConfigItemClient({ itemRef, initialDetail, newFormat, canEdit, managesSecrets }: { itemRef: TConfigRef; initialDetail: TConfigItemDetail | null; newFormat: TConfigFormat; canEdit: boolean; managesSecrets: boolean }) {
+  if (!initialDetail) return <NewItem itemRef={itemRef} format={newFormat} managesSecrets={managesSecrets} />;
+  return <ItemView itemRef={itemRef} initialDetail={initialDetail} canEdit={canEdit} managesSecrets={managesSecrets} />;
 }
 
-function ItemView({ itemRef, initialDetail, canEdit, isAdmin }: { itemRef: TConfigRef; initialDetail: TConfigItemDetail; canEdit: boolean; isAdmin: boolean }) {
-  const url = `/api/v1/config/items/${itemRef.namespace}/${itemRef.group}/${itemRef.key}/history`;
-  const { data: detail, error, refetch } = useLiveQuery({ url, initialData: initialDetail, intervalMs: 2000 });
+function ItemView({ itemRef, initialDetail, canEdit, managesSecrets }: { itemRef: TConfigRef; initialDetail: TConfigItemDetail; canEdit: boolean; managesSecrets: boolean }) {
+  const { data: detail, error, refetch } = useLiveQuery({ url: apiUrls.configHistory(itemRef), initialData: initialDetail, intervalMs: 2000 });
   const latest = Math.max(...detail.history.map((row) => row.version), 0);
   const changed = () => void refetch();
   return (
@@ -86,23 +86,23 @@ function ItemView({ itemRef, initialDetail, canEdit, isAdmin }: { itemRef: TConf
             {detail.gray && <Badge tone="info">gray v{detail.gray.version}</Badge>}
           </Title>
         }
-        description={detail.deleted ? "Deleted: clients no longer get it. Its history is kept; publishing again brings it back." : `Clients read it at /api/v1/config/items/${itemRef.namespace}/${itemRef.group}/${itemRef.key} and watch it live.`}
-        action={<div className="flex items-center gap-4"><LiveIndicator error={error} />{canEdit && !detail.deleted && (!detail.secret || isAdmin) && <DeleteItem itemRef={itemRef} version={detail.version} />}</div>}
+        description={detail.deleted ? "Deleted: clients no longer get it. Its history is kept; publishing again brings it back." : `Clients read it at ${apiUrls.configItem(itemRef)} and watch it live.`}
+        action={<div className="flex items-center gap-4"><LiveIndicator error={error} />{canEdit && !detail.deleted && (!detail.secret || managesSecrets) && <DeleteItem itemRef={itemRef} version={detail.version} />}</div>}
       />
       <EditorCard
         itemRef={itemRef}
         base={{ version: detail.version, content: detail.content, format: detail.format }}
         latestVersion={latest}
         canEdit={canEdit}
-        isAdmin={isAdmin}
+        managesSecrets={managesSecrets}
         secret={detail.secret}
         masked={detail.masked}
         grayVersion={detail.gray?.version ?? null}
         onPublished={changed}
       />
-      <GrayCard itemRef={itemRef} detail={detail} currentContent={detail.content} canEdit={canEdit && (!detail.secret || isAdmin)} onChanged={changed} />
+      <GrayCard itemRef={itemRef} detail={detail} currentContent={detail.content} canEdit={canEdit && (!detail.secret || managesSecrets)} onChanged={changed} />
       <ListenersCard listeners={detail.listeners} />
-      <HistoryCard itemRef={itemRef} detail={detail} canEdit={canEdit && (!detail.secret || isAdmin)} onChanged={changed} />
+      <HistoryCard itemRef={itemRef} detail={detail} canEdit={canEdit && (!detail.secret || managesSecrets)} onChanged={changed} />
     </>
   );
 }

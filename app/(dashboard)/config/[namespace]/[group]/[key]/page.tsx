@@ -1,13 +1,13 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { roleAllows } from "@/lib/auth/roles";
+import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
 import { getConfigItemDetail } from "@/lib/config/queries";
 import { ZConfigFormat, ZConfigRef } from "@/lib/config/schemas";
 import { AppError } from "@/lib/errors";
 import { ConfigItemClient } from "./page-client";
 
-type TProps = { params: Promise<{ namespace: string; group: string; key: string }>; searchParams: Promise<{ format?: string | string[] }> };
+type TProps = PageProps<"/config/[namespace]/[group]/[key]">;
 
 export async function generateMetadata({ params }: TProps): Promise<Metadata> {
   const { group, key } = await params;
@@ -24,9 +24,9 @@ export default async function ConfigItemPage({ params, searchParams }: TProps) {
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
   });
-  const canEdit = roleAllows({ role: user.role, needs: "operator" });
+  const canEdit = can({ role: user.role, permission: "config.publish" });
   // A key never published opens as a new item for those who may publish it; for others it does not exist.
   if (!detail && !canEdit) notFound();
   const format = ZConfigFormat.catch("json").parse((await searchParams).format);
-  return <ConfigItemClient itemRef={ref} initialDetail={detail} newFormat={format} canEdit={canEdit} isAdmin={user.role === "admin"} />;
+  return <ConfigItemClient itemRef={ref} initialDetail={detail} newFormat={format} canEdit={canEdit} managesSecrets={can({ role: user.role, permission: "config.secrets" })} />;
 }

@@ -8,7 +8,7 @@ import { ZServiceName } from "@/lib/registry/schemas";
 const ZHealthQuery = z.object({ range: z.enum(timelineRangeNames, { error: `must be one of ${timelineRangeNames.join(", ")}` }).default("1h") }).strict();
 
 // GET /api/v1/services/:name/health?range=1h - each instance's health bands and uptime over the range
-export const GET = apiRoute<{ name: string }>({}, async ({ request, params }) => {
+export const GET = apiRoute<RouteContext<"/api/v1/services/[name]/health">>({ permission: "services.read" }, async ({ request, params }) => {
   const { range } = ZHealthQuery.parse(Object.fromEntries(request.nextUrl.searchParams));
   return NextResponse.json(await getServiceHealthHistory({ name: ZServiceName.parse(params.name), range }));
 });

@@ -5,7 +5,7 @@ import { parseChartQuery } from "@/lib/metrics/chart/chart-query-params";
 import { ZServiceName } from "@/lib/registry/schemas";
 
 // GET /api/v1/services/:name/metrics?range=1h&instance=|caller=|callee= - golden signals over time, with the events of that time
-export const GET = apiRoute<{ name: string }>({}, async ({ request, params }) => {
+export const GET = apiRoute<RouteContext<"/api/v1/services/[name]/metrics">>({ permission: "services.read" }, async ({ request, params }) => {
   const service = ZServiceName.parse(params.name);
   const { range, of } = parseChartQuery({ service, params: request.nextUrl.searchParams });
   return NextResponse.json(await getServiceChart({ service, range, of }));

@@ -9,7 +9,7 @@ const ZVersion = z.coerce.number({ error: "must be a number" }).int("must be a w
 const ZDiffQuery = z.strictObject({ from: ZVersion, to: ZVersion });
 
 // GET /api/v1/config/items/:namespace/:group/:key/diff?from=1&to=3 - a line diff between any two versions (masked when secret).
-export const GET = apiRoute<{ namespace: string; group: string; key: string }>({ tokens: false }, async ({ request, params, actor }) => {
+export const GET = apiRoute<RouteContext<"/api/v1/config/items/[namespace]/[group]/[key]/diff">>({ permission: "config.browse" }, async ({ request, params, actor }) => {
   const { from, to } = ZDiffQuery.parse(Object.fromEntries(request.nextUrl.searchParams));
   const pair = await getVersionPair({ actor, ref: ZConfigRef.parse(params), from, to });
   return NextResponse.json({ ...pair, lines: diffLines(pair.from.content, pair.to.content) });

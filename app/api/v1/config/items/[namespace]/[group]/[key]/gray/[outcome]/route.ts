@@ -1,14 +1,11 @@
 import { NextResponse } from "next/server";
-import { z } from "zod";
 import { apiRoute, readJson } from "@/lib/api/handler";
 import { endGray } from "@/lib/config/publish/gray";
-import { ZConfigRef, ZEndGray } from "@/lib/config/schemas";
-
-const ZOutcome = z.enum(["promote", "abandon"], { error: "must be promote or abandon" });
+import { ZConfigRef, ZEndGray, ZGrayOutcome } from "@/lib/config/schemas";
 
 // POST /api/v1/config/items/:namespace/:group/:key/gray/promote|abandon - end the gray release: its version for everyone, or back to the current one.
-export const POST = apiRoute<{ namespace: string; group: string; key: string; outcome: string }>({ needs: "operator", tokens: false }, async ({ request, params, actor }) => {
-  const outcome = ZOutcome.parse(params.outcome) === "promote" ? "promoted" : "abandoned";
+export const POST = apiRoute<RouteContext<"/api/v1/config/items/[namespace]/[group]/[key]/gray/[outcome]">>({ permission: "config.publish" }, async ({ request, params, actor }) => {
+  const outcome = ZGrayOutcome.parse(params.outcome);
   const { message } = ZEndGray.parse(await readJson(request));
   const { namespace, group, key } = params;
   return NextResponse.json(await endGray({ actor, ref: ZConfigRef.parse({ namespace, group, key }), outcome, message }));

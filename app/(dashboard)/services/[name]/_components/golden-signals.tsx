@@ -6,6 +6,7 @@ import { useHydrated } from "@/components/health/use-hydrated";
 import { useLiveQuery } from "@/components/live/use-live-query";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/table";
+import { apiUrls } from "@/lib/clients/api-urls";
 import { chartSearchParams } from "@/lib/metrics/chart/chart-query-params";
 import { chartRangeNames, type TChartPoint, type TChartRange, type TChartSeriesOf, type TServiceChart } from "@/lib/metrics/views";
 import type { TInstanceView } from "@/lib/registry/queries";
@@ -114,7 +115,7 @@ export const GoldenSignals = memo(function GoldenSignals({ service, instances, i
   const [of, setOf] = useState<TChartSeriesOf>(initialChart.of);
   // Until the new chart arrives the previous one stays on screen, dimmed and labelled with what it shows.
   const [shown, setShown] = useState(initialChart);
-  const url = `/api/v1/services/${encodeURIComponent(service)}/metrics?${chartSearchParams({ service, range, of })}`;
+  const url = apiUrls.serviceMetrics(service, chartSearchParams({ service, range, of }));
   const { data: chart, error, refetch } = useLiveQuery({ url, initialData: shown, intervalMs: refreshMs[range] });
   const loading = chart.range !== range || seriesValue(chart.of) !== seriesValue(of);
   // A new range or series starts out showing the chart on screen: fetch its own now, not at the next refresh.

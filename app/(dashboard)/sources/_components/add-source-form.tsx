@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useState } from "react";
-import { addSourceFromForm } from "@/app/(dashboard)/sources/actions";
+import { addSource } from "../actions";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, FormError, SelectField } from "@/components/ui/field";
@@ -21,21 +21,12 @@ const textarea = "mt-1 block h-20 w-full rounded-md border border-zinc-300 bg-wh
 
 /** An administrator's form for a new etcd or ZooKeeper source; the server validates it all again. */
 export function AddSourceForm() {
-  const [state, submit, pending] = useActionState(addSourceFromForm, undefined);
+  const [state, submit, pending] = useActionState(addSource, undefined);
   const [kind, setKind] = useState<TSourceKind>("etcd");
   const [convention, setConvention] = useState<TConvention>("url");
   const [fields, setFields] = useState({ name: "", endpoints: "", prefix: "", username: "", password: "", ca: "", cert: "", key: "" });
   const set = (key: keyof typeof fields) => (event: { target: { value: string } }) => setFields((current) => ({ ...current, [key]: event.target.value }));
   const errors = state?.ok === false ? (state.fieldErrors ?? {}) : {};
-  const payload = JSON.stringify({
-    name: fields.name.trim(),
-    kind,
-    convention,
-    endpoints: fields.endpoints.split(/[\s,]+/).filter(Boolean),
-    ...(fields.prefix ? { prefix: fields.prefix } : {}),
-    ...(fields.username ? { username: fields.username, password: fields.password } : {}),
-    ...(fields.ca ? { tls: { ca: fields.ca, ...(fields.cert ? { cert: fields.cert } : {}), ...(fields.key ? { key: fields.key } : {}) } } : {}),
-  });
   const changeKind = (next: TSourceKind) => {
     setKind(next);
     setConvention(conventionsByKind[next][0]);
@@ -44,25 +35,24 @@ export function AddSourceForm() {
   return (
     <Card title="Add a source" className="mb-6">
       <form action={submit} className="space-y-4 p-4">
-        <input type="hidden" name="payload" value={payload} />
         <div className="grid gap-4 md:grid-cols-3">
-          <Field label="Name" value={fields.name} onChange={set("name")} required maxLength={64} placeholder="prod-etcd" error={errors.name} />
-          <SelectField label="Kind" aria-label="Kind" value={kind} onChange={(event) => changeKind(event.target.value as TSourceKind)}>
+          <Field label="Name" name="name" value={fields.name} onChange={set("name")} required maxLength={64} placeholder="prod-etcd" error={errors.name} />
+          <SelectField label="Kind" aria-label="Kind" name="kind" value={kind} onChange={(event) => changeKind(event.target.value as TSourceKind)}>
             <option value="etcd">etcd v3</option>
             <option value="zookeeper">ZooKeeper</option>
           </SelectField>
-          <SelectField label="Convention" aria-label="Convention" value={convention} onChange={(event) => setConvention(event.target.value as TConvention)} error={errors.convention}>
+          <SelectField label="Convention" aria-label="Convention" name="convention" value={convention} onChange={(event) => setConvention(event.target.value as TConvention)} error={errors.convention}>
             {conventionsByKind[kind].map((each) => (
               <option key={each} value={each}>
                 {conventionLabels[each]}
               </option>
             ))}
           </SelectField>
-          <Field label="Endpoints" value={fields.endpoints} onChange={set("endpoints")} required placeholder={kind === "etcd" ? "10.0.0.5:2379, 10.0.0.6:2379" : "10.0.0.5:2181"} error={errors.endpoints ?? errors["endpoints.0"]} />
-          <Field label={kind === "etcd" ? "Key prefix" : "Base path"} value={fields.prefix} onChange={set("prefix")} placeholder={defaultPrefixes[convention]} error={errors.prefix} />
+          <Field label="Endpoints" name="endpoints" value={fields.endpoints} onChange={set("endpoints")} required placeholder={kind === "etcd" ? "10.0.0.5:2379, 10.0.0.6:2379" : "10.0.0.5:2181"} error={errors.endpoints ?? errors["endpoints.0"]} />
+          <Field label={kind === "etcd" ? "Key prefix" : "Base path"} name="prefix" value={fields.prefix} onChange={set("prefix")} placeholder={defaultPrefixes[convention]} error={errors.prefix} />
           <div className="grid grid-cols-2 gap-2">
-            <Field label="Username" value={fields.username} onChange={set("username")} autoComplete="off" error={errors.username} />
-            <Field label="Password" type="password" value={fields.password} onChange={set("password")} autoComplete="new-password" error={errors.password} />
+            <Field label="Username" name="username" value={fields.username} onChange={set("username")} autoComplete="off" error={errors.username} />
+            <Field label="Password" type="password" name="password" value={fields.password} onChange={set("password")} autoComplete="new-password" error={errors.password} />
           </div>
         </div>
         <details className="text-sm">
@@ -71,7 +61,7 @@ export function AddSourceForm() {
             {(["ca", "cert", "key"] as const).map((key) => (
               <label key={key} className="block text-sm font-medium">
                 {key === "ca" ? "CA certificate" : key === "cert" ? "Client certificate" : "Client key"}
-                <textarea className={textarea} value={fields[key]} onChange={set(key)} placeholder="-----BEGIN ...-----" />
+                <textarea className={textarea} name={key} value={fields[key]} onChange={set(key)} placeholder="-----BEGIN ...-----" />
                 {errors[`tls.${key}`] && <span className="mt-1 block text-xs text-rose-600">{errors[`tls.${key}`]}</span>}
               </label>
             ))}

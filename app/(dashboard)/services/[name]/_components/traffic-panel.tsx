@@ -1,17 +1,16 @@
 "use client";
 
 import { useActionState, useEffect, useState } from "react";
-import { changeInstancesFromForm } from "@/app/(dashboard)/services/[name]/actions";
+import { applyInstanceChange } from "../actions";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, FormError, SelectField } from "@/components/ui/field";
 import { previewChange } from "@/lib/governance/preview";
-import type { TInstanceChange } from "@/lib/governance/schemas";
 import type { TServiceDetail } from "@/lib/registry/queries";
+import { toChange, type TTrafficMode } from "./traffic-change";
 import { TrafficPreview } from "./traffic-preview";
 import { countOf } from "@/lib/plural";
 
-type TMode = "weight" | "drain" | "enable" | "reset";
 const expiries = [
   ["", "never"],
   ["10m", "10 minutes"],
@@ -20,12 +19,6 @@ const expiries = [
   ["4h", "4 hours"],
   ["24h", "24 hours"],
 ] as const;
-
-function toChange(mode: TMode, weight: number): TInstanceChange {
-  if (mode === "weight") return { weight };
-  if (mode === "reset") return { reset: true };
-  return { enabled: mode === "enable" };
-}
 
 function weightError(text: string): string | undefined {
   const value = Number(text);
@@ -46,12 +39,12 @@ export function TrafficPanel({
   canGovern: boolean;
   onApplied: (outcome: "saved" | "conflict") => void;
 }) {
-  const [mode, setMode] = useState<TMode>("weight");
+  const [mode, setMode] = useState<TTrafficMode>("weight");
   const [weight, setWeight] = useState("100");
   const [expiresIn, setExpiresIn] = useState("");
   const [reason, setReason] = useState("");
   const [force, setForce] = useState(false);
-  const [state, formAction, pending] = useActionState(changeInstancesFromForm, undefined);
+  const [state, formAction, pending] = useActionState(applyInstanceChange, undefined);
 
   useEffect(() => {
     if (!state) return;
@@ -76,14 +69,6 @@ export function TrafficPanel({
           instances: service.instances.map(({ id, health, weight, enabled, registeredWeight, registeredEnabled }) => ({ id, health, weight, enabled, registeredWeight, registeredEnabled })),
         })
       : null;
-  const payload = JSON.stringify({
-    selector: { service: service.name, ids: chosen.map((instance) => instance.id) },
-    change,
-    ...(expiresIn && mode !== "reset" ? { expiresIn } : {}),
-    ...(reason.trim() ? { reason: reason.trim() } : {}),
-    force,
-    expected: Object.fromEntries(chosen.map((instance) => [instance.id, instance.override.version])),
-  });
   const needsForce = Boolean(preview?.refusal) && !force;
   const disabledWhy = !canGovern
     ? "Read-only: viewers cannot change traffic; an operator or admin can."
@@ -94,20 +79,24 @@ export function TrafficPanel({
   return (
     <Card title="Change traffic" className="mt-6">
       <form action={formAction} aria-label="Change traffic" className="space-y-4 p-4">
-        <input type="hidden" name="payload" value={payload} />
+        <input type="hidden" name="service" value={service.name} />
+        {/* Each chosen instance, with the override version seen: a newer one means someone else changed it meanwhile. */}
+        {chosen.map((instance) => (
+          <input key={instance.id} type="hidden" name={`expected.${instance.id}`} value={instance.override.version} />
+        ))}
         {disabledWhy && <p className="text-sm text-zinc-500" data-testid="traffic-disabled">{disabledWhy}</p>}
         <fieldset disabled={!canGovern || pending} className="flex flex-wrap items-end gap-4">
-          <SelectField label="Change" aria-label="Change" value={mode} onChange={(event) => setMode(event.target.value as TMode)}>
+          <SelectField label="Change" aria-label="Change" name="mode" value={mode} onChange={(event) => setMode(event.target.value as TTrafficMode)}>
             <option value="weight">Set weight</option>
             <option value="drain">Drain (stop sending traffic)</option>
             <option value="enable">Enable</option>
             <option value="reset">Reset to what it registers</option>
           </SelectField>
           {mode === "weight" && (
-            <Field label="Weight" type="number" min={0} max={10000} step={1} value={weight} onChange={(event) => setWeight(event.target.value)} error={invalidWeight} className="w-28" />
+            <Field label="Weight" name="weight" type="number" min={0} max={10000} step={1} value={weight} onChange={(event) => setWeight(event.target.value)} error={invalidWeight} className="w-28" />
           )}
           {mode !== "reset" && (
-            <SelectField label="Revert after" aria-label="Revert after" value={expiresIn} onChange={(event) => setExpiresIn(event.target.value)}>
+            <SelectField label="Revert after" aria-label="Revert after" name="expiresIn" value={expiresIn} onChange={(event) => setExpiresIn(event.target.value)}>
               {expiries.map(([value, label]) => (
                 <option key={value} value={value}>
                   {label}
@@ -115,14 +104,14 @@ export function TrafficPanel({
               ))}
             </SelectField>
           )}
-          <Field label="Reason" value={reason} onChange={(event) => setReason(event.target.value)} placeholder="why, for the audit log" maxLength={500} className="min-w-64 flex-1" />
+          <Field label="Reason" name="reason" value={reason} onChange={(event) => setReason(event.target.value)} placeholder="why, for the audit log" maxLength={500} className="min-w-64 flex-1" />
         </fieldset>
         {preview && <TrafficPreview preview={preview} />}
         {preview?.refusal && (
           <div role="alert" className="space-y-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
             <p>Refused unless forced: {preview.refusal.message}.</p>
             <label className="flex items-center gap-2 font-medium">
-              <input type="checkbox" checked={force} onChange={(event) => setForce(event.target.checked)} disabled={!canGovern} />
+              <input type="checkbox" name="force" checked={force} onChange={(event) => setForce(event.target.checked)} disabled={!canGovern} />
               Force this change (needs a reason)
             </label>
           </div>

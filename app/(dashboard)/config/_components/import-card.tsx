@@ -7,16 +7,15 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, FormError } from "@/components/ui/field";
 import { Table, Td } from "@/components/ui/table";
+import { apiUrls } from "@/lib/clients/api-urls";
+import { fetchApi } from "@/lib/clients/fetch-api";
 import type { TImportChange } from "@/lib/config/publish/transfer";
 import { countOf } from "@/lib/plural";
 
 const tones = { new: "good", changed: "warn", unchanged: "neutral" } as const;
 
-async function postImport(namespace: string, text: string, query: string) {
-  const response = await fetch(`/api/v1/config/import?namespace=${namespace}&${query}`, { method: "POST", headers: { "content-type": "application/json" }, body: text });
-  const body = await response.json();
-  if (!response.ok) throw new Error(body?.error?.message ?? `${response.status}`);
-  return body as { changes: TImportChange[]; written?: { item: string; version: number }[] };
+function postImport(namespace: string, text: string, how: { dryRun: true } | { message: string }) {
+  return fetchApi(apiUrls.configImport(namespace, how), { method: "POST", headers: { "content-type": "application/json" }, body: text });
 }
 
 /** Export the namespace as a JSON file; import one with a preview of what it changes before anything is written. */
@@ -46,11 +45,11 @@ export function ImportCard({ namespace }: { namespace: string }) {
       if (!chosen) return setFile(null);
       const text = await chosen.text();
       setFile({ name: chosen.name, text });
-      setPreview((await postImport(namespace, text, "dryRun=true")).changes);
+      setPreview((await postImport(namespace, text, { dryRun: true })).changes);
     });
   const apply = () =>
     run(async () => {
-      const result = await postImport(namespace, file!.text, `message=${encodeURIComponent(message.trim())}`);
+      const result = await postImport(namespace, file!.text, { message: message.trim() });
       setDone(`Imported: ${countOf(result.written?.length ?? 0, "item")} published into ${namespace}.`);
       setPreview(null);
       setFile(null);
@@ -58,7 +57,7 @@ export function ImportCard({ namespace }: { namespace: string }) {
     });
   const changing = preview?.filter((row) => row.change !== "unchanged").length ?? 0;
   return (
-    <Card title="Import and export" action={<a href={`/api/v1/config/export?namespace=${namespace}`} download className="text-sm font-medium hover:underline">Export {namespace} (JSON)</a>}>
+    <Card title="Import and export" action={<a href={apiUrls.configExport(namespace)} download className="text-sm font-medium hover:underline">Export {namespace} (JSON)</a>}>
       <div className="space-y-3 p-4">
         <label className="block text-sm font-medium">
           Import a Meshdeck export into {namespace}

@@ -26,7 +26,7 @@ export function NewItemCard({ namespace, groups }: { namespace: string; groups: 
         className="flex flex-wrap items-end gap-3 p-4"
         onSubmit={(event) => {
           event.preventDefault();
-          router.push(`/config/${namespace}/${group}/${key}?format=${format}`);
+          router.push(`/config/${[namespace, group, key].map(encodeURIComponent).join("/")}?format=${format}`);
         }}
       >
         <Field label="Group" list="config-groups" value={group} onChange={(event) => setGroup(event.target.value.trim())} placeholder="orders" error={groupError} className="w-40" />

@@ -9,12 +9,12 @@ import { Card } from "@/components/ui/card";
 import { Field, FormError } from "@/components/ui/field";
 import { Table, Td } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
+import { apiUrls } from "@/lib/clients/api-urls";
+import { fetchApi } from "@/lib/clients/fetch-api";
 import type { TConfigItemDetail } from "@/lib/config/queries";
 import type { TConfigRef } from "@/lib/config/schemas";
 import { SideBySideDiff } from "./side-by-side-diff";
 import { countOf } from "@/lib/plural";
-
-type TPair = { from: { version: number; content: string }; to: { version: number; content: string } };
 
 const select = "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950";
 
@@ -30,17 +30,8 @@ export function HistoryCard({ itemRef, detail, canEdit, onChanged }: { itemRef: 
   const [confirming, setConfirming] = useState<number | null>(null);
   const [message, setMessage] = useState("");
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
-  const base = `/api/v1/config/items/${itemRef.namespace}/${itemRef.group}/${itemRef.key}`;
-  const pair = useQuery({
-    queryKey: [base, "diff", from, to],
-    queryFn: async () => {
-      const response = await fetch(`${base}/diff?from=${from}&to=${to}`);
-      const body = await response.json();
-      if (!response.ok) throw new Error(body?.error?.message ?? String(response.status));
-      return body as TPair;
-    },
-    enabled: versions.length > 1,
-  });
+  const diffUrl = apiUrls.configDiff(itemRef, { from, to });
+  const pair = useQuery({ queryKey: [diffUrl], queryFn: () => fetchApi(diffUrl), enabled: versions.length > 1 });
   const locked = detail.deleted || Boolean(detail.gray) || (detail.secret && detail.masked);
   const rollback = async (version: number) => {
     const result = await rollbackItem({ ref: itemRef, input: { version, message: message.trim(), baseVersion: detail.version } });

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { AuditChange } from "@/components/audit/audit-change";
+import { AuditChange } from "./audit-change";
 import { useHydrated } from "@/components/health/use-hydrated";
 import { Badge, type TTone } from "@/components/ui/badge";
 import { EmptyState, Table, Td } from "@/components/ui/table";

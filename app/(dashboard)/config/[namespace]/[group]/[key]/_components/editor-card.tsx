@@ -7,6 +7,8 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, FormError, SelectField } from "@/components/ui/field";
 import { Skeleton } from "@/components/ui/skeleton";
+import { apiUrls } from "@/lib/clients/api-urls";
+import { fetchApi } from "@/lib/clients/fetch-api";
 import { describeProblem, validateContent } from "@/lib/config/formats/formats";
 import { CONFIG_FORMATS, type TConfigFormat, type TConfigRef } from "@/lib/config/schemas";
 import { SideBySideDiff } from "./side-by-side-diff";
@@ -19,19 +21,17 @@ type TStep = "edit" | "review" | "conflict";
 const list = (text: string) => text.split(/[\s,]+/).map((part) => part.trim()).filter(Boolean);
 
 async function loadLatest(ref: TConfigRef): Promise<TEditorBase | null> {
-  const response = await fetch(`/api/v1/config/items/${ref.namespace}/${ref.group}/${ref.key}/history`);
-  if (!response.ok) return null;
-  const body = (await response.json()) as { version: number; content: string; format: TConfigFormat };
-  return { version: body.version, content: body.content, format: body.format };
+  const latest = await fetchApi(apiUrls.configHistory(ref)).catch(() => null);
+  return latest && { version: latest.version, content: latest.content, format: latest.format };
 }
 
 /** The editor: validation as you type, a side-by-side diff against the current version before publishing, a required message. */
-export function EditorCard({ itemRef, base, latestVersion, canEdit, isAdmin, secret, masked, grayVersion, onPublished }: {
+export function EditorCard({ itemRef, base, latestVersion, canEdit, managesSecrets, secret, masked, grayVersion, onPublished }: {
   itemRef: TConfigRef;
   base: TEditorBase;
   latestVersion: number;
   canEdit: boolean;
-  isAdmin: boolean;
+  managesSecrets: boolean;
   secret: boolean;
   masked: boolean;
   grayVersion: number | null;
@@ -69,7 +69,7 @@ export function EditorCard({ itemRef, base, latestVersion, canEdit, isAdmin, sec
   const noTargets = gray && grayTargets.instances.length + grayTargets.tags.length === 0;
   const disabledWhy = !canEdit
     ? "Read-only: viewers cannot publish; an operator or admin can."
-    : secret && !isAdmin
+    : secret && !managesSecrets
       ? "This item is secret: only an admin can see or change it."
       : grayVersion
         ? `A gray release of version ${grayVersion} is in progress: promote or abandon it (below) before publishing again.`
@@ -81,7 +81,7 @@ export function EditorCard({ itemRef, base, latestVersion, canEdit, isAdmin, sec
     const trimmed = message.trim();
     const outcome = gray
       ? await startGrayRelease({ ref: itemRef, input: { content: draft, message: trimmed, baseVersion: opened.version, ...grayTargets } })
-      : await publishItem({ ref: itemRef, input: { format, content: draft, message: trimmed, baseVersion: opened.version, ...(isAdmin && makeSecret !== secret ? { secret: makeSecret } : {}) } });
+      : await publishItem({ ref: itemRef, input: { format, content: draft, message: trimmed, baseVersion: opened.version, ...(managesSecrets && makeSecret !== secret ? { secret: makeSecret } : {}) } });
     setPending(false);
     if (outcome.ok) {
       const version = outcome.data.version;
@@ -99,7 +99,7 @@ export function EditorCard({ itemRef, base, latestVersion, canEdit, isAdmin, sec
     } else setResult({ ok: false, text: outcome.error });
   };
 
-  if (secret && !isAdmin) {
+  if (secret && !managesSecrets) {
     return (
       <Card title="Content" className="mt-6">
         <p className="p-4 font-mono text-sm text-zinc-500" data-testid="masked-content">•••••••• <span className="font-sans">secret: only admins and allowed API tokens can read it</span></p>
@@ -138,7 +138,7 @@ export function EditorCard({ itemRef, base, latestVersion, canEdit, isAdmin, sec
               <SelectField label="Format" aria-label="Format" value={format} disabled={!canEdit || Boolean(disabledWhy)} onChange={(event) => setFormat(event.target.value as TConfigFormat)}>
                 {CONFIG_FORMATS.map((name) => <option key={name} value={name}>{name}</option>)}
               </SelectField>
-              {isAdmin && (
+              {managesSecrets && (
                 <label className="flex items-center gap-2 pb-2 text-sm">
                   <input type="checkbox" checked={makeSecret} onChange={(event) => setMakeSecret(event.target.checked)} /> Secret (masked; admins and allowed tokens only)
                 </label>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useEffect, useState } from "react";
-import { setServicePolicyFromForm } from "@/app/(dashboard)/services/[name]/actions";
+import { applyServicePolicy } from "../actions";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, FormError, SelectField } from "@/components/ui/field";
@@ -25,7 +25,7 @@ export function PolicyCard({ service, canGovern, onApplied }: { service: TServic
   const [hashHeader, setHashHeader] = useState(service.hashHeader ?? "");
   const [threshold, setThreshold] = useState(String(Math.round(service.protectionThreshold * 100)));
   const [reason, setReason] = useState("");
-  const [state, formAction, pending] = useActionState(setServicePolicyFromForm, undefined);
+  const [state, formAction, pending] = useActionState(applyServicePolicy, undefined);
   useEffect(() => {
     if (state?.ok) onApplied("saved");
     else if (state?.code === "conflict") onApplied("conflict");
@@ -34,16 +34,6 @@ export function PolicyCard({ service, canGovern, onApplied }: { service: TServic
   const percent = Number(threshold);
   const thresholdError = threshold.trim() === "" || !Number.isFinite(percent) || percent < 0 || percent > 100 ? "must be between 0 and 100" : undefined;
   const headerError = policy === "consistent-hash" && !hashHeader.trim() ? "consistent-hash needs a header to hash" : undefined;
-  const payload = JSON.stringify({
-    name: service.name,
-    settings: {
-      policy,
-      ...(policy === "consistent-hash" ? { hashHeader: hashHeader.trim() } : {}),
-      protectionThreshold: thresholdError ? 0 : percent / 100,
-      expectedVersion: service.governanceVersion,
-      ...(reason.trim() ? { reason: reason.trim() } : {}),
-    },
-  });
   const shares = previewChange({
     policy,
     protectionThreshold: 0,
@@ -55,23 +45,24 @@ export function PolicyCard({ service, canGovern, onApplied }: { service: TServic
   return (
     <Card title="Load balancing" className="mt-6">
       <form action={formAction} aria-label="Load balancing" className="space-y-3 p-4">
-        <input type="hidden" name="payload" value={payload} />
+        <input type="hidden" name="name" value={service.name} />
+        <input type="hidden" name="expectedVersion" value={service.governanceVersion} />
         <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="current-policy">
           Now: <strong>{service.policy}</strong>
           {service.hashHeader ? ` by header ${service.hashHeader}` : ""}, protection threshold {Math.round(service.protectionThreshold * 100)}%
         </p>
         {!canGovern && <p className="text-sm text-zinc-500">Read-only: viewers cannot change the policy; an operator or admin can.</p>}
         <fieldset disabled={!canGovern || pending} className="flex flex-wrap items-end gap-4">
-          <SelectField label="Policy" aria-label="Policy" value={policy} onChange={(event) => setPolicy(event.target.value as TBalancingPolicy)}>
+          <SelectField label="Policy" aria-label="Policy" name="policy" value={policy} onChange={(event) => setPolicy(event.target.value as TBalancingPolicy)}>
             {BALANCING_POLICIES.map((name) => (
               <option key={name} value={name}>
                 {name}
               </option>
             ))}
           </SelectField>
-          {policy === "consistent-hash" && <Field label="Hash header" value={hashHeader} onChange={(event) => setHashHeader(event.target.value)} placeholder="x-user-id" error={headerError} />}
-          <Field label="Protection threshold (%)" type="number" min={0} max={100} value={threshold} onChange={(event) => setThreshold(event.target.value)} error={thresholdError} className="w-44" />
-          <Field label="Reason" value={reason} onChange={(event) => setReason(event.target.value)} placeholder="why, for the audit log" maxLength={500} className="min-w-56 flex-1" />
+          {policy === "consistent-hash" && <Field label="Hash header" name="hashHeader" value={hashHeader} onChange={(event) => setHashHeader(event.target.value)} placeholder="x-user-id" error={headerError} />}
+          <Field label="Protection threshold (%)" name="protectionThreshold" type="number" min={0} max={100} value={threshold} onChange={(event) => setThreshold(event.target.value)} error={thresholdError} className="w-44" />
+          <Field label="Reason" name="reason" value={reason} onChange={(event) => setReason(event.target.value)} placeholder="why, for the audit log" maxLength={500} className="min-w-56 flex-1" />
           <Button type="submit" disabled={!canGovern || pending || Boolean(thresholdError) || Boolean(headerError)}>
             {pending ? "Saving…" : "Save policy"}
           </Button>

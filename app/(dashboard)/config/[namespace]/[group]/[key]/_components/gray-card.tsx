@@ -8,7 +8,7 @@ import { Card } from "@/components/ui/card";
 import { Field, FormError } from "@/components/ui/field";
 import { TimeAgo } from "@/components/ui/time-ago";
 import type { TConfigItemDetail } from "@/lib/config/queries";
-import type { TConfigRef } from "@/lib/config/schemas";
+import type { TConfigRef, TGrayOutcome } from "@/lib/config/schemas";
 import { SideBySideDiff } from "./side-by-side-diff";
 
 /** The gray release in progress (who it reaches, how far they are), promoted to all or abandoned; the ones before it. */
@@ -17,7 +17,7 @@ export function GrayCard({ itemRef, detail, currentContent, canEdit, onChanged }
   const [error, setError] = useState<string>();
   const [pending, setPending] = useState(false);
   const { gray } = detail;
-  const end = async (outcome: "promoted" | "abandoned") => {
+  const end = async (outcome: TGrayOutcome) => {
     setPending(true);
     const result = await endGrayRelease({ ref: itemRef, input: { outcome, message: message.trim() } });
     setPending(false);
@@ -45,8 +45,8 @@ export function GrayCard({ itemRef, detail, currentContent, canEdit, onChanged }
             {canEdit && (
               <div className="flex flex-wrap items-end gap-3">
                 <Field label="Message" value={message} onChange={(event) => setMessage(event.target.value)} placeholder="what you saw" className="min-w-64 flex-1" />
-                <Button disabled={pending || !message.trim()} onClick={() => void end("promoted")}>Promote to everyone</Button>
-                <Button variant="danger" disabled={pending || !message.trim()} onClick={() => void end("abandoned")}>Abandon</Button>
+                <Button disabled={pending || !message.trim()} onClick={() => void end("promote")}>Promote to everyone</Button>
+                <Button variant="danger" disabled={pending || !message.trim()} onClick={() => void end("abandon")}>Abandon</Button>
               </div>
             )}
             <FormError message={error} />

@@ -2,23 +2,24 @@
 
 import Link from "next/link";
 import { EventList } from "@/components/health/event-list";
-import { OpenOutages } from "@/components/health/open-outages";
-import { HealthEventsList } from "@/components/health-events-list";
 import { LiveIndicator } from "@/components/live/live-indicator";
 import { useLiveQuery } from "@/components/live/use-live-query";
 import { Card, Stat } from "@/components/ui/card";
+import { HealthBar } from "@/components/health/health-bar";
 import { PageHeader } from "@/components/ui/page-header";
-import { HealthBar } from "@/components/health-bar";
 import { EmptyState } from "@/components/ui/table";
-import type { TEventHighlights } from "@/lib/health/queries";
+import { apiUrls } from "@/lib/clients/api-urls";
+import type { TEventHighlights, TEventPage } from "@/lib/health/queries";
 import type { TOverview, TServiceSummary } from "@/lib/registry/queries";
+import { OpenOutages } from "./_components/open-outages";
 
-type TProps = { initialOverview: TOverview; initialServices: TServiceSummary[]; initialHighlights: TEventHighlights };
+type TProps = { initialOverview: TOverview; initialServices: TServiceSummary[]; initialHighlights: TEventHighlights; healthQuery: string; initialHealth: TEventPage };
 
-export function OverviewClient({ initialOverview, initialServices, initialHighlights }: TProps) {
-  const highlights = useLiveQuery({ url: "/api/v1/events/summary", initialData: initialHighlights, intervalMs: 2000 });
-  const overview = useLiveQuery({ url: "/api/v1/overview", initialData: initialOverview, intervalMs: 2000 });
-  const services = useLiveQuery({ url: "/api/v1/services", initialData: { services: initialServices }, intervalMs: 2000 });
+export function OverviewClient({ initialOverview, initialServices, initialHighlights, healthQuery, initialHealth }: TProps) {
+  const highlights = useLiveQuery({ url: apiUrls.eventHighlights(), initialData: initialHighlights, intervalMs: 2000 });
+  const overview = useLiveQuery({ url: apiUrls.overview(), initialData: initialOverview, intervalMs: 2000 });
+  const services = useLiveQuery({ url: apiUrls.services(), initialData: { services: initialServices }, intervalMs: 2000 });
+  const health = useLiveQuery({ url: apiUrls.events(healthQuery), initialData: initialHealth, intervalMs: 2000 });
   const { instances } = overview.data;
   // Services with the most instances out of passing come first.
   const byAttention = [...services.data.services].sort(
@@ -27,7 +28,7 @@ export function OverviewClient({ initialOverview, initialServices, initialHighli
 
   return (
     <>
-      <PageHeader title="Overview" description="The fleet as the registry sees it now." action={<LiveIndicator error={overview.error ?? services.error ?? highlights.error} />} />
+      <PageHeader title="Overview" description="The fleet as the registry sees it now." action={<LiveIndicator error={overview.error ?? services.error ?? highlights.error ?? health.error} />} />
       <OpenOutages outages={highlights.data.openOutages} />
       <Card title="Latest failovers" className="mb-6" action={<Link href="/events?kind=failover,recovery,outage,outage-end" className="text-xs text-zinc-500 hover:underline">All failovers and outages</Link>}>
         <EventList events={highlights.data.latestFailovers} empty="No failover yet: every instance that left the traffic set will be listed here." />
@@ -47,7 +48,7 @@ export function OverviewClient({ initialOverview, initialServices, initialHighli
             <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
               {byAttention.map((service) => (
                 <li key={service.name} className="flex items-center gap-4 px-4 py-2 text-sm">
-                  <Link href={`/services/${service.name}`} className="w-36 truncate font-medium hover:underline">
+                  <Link href={`/services/${encodeURIComponent(service.name)}`} className="w-36 truncate font-medium hover:underline">
                     {service.name}
                   </Link>
                   <HealthBar counts={service.instances} />
@@ -57,7 +58,7 @@ export function OverviewClient({ initialOverview, initialServices, initialHighli
           )}
         </Card>
         <Card title="Latest health changes">
-          <HealthEventsList events={overview.data.recentEvents} />
+          <EventList events={health.data.events} empty="No health changes yet." />
         </Card>
       </div>
     </>

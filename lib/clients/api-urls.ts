@@ -1,0 +1,49 @@
+// The API paths the dashboard's pages call from the browser, each typed with what it answers; only types come from the server.
+import type { TAuditPage } from "@/lib/audit/queries";
+import type { getClientItem } from "@/lib/config/watch/client-read";
+import type { getVersionPair, TConfigItemDetail, TConfigListItem } from "@/lib/config/queries";
+import type { TConfigRef } from "@/lib/config/schemas";
+import type { TConfigExport, TImportChange } from "@/lib/config/publish/transfer";
+import type { TEventHighlights, TEventPage, THealthHistory } from "@/lib/health/queries";
+import type { TTimelineRange } from "@/lib/health/timeline";
+import type { TServiceChart, TTopology } from "@/lib/metrics/views";
+import type { TOverview, TServiceDetail, TServiceSummary } from "@/lib/registry/queries";
+import type { listSources } from "@/lib/sources/queries";
+
+declare const answers: unique symbol;
+/** A path of the API that answers with a `T`: a string to fetch, link to or key a query by. */
+export type TApiUrl<T> = string & { readonly [answers]?: T };
+
+export type TConfigDiff = Awaited<ReturnType<typeof getVersionPair>>;
+export type TImportResult = { dryRun: boolean; changes: TImportChange[]; written?: { item: string; version: number }[] };
+
+function apiUrl<T>(path: string, query: string | URLSearchParams = ""): TApiUrl<T> {
+  const search = String(query);
+  return search ? `${path}?${search}` : path;
+}
+
+// Every path segment is encoded, whatever the caller passes.
+const servicePath = (name: string) => `/api/v1/services/${encodeURIComponent(name)}`;
+const itemPath = ({ namespace, group, key }: TConfigRef) => `/api/v1/config/items/${[namespace, group, key].map(encodeURIComponent).join("/")}`;
+
+export const apiUrls = {
+  overview: () => apiUrl<TOverview>("/api/v1/overview"),
+  services: () => apiUrl<{ services: TServiceSummary[] }>("/api/v1/services"),
+  service: (name: string) => apiUrl<{ service: TServiceDetail }>(servicePath(name)),
+  serviceHealth: (name: string, range: TTimelineRange) => apiUrl<THealthHistory>(`${servicePath(name)}/health`, new URLSearchParams({ range })),
+  // `query` as chartSearchParams writes it.
+  serviceMetrics: (name: string, query: string) => apiUrl<TServiceChart>(`${servicePath(name)}/metrics`, query),
+  events: (query: string | URLSearchParams = "") => apiUrl<TEventPage>("/api/v1/events", query),
+  eventHighlights: () => apiUrl<TEventHighlights>("/api/v1/events/summary"),
+  topology: (query = "") => apiUrl<TTopology>("/api/v1/topology", query),
+  audit: (query = "") => apiUrl<TAuditPage>("/api/v1/audit", query),
+  auditExport: (query = "") => apiUrl<string>("/api/v1/audit/export", query),
+  sources: () => apiUrl<Awaited<ReturnType<typeof listSources>>>("/api/v1/sources"),
+  configItems: (namespace: string, q = "") => apiUrl<{ namespace: string; items: TConfigListItem[] }>("/api/v1/config", new URLSearchParams({ namespace, ...(q ? { q } : {}) })),
+  configItem: (ref: TConfigRef) => apiUrl<Awaited<ReturnType<typeof getClientItem>>>(itemPath(ref)),
+  configHistory: (ref: TConfigRef) => apiUrl<TConfigItemDetail>(`${itemPath(ref)}/history`),
+  configDiff: (ref: TConfigRef, { from, to }: { from: number; to: number }) => apiUrl<TConfigDiff>(`${itemPath(ref)}/diff`, new URLSearchParams({ from: String(from), to: String(to) })),
+  configExport: (namespace: string) => apiUrl<TConfigExport>("/api/v1/config/export", new URLSearchParams({ namespace })),
+  configImport: (namespace: string, how: { dryRun: true } | { message: string }) =>
+    apiUrl<TImportResult>("/api/v1/config/import", new URLSearchParams({ namespace, ...("dryRun" in how ? { dryRun: "true" } : { message: how.message }) })),
+};
