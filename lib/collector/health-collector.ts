@@ -1,6 +1,5 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { getAllowLinkLocal } from "@/lib/health/address-guard";
 import { getEnv, metricsRetainMs } from "@/lib/env";
 import { log } from "@/lib/log";
 import { SourceSync } from "@/lib/sources/source-sync";
@@ -35,7 +34,6 @@ export class HealthCollector {
   private readonly touched = new Map<string, TTouch>();
   private timer?: NodeJS.Timeout;
   private stopped = false;
-  private allowLinkLocal = false;
   private liveIds: string[] = [];
   private leaseOkAt = 0;
   private last = { refresh: 0, targets: 0, touch: 0, rollups: 0, retention: 0, metrics: 0, compact: 0, sources: 0 };
@@ -74,13 +72,12 @@ export class HealthCollector {
     const liveChanged = live.sort().join() !== this.liveIds.join();
     this.liveIds = live;
     if (liveChanged || now - this.last.refresh >= refreshMs) {
-      this.allowLinkLocal = await getAllowLinkLocal();
       this.assign(await listCheckedInstances());
       this.last.refresh = now;
     }
     // Scrape targets change rarely and are scraped every 10 s: a new instance waits at most one more interval.
     if (liveChanged || now - this.last.targets >= targetsRefreshMs) {
-      await this.metrics.refresh({ liveIds: this.liveIds, allowLinkLocal: this.allowLinkLocal });
+      await this.metrics.refresh({ liveIds: this.liveIds });
       this.last.targets = now;
     }
     // Housekeeping that fails is tried again at its next turn; it must not slow the lease down.
@@ -113,7 +110,7 @@ export class HealthCollector {
       const current = this.checks.get(instance.id);
       if (current?.signature === signature) continue;
       current?.check.stop();
-      const check = new InstanceCheck(instance, { allowLinkLocal: () => this.allowLinkLocal, onResult: (i, result) => this.onResult(i, result) });
+      const check = new InstanceCheck(instance, { onResult: (i, result) => this.onResult(i, result) });
       this.checks.set(instance.id, { check, signature });
       check.start();
     }

@@ -4,7 +4,6 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import type { TActionResult } from "@/lib/actions/action-result";
 import { safeAction } from "@/lib/actions/safe-action";
-import { setAllowLinkLocal } from "@/lib/health/check-settings";
 import { createWebhook, deleteWebhook, failoverKinds, ZCreateWebhook } from "@/lib/notify/webhooks";
 
 const addWebhook = safeAction({ needs: "admin", schema: ZCreateWebhook }, async ({ input, user }) => {
@@ -24,10 +23,5 @@ export async function addWebhookFromForm(_previous: TAddWebhookState, form: Form
 
 export const removeWebhook = safeAction({ needs: "admin", schema: z.strictObject({ id: z.string().min(1) }) }, async ({ input, user }) => {
   await deleteWebhook({ actor: user, id: input.id });
-  revalidatePath("/settings/health");
-});
-
-export const allowLinkLocalChecks = safeAction({ needs: "admin", schema: z.strictObject({ allow: z.boolean() }) }, async ({ input, user }) => {
-  await setAllowLinkLocal({ actor: user, allow: input.allow });
   revalidatePath("/settings/health");
 });
