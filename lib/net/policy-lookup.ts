@@ -1,4 +1,4 @@
-import "server-only";
+// Not "server-only": the gateway, a plain Node process, connects through it too.
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import type { LookupFunction } from "node:net";
 import { addressRefusal, AddressRefusedError, allowedRanges, checkHost, refusalMessage } from "./address-policy";
