@@ -1,8 +1,23 @@
 import { z } from "zod";
 import { ZDuration } from "./duration";
+import { parseCidr, type TCidr } from "./net/ip-address";
 
 const hour = 3_600_000;
 const ZRetention = ZDuration.pipe(z.number().min(hour, "must be at least 1h").max(3650 * 24 * hour, "must be at most 3650d"));
+
+// "169.254.0.0/16, fd00:ec2::254": ranges the address policy (lib/net/address-policy.ts) refuses that are allowed anyway.
+const ZAllowedAddresses = z
+  .string()
+  .default("")
+  .transform((text, ctx) => {
+    const ranges: TCidr[] = [];
+    for (const item of text.split(",").map((part) => part.trim()).filter(Boolean)) {
+      const range = parseCidr(item);
+      if (range) ranges.push(range);
+      else ctx.addIssue({ code: "custom", message: `'${item}' is not an IP address or a CIDR range such as 169.254.0.0/16` });
+    }
+    return ranges;
+  });
 
 // Every environment variable Meshdeck reads, validated once. README.md's configuration table lists them.
 const ZEnv = z.object({
@@ -33,6 +48,7 @@ const ZEnv = z.object({
   MESHDECK_METRICS_RETAIN_1H: ZRetention.default(90 * 24 * hour),
   // Versions kept per config item; 0 keeps every version (the default). The current and gray versions are always kept.
   MESHDECK_CONFIG_HISTORY: z.coerce.number().int().min(0, "must be 0 (keep all) or more").default(0),
+  MESHDECK_ALLOWED_ADDRESSES: ZAllowedAddresses,
   MESHDECK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

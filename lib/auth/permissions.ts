@@ -19,7 +19,6 @@ export const permissions = {
   "audit.read": { role: "viewer", tokens: false },
   "sources.read": { role: "viewer", tokens: false },
   "sources.manage": { role: "admin", tokens: false },
-  "health.manage": { role: "admin", tokens: false },
   "webhooks.manage": { role: "admin", tokens: false },
   "metrics.manage": { role: "admin", tokens: false },
   "tokens.manage": { role: "admin", tokens: false },

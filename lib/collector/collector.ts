@@ -2,7 +2,6 @@ import "server-only";
 import { ownerOf } from "@/lib/balancing/rendezvous";
 import { writeCheckTimes } from "@/lib/catalog/write-observations";
 import { getEnv, metricsRetainMs } from "@/lib/env";
-import { getAllowLinkLocal } from "@/lib/health/address-guard";
 import { log } from "@/lib/log";
 import { MetricsCollector } from "@/lib/metrics/scrape/metrics-collector";
 import { processSingleton } from "@/lib/process-singleton";
@@ -37,7 +36,6 @@ export class Collector {
   private readonly touched = new Map<string, TTouch>();
   private timer?: NodeJS.Timeout;
   private stopped = false;
-  private allowLinkLocal = false;
   private liveIds: string[] = [];
   private leaseOkAt = 0;
   private failures = 0;
@@ -48,7 +46,7 @@ export class Collector {
     // The set of checked instances is read again this often: new, changed and removed ones.
     { name: "health checks", everyMs: 2000, assigns: true, run: () => this.assignChecks() },
     // Scrape targets change rarely and are scraped every 10 s: a new instance waits at most one more interval.
-    { name: "scrape targets", everyMs: 5000, assigns: true, run: () => this.metrics.refresh({ liveIds: this.liveIds, allowLinkLocal: this.allowLinkLocal }) },
+    { name: "scrape targets", everyMs: 5000, assigns: true, run: () => this.metrics.refresh({ liveIds: this.liveIds }) },
     { name: "source sync", everyMs: leaseRenewMs, run: (now) => this.sources.refresh({ liveIds: this.liveIds, now }) },
     // lastCheckAt / lastSuccessAt are written for all instances at once, this often.
     { name: "lastCheckAt", everyMs: 5000, run: () => this.flushTouched() },
@@ -104,7 +102,6 @@ export class Collector {
   }
 
   private async assignChecks() {
-    this.allowLinkLocal = await getAllowLinkLocal();
     this.assign(await listCheckedInstances());
   }
 
@@ -125,7 +122,7 @@ export class Collector {
       const current = this.checks.get(instance.id);
       if (current?.signature === signature) continue;
       current?.check.stop();
-      const check = new InstanceCheck(instance, { allowLinkLocal: () => this.allowLinkLocal, onResult: (i, result) => this.onResult(i, result) });
+      const check = new InstanceCheck(instance, { onResult: (i, result) => this.onResult(i, result) });
       this.checks.set(instance.id, { check, signature });
       check.start();
     }

@@ -8,7 +8,6 @@ import type { TCheckedInstance } from "./checked-instances";
 import { setInstanceFlapping } from "./set-instance-flapping";
 
 export type TCheckHooks = {
-  allowLinkLocal: () => boolean;
   /** Every probe result, for the minute rollups and the batched lastCheckAt / lastSuccessAt. */
   onResult: (instance: TCheckedInstance, result: TProbeResult & { at: number }) => void;
 };
@@ -52,7 +51,7 @@ export class InstanceCheck {
     if (this.stopped) return;
     const started = Date.now();
     const { host, port, path, timeoutMs, kind } = this.instance;
-    const target = { host, port, timeoutMs, allowLinkLocal: this.hooks.allowLinkLocal() };
+    const target = { host, port, timeoutMs };
     const result = { ...(await (kind === "http" ? probeHttp({ ...target, path }) : probeTcp(target))), at: Date.now() };
     if (this.stopped) return;
     // Fixed rate from each probe's start, so a slow answer does not stretch the interval.

@@ -49,8 +49,8 @@ let metrics = createGatewayMetrics();
 let proxy = createProxy({ ...options, metrics });
 let gateway = "";
 
-function route(name: string, instances: { id: string; port: number; weight?: number }[], policy: TBalancingPolicy = "weighted-round-robin", hashHeader: string | null = null) {
-  const services = [{ service: name, index: 1, policy, hashHeader, instances: instances.map(({ id, port, weight = 1 }) => ({ id, host: "127.0.0.1", port, weight, tags: [], metadata: {}, health: "passing" })) }];
+function route(name: string, instances: { id: string; port: number; weight?: number; host?: string }[], policy: TBalancingPolicy = "weighted-round-robin", hashHeader: string | null = null) {
+  const services = [{ service: name, index: 1, policy, hashHeader, instances: instances.map(({ id, port, weight = 1, host = "127.0.0.1" }) => ({ id, host, port, weight, tags: [], metadata: {}, health: "passing" })) }];
   table.apply({ index: table.index + 1, services });
   return table.get(name)!;
 }
@@ -133,6 +133,26 @@ describe("the proxy", () => {
     const response = await fetch(`${gateway}/down/`);
     expect(response.status).toBe(502);
     expect(await sample("http_client_requests_total", { peer_service: "down", code: "0" })).toBe(2);
+  });
+
+  // The gateway takes no credentials: an instance row at a metadata address, however it got in, is never reached.
+  test.each(["169.254.169.254", "::ffff:a9fe:a9fe", "2852039166", "fd00:ec2:0:0:0:0:0:254", "fe80::1%lo"])("never forwards to %s", async (host) => {
+    route("metadata", [{ id: "m", port: 80, host }]);
+    for (const method of ["GET", "POST"]) {
+      const response = await fetch(`${gateway}/metadata/latest/meta-data/`, { method });
+      expect(response.status).toBe(502);
+      // A GET would go to another instance, and there is none; a POST fails at once.
+      const message = method === "GET" ? "m of 'metadata' could not be reached (refused by address policy: " : "metadata: m failed: refused by address policy: ";
+      expect((await response.json()).error).toMatchObject({ code: "bad_gateway", message: expect.stringContaining(message) });
+    }
+    expect(await sample("http_client_requests_total", { peer_service: "metadata", instance: "m", code: "0" })).toBe(2);
+  });
+
+  test("a GET that meets a refused instance moves on to another", async () => {
+    const ok = await instance("ok");
+    route("half-refused", [{ id: "m", port: 80, host: "169.254.169.254" }, ok]);
+    for (let k = 0; k < 4; k++) expect((await fetch(`${gateway}/half-refused/x`)).status).toBe(200);
+    expect(seen.map(({ id }) => id)).toEqual(["ok", "ok", "ok", "ok"]);
   });
 
   test("an instance's own error answer is passed on, not retried", async () => {

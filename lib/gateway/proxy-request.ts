@@ -1,6 +1,8 @@
 import { request, type Agent, type ClientRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Balancer } from "@/lib/balancing";
+import { AddressRefusedError } from "@/lib/net/address-policy";
+import { connectTarget, type TConnectTarget } from "@/lib/net/policy-lookup";
 import { clientResponseHeaders, upstreamRequestHeaders } from "./forwarded-headers";
 import type { TGatewayMetrics } from "./gateway-metrics";
 import type { RoutingTable, TUpstream } from "./routing-table";
@@ -49,6 +51,8 @@ class ProxiedRequest {
   private readonly headers: ReturnType<typeof upstreamRequestHeaders>;
   private readonly hasBody: boolean;
   private tried: Set<string> | undefined;
+  /** Why the first instance tried was not reached, for the client if no other one is. */
+  private firstFailure = "";
   private attempt: TAttempt | undefined;
   private bodyStarted = false;
   private answered = false;
@@ -80,10 +84,18 @@ class ProxiedRequest {
         this.options.metrics.record(this.service, "", this.method, 503, 0);
         return sendError(this.outgoing, 503, "no_instance", `no instance of '${this.service}' takes traffic`);
       }
-      return sendError(this.outgoing, 502, "bad_gateway", `${[...tried].join(", ")} of '${this.service}' could not be reached and no other instance takes traffic`);
+      return sendError(this.outgoing, 502, "bad_gateway", `${[...tried].join(", ")} of '${this.service}' could not be reached (${this.firstFailure}) and no other instance takes traffic`);
+    }
+    let connectTo: TConnectTarget;
+    try {
+      // The gateway takes no credentials: without the policy anyone could read cloud metadata through it.
+      connectTo = connectTarget(instance.host);
+    } catch (error) {
+      this.options.metrics.record(this.service, instance.id, this.method, 0, 0);
+      return this.failed(instance, error as Error & { code?: string });
     }
     this.balancer.acquire(instance.id);
-    const upstream = request({ host: instance.host, port: instance.port, method: this.method, path: this.path, headers: this.headers, agent: this.options.agent });
+    const upstream = request({ ...connectTo, port: instance.port, method: this.method, path: this.path, headers: this.headers, agent: this.options.agent });
     const attempt: TAttempt = { instance, upstream, started: performance.now(), done: false };
     this.attempt = attempt;
     upstream.setTimeout(this.options.idleTimeoutMs, () => upstream.destroy(new ProxyFailure("EIDLETIMEOUT", `${instance.id} sent nothing for ${this.options.idleTimeoutMs} ms`)));
@@ -130,13 +142,21 @@ class ProxiedRequest {
     // After the response began, its own close ends the attempt.
     if (this.answered) return;
     this.finish(attempt, 0);
+    this.failed(attempt.instance, error);
+  }
+
+  // No response came from the instance: another one is tried when nothing reached this one, else the client hears why.
+  private failed(instance: TUpstream, error: Error & { code?: string }): void {
     if (this.clientGone) return;
-    if (this.tried === undefined && !this.bodyStarted && idempotent.has(this.method) && connectionFailures.has(error.code ?? "")) {
-      this.tried = new Set([attempt.instance.id]);
+    // The address policy's refusal came before any connection: like a refused one.
+    const unreached = connectionFailures.has(error.code ?? "") || error instanceof AddressRefusedError;
+    if (this.tried === undefined && !this.bodyStarted && idempotent.has(this.method) && unreached) {
+      this.tried = new Set([instance.id]);
+      this.firstFailure = error.message;
       return this.send();
     }
     if (error.code === "EIDLETIMEOUT") return sendError(this.outgoing, 504, "gateway_timeout", `${this.service}: ${error.message}`);
-    sendError(this.outgoing, 502, "bad_gateway", `${this.service}: ${attempt.instance.id} failed: ${error.message}`);
+    sendError(this.outgoing, 502, "bad_gateway", `${this.service}: ${instance.id} failed: ${error.message}`);
   }
 
   private onClientClose(): void {

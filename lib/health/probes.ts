@@ -1,11 +1,11 @@
 import "server-only";
 import { connect } from "node:net";
-import { assertAllowedHost, guardedLookup } from "./address-guard";
+import { connectTarget, type TConnectTarget } from "@/lib/net/policy-lookup";
 import type { TProbeStatus } from "./state-machine";
 
 export type TProbeResult = { status: TProbeStatus; output: string; latencyMs: number };
 
-type TProbeTarget = { host: string; port: number; timeoutMs: number; allowLinkLocal: boolean };
+type TProbeTarget = { host: string; port: number; timeoutMs: number };
 
 // Kept as the check's output: enough for an error page's first lines, not a whole document.
 export const maxBodyBytes = 4096;
@@ -24,17 +24,18 @@ function statusOf(code: number): TProbeStatus {
 
 type TSettle = (status: TProbeStatus, output: string) => void;
 
-// What every probe shares: timing, refusing link-local targets before any connection, and one answer.
-function probe(target: TProbeTarget, run: (settle: TSettle, host: string) => void): Promise<TProbeResult> {
+// What every probe shares: timing, the address policy before any connection (its refusal is the output), one answer.
+function probe(target: TProbeTarget, run: (settle: TSettle, connectTo: TConnectTarget) => void): Promise<TProbeResult> {
   const started = performance.now();
   return new Promise((resolve) => {
     const settle: TSettle = (status, output) => resolve({ status, output, latencyMs: performance.now() - started });
+    let connectTo: TConnectTarget;
     try {
-      assertAllowedHost({ host: target.host, allowLinkLocal: target.allowLinkLocal });
+      connectTo = connectTarget(target.host);
     } catch (error) {
       return settle("fail", describe(error));
     }
-    run(settle, target.host.replace(/^\[|\]$/g, ""));
+    run(settle, connectTo);
   });
 }
 
@@ -60,9 +61,10 @@ function dechunk(body: string): { text: string; complete: boolean } {
  * Node's full HTTP client cost the collector more than everything else it does.
  */
 export function probeHttp({ path, ...target }: TProbeTarget & { path: string }): Promise<TProbeResult> {
-  const { port, timeoutMs, allowLinkLocal } = target;
-  return probe(target, (settle, host) => {
-    const socket = connect({ host, port, lookup: guardedLookup({ allowLinkLocal }) });
+  const { port, timeoutMs } = target;
+  return probe(target, (settle, connectTo) => {
+    const { host } = connectTo;
+    const socket = connect({ ...connectTo, port });
     let received = "";
     let done = false;
     const finish = (status: TProbeStatus, output: string) => {
@@ -95,7 +97,7 @@ export function probeHttp({ path, ...target }: TProbeTarget & { path: string }):
     };
     socket.setEncoding("utf8");
     socket.once("connect", () => {
-      socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host.includes(":") ? `[${host}]` : host}:${port}\r\nUser-Agent: meshdeck-health-check\r\nAccept: */*\r\nConnection: close\r\n\r\n`);
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host.includes(":") ? `[${host.split("%")[0]}]` : host}:${port}\r\nUser-Agent: meshdeck-health-check\r\nAccept: */*\r\nConnection: close\r\n\r\n`);
     });
     socket.on("data", (chunk: string) => {
       received += chunk;
@@ -108,9 +110,10 @@ export function probeHttp({ path, ...target }: TProbeTarget & { path: string }):
 
 /** Opens a TCP connection to host:port: connected is passing, anything else critical. */
 export function probeTcp(target: TProbeTarget): Promise<TProbeResult> {
-  const { port, timeoutMs, allowLinkLocal } = target;
-  return probe(target, (settle, host) => {
-    const socket = connect({ host, port, lookup: guardedLookup({ allowLinkLocal }) });
+  const { port, timeoutMs } = target;
+  return probe(target, (settle, connectTo) => {
+    const { host } = connectTo;
+    const socket = connect({ ...connectTo, port });
     const timer = setTimeout(() => {
       socket.destroy();
       settle("fail", `timed out after ${timeoutMs} ms`);

@@ -5,6 +5,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { db } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
 import { ZDuration } from "@/lib/duration";
+import { hostOfUrl, policyHostCheck } from "@/lib/net/address-policy";
 import { defaultMetricNames } from "./types";
 
 const settingKey = "metrics";
@@ -25,7 +26,7 @@ export const ZMetricNames = z.strictObject({
 export const ZMetricsSettings = z
   .strictObject({
     source: z.enum(["scrape", "prometheus"], { error: "must be scrape or prometheus" }).default("scrape"),
-    prometheusUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).nullable().default(null),
+    prometheusUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).check(policyHostCheck(hostOfUrl)).nullable().default(null),
     // Each 10 s rollup window must hold whole scrapes: 1s, 2s, 5s or 10s.
     interval: ZDuration.pipe(z.number().refine((ms) => [1000, 2000, 5000, 10_000].includes(ms), "must be 1s, 2s, 5s or 10s")).default(10_000),
     timeout: ZDuration.pipe(z.number().min(100, "must be at least 100ms")).default(5000),

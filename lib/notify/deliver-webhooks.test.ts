@@ -67,7 +67,19 @@ describe("webhook deliveries", () => {
     expect(failover.event).toMatchObject({ service: "hooked", instanceId: "hooked-1", detectionMs: 3050, takeover: [] });
   });
 
+  test("a webhook to a metadata address fails with the address policy's reason, before any connection", async () => {
+    // Stored without the schema, as a row made before the policy would be.
+    const webhook = await createWebhook({ actor: system, input: { url: "http://[::ffff:a9fe:a9fe]/latest/meta-data/", kinds: ["recovery"] } });
+    const { id } = await db.instance.findFirstOrThrow({ where: { instanceId: "hooked-1" } });
+    await setInstanceHealth({ id, to: "passing", reason: "back" });
+    await deliverDueWebhooks();
+    const [delivery] = (await listWebhooks()).find((candidate) => candidate.id === webhook.id)!.deliveries;
+    expect(delivery).toMatchObject({ status: "pending", attempts: 1, responseStatus: null, lastError: expect.stringMatching(/^refused by address policy: ::ffff:a9fe:a9fe is 169\.254\.169\.254/) });
+  });
+
   test.each([
+    ["url", { url: "http://169.254.169.254/latest/meta-data/" }],
+    ["url", { url: "http://[fd00:ec2::254]/" }],
     ["url", { url: "file:///etc/passwd" }],
     ["url", { url: "ftp://example.com/hook" }],
     ["url", { url: "not a url" }],

@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { sendOutbound } from "@/lib/net/outbound-http";
 
 const batch = 20;
 const timeoutMs = 5000;
@@ -13,15 +14,16 @@ function backoffMs(attempts: number): number {
 
 async function send(url: string, body: unknown): Promise<{ ok: boolean; status?: number; error?: string }> {
   try {
-    const response = await fetch(url, {
+    // A 3xx is the answer, not followed: it counts as a failure like any other status outside 2xx.
+    const { status } = await sendOutbound({
+      url: new URL(url),
       method: "POST",
       headers: { "content-type": "application/json", "user-agent": "Meshdeck-Webhook/1" },
       body: JSON.stringify(body),
-      redirect: "manual",
-      signal: AbortSignal.timeout(timeoutMs),
+      timeoutMs,
+      readBody: false,
     });
-    await response.body?.cancel();
-    return response.ok ? { ok: true, status: response.status } : { ok: false, status: response.status, error: `answered ${response.status}` };
+    return status >= 200 && status < 300 ? { ok: true, status } : { ok: false, status, error: `answered ${status}` };
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }

@@ -5,13 +5,15 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { db } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
+import { hostOfUrl, policyHostCheck } from "@/lib/net/address-policy";
 
 export const failoverKinds = ["failover", "recovery", "outage", "outage-end"] as const;
 
 export const ZCreateWebhook = z.strictObject({
   url: z
     .url({ protocol: /^https?$/, error: "must be an http or https URL" })
-    .max(2048, "must be at most 2048 characters"),
+    .max(2048, "must be at most 2048 characters")
+    .check(policyHostCheck(hostOfUrl)),
   kinds: z.array(z.enum(failoverKinds)).min(1, "choose at least one kind of event").default([...failoverKinds]),
 });
 export type TCreateWebhook = z.infer<typeof ZCreateWebhook>;

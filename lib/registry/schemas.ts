@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ZBalancingPolicy } from "@/lib/balancing";
 import { ZDuration } from "@/lib/duration";
+import { policyHostCheck } from "@/lib/net/address-policy";
 
 // Names travel in URLs, registries and metric labels: letters, digits and . _ - (and : in ids).
 export const ZServiceName = z
@@ -19,6 +20,8 @@ export const ZHost = z
   .string()
   .min(1, "must not be empty")
   .max(253, "must be at most 253 characters")
+  // Refused here too, not only when connecting: a registration nothing would ever connect to is an error.
+  .check(policyHostCheck())
   .regex(/^[A-Za-z0-9.:_-]+$/, "must be a host name or an IP address");
 
 export const ZWeight = z

@@ -96,6 +96,7 @@ async function startGateway({ url }: { url: string }): Promise<string | undefine
       MESHDECK_HOST: env.MESHDECK_HOST,
       MESHDECK_GATEWAY_PORT: String(env.MESHDECK_GATEWAY_PORT),
       MESHDECK_LOG_LEVEL: env.MESHDECK_LOG_LEVEL,
+      MESHDECK_ALLOWED_ADDRESSES: process.env.MESHDECK_ALLOWED_ADDRESSES,
     },
   });
   gateway = started.child;

@@ -1,4 +1,5 @@
-import { ZInstanceId, ZServiceName } from "@/lib/registry/schemas";
+import { literalRefusal } from "@/lib/net/address-policy";
+import { ZHost, ZInstanceId, ZServiceName } from "@/lib/registry/schemas";
 
 // Small readers shared by the conventions: addresses, metadata, weights as registries write them.
 
@@ -10,6 +11,13 @@ export function parseAddress(text: string): { host: string; port: number } | nul
   const port = Number(match[2]);
   if (!Number.isInteger(port) || port < 1 || port > 65535) return null;
   return { host: match[1]!, port };
+}
+
+/** Why a source's instance host is not taken, to follow it in a skip reason ("is not a host name..."), or null. */
+export function hostIssue(host: string): string | null {
+  const refusal = literalRefusal(host);
+  if (refusal) return `is ${refusal}`;
+  return ZHost.safeParse(host).success ? null : "is not a host name or address";
 }
 
 /** String-valued fields of a JSON object (numbers and booleans written as text); nested values are left out. */

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { policyHostCheck } from "@/lib/net/address-policy";
+import { parseAddress } from "./decode";
 import { defaultEtcdPrefixes } from "./etcd/conventions";
 import { conventionsByKind, sourceKinds, type TConvention } from "./types";
 
@@ -14,7 +16,8 @@ const ZEndpoint = z
   .string()
   .trim()
   .max(256, "must be at most 256 characters")
-  .regex(/^(https?:\/\/)?[A-Za-z0-9.-]+:\d{1,5}$|^(https?:\/\/)?\[[0-9a-fA-F:.]+\]:\d{1,5}$/, "must be host:port (or http(s)://host:port for etcd)");
+  .regex(/^(https?:\/\/)?[A-Za-z0-9.-]+:\d{1,5}$|^(https?:\/\/)?\[[0-9a-fA-F:.]+\]:\d{1,5}$/, "must be host:port (or http(s)://host:port for etcd)")
+  .check(policyHostCheck((endpoint) => parseAddress(endpoint)?.host ?? null));
 
 const ZPem = z.string().max(16_384, "must be at most 16 KiB").regex(/-----BEGIN [A-Z ]+-----/, "must be PEM text (-----BEGIN ...-----)");
 

@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { spawnGateway } from "@/lib/gateway/spawn-gateway";
 import { adminAndToken, unique } from "../support/client";
+import { runSql } from "../support/database";
 
 const targets = inject("targets");
 
@@ -166,6 +167,38 @@ describe.each(targets)("gateway on $name", (target) => {
     expect(answer.status).toBe(503);
     expect(answer.headers.get("content-type")).toBe("application/json");
     expect((await answer.json()).error).toMatchObject({ code: "unknown_service" });
+  });
+
+  test("instances whose rows point at cloud metadata (not through registration, which refuses them) are never forwarded to", async () => {
+    const service = unique("gw");
+    const [one, three] = await pair();
+    await routed(service, [[one, 1], [three, 1]]);
+    // As a source or a hand edit could leave them; registration itself answers 422.
+    const update = `UPDATE "Instance" SET "host" = $1, "port" = 80 WHERE "instanceId" = $2`;
+    await runSql(target, [
+      { sql: update, args: ["169.254.169.254", one.id] },
+      { sql: update, args: ["::ffff:a9fe:a9fe", three.id] },
+    ]);
+    // Any change wakes the gateway's catalog watch, which then reads every service afresh.
+    const other = await upstream(unique("other"));
+    upstreams.push(other);
+    expect((await register(unique("gw"), other, 1)).status).toBe(201);
+    // Until the gateway has the new catalog, requests still reach the instances' real servers.
+    const deadline = Date.now() + 5000;
+    let status = 200;
+    while (status === 200 && Date.now() < deadline) {
+      const answer = await send(service);
+      status = answer.status;
+      await answer.text();
+    }
+    expect(status).toBe(502);
+    reset(one, three);
+    for (const method of ["GET", "POST"]) {
+      const refused = await fetch(`${gateway}/${service}/latest/meta-data/`, { method });
+      expect(refused.status).toBe(502);
+      expect((await refused.json()).error).toMatchObject({ code: "bad_gateway", message: expect.stringContaining("refused by address policy: ") });
+    }
+    expect(one.gets + one.posts + three.gets + three.posts).toBe(0);
   });
 
   test("an operator's weight change through the governance API reaches discovery at once and the gateway's routing within 1 s", async () => {

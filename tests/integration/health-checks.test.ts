@@ -4,6 +4,8 @@ import { createServer as createTcpServer, type AddressInfo, type Server as TcpSe
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { adminAndToken, unique } from "../support/client";
+import { runSql } from "../support/database";
+import { eventually } from "../support/eventually";
 import type { TAppTarget } from "../support/start-app";
 
 const targets = inject("targets");
@@ -139,4 +141,38 @@ describe.each(targets)("health checks on $name", (target) => {
       expect(events.slice(-2).map((e) => `${e.from}>${e.to}`)).toEqual(["passing>critical", "critical>passing"]);
     }
   }, 20_000);
+
+  test("a check whose row points at cloud metadata fails with the address policy's refusal, and nothing is fetched", async () => {
+    const refusedService = unique("refused");
+    const refusedId = unique("refused");
+    let hits = 0;
+    const server = tracked(
+      createServer((_req, res) => {
+        hits += 1;
+        res.writeHead(200).end("ok");
+      }),
+    );
+    const port = await listen(server);
+    try {
+      const check = { kind: "http", path: "/health", interval: `${intervalMs}ms`, timeout: "500ms", rise, fall };
+      expect((await api.post("/api/v1/registry/instances", { service: refusedService, id: refusedId, host: "127.0.0.1", port, check })).status).toBe(201);
+      const events = () => readHealthEvents(target, refusedId);
+      await eventually(events, (rows) => rows.some((e) => e.to === "passing"), { timeoutMs: 2000 + intervalMs * (rise + 2) });
+      // As a source or a hand edit could leave it; registration itself answers 422.
+      await runSql(target, [{ sql: `UPDATE "Instance" SET "host" = $1, "port" = 80 WHERE "instanceId" = $2`, args: ["169.254.169.254", refusedId] }]);
+      const rows = await eventually(events, (found) => found.some((e) => e.to === "critical"), { timeoutMs: 2000 + intervalMs * (fall + 2) });
+      const critical = rows.find((e) => e.to === "critical")!;
+      const refusal = /^refused by address policy: 169\.254\.169\.254 is a link-local address/;
+      expect(critical.reason).toMatch(refusal);
+      // What every viewer sees as the check's output is the refusal, not anything a server sent.
+      const shown = (await api.get(`/api/v1/services/${refusedService}`)).body.service.instances[0];
+      expect(shown).toMatchObject({ health: "critical", healthOutput: expect.stringMatching(refusal) });
+      const hitsThen = hits;
+      await sleep(intervalMs * 2);
+      expect(hits).toBe(hitsThen);
+    } finally {
+      await kill(server);
+      await api.delete(`/api/v1/registry/instances/${refusedId}`);
+    }
+  }, 30_000);
 });

@@ -148,6 +148,9 @@ describe.each(targets)("registry API on $name", (target) => {
     ["a check timeout not below its interval", { check: { kind: "http", path: "/health", interval: "1s", timeout: "1s" } }, 422, "check.timeout"],
     ["a check interval under 100ms", { check: { kind: "tcp", interval: "50ms", timeout: "10ms" } }, 422, "check.interval"],
     ["a check path that is not a path", { check: { kind: "http", path: "health" } }, 422, "check.path"],
+    ["the cloud metadata address", { host: "169.254.169.254" }, 422, "host"],
+    ["a bracketed IPv4-mapped metadata address", { host: "[::ffff:a9fe:a9fe]" }, 422, "host"],
+    ["a metadata address written in decimal", { host: "2852039166" }, 422, "host"],
   ])("refuses %s and stores nothing", async (_label, overrides, status, field) => {
     const input = registration(overrides);
     const response = await api.post("/api/v1/registry/instances", input);
@@ -156,6 +159,12 @@ describe.each(targets)("registry API on $name", (target) => {
     expect(response.body.error.field).toBe(field);
     const services = await api.get("/api/v1/services");
     expect(services.body.services.map((service: { name: string }) => service.name)).not.toContain(input.service);
+  });
+
+  test.each(["169.254.169.254", "[::ffff:a9fe:a9fe]"])("says the address policy refused the host %s", async (host) => {
+    const response = await api.post("/api/v1/registry/instances", registration({ host }));
+    expect(response.status).toBe(422);
+    expect(response.body.error).toMatchObject({ code: "validation_failed", field: "host", message: expect.stringMatching(/^host: refused by address policy: .*169\.254\.169\.254/) });
   });
 
   test("refuses a body that is not sent as JSON with 415", async () => {

@@ -1,7 +1,6 @@
-import { createClient } from "@libsql/client";
-import pg from "pg";
 import { beforeAll, describe, expect, inject, test } from "vitest";
 import { adminAndToken, apiClient, unique } from "../support/client";
+import { runSql } from "../support/database";
 import type { TAppTarget } from "../support/start-app";
 
 const targets = inject("targets");
@@ -12,29 +11,12 @@ type TRow = { scope: "service" | "edge"; service: string; peer?: string; at: num
 // Rollup rows straight into the app's database, as the collector writes them: the test does not wait for scrapes.
 async function insertRollups(target: TAppTarget, rows: TRow[]) {
   const columns = `"resolution", "scope", "service", "instanceId", "peer", "at", "requests", "errors", "buckets"`;
-  const values = (row: TRow) => [10, row.scope, row.service, "", row.peer ?? "", new Date(row.at).toISOString(), row.requests, row.errors, JSON.stringify(row.buckets)];
-  if (target.databaseUrl.startsWith("file:")) {
-    const client = createClient({ url: target.databaseUrl });
-    try {
-      // The running app writes to this file too: wait for its lock instead of failing at once (SQLITE_BUSY).
-      await client.execute("PRAGMA busy_timeout = 5000");
-      // Prisma keeps SQLite DateTimes as ISO text with an explicit offset.
-      for (const row of rows) {
-        const args = values(row).map((value, index) => (index === 5 ? String(value).replace("Z", "+00:00") : value));
-        await client.execute({ sql: `INSERT INTO "MetricRollup" (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, args });
-      }
-    } finally {
-      client.close();
-    }
-    return;
-  }
-  const client = new pg.Client({ connectionString: target.databaseUrl });
-  await client.connect();
-  try {
-    for (const row of rows) await client.query(`INSERT INTO "MetricRollup" (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, values(row));
-  } finally {
-    await client.end();
-  }
+  // Prisma keeps SQLite DateTimes as ISO text with an explicit offset; PostgreSQL reads that too.
+  const values = (row: TRow) => [10, row.scope, row.service, "", row.peer ?? "", new Date(row.at).toISOString().replace("Z", "+00:00"), row.requests, row.errors, JSON.stringify(row.buckets)];
+  await runSql(
+    target,
+    rows.map((row) => ({ sql: `INSERT INTO "MetricRollup" (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, args: values(row) })),
+  );
 }
 
 describe.each(targets)("service metrics API on $name", (target) => {

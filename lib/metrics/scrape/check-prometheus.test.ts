@@ -82,6 +82,13 @@ describe("checkPrometheus", () => {
     { what: "a server that is too slow", url: () => at("/slow"), reason: () => "no answer within 300 ms" },
     { what: "nothing listening", url: () => `http://127.0.0.1:${closedPort}`, reason: () => `connection refused by 127.0.0.1:${closedPort}` },
     { what: "a port fetch refuses", url: () => "http://127.0.0.1:9", reason: () => "port 9 is one HTTP clients refuse to use" },
+    // Refused before any connection is made.
+    {
+      what: "the cloud metadata address",
+      url: () => "http://0xa9fea9fe",
+      reason: () => "refused by address policy: 169.254.169.254 is a link-local address (cloud metadata answers there); MESHDECK_ALLOWED_ADDRESSES may allow it",
+    },
+    { what: "a mapped metadata address", url: () => "http://[::ffff:a9fe:a9fe]:9090", reason: () => expect.stringContaining("refused by address policy: ::ffff:a9fe:a9fe is 169.254.169.254") },
   ])("$what is refused, saying why", async ({ url, reason }) => {
     await expect(checkPrometheus({ url: url(), timeoutMs: 300 })).resolves.toEqual({ ok: false, reason: reason() });
   });

@@ -1,4 +1,5 @@
 import "server-only";
+import { sendOutbound, type TOutboundResponse } from "@/lib/net/outbound-http";
 
 export type TPrometheusVector = { metric: Record<string, string>; value: [number, string] }[];
 
@@ -14,45 +15,41 @@ export class PrometheusQueryError extends Error {
   }
 }
 
-// fetch hides why a request failed in `cause`; an admin needs the reason, not "fetch failed".
-function reasonOf(error: unknown, endpoint: URL, timeoutMs: number): string {
-  if (error instanceof DOMException && error.name === "TimeoutError") return `no answer within ${timeoutMs} ms`;
+// An admin needs the reason a connection failed, in words.
+function reasonOf(error: unknown, endpoint: URL): string {
   if (!(error instanceof Error)) return String(error);
-  const cause = error.cause as (Error & { code?: string; errors?: { code?: string }[] }) | undefined;
-  const code = cause?.code ?? cause?.errors?.[0]?.code;
-  if (cause?.message === "unexpected redirect") return "it answered with a redirect, which is not followed";
-  if (cause?.message === "bad port") return `port ${endpoint.port} is one HTTP clients refuse to use`;
+  const { code } = error as NodeJS.ErrnoException;
   if (code === "ECONNREFUSED") return `connection refused by ${endpoint.host}`;
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return `host ${endpoint.hostname} not found`;
-  if (cause) return code && !cause.message.includes(code) ? `${code}: ${cause.message}` : cause.message;
-  return error.message;
+  return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
 }
 
 /** Runs an instant PromQL query over Prometheus's HTTP API; throws why when it does not answer with a vector. */
 export async function queryPrometheus({ url, promql, timeoutMs }: { url: string; promql: string; timeoutMs: number }): Promise<TPrometheusVector> {
   const endpoint = new URL("api/v1/query", url.endsWith("/") ? url : `${url}/`);
-  let response: Response;
-  let text: string;
+  let response: TOutboundResponse;
   try {
-    response = await fetch(endpoint, {
+    response = await sendOutbound({
+      url: endpoint,
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-      body: new URLSearchParams({ query: promql }),
-      signal: AbortSignal.timeout(timeoutMs),
-      redirect: "error",
+      body: new URLSearchParams({ query: promql }).toString(),
+      timeoutMs,
     });
-    text = await response.text();
   } catch (error) {
-    throw new PrometheusQueryError(reasonOf(error, endpoint, timeoutMs));
+    throw new PrometheusQueryError(reasonOf(error, endpoint));
   }
+  if (response.status >= 300 && response.status < 400) throw new PrometheusQueryError("it answered with a redirect, which is not followed", response.status);
+  const { text } = response;
+  const ok = response.status >= 200 && response.status < 300;
   let body: TQueryAnswer | null = null;
   try {
     body = JSON.parse(text) as TQueryAnswer | null;
   } catch {
     // Not JSON: said below, with the status, since a proxy's HTML error page lands here too.
   }
-  if (response.ok && body === null) throw new PrometheusQueryError(`HTTP ${response.status} from ${endpoint.origin} is not JSON: is this Prometheus?`, response.status);
-  if (!response.ok || body?.status !== "success" || body.data?.resultType !== "vector" || !body.data.result) {
+  if (ok && body === null) throw new PrometheusQueryError(`HTTP ${response.status} from ${endpoint.origin} is not JSON: is this Prometheus?`, response.status);
+  if (!ok || body?.status !== "success" || body.data?.resultType !== "vector" || !body.data.result) {
     throw new PrometheusQueryError(body?.error ?? `HTTP ${response.status} from ${endpoint.origin}`, response.status);
   }
   return body.data.result;

@@ -1,6 +1,6 @@
 import "server-only";
 import { Agent, request } from "node:http";
-import { assertAllowedHost, guardedLookup } from "@/lib/health/address-guard";
+import { connectTarget, type TConnectTarget } from "@/lib/net/policy-lookup";
 
 // A target that sends more than this is cut off and its scrape fails; Prometheus exporters rarely pass 1 MiB.
 export const maxScrapeBytes = 16 * 1024 * 1024;
@@ -12,13 +12,14 @@ const accept = "application/openmetrics-text;version=1.0.0;q=0.75,text/plain;ver
 
 export class ScrapeError extends Error {}
 
-export type TScrapeTarget = { host: string; port: number; path: string; timeoutMs: number; allowLinkLocal: boolean };
+export type TScrapeTarget = { host: string; port: number; path: string; timeoutMs: number };
 
 /** GETs a metrics endpoint: 200 only, no redirects, within the timeout and the size cap. */
 export function fetchMetrics(target: TScrapeTarget): Promise<{ text: string; contentType: string | undefined }> {
   return new Promise((resolve, reject) => {
+    let connectTo: TConnectTarget;
     try {
-      assertAllowedHost(target);
+      connectTo = connectTarget(target.host);
     } catch (error) {
       return reject(error);
     }
@@ -26,11 +27,10 @@ export function fetchMetrics(target: TScrapeTarget): Promise<{ text: string; con
     const req = request(
       {
         agent,
-        host: target.host.replace(/^\[|\]$/g, ""),
+        ...connectTo,
         port: target.port,
         path: target.path,
         headers: { accept, "user-agent": "meshdeck-collector" },
-        lookup: guardedLookup(target),
         timeout: target.timeoutMs,
       },
       (response) => {

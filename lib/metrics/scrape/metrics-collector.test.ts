@@ -65,7 +65,7 @@ describe("metrics collector", () => {
   });
 
   test("scrapes its targets into rollups; each failing target gets its reason and stops no other", async () => {
-    await collector.refresh({ liveIds: ["collector-a"], allowLinkLocal: false });
+    await collector.refresh({ liveIds: ["collector-a"] });
     await sleep(3500);
     // Far enough ahead that every open window counts as closed.
     await collector.flush({ now: Date.now() + 60_000 });

@@ -38,15 +38,13 @@ export class MetricsCollector {
   private settings?: TMetricsSettings;
   private services: string[] = [];
   private stopped = false;
-  private allowLinkLocal = false;
   private prometheusTimer?: NodeJS.Timeout;
   private compacted = { minute: 0, hour: 0 };
 
   constructor(private readonly options: { collectorId: string; retainMs: Record<number, number> }) {}
 
   /** Takes the targets of the services this collector owns among the live ones. */
-  async refresh({ liveIds, allowLinkLocal }: { liveIds: string[]; allowLinkLocal: boolean }) {
-    this.allowLinkLocal = allowLinkLocal;
+  async refresh({ liveIds }: { liveIds: string[] }) {
     const settings = await getMetricsSettings();
     const changed = JSON.stringify(settings) !== JSON.stringify(this.settings);
     this.settings = settings;
@@ -83,7 +81,7 @@ export class MetricsCollector {
     this.schedule(scraping, scheduledAt);
     const started = performance.now();
     try {
-      const { text, contentType } = await fetchMetrics({ ...target, timeoutMs: settings.timeout, allowLinkLocal: this.allowLinkLocal });
+      const { text, contentType } = await fetchMetrics({ ...target, timeoutMs: settings.timeout });
       const families = parseExposition(text, { openMetrics: isOpenMetrics(contentType) });
       this.record(scraping, scheduledAt, families, started);
     } catch (error) {

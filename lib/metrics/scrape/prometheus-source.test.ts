@@ -53,7 +53,7 @@ describe("metrics read from a Prometheus server", () => {
   });
 
   test("the samples Prometheus scraped become the same rollups; targets it cannot scrape say why", async () => {
-    await collector.refresh({ liveIds: ["collector-p"], allowLinkLocal: false });
+    await collector.refresh({ liveIds: ["collector-p"] });
     await sleep(5000);
     await collector.flush({ now: Date.now() + 60_000 });
 

@@ -41,4 +41,15 @@ describe("decodeEtcdEntry", () => {
     const prefix = key.startsWith("/micro/") ? "/micro/registry/" : key.startsWith("/microservices/") ? "/microservices/" : "/services/";
     expect(decodeEtcdEntry(convention, { key, value, prefix })).toHaveProperty("skipped");
   });
+
+  // An instance a source lists at a metadata address is left out, with the address policy's reason, in every convention.
+  test.each([
+    ["url", "/services/orders/o1", "http://169.254.169.254:80", "/services/"],
+    ["url", "/services/orders/o1", "http://2852039166:80", "/services/"],
+    ["go-micro", "/micro/registry/greeter/x", JSON.stringify({ name: "greeter", nodes: [{ id: "x", address: "[fd00:ec2::254]:80" }] }), "/micro/registry/"],
+    ["grpc", "/services/echo/e1", JSON.stringify({ Addr: "[::ffff:a9fe:a9fe]:80" }), "/services/"],
+    ["kratos", "/microservices/orders/o", JSON.stringify({ id: "o", name: "orders", endpoints: ["http://0xa9fea9fe:80"] }), "/microservices/"],
+  ] as const)("%s: skips %s at a metadata address", (convention, key, value, prefix) => {
+    expect(decodeEtcdEntry(convention, { key, value, prefix })).toEqual({ skipped: expect.stringMatching(/^host '.+' is refused by address policy: /) });
+  });
 });

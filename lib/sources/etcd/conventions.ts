@@ -1,6 +1,6 @@
 // How each framework lays out its registrations in etcd, read into instances. A key that does not decode
 // is skipped with the reason, never guessed at.
-import { instanceIdOf, parseAddress, parseJsonObject, parseWeight, serviceNameOf, stringFields } from "../decode";
+import { hostIssue, instanceIdOf, parseAddress, parseJsonObject, parseWeight, serviceNameOf, stringFields } from "../decode";
 import type { TSourceInstance } from "../types";
 
 export const etcdConventions = ["url", "go-micro", "grpc", "kratos"] as const;
@@ -93,5 +93,8 @@ function decodeKratos(entry: TEntry): TDecoded {
 const decoders: Record<TEtcdConvention, (entry: TEntry) => TDecoded> = { url: decodeUrl, "go-micro": decodeGoMicro, grpc: decodeGrpc, kratos: decodeKratos };
 
 export function decodeEtcdEntry(convention: TEtcdConvention, entry: TEntry): TDecoded {
-  return decoders[convention](entry);
+  const decoded = decoders[convention](entry);
+  if (!("instance" in decoded)) return decoded;
+  const badHost = hostIssue(decoded.instance.host);
+  return badHost ? skip(`host '${decoded.instance.host.slice(0, 80)}' ${badHost}`) : decoded;
 }

@@ -1,6 +1,7 @@
 import type { Etcd3, IKeyValue, Watcher } from "etcd3";
 import { log } from "@/lib/log";
 import { ChangeQueue } from "../change-queue";
+import { checkEndpoints } from "../check-endpoints";
 import type { ISourceAdapter, TSourceEvents, TSourceInstance, TSourceOverride, TSourceSettings } from "../types";
 import { decodeEtcdEntry, type TEtcdConvention } from "./conventions";
 import { createEtcdClient } from "./etcd-client";
@@ -52,6 +53,7 @@ export class EtcdAdapter implements ISourceAdapter {
   private async connect() {
     if (this.stopped) return;
     try {
+      await checkEndpoints(this.settings.endpoints);
       const listed = await this.client.getAll().prefix(this.settings.prefix).exec();
       const instances: TSourceInstance[] = [];
       this.idOfKey.clear();
@@ -119,6 +121,7 @@ export class EtcdAdapter implements ISourceAdapter {
   }
 
   async writeOverride({ instance, override }: { instance: TSourceInstance; override: TSourceOverride }) {
+    await checkEndpoints(this.settings.endpoints);
     await writeEtcdOverride(this.client, this.convention, instance, override);
   }
 

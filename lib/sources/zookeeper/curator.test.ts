@@ -47,6 +47,7 @@ describe("decodeCuratorInstance", () => {
     ["data that is not JSON", "{not json", "not a JSON object"],
     ["a JSON array", "[]", "not a JSON object"],
     ["no address", JSON.stringify({ ...registration, address: undefined }), "is not a host name"],
+    ["a metadata address", JSON.stringify({ ...registration, address: "::ffff:a9fe:a9fe" }), "address '::ffff:a9fe:a9fe' is refused by address policy: ::ffff:a9fe:a9fe is 169.254.169.254"],
     ["no port at all", JSON.stringify({ ...registration, port: null }), "neither a port"],
     ["a port out of range", JSON.stringify({ ...registration, port: 70000 }), "neither a port"],
   ])("skips %s", (_, data, reason) => {

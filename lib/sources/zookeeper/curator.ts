@@ -2,8 +2,9 @@
 // `{"name","id","address","port","sslPort","payload","registrationTimeUTC","serviceType","uriSpec"}`. It has no
 // weight or enabled field, so Meshdeck keeps operators' choices under its own prefix, which the gateway and the
 // discovery API honour and which the adapter applies to what it lists.
+import { hostIssue } from "../decode";
 import type { TSourceInstance, TSourceOverride } from "../types";
-import { fitMetadata, flattenFields, isHost, isInstanceId, isPort, isServiceName, parseWeight, skip, type TDecoded } from "./fields";
+import { fitMetadata, flattenFields, isInstanceId, isPort, isServiceName, parseWeight, skip, type TDecoded } from "./fields";
 
 /** `<root>/<service>/<instance id>` -> `{"weight": n|null, "enabled": b|null}`, the same layout as etcd's. */
 export const meshdeckOverridesRoot = "/meshdeck/overrides";
@@ -35,7 +36,8 @@ export function decodeCuratorInstance(args: { service: string; id: string; data:
   if (!isServiceName(args.service)) return skip(`service '${args.service.slice(0, 80)}' has characters Meshdeck does not take`);
   if (!isInstanceId(args.id)) return skip(`instance id '${args.id.slice(0, 80)}' has characters Meshdeck does not take`);
   const host = typeof value.address === "string" ? value.address : "";
-  if (!isHost(host)) return skip(`address '${host.slice(0, 80)}' is not a host name or address`);
+  const badHost = hostIssue(host);
+  if (badHost) return skip(`address '${host.slice(0, 80)}' ${badHost}`);
   // An instance registered with only an SSL port is reached on it.
   const port = isPort(value.port) ? value.port : isPort(value.sslPort) ? value.sslPort : null;
   if (port === null) return skip("the instance has neither a port nor an SSL port");

@@ -57,8 +57,8 @@ describe("decodeDubboProvider", () => {
   });
 
   test("an IPv6 provider", () => {
-    expect(decodeDubboProvider(node("dubbo://[fe80::1]:20880/com.foo.V6?interface=com.foo.V6"))).toMatchObject({
-      instance: { host: "fe80::1", port: 20880, instanceId: "com.foo.V6:fe80::1:20880" },
+    expect(decodeDubboProvider(node("dubbo://[2001:db8::1]:20880/com.foo.V6?interface=com.foo.V6"))).toMatchObject({
+      instance: { host: "2001:db8::1", port: 20880, instanceId: "com.foo.V6:2001:db8::1:20880" },
     });
   });
 
@@ -74,6 +74,8 @@ describe("decodeDubboProvider", () => {
     ["port out of range", node("dubbo://10.0.0.1:70000/com.foo.BarService"), "has no port"],
     ["an inner-class interface Meshdeck cannot name", node("dubbo://10.0.0.1:20880/com.foo.Outer$Inner"), "has characters Meshdeck does not take"],
     ["a host with a space", node("dubbo://bad host:20880/com.foo.BarService"), "is not a host name"],
+    ["a link-local provider", node("dubbo://[fe80::1]:20880/com.foo.BarService"), "host 'fe80::1' is refused by address policy: fe80::1 is a link-local address"],
+    ["a provider at the metadata address", node("dubbo://169.254.169.254:80/com.foo.BarService"), "is refused by address policy: 169.254.169.254 is a link-local"],
     ["under another interface's providers", node(base), "not com.foo.Other"],
   ])("skips %s", (_, name, reason) => {
     const decoded = decodeDubboProvider(name, _.startsWith("under") ? "com.foo.Other" : undefined);

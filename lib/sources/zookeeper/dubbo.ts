@@ -1,9 +1,10 @@
 // Dubbo providers in ZooKeeper: `/dubbo/<interface>/providers/<URL-encoded provider URL>`, one ephemeral node per
 // exported interface. The service is the interface; group and version stay in the metadata and the instance id,
 // so an interface served in several groups or versions is one service whose instances say which they serve.
+import { hostIssue } from "../decode";
 import type { TSourceInstance } from "../types";
 import { decodeNodeName, interfaceOf, param, parseDubboUrl, type TDubboUrl } from "./dubbo-url";
-import { fitInstanceId, fitMetadata, isHost, isInstanceId, isPort, isServiceName, javaBoolean, parseWeight, skip, type TDecoded } from "./fields";
+import { fitInstanceId, fitMetadata, isInstanceId, isPort, isServiceName, javaBoolean, parseWeight, skip, type TDecoded } from "./fields";
 
 // Read into weight, enabled and tags rather than copied to the metadata.
 const readParams = new Set(["weight", "default.weight", "enabled", "disabled", "dubbo.tag", "tag"]);
@@ -34,7 +35,8 @@ export function decodeDubboProvider(nodeName: string, expectedInterface?: string
   const service = interfaceOf(url);
   if (!isServiceName(service)) return skip(`interface '${service.slice(0, 80)}' has characters Meshdeck does not take`);
   if (expectedInterface !== undefined && service !== expectedInterface) return skip(`the URL exports ${service}, not ${expectedInterface} whose providers it is under`);
-  if (!isHost(url.host)) return skip(`host '${url.host.slice(0, 80)}' is not a host name or address`);
+  const badHost = hostIssue(url.host);
+  if (badHost) return skip(`host '${url.host.slice(0, 80)}' ${badHost}`);
   if (!isPort(url.port)) return skip("the URL has no port");
   const group = param(url, "group");
   const version = param(url, "version");

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { ZHost, ZInstanceId, ZServiceName } from "@/lib/registry/schemas";
+import { ZInstanceId, ZServiceName } from "@/lib/registry/schemas";
 import type { TSourceInstance } from "../types";
 
 // Readers shared by the ZooKeeper conventions: what a node decodes to, or why it was skipped.
@@ -10,7 +10,6 @@ export const skip = (skipped: string): TDecoded => ({ skipped });
 
 export const isServiceName = (text: string) => ZServiceName.safeParse(text).success;
 export const isInstanceId = (text: string) => ZInstanceId.safeParse(text).success;
-export const isHost = (text: string) => ZHost.safeParse(text).success;
 
 /** A weight as text or number, clamped to Meshdeck's 0..10000; `fallback` when absent or not a number. */
 export function parseWeight(value: unknown, fallback = 100): number {

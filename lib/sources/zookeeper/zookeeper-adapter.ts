@@ -2,6 +2,7 @@ import "server-only";
 import zookeeper, { type Client, type State } from "node-zookeeper-client";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { checkEndpoints } from "../check-endpoints";
 import type { ISourceAdapter, TSourceEvents, TSourceInstance, TSourceOverride, TSourceSettings } from "../types";
 import { ChangeFeed } from "./change-feed";
 import type { TSkipped, TZkConvention } from "./conventions";
@@ -115,6 +116,18 @@ export class ZookeeperAdapter implements ISourceAdapter {
   }
 
   private connect() {
+    if (this.stopped) return;
+    // Refused endpoints are told like unreachable ones, and tried again after the backoff.
+    void checkEndpoints(this.settings.endpoints).then(
+      () => this.open(),
+      (error: Error) => {
+        this.tell({ connected: false, error: error.message });
+        this.retry(() => this.connect());
+      },
+    );
+  }
+
+  private open() {
     if (this.stopped) return;
     const client = zookeeper.createClient(this.settings.endpoints.join(","), {
       sessionTimeout: this.options.sessionTimeoutMs,

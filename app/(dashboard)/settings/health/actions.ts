@@ -3,7 +3,6 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { formText, safeAction, safeFormAction, type TFormState } from "@/lib/actions/safe-action";
-import { setAllowLinkLocal } from "@/lib/health/check-settings";
 import { createWebhook, deleteWebhook, ZCreateWebhook } from "@/lib/notify/webhooks";
 
 export type TAddWebhookState = TFormState<void>;
@@ -18,10 +17,5 @@ export const addWebhook = safeFormAction(
 
 export const removeWebhook = safeAction({ permission: "webhooks.manage", schema: z.strictObject({ id: z.string().min(1) }) }, async ({ input, user }) => {
   await deleteWebhook({ actor: user, id: input.id });
-  revalidatePath("/settings/health");
-});
-
-export const allowLinkLocalChecks = safeAction({ permission: "health.manage", schema: z.strictObject({ allow: z.boolean() }) }, async ({ input, user }) => {
-  await setAllowLinkLocal({ actor: user, allow: input.allow });
   revalidatePath("/settings/health");
 });

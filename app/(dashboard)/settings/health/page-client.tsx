@@ -8,7 +8,7 @@ import { Field, FormError } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState, Table, Td } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
-import { addWebhook, allowLinkLocalChecks, removeWebhook } from "./actions";
+import { addWebhook, removeWebhook } from "./actions";
 
 type TDelivery = { id: string; status: string; attempts: number; responseStatus: number | null; lastError: string | null; createdAt: string; nextAttemptAt: string };
 type TWebhook = { id: string; url: string; kinds: string[]; deliveries: TDelivery[] };
@@ -16,7 +16,7 @@ type TWebhook = { id: string; url: string; kinds: string[]; deliveries: TDeliver
 const kinds = ["failover", "recovery", "outage", "outage-end"];
 const statusTones: Record<string, TTone> = { delivered: "good", pending: "warn", failed: "bad" };
 
-export function HealthSettingsClient({ webhooks, canManage, allowLinkLocal }: { webhooks: TWebhook[]; canManage: boolean; allowLinkLocal: boolean }) {
+export function HealthSettingsClient({ webhooks, canManage, allowedAddresses }: { webhooks: TWebhook[]; canManage: boolean; allowedAddresses: string[] }) {
   const [added, add, adding] = useActionState(addWebhook, undefined);
   const [error, setError] = useState<string>();
   const [pending, startTransition] = useTransition();
@@ -90,19 +90,15 @@ export function HealthSettingsClient({ webhooks, canManage, allowLinkLocal }: { 
           </ul>
         )}
       </Card>
-      <Card title="Check targets">
+      <Card title="Address policy">
         <div className="flex flex-wrap items-center justify-between gap-4 p-4 text-sm">
           <p className="max-w-2xl text-zinc-600 dark:text-zinc-400">
-            HTTP and TCP checks refuse link-local addresses (169.254.0.0/16) and the cloud metadata address (fd00:ec2::254), so a registration cannot make Meshdeck read
-            cloud credentials. Allow them only if your services really listen there.
+            Health checks, metrics scrapes, webhooks, sources and the gateway refuse link-local (169.254.0.0/16, fe80::/10), cloud metadata (fd00:ec2::254) and unspecified
+            addresses in every spelling, so a registration cannot make Meshdeck read cloud credentials. The MESHDECK_ALLOWED_ADDRESSES setting allows ranges where your
+            services really listen.
           </p>
           <div className="flex items-center gap-3">
-            <Badge tone={allowLinkLocal ? "warn" : "good"}>{allowLinkLocal ? "allowed" : "refused"}</Badge>
-            {canManage && (
-              <Button variant="secondary" disabled={pending} onClick={() => run(() => allowLinkLocalChecks({ allow: !allowLinkLocal }))}>
-                {allowLinkLocal ? "Refuse them again" : "Allow link-local targets"}
-              </Button>
-            )}
+            {allowedAddresses.length === 0 ? <Badge tone="good">none allowed</Badge> : allowedAddresses.map((range) => <Badge key={range} tone="warn">{range} allowed</Badge>)}
           </div>
         </div>
       </Card>

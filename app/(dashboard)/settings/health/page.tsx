@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
-import { getAllowLinkLocal } from "@/lib/health/address-guard";
+import { allowedRanges } from "@/lib/net/address-policy";
+import { formatCidr } from "@/lib/net/ip-address";
 import { listWebhooks } from "@/lib/notify/webhooks";
 import { HealthSettingsClient } from "./page-client";
 
@@ -9,11 +10,11 @@ export const metadata: Metadata = { title: "Health settings" };
 
 export default async function HealthSettingsPage() {
   const user = await requirePageUser();
-  const [webhooks, allowLinkLocal] = await Promise.all([listWebhooks(), getAllowLinkLocal()]);
+  const webhooks = await listWebhooks();
   return (
     <HealthSettingsClient
       canManage={can({ role: user.role, permission: "webhooks.manage" })}
-      allowLinkLocal={allowLinkLocal}
+      allowedAddresses={allowedRanges().map(formatCidr)}
       webhooks={webhooks.map((webhook) => ({
         id: webhook.id,
         url: webhook.url,
