@@ -1,5 +1,5 @@
 // Figures, targets and the docs/benchmarks.md section for the config watch benchmark.
-import { machine, percentile } from "../shared/report";
+import { machine, percentile, markdownTable, renderTargetList } from "../shared/report";
 
 export type TSide = {
   name: string;
@@ -43,11 +43,11 @@ export function renderTable(result: TResult): string {
     [`server CPU during the ${result.changes} changes`, pct(result.meshdeck.publishCpuPercent), pct(result.etcd.publishCpuPercent), ratio(result.meshdeck.publishCpuPercent, result.etcd.publishCpuPercent)],
     ["watcher errors", String(result.meshdeck.watcherErrors), String(result.etcd.watcherErrors), ""],
   ];
-  return [`| | Meshdeck (long poll, ${result.database}) | etcd ${result.etcdVersion} (watch) | Meshdeck / etcd |`, "|---|---|---|---|", ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
+  return markdownTable(["", `Meshdeck (long poll, ${result.database})`, `etcd ${result.etcdVersion} (watch)`, "Meshdeck / etcd"], rows);
 }
 
 export function renderTargets(result: TResult): string {
-  return evaluate(result).map((t) => `- ${t.met ? "MET" : "MISSED"}: ${t.name}: ${t.value}`).join("\n");
+  return renderTargetList(evaluate(result));
 }
 
 export function renderSection(result: TResult): string {

@@ -1,5 +1,5 @@
 // Figures, targets and the docs/benchmarks.md section for the gateway benchmark.
-import { machine, percentile } from "../shared/report";
+import { machine, percentile, markdownTable, renderTargetList } from "../shared/report";
 
 export type TWrk = {
   requests: number;
@@ -152,17 +152,11 @@ export function renderTable(result: TResult): string {
     ["CPU: Meshdeck app (server.mjs)", ...cell((r) => cpuOf(r, "app")), "", ""],
     ["CPU: everything else on the machine", ...cell((r) => pct(r.othersCpuPercent)), "", ""],
   ];
-  return [
-    `| | direct to one instance | Meshdeck gateway | HAProxy ${result.haproxyVersion} | gateway / HAProxy | gateway / direct |`,
-    "|---|---|---|---|---|---|",
-    ...rows.map((row) => `| ${row.join(" | ")} |`),
-  ].join("\n");
+  return markdownTable(["", "direct to one instance", "Meshdeck gateway", `HAProxy ${result.haproxyVersion}`, "gateway / HAProxy", "gateway / direct"], rows);
 }
 
 export function renderTargets(result: TResult): string {
-  return evaluate(result)
-    .map((t) => `- ${t.met ? "MET" : "MISSED"}: ${t.name}: ${t.value}`)
-    .join("\n");
+  return renderTargetList(evaluate(result));
 }
 
 export function renderPropagation(p: TPropagation | null): string {

@@ -13,7 +13,7 @@ import { isGatewayListening, spawnGateway } from "../../lib/gateway/spawn-gatewa
 import { apiClient, signIn } from "../../tests/support/client";
 import type { TAppTarget } from "../../tests/support/start-app";
 import { processTree, readMachineBusySeconds, UsageSampler } from "../shared/proc";
-import { freePort, runBench, sleep, stopChild, waitFor } from "../shared/process";
+import { askingChild, freePort, runBench, sleep, stopChild, waitFor, type TAsk } from "../shared/process";
 import { profileShares } from "../shared/cpu-profile";
 import { appendToDoc } from "../shared/report";
 import { prepareApp, startMeshdeck } from "./app";
@@ -71,9 +71,9 @@ function ensureWrk(): string {
   return (spawnSync(wrkBin, ["-v"], { encoding: "utf8" }).stdout.split("\n")[0] ?? "wrk").replace(/\s*\[.*$/, "").replace(/ Copyright.*$/, "").trim();
 }
 
-type TUpstreams = { child: ChildProcess; ports: number[]; ask: <T extends TUpstreamsReport["type"]>(message: TUpstreamsMessage & { type: T }) => Promise<Extract<TUpstreamsReport, { type: T }>> };
+type TUpstreams = { child: ChildProcess; ports: number[]; ask: TAsk<TUpstreamsMessage, TUpstreamsReport> };
 
-function startUpstreams(): Promise<TUpstreams> {
+async function startUpstreams(): Promise<TUpstreams> {
   const child = fork(join(root, "bench", "gateway", "upstreams.ts"), [], {
     execArgv: ["--import", "tsx"],
     env: { ...process.env, BENCH_UPSTREAMS: String(weights.length) },
@@ -81,27 +81,8 @@ function startUpstreams(): Promise<TUpstreams> {
     detached: true,
   });
   track(child, "instances", true);
-  // One question at a time per type; answers come back in order.
-  const ask: TUpstreams["ask"] = (message) =>
-    new Promise((done) => {
-      const listener = (report: TUpstreamsReport) => {
-        if (report.type !== message.type) return;
-        child.off("message", listener);
-        done(report as never);
-      };
-      child.on("message", listener);
-      child.send(message);
-    });
-  return new Promise((done, fail) => {
-    const onReady = (report: TUpstreamsReport) => {
-      if (report.type === "ready") {
-        child.off("message", onReady);
-        done({ child, ports: report.ports, ask });
-      } else if (report.type === "error") fail(new Error(`instances: ${report.message}`));
-    };
-    child.on("message", onReady);
-    child.once("exit", (code) => fail(new Error(`instances exited (${code}) before they were ready`)));
-  });
+  const { ask, ready } = await askingChild<TUpstreamsMessage, TUpstreamsReport>(child, "instances");
+  return { child, ports: ready.ports, ask };
 }
 
 /** Cumulative CPU seconds of every process by pid, from ps (whole seconds), to name who else used the machine. */

@@ -1,5 +1,5 @@
 // Figures, targets and the docs/benchmarks.md section for the health-check benchmark.
-import { machine, percentile } from "../shared/report";
+import { machine, percentile, markdownTable, renderTargetList } from "../shared/report";
 
 export type TSide = {
   name: string;
@@ -83,17 +83,11 @@ export function renderTable(result: TResult): string {
     ["CPU, % of one core, during the kills", pct(meshdeck.killCpuPercent), pct(haproxy.killCpuPercent), x(ratio(meshdeck.killCpuPercent, haproxy.killCpuPercent))],
     ["peak RSS", meshdeck.peakRssMb === null ? "n/a" : `${meshdeck.peakRssMb.toFixed(0)} MB`, haproxy.peakRssMb === null ? "n/a" : `${haproxy.peakRssMb.toFixed(0)} MB`, x(ratio(meshdeck.peakRssMb, haproxy.peakRssMb))],
   ];
-  return [
-    `| | Meshdeck collector | HAProxy ${haproxy.version} | Meshdeck / HAProxy |`,
-    "|---|---|---|---|",
-    ...rows.map((row) => `| ${row.join(" | ")} |`),
-  ].join("\n");
+  return markdownTable(["", "Meshdeck collector", `HAProxy ${haproxy.version}`, "Meshdeck / HAProxy"], rows);
 }
 
 export function renderTargets(result: TResult): string {
-  return evaluate(result)
-    .targets.map((t) => `- ${t.met ? "MET" : "MISSED"}: ${t.name}: ${t.value}`)
-    .join("\n");
+  return renderTargetList(evaluate(result).targets);
 }
 
 export function renderSection(result: TResult): string {

@@ -1,5 +1,5 @@
 // Figures, targets and the docs/benchmarks.md section for the metrics benchmark.
-import { machine } from "../shared/report";
+import { machine, markdownTable, renderTargetList } from "../shared/report";
 
 export const docHeading = "## Metrics collection";
 
@@ -103,17 +103,11 @@ export function renderTable(result: TResult): string {
     ["per target in the window, fewest / most", `${m.perTarget.min} / ${m.perTarget.max}`, `${p.perTarget.min} / ${p.perTarget.max}`, ""],
     ["scrape duration p50 / p99", `${ms(m.scrapeMs.p50)} / ${ms(m.scrapeMs.p99)} (last scrape of each)`, `${ms(p.scrapeMs.p50)} / ${ms(p.scrapeMs.p99)} (\`scrape_duration_seconds\`)`, ""],
   ];
-  return [
-    `| | Meshdeck collector | Prometheus ${p.version} | Meshdeck / Prometheus |`,
-    "|---|---|---|---|",
-    ...rows.map((row) => `| ${row.join(" | ")} |`),
-  ].join("\n");
+  return markdownTable(["", "Meshdeck collector", `Prometheus ${p.version}`, "Meshdeck / Prometheus"], rows);
 }
 
 export function renderTargets(result: TResult): string {
-  return evaluate(result)
-    .targets.map((t) => `- ${t.met ? "MET" : "MISSED"}: ${t.name}: ${t.value}`)
-    .join("\n");
+  return renderTargetList(evaluate(result).targets);
 }
 
 export function renderSection(result: TResult): string {

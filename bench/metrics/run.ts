@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSy
 import { join, resolve } from "node:path";
 import { profileShares } from "../shared/cpu-profile";
 import { readMachineBusySeconds, UsageSampler } from "../shared/proc";
-import { runBench, sleep, startPostgres, stopChild } from "../shared/process";
+import { askingChild, runBench, sleep, startPostgres, stopChild, type TAsk } from "../shared/process";
 import { percentile, replaceInDoc } from "../shared/report";
 import { calleesOf, instanceId, perService, serviceName, serviceOf } from "./fleet";
 import { job, prometheusVersion, queryNumber, readSelfMetrics, startReferencePrometheus } from "./prometheus-side";
@@ -49,10 +49,10 @@ function track(child: ChildProcess, name: string, group: boolean) {
   return child;
 }
 
-type TTargetsProcess = { child: ChildProcess; ask: <T extends TTargetsReport["type"]>(message: TTargetsMessage & { type: T }) => Promise<Extract<TTargetsReport, { type: T }>> };
+type TTargetsProcess = { child: ChildProcess; ask: TAsk<TTargetsMessage, TTargetsReport> };
 
 /** One process serving `count` targets from global index `first`; resolves with its ports in order. */
-function startTargets(first: number, count: number): Promise<{ process: TTargetsProcess; ports: number[] }> {
+async function startTargets(first: number, count: number): Promise<{ process: TTargetsProcess; ports: number[] }> {
   const child = fork(join(root, "bench", "metrics", "targets.ts"), [], {
     execArgv: ["--import", "tsx"],
     env: { ...process.env, BENCH_FIRST: String(first), BENCH_COUNT: String(count), BENCH_SERVICES: String(services) },
@@ -60,26 +60,8 @@ function startTargets(first: number, count: number): Promise<{ process: TTargets
     detached: true,
   });
   track(child, `targets ${first}..${first + count - 1}`, true);
-  const ask: TTargetsProcess["ask"] = (message) =>
-    new Promise((done) => {
-      const listener = (report: TTargetsReport) => {
-        if (report.type !== message.type) return;
-        child.off("message", listener);
-        done(report as never);
-      };
-      child.on("message", listener);
-      child.send(message);
-    });
-  return new Promise((done, fail) => {
-    const onReady = (report: TTargetsReport) => {
-      if (report.type === "ready") {
-        child.off("message", onReady);
-        done({ process: { child, ask }, ports: report.ports });
-      } else if (report.type === "error") fail(new Error(`targets: ${report.message}`));
-    };
-    child.on("message", onReady);
-    child.once("exit", (code) => fail(new Error(`targets exited (${code}) before it was ready`)));
-  });
+  const { ask, ready } = await askingChild<TTargetsMessage, TTargetsReport>(child, "targets");
+  return { process: { child, ask }, ports: ready.ports };
 }
 
 /** Scrapes each target answered, by scraper, summed over the target processes in global index order. */

@@ -74,3 +74,30 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+type TReport = { type: string };
+export type TAsk<TMessage extends TReport, TAnswer extends TReport> = <T extends TAnswer["type"]>(message: TMessage & { type: T }) => Promise<Extract<TAnswer, { type: T }>>;
+
+/** Questions to a forked child over IPC, one at a time per type (answers come back in order); resolves with its ready report. */
+export function askingChild<TMessage extends TReport, TAnswer extends TReport>(child: ChildProcess, name: string): Promise<{ ask: TAsk<TMessage, TAnswer>; ready: Extract<TAnswer, { type: "ready" }> }> {
+  const ask: TAsk<TMessage, TAnswer> = (message) =>
+    new Promise((done) => {
+      const listener = (report: TAnswer) => {
+        if (report.type !== message.type) return;
+        child.off("message", listener);
+        done(report as never);
+      };
+      child.on("message", listener);
+      child.send(message);
+    });
+  return new Promise((done, fail) => {
+    const onReady = (report: TAnswer & { message?: string }) => {
+      if (report.type === "ready") {
+        child.off("message", onReady);
+        done({ ask, ready: report as Extract<TAnswer, { type: "ready" }> });
+      } else if (report.type === "error") fail(new Error(`${name}: ${report.message}`));
+    };
+    child.on("message", onReady);
+    child.once("exit", (code) => fail(new Error(`${name} exited (${code}) before it was ready`)));
+  });
+}

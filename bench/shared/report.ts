@@ -39,3 +39,13 @@ export function replaceInDoc(file: string, heading: string, section: string) {
   const after = next === -1 ? "" : `\n${lines.slice(next).join("\n")}`;
   writeFileSync(file, `${lines.slice(0, start).join("\n")}\n${section.replace(/\n*$/, "\n")}${after}`);
 }
+
+/** A Markdown table of Meshdeck against its peer: a header row, then one row per figure. */
+export function markdownTable(header: string[], rows: string[][]): string {
+  return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
+}
+
+/** The targets a benchmark checks, one line each, MET or MISSED. */
+export function renderTargetList(targets: { name: string; value: string; met: boolean }[]): string {
+  return targets.map((t) => `- ${t.met ? "MET" : "MISSED"}: ${t.name}: ${t.value}`).join("\n");
+}
