@@ -45,6 +45,12 @@ function DeleteItem({ itemRef, version }: { itemRef: TConfigRef; version: number
   const [open, setOpen] = useState(false);
   const [message, setMessage] = useState("");
   const [error, setError] = useState<string>();
+  const remove = async () => {
+    // A server action rejects only when the request itself fails (network, server down); say so instead of nothing.
+    const result = await deleteItem({ ref: itemRef, input: { message: message.trim(), baseVersion: version } }).catch(() => ({ ok: false as const, error: "Could not reach the server; try again." }));
+    if (result.ok) router.push(`/config?namespace=${encodeURIComponent(itemRef.namespace)}`);
+    else setError(result.error);
+  };
   if (!open) return <Button variant="danger" onClick={() => setOpen(true)}>Delete…</Button>;
   return (
     <div className="flex flex-wrap items-end gap-2">
@@ -52,11 +58,7 @@ function DeleteItem({ itemRef, version }: { itemRef: TConfigRef; version: number
       <Button
         variant="danger"
         disabled={!message.trim()}
-        onClick={async () => {
-          const result = await deleteItem({ ref: itemRef, input: { message: message.trim(), baseVersion: version } });
-          if (result.ok) router.push(`/config?namespace=${encodeURIComponent(itemRef.namespace)}`);
-          else setError(result.error);
-        }}
+        onClick={() => void remove()}
       >
         Confirm delete
       </Button>
