@@ -35,7 +35,7 @@ function NewItem({ itemRef, format, managesSecrets }: { itemRef: TConfigRef; for
   return (
     <>
       <PageHeader title={<Title itemRef={itemRef}><Badge tone="info">new</Badge></Title>} description="Nothing is published under this key yet: the first publish makes version 1." />
-      <EditorCard itemRef={itemRef} base={{ version: 0, content: "", format }} latestVersion={0} canEdit managesSecrets={managesSecrets} secret={false} masked={false} grayVersion={null} onPublished={() => router.refresh()} />
+      <EditorCard itemRef={itemRef} base={{ version: 0, content: "", format }} latestVersion={0} canEdit managesSecrets={managesSecrets} secret={false} grayVersion={null} onPublished={() => router.refresh()} />
     </>
   );
 }
@@ -98,7 +98,6 @@ function ItemView({ itemRef, initialDetail, canEdit, managesSecrets }: { itemRef
         canEdit={canEdit}
         managesSecrets={managesSecrets}
         secret={detail.secret}
-        masked={detail.masked}
         grayVersion={detail.gray?.version ?? null}
         onPublished={changed}
       />
