@@ -28,7 +28,13 @@ const server = createServer((request, response) => {
     if (!response.headersSent) response.writeHead(500).end("Internal Server Error");
   });
 });
-server.on("upgrade", app.getUpgradeHandler());
+const upgrade = app.getUpgradeHandler();
+server.on("upgrade", (request, socket, head) => {
+  upgrade(request, socket, head).catch((error) => {
+    console.error(`Failed to upgrade request for ${request.url}`, error);
+    socket.destroy();
+  });
+});
 server.on("error", (error) => {
   console.error(`Meshdeck could not listen on ${hostname}:${port}:`, error.message);
   process.exit(1);

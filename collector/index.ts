@@ -6,7 +6,7 @@ import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 
 async function main() {
-  const env = getEnv();
+  getEnv();
   // The database may be starting too: wait for it instead of exiting.
   for (let attempt = 1; ; attempt += 1) {
     try {

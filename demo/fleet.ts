@@ -74,6 +74,7 @@ async function main() {
     for (const instance of heartbeating) if (!instance.crashed()) void registry.heartbeat(instance.registration);
   }, heartbeatMs);
 
+  // eslint-disable-next-line prefer-const -- stop() may run before traffic starts; a const would throw in its TDZ
   let traffic: ReturnType<typeof startTraffic> | undefined;
   let stopping = false;
   const stop = async () => {
@@ -87,10 +88,16 @@ async function main() {
     await Promise.allSettled(instances.map((instance) => instance.close()));
     process.exit(0);
   };
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
+  const stopOnSignal = () => {
+    stop().catch((error: unknown) => {
+      console.error("fleet: stopping failed", error);
+      process.exit(1);
+    });
+  };
+  process.on("SIGTERM", stopOnSignal);
+  process.on("SIGINT", stopOnSignal);
   // Started by the app with an IPC channel: when the app goes, so does the fleet.
-  process.on("disconnect", stop);
+  process.on("disconnect", stopOnSignal);
 
   // Load starts once callers can find callees; actively checked ones take traffic only after two good checks.
   const followed = ["frontend", ...new Set(fleet.flatMap((spec) => listDependencies(spec.service)))];

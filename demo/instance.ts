@@ -63,7 +63,7 @@ export async function createDemoInstance({
   const applyConfig = (update: TConfigUpdate) => {
     const parsed = ZLiveBehaviour.safeParse((() => {
       try {
-        return JSON.parse(update.content ?? "{}");
+        return JSON.parse(update.content ?? "{}") as unknown;
       } catch {
         return null;
       }

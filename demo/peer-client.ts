@@ -41,6 +41,7 @@ export function createPeerClient({ reach, metrics }: { reach: TReach; metrics: T
     new Promise<number>((resolve) => {
       const started = performance.now();
       let settled = false;
+      // eslint-disable-next-line prefer-const -- finish() may run before the timer is set; a const would throw in its TDZ
       let timer: NodeJS.Timeout | undefined;
       const finish = (code: number) => {
         if (settled) return;

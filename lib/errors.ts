@@ -27,3 +27,8 @@ export class AppError extends Error {
     return errorStatus[this.code];
   }
 }
+
+/** A thrown value as an Error (most are already): what a promise should be rejected with. */
+export function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

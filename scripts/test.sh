@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# npm test: every test, from a fresh clone. Installs what the tests need from Debian (Chromium,
-# PostgreSQL, Prometheus, etcd), starts PostgreSQL on 127.0.0.1, runs the unit, integration and end-to-end tests,
-# and stops everything it started.
+# npm test: the checks (scripts/check.sh) and every test, from a fresh clone. Installs what the tests need from
+# Debian (Chromium, PostgreSQL, Prometheus, etcd), starts PostgreSQL on 127.0.0.1, runs the unit, integration and
+# end-to-end tests, and stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
@@ -33,6 +33,8 @@ fi
 
 bash scripts/prepare.sh
 mkdir -p .tmp
+# The guard first: a type, format, lint or layer finding fails the run before any test starts.
+bash scripts/check.sh
 rm -rf .tmp/results && mkdir -p .tmp/results
 
 source scripts/postgres.sh

@@ -135,13 +135,13 @@ async function main() {
   const path = `/api/v1/config/items/${item.namespace}/${item.group}/${item.key}`;
   const publishMeshdeck = async (version: number) => {
     const answer = await session.put(path, { format: "json", content: JSON.stringify({ version }), message: `bench change ${version}`, baseVersion: version - 1 });
-    if (answer.status !== 200 || answer.body.version !== version) throw new Error(`publish of version ${version}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    if (answer.status !== 200 || (answer.body as { version?: number }).version !== version) throw new Error(`publish of version ${version}: ${answer.status} ${JSON.stringify(answer.body)}`);
   };
   await publishMeshdeck(1);
   const mesh = await measure({
     name: "Meshdeck",
     serverPid: meshdeck.child.pid!,
-    watchersOf: () => startWatchers({ kind: "start", mode: "meshdeck", baseUrl: meshdeck.baseUrl, token: created.body.token, count: watchers, staggerMs: 3000, item }),
+    watchersOf: () => startWatchers({ kind: "start", mode: "meshdeck", baseUrl: meshdeck.baseUrl, token: (created.body as { token: string }).token, count: watchers, staggerMs: 3000, item }),
     publish: publishMeshdeck,
   });
   await stopChild(meshdeck.child, "meshdeck", log, { group: true });

@@ -129,8 +129,8 @@ async function runWrk(url: string, seconds: number, label: string): Promise<TWrk
   const child = spawn("bash", ["-c", '"$0" "$@"; code=$?; times; exit $code', wrkBin, ...wrkArgs], { stdio: ["ignore", "pipe", "pipe"], detached: true });
   track(child, `wrk ${label}`, true);
   let stdout = "";
-  child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-  child.stderr!.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+  child.stderr.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
   const code = await new Promise<number | null>((done) => child.once("exit", (c) => done(c)));
   writeFileSync(join(runDir, `wrk-${label}.txt`), `wrk ${wrkArgs.join(" ")}\n${stdout}`);
   const line = /^WRK_JSON (.*)$/m.exec(stdout)?.[1];
@@ -180,7 +180,7 @@ async function main() {
   const session = apiClient(target, { cookie });
   const created = await session.post("/api/v1/tokens", { name: "bench-gateway" });
   if (created.status !== 201) throw new Error(`token creation failed: ${created.status} ${JSON.stringify(created.body)}`);
-  const token = created.body.token as string;
+  const { token } = created.body as { token: string };
   const api = apiClient(target, { token });
 
   // A TTL of an hour: passing from registration on, no heartbeats or probes during the run; no metrics scraping.

@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import type { TApiUrl } from "@/lib/clients/api-urls";
 import { ApiError, fetchApi } from "@/lib/clients/fetch-api";
 
@@ -9,6 +10,8 @@ async function fetchLive<T>(url: TApiUrl<T>): Promise<T> {
   try {
     return await fetchApi(url);
   } catch (error) {
+    // Not a component, so no router; a lost session wants a full load of the login page anyway, dropping client state.
+    // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- outside React, on a 401
     if (error instanceof ApiError && error.status === 401) window.location.assign("/login");
     throw error;
   }
@@ -16,12 +19,14 @@ async function fetchLive<T>(url: TApiUrl<T>): Promise<T> {
 
 /** Follows `url` (none: the initial data stays as it is). */
 export function useLiveQuery<T extends object>({ url, initialData, intervalMs = 1000 }: { url: TApiUrl<T> | null; initialData: NoInfer<T>; intervalMs?: number }) {
+  // When the server rendered the initial data, near enough: taken once, as a render must not read the clock.
+  const [loadedAt] = useState(() => Date.now());
   return useQuery({
     queryKey: [url],
     queryFn: () => (url === null ? initialData : fetchLive(url)),
     enabled: url !== null,
     initialData,
-    initialDataUpdatedAt: Date.now(),
+    initialDataUpdatedAt: loadedAt,
     refetchInterval: intervalMs,
     refetchIntervalInBackground: false,
   });

@@ -132,7 +132,7 @@ test("a viewer sees the settings read-only, and the server refuses the form post
   // Whatever the page shows, the server decides: the admin's form (with its action id), posted as the viewer, is refused.
   await openSettings(page);
   const form = page.getByRole("form", { name: "Metrics settings" });
-  const fields = Object.fromEntries(await form.evaluate((element: HTMLFormElement) => [...new FormData(element)].map(([name, value]) => [name, String(value)])));
+  const fields = Object.fromEntries(await form.evaluate((element: HTMLFormElement) => [...new FormData(element)].map(([name, value]) => [name, typeof value === "string" ? value : value.name])));
   expect(Object.keys(fields).some((name) => name.startsWith("$ACTION"))).toBe(true);
   const response = await viewerPage.request.post("/settings/metrics", { multipart: { ...fields, interval: "1s" }, headers: { origin: baseURL } });
   expect(response.status()).toBe(200);

@@ -34,7 +34,7 @@ export function upstreamRequestHeaders(incoming: IncomingMessage): OutgoingHttpH
   delete headers.expect;
   const client = incoming.socket.remoteAddress ?? "unknown";
   const prior = source["x-forwarded-for"];
-  headers["x-forwarded-for"] = prior ? `${prior}, ${client}` : client;
+  headers["x-forwarded-for"] = prior ? `${Array.isArray(prior) ? prior.join(", ") : prior}, ${client}` : client;
   headers["x-forwarded-proto"] ??= "http";
   if (source.host !== undefined) headers["x-forwarded-host"] ??= source.host;
   return headers;

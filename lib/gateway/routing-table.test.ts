@@ -3,7 +3,7 @@ import type { TBalancingPolicy } from "@/lib/balancing";
 import type { TDiscoveredService } from "@/lib/registry/schemas";
 import { RoutingTable } from "./routing-table";
 
-function service(name: string, weights: number[], { policy = "weighted-round-robin" as TBalancingPolicy, hashHeader = null as string | null, index = 1 } = {}): TDiscoveredService {
+function service(name: string, weights: number[], { policy = "weighted-round-robin", hashHeader = null, index = 1 }: { policy?: TBalancingPolicy; hashHeader?: string | null; index?: number } = {}): TDiscoveredService {
   return {
     service: name,
     index,

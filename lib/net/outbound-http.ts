@@ -1,6 +1,7 @@
 import "server-only";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { asError } from "@/lib/errors";
 import { connectTarget, type TConnectTarget } from "./policy-lookup";
 
 // Ports fetch refuses (WHATWG Fetch "bad port"): a webhook must not become a way to talk SMTP, IRC or SSH.
@@ -37,7 +38,7 @@ export function sendOutbound({ url, method, headers, body, timeoutMs, readBody =
     try {
       target = connectTarget(url.hostname);
     } catch (error) {
-      return reject(error);
+      return reject(asError(error));
     }
     const send = url.protocol === "https:" ? httpsRequest : httpRequest;
     const length = body === undefined ? {} : { "content-length": String(Buffer.byteLength(body)) };

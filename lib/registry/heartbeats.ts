@@ -3,37 +3,16 @@ import { setInstanceHealth } from "@/lib/catalog/set-instance-health";
 import { writeHeartbeats } from "@/lib/catalog/write-observations";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { processSingleton } from "@/lib/process-singleton";
+import { beatState, forgetInstance, type TBeat } from "./beat-state";
 import { deregisterInstance } from "./register-instance";
 
-// Heartbeats are the hot path: they land in this map, the database sees only the latest beat per
-// instance every `flushMs`, and a health transition when a TTL runs out or a beat revives one.
-type TBeat = { id: string; lastBeatAt: number; ttlMs: number; deregisterAfterMs: number | null; health: string };
-
+// Flushes the beat map (beat-state.ts) to the database and sweeps instances whose TTL ran out.
 const flushMs = 1000;
 const sweepMs = 200;
 const loadMs = 2000;
 
-type TState = { beats: Map<string, TBeat>; dirty: Set<string>; startedAt: number; timer?: NodeJS.Timeout };
-const state = processSingleton<TState>("meshdeck.beats", () => ({ beats: new Map(), dirty: new Set(), startedAt: Date.now() }));
-
-/** The last heartbeat this process has seen for a builtin instance (by its registered id). */
-export function getLastBeatAt(instanceId: string): number | undefined {
-  return state.beats.get(instanceId)?.lastBeatAt;
-}
-
-export function trackInstance({ instanceId, ...beat }: TBeat & { instanceId: string }) {
-  state.beats.set(instanceId, beat);
-  state.dirty.add(instanceId);
-}
-
-export function forgetInstance(instanceId: string) {
-  state.beats.delete(instanceId);
-  state.dirty.delete(instanceId);
-}
-
 export async function recordHeartbeat({ instanceId }: { instanceId: string }): Promise<{ health: string }> {
-  let beat = state.beats.get(instanceId);
+  let beat = beatState.beats.get(instanceId);
   if (!beat) {
     const row = await db.instance.findUnique({
       where: { source_instanceId: { source: "builtin", instanceId } },
@@ -44,10 +23,10 @@ export async function recordHeartbeat({ instanceId }: { instanceId: string }): P
       throw new AppError("conflict", `instance '${instanceId}' has a ${row.checkKind} check; heartbeats are for ttl checks`, "id");
     }
     beat = { id: row.id, ttlMs: row.checkTtlMs, deregisterAfterMs: row.deregisterAfterMs, health: row.health, lastBeatAt: Date.now() };
-    state.beats.set(instanceId, beat);
+    beatState.beats.set(instanceId, beat);
   }
   beat.lastBeatAt = Date.now();
-  state.dirty.add(instanceId);
+  beatState.dirty.add(instanceId);
   if (beat.health !== "passing") {
     await flushHeartbeats();
     await setInstanceHealth({ id: beat.id, to: "passing", reason: "heartbeat received" });
@@ -57,17 +36,17 @@ export async function recordHeartbeat({ instanceId }: { instanceId: string }): P
 }
 
 export async function flushHeartbeats() {
-  if (state.dirty.size === 0) return;
-  const ids = [...state.dirty];
-  state.dirty.clear();
+  if (beatState.dirty.size === 0) return;
+  const ids = [...beatState.dirty];
+  beatState.dirty.clear();
   const beaten = ids.flatMap((instanceId) => {
-    const beat = state.beats.get(instanceId);
+    const beat = beatState.beats.get(instanceId);
     return beat ? [{ instanceId, beat }] : [];
   });
   try {
     await writeHeartbeats(beaten.map(({ beat }) => ({ id: beat.id, at: new Date(beat.lastBeatAt) })));
   } catch (error) {
-    for (const { instanceId } of beaten) state.dirty.add(instanceId);
+    for (const { instanceId } of beaten) beatState.dirty.add(instanceId);
     throw error;
   }
   await reconcile(beaten);
@@ -90,7 +69,7 @@ async function reconcile(beaten: { instanceId: string; beat: TBeat }[]) {
 
 async function expireOverdue() {
   const now = Date.now();
-  for (const [instanceId, beat] of state.beats) {
+  for (const [instanceId, beat] of beatState.beats) {
     if (beat.health === "critical") {
       await deregisterIfAbandoned(instanceId, beat, now);
       continue;
@@ -141,20 +120,20 @@ async function loadTtlInstances() {
     select: { id: true, instanceId: true, checkTtlMs: true, deregisterAfterMs: true, health: true, lastHeartbeatAt: true },
   });
   for (const row of rows) {
-    if (state.beats.has(row.instanceId)) continue;
-    const lastBeatAt = Math.max(row.lastHeartbeatAt?.getTime() ?? 0, state.startedAt);
-    state.beats.set(row.instanceId, { id: row.id, ttlMs: row.checkTtlMs, deregisterAfterMs: row.deregisterAfterMs, health: row.health, lastBeatAt });
+    if (beatState.beats.has(row.instanceId)) continue;
+    const lastBeatAt = Math.max(row.lastHeartbeatAt?.getTime() ?? 0, beatState.startedAt);
+    beatState.beats.set(row.instanceId, { id: row.id, ttlMs: row.checkTtlMs, deregisterAfterMs: row.deregisterAfterMs, health: row.health, lastBeatAt });
   }
 }
 
 /** Starts the TTL sweeper and the heartbeat flusher; safe to call more than once. */
 export async function startHeartbeatTracking({ onError }: { onError: (error: unknown) => void }) {
-  if (state.timer) return;
+  if (beatState.timer) return;
   await loadTtlInstances();
   let lastFlush = Date.now();
   let lastLoad = Date.now();
   let running = false;
-  state.timer = setInterval(() => {
+  beatState.timer = setInterval(() => {
     if (running) return;
     running = true;
     const now = Date.now();
@@ -170,5 +149,5 @@ export async function startHeartbeatTracking({ onError }: { onError: (error: unk
       .catch(onError)
       .finally(() => (running = false));
   }, sweepMs);
-  state.timer.unref();
+  beatState.timer.unref();
 }

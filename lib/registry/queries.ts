@@ -4,7 +4,7 @@ import { getCatalogIndex } from "@/lib/catalog/catalog-index";
 import { takesTraffic, trafficState } from "@/lib/catalog/traffic-state";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { getLastBeatAt } from "./heartbeats";
+import { getLastBeatAt } from "./beat-state";
 import type { TDiscoveredService, TDiscoveryCatalog } from "./schemas";
 
 const instanceSelect = {

@@ -2,7 +2,7 @@ import "server-only";
 import { catalogChange } from "@/lib/catalog/catalog-change";
 import { trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
 import { AppError } from "@/lib/errors";
-import { forgetInstance, trackInstance } from "./heartbeats";
+import { forgetInstance, trackInstance } from "./beat-state";
 import type { TRegisterInstance } from "./schemas";
 
 const source = "builtin";

@@ -53,8 +53,10 @@ export async function applySourceChange({ source, change, fence }: { source: str
     const row = existing.get(instance.instanceId);
     if (!row) creates.push(instance);
     // Moved to another service: it leaves the old one and joins the new.
-    else if (row.service.name !== instance.service) (removes.push(row), creates.push(instance));
-    else if (differs(row, instance)) updates.push([row, instance]);
+    else if (row.service.name !== instance.service) {
+      removes.push(row);
+      creates.push(instance);
+    } else if (differs(row, instance)) updates.push([row, instance]);
   }
   const gone = change.kind === "snapshot" ? rows.filter((row) => !wanted.has(row.instanceId)) : change.removed.map((id) => existing.get(id)).filter((row) => row !== undefined);
   removes.push(...gone);

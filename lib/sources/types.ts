@@ -51,9 +51,9 @@ export type TSourceOverride = { weight: number | null; enabled: boolean | null }
 
 export type TSourceEvents = {
   /** Called in order, one at a time: the adapter waits for each to settle before the next. */
-  onChange(change: TSourceChange): Promise<void>;
+  onChange: (change: TSourceChange) => Promise<void>;
   /** Connected after the first full listing; disconnected (with why) when the source stops answering. */
-  onState(state: { connected: boolean; error?: string }): void;
+  onState: (state: { connected: boolean; error?: string }) => void;
 };
 
 export interface ISourceAdapter {

@@ -63,7 +63,7 @@ test("a collector killed without a word has its instances taken over within a fe
   };
   expect((await until((value) => value.passing === 24, 30_000)).value.passing).toBe(24);
 
-  process.kill(-victim!.pid!, "SIGKILL");
+  process.kill(-victim.pid!, "SIGKILL");
   for (const server of servers) {
     server.closeAllConnections();
     server.close();

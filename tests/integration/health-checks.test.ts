@@ -24,7 +24,7 @@ async function readHealthEvents(target: TAppTarget, instanceId: string): Promise
     const client = createClient({ url: target.databaseUrl });
     try {
       const result = await client.execute({ sql: sql.replace("$1", "?"), args: [instanceId] });
-      return result.rows.map((row) => ({ from: String(row.from), to: String(row.to), reason: String(row.reason), detectionMs: row.detectionMs === null ? null : Number(row.detectionMs) }));
+      return result.rows.map((row) => ({ from: String(row.from as string), to: String(row.to as string), reason: String(row.reason as string), detectionMs: row.detectionMs === null ? null : Number(row.detectionMs) }));
     } finally {
       client.close();
     }

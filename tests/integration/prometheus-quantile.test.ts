@@ -82,7 +82,7 @@ beforeAll(async () => {
   } catch (error) {
     // Say why a scrape failed (Prometheus's own parse error) rather than only that data never came.
     const targets = await fetch(`${prometheus.baseUrl}/api/v1/targets`).then((r) => r.text(), () => "");
-    throw new Error(`${error instanceof Error ? error.message : error}\ntargets: ${targets}\nlog: ${prometheus.log().slice(-2000)}`);
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\ntargets: ${targets}\nlog: ${prometheus.log().slice(-2000)}`, { cause: error });
   }
 }, 90_000);
 

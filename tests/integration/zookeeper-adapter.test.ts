@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import zookeeper, { type Client } from "node-zookeeper-client";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { asError } from "@/lib/errors";
 import type { TSourceChange, TSourceEvents, TSourceInstance, TSourceSettings } from "@/lib/sources/types";
 import { ZookeeperAdapter } from "@/lib/sources/zookeeper/zookeeper-adapter";
 import { create, getChildren, getData, mkdirp } from "@/lib/sources/zookeeper/zk";
@@ -314,10 +315,10 @@ describe("digest authentication", () => {
     owner.addAuthInfo("digest", Buffer.from("meshdeck:s3cret"));
     await mkdirp(owner, "/secure");
     const acl = [new zookeeper.ACL(zookeeper.Permission.ALL, new zookeeper.Id("digest", digest("meshdeck", "s3cret")))];
-    await new Promise<void>((resolve, reject) => owner.create("/secure/orders", acl, zookeeper.CreateMode.PERSISTENT, (error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) => owner.create("/secure/orders", acl, zookeeper.CreateMode.PERSISTENT, (error) => (error ? reject(asError(error)) : resolve())));
     const data = JSON.stringify({ name: "orders", id: "o-1", address: "127.0.0.1", port: 9090, payload: null, serviceType: "DYNAMIC" });
     await new Promise<void>((resolve, reject) =>
-      owner.create("/secure/orders/o-1", Buffer.from(data), acl, zookeeper.CreateMode.EPHEMERAL, (error) => (error ? reject(error) : resolve())),
+      owner.create("/secure/orders/o-1", Buffer.from(data), acl, zookeeper.CreateMode.EPHEMERAL, (error) => (error ? reject(asError(error)) : resolve())),
     );
 
     const allowed = startAdapter({ convention: "curator", prefix: "/secure", username: "meshdeck", password: "s3cret" });

@@ -97,9 +97,8 @@ export async function startPrometheus(options: TPrometheusOptions): Promise<TPro
     log,
     async waitFor(expr, done, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
-      let last: TVectorSample[] = [];
       for (;;) {
-        last = await query(expr);
+        const last = await query(expr);
         if (done(last)) return last;
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${expr}; last result ${JSON.stringify(last)}`);
         await sleep(250);

@@ -1,6 +1,7 @@
 "use server";
 
 import { AuthError, CredentialsSignin } from "next-auth";
+import { formText } from "@/lib/actions/safe-action";
 import { signIn } from "@/lib/auth/auth";
 
 // Signing in is the one action open to anonymous visitors; the throttle lives in authorize().
@@ -8,7 +9,7 @@ import { signIn } from "@/lib/auth/auth";
 export type TSignInState = { error: string; email: string } | undefined;
 
 export async function signInWithPassword(_previous: TSignInState, form: FormData): Promise<TSignInState> {
-  const email = String(form.get("email") ?? "");
+  const email = formText(form, "email");
   try {
     await signIn("credentials", { email, password: form.get("password"), redirectTo: "/" });
   } catch (error) {

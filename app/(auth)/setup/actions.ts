@@ -3,6 +3,7 @@
 import { signIn } from "@/lib/auth/auth";
 import { createFirstAdmin, ZCreateUser } from "@/lib/auth/users";
 import { fieldErrorsOf, type TActionResult } from "@/lib/actions/action-result";
+import { formText } from "@/lib/actions/safe-action";
 import { AppError } from "@/lib/errors";
 
 const ZSetup = ZCreateUser.omit({ role: true });
@@ -12,7 +13,7 @@ export type TSetupState = TActionResult & { values?: { email: string; name: stri
 
 // Open to anonymous visitors only while no user exists; createFirstAdmin re-checks that in its transaction.
 export async function createFirstAdministrator(_previous: TSetupState | undefined, form: FormData): Promise<TSetupState> {
-  const values = { email: String(form.get("email") ?? ""), name: String(form.get("name") ?? "") };
+  const values = { email: formText(form, "email"), name: formText(form, "name") };
   const parsed = ZSetup.safeParse({ ...values, password: form.get("password") });
   if (!parsed.success) return { ok: false, error: "Check the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error), values };
   if (form.get("password") !== form.get("confirm")) {

@@ -42,7 +42,7 @@ export function ConfigListClient({ namespaces, namespace, unknownNamespace, q, i
     if (search === q) return;
     const timer = setTimeout(() => router.replace(`/config?namespace=${namespace ?? ""}${search ? `&q=${encodeURIComponent(search)}` : ""}`, { scroll: false }), 300);
     return () => clearTimeout(timer);
-  }, [search]);
+  }, [search, q, namespace, router]);
 
   const groups = [...new Set(items.map((item) => item.group))];
   return (

@@ -1,9 +1,8 @@
 // Validation of item content by format, with line and column, the same in the browser (as you type) and on the server.
 import { parseDocument } from "yaml";
+import type { TFormatProblem } from "./format-problem";
 import { findJsonError } from "./json-error";
 import type { TConfigFormat } from "../schemas";
-
-export type TFormatProblem = { line: number; column: number; message: string };
 
 /** The first problem in the content for its format; null when it is valid. */
 export function validateContent({ format, content }: { format: TConfigFormat; content: string }): TFormatProblem | null {

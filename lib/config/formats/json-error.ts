@@ -1,5 +1,5 @@
 // Where JSON text goes wrong, by line and column: JSON.parse's messages carry no position in some engines.
-import type { TFormatProblem } from "./formats";
+import type { TFormatProblem } from "./format-problem";
 
 class JsonSyntax extends Error {
   constructor(

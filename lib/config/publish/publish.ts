@@ -31,7 +31,7 @@ export async function writeVersion(
   const isSecret = secret ?? item?.secret ?? false;
   const before = live ? await tx.configVersion.findUnique({ where: { itemId_version: { itemId: live.id, version: live.version } }, select: { content: true, format: true } }) : null;
   if (kind !== "gray" && before && before.content === content && before.format === format && isSecret === live?.secret) {
-    throw new AppError("validation_failed", `content: it is the same as the current version ${live!.version}; there is nothing to publish`, "content");
+    throw new AppError("validation_failed", `content: it is the same as the current version ${live.version}; there is nothing to publish`, "content");
   }
   const current = kind === "gray" ? (live?.version ?? 0) : version;
   const data = { format, secret: isSecret, version: current, latest: version, seq, deletedAt: kind === "gray" ? item?.deletedAt : null };

@@ -69,7 +69,7 @@ export async function readSeriesRows({ key, resolution, from, to }: { key: TRoll
 
 /** Rows merged into steps; a step without any row stays undefined: not measured, which is not zero. */
 function mergeSteps({ rows, first, stepMs, steps }: { rows: TSeriesRow[]; first: number; stepMs: number; steps: number }) {
-  const merged: (TSignals | undefined)[] = new Array(steps).fill(undefined);
+  const merged: (TSignals | undefined)[] = Array.from({ length: steps }, () => undefined);
   for (const row of rows) {
     const index = Math.floor((row.atMs - first) / stepMs);
     if (index < 0 || index >= steps) continue;

@@ -176,7 +176,7 @@ export class InstanceSignals {
       } else if (part === "quantile") {
         const k = quantileIndex.get(labels.quantile === undefined ? Number.NaN : (parseNumber(labels.quantile, 0, labels.quantile.length) ?? Number.NaN));
         if (k === undefined) continue;
-        const values = (tally.quantiles ??= new Map()).get(pairs) ?? [Number.NaN, Number.NaN, Number.NaN];
+        const values = (tally.quantiles ??= new Map<string, number[]>()).get(pairs) ?? [Number.NaN, Number.NaN, Number.NaN];
         values[k] = (sample.value * 1000) / reader.unitsPerSecond;
         tally.quantiles.set(pairs, values);
       } else {

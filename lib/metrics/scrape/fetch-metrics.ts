@@ -1,5 +1,6 @@
 import "server-only";
 import { Agent, request } from "node:http";
+import { asError } from "@/lib/errors";
 import { connectTarget, type TConnectTarget } from "@/lib/net/policy-lookup";
 
 // A target that sends more than this is cut off and its scrape fails; Prometheus exporters rarely pass 1 MiB.
@@ -21,7 +22,7 @@ export function fetchMetrics(target: TScrapeTarget): Promise<{ text: string; con
     try {
       connectTo = connectTarget(target.host);
     } catch (error) {
-      return reject(error);
+      return reject(asError(error));
     }
     const fail = (message: string) => reject(new ScrapeError(message));
     const req = request(

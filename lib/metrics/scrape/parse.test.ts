@@ -288,7 +288,7 @@ describe("text format 0.0.4", () => {
     [
       "label names that are Object.prototype properties",
       'x{constructor="a",__proto__="b",toString="c"} 1\n',
-      [{ name: "x", type: "untyped", samples: [sample("x", 1, Object.defineProperty({ constructor: "a", toString: "c" } as Record<string, string>, "__proto__", { value: "b", enumerable: true, writable: true, configurable: true }))] }],
+      [{ name: "x", type: "untyped", samples: [sample("x", 1, Object.defineProperty({ constructor: "a", toString: "c" }, "__proto__", { value: "b", enumerable: true, writable: true, configurable: true }))] }],
     ],
     [
       "metric names with colons",
@@ -353,7 +353,8 @@ describe("values", () => {
     ["1.5E-3", 0.0015],
     ["-0", -0],
     ["0.1", 0.1],
-    ["123456789012345678", 123456789012345678],
+    // The nearest double: the literal 123456789012345678 would be this same number.
+    ["123456789012345678", 123456789012345680],
     ["1.7976931348623157e308", 1.7976931348623157e308],
     ["5e-324", 5e-324],
     ["1.795324410746608e+09", 1795324410.746608],

@@ -51,7 +51,7 @@ describe("etcd source sync", () => {
     const synced = await eventually(() => instancesOf("seed"), (rows) => rows.length === 2);
     expect(synced.map((row) => [row.instanceId, row.health])).toEqual([["orders-1", "passing"], ["orders-2", "passing"]]);
     // The lease is not kept alive: etcd deletes the key once its TTL runs out.
-    await lease.release();
+    lease.release();
     await eventually(() => instancesOf("seed"), (rows) => rows.length === 1, { timeoutMs: 8000 });
     const failover = await db.failoverEvent.findFirst({ where: { service: "orders", instanceId: "orders-1", kind: "failover" } });
     expect(failover?.reason).toContain("removed from seed");

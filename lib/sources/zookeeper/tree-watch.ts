@@ -114,9 +114,9 @@ export class TreeWatch implements TTree {
     await Promise.all(
       children
         .filter((name) => !before.has(name))
-        .map((name) => {
+        .flatMap((name) => {
           const childSpec = spec.children!(name);
-          return childSpec ? this.load(joinPath(path, name), childSpec, false) : null;
+          return childSpec ? [this.load(joinPath(path, name), childSpec, false)] : [];
         }),
     );
   }

@@ -2,12 +2,13 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import type { z } from "zod";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, SelectField } from "@/components/ui/field";
 import { CONFIG_FORMATS, ZConfigKey, ZGroupName } from "@/lib/config/schemas";
 
-const problemOf = (schema: typeof ZConfigKey | typeof ZGroupName, value: string) => {
+const problemOf = (schema: z.ZodType<string>, value: string) => {
   const parsed = schema.safeParse(value);
   return parsed.success ? undefined : parsed.error.issues[0]?.message;
 };

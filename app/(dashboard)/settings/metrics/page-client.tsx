@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState, useEffect, useRef, useState, type ReactNode } from "react";
+import { useHydrated } from "@/components/health/use-hydrated";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
@@ -251,8 +252,7 @@ export function MetricsSettingsClient({ settings, defaults, canManage }: { setti
     setAnswered(state);
     if (state) setForm(shownForm(state, form.values, form.version + 1));
   }
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
+  const hydrated = useHydrated();
   const reset = () => setForm({ values: toFormValues(defaults), version: form.version + 1, notice: { ok: true, text: "Defaults filled in; save to apply them." }, errors: {} });
 
   return (

@@ -8,12 +8,12 @@ export function createHoverStore() {
   const listeners = new Set<() => void>();
   return {
     get: () => hovered,
-    set(id: string | null) {
+    set: (id: string | null) => {
       if (id === hovered) return;
       hovered = id;
       listeners.forEach((notify) => notify());
     },
-    subscribe(listener: () => void) {
+    subscribe: (listener: () => void) => {
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },

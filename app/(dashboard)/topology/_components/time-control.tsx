@@ -22,8 +22,13 @@ export function TimeControl({ range, at, onChange }: { range: TTopologyRange; at
   const stepMs = rangeStepMs(range);
   const committed = at === null ? 0 : Math.max(-spanMs, Math.min(0, Math.round((at - anchor) / stepMs) * stepMs));
   const [offset, setOffset] = useState(committed);
+  // A new position from outside (the URL) moves the slider, as React suggests: while rendering, not in an effect.
+  const [shownCommitted, setShownCommitted] = useState(committed);
+  if (committed !== shownCommitted) {
+    setShownCommitted(committed);
+    setOffset(committed);
+  }
 
-  useEffect(() => setOffset(committed), [committed]);
   useEffect(() => {
     if (offset === committed) return;
     const timer = setTimeout(() => onChange({ range, at: offset === 0 ? null : anchor + offset }), settleMs);

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useEffectEvent, useRef, useState } from "react";
 import { layoutGraph, structureKey, type TLayout, type TLayoutInput } from "./layout-graph";
 
 // Layouts of this tab's recent structures: going back to a filter or to a moment with the same graph is instant.
@@ -28,9 +28,9 @@ export function useTopologyLayout(input: TLayoutInput): { layout: TLayout | null
   const inline = input.nodes.length + input.edges.length <= inlineLimit;
   const current = cache.get(key) ?? (inline ? remember(layoutGraph(input)) : undefined);
   const [, setLanded] = useState<string | null>(null);
-  const shown = useRef<TLayout | null>(null);
-  const latest = useRef(input);
-  latest.current = input;
+  const [shown, setShown] = useState<TLayout | null>(null);
+  if (current && current !== shown) setShown(current);
+  const postInput = useEffectEvent((to: Worker) => to.postMessage({ nodes: input.nodes, edges: input.edges }));
   const worker = useRef<{ worker: Worker; key: string } | null>(null);
 
   useEffect(() => {
@@ -45,11 +45,10 @@ export function useTopologyLayout(input: TLayoutInput): { layout: TLayout | null
       next.terminate();
       if (worker.current?.worker === next) worker.current = null;
     };
-    next.postMessage({ nodes: latest.current.nodes, edges: latest.current.edges });
+    postInput(next);
   }, [key]);
 
   useEffect(() => () => worker.current?.worker.terminate(), []);
 
-  if (current) shown.current = current;
-  return { layout: current ?? shown.current, pending: !current };
+  return { layout: current ?? shown, pending: !current };
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useEffect, useState } from "react";
+import { useActionState, useEffect, useEffectEvent, useState } from "react";
 import { applyServicePolicy } from "../actions";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -26,9 +26,11 @@ export function PolicyCard({ service, canGovern, onApplied }: { service: TServic
   const [threshold, setThreshold] = useState(String(Math.round(service.protectionThreshold * 100)));
   const [reason, setReason] = useState("");
   const [state, formAction, pending] = useActionState(applyServicePolicy, undefined);
+  // Only a new answer from the server counts, not a new callback.
+  const applied = useEffectEvent(onApplied);
   useEffect(() => {
-    if (state?.ok) onApplied("saved");
-    else if (state?.code === "conflict") onApplied("conflict");
+    if (state?.ok) applied("saved");
+    else if (state?.code === "conflict") applied("conflict");
   }, [state]);
 
   const percent = Number(threshold);

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useEffect, useState } from "react";
+import { useActionState, useEffect, useEffectEvent, useState } from "react";
 import { applyInstanceChange } from "../actions";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -46,14 +46,20 @@ export function TrafficPanel({
   const [force, setForce] = useState(false);
   const [state, formAction, pending] = useActionState(applyInstanceChange, undefined);
 
-  useEffect(() => {
-    if (!state) return;
-    if (state.ok) {
+  // A saved change clears the form while rendering (as React suggests), not in an effect.
+  const [answered, setAnswered] = useState(state);
+  if (state !== answered) {
+    setAnswered(state);
+    if (state?.ok) {
       setReason("");
       setForce(false);
-      onApplied("saved");
-    } else if (state.code === "conflict") onApplied("conflict");
-    // Only a new answer from the server counts, not a new callback.
+    }
+  }
+  // Only a new answer from the server counts, not a new callback.
+  const applied = useEffectEvent(onApplied);
+  useEffect(() => {
+    if (state?.ok) applied("saved");
+    else if (state?.code === "conflict") applied("conflict");
   }, [state]);
 
   const invalidWeight = mode === "weight" ? weightError(weight) : undefined;

@@ -35,7 +35,7 @@ function NewItem({ itemRef, format, managesSecrets }: { itemRef: TConfigRef; for
   return (
     <>
       <PageHeader title={<Title itemRef={itemRef}><Badge tone="info">new</Badge></Title>} description="Nothing is published under this key yet: the first publish makes version 1." />
-      <EditorCard itemRef={itemRef} base={{ version: 0, content: "", format }} latestVersion={0} canEdit managesSecrets={managesSecrets} secret={false} masked={false} grayVersion={null} onPublished={() => router.refresh()} />
+      <EditorCard itemRef={itemRef} base={{ version: 0, content: "", format }} latestVersion={0} canEdit managesSecrets={managesSecrets} secret={false} grayVersion={null} onPublished={() => router.refresh()} />
     </>
   );
 }
@@ -45,6 +45,12 @@ function DeleteItem({ itemRef, version }: { itemRef: TConfigRef; version: number
   const [open, setOpen] = useState(false);
   const [message, setMessage] = useState("");
   const [error, setError] = useState<string>();
+  const remove = async () => {
+    // A server action rejects only when the request itself fails (network, server down); say so instead of nothing.
+    const result = await deleteItem({ ref: itemRef, input: { message: message.trim(), baseVersion: version } }).catch(() => ({ ok: false as const, error: "Could not reach the server; try again." }));
+    if (result.ok) router.push(`/config?namespace=${encodeURIComponent(itemRef.namespace)}`);
+    else setError(result.error);
+  };
   if (!open) return <Button variant="danger" onClick={() => setOpen(true)}>Delete…</Button>;
   return (
     <div className="flex flex-wrap items-end gap-2">
@@ -52,11 +58,7 @@ function DeleteItem({ itemRef, version }: { itemRef: TConfigRef; version: number
       <Button
         variant="danger"
         disabled={!message.trim()}
-        onClick={async () => {
-          const result = await deleteItem({ ref: itemRef, input: { message: message.trim(), baseVersion: version } });
-          if (result.ok) router.push(`/config?namespace=${encodeURIComponent(itemRef.namespace)}`);
-          else setError(result.error);
-        }}
+        onClick={() => void remove()}
       >
         Confirm delete
       </Button>
@@ -96,7 +98,6 @@ function ItemView({ itemRef, initialDetail, canEdit, managesSecrets }: { itemRef
         canEdit={canEdit}
         managesSecrets={managesSecrets}
         secret={detail.secret}
-        masked={detail.masked}
         grayVersion={detail.gray?.version ?? null}
         onPublished={changed}
       />

@@ -8,7 +8,7 @@ import { properties } from "@codemirror/legacy-modes/mode/properties";
 import { linter, lintGutter, type Diagnostic } from "@codemirror/lint";
 import { Compartment, EditorState, type Extension } from "@codemirror/state";
 import { EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from "@codemirror/view";
-import { useEffect, useRef } from "react";
+import { useEffect, useEffectEvent, useRef } from "react";
 import { validateContent } from "@/lib/config/formats/formats";
 import type { TConfigFormat } from "@/lib/config/schemas";
 
@@ -48,8 +48,7 @@ export function CodeEditor({ value, onChange, format, readOnly = false, label }:
   const view = useRef<EditorView | null>(null);
   const languageSlot = useRef(new Compartment());
   const editableSlot = useRef(new Compartment());
-  const changed = useRef(onChange);
-  changed.current = onChange;
+  const changed = useEffectEvent(onChange);
 
   useEffect(() => {
     const editor = new EditorView({
@@ -72,14 +71,15 @@ export function CodeEditor({ value, onChange, format, readOnly = false, label }:
           languageSlot.current.of([language(format), formatLinter(format)]),
           editableSlot.current.of([EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)]),
           EditorView.updateListener.of((update) => {
-            if (update.docChanged) changed.current(update.state.doc.toString());
+            if (update.docChanged) changed(update.state.doc.toString());
           }),
         ],
       }),
     });
     view.current = editor;
     return () => editor.destroy();
-    // Made once; the effects below follow the props.
+    // Made once (a new editor would lose the cursor and undo history); the effects below follow the props.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the props are only the editor's starting point here
   }, []);
 
   useEffect(() => {

@@ -1,7 +1,7 @@
 "use client";
 
 import dynamic from "next/dynamic";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { publishItem, startGrayRelease } from "@/app/(dashboard)/config/actions";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -26,14 +26,13 @@ async function loadLatest(ref: TConfigRef): Promise<TEditorBase | null> {
 }
 
 /** The editor: validation as you type, a side-by-side diff against the current version before publishing, a required message. */
-export function EditorCard({ itemRef, base, latestVersion, canEdit, managesSecrets, secret, masked, grayVersion, onPublished }: {
+export function EditorCard({ itemRef, base, latestVersion, canEdit, managesSecrets, secret, grayVersion, onPublished }: {
   itemRef: TConfigRef;
   base: TEditorBase;
   latestVersion: number;
   canEdit: boolean;
   managesSecrets: boolean;
   secret: boolean;
-  masked: boolean;
   grayVersion: number | null;
   onPublished: () => void;
 }) {
@@ -52,15 +51,18 @@ export function EditorCard({ itemRef, base, latestVersion, canEdit, managesSecre
   const [pending, setPending] = useState(false);
 
   // Nobody edited yet: follow newer versions as they are published. Edited: keep the edit, and warn.
+  // Followed while rendering (as React suggests), not in an effect.
   const edited = draft !== opened.content || format !== opened.format;
-  useEffect(() => {
+  const [seenBase, setSeenBase] = useState(base);
+  if (base.version !== seenBase.version || base.content !== seenBase.content) {
+    setSeenBase(base);
     if (!edited && base.version !== opened.version) {
       setOpened(base);
       setDraft(base.content);
       setFormat(base.format);
       setResult(null);
     }
-  }, [base.version, base.content]);
+  }
 
   const problem = validateContent({ format, content: draft });
   const isNew = opened.version === 0;

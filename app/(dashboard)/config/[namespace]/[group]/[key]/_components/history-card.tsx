@@ -85,7 +85,7 @@ export function HistoryCard({ itemRef, detail, canEdit, onChanged }: { itemRef: 
                 {versions.map((version) => <option key={version} value={version}>v{version}</option>)}
               </select>
             </div>
-            {pair.error && <FormError message={(pair.error as Error).message} />}
+            {pair.error && <FormError message={pair.error.message} />}
             {pair.data && <SideBySideDiff before={pair.data.from.content} after={pair.data.to.content} beforeLabel={`version ${pair.data.from.version}`} afterLabel={`version ${pair.data.to.version}`} />}
           </>
         ) : (
