@@ -46,9 +46,10 @@ function Detail({ event }: { event: TEventView }): ReactNode {
 export function EventList({ events, empty = "No event yet." }: { events: TEventView[]; empty?: string }) {
   if (events.length === 0) return <EmptyState>{empty}</EmptyState>;
   return (
-    <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
+    // Laid out by the card's width, not the window's: the list fills the events page and half of the overview.
+    <ul className="@container divide-y divide-zinc-100 dark:divide-zinc-800">
       {events.map((event) => (
-        <li key={event.id} data-testid="event" data-kind={event.kind} className="grid gap-x-4 gap-y-1 px-4 py-2 text-sm sm:grid-cols-[6.5rem_6rem_minmax(10rem,16rem)_1fr]">
+        <li key={event.id} data-testid="event" data-kind={event.kind} className="grid grid-cols-[5.5rem_auto_1fr] gap-x-4 gap-y-1 px-4 py-2 text-sm @2xl:grid-cols-[6.5rem_6rem_minmax(10rem,16rem)_1fr]">
           <span className="text-xs text-zinc-500">
             <TimeAgo at={event.at} />
           </span>
@@ -71,7 +72,7 @@ export function EventList({ events, empty = "No event yet." }: { events: TEventV
               </Link>
             )}
           </span>
-          <span className="min-w-0 space-y-0.5">
+          <span className="col-span-3 min-w-0 space-y-0.5 @2xl:col-span-1">
             <Detail event={event} />
             <span className="block truncate text-xs text-zinc-500" title={event.reason}>
               {event.reason}
