@@ -4,6 +4,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { getEnv, isPostgres } from "@/lib/env";
 import { processSingleton } from "@/lib/process-singleton";
+import { decodedColumns } from "./codecs";
 import { PrismaClient as PostgresClient } from "./generated/postgres/client.ts";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
 
@@ -12,7 +13,7 @@ export type { Prisma } from "./generated/sqlite/client.ts";
 // Secrets are left out of every read unless a query asks for them by name.
 const omit = { user: { passwordHash: true }, apiToken: { tokenHash: true } } as const;
 
-function createClient() {
+function createBaseClient() {
   const url = getEnv().DATABASE_URL;
   if (isPostgres(url)) {
     // Both clients come from one schema, so they share a shape; SQLite's types stand for both.
@@ -23,6 +24,9 @@ function createClient() {
   mkdirSync(dirname(file), { recursive: true });
   return new SqliteClient({ adapter: new PrismaLibSql({ url: `file:${file}` }), omit });
 }
+
+// Stored enums and JSON columns come back decoded (lib/db/codecs.ts), in every read and transaction.
+const createClient = () => createBaseClient().$extends({ result: decodedColumns });
 
 export type Db = ReturnType<typeof createClient>;
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
