@@ -59,7 +59,7 @@ export const decodePolicy = (text: string) => ZStoredPolicy.parse(text);
 
 // Instance.checkKind: ttl, http and tcp as registered, source for an instance of etcd or ZooKeeper; an unknown
 // kind reads as http (it was shown as an active check before, and the collector selects by the stored text).
-export const checkKinds = ["ttl", "http", "tcp", "source"] as const;
+const checkKinds = ["ttl", "http", "tcp", "source"] as const;
 export type TCheckKind = (typeof checkKinds)[number];
 const ZCheckKind = z.enum(checkKinds).catch("http");
 export const decodeCheckKind = (text: string): TCheckKind => ZCheckKind.parse(text);
@@ -74,7 +74,7 @@ const ZFailoverKind = z.enum(failoverKinds).catch("failover");
 export const decodeFailoverKind = (text: string): TFailoverKind => ZFailoverKind.parse(text);
 
 // MetricRollup.scope: an unknown scope reads as service.
-export const rollupScopes = ["service", "instance", "edge"] as const;
+const rollupScopes = ["service", "instance", "edge"] as const;
 export type TRollupScope = (typeof rollupScopes)[number];
 const ZRollupScope = z.enum(rollupScopes).catch("service");
 export const decodeRollupScope = (text: string): TRollupScope => ZRollupScope.parse(text);
