@@ -29,8 +29,7 @@ async function insertUser(tx: Tx, { actor, data }: { actor: TActor; data: TNewUs
   if (await tx.user.findUnique({ where: { email: data.email }, select: { id: true } })) {
     throw new AppError("conflict", "a user with this email exists", "email");
   }
-  const { id, email, name, role } = await tx.user.create({ data, select: { id: true, email: true, name: true, role: true } });
-  const user = { id, email, name, role };
+  const user = await tx.user.create({ data, select: { id: true, email: true, name: true, role: true } });
   await recordAudit(tx, { actor, action: "user.create", target: `user/${user.id}`, after: user });
   return user;
 }
@@ -75,7 +74,5 @@ export async function findUserForSignIn({ email }: { email: string }) {
 }
 
 export async function listUsers() {
-  const rows = await db.user.findMany({ orderBy: { createdAt: "asc" }, select: { id: true, email: true, name: true, role: true, createdAt: true } });
-  // Plain objects for the page (see decodedColumns in lib/db/codecs).
-  return rows.map(({ id, email, name, role, createdAt }) => ({ id, email, name, role, createdAt }));
+  return db.user.findMany({ orderBy: { createdAt: "asc" }, select: { id: true, email: true, name: true, role: true, createdAt: true } });
 }

@@ -65,7 +65,7 @@ describe("catalogChange", () => {
     });
     await expect(failing).rejects.toThrow("refused");
     expect(await getCatalogIndex()).toBe(start);
-    expect((await db.instance.findFirstOrThrow({ where: { instanceId }, select: { health: true } })).health).toBe("passing");
+    expect(await db.instance.findFirstOrThrow({ where: { instanceId }, select: { health: true } })).toEqual({ health: "passing" });
     expect(await db.failoverEvent.count({ where: { service: name } })).toBe(0);
     expect(announced).not.toHaveBeenCalled();
   });

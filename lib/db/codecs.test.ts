@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, test } from "vitest";
 import { catalogChange } from "@/lib/catalog/catalog-change";
 import { db } from "./index";
@@ -29,6 +30,7 @@ import {
   encodeSourceTls,
   encodeStringList,
   encodeStringMap,
+  modelRelations,
 } from "./codecs";
 
 describe("enum codecs: known values pass, others read as the fallback", () => {
@@ -158,7 +160,7 @@ describe("the client decodes on every read", () => {
 
   test("select, include and nested relations", async () => {
     const rows = await db.instance.findMany({ where: { service: { name: "codecs" } }, orderBy: { instanceId: "asc" }, select: { tags: true, metadata: true, health: true } });
-    expect(rows.map(({ tags, metadata, health }) => ({ tags, metadata, health }))).toEqual([
+    expect(rows).toEqual([
       { tags: ["canary"], metadata: { zone: "a" }, health: "passing" },
       { tags: [], metadata: {}, health: "unknown" },
     ]);
@@ -178,8 +180,40 @@ describe("the client decodes on every read", () => {
     expect(seen).toEqual({ updated: ["fixed"], tags: ["canary"], metadata: { zone: "a" }, policy: "weighted-round-robin" });
   });
 
-  test("a shadowed column is only there when asked for", async () => {
+  test("a decoded column is only there when asked for", async () => {
     const row = await db.instance.findFirstOrThrow({ where: { instanceId: "codecs-1" }, select: { instanceId: true } });
     expect(row).toEqual({ instanceId: "codecs-1" });
+  });
+
+  test("groupBy, and findUnique calls Prisma batches into one", async () => {
+    const groups = await db.instance.groupBy({ by: ["health"], where: { service: { name: "codecs" } }, orderBy: { health: "asc" } });
+    expect(groups.map((group) => group.health).sort()).toEqual(["passing", "unknown"]);
+    const where = { source_instanceId: { source: "builtin", instanceId: "codecs-1" } };
+    const [a, b] = await Promise.all([db.instance.findUnique({ where, select: { tags: true } }), db.instance.findUnique({ where, select: { tags: true } })]);
+    expect([a?.tags, b?.tags]).toEqual([["canary"], ["canary"]]);
+  });
+
+  test("rows nested two deep are decoded as their own model", async () => {
+    const webhook = await db.webhook.create({ data: { url: "http://127.0.0.1:1/hook", kinds: '["outage"]' } });
+    expect(webhook.kinds).toEqual(["outage"]);
+    await db.webhookDelivery.create({ data: { webhookId: webhook.id, eventId: "e1", status: "pending", nextAttemptAt: new Date() } });
+    const delivery = await db.webhookDelivery.findFirstOrThrow({ where: { webhookId: webhook.id }, include: { webhook: { include: { deliveries: { include: { webhook: true } } } } } });
+    expect(delivery.webhook.kinds).toEqual(["outage"]);
+    expect(delivery.webhook.deliveries[0]?.webhook.kinds).toEqual(["outage"]);
+  });
+});
+
+describe("the relations decodeResult follows", () => {
+  test("are the relations of schema.prisma", () => {
+    const schema = readFileSync("prisma/schema.prisma", "utf8");
+    const models = [...schema.matchAll(/^model (\w+) \{([\s\S]*?)^\}/gm)];
+    const names = new Set(models.map(([, name]) => name));
+    const found: Record<string, Record<string, string>> = {};
+    for (const [, name, body] of models) {
+      for (const [, field, type] of body!.matchAll(/^\s+(\w+)\s+(\w+)(?:\[\]|\?)?(?:\s|$)/gm)) {
+        if (names.has(type!)) (found[name!] ??= {})[field!] = type!;
+      }
+    }
+    expect(found).toEqual(modelRelations);
   });
 });

@@ -226,7 +226,7 @@ export async function getOverview() {
     services,
     instances: countHealth(instances),
     drained: instances.filter((instance) => !(instance.enabledOverride ?? instance.enabled)).length,
-    recentEvents: recentEvents.map(({ id, service, source, instanceId, from, to, reason, detectionMs, at }) => ({ id, service, source, instanceId, from, to, reason, detectionMs, at: at.toISOString() })),
+    recentEvents: recentEvents.map((event) => ({ ...event, at: event.at.toISOString() })),
   };
 }
 
