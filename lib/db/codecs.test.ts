@@ -114,7 +114,14 @@ describe("JSON codecs: what was written reads back; bad text reads as the fallba
 
   test.each<[string, string | null, unknown]>([
     ["none", null, null],
-    ["+Inf as null", "[[0.1,4],[null,10]]", [[0.1, 4], [Infinity, 10]]],
+    [
+      "+Inf as null",
+      "[[0.1,4],[null,10]]",
+      [
+        [0.1, 4],
+        [Infinity, 10],
+      ],
+    ],
     ["not JSON", "[[0.1", null],
     ["wrong shape", '[["a",1]]', null],
   ])("buckets: %s", (_name, text, expected) => {
@@ -128,7 +135,17 @@ describe("JSON codecs: what was written reads back; bad text reads as the fallba
     expect(encodeRevert(null)).toBeNull();
     expect(decodeSourceTls(encodeSourceTls({ ca: "PEM" }))).toEqual({ ca: "PEM" });
     expect(encodeSourceTls(undefined)).toBeNull();
-    expect(decodeBuckets(encodeBuckets([[0.5, 2], [Infinity, 3]]))).toEqual([[0.5, 2], [Infinity, 3]]);
+    expect(
+      decodeBuckets(
+        encodeBuckets([
+          [0.5, 2],
+          [Infinity, 3],
+        ]),
+      ),
+    ).toEqual([
+      [0.5, 2],
+      [Infinity, 3],
+    ]);
     expect(encodeBuckets(null)).toBeNull();
     expect([encodeAuditValue(undefined), encodeAuditValue(null)]).toEqual([null, null]);
     expect(decodeAuditValue(encodeAuditValue({ weight: 0 }))).toEqual({ weight: 0 });
@@ -150,7 +167,14 @@ describe("the client decodes on every read", () => {
         policy: "no-such-policy",
         instances: {
           create: [
-            { instanceId: "codecs-1", host: "127.0.0.1", port: 9001, tags: encodeStringList(["canary"]), metadata: encodeStringMap({ zone: "a" }), health: "passing" },
+            {
+              instanceId: "codecs-1",
+              host: "127.0.0.1",
+              port: 9001,
+              tags: encodeStringList(["canary"]),
+              metadata: encodeStringMap({ zone: "a" }),
+              health: "passing",
+            },
             { instanceId: "codecs-2", host: "127.0.0.1", port: 9002, tags: "not json", metadata: "[]", health: "sick" },
           ],
         },
@@ -159,7 +183,11 @@ describe("the client decodes on every read", () => {
   });
 
   test("select, include and nested relations", async () => {
-    const rows = await db.instance.findMany({ where: { service: { name: "codecs" } }, orderBy: { instanceId: "asc" }, select: { tags: true, metadata: true, health: true } });
+    const rows = await db.instance.findMany({
+      where: { service: { name: "codecs" } },
+      orderBy: { instanceId: "asc" },
+      select: { tags: true, metadata: true, health: true },
+    });
     expect(rows).toEqual([
       { tags: ["canary"], metadata: { zone: "a" }, health: "passing" },
       { tags: [], metadata: {}, health: "unknown" },
@@ -173,8 +201,15 @@ describe("the client decodes on every read", () => {
 
   test("inside a catalogChange transaction, and what a write returns", async () => {
     const seen = await catalogChange(async (tx) => {
-      const updated = await tx.instance.update({ where: { source_instanceId: { source: "builtin", instanceId: "codecs-2" } }, data: { tags: encodeStringList(["fixed"]) }, select: { tags: true } });
-      const read = await tx.instance.findUniqueOrThrow({ where: { source_instanceId: { source: "builtin", instanceId: "codecs-1" } }, include: { service: true } });
+      const updated = await tx.instance.update({
+        where: { source_instanceId: { source: "builtin", instanceId: "codecs-2" } },
+        data: { tags: encodeStringList(["fixed"]) },
+        select: { tags: true },
+      });
+      const read = await tx.instance.findUniqueOrThrow({
+        where: { source_instanceId: { source: "builtin", instanceId: "codecs-1" } },
+        include: { service: true },
+      });
       return { updated: updated.tags, tags: read.tags, metadata: read.metadata, policy: read.service.policy };
     });
     expect(seen).toEqual({ updated: ["fixed"], tags: ["canary"], metadata: { zone: "a" }, policy: "weighted-round-robin" });
@@ -197,7 +232,10 @@ describe("the client decodes on every read", () => {
     const webhook = await db.webhook.create({ data: { url: "http://127.0.0.1:1/hook", kinds: '["outage"]' } });
     expect(webhook.kinds).toEqual(["outage"]);
     await db.webhookDelivery.create({ data: { webhookId: webhook.id, eventId: "e1", status: "pending", nextAttemptAt: new Date() } });
-    const delivery = await db.webhookDelivery.findFirstOrThrow({ where: { webhookId: webhook.id }, include: { webhook: { include: { deliveries: { include: { webhook: true } } } } } });
+    const delivery = await db.webhookDelivery.findFirstOrThrow({
+      where: { webhookId: webhook.id },
+      include: { webhook: { include: { deliveries: { include: { webhook: true } } } } },
+    });
     expect(delivery.webhook.kinds).toEqual(["outage"]);
     expect(delivery.webhook.deliveries[0]?.webhook.kinds).toEqual(["outage"]);
   });

@@ -34,6 +34,7 @@ function fromSchema<T>(schema: z.ZodType<T>): TDecode<T> {
   };
 }
 
+const asAnyValue: TDecode<unknown> = (value) => value;
 const isStringList = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === "string");
 const isStringMap = (value: unknown): value is Record<string, string> =>
   typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((item) => typeof item === "string");
@@ -94,27 +95,31 @@ export function decodeConvention({ kind, convention }: { kind: string; conventio
 // --- JSON ---
 
 // Instance.tags, ConfigGray.instanceIds/tags, Source.endpoints: a JSON array of strings; anything else reads as [].
-export const decodeStringList = (text: string): string[] => parsedOr(text, (value) => (isStringList(value) ? value : invalid), () => []);
+const asStringList: TDecode<string[]> = (value) => (isStringList(value) ? value : invalid);
+export const decodeStringList = (text: string): string[] => parsedOr(text, asStringList, () => []);
 export const encodeStringList = (list: readonly string[]) => JSON.stringify(list);
 
 // Instance.metadata: a JSON object of string values; anything else reads as {}.
-export const decodeStringMap = (text: string): Record<string, string> => parsedOr(text, (value) => (isStringMap(value) ? value : invalid), () => ({}));
+const asStringMap: TDecode<Record<string, string>> = (value) => (isStringMap(value) ? value : invalid);
+export const decodeStringMap = (text: string): Record<string, string> => parsedOr(text, asStringMap, () => ({}));
 export const encodeStringMap = (map: Record<string, string>) => JSON.stringify(map);
 
 // Source.tls: JSON { ca, cert, key } in PEM, or null; text that does not decode reads as null (no TLS settings).
 const ZSourceTls = z.object({ ca: z.string().optional(), cert: z.string().optional(), key: z.string().optional() });
-export const decodeSourceTls = (text: string | null): TSourceTls | null => (text === null ? null : parsedOr(text, fromSchema(ZSourceTls), () => null));
+const asSourceTls = fromSchema(ZSourceTls);
+export const decodeSourceTls = (text: string | null): TSourceTls | null => (text === null ? null : parsedOr<TSourceTls | null>(text, asSourceTls, () => null));
 export const encodeSourceTls = (tls: TSourceTls | null | undefined) => (tls ? JSON.stringify(tls) : null);
 
 // InstanceOverride.revert: what an expiring override goes back to, null for none; a field that does not decode
 // reads as null (what the instance registers), as does text that is no JSON object.
-const ZRevert = z.object({ weight: z.number().int().nullable().catch(null), enabled: z.boolean().nullable().catch(null) });
+const asRevert = fromSchema(z.object({ weight: z.number().int().nullable().catch(null), enabled: z.boolean().nullable().catch(null) }));
 export const decodeRevert = (text: string | null): TSourceOverride | null =>
-  text === null ? null : parsedOr(text, fromSchema(ZRevert), () => ({ weight: null, enabled: null }));
+  text === null ? null : parsedOr(text, asRevert, () => ({ weight: null, enabled: null }));
 export const encodeRevert = (revert: TSourceOverride | null) => (revert ? JSON.stringify({ weight: revert.weight, enabled: revert.enabled }) : null);
 
 // FailoverEvent.takeover: the instances taking traffic afterwards and their shares; anything else reads as [].
-export const decodeTakeover = (text: string): TTakeover => parsedOr(text, fromSchema(ZTakeover), () => []);
+const asTakeover = fromSchema(ZTakeover);
+export const decodeTakeover = (text: string): TTakeover => parsedOr(text, asTakeover, () => []);
 export const encodeTakeover = (takeover: TTakeover) => JSON.stringify(takeover);
 
 // Webhook.kinds: the failover kinds it wants; kinds this version does not know are dropped, and text that is no list reads as [].
@@ -124,19 +129,21 @@ export const encodeWebhookKinds = (kinds: readonly TFailoverKind[]) => JSON.stri
 
 // AuditEvent.before/after: any JSON value, null (and undefined) stored as NULL; text that is not JSON (not written
 // by recordAudit) reads as that text.
-export const decodeAuditValue = (text: string | null): unknown => (text === null ? null : parsedOr<unknown>(text, (value) => value, () => text));
+export const decodeAuditValue = (text: string | null): unknown => (text === null ? null : parsedOr(text, asAnyValue, () => text));
 export const encodeAuditValue = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
 
 // MetricRollup.buckets: JSON [[le seconds, cumulative count], ...] with +Inf written as null (JSON has no Infinity), or
 // null when latency came from a summary; text that does not decode reads as null, so the row's quantiles are used.
 const isStoredBucket = (bucket: unknown): bucket is [number | null, number] =>
   Array.isArray(bucket) && bucket.length === 2 && (bucket[0] === null || typeof bucket[0] === "number") && typeof bucket[1] === "number";
-export const decodeBuckets = (text: string | null): TBuckets | null =>
-  text ? parsedOr<TBuckets | null>(text, (value) => (Array.isArray(value) && value.every(isStoredBucket) ? value.map(([le, count]) => [le ?? Infinity, count]) : invalid), () => null) : null;
-export const encodeBuckets = (buckets: TBuckets | null) => (buckets ? JSON.stringify(buckets.map(([le, count]) => [Number.isFinite(le) ? le : null, count])) : null);
+const asBuckets: TDecode<TBuckets> = (value) =>
+  Array.isArray(value) && value.every(isStoredBucket) ? value.map(([le, count]): [number, number] => [le ?? Infinity, count]) : invalid;
+export const decodeBuckets = (text: string | null): TBuckets | null => (text ? parsedOr<TBuckets | null>(text, asBuckets, () => null) : null);
+export const encodeBuckets = (buckets: TBuckets | null) =>
+  buckets ? JSON.stringify(buckets.map(([le, count]) => [Number.isFinite(le) ? le : null, count])) : null;
 
 // Setting.value holding JSON (the metrics settings): text that is not JSON reads as undefined, for the reader's defaults.
-export const decodeSettingJson = (text: string): unknown => parsedOr<unknown>(text, (value) => value, () => undefined);
+export const decodeSettingJson = (text: string): unknown => parsedOr(text, asAnyValue, () => undefined);
 export const encodeSettingJson = (value: unknown) => JSON.stringify(value);
 
 // --- the client extension ---
@@ -177,7 +184,6 @@ export const decodedColumns = {
   configGray: { instanceIds: column("instanceIds", decodeStringList), tags: column("tags", decodeStringList) },
 };
 
-
 // The relations of schema.prisma, so rows nested by include or select are decoded as their own model (codecs.test checks them).
 export const modelRelations: Record<string, Record<string, string>> = {
   User: { apiTokens: "ApiToken" },
@@ -194,7 +200,10 @@ export const modelRelations: Record<string, Record<string, string>> = {
 type TRow = Record<string, unknown>;
 type TComputed = { compute: (row: never) => unknown };
 const columnsOfModel = new Map(
-  Object.entries(decodedColumns as Record<string, Record<string, TComputed>>).map(([name, columns]) => [name[0]!.toUpperCase() + name.slice(1), Object.entries(columns)]),
+  Object.entries(decodedColumns as Record<string, Record<string, TComputed>>).map(([name, columns]) => [
+    name[0]!.toUpperCase() + name.slice(1),
+    Object.entries(columns),
+  ]),
 );
 
 function decodeRow(model: string, row: unknown): unknown {
