@@ -30,7 +30,7 @@ export type TAuditCsvRecord = {
   after: string | null;
 };
 
-/** An audit event as a CSV record in the order of `auditCsvColumns`; before and after stay the JSON stored. */
+/** An audit event as a CSV record in the order of `auditCsvColumns`; before and after as the JSON stored. */
 export function encodeAuditCsvRow(event: TAuditCsvRecord): string {
   return encodeCsvRow([event.at.toISOString(), event.actorType, event.actorName, event.action, event.service, event.target, event.reason, event.before, event.after]);
 }

@@ -5,7 +5,7 @@ export type TChangeLine = { key: string | null; before?: string; after?: string 
 
 const maxValueLength = 80;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { encodeAuditValue } from "@/lib/db/codecs";
 import { log } from "@/lib/log";
 import { newestFirst, olderThan, type TCursor } from "@/lib/pagination/cursor";
 import type { TAuditFilters } from "./audit-filters";
@@ -36,7 +37,7 @@ export async function exportAuditCsv({ filters, cap = auditExportCap, batchSize 
         const take = Math.min(batchSize, cap - written);
         const rows = take > 0 ? await db.auditEvent.findMany({ where: { AND: [where, olderThan(cursor)] }, orderBy: newestFirst, take, select: csvSelect }) : [];
         if (rows.length) {
-          controller.enqueue(encoder.encode(rows.map(encodeAuditCsvRow).join("")));
+          controller.enqueue(encoder.encode(rows.map((row) => encodeAuditCsvRow({ ...row, before: encodeAuditValue(row.before), after: encodeAuditValue(row.after) })).join("")));
           written += rows.length;
           const last = rows.at(-1)!;
           cursor = { at: last.at, id: last.id };

@@ -1,6 +1,5 @@
 import "server-only";
 import { db, type Prisma } from "@/lib/db";
-import { ZRole, type TRole } from "@/lib/auth/roles";
 import { encodeCursor, newestFirst, olderThan, pageSize, type TCursor } from "@/lib/pagination/cursor";
 import type { TAuditFilters } from "./audit-filters";
 
@@ -15,16 +14,6 @@ export function auditWhere(filters: TAuditFilters): Prisma.AuditEventWhereInput 
   return { AND: and };
 }
 
-// Stored as JSON text by recordAudit; anything else is shown as the text it is.
-function parseStored(text: string | null): unknown {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
 /** Audit events matching the filters, newest first, a page at a time. */
 export async function listAuditEvents({ filters, cursor, limit = pageSize }: { filters: TAuditFilters; cursor?: TCursor; limit?: number }) {
   const rows = await db.auditEvent.findMany({
@@ -37,13 +26,13 @@ export async function listAuditEvents({ filters, cursor, limit = pageSize }: { f
   // The role a user has now: the event does not record it, and a badge helps to read who acted.
   const userIds = [...new Set(page.filter((row) => row.actorType === "user" && row.actorId).map((row) => row.actorId as string))];
   const users = userIds.length ? await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, role: true } }) : [];
-  const roles = new Map<string, TRole>(users.flatMap((user) => { const role = ZRole.safeParse(user.role); return role.success ? [[user.id, role.data] as const] : []; }));
+  const roles = new Map(users.map((user) => [user.id, user.role]));
   return {
     events: page.map((row) => ({
       id: row.id,
       at: row.at.toISOString(),
       actor: {
-        type: row.actorType as "user" | "token" | "system",
+        type: row.actorType,
         id: row.actorId,
         name: row.actorName,
         role: roles.get(row.actorId ?? "") ?? null,
@@ -51,8 +40,8 @@ export async function listAuditEvents({ filters, cursor, limit = pageSize }: { f
       action: row.action,
       service: row.service,
       target: row.target,
-      before: parseStored(row.before),
-      after: parseStored(row.after),
+      before: row.before,
+      after: row.after,
       reason: row.reason,
     })),
     nextCursor: rows.length > limit && last ? encodeCursor(last) : null,

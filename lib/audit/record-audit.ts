@@ -1,5 +1,6 @@
 import "server-only";
 import type { Tx } from "@/lib/db";
+import { encodeAuditValue } from "@/lib/db/codecs";
 import { actorRecord, type TActor } from "@/lib/auth/actor";
 
 export type TAuditInput = {
@@ -20,8 +21,8 @@ export async function recordAudit(tx: Tx, { actor, action, target, before, after
       ...actorRecord(actor),
       action,
       target,
-      before: before === undefined ? null : JSON.stringify(before),
-      after: after === undefined ? null : JSON.stringify(after),
+      before: encodeAuditValue(before),
+      after: encodeAuditValue(after),
       reason: reason ?? null,
       service: service ?? null,
     },

@@ -5,7 +5,7 @@ import { AppError } from "@/lib/errors";
 import type { TActor } from "./actor";
 import { auth } from "./auth";
 import { assertPermission, can, permissions, type TPermission } from "./permissions";
-import { ZRole } from "./roles";
+import { roleAllows, type TRole } from "./roles";
 
 export type TUserActor = TActor & { type: "user"; email: string };
 
@@ -16,7 +16,7 @@ export async function getCurrentUser(): Promise<TUserActor | null> {
   if (!id) return null;
   const user = await db.user.findUnique({ where: { id }, select: { id: true, name: true, email: true, role: true } });
   if (!user) return null;
-  return { type: "user", id: user.id, name: user.name, email: user.email, role: ZRole.parse(user.role) };
+  return { type: "user", id: user.id, name: user.name, email: user.email, role: user.role };
 }
 
 /** For pages: sends anonymous visitors to the login page and refuses users who may not do `permission`. */

@@ -78,7 +78,7 @@ describe("catalogChange", () => {
     });
     const events = await db.failoverEvent.findMany({ where: { service: name } });
     expect(events).toEqual([expect.objectContaining({ kind: "failover", instanceId, reason: "probe failed", detectionMs: 1200 })]);
-    expect(JSON.parse(events[0]!.takeover)).toEqual([{ id: `${name}-b`, weight: 100, share: 1 }]);
+    expect(events[0]!.takeover).toEqual([{ id: `${name}-b`, weight: 100, share: 1 }]);
     expect(announced.mock.calls).toEqual([[name]]);
   });
 });

@@ -45,17 +45,17 @@ describe("failover events", () => {
     let all = await events();
     expect(all).toHaveLength(1);
     expect(all[0]).toMatchObject({ kind: "failover", instanceId: "story-2", detectionMs: 3100, reason: "TTL expired" });
-    expect(JSON.parse(all[0]!.takeover)).toEqual([{ id: "story-1", weight: 100, share: 1 }]);
+    expect(all[0]!.takeover).toEqual([{ id: "story-1", weight: 100, share: 1 }]);
 
     await setInstanceHealth({ id: await idOf("story-1"), to: "critical", reason: "TTL expired" });
     all = await events();
     expect(all.map((event) => event.kind)).toEqual(["failover", "failover", "outage"]);
-    expect(JSON.parse(all[1]!.takeover)).toEqual([]);
+    expect(all[1]!.takeover).toEqual([]);
 
     await setInstanceHealth({ id: await idOf("story-2"), to: "passing", reason: "heartbeat received" });
     all = await events();
     expect(all.slice(3).map((event) => event.kind).sort()).toEqual(["outage-end", "recovery"]);
-    expect(JSON.parse(all.find((event) => event.kind === "recovery")!.takeover)).toEqual([{ id: "story-2", weight: 300, share: 1 }]);
+    expect(all.find((event) => event.kind === "recovery")!.takeover).toEqual([{ id: "story-2", weight: 300, share: 1 }]);
 
     await deregisterInstance({ instanceId: "story-2" });
     all = await events();

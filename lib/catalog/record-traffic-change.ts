@@ -1,5 +1,6 @@
 import "server-only";
 import type { Tx } from "@/lib/db";
+import { encodeTakeover, type TFailoverKind } from "@/lib/db/codecs";
 import { enqueueWebhookDeliveries } from "@/lib/notify/enqueue-webhook-deliveries";
 import { takesTraffic, trafficSelect, trafficState, type TTrafficState } from "./traffic-state";
 
@@ -52,7 +53,7 @@ export async function recordTrafficChange(tx: Tx, { serviceId, service, instance
   if (wasIn === isIn) return [];
   const others = await loadMembers(tx, serviceId, instanceId);
   const othersTakingTraffic = others.some(takesTraffic);
-  const events: { kind: string; instanceId: string | null; reason: string; takeover: TShare[]; detectionMs?: number }[] = [];
+  const events: { kind: TFailoverKind; instanceId: string | null; reason: string; takeover: TShare[]; detectionMs?: number }[] = [];
   if (wasIn) {
     events.push({ kind: "failover", instanceId, reason, detectionMs, takeover: trafficShares(others) });
     if (!othersTakingTraffic) events.push({ kind: "outage", instanceId: null, reason: `no instance of ${service} can take traffic: ${instanceId} ${reason}`, takeover: [] });
@@ -71,7 +72,7 @@ export async function recordTrafficChange(tx: Tx, { serviceId, service, instance
         instanceId: event.instanceId,
         reason: event.reason,
         detectionMs: event.detectionMs === undefined ? null : Math.round(event.detectionMs),
-        takeover: JSON.stringify(event.takeover),
+        takeover: encodeTakeover(event.takeover),
         at,
       },
     });

@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { ZHealth, type THealth } from "@/lib/health/health";
+import type { THealth } from "@/lib/health/health";
 
 // What the collector needs of an actively checked (http or tcp) instance.
 export type TCheckedInstance = {
@@ -52,7 +52,7 @@ export async function listCheckedInstances(): Promise<TCheckedInstance[]> {
     timeoutMs: row.checkTimeoutMs,
     rise: row.checkRise,
     fall: row.checkFall,
-    health: ZHealth.catch("unknown").parse(row.health),
+    health: row.health,
     flapping: row.flapping,
     lastSuccessAt: row.lastSuccessAt?.getTime() ?? null,
   }));

@@ -2,12 +2,11 @@ import "server-only";
 import type { TActor } from "@/lib/auth/actor";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { parseJson } from "@/lib/registry/queries";
 import { maskFor } from "./access";
 import { refName, refWhere } from "./publish/item-change";
 import { LISTENER_LIVE_MS } from "./watch/listener-book";
 import { grayReaches } from "./watch/resolve";
-import { ZConfigFormat, type TConfigRef } from "./schemas";
+import type { TConfigRef } from "./schemas";
 
 /** The items of a namespace for the config page: format, version, last author and time; `q` matches group or key. */
 export async function listConfigItems({ namespace, q }: { namespace: string; q?: string }) {
@@ -25,7 +24,7 @@ export async function listConfigItems({ namespace, q }: { namespace: string; q?:
     namespace,
     group: item.group,
     key: item.key,
-    format: ZConfigFormat.catch("text").parse(item.format),
+    format: item.format,
     secret: item.secret,
     version: item.version,
     grayVersion: item.grays[0]?.version ?? null,
@@ -48,17 +47,17 @@ export async function getConfigItemDetail({ actor, ref }: { actor: TActor; ref: 
   const wanted = [item.version, ...item.grays.filter((gray) => gray.state === "active").map((gray) => gray.version)].filter((version) => version > 0);
   const contents = new Map((await db.configVersion.findMany({ where: { itemId: item.id, version: { in: wanted } }, select: { version: true, content: true } })).map((row) => [row.version, row.content]));
   const active = item.grays.find((gray) => gray.state === "active");
-  const listeners = await listListeners({ ref, current: item.version, gray: active ? { version: active.version, instanceIds: parseJson<string[]>(active.instanceIds, []), tags: parseJson<string[]>(active.tags, []) } : null });
+  const listeners = await listListeners({ ref, current: item.version, gray: active ? { version: active.version, instanceIds: active.instanceIds, tags: active.tags } : null });
   return {
     ...ref,
-    format: ZConfigFormat.catch("text").parse(item.format),
+    format: item.format,
     secret: item.secret,
     deleted: !live,
     version: live ? item.version : 0,
     content: live ? maskFor(actor, item.secret, contents.get(item.version) ?? "") : "",
     masked: item.secret && maskFor(actor, true, "x") !== "x",
     history: item.versions.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() })),
-    gray: active ? { version: active.version, instanceIds: parseJson<string[]>(active.instanceIds, []), tags: parseJson<string[]>(active.tags, []), startedBy: active.startedBy, startedAt: active.startedAt.toISOString(), content: maskFor(actor, item.secret, contents.get(active.version) ?? "") } : null,
+    gray: active ? { version: active.version, instanceIds: active.instanceIds, tags: active.tags, startedBy: active.startedBy, startedAt: active.startedAt.toISOString(), content: maskFor(actor, item.secret, contents.get(active.version) ?? "") } : null,
     grayHistory: item.grays.filter((gray) => gray.state !== "active").map((gray) => ({ version: gray.version, state: gray.state, startedBy: gray.startedBy, endedBy: gray.endedBy, endedAt: gray.endedAt?.toISOString() ?? null })),
     listeners,
   };
@@ -68,7 +67,7 @@ export type TConfigItemDetail = NonNullable<Awaited<ReturnType<typeof getConfigI
 /** Instances watching the item now, the version each holds and the one it should hold (gray or current). */
 async function listListeners({ ref, current, gray }: { ref: TConfigRef; current: number; gray: { version: number; instanceIds: string[]; tags: string[] } | null }) {
   const rows = await db.configListener.findMany({ where: { ...ref, lastSeenAt: { gte: new Date(Date.now() - LISTENER_LIVE_MS) } }, orderBy: { instanceId: "asc" } });
-  const tagsOf = new Map((await db.instance.findMany({ where: { instanceId: { in: rows.map((row) => row.instanceId) } }, select: { instanceId: true, tags: true } })).map((row) => [row.instanceId, parseJson<string[]>(row.tags, [])]));
+  const tagsOf = new Map((await db.instance.findMany({ where: { instanceId: { in: rows.map((row) => row.instanceId) } }, select: { instanceId: true, tags: true } })).map((row) => [row.instanceId, row.tags]));
   return rows.map((row) => {
     const inGray = gray ? grayReaches(gray, { instance: row.instanceId, tags: tagsOf.get(row.instanceId) ?? [] }) : false;
     const expected = inGray && gray ? gray.version : current;

@@ -4,6 +4,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { getEnv, isPostgres } from "@/lib/env";
 import { processSingleton } from "@/lib/process-singleton";
+import { decodeResult, decodedColumns } from "./codecs";
 import { PrismaClient as PostgresClient } from "./generated/postgres/client.ts";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
 
@@ -12,7 +13,7 @@ export type { Prisma } from "./generated/sqlite/client.ts";
 // Secrets are left out of every read unless a query asks for them by name.
 const omit = { user: { passwordHash: true }, apiToken: { tokenHash: true } } as const;
 
-function createClient() {
+function createBaseClient() {
   const url = getEnv().DATABASE_URL;
   if (isPostgres(url)) {
     // Both clients come from one schema, so they share a shape; SQLite's types stand for both.
@@ -24,7 +25,20 @@ function createClient() {
   return new SqliteClient({ adapter: new PrismaLibSql({ url: `file:${file}` }), omit });
 }
 
-export type Db = ReturnType<typeof createClient>;
+type TBaseClient = ReturnType<typeof createBaseClient>;
+
+// Types only: the client as Prisma types it with the decoded columns as result extensions (never called).
+const typedDecoded = (client: TBaseClient) => client.$extends({ result: decodedColumns });
+export type Db = ReturnType<typeof typedDecoded>;
+
+// Stored enums and JSON columns come back decoded (lib/db/codecs.ts) in every read, nested rows and transactions
+// included: decoded by a query extension, which hands out plain rows at a fraction of a result extension's cost.
+function createClient(): Db {
+  const client = createBaseClient().$extends({
+    query: { $allModels: { $allOperations: async ({ model, args, query }) => decodeResult(model, await query(args)) } },
+  });
+  return client as unknown as Db;
+}
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 // One client per process: dev reloads and Next's separate bundles share it.

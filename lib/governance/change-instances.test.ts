@@ -37,7 +37,7 @@ describe("changeInstances", () => {
     const discovered = await listDiscoverableInstances({ name: service });
     expect(discovered.instances.map((instance) => instance.id)).toEqual(ids.slice(1));
     expect(await audits(service)).toEqual([
-      expect.objectContaining({ action: "instance.weight", actorName: operator.name, target: `instance/${service}/${ids[0]}`, reason: "canary off", before: JSON.stringify({ weight: 100, enabled: true }), after: JSON.stringify({ weight: 0, enabled: true }) }),
+      expect.objectContaining({ action: "instance.weight", actorName: operator.name, target: `instance/${service}/${ids[0]}`, reason: "canary off", before: { weight: 100, enabled: true }, after: { weight: 0, enabled: true } }),
     ]);
     const failover = await db.failoverEvent.findFirst({ where: { service, kind: "failover" } });
     expect(failover?.reason).toContain("weight 0 by op@example.com");

@@ -1,12 +1,11 @@
 import "server-only";
 import type { TActor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
-import { ZBalancingPolicy } from "@/lib/balancing";
 import { catalogChange } from "@/lib/catalog/catalog-change";
 import { trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
 import { db, type Tx } from "@/lib/db";
+import { encodeRevert } from "@/lib/db/codecs";
 import { AppError } from "@/lib/errors";
-import { parseJson } from "@/lib/registry/queries";
 import { writeThroughOverrides, type TWriteThroughRow } from "@/lib/sources/write-through";
 import { applyChange, previewChange, type TTrafficPreview } from "./preview";
 import type { TChangeInstances, TInstanceChange, TInstanceSelector } from "./schemas";
@@ -27,11 +26,8 @@ const rowSelect = {
 type TRow = Awaited<ReturnType<typeof db.instance.findMany<{ select: typeof rowSelect }>>>[number];
 
 function matches(row: TRow, selector: TInstanceSelector): boolean {
-  if (selector.tag && !parseJson<string[]>(row.tags, []).includes(selector.tag)) return false;
-  if (selector.metadata) {
-    const metadata = parseJson<Record<string, string>>(row.metadata, {});
-    if (Object.entries(selector.metadata).some(([key, value]) => metadata[key] !== value)) return false;
-  }
+  if (selector.tag && !row.tags.includes(selector.tag)) return false;
+  if (selector.metadata && Object.entries(selector.metadata).some(([key, value]) => row.metadata[key] !== value)) return false;
   return true;
 }
 
@@ -75,7 +71,7 @@ async function previewServices(tx: Tx, chosen: TRow[], change: TInstanceChange) 
     previews.set(
       service.name,
       previewChange({
-        policy: ZBalancingPolicy.catch("weighted-round-robin").parse(service.policy),
+        policy: service.policy,
         protectionThreshold: service.protectionThreshold,
         selected: new Set(members.filter((row) => selected.has(row.id)).map((row) => row.instanceId)),
         change,
@@ -126,13 +122,13 @@ export async function changeInstances({ actor, input }: { actor: TActor; input: 
       const weightOverride = change.reset ? null : (change.weight ?? row.weightOverride);
       const enabledOverride = change.reset ? null : (change.enabled ?? row.enabledOverride);
       // An expiring change goes back to what was there before it; a change on top of an expiring one keeps the first's way back.
-      const revert = expiresAt ? (previous?.expiresAt && previous.revert ? previous.revert : JSON.stringify({ weight: row.weightOverride, enabled: row.enabledOverride })) : null;
+      const revert = expiresAt ? (previous?.expiresAt && previous.revert ? previous.revert : { weight: row.weightOverride, enabled: row.enabledOverride }) : null;
       await tx.instance.update({ where: { id: row.id }, data: { weightOverride, enabledOverride, modifyIndex: index } });
       writes.push({ ...row, service: row.service.name, override: { weight: weightOverride, enabled: enabledOverride } });
       const saved = await tx.instanceOverride.upsert({
         where: { source_instanceId: { source: row.source, instanceId: row.instanceId } },
-        create: { source: row.source, instanceId: row.instanceId, service: row.service.name, weight: weightOverride, enabled: enabledOverride, version: 1, expiresAt, revert, reason: input.reason || null, updatedBy: actor.name },
-        update: { service: row.service.name, weight: weightOverride, enabled: enabledOverride, version: { increment: 1 }, expiresAt, revert, reason: input.reason || null, updatedBy: actor.name },
+        create: { source: row.source, instanceId: row.instanceId, service: row.service.name, weight: weightOverride, enabled: enabledOverride, version: 1, expiresAt, revert: encodeRevert(revert), reason: input.reason || null, updatedBy: actor.name },
+        update: { service: row.service.name, weight: weightOverride, enabled: enabledOverride, version: { increment: 1 }, expiresAt, revert: encodeRevert(revert), reason: input.reason || null, updatedBy: actor.name },
       });
       const after = { health: row.health, ...applyChange({ ...before, id: row.instanceId, registeredWeight: row.weight, registeredEnabled: row.enabled }, change) };
       await catalog.traffic({ serviceId: row.service.id, service: row.service.name, instanceId: row.instanceId, before, after, reason: `${describe(change)} by ${actor.name}`, at: now });

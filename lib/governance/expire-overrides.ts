@@ -4,7 +4,6 @@ import { catalogChange } from "@/lib/catalog/catalog-change";
 import { trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
 import { db } from "@/lib/db";
 import { log } from "@/lib/log";
-import { parseJson } from "@/lib/registry/queries";
 import { writeThroughOverrides } from "@/lib/sources/write-through";
 
 const system = { type: "system", name: "meshdeck" } as const;
@@ -15,7 +14,7 @@ async function expireOverride({ id, version }: { id: string; version: number }):
     const index = await change.index();
     const override = await tx.instanceOverride.findUnique({ where: { id } });
     if (!override || override.version !== version || !override.expiresAt) return false;
-    const revert = parseJson<{ weight: number | null; enabled: boolean | null }>(override.revert ?? "{}", { weight: null, enabled: null });
+    const revert = override.revert ?? { weight: null, enabled: null };
     await tx.instanceOverride.update({
       where: { id },
       data: { weight: revert.weight, enabled: revert.enabled, version: { increment: 1 }, expiresAt: null, revert: null, reason: "expired", updatedBy: system.name },

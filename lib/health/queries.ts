@@ -3,7 +3,6 @@ import { db, type Prisma } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { encodeCursor, newestFirst, olderThan } from "@/lib/pagination/cursor";
 import { eventKinds, failoverKinds, type TEventFilters, type TEventKind } from "./event-filters";
-import { parseTakeover } from "./takeover";
 import { buildBands, computeUptime, timelineEventCap, timelineRanges, type TTimelineRange } from "./timeline";
 
 type TFailoverRow = Awaited<ReturnType<typeof db.failoverEvent.findMany>>[number];
@@ -19,7 +18,7 @@ function fromFailover(row: TFailoverRow) {
     to: null as string | null,
     reason: row.reason,
     detectionMs: row.detectionMs,
-    takeover: parseTakeover(row.takeover),
+    takeover: row.takeover,
     at: row.at,
   };
 }

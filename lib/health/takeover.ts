@@ -1,18 +1,9 @@
 import { z } from "zod";
 
 // A failover event's takeover column: the instances taking traffic afterwards, with their shares.
-const ZTakeover = z.array(z.object({ id: z.string(), weight: z.number(), share: z.number() }));
+export const ZTakeover = z.array(z.object({ id: z.string(), weight: z.number(), share: z.number() }));
 
 export type TTakeover = z.infer<typeof ZTakeover>;
-
-export function parseTakeover(text: string): TTakeover {
-  try {
-    const parsed = ZTakeover.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : [];
-  } catch {
-    return [];
-  }
-}
 
 export const formatShare = (share: number) => `${Math.round(share * 1000) / 10}%`;
 

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { TActor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { db } from "@/lib/db";
+import { decodeSettingJson, encodeSettingJson } from "@/lib/db/codecs";
 import { transaction } from "@/lib/db/transaction";
 import { ZDuration } from "@/lib/duration";
 import { hostOfUrl, policyHostCheck } from "@/lib/net/address-policy";
@@ -49,7 +50,7 @@ export async function getMetricsSettings(): Promise<TMetricsSettings> {
   if (cached && Date.now() - cached.readAt < cacheMs) return cached.value;
   const row = await db.setting.findUnique({ where: { key: settingKey }, select: { value: true } });
   // Stored settings were valid when saved; defaults added since fill in what they lack.
-  const parsed = row ? ZMetricsSettings.safeParse(JSON.parse(row.value)) : undefined;
+  const parsed = row ? ZMetricsSettings.safeParse(decodeSettingJson(row.value)) : undefined;
   cached = { value: parsed?.success ? parsed.data : defaultMetricsSettings, readAt: Date.now() };
   return cached.value;
 }
@@ -57,9 +58,9 @@ export async function getMetricsSettings(): Promise<TMetricsSettings> {
 export async function setMetricsSettings({ actor, settings }: { actor: TActor; settings: TMetricsSettings }) {
   await transaction(async (tx) => {
     const before = (await tx.setting.findUnique({ where: { key: settingKey } }))?.value;
-    const value = JSON.stringify(settings);
+    const value = encodeSettingJson(settings);
     await tx.setting.upsert({ where: { key: settingKey }, create: { key: settingKey, value }, update: { value } });
-    await recordAudit(tx, { actor, action: "settings.metrics", target: `setting/${settingKey}`, before: before ? JSON.parse(before) : defaultMetricsSettings, after: settings });
+    await recordAudit(tx, { actor, action: "settings.metrics", target: `setting/${settingKey}`, before: before ? (decodeSettingJson(before) ?? defaultMetricsSettings) : defaultMetricsSettings, after: settings });
   });
   cached = undefined;
 }

@@ -50,7 +50,7 @@ export async function deliverDueWebhooks(): Promise<number> {
       await db.webhookDelivery.update({ where: { id: delivery.id }, data: { status: "failed", lastError: "the event no longer exists" } });
       continue;
     }
-    const result = await send(delivery.webhook.url, { event: { ...event, takeover: JSON.parse(event.takeover) as unknown } });
+    const result = await send(delivery.webhook.url, { event });
     const attempts = delivery.attempts + 1;
     await db.webhookDelivery.update({
       where: { id: delivery.id },

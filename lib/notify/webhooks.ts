@@ -3,11 +3,13 @@ import { z } from "zod";
 import type { TActor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { db } from "@/lib/db";
+import { encodeWebhookKinds } from "@/lib/db/codecs";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
+import { failoverKinds } from "@/lib/health/event-filters";
 import { hostOfUrl, policyHostCheck } from "@/lib/net/address-policy";
 
-export const failoverKinds = ["failover", "recovery", "outage", "outage-end"] as const;
+export { failoverKinds };
 
 export const ZCreateWebhook = z.strictObject({
   url: z
@@ -20,7 +22,7 @@ export type TCreateWebhook = z.infer<typeof ZCreateWebhook>;
 
 export async function createWebhook({ actor, input }: { actor: TActor; input: TCreateWebhook }) {
   return transaction(async (tx) => {
-    const webhook = await tx.webhook.create({ data: { url: input.url, kinds: JSON.stringify(input.kinds) }, select: { id: true, url: true } });
+    const webhook = await tx.webhook.create({ data: { url: input.url, kinds: encodeWebhookKinds(input.kinds) }, select: { id: true, url: true } });
     await recordAudit(tx, { actor, action: "webhook.create", target: `webhook/${webhook.id}`, after: input });
     return webhook;
   });
@@ -52,6 +54,6 @@ export async function listWebhooks() {
       },
     },
   });
-  return webhooks.map((webhook) => ({ ...webhook, kinds: JSON.parse(webhook.kinds) as string[] }));
+  return webhooks;
 }
 export type TWebhookView = Awaited<ReturnType<typeof listWebhooks>>[number];

@@ -1,5 +1,5 @@
 import "server-only";
-import { ZBalancingPolicy } from "@/lib/balancing";
+import type { TBalancingPolicy } from "@/lib/balancing";
 import { getCatalogIndex } from "@/lib/catalog/catalog-index";
 import { takesTraffic, trafficState } from "@/lib/catalog/traffic-state";
 import { db } from "@/lib/db";
@@ -39,14 +39,6 @@ const instanceSelect = {
 
 type TInstanceRow = Awaited<ReturnType<typeof db.instance.findMany<{ select: typeof instanceSelect }>>>[number];
 
-export function parseJson<T>(text: string, fallback: T): T {
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
-}
-
 // When each stale source went stale, for marking its instances (sources write it; discovery only reads it).
 async function getStaleSources(): Promise<Map<string, string>> {
   const rows = await db.source.findMany({ where: { staleSince: { not: null } }, select: { name: true, staleSince: true } });
@@ -62,10 +54,10 @@ type TCheckView =
 function checkView(row: TInstanceRow): TCheckView {
   if (row.checkKind === "ttl") return { kind: "ttl", ttlMs: row.checkTtlMs };
   if (row.checkKind === "source") return { kind: "source", source: row.source };
-  return { kind: row.checkKind as "http" | "tcp", path: row.checkPath, intervalMs: row.checkIntervalMs, timeoutMs: row.checkTimeoutMs };
+  return { kind: row.checkKind, path: row.checkPath, intervalMs: row.checkIntervalMs, timeoutMs: row.checkTimeoutMs };
 }
 
-// What the API and the pages show of an instance: overrides applied, JSON fields parsed, and the
+// What the API and the pages show of an instance: overrides applied, and the
 // freshest heartbeat this process knows of.
 function toInstanceView(row: TInstanceRow) {
   const traffic = trafficState(row);
@@ -83,8 +75,8 @@ function toInstanceView(row: TInstanceRow) {
     registeredWeight: row.weight,
     registeredEnabled: row.enabled,
     overridden: row.weightOverride !== null || row.enabledOverride !== null,
-    tags: parseJson<string[]>(row.tags, []),
-    metadata: parseJson<Record<string, string>>(row.metadata, {}),
+    tags: row.tags,
+    metadata: row.metadata,
     check: checkView(row),
     health: row.health,
     healthOutput: row.healthOutput,
@@ -117,14 +109,11 @@ export async function listServices() {
     source: service.source,
     modifyIndex: service.modifyIndex,
     instances: countHealth(service.instances),
-    tags: [...new Set(service.instances.flatMap((instance) => parseJson<string[]>(instance.tags, [])))].sort(),
+    tags: [...new Set(service.instances.flatMap((instance) => instance.tags))].sort(),
   }));
 }
 
 export type TServiceSummary = Awaited<ReturnType<typeof listServices>>[number];
-
-// A policy name the balancers do not know (written by a newer version) reads as the default.
-const ZStoredPolicy = ZBalancingPolicy.catch("weighted-round-robin");
 
 export async function getServiceOrThrow({ name }: { name: string }) {
   const service = await db.service.findUnique({
@@ -158,7 +147,7 @@ export async function getServiceOrThrow({ name }: { name: string }) {
       override: {
         version: override?.version ?? 0,
         expiresAt: override?.expiresAt?.toISOString() ?? null,
-        revert: override?.revert ? parseJson<{ weight: number | null; enabled: boolean | null }>(override.revert, { weight: null, enabled: null }) : null,
+        revert: override?.revert ?? null,
         reason: override?.reason ?? null,
         by: override?.updatedBy ?? null,
         at: override?.updatedAt.toISOString() ?? null,
@@ -170,7 +159,7 @@ export async function getServiceOrThrow({ name }: { name: string }) {
     source: service.source,
     modifyIndex: service.modifyIndex,
     createdAt: service.createdAt.toISOString(),
-    policy: ZStoredPolicy.parse(service.policy),
+    policy: service.policy,
     hashHeader: service.hashHeader,
     protectionThreshold: service.protectionThreshold,
     governanceVersion: service.governanceVersion,
@@ -193,7 +182,7 @@ const discoverySelect = {
 function toDiscoveredService(service: {
   name: string;
   modifyIndex: number;
-  policy: string;
+  policy: TBalancingPolicy;
   hashHeader: string | null;
   instances: TInstanceRow[];
 }): TDiscoveredService {
@@ -201,7 +190,7 @@ function toDiscoveredService(service: {
   return {
     service: service.name,
     index: service.modifyIndex,
-    policy: ZStoredPolicy.parse(service.policy),
+    policy: service.policy,
     hashHeader: service.hashHeader,
     instances: instances.map(({ id, host, port, weight, tags, metadata, health }) => ({ id, host, port, weight, tags, metadata, health })),
   };
@@ -211,7 +200,7 @@ function toDiscoveredService(service: {
 export async function listDiscoverableInstances({ name }: { name: string }): Promise<TDiscoveredService> {
   const service = await db.service.findUnique({ where: { name }, select: discoverySelect });
   if (service) return toDiscoveredService(service);
-  return { service: name, index: await getCatalogIndex(), policy: ZStoredPolicy.parse(undefined), hashHeader: null, instances: [] };
+  return { service: name, index: await getCatalogIndex(), policy: "weighted-round-robin", hashHeader: null, instances: [] };
 }
 
 /** Every service's traffic set and policy, for data planes that route them all: one watch instead of one per service. */

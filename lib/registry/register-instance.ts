@@ -1,6 +1,7 @@
 import "server-only";
 import { catalogChange } from "@/lib/catalog/catalog-change";
 import { trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
+import { encodeStringList, encodeStringMap } from "@/lib/db/codecs";
 import { AppError } from "@/lib/errors";
 import { forgetInstance, trackInstance } from "./beat-state";
 import type { TRegisterInstance } from "./schemas";
@@ -42,8 +43,8 @@ export async function registerInstance({ input }: { input: TRegisterInstance }) 
       weight: input.weight,
       weightOverride: kept?.weight ?? null,
       enabledOverride: kept?.enabled ?? null,
-      tags: JSON.stringify(input.tags),
-      metadata: JSON.stringify(input.metadata),
+      tags: encodeStringList(input.tags),
+      metadata: encodeStringMap(input.metadata),
       checkKind: check.kind,
       checkPath: check.kind === "http" ? check.path : null,
       checkIntervalMs: check.kind === "ttl" ? 1000 : check.interval,

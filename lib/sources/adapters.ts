@@ -1,19 +1,19 @@
 import "server-only";
 import { EtcdAdapter } from "./etcd/etcd-adapter";
 import { ZookeeperAdapter } from "./zookeeper/zookeeper-adapter";
-import type { ISourceAdapter, TSourceSettings, TSourceTls } from "./types";
+import type { ISourceAdapter, TSourceSettings } from "./types";
 
-/** A Source row as an adapter's settings; endpoints and TLS are stored as JSON. */
-export function settingsOf(row: { name: string; kind: string; convention: string; endpoints: string; prefix: string; username: string | null; password: string | null; tls: string | null }): TSourceSettings {
+/** A Source row as an adapter's settings, and nothing else of the row. */
+export function settingsOf(row: TSourceSettings): TSourceSettings {
   return {
     name: row.name,
-    kind: row.kind as TSourceSettings["kind"],
-    convention: row.convention as TSourceSettings["convention"],
-    endpoints: JSON.parse(row.endpoints) as string[],
+    kind: row.kind,
+    convention: row.convention,
+    endpoints: row.endpoints,
     prefix: row.prefix,
     username: row.username,
     password: row.password,
-    tls: row.tls ? (JSON.parse(row.tls) as TSourceTls) : null,
+    tls: row.tls,
   };
 }
 

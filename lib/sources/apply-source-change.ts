@@ -4,30 +4,31 @@ import { catalogChange, type TCatalogChange } from "@/lib/catalog/catalog-change
 import { trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
 import { db, type Tx } from "@/lib/db";
 import { insertRows } from "@/lib/db/bulk";
+import { encodeStringList, encodeStringMap } from "@/lib/db/codecs";
 import type { TSourceChange, TSourceInstance } from "./types";
 
 // Instances written per transaction: an initial sync of thousands commits in steps, never one long lock.
 const chunkSize = 1000;
 
 const rowSelect = { ...trafficSelect, id: true, instanceId: true, host: true, port: true, tags: true, metadata: true, sourceKey: true, service: { select: { id: true, name: true } } } as const;
-type TRow = { id: string; instanceId: string; host: string; port: number; tags: string; metadata: string; sourceKey: string | null; service: { id: string; name: string } } & Parameters<typeof trafficState>[0];
+type TRow = { id: string; instanceId: string; host: string; port: number; tags: string[]; metadata: Record<string, string>; sourceKey: string | null; service: { id: string; name: string } } & Parameters<typeof trafficState>[0];
 
-/** The columns an instance of a source has from its registration; health follows its presence there. */
-function columnsOf(instance: TSourceInstance) {
+/** The columns, as stored, an instance of a source has from its registration; health follows its presence there. */
+function columnsOf(instance: Pick<TSourceInstance, "host" | "port" | "weight" | "enabled" | "tags" | "metadata"> & { key?: string | null }) {
   return {
     host: instance.host,
     port: instance.port,
     weight: instance.weight,
     enabled: instance.enabled,
-    tags: JSON.stringify(instance.tags),
-    metadata: JSON.stringify(instance.metadata),
+    tags: encodeStringList(instance.tags),
+    metadata: encodeStringMap(instance.metadata),
     sourceKey: instance.key ?? null,
   };
 }
 
 function differs(row: TRow, instance: TSourceInstance): boolean {
-  const columns = columnsOf(instance);
-  return (Object.keys(columns) as (keyof typeof columns)[]).some((key) => row[key] !== columns[key]);
+  const [stored, columns] = [columnsOf({ ...row, key: row.sourceKey }), columnsOf(instance)];
+  return (Object.keys(columns) as (keyof typeof columns)[]).some((key) => stored[key] !== columns[key]);
 }
 
 export type TApplied = { created: number; updated: number; removed: number };

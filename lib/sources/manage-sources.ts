@@ -4,6 +4,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { catalogChange, type TCatalogChange } from "@/lib/catalog/catalog-change";
 import { trafficSelect } from "@/lib/catalog/traffic-state";
 import type { Tx } from "@/lib/db";
+import { encodeSourceTls, encodeStringList } from "@/lib/db/codecs";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
 import { removeInstances } from "./apply-source-change";
@@ -18,11 +19,11 @@ function columnsOf(input: TSourceInput) {
   return {
     kind: input.kind,
     convention: input.convention,
-    endpoints: JSON.stringify(input.endpoints),
+    endpoints: encodeStringList(input.endpoints),
     prefix: input.prefix,
     username: input.username || null,
     password: input.password || null,
-    tls: input.tls ? JSON.stringify(input.tls) : null,
+    tls: encodeSourceTls(input.tls),
     enabled: input.enabled,
   };
 }
@@ -48,7 +49,7 @@ export async function updateSource({ actor, name, input }: { actor: TActor; name
     const kept = { password: input.username && !input.password ? current.password : columns.password };
     if (input.username && !kept.password) throw new AppError("validation_failed", "give the password for the username", "password");
     await tx.source.update({ where: { name }, data: { ...columns, ...kept, status: "pending", error: null } });
-    const before = { kind: current.kind, convention: current.convention, endpoints: JSON.parse(current.endpoints) as string[], prefix: current.prefix, username: current.username, tls: current.tls ? "set" : null, enabled: current.enabled };
+    const before = { kind: current.kind, convention: current.convention, endpoints: current.endpoints, prefix: current.prefix, username: current.username, tls: current.tls ? "set" : null, enabled: current.enabled };
     await recordAudit(tx, { actor, action: "source.update", target: `source/${name}`, before, after: auditedSettings(input) });
   });
 }
@@ -66,7 +67,7 @@ export async function deleteSource({ actor, name }: { actor: TActor; name: strin
     await tx.source.delete({ where: { name } });
     await removeInstancesOf(tx, change, name);
     await tx.instanceOverride.deleteMany({ where: { source: name } });
-    await recordAudit(tx, { actor, action: "source.delete", target: `source/${name}`, before: { ...current, id: undefined, endpoints: JSON.parse(current.endpoints) as string[] } });
+    await recordAudit(tx, { actor, action: "source.delete", target: `source/${name}`, before: { ...current, id: undefined } });
   });
 }
 

@@ -11,7 +11,7 @@ export async function listSources() {
     name: row.name,
     kind: row.kind,
     convention: row.convention,
-    endpoints: JSON.parse(row.endpoints) as string[],
+    endpoints: row.endpoints,
     prefix: row.prefix,
     username: row.username,
     hasPassword: row.password !== null,

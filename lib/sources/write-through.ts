@@ -1,7 +1,6 @@
 import "server-only";
 import type { Tx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { parseJson } from "@/lib/registry/queries";
 import { openAdapterForWrites, settingsOf } from "./adapters";
 import type { TSourceOverride } from "./types";
 
@@ -13,8 +12,8 @@ export type TWriteThroughRow = {
   port: number;
   weight: number;
   enabled: boolean;
-  tags: string;
-  metadata: string;
+  tags: string[];
+  metadata: Record<string, string>;
   sourceKey: string | null;
   override: TSourceOverride;
 };
@@ -45,8 +44,8 @@ export async function writeThroughOverrides(tx: Tx, rows: TWriteThroughRow[]) {
           port: row.port,
           weight: row.weight,
           enabled: row.enabled,
-          tags: parseJson<string[]>(row.tags, []),
-          metadata: parseJson<Record<string, string>>(row.metadata, {}),
+          tags: row.tags,
+          metadata: row.metadata,
           ...(row.sourceKey ? { key: row.sourceKey } : {}),
         };
         await adapter.writeOverride({ instance, override: row.override });

@@ -1,11 +1,12 @@
 import "server-only";
 import type { TActor } from "@/lib/auth/actor";
+import { encodeStringList } from "@/lib/db/codecs";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
 import { auditConfigChange, checkContent, openItemChange, refName, refuseDuringGray } from "./item-change";
 import { configNotifier } from "../watch/notifier";
 import { writeVersion } from "./publish";
-import type { TConfigFormat, TConfigRef, TGrayOutcome, TStartGray } from "../schemas";
+import type { TConfigRef, TGrayOutcome, TStartGray } from "../schemas";
 
 /** Publishes new content to the chosen instances only (by id or tag), as the next version; the rest keep the current one. */
 export async function startGray({ actor, ref, input }: { actor: TActor; ref: TConfigRef; input: TStartGray }) {
@@ -13,11 +14,11 @@ export async function startGray({ actor, ref, input }: { actor: TActor; ref: TCo
     const opened = await openItemChange(tx, { actor, ref, baseVersion: input.baseVersion });
     if (!opened.live) throw new AppError("not_found", `${refName(ref)} has no published version yet: publish one for everyone first`, "key");
     refuseDuringGray(opened.gray, ref);
-    const format = opened.live.format as TConfigFormat;
+    const { format } = opened.live;
     checkContent({ format, content: input.content });
     const written = await writeVersion(tx, { actor, ref, opened, format, content: input.content, message: input.message, kind: "gray" });
     await tx.configGray.create({
-      data: { itemId: written.itemId, version: written.version, instanceIds: JSON.stringify(input.instances), tags: JSON.stringify(input.tags), state: "active", startedBy: actor.name },
+      data: { itemId: written.itemId, version: written.version, instanceIds: encodeStringList(input.instances), tags: encodeStringList(input.tags), state: "active", startedBy: actor.name },
     });
     return written;
   });

@@ -73,7 +73,7 @@ export async function rollbackConfig({ actor, ref, input }: { actor: TActor; ref
     if (!opened.item) throw new AppError("not_found", `${refName(ref)} does not exist`, "key");
     const old = await tx.configVersion.findUnique({ where: { itemId_version: { itemId: opened.item.id, version: input.version } } });
     if (!old) throw new AppError("not_found", `${refName(ref)} has no version ${input.version} (it never existed or is past the kept history)`, "version");
-    return writeVersion(tx, { actor, ref, opened, format: old.format as TConfigFormat, content: old.content, message: input.message, kind: "rollback", fromVersion: old.version });
+    return writeVersion(tx, { actor, ref, opened, format: old.format, content: old.content, message: input.message, kind: "rollback", fromVersion: old.version });
   });
   configNotifier.announce();
   return { ...ref, version: result.version, fromVersion: input.version };

@@ -1,9 +1,8 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { db, type Prisma } from "@/lib/db";
-import { parseJson } from "@/lib/registry/queries";
 import { stateKey, type TConfigState } from "./resolve";
-import { ZConfigFormat, type TConfigRef } from "../schemas";
+import type { TConfigRef } from "../schemas";
 
 export const sha256Of = (content: string) => createHash("sha256").update(content).digest("hex");
 
@@ -33,11 +32,11 @@ export async function loadConfigStates(where: Prisma.ConfigItemWhereInput): Prom
       group: item.group,
       key: item.key,
       exists: !item.deletedAt && item.version > 0,
-      format: ZConfigFormat.catch("text").parse(item.format),
+      format: item.format,
       secret: item.secret,
       seq: item.seq,
       current: current ? { version: current.version, content: current.content, sha256: current.sha256 } : null,
-      gray: gray && grayVersion ? { version: gray.version, content: grayVersion.content, sha256: grayVersion.sha256, instanceIds: parseJson<string[]>(gray.instanceIds, []), tags: parseJson<string[]>(gray.tags, []) } : null,
+      gray: gray && grayVersion ? { version: gray.version, content: grayVersion.content, sha256: grayVersion.sha256, instanceIds: gray.instanceIds, tags: gray.tags } : null,
     };
   });
 }

@@ -1,8 +1,8 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { describeChange } from "@/lib/audit/describe-change";
-import { formatShare, parseTakeover } from "@/lib/health/takeover";
-import { parseJson } from "@/lib/registry/queries";
+import { describeChange, isRecord } from "@/lib/audit/describe-change";
+import type { TFailoverKind } from "@/lib/db/codecs";
+import { formatShare, type TTakeover } from "@/lib/health/takeover";
 import type { TChartSeriesOf, TTimelineMarker } from "../views";
 
 /** Markers per chart (health, failover and operator changes): a flapping fleet over 7 d keeps its newest changes, and the page stays light. */
@@ -12,8 +12,7 @@ const healthTones: Record<string, TTimelineMarker["tone"]> = { critical: "critic
 const failoverTones: Record<string, TTimelineMarker["tone"]> = { failover: "critical", outage: "critical", recovery: "ok", "outage-end": "ok" };
 
 /** "payments-1 takes 100%", or "a 50%, b 50% take over"; a long list names the first three. */
-function describeTakeover(text: string): string {
-  const shares = parseTakeover(text);
+function describeTakeover(shares: TTakeover): string {
   const [only] = shares;
   if (!only) return "no instance takes traffic";
   if (shares.length === 1) return `${only.id} takes ${formatShare(only.share)}`;
@@ -22,7 +21,7 @@ function describeTakeover(text: string): string {
   return `${named.join(", ")}${more} take over`;
 }
 
-type TFailoverRow = { at: Date; kind: string; service: string; instanceId: string | null; takeover: string };
+type TFailoverRow = { at: Date; kind: TFailoverKind; service: string; instanceId: string | null; takeover: TTakeover };
 
 function failoverLabel({ kind, service, instanceId, takeover }: TFailoverRow): string {
   if (kind === "failover") return `failover: ${instanceId} out, ${describeTakeover(takeover)}`;
@@ -31,13 +30,12 @@ function failoverLabel({ kind, service, instanceId, takeover }: TFailoverRow): s
   return `outage over: ${describeTakeover(takeover)}`;
 }
 
-type TAuditRow = { actorName: string; action: string; target: string; before: string | null; after: string | null; reason: string | null };
+type TAuditRow = { actorName: string; action: string; target: string; before: unknown; after: unknown; reason: string | null };
 
 /** "ops@example.com: orders-1 weight 100 → 0, until 14:05 UTC (canary off)": what changed, by whom and why. */
 function operatorLabel({ actorName, action, target, before, after, reason }: TAuditRow): string {
-  const now = parseJson<Record<string, unknown>>(after ?? "{}", {});
-  const { expiresAt, ...rest } = now;
-  const lines = describeChange({ before: parseJson<unknown>(before ?? "null", null), after: rest });
+  const { expiresAt, ...rest } = isRecord(after) ? after : {};
+  const lines = describeChange({ before, after: isRecord(after) || after === null ? rest : after });
   const moved = lines.filter((line) => line.key !== "expiresAt").map((line) => `${line.key ?? ""} ${line.before ?? "none"} → ${line.after ?? "none"}`.trim());
   const what = action === "instance.override-expired" ? "override expired" : moved.join(", ") || action;
   const until = typeof expiresAt === "string" ? `, until ${expiresAt.slice(11, 16)} UTC` : "";
@@ -89,7 +87,7 @@ export async function listChartMarkers({ service, of, from, to }: { service: str
     })),
     ...failover.map((row) => ({
       at: row.at.getTime(),
-      kind: row.kind as TTimelineMarker["kind"],
+      kind: row.kind,
       tone: failoverTones[row.kind] ?? "info",
       instanceId: row.instanceId,
       label: prefix(row.service) + failoverLabel(row),

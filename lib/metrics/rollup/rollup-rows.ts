@@ -1,3 +1,4 @@
+import { decodeBuckets, encodeBuckets, type TRollupScope } from "@/lib/db/codecs";
 import { histogramQuantile } from "./quantile";
 import type { TBuckets, TQuantiles, TSignals } from "../types";
 
@@ -5,11 +6,12 @@ import type { TBuckets, TQuantiles, TSignals } from "../types";
 export const resolutions = [10, 60, 3600] as const;
 export type TResolution = (typeof resolutions)[number];
 
-export type TRollupScope = "service" | "instance" | "edge";
+export type { TRollupScope };
 
 /** Which series a rollup row belongs to. An edge's service is the caller and its peer the callee. */
 export type TRollupKey = { scope: TRollupScope; service: string; instanceId: string; peer: string };
 
+/** A row as stored: buckets as their JSON text (lib/db/codecs). */
 export type TRollupRow = TRollupKey & {
   resolution: number;
   at: Date;
@@ -42,16 +44,6 @@ export function quantilesOf(signals: TSignals): TQuantiles {
   return signals.summary ?? { p50: null, p95: null, p99: null };
 }
 
-// JSON has no Infinity: the +Inf bound is written as null.
-export function encodeBuckets(buckets: TBuckets | null): string | null {
-  return buckets ? JSON.stringify(buckets.map(([le, count]) => [Number.isFinite(le) ? le : null, count])) : null;
-}
-
-export function decodeBuckets(text: string | null): TBuckets | null {
-  if (!text) return null;
-  return (JSON.parse(text) as [number | null, number][]).map(([le, count]) => [le ?? Infinity, count]);
-}
-
 export function toRollupRow({ key, resolution, atMs, signals }: { key: TRollupKey; resolution: number; atMs: number; signals: TSignals }): TRollupRow {
   const { p50, p95, p99 } = quantilesOf(signals);
   return {
@@ -67,9 +59,9 @@ export function toRollupRow({ key, resolution, atMs, signals }: { key: TRollupKe
   };
 }
 
-/** A stored row back as signals, so windows and instances can be merged exactly. */
-export function signalsOfRow(row: Pick<TRollupRow, "requests" | "errors" | "p50Ms" | "p95Ms" | "p99Ms" | "buckets">): TSignals {
-  const buckets = decodeBuckets(row.buckets);
+/** A stored row, its buckets decoded, back as signals, so windows and instances can be merged exactly. */
+export function signalsOfRow(row: Pick<TRollupRow, "requests" | "errors" | "p50Ms" | "p95Ms" | "p99Ms"> & { buckets: TBuckets | null }): TSignals {
+  const { buckets } = row;
   return {
     requests: row.requests,
     errors: row.errors,
@@ -86,5 +78,5 @@ export function atMsOfValues([at]: TRowValues): number {
 }
 
 export function signalsOfValues([, requests, errors, p50Ms, p95Ms, p99Ms, buckets]: TRowValues): TSignals {
-  return signalsOfRow({ requests, errors, p50Ms, p95Ms, p99Ms, buckets });
+  return signalsOfRow({ requests, errors, p50Ms, p95Ms, p99Ms, buckets: decodeBuckets(buckets) });
 }

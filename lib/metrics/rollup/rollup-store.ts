@@ -38,7 +38,7 @@ export async function compactRollups({ services, finer, resolution, fromMs, toMs
   const merged = new Map<string, { key: TRollupKey; atMs: number; signals: TSignals }>();
   for (const row of rows) {
     const atMs = Math.floor(row.at.getTime() / windowMs) * windowMs;
-    const key = { scope: row.scope as TRollupKey["scope"], service: row.service, instanceId: row.instanceId, peer: row.peer };
+    const key: TRollupKey = { scope: row.scope, service: row.service, instanceId: row.instanceId, peer: row.peer };
     const id = `${rollupKeyOf(key)}\u0000${atMs}`;
     const current = merged.get(id);
     const signals = signalsOfRow(row);

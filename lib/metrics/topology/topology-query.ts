@@ -3,7 +3,7 @@ import { takesTraffic, trafficSelect, trafficState } from "@/lib/catalog/traffic
 import { db } from "@/lib/db";
 import { getEnv, metricsRetainMs } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { countHealth, parseJson } from "@/lib/registry/queries";
+import { countHealth } from "@/lib/registry/queries";
 import { instanceKey, readHealthAt, serviceHealth } from "./topology-query-health";
 import { goldenSignals, readWindowSignals } from "./topology-query-window";
 import type { TTopology, TTopologyEdge, TTopologyNode } from "../views";
@@ -22,9 +22,9 @@ export type TTopologyQuery = {
 };
 
 /** The services a caller says it calls: its `dependencies` metadata, comma separated. */
-function declaredCallees(metadata: string): string[] {
-  const { dependencies } = parseJson<Record<string, unknown>>(metadata, {});
-  return typeof dependencies === "string" ? dependencies.split(",").map((name) => name.trim()).filter(Boolean) : [];
+function declaredCallees(metadata: Record<string, string>): string[] {
+  const { dependencies } = metadata;
+  return dependencies !== undefined ? dependencies.split(",").map((name) => name.trim()).filter(Boolean) : [];
 }
 
 async function readCatalog({ at, past }: { at: number; past: boolean }) {
@@ -90,7 +90,7 @@ export async function getTopology({ at, windowMs = 60_000, q, tag, service, now 
       const health = healthThen.get(instanceKey({ service: name, ...instance })) ?? instance.health;
       return { health, takesTraffic: takesTraffic(trafficState({ ...instance, health })) };
     });
-    const tags = [...new Set(instances.flatMap((instance) => parseJson<string[]>(instance.tags, [])))].sort();
+    const tags = [...new Set(instances.flatMap((instance) => instance.tags))].sort();
     nodes.set(name, { id: name, health: serviceHealth(members), instances: countHealth(members), tags, registered: true, ...goldenSignals(signals.services.get(name), measuredMs) });
     for (const callee of new Set(instances.flatMap((instance) => declaredCallees(instance.metadata)))) edgeOf(name, callee).declared = true;
   }
