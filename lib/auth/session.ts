@@ -5,7 +5,6 @@ import { AppError } from "@/lib/errors";
 import type { TActor } from "./actor";
 import { auth } from "./auth";
 import { assertPermission, can, permissions, type TPermission } from "./permissions";
-import { roleAllows, type TRole } from "./roles";
 
 export type TUserActor = TActor & { type: "user"; email: string };
 

@@ -249,7 +249,7 @@ describe("the relations decodeResult follows", () => {
     const found: Record<string, Record<string, string>> = {};
     for (const [, name, body] of models) {
       for (const [, field, type] of body!.matchAll(/^\s+(\w+)\s+(\w+)(?:\[\]|\?)?(?:\s|$)/gm)) {
-        if (names.has(type!)) (found[name!] ??= {})[field!] = type!;
+        if (names.has(type)) (found[name!] ??= {})[field!] = type!;
       }
     }
     expect(found).toEqual(modelRelations);

@@ -28,8 +28,8 @@ function createBaseClient() {
 type TBaseClient = ReturnType<typeof createBaseClient>;
 
 // Types only: the client as Prisma types it with the decoded columns as result extensions (never called).
-const typedDecoded = (client: TBaseClient) => client.$extends({ result: decodedColumns });
-export type Db = ReturnType<typeof typedDecoded>;
+const _typedDecoded = (client: TBaseClient) => client.$extends({ result: decodedColumns });
+export type Db = ReturnType<typeof _typedDecoded>;
 
 // Stored enums and JSON columns come back decoded (lib/db/codecs.ts) in every read, nested rows and transactions
 // included: decoded by a query extension, which hands out plain rows at a fraction of a result extension's cost.
