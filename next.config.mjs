@@ -2,7 +2,16 @@
 const nextConfig = {
   // Native and WebAssembly database drivers load at run time from node_modules, not from the bundle;
   // so does etcd3, which reads its gRPC .proto files from its own directory.
-  serverExternalPackages: ["@libsql/client", "libsql", "@prisma/adapter-libsql", "@prisma/adapter-pg", "pg", "@node-rs/argon2", "etcd3", "node-zookeeper-client"],
+  serverExternalPackages: [
+    "@libsql/client",
+    "libsql",
+    "@prisma/adapter-libsql",
+    "@prisma/adapter-pg",
+    "pg",
+    "@node-rs/argon2",
+    "etcd3",
+    "node-zookeeper-client",
+  ],
   poweredByHeader: false,
 };
 

@@ -56,7 +56,10 @@ export class Discovery {
         const response = await fetch(address, { headers: this.headers, signal });
         if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
         const answer = (await response.json()) as TDiscoveryAnswer;
-        this.endpoints.set(service, answer.instances.filter((endpoint) => endpoint.weight > 0));
+        this.endpoints.set(
+          service,
+          answer.instances.filter((endpoint) => endpoint.weight > 0),
+        );
         // An index that went back means a new registry: start over, as Consul's clients do.
         const next = answer.index < index ? 0 : answer.index;
         // The same index back means the wait ran out; a short pause keeps a misbehaving server from a hot loop.

@@ -47,7 +47,9 @@ async function main() {
     for (let i = 0; i < spec.instances; i += 1) {
       const id = `${spec.service}-${i + 1}`;
       const check = "check" in spec ? spec.check : "ttl";
-      instances.push(await createDemoInstance({ service: spec.service, id, zone: spec.zone[i] ?? "a", version: spec.version, check, trouble: troubles[id], reach }));
+      instances.push(
+        await createDemoInstance({ service: spec.service, id, zone: spec.zone[i] ?? "a", version: spec.version, check, trouble: troubles[id], reach }),
+      );
     }
   }
   await registry.waitUntilReady();

@@ -17,9 +17,7 @@ const ZLiveBehaviour = z.object({
 });
 
 /** How a demo instance misbehaves, on /health and on business requests alike, so the dashboard has failovers and latency to show. */
-export type TDemoTrouble =
-  | { kind: "fails"; firstAfterMs: number; everyMs: number; forMs: number }
-  | { kind: "slow"; minMs: number; maxMs: number };
+export type TDemoTrouble = { kind: "fails"; firstAfterMs: number; everyMs: number; forMs: number } | { kind: "slow"; minMs: number; maxMs: number };
 
 // Inside a failure window of `fails`: 500s from firstAfterMs on, for forMs of every everyMs.
 function failingNow(trouble: TDemoTrouble | undefined, sinceStartMs: number): boolean {
@@ -59,15 +57,22 @@ export async function createDemoInstance({
   let crashed = false;
   // Applied live from the config center; a version that does not parse is refused and the last good one kept.
   let live: TLiveBehaviour = { latencyMs: 0, errorRate: 0 };
-  let applied: { version: number; gray: boolean; appliedAt: string | null; refused: string | null } = { version: 0, gray: false, appliedAt: null, refused: null };
+  let applied: { version: number; gray: boolean; appliedAt: string | null; refused: string | null } = {
+    version: 0,
+    gray: false,
+    appliedAt: null,
+    refused: null,
+  };
   const applyConfig = (update: TConfigUpdate) => {
-    const parsed = ZLiveBehaviour.safeParse((() => {
-      try {
-        return JSON.parse(update.content ?? "{}") as unknown;
-      } catch {
-        return null;
-      }
-    })());
+    const parsed = ZLiveBehaviour.safeParse(
+      (() => {
+        try {
+          return JSON.parse(update.content ?? "{}") as unknown;
+        } catch {
+          return null;
+        }
+      })(),
+    );
     if (!parsed.success) {
       applied = { ...applied, refused: `version ${update.version}: ${parsed.error.issues[0]?.message ?? "not a behaviour"}` };
       return;

@@ -3,7 +3,12 @@ import { ZDuration } from "./duration";
 import { parseCidr, type TCidr } from "./net/ip-address";
 
 const hour = 3_600_000;
-const ZRetention = ZDuration.pipe(z.number().min(hour, "must be at least 1h").max(3650 * 24 * hour, "must be at most 3650d"));
+const ZRetention = ZDuration.pipe(
+  z
+    .number()
+    .min(hour, "must be at least 1h")
+    .max(3650 * 24 * hour, "must be at most 3650d"),
+);
 
 // "169.254.0.0/16, fd00:ec2::254": ranges the address policy (lib/net/address-policy.ts) refuses that are allowed anyway.
 const ZAllowedAddresses = z
@@ -11,7 +16,10 @@ const ZAllowedAddresses = z
   .default("")
   .transform((text, ctx) => {
     const ranges: TCidr[] = [];
-    for (const item of text.split(",").map((part) => part.trim()).filter(Boolean)) {
+    for (const item of text
+      .split(",")
+      .map((part) => part.trim())
+      .filter(Boolean)) {
       const range = parseCidr(item);
       if (range) ranges.push(range);
       else ctx.addIssue({ code: "custom", message: `'${item}' is not an IP address or a CIDR range such as 169.254.0.0/16` });

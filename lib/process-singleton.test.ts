@@ -25,7 +25,11 @@ describe("processSingleton", () => {
   });
 
   test("a create that throws keeps nothing, so the next caller tries again", () => {
-    expect(() => processSingleton("meshdeck.test.throws", () => { throw new Error("not yet"); })).toThrow("not yet");
+    expect(() =>
+      processSingleton("meshdeck.test.throws", () => {
+        throw new Error("not yet");
+      }),
+    ).toThrow("not yet");
     expect(processSingleton("meshdeck.test.throws", () => 3)).toBe(3);
   });
 });

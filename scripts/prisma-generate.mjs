@@ -4,9 +4,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 
 const schema = readFileSync("prisma/schema.prisma", "utf8");
-const postgres = schema
-  .replace('provider = "sqlite"', 'provider = "postgresql"')
-  .replace('"../lib/db/generated/sqlite"', '"../../lib/db/generated/postgres"');
+const postgres = schema.replace('provider = "sqlite"', 'provider = "postgresql"').replace('"../lib/db/generated/sqlite"', '"../../lib/db/generated/postgres"');
 mkdirSync("prisma/.postgres", { recursive: true });
 writeFileSync("prisma/.postgres/schema.prisma", postgres);
 

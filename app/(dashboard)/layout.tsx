@@ -11,12 +11,16 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     <div className="min-h-screen md:flex">
       <aside className="flex flex-col gap-6 border-b border-zinc-200 bg-white px-4 py-4 md:sticky md:top-0 md:h-screen md:w-56 md:shrink-0 md:border-b-0 md:border-r dark:border-zinc-800 dark:bg-zinc-900">
         <Link href="/" className="flex items-center gap-2 px-3 text-base font-semibold">
-          <span aria-hidden className="grid size-6 place-items-center rounded bg-zinc-900 text-xs text-white dark:bg-zinc-100 dark:text-zinc-900">M</span>
+          <span aria-hidden className="grid size-6 place-items-center rounded bg-zinc-900 text-xs text-white dark:bg-zinc-100 dark:text-zinc-900">
+            M
+          </span>
           Meshdeck
         </Link>
         <NavLinks />
         <div className="mt-auto hidden space-y-2 px-3 text-sm md:block">
-          <div className="truncate font-medium" title={user.email}>{user.name}</div>
+          <div className="truncate font-medium" title={user.email}>
+            {user.name}
+          </div>
           <Badge>{user.role}</Badge>
           <form action={signOutAction}>
             <button className="text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100">Sign out</button>

@@ -26,13 +26,35 @@ export async function startEtcd({ dir, clientPort, peerPort }: { dir: string; cl
   const out = openSync(join(dir, "etcd.log"), "a");
   const child = spawn(
     etcdBin,
-    ["--name", "bench", "--data-dir", join(dir, "etcd-data"), "--listen-client-urls", client, "--advertise-client-urls", client, "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer, "--initial-cluster", `bench=${peer}`, "--log-level", "warn"],
+    [
+      "--name",
+      "bench",
+      "--data-dir",
+      join(dir, "etcd-data"),
+      "--listen-client-urls",
+      client,
+      "--advertise-client-urls",
+      client,
+      "--listen-peer-urls",
+      peer,
+      "--initial-advertise-peer-urls",
+      peer,
+      "--initial-cluster",
+      `bench=${peer}`,
+      "--log-level",
+      "warn",
+    ],
     { detached: true, stdio: ["ignore", out, out] },
   );
-  await waitFor(`etcd at ${client}/health`, 30_000, async () => {
-    if (child.exitCode !== null) throw new Error(`etcd exited with ${child.exitCode}; see ${join(dir, "etcd.log")}`);
-    const response = await fetch(`${client}/health`);
-    return response.ok ? true : null;
-  }, 250);
+  await waitFor(
+    `etcd at ${client}/health`,
+    30_000,
+    async () => {
+      if (child.exitCode !== null) throw new Error(`etcd exited with ${child.exitCode}; see ${join(dir, "etcd.log")}`);
+      const response = await fetch(`${client}/health`);
+      return response.ok ? true : null;
+    },
+    250,
+  );
   return { child, endpoint: client };
 }

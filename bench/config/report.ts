@@ -10,12 +10,27 @@ export type TSide = {
   watcherErrors: number;
 };
 
-export type TResult = { date: string; command: string; commit: string; database: string; watchers: number; changes: number; everyMs: number; idleSeconds: number; etcdVersion: string; meshdeck: TSide; etcd: TSide; clientCpu: { meshdeck: number | null; etcd: number | null }; notes: string[] };
+export type TResult = {
+  date: string;
+  command: string;
+  commit: string;
+  database: string;
+  watchers: number;
+  changes: number;
+  everyMs: number;
+  idleSeconds: number;
+  etcdVersion: string;
+  meshdeck: TSide;
+  etcd: TSide;
+  clientCpu: { meshdeck: number | null; etcd: number | null };
+  notes: string[];
+};
 
 const ms = (value: number | null) => (value === null ? "n/a" : `${value.toFixed(0)} ms`);
 const pct = (value: number | null | undefined) => (value === null || value === undefined ? "n/a" : `${value.toFixed(2)} %`);
 const mb = (value: number | null | undefined) => (value === null || value === undefined ? "n/a" : `${value.toFixed(0)} MB`);
-const ratio = (a: number | null | undefined, b: number | null | undefined) => (a === null || a === undefined || b === null || b === undefined || b === 0 ? "n/a" : `${(a / b).toFixed(2)}x`);
+const ratio = (a: number | null | undefined, b: number | null | undefined) =>
+  a === null || a === undefined || b === null || b === undefined || b === 0 ? "n/a" : `${(a / b).toFixed(2)}x`;
 
 export function figures(side: TSide) {
   return { p50: percentile(side.latencies, 50), p99: percentile(side.latencies, 99), max: side.latencies.length ? Math.max(...side.latencies) : null };
@@ -24,8 +39,16 @@ export function figures(side: TSide) {
 export function evaluate(result: TResult) {
   const mesh = figures(result.meshdeck);
   return [
-    { name: "Meshdeck publish-to-notified p99 < 500 ms across all watchers", value: ms(mesh.p99), met: result.meshdeck.missed === 0 && mesh.p99 !== null && mesh.p99 < 500 },
-    { name: `Meshdeck idle CPU with ${result.watchers} watchers < 5 % of a core`, value: pct(result.meshdeck.idle?.cpuPercent), met: result.meshdeck.idle !== null && result.meshdeck.idle.cpuPercent < 5 },
+    {
+      name: "Meshdeck publish-to-notified p99 < 500 ms across all watchers",
+      value: ms(mesh.p99),
+      met: result.meshdeck.missed === 0 && mesh.p99 !== null && mesh.p99 < 500,
+    },
+    {
+      name: `Meshdeck idle CPU with ${result.watchers} watchers < 5 % of a core`,
+      value: pct(result.meshdeck.idle?.cpuPercent),
+      met: result.meshdeck.idle !== null && result.meshdeck.idle.cpuPercent < 5,
+    },
   ];
 }
 
@@ -38,9 +61,24 @@ export function renderTable(result: TResult): string {
     ["publish-to-notified p99", ms(mesh.p99), ms(etcd.p99), ratio(mesh.p99, etcd.p99)],
     ["slowest notification", ms(mesh.max), ms(etcd.max), ratio(mesh.max, etcd.max)],
     [`notifications received (of ${expected})`, String(result.meshdeck.latencies.length), String(result.etcd.latencies.length), ""],
-    [`server CPU idle, ${result.watchers} watchers held (% of one core)`, pct(result.meshdeck.idle?.cpuPercent), pct(result.etcd.idle?.cpuPercent), ratio(result.meshdeck.idle?.cpuPercent, result.etcd.idle?.cpuPercent)],
-    ["server RSS idle (peak)", mb(result.meshdeck.idle?.peakRssMb), mb(result.etcd.idle?.peakRssMb), ratio(result.meshdeck.idle?.peakRssMb, result.etcd.idle?.peakRssMb)],
-    [`server CPU during the ${result.changes} changes`, pct(result.meshdeck.publishCpuPercent), pct(result.etcd.publishCpuPercent), ratio(result.meshdeck.publishCpuPercent, result.etcd.publishCpuPercent)],
+    [
+      `server CPU idle, ${result.watchers} watchers held (% of one core)`,
+      pct(result.meshdeck.idle?.cpuPercent),
+      pct(result.etcd.idle?.cpuPercent),
+      ratio(result.meshdeck.idle?.cpuPercent, result.etcd.idle?.cpuPercent),
+    ],
+    [
+      "server RSS idle (peak)",
+      mb(result.meshdeck.idle?.peakRssMb),
+      mb(result.etcd.idle?.peakRssMb),
+      ratio(result.meshdeck.idle?.peakRssMb, result.etcd.idle?.peakRssMb),
+    ],
+    [
+      `server CPU during the ${result.changes} changes`,
+      pct(result.meshdeck.publishCpuPercent),
+      pct(result.etcd.publishCpuPercent),
+      ratio(result.meshdeck.publishCpuPercent, result.etcd.publishCpuPercent),
+    ],
     ["watcher errors", String(result.meshdeck.watcherErrors), String(result.etcd.watcherErrors), ""],
   ];
   return markdownTable(["", `Meshdeck (long poll, ${result.database})`, `etcd ${result.etcdVersion} (watch)`, "Meshdeck / etcd"], rows);

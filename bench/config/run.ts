@@ -47,7 +47,11 @@ function track(child: ChildProcess, name: string, group: boolean) {
 
 /** Forks the watchers' process and waits until every watcher holds the first version. */
 async function startWatchers(start: TWatchersStart) {
-  const child = track(fork(join(root, "bench", "config", "watchers.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] }), `${start.mode} watchers`, false);
+  const child = track(
+    fork(join(root, "bench", "config", "watchers.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] }),
+    `${start.mode} watchers`,
+    false,
+  );
   const ready = new Promise<void>((done) => child.on("message", (message: TWatchersMessage) => message.kind === "ready" && done()));
   child.send(start);
   await Promise.race([ready, sleep(120_000).then(() => Promise.reject(new Error(`${start.mode} watchers were not ready within 120 s`)))]);
@@ -68,7 +72,17 @@ async function startWatchers(start: TWatchersStart) {
  * The common run for both sides: idle with every watch held, then the changes; the latencies of every watcher for every
  * change, counted from the start of its publish.
  */
-async function measure({ name, serverPid, watchersOf, publish }: { name: string; serverPid: number; watchersOf: () => Promise<Awaited<ReturnType<typeof startWatchers>>>; publish: (version: number) => Promise<void> }): Promise<{ side: TSide; clientCpu: number | null }> {
+async function measure({
+  name,
+  serverPid,
+  watchersOf,
+  publish,
+}: {
+  name: string;
+  serverPid: number;
+  watchersOf: () => Promise<Awaited<ReturnType<typeof startWatchers>>>;
+  publish: (version: number) => Promise<void>;
+}): Promise<{ side: TSide; clientCpu: number | null }> {
   const server = new UsageSampler(serverPid);
   const { child, report } = await watchersOf();
   const client = new UsageSampler(child.pid!);
@@ -88,7 +102,9 @@ async function measure({ name, serverPid, watchersOf, publish }: { name: string;
     await sleep(Math.max(0, due - Date.now()));
   }
   const last = changes + 1;
-  await waitFor(`${name}: every watcher to hear of version ${last}`, 15_000, async () => ((await report()).received[last]?.length ?? 0) >= watchers ? true : null).catch((error: Error) => log(error.message));
+  await waitFor(`${name}: every watcher to hear of version ${last}`, 15_000, async () =>
+    ((await report()).received[last]?.length ?? 0) >= watchers ? true : null,
+  ).catch((error: Error) => log(error.message));
   const publishTo = Date.now();
   server.sample();
   client.sample();
@@ -118,12 +134,22 @@ async function main() {
   log(`run directory ${runDir}`);
   const etcdVersion = ensureEtcd(log);
   const app = prepareApp({ root, logFile: join(runDir, "build.log"), log });
-  log(app.built ? `built commit ${app.commit.slice(0, 12)} in ${app.buildSeconds!.toFixed(0)} s` : `the app's sources at ${app.commit.slice(0, 12)} are built already in ${app.dir}`);
+  log(
+    app.built
+      ? `built commit ${app.commit.slice(0, 12)} in ${app.buildSeconds!.toFixed(0)} s`
+      : `the app's sources at ${app.commit.slice(0, 12)} are built already in ${app.dir}`,
+  );
   const notes: string[] = [];
   if (app.dirty.length) notes.push(`Uncommitted changes to the app's sources were not measured: ${app.dirty.join(", ")}.`);
 
   const admin = { email: "bench@meshdeck.test", password: `bench-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}` };
-  const meshdeck = await startMeshdeck({ dir: app.dir, port: await freePort(), databaseFile: join(runDir, "meshdeck.db"), admin, logFile: join(runDir, "app.log") });
+  const meshdeck = await startMeshdeck({
+    dir: app.dir,
+    port: await freePort(),
+    databaseFile: join(runDir, "meshdeck.db"),
+    admin,
+    logFile: join(runDir, "app.log"),
+  });
   track(meshdeck.child, "meshdeck (server.mjs)", true);
   log(`Meshdeck at ${meshdeck.baseUrl} (pid ${meshdeck.child.pid})`);
   const target: TAppTarget = { name: "bench", baseUrl: meshdeck.baseUrl, databaseUrl: `file:${join(runDir, "meshdeck.db")}`, admin };
@@ -134,14 +160,29 @@ async function main() {
   if (created.status !== 201) throw new Error(`token creation failed: ${created.status} ${JSON.stringify(created.body)}`);
   const path = `/api/v1/config/items/${item.namespace}/${item.group}/${item.key}`;
   const publishMeshdeck = async (version: number) => {
-    const answer = await session.put(path, { format: "json", content: JSON.stringify({ version }), message: `bench change ${version}`, baseVersion: version - 1 });
-    if (answer.status !== 200 || (answer.body as { version?: number }).version !== version) throw new Error(`publish of version ${version}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    const answer = await session.put(path, {
+      format: "json",
+      content: JSON.stringify({ version }),
+      message: `bench change ${version}`,
+      baseVersion: version - 1,
+    });
+    if (answer.status !== 200 || (answer.body as { version?: number }).version !== version)
+      throw new Error(`publish of version ${version}: ${answer.status} ${JSON.stringify(answer.body)}`);
   };
   await publishMeshdeck(1);
   const mesh = await measure({
     name: "Meshdeck",
     serverPid: meshdeck.child.pid!,
-    watchersOf: () => startWatchers({ kind: "start", mode: "meshdeck", baseUrl: meshdeck.baseUrl, token: (created.body as { token: string }).token, count: watchers, staggerMs: 3000, item }),
+    watchersOf: () =>
+      startWatchers({
+        kind: "start",
+        mode: "meshdeck",
+        baseUrl: meshdeck.baseUrl,
+        token: (created.body as { token: string }).token,
+        count: watchers,
+        staggerMs: 3000,
+        item,
+      }),
     publish: publishMeshdeck,
   });
   await stopChild(meshdeck.child, "meshdeck", log, { group: true });
@@ -176,7 +217,8 @@ async function main() {
   };
   const missed = evaluate(result).filter((t) => !t.met);
   if (missed.length) notes.push(`Target missed: ${missed.map((t) => t.name).join("; ")}.`);
-  if (mesh.side.missed || peer.side.missed) notes.push(`Notifications not received within 15 s of the last change: Meshdeck ${mesh.side.missed}, etcd ${peer.side.missed}.`);
+  if (mesh.side.missed || peer.side.missed)
+    notes.push(`Notifications not received within 15 s of the last change: Meshdeck ${mesh.side.missed}, etcd ${peer.side.missed}.`);
   console.log(`\n${renderTable(result)}\n\nTargets:\n${renderTargets(result)}\n`);
   if (writeDoc) {
     replaceInDoc(join(root, "docs", "benchmarks.md"), "## Config watch:", renderSection(result));

@@ -5,9 +5,18 @@ import { Etcd3 } from "etcd3";
 import { Agent, request } from "node:http";
 
 export type TWatchersStart =
-  | { kind: "start"; mode: "meshdeck"; baseUrl: string; token: string; count: number; staggerMs: number; item: { namespace: string; group: string; key: string } }
+  | {
+      kind: "start";
+      mode: "meshdeck";
+      baseUrl: string;
+      token: string;
+      count: number;
+      staggerMs: number;
+      item: { namespace: string; group: string; key: string };
+    }
   | { kind: "start"; mode: "etcd"; endpoint: string; count: number; key: string };
-export type TWatchersMessage = { kind: "ready"; count: number } | { kind: "report"; received: Record<number, number[]>; errors: number; lastError: string | null };
+export type TWatchersMessage =
+  { kind: "ready"; count: number } | { kind: "report"; received: Record<number, number[]>; errors: number; lastError: string | null };
 
 const received = new Map<number, number[]>();
 let errors = 0;
@@ -19,12 +28,16 @@ const send = (message: TWatchersMessage) => process.send?.(message);
 
 function post(agent: Agent, url: URL, token: string, body: string): Promise<{ status: number; text: string; at: number }> {
   return new Promise((resolve, reject) => {
-    const outgoing = request(url, { method: "POST", agent, headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8"), at: Date.now() }));
-      response.on("error", reject);
-    });
+    const outgoing = request(
+      url,
+      { method: "POST", agent, headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8"), at: Date.now() }));
+        response.on("error", reject);
+      },
+    );
     outgoing.setTimeout(60_000, () => outgoing.destroy(new Error("watch timed out")));
     outgoing.on("error", reject);
     outgoing.end(body);
@@ -40,7 +53,12 @@ async function meshdeck(start: Extract<TWatchersStart, { mode: "meshdeck" }>) {
     let held = 0;
     while (!stopped) {
       try {
-        const answer = await post(agent, url, start.token, JSON.stringify({ instance: `watcher-${index}`, items: [{ ...start.item, version: held }], timeout: "30s" }));
+        const answer = await post(
+          agent,
+          url,
+          start.token,
+          JSON.stringify({ instance: `watcher-${index}`, items: [{ ...start.item, version: held }], timeout: "30s" }),
+        );
         if (answer.status !== 200) throw new Error(`${answer.status} ${answer.text.slice(0, 200)}`);
         for (const item of (JSON.parse(answer.text) as { changed: { version: number }[] }).changed) {
           record(item.version, answer.at);

@@ -15,7 +15,23 @@ import { waitFor } from "../shared/process";
 export type TBuiltApp = { dir: string; commit: string; builtFrom: string; built: boolean; buildSeconds: number | null; dirty: string[] };
 
 // What the app, the gateway and the collector are built or run from.
-const sources = ["app", "components", "lib", "gateway", "collector", "demo", "prisma", "scripts", "instrumentation.ts", "server.mjs", "next.config.mjs", "postcss.config.mjs", "tsconfig.json", "package.json", "package-lock.json"];
+const sources = [
+  "app",
+  "components",
+  "lib",
+  "gateway",
+  "collector",
+  "demo",
+  "prisma",
+  "scripts",
+  "instrumentation.ts",
+  "server.mjs",
+  "next.config.mjs",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "package.json",
+  "package-lock.json",
+];
 
 function run(command: string, args: string[], { cwd, logFile, env = {} }: { cwd: string; logFile: string; env?: Record<string, string> }) {
   const out = openSync(logFile, "a");
@@ -29,8 +45,13 @@ export function prepareApp({ root, logFile, log }: { root: string; logFile: stri
   const commit = git("rev-parse", "HEAD");
   if (!/^[0-9a-f]{40}$/.test(commit)) throw new Error("not a git checkout: the benchmark builds the committed tree (HEAD)");
   // What the run does not measure: uncommitted changes to the app's sources.
-  const dirty = git("status", "--porcelain", "--", ...sources).split("\n").filter(Boolean);
-  const key = createHash("sha1").update(git("ls-tree", "-r", "HEAD", "--", ...sources)).digest("hex").slice(0, 16);
+  const dirty = git("status", "--porcelain", "--", ...sources)
+    .split("\n")
+    .filter(Boolean);
+  const key = createHash("sha1")
+    .update(git("ls-tree", "-r", "HEAD", "--", ...sources))
+    .digest("hex")
+    .slice(0, 16);
   const parent = join(tmpdir(), "meshdeck-bench-gateway-app");
   const dir = join(parent, key);
   const marker = join(dir, ".bench-built-from");
@@ -87,10 +108,15 @@ export async function startMeshdeck({
       MESHDECK_LOG_LEVEL: "info",
     },
   });
-  await waitFor(`Meshdeck at ${baseUrl}/api/healthz`, 90_000, async () => {
-    if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode}; see ${logFile}`);
-    const response = await fetch(`${baseUrl}/api/healthz`);
-    return response.ok ? true : null;
-  }, 250);
+  await waitFor(
+    `Meshdeck at ${baseUrl}/api/healthz`,
+    90_000,
+    async () => {
+      if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode}; see ${logFile}`);
+      const response = await fetch(`${baseUrl}/api/healthz`);
+      return response.ok ? true : null;
+    },
+    250,
+  );
   return { child, baseUrl };
 }

@@ -140,13 +140,30 @@ export function renderTable(result: TResult): string {
   const cpuOf = (r: TThroughput, name: string) => pct(r.cpu.find((c) => c.name === name)?.cpuPercent);
   const rows = [
     ["requests/s", ...cell((r) => r.wrk.rps.toFixed(0)), x(ratio(gateway?.wrk.rps, haproxy?.wrk.rps)), x(ratio(gateway?.wrk.rps, direct?.wrk.rps))],
-    ["latency p50", ...cell((r) => lat(r.wrk.latencyMs.p50)), x(ratio(gateway?.wrk.latencyMs.p50, haproxy?.wrk.latencyMs.p50)), x(ratio(gateway?.wrk.latencyMs.p50, direct?.wrk.latencyMs.p50))],
-    ["latency p99", ...cell((r) => lat(r.wrk.latencyMs.p99)), x(ratio(gateway?.wrk.latencyMs.p99, haproxy?.wrk.latencyMs.p99)), x(ratio(gateway?.wrk.latencyMs.p99, direct?.wrk.latencyMs.p99))],
+    [
+      "latency p50",
+      ...cell((r) => lat(r.wrk.latencyMs.p50)),
+      x(ratio(gateway?.wrk.latencyMs.p50, haproxy?.wrk.latencyMs.p50)),
+      x(ratio(gateway?.wrk.latencyMs.p50, direct?.wrk.latencyMs.p50)),
+    ],
+    [
+      "latency p99",
+      ...cell((r) => lat(r.wrk.latencyMs.p99)),
+      x(ratio(gateway?.wrk.latencyMs.p99, haproxy?.wrk.latencyMs.p99)),
+      x(ratio(gateway?.wrk.latencyMs.p99, direct?.wrk.latencyMs.p99)),
+    ],
     ["latency p99.9 / max", ...cell((r) => `${lat(r.wrk.latencyMs.p999)} / ${lat(r.wrk.latencyMs.max)}`), "", ""],
     [`requests in ${result.durationS} s (wrk)`, ...cell((r) => String(r.wrk.requests)), "", ""],
     ["wrk socket errors / non-2xx", ...cell((r) => errors(r.wrk)), "", ""],
     [`counted by the instances bench-1..${result.weights.length} (weights ${result.weights.join(":")})`, ...cell(shareCell), "", ""],
-    ["CPU, % of one core: gateway / HAProxy", "", gateway ? cpuOf(gateway, "gateway") : "n/a", haproxy ? cpuOf(haproxy, "haproxy") : "n/a", x(ratio(gateway?.cpu.find((c) => c.name === "gateway")?.cpuPercent, haproxy?.cpu.find((c) => c.name === "haproxy")?.cpuPercent)), ""],
+    [
+      "CPU, % of one core: gateway / HAProxy",
+      "",
+      gateway ? cpuOf(gateway, "gateway") : "n/a",
+      haproxy ? cpuOf(haproxy, "haproxy") : "n/a",
+      x(ratio(gateway?.cpu.find((c) => c.name === "gateway")?.cpuPercent, haproxy?.cpu.find((c) => c.name === "haproxy")?.cpuPercent)),
+      "",
+    ],
     ["CPU: instances (one process)", ...cell((r) => cpuOf(r, "instances")), "", ""],
     ["CPU: wrk", ...cell((r) => pct(r.wrk.cpuPercent)), "", ""],
     ["CPU: Meshdeck app (server.mjs)", ...cell((r) => cpuOf(r, "app")), "", ""],

@@ -18,7 +18,19 @@ import { profileShares } from "../shared/cpu-profile";
 import { appendToDoc } from "../shared/report";
 import { prepareApp, startMeshdeck } from "./app";
 import { ensureHaproxy, startHaproxy, writeHaproxyConfig } from "./haproxy";
-import { evaluate, propagationFigures, renderSection, renderTable, renderTargets, shares, type TChange, type TPropagation, type TResult, type TThroughput, type TWrk } from "./report";
+import {
+  evaluate,
+  propagationFigures,
+  renderSection,
+  renderTable,
+  renderTargets,
+  shares,
+  type TChange,
+  type TPropagation,
+  type TResult,
+  type TThroughput,
+  type TWrk,
+} from "./report";
 import type { TUpstreamsMessage, TUpstreamsReport } from "./upstreams";
 
 const args = process.argv.slice(2);
@@ -68,7 +80,10 @@ function ensureWrk(): string {
       if (result.status !== 0) throw new Error(`apt-get ${a.join(" ")} failed (exit ${result.status})`);
     }
   }
-  return (spawnSync(wrkBin, ["-v"], { encoding: "utf8" }).stdout.split("\n")[0] ?? "wrk").replace(/\s*\[.*$/, "").replace(/ Copyright.*$/, "").trim();
+  return (spawnSync(wrkBin, ["-v"], { encoding: "utf8" }).stdout.split("\n")[0] ?? "wrk")
+    .replace(/\s*\[.*$/, "")
+    .replace(/ Copyright.*$/, "")
+    .trim();
 }
 
 type TUpstreams = { child: ChildProcess; ports: number[]; ask: TAsk<TUpstreamsMessage, TUpstreamsReport> };
@@ -96,18 +111,30 @@ function psTimes(): Map<number, { seconds: number; name: string }> {
   return map;
 }
 
-function heaviestOthers(before: Map<number, { seconds: number; name: string }>, after: Map<number, { seconds: number; name: string }>, seconds: number, ours: Set<number>) {
+function heaviestOthers(
+  before: Map<number, { seconds: number; name: string }>,
+  after: Map<number, { seconds: number; name: string }>,
+  seconds: number,
+  ours: Set<number>,
+) {
   const used: { name: string; cpuPercent: number }[] = [];
   for (const [pid, end] of after) {
     if (ours.has(pid)) continue;
     const cpu = end.seconds - (before.get(pid)?.seconds ?? 0);
     if (cpu > 0) used.push({ name: end.name, cpuPercent: (cpu / seconds) * 100 });
   }
-  return used.filter((u) => u.cpuPercent >= 5).sort((a, b) => b.cpuPercent - a.cpuPercent).slice(0, 4);
+  return used
+    .filter((u) => u.cpuPercent >= 5)
+    .sort((a, b) => b.cpuPercent - a.cpuPercent)
+    .slice(0, 4);
 }
 
 /** spawnGateway's process with --cpu-prof before the script (node refuses it in NODE_OPTIONS). */
-function spawnProfiledGateway(cwd: string, env: Record<string, string | undefined>, profileDir: string): { child: ChildProcess; listening: Promise<string | undefined> } {
+function spawnProfiledGateway(
+  cwd: string,
+  env: Record<string, string | undefined>,
+  profileDir: string,
+): { child: ChildProcess; listening: Promise<string | undefined> } {
   const child = spawn(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--import", "tsx", join(cwd, "gateway", "index.ts")], {
     cwd,
     env: { NODE_ENV: process.env.NODE_ENV, ...env },
@@ -121,11 +148,26 @@ function spawnProfiledGateway(cwd: string, env: Record<string, string | undefine
   return { child, listening };
 }
 
-type TWrkJson = { requests: number; durationUs: number; errors: TWrk["errors"]; latencyUs: { mean: number; p50: number; p90: number; p99: number; p999: number; max: number } };
+type TWrkJson = {
+  requests: number;
+  durationUs: number;
+  errors: TWrk["errors"];
+  latencyUs: { mean: number; p50: number; p90: number; p99: number; p999: number; max: number };
+};
 
 /** One wrk run; its output is kept in the run directory, its CPU read with bash's `times` once it exits. */
 async function runWrk(url: string, seconds: number, label: string): Promise<TWrk> {
-  const wrkArgs = [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, "--timeout", "5s", "--latency", "-s", join(root, "bench", "gateway", "wrk-report.lua"), url];
+  const wrkArgs = [
+    `-t${threads}`,
+    `-c${connections}`,
+    `-d${seconds}s`,
+    "--timeout",
+    "5s",
+    "--latency",
+    "-s",
+    join(root, "bench", "gateway", "wrk-report.lua"),
+    url,
+  ];
   const child = spawn("bash", ["-c", '"$0" "$@"; code=$?; times; exit $code', wrkBin, ...wrkArgs], { stdio: ["ignore", "pipe", "pipe"], detached: true });
   track(child, `wrk ${label}`, true);
   let stdout = "";
@@ -151,7 +193,14 @@ async function runWrk(url: string, seconds: number, label: string): Promise<TWrk
     durationS: runSeconds,
     rps: json.requests / runSeconds,
     errors: json.errors,
-    latencyMs: { mean: toMs(json.latencyUs.mean), p50: toMs(json.latencyUs.p50), p90: toMs(json.latencyUs.p90), p99: toMs(json.latencyUs.p99), p999: toMs(json.latencyUs.p999), max: toMs(json.latencyUs.max) },
+    latencyMs: {
+      mean: toMs(json.latencyUs.mean),
+      p50: toMs(json.latencyUs.p50),
+      p90: toMs(json.latencyUs.p90),
+      p99: toMs(json.latencyUs.p99),
+      p999: toMs(json.latencyUs.p999),
+      max: toMs(json.latencyUs.max),
+    },
     cpuPercent: cpu,
   };
 }
@@ -163,7 +212,11 @@ async function main() {
   const wrkVersion = ensureWrk();
 
   const app = prepareApp({ root, logFile: join(runDir, "build.log"), log });
-  log(app.built ? `built commit ${app.commit.slice(0, 12)} in ${app.buildSeconds!.toFixed(0)} s` : `the app's sources at ${app.commit.slice(0, 12)} are built already in ${app.dir} (from ${app.builtFrom.slice(0, 12)})`);
+  log(
+    app.built
+      ? `built commit ${app.commit.slice(0, 12)} in ${app.buildSeconds!.toFixed(0)} s`
+      : `the app's sources at ${app.commit.slice(0, 12)} are built already in ${app.dir} (from ${app.builtFrom.slice(0, 12)})`,
+  );
 
   const upstreams = await startUpstreams();
   log(`${weights.length} instances listening on ports ${upstreams.ports.join(", ")}`);
@@ -184,7 +237,15 @@ async function main() {
   const api = apiClient(target, { token });
 
   // A TTL of an hour: passing from registration on, no heartbeats or probes during the run; no metrics scraping.
-  const registration = (index: number, weight: number) => ({ service, id: idOf(index), host: "127.0.0.1", port: upstreams.ports[index]!, weight, check: { kind: "ttl", ttl: "1h" }, metrics: null });
+  const registration = (index: number, weight: number) => ({
+    service,
+    id: idOf(index),
+    host: "127.0.0.1",
+    port: upstreams.ports[index]!,
+    weight,
+    check: { kind: "ttl", ttl: "1h" },
+    metrics: null,
+  });
   for (const [index, weight] of weights.entries()) {
     const answer = await api.post("/api/v1/registry/instances", registration(index, weight));
     if (answer.status !== 201 && answer.status !== 200) throw new Error(`registering ${idOf(index)}: ${answer.status} ${JSON.stringify(answer.body)}`);
@@ -194,7 +255,14 @@ async function main() {
   const gatewayLog = createWriteStream(join(runDir, "gateway.log"));
   const profileDir = join(runDir, "gateway-profile");
   const gatewayStarted = Date.now();
-  const gatewayEnv = { PATH: process.env.PATH, MESHDECK_URL: meshdeck.baseUrl, MESHDECK_TOKEN: token, MESHDECK_HOST: "127.0.0.1", MESHDECK_GATEWAY_PORT: "0", MESHDECK_LOG_LEVEL: "info" };
+  const gatewayEnv = {
+    PATH: process.env.PATH,
+    MESHDECK_URL: meshdeck.baseUrl,
+    MESHDECK_TOKEN: token,
+    MESHDECK_HOST: "127.0.0.1",
+    MESHDECK_GATEWAY_PORT: "0",
+    MESHDECK_LOG_LEVEL: "info",
+  };
   const started = profile ? spawnProfiledGateway(app.dir, gatewayEnv, profileDir) : spawnGateway({ cwd: app.dir, env: gatewayEnv, output: "pipe" });
   started.child.stdout?.pipe(gatewayLog);
   started.child.stderr?.pipe(gatewayLog);
@@ -204,11 +272,16 @@ async function main() {
   await waitFor("the gateway's first catalog", 15_000, async () => ((await fetch(`${gatewayUrl}/_gateway/health`)).status === 200 ? true : null), 100);
   // Routed once every instance has had a request through it.
   await upstreams.ask({ type: "reset" });
-  await waitFor("the gateway routing to all instances", 15_000, async () => {
-    for (let k = 0; k < 20; k++) await (await fetch(`${gatewayUrl}/${service}/work`)).arrayBuffer();
-    const { counts } = await upstreams.ask({ type: "counts" });
-    return counts.every((n) => n > 0) ? true : null;
-  }, 100);
+  await waitFor(
+    "the gateway routing to all instances",
+    15_000,
+    async () => {
+      for (let k = 0; k < 20; k++) await (await fetch(`${gatewayUrl}/${service}/work`)).arrayBuffer();
+      const { counts } = await upstreams.ask({ type: "counts" });
+      return counts.every((n) => n > 0) ? true : null;
+    },
+    100,
+  );
   log(`gateway at ${gatewayUrl} (pid ${started.child.pid}) routes ${service} to all ${weights.length} instances`);
 
   const haproxyPort = await freePort();
@@ -228,7 +301,12 @@ async function main() {
   };
   cleanups.push(() => Object.values(samplers).forEach((s) => s.stop()));
   let stopping = false;
-  for (const [name, child] of [["gateway", started.child], ["haproxy", haproxy], ["Meshdeck", meshdeck.child], ["instances", upstreams.child]] as const) {
+  for (const [name, child] of [
+    ["gateway", started.child],
+    ["haproxy", haproxy],
+    ["Meshdeck", meshdeck.child],
+    ["instances", upstreams.child],
+  ] as const) {
     child.once("exit", (code, signal) => {
       if (!stopping) log(`${name} (pid ${child.pid}) exited during the run: ${signal ?? code}`);
     });
@@ -293,7 +371,8 @@ async function main() {
     },
     governance: {
       call: '`POST /api/v1/governance/instances` (admin session), `{"selector":{"service":"bench","ids":["bench-1"]},"change":{"weight":W},"reason":"bench","force":true}`',
-      send: (weight: number) => session.post("/api/v1/governance/instances", { selector: { service, ids: [idOf(0)] }, change: { weight }, reason: "bench", force: true }),
+      send: (weight: number) =>
+        session.post("/api/v1/governance/instances", { selector: { service, ids: [idOf(0)] }, change: { weight }, reason: "bench", force: true }),
       ok: (status: number) => status === 200,
     },
   }[via];
@@ -365,9 +444,14 @@ async function main() {
   await Promise.all(pumpLoops);
   const propagation: TPropagation = { via, call: changeWeight.call, changes, pumps, pumped: pumped - pumpedBefore, pumpErrors, seconds: partBSeconds };
   const f = propagationFigures(propagation);
-  log(`propagation (${via}): p50 ${f.fromStart.p50?.toFixed(1)} ms, p99 ${f.fromStart.p99?.toFixed(1)} ms from the call's start; call p50 ${f.call.p50?.toFixed(1)} ms; ${f.missed} missed`);
+  log(
+    `propagation (${via}): p50 ${f.fromStart.p50?.toFixed(1)} ms, p99 ${f.fromStart.p99?.toFixed(1)} ms from the call's start; call p50 ${f.call.p50?.toFixed(1)} ms; ${f.missed} missed`,
+  );
 
-  for (const [name, child] of [["gateway", started.child], ["haproxy", haproxy]] as const) {
+  for (const [name, child] of [
+    ["gateway", started.child],
+    ["haproxy", haproxy],
+  ] as const) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited during the run; see ${runDir}`);
   }
   stopping = true;
@@ -377,16 +461,22 @@ async function main() {
     await stopChild(started.child, "gateway", log);
     const gatewayRun = runs.find((r) => r.label === "gateway");
     const files = existsSync(profileDir) ? readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile")) : [];
-    const top = files.map((file) => ({ file, ...profileShares(join(profileDir, file), { limit: 25, skipMs: gatewayRun ? gatewayRun.from - gatewayStarted : 0 }) })).sort((a, b) => b.busyMs - a.busyMs)[0];
+    const top = files
+      .map((file) => ({ file, ...profileShares(join(profileDir, file), { limit: 25, skipMs: gatewayRun ? gatewayRun.from - gatewayStarted : 0 }) }))
+      .sort((a, b) => b.busyMs - a.busyMs)[0];
     if (top) {
-      const lines = (list: { name: string; selfMs: number; share: number }[]) => list.map((t) => `  ${(t.share * 100).toFixed(1).padStart(5)} %  ${t.selfMs.toFixed(0).padStart(7)} ms  ${t.name}`).join("\n");
+      const lines = (list: { name: string; selfMs: number; share: number }[]) =>
+        list.map((t) => `  ${(t.share * 100).toFixed(1).padStart(5)} %  ${t.selfMs.toFixed(0).padStart(7)} ms  ${t.name}`).join("\n");
       const text = `Gateway CPU profile (${top.file}), self time from its measured run to its exit, ${(top.busyMs / 1000).toFixed(1)} s busy:\n\nBy module:\n${lines(top.modules)}\n\nBy function:\n${lines(top.functions)}\n`;
       writeFileSync(join(runDir, "profile-top.txt"), text);
       console.log(`\n${text}`);
     } else log(`no CPU profile found in ${profileDir}`);
   }
 
-  writeFileSync(join(runDir, "raw.json"), JSON.stringify({ runs, propagation, samples: Object.fromEntries(Object.entries(samplers).map(([k, s]) => [k, s.samples])) }, null, 1));
+  writeFileSync(
+    join(runDir, "raw.json"),
+    JSON.stringify({ runs, propagation, samples: Object.fromEntries(Object.entries(samplers).map(([k, s]) => [k, s.samples])) }, null, 1),
+  );
   const notes: string[] = [];
   for (const r of runs) {
     const socketErrors = r.wrk.errors.connect + r.wrk.errors.read + r.wrk.errors.write + r.wrk.errors.timeout;
@@ -400,11 +490,19 @@ async function main() {
     `wrk (-t${threads}), the instances, the proxy under test and the app all ran on the same ${cores} cores, so wrk's own CPU ` +
       `(${runs.map((r) => `${r.label} ${r.wrk.cpuPercent?.toFixed(0) ?? "n/a"} %`).join(", ")} of one core) competed with what it measured.`,
   );
-  if (busiestOthers > 25) notes.push(`The machine was shared: other processes used up to ${busiestOthers.toFixed(0)} % of one core (of ${cores * 100} %) during a run (see "Other processes" above); figures are noisier than on an idle machine.`);
+  if (busiestOthers > 25)
+    notes.push(
+      `The machine was shared: other processes used up to ${busiestOthers.toFixed(0)} % of one core (of ${cores * 100} %) during a run (see "Other processes" above); figures are noisier than on an idle machine.`,
+    );
   const gatewayCpu = runs.find((r) => r.label === "gateway")?.cpu.find((c) => c.name === "gateway")?.cpuPercent ?? 0;
-  if (gatewayCpu >= 90) notes.push(`The gateway was CPU-bound: its one event loop used ${gatewayCpu.toFixed(0)} % of a core, so its requests/s is its single-process ceiling here, whatever the cores left.`);
-  if (haproxyThreads && Number(haproxyThreads) > 1) notes.push(`HAProxy ran ${haproxyThreads} threads (its default here); the gateway is one Node.js process with one event loop.`);
-  if (app.dirty.length) notes.push(`The working tree had uncommitted changes to ${app.dirty.length} app paths; the run measured commit ${app.commit.slice(0, 12)} as committed.`);
+  if (gatewayCpu >= 90)
+    notes.push(
+      `The gateway was CPU-bound: its one event loop used ${gatewayCpu.toFixed(0)} % of a core, so its requests/s is its single-process ceiling here, whatever the cores left.`,
+    );
+  if (haproxyThreads && Number(haproxyThreads) > 1)
+    notes.push(`HAProxy ran ${haproxyThreads} threads (its default here); the gateway is one Node.js process with one event loop.`);
+  if (app.dirty.length)
+    notes.push(`The working tree had uncommitted changes to ${app.dirty.length} app paths; the run measured commit ${app.commit.slice(0, 12)} as committed.`);
   const envOverrides = args.filter((a) => a !== "--no-doc");
   const result: TResult = {
     date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
@@ -426,7 +524,13 @@ async function main() {
   };
   const verdicts = evaluate(result);
   const missedAny = verdicts.some((t) => !t.met);
-  if (missedAny) notes.push(`Target missed: ${verdicts.filter((t) => !t.met).map((t) => t.name).join("; ")}.`);
+  if (missedAny)
+    notes.push(
+      `Target missed: ${verdicts
+        .filter((t) => !t.met)
+        .map((t) => t.name)
+        .join("; ")}.`,
+    );
 
   console.log(`\n${renderTable(result)}\n\nTargets:\n${renderTargets(result)}\n`);
   if (notes.length) console.log(notes.map((n) => `NOTE: ${n}`).join("\n"));

@@ -7,11 +7,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export type TUpstreamsMessage =
-  | { type: "counts" }
-  | { type: "reset" }
-  | { type: "watch"; index: number | null }
-  | { type: "arrivals"; since: number }
-  | { type: "stop" };
+  { type: "counts" } | { type: "reset" } | { type: "watch"; index: number | null } | { type: "arrivals"; since: number } | { type: "stop" };
 
 export type TUpstreamsReport =
   | { type: "ready"; ports: number[] }

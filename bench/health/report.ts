@@ -75,13 +75,33 @@ export function renderTable(result: TResult): string {
   const p99Cell = (side: TSide, value: number | null) => (side.missed ? `not reached: ${side.missed} of ${result.kills} kills undetected` : ms(value));
   const rows = [
     ["detection p50 (kill -> event)", ms(p50.meshdeck), ms(p50.haproxy), x(ratio(p50.meshdeck, p50.haproxy))],
-    ["detection p99 (kill -> event)", p99Cell(meshdeck, p99.meshdeck), p99Cell(haproxy, p99.haproxy), meshdeck.missed || haproxy.missed ? "n/a" : x(ratio(p99.meshdeck, p99.haproxy))],
-    ["detection min / max", `${ms(Math.min(...meshdeck.detections))} / ${ms(Math.max(...meshdeck.detections))}`, `${ms(Math.min(...haproxy.detections))} / ${ms(Math.max(...haproxy.detections))}`, ""],
+    [
+      "detection p99 (kill -> event)",
+      p99Cell(meshdeck, p99.meshdeck),
+      p99Cell(haproxy, p99.haproxy),
+      meshdeck.missed || haproxy.missed ? "n/a" : x(ratio(p99.meshdeck, p99.haproxy)),
+    ],
+    [
+      "detection min / max",
+      `${ms(Math.min(...meshdeck.detections))} / ${ms(Math.max(...meshdeck.detections))}`,
+      `${ms(Math.min(...haproxy.detections))} / ${ms(Math.max(...haproxy.detections))}`,
+      "",
+    ],
     [`kills detected (of ${result.kills})`, String(meshdeck.detections.length), String(haproxy.detections.length), ""],
     ["live instances marked down (false positives)", String(meshdeck.falsePositives), String(haproxy.falsePositives), ""],
     [`CPU, % of one core, ${result.steadySeconds} s with all ${result.instances} passing`, pct(meshdeck.cpuPercent), pct(haproxy.cpuPercent), x(cpuRatio)],
-    ["CPU, % of one core, during the kills", pct(meshdeck.killCpuPercent), pct(haproxy.killCpuPercent), x(ratio(meshdeck.killCpuPercent, haproxy.killCpuPercent))],
-    ["peak RSS", meshdeck.peakRssMb === null ? "n/a" : `${meshdeck.peakRssMb.toFixed(0)} MB`, haproxy.peakRssMb === null ? "n/a" : `${haproxy.peakRssMb.toFixed(0)} MB`, x(ratio(meshdeck.peakRssMb, haproxy.peakRssMb))],
+    [
+      "CPU, % of one core, during the kills",
+      pct(meshdeck.killCpuPercent),
+      pct(haproxy.killCpuPercent),
+      x(ratio(meshdeck.killCpuPercent, haproxy.killCpuPercent)),
+    ],
+    [
+      "peak RSS",
+      meshdeck.peakRssMb === null ? "n/a" : `${meshdeck.peakRssMb.toFixed(0)} MB`,
+      haproxy.peakRssMb === null ? "n/a" : `${haproxy.peakRssMb.toFixed(0)} MB`,
+      x(ratio(meshdeck.peakRssMb, haproxy.peakRssMb)),
+    ],
   ];
   return markdownTable(["", "Meshdeck collector", `HAProxy ${haproxy.version}`, "Meshdeck / HAProxy"], rows);
 }

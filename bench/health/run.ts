@@ -97,15 +97,20 @@ async function main() {
   const loopFile = join(runDir, "collector-loop.jsonl");
   const profile = process.env.BENCH_CPU_PROF === "1" ? ["--cpu-prof", `--cpu-prof-dir=${runDir}`] : [];
   const collectorStarted = Date.now();
-  const collector = spawn(process.execPath, [...profile, "--import", "./bench/shared/loop-monitor.mjs", "--import", "tsx", "--conditions=react-server", "collector/index.ts"], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, MESHDECK_LOG_LEVEL: "info", BENCH_LOOP_FILE: loopFile },
-    stdio: ["ignore", collectorLog, collectorLog],
-  });
+  const collector = spawn(
+    process.execPath,
+    [...profile, "--import", "./bench/shared/loop-monitor.mjs", "--import", "tsx", "--conditions=react-server", "collector/index.ts"],
+    {
+      env: { ...process.env, DATABASE_URL: databaseUrl, MESHDECK_LOG_LEVEL: "info", BENCH_LOOP_FILE: loopFile },
+      stdio: ["ignore", collectorLog, collectorLog],
+    },
+  );
   children.push(collector);
   let stopping = false;
   let collectorDied: string | null = null;
   collector.once("exit", (code, signal) => {
-    if (!stopping) collectorDied = `collector (pid ${collector.pid}) exited during the run: ${signal ? `signal ${signal}` : `code ${code}`}; see ${join(runDir, "collector.log")}`;
+    if (!stopping)
+      collectorDied = `collector (pid ${collector.pid}) exited during the run: ${signal ? `signal ${signal}` : `code ${code}`}; see ${join(runDir, "collector.log")}`;
   });
   log(`collector pid ${collector.pid}, haproxy pid ${haproxy.pid}, targets pid ${targets.child.pid}`);
   const samplers = { meshdeck: new UsageSampler(collector.pid!), haproxy: new UsageSampler(haproxy.pid!), targets: new UsageSampler(targets.child.pid!) };
@@ -132,12 +137,16 @@ async function main() {
   const machineAtSteadyEnd = readMachineBusySeconds();
 
   // Kills spread evenly over the fleet (at most one per service) and over killSpreadMs.
-  const killPlan = Array.from({ length: kills }, (_, i) => ({ index: Math.floor(((i + 0.5) * instances) / kills), afterMs: Math.round((i * killSpreadMs) / kills) }));
+  const killPlan = Array.from({ length: kills }, (_, i) => ({
+    index: Math.floor(((i + 0.5) * instances) / kills),
+    afterMs: Math.round((i * killSpreadMs) / kills),
+  }));
   const killedIds = killPlan.map((k) => instanceId(k.index));
   const killStart = Date.now();
   targets.child.send({ type: "kill", kills: killPlan } satisfies TTargetsMessage);
   log(`killing ${kills} targets over ${killSpreadMs / 1000} s`);
-  const criticalOfKilled = () => db.healthEvent.findMany({ where: { to: "critical", instanceId: { in: killedIds }, at: { gte: new Date(killStart) } }, orderBy: { at: "asc" } });
+  const criticalOfKilled = () =>
+    db.healthEvent.findMany({ where: { to: "critical", instanceId: { in: killedIds }, at: { gte: new Date(killStart) } }, orderBy: { at: "asc" } });
   await waitFor("all kills detected by both", killSpreadMs + detectLimitMs, async () => {
     const seen = new Set((await criticalOfKilled()).map((e) => e.instanceId));
     const downs = new Set(syslog.downs.map((d) => d.index));
@@ -146,7 +155,8 @@ async function main() {
   const killEnd = Date.now();
   // A checker that died mid-run has no figures worth writing down.
   if (collectorDied) throw new Error(collectorDied);
-  if (haproxy.exitCode !== null || haproxy.signalCode !== null) throw new Error(`haproxy exited during the run (${haproxy.signalCode ?? haproxy.exitCode}); see ${join(runDir, "haproxy.log")}`);
+  if (haproxy.exitCode !== null || haproxy.signalCode !== null)
+    throw new Error(`haproxy exited during the run (${haproxy.signalCode ?? haproxy.exitCode}); see ${join(runDir, "haproxy.log")}`);
   stopping = true;
 
   // Detection = checker's event time - kill time, for the first change to critical / DOWN after each kill.
@@ -164,21 +174,42 @@ async function main() {
     if (down) haproxyDetections.push(down.at - killedAt);
   }
   const killedSet = new Set(killPlan.map((k) => k.index));
-  const meshdeckFalse = await db.healthEvent.count({ where: { to: "critical", instanceId: { startsWith: "bench-", notIn: killedIds }, at: { gte: new Date(warmAt) } } });
+  const meshdeckFalse = await db.healthEvent.count({
+    where: { to: "critical", instanceId: { startsWith: "bench-", notIn: killedIds }, at: { gte: new Date(warmAt) } },
+  });
   const haproxyFalse = syslog.downs.filter((d) => !killedSet.has(d.index) && d.at >= warmAt).length;
   // The raw material, for anyone who wants to check a figure.
   writeFileSync(
     join(runDir, "raw.json"),
-    JSON.stringify({ killPlan, killedAt: Object.fromEntries(targets.killed), meshdeckEvents: events, haproxyDowns: syslog.downs, samples: Object.fromEntries(Object.entries(samplers).map(([k, s]) => [k, s.samples])) }, null, 1),
+    JSON.stringify(
+      {
+        killPlan,
+        killedAt: Object.fromEntries(targets.killed),
+        meshdeckEvents: events,
+        haproxyDowns: syslog.downs,
+        samples: Object.fromEntries(Object.entries(samplers).map(([k, s]) => [k, s.samples])),
+      },
+      null,
+      1,
+    ),
   );
   const stampSkew = Math.max(0, ...syslog.downs.map((d) => Math.abs(d.receivedAt - d.at)));
 
-  const steady = { meshdeck: samplers.meshdeck.window(warmAt, steadyEnd), haproxy: samplers.haproxy.window(warmAt, steadyEnd), targets: samplers.targets.window(warmAt, steadyEnd) };
+  const steady = {
+    meshdeck: samplers.meshdeck.window(warmAt, steadyEnd),
+    haproxy: samplers.haproxy.window(warmAt, steadyEnd),
+    targets: samplers.targets.window(warmAt, steadyEnd),
+  };
   const during = { meshdeck: samplers.meshdeck.window(killStart, killEnd), haproxy: samplers.haproxy.window(killStart, killEnd) };
   const mb = (bytes: number | undefined) => (bytes === undefined ? null : bytes / 2 ** 20);
   const peak = (sampler: UsageSampler) => mb(Math.max(...sampler.samples.filter((s) => s.at >= warmAt).map((s) => s.rssBytes)));
 
-  const loopLines = existsSync(loopFile) ? readFileSync(loopFile, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { at: number; p50: number; max: number }) : [];
+  const loopLines = existsSync(loopFile)
+    ? readFileSync(loopFile, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { at: number; p50: number; max: number })
+    : [];
   const loopWindow = (from: number, to: number) => {
     const inside = loopLines.filter((l) => l.at > from && l.at <= to);
     // Per second, the worst delay; over the window, the median second and the worst second.
@@ -192,7 +223,10 @@ async function main() {
   const machinePercent = ((machineAtSteadyEnd - machineAtWarm) / ((steadyEnd - warmAt) / 1000)) * 100;
   const othersPercent = Math.max(0, machinePercent - ours);
   const cores = (await import("node:os")).availableParallelism();
-  if (othersPercent > 25) notes.push(`The machine was shared: other processes used ${othersPercent.toFixed(0)} % of one core (of ${cores * 100} %) during the steady window; figures are noisier than on an idle machine.`);
+  if (othersPercent > 25)
+    notes.push(
+      `The machine was shared: other processes used ${othersPercent.toFixed(0)} % of one core (of ${cores * 100} %) during the steady window; figures are noisier than on an idle machine.`,
+    );
   if (stampSkew > 50) notes.push(`HAProxy's log timestamps and their arrival here differed by up to ${Math.round(stampSkew)} ms.`);
   const envOverrides = ["BENCH_INSTANCES", "BENCH_KILLS", "BENCH_STEADY_S"].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]} `);
   const result: TResult = {
@@ -232,12 +266,22 @@ async function main() {
   };
   const { targets: verdicts } = evaluate(result);
   const missedAny = verdicts.some((t) => !t.met);
-  if (result.meshdeck.missed || result.haproxy.missed) notes.push(`Kills not detected within ${detectLimitMs / 1000} s of the last kill: Meshdeck ${result.meshdeck.missed}, HAProxy ${result.haproxy.missed}.`);
-  if (missedAny) notes.push(`Target missed: ${verdicts.filter((t) => !t.met).map((t) => t.name).join("; ")}.`);
+  if (result.meshdeck.missed || result.haproxy.missed)
+    notes.push(`Kills not detected within ${detectLimitMs / 1000} s of the last kill: Meshdeck ${result.meshdeck.missed}, HAProxy ${result.haproxy.missed}.`);
+  if (missedAny)
+    notes.push(
+      `Target missed: ${verdicts
+        .filter((t) => !t.met)
+        .map((t) => t.name)
+        .join("; ")}.`,
+    );
 
   console.log(`\n${renderTable(result)}\n\nTargets:\n${renderTargets(result)}\n`);
-  const loopText = (w: { median: number | null; max: number } | null) => (w ? `median second's worst ${Math.round(w.median ?? 0)} ms, worst ${Math.round(w.max)} ms` : "n/a");
-  console.log(`Collector warm-up ${warmupSeconds.toFixed(1)} s to ${instances} passing; event-loop delay: steady ${loopText(result.loop.steady)}, during kills ${loopText(result.loop.kills)}; targets process CPU ${result.targetsCpuPercent?.toFixed(1)} %`);
+  const loopText = (w: { median: number | null; max: number } | null) =>
+    w ? `median second's worst ${Math.round(w.median ?? 0)} ms, worst ${Math.round(w.max)} ms` : "n/a";
+  console.log(
+    `Collector warm-up ${warmupSeconds.toFixed(1)} s to ${instances} passing; event-loop delay: steady ${loopText(result.loop.steady)}, during kills ${loopText(result.loop.kills)}; targets process CPU ${result.targetsCpuPercent?.toFixed(1)} %`,
+  );
   if (notes.length) console.log(notes.map((n) => `NOTE: ${n}`).join("\n"));
   if (writeDoc) {
     appendToDoc(join(root, "docs", "benchmarks.md"), renderSection(result));

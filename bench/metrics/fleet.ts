@@ -6,4 +6,5 @@ export const instanceId = (index: number) => `bench-${String(index).padStart(4, 
 export const serviceOf = (index: number) => Math.floor(index / perService);
 
 /** Each service calls up to three others: the edges of the topology. */
-export const calleesOf = (service: number, services: number) => [...new Set([1, 7, 31].map((step) => (service + step) % services))].filter((s) => s !== service);
+export const calleesOf = (service: number, services: number) =>
+  [...new Set([1, 7, 31].map((step) => (service + step) % services))].filter((s) => s !== service);

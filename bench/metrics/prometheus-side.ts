@@ -21,7 +21,9 @@ export function startReferencePrometheus({ targets }: { targets: { service: stri
   return startPrometheus({
     binary: prometheusBin,
     global: { scrape_interval: "10s", scrape_timeout: "5s", evaluation_interval: "1m" },
-    scrapeConfigs: [{ job_name: job, metrics_path: "/metrics", static_configs: [...byService].map(([service, list]) => ({ targets: list, labels: { service } })) }],
+    scrapeConfigs: [
+      { job_name: job, metrics_path: "/metrics", static_configs: [...byService].map(([service, list]) => ({ targets: list, labels: { service } })) },
+    ],
     readyTimeoutMs: 60_000,
   });
 }

@@ -61,7 +61,8 @@ const ratio = (a: number | null | undefined, b: number | null | undefined) => (a
 const pct = (value: number | null) => (value === null ? "n/a" : `${value.toFixed(1)} %`);
 const x = (value: number | null) => (value === null ? "n/a" : `${value.toFixed(2)}x`);
 const mb = (value: number | undefined) => (value === undefined ? "n/a" : `${value.toFixed(0)} MB`);
-const ms = (value: number | null | undefined) => (value == null || Number.isNaN(value) ? "n/a" : value < 10 ? `${value.toFixed(1)} ms` : `${Math.round(value)} ms`);
+const ms = (value: number | null | undefined) =>
+  value == null || Number.isNaN(value) ? "n/a" : value < 10 ? `${value.toFixed(1)} ms` : `${Math.round(value)} ms`;
 const queryText = (q: TQuery) => ("error" in q ? `not run: ${q.error}` : `p50 ${ms(q.p50Ms)}, p99 ${ms(q.p99Ms)} (${q.runs} runs)`);
 
 /** A side scraped everything when every target answered it every 10 s of the window (one round of slack for the edges). */
@@ -93,15 +94,20 @@ export function renderTable(result: TResult): string {
   const rows = [
     [`CPU, % of one core, ${result.steadySeconds} s steady`, pct(m.cpuPercent), pct(p.cpuPercent), x(cpuRatio)],
     ["RSS peak", rss(m, "peak"), rss(p, "peak"), x(rssRatio)],
-    ["RSS mean (window start -> end)", `${rss(m, "mean")} (${rss(m, "atStart")} -> ${rss(m, "atEnd")})`, `${rss(p, "mean")} (${rss(p, "atStart")} -> ${rss(p, "atEnd")})`, x(ratio(m.rssMb?.mean, p.rssMb?.mean))],
     [
-      `scrapes answered by the targets (expected ${result.expectedScrapes})`,
-      String(m.scrapesServed),
-      String(p.scrapesServed),
+      "RSS mean (window start -> end)",
+      `${rss(m, "mean")} (${rss(m, "atStart")} -> ${rss(m, "atEnd")})`,
+      `${rss(p, "mean")} (${rss(p, "atStart")} -> ${rss(p, "atEnd")})`,
+      x(ratio(m.rssMb?.mean, p.rssMb?.mean)),
+    ],
+    [`scrapes answered by the targets (expected ${result.expectedScrapes})`, String(m.scrapesServed), String(p.scrapesServed), ""],
+    ["per target in the window, fewest / most", `${m.perTarget.min} / ${m.perTarget.max}`, `${p.perTarget.min} / ${p.perTarget.max}`, ""],
+    [
+      "scrape duration p50 / p99",
+      `${ms(m.scrapeMs.p50)} / ${ms(m.scrapeMs.p99)} (last scrape of each)`,
+      `${ms(p.scrapeMs.p50)} / ${ms(p.scrapeMs.p99)} (\`scrape_duration_seconds\`)`,
       "",
     ],
-    ["per target in the window, fewest / most", `${m.perTarget.min} / ${m.perTarget.max}`, `${p.perTarget.min} / ${p.perTarget.max}`, ""],
-    ["scrape duration p50 / p99", `${ms(m.scrapeMs.p50)} / ${ms(m.scrapeMs.p99)} (last scrape of each)`, `${ms(p.scrapeMs.p50)} / ${ms(p.scrapeMs.p99)} (\`scrape_duration_seconds\`)`, ""],
   ];
   return markdownTable(["", "Meshdeck collector", `Prometheus ${p.version}`, "Meshdeck / Prometheus"], rows);
 }
@@ -115,7 +121,12 @@ export function renderSection(result: TResult): string {
   const { meshdeck: m, prometheus: p } = result;
   const rounds = Math.floor(result.steadySeconds / 10);
   const queryFacts = (q: TQuery) =>
-    "error" in q ? `not run (${q.error})` : `${queryText(q)}; ${Object.entries(q).filter(([k]) => !["p50Ms", "p99Ms", "runs"].includes(k)).map(([k, v]) => `${k} ${v}`).join(", ")}`;
+    "error" in q
+      ? `not run (${q.error})`
+      : `${queryText(q)}; ${Object.entries(q)
+          .filter(([k]) => !["p50Ms", "p99Ms", "runs"].includes(k))
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ")}`;
   return `${docHeading}: ${result.targets} targets, Meshdeck collector vs Prometheus ${p.version} (${result.date}, ${result.database})
 
 - Machine: ${hw.nproc} CPUs (\`nproc\`), ${hw.model}, ${hw.memoryGiB.toFixed(1)} GiB memory, Linux ${hw.kernel}, Node ${hw.node}, Prometheus ${p.version} (Debian).

@@ -160,17 +160,32 @@ async function main() {
   // The same entrypoint as `npm run collector`, run by node itself (no tsx CLI wrapper process).
   const collector = spawn(
     process.execPath,
-    [...(profile ? ["--cpu-prof", `--cpu-prof-dir=${runDir}`] : []), "--import", "./bench/shared/loop-monitor.mjs", "--import", "tsx", "--conditions=react-server", "collector/index.ts"],
-    { env: { ...process.env, DATABASE_URL: databaseUrl, MESHDECK_LOG_LEVEL: "warn", BENCH_LOOP_FILE: loopFile }, stdio: ["ignore", collectorLog, collectorLog], detached: true },
+    [
+      ...(profile ? ["--cpu-prof", `--cpu-prof-dir=${runDir}`] : []),
+      "--import",
+      "./bench/shared/loop-monitor.mjs",
+      "--import",
+      "tsx",
+      "--conditions=react-server",
+      "collector/index.ts",
+    ],
+    {
+      env: { ...process.env, DATABASE_URL: databaseUrl, MESHDECK_LOG_LEVEL: "warn", BENCH_LOOP_FILE: loopFile },
+      stdio: ["ignore", collectorLog, collectorLog],
+      detached: true,
+    },
   );
   const collectorStarted = Date.now();
   track(collector, "collector", true);
   let stopping = false;
   let collectorDied: string | null = null;
   collector.once("exit", (code, signal) => {
-    if (!stopping) collectorDied = `collector (pid ${collector.pid}) exited during the run: ${signal ? `signal ${signal}` : `code ${code}`}; see ${join(runDir, "collector.log")}`;
+    if (!stopping)
+      collectorDied = `collector (pid ${collector.pid}) exited during the run: ${signal ? `signal ${signal}` : `code ${code}`}; see ${join(runDir, "collector.log")}`;
   });
-  log(`collector pid ${collector.pid}, prometheus pid ${prometheus.pid} (${prometheus.baseUrl}, ${prometheus.dir}), targets pids ${targetProcesses.map((p) => p.child.pid).join(" ")}`);
+  log(
+    `collector pid ${collector.pid}, prometheus pid ${prometheus.pid} (${prometheus.baseUrl}, ${prometheus.dir}), targets pids ${targetProcesses.map((p) => p.child.pid).join(" ")}`,
+  );
 
   const samplers = {
     meshdeck: new UsageSampler(collector.pid!),
@@ -187,7 +202,9 @@ async function main() {
     if (collectorDied) throw new Error(collectorDied);
     const scraped = await db.instance.count({ where: { instanceId: { startsWith: "bench-" }, lastScrapeAt: { not: null }, scrapeError: null } });
     const up = await queryNumber(prometheus, `count(up{job="${job}"} == 1)`).catch(() => Number.NaN);
-    log(`warming up (${Math.round((Date.now() - scrapersStarted) / 1000)} s): Meshdeck scraped ${scraped}, Prometheus up ${Number.isNaN(up) ? 0 : up} of ${ports.length}`);
+    log(
+      `warming up (${Math.round((Date.now() - scrapersStarted) / 1000)} s): Meshdeck scraped ${scraped}, Prometheus up ${Number.isNaN(up) ? 0 : up} of ${ports.length}`,
+    );
   }
 
   const from = Date.now();
@@ -268,13 +285,21 @@ async function main() {
     log(`topology: ${JSON.stringify(topology)}`);
   }
 
-  const ours = [samplers.meshdeck, samplers.prometheus, ...samplers.targets, ...(samplers.postgres ? [samplers.postgres] : [])].reduce((sum, s) => sum + (s.window(from, to)?.cpuPercent ?? 0), 0);
+  const ours = [samplers.meshdeck, samplers.prometheus, ...samplers.targets, ...(samplers.postgres ? [samplers.postgres] : [])].reduce(
+    (sum, s) => sum + (s.window(from, to)?.cpuPercent ?? 0),
+    0,
+  );
   const seconds = (to - from) / 1000;
   const runnerPercent = ((runnerUsage.user + runnerUsage.system) / 1e6 / seconds) * 100;
   const othersPercent = Math.max(0, ((machineAfter - machineBefore) / seconds) * 100 - ours - runnerPercent);
   const targetsPercent = samplers.targets.reduce((sum, s) => sum + (s.window(from, to)?.cpuPercent ?? 0), 0);
 
-  const loopLines = existsSync(loopFile) ? readFileSync(loopFile, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { at: number; max: number }) : [];
+  const loopLines = existsSync(loopFile)
+    ? readFileSync(loopFile, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { at: number; max: number })
+    : [];
   // Per second, the worst delay less the histogram's 20 ms resolution; over the window, the median second and the worst.
   const late = loopLines.filter((l) => l.at > from && l.at <= to).map((l) => Math.max(0, l.max - 20));
 
@@ -321,20 +346,48 @@ async function main() {
   };
 
   if (errors.length) notes.push(`Meshdeck's failed last scrapes: ${errors.map((e) => `${e._count._all} x ${e.scrapeError}`).join("; ")}.`);
-  for (const [name, served] of [["Meshdeck", result.meshdeck.scrapesServed], ["Prometheus", result.prometheus.scrapesServed]] as const) {
+  for (const [name, served] of [
+    ["Meshdeck", result.meshdeck.scrapesServed],
+    ["Prometheus", result.prometheus.scrapesServed],
+  ] as const) {
     // More than one scrape per target per 10 s is work the CPU figure includes but the schedule does not ask for.
-    if (served > result.expectedScrapes * 1.02) notes.push(`${name} scraped ${((served / result.expectedScrapes - 1) * 100).toFixed(0)} % more often than once per target per 10 s (${served} scrapes for ${result.expectedScrapes}); its CPU figure includes them.`);
+    if (served > result.expectedScrapes * 1.02)
+      notes.push(
+        `${name} scraped ${((served / result.expectedScrapes - 1) * 100).toFixed(0)} % more often than once per target per 10 s (${served} scrapes for ${result.expectedScrapes}); its CPU figure includes them.`,
+      );
   }
   if (countsAfter.other - countsBefore.other > 0) notes.push(`${countsAfter.other - countsBefore.other} scrapes in the window came from neither scraper.`);
-  if (othersPercent > 25) notes.push(`The machine was shared: other processes used ${othersPercent.toFixed(0)} % of one core (of ${readdirSync("/sys/devices/system/cpu").filter((d) => /^cpu\d+$/.test(d)).length * 100} %) during the window; figures are noisier than on an idle machine.`);
+  if (othersPercent > 25)
+    notes.push(
+      `The machine was shared: other processes used ${othersPercent.toFixed(0)} % of one core (of ${readdirSync("/sys/devices/system/cpu").filter((d) => /^cpu\d+$/.test(d)).length * 100} %) during the window; figures are noisier than on an idle machine.`,
+    );
   const { targets: verdicts } = evaluate(result);
   const missedAny = verdicts.some((t) => !t.met);
-  if (missedAny) notes.push(`Target missed: ${verdicts.filter((t) => !t.met).map((t) => t.name).join("; ")}.`);
+  if (missedAny)
+    notes.push(
+      `Target missed: ${verdicts
+        .filter((t) => !t.met)
+        .map((t) => t.name)
+        .join("; ")}.`,
+    );
 
   // The raw material, for anyone who wants to check a figure.
   writeFileSync(
     join(runDir, "raw.json"),
-    JSON.stringify({ result, countsBefore, countsAfter, selfBefore, selfAfter, perWindow, errors, samples: { meshdeck: samplers.meshdeck.samples, prometheus: samplers.prometheus.samples } }, null, 1),
+    JSON.stringify(
+      {
+        result,
+        countsBefore,
+        countsAfter,
+        selfBefore,
+        selfAfter,
+        perWindow,
+        errors,
+        samples: { meshdeck: samplers.meshdeck.samples, prometheus: samplers.prometheus.samples },
+      },
+      null,
+      1,
+    ),
   );
 
   if (profile) {
@@ -343,7 +396,8 @@ async function main() {
     const file = files.sort((a, b) => readFileSync(join(runDir, b)).length - readFileSync(join(runDir, a)).length)[0];
     if (file) {
       const shares = profileShares(join(runDir, file), { limit: 30, skipMs: from - collectorStarted });
-      const lines = (list: { name: string; selfMs: number; share: number }[]) => list.map((t) => `${(t.share * 100).toFixed(1).padStart(5)} %  ${t.selfMs.toFixed(0).padStart(7)} ms  ${t.name}`).join("\n");
+      const lines = (list: { name: string; selfMs: number; share: number }[]) =>
+        list.map((t) => `${(t.share * 100).toFixed(1).padStart(5)} %  ${t.selfMs.toFixed(0).padStart(7)} ms  ${t.name}`).join("\n");
       const text = `Collector CPU profile (${file}), self time from the window's start to the collector's exit, ${(shares.busyMs / 1000).toFixed(1)} s busy:\n\nBy module:\n${lines(shares.modules)}\n\nBy function:\n${lines(shares.functions)}\n`;
       writeFileSync(join(runDir, "profile-top.txt"), text);
       console.log(`\n${text}`);

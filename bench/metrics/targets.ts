@@ -64,7 +64,13 @@ const render = async (target: TTarget) => `${await target.registry.metrics()}\n$
 function makeTarget(index: number): TTarget {
   const registry = new Registry();
   const labelNames = ["method", "route", "code"] as const;
-  const duration = new Histogram({ name: "http_request_duration_seconds", help: "Duration of HTTP requests in seconds", labelNames, buckets: serverBuckets, registers: [registry] });
+  const duration = new Histogram({
+    name: "http_request_duration_seconds",
+    help: "Duration of HTTP requests in seconds",
+    labelNames,
+    buckets: serverBuckets,
+    registers: [registry],
+  });
   const requests = new Counter({ name: "http_requests_total", help: "Total number of HTTP requests", labelNames, registers: [registry] });
   const client = new Histogram({
     name: "http_client_request_duration_seconds",

@@ -9,7 +9,13 @@ import { seedMetrics } from "./seed";
 
 export const topologyFleet = { services: 300, instancesPerService: 3, edgesPerService: 4, hours: 1 };
 
-export async function benchTopologyQuery({ runs = 100, warmup = 10 }: { runs?: number; warmup?: number } = {}): Promise<{ p50Ms: number; p99Ms: number; runs: number; services: number; edges: number }> {
+export async function benchTopologyQuery({ runs = 100, warmup = 10 }: { runs?: number; warmup?: number } = {}): Promise<{
+  p50Ms: number;
+  p99Ms: number;
+  runs: number;
+  services: number;
+  edges: number;
+}> {
   await migrateDatabase();
   // Another fleet in the same database would make the graph, and the timings, something else.
   if ((await db.service.count()) > 0) throw new Error("benchTopologyQuery needs an empty database: point DATABASE_URL at a fresh one");

@@ -41,7 +41,9 @@ export async function stopChild(child: ChildProcess, name: string, log: (message
 
 /** PostgreSQL 15 in a temp dir (scripts/postgres.sh), and how to stop it. */
 export function startPostgres(port: number): { url: string; dir: string; stop: () => void } {
-  const out = spawnSync("bash", ["-c", `source scripts/postgres.sh && postgres_start ${port} >&2 && echo "$PG_DIR $MESHDECK_TEST_PG_URL"`], { encoding: "utf8" });
+  const out = spawnSync("bash", ["-c", `source scripts/postgres.sh && postgres_start ${port} >&2 && echo "$PG_DIR $MESHDECK_TEST_PG_URL"`], {
+    encoding: "utf8",
+  });
   if (out.status !== 0) throw new Error(`postgres_start failed:\n${out.stderr}`);
   const [dir, url] = out.stdout.trim().split(" ");
   return { url: url!, dir: dir!, stop: () => void spawnSync("bash", ["-c", `source scripts/postgres.sh && PG_DIR=${dir} postgres_stop`]) };
@@ -76,10 +78,15 @@ export function freePort(): Promise<number> {
 }
 
 type TReport = { type: string };
-export type TAsk<TMessage extends TReport, TAnswer extends TReport> = <T extends TAnswer["type"]>(message: TMessage & { type: T }) => Promise<Extract<TAnswer, { type: T }>>;
+export type TAsk<TMessage extends TReport, TAnswer extends TReport> = <T extends TAnswer["type"]>(
+  message: TMessage & { type: T },
+) => Promise<Extract<TAnswer, { type: T }>>;
 
 /** Questions to a forked child over IPC, one at a time per type (answers come back in order); resolves with its ready report. */
-export function askingChild<TMessage extends TReport, TAnswer extends TReport>(child: ChildProcess, name: string): Promise<{ ask: TAsk<TMessage, TAnswer>; ready: Extract<TAnswer, { type: "ready" }> }> {
+export function askingChild<TMessage extends TReport, TAnswer extends TReport>(
+  child: ChildProcess,
+  name: string,
+): Promise<{ ask: TAsk<TMessage, TAnswer>; ready: Extract<TAnswer, { type: "ready" }> }> {
   const ask: TAsk<TMessage, TAnswer> = (message) =>
     new Promise((done) => {
       const listener = (report: TAnswer) => {

@@ -28,7 +28,9 @@ export function renderSection(r: TResult): string {
   const m = machine();
   const when = r.date.slice(0, 16).replace("T", " ");
   const { sync, idle, changes } = r.usage;
-  const kinds = Object.entries(r.lag.byKind).map(([kind, k]) => `${kind} ${k.count} (p50 ${ms(k.p50)}, p99 ${ms(k.p99)})`).join("; ");
+  const kinds = Object.entries(r.lag.byKind)
+    .map(([kind, k]) => `${kind} ${k.count} (p50 ${ms(k.p50)}, p99 ${ms(k.p99)})`)
+    .join("; ");
   return `## Registry sources: ${r.instances} instances in etcd, Meshdeck's sync vs a plain etcd watcher (${when} UTC, ${r.database === "postgres" ? "PostgreSQL" : "SQLite"})
 
 - Machine: ${m.nproc} CPUs (\`nproc\`), ${m.model}, ${m.memoryGiB.toFixed(1)} GiB memory, Linux ${m.kernel}, Node ${m.node}, ${r.etcdVersion} (Debian).

@@ -45,7 +45,9 @@ const urlOf = (port: number) => `http://127.0.0.1:${port}`;
 async function writeInstances(etcd: TEtcd) {
   const batch = 200;
   for (let start = 0; start < instanceCount; start += batch) {
-    await Promise.all(Array.from({ length: Math.min(batch, instanceCount - start) }, (_, k) => etcd.client.put(keyOf(start + k)).value(urlOf(20_000 + ((start + k) % 40_000)))));
+    await Promise.all(
+      Array.from({ length: Math.min(batch, instanceCount - start) }, (_, k) => etcd.client.put(keyOf(start + k)).value(urlOf(20_000 + ((start + k) % 40_000)))),
+    );
   }
 }
 
@@ -154,7 +156,15 @@ async function main(): Promise<number> {
     instances: instanceCount,
     services,
     syncMs,
-    lag: { count: all.length, p50: percentile(all, 50)!, p99: percentile(all, 99)!, max: Math.max(...all), byKind: Object.fromEntries(Object.entries(lags).map(([kind, values]) => [kind, { count: values.length, p50: percentile(values, 50), p99: percentile(values, 99) }])) },
+    lag: {
+      count: all.length,
+      p50: percentile(all, 50)!,
+      p99: percentile(all, 99)!,
+      max: Math.max(...all),
+      byKind: Object.fromEntries(
+        Object.entries(lags).map(([kind, values]) => [kind, { count: values.length, p50: percentile(values, 50), p99: percentile(values, 99) }]),
+      ),
+    },
     etcdLag: { count: etcdLags.length, p50: percentile(etcdLags, 50)!, p99: percentile(etcdLags, 99)! },
     usage: {
       sync: { collector: collectorUsage.window(syncStarted - 1000, idleFrom), etcd: etcdUsage.window(syncStarted - 1000, idleFrom) },

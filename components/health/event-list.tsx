@@ -20,7 +20,9 @@ function Detail({ event }: { event: TEventView }): ReactNode {
     return (
       <span className="flex flex-wrap items-center gap-x-2 gap-y-1">
         <HealthBadge health={event.from} />
-        <span aria-hidden className="text-zinc-400">→</span>
+        <span aria-hidden className="text-zinc-400">
+          →
+        </span>
         <HealthBadge health={event.to} />
         {detected}
       </span>
@@ -31,7 +33,11 @@ function Detail({ event }: { event: TEventView }): ReactNode {
     return (
       <span className="flex flex-wrap items-center gap-x-2 gap-y-1">
         {detected}
-        {detected && <span aria-hidden className="text-zinc-400">·</span>}
+        {detected && (
+          <span aria-hidden className="text-zinc-400">
+            ·
+          </span>
+        )}
         <span>
           {event.kind === "failover" ? "taken over by " : "traffic now "}
           {shares ? <span className="font-medium">{shares}</span> : <span className="font-medium text-rose-600 dark:text-rose-400">no instance</span>}
@@ -49,7 +55,12 @@ export function EventList({ events, empty = "No event yet." }: { events: TEventV
     // Laid out by the card's width, not the window's: the list fills the events page and half of the overview.
     <ul className="@container divide-y divide-zinc-100 dark:divide-zinc-800">
       {events.map((event) => (
-        <li key={event.id} data-testid="event" data-kind={event.kind} className="grid grid-cols-[5.5rem_auto_1fr] gap-x-4 gap-y-1 px-4 py-2 text-sm @2xl:grid-cols-[6.5rem_6rem_minmax(10rem,16rem)_1fr]">
+        <li
+          key={event.id}
+          data-testid="event"
+          data-kind={event.kind}
+          className="grid grid-cols-[5.5rem_auto_1fr] gap-x-4 gap-y-1 px-4 py-2 text-sm @2xl:grid-cols-[6.5rem_6rem_minmax(10rem,16rem)_1fr]"
+        >
           <span className="text-xs text-zinc-500">
             <TimeAgo at={event.at} />
           </span>
@@ -62,12 +73,18 @@ export function EventList({ events, empty = "No event yet." }: { events: TEventV
               <>
                 <span className="font-medium">{event.service}</span>
                 <span className="text-zinc-400"> / </span>
-                <Link href={instanceHref(event.service, event.instanceId)} className="underline decoration-zinc-300 underline-offset-2 hover:decoration-current dark:decoration-zinc-600">
+                <Link
+                  href={instanceHref(event.service, event.instanceId)}
+                  className="underline decoration-zinc-300 underline-offset-2 hover:decoration-current dark:decoration-zinc-600"
+                >
                   {event.instanceId}
                 </Link>
               </>
             ) : (
-              <Link href={`/services/${encodeURIComponent(event.service)}`} className="font-medium underline decoration-zinc-300 underline-offset-2 hover:decoration-current dark:decoration-zinc-600">
+              <Link
+                href={`/services/${encodeURIComponent(event.service)}`}
+                className="font-medium underline decoration-zinc-300 underline-offset-2 hover:decoration-current dark:decoration-zinc-600"
+              >
                 {event.service}
               </Link>
             )}

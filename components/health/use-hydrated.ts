@@ -6,5 +6,9 @@ const noSubscription = () => () => {};
 
 /** False in the server's HTML and until React takes over: controls stay disabled until they can act. */
 export function useHydrated(): boolean {
-  return useSyncExternalStore(noSubscription, () => true, () => false);
+  return useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
 }

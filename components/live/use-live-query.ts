@@ -18,7 +18,15 @@ async function fetchLive<T>(url: TApiUrl<T>): Promise<T> {
 }
 
 /** Follows `url` (none: the initial data stays as it is). */
-export function useLiveQuery<T extends object>({ url, initialData, intervalMs = 1000 }: { url: TApiUrl<T> | null; initialData: NoInfer<T>; intervalMs?: number }) {
+export function useLiveQuery<T extends object>({
+  url,
+  initialData,
+  intervalMs = 1000,
+}: {
+  url: TApiUrl<T> | null;
+  initialData: NoInfer<T>;
+  intervalMs?: number;
+}) {
   // When the server rendered the initial data, near enough: taken once, as a render must not read the clock.
   const [loadedAt] = useState(() => Date.now());
   return useQuery({

@@ -13,7 +13,10 @@ export type TTone = keyof typeof tones;
 
 export function Badge({ tone = "neutral", children, title }: { tone?: TTone; children: ReactNode; title?: string }) {
   return (
-    <span title={title} className={cn("inline-flex items-center gap-1 whitespace-nowrap rounded-md px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset", tones[tone])}>
+    <span
+      title={title}
+      className={cn("inline-flex items-center gap-1 whitespace-nowrap rounded-md px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset", tones[tone])}
+    >
       {children}
     </span>
   );

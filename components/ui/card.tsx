@@ -15,8 +15,23 @@ export function Card({ title, action, children, className }: { title?: ReactNode
   );
 }
 
-export function Stat({ label, value, tone = "default", hint }: { label: string; value: ReactNode; tone?: "default" | "good" | "bad" | "warn"; hint?: ReactNode }) {
-  const tones = { default: "", good: "text-emerald-600 dark:text-emerald-400", bad: "text-rose-600 dark:text-rose-400", warn: "text-amber-600 dark:text-amber-400" };
+export function Stat({
+  label,
+  value,
+  tone = "default",
+  hint,
+}: {
+  label: string;
+  value: ReactNode;
+  tone?: "default" | "good" | "bad" | "warn";
+  hint?: ReactNode;
+}) {
+  const tones = {
+    default: "",
+    good: "text-emerald-600 dark:text-emerald-400",
+    bad: "text-rose-600 dark:text-rose-400",
+    warn: "text-amber-600 dark:text-amber-400",
+  };
   return (
     <Card className="px-4 py-3">
       <dl>

@@ -28,13 +28,22 @@ function subscribe(listener: () => void) {
  * the two clocks differ and a mismatch would make React rebuild the page (and empty its forms).
  */
 export function useNow(): number | null {
-  return useSyncExternalStore(subscribe, () => now, () => null);
+  return useSyncExternalStore(
+    subscribe,
+    () => now,
+    () => null,
+  );
 }
 
 export function TimeAgo({ at, fallback = "never" }: { at: string | null; fallback?: string }) {
   const current = useNow();
   if (!at) return <span className="text-zinc-400">{fallback}</span>;
-  if (current === null) return <time dateTime={at} className="text-zinc-400">…</time>;
+  if (current === null)
+    return (
+      <time dateTime={at} className="text-zinc-400">
+        …
+      </time>
+    );
   const ms = Math.max(0, current - new Date(at).getTime());
   return (
     <time dateTime={at} title={new Date(at).toLocaleString()} className="tabular-nums">
@@ -46,7 +55,12 @@ export function TimeAgo({ at, fallback = "never" }: { at: string | null; fallbac
 /** "in 9 min 58 s": how long until a moment ahead (an override's expiry), ticking. */
 export function TimeUntil({ at }: { at: string }) {
   const current = useNow();
-  if (current === null) return <time dateTime={at} className="text-zinc-400">…</time>;
+  if (current === null)
+    return (
+      <time dateTime={at} className="text-zinc-400">
+        …
+      </time>
+    );
   const ms = new Date(at).getTime() - current;
   return (
     <time dateTime={at} title={new Date(at).toLocaleString()} className="tabular-nums">

@@ -11,7 +11,8 @@ test("the app starts a gateway that routes to the demo fleet, carries its traffi
   expect(await unknown.json()).toMatchObject({ error: { code: "unknown_service" } });
 
   // The fleet's users and its calls between services go through the gateway: its own metrics count them.
-  const counted = async () => (await (await request.get(`${gatewayURL}/_gateway/metrics`)).text()).match(/http_client_requests_total\{peer_service="(users|inventory)"/g)?.length ?? 0;
+  const counted = async () =>
+    (await (await request.get(`${gatewayURL}/_gateway/metrics`)).text()).match(/http_client_requests_total\{peer_service="(users|inventory)"/g)?.length ?? 0;
   await expect.poll(counted, { timeout: 20_000 }).toBeGreaterThan(0);
 
   const registered = await request.get("/api/v1/services/gateway");

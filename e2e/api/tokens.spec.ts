@@ -2,7 +2,13 @@ import { expect, test } from "../support/fixtures";
 import { createTokenInUi } from "../support/pages";
 import { registryClient, uniqueName, type TRegistration } from "../support/registry";
 
-const registration = (): TRegistration => ({ service: "e2e-refused", id: uniqueName("e2e-refused"), host: "127.0.0.1", port: 18082, check: { kind: "ttl", ttl: "3s" } });
+const registration = (): TRegistration => ({
+  service: "e2e-refused",
+  id: uniqueName("e2e-refused"),
+  host: "127.0.0.1",
+  port: 18082,
+  check: { kind: "ttl", ttl: "3s" },
+});
 
 test("the API refuses a request without a token with 401 and a JSON error", async ({ noSessionRequest }) => {
   const requests = [
@@ -35,7 +41,10 @@ test("a token revoked in the UI is refused at once", async ({ page, noSessionReq
   const registry = registryClient(noSessionRequest, token);
   expect((await registry.listServices()).status()).toBe(200);
   // A token may use the registry, never manage tokens.
-  const escalation = await noSessionRequest.post("/api/v1/tokens", { headers: { authorization: `Bearer ${token}` }, data: { name: uniqueName("e2e-escalation") } });
+  const escalation = await noSessionRequest.post("/api/v1/tokens", {
+    headers: { authorization: `Bearer ${token}` },
+    data: { name: uniqueName("e2e-escalation") },
+  });
   expect(escalation.status()).toBe(403);
 
   const dialogs: string[] = [];

@@ -11,5 +11,8 @@ export async function signInThroughApi(request: APIRequestContext, { email, pass
   });
   expect(callback.status()).toBe(302);
   const { cookies } = await request.storageState();
-  expect(cookies.map((cookie) => cookie.name), "a session cookie is set").toContain("authjs.session-token");
+  expect(
+    cookies.map((cookie) => cookie.name),
+    "a session cookie is set",
+  ).toContain("authjs.session-token");
 }

@@ -31,6 +31,9 @@ export async function signInWithForm(page: Page, { email, password }: { email: s
 
 /** The number on one of the stat cards (Services, Instances, Passing, ...). */
 export async function readStat(page: Page, label: string): Promise<number> {
-  const text = await page.getByRole("definition").and(page.getByLabel(label, { exact: true })).textContent();
+  const text = await page
+    .getByRole("definition")
+    .and(page.getByLabel(label, { exact: true }))
+    .textContent();
   return Number(text);
 }

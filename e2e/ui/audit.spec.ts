@@ -61,9 +61,14 @@ test("the export link carries the filters and downloads a CSV with the token's r
   expect(lines[0]).toBe(header);
   expect(lines.at(-1), "the file ends with a line break").toBe("");
   const records = lines.slice(1, -1);
-  expect(records.every((line) => line.split(",")[3] === "api-token.create"), "only the filtered action").toBe(true);
+  expect(
+    records.every((line) => line.split(",")[3] === "api-token.create"),
+    "only the filtered action",
+  ).toBe(true);
   const line = records.find((record) => record.includes(name));
-  expect(line).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z,user,admin,api-token\\.create,,api-token/[a-z0-9]+,,,"\\{""name"":""${name}"",""prefix"":""mdk_[^"]+""\\}"$`));
+  expect(line).toMatch(
+    new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z,user,admin,api-token\\.create,,api-token/[a-z0-9]+,,,"\\{""name"":""${name}"",""prefix"":""mdk_[^"]+""\\}"$`),
+  );
 
   const response = await page.request.get("/api/v1/audit/export?action=api-token.");
   expect(response.status()).toBe(200);
@@ -109,7 +114,12 @@ test("the audit API refuses bad filters naming the field, and refuses API tokens
 
 test("a viewer reads the audit log and its export, with nothing to change in it", async ({ page, openContext }) => {
   test.setTimeout(60_000);
-  const viewer = { email: `${uniqueName("audit-viewer")}@example.com`, name: "Vic Viewer", password: randomBytes(12).toString("base64url"), role: "viewer" } as const;
+  const viewer = {
+    email: `${uniqueName("audit-viewer")}@example.com`,
+    name: "Vic Viewer",
+    password: randomBytes(12).toString("base64url"),
+    role: "viewer",
+  } as const;
   await createUserInUi(page, viewer);
 
   const viewerPage = await (await openContext()).newPage();

@@ -20,7 +20,9 @@ test("a gray release reaches only the chosen instance, shows who holds it, and i
   await expect(page.getByRole("status")).toHaveText(`Gray release started: version ${before.version + 1} goes to ${chosen!.id} first.`);
 
   // The chosen instance runs the gray version; the other keeps the current one.
-  await expect.poll(async () => appliedBy(request, chosen!.address), { timeout: 5_000 }).toMatchObject({ version: before.version + 1, gray: true, behaviour: { latencyMs: 1 } });
+  await expect
+    .poll(async () => appliedBy(request, chosen!.address), { timeout: 5_000 })
+    .toMatchObject({ version: before.version + 1, gray: true, behaviour: { latencyMs: 1 } });
   expect(await appliedBy(request, other!.address)).toMatchObject({ version: before.version, gray: false });
   const gray = page.getByTestId("gray-release");
   await expect(gray).toContainText(`Version ${before.version + 1} goes to ${chosen!.id} before everyone`);
@@ -31,8 +33,12 @@ test("a gray release reaches only the chosen instance, shows who holds it, and i
   await gray.getByLabel("Message").fill("e2e: looks fine");
   await gray.getByRole("button", { name: "Promote to everyone" }).click();
   // Promoted, the gray version becomes everyone's (no new version): the chosen instance hears its gray release ended.
-  await expect.poll(async () => appliedBy(request, other!.address), { timeout: 5_000 }).toMatchObject({ version: before.version + 1, gray: false, behaviour: { latencyMs: 1 } });
-  await expect.poll(async () => appliedBy(request, chosen!.address), { timeout: 5_000 }).toMatchObject({ version: before.version + 1, gray: false, behaviour: { latencyMs: 1 } });
+  await expect
+    .poll(async () => appliedBy(request, other!.address), { timeout: 5_000 })
+    .toMatchObject({ version: before.version + 1, gray: false, behaviour: { latencyMs: 1 } });
+  await expect
+    .poll(async () => appliedBy(request, chosen!.address), { timeout: 5_000 })
+    .toMatchObject({ version: before.version + 1, gray: false, behaviour: { latencyMs: 1 } });
   await expect(page.getByTestId(`version-${before.version + 1}`)).toContainText("current");
   await expect(gray).toContainText(`v${before.version + 1} promoted by admin`);
 });
@@ -81,7 +87,9 @@ test("an export of dev imports into staging after a preview of what it changes",
   await page.goto("/config?namespace=dev");
   const download = page.waitForEvent("download");
   await page.getByRole("link", { name: "Export dev (JSON)" }).click();
-  const file = JSON.parse(await (await (await download).createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString("utf8"))) as { items: { group: string; key: string }[] };
+  const file = JSON.parse(await (await (await download).createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString("utf8"))) as {
+    items: { group: string; key: string }[];
+  };
   const one = { ...file, items: file.items.filter((item) => item.group === "payments" && item.key === "behaviour") };
   expect(one.items).toHaveLength(1);
 

@@ -45,13 +45,20 @@ test("an admin edits a demo service's config, publishes it, sees the service slo
   await history.getByRole("button", { name: "Confirm rollback" }).click();
   await expect(page.getByText(`Rolled back: version ${before.version + 2} has the content of version ${before.version}.`)).toBeVisible();
   await expect(page.getByTestId(`version-${before.version + 2}`)).toContainText(`rollback of v${before.version}`);
-  await expect.poll(async () => appliedBy(request, instance!.address), { timeout: 5_000 }).toMatchObject({ version: before.version + 2, behaviour: { latencyMs: 0 } });
+  await expect
+    .poll(async () => appliedBy(request, instance!.address), { timeout: 5_000 })
+    .toMatchObject({ version: before.version + 2, behaviour: { latencyMs: 0 } });
   await page.screenshot({ path: test.info().outputPath("config-history.png"), fullPage: true });
 });
 
 test("a viewer reads config but cannot publish it, in the page or through the API", async ({ page, openContext }) => {
   test.setTimeout(45_000);
-  const viewer = { email: `${uniqueName("config-viewer")}@example.com`, name: "Cora Viewer", password: randomBytes(12).toString("base64url"), role: "viewer" } as const;
+  const viewer = {
+    email: `${uniqueName("config-viewer")}@example.com`,
+    name: "Cora Viewer",
+    password: randomBytes(12).toString("base64url"),
+    role: "viewer",
+  } as const;
   await createUserInUi(page, viewer);
   const viewerPage = await (await openContext()).newPage();
   await signInWithForm(viewerPage, viewer);
@@ -61,7 +68,10 @@ test("a viewer reads config but cannot publish it, in the page or through the AP
   await viewerPage.goto("/config/dev/orders/behaviour");
   await expect(viewerPage.getByTestId("editor-disabled")).toHaveText("Read-only: viewers cannot publish; an operator or admin can.");
   await expect(viewerPage.getByRole("button", { name: "Review changes" })).toHaveCount(0);
-  const refused = await viewerPage.request.put("/api/v1/config/items/dev/orders/behaviour", { data: { format: "json", content: "{}", message: "x", baseVersion: 1 }, headers: { origin: baseURL } });
+  const refused = await viewerPage.request.put("/api/v1/config/items/dev/orders/behaviour", {
+    data: { format: "json", content: "{}", message: "x", baseVersion: 1 },
+    headers: { origin: baseURL },
+  });
   expect(refused.status()).toBe(403);
   expect(await refused.json()).toMatchObject({ error: { code: "forbidden" } });
 });

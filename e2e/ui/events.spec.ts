@@ -10,7 +10,11 @@ async function expectNotReloaded(page: Page) {
   expect(await page.evaluate(() => "neverReloaded" in window), "the page was not reloaded").toBe(true);
 }
 
-test("a TTL instance that stops heartbeating shows a critical event on the events page and a critical band on its timeline", async ({ page, context, noSessionRequest }) => {
+test("a TTL instance that stops heartbeating shows a critical event on the events page and a critical band on its timeline", async ({
+  page,
+  context,
+  noSessionRequest,
+}) => {
   const created = await page.request.post("/api/v1/tokens", { data: { name: uniqueName("e2e-events") } });
   expect(created.status()).toBe(201);
   const registry = registryClient(noSessionRequest, ((await created.json()) as { token: string }).token);
@@ -70,7 +74,12 @@ test("a TTL instance that stops heartbeating shows a critical event on the event
 });
 
 test("GET /api/v1/events refuses bad filters, naming the field", async ({ page }) => {
-  for (const [query, field] of [["kind=sideways", "kind"], ["range=2h", "range"], ["limit=1000", "limit"], ["before=x", "before"]] as const) {
+  for (const [query, field] of [
+    ["kind=sideways", "kind"],
+    ["range=2h", "range"],
+    ["limit=1000", "limit"],
+    ["before=x", "before"],
+  ] as const) {
     const response = await page.request.get(`/api/v1/events?${query}`);
     expect(response.status(), query).toBe(422);
     expect(await response.json()).toMatchObject({ error: { code: "validation_failed", field } });

@@ -4,7 +4,11 @@ import { expect, test } from "../support/fixtures";
 const service = "orders";
 const victim = "orders-3";
 
-test("a demo instance that dies turns critical on the open service page, and its failover shows on the open events page", async ({ page, context, request }) => {
+test("a demo instance that dies turns critical on the open service page, and its failover shows on the open events page", async ({
+  page,
+  context,
+  request,
+}) => {
   const detail = await request.get(`/api/v1/services/${service}`);
   expect(detail.status()).toBe(200);
   const instance = ((await detail.json()) as { service: { instances: { id: string; address: string; health: string }[] } }).service.instances.find(

@@ -28,7 +28,11 @@ async function signedInAs(page: Page, openContext: (options?: object) => Promise
   return other;
 }
 
-test("an operator sets an instance's weight to 0 with a preview; the gateway stops sending it requests within 2 s, and the audit log has it", async ({ page, openContext, request }) => {
+test("an operator sets an instance's weight to 0 with a preview; the gateway stops sending it requests within 2 s, and the audit log has it", async ({
+  page,
+  openContext,
+  request,
+}) => {
   test.setTimeout(60_000);
   const operator = await signedInAs(page, openContext, "operator");
   const [target, ...others] = await instancesOf(request, "inventory");
@@ -108,7 +112,10 @@ test("a change made on a page that went stale is refused as a conflict, and the 
   await stale.unroute("**/api/v1/services/payments");
   await expect(stale.getByTestId(`instance-${target!.id}`).getByRole("cell").nth(4)).toContainText("40");
 
-  const reset = await request.post("/api/v1/governance/instances", { data: { selector: { ids: [target!.id] }, change: { reset: true } }, headers: { origin: baseURL } });
+  const reset = await request.post("/api/v1/governance/instances", {
+    data: { selector: { ids: [target!.id] }, change: { reset: true } },
+    headers: { origin: baseURL },
+  });
   expect(reset.status()).toBe(200);
 });
 
@@ -121,7 +128,10 @@ test("a viewer sees the controls disabled, and the server refuses the change pos
   await expect(viewer.getByRole("form", { name: "Load balancing" }).getByLabel("Policy")).toBeDisabled();
 
   // The API says 403; the server action, posted as the admin's page would, answers with the same refusal.
-  const api = await viewer.request.post("/api/v1/governance/instances", { data: { selector: { ids: ["orders-1"] }, change: { weight: 0 } }, headers: { origin: baseURL } });
+  const api = await viewer.request.post("/api/v1/governance/instances", {
+    data: { selector: { ids: ["orders-1"] }, change: { weight: 0 } },
+    headers: { origin: baseURL },
+  });
   expect(api.status()).toBe(403);
   expect(await api.json()).toMatchObject({ error: { code: "forbidden" } });
 
@@ -129,12 +139,20 @@ test("a viewer sees the controls disabled, and the server refuses the change pos
   await page.getByLabel("Select orders-1").check();
   const form = page.getByRole("form", { name: "Change traffic" });
   await form.getByRole("spinbutton", { name: "Weight" }).fill("0");
-  const fields = Object.fromEntries(await form.evaluate((element: HTMLFormElement) => [...new FormData(element)].map(([name, value]) => [name, typeof value === "string" ? value : value.name])));
+  const fields = Object.fromEntries(
+    await form.evaluate((element: HTMLFormElement) =>
+      [...new FormData(element)].map(([name, value]) => [name, typeof value === "string" ? value : value.name]),
+    ),
+  );
   expect(Object.keys(fields).some((name) => name.startsWith("$ACTION"))).toBe(true);
   const posted = await viewer.request.post("/services/orders", { multipart: fields, headers: { origin: baseURL } });
   expect(posted.status()).toBe(200);
   expect(await posted.text()).toContain("this needs the operator role; you are viewer");
-  expect((await (await page.request.get("/api/v1/services/orders")).json()).service.instances.find((instance: TInstance & { weight: number }) => instance.id === "orders-1").weight).toBe(100);
+  expect(
+    (await (await page.request.get("/api/v1/services/orders")).json()).service.instances.find(
+      (instance: TInstance & { weight: number }) => instance.id === "orders-1",
+    ).weight,
+  ).toBe(100);
 });
 
 test("the API refuses bad changes, naming the field, and changes nothing", async ({ request }) => {

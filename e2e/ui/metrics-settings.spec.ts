@@ -113,11 +113,18 @@ test("reset to defaults fills in the documented defaults, and saving them restor
   await expect(page.getByLabel("Timeout")).toHaveValue("5s");
   await expect(page.getByLabel("Status labels")).toHaveValue(defaultStatusLabels);
   await expect(page.getByLabel("Callee label")).toHaveValue("peer_service");
-  await expect(page.getByLabel("Server latency")).toHaveValue("http_request_duration_seconds, http_server_requests_seconds, http_server_request_duration_seconds");
+  await expect(page.getByLabel("Server latency")).toHaveValue(
+    "http_request_duration_seconds, http_server_requests_seconds, http_server_request_duration_seconds",
+  );
 });
 
 test("a viewer sees the settings read-only, and the server refuses the form posted with their session", async ({ page, openContext }) => {
-  const viewer = { email: `${uniqueName("viewer")}@example.com`, name: "Vera Viewer", password: randomBytes(12).toString("base64url"), role: "viewer" } as const;
+  const viewer = {
+    email: `${uniqueName("viewer")}@example.com`,
+    name: "Vera Viewer",
+    password: randomBytes(12).toString("base64url"),
+    role: "viewer",
+  } as const;
   await createUserInUi(page, viewer);
 
   const viewerPage = await (await openContext()).newPage();
@@ -132,7 +139,11 @@ test("a viewer sees the settings read-only, and the server refuses the form post
   // Whatever the page shows, the server decides: the admin's form (with its action id), posted as the viewer, is refused.
   await openSettings(page);
   const form = page.getByRole("form", { name: "Metrics settings" });
-  const fields = Object.fromEntries(await form.evaluate((element: HTMLFormElement) => [...new FormData(element)].map(([name, value]) => [name, typeof value === "string" ? value : value.name])));
+  const fields = Object.fromEntries(
+    await form.evaluate((element: HTMLFormElement) =>
+      [...new FormData(element)].map(([name, value]) => [name, typeof value === "string" ? value : value.name]),
+    ),
+  );
   expect(Object.keys(fields).some((name) => name.startsWith("$ACTION"))).toBe(true);
   const response = await viewerPage.request.post("/settings/metrics", { multipart: { ...fields, interval: "1s" }, headers: { origin: baseURL } });
   expect(response.status()).toBe(200);

@@ -32,7 +32,12 @@ test.describe("the login form", () => {
 
   test("refuses a wrong password with the generic message and starts no session", async ({ page, openContext }) => {
     // A throwaway account: failures slow down sign-ins for that address, and the admin must stay usable.
-    const user = { email: `${uniqueName("wrong-password")}@example.com`, name: "Wrong Password", password: randomBytes(12).toString("base64url"), role: "viewer" } as const;
+    const user = {
+      email: `${uniqueName("wrong-password")}@example.com`,
+      name: "Wrong Password",
+      password: randomBytes(12).toString("base64url"),
+      role: "viewer",
+    } as const;
     const adminPage = await (await openContext({ storageState: adminStorageState })).newPage();
     await createUserInUi(adminPage, user);
 

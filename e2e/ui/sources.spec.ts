@@ -17,7 +17,13 @@ test("an administrator adds an etcd source in the UI and its Kratos services app
   const service = uniqueName("billing");
   const lease = etcd.client.lease(30);
   for (const id of ["1", "2"]) {
-    const registration = { id: `${service}-${id}`, name: service, version: "v3", metadata: { weight: "50", zone: `z${id}` }, endpoints: [`http://127.0.0.1:1960${id}`] };
+    const registration = {
+      id: `${service}-${id}`,
+      name: service,
+      version: "v3",
+      metadata: { weight: "50", zone: `z${id}` },
+      endpoints: [`http://127.0.0.1:1960${id}`],
+    };
     await lease.put(`/e2e-microservices/${service}/${registration.id}`).value(JSON.stringify(registration));
   }
 

@@ -5,7 +5,12 @@ import { createUserInUi, signInWithForm } from "../support/pages";
 import { uniqueName } from "../support/registry";
 
 test("a viewer added by the admin sees no token form, and the API refuses them a token", async ({ page, openContext }) => {
-  const viewer = { email: `${uniqueName("viewer")}@example.com`, name: "Vera Viewer", password: randomBytes(12).toString("base64url"), role: "viewer" } as const;
+  const viewer = {
+    email: `${uniqueName("viewer")}@example.com`,
+    name: "Vera Viewer",
+    password: randomBytes(12).toString("base64url"),
+    role: "viewer",
+  } as const;
   await createUserInUi(page, viewer);
 
   const viewerPage = await (await openContext()).newPage();

@@ -8,14 +8,19 @@ import { fieldErrorsOf, type TActionResult } from "./action-result";
 
 type TActionFn<S extends z.ZodType, T> = (args: { input: z.infer<S>; user: TUserActor }) => Promise<T>;
 
-async function runAction<S extends z.ZodType, T>({ permission, schema }: { permission: TPermission; schema: S }, fn: TActionFn<S, T>, input: unknown): Promise<TActionResult<T>> {
+async function runAction<S extends z.ZodType, T>(
+  { permission, schema }: { permission: TPermission; schema: S },
+  fn: TActionFn<S, T>,
+  input: unknown,
+): Promise<TActionResult<T>> {
   try {
     const user = await requireUser({ permission });
     const parsed = schema.safeParse(input);
     if (!parsed.success) return { ok: false, error: "Check the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
     return { ok: true, data: await fn({ input: parsed.data, user }) };
   } catch (error) {
-    if (error instanceof AppError) return { ok: false, error: error.message, code: error.code, fieldErrors: error.field ? { [error.field]: error.message } : undefined };
+    if (error instanceof AppError)
+      return { ok: false, error: error.message, code: error.code, fieldErrors: error.field ? { [error.field]: error.message } : undefined };
     log.error("server action failed", error);
     return { ok: false, error: "Something went wrong on the server; try again." };
   }
@@ -25,7 +30,10 @@ async function runAction<S extends z.ZodType, T>({ permission, schema }: { permi
  * The one way to write a server action: the session and permission are checked on the server whatever
  * the UI showed, the input is validated, and errors come back as a typed result.
  */
-export function safeAction<S extends z.ZodType, T>(options: { permission: TPermission; schema: S }, fn: TActionFn<S, T>): (input: z.input<S>) => Promise<TActionResult<T>> {
+export function safeAction<S extends z.ZodType, T>(
+  options: { permission: TPermission; schema: S },
+  fn: TActionFn<S, T>,
+): (input: z.input<S>) => Promise<TActionResult<T>> {
   return (input) => runAction(options, fn, input);
 }
 

@@ -48,7 +48,7 @@ describe("encodeCsvField", () => {
     ["-1", "'-1"],
     ["@SUM(A1)", "'@SUM(A1)"],
     ["\tcmd", "'\tcmd"],
-    ["\rcmd", "\"'\rcmd\""],
+    ["\rcmd", '"\'\rcmd"'],
     ['=HYPERLINK("http://x","y")', `"'=HYPERLINK(""http://x"",""y"")"`],
     ["=a,b", `"'=a,b"`],
     // only the first character counts
@@ -69,7 +69,7 @@ describe("encodeCsvRow", () => {
     expect(encodeCsvRow(fields)).toBe(encoded);
   });
 
-  test.each([["a,b"], ['"quoted"'], ["multi\r\nline"], ["plain"], ["mixed, \"all\"\nof it"]])("%j reads back as written", (value) => {
+  test.each([["a,b"], ['"quoted"'], ["multi\r\nline"], ["plain"], ['mixed, "all"\nof it']])("%j reads back as written", (value) => {
     expect(parseCsv(encodeCsvRow(["before", value, "after"]))).toEqual([["before", value, "after"]]);
   });
 });
@@ -91,11 +91,23 @@ describe("audit rows", () => {
       before: '{"weight":100}',
       after: '{"weight":0}',
     });
-    expect(parseCsv(row)).toEqual([["2026-01-10T12:00:00.000Z", "user", "Ada, admin", "instance.weight", "orders", "instance/orders-2", "'=canary", '{"weight":100}', '{"weight":0}']]);
+    expect(parseCsv(row)).toEqual([
+      ["2026-01-10T12:00:00.000Z", "user", "Ada, admin", "instance.weight", "orders", "instance/orders-2", "'=canary", '{"weight":100}', '{"weight":0}'],
+    ]);
   });
 
   test("null service, reason, before and after are empty fields", () => {
-    const row = encodeAuditCsvRow({ at: new Date(0), actorType: "system", actorName: "meshdeck", action: "api-token.create", service: null, target: "api-token/x", reason: null, before: null, after: null });
+    const row = encodeAuditCsvRow({
+      at: new Date(0),
+      actorType: "system",
+      actorName: "meshdeck",
+      action: "api-token.create",
+      service: null,
+      target: "api-token/x",
+      reason: null,
+      before: null,
+      after: null,
+    });
     expect(row).toBe("1970-01-01T00:00:00.000Z,system,meshdeck,api-token.create,,api-token/x,,,\r\n");
   });
 

@@ -32,7 +32,17 @@ export type TAuditCsvRecord = {
 
 /** An audit event as a CSV record in the order of `auditCsvColumns`; before and after as the JSON stored. */
 export function encodeAuditCsvRow(event: TAuditCsvRecord): string {
-  return encodeCsvRow([event.at.toISOString(), event.actorType, event.actorName, event.action, event.service, event.target, event.reason, event.before, event.after]);
+  return encodeCsvRow([
+    event.at.toISOString(),
+    event.actorType,
+    event.actorName,
+    event.action,
+    event.service,
+    event.target,
+    event.reason,
+    event.before,
+    event.after,
+  ]);
 }
 
 export const auditCsvHeader = encodeCsvRow(auditCsvColumns);

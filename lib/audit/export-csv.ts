@@ -10,14 +10,35 @@ import { auditWhere } from "./queries";
 /** At most this many events in one export; a longer log is exported a time range at a time. */
 export const auditExportCap = 100_000;
 
-const csvSelect = { id: true, at: true, actorType: true, actorName: true, action: true, service: true, target: true, reason: true, before: true, after: true } as const;
+const csvSelect = {
+  id: true,
+  at: true,
+  actorType: true,
+  actorName: true,
+  action: true,
+  service: true,
+  target: true,
+  reason: true,
+  before: true,
+  after: true,
+} as const;
 
 /**
  * The matching audit events as CSV, newest first, read a batch at a time as the client takes them,
  * so a long log is never held in memory at once. Events written after the export started are left out,
  * so `total` is what the file holds (up to the cap).
  */
-export async function exportAuditCsv({ filters, cap = auditExportCap, batchSize = 1000, now = new Date() }: { filters: TAuditFilters; cap?: number; batchSize?: number; now?: Date }) {
+export async function exportAuditCsv({
+  filters,
+  cap = auditExportCap,
+  batchSize = 1000,
+  now = new Date(),
+}: {
+  filters: TAuditFilters;
+  cap?: number;
+  batchSize?: number;
+  now?: Date;
+}) {
   const to = filters.to && filters.to < now ? filters.to : now;
   const where = auditWhere({ ...filters, to });
   const total = await db.auditEvent.count({ where });
@@ -35,9 +56,12 @@ export async function exportAuditCsv({ filters, cap = auditExportCap, batchSize 
           return;
         }
         const take = Math.min(batchSize, cap - written);
-        const rows = take > 0 ? await db.auditEvent.findMany({ where: { AND: [where, olderThan(cursor)] }, orderBy: newestFirst, take, select: csvSelect }) : [];
+        const rows =
+          take > 0 ? await db.auditEvent.findMany({ where: { AND: [where, olderThan(cursor)] }, orderBy: newestFirst, take, select: csvSelect }) : [];
         if (rows.length) {
-          controller.enqueue(encoder.encode(rows.map((row) => encodeAuditCsvRow({ ...row, before: encodeAuditValue(row.before), after: encodeAuditValue(row.after) })).join("")));
+          controller.enqueue(
+            encoder.encode(rows.map((row) => encodeAuditCsvRow({ ...row, before: encodeAuditValue(row.before), after: encodeAuditValue(row.after) })).join("")),
+          );
           written += rows.length;
           const last = rows.at(-1)!;
           cursor = { at: last.at, id: last.id };

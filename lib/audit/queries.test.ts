@@ -21,8 +21,25 @@ beforeAll(async () => {
     data: [
       { ...system, action: "api-token.create", target: "api-token/a", after: '{"name":"gateway"}', at: minutesAgo(120) },
       { ...user, action: "user.create", target: "user/b", after: '{"email":"b@example.com"}', at: minutesAgo(90) },
-      { ...user, action: "instance.weight", service: "orders", target: "instance/orders-1", before: '{"weight":100}', after: '{"weight":0}', reason: "canary", at: minutesAgo(60) },
-      { ...token, action: "instance.enabled", service: "orders", target: "instance/orders-2", before: '{"enabled":true}', after: '{"enabled":false}', at: minutesAgo(30) },
+      {
+        ...user,
+        action: "instance.weight",
+        service: "orders",
+        target: "instance/orders-1",
+        before: '{"weight":100}',
+        after: '{"weight":0}',
+        reason: "canary",
+        at: minutesAgo(60),
+      },
+      {
+        ...token,
+        action: "instance.enabled",
+        service: "orders",
+        target: "instance/orders-2",
+        before: '{"enabled":true}',
+        after: '{"enabled":false}',
+        at: minutesAgo(30),
+      },
       { ...user, action: "service.policy", service: "payments", target: "service/payments", before: '"round-robin"', after: '"p2c"', at: minutesAgo(10) },
       { ...user, action: "settings.metrics", target: "setting/metrics", before: "not json", at: minutesAgo(5) },
     ],
@@ -50,7 +67,13 @@ describe("listAuditEvents", () => {
 
   test("user events carry the role their user has now; before and after are parsed", async () => {
     const { events } = await listAuditEvents(parseAuditQuery(new URLSearchParams("action=instance.")));
-    expect(events[1]).toMatchObject({ actor: { type: "user", id: adminId, name: "Ada", role: "admin" }, service: "orders", before: { weight: 100 }, after: { weight: 0 }, reason: "canary" });
+    expect(events[1]).toMatchObject({
+      actor: { type: "user", id: adminId, name: "Ada", role: "admin" },
+      service: "orders",
+      before: { weight: 100 },
+      after: { weight: 0 },
+      reason: "canary",
+    });
     expect(events[0]?.actor).toEqual({ type: "token", id: "tok1", name: "deployer", role: null });
     const [settings] = (await listAuditEvents(parseAuditQuery(new URLSearchParams("action=settings.metrics")))).events;
     expect(settings).toMatchObject({ before: "not json", after: null });
@@ -60,7 +83,9 @@ describe("listAuditEvents", () => {
     const seen: string[] = [];
     let cursor: string | null = "";
     while (cursor !== null) {
-      const page: Awaited<ReturnType<typeof listAuditEvents>> = await listAuditEvents(parseAuditQuery(new URLSearchParams(`limit=4${cursor ? `&cursor=${cursor}` : ""}`)));
+      const page: Awaited<ReturnType<typeof listAuditEvents>> = await listAuditEvents(
+        parseAuditQuery(new URLSearchParams(`limit=4${cursor ? `&cursor=${cursor}` : ""}`)),
+      );
       seen.push(...page.events.map((event) => event.action));
       cursor = page.nextCursor;
     }
@@ -112,7 +137,13 @@ describe("exportAuditCsv", () => {
   test("reads in batches: every row arrives once, ties in time across a batch's end too", async () => {
     const at = minutesAgo(24 * 60);
     await db.auditEvent.createMany({
-      data: Array.from({ length: 95 }, (_, index) => ({ actorType: "system", actorName: "bulk", action: "bulk.test", target: `bulk/${index}`, at: new Date(at.getTime() - (index % 3) * 1000) })),
+      data: Array.from({ length: 95 }, (_, index) => ({
+        actorType: "system",
+        actorName: "bulk",
+        action: "bulk.test",
+        target: `bulk/${index}`,
+        at: new Date(at.getTime() - (index % 3) * 1000),
+      })),
     });
     const { stream, total } = await exportAuditCsv({ filters: parseAuditFilters(new URLSearchParams("action=bulk.")), batchSize: 10, now });
     const records = (await readAll(stream)).trimEnd().split("\r\n").slice(1);

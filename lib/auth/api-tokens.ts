@@ -29,7 +29,12 @@ export async function createApiToken({ actor, name, readsSecrets = false }: { ac
       data: { name, prefix: token.slice(0, 12), tokenHash: hashToken(token), readsSecrets, createdById: actor.type === "user" ? actor.id : null },
       select: { id: true, name: true, prefix: true, readsSecrets: true, createdAt: true },
     });
-    await recordAudit(tx, { actor, action: "api-token.create", target: `api-token/${created.id}`, after: { name, prefix: created.prefix, ...(readsSecrets ? { readsSecrets } : {}) } });
+    await recordAudit(tx, {
+      actor,
+      action: "api-token.create",
+      target: `api-token/${created.id}`,
+      after: { name, prefix: created.prefix, ...(readsSecrets ? { readsSecrets } : {}) },
+    });
     return created;
   });
   return { token, record };
@@ -59,7 +64,16 @@ export async function revokeApiTokensNamed({ actor, name }: { actor: TActor; nam
 export async function listApiTokens() {
   return db.apiToken.findMany({
     orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
-    select: { id: true, name: true, prefix: true, readsSecrets: true, createdAt: true, lastUsedAt: true, revokedAt: true, createdBy: { select: { email: true } } },
+    select: {
+      id: true,
+      name: true,
+      prefix: true,
+      readsSecrets: true,
+      createdAt: true,
+      lastUsedAt: true,
+      revokedAt: true,
+      createdBy: { select: { email: true } },
+    },
   });
 }
 

@@ -16,7 +16,11 @@ const ZCredentials = z.object({ email: z.string().min(1).max(254), password: z.s
 
 // The address Next.js (or the nearest proxy) saw: the last entry of X-Forwarded-For.
 function clientAddress(request: Request | undefined): string {
-  const forwarded = request?.headers.get("x-forwarded-for")?.split(",").map((part) => part.trim()).filter(Boolean);
+  const forwarded = request?.headers
+    .get("x-forwarded-for")
+    ?.split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
   return forwarded?.at(-1) ?? "unknown";
 }
 

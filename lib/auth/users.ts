@@ -11,7 +11,10 @@ import { ZRole } from "./roles";
 export const ZPassword = z.string().min(12, "must be at least 12 characters").max(256, "must be at most 256 characters");
 
 export const ZCreateUser = z.strictObject({
-  email: z.email("must be an email address").max(254).transform((email) => email.toLowerCase()),
+  email: z
+    .email("must be an email address")
+    .max(254)
+    .transform((email) => email.toLowerCase()),
   name: z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
   password: ZPassword,
   role: ZRole,

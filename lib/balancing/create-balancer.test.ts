@@ -70,9 +70,7 @@ describe("policy names", () => {
   test.each(["least_conn", "Round-Robin", "", "ip-hash"])("%j is refused with the names that are allowed", (name) => {
     const result = ZBalancingPolicy.safeParse(name);
     expect(result.success).toBe(false);
-    expect(result.error?.issues[0]?.message).toBe(
-      "must be one of round-robin, weighted-round-robin, random, least-connections, p2c, consistent-hash",
-    );
+    expect(result.error?.issues[0]?.message).toBe("must be one of round-robin, weighted-round-robin, random, least-connections, p2c, consistent-hash");
   });
 
   test("a hash key header is lower-cased, and must be a header name", () => {

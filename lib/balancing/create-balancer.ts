@@ -8,10 +8,7 @@ import type { BalancedInstance, Balancer, BalancerOptions } from "./types";
 import { WeightedRoundRobinBalancer } from "./weighted-round-robin";
 
 /** A balancer with no instances yet; give it some with update(). */
-export function createBalancer<T extends BalancedInstance = BalancedInstance>(
-  policy: TBalancingPolicy,
-  options: BalancerOptions = {},
-): Balancer<T> {
+export function createBalancer<T extends BalancedInstance = BalancedInstance>(policy: TBalancingPolicy, options: BalancerOptions = {}): Balancer<T> {
   switch (policy) {
     case "round-robin":
       return new RoundRobinBalancer<T>(options);

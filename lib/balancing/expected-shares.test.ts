@@ -52,7 +52,12 @@ describe("expectedShares", () => {
 
   test.each(BALANCING_POLICIES)("%s: no instances give an empty map, all at weight 0 give shares of 0", (policy) => {
     expect(expectedShares(policy, [])).toEqual(new Map());
-    expect(expectedShares(policy, instancesOf([0, 0]))).toEqual(new Map([["instance-0", 0], ["instance-1", 0]]));
+    expect(expectedShares(policy, instancesOf([0, 0]))).toEqual(
+      new Map([
+        ["instance-0", 0],
+        ["instance-1", 0],
+      ]),
+    );
   });
 
   test.each([
@@ -60,7 +65,13 @@ describe("expectedShares", () => {
     [[{ id: "a", weight: -1 }], "instance a: weight must be an integer between 0 and 10000, got -1"],
     [[{ id: "a", weight: 10_001 }], "instance a: weight must be an integer between 0 and 10000, got 10001"],
     [[{ id: "a", weight: Number.NaN }], "instance a: weight must be an integer between 0 and 10000, got NaN"],
-    [[{ id: "a", weight: 1 }, { id: "a", weight: 2 }], "instance a is given twice"],
+    [
+      [
+        { id: "a", weight: 1 },
+        { id: "a", weight: 2 },
+      ],
+      "instance a is given twice",
+    ],
   ])("refuses %j", (instances, message) => {
     expect(() => expectedShares("random", instances)).toThrow(new RangeError(message));
   });

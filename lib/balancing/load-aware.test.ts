@@ -86,7 +86,10 @@ describe("least-connections", () => {
       const random = seededRandom(500 + i);
       const balancer = createBalancer("least-connections");
       balancer.update(instancesOf(weights));
-      withLoads(balancer, weights.map(() => Math.floor(random() * 5)));
+      withLoads(
+        balancer,
+        weights.map(() => Math.floor(random() * 5)),
+      );
       for (let k = 0; k < 100; k++) {
         const perWeight = weights.map((weight, j) => balancer.inFlight(`instance-${j}`) / weight);
         const { id } = balancer.pick()!;

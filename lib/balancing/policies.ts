@@ -1,14 +1,7 @@
 import { z } from "zod";
 
 // The names are the vocabulary of DESIGN.md: stored per service, shown in the UI, read by the gateway.
-export const BALANCING_POLICIES = [
-  "round-robin",
-  "weighted-round-robin",
-  "random",
-  "least-connections",
-  "p2c",
-  "consistent-hash",
-] as const;
+export const BALANCING_POLICIES = ["round-robin", "weighted-round-robin", "random", "least-connections", "p2c", "consistent-hash"] as const;
 
 export const ZBalancingPolicy = z.enum(BALANCING_POLICIES, { error: `must be one of ${BALANCING_POLICIES.join(", ")}` });
 export type TBalancingPolicy = z.infer<typeof ZBalancingPolicy>;

@@ -33,6 +33,11 @@ describe("round-robin", () => {
     for (let k = 0; k < 4; k++) balancer.pick();
     balancer.update(instancesOf([1, 1]));
     const counts = countPicks(() => balancer.pick(), 10);
-    expect(counts).toEqual(new Map([["instance-0", 5], ["instance-1", 5]]));
+    expect(counts).toEqual(
+      new Map([
+        ["instance-0", 5],
+        ["instance-1", 5],
+      ]),
+    );
   });
 });

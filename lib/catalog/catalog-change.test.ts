@@ -17,7 +17,8 @@ async function service() {
   next += 1;
   const name = `catalog-${next}`;
   const { id } = await db.service.create({ data: { name } });
-  for (const instanceId of [`${name}-a`, `${name}-b`]) await db.instance.create({ data: { serviceId: id, instanceId, host: "127.0.0.1", port: 9000, health: "passing" } });
+  for (const instanceId of [`${name}-a`, `${name}-b`])
+    await db.instance.create({ data: { serviceId: id, instanceId, host: "127.0.0.1", port: 9000, health: "passing" } });
   return { name, id, instanceId: `${name}-a` };
 }
 
@@ -58,9 +59,19 @@ describe("catalogChange", () => {
     const { name, id, instanceId } = await service();
     const start = await getCatalogIndex();
     const failing = catalogChange(async (tx, change) => {
-      await tx.instance.update({ where: { source_instanceId: { source: "builtin", instanceId } }, data: { health: "critical", modifyIndex: await change.index() } });
+      await tx.instance.update({
+        where: { source_instanceId: { source: "builtin", instanceId } },
+        data: { health: "critical", modifyIndex: await change.index() },
+      });
       change.touched(name);
-      await change.traffic({ serviceId: id, service: name, instanceId, before: { weight: 100, enabled: true, health: "passing" }, after: { weight: 100, enabled: true, health: "critical" }, reason: "probe failed" });
+      await change.traffic({
+        serviceId: id,
+        service: name,
+        instanceId,
+        before: { weight: 100, enabled: true, health: "passing" },
+        after: { weight: 100, enabled: true, health: "critical" },
+        reason: "probe failed",
+      });
       throw new Error("refused");
     });
     await expect(failing).rejects.toThrow("refused");
@@ -73,8 +84,19 @@ describe("catalogChange", () => {
   test("records the traffic story of a change and announces its service", async () => {
     const { name, id, instanceId } = await service();
     await catalogChange(async (tx, change) => {
-      await tx.instance.update({ where: { source_instanceId: { source: "builtin", instanceId } }, data: { health: "critical", modifyIndex: await change.index() } });
-      await change.traffic({ serviceId: id, service: name, instanceId, before: { weight: 100, enabled: true, health: "passing" }, after: { weight: 100, enabled: true, health: "critical" }, reason: "probe failed", detectionMs: 1200 });
+      await tx.instance.update({
+        where: { source_instanceId: { source: "builtin", instanceId } },
+        data: { health: "critical", modifyIndex: await change.index() },
+      });
+      await change.traffic({
+        serviceId: id,
+        service: name,
+        instanceId,
+        before: { weight: 100, enabled: true, health: "passing" },
+        after: { weight: 100, enabled: true, health: "critical" },
+        reason: "probe failed",
+        detectionMs: 1200,
+      });
     });
     const events = await db.failoverEvent.findMany({ where: { service: name } });
     expect(events).toEqual([expect.objectContaining({ kind: "failover", instanceId, reason: "probe failed", detectionMs: 1200 })]);

@@ -23,9 +23,12 @@ describe("trafficShares", () => {
   });
 
   test("drained instances take none", () => {
-    expect(trafficShares([{ id: "a", weight: 100, enabled: false, health: "passing" }, { id: "b", weight: 100, enabled: true, health: "passing" }])).toEqual([
-      { id: "b", weight: 100, share: 1 },
-    ]);
+    expect(
+      trafficShares([
+        { id: "a", weight: 100, enabled: false, health: "passing" },
+        { id: "b", weight: 100, enabled: true, health: "passing" },
+      ]),
+    ).toEqual([{ id: "b", weight: 100, share: 1 }]);
   });
 });
 
@@ -54,7 +57,12 @@ describe("failover events", () => {
 
     await setInstanceHealth({ id: await idOf("story-2"), to: "passing", reason: "heartbeat received" });
     all = await events();
-    expect(all.slice(3).map((event) => event.kind).sort()).toEqual(["outage-end", "recovery"]);
+    expect(
+      all
+        .slice(3)
+        .map((event) => event.kind)
+        .sort(),
+    ).toEqual(["outage-end", "recovery"]);
     expect(all.find((event) => event.kind === "recovery")!.takeover).toEqual([{ id: "story-2", weight: 300, share: 1 }]);
 
     await deregisterInstance({ instanceId: "story-2" });

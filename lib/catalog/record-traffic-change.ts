@@ -56,12 +56,14 @@ export async function recordTrafficChange(tx: Tx, { serviceId, service, instance
   const events: { kind: TFailoverKind; instanceId: string | null; reason: string; takeover: TShare[]; detectionMs?: number }[] = [];
   if (wasIn) {
     events.push({ kind: "failover", instanceId, reason, detectionMs, takeover: trafficShares(others) });
-    if (!othersTakingTraffic) events.push({ kind: "outage", instanceId: null, reason: `no instance of ${service} can take traffic: ${instanceId} ${reason}`, takeover: [] });
+    if (!othersTakingTraffic)
+      events.push({ kind: "outage", instanceId: null, reason: `no instance of ${service} can take traffic: ${instanceId} ${reason}`, takeover: [] });
   } else {
     const members = [...others, { id: instanceId, ...after! }];
     // A new instance joining (or passing its first checks) is not a recovery; it can still end an outage.
     if (before !== null && before.health !== "unknown") events.push({ kind: "recovery", instanceId, reason, takeover: trafficShares(members) });
-    if (!othersTakingTraffic && (await hasOpenOutage(tx, service))) events.push({ kind: "outage-end", instanceId: null, reason: `${instanceId} takes traffic again: ${reason}`, takeover: trafficShares(members) });
+    if (!othersTakingTraffic && (await hasOpenOutage(tx, service)))
+      events.push({ kind: "outage-end", instanceId: null, reason: `${instanceId} takes traffic again: ${reason}`, takeover: trafficShares(members) });
   }
   const created = [];
   for (const event of events) {

@@ -39,10 +39,12 @@ export const apiUrls = {
   audit: (query = "") => apiUrl<TAuditPage>("/api/v1/audit", query),
   auditExport: (query = "") => apiUrl<string>("/api/v1/audit/export", query),
   sources: () => apiUrl<Awaited<ReturnType<typeof listSources>>>("/api/v1/sources"),
-  configItems: (namespace: string, q = "") => apiUrl<{ namespace: string; items: TConfigListItem[] }>("/api/v1/config", new URLSearchParams({ namespace, ...(q ? { q } : {}) })),
+  configItems: (namespace: string, q = "") =>
+    apiUrl<{ namespace: string; items: TConfigListItem[] }>("/api/v1/config", new URLSearchParams({ namespace, ...(q ? { q } : {}) })),
   configItem: (ref: TConfigRef) => apiUrl<Awaited<ReturnType<typeof getClientItem>>>(itemPath(ref)),
   configHistory: (ref: TConfigRef) => apiUrl<TConfigItemDetail>(`${itemPath(ref)}/history`),
-  configDiff: (ref: TConfigRef, { from, to }: { from: number; to: number }) => apiUrl<TConfigDiff>(`${itemPath(ref)}/diff`, new URLSearchParams({ from: String(from), to: String(to) })),
+  configDiff: (ref: TConfigRef, { from, to }: { from: number; to: number }) =>
+    apiUrl<TConfigDiff>(`${itemPath(ref)}/diff`, new URLSearchParams({ from: String(from), to: String(to) })),
   configExport: (namespace: string) => apiUrl<TConfigExport>("/api/v1/config/export", new URLSearchParams({ namespace })),
   configImport: (namespace: string, how: { dryRun: true } | { message: string }) =>
     apiUrl<TImportResult>("/api/v1/config/import", new URLSearchParams({ namespace, ...("dryRun" in how ? { dryRun: "true" } : { message: how.message }) })),

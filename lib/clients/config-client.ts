@@ -1,6 +1,15 @@
 // A small client of the config center's API, as a service in any language would write one: read an item, then
 // long-poll the watch and apply each new version. The demo fleet reads its behaviour through it.
-export type TConfigUpdate = { namespace: string; group: string; key: string; format: string; version: number; content: string | null; gray: boolean; etag: string };
+export type TConfigUpdate = {
+  namespace: string;
+  group: string;
+  key: string;
+  format: string;
+  version: number;
+  content: string | null;
+  gray: boolean;
+  etag: string;
+};
 
 const retryMs = 1000;
 
@@ -18,7 +27,14 @@ export class ConfigClient {
    * Follows the items: `onUpdate` runs with each one's current version (for this instance: gray releases reach it by id
    * or tag) and again on every change, within the watch's round trip of the publish.
    */
-  follow({ instance, tags = [], address, items, onUpdate, onError }: {
+  follow({
+    instance,
+    tags = [],
+    address,
+    items,
+    onUpdate,
+    onError,
+  }: {
     instance: string;
     tags?: string[];
     address?: string;
@@ -31,7 +47,12 @@ export class ConfigClient {
       let failing = false;
       while (!this.stopped.signal.aborted) {
         try {
-          const body = { instance, tags, ...(address ? { address } : {}), items: items.map((item) => ({ ...item, ...held.get(`${item.namespace}/${item.group}/${item.key}`) })) };
+          const body = {
+            instance,
+            tags,
+            ...(address ? { address } : {}),
+            items: items.map((item) => ({ ...item, ...held.get(`${item.namespace}/${item.group}/${item.key}`) })),
+          };
           const signal = AbortSignal.any([this.stopped.signal, AbortSignal.timeout(45_000)]);
           const response = await fetch(`${this.url}/api/v1/config/watch`, { method: "POST", headers: this.headers, body: JSON.stringify(body), signal });
           if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);

@@ -20,7 +20,10 @@ export class RegistryClient {
   async waitUntilReady({ timeoutMs = 120_000 } = {}) {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const ok = await fetch(`${this.url}/api/healthz`, { signal: AbortSignal.timeout(callTimeoutMs) }).then((response) => response.ok, () => false);
+      const ok = await fetch(`${this.url}/api/healthz`, { signal: AbortSignal.timeout(callTimeoutMs) }).then(
+        (response) => response.ok,
+        () => false,
+      );
       if (ok) return;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }

@@ -75,9 +75,16 @@ describe("collector", () => {
     expect(covered()).toBe(ids.length);
 
     await a.stop();
-    const takenOver = await until(() => ids.filter((id) => b.checks.has(id)).length, (n) => n === ids.length, 5000);
+    const takenOver = await until(
+      () => ids.filter((id) => b.checks.has(id)).length,
+      (n) => n === ids.length,
+      5000,
+    );
     expect(takenOver).toBe(ids.length);
-    const passing = await until(() => db.instance.count({ where: { id: { in: ids }, health: "passing" } }), (n) => n === ids.length);
+    const passing = await until(
+      () => db.instance.count({ where: { id: { in: ids }, health: "passing" } }),
+      (n) => n === ids.length,
+    );
     expect(passing).toBe(ids.length);
     await b.stop();
   });
@@ -88,7 +95,10 @@ describe("collector", () => {
     const collector = new Collector({ retentionDays: 30 });
     collectors.push(collector);
     collector.start();
-    await until(() => db.instance.findUnique({ where: { id } }), (row) => row?.health === "passing");
+    await until(
+      () => db.instance.findUnique({ where: { id } }),
+      (row) => row?.health === "passing",
+    );
     dying.server.closeAllConnections();
     await new Promise((resolve) => dying.server.close(resolve));
     const event = await until(() => db.healthEvent.findFirst({ where: { instanceId: "dying-1", to: "critical" } }), Boolean, 5000);

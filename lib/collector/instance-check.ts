@@ -67,7 +67,12 @@ export class InstanceCheck {
   private enqueue(decision: THealthDecision, output: string) {
     if (decision.type === "transition") {
       const last = this.writes.at(-1);
-      const write: TWrite = { kind: "health", to: decision.to, reason: output, ...(decision.detectionMs === undefined ? {} : { detectionMs: decision.detectionMs }) };
+      const write: TWrite = {
+        kind: "health",
+        to: decision.to,
+        reason: output,
+        ...(decision.detectionMs === undefined ? {} : { detectionMs: decision.detectionMs }),
+      };
       // While the database is away, only the latest health is worth writing (the head is in flight).
       if (this.writes.length > 1 && last?.kind === "health") this.writes[this.writes.length - 1] = write;
       else this.writes.push(write);
@@ -89,7 +94,12 @@ export class InstanceCheck {
     for (let write = this.writes[0]; write && !this.stopped; write = this.writes[0]) {
       try {
         if (write.kind === "health") {
-          await setInstanceHealth({ id: this.instance.id, to: write.to, reason: write.reason, ...(write.detectionMs === undefined ? {} : { detectionMs: write.detectionMs }) });
+          await setInstanceHealth({
+            id: this.instance.id,
+            to: write.to,
+            reason: write.reason,
+            ...(write.detectionMs === undefined ? {} : { detectionMs: write.detectionMs }),
+          });
         } else {
           await setInstanceFlapping({ id: this.instance.id, flapping: write.on, health: write.health, reason: write.reason });
         }

@@ -28,7 +28,12 @@ export class ProbeRollups {
     if (done.length === 0) return 0;
     const rollups = done.map(([, rollup]) => rollup);
     const existing = await db.probeRollup.findMany({
-      where: { OR: [...new Set(rollups.map((r) => r.minute))].map((minute) => ({ minute: new Date(minute), instanceId: { in: rollups.filter((r) => r.minute === minute).map((r) => r.instanceId) } })) },
+      where: {
+        OR: [...new Set(rollups.map((r) => r.minute))].map((minute) => ({
+          minute: new Date(minute),
+          instanceId: { in: rollups.filter((r) => r.minute === minute).map((r) => r.instanceId) },
+        })),
+      },
     });
     const byKey = new Map(existing.map((row) => [`${row.instanceId}\0${row.minute.getTime()}`, row]));
     const creates = [];
@@ -36,14 +41,27 @@ export class ProbeRollups {
     for (const [key, r] of done) {
       const row = byKey.get(key);
       if (!row) {
-        creates.push({ instanceId: r.instanceId, service: r.service, minute: new Date(r.minute), checks: r.checks, failures: r.failures, latencyAvgMs: r.latencySum / r.checks, latencyMaxMs: r.latencyMax });
+        creates.push({
+          instanceId: r.instanceId,
+          service: r.service,
+          minute: new Date(r.minute),
+          checks: r.checks,
+          failures: r.failures,
+          latencyAvgMs: r.latencySum / r.checks,
+          latencyMaxMs: r.latencyMax,
+        });
         continue;
       }
       const checks = row.checks + r.checks;
       updates.push(
         db.probeRollup.update({
           where: { instanceId_minute: { instanceId: r.instanceId, minute: row.minute } },
-          data: { checks, failures: row.failures + r.failures, latencyAvgMs: (row.latencyAvgMs * row.checks + r.latencySum) / checks, latencyMaxMs: Math.max(row.latencyMaxMs, r.latencyMax) },
+          data: {
+            checks,
+            failures: row.failures + r.failures,
+            latencyAvgMs: (row.latencyAvgMs * row.checks + r.latencySum) / checks,
+            latencyMaxMs: Math.max(row.latencyMaxMs, r.latencyMax),
+          },
         }),
       );
     }

@@ -35,6 +35,9 @@ export async function insertRows<T extends Record<string, unknown>>(
   const names = columns.map((column) => `"${column}"`).join(", ");
   for (let i = 0; i < rows.length; i += perStatement) {
     const batch = rows.slice(i, i + perStatement);
-    await client.$executeRawUnsafe(`INSERT INTO "${table}" (${names}) VALUES ${valuesList({ rows: batch.length, columns: columns.length })}`, ...batch.flatMap((row) => columns.map((column) => row[column])));
+    await client.$executeRawUnsafe(
+      `INSERT INTO "${table}" (${names}) VALUES ${valuesList({ rows: batch.length, columns: columns.length })}`,
+      ...batch.flatMap((row) => columns.map((column) => row[column])),
+    );
   }
 }

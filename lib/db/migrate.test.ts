@@ -46,6 +46,9 @@ test("no SQLite migration drops a table that other tables reference", () => {
   const referenced = new Set(migrations.flatMap(({ sql }) => [...sql.matchAll(/REFERENCES "(\w+)"/g)].map((match) => match[1])));
   for (const { name, sql } of migrations) {
     const dropped = [...sql.matchAll(/DROP TABLE "(\w+)"/g)].map((match) => match[1]);
-    expect(dropped.filter((table) => referenced.has(table)), name).toEqual([]);
+    expect(
+      dropped.filter((table) => referenced.has(table)),
+      name,
+    ).toEqual([]);
   }
 });

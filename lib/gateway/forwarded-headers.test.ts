@@ -9,7 +9,15 @@ function incoming(headers: IncomingHttpHeaders, remoteAddress = "10.0.0.9"): Inc
 test.each([
   [
     "hop-by-hop headers and Host are dropped, the client's address and Host are forwarded",
-    { host: "shop.example", connection: "keep-alive", "keep-alive": "timeout=5", te: "trailers", "transfer-encoding": "chunked", upgrade: "h2c", accept: "*/*" },
+    {
+      host: "shop.example",
+      connection: "keep-alive",
+      "keep-alive": "timeout=5",
+      te: "trailers",
+      "transfer-encoding": "chunked",
+      upgrade: "h2c",
+      accept: "*/*",
+    },
     { accept: "*/*", "x-forwarded-for": "10.0.0.9", "x-forwarded-proto": "http", "x-forwarded-host": "shop.example" },
   ],
   [

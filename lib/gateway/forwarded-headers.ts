@@ -2,7 +2,17 @@ import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from "
 
 // Headers that describe one connection, not the message (RFC 9110 7.6.1), and are never passed on; `proxy-connection`
 // is the pre-standard spelling some clients still send.
-const hopByHop = new Set(["connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade"]);
+const hopByHop = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
 
 /** Header names a Connection header lists: hop-by-hop for this one message. */
 function connectionOptions(value: string | undefined): Set<string> | undefined {

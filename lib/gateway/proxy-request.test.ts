@@ -49,15 +49,30 @@ let metrics = createGatewayMetrics();
 let proxy = createProxy({ ...options, metrics });
 let gateway = "";
 
-function route(name: string, instances: { id: string; port: number; weight?: number; host?: string }[], policy: TBalancingPolicy = "weighted-round-robin", hashHeader: string | null = null) {
-  const services = [{ service: name, index: 1, policy, hashHeader, instances: instances.map(({ id, port, weight = 1, host = "127.0.0.1" }) => ({ id, host, port, weight, tags: [], metadata: {}, health: "passing" })) }];
+function route(
+  name: string,
+  instances: { id: string; port: number; weight?: number; host?: string }[],
+  policy: TBalancingPolicy = "weighted-round-robin",
+  hashHeader: string | null = null,
+) {
+  const services = [
+    {
+      service: name,
+      index: 1,
+      policy,
+      hashHeader,
+      instances: instances.map(({ id, port, weight = 1, host = "127.0.0.1" }) => ({ id, host, port, weight, tags: [], metadata: {}, health: "passing" })),
+    },
+  ];
   table.apply({ index: table.index + 1, services });
   return table.get(name)!;
 }
 
 async function sample(name: string, labels: Record<string, string>): Promise<number> {
   const metric = await metrics.registry.getSingleMetric(name)!.get();
-  return metric.values.filter((value) => Object.entries(labels).every(([key, wanted]) => String(value.labels[key]) === wanted)).reduce((sum, value) => sum + value.value, 0);
+  return metric.values
+    .filter((value) => Object.entries(labels).every(([key, wanted]) => String(value.labels[key]) === wanted))
+    .reduce((sum, value) => sum + value.value, 0);
 }
 
 beforeAll(async () => {
@@ -79,12 +94,19 @@ afterAll(async () => {
 describe("the proxy", () => {
   test("spreads requests by the service's weights, exactly per cycle, with the path after the service name", async () => {
     const [a, b] = await Promise.all([instance("a"), instance("b")]);
-    route("orders", [{ ...a, weight: 1 }, { ...b, weight: 3 }]);
+    route("orders", [
+      { ...a, weight: 1 },
+      { ...b, weight: 3 },
+    ]);
     for (let k = 0; k < 40; k++) expect((await fetch(`${gateway}/orders/items/${k}?q=1`)).status).toBe(200);
     expect(seen.filter(({ id }) => id === "a")).toHaveLength(10);
     expect(seen.filter(({ id }) => id === "b")).toHaveLength(30);
     expect(seen[0]).toMatchObject({ method: "GET", url: "/items/0?q=1" });
-    expect(seen[0]!.headers).toMatchObject({ "x-forwarded-for": "127.0.0.1", "x-forwarded-proto": "http", host: `127.0.0.1:${seen[0]!.id === "a" ? a.port : b.port}` });
+    expect(seen[0]!.headers).toMatchObject({
+      "x-forwarded-for": "127.0.0.1",
+      "x-forwarded-proto": "http",
+      host: `127.0.0.1:${seen[0]!.id === "a" ? a.port : b.port}`,
+    });
     expect(await sample("http_client_requests_total", { peer_service: "orders", instance: "b", method: "GET", code: "200" })).toBe(30);
   });
 
@@ -110,7 +132,10 @@ describe("the proxy", () => {
   ])("%s to an instance that refuses the connection moves once to another, body and all", async (method, body) => {
     const live = await instance("live");
     const dead = { id: "dead", port: await deadPort() };
-    route("retry", [{ ...dead, weight: 1000 }, { ...live, weight: 1 }]);
+    route("retry", [
+      { ...dead, weight: 1000 },
+      { ...live, weight: 1 },
+    ]);
     const response = await fetch(`${gateway}/retry/thing`, { method, body });
     expect(response.status).toBe(200);
     expect(seen).toEqual([expect.objectContaining({ id: "live", method, body: Buffer.from(body ?? "") })]);
@@ -120,7 +145,10 @@ describe("the proxy", () => {
 
   test("a POST is not repeated: the failure is a 502 with a JSON error", async () => {
     const live = await instance("live");
-    route("payments", [{ id: "dead", port: await deadPort(), weight: 1000 }, { ...live, weight: 1 }]);
+    route("payments", [
+      { id: "dead", port: await deadPort(), weight: 1000 },
+      { ...live, weight: 1 },
+    ]);
     const response = await fetch(`${gateway}/payments/charges`, { method: "POST", body: "{}" });
     expect(response.status).toBe(502);
     expect(await response.json()).toEqual({ error: { code: "bad_gateway", message: expect.stringContaining("ECONNREFUSED") } });
@@ -129,7 +157,10 @@ describe("the proxy", () => {
 
   test("a retry is tried once only: with every instance down, two attempts and a 502", async () => {
     const ports = await Promise.all([deadPort(), deadPort(), deadPort()]);
-    route("down", ports.map((port, i) => ({ id: `dead-${i}`, port })));
+    route(
+      "down",
+      ports.map((port, i) => ({ id: `dead-${i}`, port })),
+    );
     const response = await fetch(`${gateway}/down/`);
     expect(response.status).toBe(502);
     expect(await sample("http_client_requests_total", { peer_service: "down", code: "0" })).toBe(2);
@@ -142,7 +173,8 @@ describe("the proxy", () => {
       const response = await fetch(`${gateway}/metadata/latest/meta-data/`, { method });
       expect(response.status).toBe(502);
       // A GET would go to another instance, and there is none; a POST fails at once.
-      const message = method === "GET" ? "m of 'metadata' could not be reached (refused by address policy: " : "metadata: m failed: refused by address policy: ";
+      const message =
+        method === "GET" ? "m of 'metadata' could not be reached (refused by address policy: " : "metadata: m failed: refused by address policy: ";
       expect((await response.json()).error).toMatchObject({ code: "bad_gateway", message: expect.stringContaining(message) });
     }
     expect(await sample("http_client_requests_total", { peer_service: "metadata", instance: "m", code: "0" })).toBe(2);
@@ -158,7 +190,10 @@ describe("the proxy", () => {
   test("an instance's own error answer is passed on, not retried", async () => {
     const failing = await instance("failing", (_, response) => response.writeHead(500, { "content-type": "text/plain" }).end("pool exhausted"));
     const other = await instance("other");
-    route("flaky", [{ ...failing, weight: 1000 }, { ...other, weight: 1 }]);
+    route("flaky", [
+      { ...failing, weight: 1000 },
+      { ...other, weight: 1 },
+    ]);
     const response = await fetch(`${gateway}/flaky/`);
     expect([response.status, await response.text()]).toEqual([500, "pool exhausted"]);
     expect(seen.map(({ id }) => id)).toEqual(["failing"]);

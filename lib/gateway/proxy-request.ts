@@ -84,7 +84,12 @@ class ProxiedRequest {
         this.options.metrics.record(this.service, "", this.method, 503, 0);
         return sendError(this.outgoing, 503, "no_instance", `no instance of '${this.service}' takes traffic`);
       }
-      return sendError(this.outgoing, 502, "bad_gateway", `${[...tried].join(", ")} of '${this.service}' could not be reached (${this.firstFailure}) and no other instance takes traffic`);
+      return sendError(
+        this.outgoing,
+        502,
+        "bad_gateway",
+        `${[...tried].join(", ")} of '${this.service}' could not be reached (${this.firstFailure}) and no other instance takes traffic`,
+      );
     }
     let connectTo: TConnectTarget;
     try {
@@ -98,7 +103,9 @@ class ProxiedRequest {
     const upstream = request({ ...connectTo, port: instance.port, method: this.method, path: this.path, headers: this.headers, agent: this.options.agent });
     const attempt: TAttempt = { instance, upstream, started: performance.now(), done: false };
     this.attempt = attempt;
-    upstream.setTimeout(this.options.idleTimeoutMs, () => upstream.destroy(new ProxyFailure("EIDLETIMEOUT", `${instance.id} sent nothing for ${this.options.idleTimeoutMs} ms`)));
+    upstream.setTimeout(this.options.idleTimeoutMs, () =>
+      upstream.destroy(new ProxyFailure("EIDLETIMEOUT", `${instance.id} sent nothing for ${this.options.idleTimeoutMs} ms`)),
+    );
     upstream.once("socket", (socket) => this.onSocket(upstream, socket, instance));
     upstream.once("response", (response) => this.onResponse(attempt, response));
     upstream.on("error", (error) => this.onUpstreamError(attempt, error));

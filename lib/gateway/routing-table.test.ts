@@ -3,7 +3,11 @@ import type { TBalancingPolicy } from "@/lib/balancing";
 import type { TDiscoveredService } from "@/lib/registry/schemas";
 import { RoutingTable } from "./routing-table";
 
-function service(name: string, weights: number[], { policy = "weighted-round-robin", hashHeader = null, index = 1 }: { policy?: TBalancingPolicy; hashHeader?: string | null; index?: number } = {}): TDiscoveredService {
+function service(
+  name: string,
+  weights: number[],
+  { policy = "weighted-round-robin", hashHeader = null, index = 1 }: { policy?: TBalancingPolicy; hashHeader?: string | null; index?: number } = {},
+): TDiscoveredService {
   return {
     service: name,
     index,

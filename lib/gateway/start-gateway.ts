@@ -95,7 +95,9 @@ export async function startGateway({ url, token, host, port }: { url: string; to
     token,
     registration: {
       service: GATEWAY_SERVICE,
-      id: `gateway-${hostname().replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 64)}-${bound}`,
+      id: `gateway-${hostname()
+        .replace(/[^A-Za-z0-9._-]/g, "-")
+        .slice(0, 64)}-${bound}`,
       host: address,
       port: bound,
       tags: ["gateway"],

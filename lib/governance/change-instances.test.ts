@@ -16,7 +16,17 @@ async function fleet(n: number, protectionThreshold = 0) {
   next += 1;
   const service = `gov-${next}`;
   for (let i = 1; i <= n; i++) {
-    await registerInstance({ input: ZRegisterInstance.parse({ service, id: `${service}-${i}`, host: "127.0.0.1", port: 9000 + i, tags: [i % 2 ? "odd" : "even"], metadata: { zone: `z${i}` }, check: { kind: "ttl", ttl: "1h" } }) });
+    await registerInstance({
+      input: ZRegisterInstance.parse({
+        service,
+        id: `${service}-${i}`,
+        host: "127.0.0.1",
+        port: 9000 + i,
+        tags: [i % 2 ? "odd" : "even"],
+        metadata: { zone: `z${i}` },
+        check: { kind: "ttl", ttl: "1h" },
+      }),
+    });
   }
   await db.service.update({ where: { name: service }, data: { protectionThreshold } });
   return { service, ids: Array.from({ length: n }, (_, i) => `${service}-${i + 1}`) };
@@ -37,7 +47,14 @@ describe("changeInstances", () => {
     const discovered = await listDiscoverableInstances({ name: service });
     expect(discovered.instances.map((instance) => instance.id)).toEqual(ids.slice(1));
     expect(await audits(service)).toEqual([
-      expect.objectContaining({ action: "instance.weight", actorName: operator.name, target: `instance/${service}/${ids[0]}`, reason: "canary off", before: { weight: 100, enabled: true }, after: { weight: 0, enabled: true } }),
+      expect.objectContaining({
+        action: "instance.weight",
+        actorName: operator.name,
+        target: `instance/${service}/${ids[0]}`,
+        reason: "canary off",
+        before: { weight: 100, enabled: true },
+        after: { weight: 0, enabled: true },
+      }),
     ]);
     const failover = await db.failoverEvent.findFirst({ where: { service, kind: "failover" } });
     expect(failover?.reason).toContain("weight 0 by op@example.com");
@@ -56,9 +73,24 @@ describe("changeInstances", () => {
 
   test.each([
     { name: "an unknown instance", input: (_: string) => ({ selector: { ids: ["nope-1"] }, change: { weight: 1 } }), code: "not_found", field: "selector.ids" },
-    { name: "a selection matching nothing", input: (service: string) => ({ selector: { service, tag: "absent" }, change: { weight: 1 } }), code: "validation_failed", field: "selector" },
-    { name: "draining the whole service", input: (service: string) => ({ selector: { service }, change: { enabled: false } }), code: "validation_failed", field: "force" },
-    { name: "a stale version", input: (service: string) => ({ selector: { ids: [`${service}-1`] }, change: { weight: 1 }, expected: { [`${service}-1`]: 5 } }), code: "conflict", field: "expected" },
+    {
+      name: "a selection matching nothing",
+      input: (service: string) => ({ selector: { service, tag: "absent" }, change: { weight: 1 } }),
+      code: "validation_failed",
+      field: "selector",
+    },
+    {
+      name: "draining the whole service",
+      input: (service: string) => ({ selector: { service }, change: { enabled: false } }),
+      code: "validation_failed",
+      field: "force",
+    },
+    {
+      name: "a stale version",
+      input: (service: string) => ({ selector: { ids: [`${service}-1`] }, change: { weight: 1 }, expected: { [`${service}-1`]: 5 } }),
+      code: "conflict",
+      field: "expected",
+    },
   ])("refuses $name and changes nothing", async ({ input, code, field }) => {
     const { service } = await fleet(2);
     await expect(change(input(service))).rejects.toMatchObject({ code, field });

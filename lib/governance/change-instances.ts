@@ -98,13 +98,20 @@ export async function changeInstances({ actor, input }: { actor: TActor; input: 
     const index = await catalog.index();
     const chosen = await selectInstances(tx, input.selector);
     const overrides = new Map(
-      (await tx.instanceOverride.findMany({ where: { OR: chosen.map((row) => ({ source: row.source, instanceId: row.instanceId })) } })).map((row) => [`${row.source}/${row.instanceId}`, row]),
+      (await tx.instanceOverride.findMany({ where: { OR: chosen.map((row) => ({ source: row.source, instanceId: row.instanceId })) } })).map((row) => [
+        `${row.source}/${row.instanceId}`,
+        row,
+      ]),
     );
     for (const row of chosen) {
       const expected = input.expected?.[row.instanceId];
       const version = overrides.get(`${row.source}/${row.instanceId}`)?.version ?? 0;
       if (expected !== undefined && expected !== version) {
-        throw new AppError("conflict", `${row.instanceId} was changed by someone else meanwhile (version ${version}, you saw ${expected}); look at its current state and try again`, "expected");
+        throw new AppError(
+          "conflict",
+          `${row.instanceId} was changed by someone else meanwhile (version ${version}, you saw ${expected}); look at its current state and try again`,
+          "expected",
+        );
       }
     }
     const previews = await previewServices(tx, chosen, change);
@@ -122,16 +129,51 @@ export async function changeInstances({ actor, input }: { actor: TActor; input: 
       const weightOverride = change.reset ? null : (change.weight ?? row.weightOverride);
       const enabledOverride = change.reset ? null : (change.enabled ?? row.enabledOverride);
       // An expiring change goes back to what was there before it; a change on top of an expiring one keeps the first's way back.
-      const revert = expiresAt ? (previous?.expiresAt && previous.revert ? previous.revert : { weight: row.weightOverride, enabled: row.enabledOverride }) : null;
+      const revert = expiresAt
+        ? previous?.expiresAt && previous.revert
+          ? previous.revert
+          : { weight: row.weightOverride, enabled: row.enabledOverride }
+        : null;
       await tx.instance.update({ where: { id: row.id }, data: { weightOverride, enabledOverride, modifyIndex: index } });
       writes.push({ ...row, service: row.service.name, override: { weight: weightOverride, enabled: enabledOverride } });
       const saved = await tx.instanceOverride.upsert({
         where: { source_instanceId: { source: row.source, instanceId: row.instanceId } },
-        create: { source: row.source, instanceId: row.instanceId, service: row.service.name, weight: weightOverride, enabled: enabledOverride, version: 1, expiresAt, revert: encodeRevert(revert), reason: input.reason || null, updatedBy: actor.name },
-        update: { service: row.service.name, weight: weightOverride, enabled: enabledOverride, version: { increment: 1 }, expiresAt, revert: encodeRevert(revert), reason: input.reason || null, updatedBy: actor.name },
+        create: {
+          source: row.source,
+          instanceId: row.instanceId,
+          service: row.service.name,
+          weight: weightOverride,
+          enabled: enabledOverride,
+          version: 1,
+          expiresAt,
+          revert: encodeRevert(revert),
+          reason: input.reason || null,
+          updatedBy: actor.name,
+        },
+        update: {
+          service: row.service.name,
+          weight: weightOverride,
+          enabled: enabledOverride,
+          version: { increment: 1 },
+          expiresAt,
+          revert: encodeRevert(revert),
+          reason: input.reason || null,
+          updatedBy: actor.name,
+        },
       });
-      const after = { health: row.health, ...applyChange({ ...before, id: row.instanceId, registeredWeight: row.weight, registeredEnabled: row.enabled }, change) };
-      await catalog.traffic({ serviceId: row.service.id, service: row.service.name, instanceId: row.instanceId, before, after, reason: `${describe(change)} by ${actor.name}`, at: now });
+      const after = {
+        health: row.health,
+        ...applyChange({ ...before, id: row.instanceId, registeredWeight: row.weight, registeredEnabled: row.enabled }, change),
+      };
+      await catalog.traffic({
+        serviceId: row.service.id,
+        service: row.service.name,
+        instanceId: row.instanceId,
+        before,
+        after,
+        reason: `${describe(change)} by ${actor.name}`,
+        at: now,
+      });
       await recordAudit(tx, {
         actor,
         action: auditAction(change),
@@ -141,7 +183,14 @@ export async function changeInstances({ actor, input }: { actor: TActor; input: 
         after: { weight: after.weight, enabled: after.enabled, ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}) },
         reason: input.reason || undefined,
       });
-      changed.push({ id: row.instanceId, service: row.service.name, weight: after.weight, enabled: after.enabled, version: saved.version, expiresAt: expiresAt?.toISOString() ?? null });
+      changed.push({
+        id: row.instanceId,
+        service: row.service.name,
+        weight: after.weight,
+        enabled: after.enabled,
+        version: saved.version,
+        expiresAt: expiresAt?.toISOString() ?? null,
+      });
     }
     // Last, so a source that refuses the change rolls back everything above.
     await writeThroughOverrides(tx, writes);

@@ -17,7 +17,15 @@ async function expireOverride({ id, version }: { id: string; version: number }):
     const revert = override.revert ?? { weight: null, enabled: null };
     await tx.instanceOverride.update({
       where: { id },
-      data: { weight: revert.weight, enabled: revert.enabled, version: { increment: 1 }, expiresAt: null, revert: null, reason: "expired", updatedBy: system.name },
+      data: {
+        weight: revert.weight,
+        enabled: revert.enabled,
+        version: { increment: 1 },
+        expiresAt: null,
+        revert: null,
+        reason: "expired",
+        updatedBy: system.name,
+      },
     });
     const instance = await tx.instance.findUnique({
       where: { source_instanceId: { source: override.source, instanceId: override.instanceId } },
@@ -32,7 +40,14 @@ async function expireOverride({ id, version }: { id: string; version: number }):
       });
       await tx.service.update({ where: { id: instance.serviceId }, data: { modifyIndex: index } });
       await writeThroughOverrides(tx, [{ ...instance, source: override.source, instanceId: override.instanceId, service: override.service, override: revert }]);
-      await change.traffic({ serviceId: instance.serviceId, service: override.service, instanceId: override.instanceId, before, after: trafficState(updated), reason: "an operator's change expired" });
+      await change.traffic({
+        serviceId: instance.serviceId,
+        service: override.service,
+        instanceId: override.instanceId,
+        before,
+        after: trafficState(updated),
+        reason: "an operator's change expired",
+      });
     }
     await recordAudit(tx, {
       actor: system,

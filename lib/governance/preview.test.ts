@@ -22,7 +22,13 @@ describe("previewChange", () => {
 
   test.each([
     { name: "draining every instance is an outage", instances: three, selected: ["a", "b", "c"], threshold: 0, kind: "outage" },
-    { name: "weight 0 on the last one taking traffic is an outage", instances: fleet(["a", "passing", 1], ["b", "critical", 1]), selected: ["a"], threshold: 0, kind: "outage" },
+    {
+      name: "weight 0 on the last one taking traffic is an outage",
+      instances: fleet(["a", "passing", 1], ["b", "critical", 1]),
+      selected: ["a"],
+      threshold: 0,
+      kind: "outage",
+    },
     { name: "below the protection threshold", instances: three, selected: ["a", "b"], threshold: 0.5, kind: "below-threshold" },
   ])("refuses: $name", ({ instances, selected, threshold, kind }) => {
     const change = selected.length > 1 ? { enabled: false } : { weight: 0 };
@@ -31,8 +37,18 @@ describe("previewChange", () => {
   });
 
   test.each([
-    { name: "a change that adds capacity, even below the threshold", instances: fleet(["a", "passing", 100, false], ["b", "passing", 100, false], ["c", "passing", 100]), selected: ["a"], change: { enabled: true } },
-    { name: "draining an instance that takes no traffic already", instances: fleet(["a", "critical", 100], ["b", "passing", 100]), selected: ["a"], change: { enabled: false } },
+    {
+      name: "a change that adds capacity, even below the threshold",
+      instances: fleet(["a", "passing", 100, false], ["b", "passing", 100, false], ["c", "passing", 100]),
+      selected: ["a"],
+      change: { enabled: true },
+    },
+    {
+      name: "draining an instance that takes no traffic already",
+      instances: fleet(["a", "critical", 100], ["b", "passing", 100]),
+      selected: ["a"],
+      change: { enabled: false },
+    },
     { name: "exactly at the threshold", instances: fleet(["a", "passing", 1], ["b", "passing", 1]), selected: ["a"], change: { enabled: false } },
   ])("allows $name", ({ instances, selected, change }) => {
     const preview = previewChange({ policy: "p2c", protectionThreshold: 0.5, instances, selected: new Set(selected), change });

@@ -31,8 +31,13 @@ export function applyChange(instance: TPreviewInstance, change: TInstanceChange)
 
 function sides(policy: TBalancingPolicy, states: { id: string; health: string; weight: number; enabled: boolean }[]): Map<string, TSide> {
   const live = states.filter(takesTraffic);
-  const shares = expectedShares(policy, live.map(({ id, weight }) => ({ id, weight })));
-  return new Map(states.map((state) => [state.id, { weight: state.weight, enabled: state.enabled, takesTraffic: takesTraffic(state), share: shares.get(state.id) ?? 0 }]));
+  const shares = expectedShares(
+    policy,
+    live.map(({ id, weight }) => ({ id, weight })),
+  );
+  return new Map(
+    states.map((state) => [state.id, { weight: state.weight, enabled: state.enabled, takesTraffic: takesTraffic(state), share: shares.get(state.id) ?? 0 }]),
+  );
 }
 
 const percent = (share: number) => `${Math.round(share * 100)}%`;
@@ -74,7 +79,13 @@ export function previewChange({
     }
   }
   return {
-    instances: instances.map((instance) => ({ id: instance.id, health: instance.health, selected: selected.has(instance.id), before: before.get(instance.id)!, after: after.get(instance.id)! })),
+    instances: instances.map((instance) => ({
+      id: instance.id,
+      health: instance.health,
+      selected: selected.has(instance.id),
+      before: before.get(instance.id)!,
+      after: after.get(instance.id)!,
+    })),
     capacity,
     protectionThreshold,
     refusal,

@@ -40,7 +40,12 @@ export const ZChangeInstances = z
     selector: ZInstanceSelector,
     change: ZInstanceChange,
     // The change reverts by itself after this long (a drain for a deploy, a canary weight for an hour).
-    expiresIn: ZDuration.pipe(z.number().min(10_000, "must be at least 10s").max(30 * 86_400_000, "must be at most 30d")).optional(),
+    expiresIn: ZDuration.pipe(
+      z
+        .number()
+        .min(10_000, "must be at least 10s")
+        .max(30 * 86_400_000, "must be at most 30d"),
+    ).optional(),
     reason: ZReason.optional(),
     // Applies a change the guard refuses (an outage, below the protection threshold); needs a reason.
     force: z.boolean().default(false),
@@ -60,5 +65,8 @@ export const ZSetServicePolicy = z
     expectedVersion: z.number().int().min(0).optional(),
     reason: ZReason.optional(),
   })
-  .refine((input) => input.policy !== "consistent-hash" || input.hashHeader, { message: "consistent-hash needs the request header to hash", path: ["hashHeader"] });
+  .refine((input) => input.policy !== "consistent-hash" || input.hashHeader, {
+    message: "consistent-hash needs the request header to hash",
+    path: ["hashHeader"],
+  });
 export type TSetServicePolicy = z.infer<typeof ZSetServicePolicy>;

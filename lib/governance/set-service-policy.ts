@@ -9,7 +9,10 @@ import type { TSetServicePolicy } from "./schemas";
 export async function setServicePolicy({ actor, name, input }: { actor: TActor; name: string; input: TSetServicePolicy }) {
   return catalogChange(async (tx, change) => {
     const index = await change.index();
-    const service = await tx.service.findUnique({ where: { name }, select: { id: true, policy: true, hashHeader: true, protectionThreshold: true, governanceVersion: true } });
+    const service = await tx.service.findUnique({
+      where: { name },
+      select: { id: true, policy: true, hashHeader: true, protectionThreshold: true, governanceVersion: true },
+    });
     if (!service) throw new AppError("not_found", `service '${name}' is not registered`, "name");
     if (input.expectedVersion !== undefined && input.expectedVersion !== service.governanceVersion) {
       throw new AppError("conflict", `${name}'s policy was changed by someone else meanwhile; look at its current settings and try again`, "expectedVersion");

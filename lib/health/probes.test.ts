@@ -74,10 +74,13 @@ describe("http probe", () => {
   });
 
   // Refused before any connection: the output says so, and nothing fetched reaches the viewers of the check.
-  test.each(["169.254.169.254", "[fd00:ec2::254]", "[::ffff:a9fe:4d4d]", "0:0:0:0:0:ffff:a9fe:4d4d", "fd00:ec2:0:0:0:0:0:254", "2852039166"])("refuses %s", async (host) => {
-    const refused = await probeHttp({ host, port: 80, path: "/", timeoutMs: 200 });
-    expect(refused).toMatchObject({ status: "fail", output: expect.stringMatching(/^refused by address policy: /) });
-  });
+  test.each(["169.254.169.254", "[fd00:ec2::254]", "[::ffff:a9fe:4d4d]", "0:0:0:0:0:ffff:a9fe:4d4d", "fd00:ec2:0:0:0:0:0:254", "2852039166"])(
+    "refuses %s",
+    async (host) => {
+      const refused = await probeHttp({ host, port: 80, path: "/", timeoutMs: 200 });
+      expect(refused).toMatchObject({ status: "fail", output: expect.stringMatching(/^refused by address policy: /) });
+    },
+  );
 });
 
 describe("tcp probe", () => {

@@ -97,7 +97,9 @@ export function probeHttp({ path, ...target }: TProbeTarget & { path: string }):
     };
     socket.setEncoding("utf8");
     socket.once("connect", () => {
-      socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host.includes(":") ? `[${host.split("%")[0]}]` : host}:${port}\r\nUser-Agent: meshdeck-health-check\r\nAccept: */*\r\nConnection: close\r\n\r\n`);
+      socket.write(
+        `GET ${path} HTTP/1.1\r\nHost: ${host.includes(":") ? `[${host.split("%")[0]}]` : host}:${port}\r\nUser-Agent: meshdeck-health-check\r\nAccept: */*\r\nConnection: close\r\n\r\n`,
+      );
     });
     socket.on("data", (chunk: string) => {
       received += chunk;

@@ -13,7 +13,10 @@ const hour = 3_600_000;
 let next = 0;
 async function addService(name: string, instanceIds: string[], registeredAt = minutesAgo(60 * 24 * 40)) {
   await db.service.create({
-    data: { name, instances: { create: instanceIds.map((instanceId) => ({ instanceId, host: "127.0.0.1", port: 9000 + ++next, health: "passing", registeredAt })) } },
+    data: {
+      name,
+      instances: { create: instanceIds.map((instanceId) => ({ instanceId, host: "127.0.0.1", port: 9000 + ++next, health: "passing", registeredAt })) },
+    },
   });
 }
 
@@ -22,7 +25,15 @@ function healthEvent(service: string, instanceId: string, to: string, at: Date, 
 }
 
 function failoverEvent(service: string, kind: string, at: Date, extra: { instanceId?: string; takeover?: unknown; detectionMs?: number } = {}) {
-  return { service, kind, at, reason: kind, instanceId: extra.instanceId ?? null, detectionMs: extra.detectionMs ?? null, takeover: JSON.stringify(extra.takeover ?? []) };
+  return {
+    service,
+    kind,
+    at,
+    reason: kind,
+    instanceId: extra.instanceId ?? null,
+    detectionMs: extra.detectionMs ?? null,
+    takeover: JSON.stringify(extra.takeover ?? []),
+  };
 }
 
 beforeAll(async () => {
@@ -45,7 +56,15 @@ describe("getServiceHealthHistory", () => {
   });
 
   test.each([
-    ["t-1", [["passing", 60], ["critical", 45], ["passing", 30]], 0.75],
+    [
+      "t-1",
+      [
+        ["passing", 60],
+        ["critical", 45],
+        ["passing", 30],
+      ],
+      0.75,
+    ],
     ["t-2", [["critical", 60]], 0],
     ["t-3", [["passing", 60]], 1],
   ] as const)("1 h of %s: state before the range from the last earlier event", async (id, starts, uptime) => {
@@ -67,7 +86,9 @@ describe("getServiceHealthHistory", () => {
     await addService("timeline-busy", ["b-1"]);
     const count = timelineEventCap + 20;
     await db.healthEvent.createMany({
-      data: Array.from({ length: count }, (_, index) => healthEvent("timeline-busy", "b-1", index % 2 ? "passing" : "critical", new Date(now.getTime() - (count - index) * 1000))),
+      data: Array.from({ length: count }, (_, index) =>
+        healthEvent("timeline-busy", "b-1", index % 2 ? "passing" : "critical", new Date(now.getTime() - (count - index) * 1000)),
+      ),
     });
     const [instance] = (await getServiceHealthHistory({ name: "timeline-busy", range: "24h", now })).instances;
     expect(instance?.coveredFrom).toBe(new Date(now.getTime() - timelineEventCap * 1000).toISOString());
@@ -81,10 +102,16 @@ describe("getServiceHealthHistory", () => {
   test("30 d reaches events 29 days old and not 31", async () => {
     await addService("timeline-month", ["m-1"]);
     await db.healthEvent.createMany({
-      data: [healthEvent("timeline-month", "m-1", "critical", minutesAgo(31 * 24 * 60)), healthEvent("timeline-month", "m-1", "passing", minutesAgo(29 * 24 * 60), "critical")],
+      data: [
+        healthEvent("timeline-month", "m-1", "critical", minutesAgo(31 * 24 * 60)),
+        healthEvent("timeline-month", "m-1", "passing", minutesAgo(29 * 24 * 60), "critical"),
+      ],
     });
     const [instance] = (await getServiceHealthHistory({ name: "timeline-month", range: "30d", now })).instances;
-    expect(instance?.bands.map((band) => [band.state, Math.round((now.getTime() - band.from) / hour)])).toEqual([["critical", 720], ["passing", 696]]);
+    expect(instance?.bands.map((band) => [band.state, Math.round((now.getTime() - band.from) / hour)])).toEqual([
+      ["critical", 720],
+      ["passing", 696],
+    ]);
   });
 });
 
@@ -100,7 +127,14 @@ describe("listEvents", () => {
     });
     await db.failoverEvent.createMany({
       data: [
-        failoverEvent("shop", "failover", minutesAgo(10), { instanceId: "shop-1", detectionMs: 2100, takeover: [{ id: "shop-2", weight: 100, share: 0.5 }, { id: "shop-3", weight: 100, share: 0.5 }] }),
+        failoverEvent("shop", "failover", minutesAgo(10), {
+          instanceId: "shop-1",
+          detectionMs: 2100,
+          takeover: [
+            { id: "shop-2", weight: 100, share: 0.5 },
+            { id: "shop-3", weight: 100, share: 0.5 },
+          ],
+        }),
         failoverEvent("shop", "recovery", minutesAgo(2), { instanceId: "shop-1" }),
       ],
     });
@@ -122,7 +156,14 @@ describe("listEvents", () => {
 
   test("a failover event carries its detection time and who took over with their shares", async () => {
     const { events } = await list("service=shop&kind=failover");
-    expect(events[0]).toMatchObject({ instanceId: "shop-1", detectionMs: 2100, takeover: [{ id: "shop-2", share: 0.5 }, { id: "shop-3", share: 0.5 }] });
+    expect(events[0]).toMatchObject({
+      instanceId: "shop-1",
+      detectionMs: 2100,
+      takeover: [
+        { id: "shop-2", share: 0.5 },
+        { id: "shop-3", share: 0.5 },
+      ],
+    });
   });
 
   test("pages with a cursor through both tables without losing or repeating an event", async () => {

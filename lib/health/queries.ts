@@ -25,7 +25,18 @@ function fromFailover(row: TFailoverRow) {
 
 function fromHealth(row: THealthRow): ReturnType<typeof fromFailover> {
   const kind: TEventKind = row.to === "flapping" ? "flapping" : "health";
-  return { id: row.id, kind, service: row.service, instanceId: row.instanceId, from: row.from, to: row.to, reason: row.reason, detectionMs: row.detectionMs, takeover: [], at: row.at };
+  return {
+    id: row.id,
+    kind,
+    service: row.service,
+    instanceId: row.instanceId,
+    from: row.from,
+    to: row.to,
+    reason: row.reason,
+    detectionMs: row.detectionMs,
+    takeover: [],
+    at: row.at,
+  };
 }
 
 /** Failover, outage, flapping and health events in one list, newest first, a page at a time. */
@@ -78,7 +89,12 @@ export async function getServiceHealthHistory({ name, range, now = new Date() }:
       const where = { service: name, source: instance.source, instanceId: instance.instanceId };
       const [previous, newest] = await Promise.all([
         db.healthEvent.findFirst({ where: { ...where, at: { lte: new Date(from) } }, orderBy: [...newestFirst], select: { to: true } }),
-        db.healthEvent.findMany({ where: { ...where, at: { gt: new Date(from), lte: now } }, orderBy: [...newestFirst], take: timelineEventCap + 1, select: { at: true, to: true } }),
+        db.healthEvent.findMany({
+          where: { ...where, at: { gt: new Date(from), lte: now } },
+          orderBy: [...newestFirst],
+          take: timelineEventCap + 1,
+          select: { at: true, to: true },
+        }),
       ]);
       const events = newest.map((event) => ({ at: event.at.getTime(), to: event.to }));
       const truncated = events.length > timelineEventCap;

@@ -5,7 +5,16 @@ import { advanceHealth, createHealthMachine, flapWindowMs, type THealthDecision,
 const codes: Record<string, TProbeStatus> = { P: "pass", W: "warn", F: "fail" };
 
 // Runs a string of results ("PPFF"), one per second, and returns the health after each and every decision.
-function run(results: string, { rise = 2, fall = 2, health = "unknown", stepMs = 1000, lastOkAt = null }: { rise?: number; fall?: number; health?: THealth; stepMs?: number; lastOkAt?: number | null } = {}) {
+function run(
+  results: string,
+  {
+    rise = 2,
+    fall = 2,
+    health = "unknown",
+    stepMs = 1000,
+    lastOkAt = null,
+  }: { rise?: number; fall?: number; health?: THealth; stepMs?: number; lastOkAt?: number | null } = {},
+) {
   let machine = createHealthMachine({ rise, fall, health, lastOkAt });
   const healths: THealth[] = [];
   const decisions: (THealthDecision & { at: number })[] = [];

@@ -27,7 +27,11 @@ export const ZMetricNames = z.strictObject({
 export const ZMetricsSettings = z
   .strictObject({
     source: z.enum(["scrape", "prometheus"], { error: "must be scrape or prometheus" }).default("scrape"),
-    prometheusUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).check(policyHostCheck(hostOfUrl)).nullable().default(null),
+    prometheusUrl: z
+      .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+      .check(policyHostCheck(hostOfUrl))
+      .nullable()
+      .default(null),
     // Each 10 s rollup window must hold whole scrapes: 1s, 2s, 5s or 10s.
     interval: ZDuration.pipe(z.number().refine((ms) => [1000, 2000, 5000, 10_000].includes(ms), "must be 1s, 2s, 5s or 10s")).default(10_000),
     timeout: ZDuration.pipe(z.number().min(100, "must be at least 100ms")).default(5000),
@@ -35,7 +39,8 @@ export const ZMetricsSettings = z
   })
   .superRefine((settings, ctx) => {
     if (settings.timeout >= settings.interval) ctx.addIssue({ code: "custom", path: ["timeout"], message: "must be shorter than the interval" });
-    if (settings.source === "prometheus" && !settings.prometheusUrl) ctx.addIssue({ code: "custom", path: ["prometheusUrl"], message: "is needed to read from Prometheus" });
+    if (settings.source === "prometheus" && !settings.prometheusUrl)
+      ctx.addIssue({ code: "custom", path: ["prometheusUrl"], message: "is needed to read from Prometheus" });
   });
 
 export type TMetricsSettings = z.infer<typeof ZMetricsSettings>;
@@ -60,7 +65,13 @@ export async function setMetricsSettings({ actor, settings }: { actor: TActor; s
     const before = (await tx.setting.findUnique({ where: { key: settingKey } }))?.value;
     const value = encodeSettingJson(settings);
     await tx.setting.upsert({ where: { key: settingKey }, create: { key: settingKey, value }, update: { value } });
-    await recordAudit(tx, { actor, action: "settings.metrics", target: `setting/${settingKey}`, before: before ? (decodeSettingJson(before) ?? defaultMetricsSettings) : defaultMetricsSettings, after: settings });
+    await recordAudit(tx, {
+      actor,
+      action: "settings.metrics",
+      target: `setting/${settingKey}`,
+      before: before ? (decodeSettingJson(before) ?? defaultMetricsSettings) : defaultMetricsSettings,
+      after: settings,
+    });
   });
   cached = undefined;
 }

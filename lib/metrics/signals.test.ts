@@ -7,22 +7,91 @@ const inf = Number.POSITIVE_INFINITY;
 
 describe("mergeBuckets", () => {
   test.each([
-    ["the same bounds add up", [[0.1, 1], [1, 3], [inf, 4]], [[0.1, 2], [1, 2], [inf, 5]], [[0.1, 3], [1, 5], [inf, 9]]],
+    [
+      "the same bounds add up",
+      [
+        [0.1, 1],
+        [1, 3],
+        [inf, 4],
+      ],
+      [
+        [0.1, 2],
+        [1, 2],
+        [inf, 5],
+      ],
+      [
+        [0.1, 3],
+        [1, 5],
+        [inf, 9],
+      ],
+    ],
     [
       "differing bounds: a side missing a bound gives its count at its largest bound below",
-      [[0.1, 1], [0.5, 3], [inf, 4]],
-      [[0.25, 2], [inf, 5]],
-      [[0.1, 1], [0.25, 3], [0.5, 5], [inf, 9]],
+      [
+        [0.1, 1],
+        [0.5, 3],
+        [inf, 4],
+      ],
+      [
+        [0.25, 2],
+        [inf, 5],
+      ],
+      [
+        [0.1, 1],
+        [0.25, 3],
+        [0.5, 5],
+        [inf, 9],
+      ],
     ],
-    ["a side with no bound below gives 0", [[1, 5], [inf, 5]], [[0.005, 1], [inf, 2]], [[0.005, 1], [1, 6], [inf, 7]]],
-    ["an empty side", [], [[0.1, 1], [inf, 2]], [[0.1, 1], [inf, 2]]],
+    [
+      "a side with no bound below gives 0",
+      [
+        [1, 5],
+        [inf, 5],
+      ],
+      [
+        [0.005, 1],
+        [inf, 2],
+      ],
+      [
+        [0.005, 1],
+        [1, 6],
+        [inf, 7],
+      ],
+    ],
+    [
+      "an empty side",
+      [],
+      [
+        [0.1, 1],
+        [inf, 2],
+      ],
+      [
+        [0.1, 1],
+        [inf, 2],
+      ],
+    ],
     ["both empty", [], [], []],
-    ["a side without +Inf gives its last count there", [[0.1, 1], [1, 2]], [[0.1, 1], [inf, 3]], [[0.1, 2], [1, 3], [inf, 5]]],
+    [
+      "a side without +Inf gives its last count there",
+      [
+        [0.1, 1],
+        [1, 2],
+      ],
+      [
+        [0.1, 1],
+        [inf, 3],
+      ],
+      [
+        [0.1, 2],
+        [1, 3],
+        [inf, 5],
+      ],
+    ],
   ] as [string, TBuckets, TBuckets, TBuckets][])("%s", (_name, a, b, expected) => {
     expect(mergeBuckets(a, b)).toEqual(expected);
     expect(mergeBuckets(b, a)).toEqual(expected);
   });
-
 
   function randomBuckets(next: () => number): TBuckets {
     const layout = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10].filter(() => next() < 0.5);
@@ -59,8 +128,34 @@ describe("addSignals", () => {
   });
 
   test.each([
-    ["counts add up and buckets merge", histogram(10, 1, [[0.1, 4], [inf, 10]]), histogram(5, 2, [[0.5, 5], [inf, 5]]), histogram(15, 3, [[0.1, 4], [0.5, 9], [inf, 15]])],
-    ["empty on the left is the identity", emptySignals(), histogram(5, 2, [[0.5, 5], [inf, 5]]), histogram(5, 2, [[0.5, 5], [inf, 5]])],
+    [
+      "counts add up and buckets merge",
+      histogram(10, 1, [
+        [0.1, 4],
+        [inf, 10],
+      ]),
+      histogram(5, 2, [
+        [0.5, 5],
+        [inf, 5],
+      ]),
+      histogram(15, 3, [
+        [0.1, 4],
+        [0.5, 9],
+        [inf, 15],
+      ]),
+    ],
+    [
+      "empty on the left is the identity",
+      emptySignals(),
+      histogram(5, 2, [
+        [0.5, 5],
+        [inf, 5],
+      ]),
+      histogram(5, 2, [
+        [0.5, 5],
+        [inf, 5],
+      ]),
+    ],
     ["empty on the right is the identity", summary(4, 10, 20, 30), emptySignals(), summary(4, 10, 20, 30)],
     ["summaries are weighted by requests", summary(30, 10, 20, 40), summary(10, 200, 400, 600), summary(40, 57.5, 115, 180)],
     ["a quantile one side lacks comes from the other", summary(30, 10, null, 40), summary(10, null, null, 600), summary(40, 10, null, 180)],

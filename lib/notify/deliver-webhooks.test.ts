@@ -74,7 +74,12 @@ describe("webhook deliveries", () => {
     await setInstanceHealth({ id, to: "passing", reason: "back" });
     await deliverDueWebhooks();
     const [delivery] = (await listWebhooks()).find((candidate) => candidate.id === webhook.id)!.deliveries;
-    expect(delivery).toMatchObject({ status: "pending", attempts: 1, responseStatus: null, lastError: expect.stringMatching(/^refused by address policy: ::ffff:a9fe:a9fe is 169\.254\.169\.254/) });
+    expect(delivery).toMatchObject({
+      status: "pending",
+      attempts: 1,
+      responseStatus: null,
+      lastError: expect.stringMatching(/^refused by address policy: ::ffff:a9fe:a9fe is 169\.254\.169\.254/),
+    });
   });
 
   test.each([

@@ -16,7 +16,10 @@ export const ZCreateWebhook = z.strictObject({
     .url({ protocol: /^https?$/, error: "must be an http or https URL" })
     .max(2048, "must be at most 2048 characters")
     .check(policyHostCheck(hostOfUrl)),
-  kinds: z.array(z.enum(failoverKinds)).min(1, "choose at least one kind of event").default([...failoverKinds]),
+  kinds: z
+    .array(z.enum(failoverKinds))
+    .min(1, "choose at least one kind of event")
+    .default([...failoverKinds]),
 });
 export type TCreateWebhook = z.infer<typeof ZCreateWebhook>;
 
@@ -50,7 +53,17 @@ export async function listWebhooks() {
       deliveries: {
         orderBy: { createdAt: "desc" },
         take: 10,
-        select: { id: true, eventId: true, status: true, attempts: true, responseStatus: true, lastError: true, createdAt: true, deliveredAt: true, nextAttemptAt: true },
+        select: {
+          id: true,
+          eventId: true,
+          status: true,
+          attempts: true,
+          responseStatus: true,
+          lastError: true,
+          createdAt: true,
+          deliveredAt: true,
+          nextAttemptAt: true,
+        },
       },
     },
   });

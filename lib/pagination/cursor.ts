@@ -5,7 +5,12 @@ import { z } from "zod";
 export const pageSize = 50;
 
 /** `limit`: how many rows a page holds. */
-export const ZPageLimit = z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be 1-200").max(200, "must be 1-200").default(pageSize);
+export const ZPageLimit = z.coerce
+  .number({ error: "must be a number" })
+  .int("must be a whole number")
+  .min(1, "must be 1-200")
+  .max(200, "must be 1-200")
+  .default(pageSize);
 
 /** A page boundary: the time and id of the last row shown, newest first. */
 export type TCursor = { at: Date; id: string };

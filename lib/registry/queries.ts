@@ -178,7 +178,6 @@ const discoverySelect = {
   instances: { select: instanceSelect, orderBy: { instanceId: "asc" } },
 } as const;
 
-
 function toDiscoveredService(service: {
   name: string;
   modifyIndex: number;

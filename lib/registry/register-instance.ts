@@ -28,7 +28,10 @@ export async function registerInstance({ input }: { input: TRegisterInstance }) 
       throw new AppError("conflict", `instance id '${input.id}' is already registered to service '${existing.service.name}'`, "id");
     }
     // An operator's override outlives the instance: one that deregistered and came back gets it again.
-    const override = await tx.instanceOverride.findUnique({ where: { source_instanceId: { source, instanceId: input.id } }, select: { service: true, weight: true, enabled: true } });
+    const override = await tx.instanceOverride.findUnique({
+      where: { source_instanceId: { source, instanceId: input.id } },
+      select: { service: true, weight: true, enabled: true },
+    });
     const kept = override?.service === input.service ? override : null;
     const service = await tx.service.upsert({
       where: { name: input.service },

@@ -39,7 +39,12 @@ const minIntervalMs = 100;
 
 // How long an instance may stay critical before it is deregistered; null keeps it for good.
 const day = 86_400_000;
-const ZDeregisterAfter = ZDuration.pipe(z.number().min(1000, "must be at least 1s").max(30 * day, "must be at most 720h (30 days)")).nullable();
+const ZDeregisterAfter = ZDuration.pipe(
+  z
+    .number()
+    .min(1000, "must be at least 1s")
+    .max(30 * day, "must be at most 720h (30 days)"),
+).nullable();
 // Bounded so every duration fits the database's 32-bit integers with room to spare.
 const ZCheckDuration = ZDuration.pipe(z.number().max(day, "must be at most 24h"));
 
@@ -58,7 +63,11 @@ export const ZCheck = z
       z.strictObject({ kind: z.literal("ttl"), ttl: ZCheckDuration.default(3000), deregisterAfter: ZDeregisterAfter.default(60_000) }),
       ZActiveCheck.extend({
         kind: z.literal("http"),
-        path: z.string().max(1024).regex(/^\/[^\s#]*$/, "must be a path starting with '/'").default("/health"),
+        path: z
+          .string()
+          .max(1024)
+          .regex(/^\/[^\s#]*$/, "must be a path starting with '/'")
+          .default("/health"),
       }).strict(),
       ZActiveCheck.extend({ kind: z.literal("tcp") }).strict(),
     ],
@@ -76,8 +85,17 @@ export const ZCheck = z
 // Where Meshdeck scrapes the instance's Prometheus metrics; null turns scraping off.
 const ZMetricsEndpoint = z
   .strictObject({
-    path: z.string().max(1024).regex(/^\/[^\s#]*$/, "must be a path starting with '/'").default("/metrics"),
-    port: z.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be between 1 and 65535").max(65535, "must be between 1 and 65535").optional(),
+    path: z
+      .string()
+      .max(1024)
+      .regex(/^\/[^\s#]*$/, "must be a path starting with '/'")
+      .default("/metrics"),
+    port: z
+      .number({ error: "must be a number" })
+      .int("must be a whole number")
+      .min(1, "must be between 1 and 65535")
+      .max(65535, "must be between 1 and 65535")
+      .optional(),
   })
   .nullable();
 

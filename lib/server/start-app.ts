@@ -42,9 +42,7 @@ export async function startApp() {
   const gatewayUrl = env.MESHDECK_GATEWAY === "on" ? await startGateway({ url }) : undefined;
   if (env.MESHDECK_DEMO === "1") await startDemoFleet({ url, gatewayUrl, onRegistered: startInProcessCollector });
   else startInProcessCollector();
-  const signIn = (await hasAnyUser())
-    ? "sign in with your administrator account"
-    : `no user exists yet: create the first administrator at ${url}/setup`;
+  const signIn = (await hasAnyUser()) ? "sign in with your administrator account" : `no user exists yet: create the first administrator at ${url}/setup`;
   log.info(`Meshdeck is starting on ${url} - open it in a browser and ${signIn}`);
 }
 

@@ -37,7 +37,10 @@ export async function openAdapterForWrites(settings: TSourceSettings): Promise<I
   const adapter = createAdapter(settings);
   if (settings.kind === "etcd") return adapter;
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no session with ${settings.endpoints.join(",")} within ${connectForWriteMs / 1000} s`)), connectForWriteMs);
+    const timer = setTimeout(
+      () => reject(new Error(`no session with ${settings.endpoints.join(",")} within ${connectForWriteMs / 1000} s`)),
+      connectForWriteMs,
+    );
     adapter.start({
       onChange: async () => undefined,
       onState: ({ connected }) => {

@@ -10,8 +10,27 @@ import type { TSourceChange, TSourceInstance } from "./types";
 // Instances written per transaction: an initial sync of thousands commits in steps, never one long lock.
 const chunkSize = 1000;
 
-const rowSelect = { ...trafficSelect, id: true, instanceId: true, host: true, port: true, tags: true, metadata: true, sourceKey: true, service: { select: { id: true, name: true } } } as const;
-type TRow = { id: string; instanceId: string; host: string; port: number; tags: string[]; metadata: Record<string, string>; sourceKey: string | null; service: { id: string; name: string } } & Parameters<typeof trafficState>[0];
+const rowSelect = {
+  ...trafficSelect,
+  id: true,
+  instanceId: true,
+  host: true,
+  port: true,
+  tags: true,
+  metadata: true,
+  sourceKey: true,
+  service: { select: { id: true, name: true } },
+} as const;
+type TRow = {
+  id: string;
+  instanceId: string;
+  host: string;
+  port: number;
+  tags: string[];
+  metadata: Record<string, string>;
+  sourceKey: string | null;
+  service: { id: string; name: string };
+} & Parameters<typeof trafficState>[0];
 
 /** The columns, as stored, an instance of a source has from its registration; health follows its presence there. */
 function columnsOf(instance: Pick<TSourceInstance, "host" | "port" | "weight" | "enabled" | "tags" | "metadata"> & { key?: string | null }) {
@@ -59,7 +78,10 @@ export async function applySourceChange({ source, change, fence }: { source: str
       creates.push(instance);
     } else if (differs(row, instance)) updates.push([row, instance]);
   }
-  const gone = change.kind === "snapshot" ? rows.filter((row) => !wanted.has(row.instanceId)) : change.removed.map((id) => existing.get(id)).filter((row) => row !== undefined);
+  const gone =
+    change.kind === "snapshot"
+      ? rows.filter((row) => !wanted.has(row.instanceId))
+      : change.removed.map((id) => existing.get(id)).filter((row) => row !== undefined);
   removes.push(...gone);
   // Each chunk is a change of its own: its index, and its services announced when it commits.
   const inChunks = async <T>(list: T[], write: (tx: Tx, catalog: TCatalogChange, part: T[]) => Promise<void>) => {
@@ -71,7 +93,9 @@ export async function applySourceChange({ source, change, fence }: { source: str
     }
   };
   // Removals first: an instance that moved to another service leaves before it joins.
-  await inChunks(removes, (tx, catalog, rows) => removeInstances(tx, catalog, { source, rows, reason: `removed from ${source} (its lease expired or it deregistered)` }));
+  await inChunks(removes, (tx, catalog, rows) =>
+    removeInstances(tx, catalog, { source, rows, reason: `removed from ${source} (its lease expired or it deregistered)` }),
+  );
   await inChunks(updates, (tx, catalog, pairs) => updateInstances(tx, catalog, { source, pairs }));
   await inChunks(creates, (tx, catalog, instances) => createInstances(tx, catalog, { source, instances }));
   return { created: creates.length, updated: updates.length, removed: removes.length };
@@ -84,7 +108,9 @@ export async function removeInstances(tx: Tx, change: TCatalogChange, { source, 
   if (rows.length === 0) return;
   const index = await change.index();
   await tx.instance.deleteMany({ where: { id: { in: rows.map((row) => row.id) } } });
-  await tx.healthEvent.createMany({ data: rows.map((row) => ({ service: row.service.name, source, instanceId: row.instanceId, from: row.health, to: "deregistered", reason })) });
+  await tx.healthEvent.createMany({
+    data: rows.map((row) => ({ service: row.service.name, source, instanceId: row.instanceId, from: row.health, to: "deregistered", reason })),
+  });
   for (const row of rows) {
     change.touched(row.service.name);
     await change.traffic({ serviceId: row.service.id, service: row.service.name, instanceId: row.instanceId, before: trafficState(row), after: null, reason });
@@ -121,7 +147,10 @@ async function createInstances(tx: Tx, change: TCatalogChange, { source, instanc
     change.touched(name);
   }
   // An operator's override outlives the instance: one that went away and came back gets it again.
-  const overrides = await tx.instanceOverride.findMany({ where: { source, instanceId: { in: instances.map((instance) => instance.instanceId) } }, select: { instanceId: true, service: true, weight: true, enabled: true } });
+  const overrides = await tx.instanceOverride.findMany({
+    where: { source, instanceId: { in: instances.map((instance) => instance.instanceId) } },
+    select: { instanceId: true, service: true, weight: true, enabled: true },
+  });
   const overrideOf = new Map(overrides.map((override) => [override.instanceId, override]));
   const now = new Date();
   const data = instances.map((instance) => {
@@ -167,10 +196,27 @@ async function createInstances(tx: Tx, change: TCatalogChange, { source, instanc
   for (const first of firsts.values()) {
     const created = await tx.instance.create({ data: first, select: trafficSelect });
     const service = instances.find((instance) => instance.instanceId === first.instanceId)!.service;
-    await change.traffic({ serviceId: first.serviceId, service, instanceId: first.instanceId, before: null, after: trafficState(created), reason: `registered in ${source}` });
+    await change.traffic({
+      serviceId: first.serviceId,
+      service,
+      instanceId: first.instanceId,
+      before: null,
+      after: trafficState(created),
+      reason: `registered in ${source}`,
+    });
   }
   const firstIds = new Set([...firsts.values()].map((row) => row.instanceId));
   await insertRows(tx, { table: "Instance", rows: data.filter((row) => !firstIds.has(row.instanceId)) });
-  const events = instances.map((instance) => ({ id: randomUUID(), service: instance.service, source, instanceId: instance.instanceId, from: "unknown", to: "passing", reason: `registered in ${source}`, detectionMs: null, at: now }));
+  const events = instances.map((instance) => ({
+    id: randomUUID(),
+    service: instance.service,
+    source,
+    instanceId: instance.instanceId,
+    from: "unknown",
+    to: "passing",
+    reason: `registered in ${source}`,
+    detectionMs: null,
+    at: now,
+  }));
   await insertRows(tx, { table: "HealthEvent", rows: events });
 }

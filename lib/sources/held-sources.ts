@@ -31,7 +31,16 @@ export class HeldSources {
       if (count === 0) continue;
       held.add(source.id);
       // Changed settings start the source over with a fresh connection and a full listing.
-      const signature = JSON.stringify([source.name, source.kind, source.convention, source.endpoints, source.prefix, source.username, source.password, source.tls]);
+      const signature = JSON.stringify([
+        source.name,
+        source.kind,
+        source.convention,
+        source.endpoints,
+        source.prefix,
+        source.username,
+        source.password,
+        source.tls,
+      ]);
       const current = this.running.get(source.id);
       if (current?.signature === signature) continue;
       await current?.mirror.stop();
@@ -59,6 +68,7 @@ export class HeldSources {
     const ids = [...this.running.keys()];
     await Promise.all([...this.running.values()].map(({ mirror }) => mirror.stop()));
     this.running.clear();
-    if (release && ids.length) await db.source.updateMany({ where: { id: { in: ids }, owner: this.collectorId }, data: { owner: null, ownerUntil: null } }).catch(() => undefined);
+    if (release && ids.length)
+      await db.source.updateMany({ where: { id: { in: ids }, owner: this.collectorId }, data: { owner: null, ownerUntil: null } }).catch(() => undefined);
   }
 }

@@ -12,7 +12,15 @@ import type { TSourceInput } from "./schemas";
 
 /** What the audit log keeps of a source's settings: never its password or key. */
 function auditedSettings(input: TSourceInput) {
-  return { kind: input.kind, convention: input.convention, endpoints: input.endpoints, prefix: input.prefix, username: input.username ?? null, tls: input.tls ? "set" : null, enabled: input.enabled };
+  return {
+    kind: input.kind,
+    convention: input.convention,
+    endpoints: input.endpoints,
+    prefix: input.prefix,
+    username: input.username ?? null,
+    tls: input.tls ? "set" : null,
+    enabled: input.enabled,
+  };
 }
 
 function columnsOf(input: TSourceInput) {
@@ -49,13 +57,24 @@ export async function updateSource({ actor, name, input }: { actor: TActor; name
     const kept = { password: input.username && !input.password ? current.password : columns.password };
     if (input.username && !kept.password) throw new AppError("validation_failed", "give the password for the username", "password");
     await tx.source.update({ where: { name }, data: { ...columns, ...kept, status: "pending", error: null } });
-    const before = { kind: current.kind, convention: current.convention, endpoints: current.endpoints, prefix: current.prefix, username: current.username, tls: current.tls ? "set" : null, enabled: current.enabled };
+    const before = {
+      kind: current.kind,
+      convention: current.convention,
+      endpoints: current.endpoints,
+      prefix: current.prefix,
+      username: current.username,
+      tls: current.tls ? "set" : null,
+      enabled: current.enabled,
+    };
     await recordAudit(tx, { actor, action: "source.update", target: `source/${name}`, before, after: auditedSettings(input) });
   });
 }
 
 async function removeInstancesOf(tx: Tx, change: TCatalogChange, source: string) {
-  const rows = await tx.instance.findMany({ where: { source }, select: { ...trafficSelect, id: true, instanceId: true, service: { select: { id: true, name: true } } } });
+  const rows = await tx.instance.findMany({
+    where: { source },
+    select: { ...trafficSelect, id: true, instanceId: true, service: { select: { id: true, name: true } } },
+  });
   await removeInstances(tx, change, { source, rows, reason: `its source ${source} was removed` });
 }
 
@@ -77,6 +96,12 @@ export async function setSourceEnabled({ actor, name, enabled }: { actor: TActor
     const current = await tx.source.findUnique({ where: { name }, select: { enabled: true } });
     if (!current) throw new AppError("not_found", `no source named '${name}'`, "name");
     await tx.source.update({ where: { name }, data: { enabled, status: "pending", error: null } });
-    await recordAudit(tx, { actor, action: enabled ? "source.resume" : "source.pause", target: `source/${name}`, before: { enabled: current.enabled }, after: { enabled } });
+    await recordAudit(tx, {
+      actor,
+      action: enabled ? "source.resume" : "source.pause",
+      target: `source/${name}`,
+      before: { enabled: current.enabled },
+      after: { enabled },
+    });
   });
 }

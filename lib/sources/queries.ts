@@ -3,10 +3,7 @@ import { db } from "@/lib/db";
 
 /** Sources and their state, as anyone signed in may see them: no password, no key. */
 export async function listSources() {
-  const [rows, builtin] = await Promise.all([
-    db.source.findMany({ orderBy: { name: "asc" } }),
-    db.instance.count({ where: { source: "builtin" } }),
-  ]);
+  const [rows, builtin] = await Promise.all([db.source.findMany({ orderBy: { name: "asc" } }), db.instance.count({ where: { source: "builtin" } })]);
   const sources = rows.map((row) => ({
     name: row.name,
     kind: row.kind,

@@ -19,7 +19,10 @@ const ZEndpoint = z
   .regex(/^(https?:\/\/)?[A-Za-z0-9.-]+:\d{1,5}$|^(https?:\/\/)?\[[0-9a-fA-F:.]+\]:\d{1,5}$/, "must be host:port (or http(s)://host:port for etcd)")
   .check(policyHostCheck((endpoint) => parseAddress(endpoint)?.host ?? null));
 
-const ZPem = z.string().max(16_384, "must be at most 16 KiB").regex(/-----BEGIN [A-Z ]+-----/, "must be PEM text (-----BEGIN ...-----)");
+const ZPem = z
+  .string()
+  .max(16_384, "must be at most 16 KiB")
+  .regex(/-----BEGIN [A-Z ]+-----/, "must be PEM text (-----BEGIN ...-----)");
 
 export const defaultPrefixes: Record<TConvention, string> = { ...defaultEtcdPrefixes, dubbo: "/dubbo", curator: "/services" };
 
@@ -47,7 +50,11 @@ export const ZSourceInput = z
       ctx.addIssue({ code: "custom", path: [input.username ? "password" : "username"], message: "give both a username and a password, or neither" });
     }
     if (input.tls && Boolean(input.tls.cert) !== Boolean(input.tls.key)) {
-      ctx.addIssue({ code: "custom", path: ["tls", input.tls.cert ? "key" : "cert"], message: "a client certificate needs its key, and the key its certificate" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["tls", input.tls.cert ? "key" : "cert"],
+        message: "a client certificate needs its key, and the key its certificate",
+      });
     }
   })
   .transform((input) => ({ ...input, prefix: input.prefix ?? defaultPrefixes[input.convention] }));

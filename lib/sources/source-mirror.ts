@@ -44,7 +44,10 @@ export class SourceMirror {
     const instances = await db.instance.count({ where: { source: this.source.name } });
     const synced = { lastSyncAt: new Date(), lagMs, instances, status: "connected", error: null, staleSince: null };
     await db.source.updateMany({ where: { id: this.source.id, owner: this.collectorId }, data: synced });
-    if (change.kind === "snapshot") log.info(`source ${this.source.name}: synced ${instances} instances (${applied.created} new, ${applied.updated} changed, ${applied.removed} gone) in ${lagMs} ms`);
+    if (change.kind === "snapshot")
+      log.info(
+        `source ${this.source.name}: synced ${instances} instances (${applied.created} new, ${applied.updated} changed, ${applied.removed} gone) in ${lagMs} ms`,
+      );
   }
 
   private async onState({ connected, error }: { connected: boolean; error?: string }) {
@@ -52,12 +55,17 @@ export class SourceMirror {
     this.connected = false;
     this.failures += 1;
     // 1, 2, 4, 8... failures are logged: enough to see it, not a line per retry.
-    if ((this.failures & (this.failures - 1)) === 0) log.warn(`source ${this.source.name}: unreachable (${error ?? "no reason given"}); keeping its last known state and retrying`);
+    if ((this.failures & (this.failures - 1)) === 0)
+      log.warn(`source ${this.source.name}: unreachable (${error ?? "no reason given"}); keeping its last known state and retrying`);
     // The instances keep their last known state; the source says since when it is stale.
     const row = await db.source.findUnique({ where: { id: this.source.id }, select: { lastSyncAt: true, staleSince: true } }).catch(() => null);
     if (!row) return;
-    const data = row.lastSyncAt ? { status: "stale", staleSince: row.staleSince ?? new Date(), error: error ?? "unreachable" } : { status: "error", error: error ?? "unreachable" };
-    await db.source.updateMany({ where: { id: this.source.id, owner: this.collectorId }, data }).catch((failure: unknown) => log.warn(`source ${this.source.name}: could not record its state`, failure));
+    const data = row.lastSyncAt
+      ? { status: "stale", staleSince: row.staleSince ?? new Date(), error: error ?? "unreachable" }
+      : { status: "error", error: error ?? "unreachable" };
+    await db.source
+      .updateMany({ where: { id: this.source.id, owner: this.collectorId }, data })
+      .catch((failure: unknown) => log.warn(`source ${this.source.name}: could not record its state`, failure));
   }
 
   async stop() {

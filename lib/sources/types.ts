@@ -42,9 +42,7 @@ export type TSourceSettings = {
 };
 
 /** What a watch delivers: every instance on each (re)connection, then the changes since. */
-export type TSourceChange =
-  | { kind: "snapshot"; instances: TSourceInstance[] }
-  | { kind: "changes"; upserted: TSourceInstance[]; removed: string[] };
+export type TSourceChange = { kind: "snapshot"; instances: TSourceInstance[] } | { kind: "changes"; upserted: TSourceInstance[]; removed: string[] };
 
 /** An operator's choice for an instance; null: what the registration says. */
 export type TSourceOverride = { weight: number | null; enabled: boolean | null };

@@ -33,7 +33,11 @@ export async function writeThroughOverrides(tx: Tx, rows: TWriteThroughRow[]) {
     try {
       adapter = await openAdapterForWrites(settingsOf(source));
     } catch (error) {
-      throw new AppError("unavailable", `source '${name}' did not answer (${error instanceof Error ? error.message : String(error)}); nothing was changed`, "selector");
+      throw new AppError(
+        "unavailable",
+        `source '${name}' did not answer (${error instanceof Error ? error.message : String(error)}); nothing was changed`,
+        "selector",
+      );
     }
     try {
       for (const row of instances) {
@@ -52,7 +56,11 @@ export async function writeThroughOverrides(tx: Tx, rows: TWriteThroughRow[]) {
       }
     } catch (error) {
       if (error instanceof AppError) throw error;
-      throw new AppError("unavailable", `source '${name}' did not take the change (${error instanceof Error ? error.message : String(error)}); nothing was changed`, "selector");
+      throw new AppError(
+        "unavailable",
+        `source '${name}' did not take the change (${error instanceof Error ? error.message : String(error)}); nothing was changed`,
+        "selector",
+      );
     } finally {
       await adapter.stop();
     }

@@ -58,7 +58,11 @@ describe.each(targets)("config center on $name", (target) => {
     expect(performance.now() - published).toBeLessThan(2000);
     expect(woken.body.changed).toEqual([expect.objectContaining({ version: 2, content: '{"latencyMs":150}' })]);
 
-    const idle = await service.post("/api/v1/config/watch", { instance: "i-1", items: [{ namespace: "dev", group: path.split("/").at(-2), key: "app.json", version: 2 }], timeout: "400ms" });
+    const idle = await service.post("/api/v1/config/watch", {
+      instance: "i-1",
+      items: [{ namespace: "dev", group: path.split("/").at(-2), key: "app.json", version: 2 }],
+      timeout: "400ms",
+    });
     expect(idle.ms).toBeGreaterThanOrEqual(380);
     expect(idle.body.changed).toEqual([]);
   });
@@ -72,14 +76,28 @@ describe.each(targets)("config center on $name", (target) => {
     for (const caller of [service, operator]) {
       expect((await caller.post("/api/v1/config/watch", body(0))).body.changed).toEqual([expect.objectContaining({ version: 1, content: '{"a":1}' })]);
       expect((await caller.post("/api/v1/config/watch", body(1))).body).toEqual({ changed: [] });
-      expect((await caller.postRaw("/api/v1/config/watch", "{not json")).body.error).toMatchObject({ code: "bad_request", message: expect.stringMatching(/not valid JSON/) });
+      expect((await caller.postRaw("/api/v1/config/watch", "{not json")).body.error).toMatchObject({
+        code: "bad_request",
+        message: expect.stringMatching(/not valid JSON/),
+      });
       const huge = await caller.postRaw("/api/v1/config/watch", JSON.stringify({ ...body(0), address: "x".repeat(70_000) }));
       expect([huge.status, huge.body.error.code]).toEqual([413, "payload_too_large"]);
-      expect((await caller.post("/api/v1/config/watch", { ...body(0), timeout: "3m" })).body.error).toMatchObject({ code: "validation_failed", field: "timeout" });
+      expect((await caller.post("/api/v1/config/watch", { ...body(0), timeout: "3m" })).body.error).toMatchObject({
+        code: "validation_failed",
+        field: "timeout",
+      });
     }
-    const plain = await fetch(`${target.baseUrl}/api/v1/config/watch`, { method: "POST", headers: { authorization: `Bearer ${serviceToken}`, "content-type": "text/plain" }, body: JSON.stringify(body(0)) });
+    const plain = await fetch(`${target.baseUrl}/api/v1/config/watch`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${serviceToken}`, "content-type": "text/plain" },
+      body: JSON.stringify(body(0)),
+    });
     expect(plain.status).toBe(415);
-    const forged = await fetch(`${target.baseUrl}/api/v1/config/watch`, { method: "POST", headers: { authorization: "Bearer mdk_forged", "content-type": "application/json" }, body: JSON.stringify(body(0)) });
+    const forged = await fetch(`${target.baseUrl}/api/v1/config/watch`, {
+      method: "POST",
+      headers: { authorization: "Bearer mdk_forged", "content-type": "application/json" },
+      body: JSON.stringify(body(0)),
+    });
     expect([forged.status, (await forged.json()).error.code]).toEqual([401, "unauthorized"]);
   });
 
@@ -92,9 +110,16 @@ describe.each(targets)("config center on $name", (target) => {
     expect(rolled.body).toMatchObject({ version: 3, fromVersion: 1 });
     expect((await service.get(path)).body.content).toBe('{"a":1}');
     const history = await viewer.get(`${path}/history`);
-    expect(history.body.history.map((row: { version: number; kind: string }) => [row.version, row.kind])).toEqual([[3, "rollback"], [2, "publish"], [1, "publish"]]);
+    expect(history.body.history.map((row: { version: number; kind: string }) => [row.version, row.kind])).toEqual([
+      [3, "rollback"],
+      [2, "publish"],
+      [1, "publish"],
+    ]);
     const diff = await viewer.get(`${path}/diff?from=2&to=3`);
-    expect(diff.body.lines).toEqual([expect.objectContaining({ kind: "removed", text: '{"a":2}' }), expect.objectContaining({ kind: "added", text: '{"a":1}' })]);
+    expect(diff.body.lines).toEqual([
+      expect.objectContaining({ kind: "removed", text: '{"a":2}' }),
+      expect.objectContaining({ kind: "added", text: '{"a":1}' }),
+    ]);
   });
 
   test("a gray release reaches only the chosen instance, and its watch alone is woken", async () => {
@@ -152,13 +177,17 @@ describe.each(targets)("config center on $name", (target) => {
 
   test("refuses the wrong caller and unknown places with the right status", async () => {
     const path = item();
-    expect((await operator.put(`/api/v1/config/items/nowhere/svc/app.json`, { format: "json", content: "{}", message: "x", baseVersion: 0 })).body.error).toMatchObject({ code: "not_found", field: "namespace" });
+    expect(
+      (await operator.put(`/api/v1/config/items/nowhere/svc/app.json`, { format: "json", content: "{}", message: "x", baseVersion: 0 })).body.error,
+    ).toMatchObject({ code: "not_found", field: "namespace" });
     expect((await viewer.put(path, { format: "json", content: "{}", message: "x", baseVersion: 0 })).status).toBe(403);
     expect((await service.put(path, { format: "json", content: "{}", message: "x", baseVersion: 0 })).status).toBe(403);
     expect((await apiClient(target).get(path)).status).toBe(401);
     const text = await fetch(`${target.baseUrl}${path}`, { method: "PUT", headers: { cookie: "", "content-type": "text/plain" }, body: "{}" });
     expect(text.status).toBe(401);
-    expect((await service.post("/api/v1/config/watch", { instance: "x", items: [{ namespace: "nowhere", group: "g", key: "k", version: 0 }] })).body.error).toMatchObject({ code: "not_found", field: "items.0.namespace" });
+    expect(
+      (await service.post("/api/v1/config/watch", { instance: "x", items: [{ namespace: "nowhere", group: "g", key: "k", version: 0 }] })).body.error,
+    ).toMatchObject({ code: "not_found", field: "items.0.namespace" });
     expect((await service.post("/api/v1/config/watch", { instance: "x", items: [] })).body.error.field).toBe("items");
     expect((await operator.post("/api/v1/config/namespaces", { name: "qa" })).status).toBe(403);
   });
@@ -187,7 +216,10 @@ describe.each(targets)("config center on $name", (target) => {
     expect((await service.get(`/api/v1/config/items/staging/${group}/app.json`)).status).toBe(404);
     const applied = await operator.post("/api/v1/config/import?namespace=staging&message=copy%20from%20dev", file);
     expect(applied.body.written).toEqual([{ item: `staging/${group}/app.json`, version: 1 }]);
-    const broken = await operator.post("/api/v1/config/import?namespace=staging&message=x", { ...file, items: [{ group, key: "b", format: "json", content: "{" }] });
+    const broken = await operator.post("/api/v1/config/import?namespace=staging&message=x", {
+      ...file,
+      items: [{ group, key: "b", format: "json", content: "{" }],
+    });
     expect(broken.status).toBe(422);
     expect(broken.body.error.field).toBe("items.0.content");
     expect((await operator.postRaw("/api/v1/config/import?namespace=staging&dryRun=true", "{not json")).status).toBe(400);

@@ -33,7 +33,16 @@ describe.each(targets)("etcd sources on $name", (target) => {
   };
   const instancesOf = async (service: string) => {
     const response = await admin.get(`/api/v1/services/${service}`);
-    return response.status === 200 ? (response.body.service.instances as { id: string; weight: number; enabled: boolean; metadata: Record<string, string>; staleSince: string | null; source: string }[]) : [];
+    return response.status === 200
+      ? (response.body.service.instances as {
+          id: string;
+          weight: number;
+          enabled: boolean;
+          metadata: Record<string, string>;
+          staleSince: string | null;
+          source: string;
+        }[])
+      : [];
   };
   const change = (body: unknown) => admin.post("/api/v1/governance/instances", body);
 
@@ -44,10 +53,20 @@ describe.each(targets)("etcd sources on $name", (target) => {
     await lease.put(`${prefix}${service}/1`).value("http://127.0.0.1:19001");
     await etcd.client.put(`${prefix}${service}/2`).value("http://127.0.0.1:19002");
     const source = await addSource("url", prefix);
-    const seen = await eventually(() => instancesOf(service), (list) => list.length === 2);
-    expect(seen.map((instance) => [instance.id, instance.source])).toEqual([["1", source], ["2", source]]);
+    const seen = await eventually(
+      () => instancesOf(service),
+      (list) => list.length === 2,
+    );
+    expect(seen.map((instance) => [instance.id, instance.source])).toEqual([
+      ["1", source],
+      ["2", source],
+    ]);
     // Nobody keeps the lease alive: etcd deletes the key after its TTL, as when a service dies.
-    await eventually(() => instancesOf(service), (list) => list.length === 1, { timeoutMs: 10_000 });
+    await eventually(
+      () => instancesOf(service),
+      (list) => list.length === 1,
+      { timeoutMs: 10_000 },
+    );
     const events = await admin.get(`/api/v1/events?service=${service}&kind=failover`);
     expect(events.body.events[0]).toMatchObject({ kind: "failover", instanceId: "1", takeover: [{ id: "2", share: 1 }] });
   });
@@ -56,10 +75,17 @@ describe.each(targets)("etcd sources on $name", (target) => {
     const service = `greeter-${tag}`;
     const prefix = `/${tag}/micro/registry/`;
     const node = { id: `${service}-0f3a`, address: "127.0.0.1:19011", metadata: { protocol: "grpc", registry: "etcd", server: "grpc", transport: "grpc" } };
-    await etcd.client.put(`${prefix}${service}/${node.id}`).value(JSON.stringify({ name: service, version: "latest", metadata: null, endpoints: [], nodes: [node] }));
-    await etcd.client.put(`${prefix}${service}/${service}-9c2e`).value(JSON.stringify({ name: service, version: "latest", nodes: [{ ...node, id: `${service}-9c2e`, address: "127.0.0.1:19012" }] }));
+    await etcd.client
+      .put(`${prefix}${service}/${node.id}`)
+      .value(JSON.stringify({ name: service, version: "latest", metadata: null, endpoints: [], nodes: [node] }));
+    await etcd.client
+      .put(`${prefix}${service}/${service}-9c2e`)
+      .value(JSON.stringify({ name: service, version: "latest", nodes: [{ ...node, id: `${service}-9c2e`, address: "127.0.0.1:19012" }] }));
     await addSource("go-micro", prefix);
-    const [first] = await eventually(() => instancesOf(service), (list) => list.length === 2);
+    const [first] = await eventually(
+      () => instancesOf(service),
+      (list) => list.length === 2,
+    );
     expect(first!.metadata).toMatchObject({ protocol: "grpc", version: "latest" });
     const changed = await change({ selector: { ids: [node.id] }, change: { weight: 25 }, reason: "canary" });
     expect(changed.status, JSON.stringify(changed.body)).toBe(200);
@@ -75,7 +101,10 @@ describe.each(targets)("etcd sources on $name", (target) => {
     await etcd.client.put(`${prefix}${service}/127.0.0.1:19021`).value(JSON.stringify({ Op: 0, Addr: "127.0.0.1:19021", Metadata: { zone: "a" } }));
     await etcd.client.put(`${prefix}${service}/127.0.0.1:19022`).value(JSON.stringify({ Op: 0, Addr: "127.0.0.1:19022", Metadata: { zone: "b" } }));
     await addSource("grpc", prefix);
-    await eventually(() => instancesOf(service), (list) => list.length === 2);
+    await eventually(
+      () => instancesOf(service),
+      (list) => list.length === 2,
+    );
     expect((await change({ selector: { ids: ["127.0.0.1:19021"] }, change: { enabled: false } })).status).toBe(200);
     expect(JSON.parse((await etcd.client.get(`/meshdeck/overrides/${service}/127.0.0.1:19021`).string())!)).toEqual({ enabled: false });
     const discovered = await admin.get(`/api/v1/discovery/${service}`);
@@ -86,10 +115,19 @@ describe.each(targets)("etcd sources on $name", (target) => {
     const service = `orders-${tag}`;
     const prefix = `/${tag}/microservices/`;
     const lease = etcd.client.lease(60);
-    const registration = { id: `${service}-1`, name: service, version: "v1", metadata: { weight: "10", region: "eu" }, endpoints: ["http://127.0.0.1:19031?isSecure=false", "grpc://127.0.0.1:19131"] };
+    const registration = {
+      id: `${service}-1`,
+      name: service,
+      version: "v1",
+      metadata: { weight: "10", region: "eu" },
+      endpoints: ["http://127.0.0.1:19031?isSecure=false", "grpc://127.0.0.1:19131"],
+    };
     await lease.put(`${prefix}${service}/${registration.id}`).value(JSON.stringify(registration));
     await addSource("kratos", prefix);
-    const [seen] = await eventually(() => instancesOf(service), (list) => list.length === 1);
+    const [seen] = await eventually(
+      () => instancesOf(service),
+      (list) => list.length === 1,
+    );
     expect(seen).toMatchObject({ weight: 10 });
     expect((await change({ selector: { service }, change: { weight: 70 }, force: true, reason: "more" })).status).toBe(200);
     const stored = (await etcd.client.get(`${prefix}${service}/${registration.id}`).exec()).kvs[0]!;
@@ -97,7 +135,10 @@ describe.each(targets)("etcd sources on $name", (target) => {
     expect(stored.lease).toBe(await lease.grant());
     expect((await change({ selector: { service }, change: { reset: true } })).status).toBe(200);
     expect(JSON.parse((await etcd.client.get(`${prefix}${service}/${registration.id}`).string())!)).toEqual(registration);
-    await eventually(() => instancesOf(service), (list) => list[0]?.weight === 10 && list[0]?.metadata.weight === "10");
+    await eventually(
+      () => instancesOf(service),
+      (list) => list[0]?.weight === 10 && list[0]?.metadata.weight === "10",
+    );
     await lease.revoke();
   });
 
@@ -111,7 +152,7 @@ describe.each(targets)("etcd sources on $name", (target) => {
     expect(builtin.body.error.field).toBe("name");
     const listed = await admin.get("/api/v1/sources");
     expect(listed.body.sources.map((s: { name: string }) => s.name)).not.toContain("bad-one");
-    expect(JSON.stringify(listed.body)).not.toContain("password\":");
+    expect(JSON.stringify(listed.body)).not.toContain('password":');
     expect((await apiClient(target).get("/api/v1/sources")).status).toBe(401);
   });
 
@@ -120,18 +161,29 @@ describe.each(targets)("etcd sources on $name", (target) => {
     const prefix = `/${tag}/outage/`;
     await etcd.client.put(`${prefix}${service}/a`).value("http://127.0.0.1:19041");
     const source = await addSource("url", prefix);
-    await eventually(() => instancesOf(service), (list) => list.length === 1);
+    await eventually(
+      () => instancesOf(service),
+      (list) => list.length === 1,
+    );
     const eventsBefore = (await admin.get(`/api/v1/events?service=${service}`)).body.events.length;
     await etcd.stopServer();
     try {
-      const stale = await eventually(() => admin.get(`/api/v1/sources/${source}`), (r) => r.body.source?.status === "stale", { timeoutMs: 15_000 });
+      const stale = await eventually(
+        () => admin.get(`/api/v1/sources/${source}`),
+        (r) => r.body.source?.status === "stale",
+        { timeoutMs: 15_000 },
+      );
       expect(stale.body.source.staleSince).toEqual(expect.any(String));
       const [instance] = await instancesOf(service);
       expect(instance).toMatchObject({ id: "a", staleSince: stale.body.source.staleSince });
     } finally {
       await etcd.startServer();
     }
-    await eventually(() => admin.get(`/api/v1/sources/${source}`), (r) => r.body.source?.status === "connected", { timeoutMs: 15_000 });
+    await eventually(
+      () => admin.get(`/api/v1/sources/${source}`),
+      (r) => r.body.source?.status === "connected",
+      { timeoutMs: 15_000 },
+    );
     expect((await instancesOf(service))[0]?.staleSince).toBeNull();
     expect((await admin.get(`/api/v1/events?service=${service}`)).body.events.length).toBe(eventsBefore);
   }, 45_000);

@@ -44,7 +44,15 @@ describe.each(targets)("gateway on $name", (target) => {
   const upstreams: TUpstream[] = [];
 
   const register = (service: string, counted: TUpstream, weight: number) =>
-    api.post("/api/v1/registry/instances", { service, id: counted.id, host: "127.0.0.1", port: counted.port, weight, check: { kind: "ttl", ttl: "60s" }, metrics: null });
+    api.post("/api/v1/registry/instances", {
+      service,
+      id: counted.id,
+      host: "127.0.0.1",
+      port: counted.port,
+      weight,
+      check: { kind: "ttl", ttl: "60s" },
+      metrics: null,
+    });
   const send = (service: string, init?: RequestInit) => fetch(`${gateway}/${service}/work`, init);
 
   // Registers the instances and waits until the gateway has sent each one a request.
@@ -100,7 +108,10 @@ describe.each(targets)("gateway on $name", (target) => {
   test("400 requests follow weights 1:3 exactly, counted by the instances themselves", async () => {
     const service = unique("gw");
     const [one, three] = await pair();
-    await routed(service, [[one, 1], [three, 3]]);
+    await routed(service, [
+      [one, 1],
+      [three, 3],
+    ]);
     for (let batch = 0; batch < 50; batch++) {
       const answers = await Promise.all(Array.from({ length: 8 }, () => send(service)));
       expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(200));
@@ -112,7 +123,10 @@ describe.each(targets)("gateway on $name", (target) => {
   test("an instance re-registered with weight 0 gets no request within 1 s; changes reach routing in well under 1 s", async () => {
     const service = unique("gw");
     const [moved, other] = await pair();
-    await routed(service, [[moved, 1], [other, 1]]);
+    await routed(service, [
+      [moved, 1],
+      [other, 1],
+    ]);
     // Requests one after another for the whole test: the instances' arrival times show when routing changed.
     let pumping = true;
     const pump = (async () => {
@@ -146,14 +160,19 @@ describe.each(targets)("gateway on $name", (target) => {
   test("with one instance's server gone, idempotent GETs still succeed on the other and a POST with a body fails with 502", async () => {
     const service = unique("gw");
     const [survivor, killed] = await pair();
-    await routed(service, [[survivor, 1], [killed, 3]]);
+    await routed(service, [
+      [survivor, 1],
+      [killed, 3],
+    ]);
     killed.server.closeAllConnections();
     await new Promise((resolve) => killed.server.close(resolve));
 
     for (let k = 0; k < 20; k++) expect((await send(service)).status).toBe(200);
     expect(survivor.gets).toBe(20);
 
-    const posts = await Promise.all(Array.from({ length: 8 }, () => send(service, { method: "POST", headers: { "content-type": "application/json" }, body: '{"amount":1}' })));
+    const posts = await Promise.all(
+      Array.from({ length: 8 }, () => send(service, { method: "POST", headers: { "content-type": "application/json" }, body: '{"amount":1}' })),
+    );
     const failed = posts.filter((answer) => answer.status === 502);
     expect(failed.length).toBeGreaterThan(0);
     expect(failed.length + survivor.posts).toBe(8);
@@ -172,7 +191,10 @@ describe.each(targets)("gateway on $name", (target) => {
   test("instances whose rows point at cloud metadata (not through registration, which refuses them) are never forwarded to", async () => {
     const service = unique("gw");
     const [one, three] = await pair();
-    await routed(service, [[one, 1], [three, 1]]);
+    await routed(service, [
+      [one, 1],
+      [three, 1],
+    ]);
     // As a source or a hand edit could leave them; registration itself answers 422.
     const update = `UPDATE "Instance" SET "host" = $1, "port" = 80 WHERE "instanceId" = $2`;
     await runSql(target, [
@@ -204,7 +226,10 @@ describe.each(targets)("gateway on $name", (target) => {
   test("an operator's weight change through the governance API reaches discovery at once and the gateway's routing within 1 s", async () => {
     const service = unique("gw");
     const [drained, other] = await pair();
-    await routed(service, [[drained, 1], [other, 1]]);
+    await routed(service, [
+      [drained, 1],
+      [other, 1],
+    ]);
     const changedAt = performance.now();
     const change = await admin.post("/api/v1/governance/instances", { selector: { ids: [drained.id] }, change: { weight: 0 }, reason: "integration" });
     expect(change.status).toBe(200);
@@ -228,13 +253,18 @@ describe.each(targets)("gateway on $name", (target) => {
   test("it registered itself as an instance of `gateway` whose metrics carry its requests per service and instance", async () => {
     const service = unique("gw");
     const [one, three] = await pair();
-    await routed(service, [[one, 1], [three, 1]]);
+    await routed(service, [
+      [one, 1],
+      [three, 1],
+    ]);
     for (let k = 0; k < 4; k++) await (await send(service)).text();
     const registered = await api.get("/api/v1/services/gateway");
     const self = registered.body.service.instances.find((instance: { port: number }) => gateway.endsWith(`:${instance.port}`));
     expect(self).toMatchObject({ health: "passing", metrics: { path: "/_gateway/metrics" } });
     const metrics = await (await fetch(`${gateway}/_gateway/metrics`)).text();
     expect(metrics).toContain(`http_client_requests_total{peer_service="${service}",instance="${one.id}",method="GET",code="200"}`);
-    expect(metrics).toMatch(new RegExp(`http_client_request_duration_seconds_count\\{peer_service="${service}",instance="${three.id}",method="GET",code="200"\\} \\d+`));
+    expect(metrics).toMatch(
+      new RegExp(`http_client_request_duration_seconds_count\\{peer_service="${service}",instance="${three.id}",method="GET",code="200"\\} \\d+`),
+    );
   });
 });

@@ -24,7 +24,12 @@ async function readHealthEvents(target: TAppTarget, instanceId: string): Promise
     const client = createClient({ url: target.databaseUrl });
     try {
       const result = await client.execute({ sql: sql.replace("$1", "?"), args: [instanceId] });
-      return result.rows.map((row) => ({ from: String(row.from as string), to: String(row.to as string), reason: String(row.reason as string), detectionMs: row.detectionMs === null ? null : Number(row.detectionMs) }));
+      return result.rows.map((row) => ({
+        from: String(row.from as string),
+        to: String(row.to as string),
+        reason: String(row.reason as string),
+        detectionMs: row.detectionMs === null ? null : Number(row.detectionMs),
+      }));
     } finally {
       client.close();
     }
@@ -117,7 +122,9 @@ describe.each(targets)("health checks on $name", (target) => {
     expect(Date.now() - killedAt).toBeLessThan(detectionBudgetMs + 500);
     expect(woken.body.index).toBeGreaterThan(before.body.index);
     const gone = await waitForDiscovery([], detectionBudgetMs + 500);
-    console.log(`${target.name}: kill to first watch wake-up ${woken.ms.toFixed(0)} ms, kill to both gone from discovery ${Date.now() - killedAt} ms (polled ${gone} ms)`);
+    console.log(
+      `${target.name}: kill to first watch wake-up ${woken.ms.toFixed(0)} ms, kill to both gone from discovery ${Date.now() - killedAt} ms (polled ${gone} ms)`,
+    );
 
     for (const id of [httpId, tcpId]) {
       const critical = (await readHealthEvents(target, id)).filter((e) => e.to === "critical");

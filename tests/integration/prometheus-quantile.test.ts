@@ -12,19 +12,81 @@ const metric = "meshdeck_test_seconds";
 
 // One series per shape, each reaching a different branch of Prometheus's bucketQuantile.
 const shapes: Record<string, [le: string, count: number][]> = {
-  typical: [["0.005", 120], ["0.01", 340], ["0.025", 910], ["0.05", 1400], ["0.1", 1730], ["0.25", 1902], ["0.5", 1950], ["1", 1969], ["2.5", 1973], ["5", 1974], ["10", 1974], ["+Inf", 1975]],
-  all_in_inf: [["0.1", 0], ["1", 0], ["+Inf", 7]],
-  all_in_first: [["0.1", 7], ["1", 7], ["+Inf", 7]],
-  empty: [["0.1", 0], ["1", 0], ["+Inf", 0]],
-  non_monotonic: [["0.1", 10], ["1", 5], ["10", 25], ["100", 20], ["1000", 45], ["+Inf", 40]],
-  negative_bounds: [["-0.2", 10], ["-0.1", 20], ["0.3", 20], ["+Inf", 30]],
-  single_finite: [["0.25", 4], ["+Inf", 4]],
+  typical: [
+    ["0.005", 120],
+    ["0.01", 340],
+    ["0.025", 910],
+    ["0.05", 1400],
+    ["0.1", 1730],
+    ["0.25", 1902],
+    ["0.5", 1950],
+    ["1", 1969],
+    ["2.5", 1973],
+    ["5", 1974],
+    ["10", 1974],
+    ["+Inf", 1975],
+  ],
+  all_in_inf: [
+    ["0.1", 0],
+    ["1", 0],
+    ["+Inf", 7],
+  ],
+  all_in_first: [
+    ["0.1", 7],
+    ["1", 7],
+    ["+Inf", 7],
+  ],
+  empty: [
+    ["0.1", 0],
+    ["1", 0],
+    ["+Inf", 0],
+  ],
+  non_monotonic: [
+    ["0.1", 10],
+    ["1", 5],
+    ["10", 25],
+    ["100", 20],
+    ["1000", 45],
+    ["+Inf", 40],
+  ],
+  negative_bounds: [
+    ["-0.2", 10],
+    ["-0.1", 20],
+    ["0.3", 20],
+    ["+Inf", 30],
+  ],
+  single_finite: [
+    ["0.25", 4],
+    ["+Inf", 4],
+  ],
   only_inf: [["+Inf", 5]],
-  no_inf: [["0.1", 1], ["1", 2]],
-  duplicate_bounds: [["0.5", 1], ["1", 2], ["1.0", 2], ["+Inf", 4]],
-  fractional: [["0.1", 0.5], ["0.5", 1.25], ["+Inf", 2.75]],
-  exponential: [["1e-3", 3], ["4e-3", 9], ["1.6e-2", 27], ["6.4e-2", 81], ["+Inf", 90]],
-  large: [["0.1", 4.5e12], ["1", 9.1e12], ["+Inf", 9.2e12]],
+  no_inf: [
+    ["0.1", 1],
+    ["1", 2],
+  ],
+  duplicate_bounds: [
+    ["0.5", 1],
+    ["1", 2],
+    ["1.0", 2],
+    ["+Inf", 4],
+  ],
+  fractional: [
+    ["0.1", 0.5],
+    ["0.5", 1.25],
+    ["+Inf", 2.75],
+  ],
+  exponential: [
+    ["1e-3", 3],
+    ["4e-3", 9],
+    ["1.6e-2", 27],
+    ["6.4e-2", 81],
+    ["+Inf", 90],
+  ],
+  large: [
+    ["0.1", 4.5e12],
+    ["1", 9.1e12],
+    ["+Inf", 9.2e12],
+  ],
 };
 const bucketLines = Object.values(shapes).reduce((n, buckets) => n + buckets.length, 0);
 
@@ -81,7 +143,10 @@ beforeAll(async () => {
     await prometheus.waitFor(`count by (job) (${metric}_bucket)`, (result) => result.length === 2 && result.every((s) => s.value === bucketLines), 60_000);
   } catch (error) {
     // Say why a scrape failed (Prometheus's own parse error) rather than only that data never came.
-    const targets = await fetch(`${prometheus.baseUrl}/api/v1/targets`).then((r) => r.text(), () => "");
+    const targets = await fetch(`${prometheus.baseUrl}/api/v1/targets`).then(
+      (r) => r.text(),
+      () => "",
+    );
     throw new Error(`${error instanceof Error ? error.message : String(error)}\ntargets: ${targets}\nlog: ${prometheus.log().slice(-2000)}`, { cause: error });
   }
 }, 90_000);

@@ -29,7 +29,9 @@ describe.each(targets)("registry API on $name", (target) => {
     expect(created.body.instance).toMatchObject({ id: input.id, address: "127.0.0.1:8080", weight: 250, health: "passing", enabled: true });
 
     const services = await api.get("/api/v1/services");
-    expect(services.body.services).toContainEqual(expect.objectContaining({ name: input.service, instances: expect.objectContaining({ total: 1, passing: 1 }) }));
+    expect(services.body.services).toContainEqual(
+      expect.objectContaining({ name: input.service, instances: expect.objectContaining({ total: 1, passing: 1 }) }),
+    );
 
     const discovery = await api.get(`/api/v1/discovery/${input.service}`);
     expect(discovery.status).toBe(200);
@@ -164,7 +166,11 @@ describe.each(targets)("registry API on $name", (target) => {
   test.each(["169.254.169.254", "[::ffff:a9fe:a9fe]"])("says the address policy refused the host %s", async (host) => {
     const response = await api.post("/api/v1/registry/instances", registration({ host }));
     expect(response.status).toBe(422);
-    expect(response.body.error).toMatchObject({ code: "validation_failed", field: "host", message: expect.stringMatching(/^host: refused by address policy: .*169\.254\.169\.254/) });
+    expect(response.body.error).toMatchObject({
+      code: "validation_failed",
+      field: "host",
+      message: expect.stringMatching(/^host: refused by address policy: .*169\.254\.169\.254/),
+    });
   });
 
   test("refuses a body that is not sent as JSON with 415", async () => {

@@ -9,7 +9,12 @@ let stop: (() => Promise<void>) | undefined;
 afterAll(async () => stop?.());
 
 test("on SIGTERM the app answers held config watches with nothing changed, then exits", async () => {
-  const app = await startApp({ name: "server-stop", port: await freePort(), databaseUrl: "file:.tmp/integration/server-stop.db", admin: { email: "stop@meshdeck.test", password: `stop-${Date.now().toString(36)}-pw` } });
+  const app = await startApp({
+    name: "server-stop",
+    port: await freePort(),
+    databaseUrl: "file:.tmp/integration/server-stop.db",
+    admin: { email: "stop@meshdeck.test", password: `stop-${Date.now().toString(36)}-pw` },
+  });
   stop = app.stop;
   const { admin, token } = await adminAndToken(app.target, "stop-watcher");
   const path = "/api/v1/config/items/dev/stopper/app.json";

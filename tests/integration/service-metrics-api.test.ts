@@ -12,7 +12,17 @@ type TRow = { scope: "service" | "edge"; service: string; peer?: string; at: num
 async function insertRollups(target: TAppTarget, rows: TRow[]) {
   const columns = `"resolution", "scope", "service", "instanceId", "peer", "at", "requests", "errors", "buckets"`;
   // Prisma keeps SQLite DateTimes as ISO text with an explicit offset; PostgreSQL reads that too.
-  const values = (row: TRow) => [10, row.scope, row.service, "", row.peer ?? "", new Date(row.at).toISOString().replace("Z", "+00:00"), row.requests, row.errors, JSON.stringify(row.buckets)];
+  const values = (row: TRow) => [
+    10,
+    row.scope,
+    row.service,
+    "",
+    row.peer ?? "",
+    new Date(row.at).toISOString().replace("Z", "+00:00"),
+    row.requests,
+    row.errors,
+    JSON.stringify(row.buckets),
+  ];
   await runSql(
     target,
     rows.map((row) => ({ sql: `INSERT INTO "MetricRollup" (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, args: values(row) })),
@@ -30,11 +40,18 @@ describe.each(targets)("service metrics API on $name", (target) => {
 
   beforeAll(async () => {
     ({ api, cookie } = await adminAndToken(target, "service-metrics"));
-    for (const [name, id] of [[service, instanceId], [callee, unique("callee-1")]] as const) {
+    for (const [name, id] of [
+      [service, instanceId],
+      [callee, unique("callee-1")],
+    ] as const) {
       const created = await api.post("/api/v1/registry/instances", { service: name, id, host: "127.0.0.1", port: 9, metrics: null });
       expect(created.status).toBe(201);
     }
-    const buckets = (fast: number, slow: number): TRow["buckets"] => [[0.01, fast], [0.1, fast + slow], [inf, fast + slow]];
+    const buckets = (fast: number, slow: number): TRow["buckets"] => [
+      [0.01, fast],
+      [0.1, fast + slow],
+      [inf, fast + slow],
+    ];
     await insertRollups(target, [
       { scope: "service", service, at: stepStart, requests: 100, errors: 2, buckets: buckets(90, 10) },
       { scope: "service", service, at: stepStart + 10_000, requests: 300, errors: 0, buckets: buckets(200, 100) },

@@ -42,7 +42,8 @@ test("a source's collector killed without a word: another takes it within second
   const { admin } = await adminAndToken(target, "source-takeover");
   const spawned = [startCollector(), startCollector()];
   const spawnedPids = new Set(spawned.map((child) => child.pid));
-  const state = async (name: string) => (await admin.get(`/api/v1/sources/${name}`)).body.source as { syncedBy: string | null; status: string; instances: number };
+  const state = async (name: string) =>
+    (await admin.get(`/api/v1/sources/${name}`)).body.source as { syncedBy: string | null; status: string; instances: number };
   const until = async <T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number) => {
     const started = Date.now();
     let value = await read();
@@ -60,7 +61,11 @@ test("a source's collector killed without a word: another takes it within second
     const service = `stock-${index}-${Date.now().toString(36)}`;
     await etcd.client.put(`/${name}/${service}/a`).value("http://127.0.0.1:19501");
     expect((await admin.post("/api/v1/sources", { name, kind: "etcd", convention: "url", endpoints: [etcd.endpoint], prefix: `/${name}/` })).status).toBe(201);
-    const { value } = await until(() => state(name), (s) => s.status === "connected" && s.instances === 1, 20_000);
+    const { value } = await until(
+      () => state(name),
+      (s) => s.status === "connected" && s.instances === 1,
+      20_000,
+    );
     expect(value.syncedBy).toEqual(expect.any(String));
     const pid = pidOf(value.syncedBy!);
     if (spawnedPids.has(pid)) victim = { name, service, pid };
@@ -71,7 +76,11 @@ test("a source's collector killed without a word: another takes it within second
 
   process.kill(-pid, "SIGKILL");
   // Its collector lease lapses after 3 s and its hold on the source 4 s after the last renewal.
-  const taken = await until(() => state(name), (s) => s.syncedBy !== null && pidOf(s.syncedBy) !== pid && s.status === "connected", 20_000);
+  const taken = await until(
+    () => state(name),
+    (s) => s.syncedBy !== null && pidOf(s.syncedBy) !== pid && s.status === "connected",
+    20_000,
+  );
   console.log(`source takeover: ${name} synced by another collector ${taken.ms} ms after its collector was killed`);
   expect(pidOf(taken.value.syncedBy!)).not.toBe(pid);
   expect(taken.ms).toBeLessThan(10_000);
@@ -79,6 +88,10 @@ test("a source's collector killed without a word: another takes it within second
   expect((await admin.get(`/api/v1/events?service=${service}`)).body.events.length).toBe(eventsBefore);
   // And it follows the source from there on.
   await etcd.client.put(`/${name}/${service}/b`).value("http://127.0.0.1:19502");
-  const followed = await until(async () => (await admin.get(`/api/v1/services/${service}`)).body.service.instances.length as number, (n) => n === 2, 10_000);
+  const followed = await until(
+    async () => (await admin.get(`/api/v1/services/${service}`)).body.service.instances.length as number,
+    (n) => n === 2,
+    10_000,
+  );
   expect(followed.value).toBe(2);
 }, 120_000);

@@ -41,8 +41,18 @@ describe.each(targets)("topology API on $name", (target) => {
     const { port } = metrics.address() as AddressInfo;
     registeredAt = Date.now();
     const register = (service: string, extra: Record<string, unknown>) =>
-      api.post("/api/v1/registry/instances", { service, id: `${service}-1`, host: "127.0.0.1", port, check: { kind: "ttl", ttl: "1h" }, metrics: null, ...extra });
-    expect((await register(caller, { tags: ["edge-zone"], metadata: { dependencies: `${callee},${prefix}-external` }, metrics: { path: "/metrics", port } })).status).toBe(201);
+      api.post("/api/v1/registry/instances", {
+        service,
+        id: `${service}-1`,
+        host: "127.0.0.1",
+        port,
+        check: { kind: "ttl", ttl: "1h" },
+        metrics: null,
+        ...extra,
+      });
+    expect(
+      (await register(caller, { tags: ["edge-zone"], metadata: { dependencies: `${callee},${prefix}-external` }, metrics: { path: "/metrics", port } })).status,
+    ).toBe(201);
     expect((await register(callee, { tags: ["core"] })).status).toBe(201);
     expect((await register(other, { tags: ["core"] })).status).toBe(201);
   });
@@ -64,7 +74,13 @@ describe.each(targets)("topology API on $name", (target) => {
     expect(body).toMatchObject({ windowMs: 60_000, metrics: { resolution: 10, measuredMs: expect.any(Number) } });
     expect(Math.abs(body.at - Date.now())).toBeLessThan(60_000);
     expect(body.nodes.map((node: { id: string }) => node.id)).toEqual([callee, caller, `${prefix}-external`, other]);
-    expect(body.nodes[1]).toMatchObject({ id: caller, health: "passing", instances: { total: 1, passing: 1, warning: 0, critical: 0, unknown: 0 }, tags: ["edge-zone"], registered: true });
+    expect(body.nodes[1]).toMatchObject({
+      id: caller,
+      health: "passing",
+      instances: { total: 1, passing: 1, warning: 0, critical: 0, unknown: 0 },
+      tags: ["edge-zone"],
+      registered: true,
+    });
     expect(Object.keys(body.nodes[1]).sort()).toEqual(["errorRate", "health", "id", "instances", "p95", "registered", "rps", "tags"]);
     expect(body.nodes[2]).toMatchObject({ registered: false, health: "unknown", instances: { total: 0 } });
     expect(body.edges.map((edge: { id: string }) => edge.id)).toEqual([`${caller}->${callee}`, `${caller}->${prefix}-external`]);
@@ -73,7 +89,12 @@ describe.each(targets)("topology API on $name", (target) => {
 
   test.each([
     ["tag", (p: string) => `q=${p}&tag=core`, (p: string) => [`${p}-callee`, `${p}-other`], []],
-    ["a service and its neighbours", (p: string) => `q=${p}&service=${p}-callee`, (p: string) => [`${p}-callee`, `${p}-caller`], (p: string) => [`${p}-caller->${p}-callee`]],
+    [
+      "a service and its neighbours",
+      (p: string) => `q=${p}&service=${p}-callee`,
+      (p: string) => [`${p}-callee`, `${p}-caller`],
+      (p: string) => [`${p}-caller->${p}-callee`],
+    ],
   ])("filters by %s", async (_name, query, nodes, edges) => {
     const { body } = await api.get(`/api/v1/topology?${query(prefix)}`);
     expect(body.nodes.map((node: { id: string }) => node.id)).toEqual(nodes(prefix));
@@ -109,22 +130,18 @@ describe.each(targets)("topology API on $name", (target) => {
     expect(response.body.error).toMatchObject({ code: "not_found", field: "service" });
   });
 
-  test(
-    "the caller's client metrics, once scraped, make the edge observed with its rate, error share and p95",
-    async () => {
-      let edge: Record<string, unknown> | undefined;
-      // Two scrapes (10 s apart) make the first increase; its 10 s window is written a few seconds after it closes.
-      for (const deadline = Date.now() + 75_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 2000))) {
-        const { body } = await api.get(`/api/v1/topology?service=${caller}&window=30s`);
-        edge = body.edges.find((one: { callee: string }) => one.callee === callee);
-        if (edge?.observed) break;
-      }
-      expect(edge).toMatchObject({ declared: true, observed: true, errorRate: 0.04 });
-      expect(edge?.rps).toBeGreaterThan(0);
-      // Half the requests under 50 ms, the rest under 100 ms: p95 lies in (50, 100] ms.
-      expect(edge?.p95).toBeGreaterThan(50);
-      expect(edge?.p95).toBeLessThanOrEqual(100);
-    },
-    100_000,
-  );
+  test("the caller's client metrics, once scraped, make the edge observed with its rate, error share and p95", async () => {
+    let edge: Record<string, unknown> | undefined;
+    // Two scrapes (10 s apart) make the first increase; its 10 s window is written a few seconds after it closes.
+    for (const deadline = Date.now() + 75_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 2000))) {
+      const { body } = await api.get(`/api/v1/topology?service=${caller}&window=30s`);
+      edge = body.edges.find((one: { callee: string }) => one.callee === callee);
+      if (edge?.observed) break;
+    }
+    expect(edge).toMatchObject({ declared: true, observed: true, errorRate: 0.04 });
+    expect(edge?.rps).toBeGreaterThan(0);
+    // Half the requests under 50 ms, the rest under 100 ms: p95 lies in (50, 100] ms.
+    expect(edge?.p95).toBeGreaterThan(50);
+    expect(edge?.p95).toBeLessThanOrEqual(100);
+  }, 100_000);
 });

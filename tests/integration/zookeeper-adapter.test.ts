@@ -72,7 +72,17 @@ function recorder() {
 }
 
 function settings(overrides: Partial<TSourceSettings>): TSourceSettings {
-  return { name: "zk-test", kind: "zookeeper", convention: "dubbo", endpoints: [zk.connectString], prefix: "/dubbo", username: null, password: null, tls: null, ...overrides };
+  return {
+    name: "zk-test",
+    kind: "zookeeper",
+    convention: "dubbo",
+    endpoints: [zk.connectString],
+    prefix: "/dubbo",
+    username: null,
+    password: null,
+    tls: null,
+    ...overrides,
+  };
 }
 
 function startAdapter(overrides: Partial<TSourceSettings>) {
@@ -112,7 +122,9 @@ describe("Dubbo providers", () => {
     await until("the first snapshot", () => run.states.some((state) => state.connected));
     expect(run.changes[0]).toEqual({
       kind: "snapshot",
-      instances: [expect.objectContaining({ instanceId: `${iface}:127.0.0.1:20880`, service: iface, host: "127.0.0.1", port: 20880, weight: 200, enabled: true })],
+      instances: [
+        expect.objectContaining({ instanceId: `${iface}:127.0.0.1:20880`, service: iface, host: "127.0.0.1", port: 20880, weight: 200, enabled: true }),
+      ],
     });
     expect(run.adapter.skipped()).toEqual([{ path: `/dubbo/${iface}/providers/not%20a%20url`, reason: expect.stringContaining("is not a Dubbo URL") }]);
 
@@ -239,7 +251,15 @@ describe("Curator service discovery", () => {
     payload: { "@class": "org.springframework.cloud.zookeeper.discovery.ZookeeperInstance", id: "orders", name: "orders", metadata: { zone: "a" } },
     registrationTimeUTC: 1733000000000,
     serviceType: "DYNAMIC",
-    uriSpec: { parts: [{ value: "scheme", variable: true }, { value: "://", variable: false }, { value: "address", variable: true }, { value: ":", variable: false }, { value: "port", variable: true }] },
+    uriSpec: {
+      parts: [
+        { value: "scheme", variable: true },
+        { value: "://", variable: false },
+        { value: "address", variable: true },
+        { value: ":", variable: false },
+        { value: "port", variable: true },
+      ],
+    },
   });
 
   test("lists instances, writes overrides under the Meshdeck prefix and sees an instance go with its session", async () => {
@@ -315,7 +335,9 @@ describe("digest authentication", () => {
     owner.addAuthInfo("digest", Buffer.from("meshdeck:s3cret"));
     await mkdirp(owner, "/secure");
     const acl = [new zookeeper.ACL(zookeeper.Permission.ALL, new zookeeper.Id("digest", digest("meshdeck", "s3cret")))];
-    await new Promise<void>((resolve, reject) => owner.create("/secure/orders", acl, zookeeper.CreateMode.PERSISTENT, (error) => (error ? reject(asError(error)) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      owner.create("/secure/orders", acl, zookeeper.CreateMode.PERSISTENT, (error) => (error ? reject(asError(error)) : resolve())),
+    );
     const data = JSON.stringify({ name: "orders", id: "o-1", address: "127.0.0.1", port: 9090, payload: null, serviceType: "DYNAMIC" });
     await new Promise<void>((resolve, reject) =>
       owner.create("/secure/orders/o-1", Buffer.from(data), acl, zookeeper.CreateMode.EPHEMERAL, (error) => (error ? reject(asError(error)) : resolve())),

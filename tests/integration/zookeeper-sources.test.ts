@@ -61,17 +61,29 @@ describe.each(targets)("ZooKeeper sources on $name", (target) => {
       await create(client, `${prefix}/${iface}/providers/${encodeURIComponent(url)}`, "127.0.0.1", zookeeper.CreateMode.EPHEMERAL);
     }
     await addSource("dubbo", prefix);
-    const listed = await eventually(() => instancesOf(iface), (list) => list.length === 2);
+    const listed = await eventually(
+      () => instancesOf(iface),
+      (list) => list.length === 2,
+    );
     expect(listed.map((instance) => instance.weight)).toEqual([100, 200]);
     const first = listed[0]!.id;
 
     const changed = await admin.post("/api/v1/governance/instances", { selector: { ids: [first] }, change: { weight: 30 }, reason: "canary" });
     expect(changed.status, JSON.stringify(changed.body)).toBe(200);
     const rules = await getData(providers[1]!, `${prefix}/config/dubbo/${iface}::.configurators`);
-    expect(parse(rules!.data)).toMatchObject({ configVersion: "v2.7", scope: "service", key: iface, configs: [{ addresses: ["127.0.0.1:20880"], side: "provider", parameters: { weight: 30 } }] });
+    expect(parse(rules!.data)).toMatchObject({
+      configVersion: "v2.7",
+      scope: "service",
+      key: iface,
+      configs: [{ addresses: ["127.0.0.1:20880"], side: "provider", parameters: { weight: 30 } }],
+    });
 
     providers[0]!.close();
-    await eventually(() => instancesOf(iface), (list) => list.length === 1, { timeoutMs: 15_000 });
+    await eventually(
+      () => instancesOf(iface),
+      (list) => list.length === 1,
+      { timeoutMs: 15_000 },
+    );
     const events = await admin.get(`/api/v1/events?service=${iface}&kind=failover`);
     expect(events.body.events[0]).toMatchObject({ kind: "failover", instanceId: first });
   }, 40_000);
@@ -82,11 +94,24 @@ describe.each(targets)("ZooKeeper sources on $name", (target) => {
     const provider = await session();
     await mkdirp(provider, `${base}/${service}`);
     for (const id of ["a", "b"]) {
-      const instance = { name: service, id: `${service}-${id}`, address: "127.0.0.1", port: id === "a" ? 21001 : 21002, sslPort: null, payload: { zone: id }, registrationTimeUTC: 1733000000000, serviceType: "DYNAMIC", uriSpec: null };
+      const instance = {
+        name: service,
+        id: `${service}-${id}`,
+        address: "127.0.0.1",
+        port: id === "a" ? 21001 : 21002,
+        sslPort: null,
+        payload: { zone: id },
+        registrationTimeUTC: 1733000000000,
+        serviceType: "DYNAMIC",
+        uriSpec: null,
+      };
       await create(provider, `${base}/${service}/${instance.id}`, JSON.stringify(instance), zookeeper.CreateMode.EPHEMERAL);
     }
     await addSource("curator", base);
-    await eventually(() => instancesOf(service), (list) => list.length === 2);
+    await eventually(
+      () => instancesOf(service),
+      (list) => list.length === 2,
+    );
     expect((await admin.post("/api/v1/governance/instances", { selector: { ids: [`${service}-a`] }, change: { enabled: false } })).status).toBe(200);
     const override = await getData(provider, `/meshdeck/overrides/${service}/${service}-a`);
     expect(JSON.parse(override!.data)).toMatchObject({ enabled: false });

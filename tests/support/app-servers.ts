@@ -25,7 +25,10 @@ export default async function setup(project: TestProject) {
     startApp({ name: "sqlite", port, databaseUrl: "file:.tmp/integration/meshdeck.db", admin }),
     startApp({ name: "postgresql", port: port + 1, databaseUrl: pgUrl, admin }),
   ]);
-  project.provide("targets", apps.map((app) => app.target));
+  project.provide(
+    "targets",
+    apps.map((app) => app.target),
+  );
   return async () => {
     await Promise.all(apps.map((app) => app.stop()));
   };

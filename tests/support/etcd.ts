@@ -20,7 +20,6 @@ export type TEtcd = {
   stop(): Promise<void>;
 };
 
-
 export async function startEtcd({ binary = process.env.ETCD_BIN ?? "/usr/bin/etcd" }: { binary?: string } = {}): Promise<TEtcd> {
   const dir = mkdtempSync(join(tmpdir(), "meshdeck-etcd-"));
   const [clientPort, peerPort] = [await freePort(), await freePort()];
@@ -54,7 +53,10 @@ export async function startEtcd({ binary = process.env.ETCD_BIN ?? "/usr/bin/etc
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline) {
       if (started.exitCode !== null) break;
-      const ready = await probe.get("meshdeck-ready").then(() => true, () => false);
+      const ready = await probe.get("meshdeck-ready").then(
+        () => true,
+        () => false,
+      );
       if (ready) return;
       await sleep(100);
     }

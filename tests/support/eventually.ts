@@ -1,5 +1,9 @@
 /** Reads until `done` accepts the value; after `timeoutMs` throws with the last value read. */
-export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, { timeoutMs = 10_000, everyMs = 100 }: { timeoutMs?: number; everyMs?: number } = {}): Promise<T> {
+export async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  { timeoutMs = 10_000, everyMs = 100 }: { timeoutMs?: number; everyMs?: number } = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();

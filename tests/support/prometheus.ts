@@ -55,7 +55,11 @@ async function launch(options: TPrometheusOptions, dir: string, port: number) {
     ],
     dir,
     logFile: join(dir, "prometheus.log"),
-    ready: () => fetch(`${baseUrl}/-/ready`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false),
+    ready: () =>
+      fetch(`${baseUrl}/-/ready`, { signal: AbortSignal.timeout(1000) }).then(
+        (r) => r.ok,
+        () => false,
+      ),
     readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
   });
   return server && { server, baseUrl };
@@ -81,7 +85,11 @@ export async function startPrometheus(options: TPrometheusOptions): Promise<TPro
 
   const query = async (expr: string): Promise<TVectorSample[]> => {
     const response = await fetch(`${baseUrl}/api/v1/query?query=${encodeURIComponent(expr)}`, { signal: AbortSignal.timeout(10_000) });
-    const body = (await response.json()) as { status: string; error?: string; data?: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] } };
+    const body = (await response.json()) as {
+      status: string;
+      error?: string;
+      data?: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
+    };
     if (body.status !== "success" || !body.data) throw new Error(`query ${expr} failed: ${body.error ?? response.status}`);
     if (body.data.resultType !== "vector") throw new Error(`query ${expr} returned a ${body.data.resultType}, not a vector`);
     return body.data.result.map(({ metric, value }) => ({ metric, value: sampleValue(value[1]) }));

@@ -55,7 +55,10 @@ export async function startApp({
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the ${name} app exited with ${child.exitCode}; see ${logFile}`);
-    const ok = await fetch(`${baseUrl}/api/healthz`).then((response) => response.ok, () => false);
+    const ok = await fetch(`${baseUrl}/api/healthz`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ok) return { target: { name, baseUrl, databaseUrl, admin }, stop };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

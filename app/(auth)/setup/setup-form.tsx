@@ -17,7 +17,15 @@ export function SetupForm() {
       <form action={action} className="space-y-4" key={JSON.stringify(values ?? {})}>
         <Field label="Email" name="email" type="email" autoComplete="username" required autoFocus error={errors.email} defaultValue={values?.email} />
         <Field label="Name" name="name" required error={errors.name} defaultValue={values?.name} />
-        <Field label="Password (12 characters or more)" name="password" type="password" autoComplete="new-password" required minLength={12} error={errors.password} />
+        <Field
+          label="Password (12 characters or more)"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={12}
+          error={errors.password}
+        />
         <Field label="Confirm password" name="confirm" type="password" autoComplete="new-password" required error={errors.confirm} />
         <FormError message={result && !result.ok ? result.error : undefined} />
         <Button type="submit" className="w-full" disabled={pending}>

@@ -13,7 +13,13 @@ import type { TEventHighlights, TEventPage } from "@/lib/health/queries";
 import type { TOverview, TServiceSummary } from "@/lib/registry/queries";
 import { OpenOutages } from "./_components/open-outages";
 
-type TProps = { initialOverview: TOverview; initialServices: TServiceSummary[]; initialHighlights: TEventHighlights; healthQuery: string; initialHealth: TEventPage };
+type TProps = {
+  initialOverview: TOverview;
+  initialServices: TServiceSummary[];
+  initialHighlights: TEventHighlights;
+  healthQuery: string;
+  initialHealth: TEventPage;
+};
 
 export function OverviewClient({ initialOverview, initialServices, initialHighlights, healthQuery, initialHealth }: TProps) {
   const highlights = useLiveQuery({ url: apiUrls.eventHighlights(), initialData: initialHighlights, intervalMs: 2000 });
@@ -28,9 +34,21 @@ export function OverviewClient({ initialOverview, initialServices, initialHighli
 
   return (
     <>
-      <PageHeader title="Overview" description="The fleet as the registry sees it now." action={<LiveIndicator error={overview.error ?? services.error ?? highlights.error ?? health.error} />} />
+      <PageHeader
+        title="Overview"
+        description="The fleet as the registry sees it now."
+        action={<LiveIndicator error={overview.error ?? services.error ?? highlights.error ?? health.error} />}
+      />
       <OpenOutages outages={highlights.data.openOutages} />
-      <Card title="Latest failovers" className="mb-6" action={<Link href="/events?kind=failover,recovery,outage,outage-end" className="text-xs text-zinc-500 hover:underline">All failovers and outages</Link>}>
+      <Card
+        title="Latest failovers"
+        className="mb-6"
+        action={
+          <Link href="/events?kind=failover,recovery,outage,outage-end" className="text-xs text-zinc-500 hover:underline">
+            All failovers and outages
+          </Link>
+        }
+      >
         <EventList events={highlights.data.latestFailovers} empty="No failover yet: every instance that left the traffic set will be listed here." />
       </Card>
       <div className="grid grid-cols-2 gap-4 lg:grid-cols-5">
@@ -41,7 +59,14 @@ export function OverviewClient({ initialOverview, initialServices, initialHighli
         <Stat label="Critical" value={instances.critical} tone={instances.critical ? "bad" : "default"} />
       </div>
       <div className="mt-6 grid gap-6 lg:grid-cols-2">
-        <Card title="Services, least healthy first" action={<Link href="/services" className="text-xs text-zinc-500 hover:underline">All services</Link>}>
+        <Card
+          title="Services, least healthy first"
+          action={
+            <Link href="/services" className="text-xs text-zinc-500 hover:underline">
+              All services
+            </Link>
+          }
+        >
           {byAttention.length === 0 ? (
             <EmptyState>No service is registered yet. Register one with the API (see README.md).</EmptyState>
           ) : (

@@ -18,5 +18,7 @@ export default async function OverviewPage() {
     getEventHighlights(),
     listEvents({ filters: parseEventFilters(new URLSearchParams(healthQuery)) }),
   ]);
-  return <OverviewClient initialOverview={overview} initialServices={services} initialHighlights={highlights} healthQuery={healthQuery} initialHealth={health} />;
+  return (
+    <OverviewClient initialOverview={overview} initialServices={services} initialHighlights={highlights} healthQuery={healthQuery} initialHealth={health} />
+  );
 }

@@ -58,7 +58,10 @@ export function AuditClient({
   const withCursor = (cursor: string | null) => withSearch("/audit", query, { cursor });
 
   const filtered = Boolean(filters.user || filters.service || filters.action || filters.from || filters.to);
-  const actors = filters.user && !facets.actors.some((actor) => actor.value === filters.user) ? [...facets.actors, { value: filters.user, name: filters.user, type: "" }] : facets.actors;
+  const actors =
+    filters.user && !facets.actors.some((actor) => actor.value === filters.user)
+      ? [...facets.actors, { value: filters.user, name: filters.user, type: "" }]
+      : facets.actors;
   const services = filters.service && !facets.services.includes(filters.service) ? [filters.service, ...facets.services] : facets.services;
   const groups = actionGroups(facets.actions, filters.action);
 
@@ -90,7 +93,13 @@ export function AuditClient({
         <div className="flex flex-wrap items-center gap-x-4 gap-y-2 border-b border-zinc-200 px-4 py-3 dark:border-zinc-800">
           <label className="flex items-center gap-2 text-xs text-zinc-500">
             User
-            <select aria-label="User" disabled={!hydrated} className={select} value={filters.user} onChange={(event) => setFilters({ user: event.target.value })}>
+            <select
+              aria-label="User"
+              disabled={!hydrated}
+              className={select}
+              value={filters.user}
+              onChange={(event) => setFilters({ user: event.target.value })}
+            >
               <option value="">Anyone</option>
               {actors.map((actor) => (
                 <option key={actor.value} value={actor.value}>
@@ -102,47 +111,80 @@ export function AuditClient({
           </label>
           <label className="flex items-center gap-2 text-xs text-zinc-500">
             Service
-            <select aria-label="Service" disabled={!hydrated} className={select} value={filters.service} onChange={(event) => setFilters({ service: event.target.value })}>
+            <select
+              aria-label="Service"
+              disabled={!hydrated}
+              className={select}
+              value={filters.service}
+              onChange={(event) => setFilters({ service: event.target.value })}
+            >
               <option value="">All services</option>
               {services.map((name) => (
-                <option key={name} value={name}>{name}</option>
+                <option key={name} value={name}>
+                  {name}
+                </option>
               ))}
             </select>
           </label>
           <label className="flex items-center gap-2 text-xs text-zinc-500">
             Action
-            <select aria-label="Action" disabled={!hydrated} className={select} value={filters.action} onChange={(event) => setFilters({ action: event.target.value })}>
+            <select
+              aria-label="Action"
+              disabled={!hydrated}
+              className={select}
+              value={filters.action}
+              onChange={(event) => setFilters({ action: event.target.value })}
+            >
               <option value="">All actions</option>
               {groups.map(([group, actions]) => (
                 <optgroup key={group} label={group}>
                   <option value={`${group}.`}>{`${group}.* (all)`}</option>
-                  {actions.filter((action) => action !== `${group}.`).map((action) => (
-                    <option key={action} value={action}>{action}</option>
-                  ))}
+                  {actions
+                    .filter((action) => action !== `${group}.`)
+                    .map((action) => (
+                      <option key={action} value={action}>
+                        {action}
+                      </option>
+                    ))}
                 </optgroup>
               ))}
-              {filters.action.endsWith(".") && !groups.some(([group]) => `${group}.` === filters.action) && <option value={filters.action}>{`${filters.action}*`}</option>}
+              {filters.action.endsWith(".") && !groups.some(([group]) => `${group}.` === filters.action) && (
+                <option value={filters.action}>{`${filters.action}*`}</option>
+              )}
             </select>
           </label>
           <TimeFilter from={filters.from} to={filters.to} onChange={(range) => setFilters(range)} />
           {filtered && (
-            <button type="button" onClick={() => router.replace("/audit", { scroll: false })} className="ml-auto text-xs font-medium text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100">
+            <button
+              type="button"
+              onClick={() => router.replace("/audit", { scroll: false })}
+              className="ml-auto text-xs font-medium text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100"
+            >
               Clear filters
             </button>
           )}
         </div>
         {filters.paged && (
           <p className="border-b border-zinc-100 px-4 py-2 text-xs text-zinc-500 dark:border-zinc-800">
-            Showing older events. <Link href={withCursor(null)} className="font-medium text-zinc-900 hover:underline dark:text-zinc-100">Back to the newest</Link>
+            Showing older events.{" "}
+            <Link href={withCursor(null)} className="font-medium text-zinc-900 hover:underline dark:text-zinc-100">
+              Back to the newest
+            </Link>
           </p>
         )}
         <AuditTable
           events={data.events}
-          empty={filtered ? "No audit event matches these filters." : "Nothing has been changed yet. Users, API tokens, webhooks, settings, weights and policies changed here are recorded."}
+          empty={
+            filtered
+              ? "No audit event matches these filters."
+              : "Nothing has been changed yet. Users, API tokens, webhooks, settings, weights and policies changed here are recorded."
+          }
         />
         {data.nextCursor && (
           <div className="border-t border-zinc-100 px-4 py-2 text-right text-sm dark:border-zinc-800">
-            <Link href={withCursor(data.nextCursor)} className="font-medium hover:underline">Older events →</Link>
+            <Link href={withCursor(data.nextCursor)} className="font-medium hover:underline">
+              Older events →
+            </Link>
           </div>
         )}
       </Card>

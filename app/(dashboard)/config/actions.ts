@@ -6,7 +6,17 @@ import { safeAction } from "@/lib/actions/safe-action";
 import { endGray, startGray } from "@/lib/config/publish/gray";
 import { createNamespace, deleteNamespace } from "@/lib/config/publish/namespaces";
 import { deleteConfig, publishConfig, rollbackConfig } from "@/lib/config/publish/publish";
-import { ZConfigRef, ZCreateNamespace, ZDeleteConfig, ZEndGray, ZGrayOutcome, ZNamespaceName, ZPublishConfig, ZRollbackConfig, ZStartGray } from "@/lib/config/schemas";
+import {
+  ZConfigRef,
+  ZCreateNamespace,
+  ZDeleteConfig,
+  ZEndGray,
+  ZGrayOutcome,
+  ZNamespaceName,
+  ZPublishConfig,
+  ZRollbackConfig,
+  ZStartGray,
+} from "@/lib/config/schemas";
 
 const itemPath = ({ namespace, group, key }: { namespace: string; group: string; key: string }) => `/config/${namespace}/${group}/${key}`;
 const withRef = <S extends z.ZodType>(input: S) => z.strictObject({ ref: ZConfigRef, input });

@@ -21,7 +21,15 @@ import { countOf } from "@/lib/plural";
 
 type TNamespace = { name: string; description: string; items: number };
 
-export function ConfigListClient({ namespaces, namespace, unknownNamespace, q, initialItems, canEdit, canManageNamespaces }: {
+export function ConfigListClient({
+  namespaces,
+  namespace,
+  unknownNamespace,
+  q,
+  initialItems,
+  canEdit,
+  canManageNamespaces,
+}: {
   namespaces: TNamespace[];
   namespace: string | null;
   unknownNamespace: string | null;
@@ -40,15 +48,26 @@ export function ConfigListClient({ namespaces, namespace, unknownNamespace, q, i
   // The search goes in the URL (so a view can be linked) a moment after typing stops.
   useEffect(() => {
     if (search === q) return;
-    const timer = setTimeout(() => router.replace(`/config?namespace=${namespace ?? ""}${search ? `&q=${encodeURIComponent(search)}` : ""}`, { scroll: false }), 300);
+    const timer = setTimeout(
+      () => router.replace(`/config?namespace=${namespace ?? ""}${search ? `&q=${encodeURIComponent(search)}` : ""}`, { scroll: false }),
+      300,
+    );
     return () => clearTimeout(timer);
   }, [search, q, namespace, router]);
 
   const groups = [...new Set(items.map((item) => item.group))];
   return (
     <>
-      <PageHeader title="Config" description="Versioned configuration that services read and watch live. Every publish is a new version; nothing is rewritten." action={<LiveIndicator error={error} />} />
-      {unknownNamespace && <div className="mb-4"><FormError message={`There is no namespace '${unknownNamespace}'; showing ${namespace ?? "none"} instead.`} /></div>}
+      <PageHeader
+        title="Config"
+        description="Versioned configuration that services read and watch live. Every publish is a new version; nothing is rewritten."
+        action={<LiveIndicator error={error} />}
+      />
+      {unknownNamespace && (
+        <div className="mb-4">
+          <FormError message={`There is no namespace '${unknownNamespace}'; showing ${namespace ?? "none"} instead.`} />
+        </div>
+      )}
       <div className="mb-4 flex flex-wrap items-center gap-3">
         <nav aria-label="Namespaces" className="flex gap-1 rounded-lg bg-zinc-200/60 p-1 dark:bg-zinc-800">
           {namespaces.map((row) => (
@@ -58,7 +77,10 @@ export function ConfigListClient({ namespaces, namespace, unknownNamespace, q, i
               prefetch={false}
               aria-current={row.name === namespace ? "page" : undefined}
               title={row.description}
-              className={cn("rounded-md px-3 py-1 text-sm font-medium", row.name === namespace ? "bg-white shadow-sm dark:bg-zinc-950" : "text-zinc-600 hover:text-zinc-900 dark:text-zinc-400")}
+              className={cn(
+                "rounded-md px-3 py-1 text-sm font-medium",
+                row.name === namespace ? "bg-white shadow-sm dark:bg-zinc-950" : "text-zinc-600 hover:text-zinc-900 dark:text-zinc-400",
+              )}
             >
               {row.name} <span className="text-xs text-zinc-400">{row.items}</span>
             </Link>
@@ -76,35 +98,75 @@ export function ConfigListClient({ namespaces, namespace, unknownNamespace, q, i
       <Card title={namespace ? `Items in ${namespace}` : "Items"}>
         <Table
           head={["Group", "Key", "Format", "Version", "Last change", ""]}
-          empty={items.length === 0 && <EmptyState>{q ? `No item in ${namespace} matches "${q}".` : namespace ? `${namespace} holds no item yet.` : "There is no namespace: an admin creates one below."}</EmptyState>}
+          empty={
+            items.length === 0 && (
+              <EmptyState>
+                {q
+                  ? `No item in ${namespace} matches "${q}".`
+                  : namespace
+                    ? `${namespace} holds no item yet.`
+                    : "There is no namespace: an admin creates one below."}
+              </EmptyState>
+            )
+          }
         >
           {items.map((item, index) => (
-            <tr key={`${item.group}/${item.key}`} data-testid={`config-item-${item.group}-${item.key}`} className={cn(index > 0 && items[index - 1]!.group !== item.group && "border-t-2 border-t-zinc-200 dark:border-t-zinc-700")}>
+            <tr
+              key={`${item.group}/${item.key}`}
+              data-testid={`config-item-${item.group}-${item.key}`}
+              className={cn(index > 0 && items[index - 1]!.group !== item.group && "border-t-2 border-t-zinc-200 dark:border-t-zinc-700")}
+            >
               <Td className="font-medium">{index === 0 || items[index - 1]!.group !== item.group ? item.group : ""}</Td>
               <Td>
-                <Link href={`/config/${item.namespace}/${item.group}/${item.key}`} prefetch={false} className="font-mono text-sm text-sky-700 hover:underline dark:text-sky-400">
+                <Link
+                  href={`/config/${item.namespace}/${item.group}/${item.key}`}
+                  prefetch={false}
+                  className="font-mono text-sm text-sky-700 hover:underline dark:text-sky-400"
+                >
                   {item.key}
                 </Link>
-                {item.secret && <span className="ml-2"><Badge tone="warn">secret</Badge></span>}
+                {item.secret && (
+                  <span className="ml-2">
+                    <Badge tone="warn">secret</Badge>
+                  </span>
+                )}
               </Td>
-              <Td><Badge>{item.format}</Badge></Td>
+              <Td>
+                <Badge>{item.format}</Badge>
+              </Td>
               <Td className="tabular-nums">
                 v{item.version}
-                {item.grayVersion && <span className="ml-2"><Badge tone="info">gray v{item.grayVersion}</Badge></span>}
+                {item.grayVersion && (
+                  <span className="ml-2">
+                    <Badge tone="info">gray v{item.grayVersion}</Badge>
+                  </span>
+                )}
               </Td>
               <Td className="text-xs">
-                <div className="max-w-md truncate" title={item.lastMessage}>{item.lastMessage}</div>
-                <div className="text-zinc-500">{item.lastAuthor}, <TimeAgo at={item.lastAt} /></div>
+                <div className="max-w-md truncate" title={item.lastMessage}>
+                  {item.lastMessage}
+                </div>
+                <div className="text-zinc-500">
+                  {item.lastAuthor}, <TimeAgo at={item.lastAt} />
+                </div>
               </Td>
               <Td className="text-right">
-                <Link href={`/config/${item.namespace}/${item.group}/${item.key}`} prefetch={false} className="text-xs font-medium text-zinc-600 hover:underline dark:text-zinc-300">
+                <Link
+                  href={`/config/${item.namespace}/${item.group}/${item.key}`}
+                  prefetch={false}
+                  className="text-xs font-medium text-zinc-600 hover:underline dark:text-zinc-300"
+                >
                   {canEdit ? "Edit" : "View"} →
                 </Link>
               </Td>
             </tr>
           ))}
         </Table>
-        {groups.length > 0 && <p className="border-t border-zinc-100 px-4 py-2 text-xs text-zinc-500 dark:border-zinc-800">{countOf(items.length, "item")} in {countOf(groups.length, "group")}</p>}
+        {groups.length > 0 && (
+          <p className="border-t border-zinc-100 px-4 py-2 text-xs text-zinc-500 dark:border-zinc-800">
+            {countOf(items.length, "item")} in {countOf(groups.length, "group")}
+          </p>
+        )}
       </Card>
       {namespace && canEdit && (
         <div className="mt-6 grid gap-6 lg:grid-cols-2">

@@ -22,7 +22,19 @@ const rangeOptions = ["all", ...timelineRangeNames] as const;
 const select =
   "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm shadow-sm outline-none focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950";
 
-export function EventsClient({ query, filters, initialPage, services, problem }: { query: string; filters: TShownFilters; initialPage: TEventPage; services: string[]; problem: string | null }) {
+export function EventsClient({
+  query,
+  filters,
+  initialPage,
+  services,
+  problem,
+}: {
+  query: string;
+  filters: TShownFilters;
+  initialPage: TEventPage;
+  services: string[];
+  problem: string | null;
+}) {
   const router = useRouter();
   const hydrated = useHydrated();
   const { data, error } = useLiveQuery({ url: apiUrls.events(query), initialData: initialPage, intervalMs: 2000 });
@@ -48,20 +60,36 @@ export function EventsClient({ query, filters, initialPage, services, problem }:
           <div className="flex flex-wrap items-center gap-3 font-normal">
             <label className="flex items-center gap-2 text-xs text-zinc-500">
               Service
-              <select aria-label="Service" disabled={!hydrated} className={select} value={filters.service} onChange={(event) => setFilter("service", event.target.value)}>
+              <select
+                aria-label="Service"
+                disabled={!hydrated}
+                className={select}
+                value={filters.service}
+                onChange={(event) => setFilter("service", event.target.value)}
+              >
                 <option value="">All services</option>
                 {serviceOptions.map((name) => (
-                  <option key={name} value={name}>{name}</option>
+                  <option key={name} value={name}>
+                    {name}
+                  </option>
                 ))}
               </select>
             </label>
             <label className="flex items-center gap-2 text-xs text-zinc-500">
               Kind
-              <select aria-label="Kind" disabled={!hydrated} className={select} value={filters.kind} onChange={(event) => setFilter("kind", event.target.value)}>
+              <select
+                aria-label="Kind"
+                disabled={!hydrated}
+                className={select}
+                value={filters.kind}
+                onChange={(event) => setFilter("kind", event.target.value)}
+              >
                 <option value="">All kinds</option>
                 {filters.kind.includes(",") && <option value={filters.kind}>{filters.kind.replaceAll(",", ", ")}</option>}
                 {eventKinds.map((kind) => (
-                  <option key={kind} value={kind}>{kind}</option>
+                  <option key={kind} value={kind}>
+                    {kind}
+                  </option>
                 ))}
               </select>
             </label>
@@ -71,13 +99,18 @@ export function EventsClient({ query, filters, initialPage, services, problem }:
       >
         {filters.paged && (
           <p className="border-b border-zinc-100 px-4 py-2 text-xs text-zinc-500 dark:border-zinc-800">
-            Showing older events. <Link href={newestHref()} className="font-medium text-zinc-900 hover:underline dark:text-zinc-100">Back to the newest</Link>
+            Showing older events.{" "}
+            <Link href={newestHref()} className="font-medium text-zinc-900 hover:underline dark:text-zinc-100">
+              Back to the newest
+            </Link>
           </p>
         )}
         <EventList events={data.events} empty={query ? "No event matches these filters." : "No event yet."} />
         {data.nextCursor && (
           <div className="border-t border-zinc-100 px-4 py-2 text-right text-sm dark:border-zinc-800">
-            <Link href={olderHref()} className="font-medium hover:underline">Older events →</Link>
+            <Link href={olderHref()} className="font-medium hover:underline">
+              Older events →
+            </Link>
           </div>
         )}
       </Card>

@@ -13,7 +13,9 @@ function readSourceForm(form: FormData) {
     name: formText(form, "name").trim(),
     kind: formText(form, "kind"),
     convention: formText(form, "convention"),
-    endpoints: formText(form, "endpoints").split(/[\s,]+/).filter(Boolean),
+    endpoints: formText(form, "endpoints")
+      .split(/[\s,]+/)
+      .filter(Boolean),
     ...(prefix ? { prefix } : {}),
     ...(username ? { username, password: formText(form, "password") } : {}),
     ...(ca ? { tls: { ca, ...(cert ? { cert } : {}), ...(key ? { key } : {}) } } : {}),
@@ -31,7 +33,10 @@ export const removeSource = safeAction({ permission: "sources.manage", schema: z
   revalidatePath("/sources");
 });
 
-export const pauseSource = safeAction({ permission: "sources.manage", schema: z.strictObject({ name: z.string().min(1), enabled: z.boolean() }) }, async ({ input, user }) => {
-  await setSourceEnabled({ actor: user, name: input.name, enabled: input.enabled });
-  revalidatePath("/sources");
-});
+export const pauseSource = safeAction(
+  { permission: "sources.manage", schema: z.strictObject({ name: z.string().min(1), enabled: z.boolean() }) },
+  async ({ input, user }) => {
+    await setSourceEnabled({ actor: user, name: input.name, enabled: input.enabled });
+    revalidatePath("/sources");
+  },
+);

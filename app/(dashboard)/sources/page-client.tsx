@@ -74,8 +74,12 @@ export function SourcesClient({ initial, canManage }: { initial: TSources; canMa
               <Td className="whitespace-nowrap text-xs">
                 <TimeAgo at={source.lastSyncAt} />
               </Td>
-              <Td className="whitespace-nowrap text-xs tabular-nums" title="the last change's time from etcd's or ZooKeeper's watch event to its commit here">{source.lagMs === null ? "–" : `${source.lagMs} ms`}</Td>
-              <Td className="tabular-nums" data-testid="source-instances">{source.instances}</Td>
+              <Td className="whitespace-nowrap text-xs tabular-nums" title="the last change's time from etcd's or ZooKeeper's watch event to its commit here">
+                {source.lagMs === null ? "–" : `${source.lagMs} ms`}
+              </Td>
+              <Td className="tabular-nums" data-testid="source-instances">
+                {source.instances}
+              </Td>
               <Td className="max-w-40 truncate font-mono text-xs text-zinc-500" title={source.syncedBy ?? undefined}>
                 {source.syncedBy ?? "–"}
               </Td>

@@ -28,7 +28,19 @@ const typingMs = 300;
 const control =
   "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm shadow-sm outline-none focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950";
 
-export function TopologyClient({ query, filters, initialTopology, tags, problem }: { query: string; filters: TShownFilters; initialTopology: TTopology; tags: string[]; problem: string | null }) {
+export function TopologyClient({
+  query,
+  filters,
+  initialTopology,
+  tags,
+  problem,
+}: {
+  query: string;
+  filters: TShownFilters;
+  initialTopology: TTopology;
+  tags: string[];
+  problem: string | null;
+}) {
   const router = useRouter();
   const hydrated = useHydrated();
   const live = filters.at === null;
@@ -49,7 +61,10 @@ export function TopologyClient({ query, filters, initialTopology, tags, problem 
     return () => clearTimeout(timer);
   }, [name, filters.q, replace]);
 
-  const onMoment = useCallback(({ range, at }: { range: TTopologyRange; at: number | null }) => replace({ range: range === "1h" ? null : range, at: at === null ? null : String(at) }), [replace]);
+  const onMoment = useCallback(
+    ({ range, at }: { range: TTopologyRange; at: number | null }) => replace({ range: range === "1h" ? null : range, at: at === null ? null : String(at) }),
+    [replace],
+  );
 
   const filtered = Boolean(filters.q || filters.tag || filters.service);
   const description = `${data.nodes.length} services · ${data.edges.length} edges · rates over ${formatWindow(data.windowMs)}${live ? "" : " before the moment shown"}`;
@@ -77,7 +92,9 @@ export function TopologyClient({ query, filters, initialTopology, tags, problem 
               <select aria-label="Tag" disabled={!hydrated} className={control} value={filters.tag} onChange={(event) => replace({ tag: event.target.value })}>
                 <option value="">Any tag</option>
                 {(tags.includes(filters.tag) || !filters.tag ? tags : [filters.tag, ...tags]).map((tag) => (
-                  <option key={tag} value={tag}>{tag}</option>
+                  <option key={tag} value={tag}>
+                    {tag}
+                  </option>
                 ))}
               </select>
             </label>

@@ -33,5 +33,13 @@ export default async function TopologyPage({ searchParams }: TProps) {
     listServices(),
   ]);
   const tags = [...new Set(services.flatMap((service) => service.tags))].sort();
-  return <TopologyClient query={toTopologySearch(filters)} filters={{ q: filters.q ?? "", tag: filters.tag ?? "", service: filters.service ?? "", at: filters.at ?? null, range }} initialTopology={topology} tags={tags} problem={problem} />;
+  return (
+    <TopologyClient
+      query={toTopologySearch(filters)}
+      filters={{ q: filters.q ?? "", tag: filters.tag ?? "", service: filters.service ?? "", at: filters.at ?? null, range }}
+      initialTopology={topology}
+      tags={tags}
+      problem={problem}
+    />
+  );
 }

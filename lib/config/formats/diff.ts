@@ -19,7 +19,13 @@ export function diffLines(before: string, after: string): TDiffLine[] {
   while (head < all.a.length && head < all.b.length && all.a[head] === all.b[head]) head += 1;
   let tail = 0;
   while (tail < all.a.length - head && tail < all.b.length - head && all.a[all.a.length - 1 - tail] === all.b[all.b.length - 1 - tail]) tail += 1;
-  const same = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => ({ kind: "same" as const, text: all.a[from + i]!, oldLine: from + i + 1, newLine: from + i + 1 + all.b.length - all.a.length }));
+  const same = (from: number, to: number) =>
+    Array.from({ length: to - from }, (_, i) => ({
+      kind: "same" as const,
+      text: all.a[from + i]!,
+      oldLine: from + i + 1,
+      newLine: from + i + 1 + all.b.length - all.a.length,
+    }));
   const middle = myers(all.a.slice(head, all.a.length - tail), all.b.slice(head, all.b.length - tail)).map((line) => ({
     ...line,
     oldLine: line.oldLine === null ? null : line.oldLine + head,
@@ -38,7 +44,11 @@ function myers(a: string[], b: string[]): TDiffLine[] {
   const trace: Int32Array[] = [];
   let found = max === 0;
   for (let d = 0; d <= max && !found; d += 1) {
-    if (d > maxEdits) return [...a.map((text, i) => ({ kind: "removed" as const, text, oldLine: i + 1, newLine: null })), ...b.map((text, i) => ({ kind: "added" as const, text, oldLine: null, newLine: i + 1 }))];
+    if (d > maxEdits)
+      return [
+        ...a.map((text, i) => ({ kind: "removed" as const, text, oldLine: i + 1, newLine: null })),
+        ...b.map((text, i) => ({ kind: "added" as const, text, oldLine: null, newLine: i + 1 })),
+      ];
     trace.push(v.slice());
     for (let k = -d; k <= d; k += 2) {
       const down = k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!);

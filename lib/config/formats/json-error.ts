@@ -56,14 +56,15 @@ export function findJsonError(text: string): TFormatProblem | null {
     if (depth > 512) throw new JsonSyntax(at, "nested too deeply");
     space();
     const char = text[at];
-    if (char === "{") return members(depth, "}", () => {
-      if (text[at] !== '"') fail("a property name in double quotes");
-      string();
-      space();
-      if (text[at] !== ":") fail("':'");
-      at += 1;
-      value(depth + 1);
-    });
+    if (char === "{")
+      return members(depth, "}", () => {
+        if (text[at] !== '"') fail("a property name in double quotes");
+        string();
+        space();
+        if (text[at] !== ":") fail("':'");
+        at += 1;
+        value(depth + 1);
+      });
     if (char === "[") return members(depth, "]", () => value(depth + 1));
     if (char === '"') return string();
     if (char === "t") return literal("true");

@@ -18,7 +18,14 @@ export async function startGray({ actor, ref, input }: { actor: TActor; ref: TCo
     checkContent({ format, content: input.content });
     const written = await writeVersion(tx, { actor, ref, opened, format, content: input.content, message: input.message, kind: "gray" });
     await tx.configGray.create({
-      data: { itemId: written.itemId, version: written.version, instanceIds: encodeStringList(input.instances), tags: encodeStringList(input.tags), state: "active", startedBy: actor.name },
+      data: {
+        itemId: written.itemId,
+        version: written.version,
+        instanceIds: encodeStringList(input.instances),
+        tags: encodeStringList(input.tags),
+        state: "active",
+        startedBy: actor.name,
+      },
     });
     return written;
   });

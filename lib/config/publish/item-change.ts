@@ -15,7 +15,8 @@ export const refName = (ref: TConfigRef) => `${ref.namespace}/${ref.group}/${ref
 /** Refuses content over the size limit (413) or invalid for its format (422, with line and column). */
 export function checkContent({ format, content }: { format: TConfigFormat; content: string }) {
   const bytes = contentBytes(content);
-  if (bytes > MAX_CONFIG_BYTES) throw new AppError("payload_too_large", `content: ${bytes} bytes is over the limit of ${MAX_CONFIG_BYTES} bytes (100 KiB)`, "content");
+  if (bytes > MAX_CONFIG_BYTES)
+    throw new AppError("payload_too_large", `content: ${bytes} bytes is over the limit of ${MAX_CONFIG_BYTES} bytes (100 KiB)`, "content");
   const problem = validateContent({ format, content });
   if (problem) throw new AppError("validation_failed", `content: invalid ${format} at ${describeProblem(problem)}`, "content");
 }
@@ -34,9 +35,19 @@ export async function openItemChange(tx: Tx, { actor, ref, baseVersion }: { acto
   const live = item && !item.deletedAt && item.version > 0 ? item : null;
   const current = live?.version ?? 0;
   if (baseVersion !== undefined && baseVersion !== current) {
-    const last = live && (await tx.configVersion.findUnique({ where: { itemId_version: { itemId: live.id, version: current } }, select: { author: true, createdAt: true } }));
-    const since = last ? `version ${current} was published by ${last.author} at ${last.createdAt.toISOString()}` : current === 0 ? "it was deleted" : `it is at version ${current}`;
-    throw new AppError("conflict", `${refName(ref)} changed since you opened version ${baseVersion}: ${since}. Look at the difference and try again.`, "baseVersion");
+    const last =
+      live &&
+      (await tx.configVersion.findUnique({ where: { itemId_version: { itemId: live.id, version: current } }, select: { author: true, createdAt: true } }));
+    const since = last
+      ? `version ${current} was published by ${last.author} at ${last.createdAt.toISOString()}`
+      : current === 0
+        ? "it was deleted"
+        : `it is at version ${current}`;
+    throw new AppError(
+      "conflict",
+      `${refName(ref)} changed since you opened version ${baseVersion}: ${since}. Look at the difference and try again.`,
+      "baseVersion",
+    );
   }
   return { seq, item, live, gray: item?.grays[0] ?? null };
 }
@@ -49,7 +60,23 @@ export function refuseDuringGray(gray: { version: number } | null, ref: TConfigR
 /** The audit event of a config change, its content masked when the item is secret. */
 export async function auditConfigChange(
   tx: Tx,
-  { actor, action, ref, secret, before, after, reason }: { actor: TActor; action: string; ref: TConfigRef; secret: boolean; before?: Record<string, unknown> | null; after?: Record<string, unknown>; reason: string },
+  {
+    actor,
+    action,
+    ref,
+    secret,
+    before,
+    after,
+    reason,
+  }: {
+    actor: TActor;
+    action: string;
+    ref: TConfigRef;
+    secret: boolean;
+    before?: Record<string, unknown> | null;
+    after?: Record<string, unknown>;
+    reason: string;
+  },
 ) {
   const mask = (side: Record<string, unknown> | null | undefined) => (side && secret && "content" in side ? { ...side, content: SECRET_MASK } : side);
   await recordAudit(tx, { actor, action, target: `config/${refName(ref)}`, service: ref.group, before: mask(before) ?? undefined, after: mask(after), reason });

@@ -37,7 +37,12 @@ export async function deleteNamespace({ actor, name }: { actor: TActor; name: st
     if (live > 0) throw new AppError("conflict", `namespace '${name}' holds ${countOf(live, "item")}: delete them first`, "name");
     await tx.configItem.deleteMany({ where: { namespace: name } });
     await tx.configNamespace.delete({ where: { name } });
-    await recordAudit(tx, { actor, action: "config.namespace-delete", target: `config/${name}`, before: { name: namespace.name, description: namespace.description } });
+    await recordAudit(tx, {
+      actor,
+      action: "config.namespace-delete",
+      target: `config/${name}`,
+      before: { name: namespace.name, description: namespace.description },
+    });
   });
   configNotifier.announce();
 }

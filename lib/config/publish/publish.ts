@@ -14,7 +14,17 @@ type TVersionKind = "publish" | "rollback" | "import" | "gray";
 /** Writes version `latest + 1` of an item (creating or reviving it), makes it current unless `gray`, and audits it. */
 export async function writeVersion(
   tx: Tx,
-  { actor, ref, opened, format, content, message, kind, secret, fromVersion }: {
+  {
+    actor,
+    ref,
+    opened,
+    format,
+    content,
+    message,
+    kind,
+    secret,
+    fromVersion,
+  }: {
     actor: TActor;
     ref: TConfigRef;
     opened: Awaited<ReturnType<typeof openItemChange>>;
@@ -29,14 +39,18 @@ export async function writeVersion(
   const { seq, item, live } = opened;
   const version = (item?.latest ?? 0) + 1;
   const isSecret = secret ?? item?.secret ?? false;
-  const before = live ? await tx.configVersion.findUnique({ where: { itemId_version: { itemId: live.id, version: live.version } }, select: { content: true, format: true } }) : null;
+  const before = live
+    ? await tx.configVersion.findUnique({ where: { itemId_version: { itemId: live.id, version: live.version } }, select: { content: true, format: true } })
+    : null;
   if (kind !== "gray" && before && before.content === content && before.format === format && isSecret === live?.secret) {
     throw new AppError("validation_failed", `content: it is the same as the current version ${live.version}; there is nothing to publish`, "content");
   }
   const current = kind === "gray" ? (live?.version ?? 0) : version;
   const data = { format, secret: isSecret, version: current, latest: version, seq, deletedAt: kind === "gray" ? item?.deletedAt : null };
   const saved = item ? await tx.configItem.update({ where: { id: item.id }, data }) : await tx.configItem.create({ data: { ...ref, ...data } });
-  await tx.configVersion.create({ data: { itemId: saved.id, version, content, sha256: sha256Of(content), format, author: actor.name, message, kind, fromVersion: fromVersion ?? null } });
+  await tx.configVersion.create({
+    data: { itemId: saved.id, version, content, sha256: sha256Of(content), format, author: actor.name, message, kind, fromVersion: fromVersion ?? null },
+  });
   await auditConfigChange(tx, {
     actor,
     action: kind === "gray" ? "config.gray-start" : `config.${kind}`,
@@ -59,7 +73,16 @@ export async function publishConfig({ actor, ref, input }: { actor: TActor; ref:
   const result = await transaction(async (tx) => {
     const opened = await openItemChange(tx, { actor, ref, baseVersion: input.baseVersion });
     refuseDuringGray(opened.gray, ref);
-    return writeVersion(tx, { actor, ref, opened, format: input.format, content: input.content, message: input.message, kind: "publish", secret: input.secret });
+    return writeVersion(tx, {
+      actor,
+      ref,
+      opened,
+      format: input.format,
+      content: input.content,
+      message: input.message,
+      kind: "publish",
+      secret: input.secret,
+    });
   });
   configNotifier.announce();
   return { ...ref, version: result.version, secret: result.secret };
@@ -73,7 +96,16 @@ export async function rollbackConfig({ actor, ref, input }: { actor: TActor; ref
     if (!opened.item) throw new AppError("not_found", `${refName(ref)} does not exist`, "key");
     const old = await tx.configVersion.findUnique({ where: { itemId_version: { itemId: opened.item.id, version: input.version } } });
     if (!old) throw new AppError("not_found", `${refName(ref)} has no version ${input.version} (it never existed or is past the kept history)`, "version");
-    return writeVersion(tx, { actor, ref, opened, format: old.format, content: old.content, message: input.message, kind: "rollback", fromVersion: old.version });
+    return writeVersion(tx, {
+      actor,
+      ref,
+      opened,
+      format: old.format,
+      content: old.content,
+      message: input.message,
+      kind: "rollback",
+      fromVersion: old.version,
+    });
   });
   configNotifier.announce();
   return { ...ref, version: result.version, fromVersion: input.version };
@@ -85,9 +117,19 @@ export async function deleteConfig({ actor, ref, input }: { actor: TActor; ref: 
     const opened = await openItemChange(tx, { actor, ref, baseVersion: input.baseVersion });
     if (!opened.live) throw new AppError("not_found", `${refName(ref)} does not exist`, "key");
     refuseDuringGray(opened.gray, ref);
-    const last = await tx.configVersion.findUnique({ where: { itemId_version: { itemId: opened.live.id, version: opened.live.version } }, select: { content: true } });
+    const last = await tx.configVersion.findUnique({
+      where: { itemId_version: { itemId: opened.live.id, version: opened.live.version } },
+      select: { content: true },
+    });
     await tx.configItem.update({ where: refWhere(ref), data: { deletedAt: new Date(), seq: opened.seq } });
-    await auditConfigChange(tx, { actor, action: "config.delete", ref, secret: opened.live.secret, before: { version: opened.live.version, content: last?.content ?? "" }, reason: input.message });
+    await auditConfigChange(tx, {
+      actor,
+      action: "config.delete",
+      ref,
+      secret: opened.live.secret,
+      before: { version: opened.live.version, content: last?.content ?? "" },
+      reason: input.message,
+    });
   });
   configNotifier.announce();
 }

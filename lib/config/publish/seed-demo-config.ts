@@ -18,7 +18,15 @@ export async function seedDemoConfig() {
       // Seeded once: an item an operator deleted stays deleted.
       if (opened.item) return;
       const content = `${JSON.stringify({ latencyMs: 0, errorRate: 0 }, null, 2)}\n`;
-      await writeVersion(tx, { actor: system, ref, opened, format: "json", content, message: "demo defaults: no added latency, no added errors", kind: "publish" });
+      await writeVersion(tx, {
+        actor: system,
+        ref,
+        opened,
+        format: "json",
+        content,
+        message: "demo defaults: no added latency, no added errors",
+        kind: "publish",
+      });
       seeded += 1;
     });
   }

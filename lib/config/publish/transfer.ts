@@ -14,21 +14,31 @@ import { ZConfigFormat, ZConfigKey, ZGroupName, ZMessage, ZNamespaceName } from 
 
 // The export file: every live item of a namespace, current versions, as JSON (one file, no archive to unpack).
 export const ZConfigExport = z.strictObject({
-  meshdeck: z.literal("config-export", { error: "must be \"config-export\": this is not a Meshdeck config export" }),
+  meshdeck: z.literal("config-export", { error: 'must be "config-export": this is not a Meshdeck config export' }),
   formatVersion: z.literal(1, { error: "must be 1" }),
   namespace: ZNamespaceName,
   exportedAt: z.string().optional(),
   // Secret items the exporter could not read: named, not carried.
   withheld: z.array(z.string()).optional(),
   items: z
-    .array(z.strictObject({ group: ZGroupName, key: ZConfigKey, format: ZConfigFormat, content: z.string({ error: "must be a string" }), secret: z.boolean().default(false), version: z.number().int().optional() }))
+    .array(
+      z.strictObject({
+        group: ZGroupName,
+        key: ZConfigKey,
+        format: ZConfigFormat,
+        content: z.string({ error: "must be a string" }),
+        secret: z.boolean().default(false),
+        version: z.number().int().optional(),
+      }),
+    )
     .max(5000, "must hold at most 5000 items"),
 });
 export type TConfigExport = z.infer<typeof ZConfigExport>;
 
 /** The namespace's live items; secret ones only for those who may read them, the others listed as withheld. */
 export async function exportNamespace({ actor, namespace }: { actor: TActor; namespace: string }) {
-  if (!(await db.configNamespace.findUnique({ where: { name: namespace } }))) throw new AppError("not_found", `namespace '${namespace}' does not exist`, "namespace");
+  if (!(await db.configNamespace.findUnique({ where: { name: namespace } })))
+    throw new AppError("not_found", `namespace '${namespace}' does not exist`, "namespace");
   const states = await loadConfigStates({ namespace, deletedAt: null, version: { gt: 0 } });
   const readable = states.filter((state) => !state.secret || canReadSecrets(actor));
   const file: TConfigExport = {
@@ -39,7 +49,14 @@ export async function exportNamespace({ actor, namespace }: { actor: TActor; nam
     items: readable
       .filter((state) => state.current)
       .sort((a, b) => a.group.localeCompare(b.group) || a.key.localeCompare(b.key))
-      .map((state) => ({ group: state.group, key: state.key, format: state.format, content: state.current!.content, secret: state.secret, version: state.current!.version })),
+      .map((state) => ({
+        group: state.group,
+        key: state.key,
+        format: state.format,
+        content: state.current!.content,
+        secret: state.secret,
+        version: state.current!.version,
+      })),
     withheld: states.filter((state) => !readable.includes(state)).map((state) => `${state.group}/${state.key}`),
   };
   return file;
@@ -69,18 +86,44 @@ export function parseImportFile(text: string): TConfigExport {
   return file;
 }
 
-export type TImportChange = { group: string; key: string; change: "new" | "changed" | "unchanged"; format: string; fromVersion: number; added: number; removed: number; secret: boolean };
+export type TImportChange = {
+  group: string;
+  key: string;
+  change: "new" | "changed" | "unchanged";
+  format: string;
+  fromVersion: number;
+  added: number;
+  removed: number;
+  secret: boolean;
+};
 
 /** What an import would do to the namespace: new, changed (with line counts) and unchanged items; others are left alone. */
 export async function previewImport({ actor, namespace, file }: { actor: TActor; namespace: string; file: TConfigExport }): Promise<TImportChange[]> {
-  if (!(await db.configNamespace.findUnique({ where: { name: namespace } }))) throw new AppError("not_found", `namespace '${namespace}' does not exist`, "namespace");
-  const states = new Map((await loadConfigStates({ namespace, group: { in: [...new Set(file.items.map((item) => item.group))] } })).map((state) => [`${state.group}/${state.key}`, state]));
+  if (!(await db.configNamespace.findUnique({ where: { name: namespace } })))
+    throw new AppError("not_found", `namespace '${namespace}' does not exist`, "namespace");
+  const states = new Map(
+    (await loadConfigStates({ namespace, group: { in: [...new Set(file.items.map((item) => item.group))] } })).map((state) => [
+      `${state.group}/${state.key}`,
+      state,
+    ]),
+  );
   return file.items.map((item, index) => {
     const state = states.get(`${item.group}/${item.key}`);
     const secret = item.secret || Boolean(state?.secret);
-    if (secret && !managesSecrets(actor)) throw new AppError("forbidden", `items.${index} (${item.group}/${item.key}) is secret: only an admin can import it`, `items.${index}.secret`);
+    if (secret && !managesSecrets(actor))
+      throw new AppError("forbidden", `items.${index} (${item.group}/${item.key}) is secret: only an admin can import it`, `items.${index}.secret`);
     const current = state?.exists ? state.current : null;
-    if (!current) return { group: item.group, key: item.key, change: "new", format: item.format, fromVersion: 0, added: diffStats(diffLines("", item.content)).added, removed: 0, secret };
+    if (!current)
+      return {
+        group: item.group,
+        key: item.key,
+        change: "new",
+        format: item.format,
+        fromVersion: 0,
+        added: diffStats(diffLines("", item.content)).added,
+        removed: 0,
+        secret,
+      };
     const same = current.content === item.content && state!.format === item.format && state!.secret === item.secret;
     const stats = diffStats(diffLines(current.content, item.content));
     return { group: item.group, key: item.key, change: same ? "unchanged" : "changed", format: item.format, fromVersion: current.version, ...stats, secret };

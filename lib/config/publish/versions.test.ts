@@ -25,16 +25,28 @@ describe("versions", () => {
     const ref = newRef();
     expect(await publish(ref, { content: '{"a":1}', baseVersion: 0 })).toMatchObject({ version: 1 });
     expect(await publish(ref, { content: '{"a":2}', baseVersion: 1 })).toMatchObject({ version: 2 });
-    expect(await rollbackConfig({ actor: operator, ref, input: { version: 1, message: "back", baseVersion: 2 } })).toMatchObject({ version: 3, fromVersion: 1 });
+    expect(await rollbackConfig({ actor: operator, ref, input: { version: 1, message: "back", baseVersion: 2 } })).toMatchObject({
+      version: 3,
+      fromVersion: 1,
+    });
     const versions = await db.configVersion.findMany({ where: { item: ref }, orderBy: { version: "asc" } });
-    expect(versions.map((row) => [row.version, row.content, row.kind])).toEqual([[1, '{"a":1}', "publish"], [2, '{"a":2}', "publish"], [3, '{"a":1}', "rollback"]]);
+    expect(versions.map((row) => [row.version, row.content, row.kind])).toEqual([
+      [1, '{"a":1}', "publish"],
+      [2, '{"a":2}', "publish"],
+      [3, '{"a":1}', "rollback"],
+    ]);
     expect((await audits(ref.group)).map((row) => row.action)).toEqual(["config.publish", "config.publish", "config.rollback"]);
   });
 
   test.each([
     { name: "a stale base version", input: { content: '{"a":3}', baseVersion: 0 }, code: "conflict", field: "baseVersion" },
     { name: "invalid JSON", input: { content: '{"a":}', baseVersion: 1 }, code: "validation_failed", field: "content" },
-    { name: "content over 100 KiB", input: { content: JSON.stringify({ a: "x".repeat(102_400) }), baseVersion: 1 }, code: "payload_too_large", field: "content" },
+    {
+      name: "content over 100 KiB",
+      input: { content: JSON.stringify({ a: "x".repeat(102_400) }), baseVersion: 1 },
+      code: "payload_too_large",
+      field: "content",
+    },
     { name: "the same content again", input: { content: '{"a":1}', baseVersion: 1 }, code: "validation_failed", field: "content" },
     { name: "an operator marking it secret", input: { content: '{"a":3}', baseVersion: 1, secret: true }, code: "forbidden", field: "secret" },
   ])("refuses $name and stores nothing", async ({ input, code, field }) => {
@@ -46,7 +58,10 @@ describe("versions", () => {
   });
 
   test("an unknown namespace is a 404 naming it", async () => {
-    await expect(publish({ ...newRef(), namespace: "nowhere" }, { content: "{}", baseVersion: 0 })).rejects.toMatchObject({ code: "not_found", field: "namespace" });
+    await expect(publish({ ...newRef(), namespace: "nowhere" }, { content: "{}", baseVersion: 0 })).rejects.toMatchObject({
+      code: "not_found",
+      field: "namespace",
+    });
   });
 
   test("a secret item is admin-only and masked in the audit log", async () => {
@@ -76,7 +91,11 @@ describe("gray release", () => {
   test("reaches only the chosen instances or tags; promote gives it to everyone, abandon takes it back", async () => {
     const ref = newRef();
     await publish(ref, { content: '{"v":1}', baseVersion: 0 });
-    await startGray({ actor: operator, ref, input: ZStartGray.parse({ content: '{"v":2}', message: "try", baseVersion: 1, instances: ["a-1"], tags: ["canary"] }) });
+    await startGray({
+      actor: operator,
+      ref,
+      input: ZStartGray.parse({ content: '{"v":2}', message: "try", baseVersion: 1, instances: ["a-1"], tags: ["canary"] }),
+    });
     const seen = async (instance: string, tags: string[] = []) =>
       (await watchConfig({ actor: service, input: ZWatchConfig.parse({ instance, tags, items: [{ ...ref, version: 0 }], timeout: 0 }) }))[0]?.version;
     expect([await seen("a-1"), await seen("b-1", ["canary"]), await seen("c-1", ["stable"])]).toEqual([2, 2, 1]);
@@ -86,7 +105,13 @@ describe("gray release", () => {
     await startGray({ actor: operator, ref, input: ZStartGray.parse({ content: '{"v":4}', message: "again", baseVersion: 1, instances: ["a-1"] }) });
     await endGray({ actor: operator, ref, outcome: "promote", message: "good" });
     expect([await seen("a-1"), await seen("c-1")]).toEqual([3, 3]);
-    expect((await audits(ref.group)).map((row) => row.action)).toEqual(["config.publish", "config.gray-start", "config.gray-abandon", "config.gray-start", "config.gray-promote"]);
+    expect((await audits(ref.group)).map((row) => row.action)).toEqual([
+      "config.publish",
+      "config.gray-start",
+      "config.gray-abandon",
+      "config.gray-start",
+      "config.gray-promote",
+    ]);
   });
 });
 
@@ -112,16 +137,31 @@ describe("import", () => {
     const group = `svc-${++next}`;
     await publish({ namespace: "dev", group, key: "same" }, { content: "{}", baseVersion: 0 });
     await publish({ namespace: "dev", group, key: "moved" }, { content: '{"a":1}', baseVersion: 0 });
-    const file = parseImportFile(JSON.stringify({ meshdeck: "config-export", formatVersion: 1, namespace: "staging", items: [
-      { group, key: "same", format: "json", content: "{}" },
-      { group, key: "moved", format: "json", content: '{"a":2}' },
-      { group, key: "fresh", format: "yaml", content: "a: 1\n" },
-    ] }));
+    const file = parseImportFile(
+      JSON.stringify({
+        meshdeck: "config-export",
+        formatVersion: 1,
+        namespace: "staging",
+        items: [
+          { group, key: "same", format: "json", content: "{}" },
+          { group, key: "moved", format: "json", content: '{"a":2}' },
+          { group, key: "fresh", format: "yaml", content: "a: 1\n" },
+        ],
+      }),
+    );
     const preview = await previewImport({ actor: operator, namespace: "dev", file });
-    expect(preview.map((row) => [row.key, row.change])).toEqual([["same", "unchanged"], ["moved", "changed"], ["fresh", "new"]]);
+    expect(preview.map((row) => [row.key, row.change])).toEqual([
+      ["same", "unchanged"],
+      ["moved", "changed"],
+      ["fresh", "new"],
+    ]);
     const { written } = await applyImport({ actor: operator, namespace: "dev", file, message: "import" });
     expect(written.map((row) => row.version)).toEqual([2, 1]);
-    expect(() => parseImportFile('{"meshdeck": "config-export", "formatVersion": 1, "namespace": "dev", "items": [{"group": "g", "key": "k", "format": "json", "content": "{"}]}')).toThrow(/items.0 \(g\/k\): content: invalid json at line 1, column 2/);
+    expect(() =>
+      parseImportFile(
+        '{"meshdeck": "config-export", "formatVersion": 1, "namespace": "dev", "items": [{"group": "g", "key": "k", "format": "json", "content": "{"}]}',
+      ),
+    ).toThrow(/items.0 \(g\/k\): content: invalid json at line 1, column 2/);
     expect(() => parseImportFile("{nope")).toThrow(/not valid JSON/);
   });
 });

@@ -15,7 +15,8 @@ async function assertNamespace(namespace: string, field = "namespace") {
 }
 
 function assertReadable(actor: TActor, state: TConfigState, field = "key") {
-  if (state.secret && !canReadSecrets(actor)) throw new AppError("forbidden", `${refName(state)} is secret: this token may not read secrets (an admin can allow it)`, field);
+  if (state.secret && !canReadSecrets(actor))
+    throw new AppError("forbidden", `${refName(state)} is secret: this token may not read secrets (an admin can allow it)`, field);
 }
 
 /** One item as this client gets it (its gray version when a gray release reaches it), fresh from the database. */
@@ -62,7 +63,8 @@ export async function watchConfig({ actor, input, signal }: { actor: TActor; inp
           // Checked on the first look only: a watch that began allowed is not cut short by an item turning secret.
           if (!checked) assertReadable(actor, state, `items.${index}`);
           const resolved = resolveForClient(state, who);
-          if (resolved.version !== item.version || (item.gray !== undefined && resolved.gray !== item.gray)) changed.push(clientView(state, state.secret && !canReadSecrets(actor) ? { ...resolved, content: null } : resolved));
+          if (resolved.version !== item.version || (item.gray !== undefined && resolved.gray !== item.gray))
+            changed.push(clientView(state, state.secret && !canReadSecrets(actor) ? { ...resolved, content: null } : resolved));
         }
         checked = true;
         return changed;

@@ -28,7 +28,18 @@ export class ListenerBook {
     const held: TEntry[] = [];
     for (const item of items) {
       const id = [item.namespace, item.group, item.key, instanceId].join("\u0000");
-      const entry = this.entries.get(id) ?? { namespace: item.namespace, group: item.group, key: item.key, instanceId, version: -1, address: null, watching: 0, seenAt: now, writtenAt: 0, dirty: true };
+      const entry = this.entries.get(id) ?? {
+        namespace: item.namespace,
+        group: item.group,
+        key: item.key,
+        instanceId,
+        version: -1,
+        address: null,
+        watching: 0,
+        seenAt: now,
+        writtenAt: 0,
+        dirty: true,
+      };
       if (entry.version !== item.version || entry.address !== address) entry.dirty = true;
       Object.assign(entry, { version: item.version, address, seenAt: now, watching: entry.watching + 1 });
       this.entries.set(id, entry);
@@ -49,7 +60,15 @@ export class ListenerBook {
       const due = [...this.entries.values()].filter((entry) => entry.dirty || (entry.watching > 0 && now - entry.writtenAt > refreshMs));
       for (let i = 0; i < due.length; i += batchSize) {
         const batch = due.slice(i, i + batchSize);
-        const values = batch.flatMap((entry) => [entry.namespace, entry.group, entry.key, entry.instanceId, entry.version, entry.address, new Date(entry.watching > 0 ? now : entry.seenAt)]);
+        const values = batch.flatMap((entry) => [
+          entry.namespace,
+          entry.group,
+          entry.key,
+          entry.instanceId,
+          entry.version,
+          entry.address,
+          new Date(entry.watching > 0 ? now : entry.seenAt),
+        ]);
         await db.$executeRawUnsafe(
           `INSERT INTO "ConfigListener" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ${valuesList({ rows: batch.length, columns: columns.length })}
            ON CONFLICT ("namespace", "group", "key", "instanceId") DO UPDATE SET "version" = excluded."version", "address" = excluded."address", "lastSeenAt" = excluded."lastSeenAt"`,

@@ -11,7 +11,15 @@ export async function loadConfigStates(where: Prisma.ConfigItemWhereInput): Prom
   const items = await db.configItem.findMany({
     where,
     select: {
-      id: true, namespace: true, group: true, key: true, format: true, secret: true, version: true, seq: true, deletedAt: true,
+      id: true,
+      namespace: true,
+      group: true,
+      key: true,
+      format: true,
+      secret: true,
+      version: true,
+      seq: true,
+      deletedAt: true,
       grays: { where: { state: "active" }, select: { version: true, instanceIds: true, tags: true }, take: 1 },
     },
   });
@@ -36,7 +44,10 @@ export async function loadConfigStates(where: Prisma.ConfigItemWhereInput): Prom
       secret: item.secret,
       seq: item.seq,
       current: current ? { version: current.version, content: current.content, sha256: current.sha256 } : null,
-      gray: gray && grayVersion ? { version: gray.version, content: grayVersion.content, sha256: grayVersion.sha256, instanceIds: gray.instanceIds, tags: gray.tags } : null,
+      gray:
+        gray && grayVersion
+          ? { version: gray.version, content: grayVersion.content, sha256: grayVersion.sha256, instanceIds: gray.instanceIds, tags: gray.tags }
+          : null,
     };
   });
 }
@@ -44,6 +55,8 @@ export async function loadConfigStates(where: Prisma.ConfigItemWhereInput): Prom
 /** The states of these items, one per ref in order; an item never published is there with exists false. */
 export async function loadStatesOf(refs: TConfigRef[]): Promise<TConfigState[]> {
   if (refs.length === 0) return [];
-  const found = new Map((await loadConfigStates({ OR: refs.map(({ namespace, group, key }) => ({ namespace, group, key })) })).map((state) => [stateKey(state), state]));
+  const found = new Map(
+    (await loadConfigStates({ OR: refs.map(({ namespace, group, key }) => ({ namespace, group, key })) })).map((state) => [stateKey(state), state]),
+  );
   return refs.map((ref) => found.get(stateKey(ref)) ?? { ...ref, exists: false, format: "text", secret: false, seq: 0, current: null, gray: null });
 }

@@ -48,7 +48,17 @@ export class ConfigNotifier {
    * Evaluates `evaluate` over the items now; when it finds nothing, waits until a change to one of them makes it find
    * something, or `timeoutMs` passes (then resolves with []), or `signal` aborts.
    */
-  async watch<T>({ refs, evaluate, timeoutMs, signal }: { refs: TConfigRef[]; evaluate: (read: TRead) => T[]; timeoutMs: number; signal?: AbortSignal }): Promise<T[]> {
+  async watch<T>({
+    refs,
+    evaluate,
+    timeoutMs,
+    signal,
+  }: {
+    refs: TConfigRef[];
+    evaluate: (read: TRead) => T[];
+    timeoutMs: number;
+    signal?: AbortSignal;
+  }): Promise<T[]> {
     await this.ensure(refs);
     const now = evaluate(this.read);
     if (now.length > 0 || timeoutMs <= 0 || signal?.aborted) return now;

@@ -11,15 +11,24 @@ let followed: AbortSignal | undefined;
 function endHeldOnStop(stopping: AbortSignal) {
   if (followed === stopping) return;
   followed = stopping;
-  stopping.addEventListener("abort", () => {
-    for (const controller of held) controller.abort();
-  }, { once: true });
+  stopping.addEventListener(
+    "abort",
+    () => {
+      for (const controller of held) controller.abort();
+    },
+    { once: true },
+  );
 }
 
 function send(response: ServerResponse, status: number, payload: unknown, close = false) {
   if (response.headersSent || response.destroyed) return;
   const text = JSON.stringify(payload);
-  response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "cache-control": "no-store", ...(close ? { connection: "close" } : {}) });
+  response.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    "cache-control": "no-store",
+    ...(close ? { connection: "close" } : {}),
+  });
   response.end(text);
 }
 

@@ -46,15 +46,27 @@ function operatorLabel({ actorName, action, target, before, after, reason }: TAu
  * Health and failover events to draw on a chart of `service` over [from, to], the newest `chartMarkerCap`, oldest first.
  * An instance's chart gets its own changes and the service's outages; an edge's gets the events of both ends.
  */
-export async function listChartMarkers({ service, of, from, to }: { service: string; of: TChartSeriesOf; from: number; to: number }): Promise<TTimelineMarker[]> {
+export async function listChartMarkers({
+  service,
+  of,
+  from,
+  to,
+}: {
+  service: string;
+  of: TChartSeriesOf;
+  from: number;
+  to: number;
+}): Promise<TTimelineMarker[]> {
   const at = { gte: new Date(from), lte: new Date(to) };
   const services = of.scope === "edge" ? [...new Set([of.caller, of.callee])] : [service];
   const instanceOnly = of.scope === "instance" ? { instanceId: of.instanceId } : {};
-  const failoverWhere =
-    of.scope === "instance" ? { OR: [{ kind: { in: ["outage", "outage-end"] } }, { instanceId: of.instanceId }] } : {};
+  const failoverWhere = of.scope === "instance" ? { OR: [{ kind: { in: ["outage", "outage-end"] } }, { instanceId: of.instanceId }] } : {};
   const newest = [{ at: "desc" }, { id: "desc" }] as const satisfies { at?: "desc"; id?: "desc" }[];
   // An instance's chart shows the changes made to it, to its service's policy and to its service's config; the service's chart shows them all.
-  const auditWhere = of.scope === "instance" ? { OR: [{ target: { endsWith: `/${of.instanceId}` } }, { action: { startsWith: "service." } }, { action: { startsWith: "config." } }] } : {};
+  const auditWhere =
+    of.scope === "instance"
+      ? { OR: [{ target: { endsWith: `/${of.instanceId}` } }, { action: { startsWith: "service." } }, { action: { startsWith: "config." } }] }
+      : {};
   const [health, failover, changes] = await Promise.all([
     db.healthEvent.findMany({
       where: { service: { in: services }, ...instanceOnly, at },

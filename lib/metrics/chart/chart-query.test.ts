@@ -54,8 +54,18 @@ describe("chartWindow", () => {
 });
 
 describe("getServiceChart", () => {
-  const fast: TBuckets = [[0.01, 80], [0.1, 95], [1, 100], [inf, 100]];
-  const slow: TBuckets = [[0.01, 0], [0.1, 20], [1, 190], [inf, 200]];
+  const fast: TBuckets = [
+    [0.01, 80],
+    [0.1, 95],
+    [1, 100],
+    [inf, 100],
+  ];
+  const slow: TBuckets = [
+    [0.01, 0],
+    [0.1, 20],
+    [1, 190],
+    [inf, 200],
+  ];
   // The 1 h chart has 20 s steps: step A, 10 min ago, holds two 10 s rows.
   const stepA = now - 10 * minute;
 
@@ -133,7 +143,9 @@ describe("edges", () => {
   });
 
   test("an edge that does not touch the service is refused", async () => {
-    await expect(getServiceChart({ service: "orders", range: "6h", of: { scope: "edge", caller: "frontend", callee: "payments" }, now })).rejects.toMatchObject({ code: "validation_failed" });
+    await expect(getServiceChart({ service: "orders", range: "6h", of: { scope: "edge", caller: "frontend", callee: "payments" }, now })).rejects.toMatchObject(
+      { code: "validation_failed" },
+    );
   });
 });
 
@@ -152,8 +164,25 @@ describe("markers", () => {
     });
     await db.failoverEvent.createMany({
       data: [
-        { service: "orders", kind: "failover", instanceId: "orders-2", reason: "critical", takeover: takeover([["orders-1", 1]]), at: new Date(now - 20 * minute + 1) },
-        { service: "orders", kind: "recovery", instanceId: "orders-2", reason: "passing", takeover: takeover([["orders-1", 0.5], ["orders-2", 0.5]]), at: new Date(now - 5 * minute + 1) },
+        {
+          service: "orders",
+          kind: "failover",
+          instanceId: "orders-2",
+          reason: "critical",
+          takeover: takeover([["orders-1", 1]]),
+          at: new Date(now - 20 * minute + 1),
+        },
+        {
+          service: "orders",
+          kind: "recovery",
+          instanceId: "orders-2",
+          reason: "passing",
+          takeover: takeover([
+            ["orders-1", 0.5],
+            ["orders-2", 0.5],
+          ]),
+          at: new Date(now - 5 * minute + 1),
+        },
         { service: "orders", kind: "outage", instanceId: null, reason: "none left", at: new Date(now - 3 * minute) },
         { service: "orders", kind: "outage-end", instanceId: null, reason: "back", takeover: takeover([["orders-1", 1]]), at: new Date(now - minute) },
       ],
@@ -193,15 +222,40 @@ describe("markers", () => {
 
   test("operator changes are markers too: the service's chart has them all, an instance's its own, the policy's and the config's", async () => {
     const audit = (target: string, action: string, before: object, after: object, reason: string | null, at: number) => ({
-      actorType: "user", actorId: "u1", actorName: "ops@example.com", action, target, service: "ops", before: JSON.stringify(before), after: JSON.stringify(after), reason, at: new Date(at),
+      actorType: "user",
+      actorId: "u1",
+      actorName: "ops@example.com",
+      action,
+      target,
+      service: "ops",
+      before: JSON.stringify(before),
+      after: JSON.stringify(after),
+      reason,
+      at: new Date(at),
     });
-    await db.service.create({ data: { name: "ops", instances: { create: [1, 2].map((n) => ({ instanceId: `ops-${n}`, host: "127.0.0.1", port: 9100 + n })) } } });
+    await db.service.create({
+      data: { name: "ops", instances: { create: [1, 2].map((n) => ({ instanceId: `ops-${n}`, host: "127.0.0.1", port: 9100 + n })) } },
+    });
     await db.auditEvent.createMany({
       data: [
-        audit("instance/ops/ops-1", "instance.weight", { weight: 100, enabled: true }, { weight: 0, enabled: true, expiresAt: "2030-01-10T12:30:00.000Z" }, "canary off", now - 10 * minute),
+        audit(
+          "instance/ops/ops-1",
+          "instance.weight",
+          { weight: 100, enabled: true },
+          { weight: 0, enabled: true, expiresAt: "2030-01-10T12:30:00.000Z" },
+          "canary off",
+          now - 10 * minute,
+        ),
         audit("instance/ops/ops-2", "instance.enabled", { weight: 100, enabled: true }, { weight: 100, enabled: false }, null, now - 8 * minute),
         audit("service/ops", "service.policy", { policy: "weighted-round-robin" }, { policy: "p2c" }, null, now - 6 * minute),
-        audit("config/dev/ops/behaviour", "config.publish", { version: 1, content: '{"latencyMs":0}' }, { version: 2, content: '{"latencyMs":150}' }, "slow down", now - 4 * minute),
+        audit(
+          "config/dev/ops/behaviour",
+          "config.publish",
+          { version: 1, content: '{"latencyMs":0}' },
+          { version: 2, content: '{"latencyMs":150}' },
+          "slow down",
+          now - 4 * minute,
+        ),
       ],
     });
     const service = await getServiceChart({ service: "ops", range: "1h", of: { scope: "service" }, now });
@@ -219,7 +273,9 @@ describe("markers", () => {
   test("a busy range keeps the newest markers", async () => {
     await db.service.create({ data: { name: "busy" } });
     await db.healthEvent.createMany({
-      data: Array.from({ length: chartMarkerCap + 50 }, (_, i) => healthEvent("busy-1", i % 2 ? "critical" : "passing", i % 2 ? "passing" : "critical", now - (i + 1) * second, "busy")),
+      data: Array.from({ length: chartMarkerCap + 50 }, (_, i) =>
+        healthEvent("busy-1", i % 2 ? "critical" : "passing", i % 2 ? "passing" : "critical", now - (i + 1) * second, "busy"),
+      ),
     });
     const { markers } = await getServiceChart({ service: "busy", range: "15m", of: { scope: "service" }, now });
     expect(markers).toHaveLength(chartMarkerCap);

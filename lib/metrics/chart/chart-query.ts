@@ -41,7 +41,9 @@ async function readRowValues({ key, resolution, from, to }: { key: TRollupKey; r
   const [fromAt, toAt] = [new Date(from), new Date(to)];
   const { scope, service, instanceId, peer } = key;
   const [found] = isPostgres()
-    ? await db.$queryRaw<{ rows: string | null }[]>`SELECT json_agg(json_build_array(floor(extract(epoch FROM at) * 1000), requests, errors, "p50Ms", "p95Ms", "p99Ms", buckets))::text AS rows
+    ? await db.$queryRaw<
+        { rows: string | null }[]
+      >`SELECT json_agg(json_build_array(floor(extract(epoch FROM at) * 1000), requests, errors, "p50Ms", "p95Ms", "p99Ms", buckets))::text AS rows
       FROM "MetricRollup" WHERE resolution = ${resolution} AND scope = ${scope} AND service = ${service} AND "instanceId" = ${instanceId} AND peer = ${peer} AND at >= ${fromAt} AND at < ${toAt}`
     : await db.$queryRaw<{ rows: string | null }[]>`SELECT json_group_array(json_array(at, requests, errors, "p50Ms", "p95Ms", "p99Ms", buckets)) AS rows
       FROM "MetricRollup" WHERE resolution = ${resolution} AND scope = ${scope} AND service = ${service} AND "instanceId" = ${instanceId} AND peer = ${peer} AND at >= ${fromAt} AND at < ${toAt}`;
@@ -84,11 +86,25 @@ const finestMs = resolutions[0] * 1000;
 
 /** Where the collectors have written up to: the end of the newest 10 s window before `to` (`to` when there is none). */
 async function getMeasuredUntil({ to }: { to: number }): Promise<number> {
-  const newest = await db.metricRollup.findFirst({ where: { resolution: resolutions[0], at: { lt: new Date(to) } }, orderBy: { at: "desc" }, select: { at: true } });
+  const newest = await db.metricRollup.findFirst({
+    where: { resolution: resolutions[0], at: { lt: new Date(to) } },
+    orderBy: { at: "desc" },
+    select: { at: true },
+  });
   return newest ? newest.at.getTime() + finestMs : to;
 }
 
-function toPoints({ merged, measuredUntil, first, stepMs }: { merged: (TSignals | undefined)[]; measuredUntil: number; first: number; stepMs: number }): TChartPoint[] {
+function toPoints({
+  merged,
+  measuredUntil,
+  first,
+  stepMs,
+}: {
+  merged: (TSignals | undefined)[];
+  measuredUntil: number;
+  first: number;
+  stepMs: number;
+}): TChartPoint[] {
   return merged.map((signals, index) => {
     const t = first + index * stepMs;
     if (!signals) return { t, rps: null, errorRate: null, p50: null, p95: null, p99: null };
@@ -144,7 +160,17 @@ async function assertSeriesKnown({ service, of }: { service: string; of: TChartS
 }
 
 /** Golden signals of a service, one of its instances or one of its edges over `range`, with the events of that time. */
-export async function getServiceChart({ service, range, of, now = Date.now() }: { service: string; range: TChartRange; of: TChartSeriesOf; now?: number }): Promise<TServiceChart> {
+export async function getServiceChart({
+  service,
+  range,
+  of,
+  now = Date.now(),
+}: {
+  service: string;
+  range: TChartRange;
+  of: TChartSeriesOf;
+  now?: number;
+}): Promise<TServiceChart> {
   const { resolution, stepMs, from, to, first, steps } = chartWindow({ range, now });
   const [{ registered }, rows, measuredUntil, markers, peers] = await Promise.all([
     assertSeriesKnown({ service, of }),

@@ -42,7 +42,8 @@ export class MetricWindows {
       if (atMs + windowMs > closedBefore) continue;
       this.open.delete(atMs);
       this.writtenUpTo = Math.max(this.writtenUpTo, atMs + windowMs);
-      const row = (key: Parameters<typeof toRollupRow>[0]["key"], signals: TSignals) => rows.push(toRollupRow({ key, resolution: windowMs / 1000, atMs, signals }));
+      const row = (key: Parameters<typeof toRollupRow>[0]["key"], signals: TSignals) =>
+        rows.push(toRollupRow({ key, resolution: windowMs / 1000, atMs, signals }));
       for (const [service, signals] of window.services) row({ scope: "service", service, instanceId: "", peer: "" }, signals);
       for (const [instanceId, { service, signals }] of window.instances) row({ scope: "instance", service, instanceId, peer: "" }, signals);
       for (const { caller, callee, signals } of window.edges.values()) row({ scope: "edge", service: caller, instanceId: "", peer: callee }, signals);

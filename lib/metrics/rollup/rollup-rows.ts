@@ -71,7 +71,15 @@ export function signalsOfRow(row: Pick<TRollupRow, "requests" | "errors" | "p50M
 }
 
 /** A rollup row as one JSON array from an aggregating query (json_group_array / json_agg): at is ms (PostgreSQL) or ISO text (SQLite). */
-export type TRowValues = [at: string | number, requests: number, errors: number, p50Ms: number | null, p95Ms: number | null, p99Ms: number | null, buckets: string | null];
+export type TRowValues = [
+  at: string | number,
+  requests: number,
+  errors: number,
+  p50Ms: number | null,
+  p95Ms: number | null,
+  p99Ms: number | null,
+  buckets: string | null,
+];
 
 export function atMsOfValues([at]: TRowValues): number {
   return typeof at === "number" ? at : Date.parse(at);

@@ -10,7 +10,10 @@ const batchSize = 500;
 const columns = ["resolution", "scope", "service", "instanceId", "peer", "at", "requests", "errors", "p50Ms", "p95Ms", "p99Ms", "buckets"] as const;
 const key = ["resolution", "scope", "service", "instanceId", "peer", "at"];
 const quoted = (names: readonly string[]) => names.map((name) => `"${name}"`).join(", ");
-const updates = columns.filter((column) => !key.includes(column)).map((column) => `"${column}" = excluded."${column}"`).join(", ");
+const updates = columns
+  .filter((column) => !key.includes(column))
+  .map((column) => `"${column}" = excluded."${column}"`)
+  .join(", ");
 
 /**
  * Writes rollup rows, a few hundred per statement. A window is written by the collector that owns
@@ -28,11 +31,35 @@ export async function writeRollupRows(rows: TRollupRow[]) {
 }
 
 /** Builds the `resolution`-second rows of the given services from their finer rows in [fromMs, toMs). */
-export async function compactRollups({ services, finer, resolution, fromMs, toMs }: { services: string[]; finer: number; resolution: number; fromMs: number; toMs: number }) {
+export async function compactRollups({
+  services,
+  finer,
+  resolution,
+  fromMs,
+  toMs,
+}: {
+  services: string[];
+  finer: number;
+  resolution: number;
+  fromMs: number;
+  toMs: number;
+}) {
   if (services.length === 0) return 0;
   const rows = await db.metricRollup.findMany({
     where: { resolution: finer, service: { in: services }, at: { gte: new Date(fromMs), lt: new Date(toMs) } },
-    select: { scope: true, service: true, instanceId: true, peer: true, at: true, requests: true, errors: true, p50Ms: true, p95Ms: true, p99Ms: true, buckets: true },
+    select: {
+      scope: true,
+      service: true,
+      instanceId: true,
+      peer: true,
+      at: true,
+      requests: true,
+      errors: true,
+      p50Ms: true,
+      p95Ms: true,
+      p99Ms: true,
+      buckets: true,
+    },
   });
   const windowMs = resolution * 1000;
   const merged = new Map<string, { key: TRollupKey; atMs: number; signals: TSignals }>();

@@ -20,7 +20,9 @@ const bases: Record<string, (res: ServerResponse, body: string) => void> = {
   "/prometheus": (res, body) =>
     new URLSearchParams(body).get("query") === "up"
       ? res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(upAnswer))
-      : res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ status: "error", errorType: "bad_data", error: 'invalid parameter "query": parse error' })),
+      : res
+          .writeHead(400, { "content-type": "application/json" })
+          .end(JSON.stringify({ status: "error", errorType: "bad_data", error: 'invalid parameter "query": parse error' })),
   "/broken": (res) => res.writeHead(500, { "content-type": "text/plain" }).end("internal error"),
   "/html": (res) => res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>Grafana</title>"),
   "/moved": (res) => res.writeHead(302, { location: "/prometheus/api/v1/query" }).end(),
@@ -77,7 +79,11 @@ describe("checkPrometheus", () => {
   test.each([
     { what: "an HTTP 500", url: () => at("/broken"), reason: () => `HTTP 500 from http://127.0.0.1:${port}` },
     { what: "a page that is not JSON", url: () => at("/html"), reason: () => `HTTP 200 from http://127.0.0.1:${port} is not JSON: is this Prometheus?` },
-    { what: "a wrong path", url: () => at("/graph"), reason: () => `HTTP 404 from http://127.0.0.1:${port} (give Prometheus's base URL, e.g. http://prometheus:9090)` },
+    {
+      what: "a wrong path",
+      url: () => at("/graph"),
+      reason: () => `HTTP 404 from http://127.0.0.1:${port} (give Prometheus's base URL, e.g. http://prometheus:9090)`,
+    },
     { what: "a redirect", url: () => at("/moved"), reason: () => "it answered with a redirect, which is not followed" },
     { what: "a server that is too slow", url: () => at("/slow"), reason: () => "no answer within 300 ms" },
     { what: "nothing listening", url: () => `http://127.0.0.1:${closedPort}`, reason: () => `connection refused by 127.0.0.1:${closedPort}` },
@@ -86,9 +92,14 @@ describe("checkPrometheus", () => {
     {
       what: "the cloud metadata address",
       url: () => "http://0xa9fea9fe",
-      reason: () => "refused by address policy: 169.254.169.254 is a link-local address (cloud metadata answers there); MESHDECK_ALLOWED_ADDRESSES may allow it",
+      reason: () =>
+        "refused by address policy: 169.254.169.254 is a link-local address (cloud metadata answers there); MESHDECK_ALLOWED_ADDRESSES may allow it",
     },
-    { what: "a mapped metadata address", url: () => "http://[::ffff:a9fe:a9fe]:9090", reason: () => expect.stringContaining("refused by address policy: ::ffff:a9fe:a9fe is 169.254.169.254") },
+    {
+      what: "a mapped metadata address",
+      url: () => "http://[::ffff:a9fe:a9fe]:9090",
+      reason: () => expect.stringContaining("refused by address policy: ::ffff:a9fe:a9fe is 169.254.169.254"),
+    },
   ])("$what is refused, saying why", async ({ url, reason }) => {
     await expect(checkPrometheus({ url: url(), timeoutMs: 300 })).resolves.toEqual({ ok: false, reason: reason() });
   });

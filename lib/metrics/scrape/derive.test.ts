@@ -41,7 +41,11 @@ function summary(base: string, series: [TLabels, [number, number, number], numbe
 }
 
 function counter(name: string, series: [TLabels, number][]): TMetricFamily {
-  return family(name, "counter", series.map(([labels, value]) => [name, labels, value]));
+  return family(
+    name,
+    "counter",
+    series.map(([labels, value]) => [name, labels, value]),
+  );
 }
 
 /** Feeds the scrapes 10 s apart and returns what every scrape after the first yields. */
@@ -72,33 +76,131 @@ describe("InstanceSignals", () => {
   test.each([
     [
       "increases of a histogram summed over label sets, 5xx as errors",
-      [[histogram(h, [[ok, [10, 20, 30]], [failed, [0, 1, 2]]])], [histogram(h, [[ok, [15, 30, 40]], [failed, [1, 3, 5]]])]],
-      [{ requests: 13, errors: 3, buckets: [[0.1, 6], [0.5, 12], [Infinity, 13]], summary: null }],
+      [
+        [
+          histogram(h, [
+            [ok, [10, 20, 30]],
+            [failed, [0, 1, 2]],
+          ]),
+        ],
+        [
+          histogram(h, [
+            [ok, [15, 30, 40]],
+            [failed, [1, 3, 5]],
+          ]),
+        ],
+      ],
+      [
+        {
+          requests: 13,
+          errors: 3,
+          buckets: [
+            [0.1, 6],
+            [0.5, 12],
+            [Infinity, 13],
+          ],
+          summary: null,
+        },
+      ],
     ],
     [
       "a counter reset mid-way: the new value is the increase",
       [[histogram(h, [[ok, [10, 20, 30]]])], [histogram(h, [[ok, [20, 40, 50]]])], [histogram(h, [[ok, [1, 2, 4]]])], [histogram(h, [[ok, [2, 3, 6]]])]],
       [
-        { requests: 20, errors: 0, buckets: [[0.1, 10], [0.5, 20], [Infinity, 20]], summary: null },
-        { requests: 4, errors: 0, buckets: [[0.1, 1], [0.5, 2], [Infinity, 4]], summary: null },
-        { requests: 2, errors: 0, buckets: [[0.1, 1], [0.5, 1], [Infinity, 2]], summary: null },
+        {
+          requests: 20,
+          errors: 0,
+          buckets: [
+            [0.1, 10],
+            [0.5, 20],
+            [Infinity, 20],
+          ],
+          summary: null,
+        },
+        {
+          requests: 4,
+          errors: 0,
+          buckets: [
+            [0.1, 1],
+            [0.5, 2],
+            [Infinity, 4],
+          ],
+          summary: null,
+        },
+        {
+          requests: 2,
+          errors: 0,
+          buckets: [
+            [0.1, 1],
+            [0.5, 1],
+            [Infinity, 2],
+          ],
+          summary: null,
+        },
       ],
     ],
     [
       "a series first seen after the baseline counts in full",
-      [[histogram(h, [[ok, [1, 2, 3]]])], [histogram(h, [[ok, [1, 2, 3]], [failed, [0, 2, 4]]])]],
-      [{ requests: 4, errors: 4, buckets: [[0.1, 0], [0.5, 2], [Infinity, 4]], summary: null }],
+      [
+        [histogram(h, [[ok, [1, 2, 3]]])],
+        [
+          histogram(h, [
+            [ok, [1, 2, 3]],
+            [failed, [0, 2, 4]],
+          ]),
+        ],
+      ],
+      [
+        {
+          requests: 4,
+          errors: 4,
+          buckets: [
+            [0.1, 0],
+            [0.5, 2],
+            [Infinity, 4],
+          ],
+          summary: null,
+        },
+      ],
     ],
     [
       "a series that disappears is forgotten, so its return counts in full",
       [
-        [histogram(h, [[ok, [1, 2, 3]], [failed, [0, 0, 9]]])],
+        [
+          histogram(h, [
+            [ok, [1, 2, 3]],
+            [failed, [0, 0, 9]],
+          ]),
+        ],
         [histogram(h, [[ok, [1, 2, 3]]])],
-        [histogram(h, [[ok, [1, 2, 3]], [failed, [0, 0, 9]]])],
+        [
+          histogram(h, [
+            [ok, [1, 2, 3]],
+            [failed, [0, 0, 9]],
+          ]),
+        ],
       ],
       [
-        { requests: 0, errors: 0, buckets: [[0.1, 0], [0.5, 0], [Infinity, 0]], summary: null },
-        { requests: 9, errors: 9, buckets: [[0.1, 0], [0.5, 0], [Infinity, 9]], summary: null },
+        {
+          requests: 0,
+          errors: 0,
+          buckets: [
+            [0.1, 0],
+            [0.5, 0],
+            [Infinity, 0],
+          ],
+          summary: null,
+        },
+        {
+          requests: 9,
+          errors: 9,
+          buckets: [
+            [0.1, 0],
+            [0.5, 0],
+            [Infinity, 9],
+          ],
+          summary: null,
+        },
       ],
     ],
     [
@@ -149,14 +251,48 @@ describe("InstanceSignals", () => {
   test.each([
     [
       "Spring's histogram variant",
-      [[histogram(spring, [[springOk, [5, 8, 10]], [springFailed, [0, 1, 1]]])], [histogram(spring, [[springOk, [8, 14, 17]], [springFailed, [0, 2, 3]]])]],
-      { requests: 9, errors: 2, buckets: [[0.1, 3], [0.5, 7], [Infinity, 9]], summary: null },
+      [
+        [
+          histogram(spring, [
+            [springOk, [5, 8, 10]],
+            [springFailed, [0, 1, 1]],
+          ]),
+        ],
+        [
+          histogram(spring, [
+            [springOk, [8, 14, 17]],
+            [springFailed, [0, 2, 3]],
+          ]),
+        ],
+      ],
+      {
+        requests: 9,
+        errors: 2,
+        buckets: [
+          [0.1, 3],
+          [0.5, 7],
+          [Infinity, 9],
+        ],
+        summary: null,
+      },
     ],
     [
       "Spring's summary variant: request-weighted quantiles in ms",
       [
-        [summary(spring, [[springOk, [0.01, 0.02, 0.03], 100], [springSlow, [0.1, 0.2, 0.3], 50], [springFailed, [1, 2, 3], 7]])],
-        [summary(spring, [[springOk, [0.01, 0.02, 0.04], 130], [springSlow, [0.2, 0.4, 0.6], 60], [springFailed, [1, 2, 3], 7]])],
+        [
+          summary(spring, [
+            [springOk, [0.01, 0.02, 0.03], 100],
+            [springSlow, [0.1, 0.2, 0.3], 50],
+            [springFailed, [1, 2, 3], 7],
+          ]),
+        ],
+        [
+          summary(spring, [
+            [springOk, [0.01, 0.02, 0.04], 130],
+            [springSlow, [0.2, 0.4, 0.6], 60],
+            [springFailed, [1, 2, 3], 7],
+          ]),
+        ],
       ],
       // /a weighs 30, /b weighs 10; the failed series saw no request and its stale quantiles are ignored.
       { requests: 40, errors: 0, buckets: null, summary: { p50: (10 * 30 + 200 * 10) / 40, p95: (20 * 30 + 400 * 10) / 40, p99: (40 * 30 + 600 * 10) / 40 } },
@@ -164,8 +300,22 @@ describe("InstanceSignals", () => {
     [
       "Spring's default timer (only _count and _sum): counts without latency",
       [
-        [family(spring, "summary", [[`${spring}_count`, springOk, 4], [`${spring}_sum`, springOk, 1], [`${spring}_count`, springFailed, 1], [`${spring}_sum`, springFailed, 1]])],
-        [family(spring, "summary", [[`${spring}_count`, springOk, 9], [`${spring}_sum`, springOk, 2], [`${spring}_count`, springFailed, 3], [`${spring}_sum`, springFailed, 2]])],
+        [
+          family(spring, "summary", [
+            [`${spring}_count`, springOk, 4],
+            [`${spring}_sum`, springOk, 1],
+            [`${spring}_count`, springFailed, 1],
+            [`${spring}_sum`, springFailed, 1],
+          ]),
+        ],
+        [
+          family(spring, "summary", [
+            [`${spring}_count`, springOk, 9],
+            [`${spring}_sum`, springOk, 2],
+            [`${spring}_count`, springFailed, 3],
+            [`${spring}_sum`, springFailed, 2],
+          ]),
+        ],
       ],
       { requests: 7, errors: 2, buckets: null, summary: null },
     ],
@@ -176,7 +326,20 @@ describe("InstanceSignals", () => {
     ],
     [
       "fallback to http_requests_total when no duration metric is exposed",
-      [[counter("http_requests_total", [[ok, 100], [failed, 4]])], [counter("http_requests_total", [[ok, 130], [failed, 9]])]],
+      [
+        [
+          counter("http_requests_total", [
+            [ok, 100],
+            [failed, 4],
+          ]),
+        ],
+        [
+          counter("http_requests_total", [
+            [ok, 130],
+            [failed, 9],
+          ]),
+        ],
+      ],
       { requests: 35, errors: 5, buckets: null, summary: null },
     ],
     [
@@ -185,12 +348,33 @@ describe("InstanceSignals", () => {
         [counter("http_requests_total", [[ok, 100]]), histogram(h, [[ok, [1, 1, 1]]])],
         [counter("http_requests_total", [[ok, 999]]), histogram(h, [[ok, [2, 2, 2]]])],
       ],
-      { requests: 1, errors: 0, buckets: [[0.1, 1], [0.5, 1], [Infinity, 1]], summary: null },
+      {
+        requests: 1,
+        errors: 0,
+        buckets: [
+          [0.1, 1],
+          [0.5, 1],
+          [Infinity, 1],
+        ],
+        summary: null,
+      },
     ],
     [
       "the first configured duration metric present wins",
-      [[histogram(spring, [[springOk, [0, 0, 0]]]), histogram(h, [[ok, [0, 0, 0]]])], [histogram(spring, [[springOk, [5, 5, 5]]]), histogram(h, [[ok, [1, 1, 1]]])]],
-      { requests: 1, errors: 0, buckets: [[0.1, 1], [0.5, 1], [Infinity, 1]], summary: null },
+      [
+        [histogram(spring, [[springOk, [0, 0, 0]]]), histogram(h, [[ok, [0, 0, 0]]])],
+        [histogram(spring, [[springOk, [5, 5, 5]]]), histogram(h, [[ok, [1, 1, 1]]])],
+      ],
+      {
+        requests: 1,
+        errors: 0,
+        buckets: [
+          [0.1, 1],
+          [0.5, 1],
+          [Infinity, 1],
+        ],
+        summary: null,
+      },
     ],
   ] as const)("%s", (_name, scrapes, expected) => {
     expect(selfOf(scrapes.map((families) => [...families]))).toEqual([expected]);
@@ -211,13 +395,34 @@ describe("InstanceSignals", () => {
         [{ code: "200" }, anonymous],
         [{ peer_service: "", code: "200" }, anonymous],
       ]),
-      counter("http_client_requests_total", [[{ peer_service: "orders", code: "200" }, 5], [{ peer_service: "audit", code: "500" }, 5]]),
+      counter("http_client_requests_total", [
+        [{ peer_service: "orders", code: "200" }, 5],
+        [{ peer_service: "audit", code: "500" }, 5],
+      ]),
     ];
     const [signals] = run([scrape([0, 0, 0], [0, 0, 0], [0, 0, 0]), scrape([2, 3, 4], [0, 0, 1], [9, 9, 9])]);
     expect(signals?.self.requests).toBe(0);
     expect(Object.fromEntries(signals?.edges ?? [])).toEqual({
-      orders: { requests: 4, errors: 0, buckets: [[0.1, 2], [0.5, 3], [Infinity, 4]], summary: null },
-      payments: { requests: 1, errors: 1, buckets: [[0.1, 0], [0.5, 0], [Infinity, 1]], summary: null },
+      orders: {
+        requests: 4,
+        errors: 0,
+        buckets: [
+          [0.1, 2],
+          [0.5, 3],
+          [Infinity, 4],
+        ],
+        summary: null,
+      },
+      payments: {
+        requests: 1,
+        errors: 1,
+        buckets: [
+          [0.1, 0],
+          [0.5, 0],
+          [Infinity, 1],
+        ],
+        summary: null,
+      },
       // A callee only the counter knows comes from the counter.
       audit: { requests: 0, errors: 0, buckets: null, summary: null },
     });
@@ -225,7 +430,12 @@ describe("InstanceSignals", () => {
 
   test("the callee label is configurable", () => {
     const names = { ...defaultMetricNames, calleeLabel: "target" };
-    const scrape = (value: number) => [counter("http_client_requests_total", [[{ target: "orders", code: "200" }, value], [{ peer_service: "x" }, value]])];
+    const scrape = (value: number) => [
+      counter("http_client_requests_total", [
+        [{ target: "orders", code: "200" }, value],
+        [{ peer_service: "x" }, value],
+      ]),
+    ];
     expect(Object.fromEntries(run([scrape(1), scrape(3)], names)[0]?.edges ?? [])).toEqual({
       orders: { requests: 2, errors: 0, buckets: null, summary: null },
     });
@@ -256,7 +466,10 @@ describe("InstanceSignals", () => {
           [`${base}_count`, labels, counts[2] ?? 0],
         ]),
       ),
-      counter("istio_requests_total", series.map(([labels, counts]) => [labels, counts[2] ?? 0])),
+      counter(
+        "istio_requests_total",
+        series.map(([labels, counts]) => [labels, counts[2] ?? 0]),
+      ),
     ];
   }
 
@@ -270,8 +483,26 @@ describe("InstanceSignals", () => {
         [istioLabels("source", { destination_canonical_service: "unknown", destination_service_name: "unknown" }, "200"), [1, 1, 1]],
       ],
       {
-        orders: { requests: 4, errors: 1, buckets: [[0.005, 1], [0.025, 2], [Infinity, 4]], summary: null },
-        payments: { requests: 1, errors: 0, buckets: [[0.005, 1], [0.025, 1], [Infinity, 1]], summary: null },
+        orders: {
+          requests: 4,
+          errors: 1,
+          buckets: [
+            [0.005, 1],
+            [0.025, 2],
+            [Infinity, 4],
+          ],
+          summary: null,
+        },
+        payments: {
+          requests: 1,
+          errors: 0,
+          buckets: [
+            [0.005, 1],
+            [0.025, 1],
+            [Infinity, 1],
+          ],
+          summary: null,
+        },
       },
       { requests: 0, errors: 0, buckets: null, summary: null },
     ],
@@ -282,7 +513,16 @@ describe("InstanceSignals", () => {
         [istioLabels("destination", {}, "500"), [0, 0, 2]],
       ],
       {},
-      { requests: 8, errors: 2, buckets: [[0.005, 2], [0.025, 4], [Infinity, 8]], summary: null },
+      {
+        requests: 8,
+        errors: 2,
+        buckets: [
+          [0.005, 2],
+          [0.025, 4],
+          [Infinity, 8],
+        ],
+        summary: null,
+      },
     ],
   ] as const)("Istio: %s", (_name, series, edges, self) => {
     const zero = series.map(([labels]): [TLabels, number[]] => [labels, [0, 0, 0]]);
@@ -321,9 +561,25 @@ describe("InstanceSignals", () => {
   test("series listed in another order, or with one inserted before them, still match their own baseline", () => {
     const other = { ...ok, route: "/payments" };
     const [reordered, inserted] = selfOf([
-      [counter("http_requests_total", [[ok, 10], [other, 100]])],
-      [counter("http_requests_total", [[other, 101], [ok, 12]])],
-      [counter("http_requests_total", [[failed, 1], [other, 101], [ok, 15]])],
+      [
+        counter("http_requests_total", [
+          [ok, 10],
+          [other, 100],
+        ]),
+      ],
+      [
+        counter("http_requests_total", [
+          [other, 101],
+          [ok, 12],
+        ]),
+      ],
+      [
+        counter("http_requests_total", [
+          [failed, 1],
+          [other, 101],
+          [ok, 15],
+        ]),
+      ],
     ]);
     expect(reordered).toMatchObject({ requests: 3, errors: 0 });
     expect(inserted).toMatchObject({ requests: 4, errors: 1 });
@@ -332,7 +588,10 @@ describe("InstanceSignals", () => {
   test("remembers only the series it reads, and forgets those that disappear", () => {
     const instance = new InstanceSignals(defaultMetricNames);
     const routes = (count: number) => [
-      counter("http_requests_total", Array.from({ length: count }, (_, i): [TLabels, number] => [{ route: `/r${i}`, code: "200" }, i])),
+      counter(
+        "http_requests_total",
+        Array.from({ length: count }, (_, i): [TLabels, number] => [{ route: `/r${i}`, code: "200" }, i]),
+      ),
       counter("process_cpu_seconds_total", [[{}, 1]]),
     ];
     instance.next(routes(50), 0);

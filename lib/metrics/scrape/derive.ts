@@ -8,7 +8,11 @@ import { parseNumber } from "./parse";
 type TLabels = Record<string, string>;
 type TPart = "bucket" | "count" | "quantile" | "counter";
 
-const quantileIndex = new Map([[0.5, 0], [0.95, 1], [0.99, 2]]);
+const quantileIndex = new Map([
+  [0.5, 0],
+  [0.95, 1],
+  [0.99, 2],
+]);
 
 /** What one group (the instance itself, or one callee) accumulates during one scrape. */
 class Tally {

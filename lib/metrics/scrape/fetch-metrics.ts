@@ -37,7 +37,9 @@ export function fetchMetrics(target: TScrapeTarget): Promise<{ text: string; con
       (response) => {
         if (response.statusCode !== 200) {
           response.resume();
-          return fail(`HTTP ${response.statusCode}${response.statusCode && response.statusCode < 400 && response.statusCode >= 300 ? " (redirects are not followed)" : ""}`);
+          return fail(
+            `HTTP ${response.statusCode}${response.statusCode && response.statusCode < 400 && response.statusCode >= 300 ? " (redirects are not followed)" : ""}`,
+          );
         }
         const chunks: Buffer[] = [];
         let size = 0;
@@ -60,7 +62,9 @@ export function fetchMetrics(target: TScrapeTarget): Promise<{ text: string; con
     }, target.timeoutMs);
     req.on("close", () => clearTimeout(deadline));
     req.on("timeout", () => req.destroy(new ScrapeError(`timed out after ${target.timeoutMs} ms`)));
-    req.on("error", (error: NodeJS.ErrnoException) => fail(error.code && !error.message.includes(error.code) ? `${error.code}: ${error.message}` : error.message));
+    req.on("error", (error: NodeJS.ErrnoException) =>
+      fail(error.code && !error.message.includes(error.code) ? `${error.code}: ${error.message}` : error.message),
+    );
     req.end();
   });
 }

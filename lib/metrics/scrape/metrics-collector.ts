@@ -49,7 +49,9 @@ export class MetricsCollector {
     const changed = JSON.stringify(settings) !== JSON.stringify(this.settings);
     this.settings = settings;
     if (changed) this.stopAll();
-    const targets = (await listScrapeTargets()).filter((target) => ownerOf({ key: `metrics:${target.service}`, collectorIds: liveIds }) === this.options.collectorId);
+    const targets = (await listScrapeTargets()).filter(
+      (target) => ownerOf({ key: `metrics:${target.service}`, collectorIds: liveIds }) === this.options.collectorId,
+    );
     this.services = [...new Set(targets.map((target) => target.service))];
     const keep = new Set<string>();
     for (const target of targets) {
@@ -111,11 +113,20 @@ export class MetricsCollector {
     const started = performance.now();
     const targets = [...this.scraping.values()];
     try {
-      const results = await readFromPrometheus({ url: settings.prometheusUrl, names: settings.names, timeoutMs: settings.timeout, targets: targets.map((s) => s.target) });
+      const results = await readFromPrometheus({
+        url: settings.prometheusUrl,
+        names: settings.names,
+        timeoutMs: settings.timeout,
+        targets: targets.map((s) => s.target),
+      });
       for (const scraping of targets) {
         const result = results.get(scraping.target.id);
         if (!result || "error" in result) {
-          this.statuses.set(scraping.target.id, { at: scheduledAt, error: result?.error ?? "not among Prometheus's targets", durationMs: performance.now() - started });
+          this.statuses.set(scraping.target.id, {
+            at: scheduledAt,
+            error: result?.error ?? "not among Prometheus's targets",
+            durationMs: performance.now() - started,
+          });
           continue;
         }
         this.record(scraping, scheduledAt, result.families, started);

@@ -25,13 +25,7 @@ describe("captures from real exporters", () => {
   test.each([
     ["etcd-3.4.metrics.txt", false, 123, 573, { gauge: 63, histogram: 18, counter: 41, summary: 1 }],
     ["prometheus-2.42.metrics.txt", false, 169, 423, { summary: 10, gauge: 70, counter: 82, histogram: 7 }],
-    [
-      "python-client-0.16.openmetrics.txt",
-      true,
-      17,
-      152,
-      { counter: 5, gauge: 7, histogram: 1, summary: 1, info: 1, stateset: 1, gaugehistogram: 1 },
-    ],
+    ["python-client-0.16.openmetrics.txt", true, 17, 152, { counter: 5, gauge: 7, histogram: 1, summary: 1, info: 1, stateset: 1, gaugehistogram: 1 }],
   ])("%s: families, samples and types", (name, openMetrics, familyCount, sampleCount, types) => {
     const families = parseExposition(fixture(name), { openMetrics });
     expect(families).toHaveLength(familyCount);
@@ -70,7 +64,11 @@ describe("captures from real exporters", () => {
       labels: { dialer_name: job, reason: "timeout" },
       value: 0,
     });
-    expect(family(families, "prometheus_sd_discovered_targets").samples).toContainEqual({ name: "prometheus_sd_discovered_targets", labels: { config: job, name: "scrape" }, value: 1 });
+    expect(family(families, "prometheus_sd_discovered_targets").samples).toContainEqual({
+      name: "prometheus_sd_discovered_targets",
+      labels: { config: job, name: "scrape" },
+      value: 1,
+    });
     const gc = family(families, "go_gc_duration_seconds");
     expect(gc.type).toBe("summary");
     expect(gc.samples.map((s) => [s.name, s.labels.quantile, s.value])).toEqual([
@@ -110,7 +108,16 @@ describe("captures from real exporters", () => {
     expect(duration).toMatchObject({ type: "histogram", unit: "seconds", help: "Latency of HTTP requests." });
     const postPay = duration.samples.filter((s) => s.labels.method === "POST" && s.labels.path === path);
     expect(bucketsFromSamples(postPay.filter((s) => s.name.endsWith("_bucket")))).toEqual([
-      [0.005, 5], [0.01, 9], [0.025, 14], [0.05, 17], [0.1, 33], [0.25, 38], [0.5, 38], [1, 38], [2.5, 38], [inf, 38],
+      [0.005, 5],
+      [0.01, 9],
+      [0.025, 14],
+      [0.05, 17],
+      [0.1, 33],
+      [0.25, 38],
+      [0.5, 38],
+      [1, 38],
+      [2.5, 38],
+      [inf, 38],
     ]);
     expect(postPay.filter((s) => !s.name.endsWith("_bucket")).map((s) => [s.name, s.value])).toEqual([
       ["http_request_duration_seconds_count", 38],
@@ -154,7 +161,12 @@ describe("captures from real exporters", () => {
     registry.setContentType(contentType);
     client.collectDefaultMetrics({ register: registry });
     const openMetrics = contentType === client.Registry.OPENMETRICS_CONTENT_TYPE;
-    const requests = new client.Counter({ name: "http_requests_total", help: 'Requests, "quoted" \\ and\nsplit', labelNames: ["code", "route"], registers: [registry] });
+    const requests = new client.Counter({
+      name: "http_requests_total",
+      help: 'Requests, "quoted" \\ and\nsplit',
+      labelNames: ["code", "route"],
+      registers: [registry],
+    });
     requests.inc({ code: "200", route: 'a"b\\c\nd' }, 3);
     const latency = new client.Histogram<string>({
       name: "http_request_duration_seconds",
@@ -180,14 +192,21 @@ describe("captures from real exporters", () => {
     expect(counter.samples).toEqual([{ name: "http_requests_total", labels: { code: "200", route: 'a"b\\c\nd' }, value: 3 }]);
     expect(counter.help).toBe('Requests, "quoted" \\ and\nsplit');
     const histogram = family(families, "http_request_duration_seconds");
-    expect(bucketsFromSamples(histogram.samples.filter((s) => s.name.endsWith("_bucket")))).toEqual([[0.1, 1], [0.5, 3], [1, 4], [inf, 5]]);
+    expect(bucketsFromSamples(histogram.samples.filter((s) => s.name.endsWith("_bucket")))).toEqual([
+      [0.1, 1],
+      [0.5, 3],
+      [1, 4],
+      [inf, 5],
+    ]);
     expect(histogram.samples.filter((s) => !s.name.endsWith("_bucket")).map((s) => [s.name, s.value])).toEqual([
       ["http_request_duration_seconds_sum", 3.25],
       ["http_request_duration_seconds_count", 5],
     ]);
     // prom-client writes NaN as `Nan`, which Prometheus (Go's ParseFloat) accepts in any case.
     expect(family(families, "temperature").samples[0]!.value).toBeNaN();
-    expect(family(families, openMetrics ? "process_cpu_user_seconds" : "process_cpu_user_seconds_total").samples[0]!.name).toBe("process_cpu_user_seconds_total");
+    expect(family(families, openMetrics ? "process_cpu_user_seconds" : "process_cpu_user_seconds_total").samples[0]!.name).toBe(
+      "process_cpu_user_seconds_total",
+    );
     expect(family(families, "nodejs_eventloop_lag_seconds").type).toBe("gauge");
   });
 });
@@ -206,7 +225,7 @@ describe("text format 0.0.4", () => {
     ],
     [
       "samples without TYPE are untyped families of their own name",
-      "a 1\nb_bucket{le=\"1\"} 2\nb_count 3\n",
+      'a 1\nb_bucket{le="1"} 2\nb_count 3\n',
       [
         { name: "a", type: "untyped", samples: [sample("a", 1)] },
         { name: "b_bucket", type: "untyped", samples: [sample("b_bucket", 2, { le: "1" })] },
@@ -225,7 +244,7 @@ describe("text format 0.0.4", () => {
     ],
     [
       "HELP unescapes \\\\ and \\n only; an empty HELP; extra spaces are part of the text",
-      "# HELP x A \\\\ and\\nB \\\" C\n# HELP y\n# HELP z   spaced\nx 1\ny 1\nz 1\n",
+      '# HELP x A \\\\ and\\nB \\" C\n# HELP y\n# HELP z   spaced\nx 1\ny 1\nz 1\n',
       [
         { name: "x", type: "untyped", help: 'A \\ and\nB \\" C', samples: [sample("x", 1)] },
         { name: "y", type: "untyped", help: "", samples: [sample("y", 1)] },
@@ -239,7 +258,7 @@ describe("text format 0.0.4", () => {
     ],
     [
       "millisecond timestamps",
-      "x 1 1700000000123\nx{a=\"b\"} 2 0\n",
+      'x 1 1700000000123\nx{a="b"} 2 0\n',
       [{ name: "x", type: "untyped", samples: [sample("x", 1, {}, 1700000000123), sample("x", 2, { a: "b" }, 0)] }],
     ],
     [
@@ -257,7 +276,13 @@ describe("text format 0.0.4", () => {
         {
           name: "h",
           type: "histogram",
-          samples: [sample("h_bucket", 1, { le: "0.5" }), sample("h_bucket", 2, { le: "+Inf" }), sample("h_sum", 0.7), sample("h_count", 2), sample("h_created", 1700000000)],
+          samples: [
+            sample("h_bucket", 1, { le: "0.5" }),
+            sample("h_bucket", 2, { le: "+Inf" }),
+            sample("h_sum", 0.7),
+            sample("h_count", 2),
+            sample("h_created", 1700000000),
+          ],
         },
         { name: "h_total", type: "untyped", samples: [sample("h_total", 9)] },
       ],
@@ -265,34 +290,48 @@ describe("text format 0.0.4", () => {
     [
       "summary with quantiles",
       '# TYPE s summary\ns{quantile="0.5"} 1\ns{quantile="0.99"} NaN\ns_sum 3\ns_count 2\n',
-      [{ name: "s", type: "summary", samples: [sample("s", 1, { quantile: "0.5" }), sample("s", Number.NaN, { quantile: "0.99" }), sample("s_sum", 3), sample("s_count", 2)] }],
+      [
+        {
+          name: "s",
+          type: "summary",
+          samples: [sample("s", 1, { quantile: "0.5" }), sample("s", Number.NaN, { quantile: "0.99" }), sample("s_sum", 3), sample("s_count", 2)],
+        },
+      ],
     ],
     [
       "samples that come back to an earlier family join it",
-      "# TYPE h histogram\nh_bucket{le=\"+Inf\"} 1\n# TYPE g gauge\ng 1\nh_count 1\n",
+      '# TYPE h histogram\nh_bucket{le="+Inf"} 1\n# TYPE g gauge\ng 1\nh_count 1\n',
       [
         { name: "h", type: "histogram", samples: [sample("h_bucket", 1, { le: "+Inf" }), sample("h_count", 1)] },
         { name: "g", type: "gauge", samples: [sample("g", 1)] },
       ],
     ],
-    [
-      "a repeated identical TYPE line is harmless",
-      "# TYPE g gauge\n# TYPE g gauge\ng 1\n",
-      [{ name: "g", type: "gauge", samples: [sample("g", 1)] }],
-    ],
+    ["a repeated identical TYPE line is harmless", "# TYPE g gauge\n# TYPE g gauge\ng 1\n", [{ name: "g", type: "gauge", samples: [sample("g", 1)] }]],
     [
       "CRLF line endings and no newline at the end",
-      "# TYPE g gauge\r\ng{a=\"b\"} 1\r\ng 2",
+      '# TYPE g gauge\r\ng{a="b"} 1\r\ng 2',
       [{ name: "g", type: "gauge", samples: [sample("g", 1, { a: "b" }), sample("g", 2)] }],
     ],
     [
       "label names that are Object.prototype properties",
       'x{constructor="a",__proto__="b",toString="c"} 1\n',
-      [{ name: "x", type: "untyped", samples: [sample("x", 1, Object.defineProperty({ constructor: "a", toString: "c" }, "__proto__", { value: "b", enumerable: true, writable: true, configurable: true }))] }],
+      [
+        {
+          name: "x",
+          type: "untyped",
+          samples: [
+            sample(
+              "x",
+              1,
+              Object.defineProperty({ constructor: "a", toString: "c" }, "__proto__", { value: "b", enumerable: true, writable: true, configurable: true }),
+            ),
+          ],
+        },
+      ],
     ],
     [
       "metric names with colons",
-      "job:http_requests:rate5m{job=\"a\"} 0.5\n",
+      'job:http_requests:rate5m{job="a"} 0.5\n',
       [{ name: "job:http_requests:rate5m", type: "untyped", samples: [sample("job:http_requests:rate5m", 0.5, { job: "a" })] }],
     ],
   ])("%s", (_name, input, expected) => {
@@ -311,9 +350,17 @@ describe("text format 0.0.4", () => {
 describe("OpenMetrics 1.0", () => {
   test.each<[string, string, TMetricFamily[]]>([
     [
-      "counter x with x_total and x_created; HELP unescapes \\\" too; UNIT",
+      'counter x with x_total and x_created; HELP unescapes \\" too; UNIT',
       '# TYPE c counter\n# HELP c A \\"c\\" \\\\ \\n.\n# UNIT c seconds\nc_total{a="b"} 1\nc_created{a="b"} 1700000000.5\n# EOF\n',
-      [{ name: "c", type: "counter", help: 'A "c" \\ \n.', unit: "seconds", samples: [sample("c_total", 1, { a: "b" }), sample("c_created", 1700000000.5, { a: "b" })] }],
+      [
+        {
+          name: "c",
+          type: "counter",
+          help: 'A "c" \\ \n.',
+          unit: "seconds",
+          samples: [sample("c_total", 1, { a: "b" }), sample("c_created", 1700000000.5, { a: "b" })],
+        },
+      ],
     ],
     [
       "timestamps in seconds become milliseconds; exemplars are skipped, with or without their timestamp",
@@ -330,7 +377,11 @@ describe("OpenMetrics 1.0", () => {
       "gaugehistogram, info, stateset, unknown",
       '# TYPE g gaugehistogram\ng_bucket{le="1"} 1\ng_bucket{le="+Inf"} 2\ng_gcount 2\ng_gsum 1.5\n# TYPE i info\ni_info{v="1"} 1\n# TYPE s stateset\ns{s="on"} 1\ns{s="off"} 0\n# TYPE u unknown\nu 3\n# EOF\n',
       [
-        { name: "g", type: "gaugehistogram", samples: [sample("g_bucket", 1, { le: "1" }), sample("g_bucket", 2, { le: "+Inf" }), sample("g_gcount", 2), sample("g_gsum", 1.5)] },
+        {
+          name: "g",
+          type: "gaugehistogram",
+          samples: [sample("g_bucket", 1, { le: "1" }), sample("g_bucket", 2, { le: "+Inf" }), sample("g_gcount", 2), sample("g_gsum", 1.5)],
+        },
         { name: "i", type: "info", samples: [sample("i_info", 1, { v: "1" })] },
         { name: "s", type: "stateset", samples: [sample("s", 1, { s: "on" }), sample("s", 0, { s: "off" })] },
         { name: "u", type: "unknown", samples: [sample("u", 3)] },
@@ -377,7 +428,6 @@ describe("values", () => {
     expect(parseNumber(literal, 0, literal.length)).toBeNull();
     expect(() => text(`x ${literal}\n`)).toThrow(/line 1: invalid value/);
   });
-
 
   test("the fast path rounds exactly like Number() on 20,000 literals in the shapes exporters write", () => {
     const next = seededRandom(42);
@@ -453,7 +503,9 @@ describe("malformed input", () => {
   });
 
   test("the message quotes the offending line", () => {
-    expect(() => text('ok 1\nhttp_requests_total{code="200" 5\n')).toThrow('line 2: expected "," or "}" after the value of label code in "http_requests_total{code=\\"200\\" 5"');
+    expect(() => text('ok 1\nhttp_requests_total{code="200" 5\n')).toThrow(
+      'line 2: expected "," or "}" after the value of label code in "http_requests_total{code=\\"200\\" 5"',
+    );
   });
 });
 

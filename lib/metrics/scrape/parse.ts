@@ -20,11 +20,28 @@ export function isOpenMetrics(contentType: string | undefined): boolean {
   return mediaType === "application/openmetrics-text";
 }
 
-const LF = 10, CR = 13, SP = 32, TAB = 9, QUOTE = 34, HASH = 35, PLUS = 43, COMMA = 44, MINUS = 45, DOT = 46;
-const EQUALS = 61, BACKSLASH = 92, OPEN = 123, CLOSE = 125, ZERO = 48, NINE = 57;
+const LF = 10,
+  CR = 13,
+  SP = 32,
+  TAB = 9,
+  QUOTE = 34,
+  HASH = 35,
+  PLUS = 43,
+  COMMA = 44,
+  MINUS = 45,
+  DOT = 46;
+const EQUALS = 61,
+  BACKSLASH = 92,
+  OPEN = 123,
+  CLOSE = 125,
+  ZERO = 48,
+  NINE = 57;
 
 // Character classes: metric names are [a-zA-Z_:][a-zA-Z0-9_:]*, label names [a-zA-Z_][a-zA-Z0-9_]*.
-const NAME_START = 1, NAME_PART = 2, LABEL_START = 4, LABEL_PART = 8;
+const NAME_START = 1,
+  NAME_PART = 2,
+  LABEL_START = 4,
+  LABEL_PART = 8;
 const charClass = new Uint8Array(128);
 for (let c = 0; c < 128; c++) {
   const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
@@ -61,7 +78,11 @@ export function parseNumber(text: string, start: number, end: number): number | 
   const negative = c === MINUS;
   if (negative || c === PLUS) c = text.charCodeAt(++i);
   if (c > NINE) return parseSpecial(text, start, end, i);
-  let mantissa = 0, significant = 0, exponent = 0, digits = 0, dot = false;
+  let mantissa = 0,
+    significant = 0,
+    exponent = 0,
+    digits = 0,
+    dot = false;
   for (; i < end; c = text.charCodeAt(++i)) {
     if (c >= ZERO && c <= NINE) {
       digits++;
@@ -79,7 +100,8 @@ export function parseNumber(text: string, start: number, end: number): number | 
     c = text.charCodeAt(++i);
     const negativeExponent = c === MINUS;
     if (negativeExponent || c === PLUS) c = text.charCodeAt(++i);
-    let e = 0, exponentDigits = 0;
+    let e = 0,
+      exponentDigits = 0;
     for (; i < end && c >= ZERO && c <= NINE; c = text.charCodeAt(++i), exponentDigits++) e = e * 10 + (c - ZERO);
     if (exponentDigits === 0 || i < end) return null;
     exponent += negativeExponent ? -e : e;
@@ -352,7 +374,8 @@ class Scanner {
     } else {
       labels = {};
       if (this.openMetrics) this.separator("the value");
-      else if (this.pos === nameEnd && this.pos < this.end && c !== LF && c !== CR) this.fail(`invalid character ${JSON.stringify(text[this.pos])} after metric name ${name}`);
+      else if (this.pos === nameEnd && this.pos < this.end && c !== LF && c !== CR)
+        this.fail(`invalid character ${JSON.stringify(text[this.pos])} after metric name ${name}`);
     }
     const value = this.number("value");
     const sample: TSample = { name, labels, value };

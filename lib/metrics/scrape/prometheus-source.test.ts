@@ -32,8 +32,14 @@ describe("metrics read from a Prometheus server", () => {
     const failing = await listen((_request, response) => response.writeHead(500).end());
     const unknown = await listen((_request, response) => response.writeHead(200).end(exposition(1)));
     servers.push(good.server, failing.server, unknown.server);
-    prometheus = await startPrometheus({ scrapeConfigs: [{ job_name: "fleet", static_configs: [{ targets: [`127.0.0.1:${good.port}`, `127.0.0.1:${failing.port}`] }] }] });
-    for (const [id, port] of [["good", good.port], ["failing", failing.port], ["not-in-prometheus", unknown.port]] as const) {
+    prometheus = await startPrometheus({
+      scrapeConfigs: [{ job_name: "fleet", static_configs: [{ targets: [`127.0.0.1:${good.port}`, `127.0.0.1:${failing.port}`] }] }],
+    });
+    for (const [id, port] of [
+      ["good", good.port],
+      ["failing", failing.port],
+      ["not-in-prometheus", unknown.port],
+    ] as const) {
       await registerInstance({ input: ZRegisterInstance.parse({ service, id, host: "127.0.0.1", port }) });
     }
     await prometheus.waitFor(`count(up{job="fleet"})`, (result) => result[0]?.value === 2);

@@ -32,7 +32,17 @@ function toFamilies(vector: TVector): TMetricFamily[] {
  * Reads the fleet's metrics from a Prometheus server that already scrapes it: the latest samples of
  * the configured names, matched to instances by Prometheus's `instance` label (host:port).
  */
-export async function readFromPrometheus({ url, names, timeoutMs, targets }: { url: string; names: TMetricNames; timeoutMs: number; targets: TScrapeTarget[] }) {
+export async function readFromPrometheus({
+  url,
+  names,
+  timeoutMs,
+  targets,
+}: {
+  url: string;
+  names: TMetricNames;
+  timeoutMs: number;
+  targets: TScrapeTarget[];
+}) {
   const [samples, up] = await Promise.all([query({ url, promql: selectorFor(names), timeoutMs }), query({ url, promql: "up", timeoutMs })]);
   const byAddress = new Map<string, TVector>();
   for (const sample of samples) {

@@ -21,7 +21,12 @@ export function topologyParamsSchema({ now }: { now: number }) {
   return z
     .object({
       at: ZMoment.pipe(z.number().max(now, "must not be in the future")).optional(),
-      window: ZDuration.pipe(z.number().min(10 * second, "must be at least 10s").max(24 * 3_600_000, "must be at most 24h")).default(defaultWindow),
+      window: ZDuration.pipe(
+        z
+          .number()
+          .min(10 * second, "must be at least 10s")
+          .max(24 * 3_600_000, "must be at most 24h"),
+      ).default(defaultWindow),
       q: z.string().max(128, "must be at most 128 characters").optional(),
       tag: z.string().max(64, "must be at most 64 characters").optional(),
       service: ZServiceName.optional(),

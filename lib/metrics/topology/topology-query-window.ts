@@ -22,7 +22,17 @@ function alignWindow({ at, windowMs, resolution }: { at: number; windowMs: numbe
  * The resolutions to read a window at, best first: the finest still kept that far back (rows older
  * than their retention are gone) and not too many rows; coarser ones follow in case it holds none.
  */
-export function resolutionsFor({ at, windowMs, now, retainMs }: { at: number; windowMs: number; now: number; retainMs: Record<number, number> }): TResolution[] {
+export function resolutionsFor({
+  at,
+  windowMs,
+  now,
+  retainMs,
+}: {
+  at: number;
+  windowMs: number;
+  now: number;
+  retainMs: Record<number, number>;
+}): TResolution[] {
   const fitting = resolutions.filter((resolution) => windowMs / (resolution * 1000) <= maxRowsPerSeries || resolution === 3600);
   const first = fitting.findIndex((resolution) => now - alignWindow({ at, windowMs, resolution }).from <= (retainMs[resolution] ?? Infinity));
   return first === -1 ? [3600] : fitting.slice(first);
@@ -56,7 +66,17 @@ export type TWindowSignals = {
 };
 
 /** Every service's and edge's signals over the window ending at `at`, merged from the rollup rows. */
-export async function readWindowSignals({ at, windowMs, now, retainMs }: { at: number; windowMs: number; now: number; retainMs: Record<number, number> }): Promise<TWindowSignals> {
+export async function readWindowSignals({
+  at,
+  windowMs,
+  now,
+  retainMs,
+}: {
+  at: number;
+  windowMs: number;
+  now: number;
+  retainMs: Record<number, number>;
+}): Promise<TWindowSignals> {
   const candidates = resolutionsFor({ at, windowMs, now, retainMs });
   let resolution = candidates[0] ?? 3600;
   let series: TSeriesRows[] = [];

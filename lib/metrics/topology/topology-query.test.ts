@@ -43,7 +43,21 @@ async function addService(name: string, instances: TInstanceSpec[], createdAt?: 
 const service = (name: string): TRollupKey => ({ scope: "service", service: name, instanceId: "", peer: "" });
 const edge = (caller: string, callee: string): TRollupKey => ({ scope: "edge", service: caller, instanceId: "", peer: callee });
 
-async function addRows({ key, resolution = 10, at, requests, errors = 0, buckets = null }: { key: TRollupKey; resolution?: number; at: number[]; requests: number; errors?: number; buckets?: TBuckets | null }) {
+async function addRows({
+  key,
+  resolution = 10,
+  at,
+  requests,
+  errors = 0,
+  buckets = null,
+}: {
+  key: TRollupKey;
+  resolution?: number;
+  at: number[];
+  requests: number;
+  errors?: number;
+  buckets?: TBuckets | null;
+}) {
   await db.metricRollup.createMany({
     data: at.map((atMs) => toRollupRow({ key, resolution, atMs, signals: { requests, errors, buckets, summary: null } })),
   });
@@ -75,18 +89,47 @@ describe("getTopology now", () => {
   beforeAll(async () => {
     await addService("agg-ok", [{ id: "ok-1" }, { id: "ok-2" }, { id: "ok-3" }]);
     await addService("agg-half", [{ id: "half-1" }, { id: "half-2", health: "critical" }]);
-    await addService("agg-down", [{ id: "down-1", health: "critical" }, { id: "down-2", health: "passing", enabled: false }]);
+    await addService("agg-down", [
+      { id: "down-1", health: "critical" },
+      { id: "down-2", health: "passing", enabled: false },
+    ]);
     await addService("agg-new", [{ id: "new-1", health: "unknown" }]);
 
-    await addService("em-front", [{ id: "front-1", tags: ["edge", "zone-a"] }, { id: "front-2", tags: ["zone-b"] }]);
+    await addService("em-front", [
+      { id: "front-1", tags: ["edge", "zone-a"] },
+      { id: "front-2", tags: ["zone-b"] },
+    ]);
     await addService("em-back", [{ id: "back-1", tags: ["zone-a"] }]);
     // Each window: 10 requests, 1 error; 5 under 50 ms, 8 under 100 ms, all under 500 ms.
-    await addRows({ key: edge("em-front", "em-back"), at: liveWindows, requests: 10, errors: 1, buckets: [[0.05, 5], [0.1, 8], [0.5, 10], [inf, 10]] });
-    await addRows({ key: service("em-back"), at: liveWindows, requests: 30, errors: 3, buckets: [[0.05, 30], [inf, 30]] });
+    await addRows({
+      key: edge("em-front", "em-back"),
+      at: liveWindows,
+      requests: 10,
+      errors: 1,
+      buckets: [
+        [0.05, 5],
+        [0.1, 8],
+        [0.5, 10],
+        [inf, 10],
+      ],
+    });
+    await addRows({
+      key: service("em-back"),
+      at: liveWindows,
+      requests: 30,
+      errors: 3,
+      buckets: [
+        [0.05, 30],
+        [inf, 30],
+      ],
+    });
     // Before the window, and the window still open at `now`: neither counts.
     await addRows({ key: edge("em-front", "em-back"), at: [liveWindows[0]! - 10 * second, liveWindows[5]! + 10 * second], requests: 1000 });
 
-    await addService("dv-a", [{ id: "a-1", dependencies: "dv-b, dv-c" }, { id: "a-2", dependencies: "dv-b,dv-ext" }]);
+    await addService("dv-a", [
+      { id: "a-1", dependencies: "dv-b, dv-c" },
+      { id: "a-2", dependencies: "dv-b,dv-ext" },
+    ]);
     await addService("dv-b", [{ id: "b-1", dependencies: "" }]);
     await addService("dv-c", [{ id: "c-1" }]);
     await addService("dv-d", [{ id: "d-1", tags: ["batch"] }]);
@@ -142,7 +185,12 @@ describe("getTopology now", () => {
     ["by tag on any instance", { tag: "zone-a" }, ["em-back", "em-front"], ["em-front->em-back"]],
     ["by tag and name", { tag: "batch", q: "dv" }, ["dv-d"], []],
     ["a service and its direct neighbours", { service: "dv-b" }, ["dv-a", "dv-b"], ["dv-a->dv-b"]],
-    ["a service, its callers and callees", { service: "dv-a" }, ["dv-a", "dv-b", "dv-c", "dv-d", "dv-ext"], ["dv-a->dv-b", "dv-a->dv-c", "dv-a->dv-d", "dv-a->dv-ext"]],
+    [
+      "a service, its callers and callees",
+      { service: "dv-a" },
+      ["dv-a", "dv-b", "dv-c", "dv-d", "dv-ext"],
+      ["dv-a->dv-b", "dv-a->dv-c", "dv-a->dv-d", "dv-a->dv-ext"],
+    ],
     ["a service's neighbours, by name too", { service: "dv-a", q: "dv-b" }, ["dv-b"], []],
   ])("filters %s", async (_name, filters, nodes, edges) => {
     const topology = await getTopology({ now, ...filters });
@@ -172,7 +220,15 @@ describe("getTopology at an earlier moment", () => {
     ]);
     await addService("pt-y", [{ id: "y-1", registeredAt: now - 2 * hour }]);
     await addService("pt-late", [{ id: "late-1", registeredAt: now - 5 * minute }], now - 5 * minute);
-    const event = (instanceId: string, from: string, to: string, atMs: number) => ({ service: "pt-x", source: "builtin", instanceId, from, to, reason: to, at: new Date(atMs) });
+    const event = (instanceId: string, from: string, to: string, atMs: number) => ({
+      service: "pt-x",
+      source: "builtin",
+      instanceId,
+      from,
+      to,
+      reason: to,
+      at: new Date(atMs),
+    });
     await db.healthEvent.createMany({
       data: [
         event("x-1", "unknown", "passing", now - 50 * minute),

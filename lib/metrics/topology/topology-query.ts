@@ -24,7 +24,12 @@ export type TTopologyQuery = {
 /** The services a caller says it calls: its `dependencies` metadata, comma separated. */
 function declaredCallees(metadata: Record<string, string>): string[] {
   const { dependencies } = metadata;
-  return dependencies !== undefined ? dependencies.split(",").map((name) => name.trim()).filter(Boolean) : [];
+  return dependencies !== undefined
+    ? dependencies
+        .split(",")
+        .map((name) => name.trim())
+        .filter(Boolean)
+    : [];
 }
 
 async function readCatalog({ at, past }: { at: number; past: boolean }) {
@@ -91,7 +96,14 @@ export async function getTopology({ at, windowMs = 60_000, q, tag, service, now 
       return { health, takesTraffic: takesTraffic(trafficState({ ...instance, health })) };
     });
     const tags = [...new Set(instances.flatMap((instance) => instance.tags))].sort();
-    nodes.set(name, { id: name, health: serviceHealth(members), instances: countHealth(members), tags, registered: true, ...goldenSignals(signals.services.get(name), measuredMs) });
+    nodes.set(name, {
+      id: name,
+      health: serviceHealth(members),
+      instances: countHealth(members),
+      tags,
+      registered: true,
+      ...goldenSignals(signals.services.get(name), measuredMs),
+    });
     for (const callee of new Set(instances.flatMap((instance) => declaredCallees(instance.metadata)))) edgeOf(name, callee).declared = true;
   }
   for (const { caller, callee, signals: observed } of signals.edges.values()) {

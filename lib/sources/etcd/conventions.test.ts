@@ -9,18 +9,73 @@ const goMicroValue = JSON.stringify({
   nodes: [{ id: "greeter-6f1c", address: "10.0.0.7:8080", metadata: { protocol: "grpc", registry: "etcd" } }],
 });
 const kratosValue = (metadata: Record<string, string>) =>
-  JSON.stringify({ id: "orders-7d9", name: "orders", version: "v2", metadata, endpoints: ["grpc://10.0.0.8:9000?isSecure=false", "http://10.0.0.8:8000?isSecure=false"] });
+  JSON.stringify({
+    id: "orders-7d9",
+    name: "orders",
+    version: "v2",
+    metadata,
+    endpoints: ["grpc://10.0.0.8:9000?isSecure=false", "http://10.0.0.8:8000?isSecure=false"],
+  });
 
 describe("decodeEtcdEntry", () => {
   test.each([
-    ["url, <prefix><service>/<id>", "url", "/services/", "/services/orders/orders-1", "http://127.0.0.1:8081", { service: "orders", instanceId: "orders-1", host: "127.0.0.1", port: 8081, weight: 100 }],
-    ["url, the seed's single /<service> key", "url", "/", "/my-service", "http://10.1.2.3:9000/", { service: "my-service", instanceId: "10.1.2.3:9000", port: 9000 }],
+    [
+      "url, <prefix><service>/<id>",
+      "url",
+      "/services/",
+      "/services/orders/orders-1",
+      "http://127.0.0.1:8081",
+      { service: "orders", instanceId: "orders-1", host: "127.0.0.1", port: 8081, weight: 100 },
+    ],
+    [
+      "url, the seed's single /<service> key",
+      "url",
+      "/",
+      "/my-service",
+      "http://10.1.2.3:9000/",
+      { service: "my-service", instanceId: "10.1.2.3:9000", port: 9000 },
+    ],
     ["url, host:port without a scheme", "url", "/services/", "/services/users/u1", "10.0.0.2:7000", { service: "users", instanceId: "u1", port: 7000 }],
-    ["go-micro", "go-micro", "/micro/registry/", "/micro/registry/greeter/greeter-6f1c", goMicroValue, { service: "greeter", instanceId: "greeter-6f1c", host: "10.0.0.7", metadata: { team: "core", protocol: "grpc", registry: "etcd", version: "1.2.0" } }],
-    ["grpc naming", "grpc", "/services/", "/services/echo/10.0.0.9:50051", JSON.stringify({ Op: 0, Addr: "10.0.0.9:50051", Metadata: { zone: "a" } }), { service: "echo", instanceId: "10.0.0.9:50051", port: 50051, metadata: { zone: "a" } }],
-    ["grpc naming, nested service path", "grpc", "/", "/foo/bar/e1", JSON.stringify({ Addr: "10.0.0.9:50052" }), { service: "foo.bar", instanceId: "e1", port: 50052 }],
-    ["kratos: http endpoint first, metadata weight", "kratos", "/microservices/", "/microservices/orders/orders-7d9", kratosValue({ weight: "30", region: "eu" }), { service: "orders", instanceId: "orders-7d9", port: 8000, weight: 30 }],
-    ["kratos: Meshdeck's write-through keeps the registered weight", "kratos", "/microservices/", "/microservices/orders/orders-7d9", kratosValue({ weight: "5", "meshdeck.registered-weight": "30" }), { weight: 30, metadata: { weight: "5", version: "v2" } }],
+    [
+      "go-micro",
+      "go-micro",
+      "/micro/registry/",
+      "/micro/registry/greeter/greeter-6f1c",
+      goMicroValue,
+      { service: "greeter", instanceId: "greeter-6f1c", host: "10.0.0.7", metadata: { team: "core", protocol: "grpc", registry: "etcd", version: "1.2.0" } },
+    ],
+    [
+      "grpc naming",
+      "grpc",
+      "/services/",
+      "/services/echo/10.0.0.9:50051",
+      JSON.stringify({ Op: 0, Addr: "10.0.0.9:50051", Metadata: { zone: "a" } }),
+      { service: "echo", instanceId: "10.0.0.9:50051", port: 50051, metadata: { zone: "a" } },
+    ],
+    [
+      "grpc naming, nested service path",
+      "grpc",
+      "/",
+      "/foo/bar/e1",
+      JSON.stringify({ Addr: "10.0.0.9:50052" }),
+      { service: "foo.bar", instanceId: "e1", port: 50052 },
+    ],
+    [
+      "kratos: http endpoint first, metadata weight",
+      "kratos",
+      "/microservices/",
+      "/microservices/orders/orders-7d9",
+      kratosValue({ weight: "30", region: "eu" }),
+      { service: "orders", instanceId: "orders-7d9", port: 8000, weight: 30 },
+    ],
+    [
+      "kratos: Meshdeck's write-through keeps the registered weight",
+      "kratos",
+      "/microservices/",
+      "/microservices/orders/orders-7d9",
+      kratosValue({ weight: "5", "meshdeck.registered-weight": "30" }),
+      { weight: 30, metadata: { weight: "5", version: "v2" } },
+    ],
   ] as const)("%s", (_, convention, prefix, key, value, expected) => {
     const decoded = decodeEtcdEntry(convention, { key, value, prefix });
     if (!("instance" in decoded)) throw new Error(`skipped: ${decoded.skipped}`);

@@ -38,7 +38,9 @@ function decodeUrl(entry: TEntry): TDecoded {
   const service = serviceNameOf(segments.length === 1 ? segments[0]! : segments.slice(0, -1).join("/"));
   const id = instanceIdOf(segments.length === 1 ? `${address.host}:${address.port}` : segments.at(-1)!);
   if (!service || !id) return skip("the key's service or instance part has characters Meshdeck does not take");
-  return { instance: instance({ instanceId: id, service, ...address, metadata: /^https?:\/\//.test(entry.value) ? { url: entry.value } : {}, key: entry.key }) };
+  return {
+    instance: instance({ instanceId: id, service, ...address, metadata: /^https?:\/\//.test(entry.value) ? { url: entry.value } : {}, key: entry.key }),
+  };
 }
 
 /** go-micro's registry.Service JSON, one node per key: `/micro/registry/<service>/<node id>`. */
@@ -50,7 +52,11 @@ function decodeGoMicro(entry: TEntry): TDecoded {
   const service = serviceNameOf(value.name);
   const id = typeof node.id === "string" ? instanceIdOf(node.id) : null;
   if (!address || !service || !id) return skip("the node's id, address or the service name is missing or malformed");
-  const metadata = { ...stringFields(value.metadata), ...stringFields(node.metadata), ...(typeof value.version === "string" ? { version: value.version } : {}) };
+  const metadata = {
+    ...stringFields(value.metadata),
+    ...stringFields(node.metadata),
+    ...(typeof value.version === "string" ? { version: value.version } : {}),
+  };
   return { instance: instance({ instanceId: id, service, ...address, metadata, key: entry.key }) };
 }
 

@@ -63,7 +63,11 @@ export class EtcdAdapter implements ISourceAdapter {
         this.idOfKey.set(kv.key.toString(), instance.instanceId);
         instances.push(instance);
       }
-      const watcher = await this.client.watch().prefix(this.settings.prefix).startRevision(String(BigInt(listed.header.revision) + 1n)).create();
+      const watcher = await this.client
+        .watch()
+        .prefix(this.settings.prefix)
+        .startRevision(String(BigInt(listed.header.revision) + 1n))
+        .create();
       if (this.stopped) return void watcher.cancel();
       void this.watcher?.cancel().catch(() => undefined);
       this.watcher = watcher;

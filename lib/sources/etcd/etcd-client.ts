@@ -13,7 +13,13 @@ export function createEtcdClient(settings: Pick<TSourceSettings, "endpoints" | "
     hosts: settings.endpoints.map((endpoint) => (endpoint.includes("://") ? endpoint : `${scheme}://${endpoint}`)),
     ...(settings.username ? { auth: { username: settings.username, password: settings.password ?? "" } } : {}),
     ...(tls?.ca
-      ? { credentials: { rootCertificate: Buffer.from(tls.ca), ...(tls.key ? { privateKey: Buffer.from(tls.key) } : {}), ...(tls.cert ? { certChain: Buffer.from(tls.cert) } : {}) } }
+      ? {
+          credentials: {
+            rootCertificate: Buffer.from(tls.ca),
+            ...(tls.key ? { privateKey: Buffer.from(tls.key) } : {}),
+            ...(tls.cert ? { certChain: Buffer.from(tls.cert) } : {}),
+          },
+        }
       : {}),
     dialTimeout: callTimeoutMs,
     defaultCallOptions: (context) => (context.isStream ? {} : { deadline: new Date(Date.now() + callTimeoutMs) }),

@@ -31,7 +31,12 @@ async function follow(name: string, convention: "url" | "kratos", prefix: string
   return { adapter, changes, states };
 }
 
-const instancesOf = (source: string) => db.instance.findMany({ where: { source }, orderBy: { instanceId: "asc" }, select: { instanceId: true, health: true, weight: true, weightOverride: true, port: true } });
+const instancesOf = (source: string) =>
+  db.instance.findMany({
+    where: { source },
+    orderBy: { instanceId: "asc" },
+    select: { instanceId: true, health: true, weight: true, weightOverride: true, port: true },
+  });
 
 beforeAll(async () => {
   await migrateDatabase();
@@ -48,11 +53,21 @@ describe("etcd source sync", () => {
     await lease.put("/seed/orders/orders-1").value("http://127.0.0.1:18081");
     await etcd.client.put("/seed/orders/orders-2").value("http://127.0.0.1:18082");
     const { adapter } = await follow("seed", "url", "/seed/");
-    const synced = await eventually(() => instancesOf("seed"), (rows) => rows.length === 2);
-    expect(synced.map((row) => [row.instanceId, row.health])).toEqual([["orders-1", "passing"], ["orders-2", "passing"]]);
+    const synced = await eventually(
+      () => instancesOf("seed"),
+      (rows) => rows.length === 2,
+    );
+    expect(synced.map((row) => [row.instanceId, row.health])).toEqual([
+      ["orders-1", "passing"],
+      ["orders-2", "passing"],
+    ]);
     // The lease is not kept alive: etcd deletes the key once its TTL runs out.
     lease.release();
-    await eventually(() => instancesOf("seed"), (rows) => rows.length === 1, { timeoutMs: 8000 });
+    await eventually(
+      () => instancesOf("seed"),
+      (rows) => rows.length === 1,
+      { timeoutMs: 8000 },
+    );
     const failover = await db.failoverEvent.findFirst({ where: { service: "orders", instanceId: "orders-1", kind: "failover" } });
     expect(failover?.reason).toContain("removed from seed");
     const health = await db.healthEvent.findFirst({ where: { source: "seed", instanceId: "orders-1", to: "deregistered" } });
@@ -66,8 +81,14 @@ describe("etcd source sync", () => {
     await lease.put("/microservices/payments/pay-1").value(JSON.stringify(registration));
     const leaseId = await lease.grant();
     const { adapter } = await follow("kratos", "kratos", "/microservices/");
-    await eventually(() => instancesOf("kratos"), (rows) => rows.length === 1);
-    await changeInstances({ actor: operator, input: ZChangeInstances.parse({ selector: { service: "payments" }, change: { weight: 40 }, force: true, reason: "test" }) });
+    await eventually(
+      () => instancesOf("kratos"),
+      (rows) => rows.length === 1,
+    );
+    await changeInstances({
+      actor: operator,
+      input: ZChangeInstances.parse({ selector: { service: "payments" }, change: { weight: 40 }, force: true, reason: "test" }),
+    });
     const stored = await etcd.client.get("/microservices/payments/pay-1").exec();
     const value = JSON.parse(stored.kvs[0]!.value.toString());
     expect(value).toEqual({ ...registration, metadata: { region: "eu", weight: "40", "meshdeck.registered-weight": "" } });
@@ -85,7 +106,10 @@ describe("etcd source sync", () => {
     await etcd.client.put("/plain/users/u1").value("http://127.0.0.1:18101");
     await etcd.client.put("/plain/users/u2").value("http://127.0.0.1:18102");
     const { adapter } = await follow("plain", "url", "/plain/");
-    await eventually(() => instancesOf("plain"), (rows) => rows.length === 2);
+    await eventually(
+      () => instancesOf("plain"),
+      (rows) => rows.length === 2,
+    );
     await changeInstances({ actor: operator, input: ZChangeInstances.parse({ selector: { ids: ["u1"] }, change: { enabled: false } }) });
     expect(JSON.parse((await etcd.client.get(overrideKey({ service: "users", instanceId: "u1" })).string()) ?? "null")).toEqual({ enabled: false });
     expect(await etcd.client.get("/plain/users/u1").string()).toBe("http://127.0.0.1:18101");
@@ -98,15 +122,26 @@ describe("etcd source sync", () => {
     await etcd.client.put("/outage/inventory/i1").value("http://127.0.0.1:18111");
     await etcd.client.put("/outage/inventory/i2").value("http://127.0.0.1:18112");
     const { adapter, states, changes } = await follow("outage", "url", "/outage/");
-    await eventually(() => instancesOf("outage"), (rows) => rows.length === 2);
+    await eventually(
+      () => instancesOf("outage"),
+      (rows) => rows.length === 2,
+    );
     const eventsBefore = await db.healthEvent.count({ where: { source: "outage" } });
     await etcd.stopServer();
-    await eventually(async () => states.at(-1), (state) => state === false, { timeoutMs: 10_000 });
+    await eventually(
+      async () => states.at(-1),
+      (state) => state === false,
+      { timeoutMs: 10_000 },
+    );
     expect((await instancesOf("outage")).length).toBe(2);
     await etcd.startServer();
     // i2 changed while Meshdeck could not see it: the resync writes that, and nothing for i1.
     await etcd.client.put("/outage/inventory/i2").value("http://127.0.0.1:18113");
-    await eventually(() => instancesOf("outage"), (rows) => rows.find((row) => row.instanceId === "i2")?.port === 18113, { timeoutMs: 15_000 });
+    await eventually(
+      () => instancesOf("outage"),
+      (rows) => rows.find((row) => row.instanceId === "i2")?.port === 18113,
+      { timeoutMs: 15_000 },
+    );
     expect(changes.filter((change) => change.kind === "snapshot").length).toBeGreaterThanOrEqual(2);
     expect(await db.healthEvent.count({ where: { source: "outage" } })).toBe(eventsBefore);
     await adapter.stop();

@@ -37,7 +37,12 @@ async function writeKratosWeight(client: Etcd3, instance: TSourceInstance, weigh
     }
     const { succeeded } = await client
       .if(instance.key, "Mod", "==", kv.mod_revision)
-      .then(client.put(instance.key).value(JSON.stringify({ ...value, metadata })).ignoreLease())
+      .then(
+        client
+          .put(instance.key)
+          .value(JSON.stringify({ ...value, metadata }))
+          .ignoreLease(),
+      )
       .commit();
     if (succeeded) return;
   }
@@ -48,7 +53,10 @@ async function writeKratosWeight(client: Etcd3, instance: TSourceInstance, weigh
 export async function writeEtcdOverride(client: Etcd3, convention: TEtcdConvention, instance: TSourceInstance, override: TSourceOverride) {
   const nativeWeight = convention === "kratos";
   if (nativeWeight) await writeKratosWeight(client, instance, override.weight);
-  const rest = { ...(nativeWeight || override.weight === null ? {} : { weight: override.weight }), ...(override.enabled === null ? {} : { enabled: override.enabled }) };
+  const rest = {
+    ...(nativeWeight || override.weight === null ? {} : { weight: override.weight }),
+    ...(override.enabled === null ? {} : { enabled: override.enabled }),
+  };
   if (Object.keys(rest).length > 0) await client.put(overrideKey(instance)).value(JSON.stringify(rest)).exec();
   else await client.delete().key(overrideKey(instance)).exec();
 }

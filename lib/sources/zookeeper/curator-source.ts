@@ -2,7 +2,14 @@ import "server-only";
 import { AppError } from "@/lib/errors";
 import type { TSourceInstance } from "../types";
 import { maxWriteTries, type TSkipped, type TZkConvention } from "./conventions";
-import { applyMeshdeckOverride, decodeCuratorInstance, encodeMeshdeckOverride, meshdeckOverridePath, meshdeckOverridesRoot, parseMeshdeckOverride } from "./curator";
+import {
+  applyMeshdeckOverride,
+  decodeCuratorInstance,
+  encodeMeshdeckOverride,
+  meshdeckOverridePath,
+  meshdeckOverridesRoot,
+  parseMeshdeckOverride,
+} from "./curator";
 import type { TWatchSpec } from "./tree-watch";
 import { create, isNodeExists, isNoNode, isNotEmpty, joinPath, mkdirp, remove, setData } from "./zk";
 

@@ -10,7 +10,15 @@ const registration = {
   payload: null,
   registrationTimeUTC: 1733000000000,
   serviceType: "DYNAMIC",
-  uriSpec: { parts: [{ value: "scheme", variable: true }, { value: "://", variable: false }, { value: "address", variable: true }, { value: ":", variable: false }, { value: "port", variable: true }] },
+  uriSpec: {
+    parts: [
+      { value: "scheme", variable: true },
+      { value: "://", variable: false },
+      { value: "address", variable: true },
+      { value: ":", variable: false },
+      { value: "port", variable: true },
+    ],
+  },
 };
 const decode = (value: unknown, service = "orders", id = registration.id) => decodeCuratorInstance({ service, id, data: JSON.stringify(value) });
 
@@ -31,7 +39,11 @@ describe("decodeCuratorInstance", () => {
   });
 
   test.each([
-    ["a Spring Cloud Zookeeper payload, nested fields dotted", { "@class": "ZookeeperInstance", id: "orders-1", metadata: { instance_status: "UP", zone: "a" } }, { "@class": "ZookeeperInstance", id: "orders-1", "metadata.instance_status": "UP", "metadata.zone": "a" }],
+    [
+      "a Spring Cloud Zookeeper payload, nested fields dotted",
+      { "@class": "ZookeeperInstance", id: "orders-1", metadata: { instance_status: "UP", zone: "a" } },
+      { "@class": "ZookeeperInstance", id: "orders-1", "metadata.instance_status": "UP", "metadata.zone": "a" },
+    ],
     ["numbers and booleans as text, arrays and nulls left out", { replicas: 3, primary: true, list: [1, 2], none: null }, { replicas: "3", primary: "true" }],
     ["a string payload", "blue", { payload: "blue" }],
   ])("%s", (_, payload, expected) => {
@@ -47,7 +59,11 @@ describe("decodeCuratorInstance", () => {
     ["data that is not JSON", "{not json", "not a JSON object"],
     ["a JSON array", "[]", "not a JSON object"],
     ["no address", JSON.stringify({ ...registration, address: undefined }), "is not a host name"],
-    ["a metadata address", JSON.stringify({ ...registration, address: "::ffff:a9fe:a9fe" }), "address '::ffff:a9fe:a9fe' is refused by address policy: ::ffff:a9fe:a9fe is 169.254.169.254"],
+    [
+      "a metadata address",
+      JSON.stringify({ ...registration, address: "::ffff:a9fe:a9fe" }),
+      "address '::ffff:a9fe:a9fe' is refused by address policy: ::ffff:a9fe:a9fe is 169.254.169.254",
+    ],
     ["no port at all", JSON.stringify({ ...registration, port: null }), "neither a port"],
     ["a port out of range", JSON.stringify({ ...registration, port: 70000 }), "neither a port"],
   ])("skips %s", (_, data, reason) => {

@@ -26,7 +26,9 @@ function parseObject(text: string): Record<string, unknown> | null {
 function uriTemplate(spec: unknown): string | null {
   const parts = spec && typeof spec === "object" ? (spec as { parts?: unknown }).parts : undefined;
   if (!Array.isArray(parts)) return null;
-  return parts.map((part: { value?: unknown; variable?: unknown }) => (part.variable ? `{${String(part.value)}}` : typeof part.value === "string" ? part.value : "")).join("");
+  return parts
+    .map((part: { value?: unknown; variable?: unknown }) => (part.variable ? `{${String(part.value)}}` : typeof part.value === "string" ? part.value : ""))
+    .join("");
 }
 
 /** One instance node; the service and id are the node's path, where Curator's clients look them up. */

@@ -68,9 +68,18 @@ describe("mergeMeshdeckOverride", () => {
   });
 
   test.each([
-    [{ weight: 50, enabled: null }, { weight: 50, enabled: true }],
-    [{ weight: null, enabled: false }, { weight: 100, enabled: false }],
-    [{ weight: 0, enabled: true }, { weight: 0, enabled: true }],
+    [
+      { weight: 50, enabled: null },
+      { weight: 50, enabled: true },
+    ],
+    [
+      { weight: null, enabled: false },
+      { weight: 100, enabled: false },
+    ],
+    [
+      { weight: 0, enabled: true },
+      { weight: 0, enabled: true },
+    ],
   ])("what Dubbo sees after %j", (override, expected) => {
     expect(seen(mergeMeshdeckOverride(null, { parts, address, override }))).toEqual(expected);
   });
@@ -108,12 +117,17 @@ describe("mergeMeshdeckOverride", () => {
   });
 
   test("an item someone else wrote for the same address with the same shape but no Meshdeck type is theirs", () => {
-    const theirs = "configVersion: v2.7\nscope: service\nkey: com.foo.BarService\nconfigs:\n- addresses: ['10.0.0.1:20880']\n  side: provider\n  parameters: {weight: 5}\n";
+    const theirs =
+      "configVersion: v2.7\nscope: service\nkey: com.foo.BarService\nconfigs:\n- addresses: ['10.0.0.1:20880']\n  side: provider\n  parameters: {weight: 5}\n";
     expect(mergeMeshdeckOverride(theirs, { parts, address, override: { weight: null, enabled: null } })).toBe(theirs);
   });
 
   test("adds a configs list to a document that has none", () => {
-    const text = mergeMeshdeckOverride("configVersion: v2.7\nscope: service\nkey: com.foo.BarService\n", { parts, address, override: { weight: 3, enabled: null } });
+    const text = mergeMeshdeckOverride("configVersion: v2.7\nscope: service\nkey: com.foo.BarService\n", {
+      parts,
+      address,
+      override: { weight: 3, enabled: null },
+    });
     expect(seen(text)).toEqual({ weight: 3, enabled: true });
   });
 

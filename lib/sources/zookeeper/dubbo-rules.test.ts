@@ -33,7 +33,11 @@ const effective = (rules: TDubboRule[], instance = provider()) => {
 
 describe("legacy override:// rules", () => {
   test.each([
-    ["a weight for this provider", "override://10.0.0.1:20880/com.foo.BarService?category=configurators&dynamic=false&weight=200", { weight: 200, enabled: true }],
+    [
+      "a weight for this provider",
+      "override://10.0.0.1:20880/com.foo.BarService?category=configurators&dynamic=false&weight=200",
+      { weight: 200, enabled: true },
+    ],
     ["a weight for another port", "override://10.0.0.1:20881/com.foo.BarService?weight=200", { weight: 100, enabled: true }],
     ["a weight for another host", "override://10.0.0.2:20880/com.foo.BarService?weight=200", { weight: 100, enabled: true }],
     ["disabled for every provider", "override://0.0.0.0/com.foo.BarService?category=configurators&disabled=true", { weight: 100, enabled: false }],

@@ -59,7 +59,7 @@ export function ruleFromOverrideUrl(text: string): { rule: TDubboRule | null } |
       if (group !== "*" && group !== meta(instance, "group")) return false;
       if (version !== "*" && version !== meta(instance, "version")) return false;
       return conditions.every(([key, value]) => {
-        const own = key === "side" ? instance.metadata.side ?? "provider" : meta(instance, key.replace(/^~/, ""));
+        const own = key === "side" ? (instance.metadata.side ?? "provider") : meta(instance, key.replace(/^~/, ""));
         return value === "*" || value === own;
       });
     },

@@ -100,4 +100,3 @@ export function dubboConvention(prefix: string): TZkConvention {
     },
   };
 }
-

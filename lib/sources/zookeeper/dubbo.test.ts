@@ -38,7 +38,9 @@ describe("decodeDubboProvider", () => {
   });
 
   test("group and version go in the id and the metadata; the tag in tags; weight and flags not in the metadata", () => {
-    const decoded = decodeDubboProvider(node(`tri://10.0.0.7:50051/com.foo.BarService?interface=com.foo.BarService&group=blue&version=1.2.0&dubbo.tag=canary&weight=5&enabled=true`));
+    const decoded = decodeDubboProvider(
+      node(`tri://10.0.0.7:50051/com.foo.BarService?interface=com.foo.BarService&group=blue&version=1.2.0&dubbo.tag=canary&weight=5&enabled=true`),
+    );
     expect(decoded).toMatchObject({
       instance: {
         instanceId: "com.foo.BarService:10.0.0.7:50051:blue:1.2.0",
@@ -74,8 +76,16 @@ describe("decodeDubboProvider", () => {
     ["port out of range", node("dubbo://10.0.0.1:70000/com.foo.BarService"), "has no port"],
     ["an inner-class interface Meshdeck cannot name", node("dubbo://10.0.0.1:20880/com.foo.Outer$Inner"), "has characters Meshdeck does not take"],
     ["a host with a space", node("dubbo://bad host:20880/com.foo.BarService"), "is not a host name"],
-    ["a link-local provider", node("dubbo://[fe80::1]:20880/com.foo.BarService"), "host 'fe80::1' is refused by address policy: fe80::1 is a link-local address"],
-    ["a provider at the metadata address", node("dubbo://169.254.169.254:80/com.foo.BarService"), "is refused by address policy: 169.254.169.254 is a link-local"],
+    [
+      "a link-local provider",
+      node("dubbo://[fe80::1]:20880/com.foo.BarService"),
+      "host 'fe80::1' is refused by address policy: fe80::1 is a link-local address",
+    ],
+    [
+      "a provider at the metadata address",
+      node("dubbo://169.254.169.254:80/com.foo.BarService"),
+      "is refused by address policy: 169.254.169.254 is a link-local",
+    ],
     ["under another interface's providers", node(base), "not com.foo.Other"],
   ])("skips %s", (_, name, reason) => {
     const decoded = decodeDubboProvider(name, _.startsWith("under") ? "com.foo.Other" : undefined);

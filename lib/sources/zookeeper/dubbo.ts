@@ -34,7 +34,8 @@ export function decodeDubboProvider(nodeName: string, expectedInterface?: string
   if (!url) return skip(`'${text.slice(0, 80)}' is not a Dubbo URL`);
   const service = interfaceOf(url);
   if (!isServiceName(service)) return skip(`interface '${service.slice(0, 80)}' has characters Meshdeck does not take`);
-  if (expectedInterface !== undefined && service !== expectedInterface) return skip(`the URL exports ${service}, not ${expectedInterface} whose providers it is under`);
+  if (expectedInterface !== undefined && service !== expectedInterface)
+    return skip(`the URL exports ${service}, not ${expectedInterface} whose providers it is under`);
   const badHost = hostIssue(url.host);
   if (badHost) return skip(`host '${url.host.slice(0, 80)}' ${badHost}`);
   if (!isPort(url.port)) return skip("the URL has no port");

@@ -96,7 +96,10 @@ export class ZookeeperAdapter implements ISourceAdapter {
     if (!client || !this.connected) throw new AppError("unavailable", `ZooKeeper source ${this.settings.name} is not connected; try again once it is`);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new AppError("unavailable", `ZooKeeper source ${this.settings.name} did not answer in time`)), this.options.writeTimeoutMs);
+      timer = setTimeout(
+        () => reject(new AppError("unavailable", `ZooKeeper source ${this.settings.name} did not answer in time`)),
+        this.options.writeTimeoutMs,
+      );
     });
     try {
       await Promise.race([this.convention.writeOverride(client, instance, override), timeout]);
@@ -162,10 +165,13 @@ export class ZookeeperAdapter implements ISourceAdapter {
       // Down this long, the session is as good as gone (Curator reckons so past its timeout), and a server that
       // lost its data refuses it for good, having seen less than the client: a new client starts afresh.
       if (this.lostTimer) clearTimeout(this.lostTimer);
-      this.lostTimer = setTimeout(() => {
-        this.lostTimer = null;
-        if (this.client === client && !this.connected) void this.closeClient().then(() => this.retry(() => this.connect()));
-      }, Math.min(client.getSessionTimeout() || this.options.sessionTimeoutMs, this.options.maxBackoffMs));
+      this.lostTimer = setTimeout(
+        () => {
+          this.lostTimer = null;
+          if (this.client === client && !this.connected) void this.closeClient().then(() => this.retry(() => this.connect()));
+        },
+        Math.min(client.getSessionTimeout() || this.options.sessionTimeoutMs, this.options.maxBackoffMs),
+      );
     } else if (state === S.EXPIRED || state === S.AUTH_FAILED) {
       this.lose(state === S.EXPIRED ? "the ZooKeeper session expired" : "ZooKeeper refused the credentials");
       // Neither session can be used again: a new client after the backoff.

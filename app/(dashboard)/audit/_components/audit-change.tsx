@@ -19,10 +19,16 @@ export function AuditChange({ before, after }: { before: unknown; after: unknown
           {line.key !== null && <span className="text-zinc-500">{line.key}</span>}
           {line.before !== undefined && (
             // A value removed (nothing after it) is struck through; one replaced is followed by its successor.
-            <span className={line.after === undefined ? "break-all text-rose-700 line-through dark:text-rose-300" : "break-all text-zinc-600 dark:text-zinc-400"}>{line.before}</span>
+            <span
+              className={line.after === undefined ? "break-all text-rose-700 line-through dark:text-rose-300" : "break-all text-zinc-600 dark:text-zinc-400"}
+            >
+              {line.before}
+            </span>
           )}
           {line.before !== undefined && line.after !== undefined && (
-            <span aria-label="changed to" className="text-zinc-400">→</span>
+            <span aria-label="changed to" className="text-zinc-400">
+              →
+            </span>
           )}
           {line.after !== undefined && <span className="break-all font-medium text-zinc-900 dark:text-zinc-100">{line.after}</span>}
         </div>
@@ -38,7 +44,9 @@ export function AuditChange({ before, after }: { before: unknown; after: unknown
             .map((side) => (
               <div key={side} className="min-w-0">
                 <div className="text-[11px] font-medium uppercase tracking-wide text-zinc-400">{side}</div>
-                <pre className="max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 font-mono text-[11px] leading-snug dark:bg-zinc-950">{pretty(side === "before" ? before : after)}</pre>
+                <pre className="max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 font-mono text-[11px] leading-snug dark:bg-zinc-950">
+                  {pretty(side === "before" ? before : after)}
+                </pre>
               </div>
             ))}
         </div>

@@ -23,11 +23,16 @@ function LocalTime({ at }: { at: string }) {
 function Actor({ actor }: { actor: TAuditEventView["actor"] }) {
   // A user is shown with the role they have now; one deleted since, or a token or Meshdeck itself, with its kind.
   const label = actor.type === "user" && actor.role ? actor.role : actor.type;
-  const title = actor.type === "user" ? (actor.role ? `user, role now ${actor.role}` : "user, no longer exists") : actor.type === "token" ? "API token" : "Meshdeck itself";
+  const title =
+    actor.type === "user" ? (actor.role ? `user, role now ${actor.role}` : "user, no longer exists") : actor.type === "token" ? "API token" : "Meshdeck itself";
   return (
     <div className="min-w-0">
-      <div className="truncate font-medium" title={actor.id ? `${actor.name} (${actor.id})` : actor.name}>{actor.name}</div>
-      <Badge tone={actorTones[actor.type] ?? "neutral"} title={title}>{label}</Badge>
+      <div className="truncate font-medium" title={actor.id ? `${actor.name} (${actor.id})` : actor.name}>
+        {actor.name}
+      </div>
+      <Badge tone={actorTones[actor.type] ?? "neutral"} title={title}>
+        {label}
+      </Badge>
     </div>
   );
 }
@@ -50,11 +55,16 @@ export function AuditTable({ events, empty }: { events: TAuditEventView[]; empty
           {/* The target sits under its action: one column fewer keeps the change readable on a laptop screen. */}
           <Td className="max-w-56">
             <span className="block font-mono text-xs">{event.action}</span>
-            <span className="block truncate font-mono text-[11px] text-zinc-500" title={event.target}>{event.target}</span>
+            <span className="block truncate font-mono text-[11px] text-zinc-500" title={event.target}>
+              {event.target}
+            </span>
           </Td>
           <Td className="text-sm">
             {event.service ? (
-              <Link href={`/services/${encodeURIComponent(event.service)}`} className="font-medium underline decoration-zinc-300 underline-offset-2 hover:decoration-current dark:decoration-zinc-600">
+              <Link
+                href={`/services/${encodeURIComponent(event.service)}`}
+                className="font-medium underline decoration-zinc-300 underline-offset-2 hover:decoration-current dark:decoration-zinc-600"
+              >
                 {event.service}
               </Link>
             ) : (
@@ -64,7 +74,15 @@ export function AuditTable({ events, empty }: { events: TAuditEventView[]; empty
           <Td className="min-w-48 max-w-80">
             <AuditChange before={event.before} after={event.after} />
           </Td>
-          <Td className="min-w-32 max-w-64 text-xs">{event.reason ? <span className="line-clamp-3 break-words" title={event.reason}>{event.reason}</span> : dash}</Td>
+          <Td className="min-w-32 max-w-64 text-xs">
+            {event.reason ? (
+              <span className="line-clamp-3 break-words" title={event.reason}>
+                {event.reason}
+              </span>
+            ) : (
+              dash
+            )}
+          </Td>
         </tr>
       ))}
     </Table>

@@ -50,16 +50,35 @@ export function TimeFilter({ from, to, onChange }: { from: string; to: string; o
     <form onSubmit={apply} className="flex flex-wrap items-center gap-2 text-xs text-zinc-500">
       <label className="flex items-center gap-1.5">
         From
-        <input type="datetime-local" aria-label="From" disabled={!hydrated} className={input} value={shown.from} onChange={(event) => setDraft({ ...shown, from: event.target.value })} />
+        <input
+          type="datetime-local"
+          aria-label="From"
+          disabled={!hydrated}
+          className={input}
+          value={shown.from}
+          onChange={(event) => setDraft({ ...shown, from: event.target.value })}
+        />
       </label>
       <label className="flex items-center gap-1.5">
         To
-        <input type="datetime-local" aria-label="To" disabled={!hydrated} className={input} value={shown.to} onChange={(event) => setDraft({ ...shown, to: event.target.value })} />
+        <input
+          type="datetime-local"
+          aria-label="To"
+          disabled={!hydrated}
+          className={input}
+          value={shown.to}
+          onChange={(event) => setDraft({ ...shown, to: event.target.value })}
+        />
       </label>
       <button
         type="submit"
         disabled={!edited}
-        className={cn("rounded-md border px-2 py-1 font-medium", edited ? "border-zinc-900 bg-zinc-900 text-white dark:border-zinc-100 dark:bg-zinc-100 dark:text-zinc-900" : "border-zinc-200 text-zinc-400 dark:border-zinc-800")}
+        className={cn(
+          "rounded-md border px-2 py-1 font-medium",
+          edited
+            ? "border-zinc-900 bg-zinc-900 text-white dark:border-zinc-100 dark:bg-zinc-100 dark:text-zinc-900"
+            : "border-zinc-200 text-zinc-400 dark:border-zinc-800",
+        )}
       >
         Apply
       </button>
@@ -77,7 +96,11 @@ export function TimeFilter({ from, to, onChange }: { from: string; to: string; o
           </button>
         ))}
         {(from || to) && (
-          <button type="button" onClick={() => choose({ from: "", to: "" })} className="rounded px-1.5 py-0.5 font-medium text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800">
+          <button
+            type="button"
+            onClick={() => choose({ from: "", to: "" })}
+            className="rounded px-1.5 py-0.5 font-medium text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800"
+          >
             any time
           </button>
         )}

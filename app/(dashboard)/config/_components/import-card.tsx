@@ -57,29 +57,62 @@ export function ImportCard({ namespace }: { namespace: string }) {
     });
   const changing = preview?.filter((row) => row.change !== "unchanged").length ?? 0;
   return (
-    <Card title="Import and export" action={<a href={apiUrls.configExport(namespace)} download className="text-sm font-medium hover:underline">Export {namespace} (JSON)</a>}>
+    <Card
+      title="Import and export"
+      action={
+        <a href={apiUrls.configExport(namespace)} download className="text-sm font-medium hover:underline">
+          Export {namespace} (JSON)
+        </a>
+      }
+    >
       <div className="space-y-3 p-4">
         <label className="block text-sm font-medium">
           Import a Meshdeck export into {namespace}
-          <input type="file" accept="application/json,.json" aria-label="Import file" className="mt-1 block text-sm" onChange={(event) => void choose(event.target.files?.[0])} />
+          <input
+            type="file"
+            accept="application/json,.json"
+            aria-label="Import file"
+            className="mt-1 block text-sm"
+            onChange={(event) => void choose(event.target.files?.[0])}
+          />
         </label>
         <FormError message={error} />
-        {done && <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">{done}</p>}
+        {done && (
+          <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
+            {done}
+          </p>
+        )}
         {preview && (
           <>
-            <p className="text-sm text-zinc-600 dark:text-zinc-400">{file?.name}: {countOf(preview.length, "item")}, {changing} would change; items of {namespace} not in the file are left alone.</p>
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">
+              {file?.name}: {countOf(preview.length, "item")}, {changing} would change; items of {namespace} not in the file are left alone.
+            </p>
             <Table head={["Item", "Change", "Lines"]}>
               {preview.map((row) => (
                 <tr key={`${row.group}/${row.key}`}>
-                  <Td className="font-mono text-xs">{row.group}/{row.key}</Td>
-                  <Td><Badge tone={tones[row.change]}>{row.change === "changed" ? `changed from v${row.fromVersion}` : row.change}</Badge></Td>
-                  <Td className="text-xs tabular-nums"><span className="text-emerald-700">+{row.added}</span> <span className="text-rose-700">−{row.removed}</span></Td>
+                  <Td className="font-mono text-xs">
+                    {row.group}/{row.key}
+                  </Td>
+                  <Td>
+                    <Badge tone={tones[row.change]}>{row.change === "changed" ? `changed from v${row.fromVersion}` : row.change}</Badge>
+                  </Td>
+                  <Td className="text-xs tabular-nums">
+                    <span className="text-emerald-700">+{row.added}</span> <span className="text-rose-700">−{row.removed}</span>
+                  </Td>
                 </tr>
               ))}
             </Table>
             <div className="flex flex-wrap items-end gap-3">
-              <Field label="Message" value={message} onChange={(event) => setMessage(event.target.value)} placeholder="why, for the history and the audit log" className="min-w-64 flex-1" />
-              <Button onClick={() => void apply()} disabled={pending || changing === 0 || !message.trim()}>Import {countOf(changing, "item")}</Button>
+              <Field
+                label="Message"
+                value={message}
+                onChange={(event) => setMessage(event.target.value)}
+                placeholder="why, for the history and the audit log"
+                className="min-w-64 flex-1"
+              />
+              <Button onClick={() => void apply()} disabled={pending || changing === 0 || !message.trim()}>
+                Import {countOf(changing, "item")}
+              </Button>
             </div>
           </>
         )}

@@ -28,7 +28,12 @@ export function NamespacesCard({ namespaces }: { namespaces: { name: string; des
               <span className="font-medium">{row.name}</span>
               <span className="text-xs text-zinc-500">{countOf(row.items, "item")}</span>
               {row.items === 0 && (
-                <button type="button" className="text-xs text-rose-700 hover:underline" disabled={pending} onClick={() => window.confirm(`Delete namespace ${row.name}?`) && act(() => removeNamespace({ name: row.name }))}>
+                <button
+                  type="button"
+                  className="text-xs text-rose-700 hover:underline"
+                  disabled={pending}
+                  onClick={() => window.confirm(`Delete namespace ${row.name}?`) && act(() => removeNamespace({ name: row.name }))}
+                >
                   delete
                 </button>
               )}
@@ -38,7 +43,9 @@ export function NamespacesCard({ namespaces }: { namespaces: { name: string; des
         <form className="flex flex-wrap items-end gap-3" onSubmit={(event) => (event.preventDefault(), act(() => addNamespace({ name, description })))}>
           <Field label="New namespace" value={name} onChange={(event) => setName(event.target.value.trim())} placeholder="qa" className="w-40" />
           <Field label="Description" value={description} onChange={(event) => setDescription(event.target.value)} className="w-64" />
-          <Button type="submit" disabled={!name || pending}>Create namespace</Button>
+          <Button type="submit" disabled={!name || pending}>
+            Create namespace
+          </Button>
         </form>
         <FormError message={error} />
       </div>

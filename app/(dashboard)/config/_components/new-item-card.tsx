@@ -30,13 +30,38 @@ export function NewItemCard({ namespace, groups }: { namespace: string; groups: 
           router.push(`/config/${[namespace, group, key].map(encodeURIComponent).join("/")}?format=${format}`);
         }}
       >
-        <Field label="Group" list="config-groups" value={group} onChange={(event) => setGroup(event.target.value.trim())} placeholder="orders" error={groupError} className="w-40" />
-        <datalist id="config-groups">{groups.map((name) => <option key={name} value={name} />)}</datalist>
-        <Field label="Key" value={key} onChange={(event) => setKey(event.target.value.trim())} placeholder="application.yaml" error={keyError} className="w-48" />
+        <Field
+          label="Group"
+          list="config-groups"
+          value={group}
+          onChange={(event) => setGroup(event.target.value.trim())}
+          placeholder="orders"
+          error={groupError}
+          className="w-40"
+        />
+        <datalist id="config-groups">
+          {groups.map((name) => (
+            <option key={name} value={name} />
+          ))}
+        </datalist>
+        <Field
+          label="Key"
+          value={key}
+          onChange={(event) => setKey(event.target.value.trim())}
+          placeholder="application.yaml"
+          error={keyError}
+          className="w-48"
+        />
         <SelectField label="Format" value={format} onChange={(event) => setFormat(event.target.value)}>
-          {CONFIG_FORMATS.map((name) => <option key={name} value={name}>{name}</option>)}
+          {CONFIG_FORMATS.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
         </SelectField>
-        <Button type="submit" disabled={!group || !key || Boolean(groupError || keyError)}>Open editor</Button>
+        <Button type="submit" disabled={!group || !key || Boolean(groupError || keyError)}>
+          Open editor
+        </Button>
       </form>
     </Card>
   );

@@ -11,7 +11,9 @@ import { isTrafficMode, toChange } from "./_components/traffic-change";
 
 // The chosen instances come as `expected.<id>` fields, each with the override version the page showed.
 function readTrafficForm(form: FormData) {
-  const expected = [...form.keys()].filter((name) => name.startsWith("expected.")).map((name) => [name.slice("expected.".length), Number(formText(form, name))] as const);
+  const expected = [...form.keys()]
+    .filter((name) => name.startsWith("expected."))
+    .map((name) => [name.slice("expected.".length), Number(formText(form, name))] as const);
   const mode = formText(form, "mode");
   const expiresIn = formText(form, "expiresIn");
   const reason = formText(form, "reason").trim();
@@ -26,11 +28,14 @@ function readTrafficForm(form: FormData) {
   };
 }
 
-export const applyInstanceChange = safeFormAction({ permission: "governance.change", schema: ZChangeInstances, readForm: readTrafficForm }, async ({ input, user }) => {
-  const result = await changeInstances({ actor: user, input });
-  for (const service of new Set(result.changed.map((row) => row.service))) revalidatePath(`/services/${service}`);
-  return { changed: result.changed, forced: result.forced };
-});
+export const applyInstanceChange = safeFormAction(
+  { permission: "governance.change", schema: ZChangeInstances, readForm: readTrafficForm },
+  async ({ input, user }) => {
+    const result = await changeInstances({ actor: user, input });
+    for (const service of new Set(result.changed.map((row) => row.service))) revalidatePath(`/services/${service}`);
+    return { changed: result.changed, forced: result.forced };
+  },
+);
 
 // The threshold is typed as a percentage; a hash header is sent only with consistent-hash.
 function readPolicyForm(form: FormData) {

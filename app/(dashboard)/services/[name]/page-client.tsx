@@ -29,7 +29,14 @@ const GoldenSignals = dynamic(() => import("./_components/golden-signals").then(
   ssr: false,
   // The card's title is there at once, so the page does not jump and says what is coming.
   loading: () => (
-    <Card className="mt-6" title={<span className="flex items-baseline gap-x-3">Golden signals<span className="text-xs font-normal text-zinc-500">loading charts…</span></span>}>
+    <Card
+      className="mt-6"
+      title={
+        <span className="flex items-baseline gap-x-3">
+          Golden signals<span className="text-xs font-normal text-zinc-500">loading charts…</span>
+        </span>
+      }
+    >
       <Skeleton className="m-4 h-[30rem]" />
     </Card>
   ),
@@ -45,10 +52,22 @@ function describeCheck(check: TInstanceView["check"]) {
 /** Who set the override, and when it reverts by itself. */
 function OverrideNote({ instance }: { instance: TServiceDetail["instances"][number] }) {
   const { override } = instance;
-  const title = [`registered with weight ${instance.registeredWeight}${instance.registeredEnabled ? "" : ", disabled"}`, override.by && `set by ${override.by}`, override.reason && `reason: ${override.reason}`].filter(Boolean).join("; ");
+  const title = [
+    `registered with weight ${instance.registeredWeight}${instance.registeredEnabled ? "" : ", disabled"}`,
+    override.by && `set by ${override.by}`,
+    override.reason && `reason: ${override.reason}`,
+  ]
+    .filter(Boolean)
+    .join("; ");
   return (
     <span className="ml-1 text-xs text-zinc-500" title={title}>
-      (override{override.expiresAt && <>, reverts <TimeUntil at={override.expiresAt} /></>})
+      (override
+      {override.expiresAt && (
+        <>
+          , reverts <TimeUntil at={override.expiresAt} />
+        </>
+      )}
+      )
     </span>
   );
 }
@@ -92,7 +111,9 @@ export function ServiceClient({
       <PageHeader
         title={
           <span className="flex items-center gap-3">
-            <Link href="/services" className="text-zinc-400 hover:text-zinc-600">Services /</Link>
+            <Link href="/services" className="text-zinc-400 hover:text-zinc-600">
+              Services /
+            </Link>
             {service.name}
             <Badge tone="info">{service.source}</Badge>
           </span>
@@ -116,7 +137,9 @@ export function ServiceClient({
         className="mt-6"
         action={
           <div className="flex items-center gap-4">
-            <span className="hidden md:block"><TimelineLegend /></span>
+            <span className="hidden md:block">
+              <TimelineLegend />
+            </span>
             <RangeControl label="Time range" value={range} options={timelineRangeNames} onChange={chooseRange} />
           </div>
         }
@@ -130,14 +153,23 @@ export function ServiceClient({
           canGovern && (
             <div className="flex flex-wrap items-center gap-2 text-xs">
               <span className="text-zinc-500">Select:</span>
-              <button type="button" className="underline-offset-2 hover:underline" onClick={() => setPicked(new Set(service.instances.map((instance) => instance.id)))}>
+              <button
+                type="button"
+                className="underline-offset-2 hover:underline"
+                onClick={() => setPicked(new Set(service.instances.map((instance) => instance.id)))}
+              >
                 all
               </button>
               <button type="button" className="underline-offset-2 hover:underline" onClick={() => setPicked(new Set())}>
                 none
               </button>
               {tags.map((tag) => (
-                <button key={tag} type="button" className="underline-offset-2 hover:underline" onClick={() => setPicked(new Set(service.instances.filter((instance) => instance.tags.includes(tag)).map((instance) => instance.id)))}>
+                <button
+                  key={tag}
+                  type="button"
+                  className="underline-offset-2 hover:underline"
+                  onClick={() => setPicked(new Set(service.instances.filter((instance) => instance.tags.includes(tag)).map((instance) => instance.id)))}
+                >
                   tag {tag}
                 </button>
               ))}

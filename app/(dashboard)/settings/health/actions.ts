@@ -8,7 +8,12 @@ import { createWebhook, deleteWebhook, ZCreateWebhook } from "@/lib/notify/webho
 export type TAddWebhookState = TFormState<void>;
 
 export const addWebhook = safeFormAction(
-  { permission: "webhooks.manage", schema: ZCreateWebhook, readForm: (form) => ({ url: formText(form, "url"), kinds: form.getAll("kinds").map(String) }), keep: ["url"] },
+  {
+    permission: "webhooks.manage",
+    schema: ZCreateWebhook,
+    readForm: (form) => ({ url: formText(form, "url"), kinds: form.getAll("kinds").map(String) }),
+    keep: ["url"],
+  },
   async ({ input, user }) => {
     await createWebhook({ actor: user, input });
     revalidatePath("/settings/health");

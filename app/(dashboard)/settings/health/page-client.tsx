@@ -10,7 +10,15 @@ import { EmptyState, Table, Td } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { addWebhook, removeWebhook } from "./actions";
 
-type TDelivery = { id: string; status: string; attempts: number; responseStatus: number | null; lastError: string | null; createdAt: string; nextAttemptAt: string };
+type TDelivery = {
+  id: string;
+  status: string;
+  attempts: number;
+  responseStatus: number | null;
+  lastError: string | null;
+  createdAt: string;
+  nextAttemptAt: string;
+};
 type TWebhook = { id: string; url: string; kinds: string[]; deliveries: TDelivery[] };
 
 const kinds = ["failover", "recovery", "outage", "outage-end"];
@@ -32,8 +40,21 @@ export function HealthSettingsClient({ webhooks, canManage, allowedAddresses }: 
       <FormError message={error} />
       <Card title="Webhooks" className="mb-6">
         {canManage && (
-          <form action={add} className="flex flex-wrap items-end gap-4 border-b border-zinc-200 p-4 dark:border-zinc-800" key={added?.ok ? "reset" : added?.values?.url}>
-            <Field label="URL" name="url" type="url" required placeholder="https://chat.example.com/hooks/oncall" className="w-96" defaultValue={added?.ok === false ? added.values?.url : undefined} error={added?.ok === false ? added.error : undefined} />
+          <form
+            action={add}
+            className="flex flex-wrap items-end gap-4 border-b border-zinc-200 p-4 dark:border-zinc-800"
+            key={added?.ok ? "reset" : added?.values?.url}
+          >
+            <Field
+              label="URL"
+              name="url"
+              type="url"
+              required
+              placeholder="https://chat.example.com/hooks/oncall"
+              className="w-96"
+              defaultValue={added?.ok === false ? added.values?.url : undefined}
+              error={added?.ok === false ? added.error : undefined}
+            />
             <fieldset className="flex gap-3 text-sm">
               <legend className="mb-1 font-medium">Events</legend>
               {kinds.map((kind) => (
@@ -42,11 +63,15 @@ export function HealthSettingsClient({ webhooks, canManage, allowedAddresses }: 
                 </label>
               ))}
             </fieldset>
-            <Button type="submit" disabled={adding}>Add webhook</Button>
+            <Button type="submit" disabled={adding}>
+              Add webhook
+            </Button>
           </form>
         )}
         {webhooks.length === 0 ? (
-          <EmptyState>No webhook yet. Each failover, recovery and outage is posted as JSON to every webhook, retried with backoff until it is accepted.</EmptyState>
+          <EmptyState>
+            No webhook yet. Each failover, recovery and outage is posted as JSON to every webhook, retried with backoff until it is accepted.
+          </EmptyState>
         ) : (
           <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
             {webhooks.map((webhook) => (
@@ -61,7 +86,11 @@ export function HealthSettingsClient({ webhooks, canManage, allowedAddresses }: 
                     </div>
                   </div>
                   {canManage && (
-                    <Button variant="danger" disabled={pending} onClick={() => window.confirm(`Stop posting to ${webhook.url}?`) && run(() => removeWebhook({ id: webhook.id }))}>
+                    <Button
+                      variant="danger"
+                      disabled={pending}
+                      onClick={() => window.confirm(`Stop posting to ${webhook.url}?`) && run(() => removeWebhook({ id: webhook.id }))}
+                    >
                       Remove
                     </Button>
                   )}
@@ -93,12 +122,20 @@ export function HealthSettingsClient({ webhooks, canManage, allowedAddresses }: 
       <Card title="Address policy">
         <div className="flex flex-wrap items-center justify-between gap-4 p-4 text-sm">
           <p className="max-w-2xl text-zinc-600 dark:text-zinc-400">
-            Health checks, metrics scrapes, webhooks, sources and the gateway refuse link-local (169.254.0.0/16, fe80::/10), cloud metadata (fd00:ec2::254) and unspecified
-            addresses in every spelling, so a registration cannot make Meshdeck read cloud credentials. The MESHDECK_ALLOWED_ADDRESSES setting allows ranges where your
-            services really listen.
+            Health checks, metrics scrapes, webhooks, sources and the gateway refuse link-local (169.254.0.0/16, fe80::/10), cloud metadata (fd00:ec2::254) and
+            unspecified addresses in every spelling, so a registration cannot make Meshdeck read cloud credentials. The MESHDECK_ALLOWED_ADDRESSES setting
+            allows ranges where your services really listen.
           </p>
           <div className="flex items-center gap-3">
-            {allowedAddresses.length === 0 ? <Badge tone="good">none allowed</Badge> : allowedAddresses.map((range) => <Badge key={range} tone="warn">{range} allowed</Badge>)}
+            {allowedAddresses.length === 0 ? (
+              <Badge tone="good">none allowed</Badge>
+            ) : (
+              allowedAddresses.map((range) => (
+                <Badge key={range} tone="warn">
+                  {range} allowed
+                </Badge>
+              ))
+            )}
           </div>
         </div>
       </Card>

@@ -39,7 +39,18 @@ export const saveMetricsSettings = safeFormAction(
         calleeLabel: formText(form, "names.calleeLabel").trim(),
       },
     }),
-    keep: ["source", "prometheusUrl", "interval", "timeout", "names.serverDuration", "names.serverRequests", "names.clientDuration", "names.clientRequests", "names.statusLabels", "names.calleeLabel"],
+    keep: [
+      "source",
+      "prometheusUrl",
+      "interval",
+      "timeout",
+      "names.serverDuration",
+      "names.serverRequests",
+      "names.clientDuration",
+      "names.clientRequests",
+      "names.statusLabels",
+      "names.calleeLabel",
+    ],
   },
   async ({ input, user }) => {
     let prometheus: { targets: number; up: number } | null = null;

@@ -13,16 +13,29 @@ import { saveMetricsSettings, type TSaveMetricsState } from "./actions";
 // The intervals the settings schema accepts: each 10 s rollup window must hold whole scrapes.
 const intervals = ["1s", "2s", "5s", "10s"];
 
-type TNameField = "names.serverDuration" | "names.serverRequests" | "names.clientDuration" | "names.clientRequests" | "names.statusLabels" | "names.calleeLabel";
+type TNameField =
+  "names.serverDuration" | "names.serverRequests" | "names.clientDuration" | "names.clientRequests" | "names.statusLabels" | "names.calleeLabel";
 /** The form as the browser holds it, named as the schema's paths: every field a string, lists comma-separated. */
 type TFormValues = Partial<Record<"source" | "prometheusUrl" | "interval" | "timeout" | TNameField, string>>;
 
 const nameFields: { name: TNameField; label: string; help: string }[] = [
-  { name: "names.serverDuration", label: "Server latency", help: "Histograms or summaries in seconds, base names (no _bucket, _count, _sum); their _count gives the requests." },
+  {
+    name: "names.serverDuration",
+    label: "Server latency",
+    help: "Histograms or summaries in seconds, base names (no _bucket, _count, _sum); their _count gives the requests.",
+  },
   { name: "names.serverRequests", label: "Server requests", help: "Request counters, used when an instance exports none of the latency metrics." },
-  { name: "names.clientDuration", label: "Client latency", help: "Callers' histograms or summaries in seconds, labelled with the callee: they make the edges." },
+  {
+    name: "names.clientDuration",
+    label: "Client latency",
+    help: "Callers' histograms or summaries in seconds, labelled with the callee: they make the edges.",
+  },
   { name: "names.clientRequests", label: "Client requests", help: "Callers' request counters, labelled with the callee." },
-  { name: "names.statusLabels", label: "Status labels", help: "Labels holding the HTTP status; the first one present wins; 5xx, or 0 for no answer, counts as an error." },
+  {
+    name: "names.statusLabels",
+    label: "Status labels",
+    help: "Labels holding the HTTP status; the first one present wins; 5xx, or 0 for no answer, counts as an error.",
+  },
   { name: "names.calleeLabel", label: "Callee label", help: "The label naming the called service on client metrics (one label)." },
 ];
 
@@ -55,7 +68,12 @@ function errorsByField(fieldErrors: Record<string, string>, values: TFormValues)
   for (const [path, message] of Object.entries(fieldErrors)) {
     const [, field, index] = /^(names\.\w+)\.(\d+)$/.exec(path) ?? [];
     const list = nameFields.find(({ name }) => name === field)?.name;
-    const entry = list ? values[list]?.split(",").map((item) => item.trim()).filter(Boolean)[Number(index)] : undefined;
+    const entry = list
+      ? values[list]
+          ?.split(",")
+          .map((item) => item.trim())
+          .filter(Boolean)[Number(index)]
+      : undefined;
     byField[field ?? path] ??= entry === undefined ? message : `"${entry}" ${message}`;
   }
   return byField;
@@ -82,7 +100,19 @@ function Code({ children }: { children: ReactNode }) {
   return <code className="rounded bg-zinc-100 px-1 py-0.5 font-mono text-[0.85em] text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">{children}</code>;
 }
 
-function SourceOption({ value, title, defaultChecked, onChoose, children }: { value: string; title: string; defaultChecked: boolean; onChoose: (value: string) => void; children: ReactNode }) {
+function SourceOption({
+  value,
+  title,
+  defaultChecked,
+  onChoose,
+  children,
+}: {
+  value: string;
+  title: string;
+  defaultChecked: boolean;
+  onChoose: (value: string) => void;
+  children: ReactNode;
+}) {
   return (
     <label className="flex cursor-pointer gap-3 rounded-md border border-zinc-200 p-3 text-sm hover:border-zinc-400 has-checked:border-zinc-900 has-checked:bg-zinc-50 has-disabled:cursor-default dark:border-zinc-700 dark:has-checked:border-zinc-300 dark:has-checked:bg-zinc-800">
       <input type="radio" name="source" value={value} defaultChecked={defaultChecked} onChange={() => onChoose(value)} className="mt-0.5" />
@@ -101,16 +131,17 @@ function EdgesHelp({ calleeLabel }: { calleeLabel: string }) {
     <Card title="Edges between services" className="mt-6 max-w-4xl">
       <ul className="list-disc space-y-2 py-4 pl-9 pr-4 text-sm text-zinc-600 dark:text-zinc-400">
         <li>
-          <span className={term}>Client metrics:</span> a caller&apos;s client latency and request series labelled <Code>{calleeLabel}=&quot;payments&quot;</Code> make
-          the edge caller → payments, with its own rate, errors and latency.
+          <span className={term}>Client metrics:</span> a caller&apos;s client latency and request series labelled{" "}
+          <Code>{calleeLabel}=&quot;payments&quot;</Code> make the edge caller → payments, with its own rate, errors and latency.
         </li>
         <li>
-          <span className={term}>Istio:</span> <Code>istio_requests_total</Code> and <Code>istio_request_duration_milliseconds</Code> are always read, whatever the names
-          above: series reported by the source proxy give the edge to <Code>destination_canonical_service</Code>, with the status in <Code>response_code</Code>.
+          <span className={term}>Istio:</span> <Code>istio_requests_total</Code> and <Code>istio_request_duration_milliseconds</Code> are always read, whatever
+          the names above: series reported by the source proxy give the edge to <Code>destination_canonical_service</Code>, with the status in{" "}
+          <Code>response_code</Code>.
         </li>
         <li>
-          <span className={term}>Declared dependencies:</span> an instance&apos;s <Code>dependencies</Code> metadata (comma-separated service names) draws the edge even
-          while no traffic flows.
+          <span className={term}>Declared dependencies:</span> an instance&apos;s <Code>dependencies</Code> metadata (comma-separated service names) draws the
+          edge even while no traffic flows.
         </li>
       </ul>
     </Card>
@@ -198,12 +229,21 @@ function SettingsForm({ values, defaults, errors, canManage, save, saving, notic
 
         <Card title="Metric names and labels">
           <p className="px-4 pt-4 text-sm text-zinc-600 dark:text-zinc-400">
-            Comma-separated lists. From these the collector derives request rate, error rate (5xx share) and latency p50 / p95 / p99 per instance, service and edge.
+            Comma-separated lists. From these the collector derives request rate, error rate (5xx share) and latency p50 / p95 / p99 per instance, service and
+            edge.
           </p>
           <div className="space-y-5 p-4">
             {nameFields.map((field) => (
               <div key={field.name}>
-                <Field label={field.label} name={field.name} required defaultValue={values[field.name]} error={errors[field.name]} spellCheck={false} aria-describedby={`${field.name}-help`} />
+                <Field
+                  label={field.label}
+                  name={field.name}
+                  required
+                  defaultValue={values[field.name]}
+                  error={errors[field.name]}
+                  spellCheck={false}
+                  aria-describedby={`${field.name}-help`}
+                />
                 <Help id={`${field.name}-help`}>
                   {field.help} Default: <Code>{defaults[field.name]}</Code>
                 </Help>
@@ -253,11 +293,15 @@ export function MetricsSettingsClient({ settings, defaults, canManage }: { setti
     if (state) setForm(shownForm(state, form.values, form.version + 1));
   }
   const hydrated = useHydrated();
-  const reset = () => setForm({ values: toFormValues(defaults), version: form.version + 1, notice: { ok: true, text: "Defaults filled in; save to apply them." }, errors: {} });
+  const reset = () =>
+    setForm({ values: toFormValues(defaults), version: form.version + 1, notice: { ok: true, text: "Defaults filled in; save to apply them." }, errors: {} });
 
   return (
     <>
-      <PageHeader title="Metrics settings" description="Where the collector reads request rate, errors and latency from, how often, and which metric names and labels it reads." />
+      <PageHeader
+        title="Metrics settings"
+        description="Where the collector reads request rate, errors and latency from, how often, and which metric names and labels it reads."
+      />
       {!canManage && (
         <p className="mb-6 max-w-4xl rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2 text-sm text-zinc-600 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400">
           Read-only: only admins change metrics settings.

@@ -8,7 +8,11 @@ import { createApiToken, revokeApiToken, ZCreateApiToken } from "@/lib/auth/api-
 export type TCreateTokenState = TFormState<{ token: string; name: string }>;
 
 export const createToken = safeFormAction(
-  { permission: "tokens.manage", schema: ZCreateApiToken, readForm: (form) => ({ name: formText(form, "name"), readsSecrets: form.get("readsSecrets") === "on" }) },
+  {
+    permission: "tokens.manage",
+    schema: ZCreateApiToken,
+    readForm: (form) => ({ name: formText(form, "name"), readsSecrets: form.get("readsSecrets") === "on" }),
+  },
   async ({ input, user }) => {
     const { token, record } = await createApiToken({ actor: user, name: input.name, readsSecrets: input.readsSecrets });
     revalidatePath("/settings/tokens");

@@ -10,7 +10,16 @@ import { EmptyState, Table, Td } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { createToken, revokeToken } from "./actions";
 
-type TToken = { id: string; name: string; prefix: string; readsSecrets: boolean; createdBy: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
+type TToken = {
+  id: string;
+  name: string;
+  prefix: string;
+  readsSecrets: boolean;
+  createdBy: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+};
 
 export function TokensClient({ tokens, canManage }: { tokens: TToken[]; canManage: boolean }) {
   const [created, create, creating] = useActionState(createToken, undefined);
@@ -30,12 +39,22 @@ export function TokensClient({ tokens, canManage }: { tokens: TToken[]; canManag
       {canManage ? (
         <Card title="New token" className="mb-6 p-0">
           <form className="flex flex-wrap items-end gap-3 p-4" action={create}>
-            <Field label="Name" name="name" required maxLength={64} placeholder="orders-service" className="w-72" error={created?.ok === false ? created.error : undefined} />
+            <Field
+              label="Name"
+              name="name"
+              required
+              maxLength={64}
+              placeholder="orders-service"
+              className="w-72"
+              error={created?.ok === false ? created.error : undefined}
+            />
             <label className="flex items-center gap-2 pb-2 text-sm">
               <input type="checkbox" name="readsSecrets" />
               May read secret config items
             </label>
-            <Button type="submit" disabled={creating}>Create token</Button>
+            <Button type="submit" disabled={creating}>
+              Create token
+            </Button>
           </form>
           <div className="px-4 pb-4 empty:hidden">
             <FormError message={error} />

@@ -36,7 +36,9 @@ export function UsersClient({ users, canManage }: { users: TUser[]; canManage: b
                 </option>
               ))}
             </SelectField>
-            <Button type="submit" disabled={pending} className="md:mt-6">Add user</Button>
+            <Button type="submit" disabled={pending} className="md:mt-6">
+              Add user
+            </Button>
           </form>
           <div className="px-4 pb-4 empty:hidden">{state?.ok === false && <FormError message={state.error} />}</div>
         </Card>

@@ -9,5 +9,10 @@ export const metadata: Metadata = { title: "Users" };
 export default async function UsersPage() {
   const user = await requirePageUser();
   const users = await listUsers();
-  return <UsersClient canManage={can({ role: user.role, permission: "users.manage" })} users={users.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() }))} />;
+  return (
+    <UsersClient
+      canManage={can({ role: user.role, permission: "users.manage" })}
+      users={users.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() }))}
+    />
+  );
 }

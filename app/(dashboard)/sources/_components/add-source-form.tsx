@@ -41,18 +41,48 @@ export function AddSourceForm() {
             <option value="etcd">etcd v3</option>
             <option value="zookeeper">ZooKeeper</option>
           </SelectField>
-          <SelectField label="Convention" aria-label="Convention" name="convention" value={convention} onChange={(event) => setConvention(event.target.value as TConvention)} error={errors.convention}>
+          <SelectField
+            label="Convention"
+            aria-label="Convention"
+            name="convention"
+            value={convention}
+            onChange={(event) => setConvention(event.target.value as TConvention)}
+            error={errors.convention}
+          >
             {conventionsByKind[kind].map((each) => (
               <option key={each} value={each}>
                 {conventionLabels[each]}
               </option>
             ))}
           </SelectField>
-          <Field label="Endpoints" name="endpoints" value={fields.endpoints} onChange={set("endpoints")} required placeholder={kind === "etcd" ? "10.0.0.5:2379, 10.0.0.6:2379" : "10.0.0.5:2181"} error={errors.endpoints ?? errors["endpoints.0"]} />
-          <Field label={kind === "etcd" ? "Key prefix" : "Base path"} name="prefix" value={fields.prefix} onChange={set("prefix")} placeholder={defaultPrefixes[convention]} error={errors.prefix} />
+          <Field
+            label="Endpoints"
+            name="endpoints"
+            value={fields.endpoints}
+            onChange={set("endpoints")}
+            required
+            placeholder={kind === "etcd" ? "10.0.0.5:2379, 10.0.0.6:2379" : "10.0.0.5:2181"}
+            error={errors.endpoints ?? errors["endpoints.0"]}
+          />
+          <Field
+            label={kind === "etcd" ? "Key prefix" : "Base path"}
+            name="prefix"
+            value={fields.prefix}
+            onChange={set("prefix")}
+            placeholder={defaultPrefixes[convention]}
+            error={errors.prefix}
+          />
           <div className="grid grid-cols-2 gap-2">
             <Field label="Username" name="username" value={fields.username} onChange={set("username")} autoComplete="off" error={errors.username} />
-            <Field label="Password" type="password" name="password" value={fields.password} onChange={set("password")} autoComplete="new-password" error={errors.password} />
+            <Field
+              label="Password"
+              type="password"
+              name="password"
+              value={fields.password}
+              onChange={set("password")}
+              autoComplete="new-password"
+              error={errors.password}
+            />
           </div>
         </div>
         <details className="text-sm">

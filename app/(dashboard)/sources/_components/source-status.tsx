@@ -20,7 +20,11 @@ export function SourceStatus({ source }: { source: Pick<TSourceView, "status" | 
           </span>
         )}
       </Badge>
-      {source.error && source.status !== "connected" && <span className="max-w-64 truncate text-xs text-rose-600 dark:text-rose-400" title={source.error}>{source.error}</span>}
+      {source.error && source.status !== "connected" && (
+        <span className="max-w-64 truncate text-xs text-rose-600 dark:text-rose-400" title={source.error}>
+          {source.error}
+        </span>
+      )}
     </span>
   );
 }

@@ -12,11 +12,22 @@ export const roomyLabelsUpTo = 150;
 export type TPoint = { x: number; y: number };
 export type TLayoutInput = { nodes: string[]; edges: { id: string; source: string; target: string }[] };
 export type TEdgeRoute = { points: TPoint[]; label: TPoint };
-export type TLayout = { key: string; nodes: Record<string, TPoint>; edges: Record<string, TEdgeRoute>; roomyLabels: boolean; width: number; height: number; ms: number };
+export type TLayout = {
+  key: string;
+  nodes: Record<string, TPoint>;
+  edges: Record<string, TEdgeRoute>;
+  roomyLabels: boolean;
+  width: number;
+  height: number;
+  ms: number;
+};
 
 /** What the layout depends on: the node and edge ids, in a stable order. */
 export function structureKey({ nodes, edges }: TLayoutInput): string {
-  return `${[...nodes].sort().join("\n")}\n--\n${edges.map((edge) => edge.id).sort().join("\n")}`;
+  return `${[...nodes].sort().join("\n")}\n--\n${edges
+    .map((edge) => edge.id)
+    .sort()
+    .join("\n")}`;
 }
 
 /** Node top-left corners (what React Flow positions) and each edge's route and label centre. */

@@ -15,7 +15,15 @@ const settleMs = 250;
  * Live, or a moment within the last `range`: a slider from the range's start to now. Positions are
  * counted back from when the range was picked, so the slider does not creep while it is held.
  */
-export function TimeControl({ range, at, onChange }: { range: TTopologyRange; at: number | null; onChange: (next: { range: TTopologyRange; at: number | null }) => void }) {
+export function TimeControl({
+  range,
+  at,
+  onChange,
+}: {
+  range: TTopologyRange;
+  at: number | null;
+  onChange: (next: { range: TTopologyRange; at: number | null }) => void;
+}) {
   const hydrated = useHydrated();
   const [anchor, setAnchor] = useState(() => Date.now());
   const spanMs = chartRanges[range];

@@ -26,7 +26,11 @@ const watchColorScheme = (notify: () => void) => {
 
 // React Flow's own "system" mode keeps the server's light class after hydration; this re-renders instead.
 function usePrefersDark(): boolean {
-  return useSyncExternalStore(watchColorScheme, () => matchMedia(darkQuery).matches, () => false);
+  return useSyncExternalStore(
+    watchColorScheme,
+    () => matchMedia(darkQuery).matches,
+    () => false,
+  );
 }
 
 function Graph({ topology }: { topology: TTopology }) {
@@ -55,7 +59,17 @@ function Graph({ topology }: { topology: TTopology }) {
       const route = layout.edges[edge.id];
       if (!route || !layout.nodes[edge.caller] || !layout.nodes[edge.callee]) return [];
       const { color } = edgeStyle(edge);
-      return [{ id: edge.id, type: "traffic" as const, source: edge.caller, target: edge.callee, data: { edge, route, roomyLabels: layout.roomyLabels }, selectable: false, markerEnd: { type: MarkerType.ArrowClosed, color, width: 14, height: 14, markerUnits: "userSpaceOnUse" } }];
+      return [
+        {
+          id: edge.id,
+          type: "traffic" as const,
+          source: edge.caller,
+          target: edge.callee,
+          data: { edge, route, roomyLabels: layout.roomyLabels },
+          selectable: false,
+          markerEnd: { type: MarkerType.ArrowClosed, color, width: 14, height: 14, markerUnits: "userSpaceOnUse" },
+        },
+      ];
     });
   }, [layout, topology]);
 

@@ -20,9 +20,15 @@ export function TopologyLegend({ dense }: { dense: boolean }) {
         ))}
       </div>
       <div className="flex flex-wrap gap-x-3 gap-y-1">
-        <span className="inline-flex items-center gap-1">{line(trafficColor.ok)}errors &lt; {percent(errorThresholds.elevated)}</span>
-        <span className="inline-flex items-center gap-1">{line(trafficColor.elevated)}≥ {percent(errorThresholds.elevated)}</span>
-        <span className="inline-flex items-center gap-1">{line(trafficColor.failing)}≥ {percent(errorThresholds.failing)}</span>
+        <span className="inline-flex items-center gap-1">
+          {line(trafficColor.ok)}errors &lt; {percent(errorThresholds.elevated)}
+        </span>
+        <span className="inline-flex items-center gap-1">
+          {line(trafficColor.elevated)}≥ {percent(errorThresholds.elevated)}
+        </span>
+        <span className="inline-flex items-center gap-1">
+          {line(trafficColor.failing)}≥ {percent(errorThresholds.failing)}
+        </span>
         <span className="inline-flex items-center gap-1">{line(trafficColor.idle, true)}declared, no traffic</span>
       </div>
       <div>Edge labels: requests/s · errors, then p95 latency; width grows with traffic.</div>

@@ -60,22 +60,42 @@ function TrafficEdgeView({ id, data, source, target, sourceX, sourceY, targetX, 
   // and a short stub at each end makes the curve leave and enter them horizontally.
   const path = useMemo(() => {
     const bends = route?.points.slice(1, -1) ?? [];
-    if (bends.length === 0) return routePath([{ x: sourceX, y: sourceY }, { x: targetX, y: targetY }]);
-    return routePath([{ x: sourceX, y: sourceY }, { x: sourceX + stubPx, y: sourceY }, ...bends, { x: targetX - stubPx, y: targetY }, { x: targetX, y: targetY }]);
+    if (bends.length === 0)
+      return routePath([
+        { x: sourceX, y: sourceY },
+        { x: targetX, y: targetY },
+      ]);
+    return routePath([
+      { x: sourceX, y: sourceY },
+      { x: sourceX + stubPx, y: sourceY },
+      ...bends,
+      { x: targetX - stubPx, y: targetY },
+      { x: targetX, y: targetY },
+    ]);
   }, [route, sourceX, sourceY, targetX, targetY]);
   if (!data || !route) return null;
   const style = edgeStyle(data.edge);
   const [first, second] = edgeLabel(data.edge);
   return (
     <>
-      <BaseEdge id={id} path={path} markerEnd={markerEnd} className={hovered ? "topology-edge topology-edge-hovered" : "topology-edge"} style={{ stroke: style.color, strokeWidth: style.width, strokeDasharray: style.dashed ? "6 5" : undefined }} />
+      <BaseEdge
+        id={id}
+        path={path}
+        markerEnd={markerEnd}
+        className={hovered ? "topology-edge topology-edge-hovered" : "topology-edge"}
+        style={{ stroke: style.color, strokeWidth: style.width, strokeDasharray: style.dashed ? "6 5" : undefined }}
+      />
       {labelled && (
         // Above every edge line (their own layer), centred where the layout left room or halfway along.
         <EdgeLabelRenderer>
           <div
             data-testid={`topology-edge-${data.edge.caller}-${data.edge.callee}`}
             className="pointer-events-none absolute rounded border bg-white px-1.5 py-px text-center text-[11px] leading-tight tabular-nums text-zinc-700 dark:bg-zinc-900 dark:text-zinc-200"
-            style={{ borderColor: style.color, transform: `translate(-50%, -50%) translate(${route.label.x}px, ${route.label.y}px)`, maxWidth: edgeLabelSize.width }}
+            style={{
+              borderColor: style.color,
+              transform: `translate(-50%, -50%) translate(${route.label.x}px, ${route.label.y}px)`,
+              maxWidth: edgeLabelSize.width,
+            }}
           >
             <div className="whitespace-nowrap">{first}</div>
             {second && <div className="whitespace-nowrap text-zinc-500 dark:text-zinc-400">{second}</div>}

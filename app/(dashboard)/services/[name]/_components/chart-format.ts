@@ -39,7 +39,8 @@ export function timeTicks({ range, from, to }: { range: TChartRange; from: numbe
   return ticks;
 }
 
-const clock = (date: Date, seconds = false) => date.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", ...(seconds ? { second: "2-digit" } : {}) });
+const clock = (date: Date, seconds = false) =>
+  date.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", ...(seconds ? { second: "2-digit" } : {}) });
 const day = (date: Date) => `${date.toLocaleDateString(undefined, { weekday: "short" })} ${date.getDate()}`;
 
 export function formatTick(range: TChartRange, t: number): string {

@@ -20,8 +20,22 @@ const refreshMs: Record<TChartRange, number> = { "15m": 10_000, "1h": 10_000, "6
 
 // One time axis for the three, under the last; minTop keeps a flat line of tiny values from filling a chart.
 const charts: { testId: string; title: string; series: TSignalSeries[]; format: (value: number) => string; height: number; minTop: number }[] = [
-  { testId: "chart-rps", title: "Requests", series: [{ key: "rps", name: "requests/s", colour: "#0ea5e9", area: true }], format: formatRate, height: 130, minTop: 1 },
-  { testId: "chart-errors", title: "Errors", series: [{ key: "errorRate", name: "errors", colour: "#f43f5e", area: true }], format: formatPercent, height: 100, minTop: 0.01 },
+  {
+    testId: "chart-rps",
+    title: "Requests",
+    series: [{ key: "rps", name: "requests/s", colour: "#0ea5e9", area: true }],
+    format: formatRate,
+    height: 130,
+    minTop: 1,
+  },
+  {
+    testId: "chart-errors",
+    title: "Errors",
+    series: [{ key: "errorRate", name: "errors", colour: "#f43f5e", area: true }],
+    format: formatPercent,
+    height: 100,
+    minTop: 0.01,
+  },
   {
     testId: "chart-latency",
     title: "Latency",
@@ -156,7 +170,13 @@ export const GoldenSignals = memo(function GoldenSignals({ service, instances, i
         </div>
       }
     >
-      <div data-testid="golden-signals" data-range={chart.range} data-series={seriesValue(chart.of)} data-loading={loading} className={loading ? "opacity-60 transition-opacity" : "transition-opacity"}>
+      <div
+        data-testid="golden-signals"
+        data-range={chart.range}
+        data-series={seriesValue(chart.of)}
+        data-loading={loading}
+        className={loading ? "opacity-60 transition-opacity" : "transition-opacity"}
+      >
         {error && <p className="px-4 pt-3 text-xs text-rose-600 dark:text-rose-400">{error.message}</p>}
         {!measured ? (
           <EmptyState>{emptyMessage({ service, of, instances })}</EmptyState>

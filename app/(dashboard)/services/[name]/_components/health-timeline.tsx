@@ -46,7 +46,9 @@ export function TimelineLegend() {
     <div className="flex flex-wrap items-center gap-3 text-xs text-zinc-500">
       {(["passing", "warning", "critical", "unknown", "none"] as const).map((state) => (
         <span key={state} className="inline-flex items-center gap-1.5">
-          <span className={`size-2.5 rounded-sm ${state === "none" ? "bg-zinc-100 ring-1 ring-zinc-300 ring-inset dark:bg-zinc-800 dark:ring-zinc-700" : bandColours[state]}`} />
+          <span
+            className={`size-2.5 rounded-sm ${state === "none" ? "bg-zinc-100 ring-1 ring-zinc-300 ring-inset dark:bg-zinc-800 dark:ring-zinc-700" : bandColours[state]}`}
+          />
           {bandNames[state]}
         </span>
       ))}

@@ -9,7 +9,8 @@ import type { TInstanceView } from "@/lib/registry/queries";
 import { HealthTimeline } from "./health-timeline";
 import { HeartbeatStatus } from "./heartbeat-status";
 
-const row = "grid grid-cols-[minmax(7rem,11rem)_minmax(8rem,1fr)_4.5rem] items-center gap-x-4 px-4 lg:grid-cols-[minmax(7rem,11rem)_minmax(8rem,1fr)_4.5rem_17rem]";
+const row =
+  "grid grid-cols-[minmax(7rem,11rem)_minmax(8rem,1fr)_4.5rem] items-center gap-x-4 px-4 lg:grid-cols-[minmax(7rem,11rem)_minmax(8rem,1fr)_4.5rem_17rem]";
 const rangeLabels: Record<THealthHistory["range"], string> = { "1h": "1 h ago", "24h": "24 h ago", "7d": "7 d ago", "30d": "30 d ago" };
 
 function CheckStatus({ instance, lastCheckAt }: { instance: TInstanceView; lastCheckAt: string | null }) {
@@ -52,17 +53,27 @@ export function InstanceTimelines({ instances, history }: { instances: TInstance
               className={`${row} scroll-mt-4 py-1.5 text-sm target:bg-amber-50 dark:target:bg-amber-950/40`}
             >
               <span className="flex min-w-0 items-center gap-2">
-                <span className="truncate font-medium" title={instance.id}>{instance.id}</span>
+                <span className="truncate font-medium" title={instance.id}>
+                  {instance.id}
+                </span>
                 {/* On a phone the id needs the room; the instances table below shows health too. */}
-                <span className="hidden sm:inline-flex"><HealthBadge health={instance.health} /></span>
+                <span className="hidden sm:inline-flex">
+                  <HealthBadge health={instance.health} />
+                </span>
                 {entry?.flapping && <Badge tone="warn">flapping</Badge>}
               </span>
-              {entry ? <HealthTimeline bands={entry.bands} from={from} to={to} label={`${instance.id} over ${history.range}`} /> : <span className="h-4 animate-pulse rounded-sm bg-zinc-100 dark:bg-zinc-800" />}
+              {entry ? (
+                <HealthTimeline bands={entry.bands} from={from} to={to} label={`${instance.id} over ${history.range}`} />
+              ) : (
+                <span className="h-4 animate-pulse rounded-sm bg-zinc-100 dark:bg-zinc-800" />
+              )}
               <span className="text-right text-xs font-medium tabular-nums" title="share of the registered time passing or warning">
                 {formatUptime(entry?.uptime ?? null)}
               </span>
               <span className="col-span-3 min-w-0 pt-0.5 text-xs text-zinc-500 lg:col-span-1 lg:pt-0">
-                <span className="block truncate"><CheckStatus instance={instance} lastCheckAt={entry?.lastCheckAt ?? null} /></span>
+                <span className="block truncate">
+                  <CheckStatus instance={instance} lastCheckAt={entry?.lastCheckAt ?? null} />
+                </span>
                 <span className="block truncate font-mono text-[11px] text-zinc-400" title={instance.healthOutput ?? undefined}>
                   {instance.healthOutput ?? "no check output yet"}
                 </span>
@@ -73,7 +84,8 @@ export function InstanceTimelines({ instances, history }: { instances: TInstance
       </ul>
       {truncated.map((entry) => (
         <p key={entry.id} className="px-4 pt-2 text-xs text-amber-700 dark:text-amber-400">
-          {entry.id} changed health more than {timelineEventCap} times in this range: its timeline shows the changes since {new Date(entry.coveredFrom ?? 0).toLocaleString()}.
+          {entry.id} changed health more than {timelineEventCap} times in this range: its timeline shows the changes since{" "}
+          {new Date(entry.coveredFrom ?? 0).toLocaleString()}.
         </p>
       ))}
     </div>

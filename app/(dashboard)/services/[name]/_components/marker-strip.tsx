@@ -45,7 +45,12 @@ export function MarkerStrip({ markers, range, from, to }: { markers: TTimelineMa
     return () => observer.disconnect();
   }, []);
   return (
-    <div ref={strip} className="relative z-30 h-6" style={{ marginLeft: yAxisWidth + chartMargin.left, marginRight: chartMargin.right }} data-testid="chart-markers">
+    <div
+      ref={strip}
+      className="relative z-30 h-6"
+      style={{ marginLeft: yAxisWidth + chartMargin.left, marginRight: chartMargin.right }}
+      data-testid="chart-markers"
+    >
       <div className="absolute inset-x-0 top-1/2 h-px bg-zinc-200 dark:bg-zinc-800" />
       {clusterMarkers(markers, from, span, clusterPx / width).map((cluster) => {
         const count = cluster.markers.length;
@@ -61,7 +66,10 @@ export function MarkerStrip({ markers, range, from, to }: { markers: TTimelineMa
             style={{ left: `${cluster.left * 100}%` }}
           >
             <span
-              className={cn("flex items-center justify-center rounded-full text-[9px] font-semibold leading-none text-white ring-2 ring-white dark:ring-zinc-900", count > 1 ? "size-3.5" : "size-2.5")}
+              className={cn(
+                "flex items-center justify-center rounded-full text-[9px] font-semibold leading-none text-white ring-2 ring-white dark:ring-zinc-900",
+                count > 1 ? "size-3.5" : "size-2.5",
+              )}
               style={{ background: toneColours[cluster.tone] }}
             >
               {count > 1 && count}

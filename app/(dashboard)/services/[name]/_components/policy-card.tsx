@@ -20,7 +20,15 @@ const described: Record<TBalancingPolicy, string> = {
 };
 
 /** The service's load-balancing policy and protection threshold, with the shares the chosen policy gives. */
-export function PolicyCard({ service, canGovern, onApplied }: { service: TServiceDetail; canGovern: boolean; onApplied: (outcome: "saved" | "conflict") => void }) {
+export function PolicyCard({
+  service,
+  canGovern,
+  onApplied,
+}: {
+  service: TServiceDetail;
+  canGovern: boolean;
+  onApplied: (outcome: "saved" | "conflict") => void;
+}) {
   const [policy, setPolicy] = useState<TBalancingPolicy>(service.policy);
   const [hashHeader, setHashHeader] = useState(service.hashHeader ?? "");
   const [threshold, setThreshold] = useState(String(Math.round(service.protectionThreshold * 100)));
@@ -41,7 +49,14 @@ export function PolicyCard({ service, canGovern, onApplied }: { service: TServic
     protectionThreshold: 0,
     selected: new Set(),
     change: { reset: true },
-    instances: service.instances.map(({ id, health, weight, enabled, registeredWeight, registeredEnabled }) => ({ id, health, weight, enabled, registeredWeight, registeredEnabled })),
+    instances: service.instances.map(({ id, health, weight, enabled, registeredWeight, registeredEnabled }) => ({
+      id,
+      health,
+      weight,
+      enabled,
+      registeredWeight,
+      registeredEnabled,
+    })),
   }).instances.filter((row) => row.after.takesTraffic);
 
   return (
@@ -62,19 +77,51 @@ export function PolicyCard({ service, canGovern, onApplied }: { service: TServic
               </option>
             ))}
           </SelectField>
-          {policy === "consistent-hash" && <Field label="Hash header" name="hashHeader" value={hashHeader} onChange={(event) => setHashHeader(event.target.value)} placeholder="x-user-id" error={headerError} />}
-          <Field label="Protection threshold (%)" name="protectionThreshold" type="number" min={0} max={100} value={threshold} onChange={(event) => setThreshold(event.target.value)} error={thresholdError} className="w-44" />
-          <Field label="Reason" name="reason" value={reason} onChange={(event) => setReason(event.target.value)} placeholder="why, for the audit log" maxLength={500} className="min-w-56 flex-1" />
+          {policy === "consistent-hash" && (
+            <Field
+              label="Hash header"
+              name="hashHeader"
+              value={hashHeader}
+              onChange={(event) => setHashHeader(event.target.value)}
+              placeholder="x-user-id"
+              error={headerError}
+            />
+          )}
+          <Field
+            label="Protection threshold (%)"
+            name="protectionThreshold"
+            type="number"
+            min={0}
+            max={100}
+            value={threshold}
+            onChange={(event) => setThreshold(event.target.value)}
+            error={thresholdError}
+            className="w-44"
+          />
+          <Field
+            label="Reason"
+            name="reason"
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
+            placeholder="why, for the audit log"
+            maxLength={500}
+            className="min-w-56 flex-1"
+          />
           <Button type="submit" disabled={!canGovern || pending || Boolean(thresholdError) || Boolean(headerError)}>
             {pending ? "Saving…" : "Save policy"}
           </Button>
         </fieldset>
         <p className="text-xs text-zinc-500">
-          {described[policy]}. Shares now: {shares.length === 0 ? "no instance takes traffic" : shares.map((row) => `${row.id} ${formatShare(row.after.share)}`).join(", ")}.
-          {" "}A change leaving fewer than the threshold&apos;s share of instances taking traffic needs forcing.
+          {described[policy]}. Shares now:{" "}
+          {shares.length === 0 ? "no instance takes traffic" : shares.map((row) => `${row.id} ${formatShare(row.after.share)}`).join(", ")}. A change leaving
+          fewer than the threshold&apos;s share of instances taking traffic needs forcing.
         </p>
         {state && !state.ok && <FormError message={state.code === "conflict" ? `${state.error} The page now shows the current settings.` : state.error} />}
-        {state?.ok && <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">Saved: {state.data.policy}, protection threshold {Math.round(state.data.protectionThreshold * 100)}%.</p>}
+        {state?.ok && (
+          <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
+            Saved: {state.data.policy}, protection threshold {Math.round(state.data.protectionThreshold * 100)}%.
+          </p>
+        )}
       </form>
     </Card>
   );

@@ -5,9 +5,19 @@ import type { TInstanceView } from "@/lib/registry/queries";
 
 /** An instance's last metrics scrape: when and how long, or why it failed, or that it is not scraped. */
 export function ScrapeStatus({ metrics, scrape }: Pick<TInstanceView, "metrics" | "scrape">) {
-  if (!metrics) return <span className="text-zinc-400" title="registered without a metrics endpoint">not scraped</span>;
+  if (!metrics)
+    return (
+      <span className="text-zinc-400" title="registered without a metrics endpoint">
+        not scraped
+      </span>
+    );
   const endpoint = `:${metrics.port}${metrics.path}`;
-  if (!scrape) return <span className="text-zinc-400" title={endpoint}>not scraped yet</span>;
+  if (!scrape)
+    return (
+      <span className="text-zinc-400" title={endpoint}>
+        not scraped yet
+      </span>
+    );
   return (
     <span className="block max-w-64 space-y-0.5" title={endpoint}>
       <span className="block whitespace-nowrap text-zinc-500">

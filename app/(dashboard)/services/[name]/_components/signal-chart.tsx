@@ -15,7 +15,14 @@ export type TSignalSeries = { key: Exclude<keyof TChartPoint, "t">; name: string
 
 type TAxis = { range: TChartRange; from: number; to: number; ticks: number[] };
 
-type TTooltip = { active?: boolean; payload?: readonly { payload?: unknown }[]; label?: unknown; series: TSignalSeries[]; format: (value: number) => string; range: TChartRange };
+type TTooltip = {
+  active?: boolean;
+  payload?: readonly { payload?: unknown }[];
+  label?: unknown;
+  series: TSignalSeries[];
+  format: (value: number) => string;
+  range: TChartRange;
+};
 
 function ChartTooltip({ active, payload, label, series, format, range }: TTooltip) {
   const point = payload?.[0]?.payload as TChartPoint | undefined;
@@ -86,7 +93,14 @@ export function SignalChart({
         {headline}
       </figcaption>
       <div className="text-zinc-100 dark:text-zinc-800">
-        <ComposedChart responsive data={points} syncId="golden-signals" margin={showTimeAxis ? chartMargin : { ...chartMargin, bottom: 8 }} style={{ width: "100%", height }} accessibilityLayer={false}>
+        <ComposedChart
+          responsive
+          data={points}
+          syncId="golden-signals"
+          margin={showTimeAxis ? chartMargin : { ...chartMargin, bottom: 8 }}
+          style={{ width: "100%", height }}
+          accessibilityLayer={false}
+        >
           <CartesianGrid stroke="currentColor" vertical={false} />
           <XAxis
             dataKey="t"
@@ -112,18 +126,49 @@ export function SignalChart({
             axisLine={false}
           />
           <Tooltip
-            content={({ active, payload, label }) => <ChartTooltip active={active} payload={payload} label={label} series={series} format={format} range={axis.range} />}
+            content={({ active, payload, label }) => (
+              <ChartTooltip active={active} payload={payload} label={label} series={series} format={format} range={axis.range} />
+            )}
             cursor={{ stroke: "#a1a1aa", strokeWidth: 1 }}
             isAnimationActive={false}
           />
           {markers.map((marker, index) => (
-            <ReferenceLine key={`${marker.at}-${index}`} x={marker.at} stroke={toneColours[marker.tone]} strokeOpacity={0.7} strokeDasharray="3 3" ifOverflow="hidden" />
+            <ReferenceLine
+              key={`${marker.at}-${index}`}
+              x={marker.at}
+              stroke={toneColours[marker.tone]}
+              strokeOpacity={0.7}
+              strokeDasharray="3 3"
+              ifOverflow="hidden"
+            />
           ))}
           {series.map((each) =>
             each.area ? (
-              <Area key={each.key} dataKey={each.key} name={each.name} type="monotone" stroke={each.colour} strokeWidth={1.5} fill={each.colour} fillOpacity={0.12} isAnimationActive={false} dot={loneDot(points, each.key, each.colour)} activeDot={{ r: 3 }} />
+              <Area
+                key={each.key}
+                dataKey={each.key}
+                name={each.name}
+                type="monotone"
+                stroke={each.colour}
+                strokeWidth={1.5}
+                fill={each.colour}
+                fillOpacity={0.12}
+                isAnimationActive={false}
+                dot={loneDot(points, each.key, each.colour)}
+                activeDot={{ r: 3 }}
+              />
             ) : (
-              <Line key={each.key} dataKey={each.key} name={each.name} type="monotone" stroke={each.colour} strokeWidth={1.5} isAnimationActive={false} dot={loneDot(points, each.key, each.colour)} activeDot={{ r: 3 }} />
+              <Line
+                key={each.key}
+                dataKey={each.key}
+                name={each.name}
+                type="monotone"
+                stroke={each.colour}
+                strokeWidth={1.5}
+                isAnimationActive={false}
+                dot={loneDot(points, each.key, each.colour)}
+                activeDot={{ r: 3 }}
+              />
             ),
           )}
         </ComposedChart>

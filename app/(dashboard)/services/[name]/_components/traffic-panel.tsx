@@ -72,7 +72,14 @@ export function TrafficPanel({
           protectionThreshold: service.protectionThreshold,
           selected,
           change,
-          instances: service.instances.map(({ id, health, weight, enabled, registeredWeight, registeredEnabled }) => ({ id, health, weight, enabled, registeredWeight, registeredEnabled })),
+          instances: service.instances.map(({ id, health, weight, enabled, registeredWeight, registeredEnabled }) => ({
+            id,
+            health,
+            weight,
+            enabled,
+            registeredWeight,
+            registeredEnabled,
+          })),
         })
       : null;
   const needsForce = Boolean(preview?.refusal) && !force;
@@ -90,7 +97,11 @@ export function TrafficPanel({
         {chosen.map((instance) => (
           <input key={instance.id} type="hidden" name={`expected.${instance.id}`} value={instance.override.version} />
         ))}
-        {disabledWhy && <p className="text-sm text-zinc-500" data-testid="traffic-disabled">{disabledWhy}</p>}
+        {disabledWhy && (
+          <p className="text-sm text-zinc-500" data-testid="traffic-disabled">
+            {disabledWhy}
+          </p>
+        )}
         <fieldset disabled={!canGovern || pending} className="flex flex-wrap items-end gap-4">
           <SelectField label="Change" aria-label="Change" name="mode" value={mode} onChange={(event) => setMode(event.target.value as TTrafficMode)}>
             <option value="weight">Set weight</option>
@@ -99,10 +110,27 @@ export function TrafficPanel({
             <option value="reset">Reset to what it registers</option>
           </SelectField>
           {mode === "weight" && (
-            <Field label="Weight" name="weight" type="number" min={0} max={10000} step={1} value={weight} onChange={(event) => setWeight(event.target.value)} error={invalidWeight} className="w-28" />
+            <Field
+              label="Weight"
+              name="weight"
+              type="number"
+              min={0}
+              max={10000}
+              step={1}
+              value={weight}
+              onChange={(event) => setWeight(event.target.value)}
+              error={invalidWeight}
+              className="w-28"
+            />
           )}
           {mode !== "reset" && (
-            <SelectField label="Revert after" aria-label="Revert after" name="expiresIn" value={expiresIn} onChange={(event) => setExpiresIn(event.target.value)}>
+            <SelectField
+              label="Revert after"
+              aria-label="Revert after"
+              name="expiresIn"
+              value={expiresIn}
+              onChange={(event) => setExpiresIn(event.target.value)}
+            >
               {expiries.map(([value, label]) => (
                 <option key={value} value={value}>
                   {label}
@@ -110,11 +138,22 @@ export function TrafficPanel({
               ))}
             </SelectField>
           )}
-          <Field label="Reason" name="reason" value={reason} onChange={(event) => setReason(event.target.value)} placeholder="why, for the audit log" maxLength={500} className="min-w-64 flex-1" />
+          <Field
+            label="Reason"
+            name="reason"
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
+            placeholder="why, for the audit log"
+            maxLength={500}
+            className="min-w-64 flex-1"
+          />
         </fieldset>
         {preview && <TrafficPreview preview={preview} />}
         {preview?.refusal && (
-          <div role="alert" className="space-y-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
+          <div
+            role="alert"
+            className="space-y-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
+          >
             <p>Refused unless forced: {preview.refusal.message}.</p>
             <label className="flex items-center gap-2 font-medium">
               <input type="checkbox" name="force" checked={force} onChange={(event) => setForce(event.target.checked)} disabled={!canGovern} />

@@ -34,20 +34,24 @@ export function TrafficPreview({ preview }: { preview: TTrafficPreview }) {
               <td className="px-3 py-1">
                 <HealthBadge health={row.health} />
               </td>
-              <td className="px-3 py-1 tabular-nums">
-                {side(row.before) === side(row.after) ? side(row.after) : `${side(row.before)} → ${side(row.after)}`}
-              </td>
+              <td className="px-3 py-1 tabular-nums">{side(row.before) === side(row.after) ? side(row.after) : `${side(row.before)} → ${side(row.after)}`}</td>
               <td className="whitespace-nowrap px-3 py-1 tabular-nums">
                 <ShareBar share={row.before.share} tone="before" /> <span className="text-zinc-500">{formatShare(row.before.share)}</span>
                 <span className="mx-1.5 text-zinc-400">→</span>
-                <ShareBar share={row.after.share} tone="after" /> <span data-testid="share-after" className="font-medium">{formatShare(row.after.share)}</span>
+                <ShareBar share={row.after.share} tone="after" />{" "}
+                <span data-testid="share-after" className="font-medium">
+                  {formatShare(row.after.share)}
+                </span>
               </td>
             </tr>
           ))}
         </tbody>
       </table>
       <p data-testid="capacity" className="border-t border-zinc-200 px-3 py-2 text-xs text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">
-        Taking traffic: {capacity.before} of {capacity.total} ({percent(capacity.before)}) → <strong>{capacity.after} of {capacity.total} ({percent(capacity.after)})</strong>
+        Taking traffic: {capacity.before} of {capacity.total} ({percent(capacity.before)}) →{" "}
+        <strong>
+          {capacity.after} of {capacity.total} ({percent(capacity.after)})
+        </strong>
         {preview.protectionThreshold > 0 && <> · protection threshold {Math.round(preview.protectionThreshold * 100)}%</>}
       </p>
     </div>

@@ -8,7 +8,8 @@ import { applyImport, parseImportFile, previewImport, ZImportQuery } from "@/lib
 export const POST = apiRoute({ permission: "config.publish" }, async ({ request, actor }) => {
   const query = ZImportQuery.parse(Object.fromEntries(request.nextUrl.searchParams));
   const file = parseImportFile(JSON.stringify(await readJson(request, { maxBytes: MAX_IMPORT_BYTES })));
-  if (query.dryRun === "true" || query.dryRun === "1") return NextResponse.json({ dryRun: true, changes: await previewImport({ actor, namespace: query.namespace, file }) });
+  if (query.dryRun === "true" || query.dryRun === "1")
+    return NextResponse.json({ dryRun: true, changes: await previewImport({ actor, namespace: query.namespace, file }) });
   if (!query.message) throw new AppError("validation_failed", "message: is required: say why", "message");
   return NextResponse.json({ dryRun: false, ...(await applyImport({ actor, namespace: query.namespace, file, message: query.message })) });
 });

@@ -21,7 +21,9 @@ import type { TConfigFormat, TConfigRef } from "@/lib/config/schemas";
 function Title({ itemRef, children }: { itemRef: TConfigRef; children?: React.ReactNode }) {
   return (
     <span className="flex flex-wrap items-center gap-2">
-      <Link href={`/config?namespace=${encodeURIComponent(itemRef.namespace)}`} prefetch={false} className="text-zinc-400 hover:text-zinc-600">Config / {itemRef.namespace} /</Link>
+      <Link href={`/config?namespace=${encodeURIComponent(itemRef.namespace)}`} prefetch={false} className="text-zinc-400 hover:text-zinc-600">
+        Config / {itemRef.namespace} /
+      </Link>
       <span className="text-zinc-500">{itemRef.group} /</span>
       <span className="font-mono">{itemRef.key}</span>
       {children}
@@ -34,8 +36,24 @@ function NewItem({ itemRef, format, managesSecrets }: { itemRef: TConfigRef; for
   const router = useRouter();
   return (
     <>
-      <PageHeader title={<Title itemRef={itemRef}><Badge tone="info">new</Badge></Title>} description="Nothing is published under this key yet: the first publish makes version 1." />
-      <EditorCard itemRef={itemRef} base={{ version: 0, content: "", format }} latestVersion={0} canEdit managesSecrets={managesSecrets} secret={false} grayVersion={null} onPublished={() => router.refresh()} />
+      <PageHeader
+        title={
+          <Title itemRef={itemRef}>
+            <Badge tone="info">new</Badge>
+          </Title>
+        }
+        description="Nothing is published under this key yet: the first publish makes version 1."
+      />
+      <EditorCard
+        itemRef={itemRef}
+        base={{ version: 0, content: "", format }}
+        latestVersion={0}
+        canEdit
+        managesSecrets={managesSecrets}
+        secret={false}
+        grayVersion={null}
+        onPublished={() => router.refresh()}
+      />
     </>
   );
 }
@@ -47,33 +65,61 @@ function DeleteItem({ itemRef, version }: { itemRef: TConfigRef; version: number
   const [error, setError] = useState<string>();
   const remove = async () => {
     // A server action rejects only when the request itself fails (network, server down); say so instead of nothing.
-    const result = await deleteItem({ ref: itemRef, input: { message: message.trim(), baseVersion: version } }).catch(() => ({ ok: false as const, error: "Could not reach the server; try again." }));
+    const result = await deleteItem({ ref: itemRef, input: { message: message.trim(), baseVersion: version } }).catch(() => ({
+      ok: false as const,
+      error: "Could not reach the server; try again.",
+    }));
     if (result.ok) router.push(`/config?namespace=${encodeURIComponent(itemRef.namespace)}`);
     else setError(result.error);
   };
-  if (!open) return <Button variant="danger" onClick={() => setOpen(true)}>Delete…</Button>;
+  if (!open)
+    return (
+      <Button variant="danger" onClick={() => setOpen(true)}>
+        Delete…
+      </Button>
+    );
   return (
     <div className="flex flex-wrap items-end gap-2">
       <Field label="Delete for every client? Why:" value={message} onChange={(event) => setMessage(event.target.value)} className="w-64" />
-      <Button
-        variant="danger"
-        disabled={!message.trim()}
-        onClick={() => void remove()}
-      >
+      <Button variant="danger" disabled={!message.trim()} onClick={() => void remove()}>
         Confirm delete
       </Button>
-      <Button variant="secondary" onClick={() => setOpen(false)}>Cancel</Button>
+      <Button variant="secondary" onClick={() => setOpen(false)}>
+        Cancel
+      </Button>
       <FormError message={error} />
     </div>
   );
 }
 
-export function ConfigItemClient({ itemRef, initialDetail, newFormat, canEdit, managesSecrets }: { itemRef: TConfigRef; initialDetail: TConfigItemDetail | null; newFormat: TConfigFormat; canEdit: boolean; managesSecrets: boolean }) {
+export function ConfigItemClient({
+  itemRef,
+  initialDetail,
+  newFormat,
+  canEdit,
+  managesSecrets,
+}: {
+  itemRef: TConfigRef;
+  initialDetail: TConfigItemDetail | null;
+  newFormat: TConfigFormat;
+  canEdit: boolean;
+  managesSecrets: boolean;
+}) {
   if (!initialDetail) return <NewItem itemRef={itemRef} format={newFormat} managesSecrets={managesSecrets} />;
   return <ItemView itemRef={itemRef} initialDetail={initialDetail} canEdit={canEdit} managesSecrets={managesSecrets} />;
 }
 
-function ItemView({ itemRef, initialDetail, canEdit, managesSecrets }: { itemRef: TConfigRef; initialDetail: TConfigItemDetail; canEdit: boolean; managesSecrets: boolean }) {
+function ItemView({
+  itemRef,
+  initialDetail,
+  canEdit,
+  managesSecrets,
+}: {
+  itemRef: TConfigRef;
+  initialDetail: TConfigItemDetail;
+  canEdit: boolean;
+  managesSecrets: boolean;
+}) {
   const { data: detail, error, refetch } = useLiveQuery({ url: apiUrls.configHistory(itemRef), initialData: initialDetail, intervalMs: 2000 });
   const latest = Math.max(...detail.history.map((row) => row.version), 0);
   const changed = () => void refetch();
@@ -88,8 +134,17 @@ function ItemView({ itemRef, initialDetail, canEdit, managesSecrets }: { itemRef
             {detail.gray && <Badge tone="info">gray v{detail.gray.version}</Badge>}
           </Title>
         }
-        description={detail.deleted ? "Deleted: clients no longer get it. Its history is kept; publishing again brings it back." : `Clients read it at ${apiUrls.configItem(itemRef)} and watch it live.`}
-        action={<div className="flex items-center gap-4"><LiveIndicator error={error} />{canEdit && !detail.deleted && (!detail.secret || managesSecrets) && <DeleteItem itemRef={itemRef} version={detail.version} />}</div>}
+        description={
+          detail.deleted
+            ? "Deleted: clients no longer get it. Its history is kept; publishing again brings it back."
+            : `Clients read it at ${apiUrls.configItem(itemRef)} and watch it live.`
+        }
+        action={
+          <div className="flex items-center gap-4">
+            <LiveIndicator error={error} />
+            {canEdit && !detail.deleted && (!detail.secret || managesSecrets) && <DeleteItem itemRef={itemRef} version={detail.version} />}
+          </div>
+        }
       />
       <EditorCard
         itemRef={itemRef}

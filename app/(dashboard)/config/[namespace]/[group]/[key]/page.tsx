@@ -28,5 +28,13 @@ export default async function ConfigItemPage({ params, searchParams }: TProps) {
   // A key never published opens as a new item for those who may publish it; for others it does not exist.
   if (!detail && !canEdit) notFound();
   const format = ZConfigFormat.catch("json").parse((await searchParams).format);
-  return <ConfigItemClient itemRef={ref} initialDetail={detail} newFormat={format} canEdit={canEdit} managesSecrets={can({ role: user.role, permission: "config.secrets" })} />;
+  return (
+    <ConfigItemClient
+      itemRef={ref}
+      initialDetail={detail}
+      newFormat={format}
+      canEdit={canEdit}
+      managesSecrets={can({ role: user.role, permission: "config.secrets" })}
+    />
+  );
 }

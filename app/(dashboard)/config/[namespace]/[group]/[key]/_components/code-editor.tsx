@@ -43,7 +43,19 @@ const theme = EditorView.theme({
 });
 
 /** CodeMirror 6 with highlighting and validation for the item's format; the parent owns the text. */
-export function CodeEditor({ value, onChange, format, readOnly = false, label }: { value: string; onChange: (value: string) => void; format: TConfigFormat; readOnly?: boolean; label: string }) {
+export function CodeEditor({
+  value,
+  onChange,
+  format,
+  readOnly = false,
+  label,
+}: {
+  value: string;
+  onChange: (value: string) => void;
+  format: TConfigFormat;
+  readOnly?: boolean;
+  label: string;
+}) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const languageSlot = useRef(new Compartment());
@@ -96,5 +108,7 @@ export function CodeEditor({ value, onChange, format, readOnly = false, label }:
     if (editor && editor.state.doc.toString() !== value) editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: value } });
   }, [value]);
 
-  return <div ref={host} data-testid="code-editor" className="overflow-hidden rounded-md border border-zinc-300 bg-white dark:border-zinc-700 dark:bg-zinc-950" />;
+  return (
+    <div ref={host} data-testid="code-editor" className="overflow-hidden rounded-md border border-zinc-300 bg-white dark:border-zinc-700 dark:bg-zinc-950" />
+  );
 }

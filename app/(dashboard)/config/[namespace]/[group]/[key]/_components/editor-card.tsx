@@ -18,7 +18,11 @@ const CodeEditor = dynamic(() => import("./code-editor").then((module) => module
 
 export type TEditorBase = { version: number; content: string; format: TConfigFormat };
 type TStep = "edit" | "review" | "conflict";
-const list = (text: string) => text.split(/[\s,]+/).map((part) => part.trim()).filter(Boolean);
+const list = (text: string) =>
+  text
+    .split(/[\s,]+/)
+    .map((part) => part.trim())
+    .filter(Boolean);
 
 async function loadLatest(ref: TConfigRef): Promise<TEditorBase | null> {
   const latest = await fetchApi(apiUrls.configHistory(ref)).catch(() => null);
@@ -26,7 +30,16 @@ async function loadLatest(ref: TConfigRef): Promise<TEditorBase | null> {
 }
 
 /** The editor: validation as you type, a side-by-side diff against the current version before publishing, a required message. */
-export function EditorCard({ itemRef, base, latestVersion, canEdit, managesSecrets, secret, grayVersion, onPublished }: {
+export function EditorCard({
+  itemRef,
+  base,
+  latestVersion,
+  canEdit,
+  managesSecrets,
+  secret,
+  grayVersion,
+  onPublished,
+}: {
   itemRef: TConfigRef;
   base: TEditorBase;
   latestVersion: number;
@@ -83,11 +96,25 @@ export function EditorCard({ itemRef, base, latestVersion, canEdit, managesSecre
     const trimmed = message.trim();
     const outcome = gray
       ? await startGrayRelease({ ref: itemRef, input: { content: draft, message: trimmed, baseVersion: opened.version, ...grayTargets } })
-      : await publishItem({ ref: itemRef, input: { format, content: draft, message: trimmed, baseVersion: opened.version, ...(managesSecrets && makeSecret !== secret ? { secret: makeSecret } : {}) } });
+      : await publishItem({
+          ref: itemRef,
+          input: {
+            format,
+            content: draft,
+            message: trimmed,
+            baseVersion: opened.version,
+            ...(managesSecrets && makeSecret !== secret ? { secret: makeSecret } : {}),
+          },
+        });
     setPending(false);
     if (outcome.ok) {
       const version = outcome.data.version;
-      setResult({ ok: true, text: gray ? `Gray release started: version ${version} goes to ${[...grayTargets.instances, ...grayTargets.tags.map((tag) => `tag ${tag}`)].join(", ")} first.` : `Published version ${version}.` });
+      setResult({
+        ok: true,
+        text: gray
+          ? `Gray release started: version ${version} goes to ${[...grayTargets.instances, ...grayTargets.tags.map((tag) => `tag ${tag}`)].join(", ")} first.`
+          : `Published version ${version}.`,
+      });
       setMessage("");
       setStep("edit");
       // A gray version is shown in the gray release card; the editor goes back to everyone's version.
@@ -104,7 +131,9 @@ export function EditorCard({ itemRef, base, latestVersion, canEdit, managesSecre
   if (secret && !managesSecrets) {
     return (
       <Card title="Content" className="mt-6">
-        <p className="p-4 font-mono text-sm text-zinc-500" data-testid="masked-content">•••••••• <span className="font-sans">secret: only admins and allowed API tokens can read it</span></p>
+        <p className="p-4 font-mono text-sm text-zinc-500" data-testid="masked-content">
+          •••••••• <span className="font-sans">secret: only admins and allowed API tokens can read it</span>
+        </p>
       </Card>
     );
   }
@@ -115,16 +144,27 @@ export function EditorCard({ itemRef, base, latestVersion, canEdit, managesSecre
       className="mt-6"
       action={
         secret && !revealed ? null : (
-          <span className={problem ? "text-xs text-rose-700 dark:text-rose-400" : "text-xs text-emerald-700 dark:text-emerald-400"} data-testid="validation" role={problem ? "alert" : undefined}>
+          <span
+            className={problem ? "text-xs text-rose-700 dark:text-rose-400" : "text-xs text-emerald-700 dark:text-emerald-400"}
+            data-testid="validation"
+            role={problem ? "alert" : undefined}
+          >
             {problem ? `Invalid ${format}: ${describeProblem(problem)}` : `Valid ${format}`}
           </span>
         )
       }
     >
       <div className="space-y-4 p-4">
-        {disabledWhy && <p className="text-sm text-zinc-500" data-testid="editor-disabled">{disabledWhy}</p>}
+        {disabledWhy && (
+          <p className="text-sm text-zinc-500" data-testid="editor-disabled">
+            {disabledWhy}
+          </p>
+        )}
         {latestVersion > opened.version && edited && step === "edit" && !disabledWhy && (
-          <p role="alert" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
+          <p
+            role="alert"
+            className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
+          >
             Version {latestVersion} was published since you opened version {opened.version}. Publishing will show the difference first.
           </p>
         )}
@@ -132,45 +172,88 @@ export function EditorCard({ itemRef, base, latestVersion, canEdit, managesSecre
           <div className="flex items-center gap-3 rounded-md border border-dashed border-zinc-300 p-4 text-sm dark:border-zinc-700">
             <span className="font-mono text-zinc-500">••••••••</span>
             <span className="text-zinc-500">Secret content is hidden.</span>
-            <Button variant="secondary" onClick={() => setRevealed(true)}>Reveal to edit</Button>
+            <Button variant="secondary" onClick={() => setRevealed(true)}>
+              Reveal to edit
+            </Button>
           </div>
         ) : step === "edit" ? (
           <>
             <div className="flex flex-wrap items-end gap-4">
-              <SelectField label="Format" aria-label="Format" value={format} disabled={!canEdit || Boolean(disabledWhy)} onChange={(event) => setFormat(event.target.value as TConfigFormat)}>
-                {CONFIG_FORMATS.map((name) => <option key={name} value={name}>{name}</option>)}
+              <SelectField
+                label="Format"
+                aria-label="Format"
+                value={format}
+                disabled={!canEdit || Boolean(disabledWhy)}
+                onChange={(event) => setFormat(event.target.value as TConfigFormat)}
+              >
+                {CONFIG_FORMATS.map((name) => (
+                  <option key={name} value={name}>
+                    {name}
+                  </option>
+                ))}
               </SelectField>
               {managesSecrets && (
                 <label className="flex items-center gap-2 pb-2 text-sm">
-                  <input type="checkbox" checked={makeSecret} onChange={(event) => setMakeSecret(event.target.checked)} /> Secret (masked; admins and allowed tokens only)
+                  <input type="checkbox" checked={makeSecret} onChange={(event) => setMakeSecret(event.target.checked)} /> Secret (masked; admins and allowed
+                  tokens only)
                 </label>
               )}
             </div>
             <CodeEditor value={draft} onChange={setDraft} format={format} readOnly={Boolean(disabledWhy)} label={`Content of ${itemRef.key}`} />
             {!disabledWhy && (
               <div className="flex flex-wrap items-end gap-3">
-                <Field label="Message" value={message} onChange={(event) => setMessage(event.target.value)} placeholder="what and why, for the history" maxLength={500} className="min-w-72 flex-1" />
-                <Button onClick={() => (setResult(null), setStep("review"))} disabled={Boolean(problem) || !message.trim() || (!edited && makeSecret === secret)}>
+                <Field
+                  label="Message"
+                  value={message}
+                  onChange={(event) => setMessage(event.target.value)}
+                  placeholder="what and why, for the history"
+                  maxLength={500}
+                  className="min-w-72 flex-1"
+                />
+                <Button
+                  onClick={() => (setResult(null), setStep("review"))}
+                  disabled={Boolean(problem) || !message.trim() || (!edited && makeSecret === secret)}
+                >
                   Review changes
                 </Button>
               </div>
             )}
             {!disabledWhy && (Boolean(problem) || !message.trim() || !edited) && (
-              <p className="text-xs text-zinc-500">{problem ? "Fix the content to publish it." : !edited && makeSecret === secret ? "Change the content to publish a new version." : "A message is required."}</p>
+              <p className="text-xs text-zinc-500">
+                {problem
+                  ? "Fix the content to publish it."
+                  : !edited && makeSecret === secret
+                    ? "Change the content to publish a new version."
+                    : "A message is required."}
+              </p>
             )}
           </>
         ) : step === "review" ? (
           <>
-            <SideBySideDiff before={opened.content} after={draft} beforeLabel={isNew ? "nothing yet" : `version ${opened.version} (current)`} afterLabel="your edit" />
+            <SideBySideDiff
+              before={opened.content}
+              after={draft}
+              beforeLabel={isNew ? "nothing yet" : `version ${opened.version} (current)`}
+              afterLabel="your edit"
+            />
             <fieldset className="space-y-2">
               <legend className="text-sm font-medium">Release to</legend>
-              <label className="flex items-center gap-2 text-sm"><input type="radio" name="target" checked={!gray} onChange={() => setTarget("everyone")} /> every instance</label>
               <label className="flex items-center gap-2 text-sm">
-                <input type="radio" name="target" checked={gray} disabled={isNew} onChange={() => setTarget("gray")} /> chosen instances first (gray release){isNew && <span className="text-xs text-zinc-500">: publish a first version to everyone</span>}
+                <input type="radio" name="target" checked={!gray} onChange={() => setTarget("everyone")} /> every instance
+              </label>
+              <label className="flex items-center gap-2 text-sm">
+                <input type="radio" name="target" checked={gray} disabled={isNew} onChange={() => setTarget("gray")} /> chosen instances first (gray release)
+                {isNew && <span className="text-xs text-zinc-500">: publish a first version to everyone</span>}
               </label>
               {gray && (
                 <div className="flex flex-wrap gap-3 pl-6">
-                  <Field label="Instance ids" value={instances} onChange={(event) => setInstances(event.target.value)} placeholder="orders-1, orders-2" className="w-64" />
+                  <Field
+                    label="Instance ids"
+                    value={instances}
+                    onChange={(event) => setInstances(event.target.value)}
+                    placeholder="orders-1, orders-2"
+                    className="w-64"
+                  />
                   <Field label="Tags" value={tags} onChange={(event) => setTags(event.target.value)} placeholder="zone-a" className="w-48" />
                 </div>
               )}
@@ -178,22 +261,47 @@ export function EditorCard({ itemRef, base, latestVersion, canEdit, managesSecre
             <p className="text-sm text-zinc-600 dark:text-zinc-400">Message: {message.trim()}</p>
             <div className="flex gap-3">
               <Button onClick={() => void publish()} disabled={pending || noTargets}>
-                {pending ? "Publishing…" : gray ? `Start gray release of version ${latestVersion + 1}` : `Publish version ${Math.max(latestVersion, opened.version) + 1}`}
+                {pending
+                  ? "Publishing…"
+                  : gray
+                    ? `Start gray release of version ${latestVersion + 1}`
+                    : `Publish version ${Math.max(latestVersion, opened.version) + 1}`}
               </Button>
-              <Button variant="secondary" onClick={() => setStep("edit")} disabled={pending}>Back to editing</Button>
+              <Button variant="secondary" onClick={() => setStep("edit")} disabled={pending}>
+                Back to editing
+              </Button>
             </div>
           </>
         ) : (
           <>
-            <p role="alert" className="rounded-md border border-rose-300 bg-rose-50 px-3 py-2 text-sm text-rose-800 dark:border-rose-900 dark:bg-rose-950 dark:text-rose-200">Conflict: {result?.text}</p>
-            {theirs && <SideBySideDiff before={theirs.content} after={draft} beforeLabel={`version ${theirs.version} (published meanwhile)`} afterLabel="your edit" />}
+            <p
+              role="alert"
+              className="rounded-md border border-rose-300 bg-rose-50 px-3 py-2 text-sm text-rose-800 dark:border-rose-900 dark:bg-rose-950 dark:text-rose-200"
+            >
+              Conflict: {result?.text}
+            </p>
+            {theirs && (
+              <SideBySideDiff before={theirs.content} after={draft} beforeLabel={`version ${theirs.version} (published meanwhile)`} afterLabel="your edit" />
+            )}
             <div className="flex gap-3">
-              <Button onClick={() => theirs && (setOpened(theirs), setStep("review"))} disabled={!theirs}>Keep my edit on top of version {theirs?.version}</Button>
-              <Button variant="secondary" onClick={() => theirs && (setOpened(theirs), setDraft(theirs.content), setFormat(theirs.format), setStep("edit"))}>Discard my edit</Button>
+              <Button onClick={() => theirs && (setOpened(theirs), setStep("review"))} disabled={!theirs}>
+                Keep my edit on top of version {theirs?.version}
+              </Button>
+              <Button variant="secondary" onClick={() => theirs && (setOpened(theirs), setDraft(theirs.content), setFormat(theirs.format), setStep("edit"))}>
+                Discard my edit
+              </Button>
             </div>
           </>
         )}
-        {result && step !== "conflict" && (result.ok ? <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">{result.text}</p> : <FormError message={result.text} />)}
+        {result &&
+          step !== "conflict" &&
+          (result.ok ? (
+            <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
+              {result.text}
+            </p>
+          ) : (
+            <FormError message={result.text} />
+          ))}
       </div>
     </Card>
   );

@@ -12,7 +12,19 @@ import type { TConfigRef, TGrayOutcome } from "@/lib/config/schemas";
 import { SideBySideDiff } from "./side-by-side-diff";
 
 /** The gray release in progress (who it reaches, how far they are), promoted to all or abandoned; the ones before it. */
-export function GrayCard({ itemRef, detail, currentContent, canEdit, onChanged }: { itemRef: TConfigRef; detail: TConfigItemDetail; currentContent: string; canEdit: boolean; onChanged: () => void }) {
+export function GrayCard({
+  itemRef,
+  detail,
+  currentContent,
+  canEdit,
+  onChanged,
+}: {
+  itemRef: TConfigRef;
+  detail: TConfigItemDetail;
+  currentContent: string;
+  canEdit: boolean;
+  onChanged: () => void;
+}) {
   const [message, setMessage] = useState("");
   const [error, setError] = useState<string>();
   const [pending, setPending] = useState(false);
@@ -35,18 +47,37 @@ export function GrayCard({ itemRef, detail, currentContent, canEdit, onChanged }
         {gray ? (
           <>
             <p className="text-sm">
-              <Badge tone="info">in progress</Badge> Version {gray.version} goes to{" "}
-              {[...gray.instanceIds, ...gray.tags.map((tag) => `tag ${tag}`)].join(", ")} before everyone; the others keep version {detail.version}. Started by {gray.startedBy}, <TimeAgo at={gray.startedAt} />.
+              <Badge tone="info">in progress</Badge> Version {gray.version} goes to {[...gray.instanceIds, ...gray.tags.map((tag) => `tag ${tag}`)].join(", ")}{" "}
+              before everyone; the others keep version {detail.version}. Started by {gray.startedBy}, <TimeAgo at={gray.startedAt} />.
             </p>
             <p className="text-sm text-zinc-600 dark:text-zinc-400">
-              {reached.length === 0 ? "No listening instance is in it yet." : `${reached.filter((row) => row.version === gray.version).length} of ${reached.length} listening instances in it hold version ${gray.version}.`}
+              {reached.length === 0
+                ? "No listening instance is in it yet."
+                : `${reached.filter((row) => row.version === gray.version).length} of ${reached.length} listening instances in it hold version ${gray.version}.`}
             </p>
-            {!detail.masked && <SideBySideDiff before={currentContent} after={gray.content} beforeLabel={`version ${detail.version} (everyone)`} afterLabel={`version ${gray.version} (gray)`} />}
+            {!detail.masked && (
+              <SideBySideDiff
+                before={currentContent}
+                after={gray.content}
+                beforeLabel={`version ${detail.version} (everyone)`}
+                afterLabel={`version ${gray.version} (gray)`}
+              />
+            )}
             {canEdit && (
               <div className="flex flex-wrap items-end gap-3">
-                <Field label="Message" value={message} onChange={(event) => setMessage(event.target.value)} placeholder="what you saw" className="min-w-64 flex-1" />
-                <Button disabled={pending || !message.trim()} onClick={() => void end("promote")}>Promote to everyone</Button>
-                <Button variant="danger" disabled={pending || !message.trim()} onClick={() => void end("abandon")}>Abandon</Button>
+                <Field
+                  label="Message"
+                  value={message}
+                  onChange={(event) => setMessage(event.target.value)}
+                  placeholder="what you saw"
+                  className="min-w-64 flex-1"
+                />
+                <Button disabled={pending || !message.trim()} onClick={() => void end("promote")}>
+                  Promote to everyone
+                </Button>
+                <Button variant="danger" disabled={pending || !message.trim()} onClick={() => void end("abandon")}>
+                  Abandon
+                </Button>
               </div>
             )}
             <FormError message={error} />
@@ -57,7 +88,16 @@ export function GrayCard({ itemRef, detail, currentContent, canEdit, onChanged }
         {detail.grayHistory.length > 0 && (
           <ul className="space-y-1 text-xs text-zinc-500">
             {detail.grayHistory.map((row) => (
-              <li key={`${row.version}-${row.endedAt}`}>v{row.version} {row.state} by {row.endedBy}{row.endedAt && <> , <TimeAgo at={row.endedAt} /></>} (started by {row.startedBy})</li>
+              <li key={`${row.version}-${row.endedAt}`}>
+                v{row.version} {row.state} by {row.endedBy}
+                {row.endedAt && (
+                  <>
+                    {" "}
+                    , <TimeAgo at={row.endedAt} />
+                  </>
+                )}{" "}
+                (started by {row.startedBy})
+              </li>
             ))}
           </ul>
         )}

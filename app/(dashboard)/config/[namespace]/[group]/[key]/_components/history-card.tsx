@@ -19,7 +19,17 @@ import { countOf } from "@/lib/plural";
 const select = "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-950";
 
 /** Every version, a diff between any two, and a rollback (confirmed, with a message) to any earlier one. */
-export function HistoryCard({ itemRef, detail, canEdit, onChanged }: { itemRef: TConfigRef; detail: TConfigItemDetail; canEdit: boolean; onChanged: () => void }) {
+export function HistoryCard({
+  itemRef,
+  detail,
+  canEdit,
+  onChanged,
+}: {
+  itemRef: TConfigRef;
+  detail: TConfigItemDetail;
+  canEdit: boolean;
+  onChanged: () => void;
+}) {
   const versions = detail.history.map((row) => row.version);
   // Until someone picks versions, the diff follows the newest two, as new versions arrive live.
   const [picked, setPicked] = useState<{ from?: number; to?: number }>({});
@@ -35,7 +45,9 @@ export function HistoryCard({ itemRef, detail, canEdit, onChanged }: { itemRef: 
   const locked = detail.deleted || Boolean(detail.gray) || (detail.secret && detail.masked);
   const rollback = async (version: number) => {
     const result = await rollbackItem({ ref: itemRef, input: { version, message: message.trim(), baseVersion: detail.version } });
-    setOutcome(result.ok ? { ok: true, text: `Rolled back: version ${result.data.version} has the content of version ${version}.` } : { ok: false, text: result.error });
+    setOutcome(
+      result.ok ? { ok: true, text: `Rolled back: version ${result.data.version} has the content of version ${version}.` } : { ok: false, text: result.error },
+    );
     if (result.ok) {
       setConfirming(null);
       setMessage("");
@@ -52,19 +64,30 @@ export function HistoryCard({ itemRef, detail, canEdit, onChanged }: { itemRef: 
               v{row.version} {row.version === detail.version && !detail.deleted && <Badge tone="good">current</Badge>}
               {detail.gray?.version === row.version && <Badge tone="info">gray</Badge>}
             </Td>
-            <Td className="text-xs">{row.kind}{row.fromVersion ? ` of v${row.fromVersion}` : ""}</Td>
+            <Td className="text-xs">
+              {row.kind}
+              {row.fromVersion ? ` of v${row.fromVersion}` : ""}
+            </Td>
             <Td className="text-xs">{row.author}</Td>
             <Td className="max-w-sm text-xs">{row.message}</Td>
-            <Td className="whitespace-nowrap text-xs"><TimeAgo at={row.createdAt} /></Td>
+            <Td className="whitespace-nowrap text-xs">
+              <TimeAgo at={row.createdAt} />
+            </Td>
             <Td className="text-right">
               {canEdit && !locked && row.version !== detail.version && row.kind !== "gray" && confirming !== row.version && (
-                <Button variant="secondary" onClick={() => (setOutcome(null), setConfirming(row.version))} aria-label={`Roll back to version ${row.version}`}>Roll back</Button>
+                <Button variant="secondary" onClick={() => (setOutcome(null), setConfirming(row.version))} aria-label={`Roll back to version ${row.version}`}>
+                  Roll back
+                </Button>
               )}
               {confirming === row.version && (
                 <div className="flex min-w-80 flex-wrap items-end justify-end gap-2 text-left">
                   <Field label={`Roll back to v${row.version}? Why:`} value={message} onChange={(event) => setMessage(event.target.value)} className="flex-1" />
-                  <Button variant="danger" disabled={!message.trim()} onClick={() => void rollback(row.version)}>Confirm rollback</Button>
-                  <Button variant="secondary" onClick={() => setConfirming(null)}>Cancel</Button>
+                  <Button variant="danger" disabled={!message.trim()} onClick={() => void rollback(row.version)}>
+                    Confirm rollback
+                  </Button>
+                  <Button variant="secondary" onClick={() => setConfirming(null)}>
+                    Cancel
+                  </Button>
                 </div>
               )}
             </Td>
@@ -72,21 +95,43 @@ export function HistoryCard({ itemRef, detail, canEdit, onChanged }: { itemRef: 
         ))}
       </Table>
       <div className="space-y-3 border-t border-zinc-100 p-4 dark:border-zinc-800">
-        {outcome && (outcome.ok ? <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">{outcome.text}</p> : <FormError message={outcome.text} />)}
+        {outcome &&
+          (outcome.ok ? (
+            <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
+              {outcome.text}
+            </p>
+          ) : (
+            <FormError message={outcome.text} />
+          ))}
         {versions.length > 1 ? (
           <>
             <div className="flex items-center gap-2 text-sm">
               Compare
               <select aria-label="Compare from" className={select} value={from} onChange={(event) => setFrom(Number(event.target.value))}>
-                {versions.map((version) => <option key={version} value={version}>v{version}</option>)}
+                {versions.map((version) => (
+                  <option key={version} value={version}>
+                    v{version}
+                  </option>
+                ))}
               </select>
               with
               <select aria-label="Compare to" className={select} value={to} onChange={(event) => setTo(Number(event.target.value))}>
-                {versions.map((version) => <option key={version} value={version}>v{version}</option>)}
+                {versions.map((version) => (
+                  <option key={version} value={version}>
+                    v{version}
+                  </option>
+                ))}
               </select>
             </div>
             {pair.error && <FormError message={pair.error.message} />}
-            {pair.data && <SideBySideDiff before={pair.data.from.content} after={pair.data.to.content} beforeLabel={`version ${pair.data.from.version}`} afterLabel={`version ${pair.data.to.version}`} />}
+            {pair.data && (
+              <SideBySideDiff
+                before={pair.data.from.content}
+                after={pair.data.to.content}
+                beforeLabel={`version ${pair.data.from.version}`}
+                afterLabel={`version ${pair.data.to.version}`}
+              />
+            )}
           </>
         ) : (
           <p className="text-sm text-zinc-500">One version so far: publish another to compare.</p>

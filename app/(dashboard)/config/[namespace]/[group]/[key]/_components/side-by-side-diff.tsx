@@ -27,12 +27,22 @@ function pairRows(lines: TDiffLine[]): TRow[] {
 
 function Cell({ line, side }: { line: TDiffLine | null; side: "left" | "right" }) {
   const number = line ? (side === "left" ? line.oldLine : line.newLine) : null;
-  const tone = !line ? "bg-zinc-50 dark:bg-zinc-900" : line.kind === "removed" ? "bg-rose-50 dark:bg-rose-950/60" : line.kind === "added" ? "bg-emerald-50 dark:bg-emerald-950/60" : "";
+  const tone = !line
+    ? "bg-zinc-50 dark:bg-zinc-900"
+    : line.kind === "removed"
+      ? "bg-rose-50 dark:bg-rose-950/60"
+      : line.kind === "added"
+        ? "bg-emerald-50 dark:bg-emerald-950/60"
+        : "";
   return (
     <>
       <td className={cn("w-10 select-none border-r border-zinc-200 px-2 text-right text-zinc-400 dark:border-zinc-800", tone)}>{number}</td>
       <td className={cn("whitespace-pre-wrap break-all px-2", tone)} data-kind={line?.kind ?? "empty"}>
-        {line && line.kind !== "same" && <span aria-hidden className="mr-1 select-none text-zinc-400">{line.kind === "removed" ? "−" : "+"}</span>}
+        {line && line.kind !== "same" && (
+          <span aria-hidden className="mr-1 select-none text-zinc-400">
+            {line.kind === "removed" ? "−" : "+"}
+          </span>
+        )}
         {line?.text}
       </td>
     </>
@@ -46,7 +56,9 @@ export function SideBySideDiff({ before, after, beforeLabel, afterLabel }: { bef
   return (
     <div className="overflow-hidden rounded-md border border-zinc-200 dark:border-zinc-800" data-testid="diff">
       <div className="flex items-center justify-between border-b border-zinc-200 bg-zinc-50 px-3 py-1.5 text-xs dark:border-zinc-800 dark:bg-zinc-900">
-        <span className="font-medium">{beforeLabel} → {afterLabel}</span>
+        <span className="font-medium">
+          {beforeLabel} → {afterLabel}
+        </span>
         <span data-testid="diff-stats">
           <span className="text-emerald-700 dark:text-emerald-400">+{added}</span> <span className="text-rose-700 dark:text-rose-400">−{removed}</span>
         </span>
@@ -56,7 +68,12 @@ export function SideBySideDiff({ before, after, beforeLabel, afterLabel }: { bef
       ) : (
         <div className="max-h-[28rem] overflow-auto">
           <table className="w-full table-fixed font-mono text-xs leading-5">
-            <colgroup><col className="w-10" /><col /><col className="w-10" /><col /></colgroup>
+            <colgroup>
+              <col className="w-10" />
+              <col />
+              <col className="w-10" />
+              <col />
+            </colgroup>
             <tbody>
               {pairRows(lines).map((row, index) => (
                 <tr key={index}>

@@ -9,8 +9,11 @@ const ZVersion = z.coerce.number({ error: "must be a number" }).int("must be a w
 const ZDiffQuery = z.strictObject({ from: ZVersion, to: ZVersion });
 
 // GET /api/v1/config/items/:namespace/:group/:key/diff?from=1&to=3 - a line diff between any two versions (masked when secret).
-export const GET = apiRoute<RouteContext<"/api/v1/config/items/[namespace]/[group]/[key]/diff">>({ permission: "config.browse" }, async ({ request, params, actor }) => {
-  const { from, to } = ZDiffQuery.parse(Object.fromEntries(request.nextUrl.searchParams));
-  const pair = await getVersionPair({ actor, ref: ZConfigRef.parse(params), from, to });
-  return NextResponse.json({ ...pair, lines: diffLines(pair.from.content, pair.to.content) });
-});
+export const GET = apiRoute<RouteContext<"/api/v1/config/items/[namespace]/[group]/[key]/diff">>(
+  { permission: "config.browse" },
+  async ({ request, params, actor }) => {
+    const { from, to } = ZDiffQuery.parse(Object.fromEntries(request.nextUrl.searchParams));
+    const pair = await getVersionPair({ actor, ref: ZConfigRef.parse(params), from, to });
+    return NextResponse.json({ ...pair, lines: diffLines(pair.from.content, pair.to.content) });
+  },
+);
