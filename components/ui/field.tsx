@@ -14,6 +14,21 @@ export function Field({ label, error, className, ...props }: InputHTMLAttributes
   );
 }
 
+/** The reason a governance change gives, which the audit log keeps. */
+export function ReasonField({ value, onChange, className }: { value: string; onChange: (reason: string) => void; className?: string }) {
+  return (
+    <Field
+      label="Reason"
+      name="reason"
+      value={value}
+      onChange={(event) => onChange(event.target.value)}
+      placeholder="why, for the audit log"
+      maxLength={500}
+      className={cn("flex-1", className)}
+    />
+  );
+}
+
 export function SelectField({ label, error, children, ...props }: SelectHTMLAttributes<HTMLSelectElement> & { label: string; error?: string }) {
   return (
     <label className="block text-sm font-medium">

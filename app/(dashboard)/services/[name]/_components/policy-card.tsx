@@ -4,7 +4,7 @@ import { useActionState, useEffect, useEffectEvent, useState } from "react";
 import { applyServicePolicy } from "../actions";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { Field, FormError, SelectField } from "@/components/ui/field";
+import { Field, FormError, ReasonField, SelectField } from "@/components/ui/field";
 import { BALANCING_POLICIES, type TBalancingPolicy } from "@/lib/balancing";
 import { formatShare } from "@/lib/health/takeover";
 import { previewChange } from "@/lib/governance/preview";
@@ -98,15 +98,7 @@ export function PolicyCard({
             error={thresholdError}
             className="w-44"
           />
-          <Field
-            label="Reason"
-            name="reason"
-            value={reason}
-            onChange={(event) => setReason(event.target.value)}
-            placeholder="why, for the audit log"
-            maxLength={500}
-            className="min-w-56 flex-1"
-          />
+          <ReasonField value={reason} onChange={setReason} className="min-w-56" />
           <Button type="submit" disabled={!canGovern || pending || Boolean(thresholdError) || Boolean(headerError)}>
             {pending ? "Saving…" : "Save policy"}
           </Button>

@@ -4,7 +4,7 @@ import { useActionState, useEffect, useEffectEvent, useState } from "react";
 import { applyInstanceChange } from "../actions";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { Field, FormError, SelectField } from "@/components/ui/field";
+import { Field, FormError, ReasonField, SelectField } from "@/components/ui/field";
 import { previewChange } from "@/lib/governance/preview";
 import type { TServiceDetail } from "@/lib/registry/queries";
 import { toChange, type TTrafficMode } from "./traffic-change";
@@ -138,15 +138,7 @@ export function TrafficPanel({
               ))}
             </SelectField>
           )}
-          <Field
-            label="Reason"
-            name="reason"
-            value={reason}
-            onChange={(event) => setReason(event.target.value)}
-            placeholder="why, for the audit log"
-            maxLength={500}
-            className="min-w-64 flex-1"
-          />
+          <ReasonField value={reason} onChange={setReason} className="min-w-64" />
         </fieldset>
         {preview && <TrafficPreview preview={preview} />}
         {preview?.refusal && (
