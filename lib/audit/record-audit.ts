@@ -28,3 +28,19 @@ export async function recordAudit(tx: Tx, { actor, action, target, before, after
     },
   });
 }
+
+/** Many records at once (a change to thousands of instances), in the same transaction as the change. */
+export async function recordAudits(tx: Tx, inputs: TAuditInput[]) {
+  if (inputs.length === 0) return;
+  await tx.auditEvent.createMany({
+    data: inputs.map(({ actor, action, target, before, after, reason, service }) => ({
+      ...actorRecord(actor),
+      action,
+      target,
+      before: encodeAuditValue(before),
+      after: encodeAuditValue(after),
+      reason: reason ?? null,
+      service: service ?? null,
+    })),
+  });
+}

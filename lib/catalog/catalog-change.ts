@@ -2,7 +2,7 @@ import "server-only";
 import type { Tx } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
 import { announceCatalogChange, bumpCatalogIndex } from "./catalog-index";
-import { recordTrafficChange, type TTrafficChange } from "./record-traffic-change";
+import { recordTrafficChanges, type TTrafficChange } from "./record-traffic-change";
 
 /** What a write to the catalog tells `catalogChange` while it runs. */
 export type TCatalogChange = {
@@ -10,7 +10,10 @@ export type TCatalogChange = {
   index: () => Promise<number>;
   /** The service changed: its waiters are woken once the change commits. */
   touched: (service: string) => void;
-  /** Writes the traffic story of one instance's change (a failover, an outage...); its service counts as touched. */
+  /**
+   * Notes one instance's change for the traffic story (a failover, an outage...), written once the write returns, in
+   * the same transaction: per service, one instance's change tells its own story, many tell one. Its service counts as touched.
+   */
   traffic: (change: TTrafficChange) => Promise<void>;
 };
 
@@ -23,15 +26,19 @@ export async function catalogChange<T>(write: (tx: Tx, change: TCatalogChange) =
   const touched = new Set<string>();
   const result = await transaction(async (tx) => {
     let index: Promise<number> | undefined;
+    const traffic: TTrafficChange[] = [];
     const change: TCatalogChange = {
       index: () => (index ??= bumpCatalogIndex(tx)),
       touched: (service) => void touched.add(service),
-      traffic: async (traffic) => {
-        touched.add(traffic.service);
-        await recordTrafficChange(tx, traffic);
+      traffic: (noted) => {
+        touched.add(noted.service);
+        traffic.push(noted);
+        return Promise.resolve();
       },
     };
-    return write(tx, change);
+    const written = await write(tx, change);
+    await recordTrafficChanges(tx, traffic);
+    return written;
   });
   for (const service of touched) announceCatalogChange(service);
   return result;
