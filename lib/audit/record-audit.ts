@@ -1,5 +1,7 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import type { Tx } from "@/lib/db";
+import { insertRows } from "@/lib/db/bulk";
 import { encodeAuditValue } from "@/lib/db/codecs";
 import { actorRecord, type TActor } from "@/lib/auth/actor";
 
@@ -29,11 +31,14 @@ export async function recordAudit(tx: Tx, { actor, action, target, before, after
   });
 }
 
-/** Many records at once (a change to thousands of instances), in the same transaction as the change. */
+/** Many records at once (a change to thousands of instances), in the same transaction as the change: a few statements. */
 export async function recordAudits(tx: Tx, inputs: TAuditInput[]) {
-  if (inputs.length === 0) return;
-  await tx.auditEvent.createMany({
-    data: inputs.map(({ actor, action, target, before, after, reason, service }) => ({
+  const at = new Date();
+  await insertRows(tx, {
+    table: "AuditEvent",
+    rows: inputs.map(({ actor, action, target, before, after, reason, service }) => ({
+      id: randomUUID(),
+      at,
       ...actorRecord(actor),
       action,
       target,

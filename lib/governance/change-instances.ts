@@ -1,9 +1,11 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import type { TActor } from "@/lib/auth/actor";
 import { recordAudits, type TAuditInput } from "@/lib/audit/record-audit";
 import { catalogChange } from "@/lib/catalog/catalog-change";
 import { trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
 import { db, type Tx } from "@/lib/db";
+import { insertRows } from "@/lib/db/bulk";
 import { encodeRevert } from "@/lib/db/codecs";
 import { AppError } from "@/lib/errors";
 import { writeThroughOverrides, type TWriteThroughRow } from "@/lib/sources/write-through";
@@ -126,6 +128,7 @@ export async function changeInstances({ actor, input }: { actor: TActor; input: 
     // Written in bulk: a drain of thousands of instances is a few statements, not a few per instance.
     const instanceUpdates = new Map<string, { data: { weightOverride: number | null; enabledOverride: boolean | null }; ids: string[] }>();
     const overrideCreates = [];
+    const overrideUpdates = new Map<string, { data: object; ids: string[] }>();
     const audits: TAuditInput[] = [];
     const reason = `${describe(change)} by ${actor.name}`;
     for (const row of chosen) {
@@ -149,8 +152,11 @@ export async function changeInstances({ actor, input }: { actor: TActor; input: 
       let version = 1;
       if (previous) {
         version = previous.version + 1;
-        await tx.instanceOverride.update({ where: { id: previous.id }, data: { ...common, version } });
-      } else overrideCreates.push({ ...common, source: row.source, instanceId: row.instanceId, version });
+        const key = JSON.stringify(common);
+        const update = overrideUpdates.get(key);
+        if (update) update.ids.push(previous.id);
+        else overrideUpdates.set(key, { data: common, ids: [previous.id] });
+      } else overrideCreates.push({ id: randomUUID(), ...common, source: row.source, instanceId: row.instanceId, version, updatedAt: now });
       const after = {
         health: row.health,
         ...applyChange({ ...before, id: row.instanceId, registeredWeight: row.weight, registeredEnabled: row.enabled }, change),
@@ -175,7 +181,9 @@ export async function changeInstances({ actor, input }: { actor: TActor; input: 
       });
     }
     for (const { data, ids } of instanceUpdates.values()) await tx.instance.updateMany({ where: { id: { in: ids } }, data: { ...data, modifyIndex: index } });
-    if (overrideCreates.length > 0) await tx.instanceOverride.createMany({ data: overrideCreates });
+    for (const { data, ids } of overrideUpdates.values())
+      await tx.instanceOverride.updateMany({ where: { id: { in: ids } }, data: { ...data, version: { increment: 1 } } });
+    await insertRows(tx, { table: "InstanceOverride", rows: overrideCreates });
     await recordAudits(tx, audits);
     // Last, so a source that refuses the change rolls back everything above.
     await writeThroughOverrides(tx, writes);

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { catalogChange, type TCatalogChange } from "@/lib/catalog/catalog-change";
+import { catalogChange, catalogChangeInSteps, type TCatalogChange } from "@/lib/catalog/catalog-change";
 import { trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
 import { db, type Tx } from "@/lib/db";
 import { chunked, insertRows } from "@/lib/db/bulk";
@@ -9,6 +9,8 @@ import type { TSourceChange, TSourceInstance } from "./types";
 
 // Instances written per transaction: an initial sync of thousands commits in steps, never one long lock.
 const chunkSize = 1000;
+// Instances removed per transaction: a removal writes more per instance (a health event, the story's notes).
+export const removeStep = 500;
 
 const rowSelect = {
   ...trafficSelect,
@@ -92,13 +94,12 @@ export async function applySourceChange({ source, change, fence }: { source: str
       });
     }
   };
-  // Removals first: an instance that moved to another service leaves before it joins. All in one change, so a lease
-  // that expires with thousands of keys is one story; deleting rows is a few statements however many there are.
-  if (removes.length > 0)
-    await catalogChange(async (tx, catalog) => {
-      await fence?.(tx);
-      await removeInstances(tx, catalog, { source, rows: removes, reason: `removed from ${source} (its lease expired or it deregistered)` });
-    });
+  // Removals first: an instance that moved to another service leaves before it joins. In short steps that tell one
+  // story together: a lease that expires with thousands of keys is one failover event per service.
+  await catalogChangeInSteps(chunked(removes, removeStep), async (tx, catalog, rows) => {
+    await fence?.(tx);
+    await removeInstances(tx, catalog, { source, rows, reason: `removed from ${source} (its lease expired or it deregistered)` });
+  });
   await inChunks(updates, (tx, catalog, pairs) => updateInstances(tx, catalog, { source, pairs }));
   await inChunks(creates, (tx, catalog, instances) => createInstances(tx, catalog, { source, instances }));
   return { created: creates.length, updated: updates.length, removed: removes.length };
