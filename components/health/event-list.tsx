@@ -29,9 +29,20 @@ function Detail({ event }: { event: TEventView }): ReactNode {
     );
   }
   if (event.kind === "failover" || event.kind === "recovery") {
-    const shares = formatTakeover(event.takeover);
+    const shares = formatTakeover(event.takeover, event.takeoverMore);
+    // A mass change (a lease expiring, a drain by selector) is one event that counts its instances.
+    const counts =
+      event.instanceId === null &&
+      [event.leftCount > 0 && `${event.leftCount.toLocaleString("en-US")} left`, event.joinedCount > 0 && `${event.joinedCount.toLocaleString("en-US")} joined`]
+        .filter(Boolean)
+        .join(", ");
     return (
       <span className="flex flex-wrap items-center gap-x-2 gap-y-1">
+        {counts && (
+          <span className="font-medium" data-testid="event-counts">
+            {counts}
+          </span>
+        )}
         {detected}
         {detected && (
           <span aria-hidden className="text-zinc-400">

@@ -1,5 +1,7 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import type { Tx } from "@/lib/db";
+import { insertRows } from "@/lib/db/bulk";
 import { encodeAuditValue } from "@/lib/db/codecs";
 import { actorRecord, type TActor } from "@/lib/auth/actor";
 
@@ -26,5 +28,24 @@ export async function recordAudit(tx: Tx, { actor, action, target, before, after
       reason: reason ?? null,
       service: service ?? null,
     },
+  });
+}
+
+/** Many records at once (a change to thousands of instances), in the same transaction as the change: a few statements. */
+export async function recordAudits(tx: Tx, inputs: TAuditInput[]) {
+  const at = new Date();
+  await insertRows(tx, {
+    table: "AuditEvent",
+    rows: inputs.map(({ actor, action, target, before, after, reason, service }) => ({
+      id: randomUUID(),
+      at,
+      ...actorRecord(actor),
+      action,
+      target,
+      before: encodeAuditValue(before),
+      after: encodeAuditValue(after),
+      reason: reason ?? null,
+      service: service ?? null,
+    })),
   });
 }

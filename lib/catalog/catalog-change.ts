@@ -2,7 +2,7 @@ import "server-only";
 import type { Tx } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
 import { announceCatalogChange, bumpCatalogIndex } from "./catalog-index";
-import { recordTrafficChange, type TTrafficChange } from "./record-traffic-change";
+import { recordTrafficChanges, type TTrafficChange } from "./record-traffic-change";
 
 /** What a write to the catalog tells `catalogChange` while it runs. */
 export type TCatalogChange = {
@@ -10,7 +10,10 @@ export type TCatalogChange = {
   index: () => Promise<number>;
   /** The service changed: its waiters are woken once the change commits. */
   touched: (service: string) => void;
-  /** Writes the traffic story of one instance's change (a failover, an outage...); its service counts as touched. */
+  /**
+   * Notes one instance's change for the traffic story (a failover, an outage...), written once the write returns, in
+   * the same transaction: per service, one instance's change tells its own story, many tell one. Its service counts as touched.
+   */
   traffic: (change: TTrafficChange) => Promise<void>;
 };
 
@@ -20,19 +23,51 @@ export type TCatalogChange = {
  * services announced only after it commits.
  */
 export async function catalogChange<T>(write: (tx: Tx, change: TCatalogChange) => Promise<T>): Promise<T> {
+  return runChange(write, async (tx, traffic) => recordTrafficChanges(tx, traffic));
+}
+
+/** One transaction of a change; `story` is handed the traffic noted in it, still inside the transaction. */
+async function runChange<T>(write: (tx: Tx, change: TCatalogChange) => Promise<T>, story: (tx: Tx, traffic: TTrafficChange[]) => Promise<unknown>): Promise<T> {
   const touched = new Set<string>();
   const result = await transaction(async (tx) => {
     let index: Promise<number> | undefined;
+    const traffic: TTrafficChange[] = [];
     const change: TCatalogChange = {
       index: () => (index ??= bumpCatalogIndex(tx)),
       touched: (service) => void touched.add(service),
-      traffic: async (traffic) => {
-        touched.add(traffic.service);
-        await recordTrafficChange(tx, traffic);
+      traffic: (noted) => {
+        touched.add(noted.service);
+        traffic.push(noted);
+        return Promise.resolve();
       },
     };
-    return write(tx, change);
+    const written = await write(tx, change);
+    await story(tx, traffic);
+    return written;
   });
   for (const service of touched) announceCatalogChange(service);
   return result;
+}
+
+/**
+ * A change too large for one short transaction (thousands of instances leaving at once) in steps, one transaction
+ * each, the event loop let go between them: on SQLite every other query waits while a transaction is open, so
+ * steps stay short and the app keeps answering. The traffic story of all the steps is told once, after the last
+ * (or after the last that committed, when one fails): a lease expiring with 2,000 keys is one failover event.
+ */
+export async function catalogChangeInSteps<P>(parts: P[], write: (tx: Tx, change: TCatalogChange, part: P) => Promise<void>): Promise<void> {
+  const committed: TTrafficChange[] = [];
+  try {
+    for (const part of parts) {
+      let noted: TTrafficChange[] = [];
+      await runChange(
+        (tx, change) => write(tx, change, part),
+        async (_tx, traffic) => void (noted = traffic),
+      );
+      committed.push(...noted);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    if (committed.length > 0) await transaction((tx) => recordTrafficChanges(tx, committed));
+  }
 }

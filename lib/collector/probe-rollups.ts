@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { chunked } from "@/lib/db/bulk";
 
 // Probe results stay in memory; the database gets one row per instance per minute once the minute
 // is over (checks, failures, latency avg and max), never a row per probe.
@@ -27,14 +28,12 @@ export class ProbeRollups {
     const done = [...this.open.entries()].filter(([, rollup]) => rollup.minute < current);
     if (done.length === 0) return 0;
     const rollups = done.map(([, rollup]) => rollup);
-    const existing = await db.probeRollup.findMany({
-      where: {
-        OR: [...new Set(rollups.map((r) => r.minute))].map((minute) => ({
-          minute: new Date(minute),
-          instanceId: { in: rollups.filter((r) => r.minute === minute).map((r) => r.instanceId) },
-        })),
-      },
-    });
+    // A minute's instances go in parts: a list inside OR would grow the query's parameters with the fleet.
+    const existing = [];
+    for (const minute of new Set(rollups.map((r) => r.minute))) {
+      const ids = rollups.filter((r) => r.minute === minute).map((r) => r.instanceId);
+      for (const part of chunked(ids)) existing.push(...(await db.probeRollup.findMany({ where: { minute: new Date(minute), instanceId: { in: part } } })));
+    }
     const byKey = new Map(existing.map((row) => [`${row.instanceId}\0${row.minute.getTime()}`, row]));
     const creates = [];
     const updates = [];

@@ -41,3 +41,14 @@ export async function insertRows<T extends Record<string, unknown>>(
     );
   }
 }
+
+// Prisma checks SQLite's 999 bound parameters itself, and splits only a plain `in` filter of a find, update or delete:
+// a list inside `OR`, a `groupBy` or a compound key goes out whole. Lists that grow with the fleet go in parts of this many.
+export const chunkSize = 400;
+
+/** `items` in parts of at most `size`, for queries whose parameter list would otherwise grow with the fleet. */
+export function chunked<T>(items: readonly T[], size = chunkSize): T[][] {
+  const parts: T[][] = [];
+  for (let i = 0; i < items.length; i += size) parts.push(items.slice(i, i + size));
+  return parts;
+}

@@ -1,9 +1,11 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import type { TActor } from "@/lib/auth/actor";
-import { recordAudit } from "@/lib/audit/record-audit";
+import { recordAudits, type TAuditInput } from "@/lib/audit/record-audit";
 import { catalogChange } from "@/lib/catalog/catalog-change";
 import { trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
 import { db, type Tx } from "@/lib/db";
+import { insertRows } from "@/lib/db/bulk";
 import { encodeRevert } from "@/lib/db/codecs";
 import { AppError } from "@/lib/errors";
 import { writeThroughOverrides, type TWriteThroughRow } from "@/lib/sources/write-through";
@@ -97,8 +99,9 @@ export async function changeInstances({ actor, input }: { actor: TActor; input: 
     // The counter row is locked first, so concurrent changes take turns and each sees the other's result.
     const index = await catalog.index();
     const chosen = await selectInstances(tx, input.selector);
+    // By instance id alone (a plain `in`, which Prisma splits under the parameter limit), then matched on the source too.
     const overrides = new Map(
-      (await tx.instanceOverride.findMany({ where: { OR: chosen.map((row) => ({ source: row.source, instanceId: row.instanceId })) } })).map((row) => [
+      (await tx.instanceOverride.findMany({ where: { instanceId: { in: [...new Set(chosen.map((row) => row.instanceId))] } } })).map((row) => [
         `${row.source}/${row.instanceId}`,
         row,
       ]),
@@ -122,9 +125,14 @@ export async function changeInstances({ actor, input }: { actor: TActor; input: 
     }
     const changed = [];
     const writes: TWriteThroughRow[] = [];
+    // Written in bulk: a drain of thousands of instances is a few statements, not a few per instance.
+    const instanceUpdates = new Map<string, { data: { weightOverride: number | null; enabledOverride: boolean | null }; ids: string[] }>();
+    const overrideCreates = [];
+    const overrideUpdates = new Map<string, { data: object; ids: string[] }>();
+    const audits: TAuditInput[] = [];
+    const reason = `${describe(change)} by ${actor.name}`;
     for (const row of chosen) {
-      const key = `${row.source}/${row.instanceId}`;
-      const previous = overrides.get(key);
+      const previous = overrides.get(`${row.source}/${row.instanceId}`);
       const before = trafficState(row);
       const weightOverride = change.reset ? null : (change.weight ?? row.weightOverride);
       const enabledOverride = change.reset ? null : (change.enabled ?? row.enabledOverride);
@@ -134,47 +142,27 @@ export async function changeInstances({ actor, input }: { actor: TActor; input: 
           ? previous.revert
           : { weight: row.weightOverride, enabled: row.enabledOverride }
         : null;
-      await tx.instance.update({ where: { id: row.id }, data: { weightOverride, enabledOverride, modifyIndex: index } });
+      const group = `${weightOverride}/${enabledOverride}`;
+      const update = instanceUpdates.get(group);
+      if (update) update.ids.push(row.id);
+      else instanceUpdates.set(group, { data: { weightOverride, enabledOverride }, ids: [row.id] });
       writes.push({ ...row, service: row.service.name, override: { weight: weightOverride, enabled: enabledOverride } });
-      const saved = await tx.instanceOverride.upsert({
-        where: { source_instanceId: { source: row.source, instanceId: row.instanceId } },
-        create: {
-          source: row.source,
-          instanceId: row.instanceId,
-          service: row.service.name,
-          weight: weightOverride,
-          enabled: enabledOverride,
-          version: 1,
-          expiresAt,
-          revert: encodeRevert(revert),
-          reason: input.reason || null,
-          updatedBy: actor.name,
-        },
-        update: {
-          service: row.service.name,
-          weight: weightOverride,
-          enabled: enabledOverride,
-          version: { increment: 1 },
-          expiresAt,
-          revert: encodeRevert(revert),
-          reason: input.reason || null,
-          updatedBy: actor.name,
-        },
-      });
+      const saved = { service: row.service.name, weight: weightOverride, enabled: enabledOverride, expiresAt, revert: encodeRevert(revert) };
+      const common = { ...saved, reason: input.reason || null, updatedBy: actor.name };
+      let version = 1;
+      if (previous) {
+        version = previous.version + 1;
+        const key = JSON.stringify(common);
+        const update = overrideUpdates.get(key);
+        if (update) update.ids.push(previous.id);
+        else overrideUpdates.set(key, { data: common, ids: [previous.id] });
+      } else overrideCreates.push({ id: randomUUID(), ...common, source: row.source, instanceId: row.instanceId, version, updatedAt: now });
       const after = {
         health: row.health,
         ...applyChange({ ...before, id: row.instanceId, registeredWeight: row.weight, registeredEnabled: row.enabled }, change),
       };
-      await catalog.traffic({
-        serviceId: row.service.id,
-        service: row.service.name,
-        instanceId: row.instanceId,
-        before,
-        after,
-        reason: `${describe(change)} by ${actor.name}`,
-        at: now,
-      });
-      await recordAudit(tx, {
+      await catalog.traffic({ serviceId: row.service.id, service: row.service.name, instanceId: row.instanceId, before, after, reason, at: now });
+      audits.push({
         actor,
         action: auditAction(change),
         target: `instance/${row.service.name}/${row.instanceId}`,
@@ -188,10 +176,15 @@ export async function changeInstances({ actor, input }: { actor: TActor; input: 
         service: row.service.name,
         weight: after.weight,
         enabled: after.enabled,
-        version: saved.version,
+        version,
         expiresAt: expiresAt?.toISOString() ?? null,
       });
     }
+    for (const { data, ids } of instanceUpdates.values()) await tx.instance.updateMany({ where: { id: { in: ids } }, data: { ...data, modifyIndex: index } });
+    for (const { data, ids } of overrideUpdates.values())
+      await tx.instanceOverride.updateMany({ where: { id: { in: ids } }, data: { ...data, version: { increment: 1 } } });
+    await insertRows(tx, { table: "InstanceOverride", rows: overrideCreates });
+    await recordAudits(tx, audits);
     // Last, so a source that refuses the change rolls back everything above.
     await writeThroughOverrides(tx, writes);
     const services = [...new Set(chosen.map((row) => row.service.id))];

@@ -3,13 +3,26 @@ import { MAX_WEIGHT, ZBalancingPolicy, ZHashKey } from "@/lib/balancing";
 import { ZDuration } from "@/lib/duration";
 import { ZInstanceId, ZServiceName } from "@/lib/registry/schemas";
 
+// Names that would reach an object's prototype rather than be a key of it; zod's record drops `__proto__` silently.
+const objectKeys = new Set(["__proto__", "constructor", "prototype"]);
+const hasObjectKey = (value: unknown) => typeof value === "object" && value !== null && Object.keys(value).some((key) => objectKeys.has(key));
+
+// Instances whose metadata has every one of these values; at least one, as an empty selector would choose the whole fleet.
+const ZMetadataSelector = z
+  .custom<unknown>((value) => !hasObjectKey(value), "must not name __proto__, constructor or prototype")
+  .pipe(
+    z
+      .record(z.string().min(1).max(128), z.string().max(512))
+      .refine((metadata) => Object.keys(metadata).length > 0, "must name at least one key: an empty selector would choose every instance"),
+  );
+
 // Which instances a change is for: every instance matching all the given criteria.
 export const ZInstanceSelector = z
   .strictObject({
     service: ZServiceName.optional(),
     ids: z.array(ZInstanceId).min(1, "must name at least one instance").max(1000, "must name at most 1000 instances").optional(),
     tag: z.string().min(1, "must not be empty").max(128).optional(),
-    metadata: z.record(z.string().min(1).max(128), z.string().max(512)).optional(),
+    metadata: ZMetadataSelector.optional(),
   })
   .refine((selector) => selector.service || selector.ids || selector.tag || selector.metadata, {
     message: "must choose instances: by service, ids, tag or metadata",

@@ -19,6 +19,10 @@ function fromFailover(row: TFailoverRow) {
     reason: row.reason,
     detectionMs: row.detectionMs,
     takeover: row.takeover,
+    takeoverMore: row.takeoverMore,
+    // Instances that left and joined the set taking traffic: more than one is a mass change told once.
+    leftCount: row.leftCount,
+    joinedCount: row.joinedCount,
     at: row.at,
   };
 }
@@ -35,6 +39,9 @@ function fromHealth(row: THealthRow): ReturnType<typeof fromFailover> {
     reason: row.reason,
     detectionMs: row.detectionMs,
     takeover: [],
+    takeoverMore: 0,
+    leftCount: 0,
+    joinedCount: 0,
     at: row.at,
   };
 }

@@ -1,14 +1,16 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { catalogChange, type TCatalogChange } from "@/lib/catalog/catalog-change";
+import { catalogChange, catalogChangeInSteps, type TCatalogChange } from "@/lib/catalog/catalog-change";
 import { trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
 import { db, type Tx } from "@/lib/db";
-import { insertRows } from "@/lib/db/bulk";
+import { chunked, insertRows } from "@/lib/db/bulk";
 import { encodeStringList, encodeStringMap } from "@/lib/db/codecs";
 import type { TSourceChange, TSourceInstance } from "./types";
 
 // Instances written per transaction: an initial sync of thousands commits in steps, never one long lock.
 const chunkSize = 1000;
+// Instances removed per transaction: a removal writes more per instance (a health event, the story's notes).
+export const removeStep = 500;
 
 const rowSelect = {
   ...trafficSelect,
@@ -92,10 +94,12 @@ export async function applySourceChange({ source, change, fence }: { source: str
       });
     }
   };
-  // Removals first: an instance that moved to another service leaves before it joins.
-  await inChunks(removes, (tx, catalog, rows) =>
-    removeInstances(tx, catalog, { source, rows, reason: `removed from ${source} (its lease expired or it deregistered)` }),
-  );
+  // Removals first: an instance that moved to another service leaves before it joins. In short steps that tell one
+  // story together: a lease that expires with thousands of keys is one failover event per service.
+  await catalogChangeInSteps(chunked(removes, removeStep), async (tx, catalog, rows) => {
+    await fence?.(tx);
+    await removeInstances(tx, catalog, { source, rows, reason: `removed from ${source} (its lease expired or it deregistered)` });
+  });
   await inChunks(updates, (tx, catalog, pairs) => updateInstances(tx, catalog, { source, pairs }));
   await inChunks(creates, (tx, catalog, instances) => createInstances(tx, catalog, { source, instances }));
   return { created: creates.length, updated: updates.length, removed: removes.length };
@@ -108,12 +112,33 @@ export async function removeInstances(tx: Tx, change: TCatalogChange, { source, 
   if (rows.length === 0) return;
   const index = await change.index();
   await tx.instance.deleteMany({ where: { id: { in: rows.map((row) => row.id) } } });
-  await tx.healthEvent.createMany({
-    data: rows.map((row) => ({ service: row.service.name, source, instanceId: row.instanceId, from: row.health, to: "deregistered", reason })),
+  const now = new Date();
+  await insertRows(tx, {
+    table: "HealthEvent",
+    rows: rows.map((row) => ({
+      id: randomUUID(),
+      service: row.service.name,
+      source,
+      instanceId: row.instanceId,
+      from: row.health,
+      to: "deregistered",
+      reason,
+      detectionMs: null,
+      at: now,
+    })),
   });
+  // Noted, not written one by one: the catalog change tells one story per service.
   for (const row of rows) {
     change.touched(row.service.name);
-    await change.traffic({ serviceId: row.service.id, service: row.service.name, instanceId: row.instanceId, before: trafficState(row), after: null, reason });
+    await change.traffic({
+      serviceId: row.service.id,
+      service: row.service.name,
+      instanceId: row.instanceId,
+      before: trafficState(row),
+      after: null,
+      reason,
+      at: now,
+    });
   }
   await tx.service.updateMany({ where: { id: { in: [...new Set(rows.map((row) => row.service.id))] } }, data: { modifyIndex: index } });
 }
@@ -178,19 +203,19 @@ async function createInstances(tx: Tx, change: TCatalogChange, { source, instanc
   });
   // A service already taking traffic tells no story when instances join it; the first new instance of any other
   // goes alone, so a service coming back from an outage tells it once.
-  const serving = new Set(
-    (
-      await tx.instance.groupBy({
-        by: ["serviceId"],
-        where: {
-          serviceId: { in: [...serviceIds.values()] },
-          health: { in: ["passing", "warning"] },
-          OR: [{ enabledOverride: true }, { enabledOverride: null, enabled: true }],
-          AND: [{ OR: [{ weightOverride: { gt: 0 } }, { weightOverride: null, weight: { gt: 0 } }] }],
-        },
-      })
-    ).map((group) => group.serviceId),
-  );
+  const serving = new Set<string>();
+  for (const ids of chunked([...serviceIds.values()])) {
+    const groups = await tx.instance.groupBy({
+      by: ["serviceId"],
+      where: {
+        serviceId: { in: ids },
+        health: { in: ["passing", "warning"] },
+        OR: [{ enabledOverride: true }, { enabledOverride: null, enabled: true }],
+        AND: [{ OR: [{ weightOverride: { gt: 0 } }, { weightOverride: null, weight: { gt: 0 } }] }],
+      },
+    });
+    for (const group of groups) serving.add(group.serviceId);
+  }
   const firsts = new Map<string, (typeof data)[number]>();
   for (const row of data) if (!serving.has(row.serviceId) && !firsts.has(row.serviceId)) firsts.set(row.serviceId, row);
   for (const first of firsts.values()) {

@@ -1,5 +1,8 @@
 import type { TSourceChange, TSourceInstance } from "./types";
 
+// How long the first change of a burst waits for the rest.
+const coalesceMs = 20;
+
 /**
  * Hands changes to the sync one batch at a time, in order: what arrives while a batch is being written is
  * merged into the next (the last word on each instance wins), so a burst costs a few transactions, not one each.
@@ -57,8 +60,9 @@ export class ChangeQueue {
   private kick() {
     if (this.running) return;
     this.running = (async () => {
-      // A microtask's wait lets the events of one watch response arrive before the first batch is cut.
-      await Promise.resolve();
+      // A short wait lets a burst arrive before the first batch is cut: a lease expiring with thousands of keys is
+      // thousands of watch deletes, written as one change (one transaction, one story) rather than one each.
+      await new Promise((resolve) => setTimeout(resolve, coalesceMs));
       for (let change = this.take(); change; change = this.take()) await this.apply(change);
     })()
       .catch((error: unknown) => {

@@ -1,13 +1,14 @@
 import "server-only";
 import type { TActor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
-import { catalogChange, type TCatalogChange } from "@/lib/catalog/catalog-change";
+import { catalogChangeInSteps } from "@/lib/catalog/catalog-change";
 import { trafficSelect } from "@/lib/catalog/traffic-state";
-import type { Tx } from "@/lib/db";
+import { db } from "@/lib/db";
+import { chunked } from "@/lib/db/bulk";
 import { encodeSourceTls, encodeStringList } from "@/lib/db/codecs";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
-import { removeInstances } from "./apply-source-change";
+import { removeInstances, removeStep } from "./apply-source-change";
 import type { TSourceInput } from "./schemas";
 
 /** What the audit log keeps of a source's settings: never its password or key. */
@@ -70,24 +71,24 @@ export async function updateSource({ actor, name, input }: { actor: TActor; name
   });
 }
 
-async function removeInstancesOf(tx: Tx, change: TCatalogChange, source: string) {
-  const rows = await tx.instance.findMany({
-    where: { source },
-    select: { ...trafficSelect, id: true, instanceId: true, service: { select: { id: true, name: true } } },
-  });
-  await removeInstances(tx, change, { source, rows, reason: `its source ${source} was removed` });
-}
-
 /** Removes a source and the instances Meshdeck knew from it (the registry itself is not touched). */
 export async function deleteSource({ actor, name }: { actor: TActor; name: string }) {
-  await catalogChange(async (tx, change) => {
+  // The source goes first, with its audit record: its collector's fence then refuses any further sync of it.
+  await transaction(async (tx) => {
     const current = await tx.source.findUnique({ where: { name }, select: { id: true, kind: true, convention: true, endpoints: true, prefix: true } });
     if (!current) throw new AppError("not_found", `no source named '${name}'`, "name");
     await tx.source.delete({ where: { name } });
-    await removeInstancesOf(tx, change, name);
     await tx.instanceOverride.deleteMany({ where: { source: name } });
     await recordAudit(tx, { actor, action: "source.delete", target: `source/${name}`, before: { ...current, id: undefined } });
   });
+  // Then its instances, in short steps telling one story: thousands of them are one failover event per service.
+  const rows = await db.instance.findMany({
+    where: { source: name },
+    select: { ...trafficSelect, id: true, instanceId: true, service: { select: { id: true, name: true } } },
+  });
+  await catalogChangeInSteps(chunked(rows, removeStep), (tx, change, part) =>
+    removeInstances(tx, change, { source: name, rows: part, reason: `its source ${name} was removed` }),
+  );
 }
 
 /** Pauses or resumes a source; a paused one keeps its instances as last seen until resumed or removed. */

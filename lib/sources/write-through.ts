@@ -4,6 +4,10 @@ import { AppError } from "@/lib/errors";
 import { openAdapterForWrites, settingsOf } from "./adapters";
 import type { TSourceOverride } from "./types";
 
+// Override writes in flight at once against one etcd source: each instance's override is a key of its own. ZooKeeper's
+// Dubbo overrides share a document per service, read-modified-written, so they go one at a time.
+const inFlight = { etcd: 32, zookeeper: 1 } as const;
+
 export type TWriteThroughRow = {
   source: string;
   instanceId: string;
@@ -25,7 +29,12 @@ export type TWriteThroughRow = {
  */
 export async function writeThroughOverrides(tx: Tx, rows: TWriteThroughRow[]) {
   const bySource = new Map<string, TWriteThroughRow[]>();
-  for (const row of rows) if (row.source !== "builtin") bySource.set(row.source, [...(bySource.get(row.source) ?? []), row]);
+  for (const row of rows) {
+    if (row.source === "builtin") continue;
+    const list = bySource.get(row.source);
+    if (list) list.push(row);
+    else bySource.set(row.source, [row]);
+  }
   for (const [name, instances] of bySource) {
     const source = await tx.source.findUnique({ where: { name } });
     if (!source) throw new AppError("not_found", `source '${name}' of ${instances[0]!.instanceId} no longer exists`, "selector");
@@ -40,7 +49,11 @@ export async function writeThroughOverrides(tx: Tx, rows: TWriteThroughRow[]) {
       );
     }
     try {
-      for (const row of instances) {
+      // A drain of thousands of etcd instances takes a round trip per 32 of them, not one each.
+      let next = 0;
+      const writeNext = async (): Promise<void> => {
+        const row = instances[next++];
+        if (!row) return;
         const instance = {
           instanceId: row.instanceId,
           service: row.service,
@@ -53,7 +66,9 @@ export async function writeThroughOverrides(tx: Tx, rows: TWriteThroughRow[]) {
           ...(row.sourceKey ? { key: row.sourceKey } : {}),
         };
         await adapter.writeOverride({ instance, override: row.override });
-      }
+        return writeNext();
+      };
+      await Promise.all(Array.from({ length: Math.min(inFlight[settingsOf(source).kind], instances.length) }, writeNext));
     } catch (error) {
       if (error instanceof AppError) throw error;
       throw new AppError(

@@ -12,22 +12,35 @@ const healthTones: Record<string, TTimelineMarker["tone"]> = { critical: "critic
 const failoverTones: Record<string, TTimelineMarker["tone"]> = { failover: "critical", outage: "critical", recovery: "ok", "outage-end": "ok" };
 
 /** "payments-1 takes 100%", or "a 50%, b 50% take over"; a long list names the first three. */
-function describeTakeover(shares: TTakeover): string {
+function describeTakeover(shares: TTakeover, beyond = 0): string {
   const [only] = shares;
   if (!only) return "no instance takes traffic";
-  if (shares.length === 1) return `${only.id} takes ${formatShare(only.share)}`;
+  if (shares.length === 1 && beyond === 0) return `${only.id} takes ${formatShare(only.share)}`;
   const named = shares.slice(0, 3).map(({ id, share }) => `${id} ${formatShare(share)}`);
-  const more = shares.length > 3 ? ` and ${shares.length - 3} more` : "";
+  const rest = shares.length - named.length + beyond;
+  const more = rest > 0 ? ` and ${rest} more` : "";
   return `${named.join(", ")}${more} take over`;
 }
 
-type TFailoverRow = { at: Date; kind: TFailoverKind; service: string; instanceId: string | null; takeover: TTakeover };
+type TFailoverRow = {
+  at: Date;
+  kind: TFailoverKind;
+  service: string;
+  instanceId: string | null;
+  takeover: TTakeover;
+  takeoverMore: number;
+  leftCount: number;
+  joinedCount: number;
+};
 
-function failoverLabel({ kind, service, instanceId, takeover }: TFailoverRow): string {
-  if (kind === "failover") return `failover: ${instanceId} out, ${describeTakeover(takeover)}`;
-  if (kind === "recovery") return `recovery: ${instanceId} back, ${describeTakeover(takeover)}`;
+function failoverLabel({ kind, service, instanceId, takeover, takeoverMore, leftCount, joinedCount }: TFailoverRow): string {
+  // A mass change names no instance: it counts them.
+  const out = instanceId ?? `${leftCount} instances`;
+  const back = instanceId ?? `${joinedCount} instances`;
+  if (kind === "failover") return `failover: ${out} out, ${describeTakeover(takeover, takeoverMore)}`;
+  if (kind === "recovery") return `recovery: ${back} back, ${describeTakeover(takeover, takeoverMore)}`;
   if (kind === "outage") return `outage: no ${service} instance can take traffic`;
-  return `outage over: ${describeTakeover(takeover)}`;
+  return `outage over: ${describeTakeover(takeover, takeoverMore)}`;
 }
 
 type TAuditRow = { actorName: string; action: string; target: string; before: unknown; after: unknown; reason: string | null };
@@ -78,7 +91,7 @@ export async function listChartMarkers({
       where: { service: { in: services }, ...failoverWhere, at },
       orderBy: [...newest],
       take: chartMarkerCap,
-      select: { at: true, kind: true, service: true, instanceId: true, takeover: true },
+      select: { at: true, kind: true, service: true, instanceId: true, takeover: true, takeoverMore: true, leftCount: true, joinedCount: true },
     }),
     db.auditEvent.findMany({
       where: { service: { in: services }, ...auditWhere, at },

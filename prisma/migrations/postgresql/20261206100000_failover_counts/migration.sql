@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "FailoverEvent" ADD COLUMN     "joinedCount" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "leftCount" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "takeoverMore" INTEGER NOT NULL DEFAULT 0;

@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "FailoverEvent" ADD COLUMN "joinedCount" INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE "FailoverEvent" ADD COLUMN "leftCount" INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE "FailoverEvent" ADD COLUMN "takeoverMore" INTEGER NOT NULL DEFAULT 0;
