@@ -1,7 +1,9 @@
 import "server-only";
 import { catalogChange, type TCatalogChange } from "@/lib/catalog/catalog-change";
-import { trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
+import { takesTraffic, trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
+import { randomUUID } from "node:crypto";
 import type { Tx } from "@/lib/db";
+import { insertRows, valuesList } from "@/lib/db/bulk";
 import { encodeStringList, encodeStringMap } from "@/lib/db/codecs";
 import { AppError, asError } from "@/lib/errors";
 import { processSingleton } from "@/lib/process-singleton";
@@ -14,8 +16,8 @@ const source = "builtin";
 // next one, which writes up to maxBatch of them in one transaction with one index bump. Each caller is answered
 // only once its batch has committed, so an acknowledged write survives a kill -9.
 const maxBatch = 200;
-// Rows per createMany: their columns times this stays under SQLite's 999 parameters.
-const rowsPerInsert = 25;
+// Ids per `in (...)` read: far under every database's parameter limit.
+const readChunk = 400;
 
 type TInstanceRow = Awaited<ReturnType<Tx["instance"]["update"]>>;
 type TRegistered = { instance: TInstanceRow; created: boolean };
@@ -182,20 +184,24 @@ async function writeBatch(tx: Tx, change: TCatalogChange, ops: TOp[]) {
         registered.set(input.id, { instance, created: false });
       } else {
         creates.push({
+          id: randomUUID(),
           ...fields,
+          enabled: true,
           serviceId: serviceIds.get(input.service)!,
           source,
           instanceId: input.id,
           health,
           healthOutput: "registered",
           healthChangedAt: at,
+          registeredAt: at,
+          updatedAt: at,
         });
       }
     }
-    for (let i = 0; i < creates.length; i += rowsPerInsert) {
-      for (const instance of await tx.instance.createManyAndReturn({ data: creates.slice(i, i + rowsPerInsert) })) {
-        registered.set(instance.instanceId, { instance, created: true });
-      }
+    await insertInstances(tx, change, creates, new Map([...serviceIds].map(([name, id]) => [id, name])));
+    for (let i = 0; i < creates.length; i += readChunk) {
+      const rows = await tx.instance.findMany({ where: { id: { in: creates.slice(i, i + readChunk).map(({ id }) => id) } } });
+      for (const instance of rows) registered.set(instance.instanceId, { instance, created: true });
     }
     for (const input of accepted) {
       touchedServices.add(serviceIds.get(input.service)!);
@@ -215,45 +221,40 @@ async function writeBatch(tx: Tx, change: TCatalogChange, ops: TOp[]) {
     if (heartbeatBefore && (row.health !== "critical" || (row.lastHeartbeatAt !== null && row.lastHeartbeatAt >= heartbeatBefore))) return [];
     return [{ op, row }];
   });
-  if (leaving.length > 0) {
-    await tx.instance.deleteMany({ where: { id: { in: leaving.map(({ row }) => row.id) } } });
-    for (const { op, row } of leaving) {
-      deregistered.add(op.instanceId);
-      touchedServices.add(row.service.id);
-      change.touched(row.service.name);
-      healthEvents.push({ service: row.service.name, source, instanceId: op.instanceId, from: row.health, to: "deregistered", reason: op.reason, at });
-    }
+  // One at a time: each leaving instance's story names those still there to take over.
+  for (const { op, row } of leaving) {
+    await tx.instance.deleteMany({ where: { id: row.id } });
+    deregistered.add(op.instanceId);
+    touchedServices.add(row.service.id);
+    change.touched(row.service.name);
+    healthEvents.push({ service: row.service.name, source, instanceId: op.instanceId, from: row.health, to: "deregistered", reason: op.reason, at });
+    await change.traffic({
+      serviceId: row.service.id,
+      service: row.service.name,
+      instanceId: op.instanceId,
+      before: trafficState(row),
+      after: null,
+      reason: op.reason,
+      at,
+    });
   }
   if (touchedServices.size > 0) await tx.service.updateMany({ where: { id: { in: [...touchedServices] } }, data: { modifyIndex: index } });
-  for (let i = 0; i < healthEvents.length; i += rowsPerInsert * 4) await tx.healthEvent.createMany({ data: healthEvents.slice(i, i + rowsPerInsert * 4) });
+  await insertRows(tx, { table: "HealthEvent", rows: healthEvents.map((event) => ({ id: randomUUID(), ...event, detectionMs: null })) });
 
-  // The traffic stories, in the order the changes arrived.
-  for (const op of ops) {
-    if (op.kind === "register") {
-      const result = registered.get(op.input.id);
-      if (!result) continue;
-      const row = existing.get(op.input.id);
-      await change.traffic({
-        serviceId: result.instance.serviceId,
-        service: op.input.service,
-        instanceId: op.input.id,
-        before: row ? trafficState(row) : null,
-        after: trafficState(result.instance),
-        reason: row ? "re-registered" : "registered",
-        at,
-      });
-    } else if (deregistered.has(op.instanceId)) {
-      const row = existing.get(op.instanceId)!;
-      await change.traffic({
-        serviceId: row.service.id,
-        service: row.service.name,
-        instanceId: op.instanceId,
-        before: trafficState(row),
-        after: null,
-        reason: op.reason,
-        at,
-      });
-    }
+  // The traffic stories of re-registrations (a new instance's was told as it was inserted).
+  for (const input of registrations) {
+    const result = registered.get(input.id);
+    const row = existing.get(input.id);
+    if (!result || !row) continue;
+    await change.traffic({
+      serviceId: result.instance.serviceId,
+      service: input.service,
+      instanceId: input.id,
+      before: trafficState(row),
+      after: trafficState(result.instance),
+      reason: "re-registered",
+      at,
+    });
   }
   return { at, failed, registered, deregistered };
 }
@@ -264,13 +265,86 @@ async function upsertServices(tx: Tx, names: string[], index: number): Promise<M
   if (names.length === 0) return ids;
   const found = await tx.service.findMany({ where: { name: { in: names } }, select: { id: true, name: true } });
   for (const { id, name } of found) ids.set(name, id);
-  for (const name of names) {
-    if (ids.has(name)) continue;
-    // An upsert, not a create: another app process may create the same service at the same moment.
-    const service = await tx.service.upsert({ where: { name }, create: { name, source, modifyIndex: index }, update: {}, select: { id: true } });
-    ids.set(name, service.id);
-  }
+  const missing = names.filter((name) => !ids.has(name));
+  if (missing.length === 0) return ids;
+  const now = new Date();
+  // Another app process may create the same service at the same moment: its row wins, and is read back.
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "Service" ("id", "name", "source", "modifyIndex", "createdAt", "updatedAt") VALUES ${valuesList({ rows: missing.length, columns: 6 })} ON CONFLICT ("name") DO NOTHING`,
+    ...missing.flatMap((name) => [randomUUID(), name, source, index, now, now]),
+  );
+  const created = await tx.service.findMany({ where: { name: { in: missing } }, select: { id: true, name: true } });
+  for (const { id, name } of created) ids.set(name, id);
   return ids;
+}
+
+type TNewInstance = {
+  id: string;
+  serviceId: string;
+  instanceId: string;
+  weight: number;
+  weightOverride: number | null;
+  enabled: boolean;
+  enabledOverride: boolean | null;
+  health: string;
+  healthOutput: string;
+  registeredAt: Date;
+};
+
+/**
+ * Inserts new instances with one statement per few hundred. An instance joining a service that already takes
+ * traffic tells no story; in a service in an outage, instances go one at a time, each with its story (it may
+ * end the outage), until one takes traffic.
+ */
+async function insertInstances<T extends TNewInstance>(tx: Tx, change: TCatalogChange, rows: T[], names: Map<string, string>) {
+  if (rows.length === 0) return;
+  const serviceIds = [...new Set(rows.map((row) => row.serviceId))];
+  const serving = new Set<string>();
+  for (let i = 0; i < serviceIds.length; i += readChunk) {
+    const groups = await tx.instance.groupBy({
+      by: ["serviceId"],
+      where: {
+        serviceId: { in: serviceIds.slice(i, i + readChunk) },
+        health: { in: ["passing", "warning"] },
+        OR: [{ enabledOverride: true }, { enabledOverride: null, enabled: true }],
+        AND: [{ OR: [{ weightOverride: { gt: 0 } }, { weightOverride: null, weight: { gt: 0 } }] }],
+      },
+    });
+    for (const group of groups) serving.add(group.serviceId);
+  }
+  // Nor does one joining a service that never had an outage (a new service, most often): there is none to end.
+  const quiet = [...names].filter(([id]) => !serving.has(id) && serviceIds.includes(id));
+  for (let i = 0; i < quiet.length; i += readChunk) {
+    const chunk = quiet.slice(i, i + readChunk);
+    const outages = await tx.failoverEvent.findMany({
+      where: { service: { in: chunk.map(([, name]) => name) }, kind: "outage" },
+      select: { service: true },
+      distinct: ["service"],
+    });
+    const hadOutage = new Set(outages.map(({ service }) => service));
+    for (const [id, name] of chunk) if (!hadOutage.has(name)) serving.add(id);
+  }
+  const rest: T[] = [];
+  for (const row of rows) {
+    if (serving.has(row.serviceId)) {
+      rest.push(row);
+      continue;
+    }
+    await insertRows(tx, { table: "Instance", rows: [row] });
+    const after = trafficState(row);
+    const service = names.get(row.serviceId)!;
+    await change.traffic({
+      serviceId: row.serviceId,
+      service,
+      instanceId: row.instanceId,
+      before: null,
+      after,
+      reason: row.healthOutput,
+      at: row.registeredAt,
+    });
+    if (takesTraffic(after)) serving.add(row.serviceId);
+  }
+  await insertRows(tx, { table: "Instance", rows: rest });
 }
 
 /**
