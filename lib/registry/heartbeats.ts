@@ -13,7 +13,7 @@ const flushMs = 1000;
 const sweepMs = 250;
 const loadMs = 2000;
 // Instances looked at in the database per sweep; the rest wait for the next one.
-const maxPerSweep = 1000;
+const maxPerSweep = 250;
 const chunkSize = 500;
 
 /**

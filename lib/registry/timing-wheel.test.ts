@@ -15,12 +15,17 @@ describe("TimingWheel", () => {
     expect(wheel.size).toBe(0);
   });
 
-  test("a deadline already past goes in the next slot to come due, never one already swept", () => {
+  test("a deadline already swept comes due at the very next sweep, in its own slot", () => {
     const wheel = new TimingWheel<string>(100, 1_000);
     wheel.due(2_000);
-    expect(wheel.schedule("overdue", 500)).toBe(21);
-    expect(wheel.due(2_050)).toEqual([]);
-    expect(wheel.due(2_100)).toEqual([[21, ["overdue"]]]);
+    expect(wheel.schedule("overdue", 500)).toBe(5);
+    expect(wheel.schedule("just-swept", 2_050)).toBe(20);
+    expect(wheel.size).toBe(2);
+    expect(wheel.due(2_000)).toEqual([
+      [5, ["overdue"]],
+      [20, ["just-swept"]],
+    ]);
+    expect(wheel.due(2_100)).toEqual([]);
   });
 
   test("a long pause jumps to the slots that hold keys", () => {

@@ -5,6 +5,8 @@
  */
 export class TimingWheel<K> {
   private readonly slots = new Map<number, K[]>();
+  // Keys whose deadline had passed when they were scheduled, in their own (swept) slots.
+  private readonly late = new Map<number, K[]>();
   private swept: number;
 
   constructor(
@@ -14,19 +16,21 @@ export class TimingWheel<K> {
     this.swept = Math.floor(now / slotMs) - 1;
   }
 
-  /** Puts `key` in the slot of `at` (the next one to come due, when `at` has passed) and returns that slot. */
+  /** Puts `key` in the slot of `at` and returns that slot; a slot already swept comes due at the next sweep. */
   schedule(key: K, at: number): number {
-    const slot = Math.max(Math.floor(at / this.slotMs), this.swept + 1);
-    const keys = this.slots.get(slot);
+    const slot = Math.floor(at / this.slotMs);
+    const slots = slot <= this.swept ? this.late : this.slots;
+    const keys = slots.get(slot);
     if (keys) keys.push(key);
-    else this.slots.set(slot, [key]);
+    else slots.set(slot, [key]);
     return slot;
   }
 
   /** Takes out the slots that came due by `now`, oldest first, as [slot, keys]. */
   due(now: number): [slot: number, keys: K[]][] {
     const last = Math.floor(now / this.slotMs);
-    const taken: [number, K[]][] = [];
+    const taken: [number, K[]][] = [...this.late].sort(([a], [b]) => a - b);
+    this.late.clear();
     // A long pause (a suspended laptop) jumps over empty slots instead of walking them one by one.
     if (last - this.swept > this.slots.size) {
       for (const slot of [...this.slots.keys()].sort((a, b) => a - b)) {
@@ -48,6 +52,7 @@ export class TimingWheel<K> {
 
   get size(): number {
     let size = 0;
+    for (const keys of this.late.values()) size += keys.length;
     for (const keys of this.slots.values()) size += keys.length;
     return size;
   }
