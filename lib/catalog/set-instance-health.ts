@@ -1,68 +1,106 @@
 import "server-only";
-import type { Prisma } from "@/lib/db";
+import { valuesList } from "@/lib/db/bulk";
 import type { THealth } from "@/lib/health/health";
 import { catalogChange } from "./catalog-change";
 import { trafficSelect, trafficState } from "./traffic-state";
 
-/**
- * Moves one instance to `to` and writes the health event, once: `where` narrows the update so a
- * transition that another writer already made (or that no longer applies) changes nothing.
- */
-export async function setInstanceHealth({
-  id,
-  to,
-  reason,
-  where = {},
-  unless,
-  detectionMs,
-}: {
+export type TInstanceHealthChange = {
+  /** The Instance row's id. */
   id: string;
   to: THealth;
   reason: string;
   /** From the last success to this decision, for changes to critical. */
   detectionMs?: number;
-  where?: Prisma.InstanceWhereInput;
+  /** A TTL expiry: only a TTL instance whose stored heartbeat is older than this (or missing) changes. */
+  heartbeatBefore?: Date;
   /** Looked at again inside the transaction, for what only memory knows (a heartbeat just in). */
   unless?: () => boolean;
-}): Promise<boolean> {
+};
+
+// Instances read and updated per statement: far under every database's parameter limit.
+const chunkSize = 200;
+
+/**
+ * Moves instances to new health and writes their health events, in one catalog change (one transaction, one
+ * index bump) however many there are. Each change happens once: an instance already there, or whose guard no
+ * longer holds in the database, is left alone. Answers the ids that changed.
+ */
+export async function setInstancesHealth(changes: TInstanceHealthChange[]): Promise<Set<string>> {
+  if (changes.length === 0) return new Set();
   return catalogChange(async (tx, change) => {
-    const instance = await tx.instance.findFirst({
-      where: { ...where, id, health: { not: to } },
-      select: { ...trafficSelect, instanceId: true, source: true, service: { select: { id: true, name: true } } },
-    });
-    if (!instance || unless?.()) return false;
-    const index = await change.index();
-    const now = new Date();
-    const updated = await tx.instance.updateMany({
-      where: { ...where, id, health: instance.health },
-      data: { health: to, healthOutput: reason, healthChangedAt: now, modifyIndex: index },
-    });
-    if (updated.count === 0) return false;
-    await tx.service.update({ where: { id: instance.service.id }, data: { modifyIndex: index } });
-    change.touched(instance.service.name);
-    await tx.healthEvent.create({
-      data: {
-        service: instance.service.name,
-        source: instance.source,
-        instanceId: instance.instanceId,
-        from: instance.health,
-        to,
-        reason,
-        detectionMs: detectionMs === undefined ? null : Math.round(detectionMs),
-        at: now,
-      },
-    });
-    const before = trafficState(instance);
-    await change.traffic({
-      serviceId: instance.service.id,
-      service: instance.service.name,
-      instanceId: instance.instanceId,
-      before,
-      after: { ...before, health: to },
-      reason,
-      detectionMs,
-      at: now,
-    });
-    return true;
+    const changed = new Set<string>();
+    for (let i = 0; i < changes.length; i += chunkSize) {
+      const chunk = changes.slice(i, i + chunkSize);
+      const rows = await tx.instance.findMany({
+        where: { id: { in: chunk.map(({ id }) => id) } },
+        select: {
+          ...trafficSelect,
+          id: true,
+          instanceId: true,
+          source: true,
+          checkKind: true,
+          lastHeartbeatAt: true,
+          service: { select: { id: true, name: true } },
+        },
+      });
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      const due = chunk.flatMap((wanted) => {
+        const row = byId.get(wanted.id);
+        if (!row || row.health === wanted.to || wanted.unless?.()) return [];
+        const { heartbeatBefore } = wanted;
+        if (heartbeatBefore && (row.checkKind !== "ttl" || (row.lastHeartbeatAt !== null && row.lastHeartbeatAt >= heartbeatBefore))) return [];
+        return [{ wanted, row }];
+      });
+      if (due.length === 0) continue;
+      const index = await change.index();
+      const now = new Date();
+      // The guards once more in the update itself: another process may have written a beat or a change since the read.
+      const updated = await tx.$queryRawUnsafe<{ id: string }[]>(
+        `UPDATE "Instance" SET "health" = v.column3, "healthOutput" = v.column4, "healthChangedAt" = v.column6, "modifyIndex" = v.column7
+         FROM (VALUES ${valuesList({ rows: due.length, columns: 7, casts: ["text", "text", "text", "text", "timestamp(3)", "timestamp(3)", "integer"] })}) AS v
+         WHERE "Instance"."id" = v.column1 AND "Instance"."health" = v.column2
+           AND (v.column5 IS NULL OR ("Instance"."checkKind" = 'ttl' AND ("Instance"."lastHeartbeatAt" IS NULL OR "Instance"."lastHeartbeatAt" < v.column5)))
+         RETURNING "Instance"."id" AS "id"`,
+        ...due.flatMap(({ wanted, row }) => [wanted.id, row.health, wanted.to, wanted.reason, wanted.heartbeatBefore ?? null, now, index]),
+      );
+      const done = new Set(updated.map(({ id }) => id));
+      const applied = due.filter(({ wanted }) => done.has(wanted.id));
+      if (applied.length === 0) continue;
+      const services = new Map(applied.map(({ row }) => [row.service.id, row.service.name]));
+      await tx.service.updateMany({ where: { id: { in: [...services.keys()] } }, data: { modifyIndex: index } });
+      for (const name of services.values()) change.touched(name);
+      await tx.healthEvent.createMany({
+        data: applied.map(({ wanted, row }) => ({
+          service: row.service.name,
+          source: row.source,
+          instanceId: row.instanceId,
+          from: row.health,
+          to: wanted.to,
+          reason: wanted.reason,
+          detectionMs: wanted.detectionMs === undefined ? null : Math.round(wanted.detectionMs),
+          at: now,
+        })),
+      });
+      for (const { wanted, row } of applied) {
+        const before = trafficState(row);
+        await change.traffic({
+          serviceId: row.service.id,
+          service: row.service.name,
+          instanceId: row.instanceId,
+          before,
+          after: { ...before, health: wanted.to },
+          reason: wanted.reason,
+          detectionMs: wanted.detectionMs,
+          at: now,
+        });
+        changed.add(wanted.id);
+      }
+    }
+    return changed;
   });
+}
+
+/** Moves one instance to `to` and writes the health event, once (see setInstancesHealth). */
+export async function setInstanceHealth(change: TInstanceHealthChange): Promise<boolean> {
+  return (await setInstancesHealth([change])).has(change.id);
 }

@@ -4,9 +4,29 @@ import { valuesList } from "@/lib/db/bulk";
 
 // What instances were last seen doing: hot-path writes in bulk, outside the catalog index (no watcher wakes for them).
 
-/** The latest heartbeat of each instance, which is its latest success too. */
-export async function writeHeartbeats(beats: { id: string; at: Date }[]) {
-  await db.$transaction(beats.map(({ id, at }) => db.instance.updateMany({ where: { id }, data: { lastHeartbeatAt: at, lastSuccessAt: at } })));
+// Rows per heartbeat statement: two parameters each, under SQLite's 999 with room to spare.
+const beatsPerStatement = 400;
+
+/**
+ * The latest heartbeat of each instance, which is its latest success too: one statement per few hundred beats.
+ * A beat never moves the stored one back (another app process may have written a newer one). Answers the health
+ * of each instance written; an instance missing from the answer is no longer registered.
+ */
+export async function writeHeartbeats(beats: { id: string; at: number }[]): Promise<Map<string, string>> {
+  const health = new Map<string, string>();
+  for (let i = 0; i < beats.length; i += beatsPerStatement) {
+    const batch = beats.slice(i, i + beatsPerStatement);
+    const rows = await db.$queryRawUnsafe<{ id: string; health: string }[]>(
+      `UPDATE "Instance" SET
+         "lastHeartbeatAt" = CASE WHEN "Instance"."lastHeartbeatAt" IS NULL OR "Instance"."lastHeartbeatAt" < v.column2 THEN v.column2 ELSE "Instance"."lastHeartbeatAt" END,
+         "lastSuccessAt" = CASE WHEN "Instance"."lastSuccessAt" IS NULL OR "Instance"."lastSuccessAt" < v.column2 THEN v.column2 ELSE "Instance"."lastSuccessAt" END
+       FROM (VALUES ${valuesList({ rows: batch.length, columns: 2, casts: ["text", "timestamp(3)"] })}) AS v
+       WHERE "Instance"."id" = v.column1 RETURNING "Instance"."id" AS "id", "Instance"."health" AS "health"`,
+      ...batch.flatMap(({ id, at }) => [id, new Date(at)]),
+    );
+    for (const row of rows) health.set(row.id, row.health);
+  }
+  return health;
 }
 
 type TTimes = [at: number, ids: string[]][];

@@ -1,24 +1,67 @@
 import "server-only";
 import { processSingleton } from "@/lib/process-singleton";
+import { TimingWheel } from "./timing-wheel";
 
-// Heartbeats are the hot path: they land in this map, the database sees only the latest beat per
-// instance every `flushMs` (heartbeats.ts), and a health transition when a TTL runs out or a beat revives one.
-export type TBeat = { id: string; lastBeatAt: number; ttlMs: number; deregisterAfterMs: number | null; health: string };
+// Heartbeats are the hot path: a beat is a Map lookup and a number stored here. The database sees the latest beat
+// per instance every flush (heartbeats.ts), and a health transition when a TTL runs out or a beat revives one.
+export type TBeat = {
+  /** The Instance row's id. */
+  id: string;
+  /** The latest beat this process knows of: its own, or one another process wrote to the database. */
+  lastBeatAt: number;
+  /** The beat the database held when this process last read it (for the expiry's guard). */
+  storedBeatAt?: number;
+  ttlMs: number;
+  deregisterAfterMs: number | null;
+  health: string;
+  /** A beat not yet written to the database. */
+  dirty: boolean;
+  /** The timing wheel's slot this instance is looked at next; -1: none (critical and kept for good). */
+  slot: number;
+};
 
-type TState = { beats: Map<string, TBeat>; dirty: Set<string>; startedAt: number; timer?: NodeJS.Timeout };
-export const beatState = processSingleton<TState>("meshdeck.beats", () => ({ beats: new Map(), dirty: new Set(), startedAt: Date.now() }));
+const slotMs = 250;
+
+type TState = { beats: Map<string, TBeat>; dirty: string[]; wheel: TimingWheel<string>; startedAt: number; loadedIndex: number; timer?: NodeJS.Timeout };
+export const beatState = processSingleton<TState>("meshdeck.beats", () => ({
+  beats: new Map(),
+  dirty: [],
+  wheel: new TimingWheel<string>(slotMs, Date.now()),
+  startedAt: Date.now(),
+  loadedIndex: -1,
+}));
 
 /** The last heartbeat this process has seen for a builtin instance (by its registered id). */
 export function getLastBeatAt(instanceId: string): number | undefined {
   return beatState.beats.get(instanceId)?.lastBeatAt;
 }
 
-export function trackInstance({ instanceId, ...beat }: TBeat & { instanceId: string }) {
+/** When the instance is next looked at: its TTL running out, or, critical, its deregisterAfter. */
+export function beatDeadline(beat: TBeat): number | null {
+  if (beat.health !== "critical") return beat.lastBeatAt + beat.ttlMs;
+  return beat.deregisterAfterMs === null ? null : beat.lastBeatAt + beat.ttlMs + beat.deregisterAfterMs;
+}
+
+/** Puts the instance in the timing wheel at `at`, or at its own deadline. */
+export function scheduleBeat(instanceId: string, beat: TBeat, at = beatDeadline(beat)) {
+  beat.slot = at === null ? -1 : beatState.wheel.schedule(instanceId, at);
+}
+
+/** Notes a beat for the next flush. */
+export function markBeat(instanceId: string, beat: TBeat, at: number) {
+  if (at > beat.lastBeatAt) beat.lastBeatAt = at;
+  if (beat.dirty) return;
+  beat.dirty = true;
+  beatState.dirty.push(instanceId);
+}
+
+export function trackInstance({ instanceId, ...fields }: Omit<TBeat, "dirty" | "slot"> & { instanceId: string }) {
+  const beat: TBeat = { ...fields, dirty: false, slot: -1 };
   beatState.beats.set(instanceId, beat);
-  beatState.dirty.add(instanceId);
+  scheduleBeat(instanceId, beat);
+  return beat;
 }
 
 export function forgetInstance(instanceId: string) {
   beatState.beats.delete(instanceId);
-  beatState.dirty.delete(instanceId);
 }

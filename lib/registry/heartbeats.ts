@@ -1,18 +1,43 @@
 import "server-only";
-import { setInstanceHealth } from "@/lib/catalog/set-instance-health";
+import { setInstancesHealth, type TInstanceHealthChange } from "@/lib/catalog/set-instance-health";
 import { writeHeartbeats } from "@/lib/catalog/write-observations";
 import { db } from "@/lib/db";
+import { isPostgres } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { beatState, forgetInstance, type TBeat } from "./beat-state";
-import { deregisterInstance } from "./register-instance";
+import { beatDeadline, beatState, forgetInstance, markBeat, scheduleBeat, trackInstance, type TBeat } from "./beat-state";
+import { deregisterAbandoned } from "./register-instance";
 
-// Flushes the beat map (beat-state.ts) to the database and sweeps instances whose TTL ran out.
+// The beat map (beat-state.ts) goes to the database every flushMs; the timing wheel is looked at every sweepMs;
+// TTL instances registered or changed by other processes are read every loadMs.
 const flushMs = 1000;
-const sweepMs = 200;
+const sweepMs = 250;
 const loadMs = 2000;
+// Instances looked at in the database per sweep; the rest wait for the next one.
+const maxPerSweep = 250;
+const chunkSize = 500;
+
+/**
+ * How late another app process may write a beat it took: its flush interval, and as long again for the flush
+ * itself and a busy event loop. An expiry needs the database's beat overdue by the TTL plus this, so a beat taken
+ * elsewhere and not yet written cannot be mistaken for silence. One process (SQLite) knows every beat at once.
+ */
+export function peerLagMs(): number {
+  return isPostgres() ? 3 * flushMs : 0;
+}
 
 export async function recordHeartbeat({ instanceId }: { instanceId: string }): Promise<{ health: string }> {
-  let beat = beatState.beats.get(instanceId);
+  const now = Date.now();
+  const beat = beatState.beats.get(instanceId);
+  // The hot path: a known, passing instance costs a lookup and a store.
+  if (beat && beat.health === "passing") {
+    markBeat(instanceId, beat, now);
+    return { health: "passing" };
+  }
+  return recordSlowHeartbeat(instanceId, beat, now);
+}
+
+async function recordSlowHeartbeat(instanceId: string, known: TBeat | undefined, now: number): Promise<{ health: string }> {
+  let beat = known;
   if (!beat) {
     const row = await db.instance.findUnique({
       where: { source_instanceId: { source: "builtin", instanceId } },
@@ -22,132 +47,247 @@ export async function recordHeartbeat({ instanceId }: { instanceId: string }): P
     if (row.checkKind !== "ttl") {
       throw new AppError("conflict", `instance '${instanceId}' has a ${row.checkKind} check; heartbeats are for ttl checks`, "id");
     }
-    beat = { id: row.id, ttlMs: row.checkTtlMs, deregisterAfterMs: row.deregisterAfterMs, health: row.health, lastBeatAt: Date.now() };
-    beatState.beats.set(instanceId, beat);
+    beat =
+      beatState.beats.get(instanceId) ??
+      trackInstance({ instanceId, id: row.id, ttlMs: row.checkTtlMs, deregisterAfterMs: row.deregisterAfterMs, health: row.health, lastBeatAt: now });
   }
-  beat.lastBeatAt = Date.now();
-  beatState.dirty.add(instanceId);
+  markBeat(instanceId, beat, now);
   if (beat.health !== "passing") {
-    await flushHeartbeats();
-    await setInstanceHealth({ id: beat.id, to: "passing", reason: "heartbeat received" });
-    beat.health = "passing";
+    // Written first, so the expiry guard of every process sees the beat before the instance takes traffic again.
+    await writeHeartbeats([{ id: beat.id, at: beat.lastBeatAt }]);
+    await revive([{ instanceId, beat }]);
   }
   return { health: beat.health };
 }
 
+async function revive(beats: { instanceId: string; beat: TBeat }[]) {
+  await setInstancesHealth(beats.map(({ beat }) => ({ id: beat.id, to: "passing", reason: "heartbeat received" })));
+  for (const { instanceId, beat } of beats) {
+    beat.health = "passing";
+    scheduleBeat(instanceId, beat);
+  }
+}
+
+/** Writes the beats taken since the last flush, set-based, and learns what other processes did to those instances. */
 export async function flushHeartbeats() {
-  if (beatState.dirty.size === 0) return;
-  const ids = [...beatState.dirty];
-  beatState.dirty.clear();
-  const beaten = ids.flatMap((instanceId) => {
+  if (beatState.dirty.length === 0) return;
+  const ids = beatState.dirty;
+  beatState.dirty = [];
+  const beaten: { instanceId: string; beat: TBeat }[] = [];
+  for (const instanceId of ids) {
     const beat = beatState.beats.get(instanceId);
-    return beat ? [{ instanceId, beat }] : [];
-  });
+    if (!beat?.dirty) continue;
+    beat.dirty = false;
+    beaten.push({ instanceId, beat });
+  }
+  let health: Map<string, string>;
   try {
-    await writeHeartbeats(beaten.map(({ beat }) => ({ id: beat.id, at: new Date(beat.lastBeatAt) })));
+    health = await writeHeartbeats(beaten.map(({ beat }) => ({ id: beat.id, at: beat.lastBeatAt })));
   } catch (error) {
-    for (const { instanceId } of beaten) beatState.dirty.add(instanceId);
+    for (const { instanceId, beat } of beaten) markBeat(instanceId, beat, beat.lastBeatAt);
     throw error;
   }
-  await reconcile(beaten);
-}
-
-// What another process did to instances beating here: deregistered them (the next beat gets a 404
-// and the instance registers again) or declared them critical (a fresh beat revives them).
-async function reconcile(beaten: { instanceId: string; beat: TBeat }[]) {
-  const rows = await db.instance.findMany({ where: { id: { in: beaten.map(({ beat }) => beat.id) } }, select: { id: true, health: true } });
-  const health = new Map(rows.map((row) => [row.id, row.health]));
-  for (const { instanceId, beat } of beaten) {
-    const now = health.get(beat.id);
-    if (now === undefined) forgetInstance(instanceId);
-    else if (now !== "passing" && Date.now() - beat.lastBeatAt <= beat.ttlMs) {
-      await setInstanceHealth({ id: beat.id, to: "passing", reason: "heartbeat received" });
-      beat.health = "passing";
-    } else beat.health = now;
-  }
-}
-
-async function expireOverdue() {
+  // Another process deregistered an instance beating here (its next beat gets a 404 and it registers again), or
+  // declared it critical (a beat within its TTL revives it).
   const now = Date.now();
-  for (const [instanceId, beat] of beatState.beats) {
-    if (beat.health === "critical") {
-      await deregisterIfAbandoned(instanceId, beat, now);
+  const revived: { instanceId: string; beat: TBeat }[] = [];
+  for (const entry of beaten) {
+    const stored = health.get(entry.beat.id);
+    if (stored === undefined) {
+      if (beatState.beats.get(entry.instanceId) === entry.beat) forgetInstance(entry.instanceId);
+    } else if (stored !== "passing" && now - entry.beat.lastBeatAt <= entry.beat.ttlMs) revived.push(entry);
+    else if (stored !== entry.beat.health) {
+      entry.beat.health = stored;
+      scheduleBeat(entry.instanceId, entry.beat);
+    }
+  }
+  if (revived.length > 0) await revive(revived);
+}
+
+type TDue = { instanceId: string; beat: TBeat };
+
+/** Takes the instances whose deadline came, expires those silent past their TTL and deregisters the abandoned. */
+export async function sweepBeats(now = Date.now()) {
+  const due: TDue[] = [];
+  for (const [slot, ids] of beatState.wheel.due(now)) {
+    for (const instanceId of ids) {
+      const beat = beatState.beats.get(instanceId);
+      // Stale entries: the instance moved to a later slot, or is gone.
+      if (!beat || beat.slot !== slot) continue;
+      const deadline = beatDeadline(beat);
+      if (deadline === null) beat.slot = -1;
+      else if (deadline > now || due.length >= maxPerSweep) scheduleBeat(instanceId, beat, Math.max(deadline, now + sweepMs));
+      else due.push({ instanceId, beat });
+    }
+  }
+  if (due.length === 0) return;
+  await refreshFromDatabase(due);
+  const expiring: TInstanceHealthChange[] = [];
+  const expiringBeats = new Map<string, TDue>();
+  const abandoned: TDue[] = [];
+  const lagMs = peerLagMs();
+  for (const entry of due) {
+    const { instanceId, beat } = entry;
+    if (beatState.beats.get(instanceId) !== beat) continue;
+    const deadline = beatDeadline(beat);
+    if (deadline === null) {
+      beat.slot = -1;
       continue;
     }
-    if (now - beat.lastBeatAt <= beat.ttlMs) continue;
+    // The database's beat must be overdue by the peers' lag too: another process may hold a fresher one.
+    const storedDeadline = (beat.storedBeatAt ?? 0) + beat.ttlMs + lagMs + (beat.health === "critical" ? (beat.deregisterAfterMs ?? 0) : 0);
+    if (deadline > now || storedDeadline > now) {
+      scheduleBeat(instanceId, beat, Math.max(deadline, storedDeadline));
+      continue;
+    }
+    // Back in the wheel at once: whatever the write decides, the instance is looked at again.
+    scheduleBeat(instanceId, beat, now + sweepMs);
+    if (beat.health === "critical") {
+      abandoned.push(entry);
+      continue;
+    }
     const silentMs = now - beat.lastBeatAt;
-    // The database's beat must be overdue too: another app process may have received a fresher one.
-    const cutoff = new Date(now - beat.ttlMs);
-    const expired = await setInstanceHealth({
+    expiringBeats.set(beat.id, entry);
+    expiring.push({
       id: beat.id,
       to: "critical",
       reason: `TTL expired: no heartbeat for ${(silentMs / 1000).toFixed(1)} s (ttl ${beat.ttlMs / 1000} s)`,
       detectionMs: silentMs,
-      where: { OR: [{ lastHeartbeatAt: null }, { lastHeartbeatAt: { lt: cutoff } }] },
+      heartbeatBefore: new Date(now - beat.ttlMs - lagMs),
+      // A beat that landed while the expiry was being written wins.
       unless: () => Date.now() - beat.lastBeatAt <= beat.ttlMs,
     });
-    if (expired) {
-      beat.health = "critical";
-      // A beat that landed while the expiry was being written wins at once.
-      if (Date.now() - beat.lastBeatAt <= beat.ttlMs) await recordHeartbeat({ instanceId });
-      continue;
+  }
+  if (expiring.length > 0) {
+    const expired = await setInstancesHealth(expiring);
+    for (const id of expired) {
+      const entry = expiringBeats.get(id)!;
+      entry.beat.health = "critical";
+      scheduleBeat(entry.instanceId, entry.beat);
     }
-    // Not expired after all: learn what the database knows (a beat another process took, a deregistration).
-    const row = await db.instance.findUnique({ where: { id: beat.id }, select: { lastHeartbeatAt: true, health: true } });
-    if (!row) forgetInstance(instanceId);
-    else Object.assign(beat, { lastBeatAt: Math.max(beat.lastBeatAt, row.lastHeartbeatAt?.getTime() ?? 0), health: row.health });
+  }
+  if (abandoned.length > 0) {
+    const gone = await deregisterAbandoned({
+      instances: abandoned.map(({ instanceId, beat }) => ({
+        instanceId,
+        heartbeatBefore: new Date(now - beat.ttlMs - (beat.deregisterAfterMs ?? 0) - lagMs),
+        reason: `deregistered: no heartbeat for ${Math.round((now - beat.lastBeatAt) / 1000)} s (deregisterAfter ${(beat.deregisterAfterMs ?? 0) / 1000} s)`,
+      })),
+    });
+    for (const instanceId of gone) forgetInstance(instanceId);
   }
 }
 
-// Critical and silent for deregisterAfter past its TTL, an instance is gone (Nacos and Consul do the same).
-async function deregisterIfAbandoned(instanceId: string, beat: TBeat, now: number) {
-  if (beat.deregisterAfterMs === null || now - beat.lastBeatAt <= beat.ttlMs + beat.deregisterAfterMs) return;
-  const silentS = Math.round((now - beat.lastBeatAt) / 1000);
-  await deregisterInstance({ instanceId, reason: `deregistered: no heartbeat for ${silentS} s (deregisterAfter ${beat.deregisterAfterMs / 1000} s)` }).catch(
-    (error: unknown) => {
-      if (!(error instanceof AppError && error.code === "not_found")) throw error;
-    },
-  );
-  forgetInstance(instanceId);
+// What the database knows of instances that came due: a beat another process wrote, a change of health, a deregistration.
+async function refreshFromDatabase(due: TDue[]) {
+  for (let i = 0; i < due.length; i += chunkSize) {
+    const chunk = due.slice(i, i + chunkSize);
+    const rows = await db.instance.findMany({
+      where: { id: { in: chunk.map(({ beat }) => beat.id) } },
+      select: { id: true, lastHeartbeatAt: true, health: true, checkKind: true },
+    });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    for (const { instanceId, beat } of chunk) {
+      const row = byId.get(beat.id);
+      if (!row || row.checkKind !== "ttl") {
+        if (beatState.beats.get(instanceId) === beat) forgetInstance(instanceId);
+        continue;
+      }
+      const stored = row.lastHeartbeatAt?.getTime() ?? 0;
+      beat.storedBeatAt = stored;
+      if (stored > beat.lastBeatAt) beat.lastBeatAt = stored;
+      beat.health = row.health;
+    }
+  }
 }
 
-// Every process watches every TTL instance, also those registered through another process (which
-// may have died): expiry still needs the database to agree. Instances registered before this
-// process started get one TTL of grace from the start.
-async function loadTtlInstances() {
-  const rows = await db.instance.findMany({
-    where: { source: "builtin", checkKind: "ttl" },
-    select: { id: true, instanceId: true, checkTtlMs: true, deregisterAfterMs: true, health: true, lastHeartbeatAt: true },
-  });
-  for (const row of rows) {
-    if (beatState.beats.has(row.instanceId)) continue;
-    const lastBeatAt = Math.max(row.lastHeartbeatAt?.getTime() ?? 0, beatState.startedAt);
-    beatState.beats.set(row.instanceId, { id: row.id, ttlMs: row.checkTtlMs, deregisterAfterMs: row.deregisterAfterMs, health: row.health, lastBeatAt });
+const loadPage = 2000;
+
+// Every process watches every TTL instance, also those registered through another process (which may have died):
+// expiry still needs the database to agree. Read incrementally: instances whose modifyIndex passed the last one
+// seen (a registration or a change of health anywhere bumps it). Instances registered before this process started
+// get one TTL of grace from the start.
+export async function loadTtlInstances() {
+  const since = beatState.loadedIndex;
+  let loaded = since;
+  let cursor: string | undefined;
+  for (;;) {
+    const rows = await db.instance.findMany({
+      where: { source: "builtin", modifyIndex: { gt: since } },
+      select: {
+        id: true,
+        instanceId: true,
+        checkKind: true,
+        checkTtlMs: true,
+        deregisterAfterMs: true,
+        health: true,
+        lastHeartbeatAt: true,
+        modifyIndex: true,
+      },
+      orderBy: [{ modifyIndex: "asc" }, { id: "asc" }],
+      take: loadPage,
+      ...(cursor === undefined ? {} : { cursor: { id: cursor }, skip: 1 }),
+    });
+    for (const row of rows) {
+      loaded = Math.max(loaded, row.modifyIndex);
+      const known = beatState.beats.get(row.instanceId);
+      if (row.checkKind !== "ttl") {
+        if (known) forgetInstance(row.instanceId);
+        continue;
+      }
+      const stored = row.lastHeartbeatAt?.getTime() ?? 0;
+      if (known?.id === row.id) {
+        if (stored > known.lastBeatAt) known.lastBeatAt = stored;
+        if (known.health !== row.health) {
+          known.health = row.health;
+          scheduleBeat(row.instanceId, known);
+        }
+        continue;
+      }
+      const lastBeatAt = Math.max(stored, beatState.startedAt);
+      trackInstance({
+        instanceId: row.instanceId,
+        id: row.id,
+        ttlMs: row.checkTtlMs,
+        deregisterAfterMs: row.deregisterAfterMs,
+        health: row.health,
+        lastBeatAt,
+      });
+    }
+    if (rows.length < loadPage) break;
+    cursor = rows.at(-1)!.id;
   }
+  // Catalog changes commit in index order (each holds the counter's row until it commits), so none is skipped.
+  beatState.loadedIndex = loaded;
 }
 
 /** Starts the TTL sweeper and the heartbeat flusher; safe to call more than once. */
 export async function startHeartbeatTracking({ onError }: { onError: (error: unknown) => void }) {
   if (beatState.timer) return;
   await loadTtlInstances();
-  let lastFlush = Date.now();
+  // The flush runs apart from the sweep, so a slow expiry never holds back the beats other processes wait to see.
+  let flushing = false;
+  const flusher = setInterval(() => {
+    if (flushing) return;
+    flushing = true;
+    flushHeartbeats()
+      .catch(onError)
+      .finally(() => (flushing = false));
+  }, flushMs);
+  flusher.unref();
+  let sweeping = false;
   let lastLoad = Date.now();
-  let running = false;
   beatState.timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    const now = Date.now();
-    const flushDue = now - lastFlush >= flushMs;
-    const loadDue = now - lastLoad >= loadMs;
-    if (flushDue) lastFlush = now;
-    if (loadDue) lastLoad = now;
+    if (sweeping) return;
+    sweeping = true;
+    const loadDue = Date.now() - lastLoad >= loadMs;
+    if (loadDue) lastLoad = Date.now();
     (async () => {
-      if (flushDue) await flushHeartbeats();
       if (loadDue) await loadTtlInstances();
-      await expireOverdue();
+      await sweepBeats();
     })()
       .catch(onError)
-      .finally(() => (running = false));
+      .finally(() => (sweeping = false));
   }, sweepMs);
   beatState.timer.unref();
 }

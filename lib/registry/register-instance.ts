@@ -1,127 +1,381 @@
 import "server-only";
-import { catalogChange } from "@/lib/catalog/catalog-change";
-import { trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
+import { catalogChange, type TCatalogChange } from "@/lib/catalog/catalog-change";
+import { takesTraffic, trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
+import { randomUUID } from "node:crypto";
+import type { Tx } from "@/lib/db";
+import { insertRows, valuesList } from "@/lib/db/bulk";
 import { encodeStringList, encodeStringMap } from "@/lib/db/codecs";
-import { AppError } from "@/lib/errors";
+import { AppError, asError } from "@/lib/errors";
+import { processSingleton } from "@/lib/process-singleton";
 import { forgetInstance, trackInstance } from "./beat-state";
 import type { TRegisterInstance } from "./schemas";
 
 const source = "builtin";
+
+// Registrations and deregistrations are group-committed: those that arrive while a batch commits wait for the
+// next one, which writes up to maxBatch of them in one transaction with one index bump. Each caller is answered
+// only once its batch has committed, so an acknowledged write survives a kill -9.
+const maxBatch = 200;
+// Ids per `in (...)` read: far under every database's parameter limit.
+const readChunk = 400;
+
+type TInstanceRow = Awaited<ReturnType<Tx["instance"]["update"]>>;
+type TRegistered = { instance: TInstanceRow; created: boolean };
+type TOp =
+  | { kind: "register"; input: TRegisterInstance; resolve: (result: TRegistered) => void; reject: (error: Error) => void }
+  | {
+      kind: "deregister";
+      instanceId: string;
+      reason: string;
+      /** An abandoned instance: deregistered only while still critical with no beat stored since this. */
+      heartbeatBefore?: Date;
+      resolve: (gone: boolean) => void;
+      reject: (error: Error) => void;
+    };
+
+const queue = processSingleton("meshdeck.registrations", () => ({ ops: [] as TOp[], draining: false }));
+
+function enqueue(op: TOp) {
+  queue.ops.push(op);
+  if (queue.draining) return;
+  queue.draining = true;
+  // A turn of the event loop lets the registrations arriving together share the first batch too.
+  setImmediate(() => void drain());
+}
+
+async function drain() {
+  try {
+    while (queue.ops.length > 0) await commitBatch(takeBatch());
+  } finally {
+    queue.draining = false;
+  }
+}
+
+// Ops in arrival order, up to the first that names an id already in the batch: that one waits for the next
+// batch, so a register then a deregister of one id apply in that order.
+function takeBatch(): TOp[] {
+  const ids = new Set<string>();
+  let n = 0;
+  for (const op of queue.ops) {
+    const id = op.kind === "register" ? op.input.id : op.instanceId;
+    if (n >= maxBatch || ids.has(id)) break;
+    ids.add(id);
+    n += 1;
+  }
+  return queue.ops.splice(0, n);
+}
+
+async function commitBatch(ops: TOp[]) {
+  let result: Awaited<ReturnType<typeof writeBatch>>;
+  try {
+    result = await catalogChange((tx, change) => writeBatch(tx, change, ops));
+  } catch (error) {
+    // Something no caller's input explains (a concurrent writer in another process, say): each op again on its own,
+    // so one cannot fail the others.
+    if (ops.length === 1) ops[0]!.reject(asError(error));
+    else for (const op of ops) await commitBatch([op]);
+    return;
+  }
+  for (const op of ops) {
+    if (op.kind === "register") {
+      const failure = result.failed.get(op.input.id);
+      const registered = result.registered.get(op.input.id);
+      if (failure || !registered) {
+        op.reject(failure ?? new Error(`registration of '${op.input.id}' was not written`));
+        continue;
+      }
+      const { check } = op.input;
+      if (check.kind === "ttl") {
+        trackInstance({
+          instanceId: op.input.id,
+          id: registered.instance.id,
+          ttlMs: check.ttl,
+          deregisterAfterMs: check.deregisterAfter,
+          health: registered.instance.health,
+          lastBeatAt: result.at.getTime(),
+        });
+      } else forgetInstance(op.input.id);
+      op.resolve(registered);
+    } else {
+      const failure = result.failed.get(op.instanceId);
+      if (failure) {
+        op.reject(failure);
+        continue;
+      }
+      const gone = result.deregistered.has(op.instanceId);
+      if (gone) forgetInstance(op.instanceId);
+      op.resolve(gone);
+    }
+  }
+}
+
+async function writeBatch(tx: Tx, change: TCatalogChange, ops: TOp[]) {
+  const at = new Date();
+  const failed = new Map<string, AppError>();
+  const registered = new Map<string, TRegistered>();
+  const deregistered = new Set<string>();
+  // The counter row is locked first, so concurrent batches (in other processes too) take turns.
+  const index = await change.index();
+  const ids = ops.map((op) => (op.kind === "register" ? op.input.id : op.instanceId));
+  const existingRows = await tx.instance.findMany({
+    where: { source, instanceId: { in: ids } },
+    select: { ...trafficSelect, id: true, instanceId: true, checkKind: true, lastHeartbeatAt: true, service: { select: { id: true, name: true } } },
+  });
+  const existing = new Map(existingRows.map((row) => [row.instanceId, row]));
+  const registrations = ops.flatMap((op) => (op.kind === "register" ? [op.input] : []));
+  const healthEvents: { service: string; source: string; instanceId: string; from: string; to: string; reason: string; at: Date }[] = [];
+  const touchedServices = new Set<string>();
+
+  if (registrations.length > 0) {
+    // An operator's override outlives the instance: one that deregistered and came back gets it again.
+    const overrides = await tx.instanceOverride.findMany({
+      where: { source, instanceId: { in: registrations.map(({ id }) => id) } },
+      select: { instanceId: true, service: true, weight: true, enabled: true },
+    });
+    const overrideOf = new Map(overrides.map((override) => [override.instanceId, override]));
+    const accepted = registrations.filter((input) => {
+      const row = existing.get(input.id);
+      if (row && row.service.name !== input.service) {
+        failed.set(input.id, new AppError("conflict", `instance id '${input.id}' is already registered to service '${row.service.name}'`, "id"));
+        return false;
+      }
+      return true;
+    });
+    const serviceIds = await upsertServices(tx, [...new Set(accepted.map(({ service }) => service))], index);
+    const creates = [];
+    for (const input of accepted) {
+      const { check } = input;
+      const isTtl = check.kind === "ttl";
+      const row = existing.get(input.id);
+      const kept = overrideOf.get(input.id)?.service === input.service ? overrideOf.get(input.id) : undefined;
+      const fields = {
+        host: input.host,
+        port: input.port,
+        weight: input.weight,
+        weightOverride: kept?.weight ?? null,
+        enabledOverride: kept?.enabled ?? null,
+        tags: encodeStringList(input.tags),
+        metadata: encodeStringMap(input.metadata),
+        checkKind: check.kind,
+        checkPath: check.kind === "http" ? check.path : null,
+        checkIntervalMs: isTtl ? 1000 : check.interval,
+        checkTimeoutMs: isTtl ? 800 : check.timeout,
+        checkTtlMs: isTtl ? check.ttl : 3000,
+        checkRise: isTtl ? 1 : check.rise,
+        checkFall: isTtl ? 1 : check.fall,
+        deregisterAfterMs: check.deregisterAfter,
+        metricsPath: input.metrics?.path ?? null,
+        metricsPort: input.metrics?.port ?? null,
+        lastHeartbeatAt: isTtl ? at : null,
+        lastSuccessAt: isTtl ? at : null,
+        modifyIndex: index,
+      };
+      const before = row?.health ?? "unknown";
+      // A new kind of check has to prove itself before the instance takes traffic again; a TTL registration is a beat.
+      const health = isTtl ? "passing" : row?.checkKind === check.kind ? before : "unknown";
+      if (health !== before || !row) {
+        healthEvents.push({ service: input.service, source, instanceId: input.id, from: before, to: health, reason: row ? "re-registered" : "registered", at });
+      }
+      if (row) {
+        const instance = await tx.instance.update({
+          where: { id: row.id },
+          data: { ...fields, health, ...(health !== before ? { healthChangedAt: at, healthOutput: "re-registered" } : {}) },
+        });
+        registered.set(input.id, { instance, created: false });
+      } else {
+        creates.push({
+          id: randomUUID(),
+          ...fields,
+          enabled: true,
+          serviceId: serviceIds.get(input.service)!,
+          source,
+          instanceId: input.id,
+          health,
+          healthOutput: "registered",
+          healthChangedAt: at,
+          registeredAt: at,
+          updatedAt: at,
+        });
+      }
+    }
+    await insertInstances(tx, change, creates, new Map([...serviceIds].map(([name, id]) => [id, name])));
+    for (let i = 0; i < creates.length; i += readChunk) {
+      const rows = await tx.instance.findMany({ where: { id: { in: creates.slice(i, i + readChunk).map(({ id }) => id) } } });
+      for (const instance of rows) registered.set(instance.instanceId, { instance, created: true });
+    }
+    for (const input of accepted) {
+      touchedServices.add(serviceIds.get(input.service)!);
+      change.touched(input.service);
+    }
+  }
+
+  const leaving = ops.flatMap((op) => {
+    if (op.kind !== "deregister") return [];
+    const row = existing.get(op.instanceId);
+    if (!row) {
+      failed.set(op.instanceId, new AppError("not_found", `instance '${op.instanceId}' is not registered`, "id"));
+      return [];
+    }
+    const { heartbeatBefore } = op;
+    // An abandoned instance that came back (or beat at another process) stays.
+    if (heartbeatBefore && (row.health !== "critical" || (row.lastHeartbeatAt !== null && row.lastHeartbeatAt >= heartbeatBefore))) return [];
+    return [{ op, row }];
+  });
+  // One at a time: each leaving instance's story names those still there to take over.
+  for (const { op, row } of leaving) {
+    await tx.instance.deleteMany({ where: { id: row.id } });
+    deregistered.add(op.instanceId);
+    touchedServices.add(row.service.id);
+    change.touched(row.service.name);
+    healthEvents.push({ service: row.service.name, source, instanceId: op.instanceId, from: row.health, to: "deregistered", reason: op.reason, at });
+    await change.traffic({
+      serviceId: row.service.id,
+      service: row.service.name,
+      instanceId: op.instanceId,
+      before: trafficState(row),
+      after: null,
+      reason: op.reason,
+      at,
+    });
+  }
+  if (touchedServices.size > 0) await tx.service.updateMany({ where: { id: { in: [...touchedServices] } }, data: { modifyIndex: index } });
+  await insertRows(tx, { table: "HealthEvent", rows: healthEvents.map((event) => ({ id: randomUUID(), ...event, detectionMs: null })) });
+
+  // The traffic stories of re-registrations (a new instance's was told as it was inserted).
+  for (const input of registrations) {
+    const result = registered.get(input.id);
+    const row = existing.get(input.id);
+    if (!result || !row) continue;
+    await change.traffic({
+      serviceId: result.instance.serviceId,
+      service: input.service,
+      instanceId: input.id,
+      before: trafficState(row),
+      after: trafficState(result.instance),
+      reason: "re-registered",
+      at,
+    });
+  }
+  return { at, failed, registered, deregistered };
+}
+
+// The services of a batch, created where new; answers their ids by name.
+async function upsertServices(tx: Tx, names: string[], index: number): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  if (names.length === 0) return ids;
+  const found = await tx.service.findMany({ where: { name: { in: names } }, select: { id: true, name: true } });
+  for (const { id, name } of found) ids.set(name, id);
+  const missing = names.filter((name) => !ids.has(name));
+  if (missing.length === 0) return ids;
+  const now = new Date();
+  // Another app process may create the same service at the same moment: its row wins, and is read back.
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "Service" ("id", "name", "source", "modifyIndex", "createdAt", "updatedAt") VALUES ${valuesList({ rows: missing.length, columns: 6 })} ON CONFLICT ("name") DO NOTHING`,
+    ...missing.flatMap((name) => [randomUUID(), name, source, index, now, now]),
+  );
+  const created = await tx.service.findMany({ where: { name: { in: missing } }, select: { id: true, name: true } });
+  for (const { id, name } of created) ids.set(name, id);
+  return ids;
+}
+
+type TNewInstance = {
+  id: string;
+  serviceId: string;
+  instanceId: string;
+  weight: number;
+  weightOverride: number | null;
+  enabled: boolean;
+  enabledOverride: boolean | null;
+  health: string;
+  healthOutput: string;
+  registeredAt: Date;
+};
+
+/**
+ * Inserts new instances with one statement per few hundred. An instance joining a service that already takes
+ * traffic tells no story; in a service in an outage, instances go one at a time, each with its story (it may
+ * end the outage), until one takes traffic.
+ */
+async function insertInstances<T extends TNewInstance>(tx: Tx, change: TCatalogChange, rows: T[], names: Map<string, string>) {
+  if (rows.length === 0) return;
+  const serviceIds = [...new Set(rows.map((row) => row.serviceId))];
+  const serving = new Set<string>();
+  for (let i = 0; i < serviceIds.length; i += readChunk) {
+    const groups = await tx.instance.groupBy({
+      by: ["serviceId"],
+      where: {
+        serviceId: { in: serviceIds.slice(i, i + readChunk) },
+        health: { in: ["passing", "warning"] },
+        OR: [{ enabledOverride: true }, { enabledOverride: null, enabled: true }],
+        AND: [{ OR: [{ weightOverride: { gt: 0 } }, { weightOverride: null, weight: { gt: 0 } }] }],
+      },
+    });
+    for (const group of groups) serving.add(group.serviceId);
+  }
+  // Nor does one joining a service that never had an outage (a new service, most often): there is none to end.
+  const quiet = [...names].filter(([id]) => !serving.has(id) && serviceIds.includes(id));
+  for (let i = 0; i < quiet.length; i += readChunk) {
+    const chunk = quiet.slice(i, i + readChunk);
+    const outages = await tx.failoverEvent.findMany({
+      where: { service: { in: chunk.map(([, name]) => name) }, kind: "outage" },
+      select: { service: true },
+      distinct: ["service"],
+    });
+    const hadOutage = new Set(outages.map(({ service }) => service));
+    for (const [id, name] of chunk) if (!hadOutage.has(name)) serving.add(id);
+  }
+  const rest: T[] = [];
+  for (const row of rows) {
+    if (serving.has(row.serviceId)) {
+      rest.push(row);
+      continue;
+    }
+    await insertRows(tx, { table: "Instance", rows: [row] });
+    const after = trafficState(row);
+    const service = names.get(row.serviceId)!;
+    await change.traffic({
+      serviceId: row.serviceId,
+      service,
+      instanceId: row.instanceId,
+      before: null,
+      after,
+      reason: row.healthOutput,
+      at: row.registeredAt,
+    });
+    if (takesTraffic(after)) serving.add(row.serviceId);
+  }
+  await insertRows(tx, { table: "Instance", rows: rest });
+}
 
 /**
  * Registers or re-registers an instance of the built-in registry. Operator overrides (weight,
  * enabled) are kept across re-registrations and restarts (they live in InstanceOverride); a TTL
  * instance counts its registration as a heartbeat.
  */
-export async function registerInstance({ input }: { input: TRegisterInstance }) {
-  const { check } = input;
-  const isTtl = check.kind === "ttl";
-  const now = new Date();
-  const result = await catalogChange(async (tx, change) => {
-    // The counter row is locked first, so concurrent registrations of one id take turns.
-    const index = await change.index();
-    const existing = await tx.instance.findUnique({
-      where: { source_instanceId: { source, instanceId: input.id } },
-      select: { ...trafficSelect, id: true, checkKind: true, service: { select: { name: true } } },
-    });
-    if (existing && existing.service.name !== input.service) {
-      throw new AppError("conflict", `instance id '${input.id}' is already registered to service '${existing.service.name}'`, "id");
-    }
-    // An operator's override outlives the instance: one that deregistered and came back gets it again.
-    const override = await tx.instanceOverride.findUnique({
-      where: { source_instanceId: { source, instanceId: input.id } },
-      select: { service: true, weight: true, enabled: true },
-    });
-    const kept = override?.service === input.service ? override : null;
-    const service = await tx.service.upsert({
-      where: { name: input.service },
-      create: { name: input.service, source, modifyIndex: index },
-      update: { modifyIndex: index },
-      select: { id: true },
-    });
-    change.touched(input.service);
-    const fields = {
-      host: input.host,
-      port: input.port,
-      weight: input.weight,
-      weightOverride: kept?.weight ?? null,
-      enabledOverride: kept?.enabled ?? null,
-      tags: encodeStringList(input.tags),
-      metadata: encodeStringMap(input.metadata),
-      checkKind: check.kind,
-      checkPath: check.kind === "http" ? check.path : null,
-      checkIntervalMs: check.kind === "ttl" ? 1000 : check.interval,
-      checkTimeoutMs: check.kind === "ttl" ? 800 : check.timeout,
-      checkTtlMs: check.kind === "ttl" ? check.ttl : 3000,
-      checkRise: check.kind === "ttl" ? 1 : check.rise,
-      checkFall: check.kind === "ttl" ? 1 : check.fall,
-      deregisterAfterMs: check.deregisterAfter,
-      metricsPath: input.metrics?.path ?? null,
-      metricsPort: input.metrics?.port ?? null,
-      lastHeartbeatAt: isTtl ? now : null,
-      lastSuccessAt: isTtl ? now : null,
-      modifyIndex: index,
-    };
-    const before = existing?.health ?? "unknown";
-    // A new kind of check has to prove itself before the instance takes traffic again.
-    const health = isTtl ? "passing" : existing?.checkKind === check.kind ? before : "unknown";
-    const instance = await tx.instance.upsert({
-      where: { source_instanceId: { source, instanceId: input.id } },
-      create: { ...fields, serviceId: service.id, source, instanceId: input.id, health, healthOutput: "registered" },
-      update: { ...fields, health, ...(health !== before ? { healthChangedAt: now, healthOutput: "re-registered" } : {}) },
-    });
-    const reason = existing ? "re-registered" : "registered";
-    if (health !== before || !existing) {
-      await tx.healthEvent.create({ data: { service: input.service, source, instanceId: input.id, from: before, to: health, reason, at: now } });
-    }
-    await change.traffic({
-      serviceId: service.id,
-      service: input.service,
-      instanceId: input.id,
-      before: existing ? trafficState(existing) : null,
-      after: trafficState(instance),
-      reason,
-      at: now,
-    });
-    return { instance, created: !existing };
-  });
-  if (isTtl) {
-    trackInstance({
-      instanceId: input.id,
-      id: result.instance.id,
-      ttlMs: check.ttl,
-      deregisterAfterMs: check.deregisterAfter,
-      health: result.instance.health,
-      lastBeatAt: now.getTime(),
-    });
-  } else {
-    forgetInstance(input.id);
-  }
-  return result;
+export function registerInstance({ input }: { input: TRegisterInstance }): Promise<TRegistered> {
+  return new Promise((resolve, reject) => enqueue({ kind: "register", input, resolve, reject }));
 }
 
-export async function deregisterInstance({ instanceId, reason = "deregistered" }: { instanceId: string; reason?: string }) {
-  await catalogChange(async (tx, change) => {
-    const instance = await tx.instance.findUnique({
-      where: { source_instanceId: { source, instanceId } },
-      select: { ...trafficSelect, id: true, service: { select: { id: true, name: true } } },
-    });
-    if (!instance) throw new AppError("not_found", `instance '${instanceId}' is not registered`, "id");
-    const index = await change.index();
-    await tx.instance.delete({ where: { id: instance.id } });
-    await tx.service.update({ where: { id: instance.service.id }, data: { modifyIndex: index } });
-    change.touched(instance.service.name);
-    await tx.healthEvent.create({
-      data: { service: instance.service.name, source, instanceId, from: instance.health, to: "deregistered", reason },
-    });
-    await change.traffic({
-      serviceId: instance.service.id,
-      service: instance.service.name,
-      instanceId,
-      before: trafficState(instance),
-      after: null,
-      reason,
-    });
+export async function deregisterInstance({ instanceId, reason = "deregistered" }: { instanceId: string; reason?: string }): Promise<void> {
+  await new Promise<boolean>((resolve, reject) => enqueue({ kind: "deregister", instanceId, reason, resolve, reject }));
+}
+
+/**
+ * Deregisters TTL instances critical and silent past their deregisterAfter (Nacos and Consul do the same), each
+ * only while the database agrees: still critical, no beat stored since `heartbeatBefore`. Answers those that went.
+ */
+export async function deregisterAbandoned({ instances }: { instances: { instanceId: string; reason: string; heartbeatBefore: Date }[] }): Promise<Set<string>> {
+  const results = await Promise.allSettled(
+    instances.map(
+      ({ instanceId, reason, heartbeatBefore }) =>
+        new Promise<boolean>((resolve, reject) => enqueue({ kind: "deregister", instanceId, reason, heartbeatBefore, resolve, reject })),
+    ),
+  );
+  const gone = new Set<string>();
+  results.forEach((result, i) => {
+    const notFound = result.status === "rejected" && result.reason instanceof AppError && result.reason.code === "not_found";
+    if ((result.status === "fulfilled" && result.value) || notFound) gone.add(instances[i]!.instanceId);
+    else if (result.status === "rejected") throw asError(result.reason);
   });
-  forgetInstance(instanceId);
+  return gone;
 }
