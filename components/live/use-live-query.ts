@@ -1,6 +1,6 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { TApiUrl } from "@/lib/clients/api-urls";
 import { ApiError, fetchApi } from "@/lib/clients/fetch-api";
@@ -17,25 +17,32 @@ async function fetchLive<T>(url: TApiUrl<T>): Promise<T> {
   }
 }
 
-/** Follows `url` (none: the initial data stays as it is). */
+/**
+ * Follows `url` (none: the initial data stays as it is). With `initialUrl`, the initial data is that url's only: another
+ * url (the next page, a new filter) shows the last data until its own arrives, with `isPlaceholderData` set meanwhile.
+ */
 export function useLiveQuery<T extends object>({
   url,
   initialData,
+  initialUrl,
   intervalMs = 1000,
 }: {
   url: TApiUrl<T> | null;
   initialData: NoInfer<T>;
+  initialUrl?: TApiUrl<T>;
   intervalMs?: number;
 }) {
   // When the server rendered the initial data, near enough: taken once, as a render must not read the clock.
   const [loadedAt] = useState(() => Date.now());
-  return useQuery({
+  const query = useQuery({
     queryKey: [url],
     queryFn: () => (url === null ? initialData : fetchLive(url)),
     enabled: url !== null,
-    initialData,
+    initialData: initialUrl === undefined || url === initialUrl ? initialData : undefined,
     initialDataUpdatedAt: loadedAt,
+    placeholderData: keepPreviousData,
     refetchInterval: intervalMs,
     refetchIntervalInBackground: false,
   });
+  return { ...query, data: query.data ?? initialData };
 }

@@ -17,6 +17,6 @@ test("the app starts a gateway that routes to the demo fleet, carries its traffi
 
   const registered = await request.get("/api/v1/services/gateway");
   expect(registered.status()).toBe(200);
-  const { instances } = ((await registered.json()) as { service: { instances: { port: number; health: string; metrics: { path: string } }[] } }).service;
+  const { instances } = (await registered.json()) as { instances: { port: number; health: string; metrics: { path: string } }[] };
   expect(instances.find((instance) => gatewayURL.endsWith(`:${instance.port}`))).toMatchObject({ health: "passing", metrics: { path: "/_gateway/metrics" } });
 });

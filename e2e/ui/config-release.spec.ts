@@ -5,8 +5,8 @@ import { uniqueName } from "../support/registry";
 
 test("a gray release reaches only the chosen instance, shows who holds it, and is promoted to everyone", async ({ page, request }) => {
   test.setTimeout(60_000);
-  const found = (await (await request.get("/api/v1/services/inventory")).json()) as { service: { instances: { id: string; address: string }[] } };
-  const [chosen, other] = found.service.instances;
+  const found = (await (await request.get("/api/v1/services/inventory")).json()) as { instances: { id: string; address: string }[] };
+  const [chosen, other] = found.instances;
   const before = await appliedBy(request, chosen!.address);
 
   await page.goto("/config/dev/inventory/behaviour");

@@ -7,8 +7,8 @@ import { uniqueName } from "../support/registry";
 
 test("an admin edits a demo service's config, publishes it, sees the service slow down through its own endpoint, and rolls back", async ({ page, request }) => {
   test.setTimeout(60_000);
-  const services = (await (await request.get("/api/v1/services/users")).json()) as { service: { instances: { id: string; address: string }[] } };
-  const [instance] = services.service.instances;
+  const services = (await (await request.get("/api/v1/services/users")).json()) as { instances: { id: string; address: string }[] };
+  const [instance] = services.instances;
   const before = await appliedBy(request, instance!.address);
   expect(before.behaviour.latencyMs).toBe(0);
 

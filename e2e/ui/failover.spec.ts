@@ -11,7 +11,7 @@ test("a demo instance that dies turns critical on the open service page, and its
 }) => {
   const detail = await request.get(`/api/v1/services/${service}`);
   expect(detail.status()).toBe(200);
-  const instance = ((await detail.json()) as { service: { instances: { id: string; address: string; health: string }[] } }).service.instances.find(
+  const instance = ((await detail.json()) as { instances: { id: string; address: string; health: string }[] }).instances.find(
     (candidate) => candidate.id === victim,
   );
   expect(instance?.health).toBe("passing");

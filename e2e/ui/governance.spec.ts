@@ -10,7 +10,7 @@ type TInstance = { id: string; address: string; override: { version: number } };
 async function instancesOf(request: APIRequestContext, service: string): Promise<TInstance[]> {
   const response = await request.get(`/api/v1/services/${service}`);
   expect(response.status()).toBe(200);
-  return ((await response.json()) as { service: { instances: TInstance[] } }).service.instances;
+  return ((await response.json()) as { instances: TInstance[] }).instances;
 }
 
 /** Business requests an instance has served, by its own Prometheus counter (not the gateway's). */
@@ -149,9 +149,8 @@ test("a viewer sees the controls disabled, and the server refuses the change pos
   expect(posted.status()).toBe(200);
   expect(await posted.text()).toContain("this needs the operator role; you are viewer");
   expect(
-    (await (await page.request.get("/api/v1/services/orders")).json()).service.instances.find(
-      (instance: TInstance & { weight: number }) => instance.id === "orders-1",
-    ).weight,
+    (await (await page.request.get("/api/v1/services/orders")).json()).instances.find((instance: TInstance & { weight: number }) => instance.id === "orders-1")
+      .weight,
   ).toBe(100);
 });
 

@@ -2,8 +2,10 @@
 export type TTrafficState = { weight: number; enabled: boolean; health: string };
 
 // Instances in these states may take traffic (when enabled and weighted above 0).
+const trafficHealths = ["passing", "warning"];
+
 function healthTakesTraffic(health: string): boolean {
-  return health === "passing" || health === "warning";
+  return trafficHealths.includes(health);
 }
 
 export function takesTraffic(state: TTrafficState): boolean {
@@ -22,3 +24,15 @@ export function trafficState(row: {
 }): TTrafficState {
   return { health: row.health, weight: row.weightOverride ?? row.weight, enabled: row.enabledOverride ?? row.enabled };
 }
+
+// The same readings as Prisma where clauses, to count and select instances in SQL without loading them.
+
+/** Instances enabled (true) or drained (false), overrides applied. */
+export function enabledWhere(enabled: boolean) {
+  return { OR: [{ enabledOverride: enabled }, { enabledOverride: null, enabled }] };
+}
+
+/** Instances that take traffic, as `takesTraffic` decides it. */
+export const takesTrafficWhere = {
+  AND: [enabledWhere(true), { OR: [{ weightOverride: { gt: 0 } }, { weightOverride: null, weight: { gt: 0 } }] }, { health: { in: trafficHealths } }],
+};

@@ -7,7 +7,7 @@ import type { TConfigExport, TImportChange } from "@/lib/config/publish/transfer
 import type { TEventHighlights, TEventPage, THealthHistory } from "@/lib/health/queries";
 import type { TTimelineRange } from "@/lib/health/timeline";
 import type { TServiceChart, TTopology } from "@/lib/metrics/views";
-import type { TOverview, TServiceDetail, TServiceSummary } from "@/lib/registry/queries";
+import type { TOverview, TServiceDetail, TServiceSummary } from "@/lib/registry/service-detail";
 import type { listSources } from "@/lib/sources/queries";
 
 declare const answers: unique symbol;
@@ -29,8 +29,11 @@ const itemPath = ({ namespace, group, key }: TConfigRef) => `/api/v1/config/item
 export const apiUrls = {
   overview: () => apiUrl<TOverview>("/api/v1/overview"),
   services: () => apiUrl<{ services: TServiceSummary[] }>("/api/v1/services"),
-  service: (name: string) => apiUrl<{ service: TServiceDetail }>(servicePath(name)),
-  serviceHealth: (name: string, range: TTimelineRange) => apiUrl<THealthHistory>(`${servicePath(name)}/health`, new URLSearchParams({ range })),
+  // `query` as toInstancePageSearch writes it: one page of the instances, filtered.
+  service: (name: string, query = "") => apiUrl<TServiceDetail>(servicePath(name), query),
+  // `page` as toInstancePageSearch writes it: the timelines of the instances that page shows.
+  serviceHealth: (name: string, range: TTimelineRange, page = "") =>
+    apiUrl<THealthHistory>(`${servicePath(name)}/health`, new URLSearchParams([["range", range], ...new URLSearchParams(page)])),
   // `query` as chartSearchParams writes it.
   serviceMetrics: (name: string, query: string) => apiUrl<TServiceChart>(`${servicePath(name)}/metrics`, query),
   events: (query: string | URLSearchParams = "") => apiUrl<TEventPage>("/api/v1/events", query),

@@ -4,12 +4,14 @@ import type { TActor } from "@/lib/auth/actor";
 import { recordAudits, type TAuditInput } from "@/lib/audit/record-audit";
 import { catalogChange } from "@/lib/catalog/catalog-change";
 import { trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
-import { db, type Tx } from "@/lib/db";
+import { db, type Db, type Tx } from "@/lib/db";
 import { insertRows } from "@/lib/db/bulk";
 import { encodeRevert } from "@/lib/db/codecs";
 import { AppError } from "@/lib/errors";
+import { instanceWhere } from "@/lib/registry/instance-where";
 import { writeThroughOverrides, type TWriteThroughRow } from "@/lib/sources/write-through";
-import { applyChange, previewChange, type TTrafficPreview } from "./preview";
+import { findOverrides, overrideKey } from "./overrides";
+import { applyChange, previewChange, summarizePreview, type TTrafficPreview } from "./preview";
 import type { TChangeInstances, TInstanceChange, TInstanceSelector } from "./schemas";
 
 const rowSelect = {
@@ -33,18 +35,27 @@ function matches(row: TRow, selector: TInstanceSelector): boolean {
   return true;
 }
 
-/** The instances a selector names; ids that match nothing are a 404 that names them. */
-async function selectInstances(tx: Tx, selector: TInstanceSelector): Promise<TRow[]> {
-  const rows = await tx.instance.findMany({
-    where: { ...(selector.service ? { service: { name: selector.service } } : {}), ...(selector.ids ? { instanceId: { in: selector.ids } } : {}) },
-    select: rowSelect,
-    orderBy: { instanceId: "asc" },
-  });
+// Ids per query: far under SQLite's 999 bound parameters, whatever else the statement binds.
+const idsPerQuery = 500;
+
+/** The instances a selector names, picked in SQL; ids that match nothing are a 404 that names them. */
+async function selectInstances(tx: Db | Tx, selector: TInstanceSelector): Promise<TRow[]> {
+  const where = {
+    ...(selector.service ? { service: { name: selector.service } } : {}),
+    ...instanceWhere({ q: selector.q, health: selector.health, enabled: selector.enabled, tag: selector.tag }),
+  };
+  const rows: TRow[] = [];
   if (selector.ids) {
+    for (let i = 0; i < selector.ids.length; i += idsPerQuery) {
+      rows.push(...(await tx.instance.findMany({ where: { ...where, instanceId: { in: selector.ids.slice(i, i + idsPerQuery) } }, select: rowSelect })));
+    }
+    rows.sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
     const found = new Set(rows.map((row) => row.instanceId));
     const missing = selector.ids.filter((id) => !found.has(id));
-    const where = selector.service ? ` in service '${selector.service}'` : "";
-    if (missing.length > 0) throw new AppError("not_found", `no instance ${missing.map((id) => `'${id}'`).join(", ")}${where}`, "selector.ids");
+    const within = selector.service ? ` in service '${selector.service}'` : "";
+    if (missing.length > 0) throw new AppError("not_found", `no instance ${missing.map((id) => `'${id}'`).join(", ")}${within}`, "selector.ids");
+  } else {
+    rows.push(...(await tx.instance.findMany({ where, select: rowSelect, orderBy: { instanceId: "asc" } })));
   }
   const chosen = rows.filter((row) => matches(row, selector));
   if (chosen.length === 0) throw new AppError("validation_failed", "no instance matches the selection", "selector");
@@ -65,7 +76,7 @@ function auditAction(change: TInstanceChange): string {
 }
 
 /** The guard, per service touched: the same preview the UI shows, over every instance of the service. */
-async function previewServices(tx: Tx, chosen: TRow[], change: TInstanceChange) {
+async function previewServices(tx: Db | Tx, chosen: TRow[], change: TInstanceChange) {
   const previews = new Map<string, TTrafficPreview>();
   const selected = new Set(chosen.map((row) => row.id));
   for (const service of new Map(chosen.map((row) => [row.service.id, row.service])).values()) {
@@ -99,16 +110,10 @@ export async function changeInstances({ actor, input }: { actor: TActor; input: 
     // The counter row is locked first, so concurrent changes take turns and each sees the other's result.
     const index = await catalog.index();
     const chosen = await selectInstances(tx, input.selector);
-    // By instance id alone (a plain `in`, which Prisma splits under the parameter limit), then matched on the source too.
-    const overrides = new Map(
-      (await tx.instanceOverride.findMany({ where: { instanceId: { in: [...new Set(chosen.map((row) => row.instanceId))] } } })).map((row) => [
-        `${row.source}/${row.instanceId}`,
-        row,
-      ]),
-    );
+    const overrides = await findOverrides(tx, chosen);
     for (const row of chosen) {
       const expected = input.expected?.[row.instanceId];
-      const version = overrides.get(`${row.source}/${row.instanceId}`)?.version ?? 0;
+      const version = overrides.get(overrideKey(row))?.version ?? 0;
       if (expected !== undefined && expected !== version) {
         throw new AppError(
           "conflict",
@@ -132,7 +137,7 @@ export async function changeInstances({ actor, input }: { actor: TActor; input: 
     const audits: TAuditInput[] = [];
     const reason = `${describe(change)} by ${actor.name}`;
     for (const row of chosen) {
-      const previous = overrides.get(`${row.source}/${row.instanceId}`);
+      const previous = overrides.get(overrideKey(row));
       const before = trafficState(row);
       const weightOverride = change.reset ? null : (change.weight ?? row.weightOverride);
       const enabledOverride = change.reset ? null : (change.enabled ?? row.enabledOverride);
@@ -193,3 +198,15 @@ export async function changeInstances({ actor, input }: { actor: TActor; input: 
     return { changed, previews: Object.fromEntries(previews), forced: refused.length > 0 };
   });
 }
+
+/**
+ * What a change would do, without making it: how many instances the selector picks and, per service, the guard's
+ * preview, summarized so that a selection of thousands answers with a few rows.
+ */
+export async function previewInstanceChange({ input }: { input: TChangeInstances }) {
+  const chosen = await selectInstances(db, input.selector);
+  const previews = await previewServices(db, chosen, input.change);
+  return { selected: chosen.length, services: [...previews].map(([service, preview]) => ({ service, ...summarizePreview(preview) })) };
+}
+
+export type TInstanceChangePreview = Awaited<ReturnType<typeof previewInstanceChange>>;

@@ -91,3 +91,34 @@ export function previewChange({
     refusal,
   };
 }
+
+// Rows a summarized preview shows: a small service's every instance, else the first of the selected and of the rest.
+const previewRows = { all: 50, selected: 20, others: 10 };
+
+type TShareRange = { min: number; max: number };
+
+function shareRange(shares: number[]): TShareRange {
+  return { min: Math.min(...shares), max: Math.max(...shares) };
+}
+
+/**
+ * The preview with a bounded number of rows, for sending to a browser whatever the size of the service: the rows left
+ * out are counted, with the range of their shares before and after.
+ */
+export function summarizePreview(preview: TTrafficPreview): TTrafficPreview & { more: { count: number; before: TShareRange; after: TShareRange } | null } {
+  const { instances } = preview;
+  if (instances.length <= previewRows.all) return { ...preview, more: null };
+  const selected = instances.filter((row) => row.selected);
+  const others = instances.filter((row) => !row.selected);
+  const shown = [...selected.slice(0, previewRows.selected), ...others.slice(0, previewRows.others)];
+  const left = [...selected.slice(previewRows.selected), ...others.slice(previewRows.others)];
+  return {
+    ...preview,
+    instances: shown,
+    more: {
+      count: left.length,
+      before: shareRange(left.map((row) => row.before.share)),
+      after: shareRange(left.map((row) => row.after.share)),
+    },
+  };
+}

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { MAX_WEIGHT, ZBalancingPolicy, ZHashKey } from "@/lib/balancing";
 import { ZDuration } from "@/lib/duration";
+import { ZHealth } from "@/lib/health/health";
+import { ZInstanceFilter } from "@/lib/registry/instance-page";
 import { ZInstanceId, ZServiceName } from "@/lib/registry/schemas";
 
 // Names that would reach an object's prototype rather than be a key of it; zod's record drops `__proto__` silently.
@@ -20,6 +22,10 @@ const ZMetadataSelector = z
 export const ZInstanceSelector = z
   .strictObject({
     service: ZServiceName.optional(),
+    // The service page's filters, narrowing a selection that names something else too ("all 600 matching").
+    q: ZInstanceFilter.shape.q,
+    health: ZHealth.optional(),
+    enabled: z.boolean().optional(),
     ids: z.array(ZInstanceId).min(1, "must name at least one instance").max(1000, "must name at most 1000 instances").optional(),
     tag: z.string().min(1, "must not be empty").max(128).optional(),
     metadata: ZMetadataSelector.optional(),

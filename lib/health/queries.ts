@@ -3,6 +3,8 @@ import { db, type Prisma } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { encodeCursor, newestFirst, olderThan } from "@/lib/pagination/cursor";
 import { eventKinds, failoverKinds, type TEventFilters, type TEventKind } from "./event-filters";
+import type { TInstancePageQuery } from "@/lib/registry/instance-page";
+import { findInstancePage } from "@/lib/registry/service-detail";
 import { buildBands, computeUptime, timelineEventCap, timelineRanges, type TTimelineRange } from "./timeline";
 
 type TFailoverRow = Awaited<ReturnType<typeof db.failoverEvent.findMany>>[number];
@@ -76,23 +78,30 @@ export async function listEvents({ filters, now = new Date() }: { filters: TEven
 export type TEventPage = Awaited<ReturnType<typeof listEvents>>;
 export type TEventView = TEventPage["events"][number];
 
-/** Each instance's health bands over the range, its uptime, and what its check last said. */
-export async function getServiceHealthHistory({ name, range, now = new Date() }: { name: string; range: TTimelineRange; now?: Date }) {
-  const service = await db.service.findUnique({
-    where: { name },
-    select: {
-      instances: {
-        orderBy: { instanceId: "asc" },
-        select: { instanceId: true, source: true, health: true, registeredAt: true, lastCheckAt: true, lastSuccessAt: true, flapping: true },
-      },
-    },
-  });
+/** Each instance's health bands over the range, its uptime, and what its check last said: for one page of the service's instances. */
+export async function getServiceHealthHistory({
+  name,
+  range,
+  query = {},
+  now = new Date(),
+}: {
+  name: string;
+  range: TTimelineRange;
+  query?: Partial<TInstancePageQuery>;
+  now?: Date;
+}) {
+  const service = await db.service.findUnique({ where: { name }, select: { id: true } });
   if (!service) throw new AppError("not_found", `service '${name}' is not registered`, "name");
+  const page = await findInstancePage({
+    serviceId: service.id,
+    query,
+    select: { id: true, instanceId: true, source: true, health: true, registeredAt: true, lastCheckAt: true, lastSuccessAt: true, flapping: true },
+  });
   const to = now.getTime();
   const from = to - timelineRanges[range];
 
   const instances = await Promise.all(
-    service.instances.map(async (instance) => {
+    page.rows.map(async (instance) => {
       const where = { service: name, source: instance.source, instanceId: instance.instanceId };
       const [previous, newest] = await Promise.all([
         db.healthEvent.findFirst({ where: { ...where, at: { lte: new Date(from) } }, orderBy: [...newestFirst], select: { to: true } }),

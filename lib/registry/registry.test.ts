@@ -5,7 +5,8 @@ import { changeInstances } from "@/lib/governance/change-instances";
 import { ZChangeInstances } from "@/lib/governance/schemas";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { recordHeartbeat, startHeartbeatTracking } from "./heartbeats";
-import { getServiceIndex, getServiceOrThrow, listDiscoverableInstances } from "./queries";
+import { getServiceIndex, listDiscoverableInstances } from "./queries";
+import { getServiceOrThrow } from "./service-detail";
 import { deregisterInstance, registerInstance } from "./register-instance";
 import { ZRegisterInstance } from "./schemas";
 

@@ -34,7 +34,7 @@ describe.each(targets)("etcd sources on $name", (target) => {
   const instancesOf = async (service: string) => {
     const response = await admin.get(`/api/v1/services/${service}`);
     return response.status === 200
-      ? (response.body.service.instances as {
+      ? (response.body.instances as {
           id: string;
           weight: number;
           enabled: boolean;

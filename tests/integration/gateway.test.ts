@@ -259,7 +259,7 @@ describe.each(targets)("gateway on $name", (target) => {
     ]);
     for (let k = 0; k < 4; k++) await (await send(service)).text();
     const registered = await api.get("/api/v1/services/gateway");
-    const self = registered.body.service.instances.find((instance: { port: number }) => gateway.endsWith(`:${instance.port}`));
+    const self = registered.body.instances.find((instance: { port: number }) => gateway.endsWith(`:${instance.port}`));
     expect(self).toMatchObject({ health: "passing", metrics: { path: "/_gateway/metrics" } });
     const metrics = await (await fetch(`${gateway}/_gateway/metrics`)).text();
     expect(metrics).toContain(`http_client_requests_total{peer_service="${service}",instance="${one.id}",method="GET",code="200"}`);

@@ -172,7 +172,7 @@ describe.each(targets)("health checks on $name", (target) => {
       const refusal = /^refused by address policy: 169\.254\.169\.254 is a link-local address/;
       expect(critical.reason).toMatch(refusal);
       // What every viewer sees as the check's output is the refusal, not anything a server sent.
-      const shown = (await api.get(`/api/v1/services/${refusedService}`)).body.service.instances[0];
+      const shown = (await api.get(`/api/v1/services/${refusedService}`)).body.instances[0];
       expect(shown).toMatchObject({ health: "critical", healthOutput: expect.stringMatching(refusal) });
       const hitsThen = hits;
       await sleep(intervalMs * 2);

@@ -41,10 +41,10 @@ describe.each(targets)("registry API on $name", (target) => {
     expect((await api.put(`/api/v1/registry/instances/${input.id}/heartbeat`)).body).toEqual({ health: "passing" });
     // Re-registering the same id is an update, not a second instance.
     expect((await api.post("/api/v1/registry/instances", { ...input, port: 8081 })).status).toBe(200);
-    expect((await api.get(`/api/v1/services/${input.service}`)).body.service.instances).toHaveLength(1);
+    expect((await api.get(`/api/v1/services/${input.service}`)).body.instances).toHaveLength(1);
 
     expect((await api.delete(`/api/v1/registry/instances/${input.id}`)).status).toBe(204);
-    expect((await api.get(`/api/v1/services/${input.service}`)).body.service.instances).toEqual([]);
+    expect((await api.get(`/api/v1/services/${input.service}`)).body.instances).toEqual([]);
     expect((await api.put(`/api/v1/registry/instances/${input.id}/heartbeat`)).status).toBe(404);
     expect((await api.delete(`/api/v1/registry/instances/${input.id}`)).status).toBe(404);
   });
@@ -115,7 +115,7 @@ describe.each(targets)("registry API on $name", (target) => {
     let health = "passing";
     while (health === "passing" && Date.now() - registeredAt < 5000) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      health = (await api.get(`/api/v1/services/${input.service}`)).body.service.instances[0].health;
+      health = (await api.get(`/api/v1/services/${input.service}`)).body.instances[0].health;
     }
     const detectedAfter = Date.now() - registeredAt;
     expect(health).toBe("critical");

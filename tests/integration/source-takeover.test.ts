@@ -89,7 +89,7 @@ test("a source's collector killed without a word: another takes it within second
   // And it follows the source from there on.
   await etcd.client.put(`/${name}/${service}/b`).value("http://127.0.0.1:19502");
   const followed = await until(
-    async () => (await admin.get(`/api/v1/services/${service}`)).body.service.instances.length as number,
+    async () => (await admin.get(`/api/v1/services/${service}`)).body.instances.length as number,
     (n) => n === 2,
     10_000,
   );

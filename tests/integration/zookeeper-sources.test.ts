@@ -48,7 +48,7 @@ describe.each(targets)("ZooKeeper sources on $name", (target) => {
   };
   const instancesOf = async (service: string) => {
     const response = await admin.get(`/api/v1/services/${service}`);
-    return response.status === 200 ? (response.body.service.instances as { id: string; weight: number; enabled: boolean }[]) : [];
+    return response.status === 200 ? (response.body.instances as { id: string; weight: number; enabled: boolean }[]) : [];
   };
 
   test("Dubbo providers: listed with their URL weight; a weight change is an override rule; a session ending is a failover", async () => {

@@ -10,7 +10,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState } from "@/components/ui/table";
 import { apiUrls } from "@/lib/clients/api-urls";
 import type { TEventHighlights, TEventPage } from "@/lib/health/queries";
-import type { TOverview, TServiceSummary } from "@/lib/registry/queries";
+import type { TOverview, TServiceSummary } from "@/lib/registry/service-detail";
 import { OpenOutages } from "./_components/open-outages";
 
 type TProps = {

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { requirePageUser } from "@/lib/auth/session";
 import { parseEventFilters } from "@/lib/health/event-filters";
 import { getEventHighlights, listEvents } from "@/lib/health/queries";
-import { listServices, getOverview } from "@/lib/registry/queries";
+import { listServices, getOverview } from "@/lib/registry/service-detail";
 import { OverviewClient } from "./page-client";
 
 export const metadata: Metadata = { title: "Overview" };

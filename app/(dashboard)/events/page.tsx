@@ -4,7 +4,7 @@ import { parseEventFilters, toEventSearch } from "@/lib/health/event-filters";
 import { listEvents } from "@/lib/health/queries";
 import { parsePageSearch } from "@/lib/pagination/page-search";
 import type { TSearchParams } from "@/lib/pagination/search-params";
-import { listServices } from "@/lib/registry/queries";
+import { listServices } from "@/lib/registry/service-detail";
 import { EventsClient } from "./page-client";
 
 export const metadata: Metadata = { title: "Events" };

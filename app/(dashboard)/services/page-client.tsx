@@ -10,7 +10,7 @@ import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState, Table, Td } from "@/components/ui/table";
 import { apiUrls } from "@/lib/clients/api-urls";
-import type { TServiceSummary } from "@/lib/registry/queries";
+import type { TServiceSummary } from "@/lib/registry/service-detail";
 
 export function ServicesClient({ initialServices }: { initialServices: TServiceSummary[] }) {
   const { data, error } = useLiveQuery({ url: apiUrls.services(), initialData: { services: initialServices } });

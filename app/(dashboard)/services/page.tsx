@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { requirePageUser } from "@/lib/auth/session";
-import { listServices } from "@/lib/registry/queries";
+import { listServices } from "@/lib/registry/service-detail";
 import { ServicesClient } from "./page-client";
 
 export const metadata: Metadata = { title: "Services" };

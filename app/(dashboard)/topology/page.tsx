@@ -7,7 +7,7 @@ import { getTopology } from "@/lib/metrics/topology/topology-query";
 import { parseTopologyParams, toTopologySearch, type TTopologyParams } from "@/lib/metrics/topology/topology-query-params";
 import { parsePageSearch } from "@/lib/pagination/page-search";
 import { toSearchParams, type TSearchParams } from "@/lib/pagination/search-params";
-import { listServices } from "@/lib/registry/queries";
+import { listServices } from "@/lib/registry/service-detail";
 import { TopologyClient } from "./page-client";
 
 export const metadata: Metadata = { title: "Topology" };

@@ -3,7 +3,7 @@ import { takesTraffic, trafficSelect, trafficState } from "@/lib/catalog/traffic
 import { db } from "@/lib/db";
 import { getEnv, metricsRetainMs } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { countHealth } from "@/lib/registry/queries";
+import { countHealth } from "@/lib/registry/instance-view";
 import { instanceKey, readHealthAt, serviceHealth } from "./topology-query-health";
 import { goldenSignals, readWindowSignals } from "./topology-query-window";
 import type { TTopology, TTopologyEdge, TTopologyNode } from "../views";

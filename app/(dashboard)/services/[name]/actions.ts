@@ -2,40 +2,54 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { formText, safeFormAction } from "@/lib/actions/safe-action";
-import { changeInstances } from "@/lib/governance/change-instances";
+import { formText, safeAction, safeFormAction } from "@/lib/actions/safe-action";
+import { changeInstances, previewInstanceChange } from "@/lib/governance/change-instances";
 import { ZChangeInstances, ZSetServicePolicy } from "@/lib/governance/schemas";
 import { setServicePolicy } from "@/lib/governance/set-service-policy";
 import { ZServiceName } from "@/lib/registry/schemas";
 import { isTrafficMode, toChange } from "./_components/traffic-change";
 
-// The chosen instances come as `expected.<id>` fields, each with the override version the page showed.
+// The chosen instances come as `expected.<id>` fields, each with the override version the page showed; "all matching"
+// comes as the table's filters instead (`match.q`, `match.health`, ...), which the selector applies in SQL.
 function readTrafficForm(form: FormData) {
   const expected = [...form.keys()]
     .filter((name) => name.startsWith("expected."))
     .map((name) => [name.slice("expected.".length), Number(formText(form, name))] as const);
+  const match = (name: string) => formText(form, `match.${name}`) || undefined;
+  const enabled = match("enabled");
+  const filter = { q: match("q"), health: match("health"), enabled: enabled === undefined ? undefined : enabled === "true", tag: match("tag") };
   const mode = formText(form, "mode");
   const expiresIn = formText(form, "expiresIn");
   const reason = formText(form, "reason").trim();
   return {
-    selector: { service: formText(form, "service"), ids: expected.map(([id]) => id) },
+    selector: {
+      service: formText(form, "service"),
+      ...(expected.length > 0 ? { ids: expected.map(([id]) => id) } : {}),
+      ...(form.get("match") === "all" ? filter : {}),
+    },
     // An unknown mode changes nothing, and the schema says so.
     change: isTrafficMode(mode) ? toChange(mode, Number(formText(form, "weight"))) : {},
     ...(expiresIn && mode !== "reset" ? { expiresIn } : {}),
     ...(reason ? { reason } : {}),
     force: form.get("force") === "on",
-    expected: Object.fromEntries(expected),
+    ...(expected.length > 0 ? { expected: Object.fromEntries(expected) } : {}),
   };
 }
+
+// What a page shows of the changed instances: the count, and the first few by name.
+const shownChanged = 5;
 
 export const applyInstanceChange = safeFormAction(
   { permission: "governance.change", schema: ZChangeInstances, readForm: readTrafficForm },
   async ({ input, user }) => {
     const result = await changeInstances({ actor: user, input });
     for (const service of new Set(result.changed.map((row) => row.service))) revalidatePath(`/services/${service}`);
-    return { changed: result.changed, forced: result.forced };
+    return { count: result.changed.length, changed: result.changed.slice(0, shownChanged), forced: result.forced };
   },
 );
+
+// The preview of a change, as the guard will judge it: computed on the server, so no page holds every instance.
+export const previewTrafficChange = safeAction({ permission: "governance.change", schema: ZChangeInstances }, ({ input }) => previewInstanceChange({ input }));
 
 // The threshold is typed as a percentage; a hash header is sent only with consistent-hash.
 function readPolicyForm(form: FormData) {

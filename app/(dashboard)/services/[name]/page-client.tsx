@@ -2,7 +2,7 @@
 
 import dynamic from "next/dynamic";
 import Link from "next/link";
-import { useState } from "react";
+import { useCallback, useState } from "react";
 import { TimelineLegend } from "./_components/health-timeline";
 import { InstanceTimelines } from "./_components/instance-timelines";
 import { RangeControl } from "@/components/health/range-control";
@@ -10,6 +10,7 @@ import { LiveIndicator } from "@/components/live/live-indicator";
 import { useLiveQuery } from "@/components/live/use-live-query";
 import { ScrapeStatus } from "./_components/scrape-status";
 import { Badge, HealthBadge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { Card, Stat } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState, Table, Td } from "@/components/ui/table";
@@ -22,7 +23,11 @@ import { formatDuration } from "@/lib/duration";
 import type { THealthHistory } from "@/lib/health/queries";
 import { timelineRangeNames, type TTimelineRange } from "@/lib/health/timeline";
 import type { TServiceChart } from "@/lib/metrics/views";
-import type { TInstanceView, TServiceDetail } from "@/lib/registry/queries";
+import { instancePageSize, toInstancePageSearch, type TInstanceFilter } from "@/lib/registry/instance-page";
+import type { TInstanceView } from "@/lib/registry/instance-view";
+import type { TServiceDetail, TServiceInstance } from "@/lib/registry/service-detail";
+import { InstanceFilters } from "./_components/instance-filters";
+import { noSelection, type TSelection } from "./_components/selection";
 
 // The charts load after the rest of the page is live: recharts is the heaviest part of the page to hydrate.
 const GoldenSignals = dynamic(() => import("./_components/golden-signals").then((module) => module.GoldenSignals), {
@@ -50,7 +55,7 @@ function describeCheck(check: TInstanceView["check"]) {
 }
 
 /** Who set the override, and when it reverts by itself. */
-function OverrideNote({ instance }: { instance: TServiceDetail["instances"][number] }) {
+function OverrideNote({ instance }: { instance: TServiceInstance }) {
   const { override } = instance;
   const title = [
     `registered with weight ${instance.registeredWeight}${instance.registeredEnabled ? "" : ", disabled"}`,
@@ -72,6 +77,12 @@ function OverrideNote({ instance }: { instance: TServiceDetail["instances"][numb
   );
 }
 
+// Tags offered as one-click selections; a service with more has them in the filter's tag list only.
+const quickTags = 8;
+
+const numberFormat = new Intl.NumberFormat("en");
+const formatCount = (count: number) => numberFormat.format(count);
+
 export function ServiceClient({
   initialService,
   initialHistory,
@@ -83,28 +94,76 @@ export function ServiceClient({
   initialChart: TServiceChart;
   canGovern: boolean;
 }) {
-  const { data, error, refetch } = useLiveQuery({ url: apiUrls.service(initialService.name), initialData: { service: initialService } });
-  const { service } = data;
+  const name = initialService.service.name;
+  const [filter, setFilter] = useState<TInstanceFilter>({});
+  // The cursor of each page visited, the first page's null: Previous goes back one.
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const search = toInstancePageSearch({ ...filter, cursor: cursors.at(-1) });
+  const live = useLiveQuery({ url: apiUrls.service(name, search), initialData: initialService, initialUrl: apiUrls.service(name) });
+  const { data, error, refetch } = live;
+  const { service, instances, nextCursor } = data;
+  const { counts } = service;
+
+  // Rows of the page picked one by one, or every instance the filters match; a new page or filter starts afresh.
   const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
-  // Instances that left the service drop out of the selection.
-  const selected = new Set(service.instances.filter((instance) => picked.has(instance.id)).map((instance) => instance.id));
-  const toggle = (id: string, on: boolean) => setPicked((now) => new Set(on ? [...now, id] : [...now].filter((each) => each !== id)));
-  const tags = [...new Set(service.instances.flatMap((instance) => instance.tags))].sort();
+  const [allMatching, setAllMatching] = useState(false);
+  const clearSelection = () => {
+    setPicked(new Set());
+    setAllMatching(false);
+  };
+  const changeFilter = useCallback((next: TInstanceFilter) => {
+    setFilter(next);
+    setCursors([null]);
+    setPicked(new Set());
+    setAllMatching(false);
+  }, []);
+  const turnPage = (next: (string | null)[]) => {
+    setCursors(next);
+    clearSelection();
+  };
+  const selectMatching = (next: TInstanceFilter) => {
+    if (next !== filter) changeFilter(next);
+    setAllMatching(true);
+  };
+  // Instances that left the page (or the service) drop out of the selection.
+  const rows = instances.filter((instance) => allMatching || picked.has(instance.id));
+  const selection: TSelection = allMatching
+    ? { kind: "matching", filter, count: counts.matching }
+    : rows.length > 0
+      ? { kind: "rows", rows: rows.map((instance) => ({ id: instance.id, version: instance.override.version })) }
+      : noSelection;
+  const wholePage = instances.length > 0 && rows.length === instances.length;
+  const toggle = (id: string, on: boolean) => {
+    const now = allMatching ? new Set(instances.map((instance) => instance.id)) : new Set(picked);
+    if (on) now.add(id);
+    else now.delete(id);
+    setAllMatching(false);
+    setPicked(now);
+  };
+  const togglePage = (on: boolean) => {
+    setAllMatching(false);
+    setPicked(on ? new Set(instances.map((instance) => instance.id)) : new Set());
+  };
   const onApplied = (outcome: "saved" | "conflict") => {
-    if (outcome === "saved") setPicked(new Set());
+    if (outcome === "saved") clearSelection();
     void refetch();
   };
-  const { counts } = service;
+
   const [range, setRange] = useState<TTimelineRange>(initialHistory.range);
-  // Until the new range arrives the previous one stays on screen, labelled with its own range.
-  const [shownHistory, setShownHistory] = useState(initialHistory);
-  const history = useLiveQuery({ url: apiUrls.serviceHealth(initialService.name, range), initialData: shownHistory, intervalMs: 2000 });
+  // Until the new range (or page) arrives the previous one stays on screen, labelled with its own range.
+  const history = useLiveQuery({
+    url: apiUrls.serviceHealth(name, range, search),
+    initialData: initialHistory,
+    initialUrl: apiUrls.serviceHealth(name, initialHistory.range),
+    intervalMs: 2000,
+  });
   const chooseRange = (next: TTimelineRange) => {
-    setShownHistory(history.data);
     setRange(next);
     // The range goes in the URL so the view can be linked; Next keeps the history entry in step.
     window.history.replaceState(null, "", `?range=${next}${window.location.hash}`);
   };
+  // Every page before this one was full.
+  const pageStart = (cursors.length - 1) * instancePageSize + 1;
 
   return (
     <>
@@ -120,13 +179,14 @@ export function ServiceClient({
         }
         action={<LiveIndicator error={error} />}
       />
-      <div className="grid grid-cols-2 gap-4 md:grid-cols-4">
+      <div className="grid grid-cols-2 gap-4 md:grid-cols-5">
         <Stat label="Instances" value={counts.total} />
         <Stat label="Passing" value={counts.passing} tone="good" />
         <Stat label="Critical" value={counts.critical} tone={counts.critical ? "bad" : "default"} />
-        <Stat label="Taking traffic" value={service.instances.filter((instance) => instance.takesTraffic).length} />
+        <Stat label="Drained" value={counts.drained} />
+        <Stat label="Taking traffic" value={counts.takingTraffic} />
       </div>
-      <GoldenSignals service={service.name} instances={service.instances} initialChart={initialChart} />
+      <GoldenSignals service={service.name} instances={instances} initialChart={initialChart} />
       <Card
         title={
           <span className="flex items-center gap-3">
@@ -144,7 +204,7 @@ export function ServiceClient({
           </div>
         }
       >
-        <InstanceTimelines instances={service.instances} history={history.data} />
+        <InstanceTimelines instances={instances} history={history.data} />
       </Card>
       <Card
         title="Instances"
@@ -153,96 +213,178 @@ export function ServiceClient({
           canGovern && (
             <div className="flex flex-wrap items-center gap-2 text-xs">
               <span className="text-zinc-500">Select:</span>
-              <button
-                type="button"
-                className="underline-offset-2 hover:underline"
-                onClick={() => setPicked(new Set(service.instances.map((instance) => instance.id)))}
-              >
+              <button type="button" className="underline-offset-2 hover:underline" onClick={() => selectMatching(filter)}>
                 all
               </button>
-              <button type="button" className="underline-offset-2 hover:underline" onClick={() => setPicked(new Set())}>
+              <button type="button" className="underline-offset-2 hover:underline" onClick={clearSelection}>
                 none
               </button>
-              {tags.map((tag) => (
-                <button
-                  key={tag}
-                  type="button"
-                  className="underline-offset-2 hover:underline"
-                  onClick={() => setPicked(new Set(service.instances.filter((instance) => instance.tags.includes(tag)).map((instance) => instance.id)))}
-                >
-                  tag {tag}
-                </button>
-              ))}
+              {service.tags.length <= quickTags &&
+                service.tags.map((tag) => (
+                  <button key={tag} type="button" className="underline-offset-2 hover:underline" onClick={() => selectMatching({ tag })}>
+                    tag {tag}
+                  </button>
+                ))}
             </div>
           )
         }
       >
-        <Table
-          head={["", "Instance", "Address", "Health", "Weight", "Enabled", "Metrics", "Heartbeat", "Check", "Tags", "Metadata"]}
-          empty={service.instances.length === 0 && <EmptyState>This service has no instance registered.</EmptyState>}
+        <InstanceFilters filter={filter} tags={service.tags} onChange={changeFilter} />
+        {canGovern && (wholePage || allMatching) && counts.matching > instances.length && (
+          <p data-testid="selection-banner" className="border-b border-zinc-200 bg-indigo-50/60 px-4 py-2 text-sm dark:border-zinc-800 dark:bg-indigo-950/40">
+            {allMatching ? (
+              <>
+                All <strong>{formatCount(counts.matching)}</strong> {isFilteredText(filter)} are selected.{" "}
+                <button type="button" className="font-medium text-indigo-700 hover:underline dark:text-indigo-300" onClick={clearSelection}>
+                  Clear selection
+                </button>
+              </>
+            ) : (
+              <>
+                All {formatCount(instances.length)} on this page are selected.{" "}
+                <button type="button" className="font-medium text-indigo-700 hover:underline dark:text-indigo-300" onClick={() => selectMatching(filter)}>
+                  Select all {formatCount(counts.matching)} {isFilteredText(filter)}
+                </button>
+              </>
+            )}
+          </p>
+        )}
+        <div className={live.isPlaceholderData ? "opacity-60 transition-opacity" : "transition-opacity"} aria-busy={live.isPlaceholderData}>
+          <Table
+            head={[
+              <input
+                key="page"
+                type="checkbox"
+                aria-label="Select this page"
+                checked={wholePage}
+                disabled={!canGovern || instances.length === 0}
+                onChange={(event) => togglePage(event.target.checked)}
+              />,
+              "Instance",
+              "Address",
+              "Health",
+              "Weight",
+              "Enabled",
+              "Metrics",
+              "Heartbeat",
+              "Check",
+              "Tags",
+              "Metadata",
+            ]}
+            empty={
+              instances.length === 0 && (
+                <EmptyState>{counts.total === 0 ? "This service has no instance registered." : "No instance matches these filters."}</EmptyState>
+              )
+            }
+          >
+            {instances.map((instance) => (
+              <InstanceRow
+                key={instance.id}
+                instance={instance}
+                selected={allMatching || picked.has(instance.id)}
+                canGovern={canGovern}
+                onToggle={(on) => toggle(instance.id, on)}
+              />
+            ))}
+          </Table>
+        </div>
+        <nav
+          aria-label="Instance pages"
+          className="flex flex-wrap items-center justify-between gap-2 border-t border-zinc-200 px-4 py-2 text-sm dark:border-zinc-800"
         >
-          {service.instances.map((instance) => (
-            <tr key={instance.id} data-testid={`instance-${instance.id}`}>
-              <Td>
-                <input
-                  type="checkbox"
-                  aria-label={`Select ${instance.id}`}
-                  checked={selected.has(instance.id)}
-                  disabled={!canGovern}
-                  title={canGovern ? undefined : "Read-only: viewers cannot change traffic"}
-                  onChange={(event) => toggle(instance.id, event.target.checked)}
-                />
-              </Td>
-              <Td className="whitespace-nowrap font-medium">{instance.id}</Td>
-              <Td className="font-mono text-xs">{instance.address}</Td>
-              <Td>
-                <div className="space-y-1">
-                  <HealthBadge health={instance.health} />
-                  {instance.staleSince && (
-                    <Badge tone="warn" title={`${instance.source} does not answer; this is the last state Meshdeck saw`}>
-                      stale since <TimeAgo at={instance.staleSince} />
-                    </Badge>
-                  )}
-                  <div className="max-w-56 truncate text-xs text-zinc-500" title={instance.healthOutput ?? undefined}>
-                    {instance.healthOutput}
-                  </div>
-                </div>
-              </Td>
-              <Td className="tabular-nums">
-                {instance.weight}
-                {instance.overridden && <OverrideNote instance={instance} />}
-              </Td>
-              <Td>{instance.enabled ? <Badge tone="good">enabled</Badge> : <Badge tone="warn">drained</Badge>}</Td>
-              <Td className="text-xs" data-testid="scrape-status">
-                <ScrapeStatus metrics={instance.metrics} scrape={instance.scrape} />
-              </Td>
-              <Td className="whitespace-nowrap text-xs">
-                {instance.check.kind === "ttl" ? <TimeAgo at={instance.lastHeartbeatAt} /> : <span className="text-zinc-400">n/a</span>}
-              </Td>
-              <Td className="whitespace-nowrap text-xs text-zinc-500">{describeCheck(instance.check)}</Td>
-              <Td>
-                <div className="flex flex-wrap gap-1">
-                  {instance.tags.map((tag) => (
-                    <Badge key={tag}>{tag}</Badge>
-                  ))}
-                </div>
-              </Td>
-              <Td>
-                <dl className="grid grid-cols-[auto_1fr] gap-x-2 text-xs">
-                  {Object.entries(instance.metadata).map(([key, value]) => (
-                    <div key={key} className="contents">
-                      <dt className="text-zinc-500">{key}</dt>
-                      <dd className="truncate font-mono">{value}</dd>
-                    </div>
-                  ))}
-                </dl>
-              </Td>
-            </tr>
-          ))}
-        </Table>
+          <span data-testid="page-range" className="text-zinc-500">
+            {instances.length === 0
+              ? `0 of ${formatCount(counts.matching)}`
+              : `${formatCount(pageStart)}–${formatCount(pageStart + instances.length - 1)} of ${formatCount(counts.matching)}`}
+            {counts.matching !== counts.total && ` matching (${formatCount(counts.total)} in all)`}
+          </span>
+          <span className="flex gap-2">
+            <Button type="button" variant="secondary" disabled={cursors.length === 1} onClick={() => turnPage(cursors.slice(0, -1))}>
+              Previous
+            </Button>
+            <Button type="button" variant="secondary" disabled={!nextCursor} onClick={() => nextCursor && turnPage([...cursors, nextCursor])}>
+              Next
+            </Button>
+          </span>
+        </nav>
       </Card>
-      <TrafficPanel service={service} selected={selected} canGovern={canGovern} onApplied={onApplied} />
-      <PolicyCard service={service} canGovern={canGovern} onApplied={onApplied} />
+      <TrafficPanel service={service} selection={selection} canGovern={canGovern} onApplied={onApplied} />
+      <PolicyCard detail={data} canGovern={canGovern} onApplied={onApplied} />
     </>
+  );
+}
+
+function isFilteredText(filter: TInstanceFilter): string {
+  return Object.values(filter).some((value) => value !== undefined) ? "matching instances" : "instances";
+}
+
+function InstanceRow({
+  instance,
+  selected,
+  canGovern,
+  onToggle,
+}: {
+  instance: TServiceInstance;
+  selected: boolean;
+  canGovern: boolean;
+  onToggle: (on: boolean) => void;
+}) {
+  return (
+    <tr data-testid={`instance-${instance.id}`} className={selected ? "bg-indigo-50/40 dark:bg-indigo-950/20" : undefined}>
+      <Td>
+        <input
+          type="checkbox"
+          aria-label={`Select ${instance.id}`}
+          checked={selected}
+          disabled={!canGovern}
+          title={canGovern ? undefined : "Read-only: viewers cannot change traffic"}
+          onChange={(event) => onToggle(event.target.checked)}
+        />
+      </Td>
+      <Td className="whitespace-nowrap font-medium">{instance.id}</Td>
+      <Td className="font-mono text-xs">{instance.address}</Td>
+      <Td>
+        <div className="space-y-1">
+          <HealthBadge health={instance.health} />
+          {instance.staleSince && (
+            <Badge tone="warn" title={`${instance.source} does not answer; this is the last state Meshdeck saw`}>
+              stale since <TimeAgo at={instance.staleSince} />
+            </Badge>
+          )}
+          <div className="max-w-56 truncate text-xs text-zinc-500" title={instance.healthOutput ?? undefined}>
+            {instance.healthOutput}
+          </div>
+        </div>
+      </Td>
+      <Td className="tabular-nums">
+        {instance.weight}
+        {instance.overridden && <OverrideNote instance={instance} />}
+      </Td>
+      <Td>{instance.enabled ? <Badge tone="good">enabled</Badge> : <Badge tone="warn">drained</Badge>}</Td>
+      <Td className="text-xs" data-testid="scrape-status">
+        <ScrapeStatus metrics={instance.metrics} scrape={instance.scrape} />
+      </Td>
+      <Td className="whitespace-nowrap text-xs">
+        {instance.check.kind === "ttl" ? <TimeAgo at={instance.lastHeartbeatAt} /> : <span className="text-zinc-400">n/a</span>}
+      </Td>
+      <Td className="whitespace-nowrap text-xs text-zinc-500">{describeCheck(instance.check)}</Td>
+      <Td>
+        <div className="flex flex-wrap gap-1">
+          {instance.tags.map((tag) => (
+            <Badge key={tag}>{tag}</Badge>
+          ))}
+        </div>
+      </Td>
+      <Td>
+        <dl className="grid grid-cols-[auto_1fr] gap-x-2 text-xs">
+          {Object.entries(instance.metadata).map(([key, value]) => (
+            <div key={key} className="contents">
+              <dt className="text-zinc-500">{key}</dt>
+              <dd className="truncate font-mono">{value}</dd>
+            </div>
+          ))}
+        </dl>
+      </Td>
+    </tr>
   );
 }

@@ -6,7 +6,7 @@ import { AppError } from "@/lib/errors";
 import { getServiceHealthHistory } from "@/lib/health/queries";
 import { timelineRangeNames, type TTimelineRange } from "@/lib/health/timeline";
 import { getServiceChart } from "@/lib/metrics/chart/chart-query";
-import { getServiceOrThrow } from "@/lib/registry/queries";
+import { getServiceOrThrow } from "@/lib/registry/service-detail";
 import { ServiceClient } from "./page-client";
 
 type TProps = PageProps<"/services/[name]">;

@@ -9,7 +9,7 @@ import { EmptyState } from "@/components/ui/table";
 import { apiUrls } from "@/lib/clients/api-urls";
 import { chartSearchParams } from "@/lib/metrics/chart/chart-query-params";
 import { chartRangeNames, type TChartPoint, type TChartRange, type TChartSeriesOf, type TServiceChart } from "@/lib/metrics/views";
-import type { TInstanceView } from "@/lib/registry/queries";
+import type { TInstanceView } from "@/lib/registry/instance-view";
 import { formatMs, formatPercent, formatRate, formatStepSize, timeTicks } from "./chart-format";
 import { MarkerStrip } from "./marker-strip";
 import { SeriesPicker, seriesValue } from "./series-picker";

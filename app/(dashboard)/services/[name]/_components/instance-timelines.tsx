@@ -5,7 +5,7 @@ import { EmptyState } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
 import type { THealthHistory } from "@/lib/health/queries";
 import { formatUptime, timelineEventCap } from "@/lib/health/timeline";
-import type { TInstanceView } from "@/lib/registry/queries";
+import type { TInstanceView } from "@/lib/registry/instance-view";
 import { HealthTimeline } from "./health-timeline";
 import { HeartbeatStatus } from "./heartbeat-status";
 

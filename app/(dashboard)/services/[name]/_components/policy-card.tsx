@@ -8,7 +8,8 @@ import { Field, FormError, ReasonField, SelectField } from "@/components/ui/fiel
 import { BALANCING_POLICIES, type TBalancingPolicy } from "@/lib/balancing";
 import { formatShare } from "@/lib/health/takeover";
 import { previewChange } from "@/lib/governance/preview";
-import type { TServiceDetail } from "@/lib/registry/queries";
+import { countOf } from "@/lib/plural";
+import type { TServiceDetail } from "@/lib/registry/service-detail";
 
 const described: Record<TBalancingPolicy, string> = {
   "round-robin": "each instance in turn, weights ignored",
@@ -21,14 +22,15 @@ const described: Record<TBalancingPolicy, string> = {
 
 /** The service's load-balancing policy and protection threshold, with the shares the chosen policy gives. */
 export function PolicyCard({
-  service,
+  detail,
   canGovern,
   onApplied,
 }: {
-  service: TServiceDetail;
+  detail: TServiceDetail;
   canGovern: boolean;
   onApplied: (outcome: "saved" | "conflict") => void;
 }) {
+  const { service } = detail;
   const [policy, setPolicy] = useState<TBalancingPolicy>(service.policy);
   const [hashHeader, setHashHeader] = useState(service.hashHeader ?? "");
   const [threshold, setThreshold] = useState(String(Math.round(service.protectionThreshold * 100)));
@@ -44,20 +46,30 @@ export function PolicyCard({
   const percent = Number(threshold);
   const thresholdError = threshold.trim() === "" || !Number.isFinite(percent) || percent < 0 || percent > 100 ? "must be between 0 and 100" : undefined;
   const headerError = policy === "consistent-hash" && !hashHeader.trim() ? "consistent-hash needs a header to hash" : undefined;
-  const shares = previewChange({
-    policy,
-    protectionThreshold: 0,
-    selected: new Set(),
-    change: { reset: true },
-    instances: service.instances.map(({ id, health, weight, enabled, registeredWeight, registeredEnabled }) => ({
-      id,
-      health,
-      weight,
-      enabled,
-      registeredWeight,
-      registeredEnabled,
-    })),
-  }).instances.filter((row) => row.after.takesTraffic);
+  // Each share needs every instance: shown when the whole service is on the page, else counted.
+  const whole = detail.instances.length === service.counts.total;
+  const shares = whole
+    ? previewChange({
+        policy,
+        protectionThreshold: 0,
+        selected: new Set(),
+        change: { reset: true },
+        instances: detail.instances.map(({ id, health, weight, enabled, registeredWeight, registeredEnabled }) => ({
+          id,
+          health,
+          weight,
+          enabled,
+          registeredWeight,
+          registeredEnabled,
+        })),
+      }).instances.filter((row) => row.after.takesTraffic)
+    : null;
+  const sharesText =
+    shares === null
+      ? `${countOf(service.counts.takingTraffic, "instance")} take traffic (Change traffic previews each one's share)`
+      : shares.length === 0
+        ? "no instance takes traffic"
+        : shares.map((row) => `${row.id} ${formatShare(row.after.share)}`).join(", ");
 
   return (
     <Card title="Load balancing" className="mt-6">
@@ -104,9 +116,7 @@ export function PolicyCard({
           </Button>
         </fieldset>
         <p className="text-xs text-zinc-500">
-          {described[policy]}. Shares now:{" "}
-          {shares.length === 0 ? "no instance takes traffic" : shares.map((row) => `${row.id} ${formatShare(row.after.share)}`).join(", ")}. A change leaving
-          fewer than the threshold&apos;s share of instances taking traffic needs forcing.
+          {described[policy]}. Shares now: {sharesText}. A change leaving fewer than the threshold&apos;s share of instances taking traffic needs forcing.
         </p>
         {state && !state.ok && <FormError message={state.code === "conflict" ? `${state.error} The page now shows the current settings.` : state.error} />}
         {state?.ok && (

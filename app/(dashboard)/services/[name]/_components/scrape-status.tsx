@@ -1,7 +1,7 @@
 "use client";
 
 import { TimeAgo } from "@/components/ui/time-ago";
-import type { TInstanceView } from "@/lib/registry/queries";
+import type { TInstanceView } from "@/lib/registry/instance-view";
 
 /** An instance's last metrics scrape: when and how long, or why it failed, or that it is not scraped. */
 export function ScrapeStatus({ metrics, scrape }: Pick<TInstanceView, "metrics" | "scrape">) {

@@ -1,12 +1,13 @@
 "use client";
 
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useActionState, useEffect, useEffectEvent, useState } from "react";
-import { applyInstanceChange } from "../actions";
+import { applyInstanceChange, previewTrafficChange } from "../actions";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, FormError, ReasonField, SelectField } from "@/components/ui/field";
-import { previewChange } from "@/lib/governance/preview";
-import type { TServiceDetail } from "@/lib/registry/queries";
+import type { TServiceDetail } from "@/lib/registry/service-detail";
+import { selectedCount, toSelector, type TSelection } from "./selection";
 import { toChange, type TTrafficMode } from "./traffic-change";
 import { TrafficPreview } from "./traffic-preview";
 import { countOf } from "@/lib/plural";
@@ -30,12 +31,12 @@ function weightError(text: string): string | undefined {
 /** What an operator changes on the selected instances, previewed as the traffic it leaves before it is saved. */
 export function TrafficPanel({
   service,
-  selected,
+  selection,
   canGovern,
   onApplied,
 }: {
-  service: TServiceDetail;
-  selected: ReadonlySet<string>;
+  service: TServiceDetail["service"];
+  selection: TSelection;
   canGovern: boolean;
   onApplied: (outcome: "saved" | "conflict") => void;
 }) {
@@ -64,28 +65,23 @@ export function TrafficPanel({
 
   const invalidWeight = mode === "weight" ? weightError(weight) : undefined;
   const change = toChange(mode, Number(weight));
-  const chosen = service.instances.filter((instance) => selected.has(instance.id));
-  const preview =
-    chosen.length > 0 && !invalidWeight
-      ? previewChange({
-          policy: service.policy,
-          protectionThreshold: service.protectionThreshold,
-          selected,
-          change,
-          instances: service.instances.map(({ id, health, weight, enabled, registeredWeight, registeredEnabled }) => ({
-            id,
-            health,
-            weight,
-            enabled,
-            registeredWeight,
-            registeredEnabled,
-          })),
-        })
-      : null;
+  const count = selectedCount(selection);
+  // Previewed on the server, as the guard will judge it; asked again when the catalog moves (modifyIndex).
+  const input = canGovern && count > 0 && !invalidWeight ? { selector: toSelector(service.name, selection), change } : null;
+  const previewed = useQuery({
+    queryKey: ["traffic-preview", input, service.modifyIndex],
+    queryFn: () => previewTrafficChange(input!),
+    enabled: input !== null,
+    placeholderData: keepPreviousData,
+  });
+  const answer = input ? previewed.data : undefined;
+  const preview = answer?.ok ? (answer.data.services.find((each) => each.service === service.name) ?? null) : null;
+  // The server's count of what the selection picks now; the page's until it answers.
+  const applyCount = answer?.ok ? answer.data.selected : count;
   const needsForce = Boolean(preview?.refusal) && !force;
   const disabledWhy = !canGovern
     ? "Read-only: viewers cannot change traffic; an operator or admin can."
-    : chosen.length === 0
+    : count === 0
       ? "Select instances in the table above (or all of them, or by tag) to change their traffic."
       : null;
 
@@ -93,10 +89,17 @@ export function TrafficPanel({
     <Card title="Change traffic" className="mt-6">
       <form action={formAction} aria-label="Change traffic" className="space-y-4 p-4">
         <input type="hidden" name="service" value={service.name} />
-        {/* Each chosen instance, with the override version seen: a newer one means someone else changed it meanwhile. */}
-        {chosen.map((instance) => (
-          <input key={instance.id} type="hidden" name={`expected.${instance.id}`} value={instance.override.version} />
-        ))}
+        {/* Each chosen row, with the override version seen: a newer one means someone else changed it meanwhile. */}
+        {selection.kind === "rows" && selection.rows.map((row) => <input key={row.id} type="hidden" name={`expected.${row.id}`} value={row.version} />)}
+        {/* Every instance the table's filters match, picked again by the server when the change is applied. */}
+        {selection.kind === "matching" && (
+          <>
+            <input type="hidden" name="match" value="all" />
+            {Object.entries(selection.filter).map(([key, value]) =>
+              value === undefined ? null : <input key={key} type="hidden" name={`match.${key}`} value={String(value)} />,
+            )}
+          </>
+        )}
         {disabledWhy && (
           <p className="text-sm text-zinc-500" data-testid="traffic-disabled">
             {disabledWhy}
@@ -154,15 +157,17 @@ export function TrafficPanel({
           </div>
         )}
         {state && !state.ok && <FormError message={state.code === "conflict" ? `${state.error} The page now shows the current state.` : state.error} />}
+        {answer && !answer.ok && <FormError message={answer.error} />}
         {state?.ok && (
           <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
             Saved: {state.data.changed.map((row) => `${row.id} ${row.enabled ? `weight ${row.weight}` : "drained"}`).join(", ")}
+            {state.data.count > state.data.changed.length ? ` and ${countOf(state.data.count - state.data.changed.length, "more instance")}` : ""}
             {state.data.changed[0]?.expiresAt ? `, until ${new Date(state.data.changed[0].expiresAt).toLocaleTimeString()}` : ""}.
           </p>
         )}
         <div className="flex items-center gap-3">
-          <Button type="submit" disabled={Boolean(disabledWhy) || Boolean(invalidWeight) || needsForce || (force && !reason.trim()) || pending}>
-            {pending ? "Applying…" : `Apply to ${countOf(chosen.length, "instance")}`}
+          <Button type="submit" disabled={Boolean(disabledWhy) || Boolean(invalidWeight) || !preview || needsForce || (force && !reason.trim()) || pending}>
+            {pending ? "Applying…" : `Apply to ${countOf(applyCount, "instance")}`}
           </Button>
           {force && !reason.trim() && <span className="text-xs text-amber-700 dark:text-amber-400">A forced change needs a reason.</span>}
         </div>

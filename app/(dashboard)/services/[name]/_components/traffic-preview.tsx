@@ -1,6 +1,6 @@
 import { HealthBadge } from "@/components/ui/badge";
 import { formatShare } from "@/lib/health/takeover";
-import type { TTrafficPreview } from "@/lib/governance/preview";
+import type { summarizePreview, TTrafficPreview } from "@/lib/governance/preview";
 
 function ShareBar({ share, tone }: { share: number; tone: "before" | "after" }) {
   return (
@@ -10,10 +10,13 @@ function ShareBar({ share, tone }: { share: number; tone: "before" | "after" }) 
   );
 }
 
+const shareRange = ({ min, max }: { min: number; max: number }) =>
+  formatShare(min) === formatShare(max) ? formatShare(min) : `${formatShare(min)}–${formatShare(max)}`;
+
 const side = (state: TTrafficPreview["instances"][number]["before"]) => (state.enabled ? `${state.weight}` : `${state.weight}, drained`);
 
 /** Each instance's share of the service's traffic before and after the change, and the capacity left. */
-export function TrafficPreview({ preview }: { preview: TTrafficPreview }) {
+export function TrafficPreview({ preview }: { preview: ReturnType<typeof summarizePreview> }) {
   const { capacity } = preview;
   const percent = (count: number) => `${Math.round((count / Math.max(capacity.total, 1)) * 100)}%`;
   return (
@@ -47,6 +50,12 @@ export function TrafficPreview({ preview }: { preview: TTrafficPreview }) {
           ))}
         </tbody>
       </table>
+      {preview.more && (
+        <p data-testid="preview-more" className="border-t border-zinc-200 px-3 py-1.5 text-xs text-zinc-500 dark:border-zinc-800">
+          …and {preview.more.count.toLocaleString("en")} more instances, each {shareRange(preview.more.before)} → {shareRange(preview.more.after)} of the
+          traffic
+        </p>
+      )}
       <p data-testid="capacity" className="border-t border-zinc-200 px-3 py-2 text-xs text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">
         Taking traffic: {capacity.before} of {capacity.total} ({percent(capacity.before)}) →{" "}
         <strong>
