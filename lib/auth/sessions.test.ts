@@ -11,7 +11,10 @@ let counter = 0;
 
 async function newUser(role: "admin" | "operator" | "viewer" = "viewer") {
   counter += 1;
-  const user = await createUser({ actor: system, input: { email: `user${counter}@meshdeck.test`, name: `User ${counter}`, password: "a long enough password", role } });
+  const user = await createUser({
+    actor: system,
+    input: { email: `user${counter}@meshdeck.test`, name: `User ${counter}`, password: "a long enough password", role },
+  });
   return { type: "user" as const, id: user.id, name: user.name, role: user.role };
 }
 

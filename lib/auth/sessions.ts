@@ -23,7 +23,10 @@ function touchEveryMs(idleMs: number): number {
 /** Starts a session for a user who has just signed in; returns its id, which the session cookie carries. */
 export async function startSession({ userId }: { userId: string }): Promise<string> {
   const now = new Date();
-  const session = await db.session.create({ data: { userId, lastSeenAt: now, expiresAt: new Date(now.getTime() + sessionLimits().maxMs) }, select: { id: true } });
+  const session = await db.session.create({
+    data: { userId, lastSeenAt: now, expiresAt: new Date(now.getTime() + sessionLimits().maxMs) },
+    select: { id: true },
+  });
   if (now.getTime() - lastPrunedAt > pruneEveryMs) {
     lastPrunedAt = now.getTime();
     await pruneSessions({ now });

@@ -96,7 +96,7 @@ export const ZChangeOwnPassword = z
   .refine((input) => input.currentPassword !== input.newPassword, { message: "must differ from the current password", path: ["newPassword"] });
 export type TChangeOwnPassword = z.infer<typeof ZChangeOwnPassword>;
 
-type TUserActor = TActor & { type: "user" };
+const actorIdOf = (actor: TActor) => (actor.type === "system" ? null : actor.id);
 
 async function getUserOrThrow(tx: Tx, id: string) {
   const user = await tx.user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true, disabledAt: true } });
@@ -109,46 +109,48 @@ async function getUserOrThrow(tx: Tx, id: string) {
  * could; on PostgreSQL the admin rows are locked first, so two admins demoting each other at once cannot both pass
  * (SQLite has one writer at a time).
  */
-async function assertAdminsRemain(tx: Tx, { actor, id, what }: { actor: TUserActor; id: string; what: string }) {
-  if (actor.id === id) throw new AppError("forbidden", `you cannot ${what} yourself; ask another administrator`, "id");
+async function assertAdminsRemain(tx: Tx, { actor, id, what }: { actor: TActor; id: string; what: string }) {
+  if (actorIdOf(actor) === id) throw new AppError("forbidden", `you cannot ${what} yourself; ask another administrator`, "id");
   if (isPostgres()) await tx.$queryRaw`SELECT "id" FROM "User" WHERE "role" = 'admin' FOR UPDATE`;
   const others = await tx.user.count({ where: { role: "admin", disabledAt: null, id: { not: id } } });
   if (others === 0) throw new AppError("conflict", `the last administrator cannot be ${what === "delete" ? "deleted" : `${what}d`}`, "id");
 }
 
 /** Changes a user's role or disables / enables them; either ends the user's sessions. */
-export async function updateUser({ actor, id, input }: { actor: TUserActor; id: string; input: TUpdateUser }) {
+export async function updateUser({ actor, id, input }: { actor: TActor; id: string; input: TUpdateUser }) {
   return transaction(async (tx) => {
     const before = await getUserOrThrow(tx, id);
     const demoted = input.role !== undefined && input.role !== "admin" && before.role === "admin";
     const disabling = input.disabled === true && !before.disabledAt;
     if (demoted) await assertAdminsRemain(tx, { actor, id, what: "demote" });
     if (disabling && before.role === "admin") await assertAdminsRemain(tx, { actor, id, what: "disable" });
-    if (disabling && actor.id === id) throw new AppError("forbidden", "you cannot disable yourself; ask another administrator", "id");
+    if (disabling && actorIdOf(actor) === id) throw new AppError("forbidden", "you cannot disable yourself; ask another administrator", "id");
     const disabledAt = input.disabled === undefined ? before.disabledAt : input.disabled ? (before.disabledAt ?? new Date()) : null;
     const role = input.role ?? before.role;
     const after = await tx.user.update({ where: { id }, data: { role, disabledAt }, select: listed });
     const target = `user/${id}`;
-    if (role !== before.role) await recordAudit(tx, { actor, action: "user.role", target, before: { email: before.email, role: before.role }, after: { email: before.email, role } });
-    if (Boolean(disabledAt) !== Boolean(before.disabledAt)) await recordAudit(tx, { actor, action: disabledAt ? "user.disable" : "user.enable", target, before: { email: before.email } });
+    if (role !== before.role)
+      await recordAudit(tx, { actor, action: "user.role", target, before: { email: before.email, role: before.role }, after: { email: before.email, role } });
+    if (Boolean(disabledAt) !== Boolean(before.disabledAt))
+      await recordAudit(tx, { actor, action: disabledAt ? "user.disable" : "user.enable", target, before: { email: before.email } });
     if (role !== before.role || disabling) await endUserSessions(tx, { userId: id });
     return after;
   });
 }
 
 /** Deletes a user; audit rows keep the name they were written with, and its tokens stay (created by no one). */
-export async function deleteUser({ actor, id }: { actor: TUserActor; id: string }) {
+export async function deleteUser({ actor, id }: { actor: TActor; id: string }) {
   await transaction(async (tx) => {
     const before = await getUserOrThrow(tx, id);
-    if (actor.id === id || before.role === "admin") await assertAdminsRemain(tx, { actor, id, what: "delete" });
+    if (actorIdOf(actor) === id || before.role === "admin") await assertAdminsRemain(tx, { actor, id, what: "delete" });
     await tx.user.delete({ where: { id } });
     await recordAudit(tx, { actor, action: "user.delete", target: `user/${id}`, before: { email: before.email, name: before.name, role: before.role } });
   });
 }
 
 /** An administrator sets a user's password: the user's sessions end, and the user must choose another at next sign-in. */
-export async function setUserPassword({ actor, id, password }: { actor: TUserActor; id: string; password: string }) {
-  if (actor.id === id) throw new AppError("forbidden", "change your own password with your current one", "id");
+export async function setUserPassword({ actor, id, password }: { actor: TActor; id: string; password: string }) {
+  if (actorIdOf(actor) === id) throw new AppError("forbidden", "change your own password with your current one", "id");
   const passwordHash = await hashPassword({ password });
   await transaction(async (tx) => {
     const before = await getUserOrThrow(tx, id);
@@ -162,7 +164,7 @@ export async function setUserPassword({ actor, id, password }: { actor: TUserAct
  * A user changes their own password, proving the current one (guesses are throttled as sign-ins are). Every other
  * session of theirs ends; this one goes on.
  */
-export async function changeOwnPassword({ actor, sessionId, input }: { actor: TUserActor; sessionId: string; input: TChangeOwnPassword }) {
+export async function changeOwnPassword({ actor, sessionId, input }: { actor: TActor & { type: "user" }; sessionId: string; input: TChangeOwnPassword }) {
   const key = `password-change ${actor.id}`;
   if ((await getSignInWait({ key })) > 0) throw new AppError("too_many_requests", "too many wrong passwords; wait a little and try again", "currentPassword");
   await recordSignInFailure({ key });
