@@ -19,7 +19,17 @@ await app.prepare();
 // then (the first requests after start) Next.js answers alone.
 const besideNext = () => /** @type {Map<string, TRoute> | undefined} */ (Reflect.get(globalThis, Symbol.for("meshdeck.besideNext.routes")));
 
+// Route handlers and server actions do not see the socket: the peer's address is passed on in a header (read by
+// lib/auth/client-address.ts), and one a client sent itself is dropped first.
+const clientAddressHeader = "x-meshdeck-client-address";
+function passClientAddress(/** @type {import("node:http").IncomingMessage} */ request) {
+  delete request.headers[clientAddressHeader];
+  const address = request.socket.remoteAddress;
+  if (address) request.headers[clientAddressHeader] = address;
+}
+
 const server = createServer((request, response) => {
+  passClientAddress(request);
   const path = request.url?.split("?", 1)[0];
   const route = besideNext()?.get(`${request.method} ${path}`);
   if (route?.(request, response, stopping.signal)) return;

@@ -10,8 +10,8 @@ const ZRetention = ZDuration.pipe(
     .max(3650 * 24 * hour, "must be at most 3650d"),
 );
 
-// "169.254.0.0/16, fd00:ec2::254": ranges the address policy (lib/net/address-policy.ts) refuses that are allowed anyway.
-const ZAllowedAddresses = z
+// "169.254.0.0/16, fd00:ec2::254": a comma-separated list of addresses and CIDR ranges.
+const ZCidrList = z
   .string()
   .default("")
   .transform((text, ctx) => {
@@ -56,7 +56,13 @@ const ZEnv = z.object({
   MESHDECK_METRICS_RETAIN_1H: ZRetention.default(90 * 24 * hour),
   // Versions kept per config item; 0 keeps every version (the default). The current and gray versions are always kept.
   MESHDECK_CONFIG_HISTORY: z.coerce.number().int().min(0, "must be 0 (keep all) or more").default(0),
-  MESHDECK_ALLOWED_ADDRESSES: ZAllowedAddresses,
+  // Ranges the address policy (lib/net/address-policy.ts) refuses that are allowed anyway.
+  MESHDECK_ALLOWED_ADDRESSES: ZCidrList,
+  // Reverse proxies in front of the app whose X-Forwarded-For is believed (lib/auth/client-address.ts); none by default.
+  MESHDECK_TRUSTED_PROXIES: ZCidrList,
+  // A session ends after this long without a request, and this long after sign-in whatever happens.
+  MESHDECK_SESSION_IDLE_MINUTES: z.coerce.number().positive("must be more than 0").max(7 * 24 * 60).default(30),
+  MESHDECK_SESSION_MAX_HOURS: z.coerce.number().positive("must be more than 0").max(30 * 24).default(12),
   MESHDECK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

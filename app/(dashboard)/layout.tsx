@@ -16,12 +16,15 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           </span>
           Meshdeck
         </Link>
-        <NavLinks />
+        <NavLinks role={user.role} />
         <div className="mt-auto hidden space-y-2 px-3 text-sm md:block">
           <div className="truncate font-medium" title={user.email}>
             {user.name}
           </div>
           <Badge>{user.role}</Badge>
+          <Link href="/change-password" prefetch={false} className="block text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100">
+            Change password
+          </Link>
           <form action={signOutAction}>
             <button className="text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100">Sign out</button>
           </form>

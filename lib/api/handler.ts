@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { TActor } from "@/lib/auth/actor";
 import { authenticateApiToken } from "@/lib/auth/api-tokens";
 import { assertPermission, type TPermission } from "@/lib/auth/permissions";
-import { getCurrentUser } from "@/lib/auth/session";
+import { assertPasswordCurrent, getCurrentUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 
@@ -39,6 +39,7 @@ async function authenticate(request: NextRequest, permission: TPermission): Prom
   const user = await getCurrentUser();
   if (!user) throw new AppError("unauthorized", "send an API token as 'Authorization: Bearer <token>'");
   assertSameOrigin(request);
+  assertPasswordCurrent({ user, permission });
   assertPermission({ caller: user, permission });
   return user;
 }

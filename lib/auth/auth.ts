@@ -2,11 +2,21 @@ import "server-only";
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
+import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
+import { clientAddressHeader, resolveClientAddress, throttleAddress } from "./client-address";
 import { verifyPassword } from "./password";
 import { getAuthSecret } from "./secret";
+import { endSession, startSession } from "./sessions";
 import { clearSignInFailures, getSignInWait, recordSignInFailure } from "./throttle";
 import { findUserForSignIn } from "./users";
+
+declare module "next-auth" {
+  interface Session {
+    /** The Session row this cookie names (lib/auth/sessions.ts). */
+    sessionId?: string;
+  }
+}
 
 class SlowDown extends CredentialsSignin {
   code = "slow_down";
@@ -14,26 +24,26 @@ class SlowDown extends CredentialsSignin {
 
 const ZCredentials = z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(256) });
 
-// The address Next.js (or the nearest proxy) saw: the last entry of X-Forwarded-For.
+// The address the request came from, as server.mjs saw it on the socket, or through trusted proxies.
 function clientAddress(request: Request | undefined): string {
-  const forwarded = request?.headers
-    .get("x-forwarded-for")
-    ?.split(",")
-    .map((part) => part.trim())
-    .filter(Boolean);
-  return forwarded?.at(-1) ?? "unknown";
+  return resolveClientAddress({
+    peer: request?.headers.get(clientAddressHeader) ?? null,
+    forwardedFor: request?.headers.get("x-forwarded-for") ?? null,
+    trusted: getEnv().MESHDECK_TRUSTED_PROXIES,
+  });
 }
 
 // Compared against when the account does not exist, so both answers take as long.
 const decoyHash = "$argon2id$v=19$m=19456,t=2,p=1$YSgN43GteqtJ/1psP7585g$Iowt7dKw3fxCA8ZqCBYf5xXuPWfGhhHpGbNelkF8k+g";
 
-// Sessions are JWTs carrying only the user id; pages and actions read the role from the database.
+// Session cookies are JWTs carrying the user id and the id of a Session row (lib/auth/sessions.ts), which every
+// request checks, so a session can be ended on the server; pages and actions read the role from the database.
 export const { handlers, auth, signIn, signOut } = NextAuth(async () => config(await getAuthSecret()));
 
 const config = (secret: string): NextAuthConfig => ({
   secret,
   trustHost: true,
-  session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  session: { strategy: "jwt", maxAge: getEnv().MESHDECK_SESSION_MAX_HOURS * 60 * 60 },
   pages: { signIn: "/login" },
   // A wrong password is an answer, not a server error: keep it out of the error log.
   logger: {
@@ -51,25 +61,37 @@ const config = (secret: string): NextAuthConfig => ({
         if (!parsed.success) return null;
         const email = parsed.data.email.toLowerCase();
         // Per account and client address, so nobody can lock an administrator out from elsewhere.
-        const key = `${email} ${clientAddress(request)}`;
+        const key = `${email} ${throttleAddress(clientAddress(request))}`;
         if ((await getSignInWait({ key })) > 0) throw new SlowDown();
         await recordSignInFailure({ key });
         const user = await findUserForSignIn({ email });
         const ok = await verifyPassword({ hash: user?.passwordHash ?? decoyHash, password: parsed.data.password });
-        if (!user || !ok) return null;
+        if (!user || !ok || user.disabledAt) return null;
         await clearSignInFailures({ key });
         return { id: user.id, email: user.email, name: user.name };
       },
     }),
   ],
   callbacks: {
-    jwt({ token, user }) {
-      if (user?.id) token.sub = user.id;
+    async jwt({ token, user }) {
+      // Only at sign-in is `user` set: that is when the session row is made.
+      if (user?.id) {
+        token.sub = user.id;
+        token.sid = await startSession({ userId: user.id });
+      }
       return token;
     },
     session({ session, token }) {
       if (token.sub) session.user.id = token.sub;
+      session.sessionId = typeof token.sid === "string" ? token.sid : undefined;
       return session;
+    },
+  },
+  events: {
+    // Sign-out ends the session row, so a copy of the cookie is refused from then on.
+    async signOut(message) {
+      const sid = "token" in message ? message.token?.sid : undefined;
+      if (typeof sid === "string") await endSession({ id: sid });
     },
   },
 });

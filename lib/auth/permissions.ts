@@ -23,6 +23,8 @@ export const permissions = {
   "metrics.manage": { role: "admin", tokens: false },
   "tokens.manage": { role: "admin", tokens: false },
   "users.manage": { role: "admin", tokens: false },
+  // One's own password: the one thing a user who must change it may do.
+  "account.password": { role: "viewer", tokens: false },
 } as const satisfies Record<string, { role: TRole; tokens: boolean }>;
 
 export type TPermission = keyof typeof permissions;

@@ -1,28 +1,37 @@
 import "server-only";
 import { redirect } from "next/navigation";
-import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { TActor } from "./actor";
 import { auth } from "./auth";
+import { getSessionUser } from "./sessions";
 import { assertPermission, can, permissions, type TPermission } from "./permissions";
 
-export type TUserActor = TActor & { type: "user"; email: string };
+export type TUserActor = TActor & { type: "user"; email: string; sessionId: string; mustChangePassword: boolean };
 
-/** The signed-in user with the role the database holds now, or null. */
+/** The signed-in user of a live session, with the role the database holds now, or null. */
 export async function getCurrentUser(): Promise<TUserActor | null> {
   const session = await auth();
-  const id = session?.user?.id;
-  if (!id) return null;
-  const user = await db.user.findUnique({ where: { id }, select: { id: true, name: true, email: true, role: true } });
-  if (!user) return null;
-  return { type: "user", id: user.id, name: user.name, email: user.email, role: user.role };
+  const sessionId = session?.sessionId;
+  if (!session?.user?.id || !sessionId) return null;
+  const user = await getSessionUser({ id: sessionId });
+  if (!user || user.id !== session.user.id) return null;
+  return { type: "user", id: user.id, name: user.name, email: user.email, role: user.role, sessionId, mustChangePassword: user.mustChangePassword };
 }
 
-/** For pages: sends anonymous visitors to the login page and refuses users who may not do `permission`. */
+/** Refuses (403) a user who must change the password an administrator set before doing anything but that. */
+export function assertPasswordCurrent({ user, permission }: { user: TUserActor; permission: TPermission }) {
+  if (user.mustChangePassword && permission !== "account.password") throw new AppError("forbidden", "change your password first (at /change-password)");
+}
+
+/**
+ * For pages: sends anonymous visitors to the login page, users who must change their password to that page, and
+ * users who may not do `permission` to the overview (the navigation does not show them such pages).
+ */
 export async function requirePageUser({ permission }: { permission?: TPermission } = {}): Promise<TUserActor> {
   const user = await getCurrentUser();
   if (!user) redirect("/login");
-  if (permission && !can({ role: user.role, permission })) throw new AppError("forbidden", `this page needs the ${permissions[permission].role} role`);
+  if (user.mustChangePassword) redirect("/change-password");
+  if (permission && !can({ role: user.role, permission })) redirect(`/?forbidden=${encodeURIComponent(permissions[permission].role)}`);
   return user;
 }
 
@@ -30,6 +39,7 @@ export async function requirePageUser({ permission }: { permission?: TPermission
 export async function requireUser({ permission }: { permission: TPermission }): Promise<TUserActor> {
   const user = await getCurrentUser();
   if (!user) throw new AppError("unauthorized", "sign in first");
+  assertPasswordCurrent({ user, permission });
   assertPermission({ caller: user, permission });
   return user;
 }

@@ -6,6 +6,11 @@ import { db } from "@/lib/db";
 const freeFailures = 3;
 const maxWaitMs = 5 * 60_000;
 const forgetAfterMs = 15 * 60_000;
+// Every attempt with a new account name or address adds a row: forgotten rows are deleted now and then, and the
+// table is held to this many rows (the oldest go first), so a flood of made-up names cannot fill the database.
+const maxRows = 50_000;
+const pruneEveryMs = 60_000;
+let lastPrunedAt = 0;
 
 function waitAfter(failures: number): number {
   if (failures < freeFailures) return 0;
@@ -32,6 +37,17 @@ export async function recordSignInFailure({ key }: { key: string }): Promise<voi
     create: { key, failures: 1, lastFailureAt: now },
     update: { failures: stale ? 1 : { increment: 1 }, lastFailureAt: now },
   });
+  if (now.getTime() - lastPrunedAt > pruneEveryMs) {
+    lastPrunedAt = now.getTime();
+    await pruneSignInFailures({ now, maxRows });
+  }
+}
+
+/** Deletes rows past the time failures are remembered, then the oldest beyond `maxRows`. */
+export async function pruneSignInFailures({ now = new Date(), maxRows: limit = maxRows }: { now?: Date; maxRows?: number } = {}): Promise<void> {
+  await db.loginThrottle.deleteMany({ where: { lastFailureAt: { lt: new Date(now.getTime() - forgetAfterMs) } } });
+  const newestDropped = await db.loginThrottle.findFirst({ orderBy: { lastFailureAt: "desc" }, skip: limit, select: { lastFailureAt: true } });
+  if (newestDropped) await db.loginThrottle.deleteMany({ where: { lastFailureAt: { lte: newestDropped.lastFailureAt } } });
 }
 
 export async function clearSignInFailures({ key }: { key: string }): Promise<void> {

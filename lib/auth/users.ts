@@ -3,10 +3,13 @@ import { z } from "zod";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { db, type Tx } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
+import { isPostgres } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { TActor } from "./actor";
-import { hashPassword } from "./password";
+import { hashPassword, verifyPassword } from "./password";
 import { ZRole } from "./roles";
+import { endUserSessions } from "./sessions";
+import { clearSignInFailures, getSignInWait, recordSignInFailure } from "./throttle";
 
 export const ZPassword = z.string().min(12, "must be at least 12 characters").max(256, "must be at most 256 characters");
 
@@ -76,6 +79,104 @@ export async function findUserForSignIn({ email }: { email: string }) {
   });
 }
 
+const listed = { id: true, email: true, name: true, role: true, createdAt: true, disabledAt: true, mustChangePassword: true } as const;
+
 export async function listUsers() {
-  return db.user.findMany({ orderBy: { createdAt: "asc" }, select: { id: true, email: true, name: true, role: true, createdAt: true } });
+  return db.user.findMany({ orderBy: { createdAt: "asc" }, select: listed });
+}
+
+export const ZUpdateUser = z
+  .strictObject({ role: ZRole.optional(), disabled: z.boolean().optional() })
+  .refine((input) => input.role !== undefined || input.disabled !== undefined, { message: "send role or disabled" });
+export type TUpdateUser = z.infer<typeof ZUpdateUser>;
+
+export const ZSetPassword = z.strictObject({ password: ZPassword });
+export const ZChangeOwnPassword = z
+  .strictObject({ currentPassword: z.string().min(1, "must not be empty").max(256), newPassword: ZPassword })
+  .refine((input) => input.currentPassword !== input.newPassword, { message: "must differ from the current password", path: ["newPassword"] });
+export type TChangeOwnPassword = z.infer<typeof ZChangeOwnPassword>;
+
+const actorIdOf = (actor: TActor) => (actor.type === "system" ? null : actor.id);
+
+async function getUserOrThrow(tx: Tx, id: string) {
+  const user = await tx.user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true, disabledAt: true } });
+  if (!user) throw new AppError("not_found", "no such user", "id");
+  return user;
+}
+
+/**
+ * An administrator may not lock themself out, nor leave no enabled administrator. Called before a change that
+ * could; on PostgreSQL the admin rows are locked first, so two admins demoting each other at once cannot both pass
+ * (SQLite has one writer at a time).
+ */
+async function assertAdminsRemain(tx: Tx, { actor, id, what }: { actor: TActor; id: string; what: string }) {
+  if (actorIdOf(actor) === id) throw new AppError("forbidden", `you cannot ${what} yourself; ask another administrator`, "id");
+  if (isPostgres()) await tx.$queryRaw`SELECT "id" FROM "User" WHERE "role" = 'admin' FOR UPDATE`;
+  const others = await tx.user.count({ where: { role: "admin", disabledAt: null, id: { not: id } } });
+  if (others === 0) throw new AppError("conflict", `the last administrator cannot be ${what === "delete" ? "deleted" : `${what}d`}`, "id");
+}
+
+/** Changes a user's role or disables / enables them; either ends the user's sessions. */
+export async function updateUser({ actor, id, input }: { actor: TActor; id: string; input: TUpdateUser }) {
+  return transaction(async (tx) => {
+    const before = await getUserOrThrow(tx, id);
+    const demoted = input.role !== undefined && input.role !== "admin" && before.role === "admin";
+    const disabling = input.disabled === true && !before.disabledAt;
+    if (demoted) await assertAdminsRemain(tx, { actor, id, what: "demote" });
+    if (disabling && before.role === "admin") await assertAdminsRemain(tx, { actor, id, what: "disable" });
+    if (disabling && actorIdOf(actor) === id) throw new AppError("forbidden", "you cannot disable yourself; ask another administrator", "id");
+    const disabledAt = input.disabled === undefined ? before.disabledAt : input.disabled ? (before.disabledAt ?? new Date()) : null;
+    const role = input.role ?? before.role;
+    const after = await tx.user.update({ where: { id }, data: { role, disabledAt }, select: listed });
+    const target = `user/${id}`;
+    if (role !== before.role)
+      await recordAudit(tx, { actor, action: "user.role", target, before: { email: before.email, role: before.role }, after: { email: before.email, role } });
+    if (Boolean(disabledAt) !== Boolean(before.disabledAt))
+      await recordAudit(tx, { actor, action: disabledAt ? "user.disable" : "user.enable", target, before: { email: before.email } });
+    if (role !== before.role || disabling) await endUserSessions(tx, { userId: id });
+    return after;
+  });
+}
+
+/** Deletes a user; audit rows keep the name they were written with, and its tokens stay (created by no one). */
+export async function deleteUser({ actor, id }: { actor: TActor; id: string }) {
+  await transaction(async (tx) => {
+    const before = await getUserOrThrow(tx, id);
+    if (actorIdOf(actor) === id || before.role === "admin") await assertAdminsRemain(tx, { actor, id, what: "delete" });
+    await tx.user.delete({ where: { id } });
+    await recordAudit(tx, { actor, action: "user.delete", target: `user/${id}`, before: { email: before.email, name: before.name, role: before.role } });
+  });
+}
+
+/** An administrator sets a user's password: the user's sessions end, and the user must choose another at next sign-in. */
+export async function setUserPassword({ actor, id, password }: { actor: TActor; id: string; password: string }) {
+  if (actorIdOf(actor) === id) throw new AppError("forbidden", "change your own password with your current one", "id");
+  const passwordHash = await hashPassword({ password });
+  await transaction(async (tx) => {
+    const before = await getUserOrThrow(tx, id);
+    await tx.user.update({ where: { id }, data: { passwordHash, mustChangePassword: true } });
+    await endUserSessions(tx, { userId: id });
+    await recordAudit(tx, { actor, action: "user.password.set", target: `user/${id}`, after: { email: before.email, mustChangePassword: true } });
+  });
+}
+
+/**
+ * A user changes their own password, proving the current one (guesses are throttled as sign-ins are). Every other
+ * session of theirs ends; this one goes on.
+ */
+export async function changeOwnPassword({ actor, sessionId, input }: { actor: TActor & { type: "user" }; sessionId: string; input: TChangeOwnPassword }) {
+  const key = `password-change ${actor.id}`;
+  if ((await getSignInWait({ key })) > 0) throw new AppError("too_many_requests", "too many wrong passwords; wait a little and try again", "currentPassword");
+  await recordSignInFailure({ key });
+  const user = await db.user.findUnique({ where: { id: actor.id }, select: { passwordHash: true } });
+  if (!user || !(await verifyPassword({ hash: user.passwordHash, password: input.currentPassword }))) {
+    throw new AppError("validation_failed", "the current password is wrong", "currentPassword");
+  }
+  await clearSignInFailures({ key });
+  const passwordHash = await hashPassword({ password: input.newPassword });
+  await transaction(async (tx) => {
+    await tx.user.update({ where: { id: actor.id }, data: { passwordHash, mustChangePassword: false } });
+    await endUserSessions(tx, { userId: actor.id, except: sessionId });
+    await recordAudit(tx, { actor, action: "user.password.change", target: `user/${actor.id}` });
+  });
 }

@@ -1,18 +1,33 @@
 import type { TAppTarget } from "./start-app";
 
-/** Signs in through Auth.js's credentials endpoint and returns the session cookie header. */
-export async function signIn(target: TAppTarget, { email, password }: { email: string; password: string }) {
+async function csrfOf(target: TAppTarget) {
   const csrf = await fetch(`${target.baseUrl}/api/auth/csrf`);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const cookies = csrf.headers.getSetCookie().map((cookie) => cookie.split(";")[0]);
+  return { csrfToken, cookies: csrf.headers.getSetCookie().map((cookie) => cookie.split(";")[0]) };
+}
+
+/** Signs in through Auth.js's credentials endpoint and returns the session cookie header; `headers` are sent too. */
+export async function signIn(target: TAppTarget, { email, password }: { email: string; password: string }, headers: Record<string, string> = {}) {
+  const { csrfToken, cookies } = await csrfOf(target);
   const response = await fetch(`${target.baseUrl}/api/auth/callback/credentials`, {
     method: "POST",
     redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies.join("; ") },
+    headers: { ...headers, "content-type": "application/x-www-form-urlencoded", cookie: cookies.join("; ") },
     body: new URLSearchParams({ csrfToken, email, password }),
   });
   const session = response.headers.getSetCookie().find((cookie) => cookie.startsWith("authjs.session-token="));
   return { response, cookie: session ? session.split(";")[0] : undefined, location: response.headers.get("location") ?? "" };
+}
+
+/** Signs out through Auth.js's endpoint, as the dashboard's Sign out button does. */
+export async function signOut(target: TAppTarget, cookie: string) {
+  const { csrfToken, cookies } = await csrfOf(target);
+  return fetch(`${target.baseUrl}/api/auth/signout`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: [...cookies, cookie].join("; ") },
+    body: new URLSearchParams({ csrfToken }),
+  });
 }
 
 // The API's JSON as each test expects it: typing every route's answer here would only restate the tests' assertions.
@@ -36,6 +51,7 @@ export function apiClient(target: TAppTarget, auth: { token?: string; cookie?: s
     post: (path: string, body?: unknown) => call("POST", path, body),
     postRaw: (path: string, raw: string) => call("POST", path, undefined, raw),
     put: (path: string, body?: unknown) => call("PUT", path, body),
+    patch: (path: string, body?: unknown) => call("PATCH", path, body),
     delete: (path: string) => call("DELETE", path),
   };
 }

@@ -9,7 +9,8 @@ import { HealthSettingsClient } from "./page-client";
 export const metadata: Metadata = { title: "Health settings" };
 
 export default async function HealthSettingsPage() {
-  const user = await requirePageUser();
+  // Webhook URLs hold secrets: administrators only, as the API has it.
+  const user = await requirePageUser({ permission: "webhooks.manage" });
   const webhooks = await listWebhooks();
   return (
     <HealthSettingsClient

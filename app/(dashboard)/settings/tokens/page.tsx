@@ -7,7 +7,8 @@ import { TokensClient } from "./page-client";
 export const metadata: Metadata = { title: "API tokens" };
 
 export default async function TokensPage() {
-  const user = await requirePageUser();
+  // The token list is for administrators only, as the API has it.
+  const user = await requirePageUser({ permission: "tokens.manage" });
   const tokens = await listApiTokens();
   return (
     <TokensClient

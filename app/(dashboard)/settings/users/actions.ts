@@ -1,8 +1,17 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { formText, safeFormAction, type TFormState } from "@/lib/actions/safe-action";
-import { createUser as createUserRecord, ZCreateUser } from "@/lib/auth/users";
+import { z } from "zod";
+import { formText, safeAction, safeFormAction, type TFormState } from "@/lib/actions/safe-action";
+import {
+  createUser as createUserRecord,
+  deleteUser as deleteUserRecord,
+  setUserPassword as setUserPasswordRecord,
+  updateUser as updateUserRecord,
+  ZCreateUser,
+  ZSetPassword,
+  ZUpdateUser,
+} from "@/lib/auth/users";
 
 export type TCreateUserState = TFormState<{ email: string }>;
 
@@ -20,3 +29,20 @@ export const createUser = safeFormAction(
     return created;
   },
 );
+
+const ZUserId = z.string().min(1).max(64);
+
+export const updateUser = safeAction({ permission: "users.manage", schema: z.strictObject({ id: ZUserId, change: ZUpdateUser }) }, async ({ input, user }) => {
+  await updateUserRecord({ actor: user, id: input.id, input: input.change });
+  revalidatePath("/settings/users");
+});
+
+export const deleteUser = safeAction({ permission: "users.manage", schema: z.strictObject({ id: ZUserId }) }, async ({ input, user }) => {
+  await deleteUserRecord({ actor: user, id: input.id });
+  revalidatePath("/settings/users");
+});
+
+export const setUserPassword = safeAction({ permission: "users.manage", schema: ZSetPassword.extend({ id: ZUserId }) }, async ({ input, user }) => {
+  await setUserPasswordRecord({ actor: user, id: input.id, password: input.password });
+  revalidatePath("/settings/users");
+});

@@ -7,12 +7,14 @@ import { UsersClient } from "./page-client";
 export const metadata: Metadata = { title: "Users" };
 
 export default async function UsersPage() {
-  const user = await requirePageUser();
+  // Emails are for administrators only.
+  const user = await requirePageUser({ permission: "users.manage" });
   const users = await listUsers();
   return (
     <UsersClient
       canManage={can({ role: user.role, permission: "users.manage" })}
-      users={users.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() }))}
+      selfId={user.id}
+      users={users.map(({ disabledAt, createdAt, ...row }) => ({ ...row, createdAt: createdAt.toISOString(), disabled: disabledAt !== null }))}
     />
   );
 }
