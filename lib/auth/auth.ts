@@ -7,12 +7,13 @@ import { verifyPassword } from "./password";
 import { getAuthSecret } from "./secret";
 import { clearSignInFailures, getSignInWait, recordSignInFailure } from "./throttle";
 import { findUserForSignIn } from "./users";
+import { noNulCheck, plainTextCheck } from "@/lib/plain-text";
 
 class SlowDown extends CredentialsSignin {
   code = "slow_down";
 }
 
-const ZCredentials = z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(256) });
+const ZCredentials = z.object({ email: z.string().min(1).max(254).check(plainTextCheck()), password: z.string().min(1).max(256).check(noNulCheck) });
 
 // The address Next.js (or the nearest proxy) saw: the last entry of X-Forwarded-For.
 function clientAddress(request: Request | undefined): string {

@@ -4,6 +4,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { db, type Tx } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
+import { plainTextCheck } from "@/lib/plain-text";
 import type { TActor } from "./actor";
 import { hashPassword } from "./password";
 import { ZRole } from "./roles";
@@ -15,7 +16,7 @@ export const ZCreateUser = z.strictObject({
     .email("must be an email address")
     .max(254)
     .transform((email) => email.toLowerCase()),
-  name: z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
+  name: z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters").check(plainTextCheck()),
   password: ZPassword,
   role: ZRole,
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MAX_WEIGHT, ZBalancingPolicy, ZHashKey } from "@/lib/balancing";
 import { ZDuration } from "@/lib/duration";
+import { plainTextCheck } from "@/lib/plain-text";
 import { ZInstanceId, ZServiceName } from "@/lib/registry/schemas";
 
 // Which instances a change is for: every instance matching all the given criteria.
@@ -8,8 +9,8 @@ export const ZInstanceSelector = z
   .strictObject({
     service: ZServiceName.optional(),
     ids: z.array(ZInstanceId).min(1, "must name at least one instance").max(1000, "must name at most 1000 instances").optional(),
-    tag: z.string().min(1, "must not be empty").max(128).optional(),
-    metadata: z.record(z.string().min(1).max(128), z.string().max(512)).optional(),
+    tag: z.string().min(1, "must not be empty").max(128).check(plainTextCheck()).optional(),
+    metadata: z.record(z.string().min(1).max(128).check(plainTextCheck()), z.string().max(512).check(plainTextCheck())).optional(),
   })
   .refine((selector) => selector.service || selector.ids || selector.tag || selector.metadata, {
     message: "must choose instances: by service, ids, tag or metadata",
@@ -33,7 +34,11 @@ export const ZInstanceChange = z
   });
 export type TInstanceChange = z.infer<typeof ZInstanceChange>;
 
-const ZReason = z.string().trim().max(500, "must be at most 500 characters");
+const ZReason = z
+  .string()
+  .trim()
+  .max(500, "must be at most 500 characters")
+  .check(plainTextCheck({ multiline: true }));
 
 export const ZChangeInstances = z
   .strictObject({
