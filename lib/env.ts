@@ -27,6 +27,19 @@ const ZAllowedAddresses = z
     return ranges;
   });
 
+// A 32-byte key in base64 (openssl rand -base64 32); checked for length where it is used (lib/crypto/secret-box.ts).
+const ZKeyText = z.string().regex(/^[A-Za-z0-9+/]{43}=?$/, "must be 32 bytes in base64 (openssl rand -base64 32)");
+const ZKeyList = z
+  .string()
+  .default("")
+  .transform((text) =>
+    text
+      .split(",")
+      .map((part) => part.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(ZKeyText));
+
 // Every environment variable Meshdeck reads, validated once. README.md's configuration table lists them.
 const ZEnv = z.object({
   DATABASE_URL: z
@@ -57,6 +70,10 @@ const ZEnv = z.object({
   // Versions kept per config item; 0 keeps every version (the default). The current and gray versions are always kept.
   MESHDECK_CONFIG_HISTORY: z.coerce.number().int().min(0, "must be 0 (keep all) or more").default(0),
   MESHDECK_ALLOWED_ADDRESSES: ZAllowedAddresses,
+  // Seals secrets at rest (AES-256-GCM); unset, a key generated on first start is kept beside the SQLite file (data/encryption.key).
+  MESHDECK_ENCRYPTION_KEY: ZKeyText.optional(),
+  // Keys sealed with before a rotation, comma-separated: they still open old values, which start-up seals again.
+  MESHDECK_ENCRYPTION_KEY_PREVIOUS: ZKeyList,
   MESHDECK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
