@@ -27,6 +27,19 @@ const ZCidrList = z
     return ranges;
   });
 
+// A 32-byte key in base64 (openssl rand -base64 32); checked for length where it is used (lib/crypto/secret-box.ts).
+const ZKeyText = z.string().regex(/^[A-Za-z0-9+/]{43}=?$/, "must be 32 bytes in base64 (openssl rand -base64 32)");
+const ZKeyList = z
+  .string()
+  .default("")
+  .transform((text) =>
+    text
+      .split(",")
+      .map((part) => part.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(ZKeyText));
+
 // Every environment variable Meshdeck reads, validated once. README.md's configuration table lists them.
 const ZEnv = z.object({
   DATABASE_URL: z
@@ -63,6 +76,10 @@ const ZEnv = z.object({
   // A session ends after this long without a request, and this long after sign-in whatever happens.
   MESHDECK_SESSION_IDLE_MINUTES: z.coerce.number().positive("must be more than 0").max(7 * 24 * 60).default(30),
   MESHDECK_SESSION_MAX_HOURS: z.coerce.number().positive("must be more than 0").max(30 * 24).default(12),
+  // Seals secrets at rest (AES-256-GCM); unset, a key generated on first start is kept beside the SQLite file (data/encryption.key).
+  MESHDECK_ENCRYPTION_KEY: ZKeyText.optional(),
+  // Keys sealed with before a rotation, comma-separated: they still open old values, which start-up seals again.
+  MESHDECK_ENCRYPTION_KEY_PREVIOUS: ZKeyList,
   MESHDECK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

@@ -15,9 +15,9 @@ if [ ! -f lib/db/generated/sqlite/client.ts ] || [ prisma/schema.prisma -nt lib/
 fi
 
 # Rebuild when any tracked source differs from what the last build was made from.
-stamp=$(git ls-files -s -- app components lib demo instrumentation.ts next.config.mjs package-lock.json postcss.config.mjs tsconfig.json prisma 2>/dev/null | sha1sum | cut -c1-40)
+stamp=$(git ls-files -s -- app components lib demo instrumentation.ts proxy.ts next.config.mjs package-lock.json postcss.config.mjs tsconfig.json prisma 2>/dev/null | sha1sum | cut -c1-40)
 # Changed and new (untracked) sources count too.
-dirty=$( { git diff --no-ext-diff -- app components lib demo instrumentation.ts next.config.mjs; git ls-files --others --exclude-standard -z -- app components lib demo | xargs -0 -r sha1sum; } 2>/dev/null | sha1sum | cut -c1-40)
+dirty=$( { git diff --no-ext-diff -- app components lib demo instrumentation.ts proxy.ts next.config.mjs; git ls-files --others --exclude-standard -z -- app components lib demo proxy.ts | xargs -0 -r sha1sum; } 2>/dev/null | sha1sum | cut -c1-40)
 if [ ! -f .next/BUILD_ID ] || [ "$(cat .next/meshdeck-stamp 2>/dev/null)" != "$stamp-$dirty" ]; then
   echo "meshdeck: building the app (next build)"
   node_modules/.bin/next build

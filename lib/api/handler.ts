@@ -6,7 +6,9 @@ import { authenticateApiToken } from "@/lib/auth/api-tokens";
 import { assertPermission, type TPermission } from "@/lib/auth/permissions";
 import { assertPasswordCurrent, getCurrentUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
+import { isNestedDeeperThan, MAX_JSON_DEPTH } from "@/lib/json-depth";
 import { log } from "@/lib/log";
+import { originHost } from "@/lib/net/origin";
 
 export const maxBodyBytes = 64 * 1024;
 
@@ -51,8 +53,11 @@ async function authenticate(request: NextRequest, permission: TPermission): Prom
 function assertSameOrigin(request: NextRequest) {
   if (request.method === "GET" || request.method === "HEAD") return;
   const origin = request.headers.get("origin");
+  if (origin === null) return;
   const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  if (origin && host && new URL(origin).host !== host) throw new AppError("forbidden", "a change with the session cookie must come from the dashboard itself");
+  // "null" (a sandboxed frame, a file: page) and a malformed origin name no page of the dashboard.
+  const from = originHost(origin);
+  if (!from || (host && from !== host)) throw new AppError("forbidden", "a change with the session cookie must come from the dashboard itself");
 }
 
 /** The caller of an `Authorization: Bearer <token>` header, if tokens may do `permission` (else 403); a bad token is a 401. */
@@ -76,11 +81,14 @@ export function assertJsonHeaders({ contentType, contentLength }: TBodyHeaders, 
 export function parseJsonBody(text: string, maxBytes = maxBodyBytes): unknown {
   if (Buffer.byteLength(text) > maxBytes) throw new AppError("payload_too_large", `the body must be at most ${maxBytes} bytes`);
   if (!text.trim()) throw new AppError("bad_request", "the body is empty; send a JSON object");
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     throw new AppError("bad_request", `the body is not valid JSON: ${(error as Error).message}`);
   }
+  if (isNestedDeeperThan(value)) throw new AppError("validation_failed", `the body is nested more than ${MAX_JSON_DEPTH} levels deep`);
+  return value;
 }
 
 /** Reads a JSON body, capped in size (64 KiB unless said otherwise). */

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { encodeCursor, pageSize, ZCursor, ZPageLimit, type TCursor } from "@/lib/pagination/cursor";
 import { parseSearch, toSearch, type TSearchParams } from "@/lib/pagination/search-params";
 import { ZServiceName } from "@/lib/registry/schemas";
+import { plainTextCheck } from "@/lib/plain-text";
 
 // Filters of the audit page, GET /api/v1/audit and its CSV export. Pure: the browser uses the types.
 
@@ -37,7 +38,7 @@ const ZAction = z
 
 const filterShape = {
   // An actor's name or id: a user's, a token's, or a system actor's name such as `meshdeck`.
-  user: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters").optional(),
+  user: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters").check(plainTextCheck()).optional(),
   service: ZServiceName.optional(),
   action: ZAction.optional(),
   from: ZTime("from").optional(),

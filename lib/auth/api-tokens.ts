@@ -5,13 +5,14 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { db } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
+import { plainTextCheck } from "@/lib/plain-text";
 import { processSingleton } from "@/lib/process-singleton";
 import type { TActor } from "./actor";
 
 const tokenPrefix = "mdk_";
 
 export const ZCreateApiToken = z.strictObject({
-  name: z.string().trim().min(1, "must not be empty").max(64, "must be at most 64 characters"),
+  name: z.string().trim().min(1, "must not be empty").max(64, "must be at most 64 characters").check(plainTextCheck()),
   // May read config items marked secret through the config center's client API.
   readsSecrets: z.boolean().default(false),
 });

@@ -10,6 +10,7 @@ import { getAuthSecret } from "./secret";
 import { endSession, startSession } from "./sessions";
 import { clearSignInFailures, getSignInWait, recordSignInFailure } from "./throttle";
 import { findUserForSignIn } from "./users";
+import { noNulCheck, plainTextCheck } from "@/lib/plain-text";
 
 declare module "next-auth" {
   interface Session {
@@ -22,7 +23,7 @@ class SlowDown extends CredentialsSignin {
   code = "slow_down";
 }
 
-const ZCredentials = z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(256) });
+const ZCredentials = z.object({ email: z.string().min(1).max(254).check(plainTextCheck()), password: z.string().min(1).max(256).check(noNulCheck) });
 
 // The address the request came from, as server.mjs saw it on the socket, or through trusted proxies.
 function clientAddress(request: Request | undefined): string {

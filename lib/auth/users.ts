@@ -5,6 +5,7 @@ import { db, type Tx } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
 import { isPostgres } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { plainTextCheck } from "@/lib/plain-text";
 import type { TActor } from "./actor";
 import { hashPassword, verifyPassword } from "./password";
 import { ZRole } from "./roles";
@@ -18,7 +19,7 @@ export const ZCreateUser = z.strictObject({
     .email("must be an email address")
     .max(254)
     .transform((email) => email.toLowerCase()),
-  name: z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
+  name: z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters").check(plainTextCheck()),
   password: ZPassword,
   role: ZRole,
 });

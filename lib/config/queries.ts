@@ -60,7 +60,7 @@ export async function getConfigItemDetail({ actor, ref }: { actor: TActor; ref: 
     include: {
       versions: {
         orderBy: { version: "desc" },
-        select: { version: true, author: true, message: true, kind: true, fromVersion: true, sha256: true, createdAt: true },
+        select: { version: true, author: true, message: true, kind: true, fromVersion: true, createdAt: true },
       },
       grays: { orderBy: { startedAt: "desc" }, take: 10 },
     },

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ZDuration } from "@/lib/duration";
+import { noNulCheck, plainTextCheck } from "@/lib/plain-text";
 import { ZInstanceId, ZServiceName } from "@/lib/registry/schemas";
 
 export const CONFIG_FORMATS = ["json", "yaml", "properties", "text"] as const;
@@ -31,10 +32,15 @@ export const ZConfigKey = z
 export const ZConfigRef = z.strictObject({ namespace: ZNamespaceName, group: ZGroupName, key: ZConfigKey });
 export type TConfigRef = z.infer<typeof ZConfigRef>;
 
-export const ZMessage = z.string({ error: "is required" }).trim().min(1, "is required: say why").max(500, "must be at most 500 characters");
+export const ZMessage = z
+  .string({ error: "is required" })
+  .trim()
+  .min(1, "is required: say why")
+  .max(500, "must be at most 500 characters")
+  .check(plainTextCheck({ multiline: true }));
 // The version the editor opened (0 for a new item); a newer one means someone published meanwhile.
 const ZBaseVersion = z.number({ error: "must be a number" }).int("must be a whole number").min(0, "must be 0 or more");
-const ZContent = z.string({ error: "must be a string" });
+export const ZContent = z.string({ error: "must be a string" }).check(noNulCheck);
 
 export const ZPublishConfig = z.strictObject({
   format: ZConfigFormat,
@@ -53,7 +59,7 @@ export const ZRollbackConfig = z.strictObject({
 });
 export type TRollbackConfig = z.infer<typeof ZRollbackConfig>;
 
-const ZTag = z.string().min(1, "must not be empty").max(64, "must be at most 64 characters");
+const ZTag = z.string().min(1, "must not be empty").max(64, "must be at most 64 characters").check(plainTextCheck());
 
 export const ZStartGray = z
   .strictObject({
@@ -73,7 +79,15 @@ export type TGrayOutcome = z.infer<typeof ZGrayOutcome>;
 
 export const ZDeleteConfig = z.strictObject({ message: ZMessage, baseVersion: ZBaseVersion });
 
-export const ZCreateNamespace = z.strictObject({ name: ZNamespaceName, description: z.string().trim().max(200, "must be at most 200 characters").default("") });
+export const ZCreateNamespace = z.strictObject({
+  name: ZNamespaceName,
+  description: z
+    .string()
+    .trim()
+    .max(200, "must be at most 200 characters")
+    .check(plainTextCheck({ multiline: true }))
+    .default(""),
+});
 
 // Who is asking: gray releases reach an instance by its id or its tags.
 export const ZClientIdentity = z.strictObject({
@@ -88,7 +102,7 @@ export const ZWatchConfig = z.strictObject({
   instance: ZInstanceId,
   tags: z.array(ZTag).max(32, "must name at most 32 tags").default([]),
   // Where the instance serves (host:port), shown in the listener list.
-  address: z.string().max(256, "must be at most 256 characters").optional(),
+  address: z.string().max(256, "must be at most 256 characters").check(plainTextCheck()).optional(),
   timeout: ZDuration.pipe(z.number().min(0).max(WATCH_MAX_MS, "must be at most 2m")).default(30_000),
   items: z
     .array(

@@ -3,6 +3,7 @@ import { MAX_WEIGHT, ZBalancingPolicy, ZHashKey } from "@/lib/balancing";
 import { ZDuration } from "@/lib/duration";
 import { ZHealth } from "@/lib/health/health";
 import { ZInstanceFilter } from "@/lib/registry/instance-page";
+import { plainTextCheck } from "@/lib/plain-text";
 import { ZInstanceId, ZServiceName } from "@/lib/registry/schemas";
 
 // Names that would reach an object's prototype rather than be a key of it; zod's record drops `__proto__` silently.
@@ -27,7 +28,7 @@ export const ZInstanceSelector = z
     health: ZHealth.optional(),
     enabled: z.boolean().optional(),
     ids: z.array(ZInstanceId).min(1, "must name at least one instance").max(1000, "must name at most 1000 instances").optional(),
-    tag: z.string().min(1, "must not be empty").max(128).optional(),
+    tag: z.string().min(1, "must not be empty").max(128).check(plainTextCheck()).optional(),
     metadata: ZMetadataSelector.optional(),
   })
   .refine((selector) => selector.service || selector.ids || selector.tag || selector.metadata, {
@@ -52,7 +53,11 @@ export const ZInstanceChange = z
   });
 export type TInstanceChange = z.infer<typeof ZInstanceChange>;
 
-const ZReason = z.string().trim().max(500, "must be at most 500 characters");
+const ZReason = z
+  .string()
+  .trim()
+  .max(500, "must be at most 500 characters")
+  .check(plainTextCheck({ multiline: true }));
 
 export const ZChangeInstances = z
   .strictObject({

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ZBalancingPolicy } from "@/lib/balancing";
 import { ZDuration } from "@/lib/duration";
 import { policyHostCheck } from "@/lib/net/address-policy";
+import { plainTextCheck } from "@/lib/plain-text";
 
 // Names travel in URLs, registries and metric labels: letters, digits and . _ - (and : in ids).
 export const ZServiceName = z
@@ -30,9 +31,12 @@ export const ZWeight = z
   .min(0, "must be between 0 and 10000")
   .max(10000, "must be between 0 and 10000");
 
-const ZTags = z.array(z.string().min(1).max(64, "a tag must be at most 64 characters")).max(32, "at most 32 tags");
+const ZTags = z.array(z.string().min(1).max(64, "a tag must be at most 64 characters").check(plainTextCheck())).max(32, "at most 32 tags");
 const ZMetadata = z
-  .record(z.string().max(64, "a key must be at most 64 characters"), z.string().max(512, "a value must be at most 512 characters"))
+  .record(
+    z.string().max(64, "a key must be at most 64 characters").check(plainTextCheck()),
+    z.string().max(512, "a value must be at most 512 characters").check(plainTextCheck()),
+  )
   .refine((value) => Object.keys(value).length <= 64, "at most 64 entries");
 
 const minIntervalMs = 100;

@@ -21,3 +21,11 @@ describe("source endpoints and the address policy", () => {
     expect(ZSourceInput.safeParse({ ...valid, endpoints: [endpoint] }).success).toBe(true);
   });
 });
+
+describe("source endpoint ports", () => {
+  test.each(["127.0.0.1:0", "127.0.0.1:99999", "http://127.0.0.1:65536", "[::1]:0"])("refuses %s, naming the endpoint", (endpoint) => {
+    const issue = ZSourceInput.safeParse({ ...valid, endpoints: [endpoint] }).error?.issues[0];
+    expect(issue?.path).toEqual(["endpoints", 0]);
+    expect(issue?.message).toMatch(/port must be between 1 and 65535/);
+  });
+});

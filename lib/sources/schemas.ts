@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { policyHostCheck } from "@/lib/net/address-policy";
+import { noNulCheck, plainTextCheck } from "@/lib/plain-text";
 import { parseAddress } from "./decode";
 import { defaultEtcdPrefixes } from "./etcd/conventions";
 import { conventionsByKind, sourceKinds, type TConvention } from "./types";
@@ -17,11 +18,13 @@ const ZEndpoint = z
   .trim()
   .max(256, "must be at most 256 characters")
   .regex(/^(https?:\/\/)?[A-Za-z0-9.-]+:\d{1,5}$|^(https?:\/\/)?\[[0-9a-fA-F:.]+\]:\d{1,5}$/, "must be host:port (or http(s)://host:port for etcd)")
+  .refine((endpoint) => parseAddress(endpoint) !== null, "the port must be between 1 and 65535")
   .check(policyHostCheck((endpoint) => parseAddress(endpoint)?.host ?? null));
 
 const ZPem = z
   .string()
   .max(16_384, "must be at most 16 KiB")
+  .check(noNulCheck)
   .regex(/-----BEGIN [A-Z ]+-----/, "must be PEM text (-----BEGIN ...-----)");
 
 export const defaultPrefixes: Record<TConvention, string> = { ...defaultEtcdPrefixes, dubbo: "/dubbo", curator: "/services" };
@@ -32,9 +35,9 @@ export const ZSourceInput = z
     kind: z.enum(sourceKinds),
     convention: z.enum(["url", "go-micro", "grpc", "kratos", "dubbo", "curator"]),
     endpoints: z.array(ZEndpoint).min(1, "give at least one endpoint").max(16, "at most 16 endpoints"),
-    prefix: z.string().max(512, "must be at most 512 characters").optional(),
-    username: z.string().max(256).optional(),
-    password: z.string().max(1024).optional(),
+    prefix: z.string().max(512, "must be at most 512 characters").check(plainTextCheck()).optional(),
+    username: z.string().max(256).check(plainTextCheck()).optional(),
+    password: z.string().max(1024).check(noNulCheck).optional(),
     tls: z.strictObject({ ca: ZPem, cert: ZPem.optional(), key: ZPem.optional() }).optional(),
     enabled: z.boolean().default(true),
   })

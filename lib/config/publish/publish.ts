@@ -2,10 +2,10 @@ import "server-only";
 import type { TActor } from "@/lib/auth/actor";
 import type { Tx } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
+import { contentDigest } from "@/lib/crypto/secret-box";
 import { AppError } from "@/lib/errors";
 import { managesSecrets } from "../access";
 import { auditConfigChange, checkContent, openItemChange, pruneHistory, refName, refuseDuringGray, refWhere } from "./item-change";
-import { sha256Of } from "../watch/load-states";
 import { configNotifier } from "../watch/notifier";
 import type { TConfigFormat, TConfigRef, TPublishConfig, TRollbackConfig } from "../schemas";
 
@@ -49,7 +49,7 @@ export async function writeVersion(
   const data = { format, secret: isSecret, version: current, latest: version, seq, deletedAt: kind === "gray" ? item?.deletedAt : null };
   const saved = item ? await tx.configItem.update({ where: { id: item.id }, data }) : await tx.configItem.create({ data: { ...ref, ...data } });
   await tx.configVersion.create({
-    data: { itemId: saved.id, version, content, sha256: sha256Of(content), format, author: actor.name, message, kind, fromVersion: fromVersion ?? null },
+    data: { itemId: saved.id, version, content, sha256: contentDigest(content), format, author: actor.name, message, kind, fromVersion: fromVersion ?? null },
   });
   await auditConfigChange(tx, {
     actor,

@@ -4,29 +4,30 @@ import type { TActor } from "@/lib/auth/actor";
 import { db } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
+import { isNestedDeeperThan, MAX_JSON_DEPTH } from "@/lib/json-depth";
 import { canReadSecrets, managesSecrets } from "../access";
 import { diffLines, diffStats } from "../formats/diff";
 import { checkContent, openItemChange, refName, refuseDuringGray } from "./item-change";
 import { loadConfigStates } from "../watch/load-states";
 import { configNotifier } from "../watch/notifier";
 import { writeVersion } from "./publish";
-import { ZConfigFormat, ZConfigKey, ZGroupName, ZMessage, ZNamespaceName } from "../schemas";
+import { ZConfigFormat, ZConfigKey, ZContent, ZGroupName, ZMessage, ZNamespaceName } from "../schemas";
 
 // The export file: every live item of a namespace, current versions, as JSON (one file, no archive to unpack).
 export const ZConfigExport = z.strictObject({
   meshdeck: z.literal("config-export", { error: 'must be "config-export": this is not a Meshdeck config export' }),
   formatVersion: z.literal(1, { error: "must be 1" }),
   namespace: ZNamespaceName,
-  exportedAt: z.string().optional(),
+  exportedAt: z.string().max(64).optional(),
   // Secret items the exporter could not read: named, not carried.
-  withheld: z.array(z.string()).optional(),
+  withheld: z.array(z.string().max(600)).max(5000).optional(),
   items: z
     .array(
       z.strictObject({
         group: ZGroupName,
         key: ZConfigKey,
         format: ZConfigFormat,
-        content: z.string({ error: "must be a string" }),
+        content: ZContent,
         secret: z.boolean().default(false),
         version: z.number().int().optional(),
       }),
@@ -70,6 +71,12 @@ export function parseImportFile(text: string): TConfigExport {
   } catch (error) {
     throw new AppError("bad_request", `the file is not valid JSON: ${(error as Error).message}`, "file");
   }
+  return parseImportValue(raw);
+}
+
+/** The same for a file already parsed (an API body): too deep a nesting, a wrong shape or invalid content is a 422. */
+export function parseImportValue(raw: unknown): TConfigExport {
+  if (isNestedDeeperThan(raw)) throw new AppError("validation_failed", `the file is nested more than ${MAX_JSON_DEPTH} levels deep`, "file");
   const file = ZConfigExport.parse(raw);
   const seen = new Set<string>();
   for (const [index, item] of file.items.entries()) {

@@ -1,10 +1,7 @@
 import "server-only";
-import { createHash } from "node:crypto";
 import { db, type Prisma } from "@/lib/db";
 import { stateKey, type TConfigState } from "./resolve";
 import type { TConfigRef } from "../schemas";
-
-export const sha256Of = (content: string) => createHash("sha256").update(content).digest("hex");
 
 /** Items as watchers see them (current and gray versions with content): two queries for any number of items. */
 export async function loadConfigStates(where: Prisma.ConfigItemWhereInput): Promise<TConfigState[]> {

@@ -1,4 +1,5 @@
-// What one client gets of an item: the current version, or the gray version when a gray release reaches it. Pure.
+// What one client gets of an item: the current version, or the gray version when a gray release reaches it.
+import { opaqueTag } from "@/lib/crypto/secret-box";
 import type { TClientIdentity, TConfigFormat } from "../schemas";
 
 export type TStateVersion = { version: number; content: string; sha256: string };
@@ -34,9 +35,13 @@ export function resolveForClient(state: TConfigState, who: TClientIdentity): TRe
   return { version: state.current.version, content: state.current.content, sha256: state.current.sha256, gray: false };
 }
 
-/** A strong ETag naming the version and its content. */
-export function etagOf(resolved: { version: number; sha256: string | null }): string {
-  return `"${resolved.version}-${(resolved.sha256 ?? "none").slice(0, 16)}"`;
+/**
+ * A strong ETag for one version of one item: opaque (a keyed hash of the item, the version and its stored digest),
+ * so equal secret content in two items never shows as equal tags, and a guess of the content cannot be checked
+ * against it. It changes only with the version (or the encryption key).
+ */
+export function etagOf(ref: { namespace: string; group: string; key: string }, resolved: { version: number; sha256: string | null }): string {
+  return `"${resolved.version}-${opaqueTag([ref.namespace, ref.group, ref.key, resolved.version, resolved.sha256 ?? ""])}"`;
 }
 
 /** What a client is answered with, by the item read and the watch alike. */
@@ -49,7 +54,7 @@ export function clientView(state: TConfigState, resolved: TResolved) {
     version: resolved.version,
     content: resolved.content,
     gray: resolved.gray,
-    etag: etagOf(resolved),
+    etag: etagOf(state, resolved),
   };
 }
 export type TClientItem = ReturnType<typeof clientView>;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ZDuration } from "@/lib/duration";
 import { parseSearch, toSearch, type TSearchParams } from "@/lib/pagination/search-params";
 import { ZServiceName } from "@/lib/registry/schemas";
+import { plainTextCheck } from "@/lib/plain-text";
 
 const second = 1000;
 const defaultWindow = 60 * second;
@@ -27,8 +28,8 @@ export function topologyParamsSchema({ now }: { now: number }) {
           .min(10 * second, "must be at least 10s")
           .max(24 * 3_600_000, "must be at most 24h"),
       ).default(defaultWindow),
-      q: z.string().max(128, "must be at most 128 characters").optional(),
-      tag: z.string().max(64, "must be at most 64 characters").optional(),
+      q: z.string().max(128, "must be at most 128 characters").check(plainTextCheck()).optional(),
+      tag: z.string().max(64, "must be at most 64 characters").check(plainTextCheck()).optional(),
       service: ZServiceName.optional(),
     })
     .strict();
