@@ -61,8 +61,9 @@ async function call(recorder: Recorder, pool: Pool, method: "GET" | "PUT" | "POS
     recorder.answer(performance.now() - started, answer.status, answer.retryAfter);
     return answer;
   } catch (error) {
-    const code = (error as { code?: string; name?: string }).code ?? (error as { name?: string }).name ?? "";
-    recorder.failure(error, /TIMEOUT|AbortError|TimeoutError/i.test(code));
+    // undici's own timeouts carry a code (UND_ERR_HEADERS_TIMEOUT); the deadline's abort is a DOMException named TimeoutError.
+    const { code, name } = error as { code?: unknown; name?: unknown };
+    recorder.failure(error, /TIMEOUT/i.test(`${String(code)} ${String(name)}`));
     return null;
   }
 }

@@ -185,7 +185,7 @@ export function rowsOf(result: TResult, r: TDatabaseResult): TRow[] {
     "<= 400 MB (sum of apps, and each)",
     apps.length
       ? {
-          figure: `${apps.length > 1 ? `sum ${mb(appSum)}: ` : ""}${r.peakRss.map((p) => `${p.name} ${mb(p.rssMb)}`).join(", ")}`,
+          figure: `${apps.length > 1 ? `apps' sum ${mb(appSum)}: ` : ""}${r.peakRss.map((p) => `${p.name} ${mb(p.rssMb)}`).join(", ")}`,
           vsBare: "",
           met: appSum !== null && appSum <= 400 && apps.every((p) => (p.rssMb ?? Infinity) <= 400),
         }

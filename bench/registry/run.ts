@@ -69,7 +69,9 @@ async function stage<T>(name: string, limitMs: number, fn: () => Promise<T>): Pr
 }
 
 const show = (name: string, figures: TFigures) =>
-  log(`${name}: ${Math.round(figures.okPerSecond)}/s, p50 ${figures.p50?.toFixed(1)} ms, p99 ${figures.p99?.toFixed(1)} ms; ${answersLine(figures)}`);
+  log(
+    `${name}: ${Math.round(figures.okPerSecond)}/s, p50 ${figures.p50?.toFixed(1)} ms, p99 ${figures.p99?.toFixed(1)} ms; ${answersLine(figures)}${figures.lastError ? ` (last: ${figures.lastError})` : ""}`,
+  );
 
 // The load generator: a process of its own, restarted when a stage is given up on.
 const loader = {
@@ -408,7 +410,11 @@ async function main(): Promise<number> {
   await loader.start();
   const notes: string[] = [];
 
-  const bare = await measureBare();
+  const bare = await measureBare().catch((error: unknown): TBare => {
+    const no = { ok: false as const, reason: error instanceof Error ? error.message.split("\n")[0]! : String(error) };
+    log(`bare Node server: ${no.reason}`);
+    return { register: no, heartbeats: no, discoveryService: no, discoveryCatalog: no };
+  });
   let etcd: TEtcd | null = null;
   try {
     etcd = await startEtcd();
