@@ -186,7 +186,8 @@ export const decodedColumns = {
 
 // The relations of schema.prisma, so rows nested by include or select are decoded as their own model (codecs.test checks them).
 export const modelRelations: Record<string, Record<string, string>> = {
-  User: { apiTokens: "ApiToken" },
+  User: { apiTokens: "ApiToken", sessions: "Session" },
+  Session: { user: "User" },
   ApiToken: { createdBy: "User" },
   Service: { instances: "Instance" },
   Instance: { service: "Service" },
