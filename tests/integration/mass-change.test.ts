@@ -199,4 +199,26 @@ describe.each(targets)("a mass change on $name", (target) => {
     ]);
     expect(events.find((event) => event.kind === "failover")!.reason).toMatch(new RegExp(`^1,200 instances of ${service} left: drained by `));
   }, 120_000);
+
+  test(`removing a source with ${leased} instances forgets them all in one story`, async () => {
+    const service = `removed-${tag}`;
+    const prefix = `/${tag}/removed/`;
+    await putInstances({ prefix, service, count: leased });
+    const source = await addSource(prefix);
+    await eventually(
+      () => discovered(service),
+      (count) => count === leased,
+      { timeoutMs: 30_000, everyMs: 250 },
+    );
+    const removed = await admin.delete(`/api/v1/sources/${source}`);
+    console.log(`[${target.name}] removing a source of ${leased} instances answered ${removed.status} in ${Math.round(removed.ms)} ms`);
+    expect(removed.status).toBe(204);
+    expect(await discovered(service)).toBe(0);
+    const events = await failoverEvents(service);
+    expect(events.map((event) => [event.kind, event.leftCount]).sort()).toEqual([
+      ["failover", leased],
+      ["outage", 0],
+    ]);
+    expect(events.find((event) => event.kind === "failover")!.reason).toBe(`1,200 instances of ${service} left: its source ${source} was removed`);
+  }, 120_000);
 });
