@@ -168,7 +168,12 @@ async function recordMassTrafficChange(tx: Tx, { serviceId, service, changes }: 
     });
   }
   if (servedBefore && !servesNow)
-    events.push({ kind: "outage", instanceId: null, reason: `no instance of ${service} can take traffic: ${instances(left.length)} left (${commonReason(left)})`, takeover: [] });
+    events.push({
+      kind: "outage",
+      instanceId: null,
+      reason: `no instance of ${service} can take traffic: ${instances(left.length)} left (${commonReason(left)})`,
+      takeover: [],
+    });
   if (!servedBefore && servesNow && (await hasOpenOutage(tx, service)))
     events.push({ kind: "outage-end", instanceId: null, reason: `${instances(joined.length)} take traffic again: ${commonReason(joined)}`, takeover: shares });
   return writeEvents(tx, service, at, events);
