@@ -1,4 +1,4 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { ChangeQueue } from "./change-queue";
 import type { TSourceChange } from "./types";
 
@@ -30,23 +30,12 @@ describe("ChangeQueue", () => {
     expect(batches[0]!.kind === "changes" && batches[0]!.removed).toHaveLength(2000);
   });
 
-  test("deletes spread over a few macrotasks of one burst are still one batch", async () => {
-    const { queue, batches } = recordingQueue();
-    for (const part of [0, 1, 2, 3]) {
-      for (const id of ids(500, part * 500)) queue.remove(id);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    await queue.drain();
-    expect(batches.map((batch) => (batch.kind === "changes" ? batch.removed.length : -1))).toEqual([2000]);
-  });
-
   test("what arrives while a batch is written goes into the next one, merged", async () => {
     const { queue, batches, hold } = recordingQueue();
     let release!: () => void;
     void hold(new Promise<void>((resolve) => (release = resolve)));
     queue.remove("first");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(batches).toHaveLength(1);
+    await vi.waitFor(() => expect(batches).toHaveLength(1));
     for (const id of ids(1000)) queue.remove(id);
     queue.upsert({ instanceId: "i-7", service: "s", host: "h", port: 1, weight: 100, enabled: true, tags: [], metadata: {} });
     release();
