@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { db } from "@/lib/db";
 import { insertRows } from "@/lib/db/bulk";
 import { migrateDatabase } from "@/lib/db/migrate";
-import { catalogChange } from "./catalog-change";
+import { catalogChange, catalogChangeInSteps } from "./catalog-change";
 import { takeoverCap } from "./record-traffic-change";
 import { trafficSelect, trafficState } from "./traffic-state";
 
@@ -139,5 +139,44 @@ describe("a mass change tells one story", () => {
       ["failover", `${b.name}-1`],
       ["outage", null],
     ]);
+  });
+
+  test("a change in steps commits each step and tells one story after the last; a failing step keeps what committed", async () => {
+    const steps = await service(1200);
+    const rows = await db.instance.findMany({
+      where: { serviceId: steps.id },
+      select: { ...trafficSelect, id: true, instanceId: true },
+      orderBy: { weight: "asc" },
+    });
+    const removeStep = (failOn?: number) => {
+      let step = 0;
+      return async (tx: Parameters<Parameters<typeof catalogChange>[0]>[0], change: Parameters<Parameters<typeof catalogChange>[0]>[1], part: typeof rows) => {
+        step += 1;
+        await tx.instance.deleteMany({ where: { id: { in: part.map((row) => row.id) } } });
+        for (const row of part)
+          await change.traffic({
+            serviceId: steps.id,
+            service: steps.name,
+            instanceId: row.instanceId,
+            before: trafficState(row),
+            after: null,
+            reason: "lease expired",
+          });
+        if (step === failOn) throw new Error("step refused");
+      };
+    };
+    await catalogChangeInSteps([rows.slice(0, 500), rows.slice(500, 1000)], removeStep());
+    expect(await db.instance.count({ where: { serviceId: steps.id } })).toBe(200);
+    let all = await events(steps.name);
+    expect(all.map((event) => [event.kind, event.leftCount, event.takeover.length, event.takeoverMore])).toEqual([
+      ["failover", 1000, takeoverCap, 200 - takeoverCap],
+    ]);
+
+    // The second step fails: its instances stay, and the story tells of the first step's only.
+    const failing = catalogChangeInSteps([rows.slice(1000, 1100), rows.slice(1100)], removeStep(2));
+    await expect(failing).rejects.toThrow("step refused");
+    expect(await db.instance.count({ where: { serviceId: steps.id } })).toBe(100);
+    all = await events(steps.name);
+    expect(all.slice(1).map((event) => [event.kind, event.leftCount])).toEqual([["failover", 100]]);
   });
 });

@@ -80,7 +80,12 @@ async function previewServices(tx: Db | Tx, chosen: TRow[], change: TInstanceCha
   const previews = new Map<string, TTrafficPreview>();
   const selected = new Set(chosen.map((row) => row.id));
   for (const service of new Map(chosen.map((row) => [row.service.id, row.service])).values()) {
-    const members = await tx.instance.findMany({ where: { serviceId: service.id }, select: rowSelect, orderBy: { instanceId: "asc" } });
+    // Only what decides traffic: a service of thousands is read without its tags and metadata.
+    const members = await tx.instance.findMany({
+      where: { serviceId: service.id },
+      select: { ...trafficSelect, id: true, instanceId: true },
+      orderBy: { instanceId: "asc" },
+    });
     previews.set(
       service.name,
       previewChange({
