@@ -52,6 +52,11 @@ export async function startApp({
     clearTimeout(timeout);
   };
 
+  // kill -9: the whole group at once, nothing flushed or answered.
+  const kill = () => {
+    if (child.exitCode === null && child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+  };
+
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the ${name} app exited with ${child.exitCode}; see ${logFile}`);
@@ -59,7 +64,7 @@ export async function startApp({
       (response) => response.ok,
       () => false,
     );
-    if (ok) return { target: { name, baseUrl, databaseUrl, admin }, stop };
+    if (ok) return { target: { name, baseUrl, databaseUrl, admin }, stop, kill };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await stop();
