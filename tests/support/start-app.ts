@@ -43,7 +43,7 @@ export async function startApp({
   child.stderr.pipe(log);
 
   const stop = async () => {
-    if (child.exitCode !== null || child.pid === undefined) return;
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
     // The app has children (demo fleet, gateway): signal the whole group or a port stays taken.
     const exited = new Promise((resolve) => child.once("exit", resolve));
     process.kill(-child.pid, "SIGTERM");
