@@ -25,7 +25,11 @@ const chunkSize = 200;
  * index bump) however many there are. Each change happens once: an instance already there, or whose guard no
  * longer holds in the database, is left alone. Answers the ids that changed.
  */
-export async function setInstancesHealth(changes: TInstanceHealthChange[]): Promise<Set<string>> {
+export async function setInstancesHealth(wanted: TInstanceHealthChange[]): Promise<Set<string>> {
+  // One change per instance: the first asked for.
+  const first = new Map<string, TInstanceHealthChange>();
+  for (const change of wanted) if (!first.has(change.id)) first.set(change.id, change);
+  const changes = [...first.values()];
   if (changes.length === 0) return new Set();
   return catalogChange(async (tx, change) => {
     const changed = new Set<string>();

@@ -3,7 +3,8 @@ import { setInstancesHealth, type TInstanceHealthChange } from "@/lib/catalog/se
 import { writeHeartbeats } from "@/lib/catalog/write-observations";
 import { db } from "@/lib/db";
 import { isPostgres } from "@/lib/env";
-import { AppError } from "@/lib/errors";
+import { AppError, asError } from "@/lib/errors";
+import { processSingleton } from "@/lib/process-singleton";
 import { beatDeadline, beatState, forgetInstance, markBeat, scheduleBeat, trackInstance, type TBeat } from "./beat-state";
 import { deregisterAbandoned } from "./register-instance";
 
@@ -52,19 +53,46 @@ async function recordSlowHeartbeat(instanceId: string, known: TBeat | undefined,
       trackInstance({ instanceId, id: row.id, ttlMs: row.checkTtlMs, deregisterAfterMs: row.deregisterAfterMs, health: row.health, lastBeatAt: now });
   }
   markBeat(instanceId, beat, now);
-  if (beat.health !== "passing") {
-    // Written first, so the expiry guard of every process sees the beat before the instance takes traffic again.
-    await writeHeartbeats([{ id: beat.id, at: beat.lastBeatAt }]);
-    await revive([{ instanceId, beat }]);
-  }
+  if (beat.health !== "passing") await revive([{ instanceId, beat }]);
   return { health: beat.health };
 }
 
-async function revive(beats: { instanceId: string; beat: TBeat }[]) {
-  await setInstancesHealth(beats.map(({ beat }) => ({ id: beat.id, to: "passing", reason: "heartbeat received" })));
-  for (const { instanceId, beat } of beats) {
-    beat.health = "passing";
-    scheduleBeat(instanceId, beat);
+type TRevival = { instanceId: string; beat: TBeat };
+const revivals = processSingleton("meshdeck.revivals", () => ({ pending: [] as { revivals: TRevival[]; done: (error?: unknown) => void }[], draining: false }));
+
+/**
+ * Brings instances back to passing on a beat. Revivals arriving together (a fleet beating again after a network
+ * split) share one write of their beats and one catalog change, as registrations do.
+ */
+function revive(entries: TRevival[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    revivals.pending.push({ revivals: entries, done: (error) => (error === undefined ? resolve() : reject(asError(error))) });
+    if (revivals.draining) return;
+    revivals.draining = true;
+    setImmediate(() => void drainRevivals());
+  });
+}
+
+async function drainRevivals() {
+  try {
+    while (revivals.pending.length > 0) {
+      const waiting = revivals.pending.splice(0, 200);
+      const entries = [...new Map(waiting.flatMap(({ revivals: batch }) => batch).map((entry) => [entry.beat.id, entry])).values()];
+      try {
+        // The beats are written first, so the expiry guard of every process sees them before the instances take traffic again.
+        await writeHeartbeats(entries.map(({ beat }) => ({ id: beat.id, at: beat.lastBeatAt })));
+        await setInstancesHealth(entries.map(({ beat }) => ({ id: beat.id, to: "passing", reason: "heartbeat received" })));
+        for (const { instanceId, beat } of entries) {
+          beat.health = "passing";
+          scheduleBeat(instanceId, beat);
+        }
+        for (const { done } of waiting) done();
+      } catch (error) {
+        for (const { done } of waiting) done(error);
+      }
+    }
+  } finally {
+    revivals.draining = false;
   }
 }
 

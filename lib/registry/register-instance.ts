@@ -6,7 +6,6 @@ import type { Tx } from "@/lib/db";
 import { insertRows, valuesList } from "@/lib/db/bulk";
 import { encodeStringList, encodeStringMap } from "@/lib/db/codecs";
 import { AppError, asError } from "@/lib/errors";
-import { processSingleton } from "@/lib/process-singleton";
 import { forgetInstance, trackInstance } from "./beat-state";
 import type { TRegisterInstance } from "./schemas";
 
@@ -19,8 +18,28 @@ const maxBatch = 200;
 // Ids per `in (...)` read: far under every database's parameter limit.
 const readChunk = 400;
 
-type TInstanceRow = Awaited<ReturnType<Tx["instance"]["update"]>>;
-type TRegistered = { instance: TInstanceRow; created: boolean };
+// What a caller learns of the instance it registered (the API reads its full view afterwards).
+const registeredSelect = {
+  id: true,
+  instanceId: true,
+  serviceId: true,
+  health: true,
+  weight: true,
+  weightOverride: true,
+  enabled: true,
+  enabledOverride: true,
+} as const;
+type TRegisteredInstance = {
+  id: string;
+  instanceId: string;
+  serviceId: string;
+  health: string;
+  weight: number;
+  weightOverride: number | null;
+  enabled: boolean;
+  enabledOverride: boolean | null;
+};
+type TRegistered = { instance: TRegisteredInstance; created: boolean };
 type TOp =
   | { kind: "register"; input: TRegisterInstance; resolve: (result: TRegistered) => void; reject: (error: Error) => void }
   | {
@@ -33,7 +52,9 @@ type TOp =
       reject: (error: Error) => void;
     };
 
-const queue = processSingleton("meshdeck.registrations", () => ({ ops: [] as TOp[], draining: false }));
+// One queue per module instance, not per process: Next.js's bundles each load this module, and an AppError made by
+// another bundle's copy would not be recognised by the caller's API handler (instanceof), turning a 409 into a 500.
+const queue = { ops: [] as TOp[], draining: false };
 
 function enqueue(op: TOp) {
   queue.ops.push(op);
@@ -179,6 +200,7 @@ async function writeBatch(tx: Tx, change: TCatalogChange, ops: TOp[]) {
       if (row) {
         const instance = await tx.instance.update({
           where: { id: row.id },
+          select: registeredSelect,
           data: { ...fields, health, ...(health !== before ? { healthChangedAt: at, healthOutput: "re-registered" } : {}) },
         });
         registered.set(input.id, { instance, created: false });
@@ -199,9 +221,8 @@ async function writeBatch(tx: Tx, change: TCatalogChange, ops: TOp[]) {
       }
     }
     await insertInstances(tx, change, creates, new Map([...serviceIds].map(([name, id]) => [id, name])));
-    for (let i = 0; i < creates.length; i += readChunk) {
-      const rows = await tx.instance.findMany({ where: { id: { in: creates.slice(i, i + readChunk).map(({ id }) => id) } } });
-      for (const instance of rows) registered.set(instance.instanceId, { instance, created: true });
+    for (const { id, instanceId, serviceId, health, weight, weightOverride, enabled, enabledOverride } of creates) {
+      registered.set(instanceId, { instance: { id, instanceId, serviceId, health, weight, weightOverride, enabled, enabledOverride }, created: true });
     }
     for (const input of accepted) {
       touchedServices.add(serviceIds.get(input.service)!);
@@ -373,7 +394,7 @@ export async function deregisterAbandoned({ instances }: { instances: { instance
   );
   const gone = new Set<string>();
   results.forEach((result, i) => {
-    const notFound = result.status === "rejected" && result.reason instanceof AppError && result.reason.code === "not_found";
+    const notFound = result.status === "rejected" && (result.reason as { code?: unknown }).code === "not_found";
     if ((result.status === "fulfilled" && result.value) || notFound) gone.add(instances[i]!.instanceId);
     else if (result.status === "rejected") throw asError(result.reason);
   });

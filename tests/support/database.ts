@@ -28,3 +28,24 @@ export async function runSql(target: TAppTarget, statements: TStatement[]): Prom
     await client.end();
   }
 }
+
+/** Reads rows straight from the app's own database (`$1`, `$2`... are the arguments, on SQLite as on PostgreSQL). */
+export async function querySql<T extends Record<string, unknown>>(target: TAppTarget, { sql, args }: TStatement): Promise<T[]> {
+  if (target.databaseUrl.startsWith("file:")) {
+    const client = createClient({ url: target.databaseUrl });
+    try {
+      await client.execute("PRAGMA busy_timeout = 5000");
+      const result = await client.execute({ sql: sql.replace(/\$\d+/g, "?"), args });
+      return result.rows.map((row) => ({ ...row }) as unknown as T);
+    } finally {
+      client.close();
+    }
+  }
+  const client = new pg.Client({ connectionString: target.databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(sql, args)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}

@@ -43,13 +43,18 @@ export async function startApp({
   child.stderr.pipe(log);
 
   const stop = async () => {
-    if (child.exitCode !== null || child.pid === undefined) return;
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
     // The app has children (demo fleet, gateway): signal the whole group or a port stays taken.
     const exited = new Promise((resolve) => child.once("exit", resolve));
     process.kill(-child.pid, "SIGTERM");
     const timeout = setTimeout(() => child.pid && process.kill(-child.pid, "SIGKILL"), 5000);
     await exited;
     clearTimeout(timeout);
+  };
+
+  // kill -9: the whole group at once, nothing flushed or answered.
+  const kill = () => {
+    if (child.exitCode === null && child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
   };
 
   const deadline = Date.now() + 90_000;
@@ -59,7 +64,7 @@ export async function startApp({
       (response) => response.ok,
       () => false,
     );
-    if (ok) return { target: { name, baseUrl, databaseUrl, admin }, stop };
+    if (ok) return { target: { name, baseUrl, databaseUrl, admin }, stop, kill };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await stop();
