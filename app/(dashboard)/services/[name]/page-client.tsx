@@ -209,7 +209,9 @@ export function ServiceClient({
           </div>
         }
       >
-        <InstanceTimelines instances={instances.slice(0, timelinesShown)} history={history.data} />
+        <div className="overflow-x-auto">
+          <InstanceTimelines instances={instances.slice(0, timelinesShown)} history={history.data} />
+        </div>
         {instances.length > timelinesShown && (
           <p className="border-t border-zinc-200 px-4 py-2 text-xs text-zinc-500 dark:border-zinc-800">
             The first {timelinesShown} instances of the table&apos;s page below; its filters and pages choose them.
