@@ -24,7 +24,8 @@ const links: { href: string; label: string; permission?: TPermission }[] = [
 export function NavLinks({ role }: { role: TRole }) {
   const pathname = usePathname();
   return (
-    <nav className="flex gap-1 md:flex-col">
+    // On a phone the links are one row that scrolls by itself; the page never scrolls sideways.
+    <nav className="-mx-1 flex gap-1 overflow-x-auto px-1 md:mx-0 md:flex-col md:overflow-visible md:px-0">
       {links
         .filter(({ permission }) => !permission || can({ role, permission }))
         .map((link) => {
@@ -37,7 +38,7 @@ export function NavLinks({ role }: { role: TRole }) {
               prefetch={false}
               aria-current={active ? "page" : undefined}
               className={cn(
-                "rounded-md px-3 py-1.5 text-sm font-medium",
+                "shrink-0 whitespace-nowrap rounded-md px-3 py-1.5 text-sm font-medium",
                 active
                   ? "bg-zinc-200 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-50"
                   : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-900",

@@ -35,6 +35,7 @@ describe.each(targets)("a service of 1,200 instances on $name", (target) => {
             // Every 10th is a canary; a TTL long enough that none expires during the test.
             tags: i % 10 === 0 ? ["canary", "eu"] : ["eu"],
             check: { kind: "ttl", ttl: "1h" },
+            metrics: null,
           });
           expect(registered.status, JSON.stringify(registered.body)).toBe(201);
         }

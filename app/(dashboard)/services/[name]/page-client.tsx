@@ -23,10 +23,11 @@ import { formatDuration } from "@/lib/duration";
 import type { THealthHistory } from "@/lib/health/queries";
 import { timelineRangeNames, type TTimelineRange } from "@/lib/health/timeline";
 import type { TServiceChart } from "@/lib/metrics/views";
-import { instancePageSize, toInstancePageSearch, type TInstanceFilter } from "@/lib/registry/instance-page";
+import { toInstancePageSearch, type TInstanceFilter } from "@/lib/registry/instance-page";
 import type { TInstanceView } from "@/lib/registry/instance-view";
 import type { TServiceDetail, TServiceInstance } from "@/lib/registry/service-detail";
 import { InstanceFilters } from "./_components/instance-filters";
+import { tablePageSize, timelinesShown } from "./_components/page-sizes";
 import { noSelection, type TSelection } from "./_components/selection";
 
 // The charts load after the rest of the page is live: recharts is the heaviest part of the page to hydrate.
@@ -98,8 +99,12 @@ export function ServiceClient({
   const [filter, setFilter] = useState<TInstanceFilter>({});
   // The cursor of each page visited, the first page's null: Previous goes back one.
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const search = toInstancePageSearch({ ...filter, cursor: cursors.at(-1) });
-  const live = useLiveQuery({ url: apiUrls.service(name, search), initialData: initialService, initialUrl: apiUrls.service(name) });
+  const cursor = cursors.at(-1);
+  const live = useLiveQuery({
+    url: apiUrls.service(name, toInstancePageSearch({ ...filter, cursor, limit: tablePageSize })),
+    initialData: initialService,
+    initialUrl: apiUrls.service(name, toInstancePageSearch({ limit: tablePageSize })),
+  });
   const { data, error, refetch } = live;
   const { service, instances, nextCursor } = data;
   const { counts } = service;
@@ -152,9 +157,9 @@ export function ServiceClient({
   const [range, setRange] = useState<TTimelineRange>(initialHistory.range);
   // Until the new range (or page) arrives the previous one stays on screen, labelled with its own range.
   const history = useLiveQuery({
-    url: apiUrls.serviceHealth(name, range, search),
+    url: apiUrls.serviceHealth(name, range, toInstancePageSearch({ ...filter, cursor, limit: timelinesShown })),
     initialData: initialHistory,
-    initialUrl: apiUrls.serviceHealth(name, initialHistory.range),
+    initialUrl: apiUrls.serviceHealth(name, initialHistory.range, toInstancePageSearch({ limit: timelinesShown })),
     intervalMs: 2000,
   });
   const chooseRange = (next: TTimelineRange) => {
@@ -163,7 +168,7 @@ export function ServiceClient({
     window.history.replaceState(null, "", `?range=${next}${window.location.hash}`);
   };
   // Every page before this one was full.
-  const pageStart = (cursors.length - 1) * instancePageSize + 1;
+  const pageStart = (cursors.length - 1) * tablePageSize + 1;
 
   return (
     <>
@@ -204,7 +209,14 @@ export function ServiceClient({
           </div>
         }
       >
-        <InstanceTimelines instances={instances} history={history.data} />
+        <div className="overflow-x-auto">
+          <InstanceTimelines instances={instances.slice(0, timelinesShown)} history={history.data} />
+        </div>
+        {instances.length > timelinesShown && (
+          <p className="border-t border-zinc-200 px-4 py-2 text-xs text-zinc-500 dark:border-zinc-800">
+            The first {timelinesShown} instances of the table&apos;s page below; its filters and pages choose them.
+          </p>
+        )}
       </Card>
       <Card
         title="Instances"

@@ -7,6 +7,7 @@ import { getServiceHealthHistory } from "@/lib/health/queries";
 import { timelineRangeNames, type TTimelineRange } from "@/lib/health/timeline";
 import { getServiceChart } from "@/lib/metrics/chart/chart-query";
 import { getServiceOrThrow } from "@/lib/registry/service-detail";
+import { tablePageSize, timelinesShown } from "./_components/page-sizes";
 import { ServiceClient } from "./page-client";
 
 type TProps = PageProps<"/services/[name]">;
@@ -22,8 +23,8 @@ export default async function ServicePage({ params, searchParams }: TProps) {
   // A link may carry ?range=24h; anything else falls back to the last hour.
   const range = timelineRangeNames.find((known) => known === asked) ?? ("1h" satisfies TTimelineRange);
   const [service, history, chart] = await Promise.all([
-    getServiceOrThrow({ name }),
-    getServiceHealthHistory({ name, range }),
+    getServiceOrThrow({ name, query: { limit: tablePageSize } }),
+    getServiceHealthHistory({ name, range, query: { limit: timelinesShown } }),
     getServiceChart({ service: name, range: "1h", of: { scope: "service" } }),
   ]).catch((error) => {
     if (error instanceof AppError && error.code === "not_found") notFound();
