@@ -13,12 +13,14 @@ export async function createTokenInUi(page: Page, name: string): Promise<string>
 /** Adds a user on the users page (as an admin) and waits for it to be listed. */
 export async function createUserInUi(page: Page, user: { email: string; name: string; password: string; role: "admin" | "operator" | "viewer" }) {
   await page.goto("/settings/users");
-  await page.getByLabel("Email").fill(user.email);
-  await page.getByLabel("Name").fill(user.name);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByLabel("Role").selectOption(user.role);
-  await page.getByRole("button", { name: "Add user" }).click();
-  await expect(page.getByRole("row").filter({ hasText: user.email })).toContainText(user.role);
+  // The form, not the users' rows below it, which have a role of their own.
+  const form = page.locator("form").filter({ has: page.getByRole("button", { name: "Add user" }) });
+  await form.getByLabel("Email").fill(user.email);
+  await form.getByLabel("Name").fill(user.name);
+  await form.getByLabel("Password").fill(user.password);
+  await form.getByLabel("Role").selectOption(user.role);
+  await form.getByRole("button", { name: "Add user" }).click();
+  await expect(page.getByLabel(`Role of ${user.email}`)).toHaveValue(user.role);
 }
 
 /** Fills in and submits the login form. */
