@@ -28,3 +28,23 @@ export async function runSql(target: TAppTarget, statements: TStatement[]): Prom
     await client.end();
   }
 }
+
+/** Rows of one query straight from the app's database, as stored (`$1`, `$2`... are the arguments). */
+export async function querySql<T = Record<string, unknown>>(target: TAppTarget, sql: string, args: (string | number)[] = []): Promise<T[]> {
+  if (target.databaseUrl.startsWith("file:")) {
+    const client = createClient({ url: target.databaseUrl });
+    try {
+      await client.execute("PRAGMA busy_timeout = 5000");
+      return (await client.execute({ sql: sql.replace(/\$\d+/g, "?"), args })).rows as unknown as T[];
+    } finally {
+      client.close();
+    }
+  }
+  const client = new pg.Client({ connectionString: target.databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(sql, args)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
