@@ -2,6 +2,11 @@
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
+import { z } from "zod";
+
+// Zod compiles object parsers with new Function unless told not to; the CSP (proxy.ts) allows no eval, so every
+// parse in the browser would report a violation.
+z.config({ jitless: true });
 
 export function Providers({ children }: { children: ReactNode }) {
   const [client] = useState(() => new QueryClient({ defaultOptions: { queries: { staleTime: 500, refetchOnWindowFocus: true } } }));

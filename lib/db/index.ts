@@ -2,6 +2,7 @@ import { PrismaLibSql } from "@prisma/adapter-libsql";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { openSealed } from "@/lib/crypto/sealed-columns";
 import { getEnv, isPostgres } from "@/lib/env";
 import { processSingleton } from "@/lib/process-singleton";
 import { decodeResult, decodedColumns } from "./codecs";
@@ -33,9 +34,10 @@ export type Db = ReturnType<typeof _typedDecoded>;
 
 // Stored enums and JSON columns come back decoded (lib/db/codecs.ts) in every read, nested rows and transactions
 // included: decoded by a query extension, which hands out plain rows at a fraction of a result extension's cost.
+// Sealed secrets (lib/crypto/sealed-columns.ts) are opened first.
 function createClient(): Db {
   const client = createBaseClient().$extends({
-    query: { $allModels: { $allOperations: async ({ model, args, query }) => decodeResult(model, await query(args)) } },
+    query: { $allModels: { $allOperations: async ({ model, args, query }) => decodeResult(model, openSealed(model, await query(args))) } },
   });
   return client as unknown as Db;
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import type { TActor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { sealColumn } from "@/lib/crypto/sealed-columns";
 import { db } from "@/lib/db";
 import { encodeWebhookKinds } from "@/lib/db/codecs";
 import { transaction } from "@/lib/db/transaction";
@@ -23,10 +24,13 @@ export const ZCreateWebhook = z.strictObject({
 });
 export type TCreateWebhook = z.infer<typeof ZCreateWebhook>;
 
+// A webhook URL often carries its secret in its path or query (Slack, Teams): the audit log keeps only its origin.
+const auditedUrl = (url: string) => `${new URL(url).origin}/…`;
+
 export async function createWebhook({ actor, input }: { actor: TActor; input: TCreateWebhook }) {
   return transaction(async (tx) => {
-    const webhook = await tx.webhook.create({ data: { url: input.url, kinds: encodeWebhookKinds(input.kinds) }, select: { id: true, url: true } });
-    await recordAudit(tx, { actor, action: "webhook.create", target: `webhook/${webhook.id}`, after: input });
+    const webhook = await tx.webhook.create({ data: { url: sealColumn(input.url), kinds: encodeWebhookKinds(input.kinds) }, select: { id: true, url: true } });
+    await recordAudit(tx, { actor, action: "webhook.create", target: `webhook/${webhook.id}`, after: { url: auditedUrl(input.url), kinds: input.kinds } });
     return webhook;
   });
 }
@@ -36,7 +40,7 @@ export async function deleteWebhook({ actor, id }: { actor: TActor; id: string }
     const webhook = await tx.webhook.findUnique({ where: { id }, select: { url: true, kinds: true } });
     if (!webhook) throw new AppError("not_found", "no such webhook", "id");
     await tx.webhook.delete({ where: { id } });
-    await recordAudit(tx, { actor, action: "webhook.delete", target: `webhook/${id}`, before: webhook });
+    await recordAudit(tx, { actor, action: "webhook.delete", target: `webhook/${id}`, before: { url: auditedUrl(webhook.url), kinds: webhook.kinds } });
   });
 }
 

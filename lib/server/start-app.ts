@@ -5,6 +5,7 @@ import { createApiToken, revokeApiTokensNamed } from "@/lib/auth/api-tokens";
 import { getAuthSecret } from "@/lib/auth/secret";
 import { ensureAdminFromEnv, hasAnyUser } from "@/lib/auth/users";
 import { startCollector } from "@/lib/collector/collector";
+import { resealSecrets } from "@/lib/crypto/reseal-secrets";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { getEnv, getPublicUrl } from "@/lib/env";
 import { seedDemoConfig } from "@/lib/config/publish/seed-demo-config";
@@ -25,6 +26,9 @@ export async function startApp() {
   const env = getEnv();
   const applied = await migrateDatabase();
   if (applied.length) log.info(`database migrated: ${applied.join(", ")}`);
+  // Secrets written before encryption at rest, or sealed under a previous key, are sealed under the current one.
+  const resealed = await resealSecrets();
+  if (resealed) log.info(`sealed ${resealed} stored secrets under the current encryption key`);
   await getAuthSecret();
   const admin = await ensureAdminFromEnv({ email: env.MESHDECK_ADMIN_EMAIL, password: env.MESHDECK_ADMIN_PASSWORD });
   if (admin) log.info(`created the first administrator ${admin.email} from MESHDECK_ADMIN_EMAIL`);

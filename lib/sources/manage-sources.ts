@@ -10,6 +10,7 @@ import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
 import { removeInstances, removeStep } from "./apply-source-change";
 import type { TSourceInput } from "./schemas";
+import { sealColumn } from "@/lib/crypto/sealed-columns";
 
 /** What the audit log keeps of a source's settings: never its password or key. */
 function auditedSettings(input: TSourceInput) {
@@ -31,8 +32,8 @@ function columnsOf(input: TSourceInput) {
     endpoints: encodeStringList(input.endpoints),
     prefix: input.prefix,
     username: input.username || null,
-    password: input.password || null,
-    tls: encodeSourceTls(input.tls),
+    password: sealColumn(input.password || null),
+    tls: sealColumn(encodeSourceTls(input.tls)),
     enabled: input.enabled,
   };
 }
@@ -55,7 +56,7 @@ export async function updateSource({ actor, name, input }: { actor: TActor; name
     if (!current) throw new AppError("not_found", `no source named '${name}'`, "name");
     if (input.name !== name) throw new AppError("validation_failed", "a source keeps its name: its instances are known by it", "name");
     const columns = columnsOf(input);
-    const kept = { password: input.username && !input.password ? current.password : columns.password };
+    const kept = { password: input.username && !input.password ? sealColumn(current.password) : columns.password };
     if (input.username && !kept.password) throw new AppError("validation_failed", "give the password for the username", "password");
     await tx.source.update({ where: { name }, data: { ...columns, ...kept, status: "pending", error: null } });
     const before = {

@@ -2,7 +2,8 @@ import "server-only";
 import type { TActor } from "@/lib/auth/actor";
 import type { Tx } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
-import { contentDigest } from "@/lib/crypto/secret-box";
+import { contentDigest, sealSecret } from "@/lib/crypto/secret-box";
+import { sealItemVersions } from "@/lib/crypto/reseal-secrets";
 import { AppError } from "@/lib/errors";
 import { managesSecrets } from "../access";
 import { auditConfigChange, checkContent, openItemChange, pruneHistory, refName, refuseDuringGray, refWhere } from "./item-change";
@@ -49,8 +50,20 @@ export async function writeVersion(
   const data = { format, secret: isSecret, version: current, latest: version, seq, deletedAt: kind === "gray" ? item?.deletedAt : null };
   const saved = item ? await tx.configItem.update({ where: { id: item.id }, data }) : await tx.configItem.create({ data: { ...ref, ...data } });
   await tx.configVersion.create({
-    data: { itemId: saved.id, version, content, sha256: contentDigest(content), format, author: actor.name, message, kind, fromVersion: fromVersion ?? null },
+    data: {
+      itemId: saved.id,
+      version,
+      content: isSecret ? sealSecret(content) : content,
+      sha256: contentDigest(content),
+      format,
+      author: actor.name,
+      message,
+      kind,
+      fromVersion: fromVersion ?? null,
+    },
   });
+  // Made secret now: its older versions are sealed too, in the same transaction.
+  if (item && isSecret && !item.secret) await sealItemVersions(tx, saved.id);
   await auditConfigChange(tx, {
     actor,
     action: kind === "gray" ? "config.gray-start" : `config.${kind}`,
