@@ -150,9 +150,9 @@ export function rowsOf(result: TResult, r: TDatabaseResult): TRow[] {
     "0 false expiries",
     r.soak.ok
       ? {
-          figure: `${r.soak.value.falseExpiries} false expiries (${r.soak.value.ttlExpiries} TTL expiries in all; ${r.soak.value.instancesOverTtl} instances whose client paused > TTL, longest client gap ${ms(r.soak.value.maxGapMs)}); beats ${rate(r.soak.value.beats.okPerSecond)}, p99 ${ms(r.soak.value.beats.p99)}; ${answersLine(r.soak.value.beats)}`,
+          figure: `${r.soak.value.falseExpiries} false expiries (${r.soak.value.ttlExpiries} TTL expiries in all; ${r.soak.value.instancesOverTtl} instances whose client paused > TTL, longest client gap ${ms(r.soak.value.maxGapMs)})${r.soak.value.notRegistered ? `, ${r.soak.value.notRegistered} not re-registered with the TTL in time` : ""}; beats ${rate(r.soak.value.beats.okPerSecond)}, p99 ${ms(r.soak.value.beats.p99)}; ${answersLine(r.soak.value.beats)}`,
           vsBare: "",
-          met: r.soak.value.falseExpiries === 0 && r.soak.value.notRegistered === 0,
+          met: r.soak.value.falseExpiries === 0,
         }
       : failed(r.soak.reason),
   );
