@@ -243,34 +243,34 @@ async function massRemoval(etcd: TEtcd, db: TBenchDb, adminOrigin: string, cooki
   return { count: massCount, clearMs, remaining, healthz, events: await db.eventCounts(source, service) };
 }
 
-async function measureDatabase(database: "sqlite" | "postgres", etcd: TEtcd | null): Promise<TDatabaseResult> {
-  const failedAll = (reason: string): TDatabaseResult => {
-    const no = { ok: false as const, reason };
-    const [apps, collectors] = database === "sqlite" ? [1, 0] : [3, 3];
-    return {
-      database,
-      apps,
-      collectors,
-      register: no,
-      idle: no,
-      discoveryService: no,
-      discoveryCatalog: no,
-      heartbeats: no,
-      mass: no,
-      soak: no,
-      peakRss: [],
-      soakCpu: [],
-    };
+/** Every stage of a database failed for one reason (it did not start, the admin could not sign in). */
+function failedAll(database: "sqlite" | "postgres", error: unknown): TDatabaseResult {
+  const no = { ok: false as const, reason: error instanceof Error ? error.message.split("\n")[0]! : String(error) };
+  log(`${database}: ${no.reason}`);
+  const [apps, collectors] = database === "sqlite" ? [1, 0] : [3, 3];
+  return {
+    database,
+    apps,
+    collectors,
+    register: no,
+    idle: no,
+    discoveryService: no,
+    discoveryCatalog: no,
+    heartbeats: no,
+    mass: no,
+    soak: no,
+    peakRss: [],
+    soakCpu: [],
   };
-  let target: TTarget;
-  try {
-    log(`${database}: starting`);
-    target = await startTarget(database);
-  } catch (error) {
-    log(`${database}: could not start: ${String(error)}`);
-    return failedAll(`could not start: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
-  }
-  const db = await openBenchDb(target.databaseUrl);
+}
+
+async function measureDatabase(database: "sqlite" | "postgres", etcd: TEtcd | null): Promise<TDatabaseResult> {
+  log(`${database}: starting`);
+  const target = await startTarget(database);
+  const db = await openBenchDb(target.databaseUrl).catch(async (error: unknown) => {
+    await target.stop();
+    throw error;
+  });
   const samplers = target.processes.map(({ name, child }) => ({ name, sampler: new UsageSampler(child.pid!) }));
   try {
     const session = await adminAndToken({ name: database, baseUrl: target.adminOrigin, databaseUrl: target.databaseUrl, admin }, "bench-registry");
@@ -426,7 +426,7 @@ async function main(): Promise<number> {
   }
   const databases: TDatabaseResult[] = [];
   for (const database of which === "both" ? (["sqlite", "postgres"] as const) : [which as "sqlite" | "postgres"]) {
-    databases.push(await measureDatabase(database, etcd));
+    databases.push(await measureDatabase(database, etcd).catch((error: unknown) => failedAll(database, error)));
   }
 
   const result: TResult = {
