@@ -59,6 +59,8 @@ export type TResult = {
   concurrency: { register: number; heartbeats: number; discoveryService: number; discoveryCatalog: number };
   bare: TBare;
   databases: TDatabaseResult[];
+  /** Other work on the machine shows here: its busy CPU (everything, % of one core) and the load average before each phase. */
+  machineLoad: { phase: string; loadAverage: number; busyPercent: number }[];
   notes: string[];
 };
 
@@ -256,6 +258,8 @@ export function renderSection(result: TResult): string {
   successful beats. Mass removal: ${result.massCount} keys under one lease in a real etcd (Debian), read by an etcd source, the lease
   revoked; timed until the database holds none of them, \`/api/healthz\` sampled every 20 ms meanwhile.
 ${usage}
+- The machine's busy CPU during each phase, everything included (% of one core, of ${m.nproc * 100} %), and the 1-minute load
+  average as it began: ${result.machineLoad.map((l) => `${l.phase} ${l.busyPercent.toFixed(0)} % (load ${l.loadAverage.toFixed(1)})`).join(", ")}.
 
 ${table}
 ${result.notes.length ? `\n${result.notes.map((note) => `- ${note}`).join("\n")}\n` : ""}`;

@@ -8,10 +8,11 @@
 import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, openSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { adminAndToken } from "@/tests/support/client";
 import { startEtcd, type TEtcd } from "@/tests/support/etcd";
-import { UsageSampler } from "../shared/proc";
+import { readMachineBusySeconds, UsageSampler } from "../shared/proc";
 import { askingChild, freePort, runBench, sleep, startPostgres, stopChild, waitFor, type TAsk } from "../shared/process";
 import { percentile, replaceInDoc } from "../shared/report";
 import { openBenchDb, type TBenchDb } from "./database";
@@ -410,7 +411,16 @@ async function main(): Promise<number> {
   await loader.start();
   const notes: string[] = [];
 
-  const bare = await measureBare().catch((error: unknown): TBare => {
+  const machineLoad: TResult["machineLoad"] = [];
+  const watched = async <T>(phase: string, fn: () => Promise<T>): Promise<T> => {
+    const [busyFrom, from, loadAverage] = [readMachineBusySeconds(), Date.now(), loadavg()[0]!];
+    try {
+      return await fn();
+    } finally {
+      machineLoad.push({ phase, loadAverage, busyPercent: ((readMachineBusySeconds() - busyFrom) / ((Date.now() - from) / 1000)) * 100 });
+    }
+  };
+  const bare = await watched("bare Node", measureBare).catch((error: unknown): TBare => {
     const no = { ok: false as const, reason: error instanceof Error ? error.message.split("\n")[0]! : String(error) };
     log(`bare Node server: ${no.reason}`);
     return { register: no, heartbeats: no, discoveryService: no, discoveryCatalog: no };
@@ -426,7 +436,7 @@ async function main(): Promise<number> {
   }
   const databases: TDatabaseResult[] = [];
   for (const database of which === "both" ? (["sqlite", "postgres"] as const) : [which as "sqlite" | "postgres"]) {
-    databases.push(await measureDatabase(database, etcd).catch((error: unknown) => failedAll(database, error)));
+    databases.push(await watched(database, () => measureDatabase(database, etcd)).catch((error: unknown) => failedAll(database, error)));
   }
 
   const result: TResult = {
@@ -442,6 +452,7 @@ async function main(): Promise<number> {
     concurrency,
     bare,
     databases,
+    machineLoad,
     notes,
   };
   const section = renderSection(result);
