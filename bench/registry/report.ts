@@ -248,8 +248,8 @@ export function renderSection(result: TResult): string {
 - Setup (\`bench/registry/run.ts\`): SQLite is one app process with its embedded collector; PostgreSQL 15 is 3 app processes
   (\`MESHDECK_COLLECTOR=off\`) and 3 collector processes (\`collector/index.ts\`), clients spread over the apps round-robin.
   The client is a separate process (\`bench/registry/load.ts\`, undici keep-alive pools, 64 connections per app, never more
-  requests in flight than connections; a request not answered within 15 s is a timeout). The ceiling is a bare \`node:http\` server in its own process answering a tiny JSON body,
-  measured with the same client: ${bareRow(result)}.
+  requests in flight than connections; a request not answered within 15 s is a timeout). The ceiling is a bare
+  \`node:http\` server in its own process answering a tiny JSON body, measured with the same client: ${bareRow(result)}.
 - Fleet: ${result.instances} instances, one service of ${result.bigService}, the rest over ${result.services - 1} services; registered with
   TTL checks of 1 h (no beats due while discovery, heartbeat rate and idle CPU are measured), then re-registered with TTL
   10 s for the soak, each instance beaten every ${result.beatEveryMs / 1000} s from its registration; overload answers are retried as Retry-After says
