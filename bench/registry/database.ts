@@ -59,6 +59,8 @@ export async function openBenchDb(databaseUrl: string): Promise<TBenchDb> {
     );
   }
   const client = new pg.Client({ connectionString: databaseUrl });
+  // The server stopped under it (Ctrl-C stops PostgreSQL first): the next query fails, the process must not.
+  client.on("error", () => undefined);
   await client.connect();
   return queries(
     async (sql, args) => (await client.query(sql, args)).rows as TRow[],

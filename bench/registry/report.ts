@@ -59,6 +59,8 @@ export type TResult = {
   concurrency: { register: number; heartbeats: number; discoveryService: number; discoveryCatalog: number };
   bare: TBare;
   databases: TDatabaseResult[];
+  /** Other work on the machine shows here: its busy CPU (everything, % of one core) and the load average before each phase. */
+  machineLoad: { phase: string; loadAverage: number; busyPercent: number }[];
   notes: string[];
 };
 
@@ -150,9 +152,9 @@ export function rowsOf(result: TResult, r: TDatabaseResult): TRow[] {
     "0 false expiries",
     r.soak.ok
       ? {
-          figure: `${r.soak.value.falseExpiries} false expiries (${r.soak.value.ttlExpiries} TTL expiries in all; ${r.soak.value.instancesOverTtl} instances whose client paused > TTL, longest client gap ${ms(r.soak.value.maxGapMs)}); beats ${rate(r.soak.value.beats.okPerSecond)}, p99 ${ms(r.soak.value.beats.p99)}; ${answersLine(r.soak.value.beats)}`,
+          figure: `${r.soak.value.falseExpiries} false expiries (${r.soak.value.ttlExpiries} TTL expiries in all; ${r.soak.value.instancesOverTtl} instances whose client paused > TTL, longest client gap ${ms(r.soak.value.maxGapMs)})${r.soak.value.notRegistered ? `, ${r.soak.value.notRegistered} not re-registered with the TTL in time` : ""}; beats ${rate(r.soak.value.beats.okPerSecond)}, p99 ${ms(r.soak.value.beats.p99)}; ${answersLine(r.soak.value.beats)}`,
           vsBare: "",
-          met: r.soak.value.falseExpiries === 0 && r.soak.value.notRegistered === 0,
+          met: r.soak.value.falseExpiries === 0,
         }
       : failed(r.soak.reason),
   );
@@ -246,8 +248,8 @@ export function renderSection(result: TResult): string {
 - Setup (\`bench/registry/run.ts\`): SQLite is one app process with its embedded collector; PostgreSQL 15 is 3 app processes
   (\`MESHDECK_COLLECTOR=off\`) and 3 collector processes (\`collector/index.ts\`), clients spread over the apps round-robin.
   The client is a separate process (\`bench/registry/load.ts\`, undici keep-alive pools, 64 connections per app, never more
-  requests in flight than connections; a request not answered within 15 s is a timeout). The ceiling is a bare \`node:http\` server in its own process answering a tiny JSON body,
-  measured with the same client: ${bareRow(result)}.
+  requests in flight than connections; a request not answered within 15 s is a timeout). The ceiling is a bare
+  \`node:http\` server in its own process answering a tiny JSON body, measured with the same client: ${bareRow(result)}.
 - Fleet: ${result.instances} instances, one service of ${result.bigService}, the rest over ${result.services - 1} services; registered with
   TTL checks of 1 h (no beats due while discovery, heartbeat rate and idle CPU are measured), then re-registered with TTL
   10 s for the soak, each instance beaten every ${result.beatEveryMs / 1000} s from its registration; overload answers are retried as Retry-After says
@@ -256,6 +258,8 @@ export function renderSection(result: TResult): string {
   successful beats. Mass removal: ${result.massCount} keys under one lease in a real etcd (Debian), read by an etcd source, the lease
   revoked; timed until the database holds none of them, \`/api/healthz\` sampled every 20 ms meanwhile.
 ${usage}
+- The machine's busy CPU during each phase, everything included (% of one core, of ${m.nproc * 100} %), and the 1-minute load
+  average as it began: ${result.machineLoad.map((l) => `${l.phase} ${l.busyPercent.toFixed(0)} % (load ${l.loadAverage.toFixed(1)})`).join(", ")}.
 
 ${table}
 ${result.notes.length ? `\n${result.notes.map((note) => `- ${note}`).join("\n")}\n` : ""}`;

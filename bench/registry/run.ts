@@ -8,10 +8,11 @@
 import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, openSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { adminAndToken } from "@/tests/support/client";
 import { startEtcd, type TEtcd } from "@/tests/support/etcd";
-import { UsageSampler } from "../shared/proc";
+import { readMachineBusySeconds, UsageSampler } from "../shared/proc";
 import { askingChild, freePort, runBench, sleep, startPostgres, stopChild, waitFor, type TAsk } from "../shared/process";
 import { percentile, replaceInDoc } from "../shared/report";
 import { openBenchDb, type TBenchDb } from "./database";
@@ -243,34 +244,34 @@ async function massRemoval(etcd: TEtcd, db: TBenchDb, adminOrigin: string, cooki
   return { count: massCount, clearMs, remaining, healthz, events: await db.eventCounts(source, service) };
 }
 
-async function measureDatabase(database: "sqlite" | "postgres", etcd: TEtcd | null): Promise<TDatabaseResult> {
-  const failedAll = (reason: string): TDatabaseResult => {
-    const no = { ok: false as const, reason };
-    const [apps, collectors] = database === "sqlite" ? [1, 0] : [3, 3];
-    return {
-      database,
-      apps,
-      collectors,
-      register: no,
-      idle: no,
-      discoveryService: no,
-      discoveryCatalog: no,
-      heartbeats: no,
-      mass: no,
-      soak: no,
-      peakRss: [],
-      soakCpu: [],
-    };
+/** Every stage of a database failed for one reason (it did not start, the admin could not sign in). */
+function failedAll(database: "sqlite" | "postgres", error: unknown): TDatabaseResult {
+  const no = { ok: false as const, reason: error instanceof Error ? error.message.split("\n")[0]! : String(error) };
+  log(`${database}: ${no.reason}`);
+  const [apps, collectors] = database === "sqlite" ? [1, 0] : [3, 3];
+  return {
+    database,
+    apps,
+    collectors,
+    register: no,
+    idle: no,
+    discoveryService: no,
+    discoveryCatalog: no,
+    heartbeats: no,
+    mass: no,
+    soak: no,
+    peakRss: [],
+    soakCpu: [],
   };
-  let target: TTarget;
-  try {
-    log(`${database}: starting`);
-    target = await startTarget(database);
-  } catch (error) {
-    log(`${database}: could not start: ${String(error)}`);
-    return failedAll(`could not start: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
-  }
-  const db = await openBenchDb(target.databaseUrl);
+}
+
+async function measureDatabase(database: "sqlite" | "postgres", etcd: TEtcd | null): Promise<TDatabaseResult> {
+  log(`${database}: starting`);
+  const target = await startTarget(database);
+  const db = await openBenchDb(target.databaseUrl).catch(async (error: unknown) => {
+    await target.stop();
+    throw error;
+  });
   const samplers = target.processes.map(({ name, child }) => ({ name, sampler: new UsageSampler(child.pid!) }));
   try {
     const session = await adminAndToken({ name: database, baseUrl: target.adminOrigin, databaseUrl: target.databaseUrl, admin }, "bench-registry");
@@ -410,7 +411,16 @@ async function main(): Promise<number> {
   await loader.start();
   const notes: string[] = [];
 
-  const bare = await measureBare().catch((error: unknown): TBare => {
+  const machineLoad: TResult["machineLoad"] = [];
+  const watched = async <T>(phase: string, fn: () => Promise<T>): Promise<T> => {
+    const [busyFrom, from, loadAverage] = [readMachineBusySeconds(), Date.now(), loadavg()[0]!];
+    try {
+      return await fn();
+    } finally {
+      machineLoad.push({ phase, loadAverage, busyPercent: ((readMachineBusySeconds() - busyFrom) / ((Date.now() - from) / 1000)) * 100 });
+    }
+  };
+  const bare = await watched("bare Node", measureBare).catch((error: unknown): TBare => {
     const no = { ok: false as const, reason: error instanceof Error ? error.message.split("\n")[0]! : String(error) };
     log(`bare Node server: ${no.reason}`);
     return { register: no, heartbeats: no, discoveryService: no, discoveryCatalog: no };
@@ -426,7 +436,7 @@ async function main(): Promise<number> {
   }
   const databases: TDatabaseResult[] = [];
   for (const database of which === "both" ? (["sqlite", "postgres"] as const) : [which as "sqlite" | "postgres"]) {
-    databases.push(await measureDatabase(database, etcd));
+    databases.push(await watched(database, () => measureDatabase(database, etcd)).catch((error: unknown) => failedAll(database, error)));
   }
 
   const result: TResult = {
@@ -442,12 +452,15 @@ async function main(): Promise<number> {
     concurrency,
     bare,
     databases,
+    machineLoad,
     notes,
   };
   const section = renderSection(result);
   console.log(`\n${section}`);
   if (writeDoc) {
     replaceInDoc(join(root, "docs", "benchmarks.md"), docHeading, section);
+    // As `npm run format` has it (tables padded), so scripts/check.sh passes on the written doc.
+    spawnSync(join(root, "node_modules", ".bin", "prettier"), ["--write", "--log-level", "warn", "docs/benchmarks.md"], { cwd: root, stdio: "inherit" });
     log(`"${docHeading}" section written to docs/benchmarks.md`);
   }
   const missed = databases.flatMap((database) => rowsOf(result, database)).filter((row) => row.met === false);
