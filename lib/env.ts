@@ -57,6 +57,8 @@ const ZEnv = z.object({
   // Versions kept per config item; 0 keeps every version (the default). The current and gray versions are always kept.
   MESHDECK_CONFIG_HISTORY: z.coerce.number().int().min(0, "must be 0 (keep all) or more").default(0),
   MESHDECK_ALLOWED_ADDRESSES: ZAllowedAddresses,
+  // Registrations and deregistrations (and, apart, heartbeats) in progress per process; past it a 503 with Retry-After.
+  MESHDECK_MAX_INFLIGHT_WRITES: z.coerce.number().int().min(1, "must be at least 1").max(100_000).default(256),
   MESHDECK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

@@ -1,11 +1,8 @@
 import "server-only";
-import type { TBalancingPolicy } from "@/lib/balancing";
-import { getCatalogIndex } from "@/lib/catalog/catalog-index";
 import { takesTraffic, trafficState } from "@/lib/catalog/traffic-state";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { getLastBeatAt } from "./beat-state";
-import type { TDiscoveredService, TDiscoveryCatalog } from "./schemas";
 
 const instanceSelect = {
   id: true,
@@ -170,49 +167,29 @@ export async function getServiceOrThrow({ name }: { name: string }) {
 
 export type TServiceDetail = Awaited<ReturnType<typeof getServiceOrThrow>>;
 
-const discoverySelect = {
-  name: true,
-  modifyIndex: true,
-  policy: true,
-  hashHeader: true,
-  instances: { select: instanceSelect, orderBy: { instanceId: "asc" } },
-} as const;
-
-function toDiscoveredService(service: {
-  name: string;
-  modifyIndex: number;
-  policy: TBalancingPolicy;
-  hashHeader: string | null;
-  instances: TInstanceRow[];
-}): TDiscoveredService {
-  const instances = service.instances.map(toInstanceView).filter((instance) => instance.takesTraffic);
+/** One instance of the built-in registry as the API shows it (as in its service's detail), or a 404. */
+export async function getInstanceView({ instanceId, source = "builtin" }: { instanceId: string; source?: string }) {
+  const row = await db.instance.findUnique({ where: { source_instanceId: { source, instanceId } }, select: instanceSelect });
+  if (!row) throw new AppError("not_found", `instance '${instanceId}' is not registered`, "id");
+  const [override, staleSource] = await Promise.all([
+    db.instanceOverride.findUnique({
+      where: { source_instanceId: { source, instanceId } },
+      select: { version: true, expiresAt: true, revert: true, reason: true, updatedBy: true, updatedAt: true },
+    }),
+    db.source.findUnique({ where: { name: row.source }, select: { staleSince: true } }),
+  ]);
   return {
-    service: service.name,
-    index: service.modifyIndex,
-    policy: service.policy,
-    hashHeader: service.hashHeader,
-    instances: instances.map(({ id, host, port, weight, tags, metadata, health }) => ({ id, host, port, weight, tags, metadata, health })),
+    ...toInstanceView(row),
+    staleSince: staleSource?.staleSince?.toISOString() ?? null,
+    override: {
+      version: override?.version ?? 0,
+      expiresAt: override?.expiresAt?.toISOString() ?? null,
+      revert: override?.revert ?? null,
+      reason: override?.reason ?? null,
+      by: override?.updatedBy ?? null,
+      at: override?.updatedAt.toISOString() ?? null,
+    },
   };
-}
-
-/** The instances of a service able to take traffic, its load-balancing policy, and the index a watcher should wait past. */
-export async function listDiscoverableInstances({ name }: { name: string }): Promise<TDiscoveredService> {
-  const service = await db.service.findUnique({ where: { name }, select: discoverySelect });
-  if (service) return toDiscoveredService(service);
-  return { service: name, index: await getCatalogIndex(), policy: "weighted-round-robin", hashHeader: null, instances: [] };
-}
-
-/** Every service's traffic set and policy, for data planes that route them all: one watch instead of one per service. */
-export async function listDiscoveryCatalog(): Promise<TDiscoveryCatalog> {
-  // The index is read first: a change that lands between the two reads is then newer than it, and wakes the next watch.
-  const index = await getCatalogIndex();
-  const services = await db.service.findMany({ select: discoverySelect, orderBy: { name: "asc" } });
-  return { index, services: services.map(toDiscoveredService) };
-}
-
-export async function getServiceIndex({ name }: { name: string }): Promise<number> {
-  const service = await db.service.findUnique({ where: { name }, select: { modifyIndex: true } });
-  return service?.modifyIndex ?? 0;
 }
 
 export async function getOverview() {
