@@ -47,6 +47,10 @@ export async function answerEndpoint(endpoint: TEndpoint, request: TApiRequest):
     return errorAnswer(new AppError("unavailable", `this server has ${admission.limit} registry writes in progress; try again in ${retryAfterS} s`));
   }
   try {
+    // A turn of the event loop before the work: requests that arrived together are all counted before any runs. A write
+    // on SQLite may otherwise run start to end without yielding, one at a time, while the rest wait unbounded, and
+    // uncounted, in the sockets.
+    if (release) await new Promise((resolve) => setImmediate(resolve));
     const actor = await authenticate(request, endpoint.permission);
     return await endpoint.handle({ request, actor });
   } catch (error) {
