@@ -3,6 +3,7 @@
 // lib/server/beside-next.ts answered before Next.js routes them. Listens on MESHDECK_HOST:PORT.
 import { createServer } from "node:http";
 import next from "next";
+import { bodyLimitFor, capBody } from "./lib/server/body-cap.mjs";
 
 const hostname = process.env.MESHDECK_HOST || "127.0.0.1";
 const port = Number(process.env.PORT || 3000);
@@ -14,10 +15,21 @@ const handle = app.getRequestHandler();
 const stopping = new AbortController();
 await app.prepare();
 
-/** @typedef {(request: import("node:http").IncomingMessage, response: import("node:http").ServerResponse, signal: AbortSignal) => boolean} TRoute */
+/** @typedef {(request: import("node:http").IncomingMessage, response: import("node:http").ServerResponse, signal: AbortSignal, params: Record<string, string>) => boolean} TRoute */
+/** @typedef {{ find: (method: string | undefined, path: string | undefined) => { route: TRoute, params: Record<string, string> } | undefined }} TRoutes */
 // Looked up on each request: instrumentation.ts registers them when Next.js first prepares its server; until
 // then (the first requests after start) Next.js answers alone.
-const besideNext = () => /** @type {Map<string, TRoute> | undefined} */ (Reflect.get(globalThis, Symbol.for("meshdeck.besideNext.routes")));
+const besideNext = () => /** @type {TRoutes | undefined} */ (Reflect.get(globalThis, Symbol.for("meshdeck.besideNext.routes")));
+
+/** The route registered beside Next.js for this request answers it (true), or Next.js will. */
+function answerBesideNext(
+  /** @type {import("node:http").IncomingMessage} */ request,
+  /** @type {import("node:http").ServerResponse} */ response,
+  /** @type {string | undefined} */ path,
+) {
+  const found = besideNext()?.find(request.method, path);
+  return found?.route(request, response, stopping.signal, found.params) ?? false;
+}
 
 // Route handlers and server actions do not see the socket: the peer's address is passed on in a header (read by
 // lib/auth/client-address.ts), and one a client sent itself is dropped first.
@@ -31,8 +43,8 @@ function passClientAddress(/** @type {import("node:http").IncomingMessage} */ re
 const server = createServer((request, response) => {
   passClientAddress(request);
   const path = request.url?.split("?", 1)[0];
-  const route = besideNext()?.get(`${request.method} ${path}`);
-  if (route?.(request, response, stopping.signal)) return;
+  if (capBody(request, response, bodyLimitFor(path ?? ""))) return;
+  if (answerBesideNext(request, response, path)) return;
   handle(request, response).catch((error) => {
     console.error(`Failed to handle request for ${request.url}`, error);
     if (!response.headersSent) response.writeHead(500).end("Internal Server Error");

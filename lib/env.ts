@@ -88,6 +88,8 @@ const ZEnv = z.object({
   MESHDECK_ENCRYPTION_KEY: ZKeyText.optional(),
   // Keys sealed with before a rotation, comma-separated: they still open old values, which start-up seals again.
   MESHDECK_ENCRYPTION_KEY_PREVIOUS: ZKeyList,
+  // Registrations and deregistrations (and, apart, heartbeats) in progress per process; past it a 503 with Retry-After.
+  MESHDECK_MAX_INFLIGHT_WRITES: z.coerce.number().int().min(1, "must be at least 1").max(100_000).default(256),
   MESHDECK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

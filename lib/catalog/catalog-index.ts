@@ -21,46 +21,120 @@ export function announceCatalogChange(service: string) {
   changes.emit("change", service);
 }
 
+export async function getServiceIndex({ name }: { name: string }): Promise<number> {
+  const service = await db.service.findUnique({ where: { name }, select: { modifyIndex: true } });
+  return service?.modifyIndex ?? 0;
+}
+
 // Other app processes change the catalog too; while someone waits, the database is looked at this often.
 const pollMs = 500;
 
+type TWaiter = {
+  service: string | undefined;
+  index: number;
+  /** Every change past this catalog index has been looked for on the waiter's behalf. */
+  since: number;
+  wake: (index: number) => void;
+};
+
+// One poll for all the waiters of this process, however many: 1,000 watchers cost two small queries per round, not 1,000.
+const watch = processSingleton("meshdeck.catalog.waiters", () => {
+  const state = {
+    waiters: new Set<TWaiter>(),
+    lastCatalog: undefined as number | undefined,
+    running: false,
+    again: false,
+    timer: undefined as NodeJS.Timeout | undefined,
+  };
+  // A change made in this process is looked for at once; the poll finds those of other processes.
+  changes.on("change", () => state.waiters.size > 0 && void pollWaiters());
+  return state;
+});
+
+async function pollWaiters() {
+  if (watch.running) {
+    watch.again = true;
+    return;
+  }
+  watch.running = true;
+  try {
+    do {
+      watch.again = false;
+      await pollOnce();
+    } while (watch.again);
+  } catch {
+    // The database did not answer: the next round tries again, and waits end at their deadline meanwhile.
+  } finally {
+    watch.running = false;
+  }
+}
+
+async function pollOnce() {
+  // Read before the services: every change up to it has committed (the counter row is locked until then), so the
+  // services read next show all of them.
+  const catalog = await getCatalogIndex();
+  watch.lastCatalog = catalog;
+  const serviceWaiters: TWaiter[] = [];
+  let since = Infinity;
+  for (const waiter of watch.waiters) {
+    if (waiter.service === undefined) {
+      if (catalog > waiter.index) waiter.wake(catalog);
+    } else if (catalog > waiter.since) {
+      serviceWaiters.push(waiter);
+      since = Math.min(since, waiter.since);
+    }
+  }
+  if (serviceWaiters.length === 0) return;
+  // The services changed since the oldest look: one set-based read, whatever the number of waiters.
+  const changed = await db.service.findMany({ where: { modifyIndex: { gt: since } }, select: { name: true, modifyIndex: true } });
+  const indexOf = new Map(changed.map((row) => [row.name, row.modifyIndex]));
+  for (const waiter of serviceWaiters) {
+    const now = indexOf.get(waiter.service!);
+    if (now !== undefined && now > waiter.index) waiter.wake(now);
+    else waiter.since = catalog;
+  }
+}
+
 /**
- * Resolves once `readIndex()` passes `index`, or when `waitMs` runs out. Woken at once by changes
- * made in this process (to `service`, or to any service when it is left out), and by polling for
- * changes made by others.
+ * Resolves with the index that passed `index` (the service's modifyIndex, or the catalog index when `service` is left
+ * out), or with undefined when `waitMs` runs out or `signal` aborts. Woken at once by changes made in this process,
+ * and by one shared poll of the database for changes made by others.
  */
 export async function waitForChange({
   service,
   index,
   waitMs,
-  readIndex,
   signal,
 }: {
   service?: string;
   index: number;
   waitMs: number;
-  readIndex: () => Promise<number>;
   signal?: AbortSignal;
-}): Promise<void> {
-  if (signal?.aborted) return;
-  await new Promise<void>((resolve) => {
+}): Promise<number | undefined> {
+  if (signal?.aborted) return undefined;
+  // Changes after this catalog index are looked for by the poll; the read below sees those before it.
+  const since = watch.lastCatalog ?? (await getCatalogIndex());
+  return new Promise<number | undefined>((resolve) => {
     let done = false;
-    const finish = () => {
+    const finish = (passed?: number) => {
       if (done) return;
       done = true;
       clearTimeout(deadline);
-      clearInterval(poll);
-      changes.off("change", onChange);
-      signal?.removeEventListener("abort", finish);
-      resolve();
+      watch.waiters.delete(waiter);
+      if (watch.waiters.size === 0) {
+        clearInterval(watch.timer);
+        watch.timer = undefined;
+      }
+      signal?.removeEventListener("abort", onAbort);
+      resolve(passed);
     };
-    const check = () => void readIndex().then((now) => now > index && finish(), finish);
-    const onChange = (changed: string) => (service === undefined || changed === service) && check();
-    const deadline = setTimeout(finish, waitMs);
-    const poll = setInterval(check, pollMs);
-    // Listening before the first read, so a change between the two is not missed.
-    changes.on("change", onChange);
-    signal?.addEventListener("abort", finish);
-    check();
+    const onAbort = () => finish();
+    const waiter: TWaiter = { service, index, since, wake: finish };
+    const deadline = setTimeout(onAbort, waitMs);
+    watch.waiters.add(waiter);
+    watch.timer ??= setInterval(() => void pollWaiters(), pollMs);
+    signal?.addEventListener("abort", onAbort);
+    const now = service === undefined ? getCatalogIndex() : getServiceIndex({ name: service });
+    now.then((current) => current > index && finish(current), onAbort);
   });
 }

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { db } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
-import { listDiscoverableInstances } from "@/lib/registry/queries";
+import { listDiscoverableInstances } from "@/lib/registry/discovery";
 import { registerInstance } from "@/lib/registry/register-instance";
 import { ZRegisterInstance } from "@/lib/registry/schemas";
 import { changeInstances } from "./change-instances";

@@ -1,6 +1,6 @@
 import { describe, expect, test, vi } from "vitest";
 import { z } from "zod";
-import { toAppError } from "@/lib/api/handler";
+import { toAppError } from "@/lib/api/gate";
 import { decodeCursor, encodeCursor, olderThan, ZCursor, ZPageLimit } from "./cursor";
 import { parseSearch } from "./search-params";
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { toAppError } from "@/lib/api/handler";
+import { toAppError } from "@/lib/api/gate";
 import { toSearchParams, type TSearchParams } from "./search-params";
 
 /** A page's filters as its link says or, when the link cannot be read, the defaults and why (the page shows it). */

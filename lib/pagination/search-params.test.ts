@@ -1,6 +1,6 @@
 import { describe, expect, test, vi } from "vitest";
 import { z } from "zod";
-import { toAppError } from "@/lib/api/handler";
+import { toAppError } from "@/lib/api/gate";
 import { parseSearch, toSearch, toSearchParams, withSearch, type TSearchParams } from "./search-params";
 
 // The real error mapping of API routes (lib/api/handler), without the sign-in it also holds (next-auth needs a Next server).

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, test } from "vitest";
-import { waitForChange } from "@/lib/catalog/catalog-index";
+import { getServiceIndex, waitForChange } from "@/lib/catalog/catalog-index";
 import { db } from "@/lib/db";
 import { changeInstances } from "@/lib/governance/change-instances";
 import { ZChangeInstances } from "@/lib/governance/schemas";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { recordHeartbeat, startHeartbeatTracking } from "./heartbeats";
-import { getServiceIndex, listDiscoverableInstances } from "./queries";
+import { listDiscoverableInstances } from "./discovery";
 import { getServiceOrThrow } from "./service-detail";
 import { deregisterInstance, registerInstance } from "./register-instance";
 import { ZRegisterInstance } from "./schemas";
@@ -81,18 +81,18 @@ describe("discovery", () => {
     const registration = input();
     await registerInstance({ input: registration });
     const index = await getServiceIndex({ name: registration.service });
-    const readIndex = () => getServiceIndex({ name: registration.service });
 
     let started = performance.now();
-    await waitForChange({ service: registration.service, index, waitMs: 300, readIndex });
+    expect(await waitForChange({ service: registration.service, index, waitMs: 300 })).toBeUndefined();
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
 
     started = performance.now();
-    const waiting = waitForChange({ service: registration.service, index, waitMs: 10_000, readIndex });
+    const waiting = waitForChange({ service: registration.service, index, waitMs: 10_000 });
     await deregisterInstance({ instanceId: registration.id });
-    await waiting;
+    const passed = await waiting;
     expect(performance.now() - started).toBeLessThan(1000);
-    expect(await readIndex()).toBeGreaterThan(index);
+    expect(passed).toBe(await getServiceIndex({ name: registration.service }));
+    expect(passed).toBeGreaterThan(index);
   });
 });
 

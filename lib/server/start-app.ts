@@ -15,7 +15,8 @@ import { spawnGateway } from "@/lib/gateway/spawn-gateway";
 import { log } from "@/lib/log";
 import { startWebhookDelivery } from "@/lib/notify/deliver-webhooks";
 import { startHeartbeatTracking } from "@/lib/registry/heartbeats";
-import { serveBesideNext } from "./beside-next";
+import { deregisterEndpoint, discoverCatalogEndpoint, discoverServiceEndpoint, heartbeatEndpoint, registerEndpoint } from "@/lib/registry/endpoints";
+import { endpointBesideNext, serveBesideNext } from "./beside-next";
 
 const demoTokenName = "demo-fleet";
 const gatewayTokenName = "gateway";
@@ -36,7 +37,13 @@ export async function startApp() {
   startWebhookDelivery({ onError: (error) => log.error("webhook delivery failed; retrying", error) });
   // Every app process looks; each expired override is reverted once, by whichever gets there first.
   startOverrideExpiry();
-  serveBesideNext("/api/v1/config/watch", watchBesideNext);
+  serveBesideNext("POST", "/api/v1/config/watch", watchBesideNext);
+  // The registry's hot path: the same endpoints as the app routes, without Next's routing per request.
+  serveBesideNext("POST", "/api/v1/registry/instances", endpointBesideNext(registerEndpoint));
+  serveBesideNext("PUT", "/api/v1/registry/instances/:id/heartbeat", endpointBesideNext(heartbeatEndpoint));
+  serveBesideNext("DELETE", "/api/v1/registry/instances/:id", endpointBesideNext(deregisterEndpoint));
+  serveBesideNext("GET", "/api/v1/discovery", endpointBesideNext(discoverCatalogEndpoint));
+  serveBesideNext("GET", "/api/v1/discovery/:name", endpointBesideNext(discoverServiceEndpoint));
   // Active checks run here unless separate collectors (`npm run collector`) do them.
   const startInProcessCollector = () => {
     if (env.MESHDECK_COLLECTOR === "in-process") startCollector();

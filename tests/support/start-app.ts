@@ -64,7 +64,8 @@ export async function startApp({
       (response) => response.ok,
       () => false,
     );
-    if (ok) return { target: { name, baseUrl, databaseUrl, admin }, stop, kill };
+    // scripts/serve.sh execs node: the child is the server itself.
+    if (ok) return { target: { name, baseUrl, databaseUrl, admin }, stop, kill, pid: child.pid };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await stop();

@@ -1,7 +1,7 @@
 import "@xyflow/react/dist/style.css";
 import type { Metadata } from "next";
 import { readRange } from "./_components/time-ranges";
-import { toAppError } from "@/lib/api/handler";
+import { toAppError } from "@/lib/api/gate";
 import { requirePageUser } from "@/lib/auth/session";
 import { getTopology } from "@/lib/metrics/topology/topology-query";
 import { parseTopologyParams, toTopologySearch, type TTopologyParams } from "@/lib/metrics/topology/topology-query-params";

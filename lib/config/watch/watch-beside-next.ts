@@ -1,52 +1,10 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { assertJsonHeaders, authenticateBearer, errorBody, maxBodyBytes, parseJsonBody, toAppError } from "@/lib/api/handler";
-import { AppError } from "@/lib/errors";
+import { errorAnswer, jsonAnswer } from "@/lib/api/endpoint";
+import { assertJsonHeaders, authenticateBearer, maxBodyBytes, parseJsonBody } from "@/lib/api/gate";
+import { readBody, requestSignal, sendAnswer } from "@/lib/server/beside-next";
 import { watchConfig, watchPermission } from "./client-read";
 import { ZWatchConfig } from "../schemas";
-
-// The watches held now, ended at once when the server stops.
-const held = new Set<AbortController>();
-let followed: AbortSignal | undefined;
-function endHeldOnStop(stopping: AbortSignal) {
-  if (followed === stopping) return;
-  followed = stopping;
-  stopping.addEventListener(
-    "abort",
-    () => {
-      for (const controller of held) controller.abort();
-    },
-    { once: true },
-  );
-}
-
-function send(response: ServerResponse, status: number, payload: unknown, close = false) {
-  if (response.headersSent || response.destroyed) return;
-  const text = JSON.stringify(payload);
-  response.writeHead(status, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(text),
-    "cache-control": "no-store",
-    ...(close ? { connection: "close" } : {}),
-  });
-  response.end(text);
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBodyBytes) {
-        request.pause();
-        reject(new AppError("payload_too_large", `the body must be at most ${maxBodyBytes} bytes`));
-      } else chunks.push(chunk);
-    });
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    request.on("error", reject);
-  });
-}
 
 /**
  * The config watch of an API token, answered beside Next.js: the same long poll as app/api/v1/config/watch/route.ts.
@@ -56,27 +14,19 @@ function readBody(request: IncomingMessage): Promise<string> {
 export function watchBesideNext(request: IncomingMessage, response: ServerResponse, stopping: AbortSignal): boolean {
   const authorization = request.headers.authorization;
   if (!authorization) return false;
-  endHeldOnStop(stopping);
-  // One controller per watch, aborted only by a client gone early or the server stopping (no AbortSignal.any:
-  // at 33 renewals a second its cost showed in the idle profile).
-  const ended = new AbortController();
-  held.add(ended);
-  response.on("close", () => {
-    held.delete(ended);
-    if (!response.writableFinished) ended.abort();
-  });
+  // Aborted only by a client gone early or the server stopping.
+  const signal = requestSignal(response, stopping);
   void (async () => {
     try {
       assertJsonHeaders({ contentType: request.headers["content-type"] ?? null, contentLength: request.headers["content-length"] ?? null });
       const actor = await authenticateBearer(authorization, watchPermission);
-      const input = ZWatchConfig.parse(parseJsonBody(await readBody(request)));
-      const changed = await watchConfig({ actor, input, signal: ended.signal });
+      const input = ZWatchConfig.parse(parseJsonBody(await readBody(request, maxBodyBytes)));
+      const changed = await watchConfig({ actor, input, signal });
       // A server that stops answers its held watches with nothing changed, and closes: clients poll again elsewhere.
-      send(response, 200, { changed }, stopping.aborted);
+      sendAnswer(response, jsonAnswer({ changed }), stopping.aborted);
     } catch (error) {
-      const appError = toAppError(error);
-      // A body not read to its end cannot be followed by another request on this connection.
-      send(response, appError.status, errorBody(appError), !request.readableEnded);
+      // A body not received to its end cannot be followed by another request on this connection.
+      sendAnswer(response, errorAnswer(error), !request.complete);
     }
   })();
   return true;

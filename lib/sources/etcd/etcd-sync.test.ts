@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { changeInstances } from "@/lib/governance/change-instances";
 import { ZChangeInstances } from "@/lib/governance/schemas";
-import { listDiscoverableInstances } from "@/lib/registry/queries";
+import { listDiscoverableInstances } from "@/lib/registry/discovery";
 import { startEtcd, type TEtcd } from "@/tests/support/etcd";
 import { applySourceChange } from "../apply-source-change";
 import type { TSourceChange } from "../types";

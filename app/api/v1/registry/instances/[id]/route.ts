@@ -1,9 +1,5 @@
-import { apiRoute } from "@/lib/api/handler";
-import { deregisterInstance } from "@/lib/registry/register-instance";
-import { ZInstanceId } from "@/lib/registry/schemas";
+import { endpointRoute } from "@/lib/api/handler";
+import { deregisterEndpoint } from "@/lib/registry/endpoints";
 
-// DELETE /api/v1/registry/instances/:id - deregister an instance
-export const DELETE = apiRoute<RouteContext<"/api/v1/registry/instances/[id]">>({ permission: "registry.register" }, async ({ params }) => {
-  await deregisterInstance({ instanceId: ZInstanceId.parse(params.id) });
-  return new Response(null, { status: 204 });
-});
+// DELETE /api/v1/registry/instances/:id - deregister an instance (lib/registry/endpoints.ts)
+export const DELETE = endpointRoute(deregisterEndpoint);

@@ -1,0 +1,72 @@
+import "server-only";
+import type { TActor } from "@/lib/auth/actor";
+import type { TPermission } from "@/lib/auth/permissions";
+import { AppError } from "@/lib/errors";
+import type { TAdmission } from "./admission";
+import { assertJsonHeaders, authenticate, errorBody, maxBodyBytes, parseJsonBody, toAppError, type TCaller } from "./gate";
+
+/** A request as an endpoint sees it, whichever server received it (Next.js's app routes, or server.mjs beside them). */
+export type TApiRequest = TCaller & {
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** The body's text, read as it streams: a 413 as soon as it passes `maxBytes`. */
+  body: (maxBytes: number) => Promise<string>;
+  /** Aborted when the client goes away, or the server stops (long polls answer at once then). */
+  signal: AbortSignal;
+};
+
+/** What an endpoint answers: a status, headers, and a JSON text already serialized (discovery's is cached as text). */
+export type TApiAnswer = { status: number; headers?: Record<string, string>; json?: string };
+
+export type TEndpoint = {
+  permission: TPermission;
+  /** Bounds this endpoint's requests in progress: past it a 503 with Retry-After, before anything is read or stored. */
+  admission?: () => TAdmission;
+  handle: (context: { request: TApiRequest; actor: TActor }) => Promise<TApiAnswer>;
+};
+
+// How long an overloaded or failing server asks clients to wait before trying again.
+const retryAfterS = 1;
+
+export function jsonAnswer(payload: unknown, { status = 200, headers }: { status?: number; headers?: Record<string, string> } = {}): TApiAnswer {
+  return { status, headers, json: JSON.stringify(payload) };
+}
+
+export function errorAnswer(error: unknown): TApiAnswer {
+  const appError = toAppError(error);
+  // A 503 stored nothing (every write is one transaction); the client may try again, and is told when.
+  const headers = appError.status === 503 ? { "retry-after": String(retryAfterS) } : undefined;
+  return jsonAnswer(errorBody(appError), { status: appError.status, headers });
+}
+
+/** The one gate of every endpoint: admission, then who is calling and whether they may, then the endpoint; errors as `{ error }`. */
+export async function answerEndpoint(endpoint: TEndpoint, request: TApiRequest): Promise<TApiAnswer> {
+  const admission = endpoint.admission?.();
+  const release = admission?.tryEnter();
+  if (admission && !release) {
+    return errorAnswer(new AppError("unavailable", `this server has ${admission.limit} registry writes in progress; try again in ${retryAfterS} s`));
+  }
+  try {
+    // A turn of the event loop before the work: requests that arrived together are all counted before any runs. A write
+    // on SQLite may otherwise run start to end without yielding, one at a time, while the rest wait unbounded, and
+    // uncounted, in the sockets.
+    if (release) await new Promise((resolve) => setImmediate(resolve));
+    const actor = await authenticate(request, endpoint.permission);
+    return await endpoint.handle({ request, actor });
+  } catch (error) {
+    return errorAnswer(error);
+  } finally {
+    release?.();
+  }
+}
+
+/** Reads a JSON body, capped in size (64 KiB unless said otherwise). */
+export async function readJsonBody(request: TApiRequest, { maxBytes = maxBodyBytes }: { maxBytes?: number } = {}): Promise<unknown> {
+  assertJsonHeaders({ contentType: request.header("content-type"), contentLength: request.header("content-length") }, maxBytes);
+  return parseJsonBody(await request.body(maxBytes), maxBytes);
+}
+
+/** Before a write: a client that has gone away is never answered, so nothing is stored for it. */
+export function assertClientWaiting(request: TApiRequest) {
+  if (request.signal.aborted) throw new AppError("unavailable", "the client went away or the server is stopping; nothing was stored");
+}

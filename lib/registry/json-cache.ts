@@ -1,0 +1,50 @@
+/** A cached answer: its index and its JSON text. */
+type TEntry = { index: number; json: string };
+
+/**
+ * Answers by key, bounded in entries and bytes, least recently used out first. Concurrent requests for a key not
+ * yet cached share one read: the first makes it, the others wait for it.
+ */
+export class JsonCache {
+  private readonly entries = new Map<string, TEntry>();
+  private readonly reading = new Map<string, Promise<TEntry>>();
+  private bytes = 0;
+
+  constructor(private readonly limits: { maxEntries: number; maxBytes: number }) {}
+
+  async get(key: string, read: () => Promise<TEntry>): Promise<TEntry> {
+    const cached = this.entries.get(key);
+    if (cached) {
+      // Map order is insertion order: moved to the end, it is the most recently used.
+      this.entries.delete(key);
+      this.entries.set(key, cached);
+      return cached;
+    }
+    const pending = this.reading.get(key);
+    if (pending) return pending;
+    const reading = read().finally(() => this.reading.delete(key));
+    this.reading.set(key, reading);
+    const entry = await reading;
+    this.put(key, entry);
+    return entry;
+  }
+
+  get size() {
+    return { entries: this.entries.size, bytes: this.bytes };
+  }
+
+  private put(key: string, entry: TEntry) {
+    // An answer larger than the whole budget is served but not kept.
+    if (entry.json.length > this.limits.maxBytes) return;
+    const previous = this.entries.get(key);
+    if (previous) this.bytes -= previous.json.length;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    this.bytes += entry.json.length;
+    for (const [oldest, value] of this.entries) {
+      if (this.entries.size <= this.limits.maxEntries && this.bytes <= this.limits.maxBytes) break;
+      this.entries.delete(oldest);
+      this.bytes -= value.json.length;
+    }
+  }
+}
