@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from "vitest";
-import { toAppError } from "@/lib/api/handler";
+import { toAppError } from "@/lib/api/gate";
 import { decodeInstanceCursor, encodeInstanceCursor, parseInstancePageQuery, toInstancePageSearch } from "./instance-page";
 
 // The real error mapping of API routes (lib/api/handler), without the sign-in it also holds (next-auth needs a Next server).
