@@ -43,3 +43,8 @@ export function assertPermission({ caller, permission }: { caller: { type: "toke
     throw new AppError("forbidden", `this needs the ${role} role; you are ${caller.role}`);
   }
 }
+
+/** Refuses (403) a user who must change the password an administrator set before doing anything but that. */
+export function assertPasswordCurrent({ user, permission }: { user: { mustChangePassword: boolean }; permission: TPermission }) {
+  if (user.mustChangePassword && permission !== "account.password") throw new AppError("forbidden", "change your password first (at /change-password)");
+}

@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import type { TActor } from "./actor";
 import { auth } from "./auth";
 import { getSessionUser } from "./sessions";
-import { assertPermission, can, permissions, type TPermission } from "./permissions";
+import { assertPasswordCurrent, assertPermission, can, permissions, type TPermission } from "./permissions";
 
 export type TUserActor = TActor & { type: "user"; email: string; sessionId: string; mustChangePassword: boolean };
 
@@ -16,11 +16,6 @@ export async function getCurrentUser(): Promise<TUserActor | null> {
   const user = await getSessionUser({ id: sessionId });
   if (!user || user.id !== session.user.id) return null;
   return { type: "user", id: user.id, name: user.name, email: user.email, role: user.role, sessionId, mustChangePassword: user.mustChangePassword };
-}
-
-/** Refuses (403) a user who must change the password an administrator set before doing anything but that. */
-export function assertPasswordCurrent({ user, permission }: { user: TUserActor; permission: TPermission }) {
-  if (user.mustChangePassword && permission !== "account.password") throw new AppError("forbidden", "change your password first (at /change-password)");
 }
 
 /**
