@@ -1,16 +1,15 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { catalogChange, catalogChangeInSteps, type TCatalogChange } from "@/lib/catalog/catalog-change";
+import { catalogChangeInSteps, type TCatalogChange } from "@/lib/catalog/catalog-change";
 import { trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
 import { db, type Tx } from "@/lib/db";
 import { chunked, insertRows } from "@/lib/db/bulk";
 import { encodeStringList, encodeStringMap } from "@/lib/db/codecs";
 import type { TSourceChange, TSourceInstance } from "./types";
 
-// Instances written per transaction: an initial sync of thousands commits in steps, never one long lock.
-const chunkSize = 1000;
-// Instances removed per transaction: a removal writes more per instance (a health event, the story's notes).
-export const removeStep = 500;
+// Instances written per transaction: thousands commit in short steps (on SQLite every other query waits while a
+// transaction is open), and the steps of one change tell one traffic story together.
+export const stepSize = 500;
 
 const rowSelect = {
   ...trafficSelect,
@@ -85,23 +84,20 @@ export async function applySourceChange({ source, change, fence }: { source: str
       ? rows.filter((row) => !wanted.has(row.instanceId))
       : change.removed.map((id) => existing.get(id)).filter((row) => row !== undefined);
   removes.push(...gone);
-  // Each chunk is a change of its own: its index, and its services announced when it commits.
-  const inChunks = async <T>(list: T[], write: (tx: Tx, catalog: TCatalogChange, part: T[]) => Promise<void>) => {
-    for (let i = 0; i < list.length; i += chunkSize) {
-      await catalogChange(async (tx, catalog) => {
-        await fence?.(tx);
-        await write(tx, catalog, list.slice(i, i + chunkSize));
-      });
-    }
-  };
-  // Removals first: an instance that moved to another service leaves before it joins. In short steps that tell one
-  // story together: a lease that expires with thousands of keys is one failover event per service.
-  await catalogChangeInSteps(chunked(removes, removeStep), async (tx, catalog, rows) => {
+  // Removals first: an instance that moved to another service leaves before it joins. A lease that expires with
+  // thousands of keys is one failover event per service.
+  await catalogChangeInSteps(chunked(removes, stepSize), async (tx, catalog, rows) => {
     await fence?.(tx);
     await removeInstances(tx, catalog, { source, rows, reason: `removed from ${source} (its lease expired or it deregistered)` });
   });
-  await inChunks(updates, (tx, catalog, pairs) => updateInstances(tx, catalog, { source, pairs }));
-  await inChunks(creates, (tx, catalog, instances) => createInstances(tx, catalog, { source, instances }));
+  await catalogChangeInSteps(chunked(updates, stepSize), async (tx, catalog, pairs) => {
+    await fence?.(tx);
+    await updateInstances(tx, catalog, { source, pairs });
+  });
+  await catalogChangeInSteps(chunked(creates, stepSize), async (tx, catalog, instances) => {
+    await fence?.(tx);
+    await createInstances(tx, catalog, { source, instances });
+  });
   return { created: creates.length, updated: updates.length, removed: removes.length };
 }
 

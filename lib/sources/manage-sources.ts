@@ -8,7 +8,7 @@ import { chunked } from "@/lib/db/bulk";
 import { encodeSourceTls, encodeStringList } from "@/lib/db/codecs";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
-import { removeInstances, removeStep } from "./apply-source-change";
+import { removeInstances, stepSize } from "./apply-source-change";
 import type { TSourceInput } from "./schemas";
 import { sealColumn } from "@/lib/crypto/sealed-columns";
 
@@ -87,7 +87,7 @@ export async function deleteSource({ actor, name }: { actor: TActor; name: strin
     where: { source: name },
     select: { ...trafficSelect, id: true, instanceId: true, service: { select: { id: true, name: true } } },
   });
-  await catalogChangeInSteps(chunked(rows, removeStep), (tx, change, part) =>
+  await catalogChangeInSteps(chunked(rows, stepSize), (tx, change, part) =>
     removeInstances(tx, change, { source: name, rows: part, reason: `its source ${name} was removed` }),
   );
 }
