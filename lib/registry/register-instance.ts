@@ -113,6 +113,7 @@ async function commitBatch(ops: TOp[]) {
           ttlMs: check.ttl,
           deregisterAfterMs: check.deregisterAfter,
           health: registered.instance.health,
+          shared: false,
           // The caller hears back now: its next beat is due a TTL from here, however long the batch took.
           lastBeatAt: Date.now(),
         });
