@@ -59,13 +59,16 @@ export async function setInstancesHealth(wanted: TInstanceHealthChange[]): Promi
       const index = await change.index();
       const now = new Date();
       // The guards once more in the update itself: another process may have written a beat or a change since the read.
+      // Rows in id order, as the heartbeat flush writes them, so the two lock in one order.
       const updated = await tx.$queryRawUnsafe<{ id: string }[]>(
         `UPDATE "Instance" SET "health" = v.column3, "healthOutput" = v.column4, "healthChangedAt" = v.column6, "modifyIndex" = v.column7
          FROM (VALUES ${valuesList({ rows: due.length, columns: 7, casts: ["text", "text", "text", "text", "timestamp(3)", "timestamp(3)", "integer"] })}) AS v
          WHERE "Instance"."id" = v.column1 AND "Instance"."health" = v.column2
            AND (v.column5 IS NULL OR ("Instance"."checkKind" = 'ttl' AND ("Instance"."lastHeartbeatAt" IS NULL OR "Instance"."lastHeartbeatAt" < v.column5)))
          RETURNING "Instance"."id" AS "id"`,
-        ...due.flatMap(({ wanted, row }) => [wanted.id, row.health, wanted.to, wanted.reason, wanted.heartbeatBefore ?? null, now, index]),
+        ...due
+          .toSorted((a, b) => (a.wanted.id < b.wanted.id ? -1 : 1))
+          .flatMap(({ wanted, row }) => [wanted.id, row.health, wanted.to, wanted.reason, wanted.heartbeatBefore ?? null, now, index]),
       );
       const done = new Set(updated.map(({ id }) => id));
       const applied = due.filter(({ wanted }) => done.has(wanted.id));

@@ -14,19 +14,34 @@ const beatsPerStatement = 400;
  */
 export async function writeHeartbeats(beats: { id: string; at: number }[]): Promise<Map<string, string>> {
   const health = new Map<string, string>();
-  for (let i = 0; i < beats.length; i += beatsPerStatement) {
-    const batch = beats.slice(i, i + beatsPerStatement);
-    const rows = await db.$queryRawUnsafe<{ id: string; health: string }[]>(
-      `UPDATE "Instance" SET
+  // In id order: app processes flushing beats of the same instances then lock rows in one order, not into a deadlock.
+  const sorted = beats.toSorted((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (let i = 0; i < sorted.length; i += beatsPerStatement) {
+    const batch = sorted.slice(i, i + beatsPerStatement);
+    const rows = await retryOnDeadlock(() =>
+      db.$queryRawUnsafe<{ id: string; health: string }[]>(
+        `UPDATE "Instance" SET
          "lastHeartbeatAt" = CASE WHEN "Instance"."lastHeartbeatAt" IS NULL OR "Instance"."lastHeartbeatAt" < v.column2 THEN v.column2 ELSE "Instance"."lastHeartbeatAt" END,
          "lastSuccessAt" = CASE WHEN "Instance"."lastSuccessAt" IS NULL OR "Instance"."lastSuccessAt" < v.column2 THEN v.column2 ELSE "Instance"."lastSuccessAt" END
        FROM (VALUES ${valuesList({ rows: batch.length, columns: 2, casts: ["text", "timestamp(3)"] })}) AS v
        WHERE "Instance"."id" = v.column1 RETURNING "Instance"."id" AS "id", "Instance"."health" AS "health"`,
-      ...batch.flatMap(({ id, at }) => [id, new Date(at)]),
+        ...batch.flatMap(({ id, at }) => [id, new Date(at)]),
+      ),
     );
     for (const row of rows) health.set(row.id, row.health);
   }
   return health;
+}
+
+// PostgreSQL may still pick a plan that locks in another order; the loser of a deadlock tries again at once.
+async function retryOnDeadlock<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= 3 || !/deadlock detected|40P01/.test(String(error))) throw error;
+    }
+  }
 }
 
 type TTimes = [at: number, ids: string[]][];

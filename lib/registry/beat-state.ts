@@ -11,6 +11,8 @@ export type TBeat = {
   lastBeatAt: number;
   /** The beat the database held when this process last read it (for the expiry's guard). */
   storedBeatAt?: number;
+  /** Beats for it have reached another app process: a beat there may not be in the database yet. */
+  shared: boolean;
   ttlMs: number;
   deregisterAfterMs: number | null;
   health: string;
@@ -55,7 +57,7 @@ export function markBeat(instanceId: string, beat: TBeat, at: number) {
   beatState.dirty.push(instanceId);
 }
 
-export function trackInstance({ instanceId, ...fields }: Omit<TBeat, "dirty" | "slot"> & { instanceId: string }) {
+export function trackInstance({ instanceId, ...fields }: Omit<TBeat, "dirty" | "slot" | "storedBeatAt"> & { instanceId: string }) {
   const beat: TBeat = { ...fields, dirty: false, slot: -1 };
   beatState.beats.set(instanceId, beat);
   scheduleBeat(instanceId, beat);

@@ -18,9 +18,10 @@ const maxPerSweep = 250;
 const chunkSize = 500;
 
 /**
- * How late another app process may write a beat it took: its flush interval, and as long again for the flush
- * itself and a busy event loop. An expiry needs the database's beat overdue by the TTL plus this, so a beat taken
- * elsewhere and not yet written cannot be mistaken for silence. One process (SQLite) knows every beat at once.
+ * How late another app process may write a beat it took: its flush interval, and as long again for the flush itself
+ * and a busy event loop. Expiring an instance whose beats reach several processes (its `shared` flag) needs the
+ * database's beat overdue by the TTL plus this, so a beat taken elsewhere and not yet written is not mistaken for
+ * silence. One process (SQLite) knows every beat at once.
  */
 export function peerLagMs(): number {
   return isPostgres() ? 3 * flushMs : 0;
@@ -50,7 +51,15 @@ async function recordSlowHeartbeat(instanceId: string, known: TBeat | undefined,
     }
     beat =
       beatState.beats.get(instanceId) ??
-      trackInstance({ instanceId, id: row.id, ttlMs: row.checkTtlMs, deregisterAfterMs: row.deregisterAfterMs, health: row.health, lastBeatAt: now });
+      trackInstance({
+        instanceId,
+        id: row.id,
+        ttlMs: row.checkTtlMs,
+        deregisterAfterMs: row.deregisterAfterMs,
+        health: row.health,
+        lastBeatAt: now,
+        shared: true,
+      });
   }
   markBeat(instanceId, beat, now);
   if (beat.health !== "passing") await revive([{ instanceId, beat }]);
@@ -163,7 +172,7 @@ export async function sweepBeats(now = Date.now()) {
       continue;
     }
     // The database's beat must be overdue by the peers' lag too: another process may hold a fresher one.
-    const storedDeadline = (beat.storedBeatAt ?? 0) + beat.ttlMs + lagMs + (beat.health === "critical" ? (beat.deregisterAfterMs ?? 0) : 0);
+    const storedDeadline = (beat.storedBeatAt ?? 0) + beat.ttlMs + (beat.shared ? lagMs : 0) + (beat.health === "critical" ? (beat.deregisterAfterMs ?? 0) : 0);
     if (deadline > now || storedDeadline > now) {
       scheduleBeat(instanceId, beat, Math.max(deadline, storedDeadline));
       continue;
@@ -181,7 +190,7 @@ export async function sweepBeats(now = Date.now()) {
       to: "critical",
       reason: `TTL expired: no heartbeat for ${(silentMs / 1000).toFixed(1)} s (ttl ${beat.ttlMs / 1000} s)`,
       detectionMs: silentMs,
-      heartbeatBefore: new Date(now - beat.ttlMs - lagMs),
+      heartbeatBefore: new Date(now - beat.ttlMs - (beat.shared ? lagMs : 0)),
       // A beat that landed while the expiry was being written wins.
       unless: () => Date.now() - beat.lastBeatAt <= beat.ttlMs,
     });
@@ -198,7 +207,7 @@ export async function sweepBeats(now = Date.now()) {
     const gone = await deregisterAbandoned({
       instances: abandoned.map(({ instanceId, beat }) => ({
         instanceId,
-        heartbeatBefore: new Date(now - beat.ttlMs - (beat.deregisterAfterMs ?? 0) - lagMs),
+        heartbeatBefore: new Date(now - beat.ttlMs - (beat.deregisterAfterMs ?? 0) - (beat.shared ? lagMs : 0)),
         reason: `deregistered: no heartbeat for ${Math.round((now - beat.lastBeatAt) / 1000)} s (deregisterAfter ${(beat.deregisterAfterMs ?? 0) / 1000} s)`,
       })),
     });
@@ -223,7 +232,11 @@ async function refreshFromDatabase(due: TDue[]) {
       }
       const stored = row.lastHeartbeatAt?.getTime() ?? 0;
       beat.storedBeatAt = stored;
-      if (stored > beat.lastBeatAt) beat.lastBeatAt = stored;
+      if (stored > beat.lastBeatAt) {
+        // A beat this process never took: the instance beats (also) elsewhere.
+        beat.lastBeatAt = stored;
+        beat.shared = true;
+      }
       beat.health = row.health;
     }
   }
@@ -265,7 +278,7 @@ export async function loadTtlInstances() {
       }
       const stored = row.lastHeartbeatAt?.getTime() ?? 0;
       if (known?.id === row.id) {
-        if (stored > known.lastBeatAt) known.lastBeatAt = stored;
+        if (stored > known.lastBeatAt) Object.assign(known, { lastBeatAt: stored, shared: true });
         if (known.health !== row.health) {
           known.health = row.health;
           scheduleBeat(row.instanceId, known);
@@ -280,6 +293,7 @@ export async function loadTtlInstances() {
         deregisterAfterMs: row.deregisterAfterMs,
         health: row.health,
         lastBeatAt,
+        shared: true,
       });
     }
     if (rows.length < loadPage) break;

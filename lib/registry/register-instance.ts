@@ -113,7 +113,9 @@ async function commitBatch(ops: TOp[]) {
           ttlMs: check.ttl,
           deregisterAfterMs: check.deregisterAfter,
           health: registered.instance.health,
-          lastBeatAt: result.at.getTime(),
+          shared: false,
+          // The caller hears back now: its next beat is due a TTL from here, however long the batch took.
+          lastBeatAt: Date.now(),
         });
       } else forgetInstance(op.input.id);
       op.resolve(registered);
