@@ -41,3 +41,10 @@ export async function insertRows<T extends Record<string, unknown>>(
     );
   }
 }
+
+/** `items` in runs of `size`: an `in (...)` list per run stays far under SQLite's 999 bound parameters, whatever else the statement binds. */
+export function inChunks<T>(items: readonly T[], size = 500): T[][] {
+  const runs: T[][] = [];
+  for (let i = 0; i < items.length; i += size) runs.push(items.slice(i, i + size));
+  return runs;
+}
