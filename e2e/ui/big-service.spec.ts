@@ -51,6 +51,7 @@ test.describe.serial("a service of 1,200 instances", () => {
   test("its page loads one page of instances with the whole service's counts, and pages through them", async ({ page }) => {
     const loadMs = await openServicePage(page);
     test.info().annotations.push({ type: "page load", description: `${loadMs} ms to the first row` });
+    console.info(`service page of ${size} instances: ${loadMs} ms from navigation to the first row`);
     expect(await readStat(page, "Instances")).toBe(size);
     expect(await readStat(page, "Taking traffic")).toBe(size);
     await expect(page.getByTestId("page-range")).toHaveText("1–50 of 1,200");

@@ -5,7 +5,7 @@ import { recordAudits, type TAuditInput } from "@/lib/audit/record-audit";
 import { catalogChange } from "@/lib/catalog/catalog-change";
 import { trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
 import { db, type Db, type Tx } from "@/lib/db";
-import { insertRows } from "@/lib/db/bulk";
+import { chunked, insertRows } from "@/lib/db/bulk";
 import { encodeRevert } from "@/lib/db/codecs";
 import { AppError } from "@/lib/errors";
 import { instanceWhere } from "@/lib/registry/instance-where";
@@ -35,9 +35,6 @@ function matches(row: TRow, selector: TInstanceSelector): boolean {
   return true;
 }
 
-// Ids per query: far under SQLite's 999 bound parameters, whatever else the statement binds.
-const idsPerQuery = 500;
-
 /** The instances a selector names, picked in SQL; ids that match nothing are a 404 that names them. */
 async function selectInstances(tx: Db | Tx, selector: TInstanceSelector): Promise<TRow[]> {
   const where = {
@@ -46,9 +43,7 @@ async function selectInstances(tx: Db | Tx, selector: TInstanceSelector): Promis
   };
   const rows: TRow[] = [];
   if (selector.ids) {
-    for (let i = 0; i < selector.ids.length; i += idsPerQuery) {
-      rows.push(...(await tx.instance.findMany({ where: { ...where, instanceId: { in: selector.ids.slice(i, i + idsPerQuery) } }, select: rowSelect })));
-    }
+    for (const ids of chunked(selector.ids)) rows.push(...(await tx.instance.findMany({ where: { ...where, instanceId: { in: ids } }, select: rowSelect })));
     rows.sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
     const found = new Set(rows.map((row) => row.instanceId));
     const missing = selector.ids.filter((id) => !found.has(id));

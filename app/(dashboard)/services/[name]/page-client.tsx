@@ -241,7 +241,26 @@ export function ServiceClient({
           )
         }
       >
-        <InstanceFilters filter={filter} tags={service.tags} onChange={changeFilter} />
+        {/* The pager sits above the rows, beside the filters: the count and the next page without scrolling past 50 rows. */}
+        <div className="flex flex-wrap items-center justify-between gap-3 border-b border-zinc-200 px-4 py-3 dark:border-zinc-800">
+          <InstanceFilters filter={filter} tags={service.tags} onChange={changeFilter} />
+          <nav aria-label="Instance pages" className="flex flex-wrap items-center gap-3 text-sm">
+            <span data-testid="page-range" className="text-zinc-500">
+              {instances.length === 0
+                ? `0 of ${formatCount(counts.matching)}`
+                : `${formatCount(pageStart)}–${formatCount(pageStart + instances.length - 1)} of ${formatCount(counts.matching)}`}
+              {counts.matching !== counts.total && ` matching (${formatCount(counts.total)} in all)`}
+            </span>
+            <span className="flex gap-2">
+              <Button type="button" variant="secondary" disabled={cursors.length === 1} onClick={() => turnPage(cursors.slice(0, -1))}>
+                Previous
+              </Button>
+              <Button type="button" variant="secondary" disabled={!nextCursor} onClick={() => nextCursor && turnPage([...cursors, nextCursor])}>
+                Next
+              </Button>
+            </span>
+          </nav>
+        </div>
         {canGovern && (wholePage || allMatching) && counts.matching > instances.length && (
           <p data-testid="selection-banner" className="border-b border-zinc-200 bg-indigo-50/60 px-4 py-2 text-sm dark:border-zinc-800 dark:bg-indigo-950/40">
             {allMatching ? (
@@ -300,25 +319,6 @@ export function ServiceClient({
             ))}
           </Table>
         </div>
-        <nav
-          aria-label="Instance pages"
-          className="flex flex-wrap items-center justify-between gap-2 border-t border-zinc-200 px-4 py-2 text-sm dark:border-zinc-800"
-        >
-          <span data-testid="page-range" className="text-zinc-500">
-            {instances.length === 0
-              ? `0 of ${formatCount(counts.matching)}`
-              : `${formatCount(pageStart)}–${formatCount(pageStart + instances.length - 1)} of ${formatCount(counts.matching)}`}
-            {counts.matching !== counts.total && ` matching (${formatCount(counts.total)} in all)`}
-          </span>
-          <span className="flex gap-2">
-            <Button type="button" variant="secondary" disabled={cursors.length === 1} onClick={() => turnPage(cursors.slice(0, -1))}>
-              Previous
-            </Button>
-            <Button type="button" variant="secondary" disabled={!nextCursor} onClick={() => nextCursor && turnPage([...cursors, nextCursor])}>
-              Next
-            </Button>
-          </span>
-        </nav>
       </Card>
       <TrafficPanel service={service} selection={selection} canGovern={canGovern} onApplied={onApplied} />
       <PolicyCard detail={data} canGovern={canGovern} onApplied={onApplied} />

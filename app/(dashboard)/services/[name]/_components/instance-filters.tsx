@@ -22,7 +22,7 @@ export function InstanceFilters({ filter, tags, onChange }: { filter: TInstanceF
   }, [text, filter.q]);
 
   return (
-    <div role="search" aria-label="Filter instances" className="flex flex-wrap items-center gap-2 border-b border-zinc-200 px-4 py-3 dark:border-zinc-800">
+    <div role="search" aria-label="Filter instances" className="flex flex-wrap items-center gap-2">
       <input
         type="search"
         aria-label="Search instances"
