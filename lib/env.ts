@@ -61,8 +61,16 @@ const ZEnv = z.object({
   // Reverse proxies in front of the app whose X-Forwarded-For is believed (lib/auth/client-address.ts); none by default.
   MESHDECK_TRUSTED_PROXIES: ZCidrList,
   // A session ends after this long without a request, and this long after sign-in whatever happens.
-  MESHDECK_SESSION_IDLE_MINUTES: z.coerce.number().positive("must be more than 0").max(7 * 24 * 60).default(30),
-  MESHDECK_SESSION_MAX_HOURS: z.coerce.number().positive("must be more than 0").max(30 * 24).default(12),
+  MESHDECK_SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .positive("must be more than 0")
+    .max(7 * 24 * 60)
+    .default(30),
+  MESHDECK_SESSION_MAX_HOURS: z.coerce
+    .number()
+    .positive("must be more than 0")
+    .max(30 * 24)
+    .default(12),
   MESHDECK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

@@ -24,7 +24,7 @@ const links: { href: string; label: string; permission?: TPermission }[] = [
 export function NavLinks({ role }: { role: TRole }) {
   const pathname = usePathname();
   return (
-    <nav className="flex gap-1 md:flex-col">
+    <nav className="flex flex-wrap gap-1 md:flex-col md:flex-nowrap">
       {links
         .filter(({ permission }) => !permission || can({ role, permission }))
         .map((link) => {
