@@ -17,7 +17,8 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           Meshdeck
         </Link>
         <NavLinks role={user.role} />
-        <div className="mt-auto hidden space-y-2 px-3 text-sm md:block">
+        {/* On phones a single row under the links, so signing out is never out of reach. */}
+        <div className="mt-auto flex flex-wrap items-center gap-x-3 gap-y-1 px-3 text-sm md:block md:space-y-2">
           <div className="truncate font-medium" title={user.email}>
             {user.name}
           </div>

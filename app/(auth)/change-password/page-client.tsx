@@ -40,7 +40,7 @@ export function ChangePasswordForm({ email, forced }: { email: string; forced: b
           error={fields.currentPassword}
         />
         <Field label="New password" name="newPassword" type="password" autoComplete="new-password" required minLength={12} error={fields.newPassword} />
-        <FormError message={state?.ok === false ? state.error : undefined} />
+        <FormError message={state?.ok === false && !state.fieldErrors ? state.error : undefined} />
         <Button type="submit" className="w-full" disabled={pending}>
           {pending ? "Changing…" : "Change password"}
         </Button>

@@ -105,7 +105,7 @@ export function UsersClient({ users, canManage, selfId }: { users: TUser[]; canM
                 {canManage && (
                   <Td>
                     {!self && settingPassword !== user.id && (
-                      <div className="flex flex-wrap gap-2">
+                      <div className="flex gap-2">
                         <Button
                           variant="secondary"
                           disabled={busy}
@@ -132,7 +132,7 @@ export function UsersClient({ users, canManage, selfId }: { users: TUser[]; canM
                     )}
                     {settingPassword === user.id && (
                       <form
-                        className="flex flex-wrap items-center gap-2"
+                        className="flex items-center gap-2"
                         onSubmit={(event) => {
                           event.preventDefault();
                           const password = new FormData(event.currentTarget).get("password");
