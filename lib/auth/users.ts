@@ -5,14 +5,14 @@ import { db, type Tx } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
 import { isPostgres } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { plainTextCheck } from "@/lib/plain-text";
+import { noNulCheck, plainTextCheck } from "@/lib/plain-text";
 import type { TActor } from "./actor";
 import { hashPassword, verifyPassword } from "./password";
 import { ZRole } from "./roles";
 import { endUserSessions } from "./sessions";
 import { clearSignInFailures, getSignInWait, recordSignInFailure } from "./throttle";
 
-export const ZPassword = z.string().min(12, "must be at least 12 characters").max(256, "must be at most 256 characters");
+export const ZPassword = z.string().min(12, "must be at least 12 characters").max(256, "must be at most 256 characters").check(noNulCheck);
 
 export const ZCreateUser = z.strictObject({
   email: z

@@ -9,6 +9,7 @@ import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
 import { failoverKinds } from "@/lib/health/event-filters";
 import { hostOfUrl, policyHostCheck } from "@/lib/net/address-policy";
+import { plainTextCheck } from "@/lib/plain-text";
 
 export { failoverKinds };
 
@@ -16,6 +17,7 @@ export const ZCreateWebhook = z.strictObject({
   url: z
     .url({ protocol: /^https?$/, error: "must be an http or https URL" })
     .max(2048, "must be at most 2048 characters")
+    .check(plainTextCheck())
     .check(policyHostCheck(hostOfUrl)),
   kinds: z
     .array(z.enum(failoverKinds))

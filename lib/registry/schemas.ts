@@ -71,6 +71,7 @@ export const ZCheck = z
           .string()
           .max(1024)
           .regex(/^\/[^\s#]*$/, "must be a path starting with '/'")
+          .check(plainTextCheck())
           .default("/health"),
       }).strict(),
       ZActiveCheck.extend({ kind: z.literal("tcp") }).strict(),
@@ -93,6 +94,7 @@ const ZMetricsEndpoint = z
       .string()
       .max(1024)
       .regex(/^\/[^\s#]*$/, "must be a path starting with '/'")
+      .check(plainTextCheck())
       .default("/metrics"),
     port: z
       .number({ error: "must be a number" })

@@ -5,6 +5,7 @@ import { db } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
 import { isNestedDeeperThan, MAX_JSON_DEPTH } from "@/lib/json-depth";
+import { plainTextCheck } from "@/lib/plain-text";
 import { canReadSecrets, managesSecrets } from "../access";
 import { diffLines, diffStats } from "../formats/diff";
 import { checkContent, openItemChange, refName, refuseDuringGray } from "./item-change";
@@ -18,9 +19,9 @@ export const ZConfigExport = z.strictObject({
   meshdeck: z.literal("config-export", { error: 'must be "config-export": this is not a Meshdeck config export' }),
   formatVersion: z.literal(1, { error: "must be 1" }),
   namespace: ZNamespaceName,
-  exportedAt: z.string().max(64).optional(),
+  exportedAt: z.string().max(64).check(plainTextCheck()).optional(),
   // Secret items the exporter could not read: named, not carried.
-  withheld: z.array(z.string().max(600)).max(5000).optional(),
+  withheld: z.array(z.string().max(600).check(plainTextCheck())).max(5000).optional(),
   items: z
     .array(
       z.strictObject({
