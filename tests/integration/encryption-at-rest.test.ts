@@ -30,7 +30,7 @@ describe.each(targets)("secrets at rest on $name", (target) => {
     expect(row!.tls).toMatch(sealed);
     expect(JSON.stringify(row)).not.toContain(password);
     expect(JSON.stringify(row)).not.toContain("key-material");
-    // The API still works with it: the source reads back (never its password), and a settings change keeps the password.
+    // The API still works with it: the source reads back (never its password), and a settings change seals it afresh.
     expect((await admin.get(`/api/v1/sources/${name}`)).status).toBe(200);
     const updated = await admin.put(`/api/v1/sources/${name}`, {
       name,
@@ -38,6 +38,7 @@ describe.each(targets)("secrets at rest on $name", (target) => {
       convention: "url",
       endpoints: ["127.0.0.1:2"],
       username: "root",
+      password,
       enabled: false,
     });
     expect(updated.status).toBe(200);
