@@ -4,6 +4,7 @@ import { answerEndpoint, errorAnswer, type TApiAnswer, type TEndpoint } from "@/
 import { tooLarge } from "@/lib/api/gate";
 import { AppError } from "@/lib/errors";
 import { processSingleton } from "@/lib/process-singleton";
+import { apiSecurityHeaders, servedOverHttps } from "./security-headers";
 
 /** Answers the request and returns true, or returns false at once (nothing read, nothing written) to leave it to Next.js. */
 export type TBesideNextRoute = (request: IncomingMessage, response: ServerResponse, stopping: AbortSignal, params: Record<string, string>) => boolean;
@@ -92,6 +93,7 @@ export function sendAnswer(response: ServerResponse, answer: TApiAnswer, close: 
   if (response.headersSent || response.destroyed) return;
   const body = answer.json ?? "";
   response.writeHead(answer.status, {
+    ...apiSecurityHeaders({ https: servedOverHttps("http:") }),
     ...answer.headers,
     ...(answer.json === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(body) }),
     "cache-control": "no-store",

@@ -57,6 +57,12 @@ function refuse(/** @type {import("node:http").ServerResponse} */ response, /** 
     return;
   }
   const body = JSON.stringify({ error: { code: "payload_too_large", message: `the body must be at most ${limit} bytes` } });
-  response.writeHead(413, { "content-type": "application/json", "content-length": Buffer.byteLength(body), connection: "close", "cache-control": "no-store" });
+  response.writeHead(413, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(body),
+    connection: "close",
+    "cache-control": "no-store",
+    "x-content-type-options": "nosniff",
+  });
   response.end(body);
 }

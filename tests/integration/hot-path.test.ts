@@ -24,6 +24,9 @@ describe.each(targets)("the registry's hot path on $name", (target) => {
     const id = unique("hot-inst");
     const registered = await api.post("/api/v1/registry/instances", { service, id, host: "127.0.0.1", port: 7001, weight: 30 });
     expect([registered.status, servedBy(registered)]).toEqual([201, "beside-next"]);
+    // Answers beside Next.js carry the same security headers as Next.js's API answers (lib/server/security-headers.ts).
+    expect(registered.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(registered.headers.get("content-security-policy")).toMatch(/default-src 'none'.*frame-ancestors 'none'/);
     expect(registered.body.instance).toMatchObject({
       id,
       address: "127.0.0.1:7001",
