@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { valuesList } from "@/lib/db/bulk";
+import { retryOnDeadlock } from "@/lib/db/transaction";
 
 // What instances were last seen doing: hot-path writes in bulk, outside the catalog index (no watcher wakes for them).
 
@@ -31,17 +32,6 @@ export async function writeHeartbeats(beats: { id: string; at: number }[]): Prom
     for (const row of rows) health.set(row.id, row.health);
   }
   return health;
-}
-
-// PostgreSQL may still pick a plan that locks in another order; the loser of a deadlock tries again at once.
-async function retryOnDeadlock<T>(write: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await write();
-    } catch (error) {
-      if (attempt >= 3 || !/deadlock detected|40P01/.test(String(error))) throw error;
-    }
-  }
 }
 
 type TTimes = [at: number, ids: string[]][];
