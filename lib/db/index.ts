@@ -1,4 +1,3 @@
-import { PrismaLibSql } from "@prisma/adapter-libsql";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -6,6 +5,7 @@ import { openSealed } from "@/lib/crypto/sealed-columns";
 import { getEnv, isPostgres } from "@/lib/env";
 import { processSingleton } from "@/lib/process-singleton";
 import { decodeResult, decodedColumns } from "./codecs";
+import { GuardedPrismaLibSql } from "./sqlite-adapter";
 import { PrismaClient as PostgresClient } from "./generated/postgres/client.ts";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
 
@@ -23,7 +23,7 @@ function createBaseClient() {
   }
   const file = resolve(url.slice("file:".length));
   mkdirSync(dirname(file), { recursive: true });
-  return new SqliteClient({ adapter: new PrismaLibSql({ url: `file:${file}` }), omit });
+  return new SqliteClient({ adapter: new GuardedPrismaLibSql({ url: `file:${file}` }), omit });
 }
 
 type TBaseClient = ReturnType<typeof createBaseClient>;

@@ -126,7 +126,7 @@ describe.each(targets)("random writes on $name", (target) => {
   test(`${runsPerTarget} random write requests: never a 5xx, nothing stored on a 4xx`, async () => {
     const host = new URL(target.baseUrl).host;
     const counts = async () =>
-      JSON.stringify((await querySql(target, countSql))[0], (_key, value: unknown) => (typeof value === "bigint" ? Number(value) : value));
+      JSON.stringify((await querySql(target, { sql: countSql, args: [] }))[0], (_key, value: unknown) => (typeof value === "bigint" ? Number(value) : value));
     const seen: Record<number, number> = {};
     await fc.assert(
       fc.asyncProperty(

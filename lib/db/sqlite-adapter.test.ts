@@ -1,0 +1,89 @@
+import { createClient, type Client } from "@libsql/client";
+import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
+import { resolve } from "node:path";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { PrismaClient } from "./generated/sqlite/client.ts";
+import { GuardedPrismaLibSql } from "./sqlite-adapter";
+
+// The app's Prisma client on a SQLite file that another connection writes to too, as a second app process, a
+// collector or a test does. `other` stands for that writer.
+describe("the SQLite adapter when another connection holds the write lock", () => {
+  const file = resolve(`.tmp/sqlite-adapter-${process.pid}-${Math.random().toString(36).slice(2)}.db`);
+  let app: PrismaClient;
+  let other: Client;
+
+  beforeEach(async () => {
+    other = createClient({ url: `file:${file}` });
+    await other.execute("PRAGMA journal_mode = WAL");
+    await other.execute('CREATE TABLE "T" ("id" INTEGER PRIMARY KEY, "v" INTEGER NOT NULL)');
+    await other.execute('INSERT INTO "T" VALUES (1, 0)');
+    // A short wait, so that a lock held within this process (which cannot let go while SQLite waits) fails soon.
+    app = new PrismaClient({ adapter: new GuardedPrismaLibSql({ url: `file:${file}` }, { busyTimeoutMs: 50 }) });
+  });
+
+  afterEach(async () => {
+    await app.$disconnect();
+    other.close();
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(`${file}${suffix}`, { force: true });
+  });
+
+  const value = async () => Number((await other.execute('SELECT "v" FROM "T" WHERE "id" = 1')).rows[0]!.v);
+
+  test("a write waits for another process's short lock instead of failing", async () => {
+    const holder = spawn(
+      process.execPath,
+      [
+        "-e",
+        `const { createClient } = require("@libsql/client");
+         (async () => {
+           const tx = await createClient({ url: ${JSON.stringify(`file:${file}`)} }).transaction("write");
+           await tx.execute('UPDATE "T" SET "v" = 1');
+           console.log("locked");
+           setTimeout(() => tx.commit().then(() => process.exit(0)), 300);
+         })();`,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    await new Promise<void>((done) => holder.stdout.on("data", (data) => String(data).includes("locked") && done()));
+    const slow = new PrismaClient({ adapter: new GuardedPrismaLibSql({ url: `file:${file}` }) });
+    try {
+      await expect(slow.$executeRawUnsafe('UPDATE "T" SET "v" = "v" + 10')).resolves.toBe(1);
+    } finally {
+      await slow.$disconnect();
+    }
+    expect(await value()).toBe(11);
+  });
+
+  test("after a write failed as busy, the next transaction commits, and so does the other writer", async () => {
+    await app.$queryRawUnsafe("SELECT 1");
+    const lock = await other.transaction("write");
+    await expect(app.$executeRawUnsafe('UPDATE "T" SET "v" = 1')).rejects.toThrow(/database is locked/);
+    await lock.commit();
+    // The failed statement was left open on its connection: a transaction on that connection could never commit.
+    await app.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe('UPDATE "T" SET "v" = 2');
+    });
+    expect(await value()).toBe(2);
+    await other.execute('UPDATE "T" SET "v" = 3');
+    expect(await value()).toBe(3);
+  });
+
+  test("a transaction whose commit fails is rolled back and lets go of the write lock", async () => {
+    const failed = app.$transaction(async (tx) => {
+      await tx.$queryRawUnsafe('SELECT "v" FROM "T"');
+      const lock = await other.transaction("write");
+      // A busy statement inside the transaction, its error caught: it stays in progress and COMMIT fails.
+      await expect(tx.$executeRawUnsafe('UPDATE "T" SET "v" = 1')).rejects.toThrow(/database is locked/);
+      await lock.commit();
+      await tx.$executeRawUnsafe('UPDATE "T" SET "v" = 2');
+    });
+    await expect(failed).rejects.toThrow(/SQL statements in progress/);
+    expect(await value()).toBe(0);
+    // Left open, the transaction would hold SQLite's write lock for good and this would fail as busy.
+    await other.execute('UPDATE "T" SET "v" = 3');
+    expect(await value()).toBe(3);
+    await app.$executeRawUnsafe('UPDATE "T" SET "v" = "v" + 1');
+    expect(await value()).toBe(4);
+  });
+});
