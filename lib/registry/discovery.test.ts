@@ -62,3 +62,23 @@ test("discovery JSON is what the queries answer, read again once the index moves
   expect(JSON.parse(catalog.json)).toEqual(await listDiscoveryCatalog());
   expect(JSON.parse((await getDiscoveredServiceJson({ name: "never-registered" })).json)).toMatchObject({ service: "never-registered", instances: [] });
 });
+
+test("the whole catalog reads a fleet of 1,200 services, past SQLite's 999 bound parameters", async () => {
+  const services = Array.from({ length: 1200 }, (_, i) => `fleet-${String(i).padStart(4, "0")}`);
+  // Registered together, as a group commit would: one batch each of 200.
+  for (let i = 0; i < services.length; i += 200) {
+    await Promise.all(
+      services
+        .slice(i, i + 200)
+        .map((service, j) =>
+          registerInstance({
+            input: ZRegisterInstance.parse({ service, id: `${service}-1`, host: "127.0.0.1", port: 10_000 + i + j, check: { kind: "ttl", ttl: "1h" } }),
+          }),
+        ),
+    );
+  }
+  const catalog = await listDiscoveryCatalog();
+  const fleet = catalog.services.filter(({ service }) => service.startsWith("fleet-"));
+  expect(fleet).toHaveLength(1200);
+  expect(fleet.every(({ service, instances }) => instances.length === 1 && instances[0]!.id === `${service}-1`)).toBe(true);
+}, 60_000);

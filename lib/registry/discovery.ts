@@ -3,18 +3,15 @@ import type { TBalancingPolicy } from "@/lib/balancing";
 import { getCatalogIndex, getServiceIndex } from "@/lib/catalog/catalog-index";
 import { takesTraffic, trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
 import { db } from "@/lib/db";
+import { groupBy } from "@/lib/group-by";
 import { processSingleton } from "@/lib/process-singleton";
 import { JsonCache } from "./json-cache";
 import type { TDiscoveredService, TDiscoveryCatalog } from "./schemas";
 
 // Only what discovery answers: a service of 5,000 instances is read often, by every data plane and watcher.
-const discoverySelect = {
-  name: true,
-  modifyIndex: true,
-  policy: true,
-  hashHeader: true,
-  instances: { select: { ...trafficSelect, instanceId: true, host: true, port: true, tags: true, metadata: true }, orderBy: { instanceId: "asc" } },
-} as const;
+const instanceSelect = { ...trafficSelect, instanceId: true, host: true, port: true, tags: true, metadata: true } as const;
+const serviceSelect = { name: true, modifyIndex: true, policy: true, hashHeader: true } as const;
+const discoverySelect = { ...serviceSelect, instances: { select: instanceSelect, orderBy: { instanceId: "asc" } } } as const;
 
 type TDiscoveryRow = Awaited<ReturnType<typeof db.service.findMany<{ select: typeof discoverySelect }>>>[number];
 
@@ -39,8 +36,14 @@ export async function listDiscoverableInstances({ name }: { name: string }): Pro
 export async function listDiscoveryCatalog(): Promise<TDiscoveryCatalog> {
   // The index is read first: a change that lands between the two reads is then newer than it, and wakes the next watch.
   const index = await getCatalogIndex();
-  const services = await db.service.findMany({ select: discoverySelect, orderBy: { name: "asc" } });
-  return { index, services: services.map(toDiscoveredService) };
+  // Two flat reads joined here: a nested read of every service's instances binds one parameter per service, past
+  // SQLite's 999 with a fleet of 1,000 services.
+  const [services, instances] = await Promise.all([
+    db.service.findMany({ select: { ...serviceSelect, id: true }, orderBy: { name: "asc" } }),
+    db.instance.findMany({ select: { ...instanceSelect, serviceId: true }, orderBy: { instanceId: "asc" } }),
+  ]);
+  const byService = groupBy(instances, (row) => row.serviceId);
+  return { index, services: services.map((service) => toDiscoveredService({ ...service, instances: byService.get(service.id) ?? [] })) };
 }
 
 // Discovery answers as JSON text, by the index they were read at: 1,000 watchers woken by one change share one

@@ -1,4 +1,5 @@
 import "server-only";
+import { groupBy } from "@/lib/group-by";
 import { enabledWhere, takesTrafficWhere } from "@/lib/catalog/traffic-state";
 import { db, type Prisma } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -26,17 +27,6 @@ function healthCounts(groups: { health: string; _count: { _all: number } }[]): T
 // The distinct tag sets of a service are few (instances of one deployment share theirs): their union, sorted and capped.
 function unionTags(tagSets: string[][]): string[] {
   return [...new Set(tagSets.flat())].sort().slice(0, maxServiceTags);
-}
-
-// Map.groupBy, which Node 20 lacks.
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const group = groups.get(key(item));
-    if (group) group.push(item);
-    else groups.set(key(item), [item]);
-  }
-  return groups;
 }
 
 /** Every service with its instance counts by health, its tags and source, counted in SQL. */
