@@ -3,6 +3,7 @@ import { takesTraffic, trafficSelect, trafficState } from "@/lib/catalog/traffic
 import { db } from "@/lib/db";
 import { getEnv, metricsRetainMs } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { groupBy } from "@/lib/group-by";
 import { countHealth } from "@/lib/registry/instance-view";
 import { instanceKey, readHealthAt, serviceHealth } from "./topology-query-health";
 import { goldenSignals, readWindowSignals } from "./topology-query-window";
@@ -35,14 +36,16 @@ function declaredCallees(metadata: Record<string, string>): string[] {
 async function readCatalog({ at, past }: { at: number; past: boolean }) {
   // In the past, what was registered by then; instances deregistered since are not known any more.
   const registeredBy = past ? { lte: new Date(at) } : undefined;
-  return db.service.findMany({
-    where: { createdAt: registeredBy },
-    orderBy: { name: "asc" },
-    select: {
-      name: true,
-      instances: { where: { registeredAt: registeredBy }, select: { ...trafficSelect, source: true, instanceId: true, tags: true, metadata: true } },
-    },
-  });
+  // Two flat reads joined here: a nested read binds one parameter per service, past SQLite's 999 at fleet size.
+  const [services, instances] = await Promise.all([
+    db.service.findMany({ where: { createdAt: registeredBy }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
+    db.instance.findMany({
+      where: { registeredAt: registeredBy },
+      select: { ...trafficSelect, serviceId: true, source: true, instanceId: true, tags: true, metadata: true },
+    }),
+  ]);
+  const byService = groupBy(instances, (row) => row.serviceId);
+  return services.map(({ id, name }) => ({ name, instances: byService.get(id) ?? [] }));
 }
 
 // An edge's or a callee's name the catalog does not hold: drawn, so a dependency outside the registry shows.
