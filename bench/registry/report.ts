@@ -89,6 +89,11 @@ function answersClean(f: TFigures) {
   return f.timeouts === 0 && f.errors === 0 && f.shedWithoutRetryAfter === 0 && Object.keys(f.otherStatuses).length === 0;
 }
 
+// A read no client is overloading must be answered: a fast 503 is no discovery (a run once "met" this with 0 answers).
+function readsServed(f: TFigures) {
+  return answersClean(f) && f.ok > 0 && f.shed === 0;
+}
+
 export function answersLine(f: TFigures): string {
   const others = Object.entries(f.otherStatuses)
     .map(([status, count]) => `${count} x ${status}`)
@@ -165,7 +170,7 @@ export function rowsOf(result: TResult, r: TDatabaseResult): TRow[] {
       ? {
           figure: `p50 ${ms(r.discoveryService.value.p50)}, p99 ${ms(r.discoveryService.value.p99)}, ${rate(r.discoveryService.value.okPerSecond)}; ${answersLine(r.discoveryService.value)}`,
           vsBare: `p99 ${ofBare(r.discoveryService.value.p99, bare.discoveryService, (f) => f.p99, "latency")}`,
-          met: (r.discoveryService.value.p99 ?? Infinity) < 20 && answersClean(r.discoveryService.value),
+          met: (r.discoveryService.value.p99 ?? Infinity) < 20 && readsServed(r.discoveryService.value),
         }
       : failed(r.discoveryService.reason),
   );
@@ -176,7 +181,7 @@ export function rowsOf(result: TResult, r: TDatabaseResult): TRow[] {
       ? {
           figure: `p50 ${ms(r.discoveryCatalog.value.p50)}, p99 ${ms(r.discoveryCatalog.value.p99)}, ${rate(r.discoveryCatalog.value.okPerSecond)}; ${answersLine(r.discoveryCatalog.value)}`,
           vsBare: `p99 ${ofBare(r.discoveryCatalog.value.p99, bare.discoveryCatalog, (f) => f.p99, "latency")} (bare answers a tiny body)`,
-          met: (r.discoveryCatalog.value.p99 ?? Infinity) < 150 && answersClean(r.discoveryCatalog.value),
+          met: (r.discoveryCatalog.value.p99 ?? Infinity) < 150 && readsServed(r.discoveryCatalog.value),
         }
       : failed(r.discoveryCatalog.reason),
   );
