@@ -68,13 +68,11 @@ test("the whole catalog reads a fleet of 1,200 services, past SQLite's 999 bound
   // Registered together, as a group commit would: one batch each of 200.
   for (let i = 0; i < services.length; i += 200) {
     await Promise.all(
-      services
-        .slice(i, i + 200)
-        .map((service, j) =>
-          registerInstance({
-            input: ZRegisterInstance.parse({ service, id: `${service}-1`, host: "127.0.0.1", port: 10_000 + i + j, check: { kind: "ttl", ttl: "1h" } }),
-          }),
-        ),
+      services.slice(i, i + 200).map((service, j) =>
+        registerInstance({
+          input: ZRegisterInstance.parse({ service, id: `${service}-1`, host: "127.0.0.1", port: 10_000 + i + j, check: { kind: "ttl", ttl: "1h" } }),
+        }),
+      ),
     );
   }
   const catalog = await listDiscoveryCatalog();
