@@ -15,7 +15,7 @@ const ZMetadataSelector = z
   .custom<unknown>((value) => !hasObjectKey(value), "must not name __proto__, constructor or prototype")
   .pipe(
     z
-      .record(z.string().min(1).max(128), z.string().max(512))
+      .record(z.string().min(1).max(128).check(plainTextCheck()), z.string().max(512).check(plainTextCheck()))
       .refine((metadata) => Object.keys(metadata).length > 0, "must name at least one key: an empty selector would choose every instance"),
   );
 

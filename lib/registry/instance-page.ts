@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { plainTextCheck } from "@/lib/plain-text";
 import { healthStates } from "@/lib/health/health";
 import { parseSearch, toSearch, type TSearchParams } from "@/lib/pagination/search-params";
 
@@ -39,14 +40,14 @@ const ZInstanceCursor = z.string().transform((value, ctx): TInstanceCursor => {
 /** Which instances of a service: every given criterion must hold. */
 export const ZInstanceFilter = z.strictObject({
   /** A substring of the instance's id, host or one of its tags. */
-  q: z.string().trim().min(1, "must not be empty").max(128, "must be at most 128 characters").optional(),
+  q: z.string().trim().min(1, "must not be empty").max(128, "must be at most 128 characters").check(plainTextCheck()).optional(),
   health: z.enum(healthStates, { error: `must be one of ${healthStates.join(", ")}` }).optional(),
   /** Enabled as traffic sees it, overrides applied: false means drained. */
   enabled: z
     .enum(["true", "false"], { error: "must be true or false" })
     .transform((value) => value === "true")
     .optional(),
-  tag: z.string().min(1, "must not be empty").max(64, "must be at most 64 characters").optional(),
+  tag: z.string().min(1, "must not be empty").max(64, "must be at most 64 characters").check(plainTextCheck()).optional(),
 });
 export type TInstanceFilter = z.output<typeof ZInstanceFilter>;
 
