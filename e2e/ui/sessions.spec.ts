@@ -62,6 +62,9 @@ test("a password set by the admin must be changed before anything else, and a di
   page.once("dialog", (dialog) => void dialog.accept());
   await row.getByRole("button", { name: "Disable" }).click();
   await expect(row).toContainText("disabled");
-  await userPage.goto("/services");
-  await expect(userPage).toHaveURL(`${baseURL}/login`);
+  // A fresh tab with the user's cookie: the open one's live queries may already be sending it to the sign-in page,
+  // which would interrupt a navigation made there.
+  const freshTab = await userPage.context().newPage();
+  await freshTab.goto("/services");
+  await expect(freshTab).toHaveURL(`${baseURL}/login`);
 });
