@@ -17,18 +17,21 @@ export type TAuditInput = {
 };
 
 // Called inside the transaction that makes the change, so a change never lands without its record.
-export async function recordAudit(tx: Tx, { actor, action, target, before, after, reason, service }: TAuditInput) {
-  await tx.auditEvent.create({
-    data: {
-      ...actorRecord(actor),
-      action,
-      target,
-      before: encodeAuditValue(before),
-      after: encodeAuditValue(after),
-      reason: reason ?? null,
-      service: service ?? null,
-    },
-  });
+export async function recordAudit(tx: Tx, input: TAuditInput) {
+  await tx.auditEvent.create({ data: auditRow(input) });
+}
+
+// One record's columns as stored, for one insert or many.
+function auditRow({ actor, action, target, before, after, reason, service }: TAuditInput) {
+  return {
+    ...actorRecord(actor),
+    action,
+    target,
+    before: encodeAuditValue(before),
+    after: encodeAuditValue(after),
+    reason: reason ?? null,
+    service: service ?? null,
+  };
 }
 
 /** Many records at once (a change to thousands of instances), in the same transaction as the change: a few statements. */
@@ -36,16 +39,6 @@ export async function recordAudits(tx: Tx, inputs: TAuditInput[]) {
   const at = new Date();
   await insertRows(tx, {
     table: "AuditEvent",
-    rows: inputs.map(({ actor, action, target, before, after, reason, service }) => ({
-      id: randomUUID(),
-      at,
-      ...actorRecord(actor),
-      action,
-      target,
-      before: encodeAuditValue(before),
-      after: encodeAuditValue(after),
-      reason: reason ?? null,
-      service: service ?? null,
-    })),
+    rows: inputs.map((input) => ({ id: randomUUID(), at, ...auditRow(input) })),
   });
 }
