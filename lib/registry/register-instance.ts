@@ -40,8 +40,10 @@ type TRegisteredInstance = {
   enabledOverride: boolean | null;
 };
 type TRegistered = { instance: TRegisteredInstance; created: boolean };
+/** How a client registered into the built-in registry: Meshdeck's own API, or a compat API speaking its protocol. */
+export type TProtocol = "meshdeck" | "consul" | "eureka" | "nacos";
 type TOp =
-  | { kind: "register"; input: TRegisterInstance; resolve: (result: TRegistered) => void; reject: (error: Error) => void }
+  | { kind: "register"; input: TRegisterInstance; protocol: TProtocol; resolve: (result: TRegistered) => void; reject: (error: Error) => void }
   | {
       kind: "deregister";
       instanceId: string;
@@ -146,6 +148,7 @@ async function writeBatch(tx: Tx, change: TCatalogChange, ops: TOp[]) {
   });
   const existing = new Map(existingRows.map((row) => [row.instanceId, row]));
   const registrations = ops.flatMap((op) => (op.kind === "register" ? [op.input] : []));
+  const protocolOf = new Map(ops.flatMap((op) => (op.kind === "register" ? [[op.input.id, op.protocol] as const] : [])));
   const healthEvents: { service: string; source: string; instanceId: string; from: string; to: string; reason: string; at: Date }[] = [];
   const touchedServices = new Set<string>();
 
@@ -192,6 +195,7 @@ async function writeBatch(tx: Tx, change: TCatalogChange, ops: TOp[]) {
         lastHeartbeatAt: isTtl ? at : null,
         lastSuccessAt: isTtl ? at : null,
         modifyIndex: index,
+        protocol: protocolOf.get(input.id)!,
       };
       const before = row?.health ?? "unknown";
       // A new kind of check has to prove itself before the instance takes traffic again; a TTL registration is a beat.
@@ -375,8 +379,8 @@ async function insertInstances<T extends TNewInstance>(tx: Tx, change: TCatalogC
  * enabled) are kept across re-registrations and restarts (they live in InstanceOverride); a TTL
  * instance counts its registration as a heartbeat.
  */
-export function registerInstance({ input }: { input: TRegisterInstance }): Promise<TRegistered> {
-  return new Promise((resolve, reject) => enqueue({ kind: "register", input, resolve, reject }));
+export function registerInstance({ input, protocol = "meshdeck" }: { input: TRegisterInstance; protocol?: TProtocol }): Promise<TRegistered> {
+  return new Promise((resolve, reject) => enqueue({ kind: "register", input, protocol, resolve, reject }));
 }
 
 export async function deregisterInstance({ instanceId, reason = "deregistered" }: { instanceId: string; reason?: string }): Promise<void> {

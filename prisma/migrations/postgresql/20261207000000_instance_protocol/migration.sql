@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Instance" ADD COLUMN     "protocol" TEXT NOT NULL DEFAULT 'meshdeck';
