@@ -82,7 +82,10 @@ function ofBare(value: number | null | undefined, bare: TStage<TFigures>, pick: 
 
 export type TRow = { measure: string; target: string; database: string; figure: string; vsBare: string; met: boolean | null };
 
-const failed = (reason: string) => ({ figure: `failed: ${reason}`, vsBare: "", met: false });
+/** The reason of a stage left out by `--only`: shown, neither met nor missed. */
+export const notRun = "not run (--only)";
+
+const failed = (reason: string) => (reason === notRun ? { figure: notRun, vsBare: "", met: null } : { figure: `failed: ${reason}`, vsBare: "", met: false });
 
 /** Every answer was 2xx or 429/503 with Retry-After, and none timed out. */
 function answersClean(f: TFigures) {

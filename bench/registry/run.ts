@@ -1,17 +1,20 @@
-// `npm run bench:registry [-- --db sqlite|postgres|both] [--instances N] [--services N] [--soak SECONDS] [--pg-port N] [--quick] [--no-doc]`:
+// `npm run bench:registry [-- --db sqlite|postgres|both] [--instances N] [--services N] [--soak SECONDS] [--pg-port N] [--quick] [--no-doc]
+// [--only register,beats,discovery,idle,mass,soak] [--cpu-prof]`:
 // the registry at fleet size (issue 14). In one run: a bare node:http server (the ceiling), then SQLite (one app
 // with its embedded collector) and PostgreSQL (3 apps, 3 collector processes), each on a fresh database, driven by
 // one load-generator process: registration, discovery of a large service and of the whole catalog, heartbeat rate,
 // idle CPU and RSS with the fleet held, a mass removal through a real etcd lease, and a TTL soak. A stage that fails
 // is recorded as "failed: reason" and the run goes on. Writes the "## Registry" section of docs/benchmarks.md
-// unless --quick or --no-doc.
+// unless --quick, --no-doc or --only. --only runs the phases named (and registration whenever one needs the fleet);
+// --cpu-prof profiles the app processes (V8 --cpu-prof) and prints where their CPU went.
 import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, openSync } from "node:fs";
+import { chmodSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { adminAndToken } from "@/tests/support/client";
 import { startEtcd, type TEtcd } from "@/tests/support/etcd";
+import { profileShares } from "../shared/cpu-profile";
 import { readMachineBusySeconds, UsageSampler } from "../shared/proc";
 import { askingChild, freePort, runBench, sleep, startPostgres, stopChild, waitFor, type TAsk } from "../shared/process";
 import { percentile, replaceInDoc } from "../shared/report";
@@ -19,7 +22,18 @@ import { openBenchDb, type TBenchDb } from "./database";
 import type { TFigures } from "./figures";
 import { bigService, bigServiceSize, type TFleet } from "./fleet";
 import type { TLoadMessage, TLoadReport } from "./load";
-import { answersLine, docHeading, renderSection, rowsOf, type TBare, type TDatabaseResult, type TResult, type TStage, type TUsageFigure } from "./report";
+import {
+  answersLine,
+  docHeading,
+  notRun,
+  renderSection,
+  rowsOf,
+  type TBare,
+  type TDatabaseResult,
+  type TResult,
+  type TStage,
+  type TUsageFigure,
+} from "./report";
 
 const args = process.argv.slice(2);
 function flag(name: string, fallback: string): string {
@@ -28,7 +42,15 @@ function flag(name: string, fallback: string): string {
   return args[at]!.includes("=") ? args[at]!.split("=")[1]! : (args[at + 1] ?? fallback);
 }
 const quick = args.includes("--quick");
-const writeDoc = !quick && !args.includes("--no-doc");
+const phases = ["register", "idle", "discovery", "beats", "mass", "soak"] as const;
+type TPhase = (typeof phases)[number];
+const only = flag("only", phases.join(",")).split(",");
+for (const phase of only) if (!(phases as readonly string[]).includes(phase)) throw new Error(`--only takes ${phases.join(", ")}, not '${phase}'`);
+// Every phase but the mass removal works on the registered fleet.
+const runs = (phase: TPhase) => only.includes(phase) || (phase === "register" && only.some((p) => p !== "mass"));
+const skipped = { ok: false as const, reason: notRun };
+const writeDoc = !quick && !args.includes("--no-doc") && phases.every(runs);
+const cpuProf = args.includes("--cpu-prof");
 const which = flag("db", "both");
 if (!["sqlite", "postgres", "both"].includes(which)) throw new Error(`--db must be sqlite, postgres or both, not '${which}'`);
 const fleet: TFleet = { instances: Number(flag("instances", quick ? "300" : "10000")), services: Number(flag("services", quick ? "30" : "1000")) };
@@ -45,6 +67,7 @@ const postgresPort = Number(flag("pg-port", "55433"));
 
 const root = process.cwd();
 const runDir = resolve(root, ".tmp", "bench", `registry-${new Date().toISOString().replace(/[:.]/g, "-")}`);
+const profileDir = join(runDir, "profiles");
 const cleanups = new Set<() => Promise<void> | void>();
 const log = (message: string) => console.log(`${new Date().toISOString()} bench:registry ${message}`);
 
@@ -123,6 +146,41 @@ async function waitHealthy(process: TProcess, baseUrl: string) {
 
 const admin = { email: "admin@meshdeck.bench", password: randomBytes(12).toString("base64url") };
 
+/**
+ * With --cpu-prof, a `node` first on the app's PATH that adds --cpu-prof (which node refuses in NODE_OPTIONS), so the
+ * app is still launched by scripts/serve.sh with its own flags. Answers the PATH to give the app.
+ */
+function profilingPath(): string {
+  const bin = join(profileDir, "bin");
+  mkdirSync(bin, { recursive: true });
+  const node = join(bin, "node");
+  writeFileSync(node, `#!/bin/sh\nexec '${process.execPath}' --cpu-prof --cpu-prof-dir='${profileDir}' "$@"\n`);
+  chmodSync(node, 0o755);
+  return `${bin}:${process.env.PATH ?? ""}`;
+}
+
+/** Where each profiled app spent its CPU since `fromMs` (epoch): printed, and kept in the run directory. */
+function reportProfiles(database: string, fromMs: number) {
+  const files = readdirSync(profileDir).filter((file) => file.startsWith("CPU.") && file.endsWith(".cpuprofile"));
+  const lines = (list: { name: string; selfMs: number; share: number }[]) =>
+    list.map((t) => `${(t.share * 100).toFixed(1).padStart(5)} %  ${t.selfMs.toFixed(0).padStart(7)} ms  ${t.name}`).join("\n");
+  for (const file of files) {
+    // Profiles are named CPU.<date>.<time>.<pid>...: the start time is in the profile itself, as its startTime.
+    const shares = profileShares(join(profileDir, file), { limit: 30, skipMs: Math.max(0, fromMs - profileStarted(join(profileDir, file))) });
+    const text = `${database} CPU profile ${file}, ${(shares.busyMs / 1000).toFixed(1)} s busy:\n\nBy module:\n${lines(shares.modules)}\n\nBy function:\n${lines(shares.functions)}\n`;
+    writeFileSync(join(profileDir, `${database}-${file}.txt`), text);
+    // Named for its database, so the next database's report leaves it out.
+    renameSync(join(profileDir, file), join(profileDir, `${database}-${file}`));
+    console.log(`\n${text}`);
+  }
+}
+
+/** The moment (epoch ms) a profiled process began, from the file's modification time less the profile's length. */
+function profileStarted(file: string): number {
+  const profile = JSON.parse(readFileSync(file, "utf8")) as { startTime: number; endTime: number };
+  return statSync(file).mtimeMs - (profile.endTime - profile.startTime) / 1000;
+}
+
 /** The app (scripts/serve.sh, as tests/support/start-app.ts starts it) on a free port. */
 async function startApp(name: string, databaseUrl: string, env: Record<string, string> = {}) {
   const port = await freePort();
@@ -137,6 +195,7 @@ async function startApp(name: string, databaseUrl: string, env: Record<string, s
     MESHDECK_GATEWAY: "off",
     MESHDECK_ADMIN_EMAIL: admin.email,
     MESHDECK_ADMIN_PASSWORD: admin.password,
+    ...(cpuProf ? { PATH: profilingPath() } : {}),
     ...env,
   });
   await waitHealthy(app, baseUrl);
@@ -273,83 +332,101 @@ async function measureDatabase(database: "sqlite" | "postgres", etcd: TEtcd | nu
     throw error;
   });
   const samplers = target.processes.map(({ name, child }) => ({ name, sampler: new UsageSampler(child.pid!) }));
+  // A profile is read from here on: the apps' start-up left out.
+  const measuredFrom = Date.now();
   try {
     const session = await adminAndToken({ name: database, baseUrl: target.adminOrigin, databaseUrl: target.databaseUrl, admin }, "bench-registry");
     await loader.configure(target.origins, session.token);
 
-    const register = await stage(`${database} registration`, 20 * 60_000, async () => {
-      const answer = await loader.request({ type: "register", fleet, ttl: "1h", concurrency: concurrency.register, deadlineMs: (quick ? 120 : 900) * 1000 });
-      show(`${database} registration`, answer.figures);
-      const ok = new Set(answer.okIds);
-      const stored = await db.builtinInstanceIds();
-      const storedSet = new Set(stored);
-      const result = {
-        figures: answer.figures,
-        attempted: answer.attempted,
-        stoppedAtDeadline: answer.stoppedAtDeadline,
-        stored: stored.length,
-        storedWithout2xx: stored.filter((id) => !ok.has(id)).length,
-        okNotStored: answer.okIds.filter((id) => !storedSet.has(id)).length,
-      };
-      log(`${database} registration: ${result.stored} stored, ${result.storedWithout2xx} without a 2xx, ${result.okNotStored} 2xx not stored`);
-      return result;
-    });
+    const register = !runs("register")
+      ? skipped
+      : await stage(`${database} registration`, 20 * 60_000, async () => {
+          const answer = await loader.request({
+            type: "register",
+            fleet,
+            ttl: "1h",
+            concurrency: concurrency.register,
+            deadlineMs: (quick ? 120 : 900) * 1000,
+          });
+          show(`${database} registration`, answer.figures);
+          const ok = new Set(answer.okIds);
+          const stored = await db.builtinInstanceIds();
+          const storedSet = new Set(stored);
+          const result = {
+            figures: answer.figures,
+            attempted: answer.attempted,
+            stoppedAtDeadline: answer.stoppedAtDeadline,
+            stored: stored.length,
+            storedWithout2xx: stored.filter((id) => !ok.has(id)).length,
+            okNotStored: answer.okIds.filter((id) => !storedSet.has(id)).length,
+          };
+          log(`${database} registration: ${result.stored} stored, ${result.storedWithout2xx} without a 2xx, ${result.okNotStored} 2xx not stored`);
+          return result;
+        });
     const heldFrom = Date.now();
 
-    const idle = await stage(`${database} idle`, (idleSeconds + 60) * 1000, async () => {
-      await sleep(5000);
-      const from = Date.now();
-      await sleep(idleSeconds * 1000);
-      samplers.forEach(({ sampler }) => sampler.sample());
-      const processes = usageOf(samplers, from, Date.now(), "cpu");
-      log(`${database} idle CPU: ${processes.map((p) => `${p.name} ${p.cpuPercent?.toFixed(1)} %`).join(", ")}`);
-      return { seconds: idleSeconds, processes };
-    });
+    const idle = !runs("idle")
+      ? skipped
+      : await stage(`${database} idle`, (idleSeconds + 60) * 1000, async () => {
+          await sleep(5000);
+          const from = Date.now();
+          await sleep(idleSeconds * 1000);
+          samplers.forEach(({ sampler }) => sampler.sample());
+          const processes = usageOf(samplers, from, Date.now(), "cpu");
+          log(`${database} idle CPU: ${processes.map((p) => `${p.name} ${p.cpuPercent?.toFixed(1)} %`).join(", ")}`);
+          return { seconds: idleSeconds, processes };
+        });
 
-    const rateStage = async (name: string, kind: "heartbeat" | "discovery-service" | "discovery-catalog", clients: number) =>
-      stage(`${database} ${name}`, (stageSeconds + 90) * 1000, async () => {
-        const { figures } = await loader.request({ type: "load", kind, service: bigService, concurrency: clients, seconds: stageSeconds });
-        show(`${database} ${name}`, figures);
-        return figures;
-      });
-    const discoveryService = await rateStage("discovery of one service", "discovery-service", concurrency.discoveryService);
-    const discoveryCatalog = await rateStage("discovery of the catalog", "discovery-catalog", concurrency.discoveryCatalog);
-    const heartbeats = await rateStage("heartbeats", "heartbeat", concurrency.heartbeats);
+    const rateStage = async (phase: TPhase, name: string, kind: "heartbeat" | "discovery-service" | "discovery-catalog", clients: number) =>
+      !runs(phase)
+        ? skipped
+        : stage(`${database} ${name}`, (stageSeconds + 90) * 1000, async () => {
+            const { figures } = await loader.request({ type: "load", kind, service: bigService, concurrency: clients, seconds: stageSeconds });
+            show(`${database} ${name}`, figures);
+            return figures;
+          });
+    const discoveryService = await rateStage("discovery", "discovery of one service", "discovery-service", concurrency.discoveryService);
+    const discoveryCatalog = await rateStage("discovery", "discovery of the catalog", "discovery-catalog", concurrency.discoveryCatalog);
+    const heartbeats = await rateStage("beats", "heartbeats", "heartbeat", concurrency.heartbeats);
 
-    const mass = etcd
-      ? await stage(`${database} mass removal`, 6 * 60_000, async () => {
-          const result = await massRemoval(etcd, db, target.adminOrigin, session.cookie, database);
-          log(
-            `${database} mass removal of ${result.count}: ${result.clearMs === null ? `not cleared, ${result.remaining} left` : `${(result.clearMs / 1000).toFixed(2)} s`}; healthz p99 ${result.healthz.p99?.toFixed(1)} ms, max ${result.healthz.max?.toFixed(1)} ms, ${result.healthz.timeouts} timeouts`,
-          );
-          return result;
-        })
-      : { ok: false as const, reason: "etcd did not start" };
+    const mass = !runs("mass")
+      ? skipped
+      : etcd
+        ? await stage(`${database} mass removal`, 6 * 60_000, async () => {
+            const result = await massRemoval(etcd, db, target.adminOrigin, session.cookie, database);
+            log(
+              `${database} mass removal of ${result.count}: ${result.clearMs === null ? `not cleared, ${result.remaining} left` : `${(result.clearMs / 1000).toFixed(2)} s`}; healthz p99 ${result.healthz.p99?.toFixed(1)} ms, max ${result.healthz.max?.toFixed(1)} ms, ${result.healthz.timeouts} timeouts`,
+            );
+            return result;
+          })
+        : { ok: false as const, reason: "etcd did not start" };
 
     const soakFrom = Date.now();
-    const soak = await stage(`${database} TTL soak`, (soakSeconds + 180) * 1000, async () => {
-      const answer = await loader.request({ type: "soak", fleet, ttl: soakTtl.text, beatEveryMs, seconds: soakSeconds, concurrency: concurrency.register });
-      const expiries = (await db.ttlExpiries()).filter((event) => event.at >= answer.startedAt && event.at <= answer.endedAt + 1000);
-      const gaps = Object.values(answer.gaps).filter(Number.isFinite);
-      const result = {
-        seconds: soakSeconds,
-        ttlMs: soakTtl.ms,
-        beatEveryMs,
-        register: answer.register,
-        beats: answer.beats,
-        ttlExpiries: expiries.length,
-        falseExpiries: expiries.filter((event) => (answer.gaps[event.instanceId] ?? Infinity) <= soakTtl.ms).length,
-        instancesOverTtl: Object.values(answer.gaps).filter((gap) => gap > soakTtl.ms).length,
-        maxGapMs: gaps.length ? Math.max(...gaps) : null,
-        notRegistered: Object.values(answer.gaps).filter((gap) => !Number.isFinite(gap)).length,
-      };
-      show(`${database} soak re-registration`, answer.register);
-      show(`${database} soak heartbeats`, answer.beats);
-      log(
-        `${database} soak: ${result.falseExpiries} false expiries of ${result.ttlExpiries} TTL expiries; ${result.instancesOverTtl} instances with a client gap > TTL (p99 gap ${percentile(gaps, 99)?.toFixed(0)} ms, max ${result.maxGapMs?.toFixed(0)} ms)`,
-      );
-      return result;
-    });
+    const soak = !runs("soak")
+      ? skipped
+      : await stage(`${database} TTL soak`, (soakSeconds + 180) * 1000, async () => {
+          const answer = await loader.request({ type: "soak", fleet, ttl: soakTtl.text, beatEveryMs, seconds: soakSeconds, concurrency: concurrency.register });
+          const expiries = (await db.ttlExpiries()).filter((event) => event.at >= answer.startedAt && event.at <= answer.endedAt + 1000);
+          const gaps = Object.values(answer.gaps).filter(Number.isFinite);
+          const result = {
+            seconds: soakSeconds,
+            ttlMs: soakTtl.ms,
+            beatEveryMs,
+            register: answer.register,
+            beats: answer.beats,
+            ttlExpiries: expiries.length,
+            falseExpiries: expiries.filter((event) => (answer.gaps[event.instanceId] ?? Infinity) <= soakTtl.ms).length,
+            instancesOverTtl: Object.values(answer.gaps).filter((gap) => gap > soakTtl.ms).length,
+            maxGapMs: gaps.length ? Math.max(...gaps) : null,
+            notRegistered: Object.values(answer.gaps).filter((gap) => !Number.isFinite(gap)).length,
+          };
+          show(`${database} soak re-registration`, answer.register);
+          show(`${database} soak heartbeats`, answer.beats);
+          log(
+            `${database} soak: ${result.falseExpiries} false expiries of ${result.ttlExpiries} TTL expiries; ${result.instancesOverTtl} instances with a client gap > TTL (p99 gap ${percentile(gaps, 99)?.toFixed(0)} ms, max ${result.maxGapMs?.toFixed(0)} ms)`,
+          );
+          return result;
+        });
     const soakTo = Date.now();
     samplers.forEach(({ sampler }) => sampler.sample());
     return {
@@ -371,6 +448,7 @@ async function measureDatabase(database: "sqlite" | "postgres", etcd: TEtcd | nu
     await db.close().catch(() => undefined);
     log(`${database}: stopping`);
     await target.stop();
+    if (cpuProf) reportProfiles(database, measuredFrom);
   }
 }
 
@@ -381,22 +459,26 @@ async function measureBare(): Promise<TBare> {
   try {
     await waitFor("the bare Node server", 20_000, async () => ((await fetch(baseUrl, { signal: AbortSignal.timeout(2000) })).ok ? true : null), 100);
     await loader.configure([baseUrl], "bare");
-    const register = await stage("bare registration", 10 * 60_000, async () => {
-      const answer = await loader.request({ type: "register", fleet, ttl: "1h", concurrency: concurrency.register, deadlineMs: 300_000 });
-      show("bare registration", answer.figures);
-      return answer.figures;
-    });
-    const rateStage = async (name: string, kind: "heartbeat" | "discovery-service" | "discovery-catalog", clients: number) =>
-      stage(`bare ${name}`, (stageSeconds + 60) * 1000, async () => {
-        const { figures } = await loader.request({ type: "load", kind, service: bigService, concurrency: clients, seconds: stageSeconds });
-        show(`bare ${name}`, figures);
-        return figures;
-      });
+    const register = !runs("register")
+      ? skipped
+      : await stage("bare registration", 10 * 60_000, async () => {
+          const answer = await loader.request({ type: "register", fleet, ttl: "1h", concurrency: concurrency.register, deadlineMs: 300_000 });
+          show("bare registration", answer.figures);
+          return answer.figures;
+        });
+    const rateStage = async (phase: TPhase, name: string, kind: "heartbeat" | "discovery-service" | "discovery-catalog", clients: number) =>
+      !runs(phase)
+        ? skipped
+        : stage(`bare ${name}`, (stageSeconds + 60) * 1000, async () => {
+            const { figures } = await loader.request({ type: "load", kind, service: bigService, concurrency: clients, seconds: stageSeconds });
+            show(`bare ${name}`, figures);
+            return figures;
+          });
     return {
       register,
-      heartbeats: await rateStage("heartbeats", "heartbeat", concurrency.heartbeats),
-      discoveryService: await rateStage("discovery of one service", "discovery-service", concurrency.discoveryService),
-      discoveryCatalog: await rateStage("discovery of the catalog", "discovery-catalog", concurrency.discoveryCatalog),
+      heartbeats: await rateStage("beats", "heartbeats", "heartbeat", concurrency.heartbeats),
+      discoveryService: await rateStage("discovery", "discovery of one service", "discovery-service", concurrency.discoveryService),
+      discoveryCatalog: await rateStage("discovery", "discovery of the catalog", "discovery-catalog", concurrency.discoveryCatalog),
     };
   } finally {
     await stopChild(bare.child, "bare-node", log, { group: true });
@@ -426,13 +508,15 @@ async function main(): Promise<number> {
     return { register: no, heartbeats: no, discoveryService: no, discoveryCatalog: no };
   });
   let etcd: TEtcd | null = null;
-  try {
-    etcd = await startEtcd();
-    const started = etcd;
-    const stop = () => started.stop();
-    cleanups.add(stop);
-  } catch (error) {
-    notes.push(`etcd did not start: ${String(error).split("\n")[0]}`);
+  if (runs("mass")) {
+    try {
+      etcd = await startEtcd();
+      const started = etcd;
+      const stop = () => started.stop();
+      cleanups.add(stop);
+    } catch (error) {
+      notes.push(`etcd did not start: ${String(error).split("\n")[0]}`);
+    }
   }
   const databases: TDatabaseResult[] = [];
   for (const database of which === "both" ? (["sqlite", "postgres"] as const) : [which as "sqlite" | "postgres"]) {
