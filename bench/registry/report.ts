@@ -193,13 +193,15 @@ export function rowsOf(result: TResult, r: TDatabaseResult): TRow[] {
   row(
     "app RSS, peak while the instances are held (registration to the end of the soak)",
     "<= 400 MB (sum of apps, and each)",
-    apps.length
-      ? {
-          figure: `${apps.length > 1 ? `apps' sum ${mb(appSum)}: ` : ""}${r.peakRss.map((p) => `${p.name} ${mb(p.rssMb)}`).join(", ")}`,
-          vsBare: "",
-          met: appSum !== null && appSum <= 400 && apps.every((p) => (p.rssMb ?? Infinity) <= 400),
-        }
-      : failed("no samples"),
+    !r.soak.ok && r.soak.reason === notRun
+      ? failed(notRun)
+      : apps.length
+        ? {
+            figure: `${apps.length > 1 ? `apps' sum ${mb(appSum)}: ` : ""}${r.peakRss.map((p) => `${p.name} ${mb(p.rssMb)}`).join(", ")}`,
+            vsBare: "",
+            met: appSum !== null && appSum <= 400 && apps.every((p) => (p.rssMb ?? Infinity) <= 400),
+          }
+        : failed("no samples"),
   );
   row(
     "idle CPU, instances held (TTL 1 h, no beats due), no requests",
@@ -233,7 +235,7 @@ export function rowsOf(result: TResult, r: TDatabaseResult): TRow[] {
 function bareRow(result: TResult): string {
   const { bare } = result;
   const f = (stage: TStage<TFigures>, what: string) =>
-    stage.ok ? `${what} ${rate(stage.value.okPerSecond)}, p99 ${ms(stage.value.p99)}` : `${what} failed: ${stage.reason}`;
+    stage.ok ? `${what} ${rate(stage.value.okPerSecond)}, p99 ${ms(stage.value.p99)}` : `${what} ${failed(stage.reason).figure}`;
   return [f(bare.register, "POST"), f(bare.heartbeats, "PUT"), f(bare.discoveryService, "GET (service)"), f(bare.discoveryCatalog, "GET (catalog)")].join("; ");
 }
 

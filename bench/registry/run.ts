@@ -150,12 +150,16 @@ const admin = { email: "admin@meshdeck.bench", password: randomBytes(12).toStrin
  * With --cpu-prof, a `node` first on the app's PATH that adds --cpu-prof (which node refuses in NODE_OPTIONS), so the
  * app is still launched by scripts/serve.sh with its own flags. Answers the PATH to give the app.
  */
+let profilingBin: string | undefined;
 function profilingPath(): string {
+  // Written once: rewritten while another app's shell reads it, it ran as an empty script.
+  if (profilingBin) return `${profilingBin}:${process.env.PATH ?? ""}`;
   const bin = join(profileDir, "bin");
   mkdirSync(bin, { recursive: true });
   const node = join(bin, "node");
   writeFileSync(node, `#!/bin/sh\nexec '${process.execPath}' --cpu-prof --cpu-prof-dir='${profileDir}' "$@"\n`);
   chmodSync(node, 0o755);
+  profilingBin = bin;
   return `${bin}:${process.env.PATH ?? ""}`;
 }
 

@@ -3,12 +3,11 @@ import { admissionGate, type TAdmission } from "@/lib/api/admission";
 import { assertClientWaiting, jsonAnswer, readJsonBody, type TEndpoint } from "@/lib/api/endpoint";
 import { waitForChange } from "@/lib/catalog/catalog-index";
 import { getEnv } from "@/lib/env";
-import { AppError } from "@/lib/errors";
 import { processSingleton } from "@/lib/process-singleton";
 import { getDiscoveredServiceJson, getDiscoveryCatalogJson, type TDiscoveryJson } from "./discovery";
 import { recordHeartbeat } from "./heartbeats";
 import { deregisterInstance, registerInstance } from "./register-instance";
-import { getInstance } from "./service-detail";
+import { registeredInstanceView } from "./service-detail";
 import { ZInstanceId, ZRegisterInstance, ZServiceName, ZWatchQuery } from "./schemas";
 
 // The registry's machine API: answered by its app routes (app/api/v1/registry, app/api/v1/discovery) under `next dev`,
@@ -26,11 +25,9 @@ export const registerEndpoint: TEndpoint = {
   handle: async ({ request }) => {
     const input = ZRegisterInstance.parse(await readJsonBody(request));
     assertClientWaiting(request);
-    const { created } = await registerInstance({ input });
-    const instance = await getInstance({ instanceId: input.id });
-    // Deregistered again in the moment since it was stored.
-    if (!instance) throw new AppError("not_found", `instance '${input.id}' is not registered`, "id");
-    return jsonAnswer({ instance }, { status: created ? 201 : 200 });
+    const { created, instance, override } = await registerInstance({ input });
+    // The row as the batch wrote it: no read after the write.
+    return jsonAnswer({ instance: registeredInstanceView(instance, override) }, { status: created ? 201 : 200 });
   },
 };
 

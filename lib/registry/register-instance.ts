@@ -1,12 +1,13 @@
 import "server-only";
 import { catalogChange, type TCatalogChange } from "@/lib/catalog/catalog-change";
-import { takesTraffic, trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
+import { takesTraffic, trafficState } from "@/lib/catalog/traffic-state";
 import { randomUUID } from "node:crypto";
-import type { Tx } from "@/lib/db";
-import { insertRows, valuesList } from "@/lib/db/bulk";
+import { db, type Db, type Tx } from "@/lib/db";
+import { chunked, insertRows, valuesList } from "@/lib/db/bulk";
 import { encodeStringList, encodeStringMap } from "@/lib/db/codecs";
 import { AppError, asError } from "@/lib/errors";
 import { forgetInstance, trackInstance } from "./beat-state";
+import { instanceSelect, type TInstanceRow } from "./instance-view";
 import type { TRegisterInstance } from "./schemas";
 
 const source = "builtin";
@@ -18,28 +19,9 @@ const maxBatch = 200;
 // Ids per `in (...)` read: far under every database's parameter limit.
 const readChunk = 400;
 
-// What a caller learns of the instance it registered (the API reads its full view afterwards).
-const registeredSelect = {
-  id: true,
-  instanceId: true,
-  serviceId: true,
-  health: true,
-  weight: true,
-  weightOverride: true,
-  enabled: true,
-  enabledOverride: true,
-} as const;
-type TRegisteredInstance = {
-  id: string;
-  instanceId: string;
-  serviceId: string;
-  health: string;
-  weight: number;
-  weightOverride: number | null;
-  enabled: boolean;
-  enabledOverride: boolean | null;
-};
-type TRegistered = { instance: TRegisteredInstance; created: boolean };
+type TOverrideRow = Awaited<ReturnType<Db["instanceOverride"]["findMany"]>>[number];
+/** The instance as the batch wrote it (the row the API shows, read no more), and the operator's override of its id. */
+type TRegistered = { instance: TInstanceRow & { serviceId: string }; override: TOverrideRow | undefined; created: boolean };
 /** How a client registered into the built-in registry: Meshdeck's own API, or a compat API speaking its protocol. */
 export type TProtocol = "meshdeck" | "consul" | "eureka" | "nacos";
 type TOp =
@@ -88,15 +70,24 @@ function takeBatch(): TOp[] {
   return queue.ops.splice(0, n);
 }
 
-async function commitBatch(ops: TOp[]) {
+/**
+ * Writes a batch and answers its callers. The batch's reads are made first, outside the transaction, so batches of
+ * other processes hold the counter row only for their writes; a write that finds a row changed since (or one
+ * inserted meanwhile) fails the transaction, and the batch runs once more with its reads made under the counter lock.
+ */
+async function commitBatch(ops: TOp[], locked = false) {
+  // A deregistration weighs an instance's health and last beat: read where no other change can come between.
+  const readFirst = !locked && ops.every((op) => op.kind === "register");
   let result: Awaited<ReturnType<typeof writeBatch>>;
   try {
-    result = await catalogChange((tx, change) => writeBatch(tx, change, ops));
+    const seen = readFirst ? await readBatch(db, ops) : undefined;
+    result = await catalogChange(async (tx, change) => writeBatch(tx, change, ops, seen ?? (await change.index(), await readBatch(tx, ops))));
   } catch (error) {
+    if (readFirst) return commitBatch(ops, true);
     // Something no caller's input explains (a concurrent writer in another process, say): each op again on its own,
     // so one cannot fail the others.
     if (ops.length === 1) ops[0]!.reject(asError(error));
-    else for (const op of ops) await commitBatch([op]);
+    else for (const op of ops) await commitBatch([op], true);
     return;
   }
   for (const op of ops) {
@@ -134,31 +125,39 @@ async function commitBatch(ops: TOp[]) {
   }
 }
 
-async function writeBatch(tx: Tx, change: TCatalogChange, ops: TOp[]) {
+/** What a batch reads before it writes: its ids' rows, their operators' overrides, and its services that exist. */
+async function readBatch(client: Db | Tx, ops: TOp[]) {
+  const ids = ops.map((op) => (op.kind === "register" ? op.input.id : op.instanceId));
+  const names = [...new Set(ops.flatMap((op) => (op.kind === "register" ? [op.input.service] : [])))];
+  const registering = ops.flatMap((op) => (op.kind === "register" ? [op.input.id] : []));
+  const [rows, overrides, services] = await Promise.all([
+    client.instance.findMany({ where: { source, instanceId: { in: ids } }, select: { ...instanceSelect, service: { select: { id: true, name: true } } } }),
+    registering.length ? client.instanceOverride.findMany({ where: { source, instanceId: { in: registering } } }) : [],
+    names.length ? client.service.findMany({ where: { name: { in: names } }, select: { id: true, name: true } }) : [],
+  ]);
+  return {
+    existing: new Map(rows.map((row) => [row.instanceId, row])),
+    overrides: new Map(overrides.map((override) => [override.instanceId, override])),
+    services: new Map(services.map(({ id, name }) => [name, id])),
+  };
+}
+
+// Raised when a row read before the counter lock changed before the write: the batch is run again, locked first.
+const changedSinceRead = "an instance of the batch changed since it was read";
+
+async function writeBatch(tx: Tx, change: TCatalogChange, ops: TOp[], { existing, overrides, services }: Awaited<ReturnType<typeof readBatch>>) {
   const at = new Date();
   const failed = new Map<string, AppError>();
   const registered = new Map<string, TRegistered>();
   const deregistered = new Set<string>();
-  // The counter row is locked first, so concurrent batches (in other processes too) take turns.
+  // The counter row is locked here (if the reads did not already), so concurrent batches (in other processes too) take turns.
   const index = await change.index();
-  const ids = ops.map((op) => (op.kind === "register" ? op.input.id : op.instanceId));
-  const existingRows = await tx.instance.findMany({
-    where: { source, instanceId: { in: ids } },
-    select: { ...trafficSelect, id: true, instanceId: true, checkKind: true, lastHeartbeatAt: true, service: { select: { id: true, name: true } } },
-  });
-  const existing = new Map(existingRows.map((row) => [row.instanceId, row]));
   const registrations = ops.flatMap((op) => (op.kind === "register" ? [op.input] : []));
   const protocolOf = new Map(ops.flatMap((op) => (op.kind === "register" ? [[op.input.id, op.protocol] as const] : [])));
   const healthEvents: { service: string; source: string; instanceId: string; from: string; to: string; reason: string; at: Date }[] = [];
   const touchedServices = new Set<string>();
 
   if (registrations.length > 0) {
-    // An operator's override outlives the instance: one that deregistered and came back gets it again.
-    const overrides = await tx.instanceOverride.findMany({
-      where: { source, instanceId: { in: registrations.map(({ id }) => id) } },
-      select: { instanceId: true, service: true, weight: true, enabled: true },
-    });
-    const overrideOf = new Map(overrides.map((override) => [override.instanceId, override]));
     const accepted = registrations.filter((input) => {
       const row = existing.get(input.id);
       if (row && row.service.name !== input.service) {
@@ -167,34 +166,40 @@ async function writeBatch(tx: Tx, change: TCatalogChange, ops: TOp[]) {
       }
       return true;
     });
-    const serviceIds = await upsertServices(tx, [...new Set(accepted.map(({ service }) => service))], index);
+    const serviceIds = await upsertServices(tx, [...new Set(accepted.map(({ service }) => service))], services, index);
     const creates = [];
+    const updates: Parameters<typeof updateInstances>[1] = [];
     for (const input of accepted) {
       const { check } = input;
       const isTtl = check.kind === "ttl";
       const row = existing.get(input.id);
-      const kept = overrideOf.get(input.id)?.service === input.service ? overrideOf.get(input.id) : undefined;
+      // An operator's override outlives the instance: one that deregistered and came back gets it again.
+      const override = overrides.get(input.id);
+      const kept = override?.service === input.service ? override : undefined;
       const fields = {
         host: input.host,
         port: input.port,
         weight: input.weight,
         weightOverride: kept?.weight ?? null,
         enabledOverride: kept?.enabled ?? null,
-        tags: encodeStringList(input.tags),
-        metadata: encodeStringMap(input.metadata),
         checkKind: check.kind,
         checkPath: check.kind === "http" ? check.path : null,
         checkIntervalMs: isTtl ? 1000 : check.interval,
         checkTimeoutMs: isTtl ? 800 : check.timeout,
         checkTtlMs: isTtl ? check.ttl : 3000,
-        checkRise: isTtl ? 1 : check.rise,
-        checkFall: isTtl ? 1 : check.fall,
-        deregisterAfterMs: check.deregisterAfter,
         metricsPath: input.metrics?.path ?? null,
         metricsPort: input.metrics?.port ?? null,
         lastHeartbeatAt: isTtl ? at : null,
-        lastSuccessAt: isTtl ? at : null,
         modifyIndex: index,
+      };
+      const stored = {
+        ...fields,
+        tags: encodeStringList(input.tags),
+        metadata: encodeStringMap(input.metadata),
+        checkRise: isTtl ? 1 : check.rise,
+        checkFall: isTtl ? 1 : check.fall,
+        deregisterAfterMs: check.deregisterAfter,
+        lastSuccessAt: isTtl ? at : null,
         protocol: protocolOf.get(input.id)!,
       };
       const before = row?.health ?? "unknown";
@@ -203,19 +208,38 @@ async function writeBatch(tx: Tx, change: TCatalogChange, ops: TOp[]) {
       if (health !== before || !row) {
         healthEvents.push({ service: input.service, source, instanceId: input.id, from: before, to: health, reason: row ? "re-registered" : "registered", at });
       }
+      // The row as the API shows it, made here rather than read again.
+      const shown = { ...fields, tags: input.tags, metadata: input.metadata, health, serviceId: serviceIds.get(input.service)! };
       if (row) {
-        const instance = await tx.instance.update({
-          where: { id: row.id },
-          select: registeredSelect,
-          data: { ...fields, health, ...(health !== before ? { healthChangedAt: at, healthOutput: "re-registered" } : {}) },
-        });
-        registered.set(input.id, { instance, created: false });
+        const healthChanged = health !== before;
+        const { service: _service, ...unchanged } = row;
+        const instance = {
+          ...unchanged,
+          ...shown,
+          ...(healthChanged ? { healthChangedAt: at, healthOutput: "re-registered" } : {}),
+        };
+        updates.push({ row, healthChanged, stored: { ...stored, health } });
+        registered.set(input.id, { instance, override, created: false });
       } else {
-        creates.push({
-          id: randomUUID(),
-          ...fields,
+        const id = randomUUID();
+        const instance = {
+          ...shown,
+          id,
+          instanceId: input.id,
+          source,
           enabled: true,
-          serviceId: serviceIds.get(input.service)!,
+          healthOutput: "registered",
+          healthChangedAt: at,
+          registeredAt: at,
+          lastScrapeAt: null,
+          scrapeError: null,
+          scrapeMs: null,
+        };
+        creates.push({
+          ...stored,
+          id,
+          enabled: true,
+          serviceId: shown.serviceId,
           source,
           instanceId: input.id,
           health,
@@ -224,18 +248,16 @@ async function writeBatch(tx: Tx, change: TCatalogChange, ops: TOp[]) {
           registeredAt: at,
           updatedAt: at,
         });
+        registered.set(input.id, { instance, override, created: true });
       }
     }
+    await updateInstances(tx, updates, at);
     await insertInstances(tx, change, creates, new Map([...serviceIds].map(([name, id]) => [id, name])));
-    for (const { id, instanceId, serviceId, health, weight, weightOverride, enabled, enabledOverride } of creates) {
-      registered.set(instanceId, { instance: { id, instanceId, serviceId, health, weight, weightOverride, enabled, enabledOverride }, created: true });
-    }
     for (const input of accepted) {
       touchedServices.add(serviceIds.get(input.service)!);
       change.touched(input.service);
     }
   }
-
   const leaving = ops.flatMap((op) => {
     if (op.kind !== "deregister") return [];
     const row = existing.get(op.instanceId);
@@ -272,7 +294,7 @@ async function writeBatch(tx: Tx, change: TCatalogChange, ops: TOp[]) {
   for (const input of registrations) {
     const result = registered.get(input.id);
     const row = existing.get(input.id);
-    if (!result || !row) continue;
+    if (!result || result.created || !row) continue;
     await change.traffic({
       serviceId: result.instance.serviceId,
       service: input.service,
@@ -286,12 +308,9 @@ async function writeBatch(tx: Tx, change: TCatalogChange, ops: TOp[]) {
   return { at, failed, registered, deregistered };
 }
 
-// The services of a batch, created where new; answers their ids by name.
-async function upsertServices(tx: Tx, names: string[], index: number): Promise<Map<string, string>> {
-  const ids = new Map<string, string>();
-  if (names.length === 0) return ids;
-  const found = await tx.service.findMany({ where: { name: { in: names } }, select: { id: true, name: true } });
-  for (const { id, name } of found) ids.set(name, id);
+// The services of a batch (`found`: those read to exist), created where new; answers their ids by name.
+async function upsertServices(tx: Tx, names: string[], found: Map<string, string>, index: number): Promise<Map<string, string>> {
+  const ids = new Map(names.flatMap((name) => (found.has(name) ? [[name, found.get(name)!] as const] : [])));
   const missing = names.filter((name) => !ids.has(name));
   if (missing.length === 0) return ids;
   const now = new Date();
@@ -303,6 +322,71 @@ async function upsertServices(tx: Tx, names: string[], index: number): Promise<M
   const created = await tx.service.findMany({ where: { name: { in: missing } }, select: { id: true, name: true } });
   for (const { id, name } of created) ids.set(name, id);
   return ids;
+}
+
+type TExistingRow = Awaited<ReturnType<typeof readBatch>>["existing"] extends Map<string, infer R> ? R : never;
+
+// The columns a re-registration writes, in the order of its VALUES rows after the row's id and the modifyIndex read.
+const updatedColumns = [
+  ["host", "text"],
+  ["port", "integer"],
+  ["weight", "integer"],
+  ["weightOverride", "integer"],
+  ["enabledOverride", "boolean"],
+  ["tags", "text"],
+  ["metadata", "text"],
+  ["checkKind", "text"],
+  ["checkPath", "text"],
+  ["checkIntervalMs", "integer"],
+  ["checkTimeoutMs", "integer"],
+  ["checkTtlMs", "integer"],
+  ["checkRise", "integer"],
+  ["checkFall", "integer"],
+  ["deregisterAfterMs", "integer"],
+  ["metricsPath", "text"],
+  ["metricsPort", "integer"],
+  ["lastHeartbeatAt", "timestamp(3)"],
+  ["lastSuccessAt", "timestamp(3)"],
+  ["modifyIndex", "integer"],
+  ["protocol", "text"],
+  ["health", "text"],
+] as const;
+// Rows per UPDATE: its parameters stay far under every database's limit.
+const updateChunk = 100;
+
+/**
+ * Re-registrations with one statement per hundred rows, each row only as it was read (its modifyIndex): another
+ * process's change since the batch read it fails the batch, which runs again locked first. The health changed
+ * (healthChangedAt, healthOutput) only where it did; a health check's output written meanwhile stays otherwise.
+ */
+async function updateInstances(
+  tx: Tx,
+  updates: { row: TExistingRow; healthChanged: boolean; stored: Record<(typeof updatedColumns)[number][0], unknown> }[],
+  at: Date,
+) {
+  const columns = updatedColumns.length + 5;
+  const set = updatedColumns.map(([name], i) => `"${name}" = v.column${i + 3}`).join(", ");
+  const n = updatedColumns.length + 2;
+  for (const part of chunked(updates, updateChunk)) {
+    const written = await tx.$queryRawUnsafe<{ id: string }[]>(
+      `UPDATE "Instance" SET ${set}, "healthChangedAt" = COALESCE(v.column${n + 1}, "Instance"."healthChangedAt"),
+         "healthOutput" = COALESCE(v.column${n + 2}, "Instance"."healthOutput"), "updatedAt" = v.column${n + 3}
+       FROM (VALUES ${valuesList({ rows: part.length, columns, casts: ["text", "integer", ...updatedColumns.map(([, cast]) => cast), "timestamp(3)", "text", "timestamp(3)"] })}) AS v
+       WHERE "Instance"."id" = v.column1 AND "Instance"."modifyIndex" = v.column2
+       RETURNING "Instance"."id" AS "id"`,
+      ...part
+        .toSorted((a, b) => (a.row.id < b.row.id ? -1 : 1))
+        .flatMap(({ row, healthChanged, stored }) => [
+          row.id,
+          row.modifyIndex,
+          ...updatedColumns.map(([name]) => stored[name]),
+          healthChanged ? at : null,
+          healthChanged ? "re-registered" : null,
+          at,
+        ]),
+    );
+    if (written.length !== part.length) throw new Error(changedSinceRead);
+  }
 }
 
 type TNewInstance = {

@@ -6,7 +6,7 @@ import { ZChangeInstances } from "@/lib/governance/schemas";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { recordHeartbeat, startHeartbeatTracking } from "./heartbeats";
 import { listDiscoverableInstances } from "./discovery";
-import { getServiceOrThrow } from "./service-detail";
+import { getInstance, getServiceOrThrow, registeredInstanceView } from "./service-detail";
 import { deregisterInstance, registerInstance } from "./register-instance";
 import { ZRegisterInstance } from "./schemas";
 
@@ -48,6 +48,19 @@ describe("registerInstance", () => {
     expect(again.created).toBe(deregister);
     const [instance] = (await getServiceOrThrow({ name: registration.service })).instances;
     expect(instance).toMatchObject({ weight: 0, enabled: false, registeredWeight: 70, overridden: true, takesTraffic: false });
+  });
+
+  test("answers the instance as it was written: what a read of it afterwards shows", async () => {
+    const registration = input({ tags: ["eu", "canary"], metadata: { version: "3" }, check: { kind: "http", path: "/health" } });
+    const first = await registerInstance({ input: registration });
+    expect(registeredInstanceView(first.instance, first.override)).toEqual(await getInstance({ instanceId: registration.id }));
+    const change = ZChangeInstances.parse({ selector: { ids: [registration.id] }, change: { weight: 5 }, force: true, reason: "test" });
+    await changeInstances({ actor: operator, input: change });
+    // Re-registered with a new kind of check, health and all: the operator's override and the first registration's time kept.
+    const again = await registerInstance({ input: { ...registration, port: 9999, tags: [], check: { kind: "ttl", ttl: 30_000, deregisterAfter: null } } });
+    const shown = registeredInstanceView(again.instance, again.override);
+    expect(shown).toMatchObject({ address: "127.0.0.1:9999", weight: 5, health: "passing", healthOutput: "re-registered", override: { version: 1 } });
+    expect(shown).toEqual(await getInstance({ instanceId: registration.id }));
   });
 
   test("refuses an id that belongs to another service", async () => {

@@ -115,6 +115,11 @@ function toDetailInstance(row: TInstanceRow, overrides: TOverrideOf, stale: Map<
   };
 }
 
+/** An instance of the built-in registry as it was just written, as getInstance would show it: a built-in one is never stale. */
+export function registeredInstanceView(row: TInstanceRow, override: TOverrideOf extends Map<string, infer R> ? R | undefined : never) {
+  return toDetailInstance(row, new Map(override ? [[overrideKey(row), override]] : []), new Map());
+}
+
 const serviceSelect = {
   id: true,
   name: true,
