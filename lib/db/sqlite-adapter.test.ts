@@ -86,4 +86,11 @@ describe("the SQLite adapter when another connection holds the write lock", () =
     await app.$executeRawUnsafe('UPDATE "T" SET "v" = "v" + 1');
     expect(await value()).toBe(4);
   });
+
+  test("every connection, the one after a transaction too, syncs at checkpoints only (synchronous NORMAL)", async () => {
+    const synchronous = async () => Number(((await app.$queryRawUnsafe("PRAGMA synchronous")) as { synchronous: bigint | number }[])[0]!.synchronous);
+    expect(await synchronous()).toBe(1);
+    await app.$transaction(async (tx) => tx.$executeRawUnsafe('UPDATE "T" SET "v" = 5'));
+    expect(await synchronous()).toBe(1);
+  });
 });

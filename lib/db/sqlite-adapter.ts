@@ -12,7 +12,7 @@ export const sqliteBusyTimeoutMs = 5_000;
  * Prisma's libsql adapter, with three things that keep one SQLite failure from taking the whole app down:
  *
  * - Every connection waits for a busy lock (`PRAGMA busy_timeout`). @libsql/client opens a new connection after
- *   each interactive transaction (the transaction keeps the old one), so the pragma is set on each new one.
+ *   each interactive transaction (the transaction keeps the old one), so the pragmas are set on each new one.
  * - A statement that failed (SQLITE_BUSY above all) is left open on its connection by libsql. The next interactive
  *   transaction takes that connection and can then never commit ("cannot commit transaction - SQL statements in
  *   progress"), so after a failed statement the client starts over on a new connection.
@@ -46,7 +46,10 @@ function guardClient(client: Client, busyTimeoutMs: number): Client {
     }
     if (fresh) {
       fresh = false;
-      await client.execute(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+      // In WAL mode (migrate.ts), NORMAL syncs at checkpoints, not at each commit: a commit survives the process
+      // being killed (kill -9), as the API promises, though not the machine losing power; FULL's sync per commit
+      // blocked the event loop for milliseconds at each transaction.
+      await client.executeMultiple(`PRAGMA busy_timeout = ${busyTimeoutMs}; PRAGMA synchronous = NORMAL;`);
     }
   }
 
