@@ -88,7 +88,7 @@ describe("the SQLite adapter when another connection holds the write lock", () =
   });
 
   test("every connection, the one after a transaction too, syncs at checkpoints only (synchronous NORMAL)", async () => {
-    const synchronous = async () => Number(((await app.$queryRawUnsafe("PRAGMA synchronous")) as { synchronous: bigint | number }[])[0]!.synchronous);
+    const synchronous = async () => Number((await app.$queryRawUnsafe<{ synchronous: bigint | number }[]>("PRAGMA synchronous"))[0]!.synchronous);
     expect(await synchronous()).toBe(1);
     await app.$transaction(async (tx) => tx.$executeRawUnsafe('UPDATE "T" SET "v" = 5'));
     expect(await synchronous()).toBe(1);

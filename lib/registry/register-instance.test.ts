@@ -1,7 +1,9 @@
-import { beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test, vi } from "vitest";
 import { getCatalogIndex } from "@/lib/catalog/catalog-index";
 import { db } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
+import { changeInstances } from "@/lib/governance/change-instances";
+import { ZChangeInstances } from "@/lib/governance/schemas";
 import { deregisterInstance, registerInstance } from "./register-instance";
 import { ZRegisterInstance } from "./schemas";
 
@@ -87,5 +89,27 @@ describe("group commit of registrations", () => {
     const results = await Promise.allSettled([deregisterInstance({ instanceId: "nobody-here" }), registerInstance({ input: registration })]);
     expect(results[0]).toMatchObject({ status: "rejected", reason: { code: "not_found" } });
     expect(results[1].status).toBe("fulfilled");
+  });
+
+  test("an operator's change between the batch's read and its write is kept: the batch runs again, read under the lock", async () => {
+    const registration = input({ weight: 50 });
+    await registerInstance({ input: registration });
+    const operator = { type: "user", id: "u-operator", name: "operator@example.com", role: "operator" } as const;
+    const change = ZChangeInstances.parse({ selector: { ids: [registration.id] }, change: { weight: 3 }, force: true, reason: "test" });
+    const read = db.instance.findMany.bind(db.instance);
+    // The batch reads its rows, and the operator's change commits before the batch writes.
+    const spy = vi.spyOn(db.instance, "findMany").mockImplementationOnce((async (args: Parameters<typeof read>[0]) => {
+      const rows = await read(args);
+      await changeInstances({ actor: operator, input: change });
+      return rows;
+    }) as unknown as typeof read);
+    try {
+      const again = await registerInstance({ input: { ...registration, weight: 70 } });
+      expect(spy).toHaveBeenCalled();
+      expect(again.instance).toMatchObject({ weight: 70, weightOverride: 3 });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await db.instance.findFirstOrThrow({ where: { instanceId: registration.id } })).toMatchObject({ weight: 70, weightOverride: 3 });
   });
 });
