@@ -1,6 +1,6 @@
 import "server-only";
 import type { TBalancingPolicy } from "@/lib/balancing";
-import { getCatalogIndex, getServiceIndex } from "@/lib/catalog/catalog-index";
+import { getCatalogIndex, getKnownCatalogIndex, getServiceIndex } from "@/lib/catalog/catalog-index";
 import { takesTraffic, trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
 import { db } from "@/lib/db";
 import { groupBy } from "@/lib/group-by";
@@ -66,7 +66,7 @@ export async function getDiscoveredServiceJson({ name, index }: { name: string; 
 
 /** `listDiscoveryCatalog` as JSON text, read once per catalog index. */
 export async function getDiscoveryCatalogJson({ index }: { index?: number } = {}): Promise<TDiscoveryJson> {
-  const known = index ?? (await getCatalogIndex());
+  const known = index ?? (await getKnownCatalogIndex());
   return answers.get(`catalog ${known}`, async () => serialize(await listDiscoveryCatalog()));
 }
 
