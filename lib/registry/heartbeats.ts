@@ -16,6 +16,19 @@ const loadMs = 2000;
 // Instances looked at in the database per sweep; the rest wait for the next one.
 const maxPerSweep = 250;
 const chunkSize = 500;
+// Beats per write of the flush, the event loop let go between writes: SQLite runs statements synchronously, and
+// 10,000 beats written back to back held every request for over 100 ms.
+const beatsPerWrite = 200;
+
+/**
+ * How often at most an instance's beat is written. SQLite has one app process: its memory holds every beat, and the
+ * database's copy serves the pages (which show the fresher one in memory, lib/registry/instance-view.ts) and a
+ * restart (which gives every instance a TTL of grace), so a beat every few seconds per instance need not cost a
+ * synchronous write each. On PostgreSQL the other app processes' expiry reads it (peerLagMs): every flush writes.
+ */
+export function storeEveryMs(): number {
+  return isPostgres() ? 0 : 10_000;
+}
 
 /**
  * How late another app process may write a beat it took: its flush interval, and as long again for the flush itself
@@ -110,13 +123,28 @@ export async function flushHeartbeats() {
   if (beatState.dirty.length === 0) return;
   const ids = beatState.dirty;
   beatState.dirty = [];
+  const now = Date.now();
+  const storeEvery = storeEveryMs();
   const beaten: { instanceId: string; beat: TBeat }[] = [];
   for (const instanceId of ids) {
     const beat = beatState.beats.get(instanceId);
     if (!beat?.dirty) continue;
-    beat.dirty = false;
-    beaten.push({ instanceId, beat });
+    // Written not long ago: the beat waits for a later flush, still noted.
+    if (now - beat.writtenAt < storeEvery) beatState.dirty.push(instanceId);
+    else {
+      beat.dirty = false;
+      beaten.push({ instanceId, beat });
+    }
   }
+  // In id order across the writes too (writeHeartbeats's order within one), so processes lock rows in one order.
+  beaten.sort((a, b) => (a.beat.id < b.beat.id ? -1 : a.beat.id > b.beat.id ? 1 : 0));
+  for (let i = 0; i < beaten.length; i += beatsPerWrite) {
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    await writeBeats(beaten.slice(i, i + beatsPerWrite));
+  }
+}
+
+async function writeBeats(beaten: { instanceId: string; beat: TBeat }[]) {
   let health: Map<string, string>;
   try {
     health = await writeHeartbeats(beaten.map(({ beat }) => ({ id: beat.id, at: beat.lastBeatAt })));
@@ -129,6 +157,7 @@ export async function flushHeartbeats() {
   const now = Date.now();
   const revived: { instanceId: string; beat: TBeat }[] = [];
   for (const entry of beaten) {
+    entry.beat.writtenAt = now;
     const stored = health.get(entry.beat.id);
     if (stored === undefined) {
       if (beatState.beats.get(entry.instanceId) === entry.beat) forgetInstance(entry.instanceId);
