@@ -15,8 +15,8 @@ export type TApiRequest = TCaller & {
   signal: AbortSignal;
 };
 
-/** What an endpoint answers: a status, headers, and a JSON text already serialized (discovery's is cached as text). */
-export type TApiAnswer = { status: number; headers?: Record<string, string>; json?: string };
+/** What an endpoint answers: a status, headers, and a JSON text already serialized (discovery's is cached, encoded). */
+export type TApiAnswer = { status: number; headers?: Record<string, string>; json?: string | Buffer };
 
 export type TEndpoint = {
   permission: TPermission;

@@ -51,7 +51,7 @@ export async function listDiscoveryCatalog(): Promise<TDiscoveryCatalog> {
 // index (lib/catalog), so an entry never goes stale; old ones fall out (least recently used first).
 const answers = processSingleton("meshdeck.discovery.answers", () => new JsonCache({ maxEntries: 2000, maxBytes: 64 * 1024 * 1024 }));
 
-export type TDiscoveryJson = { index: number; json: string };
+export type TDiscoveryJson = { index: number; json: Buffer };
 
 /**
  * `listDiscoverableInstances` as JSON text, read once per service index. `index` is the service's index when the
@@ -71,5 +71,5 @@ export async function getDiscoveryCatalogJson({ index }: { index?: number } = {}
 }
 
 function serialize(answer: { index: number }): TDiscoveryJson {
-  return { index: answer.index, json: JSON.stringify(answer) };
+  return { index: answer.index, json: Buffer.from(JSON.stringify(answer)) };
 }

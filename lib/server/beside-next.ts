@@ -89,11 +89,14 @@ export function readBody(request: IncomingMessage, maxBytes: number): Promise<st
 }
 
 /** Writes an answer; `close` ends the connection after it (a body not read to its end, or a server stopping). */
+// The same on every answer of this process (AUTH_URL is read once): made once, not per request.
+const securityHeaders = processSingleton("meshdeck.besideNext.securityHeaders", () => apiSecurityHeaders({ https: servedOverHttps("http:") }));
+
 export function sendAnswer(response: ServerResponse, answer: TApiAnswer, close: boolean) {
   if (response.headersSent || response.destroyed) return;
   const body = answer.json ?? "";
   response.writeHead(answer.status, {
-    ...apiSecurityHeaders({ https: servedOverHttps("http:") }),
+    ...securityHeaders,
     ...answer.headers,
     ...(answer.json === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(body) }),
     "cache-control": "no-store",
@@ -123,7 +126,9 @@ function decodeParams(params: Record<string, string>): Record<string, string> {
 export function endpointBesideNext(endpoint: TEndpoint): TBesideNextRoute {
   return (request, response, stopping, rawParams) => {
     if (!request.headers.authorization) return false;
-    const url = new URL(request.url ?? "/", "http://beside-next");
+    // Only the query is read of the URL (the path was matched already): a heartbeat has none.
+    const at = request.url?.indexOf("?") ?? -1;
+    const query = new URLSearchParams(at === -1 ? "" : request.url!.slice(at + 1));
     const signal = requestSignal(response, stopping);
     void (async () => {
       let answer: TApiAnswer;
@@ -136,7 +141,7 @@ export function endpointBesideNext(endpoint: TEndpoint): TBesideNextRoute {
           },
           session: async () => null,
           params: decodeParams(rawParams),
-          query: url.searchParams,
+          query,
           body: (maxBytes) => readBody(request, maxBytes),
           signal,
         });
