@@ -51,6 +51,7 @@ export function endpointRoute(endpoint: TEndpoint) {
       query: request.nextUrl.searchParams,
       body: (maxBytes) => readCappedText(request.body, maxBytes),
       signal: request.signal,
+      gone: () => request.signal.aborted,
     };
     const answer = await answerEndpoint(endpoint, apiRequest);
     const headers = { ...answer.headers, "x-meshdeck-served-by": "next" };

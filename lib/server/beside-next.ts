@@ -62,6 +62,11 @@ export function requestSignal(response: ServerResponse, stopping: AbortSignal): 
     stopping.addEventListener("abort", () => held.controllers.forEach((controller) => controller.abort()), { once: true });
   }
   const ended = new AbortController();
+  // Made after the client went away (signals are made when first asked for): aborted, and nothing to follow.
+  if (response.destroyed) {
+    ended.abort();
+    return ended.signal;
+  }
   if (stopping.aborted) ended.abort();
   held.controllers.add(ended);
   response.on("close", () => {
@@ -129,7 +134,8 @@ export function endpointBesideNext(endpoint: TEndpoint): TBesideNextRoute {
     // Only the query is read of the URL (the path was matched already): a heartbeat has none.
     const at = request.url?.indexOf("?") ?? -1;
     const query = new URLSearchParams(at === -1 ? "" : request.url!.slice(at + 1));
-    const signal = requestSignal(response, stopping);
+    // Made when first asked for (a long poll): an AbortSignal costs more than the rest of a heartbeat's setup.
+    let signal: AbortSignal | undefined;
     void (async () => {
       let answer: TApiAnswer;
       try {
@@ -143,7 +149,10 @@ export function endpointBesideNext(endpoint: TEndpoint): TBesideNextRoute {
           params: decodeParams(rawParams),
           query,
           body: (maxBytes) => readBody(request, maxBytes),
-          signal,
+          get signal() {
+            return (signal ??= requestSignal(response, stopping));
+          },
+          gone: () => stopping.aborted || response.destroyed,
         });
       } catch (error) {
         answer = errorAnswer(error);
