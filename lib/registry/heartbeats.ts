@@ -1,4 +1,5 @@
 import "server-only";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { setInstancesHealth, type TInstanceHealthChange } from "@/lib/catalog/set-instance-health";
 import { writeHeartbeats } from "@/lib/catalog/write-observations";
 import { db } from "@/lib/db";
@@ -139,7 +140,7 @@ export async function flushHeartbeats() {
   // In id order across the writes too (writeHeartbeats's order within one), so processes lock rows in one order.
   beaten.sort((a, b) => (a.beat.id < b.beat.id ? -1 : a.beat.id > b.beat.id ? 1 : 0));
   for (let i = 0; i < beaten.length; i += beatsPerWrite) {
-    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    if (i > 0) await nextTurn();
     await writeBeats(beaten.slice(i, i + beatsPerWrite));
   }
 }
@@ -247,6 +248,7 @@ export async function sweepBeats(now = Date.now()) {
 // What the database knows of instances that came due: a beat another process wrote, a change of health, a deregistration.
 async function refreshFromDatabase(due: TDue[]) {
   for (let i = 0; i < due.length; i += chunkSize) {
+    if (i > 0) await nextTurn();
     const chunk = due.slice(i, i + chunkSize);
     const rows = await db.instance.findMany({
       where: { id: { in: chunk.map(({ beat }) => beat.id) } },
@@ -327,6 +329,8 @@ export async function loadTtlInstances() {
     }
     if (rows.length < loadPage) break;
     cursor = rows.at(-1)!.id;
+    // A fleet registering again (10,000 rows) is read in pages with the event loop let go between them (SQLite reads block it).
+    await nextTurn();
   }
   // Catalog changes commit in index order (each holds the counter's row until it commits), so none is skipped.
   beatState.loadedIndex = loaded;
