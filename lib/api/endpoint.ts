@@ -13,10 +13,12 @@ export type TApiRequest = TCaller & {
   body: (maxBytes: number) => Promise<string>;
   /** Aborted when the client goes away, or the server stops (long polls answer at once then). */
   signal: AbortSignal;
+  /** Whether the client went away or the server is stopping: `signal.aborted`, without making a signal. */
+  gone: () => boolean;
 };
 
-/** What an endpoint answers: a status, headers, and a JSON text already serialized (discovery's is cached as text). */
-export type TApiAnswer = { status: number; headers?: Record<string, string>; json?: string };
+/** What an endpoint answers: a status, headers, and a JSON text already serialized (discovery's is cached, encoded). */
+export type TApiAnswer = { status: number; headers?: Record<string, string>; json?: string | Buffer };
 
 export type TEndpoint = {
   permission: TPermission;
@@ -68,5 +70,5 @@ export async function readJsonBody(request: TApiRequest, { maxBytes = maxBodyByt
 
 /** Before a write: a client that has gone away is never answered, so nothing is stored for it. */
 export function assertClientWaiting(request: TApiRequest) {
-  if (request.signal.aborted) throw new AppError("unavailable", "the client went away or the server is stopping; nothing was stored");
+  if (request.gone()) throw new AppError("unavailable", "the client went away or the server is stopping; nothing was stored");
 }

@@ -51,10 +51,14 @@ export function endpointRoute(endpoint: TEndpoint) {
       query: request.nextUrl.searchParams,
       body: (maxBytes) => readCappedText(request.body, maxBytes),
       signal: request.signal,
+      gone: () => request.signal.aborted,
     };
     const answer = await answerEndpoint(endpoint, apiRequest);
     const headers = { ...answer.headers, "x-meshdeck-served-by": "next" };
     if (answer.json === undefined) return new Response(null, { status: answer.status, headers });
-    return new Response(answer.json, { status: answer.status, headers: { ...headers, "content-type": "application/json" } });
+    // A Buffer is a Uint8Array over an ArrayBuffer here (never a shared one), as Response takes it.
+    const body =
+      typeof answer.json === "string" ? answer.json : new Uint8Array(answer.json.buffer as ArrayBuffer, answer.json.byteOffset, answer.json.byteLength);
+    return new Response(body, { status: answer.status, headers: { ...headers, "content-type": "application/json" } });
   };
 }

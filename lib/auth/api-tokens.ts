@@ -78,34 +78,91 @@ export async function listApiTokens() {
   });
 }
 
-// Every heartbeat carries a token; a short cache keeps that lookup off the database.
-const cacheMs = 5000;
-const lastUsedEveryMs = 60_000;
-type TCached = { actor: TActor & { type: "token" }; until: number };
-const tokenCache = processSingleton("meshdeck.tokenCache", () => ({ entries: new Map<string, TCached>(), generation: 0 }));
+// Every heartbeat carries a token: verified tokens are kept here, so a request costs a hash and a lookup, no query.
+// A revocation anywhere shows as a rise in the number of revoked tokens (tokens are never deleted, and a revoked one
+// stays revoked), looked at once a second by each process: every kept token is dropped then, so a token revoked
+// through another app process stops working here within about a second. Should that look fail, nothing kept is
+// trusted past `trustMs`. A kept token is read again after `maxAgeMs`, which also moves its lastUsedAt.
+const revocationPollMs = 1000;
+const trustMs = 3000;
+const maxAgeMs = 60_000;
+const maxEntries = 10_000;
+type TTokenActor = TActor & { type: "token" };
+type TCached = { actor: TTokenActor; verifiedAt: number };
+const tokenCache = processSingleton("meshdeck.tokenCache", () => ({
+  entries: new Map<string, TCached>(),
+  reading: new Map<string, Promise<TTokenActor | null>>(),
+  // Bumped whenever the kept tokens are dropped: a lookup that started before must not put its token back.
+  generation: 0,
+  revokedCount: undefined as number | undefined,
+  // performance.now(), as are the times below: a clock set back must not extend trust.
+  checkedAt: -Infinity,
+  timer: undefined as NodeJS.Timeout | undefined,
+}));
 
-// A lookup that started before a revocation must not put the token back in the cache.
 function forgetCachedTokens() {
   tokenCache.entries.clear();
   tokenCache.generation += 1;
 }
 
-export async function authenticateApiToken({ token }: { token: string }): Promise<(TActor & { type: "token" }) | null> {
+/** Drops every kept token if any token was revoked since the last look (by any process); runs once a second. */
+export async function checkTokenRevocations() {
+  const startedAt = performance.now();
+  try {
+    const revoked = await db.apiToken.count({ where: { revokedAt: { not: null } } });
+    if (revoked !== tokenCache.revokedCount) {
+      forgetCachedTokens();
+      tokenCache.revokedCount = revoked;
+    }
+    tokenCache.checkedAt = Math.max(tokenCache.checkedAt, startedAt);
+  } catch {
+    // The database did not answer: kept tokens stop being trusted after trustMs, and the next look tries again.
+  }
+}
+
+function watchRevocations() {
+  if (tokenCache.timer) return;
+  tokenCache.timer = setInterval(() => void checkTokenRevocations(), revocationPollMs);
+  tokenCache.timer.unref();
+  void checkTokenRevocations();
+}
+
+export async function authenticateApiToken({ token }: { token: string }): Promise<TTokenActor | null> {
   if (!token.startsWith(tokenPrefix)) return null;
+  watchRevocations();
   const tokenHash = hashToken(token);
-  const now = Date.now();
+  const now = performance.now();
   const cached = tokenCache.entries.get(tokenHash);
-  if (cached && cached.until > now) return cached.actor;
+  if (cached && now - cached.verifiedAt < maxAgeMs && now - tokenCache.checkedAt < trustMs) return cached.actor;
+  // The requests of one client arriving together share one read.
+  const pending = tokenCache.reading.get(tokenHash);
+  if (pending) return pending;
+  const reading = verifyToken(tokenHash, now).finally(() => tokenCache.reading.delete(tokenHash));
+  tokenCache.reading.set(tokenHash, reading);
+  return reading;
+}
+
+async function verifyToken(tokenHash: string, now: number): Promise<TTokenActor | null> {
   const generation = tokenCache.generation;
+  const trusted = now - tokenCache.checkedAt < trustMs;
   const row = await db.apiToken.findUnique({ where: { tokenHash }, select: { id: true, name: true, revokedAt: true, lastUsedAt: true, readsSecrets: true } });
   if (!row || row.revokedAt) {
     tokenCache.entries.delete(tokenHash);
     return null;
   }
-  if (now - (row.lastUsedAt?.getTime() ?? 0) > lastUsedEveryMs) {
-    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } });
+  const at = Date.now();
+  if (at - (row.lastUsedAt?.getTime() ?? 0) > maxAgeMs) {
+    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date(at) } });
   }
   const actor = { type: "token" as const, id: row.id, name: row.name, readsSecrets: row.readsSecrets };
-  if (generation === tokenCache.generation) tokenCache.entries.set(tokenHash, { actor, until: now + cacheMs });
+  // Kept only while the revocation watch is current and saw no revocation since the read began.
+  if (trusted && generation === tokenCache.generation) {
+    tokenCache.entries.delete(tokenHash);
+    tokenCache.entries.set(tokenHash, { actor, verifiedAt: now });
+    for (const oldest of tokenCache.entries.keys()) {
+      if (tokenCache.entries.size <= maxEntries) break;
+      tokenCache.entries.delete(oldest);
+    }
+  }
   return actor;
 }

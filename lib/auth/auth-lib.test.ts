@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { migrateDatabase } from "@/lib/db/migrate";
-import { authenticateApiToken, createApiToken, revokeApiToken } from "./api-tokens";
+import { db } from "@/lib/db";
+import { authenticateApiToken, checkTokenRevocations, createApiToken, revokeApiToken } from "./api-tokens";
 import { hashPassword, verifyPassword } from "./password";
 import { roleAllows } from "./roles";
 import { clearSignInFailures, getSignInWait, recordSignInFailure } from "./throttle";
@@ -74,5 +75,16 @@ describe("API tokens", () => {
     await revokeApiToken({ actor: system, id: record.id });
     expect(await authenticateApiToken({ token })).toBeNull();
     await expect(revokeApiToken({ actor: system, id: record.id })).rejects.toMatchObject({ code: "conflict" });
+  });
+
+  test("are kept verified in memory, and dropped at the next look once another process revoked one", async () => {
+    const { token, record } = await createApiToken({ actor: system, name: "elsewhere" });
+    await checkTokenRevocations();
+    expect(await authenticateApiToken({ token })).toMatchObject({ id: record.id });
+    // Revoked by another app process: this one is not told, and answers from memory until it looks.
+    await db.apiToken.update({ where: { id: record.id }, data: { revokedAt: new Date() } });
+    expect(await authenticateApiToken({ token })).toMatchObject({ id: record.id });
+    await checkTokenRevocations();
+    expect(await authenticateApiToken({ token })).toBeNull();
   });
 });

@@ -18,16 +18,88 @@ const changes = processSingleton("meshdeck.catalog", () => new EventEmitter().se
 
 /** Tell waiters in this process that the catalog changed; call after the transaction commits. */
 export function announceCatalogChange(service: string) {
+  forgetKnownIndex(service);
   changes.emit("change", service);
 }
 
-export async function getServiceIndex({ name }: { name: string }): Promise<number> {
-  const service = await db.service.findUnique({ where: { name }, select: { modifyIndex: true } });
-  return service?.modifyIndex ?? 0;
+// Other app processes change the catalog too; while someone waits, the database is looked at this often, and an
+// index kept in memory (below) is trusted this long.
+const pollMs = 500;
+const maxKnownServices = 10_000;
+
+// The indexes discovery answers by, kept in memory so a cached answer costs no query: changes made in this process
+// drop what they touched at once (announceCatalogChange); those of other processes are found by one look at the
+// database when the last is older than pollMs: the catalog index, and the services changed past the last one seen.
+// Services are never deleted, so every change to one shows as its modifyIndex rising.
+const known = processSingleton("meshdeck.catalog.known", () => ({
+  /** The catalog index every kept service index was current at, and when it was read (performance.now: a clock set back must not freeze it). */
+  catalog: undefined as number | undefined,
+  checkedAt: -Infinity,
+  /** Whether a change made in this process moved the catalog index past `catalog`. */
+  changedHere: false,
+  services: new Map<string, number>(),
+  /** Bumped by every change made here: a read begun before one must not keep its (older) answer. */
+  generation: 0,
+  refreshing: undefined as Promise<void> | undefined,
+}));
+
+function forgetKnownIndex(service: string) {
+  known.services.delete(service);
+  known.changedHere = true;
+  known.generation += 1;
 }
 
-// Other app processes change the catalog too; while someone waits, the database is looked at this often.
-const pollMs = 500;
+/** Brings the kept indexes up to the database's, when the last look is older than pollMs. */
+async function refreshKnown() {
+  if (performance.now() - known.checkedAt < pollMs) return;
+  known.refreshing ??= (async () => {
+    const startedAt = performance.now();
+    const generation = known.generation;
+    // Read first: every change up to it has committed (see pollOnce), so the services read next show them all.
+    const catalog = await getCatalogIndex();
+    if (known.catalog !== undefined && catalog > known.catalog && known.services.size > 0) {
+      const changed = await db.service.findMany({ where: { modifyIndex: { gt: known.catalog } }, select: { name: true, modifyIndex: true } });
+      for (const { name, modifyIndex } of changed) {
+        const kept = known.services.get(name);
+        if (kept !== undefined) known.services.set(name, Math.max(kept, modifyIndex));
+      }
+    }
+    known.catalog = Math.max(known.catalog ?? 0, catalog);
+    known.checkedAt = startedAt;
+    if (generation === known.generation) known.changedHere = false;
+  })().finally(() => (known.refreshing = undefined));
+  await known.refreshing;
+}
+
+/** The catalog index, as of pollMs ago at most (and past every change made in this process). */
+export async function getKnownCatalogIndex(): Promise<number> {
+  if (known.changedHere) {
+    // A look already under way may have read the index before this process's change: one begun after it is awaited.
+    await known.refreshing;
+    known.checkedAt = -Infinity;
+  }
+  await refreshKnown();
+  return known.catalog!;
+}
+
+/** A service's modifyIndex (0: not registered), as of pollMs ago at most (and past every change made in this process). */
+export async function getServiceIndex({ name }: { name: string }): Promise<number> {
+  await refreshKnown();
+  const kept = known.services.get(name);
+  if (kept !== undefined) return kept;
+  const [generation, asOf] = [known.generation, known.catalog];
+  const service = await db.service.findUnique({ where: { name }, select: { modifyIndex: true } });
+  const index = service?.modifyIndex ?? 0;
+  // Kept only if no look moved past the catalog index it was read after: the next look finds any later change.
+  if (generation === known.generation && asOf === known.catalog) {
+    known.services.set(name, Math.max(known.services.get(name) ?? 0, index));
+    for (const oldest of known.services.keys()) {
+      if (known.services.size <= maxKnownServices) break;
+      known.services.delete(oldest);
+    }
+  }
+  return index;
+}
 
 type TWaiter = {
   service: string | undefined;

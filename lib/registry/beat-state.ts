@@ -18,6 +18,8 @@ export type TBeat = {
   health: string;
   /** A beat not yet written to the database. */
   dirty: boolean;
+  /** When this process last wrote the instance's beat (0: never). */
+  writtenAt: number;
   /** The timing wheel's slot this instance is looked at next; -1: none (critical and kept for good). */
   slot: number;
 };
@@ -57,8 +59,8 @@ export function markBeat(instanceId: string, beat: TBeat, at: number) {
   beatState.dirty.push(instanceId);
 }
 
-export function trackInstance({ instanceId, ...fields }: Omit<TBeat, "dirty" | "slot" | "storedBeatAt"> & { instanceId: string }) {
-  const beat: TBeat = { ...fields, dirty: false, slot: -1 };
+export function trackInstance({ instanceId, ...fields }: Omit<TBeat, "dirty" | "writtenAt" | "slot" | "storedBeatAt"> & { instanceId: string }) {
+  const beat: TBeat = { ...fields, dirty: false, writtenAt: 0, slot: -1 };
   beatState.beats.set(instanceId, beat);
   scheduleBeat(instanceId, beat);
   return beat;

@@ -51,16 +51,19 @@ test("a waiter whose index has already passed returns at once with the current i
 test("discovery JSON is what the queries answer, read again once the index moves", async () => {
   await register("cached", "cached-1", 9001);
   const first = await getDiscoveredServiceJson({ name: "cached" });
-  expect(JSON.parse(first.json)).toEqual(await listDiscoverableInstances({ name: "cached" }));
+  expect(JSON.parse(first.json.toString())).toEqual(await listDiscoverableInstances({ name: "cached" }));
   expect((await getDiscoveredServiceJson({ name: "cached", index: first.index })).json).toBe(first.json);
   await register("cached", "cached-2", 9002);
   const second = await getDiscoveredServiceJson({ name: "cached" });
   expect(second.index).toBeGreaterThan(first.index);
-  expect(JSON.parse(second.json)).toEqual(await listDiscoverableInstances({ name: "cached" }));
+  expect(JSON.parse(second.json.toString())).toEqual(await listDiscoverableInstances({ name: "cached" }));
 
   const catalog = await getDiscoveryCatalogJson();
-  expect(JSON.parse(catalog.json)).toEqual(await listDiscoveryCatalog());
-  expect(JSON.parse((await getDiscoveredServiceJson({ name: "never-registered" })).json)).toMatchObject({ service: "never-registered", instances: [] });
+  expect(JSON.parse(catalog.json.toString())).toEqual(await listDiscoveryCatalog());
+  expect(JSON.parse((await getDiscoveredServiceJson({ name: "never-registered" })).json.toString())).toMatchObject({
+    service: "never-registered",
+    instances: [],
+  });
 });
 
 test("the whole catalog reads a fleet of 1,200 services, past SQLite's 999 bound parameters", async () => {

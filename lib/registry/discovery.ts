@@ -1,6 +1,6 @@
 import "server-only";
 import type { TBalancingPolicy } from "@/lib/balancing";
-import { getCatalogIndex, getServiceIndex } from "@/lib/catalog/catalog-index";
+import { getCatalogIndex, getKnownCatalogIndex, getServiceIndex } from "@/lib/catalog/catalog-index";
 import { takesTraffic, trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
 import { db } from "@/lib/db";
 import { groupBy } from "@/lib/group-by";
@@ -51,7 +51,7 @@ export async function listDiscoveryCatalog(): Promise<TDiscoveryCatalog> {
 // index (lib/catalog), so an entry never goes stale; old ones fall out (least recently used first).
 const answers = processSingleton("meshdeck.discovery.answers", () => new JsonCache({ maxEntries: 2000, maxBytes: 64 * 1024 * 1024 }));
 
-export type TDiscoveryJson = { index: number; json: string };
+export type TDiscoveryJson = { index: number; json: Buffer };
 
 /**
  * `listDiscoverableInstances` as JSON text, read once per service index. `index` is the service's index when the
@@ -66,10 +66,10 @@ export async function getDiscoveredServiceJson({ name, index }: { name: string; 
 
 /** `listDiscoveryCatalog` as JSON text, read once per catalog index. */
 export async function getDiscoveryCatalogJson({ index }: { index?: number } = {}): Promise<TDiscoveryJson> {
-  const known = index ?? (await getCatalogIndex());
+  const known = index ?? (await getKnownCatalogIndex());
   return answers.get(`catalog ${known}`, async () => serialize(await listDiscoveryCatalog()));
 }
 
 function serialize(answer: { index: number }): TDiscoveryJson {
-  return { index: answer.index, json: JSON.stringify(answer) };
+  return { index: answer.index, json: Buffer.from(JSON.stringify(answer)) };
 }

@@ -4,7 +4,7 @@ import { writeHeartbeats } from "@/lib/catalog/write-observations";
 import { db } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { beatState, scheduleBeat } from "./beat-state";
-import { flushHeartbeats, loadTtlInstances, recordHeartbeat, sweepBeats } from "./heartbeats";
+import { flushHeartbeats, loadTtlInstances, recordHeartbeat, storeEveryMs, sweepBeats } from "./heartbeats";
 import { registerInstance } from "./register-instance";
 import { ZRegisterInstance } from "./schemas";
 
@@ -43,6 +43,24 @@ describe("heartbeats", () => {
     expect((await stored(id)).lastHeartbeatAt!.getTime()).toBe(registeredAt);
     await flushHeartbeats();
     expect((await stored(id)).lastHeartbeatAt!.getTime()).toBe(beatAt);
+  });
+
+  test("on SQLite an instance's beat is written once per storeEveryMs; a later one waits, noted, for its turn", async () => {
+    expect(storeEveryMs()).toBeGreaterThan(0);
+    const { instanceId, id } = await register("1m");
+    await recordHeartbeat({ instanceId });
+    await flushHeartbeats();
+    const firstAt = (await stored(id)).lastHeartbeatAt!.getTime();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await recordHeartbeat({ instanceId });
+    const beat = beatState.beats.get(instanceId)!;
+    expect(beat.lastBeatAt).toBeGreaterThan(firstAt);
+    await flushHeartbeats();
+    expect((await stored(id)).lastHeartbeatAt!.getTime()).toBe(firstAt);
+    // storeEveryMs passes.
+    beat.writtenAt -= storeEveryMs();
+    await flushHeartbeats();
+    expect((await stored(id)).lastHeartbeatAt!.getTime()).toBe(beat.lastBeatAt);
   });
 
   test("the flush revives an instance another process declared critical while it beat here", async () => {

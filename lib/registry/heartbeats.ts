@@ -1,4 +1,5 @@
 import "server-only";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { setInstancesHealth, type TInstanceHealthChange } from "@/lib/catalog/set-instance-health";
 import { writeHeartbeats } from "@/lib/catalog/write-observations";
 import { db } from "@/lib/db";
@@ -16,6 +17,19 @@ const loadMs = 2000;
 // Instances looked at in the database per sweep; the rest wait for the next one.
 const maxPerSweep = 250;
 const chunkSize = 500;
+// Beats per write of the flush, the event loop let go between writes: SQLite runs statements synchronously, and
+// 10,000 beats written back to back held every request for over 100 ms.
+const beatsPerWrite = 200;
+
+/**
+ * How often at most an instance's beat is written. SQLite has one app process: its memory holds every beat, and the
+ * database's copy serves the pages (which show the fresher one in memory, lib/registry/instance-view.ts) and a
+ * restart (which gives every instance a TTL of grace), so a beat every few seconds per instance need not cost a
+ * synchronous write each. On PostgreSQL the other app processes' expiry reads it (peerLagMs): every flush writes.
+ */
+export function storeEveryMs(): number {
+  return isPostgres() ? 0 : 10_000;
+}
 
 /**
  * How late another app process may write a beat it took: its flush interval, and as long again for the flush itself
@@ -110,13 +124,28 @@ export async function flushHeartbeats() {
   if (beatState.dirty.length === 0) return;
   const ids = beatState.dirty;
   beatState.dirty = [];
+  const now = Date.now();
+  const storeEvery = storeEveryMs();
   const beaten: { instanceId: string; beat: TBeat }[] = [];
   for (const instanceId of ids) {
     const beat = beatState.beats.get(instanceId);
     if (!beat?.dirty) continue;
-    beat.dirty = false;
-    beaten.push({ instanceId, beat });
+    // Written not long ago: the beat waits for a later flush, still noted.
+    if (now - beat.writtenAt < storeEvery) beatState.dirty.push(instanceId);
+    else {
+      beat.dirty = false;
+      beaten.push({ instanceId, beat });
+    }
   }
+  // In id order across the writes too (writeHeartbeats's order within one), so processes lock rows in one order.
+  beaten.sort((a, b) => (a.beat.id < b.beat.id ? -1 : a.beat.id > b.beat.id ? 1 : 0));
+  for (let i = 0; i < beaten.length; i += beatsPerWrite) {
+    if (i > 0) await nextTurn();
+    await writeBeats(beaten.slice(i, i + beatsPerWrite));
+  }
+}
+
+async function writeBeats(beaten: { instanceId: string; beat: TBeat }[]) {
   let health: Map<string, string>;
   try {
     health = await writeHeartbeats(beaten.map(({ beat }) => ({ id: beat.id, at: beat.lastBeatAt })));
@@ -129,6 +158,7 @@ export async function flushHeartbeats() {
   const now = Date.now();
   const revived: { instanceId: string; beat: TBeat }[] = [];
   for (const entry of beaten) {
+    entry.beat.writtenAt = now;
     const stored = health.get(entry.beat.id);
     if (stored === undefined) {
       if (beatState.beats.get(entry.instanceId) === entry.beat) forgetInstance(entry.instanceId);
@@ -218,6 +248,7 @@ export async function sweepBeats(now = Date.now()) {
 // What the database knows of instances that came due: a beat another process wrote, a change of health, a deregistration.
 async function refreshFromDatabase(due: TDue[]) {
   for (let i = 0; i < due.length; i += chunkSize) {
+    if (i > 0) await nextTurn();
     const chunk = due.slice(i, i + chunkSize);
     const rows = await db.instance.findMany({
       where: { id: { in: chunk.map(({ beat }) => beat.id) } },
@@ -298,6 +329,8 @@ export async function loadTtlInstances() {
     }
     if (rows.length < loadPage) break;
     cursor = rows.at(-1)!.id;
+    // A fleet registering again (10,000 rows) is read in pages with the event loop let go between them (SQLite reads block it).
+    await nextTurn();
   }
   // Catalog changes commit in index order (each holds the counter's row until it commits), so none is skipped.
   beatState.loadedIndex = loaded;

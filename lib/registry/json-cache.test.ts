@@ -1,7 +1,7 @@
 import { expect, test } from "vitest";
 import { JsonCache } from "./json-cache";
 
-const entry = (index: number, size = 10) => ({ index, json: "x".repeat(size) });
+const entry = (index: number, size = 10) => ({ index, json: Buffer.from("x".repeat(size)) });
 
 test("concurrent requests for one key share one read", async () => {
   const cache = new JsonCache({ maxEntries: 10, maxBytes: 1000 });

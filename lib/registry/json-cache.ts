@@ -1,5 +1,5 @@
-/** A cached answer: its index and its JSON text. */
-type TEntry = { index: number; json: string };
+/** A cached answer: its index and its JSON text, UTF-8 encoded once (not again for each client it is sent to). */
+type TEntry = { index: number; json: Buffer };
 
 /**
  * Answers by key, bounded in entries and bytes, least recently used out first. Concurrent requests for a key not

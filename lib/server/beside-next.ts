@@ -62,6 +62,11 @@ export function requestSignal(response: ServerResponse, stopping: AbortSignal): 
     stopping.addEventListener("abort", () => held.controllers.forEach((controller) => controller.abort()), { once: true });
   }
   const ended = new AbortController();
+  // Made after the client went away (signals are made when first asked for): aborted, and nothing to follow.
+  if (response.destroyed) {
+    ended.abort();
+    return ended.signal;
+  }
   if (stopping.aborted) ended.abort();
   held.controllers.add(ended);
   response.on("close", () => {
@@ -89,11 +94,14 @@ export function readBody(request: IncomingMessage, maxBytes: number): Promise<st
 }
 
 /** Writes an answer; `close` ends the connection after it (a body not read to its end, or a server stopping). */
+// The same on every answer of this process (AUTH_URL is read once): made once, not per request.
+const securityHeaders = processSingleton("meshdeck.besideNext.securityHeaders", () => apiSecurityHeaders({ https: servedOverHttps("http:") }));
+
 export function sendAnswer(response: ServerResponse, answer: TApiAnswer, close: boolean) {
   if (response.headersSent || response.destroyed) return;
   const body = answer.json ?? "";
   response.writeHead(answer.status, {
-    ...apiSecurityHeaders({ https: servedOverHttps("http:") }),
+    ...securityHeaders,
     ...answer.headers,
     ...(answer.json === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(body) }),
     "cache-control": "no-store",
@@ -123,8 +131,11 @@ function decodeParams(params: Record<string, string>): Record<string, string> {
 export function endpointBesideNext(endpoint: TEndpoint): TBesideNextRoute {
   return (request, response, stopping, rawParams) => {
     if (!request.headers.authorization) return false;
-    const url = new URL(request.url ?? "/", "http://beside-next");
-    const signal = requestSignal(response, stopping);
+    // Only the query is read of the URL (the path was matched already): a heartbeat has none.
+    const at = request.url?.indexOf("?") ?? -1;
+    const query = new URLSearchParams(at === -1 ? "" : request.url!.slice(at + 1));
+    // Made when first asked for (a long poll): an AbortSignal costs more than the rest of a heartbeat's setup.
+    let signal: AbortSignal | undefined;
     void (async () => {
       let answer: TApiAnswer;
       try {
@@ -136,9 +147,12 @@ export function endpointBesideNext(endpoint: TEndpoint): TBesideNextRoute {
           },
           session: async () => null,
           params: decodeParams(rawParams),
-          query: url.searchParams,
+          query,
           body: (maxBytes) => readBody(request, maxBytes),
-          signal,
+          get signal() {
+            return (signal ??= requestSignal(response, stopping));
+          },
+          gone: () => stopping.aborted || response.destroyed,
         });
       } catch (error) {
         answer = errorAnswer(error);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import { adminAndToken, unique } from "../support/client";
+import { adminAndToken, apiClient, unique } from "../support/client";
+import { eventually } from "../support/eventually";
 import { querySql } from "../support/database";
 import { freePort } from "../support/server-process";
 import { startApp, type TAppTarget } from "../support/start-app";
@@ -123,6 +124,30 @@ describe("two app processes on one PostgreSQL", () => {
     // The run means something only if the clients kept their beats within the TTL.
     expect(gaps.filter((gap) => gap >= ttlMs).length).toBeLessThan(ids.length / 20);
   }, 120_000);
+
+  test("a change or a token's revocation made through one process shows at the other within its poll", async () => {
+    const { api, admin, token, tokenId } = await adminAndToken(postgres, "across");
+    const other = apiClient(second!.target, { token });
+    const service = unique("across");
+    const register = async (id: string) =>
+      expect((await api.post("/api/v1/registry/instances", { service, id: `${service}-${id}`, host: "127.0.0.1", port: 9000 })).status).toBe(201);
+    const listed = async () =>
+      ((await other.get(`/api/v1/discovery/${service}`)).body.instances as { id: string }[]).map(({ id }) => id.slice(service.length + 1)).sort();
+    await register("a");
+    // The other process reads the service once, then answers it from the index it keeps.
+    await eventually(listed, (ids) => ids.length === 1);
+    // Kept indexes are looked at again every 500 ms, tokens every second.
+    await register("b");
+    await eventually(listed, (ids) => ids.join() === "a,b", { timeoutMs: 2000, everyMs: 20 });
+    expect((await api.delete(`/api/v1/registry/instances/${service}-a`)).status).toBe(204);
+    await eventually(listed, (ids) => ids.join() === "b", { timeoutMs: 2000, everyMs: 20 });
+    expect((await admin.delete(`/api/v1/tokens/${tokenId}`)).status).toBe(204);
+    await eventually(
+      async () => (await other.get(`/api/v1/discovery/${service}`)).status,
+      (status) => status === 401,
+      { timeoutMs: 3000, everyMs: 20 },
+    );
+  }, 60_000);
 
   test("an app process killed with kill -9 right after answering has every acknowledged registration stored", async () => {
     victim = await startApp({ name: "registry-scale-victim", port: await freePort(), databaseUrl: postgres.databaseUrl, admin: postgres.admin });
