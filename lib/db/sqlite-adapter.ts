@@ -1,4 +1,4 @@
-import type { Client, Config, InStatement, Transaction, TransactionMode } from "@libsql/client";
+import { LibsqlError, type Client, type Config, type InStatement, type Transaction, type TransactionMode } from "@libsql/client";
 import { PrismaLibSql } from "@prisma/adapter-libsql";
 
 /**
@@ -9,15 +9,18 @@ import { PrismaLibSql } from "@prisma/adapter-libsql";
 export const sqliteBusyTimeoutMs = 5_000;
 
 /**
- * Prisma's libsql adapter, with three things that keep one SQLite failure from taking the whole app down:
+ * Prisma's libsql adapter on one SQLite connection, with three things that keep one SQLite failure from taking the
+ * whole app down:
  *
- * - Every connection waits for a busy lock (`PRAGMA busy_timeout`). @libsql/client opens a new connection after
- *   each interactive transaction (the transaction keeps the old one), so the pragmas are set on each new one.
- * - A statement that failed (SQLITE_BUSY above all) is left open on its connection by libsql. The next interactive
- *   transaction takes that connection and can then never commit ("cannot commit transaction - SQL statements in
- *   progress"), so after a failed statement the client starts over on a new connection.
- * - A COMMIT that fails is rolled back. Prisma counts a transaction whose commit failed as closed and never rolls it
- *   back; left open, it would hold SQLite's write lock for good, and every later write would time out.
+ * - Interactive transactions run on the client's own connection. @libsql/client hands each transaction its
+ *   connection and opens a new one, and never closes the old one: it lived on (file handles, page cache, statements)
+ *   until a garbage collection found it, hundreds of them under a write load. Prisma's adapter runs nothing else
+ *   while a transaction is open (one lock for both), so one connection serves both.
+ * - Every connection waits for a busy lock (`PRAGMA busy_timeout`) and syncs at checkpoints (`synchronous = NORMAL`),
+ *   set on each new one.
+ * - A statement that failed (SQLITE_BUSY above all) is left open on its connection by libsql: a later transaction
+ *   could then never commit ("cannot commit transaction - SQL statements in progress"). After a failed statement
+ *   the client starts over on a new connection; inside a transaction, once the transaction ended (rolled back).
  */
 export class GuardedPrismaLibSql extends PrismaLibSql {
   readonly #busyTimeoutMs: number;
@@ -32,18 +35,15 @@ export class GuardedPrismaLibSql extends PrismaLibSql {
   }
 }
 
+const beginStatement: Record<TransactionMode, string> = { write: "BEGIN IMMEDIATE", deferred: "BEGIN DEFERRED", read: "BEGIN TRANSACTION READONLY" };
+
 function guardClient(client: Client, busyTimeoutMs: number): Client {
   // The connection the client uses next: set up yet (busy timeout), and free of failed statements.
   let fresh = true;
   let spoiled = false;
 
   async function ready() {
-    if (spoiled) {
-      spoiled = false;
-      fresh = true;
-      // Closes the spoiled connection; the next statement opens a new one.
-      client.reconnect();
-    }
+    if (spoiled) renew();
     if (fresh) {
       fresh = false;
       // In WAL mode (migrate.ts), NORMAL syncs at checkpoints, not at each commit: a commit survives the process
@@ -51,6 +51,13 @@ function guardClient(client: Client, busyTimeoutMs: number): Client {
       // blocked the event loop for milliseconds at each transaction.
       await client.executeMultiple(`PRAGMA busy_timeout = ${busyTimeoutMs}; PRAGMA synchronous = NORMAL;`);
     }
+  }
+
+  // Closes the connection (rolling back what it held open, letting go of its locks); the next statement opens a new one.
+  function renew() {
+    spoiled = false;
+    fresh = true;
+    if (!client.closed) void client.reconnect();
   }
 
   async function guarded<T>(run: () => Promise<T>): Promise<T> {
@@ -66,26 +73,62 @@ function guardClient(client: Client, busyTimeoutMs: number): Client {
   const overrides: Partial<Client> = {
     execute: (statement: InStatement) => guarded(() => client.execute(statement)),
     executeMultiple: (sql: string) => guarded(() => client.executeMultiple(sql)),
-    transaction: async (mode?: TransactionMode) => {
-      const tx = await guarded(() => client.transaction(mode));
-      // The transaction took the connection; the client opens a new one for what comes next.
-      fresh = true;
-      return guardTransaction(tx);
+    transaction: async (mode: TransactionMode = "write") => {
+      await guarded(() => client.execute(beginStatement[mode]));
+      return transactionOn(client, { failed: renew });
     },
   };
   return withOverrides(client, overrides);
 }
 
-function guardTransaction(tx: Transaction): Transaction {
-  const commit = async () => {
+/** A transaction on the client's connection; `failed` runs once it ended, when one of its statements failed. */
+function transactionOn(client: Client, { failed }: { failed: () => void }): Transaction {
+  let open = true;
+  let spoiled = false;
+  const closedError = () => new LibsqlError("The transaction is closed", "TRANSACTION_CLOSED");
+  async function run<T>(statement: () => Promise<T>): Promise<T> {
+    if (!open) throw closedError();
     try {
-      await tx.commit();
+      return await statement();
     } catch (error) {
-      await tx.rollback().catch(() => undefined);
+      spoiled = true;
       throw error;
     }
+  }
+  async function end(sql: "COMMIT" | "ROLLBACK") {
+    if (!open) {
+      if (sql === "ROLLBACK") return;
+      throw closedError();
+    }
+    try {
+      await client.execute(sql);
+    } catch (error) {
+      spoiled = true;
+      // A COMMIT that fails is rolled back. Prisma counts a transaction whose commit failed as closed and never rolls
+      // it back; left open, it would hold SQLite's write lock for good, and every later write would time out.
+      if (sql === "COMMIT") await client.execute("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      open = false;
+      if (spoiled) failed();
+    }
+  }
+  return {
+    execute: (statement: InStatement) => run(() => client.execute(statement)),
+    batch: async (statements: InStatement[]) => {
+      const results = [];
+      for (const statement of statements) results.push(await run(() => client.execute(statement)));
+      return results;
+    },
+    // The client's executeMultiple rolls back an open transaction when done: not on a transaction's connection.
+    executeMultiple: () => Promise.reject(new LibsqlError("executeMultiple is not supported in a transaction", "NOT_SUPPORTED")),
+    commit: () => end("COMMIT"),
+    rollback: () => end("ROLLBACK"),
+    close: () => void end("ROLLBACK").catch(() => undefined),
+    get closed() {
+      return !open;
+    },
   };
-  return withOverrides(tx, { commit });
 }
 
 // `target` with some methods replaced. @libsql/client keeps its connection in private fields, so its own methods
