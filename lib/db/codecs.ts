@@ -108,8 +108,9 @@ export const encodeStringMap = (map: Record<string, string>) => JSON.stringify(m
 const ZSourceTls = z.object({ ca: z.string().optional(), cert: z.string().optional(), key: z.string().optional() });
 const asSourceTls = fromSchema(ZSourceTls);
 // Source.skipReasons: JSON [{key, reason}], the latest few; anything else reads as none.
-const isSkipList = (value: unknown): value is TSkip[] =>
-  Array.isArray(value) && value.every((item) => item && typeof item === "object" && typeof item.key === "string" && typeof item.reason === "string");
+const isSkip = (item: unknown): item is TSkip =>
+  !!item && typeof item === "object" && typeof (item as TSkip).key === "string" && typeof (item as TSkip).reason === "string";
+const isSkipList = (value: unknown): value is TSkip[] => Array.isArray(value) && value.every(isSkip);
 export const decodeSkipReasons = (text: string | null): TSkip[] =>
   text === null
     ? []

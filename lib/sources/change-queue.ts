@@ -58,7 +58,7 @@ export class ChangeQueue {
     const removed = [...this.removed];
     this.upserted.clear();
     this.removed.clear();
-    const causes = await Promise.all(removed.map(([, { cause }]) => cause));
+    const causes = await Promise.all(removed.map(([, { cause }]) => Promise.resolve(cause)));
     return { kind: "changes", upserted, removed: removed.map(([instanceId, { seenAt }], i) => ({ instanceId, cause: causes[i]!, seenAt })) };
   }
 
