@@ -41,7 +41,15 @@ export class SkipLog {
     };
   }
 
+  private pending = false;
+
+  /** Told once per turn of the event loop: a listing of thousands of bad keys is one report, not one each. */
   private changed() {
-    this.tell(this.report());
+    if (this.pending) return;
+    this.pending = true;
+    queueMicrotask(() => {
+      this.pending = false;
+      this.tell(this.report());
+    });
   }
 }
