@@ -239,8 +239,11 @@ describe.each(targets)("etcd sources on $name", (target) => {
     );
     expect(restored?.metadata).toEqual({ weight: "70", "meshdeck.registered-weight": "10" });
     expect((await etcd.client.get(key).exec()).kvs[0]!.lease).toBe(await second.grant());
-    const [seen] = await instancesOf(service);
-    expect(seen).toMatchObject({ weight: 70, metadata: expect.objectContaining({ weight: "70" }) });
+    const [seen] = await eventually(
+      () => instancesOf(service),
+      (list) => list[0]?.metadata.weight === "70",
+    );
+    expect(seen).toMatchObject({ weight: 70 });
     await second.revoke();
   });
 
