@@ -78,7 +78,9 @@ export class SourceMirror {
     if (change.kind === "snapshot") this.taken = { count: 0, recent: [] };
     if (applied.taken.length > 0)
       this.taken = { count: this.taken.count + applied.taken.length, recent: [...this.taken.recent, ...applied.taken].slice(-recentSkips) };
-    for (const { key, reason } of applied.taken) log.warn(`source ${this.source.name}: skipping ${key}: ${reason}`);
+    // One line per change, however many: a resync must not log thousands.
+    if (applied.taken[0])
+      log.warn(`source ${this.source.name}: skipping ${applied.taken.length} instance(s) another source has, e.g. ${applied.taken[0].reason}`);
     const instances = await db.instance.count({ where: { source: this.source.name } });
     const synced = { lastSyncAt: new Date(), lagMs, instances, status: "connected", error: null, staleSince: null, ...this.skipColumns() };
     await db.source.updateMany({ where: { id: this.source.id, owner: this.collectorId }, data: synced });
