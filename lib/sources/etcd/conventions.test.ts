@@ -33,7 +33,7 @@ describe("decodeEtcdEntry", () => {
       "/",
       "/my-service",
       "http://10.1.2.3:9000/",
-      { service: "my-service", instanceId: "10.1.2.3:9000", port: 9000 },
+      { service: "my-service", instanceId: "my-service:10.1.2.3:9000", port: 9000 },
     ],
     ["url, host:port without a scheme", "url", "/services/", "/services/users/u1", "10.0.0.2:7000", { service: "users", instanceId: "u1", port: 7000 }],
     [

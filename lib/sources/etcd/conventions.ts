@@ -45,14 +45,15 @@ function instance(fields: Omit<TSourceInstance, "weight" | "enabled" | "tags"> &
   return { weight: 100, enabled: true, tags: [], ...fields };
 }
 
-/** The seed's form: `<prefix>/<service>/<id>` (or a single `/<service>` key) holding `http://host:port`. */
+/** The seed's form: `<prefix>/<service>/<id>` (or a single `/<service>` key, id `<service>:<host>:<port>`) holding `http://host:port`. */
 function decodeUrl(entry: TEntry): TDecoded {
   const segments = segmentsOf(entry);
   const address = parseAddress(entry.value);
   if (!address) return skip(`value '${entry.value.slice(0, 80)}' is not a URL or host:port`);
   if (segments.length === 0) return skip("the key is the prefix itself");
   const service = serviceNameOf(segments.length === 1 ? segments[0]! : segments.slice(0, -1).join("/"));
-  const id = instanceIdOf(segments.length === 1 ? `${address.host}:${address.port}` : segments.at(-1)!);
+  // A single key's id is its address, qualified by the service: two services at one address are two instances.
+  const id = service ? instanceIdOf(segments.length === 1 ? fitInstanceId(service, `${address.host}:${address.port}`) : segments.at(-1)!) : null;
   if (!service || !id) return skip("the key's service or instance part has characters Meshdeck does not take");
   return withMetadata(
     instance({ instanceId: id, service, ...address, metadata: {}, key: entry.key }),

@@ -173,7 +173,7 @@ describe("etcd source sync", () => {
       () => instancesOf("patterned"),
       (rows) => rows.length >= 1,
     );
-    expect((await instancesOf("patterned")).map((row) => row.instanceId)).toContain("127.0.0.1:18121");
+    expect((await instancesOf("patterned")).map((row) => row.instanceId)).toContain("patterned:127.0.0.1:18121");
     const listed = changes.flatMap((change) => (change.kind === "snapshot" ? change.instances : []));
     expect(listed.every((instance) => !instance.key?.startsWith("/meshdeck/") && instance.key!.split("/").length === 2)).toBe(true);
     expect(skips.every((report) => report.count === 0)).toBe(true);
