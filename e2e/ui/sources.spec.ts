@@ -12,7 +12,10 @@ test.afterAll(async () => {
   await etcd?.stop();
 });
 
-test("an administrator adds an etcd source in the UI and its Kratos services appear, kept alive by their lease", async ({ page, request }) => {
+test("an administrator adds an etcd source in the UI: its Kratos services appear, kept alive by their lease, and a bad key is shown skipped", async ({
+  page,
+  request,
+}) => {
   const name = uniqueName("e2e-etcd").toLowerCase();
   const service = uniqueName("billing");
   const lease = etcd.client.lease(30);
@@ -26,6 +29,8 @@ test("an administrator adds an etcd source in the UI and its Kratos services app
     };
     await lease.put(`/e2e-microservices/${service}/${registration.id}`).value(JSON.stringify(registration));
   }
+  // Not Kratos's JSON: skipped, and shown with why on the page (not only in the collector's log).
+  await lease.put(`/e2e-microservices/${service}/broken`).value("not json");
 
   await page.goto("/sources");
   await expect(page.getByTestId("source-builtin")).toBeVisible();
@@ -39,6 +44,10 @@ test("an administrator adds an etcd source in the UI and its Kratos services app
   const row = page.getByTestId(`source-${name}`);
   await expect(row).toContainText("connected", { timeout: 10_000 });
   await expect(row.getByTestId("source-instances")).toHaveText("2");
+  await expect(row.getByTestId("source-skipped")).toHaveText("1");
+  await row.getByTestId("source-skipped").click();
+  await expect(row.getByTestId("source-skip-reasons")).toContainText(`/e2e-microservices/${service}/broken`);
+  await expect(row.getByTestId("source-skip-reasons")).toContainText("not Kratos ServiceInstance JSON");
 
   await page.getByRole("link", { name: "Services", exact: true }).click();
   const serviceRow = page.getByRole("row", { name: new RegExp(service) });

@@ -11,7 +11,7 @@ import { failoverKinds } from "@/lib/health/event-filters";
 import { healthStates, ZHealth } from "@/lib/health/health";
 import { ZTakeover, type TTakeover } from "@/lib/health/takeover";
 import type { TBuckets } from "@/lib/metrics/types";
-import { conventionsByKind, sourceKinds, type TConvention, type TSourceKind, type TSourceTls, type TSourceOverride } from "@/lib/sources/types";
+import { conventionsByKind, sourceKinds, type TConvention, type TSourceKind, type TSkip, type TSourceTls, type TSourceOverride } from "@/lib/sources/types";
 
 const invalid: unique symbol = Symbol("invalid");
 type TDecode<T> = (value: unknown) => T | typeof invalid;
@@ -107,6 +107,20 @@ export const encodeStringMap = (map: Record<string, string>) => JSON.stringify(m
 // Source.tls: JSON { ca, cert, key } in PEM, or null; text that does not decode reads as null (no TLS settings).
 const ZSourceTls = z.object({ ca: z.string().optional(), cert: z.string().optional(), key: z.string().optional() });
 const asSourceTls = fromSchema(ZSourceTls);
+// Source.skipReasons: JSON [{key, reason}], the latest few; anything else reads as none.
+const isSkip = (item: unknown): item is TSkip =>
+  !!item && typeof item === "object" && typeof (item as TSkip).key === "string" && typeof (item as TSkip).reason === "string";
+const isSkipList = (value: unknown): value is TSkip[] => Array.isArray(value) && value.every(isSkip);
+export const decodeSkipReasons = (text: string | null): TSkip[] =>
+  text === null
+    ? []
+    : parsedOr<TSkip[]>(
+        text,
+        (value) => (isSkipList(value) ? value : invalid),
+        () => [],
+      );
+export const encodeSkipReasons = (skips: readonly TSkip[]) => (skips.length > 0 ? JSON.stringify(skips) : null);
+
 export const decodeSourceTls = (text: string | null): TSourceTls | null => (text === null ? null : parsedOr<TSourceTls | null>(text, asSourceTls, () => null));
 export const encodeSourceTls = (tls: TSourceTls | null | undefined) => (tls ? JSON.stringify(tls) : null);
 
@@ -172,6 +186,7 @@ export const decodedColumns = {
     convention: { needs: { kind: true, convention: true }, compute: (row: { kind: string; convention: string }) => decodeConvention(row) },
     endpoints: column("endpoints", decodeStringList),
     tls: column("tls", decodeSourceTls),
+    skipReasons: column("skipReasons", decodeSkipReasons),
   },
   instanceOverride: { revert: column("revert", decodeRevert) },
   healthEvent: { from: column("from", decodeHealthEventState), to: column("to", decodeHealthEventState) },

@@ -5,7 +5,7 @@ import { trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
 import { db, type Tx } from "@/lib/db";
 import { chunked, insertRows } from "@/lib/db/bulk";
 import { encodeStringList, encodeStringMap } from "@/lib/db/codecs";
-import type { TSourceChange, TSourceInstance } from "./types";
+import type { TRemoval, TSkip, TSourceChange, TSourceInstance } from "./types";
 
 // Instances written per transaction: thousands commit in short steps (on SQLite every other query waits while a
 // transaction is open), and the steps of one change tell one traffic story together.
@@ -51,7 +51,8 @@ function differs(row: TRow, instance: TSourceInstance): boolean {
   return (Object.keys(columns) as (keyof typeof columns)[]).some((key) => stored[key] !== columns[key]);
 }
 
-export type TApplied = { created: number; updated: number; removed: number };
+/** What was written; `taken` names the instances left out because another source has their id in that service. */
+export type TApplied = { created: number; updated: number; removed: number; taken: TSkip[] };
 
 /** Fails the transaction unless this collector still holds the source, so two never write one source's instances. */
 export type TFence = (tx: Tx) => Promise<void>;
@@ -64,51 +65,93 @@ export type TFence = (tx: Tx) => Promise<void>;
 export async function applySourceChange({ source, change, fence }: { source: string; change: TSourceChange; fence?: TFence }): Promise<TApplied> {
   const incoming = change.kind === "snapshot" ? change.instances : change.upserted;
   const wanted = new Map(incoming.map((instance) => [instance.instanceId, instance]));
-  const ids = change.kind === "snapshot" ? undefined : [...wanted.keys(), ...change.removed];
+  const removals = new Map(change.kind === "snapshot" ? [] : change.removed.map((removal) => [removal.instanceId, removal]));
+  const ids = change.kind === "snapshot" ? undefined : [...wanted.keys(), ...removals.keys()];
   const rows: TRow[] = await db.instance.findMany({ where: { source, ...(ids ? { instanceId: { in: ids } } : {}) }, select: rowSelect });
   const existing = new Map(rows.map((row) => [row.instanceId, row]));
   const creates: TSourceInstance[] = [];
   const updates: [TRow, TSourceInstance][] = [];
-  const removes: TRow[] = [];
+  const removes: (TRow & TRemovalNote)[] = [];
+  const moved = (row: TRow): TRow & TRemovalNote => ({ ...row, cause: "key deleted", seenAt: Date.now() });
   for (const instance of wanted.values()) {
     const row = existing.get(instance.instanceId);
     if (!row) creates.push(instance);
     // Moved to another service: it leaves the old one and joins the new.
     else if (row.service.name !== instance.service) {
-      removes.push(row);
+      removes.push(moved(row));
       creates.push(instance);
     } else if (differs(row, instance)) updates.push([row, instance]);
   }
   const gone =
     change.kind === "snapshot"
-      ? rows.filter((row) => !wanted.has(row.instanceId))
-      : change.removed.map((id) => existing.get(id)).filter((row) => row !== undefined);
+      ? rows.filter((row) => !wanted.has(row.instanceId)).map((row) => ({ ...row, cause: change.missing, seenAt: change.at }))
+      : [...removals.values()].flatMap((removal) => {
+          const row = existing.get(removal.instanceId);
+          return row ? [{ ...row, cause: removal.cause, seenAt: removal.seenAt }] : [];
+        });
   removes.push(...gone);
+  const { free, taken } = await withoutTakenIds(source, creates);
   // Removals first: an instance that moved to another service leaves before it joins. A lease that expires with
   // thousands of keys is one failover event per service.
   await catalogChangeInSteps(chunked(removes, stepSize), async (tx, catalog, rows) => {
     await fence?.(tx);
-    await removeInstances(tx, catalog, { source, rows, reason: `removed from ${source} (its lease expired or it deregistered)` });
+    await removeInstances(tx, catalog, { source, rows });
   });
   await catalogChangeInSteps(chunked(updates, stepSize), async (tx, catalog, pairs) => {
     await fence?.(tx);
     await updateInstances(tx, catalog, { source, pairs });
   });
-  await catalogChangeInSteps(chunked(creates, stepSize), async (tx, catalog, instances) => {
+  await catalogChangeInSteps(chunked(free, stepSize), async (tx, catalog, instances) => {
     await fence?.(tx);
     await createInstances(tx, catalog, { source, instances });
   });
-  return { created: creates.length, updated: updates.length, removed: removes.length };
+  return { created: free.length, updated: updates.length, removed: removes.length, taken };
 }
 
-type TRemovedRow = Pick<TRow, "id" | "instanceId" | "service"> & Parameters<typeof trafficState>[0];
+/**
+ * Instances whose id another source already has in the same service are left out: two registries (or two sources
+ * over one) must not put one id twice into a service, which discovery, governance and the gateway key by id.
+ */
+async function withoutTakenIds(source: string, creates: TSourceInstance[]): Promise<{ free: TSourceInstance[]; taken: TSkip[] }> {
+  const holders = new Map<string, string>();
+  for (const part of chunked(creates, stepSize)) {
+    const rows = await db.instance.findMany({
+      where: { source: { not: source }, instanceId: { in: part.map((instance) => instance.instanceId) } },
+      select: { instanceId: true, source: true, service: { select: { name: true } } },
+    });
+    for (const row of rows) holders.set(`${row.service.name}\n${row.instanceId}`, row.source);
+  }
+  if (holders.size === 0) return { free: creates, taken: [] };
+  const free: TSourceInstance[] = [];
+  const taken: TSkip[] = [];
+  for (const instance of creates) {
+    const holder = holders.get(`${instance.service}\n${instance.instanceId}`);
+    if (holder === undefined) free.push(instance);
+    else
+      taken.push({
+        key: instance.key ?? instance.instanceId,
+        reason: `instance ${instance.instanceId} of ${instance.service} is already registered by source ${holder}`,
+      });
+  }
+  return { free, taken };
+}
 
-/** Deregisters instances of a source: each a health event, and a failover where it took traffic. */
-export async function removeInstances(tx: Tx, change: TCatalogChange, { source, rows, reason }: { source: string; rows: TRemovedRow[]; reason: string }) {
+/** Why an instance left its source and when Meshdeck was told, for the reason and the detection time of its events. */
+export type TRemovalNote = Pick<TRemoval, "cause" | "seenAt">;
+
+type TRemovedRow = Pick<TRow, "id" | "instanceId" | "service"> & Parameters<typeof trafficState>[0] & TRemovalNote;
+
+/**
+ * Deregisters instances of a source: each a health event, and a failover where it took traffic, saying why it went
+ * and its detection time (from the source telling Meshdeck to this record).
+ */
+export async function removeInstances(tx: Tx, change: TCatalogChange, { source, rows }: { source: string; rows: TRemovedRow[] }) {
   if (rows.length === 0) return;
   const index = await change.index();
   await tx.instance.deleteMany({ where: { id: { in: rows.map((row) => row.id) } } });
   const now = new Date();
+  const reasonOf = (row: TRemovedRow) => `removed from ${source} (${row.cause})`;
+  const detectionOf = (row: TRemovedRow) => Math.max(0, now.getTime() - row.seenAt);
   await insertRows(tx, {
     table: "HealthEvent",
     rows: rows.map((row) => ({
@@ -118,8 +161,8 @@ export async function removeInstances(tx: Tx, change: TCatalogChange, { source, 
       instanceId: row.instanceId,
       from: row.health,
       to: "deregistered",
-      reason,
-      detectionMs: null,
+      reason: reasonOf(row),
+      detectionMs: detectionOf(row),
       at: now,
     })),
   });
@@ -132,7 +175,8 @@ export async function removeInstances(tx: Tx, change: TCatalogChange, { source, 
       instanceId: row.instanceId,
       before: trafficState(row),
       after: null,
-      reason,
+      reason: reasonOf(row),
+      detectionMs: detectionOf(row),
       at: now,
     });
   }

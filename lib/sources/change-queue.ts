@@ -1,4 +1,4 @@
-import type { TSourceChange, TSourceInstance } from "./types";
+import type { TRemovalCause, TSourceChange, TSourceInstance } from "./types";
 
 // How long the first change of a burst waits for the rest.
 const coalesceMs = 20;
@@ -8,20 +8,23 @@ const coalesceMs = 20;
  * merged into the next (the last word on each instance wins), so a burst costs a few transactions, not one each.
  */
 export class ChangeQueue {
-  private snapshotPending?: TSourceInstance[];
+  private snapshotPending?: { instances: TSourceInstance[]; at: number };
   private readonly upserted = new Map<string, TSourceInstance>();
-  private readonly removed = new Set<string>();
+  /** The cause may still be asked of the source (is the key's lease gone?); the batch waits for it. */
+  private readonly removed = new Map<string, { cause: TRemovalCause | Promise<TRemovalCause>; seenAt: number }>();
   private running?: Promise<void>;
 
   constructor(
     private readonly apply: (change: TSourceChange) => Promise<void>,
     /** A batch that could not be written is dropped with what is queued; the adapter lists everything again. */
     private readonly onFailure: (error: unknown) => void,
+    /** Why an instance a snapshot no longer lists went. */
+    private readonly missing: TRemovalCause,
   ) {}
 
   snapshot(instances: TSourceInstance[]) {
     // A full listing makes every change queued before it moot.
-    this.snapshotPending = instances;
+    this.snapshotPending = { instances, at: Date.now() };
     this.upserted.clear();
     this.removed.clear();
     this.kick();
@@ -33,9 +36,9 @@ export class ChangeQueue {
     this.kick();
   }
 
-  remove(instanceId: string) {
+  remove(instanceId: string, cause: TRemovalCause | Promise<TRemovalCause>) {
     this.upserted.delete(instanceId);
-    this.removed.add(instanceId);
+    this.removed.set(instanceId, { cause, seenAt: Date.now() });
     this.kick();
   }
 
@@ -44,17 +47,19 @@ export class ChangeQueue {
     while (this.running) await this.running;
   }
 
-  private take(): TSourceChange | null {
+  private async take(): Promise<TSourceChange | null> {
     if (this.snapshotPending) {
-      const instances = this.snapshotPending;
+      const { instances, at } = this.snapshotPending;
       this.snapshotPending = undefined;
-      return { kind: "snapshot", instances };
+      return { kind: "snapshot", instances, missing: this.missing, at };
     }
     if (this.upserted.size === 0 && this.removed.size === 0) return null;
-    const change: TSourceChange = { kind: "changes", upserted: [...this.upserted.values()], removed: [...this.removed] };
+    const upserted = [...this.upserted.values()];
+    const removed = [...this.removed];
     this.upserted.clear();
     this.removed.clear();
-    return change;
+    const causes = await Promise.all(removed.map(([, { cause }]) => Promise.resolve(cause)));
+    return { kind: "changes", upserted, removed: removed.map(([instanceId, { seenAt }], i) => ({ instanceId, cause: causes[i]!, seenAt })) };
   }
 
   private kick() {
@@ -63,7 +68,7 @@ export class ChangeQueue {
       // A short wait lets a burst arrive before the first batch is cut: a lease expiring with thousands of keys is
       // thousands of watch deletes, written as one change (one transaction, one story) rather than one each.
       await new Promise((resolve) => setTimeout(resolve, coalesceMs));
-      for (let change = this.take(); change; change = this.take()) await this.apply(change);
+      for (let change = await this.take(); change; change = await this.take()) await this.apply(change);
     })()
       .catch((error: unknown) => {
         this.snapshotPending = undefined;

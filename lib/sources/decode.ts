@@ -1,7 +1,14 @@
+import { createHash } from "node:crypto";
 import { literalRefusal } from "@/lib/net/address-policy";
 import { ZHost, ZInstanceId, ZServiceName } from "@/lib/registry/schemas";
+import type { TSourceInstance } from "./types";
 
 // Small readers shared by the conventions: addresses, metadata, weights as registries write them.
+
+/** What one key or node decodes to, with a note when part of it was left out; or why it was skipped whole. */
+export type TDecoded = { instance: TSourceInstance; warning?: string } | { skipped: string };
+
+export const skip = (skipped: string): TDecoded => ({ skipped });
 
 /** `host:port`, `[::1]:port` or a URL's authority; null when there is no usable port. */
 export function parseAddress(text: string): { host: string; port: number } | null {
@@ -57,4 +64,41 @@ export function serviceNameOf(text: string): string | null {
 export function instanceIdOf(text: string): string | null {
   const parsed = ZInstanceId.safeParse(text);
   return parsed.success ? parsed.data : null;
+}
+
+// The catalog takes at most 64 metadata entries, keys up to 64 and values up to 512 characters.
+const maxEntries = 64;
+const maxKey = 64;
+const maxValue = 512;
+
+/**
+ * Metadata as the catalog takes it: entries over its limits (a long key or value, past the 64th) are left out,
+ * named in `warning`, so one registration cannot grow every discovery answer.
+ */
+export function fitMetadata(entries: Iterable<[string, string]>): { metadata: Record<string, string>; warning?: string } {
+  const metadata: Record<string, string> = {};
+  const leftOut: string[] = [];
+  let count = 0;
+  for (const [key, value] of entries) {
+    if (key === "" || key in metadata) continue;
+    if (count === maxEntries || key.length > maxKey || value.length > maxValue) leftOut.push(key.slice(0, 40));
+    else {
+      metadata[key] = value;
+      count++;
+    }
+  }
+  if (leftOut.length === 0) return { metadata };
+  const named = `${leftOut.slice(0, 3).join(", ")}${leftOut.length > 3 ? ` and ${leftOut.length - 3} more` : ""}`;
+  return {
+    metadata,
+    warning: `${leftOut.length} metadata entries over the catalog's limits (${maxEntries} entries, ${maxKey}-character keys, ${maxValue}-character values) left out: ${named}`,
+  };
+}
+
+/** An id within the catalog's 128 characters: a long leading name is cut to its last segment plus a hash of it. */
+export function fitInstanceId(name: string, rest: string): string {
+  const id = `${name}:${rest}`;
+  if (id.length <= 128) return id;
+  const short = `${name.split(".").at(-1) ?? name}-${createHash("sha1").update(name).digest("hex").slice(0, 8)}`;
+  return `${short.slice(0, 40)}:${rest}`;
 }

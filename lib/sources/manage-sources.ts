@@ -3,12 +3,13 @@ import type { TActor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { catalogChangeInSteps } from "@/lib/catalog/catalog-change";
 import { trafficSelect } from "@/lib/catalog/traffic-state";
-import { db } from "@/lib/db";
+import { db, type Tx } from "@/lib/db";
 import { chunked } from "@/lib/db/bulk";
 import { encodeSourceTls, encodeStringList } from "@/lib/db/codecs";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
 import { removeInstances, stepSize } from "./apply-source-change";
+import { sourcesOverlap } from "./overlap";
 import type { TSourceInput } from "./schemas";
 import { sealColumn } from "@/lib/crypto/sealed-columns";
 
@@ -38,11 +39,28 @@ function columnsOf(input: TSourceInput) {
   };
 }
 
+/** 422 when another source of the kind reads the same keys: its instances would be listed twice. */
+async function refuseOverlap(tx: Tx, input: TSourceInput) {
+  const others = await tx.source.findMany({
+    where: { kind: input.kind, name: { not: input.name } },
+    select: { name: true, kind: true, endpoints: true, prefix: true },
+  });
+  const overlapping = others.find((other) => sourcesOverlap(input, other));
+  if (overlapping) {
+    throw new AppError(
+      "validation_failed",
+      `source '${overlapping.name}' reads ${overlapping.prefix} on the same ${input.kind}: one prefix is inside the other, so every instance would be listed twice`,
+      "prefix",
+    );
+  }
+}
+
 export async function createSource({ actor, input }: { actor: TActor; input: TSourceInput }) {
   return transaction(async (tx) => {
     if (await tx.source.findUnique({ where: { name: input.name }, select: { id: true } })) {
       throw new AppError("conflict", `a source named '${input.name}' exists already`, "name");
     }
+    await refuseOverlap(tx, input);
     const source = await tx.source.create({ data: { name: input.name, ...columnsOf(input), createdBy: actor.name }, select: { id: true, name: true } });
     await recordAudit(tx, { actor, action: "source.create", target: `source/${input.name}`, after: auditedSettings(input) });
     return source;
@@ -55,6 +73,7 @@ export async function updateSource({ actor, name, input }: { actor: TActor; name
     const current = await tx.source.findUnique({ where: { name } });
     if (!current) throw new AppError("not_found", `no source named '${name}'`, "name");
     if (input.name !== name) throw new AppError("validation_failed", "a source keeps its name: its instances are known by it", "name");
+    await refuseOverlap(tx, input);
     const columns = columnsOf(input);
     const kept = { password: input.username && !input.password ? sealColumn(current.password) : columns.password };
     if (input.username && !kept.password) throw new AppError("validation_failed", "give the password for the username", "password");
@@ -83,12 +102,13 @@ export async function deleteSource({ actor, name }: { actor: TActor; name: strin
     await recordAudit(tx, { actor, action: "source.delete", target: `source/${name}`, before: { ...current, id: undefined } });
   });
   // Then its instances, in short steps telling one story: thousands of them are one failover event per service.
+  const seenAt = Date.now();
   const rows = await db.instance.findMany({
     where: { source: name },
     select: { ...trafficSelect, id: true, instanceId: true, service: { select: { id: true, name: true } } },
   });
   await catalogChangeInSteps(chunked(rows, stepSize), (tx, change, part) =>
-    removeInstances(tx, change, { source: name, rows: part, reason: `its source ${name} was removed` }),
+    removeInstances(tx, change, { source: name, rows: part.map((row) => ({ ...row, cause: "source removed" as const, seenAt })) }),
   );
 }
 

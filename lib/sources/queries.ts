@@ -20,6 +20,8 @@ export async function listSources() {
     lagMs: row.lagMs,
     staleSince: row.staleSince?.toISOString() ?? null,
     instances: row.instances,
+    // Keys or nodes left out, or read in part, with the latest few reasons: bounded whatever the registry holds.
+    skipped: { count: row.skipped, recent: row.skipReasons },
     syncedBy: row.ownerUntil && row.ownerUntil.getTime() > Date.now() ? row.owner : null,
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),

@@ -48,7 +48,10 @@ export const ZSourceInput = z
     if (input.kind === "zookeeper" && input.prefix !== undefined && !input.prefix.startsWith("/")) {
       ctx.addIssue({ code: "custom", path: ["prefix"], message: "a ZooKeeper base path starts with '/'" });
     }
-    if (input.prefix === "") ctx.addIssue({ code: "custom", path: ["prefix"], message: "must not be empty; '/' reads every key" });
+    if (input.prefix === "")
+      ctx.addIssue({ code: "custom", path: ["prefix"], message: "must not be empty; '/' reads every key, '/*' only the single-segment ones" });
+    if (input.kind === "zookeeper" && input.prefix?.includes("*"))
+      ctx.addIssue({ code: "custom", path: ["prefix"], message: "a ZooKeeper base path is a path, not a pattern" });
     if (Boolean(input.username) !== Boolean(input.password)) {
       ctx.addIssue({ code: "custom", path: [input.username ? "password" : "username"], message: "give both a username and a password, or neither" });
     }

@@ -41,8 +41,23 @@ export type TSourceSettings = {
   tls: TSourceTls | null;
 };
 
-/** What a watch delivers: every instance on each (re)connection, then the changes since. */
-export type TSourceChange = { kind: "snapshot"; instances: TSourceInstance[] } | { kind: "changes"; upserted: TSourceInstance[]; removed: string[] };
+/** Why an instance left its source, as its health and failover events say. */
+export type TRemovalCause = "lease expired" | "key deleted" | "session expired" | "node deleted" | "source removed";
+
+/** An instance gone from its source: why, and when Meshdeck was told (its detection time runs from there to the record). */
+export type TRemoval = { instanceId: string; cause: TRemovalCause; seenAt: number };
+
+/**
+ * What a watch delivers: every instance on each (re)connection (what is no longer listed went for `missing`, seen at
+ * `at`), then the changes since.
+ */
+export type TSourceChange =
+  | { kind: "snapshot"; instances: TSourceInstance[]; missing: TRemovalCause; at: number }
+  | { kind: "changes"; upserted: TSourceInstance[]; removed: TRemoval[] };
+
+/** A key or node left out (or part of one), with why; an adapter keeps the few latest and a count. */
+export type TSkip = { key: string; reason: string };
+export type TSkipReport = { count: number; recent: TSkip[] };
 
 /** An operator's choice for an instance; null: what the registration says. */
 export type TSourceOverride = { weight: number | null; enabled: boolean | null };
@@ -52,12 +67,17 @@ export type TSourceEvents = {
   onChange: (change: TSourceChange) => Promise<void>;
   /** Connected after the first full listing; disconnected (with why) when the source stops answering. */
   onState: (state: { connected: boolean; error?: string }) => void;
+  /** What is left out now, told when it changes. */
+  onSkipped?: (skipped: TSkipReport) => void;
 };
 
 export interface ISourceAdapter {
   /** Connects, lists and watches; on a lost connection retries with backoff and sends a full snapshot once back. */
   start(events: TSourceEvents): void;
-  /** Writes an operator's choice where the convention's clients read it; never rewrites what a registration says otherwise. */
-  writeOverride(args: { instance: TSourceInstance; override: TSourceOverride }): Promise<void>;
+  /**
+   * Writes an operator's choice where the convention's clients read it; never rewrites what a registration says otherwise.
+   * `onlyIfRewritten`: only where the framework put its registration back without Meshdeck's choice in it.
+   */
+  writeOverride(args: { instance: TSourceInstance; override: TSourceOverride; onlyIfRewritten?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }

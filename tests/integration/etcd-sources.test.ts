@@ -46,7 +46,7 @@ describe.each(targets)("etcd sources on $name", (target) => {
   };
   const change = (body: unknown) => admin.post("/api/v1/governance/instances", body);
 
-  test("the seed's leased key -> URL form: it appears; its lease expiring is a failover event", async () => {
+  test("the seed's leased key -> URL form: it appears; its lease expiring is a failover event saying so, with its detection time", async () => {
     const service = `seed-${tag}`;
     const prefix = `/${tag}/services/`;
     const lease = etcd.client.lease(2, { autoKeepAlive: false });
@@ -68,11 +68,41 @@ describe.each(targets)("etcd sources on $name", (target) => {
       { timeoutMs: 10_000 },
     );
     const events = await admin.get(`/api/v1/events?service=${service}&kind=failover`);
-    expect(events.body.events[0]).toMatchObject({ kind: "failover", instanceId: "1", takeover: [{ id: "2", share: 1 }] });
+    expect(events.body.events[0]).toMatchObject({
+      kind: "failover",
+      instanceId: "1",
+      takeover: [{ id: "2", share: 1 }],
+      reason: `removed from ${source} (lease expired)`,
+      detectionMs: expect.any(Number),
+    });
+    // A key deleted on its own says so; removing the source says that.
+    await etcd.client.put(`${prefix}${service}/3`).value("http://127.0.0.1:19003");
+    await eventually(
+      () => instancesOf(service),
+      (list) => list.length === 2,
+    );
+    await etcd.client.delete().key(`${prefix}${service}/3`);
+    await eventually(
+      () => instancesOf(service),
+      (list) => list.length === 1,
+    );
+    expect((await admin.delete(`/api/v1/sources/${source}`)).status).toBe(204);
+    const health = (await admin.get(`/api/v1/events?service=${service}&kind=health`)).body.events as {
+      instanceId: string;
+      reason: string;
+      detectionMs: number | null;
+      to: string;
+    }[];
+    const removals = health.filter((event) => event.to === "deregistered").map((event) => [event.instanceId, event.reason, typeof event.detectionMs]);
+    expect(removals.sort()).toEqual([
+      ["1", `removed from ${source} (lease expired)`, "number"],
+      ["2", `removed from ${source} (source removed)`, "number"],
+      ["3", `removed from ${source} (key deleted)`, "number"],
+    ]);
   });
 
   test("go-micro's registry JSON: read with its metadata; a weight change goes under the Meshdeck prefix", async () => {
-    const service = `greeter-${tag}`;
+    const service = `hello-${tag}`;
     const prefix = `/${tag}/micro/registry/`;
     const node = { id: `${service}-0f3a`, address: "127.0.0.1:19011", metadata: { protocol: "grpc", registry: "etcd", server: "grpc", transport: "grpc" } };
     await etcd.client
@@ -100,15 +130,33 @@ describe.each(targets)("etcd sources on $name", (target) => {
     const prefix = `/${tag}/grpc/`;
     await etcd.client.put(`${prefix}${service}/127.0.0.1:19021`).value(JSON.stringify({ Op: 0, Addr: "127.0.0.1:19021", Metadata: { zone: "a" } }));
     await etcd.client.put(`${prefix}${service}/127.0.0.1:19022`).value(JSON.stringify({ Op: 0, Addr: "127.0.0.1:19022", Metadata: { zone: "b" } }));
+    // A second target served from the same address: its endpoint key names the same address.
+    await etcd.client.put(`${prefix}hello-${tag}/127.0.0.1:19021`).value(JSON.stringify({ Op: 0, Addr: "127.0.0.1:19021" }));
     await addSource("grpc", prefix);
     await eventually(
       () => instancesOf(service),
       (list) => list.length === 2,
     );
-    expect((await change({ selector: { ids: ["127.0.0.1:19021"] }, change: { enabled: false } })).status).toBe(200);
-    expect(JSON.parse((await etcd.client.get(`/meshdeck/overrides/${service}/127.0.0.1:19021`).string())!)).toEqual({ enabled: false });
+    expect((await instancesOf(`hello-${tag}`)).map((instance) => instance.id)).toEqual([`hello-${tag}:127.0.0.1:19021`]);
+    const id = `${service}:127.0.0.1:19021`;
+    expect((await change({ selector: { ids: [id] }, change: { enabled: false } })).status).toBe(200);
+    expect(JSON.parse((await etcd.client.get(`/meshdeck/overrides/${service}/${id}`).string())!)).toEqual({ enabled: false });
     const discovered = await admin.get(`/api/v1/discovery/${service}`);
-    expect(discovered.body.instances.map((i: { id: string }) => i.id)).toEqual(["127.0.0.1:19022"]);
+    expect(discovered.body.instances.map((i: { id: string }) => i.id)).toEqual([`${service}:127.0.0.1:19022`]);
+    expect(
+      (await admin.get(`/api/v1/events?service=${service}&kind=failover`)).body.events.filter((e: { reason: string }) => e.reason.startsWith("removed")),
+    ).toEqual([]);
+  });
+
+  test("gRPC-Go naming, etcd's own example: a target with no parent path is read with the target as the prefix", async () => {
+    const target = `my-service-${tag}`;
+    await etcd.client.put(`${target}/127.0.0.1:19051`).value(JSON.stringify({ Op: 0, Addr: "127.0.0.1:19051" }));
+    await addSource("grpc", `${target}/`);
+    const [seen] = await eventually(
+      () => instancesOf(target),
+      (list) => list.length === 1,
+    );
+    expect(seen).toMatchObject({ id: `${target}:127.0.0.1:19051` });
   });
 
   test("Kratos: the weight is written as metadata weight in the registration, keeping its lease; reset puts it back", async () => {
@@ -140,6 +188,135 @@ describe.each(targets)("etcd sources on $name", (target) => {
       (list) => list[0]?.weight === 10 && list[0]?.metadata.weight === "10",
     );
     await lease.revoke();
+  });
+
+  const registrationOf = async (key: string) => JSON.parse((await etcd.client.get(key).string()) ?? "null") as { metadata: Record<string, string> } | null;
+
+  test("Kratos: a drain is weight 0 in the registration, which Kratos's balancers never pick; undrained, it is back", async () => {
+    const service = `drained-${tag}`;
+    const prefix = `/${tag}/kratos-drain/`;
+    const registration = { id: `${service}-1`, name: service, version: "v1", metadata: { weight: "10" }, endpoints: ["http://127.0.0.1:19071"] };
+    const key = `${prefix}${service}/${registration.id}`;
+    await etcd.client.put(key).value(JSON.stringify(registration));
+    await addSource("kratos", prefix);
+    await eventually(
+      () => instancesOf(service),
+      (list) => list.length === 1,
+    );
+    expect((await change({ selector: { service }, change: { enabled: false }, force: true, reason: "drain" })).status).toBe(200);
+    expect((await registrationOf(key))?.metadata).toEqual({ weight: "0", "meshdeck.registered-weight": "10" });
+    const [drained] = await eventually(
+      () => instancesOf(service),
+      (list) => list[0]?.metadata.weight === "0",
+    );
+    expect(drained).toMatchObject({ enabled: false });
+    expect((await change({ selector: { service }, change: { enabled: true } })).status).toBe(200);
+    expect((await registrationOf(key))?.metadata).toEqual({ weight: "10" });
+  });
+
+  test("Kratos: a registration put back in Kratos's own form after a lease loss gets Meshdeck's weight again", async () => {
+    const service = `relet-${tag}`;
+    const prefix = `/${tag}/kratos-relet/`;
+    const registration = { id: `${service}-1`, name: service, version: "v1", metadata: { weight: "10" }, endpoints: ["http://127.0.0.1:19081"] };
+    const key = `${prefix}${service}/${registration.id}`;
+    const first = etcd.client.lease(60);
+    await first.put(key).value(JSON.stringify(registration));
+    await addSource("kratos", prefix);
+    await eventually(
+      () => instancesOf(service),
+      (list) => list.length === 1,
+    );
+    expect((await change({ selector: { service }, change: { weight: 70 }, force: true, reason: "more" })).status).toBe(200);
+    expect((await registrationOf(key))?.metadata.weight).toBe("70");
+    // The lease is lost; Kratos registers again with a new one, in its own form.
+    await first.revoke();
+    const second = etcd.client.lease(60);
+    await second.put(key).value(JSON.stringify(registration));
+    const restored = await eventually(
+      () => registrationOf(key),
+      (value) => value?.metadata.weight === "70",
+      { timeoutMs: 10_000 },
+    );
+    expect(restored?.metadata).toEqual({ weight: "70", "meshdeck.registered-weight": "10" });
+    expect((await etcd.client.get(key).exec()).kvs[0]!.lease).toBe(await second.grant());
+    const [seen] = await eventually(
+      () => instancesOf(service),
+      (list) => list[0]?.metadata.weight === "70",
+    );
+    expect(seen).toMatchObject({ weight: 70 });
+    await second.revoke();
+  });
+
+  test("two sources over the same keys are refused; an id another source has in the service is skipped and shown", async () => {
+    const prefix = `/${tag}/overlap/`;
+    await addSource("url", prefix);
+    for (const inner of [`${prefix}inner/`, `/${tag}/`]) {
+      const refused = await admin.post("/api/v1/sources", {
+        name: `overlap-${tag}-${inner.length}`,
+        kind: "etcd",
+        convention: "url",
+        endpoints: [`http://${etcd.endpoint}`],
+        prefix: inner,
+      });
+      expect(refused.status, inner).toBe(422);
+      expect(refused.body.error.field).toBe("prefix");
+    }
+    // Side by side, but both registries name instance 1 of the same service.
+    const service = `twice-${tag}`;
+    await etcd.client.put(`/${tag}/twice-a/${service}/1`).value("http://127.0.0.1:19091");
+    await etcd.client.put(`/${tag}/twice-b/${service}/1`).value("http://127.0.0.1:19092");
+    const holder = await addSource("url", `/${tag}/twice-a/`);
+    await eventually(
+      () => instancesOf(service),
+      (list) => list.length === 1,
+    );
+    const second = await addSource("url", `/${tag}/twice-b/`);
+    const skipped = await eventually(
+      () => admin.get(`/api/v1/sources/${second}`),
+      (r) => r.body.source?.skipped?.count === 1,
+    );
+    expect(skipped.body.source.skipped.recent).toEqual([
+      { key: `/${tag}/twice-b/${service}/1`, reason: `instance 1 of ${service} is already registered by source ${holder}` },
+    ]);
+    expect((await instancesOf(service)).map((instance) => [instance.id, instance.source])).toEqual([["1", holder]]);
+    expect((await admin.get(`/api/v1/discovery/${service}`)).body.instances).toHaveLength(1);
+    expect((await change({ selector: { service }, change: { weight: 50 }, force: true, reason: "once" })).status).toBe(200);
+  });
+
+  test("a 1 MB metadata value and 102 keys: left out past the catalog's limits, and the key shown as read in part", async () => {
+    const service = `fat-${tag}`;
+    const prefix = `/${tag}/fat/`;
+    const metadata = { big: "x".repeat(1024 * 1024), ...Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`k${i}`, "v"])) };
+    const node = { id: `${service}-1`, address: "127.0.0.1:19095", metadata };
+    await etcd.client.put(`${prefix}${service}/${node.id}`).value(JSON.stringify({ name: service, version: "v1", nodes: [node] }));
+    const source = await addSource("go-micro", prefix);
+    const [seen] = await eventually(
+      () => instancesOf(service),
+      (list) => list.length === 1,
+    );
+    expect(Object.keys(seen!.metadata).length).toBeLessThanOrEqual(64);
+    expect(seen!.metadata.big).toBeUndefined();
+    expect(JSON.stringify((await admin.get(`/api/v1/discovery/${service}`)).body).length).toBeLessThan(16_384);
+    const shown = await eventually(
+      () => admin.get(`/api/v1/sources/${source}`),
+      (r) => r.body.source?.skipped?.count === 1,
+    );
+    expect(shown.body.source.skipped.recent[0].reason).toMatch(/metadata entries over the catalog's limits .* left out: big, /);
+  });
+
+  test("the seed's single /<service> keys by the pattern /*: nothing else is read or warned about, Meshdeck's own keys never", async () => {
+    const service = `seedone-${tag}`;
+    await etcd.client.put(`/${service}`).value(`http://127.0.0.1:${tag === "s" ? 19097 : 19098}`);
+    await etcd.client.put(`/meshdeck/overrides/${service}/x`).value(JSON.stringify({ weight: 1 }));
+    await etcd.client.put(`/${tag}/pattern/other/1`).value("not a url");
+    const source = await addSource("url", "/*");
+    await eventually(
+      () => instancesOf(service),
+      (list) => list.length === 1,
+    );
+    const row = (await admin.get(`/api/v1/sources/${source}`)).body.source;
+    expect(row.skipped).toEqual({ count: 0, recent: [] });
+    await etcd.client.delete().key(`/meshdeck/overrides/${service}/x`);
   });
 
   test("bad settings are refused with the field, and nothing is stored", async () => {

@@ -219,6 +219,6 @@ describe.each(targets)("a mass change on $name", (target) => {
       ["failover", leased],
       ["outage", 0],
     ]);
-    expect(events.find((event) => event.kind === "failover")!.reason).toBe(`1,200 instances of ${service} left: its source ${source} was removed`);
+    expect(events.find((event) => event.kind === "failover")!.reason).toBe(`1,200 instances of ${service} left: removed from ${source} (source removed)`);
   }, 120_000);
 });

@@ -77,6 +77,12 @@ describe.each(targets)("ZooKeeper sources on $name", (target) => {
       key: iface,
       configs: [{ addresses: ["127.0.0.1:20880"], side: "provider", parameters: { weight: 30 } }],
     });
+    // Meshdeck's own rule is not what the provider registered: the listing (read again after the rule) keeps 100, so a reset restores it.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const withRule = await admin.get(`/api/v1/services/${iface}`);
+    expect(withRule.body.instances.find((instance: { id: string }) => instance.id === first)).toMatchObject({ weight: 30, registeredWeight: 100 });
+    expect((await admin.post("/api/v1/governance/instances", { selector: { ids: [first] }, change: { reset: true } })).status).toBe(200);
+    expect((await instancesOf(iface)).find((instance) => instance.id === first)).toMatchObject({ weight: 100 });
 
     providers[0]!.close();
     await eventually(
@@ -85,7 +91,12 @@ describe.each(targets)("ZooKeeper sources on $name", (target) => {
       { timeoutMs: 15_000 },
     );
     const events = await admin.get(`/api/v1/events?service=${iface}&kind=failover`);
-    expect(events.body.events[0]).toMatchObject({ kind: "failover", instanceId: first });
+    expect(events.body.events[0]).toMatchObject({
+      kind: "failover",
+      instanceId: first,
+      reason: expect.stringMatching(/\(session expired\)$/),
+      detectionMs: expect.any(Number),
+    });
   }, 40_000);
 
   test("Curator instances: listed; a drain goes under /meshdeck/overrides and discovery leaves the instance out", async () => {
@@ -107,7 +118,16 @@ describe.each(targets)("ZooKeeper sources on $name", (target) => {
       };
       await create(provider, `${base}/${service}/${instance.id}`, JSON.stringify(instance), zookeeper.CreateMode.EPHEMERAL);
     }
-    await addSource("curator", base);
+    const source = await addSource("curator", base);
+    // Another source over the same nodes would list each instance twice.
+    const overlapping = await admin.post("/api/v1/sources", {
+      name: `${source}-again`,
+      kind: "zookeeper",
+      convention: "curator",
+      endpoints: [zk.connectString],
+      prefix: `${base}/${service}`,
+    });
+    expect([overlapping.status, overlapping.body.error?.field]).toEqual([422, "prefix"]);
     await eventually(
       () => instancesOf(service),
       (list) => list.length === 2,

@@ -4,6 +4,7 @@ import { useState, useTransition } from "react";
 import { LiveIndicator } from "@/components/live/live-indicator";
 import { useLiveQuery } from "@/components/live/use-live-query";
 import { AddSourceForm } from "./_components/add-source-form";
+import { SourceSkips } from "./_components/source-skips";
 import { SourceStatus } from "./_components/source-status";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -42,7 +43,7 @@ export function SourcesClient({ initial, canManage }: { initial: TSources; canMa
       {canManage ? <AddSourceForm /> : <p className="mb-6 text-sm text-zinc-500">Only administrators can add or remove sources.</p>}
       <FormError message={actionError} />
       <Card title="Sources">
-        <Table head={["Name", "Kind", "Endpoints / prefix", "State", "Last sync", "Lag", "Instances", "Synced by", ""]}>
+        <Table head={["Name", "Kind", "Endpoints / prefix", "State", "Last sync", "Lag", "Instances", "Skipped", "Synced by", ""]}>
           <tr data-testid="source-builtin">
             <Td className="font-medium">builtin</Td>
             <Td>
@@ -55,6 +56,7 @@ export function SourcesClient({ initial, canManage }: { initial: TSources; canMa
             <Td className="text-xs text-zinc-500">live</Td>
             <Td className="text-xs text-zinc-500">0 ms</Td>
             <Td className="tabular-nums">{data.builtin.instances}</Td>
+            <Td className="text-xs text-zinc-500">–</Td>
             <Td className="text-xs text-zinc-500">every app</Td>
             <Td />
           </tr>
@@ -79,6 +81,9 @@ export function SourcesClient({ initial, canManage }: { initial: TSources; canMa
               </Td>
               <Td className="tabular-nums" data-testid="source-instances">
                 {source.instances}
+              </Td>
+              <Td>
+                <SourceSkips skipped={source.skipped} />
               </Td>
               <Td className="max-w-40 truncate font-mono text-xs text-zinc-500" title={source.syncedBy ?? undefined}>
                 {source.syncedBy ?? "–"}

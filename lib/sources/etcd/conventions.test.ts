@@ -33,7 +33,7 @@ describe("decodeEtcdEntry", () => {
       "/",
       "/my-service",
       "http://10.1.2.3:9000/",
-      { service: "my-service", instanceId: "10.1.2.3:9000", port: 9000 },
+      { service: "my-service", instanceId: "my-service:10.1.2.3:9000", port: 9000 },
     ],
     ["url, host:port without a scheme", "url", "/services/", "/services/users/u1", "10.0.0.2:7000", { service: "users", instanceId: "u1", port: 7000 }],
     [
@@ -50,7 +50,7 @@ describe("decodeEtcdEntry", () => {
       "/services/",
       "/services/echo/10.0.0.9:50051",
       JSON.stringify({ Op: 0, Addr: "10.0.0.9:50051", Metadata: { zone: "a" } }),
-      { service: "echo", instanceId: "10.0.0.9:50051", port: 50051, metadata: { zone: "a" } },
+      { service: "echo", instanceId: "echo:10.0.0.9:50051", port: 50051, metadata: { zone: "a" } },
     ],
     [
       "grpc naming, nested service path",
@@ -58,7 +58,23 @@ describe("decodeEtcdEntry", () => {
       "/",
       "/foo/bar/e1",
       JSON.stringify({ Addr: "10.0.0.9:50052" }),
-      { service: "foo.bar", instanceId: "e1", port: 50052 },
+      { service: "foo.bar", instanceId: "foo.bar:e1", port: 50052 },
+    ],
+    [
+      "grpc naming, etcd's own example: a target with no parent path, read with the target as the prefix",
+      "grpc",
+      "my-service/",
+      "my-service/1.2.3.4",
+      JSON.stringify({ Addr: "1.2.3.4:50051" }),
+      { service: "my-service", instanceId: "my-service:1.2.3.4", host: "1.2.3.4", port: 50051 },
+    ],
+    [
+      "grpc naming, a target with no parent path, read by the pattern */*",
+      "grpc",
+      "",
+      "my-service/1.2.3.4",
+      JSON.stringify({ Addr: "1.2.3.4:50051" }),
+      { service: "my-service", instanceId: "my-service:1.2.3.4" },
     ],
     [
       "kratos: http endpoint first, metadata weight",
@@ -89,7 +105,7 @@ describe("decodeEtcdEntry", () => {
     ["go-micro that is not JSON", "go-micro", "/micro/registry/greeter/x", "{"],
     ["grpc without Addr", "grpc", "/services/echo/e1", JSON.stringify({ Metadata: {} })],
     ["grpc delete update", "grpc", "/services/echo/e1", JSON.stringify({ Op: 1, Addr: "10.0.0.9:1" })],
-    ["grpc key without a service", "grpc", "/services/e1", JSON.stringify({ Addr: "10.0.0.9:1" })],
+    ["grpc key that is the prefix itself", "grpc", "/services/", JSON.stringify({ Addr: "10.0.0.9:1" })],
     ["kratos without endpoints", "kratos", "/microservices/orders/o", JSON.stringify({ id: "o", name: "orders" })],
     ["a service name with spaces", "url", "/services/my service/o1", "http://h:1"],
   ] as const)("skips %s", (_, convention, key, value) => {
@@ -106,5 +122,39 @@ describe("decodeEtcdEntry", () => {
     ["kratos", "/microservices/orders/o", JSON.stringify({ id: "o", name: "orders", endpoints: ["http://0xa9fea9fe:80"] }), "/microservices/"],
   ] as const)("%s: skips %s at a metadata address", (convention, key, value, prefix) => {
     expect(decodeEtcdEntry(convention, { key, value, prefix })).toEqual({ skipped: expect.stringMatching(/^host '.+' is refused by address policy: /) });
+  });
+
+  test("gRPC endpoints of two targets at one address are two instances", () => {
+    const value = JSON.stringify({ Addr: "127.0.0.1:50051" });
+    const ids = ["ns/greeter/127.0.0.1:50051", "ns/echo/127.0.0.1:50051"].map((key) => {
+      const decoded = decodeEtcdEntry("grpc", { key, value, prefix: "" });
+      return "instance" in decoded ? decoded.instance.instanceId : decoded.skipped;
+    });
+    expect(ids).toEqual(["ns.greeter:127.0.0.1:50051", "ns.echo:127.0.0.1:50051"]);
+  });
+
+  // A 1 MB value and 102 keys were once stored as they came, and every discovery answer grew with them.
+  test.each([
+    [
+      "go-micro",
+      "/micro/registry/",
+      "/micro/registry/greeter/x",
+      (metadata: Record<string, string>) => JSON.stringify({ name: "greeter", nodes: [{ id: "x", address: "10.0.0.7:80", metadata }] }),
+    ],
+    ["grpc", "/services/", "/services/echo/e1", (metadata: Record<string, string>) => JSON.stringify({ Addr: "10.0.0.9:1", Metadata: metadata })],
+    [
+      "kratos",
+      "/microservices/",
+      "/microservices/orders/o",
+      (metadata: Record<string, string>) => JSON.stringify({ id: "o", name: "orders", metadata, endpoints: ["http://10.0.0.8:80"] }),
+    ],
+  ] as const)("%s: metadata over the catalog's limits is left out with a warning", (convention, prefix, key, value) => {
+    const metadata = { big: "x".repeat(1024 * 1024), ...Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`k${i}`, "v"])) };
+    const decoded = decodeEtcdEntry(convention, { key, value: value(metadata), prefix });
+    if (!("instance" in decoded)) throw new Error(`skipped: ${decoded.skipped}`);
+    expect(Object.keys(decoded.instance.metadata).length).toBeLessThanOrEqual(64);
+    expect(decoded.instance.metadata.big).toBeUndefined();
+    expect(Math.max(...Object.values(decoded.instance.metadata).map((text) => text.length))).toBeLessThanOrEqual(512);
+    expect(decoded.warning).toMatch(/^\d+ metadata entries over the catalog's limits .* left out: big, /);
   });
 });

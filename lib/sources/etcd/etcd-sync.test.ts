@@ -7,7 +7,7 @@ import { ZChangeInstances } from "@/lib/governance/schemas";
 import { listDiscoverableInstances } from "@/lib/registry/discovery";
 import { startEtcd, type TEtcd } from "@/tests/support/etcd";
 import { applySourceChange } from "../apply-source-change";
-import type { TSourceChange } from "../types";
+import type { TSkipReport, TSourceChange } from "../types";
 import { EtcdAdapter } from "./etcd-adapter";
 import { overrideKey } from "./write-override";
 import { eventually } from "@/tests/support/eventually";
@@ -16,10 +16,11 @@ const operator = { type: "user", id: "u-op", name: "op@example.com", role: "oper
 let etcd: TEtcd;
 
 /** A source row and its adapter syncing into the catalog, with what it saw. */
-async function follow(name: string, convention: "url" | "kratos", prefix: string) {
+async function follow(name: string, convention: "url" | "kratos" | "grpc", prefix: string) {
   await db.source.create({ data: { name, kind: "etcd", convention, endpoints: JSON.stringify([etcd.endpoint]), prefix, createdBy: "test" } });
   const changes: TSourceChange[] = [];
   const states: boolean[] = [];
+  const skips: TSkipReport[] = [];
   const adapter = new EtcdAdapter({ name, kind: "etcd", convention, endpoints: [etcd.endpoint], prefix, username: null, password: null, tls: null });
   adapter.start({
     onChange: async (change) => {
@@ -27,8 +28,9 @@ async function follow(name: string, convention: "url" | "kratos", prefix: string
       await applySourceChange({ source: name, change });
     },
     onState: ({ connected }) => states.push(connected),
+    onSkipped: (report) => skips.push(report),
   });
-  return { adapter, changes, states };
+  return { adapter, changes, states, skips };
 }
 
 const instancesOf = (source: string) =>
@@ -69,9 +71,24 @@ describe("etcd source sync", () => {
       { timeoutMs: 8000 },
     );
     const failover = await db.failoverEvent.findFirst({ where: { service: "orders", instanceId: "orders-1", kind: "failover" } });
-    expect(failover?.reason).toContain("removed from seed");
+    expect(failover?.reason).toBe("removed from seed (lease expired)");
+    expect(failover?.detectionMs).toEqual(expect.any(Number));
     const health = await db.healthEvent.findFirst({ where: { source: "seed", instanceId: "orders-1", to: "deregistered" } });
-    expect(health).not.toBeNull();
+    expect(health).toMatchObject({ reason: "removed from seed (lease expired)", detectionMs: expect.any(Number) });
+    // A leased key deleted while its lease lives is a delete, not an expiry.
+    const kept = etcd.client.lease(30);
+    await kept.put("/seed/orders/orders-3").value("http://127.0.0.1:18083");
+    await eventually(
+      () => instancesOf("seed"),
+      (rows) => rows.length === 2,
+    );
+    await etcd.client.delete().key("/seed/orders/orders-3");
+    const deleted = await eventually(
+      () => db.healthEvent.findFirst({ where: { source: "seed", instanceId: "orders-3", to: "deregistered" } }),
+      (row) => row !== null,
+    );
+    expect(deleted?.reason).toBe("removed from seed (key deleted)");
+    await kept.revoke();
     await adapter.stop();
   });
 
@@ -146,4 +163,39 @@ describe("etcd source sync", () => {
     expect(await db.healthEvent.count({ where: { source: "outage" } })).toBe(eventsBefore);
     await adapter.stop();
   }, 40_000);
+
+  test("the pattern /* reads the single /<service> keys only: no warning for the rest, never Meshdeck's own keys", async () => {
+    await etcd.client.put("/patterned").value("http://127.0.0.1:18121");
+    await etcd.client.put("/meshdeck/overrides/patterned/x").value("http://127.0.0.1:18122");
+    await etcd.client.put("/deeper/than/one").value("not a url");
+    const { adapter, skips, changes } = await follow("patterned", "url", "/*");
+    await eventually(
+      () => instancesOf("patterned"),
+      (rows) => rows.length >= 1,
+    );
+    expect((await instancesOf("patterned")).map((row) => row.instanceId)).toContain("patterned:127.0.0.1:18121");
+    const listed = changes.flatMap((change) => (change.kind === "snapshot" ? change.instances : []));
+    expect(listed.every((instance) => !instance.key?.startsWith("/meshdeck/") && instance.key!.split("/").length === 2)).toBe(true);
+    expect(skips.every((report) => report.count === 0)).toBe(true);
+    await adapter.stop();
+  });
+
+  test("a Kratos drain is metadata weight 0; a registration Kratos puts back in its own form gets the weight again", async () => {
+    const registration = { id: "re-1", name: "relet", version: "v1", metadata: { weight: "10" }, endpoints: ["http://127.0.0.1:18131"] };
+    const key = "/relet/relet/re-1";
+    await etcd.client.put(key).value(JSON.stringify(registration));
+    const { adapter } = await follow("relet", "kratos", "/relet/");
+    await eventually(
+      () => instancesOf("relet"),
+      (rows) => rows.length === 1,
+    );
+    await changeInstances({
+      actor: operator,
+      input: ZChangeInstances.parse({ selector: { service: "relet" }, change: { enabled: false }, force: true, reason: "drain" }),
+    });
+    expect(JSON.parse((await etcd.client.get(key).string())!).metadata).toEqual({ weight: "0", "meshdeck.registered-weight": "10" });
+    await changeInstances({ actor: operator, input: ZChangeInstances.parse({ selector: { service: "relet" }, change: { enabled: true } }) });
+    expect(JSON.parse((await etcd.client.get(key).string())!).metadata).toEqual({ weight: "10" });
+    await adapter.stop();
+  });
 });

@@ -16,8 +16,20 @@ export function overrideKey(instance: Pick<TSourceInstance, "service" | "instanc
 // A registration re-put between our read and our write is read again; after this many tries the change fails.
 const maxTries = 3;
 
-/** Kratos's selectors read metadata `weight`: set it in the registration, keeping its lease and every other field. */
-async function writeKratosWeight(client: Etcd3, instance: TSourceInstance, weight: number | null) {
+/**
+ * The metadata `weight` Meshdeck keeps in a Kratos registration for an override, null for none: Kratos has no enabled
+ * flag and its balancers never pick a node of weight 0, so a drain is weight 0.
+ */
+export function kratosWeightOf(override: TSourceOverride): number | null {
+  return override.enabled === false ? 0 : override.weight;
+}
+
+/**
+ * Kratos's selectors read metadata `weight`: set it in the registration, keeping its lease and every other field.
+ * With `onlyIfRewritten`, a registration still carrying Meshdeck's mark is left alone: only one the framework put
+ * back in its own form (after losing its lease) is written again.
+ */
+async function writeKratosWeight(client: Etcd3, instance: TSourceInstance, weight: number | null, onlyIfRewritten = false) {
   if (!instance.key) throw new AppError("unavailable", `${instance.instanceId}: its etcd key is not known yet; try again after the next sync`, "selector");
   for (let attempt = 1; attempt <= maxTries; attempt += 1) {
     const { kvs } = await client.get(instance.key).exec();
@@ -25,6 +37,7 @@ async function writeKratosWeight(client: Etcd3, instance: TSourceInstance, weigh
     if (!kv) throw new AppError("not_found", `${instance.instanceId} is no longer registered in etcd (${instance.key})`, "selector");
     const value = JSON.parse(kv.value.toString()) as { metadata?: Record<string, string> | null };
     const metadata = { ...(value.metadata ?? {}) };
+    if (onlyIfRewritten && (kratosRegisteredWeightKey in metadata || weight === null)) return;
     if (weight !== null) {
       // The first override keeps what the instance registered ("" when it had no weight), to put it back on reset.
       if (!(kratosRegisteredWeightKey in metadata)) metadata[kratosRegisteredWeightKey] = metadata.weight ?? "";
@@ -50,9 +63,15 @@ async function writeKratosWeight(client: Etcd3, instance: TSourceInstance, weigh
 }
 
 /** Writes an operator's choice where the convention's clients read it; what has no native field goes under the Meshdeck prefix. */
-export async function writeEtcdOverride(client: Etcd3, convention: TEtcdConvention, instance: TSourceInstance, override: TSourceOverride) {
+export async function writeEtcdOverride(
+  client: Etcd3,
+  convention: TEtcdConvention,
+  instance: TSourceInstance,
+  override: TSourceOverride,
+  { onlyIfRewritten = false }: { onlyIfRewritten?: boolean } = {},
+) {
   const nativeWeight = convention === "kratos";
-  if (nativeWeight) await writeKratosWeight(client, instance, override.weight);
+  if (nativeWeight) await writeKratosWeight(client, instance, kratosWeightOf(override), onlyIfRewritten);
   const rest = {
     ...(nativeWeight || override.weight === null ? {} : { weight: override.weight }),
     ...(override.enabled === null ? {} : { enabled: override.enabled }),

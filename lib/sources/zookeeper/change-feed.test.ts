@@ -35,8 +35,12 @@ describe("ChangeFeed", () => {
     subject.update([instance("a", { weight: 5 }), instance("c")]);
     await subject.settled();
     expect(changes).toEqual([
-      { kind: "snapshot", instances: [instance("a"), instance("b")] },
-      { kind: "changes", upserted: [instance("a", { weight: 5 }), instance("c")], removed: ["b"] },
+      { kind: "snapshot", instances: [instance("a"), instance("b")], missing: "node deleted", at: expect.any(Number) },
+      {
+        kind: "changes",
+        upserted: [instance("a", { weight: 5 }), instance("c")],
+        removed: [{ instanceId: "b", cause: "node deleted", seenAt: expect.any(Number) }],
+      },
     ]);
   });
 

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Client } from "node-zookeeper-client";
-import type { TSourceInstance, TSourceOverride } from "../types";
+import type { TRemovalCause, TSourceInstance, TSourceOverride } from "../types";
 import type { TTree, TWatchSpec } from "./tree-watch";
 
 // What each framework keeps in ZooKeeper: which nodes to watch, how to read them into instances, and where an
@@ -14,6 +14,8 @@ export type TZkConvention = {
   /** Every instance in the tree as the framework's clients see it, and the nodes that did not decode. */
   list(tree: TTree): { instances: TSourceInstance[]; skipped: TSkipped[] };
   writeOverride(client: Client, instance: TSourceInstance, override: TSourceOverride): Promise<void>;
+  /** Why a listed instance went: an ephemeral node goes when its session expires, a persistent one only when deleted. */
+  goneCause(instance: TSourceInstance): TRemovalCause;
 };
 
 /** Lists a node's children by name without following them. */

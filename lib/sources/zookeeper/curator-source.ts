@@ -2,14 +2,7 @@ import "server-only";
 import { AppError } from "@/lib/errors";
 import type { TSourceInstance } from "../types";
 import { maxWriteTries, type TSkipped, type TZkConvention } from "./conventions";
-import {
-  applyMeshdeckOverride,
-  decodeCuratorInstance,
-  encodeMeshdeckOverride,
-  meshdeckOverridePath,
-  meshdeckOverridesRoot,
-  parseMeshdeckOverride,
-} from "./curator";
+import { decodeCuratorInstance, encodeMeshdeckOverride, meshdeckOverridePath, meshdeckOverridesRoot } from "./curator";
 import type { TWatchSpec } from "./tree-watch";
 import { create, isNodeExists, isNoNode, isNotEmpty, joinPath, mkdirp, remove, setData } from "./zk";
 
@@ -21,10 +14,7 @@ export function curatorConvention(basePath: string): TZkConvention {
   // With the tree's root as base path, ZooKeeper's own node and Meshdeck's are not services.
   const notServices = new Set(basePath === "/" ? ["zookeeper", meshdeckOverridesRoot.split("/")[1]!] : []);
   return {
-    roots: [
-      { path: basePath, spec: { children: (name) => (notServices.has(name) ? null : instancesSpec.children!(name)) } },
-      { path: meshdeckOverridesRoot, spec: instancesSpec },
-    ],
+    roots: [{ path: basePath, spec: { children: (name) => (notServices.has(name) ? null : instancesSpec.children!(name)) } }],
     list(tree) {
       const skipped: TSkipped[] = [];
       const instances: TSourceInstance[] = [];
@@ -40,15 +30,14 @@ export function curatorConvention(basePath: string): TZkConvention {
             skipped.push({ path, reason: decoded.skipped });
             continue;
           }
-          const overridePath = meshdeckOverridePath(decoded.instance);
-          const text = tree.data(overridePath);
-          const override = text === undefined ? undefined : parseMeshdeckOverride(text);
-          if (override === null) skipped.push({ path: overridePath, reason: 'not {"weight": n|null, "enabled": b|null}; the instance is listed without it' });
-          instances.push(applyMeshdeckOverride(decoded.instance, override ?? undefined));
+          if (decoded.warning) skipped.push({ path, reason: decoded.warning });
+          instances.push(decoded.instance);
         }
       }
       return { instances, skipped };
     },
+    // Curator registers DYNAMIC instances as ephemeral nodes; STATIC and PERMANENT ones are persistent.
+    goneCause: (instance) => ((instance.metadata.serviceType ?? "DYNAMIC") === "DYNAMIC" ? "session expired" : "node deleted"),
     async writeOverride(client, instance, override) {
       const path = meshdeckOverridePath(instance);
       const text = encodeMeshdeckOverride(override);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { applyMeshdeckOverride, decodeCuratorInstance, encodeMeshdeckOverride, meshdeckOverridePath, parseMeshdeckOverride } from "./curator";
+import { decodeCuratorInstance, encodeMeshdeckOverride, meshdeckOverridePath } from "./curator";
 
 const registration = {
   name: "orders",
@@ -89,26 +89,14 @@ describe("Meshdeck override nodes", () => {
     [{ weight: null, enabled: null }, null],
   ])("%j is written as %s", (override, text) => {
     expect(encodeMeshdeckOverride(override)).toBe(text);
-    if (text) expect(parseMeshdeckOverride(text)).toEqual(override);
   });
 
-  test.each([
-    ['{"weight":5}', { weight: 5, enabled: null }],
-    ['{"enabled":true}', { weight: null, enabled: true }],
-    ['{"weight":99999}', { weight: 10000, enabled: null }],
-    ['{"weight":"5"}', null],
-    ['{"enabled":"no"}', null],
-    ["[]", null],
-    ["nonsense", null],
-  ])("reads %s", (text, expected) => {
-    expect(parseMeshdeckOverride(text)).toEqual(expected);
-  });
-
-  test("applies the fields that are set", () => {
-    const decoded = decode(registration);
+  test("a payload over the catalog's metadata limits is left out with a warning, the rest kept", () => {
+    const payload = { huge: "x".repeat(600), [`k${"e".repeat(70)}`]: "v", ...Object.fromEntries(Array.from({ length: 70 }, (_, i) => [`m${i}`, "v"])) };
+    const decoded = decode({ ...registration, payload });
     if (!("instance" in decoded)) throw new Error("did not decode");
-    expect(applyMeshdeckOverride(decoded.instance, { weight: 7, enabled: null })).toMatchObject({ weight: 7, enabled: true });
-    expect(applyMeshdeckOverride(decoded.instance, { weight: null, enabled: false })).toMatchObject({ weight: 100, enabled: false });
-    expect(applyMeshdeckOverride(decoded.instance, undefined)).toBe(decoded.instance);
+    expect(Object.keys(decoded.instance.metadata)).toHaveLength(64);
+    expect(decoded.instance.metadata.huge).toBeUndefined();
+    expect(decoded.warning).toMatch(/^\d+ metadata entries over the catalog's limits .* left out: huge, ke+/);
   });
 });

@@ -1,25 +1,16 @@
 // Curator service discovery (curator-x-discovery): `<basePath>/<service>/<id>` holds a ServiceInstance as JSON,
 // `{"name","id","address","port","sslPort","payload","registrationTimeUTC","serviceType","uriSpec"}`. It has no
 // weight or enabled field, so Meshdeck keeps operators' choices under its own prefix, which the gateway and the
-// discovery API honour and which the adapter applies to what it lists.
-import { hostIssue } from "../decode";
+// discovery API honour; the listing is what the instance registered, never folded with them.
+import { hostIssue, parseJsonObject } from "../decode";
 import type { TSourceInstance, TSourceOverride } from "../types";
-import { fitMetadata, flattenFields, isInstanceId, isPort, isServiceName, parseWeight, skip, type TDecoded } from "./fields";
+import { fitMetadata, flattenFields, isInstanceId, isPort, isServiceName, skip, type TDecoded } from "./fields";
 
 /** `<root>/<service>/<instance id>` -> `{"weight": n|null, "enabled": b|null}`, the same layout as etcd's. */
 export const meshdeckOverridesRoot = "/meshdeck/overrides";
 
 export function meshdeckOverridePath(instance: Pick<TSourceInstance, "service" | "instanceId">): string {
   return `${meshdeckOverridesRoot}/${instance.service}/${instance.instanceId}`;
-}
-
-function parseObject(text: string): Record<string, unknown> | null {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Curator's UriSpec, `{"parts":[{"value":"scheme","variable":true},{"value":"://","variable":false},...]}`, as its template. */
@@ -33,7 +24,7 @@ function uriTemplate(spec: unknown): string | null {
 
 /** One instance node; the service and id are the node's path, where Curator's clients look them up. */
 export function decodeCuratorInstance(args: { service: string; id: string; data: string }): TDecoded {
-  const value = parseObject(args.data);
+  const value = parseJsonObject(args.data);
   if (!value) return skip("the node's data is not a JSON object");
   if (!isServiceName(args.service)) return skip(`service '${args.service.slice(0, 80)}' has characters Meshdeck does not take`);
   if (!isInstanceId(args.id)) return skip(`instance id '${args.id.slice(0, 80)}' has characters Meshdeck does not take`);
@@ -50,6 +41,7 @@ export function decodeCuratorInstance(args: { service: string; id: string; data:
     ...(typeof value.registrationTimeUTC === "number" ? [["registrationTimeUTC", String(value.registrationTimeUTC)] as [string, string]] : []),
     ...(uri ? [["uriSpec", uri] as [string, string]] : []),
   ];
+  const { metadata, warning } = fitMetadata([...described, ...flattenFields(value.payload ?? null)]);
   const instance: TSourceInstance = {
     instanceId: args.id,
     service: args.service,
@@ -58,28 +50,13 @@ export function decodeCuratorInstance(args: { service: string; id: string; data:
     weight: 100,
     enabled: true,
     tags: [],
-    metadata: fitMetadata([...described, ...flattenFields(value.payload ?? null)]),
+    metadata,
   };
-  return { instance };
-}
-
-/** A Meshdeck override node's JSON; null when it is not one (absent fields read as null). */
-export function parseMeshdeckOverride(text: string): TSourceOverride | null {
-  const value = parseObject(text);
-  if (!value) return null;
-  const weight = value.weight === undefined || value.weight === null ? null : typeof value.weight === "number" ? parseWeight(value.weight) : undefined;
-  const enabled = value.enabled === undefined || value.enabled === null ? null : typeof value.enabled === "boolean" ? value.enabled : undefined;
-  if (weight === undefined || enabled === undefined) return null;
-  return { weight, enabled };
+  return warning ? { instance, warning } : { instance };
 }
 
 /** The node's JSON for an override; null when both fields are null and the node is to be deleted. */
 export function encodeMeshdeckOverride(override: TSourceOverride): string | null {
   if (override.weight === null && override.enabled === null) return null;
   return JSON.stringify({ weight: override.weight, enabled: override.enabled });
-}
-
-export function applyMeshdeckOverride(instance: TSourceInstance, override: TSourceOverride | undefined): TSourceInstance {
-  if (!override) return instance;
-  return { ...instance, weight: override.weight ?? instance.weight, enabled: override.enabled ?? instance.enabled };
 }

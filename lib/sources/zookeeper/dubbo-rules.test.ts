@@ -144,12 +144,23 @@ configs:
     ],
     [
       "disabled: false re-enables a provider registered as disabled",
-      "configVersion: v2.7\nscope: service\nkey: com.foo.BarService\nconfigs:\n- type: meshdeck\n  enabled: true\n  addresses: ['10.0.0.1:20880']\n  side: provider\n  parameters: {disabled: false}\n",
+      "configVersion: v2.7\nscope: service\nkey: com.foo.BarService\nconfigs:\n- type: weight\n  enabled: true\n  addresses: ['10.0.0.1:20880']\n  side: provider\n  parameters: {disabled: false}\n",
       { weight: 100, enabled: true },
     ],
   ])("%s", (_, text, expected) => {
     const registeredDisabled = _.startsWith("disabled: false");
     expect(effective(doc(text), provider(registeredDisabled ? { enabled: false } : {}))).toEqual(expected);
+  });
+
+  test("Meshdeck's own item is marked, so the listing can keep it apart from what the provider registered", () => {
+    const read = rulesFromDocument(
+      "configVersion: v2.7\nscope: service\nkey: com.foo.BarService\nconfigs:\n- type: meshdeck\n  enabled: true\n  addresses: ['10.0.0.1:20880']\n  side: provider\n  parameters: {weight: 9}\n- side: provider\n  addresses: ['0.0.0.0']\n  parameters: {weight: 7}\n",
+    );
+    if ("skipped" in read) throw new Error(read.skipped);
+    expect(read.rules.map((rule) => [rule.weight, rule.meshdeck ?? false])).toEqual([
+      [9, true],
+      [7, false],
+    ]);
   });
 
   test("the JSON-array form holds override URLs", () => {

@@ -16,6 +16,8 @@ export type TDubboRule = {
   applies(instance: TSourceInstance): boolean;
   weight?: number;
   disabled?: boolean;
+  /** Meshdeck's own item (`type: meshdeck`): Dubbo's clients apply it, Meshdeck holds it as the catalog's override. */
+  meshdeck?: boolean;
 };
 
 export type TRuleDocument = { scope: "service" | "application"; key: string; rules: TDubboRule[] };
@@ -88,11 +90,13 @@ function itemRules(item: Record<string, unknown>, doc: { scope: string; key: str
   const applications = doc.scope === "application" ? [doc.key] : (strings(item.applications) ?? []);
   const services = doc.scope === "application" && strings(item.services)?.length ? strings(item.services)! : ["*"];
   const priority = Number(parameters.priority ?? 0) || 0;
+  const meshdeck = item.type === "meshdeck";
   return addresses.map((address) => {
     const host = splitAddress(address);
     return {
       anyHost: host === anyHost,
       priority,
+      ...(meshdeck ? { meshdeck } : {}),
       ...sets,
       applies(instance) {
         if (host !== anyHost && host !== instance.host) return false;

@@ -62,15 +62,24 @@ export function dubboConvention(prefix: string): TZkConvention {
             continue;
           }
           const { instance } = decoded;
+          if (decoded.warning) skipped.push({ path: joinPath(providers, name), reason: decoded.warning });
           const key = colonSeparatedKey({ interface: iface, version: instance.metadata.version, group: instance.metadata.group });
           // Dubbo applies registry rules, then the application's document, then the service's, each in its own order.
           const withLegacy = applyRules(instance, legacy);
           const withApplication = applyRules(withLegacy, applications.get(instance.metadata.application ?? "") ?? []);
-          instances.push(applyRules(withApplication, services.get(key) ?? []));
+          // Meshdeck's own rule is the catalog's override: the listing keeps what the provider registered apart from it.
+          instances.push(
+            applyRules(
+              withApplication,
+              (services.get(key) ?? []).filter((rule) => !rule.meshdeck),
+            ),
+          );
         }
       }
       return { instances, skipped };
     },
+    // A provider registered with dynamic=false is a persistent node, put there by an operator; the rest are ephemeral.
+    goneCause: (instance) => (instance.metadata.dynamic === "false" ? "node deleted" : "session expired"),
     async writeOverride(client, instance, override) {
       const parts = { interface: instance.service, version: instance.metadata.version, group: instance.metadata.group };
       const path = configuratorsPath(prefix, parts);

@@ -64,9 +64,12 @@ describe("decodeDubboProvider", () => {
     });
   });
 
-  test("over-long metadata values are cut to what the catalog takes", () => {
+  test("an over-long metadata value is left out with a warning, the rest kept", () => {
     const decoded = decodeDubboProvider(node(`${base}&methods=${"m".repeat(600)}`));
-    expect("instance" in decoded && decoded.instance.metadata.methods).toHaveLength(512);
+    if (!("instance" in decoded)) throw new Error("did not decode");
+    expect(decoded.instance.metadata.methods).toBeUndefined();
+    expect(decoded.instance.metadata.protocol).toBe("dubbo");
+    expect(decoded.warning).toContain("left out: methods");
   });
 
   test.each([

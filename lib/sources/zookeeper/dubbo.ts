@@ -45,6 +45,7 @@ export function decodeDubboProvider(nodeName: string, expectedInterface?: string
   if (!isInstanceId(instanceId)) return skip(`instance id '${instanceId}' has characters Meshdeck does not take`);
   const tags = [...new Set([param(url, "dubbo.tag"), param(url, "tag")].filter((tag): tag is string => tag !== undefined))];
   const rest = [...url.params].filter(([key]) => !readParams.has(key));
+  const { metadata, warning } = fitMetadata([["protocol", url.protocol], ...rest]);
   const instance: TSourceInstance = {
     instanceId,
     service,
@@ -53,7 +54,7 @@ export function decodeDubboProvider(nodeName: string, expectedInterface?: string
     weight: parseWeight(param(url, "weight")),
     enabled: enabledOf(url),
     tags,
-    metadata: fitMetadata([["protocol", url.protocol], ...rest]),
+    metadata,
   };
-  return { instance };
+  return warning ? { instance, warning } : { instance };
 }

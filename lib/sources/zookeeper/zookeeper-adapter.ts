@@ -5,7 +5,8 @@ import { log } from "@/lib/log";
 import { checkEndpoints } from "../check-endpoints";
 import type { ISourceAdapter, TSourceEvents, TSourceInstance, TSourceOverride, TSourceSettings } from "../types";
 import { ChangeFeed } from "./change-feed";
-import type { TSkipped, TZkConvention } from "./conventions";
+import { SkipLog } from "../skip-report";
+import type { TZkConvention } from "./conventions";
 import { curatorConvention } from "./curator-source";
 import { dubboConvention } from "./dubbo-source";
 import { TreeWatch } from "./tree-watch";
@@ -57,7 +58,7 @@ export class ZookeeperAdapter implements ISourceAdapter {
   private unreachableTimer: NodeJS.Timeout | null = null;
   private lostTimer: NodeJS.Timeout | null = null;
   private feed: ChangeFeed | null = null;
-  private skippedPaths = new Map<string, string>();
+  private skips: SkipLog | null = null;
 
   constructor(
     private readonly settings: TSourceSettings,
@@ -74,21 +75,21 @@ export class ZookeeperAdapter implements ISourceAdapter {
   start(events: TSourceEvents): void {
     if (this.events) throw new Error(`source ${this.settings.name} was already started`);
     this.events = events;
-    this.feed = new ChangeFeed(events.onChange, (error) => {
-      log.warn(`source ${this.settings.name}: a change was not taken; sending a fresh snapshot`, error);
-      this.retry(() => this.connected && this.resync());
-    });
+    this.skips = new SkipLog((report) => events.onSkipped?.(report));
+    this.feed = new ChangeFeed(
+      events.onChange,
+      (error) => {
+        log.warn(`source ${this.settings.name}: a change was not taken; sending a fresh snapshot`, error);
+        this.retry(() => this.connected && this.resync());
+      },
+      (instance) => this.convention.goneCause(instance),
+    );
     if (this.settings.tls) {
       // node-zookeeper-client speaks plain TCP only; a source set up for TLS must not silently go without it.
       events.onState({ connected: false, error: "TLS is not supported for ZooKeeper sources" });
       return;
     }
     this.connect();
-  }
-
-  /** Nodes that did not decode in the last listing, with why; they are left out of what the adapter sends. */
-  skipped(): TSkipped[] {
-    return [...this.skippedPaths].map(([path, reason]) => ({ path, reason }));
   }
 
   async writeOverride({ instance, override }: { instance: TSourceInstance; override: TSourceOverride }): Promise<void> {
@@ -243,9 +244,8 @@ export class ZookeeperAdapter implements ISourceAdapter {
       if (byId.has(instance.instanceId)) skipped.push({ path: `${instance.service}/${instance.instanceId}`, reason: "another node has the same instance id" });
       else byId.set(instance.instanceId, instance);
     }
-    const now = new Map(skipped.map(({ path, reason }) => [path, reason]));
-    for (const [path, reason] of now) if (this.skippedPaths.get(path) !== reason) log.warn(`source ${this.settings.name}: skipped ${path}: ${reason}`);
-    this.skippedPaths = now;
+    const fresh = this.skips?.replace(skipped.map(({ path, reason }) => ({ key: path, reason }))) ?? [];
+    for (const { key, reason } of fresh) log.warn(`source ${this.settings.name}: skipped ${key}: ${reason}`);
     return [...byId.values()];
   }
 
