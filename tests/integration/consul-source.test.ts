@@ -19,7 +19,7 @@ afterAll(async () => {
   await consul?.stop();
 });
 
-type TInstance = { id: string; weight: number; enabled: boolean; health: string; tags: string[]; metadata: Record<string, string>; source: string };
+type TInstance = { id: string; weight: number; registeredWeight: number; enabled: boolean; registeredEnabled: boolean; health: string; tags: string[]; metadata: Record<string, string>; source: string };
 
 describe.each(targets)("Consul source on $name", (target) => {
   let admin: ReturnType<typeof apiClient>;
@@ -98,7 +98,7 @@ describe.each(targets)("Consul source on $name", (target) => {
     expect(register?.body).not.toHaveProperty("ContentHash");
     // Read back: the registered weight stays 1, the override says 5.
     const [first] = await eventually(instancesOf, (list) => list[0]?.metadata["meshdeck-registered-weight"] === undefined && list[0]?.weight === 5);
-    expect(first!.weight).toBe(5);
+    expect([first!.weight, first!.registeredWeight]).toEqual([5, 1]);
 
     const drained = await change({ selector: { ids: [id(3)] }, change: { enabled: false }, force: true, reason: "node going away" });
     expect(drained.status, JSON.stringify(drained.body)).toBe(200);
@@ -107,7 +107,7 @@ describe.each(targets)("Consul source on $name", (target) => {
     // Meshdeck's own maintenance reads back as its override: no second story, the registration stays enabled.
     await new Promise((resolve) => setTimeout(resolve, 500));
     const third = (await instancesOf())[2]!;
-    expect([third.enabled, third.health]).toEqual([false, "passing"]);
+    expect([third.enabled, third.registeredEnabled, third.health]).toEqual([false, true, "passing"]);
     const discovered = await admin.get(`/api/v1/discovery/${service}`);
     expect(discovered.body.instances.map((each: { id: string }) => each.id)).not.toContain(id(3));
 

@@ -32,11 +32,19 @@ export async function startConsulDouble() {
     wake();
   };
 
+  const shapes = new Map<string, { Node: Record<string, unknown>; Service: Record<string, unknown> }>();
+  const shapeOf = (name: string, seed: number) => {
+    const key = `${name}#${seed}`;
+    let shape = shapes.get(key);
+    if (!shape) {
+      [shape] = renderDouble("v1/health/service/_", `/v1/health/service/${name}`, { env: { CONSUL_NODE_COUNT: 1, CONSUL_CHECK_COUNT: 0 }, seed }) as [NonNullable<typeof shape>];
+      shapes.set(key, shape);
+    }
+    return shape;
+  };
   const entryOf = (registration: TRegistration, seed: number) => {
     // HashiCorp's entry for this service, with this test's node, address, port and checks in place of the random ones.
-    const [shape] = renderDouble("v1/health/service/_", `/v1/health/service/${registration.name}`, { env: { CONSUL_NODE_COUNT: 1, CONSUL_CHECK_COUNT: 0 }, seed }) as [
-      { Node: Record<string, unknown>; Service: Record<string, unknown> },
-    ];
+    const shape = shapeOf(registration.name, seed);
     const checkOf = (check: TCheck, service: boolean) => ({
       Node: registration.node,
       ...check,
