@@ -19,7 +19,17 @@ afterAll(async () => {
   await consul?.stop();
 });
 
-type TInstance = { id: string; weight: number; registeredWeight: number; enabled: boolean; registeredEnabled: boolean; health: string; tags: string[]; metadata: Record<string, string>; source: string };
+type TInstance = {
+  id: string;
+  weight: number;
+  registeredWeight: number;
+  enabled: boolean;
+  registeredEnabled: boolean;
+  health: string;
+  tags: string[];
+  metadata: Record<string, string>;
+  source: string;
+};
 
 describe.each(targets)("Consul source on $name", (target) => {
   let admin: ReturnType<typeof apiClient>;
@@ -34,13 +44,16 @@ describe.each(targets)("Consul source on $name", (target) => {
     const response = await admin.get(`/api/v1/services/${service}`);
     return response.status === 200 ? (response.body.instances as TInstance[]).sort((a, b) => a.id.localeCompare(b.id)) : [];
   };
-  const eventsOf = async (kind?: string) => (await admin.get(`/api/v1/events?service=${service}${kind ? `&kind=${kind}` : ""}`)).body.events as Record<string, unknown>[];
+  const eventsOf = async (kind?: string) =>
+    (await admin.get(`/api/v1/events?service=${service}${kind ? `&kind=${kind}` : ""}`)).body.events as Record<string, unknown>[];
   const change = (body: unknown) => admin.post("/api/v1/governance/instances", body);
-  const sourceStatus = async () => (await admin.get(`/api/v1/sources/${source}`)).body.source as { status: string; staleSince: string | null; error: string | null };
+  const sourceStatus = async () =>
+    (await admin.get(`/api/v1/sources/${source}`)).body.source as { status: string; staleSince: string | null; error: string | null };
 
   beforeAll(async () => {
     ({ admin } = await adminAndToken(target, `consul-${tag}`));
-    for (const n of [1, 2]) consul.register({ id: `${service}-${n}`, name: service, node: node(n), port: 19500 + n, tags: ["v1"], meta: { zone: `z${n}` }, checks: [passing] });
+    for (const n of [1, 2])
+      consul.register({ id: `${service}-${n}`, name: service, node: node(n), port: 19500 + n, tags: ["v1"], meta: { zone: `z${n}` }, checks: [passing] });
   });
 
   test("the ACL token is sealed and never shown; the first sync brings every instance with its checks' health", async () => {
@@ -94,7 +107,14 @@ describe.each(targets)("Consul source on $name", (target) => {
     expect(weighted.status, JSON.stringify(weighted.body)).toBe(200);
     const register = consul.requests.filter((request) => request.method === "PUT" && request.path === "/v1/agent/service/register").at(-1);
     expect(register?.token).toBe(token);
-    expect(register?.body).toMatchObject({ ID: `${service}-1`, Name: service, Port: 19501, Tags: ["v1"], Meta: { zone: "z1", "meshdeck-registered-weight": "1" }, Weights: { Passing: 5, Warning: 1 } });
+    expect(register?.body).toMatchObject({
+      ID: `${service}-1`,
+      Name: service,
+      Port: 19501,
+      Tags: ["v1"],
+      Meta: { zone: "z1", "meshdeck-registered-weight": "1" },
+      Weights: { Passing: 5, Warning: 1 },
+    });
     expect(register?.body).not.toHaveProperty("ContentHash");
     // Read back: the registered weight stays 1, the override says 5.
     const [first] = await eventually(instancesOf, (list) => list[0]?.metadata["meshdeck-registered-weight"] === undefined && list[0]?.weight === 5);
@@ -149,9 +169,22 @@ describe.each(targets)("Consul source on $name", (target) => {
   }, 30_000);
 
   test("settings Consul does not take are refused with the field", async () => {
-    const withUser = await admin.post("/api/v1/sources", { name: `bad-${tag}`, kind: "consul", convention: "catalog", endpoints: [consul.endpoint], username: "u", password: "p" });
+    const withUser = await admin.post("/api/v1/sources", {
+      name: `bad-${tag}`,
+      kind: "consul",
+      convention: "catalog",
+      endpoints: [consul.endpoint],
+      username: "u",
+      password: "p",
+    });
     expect(withUser.body.error).toMatchObject({ code: "validation_failed", field: "username" });
-    const badDc = await admin.post("/api/v1/sources", { name: `bad-${tag}`, kind: "consul", convention: "catalog", endpoints: [consul.endpoint], prefix: "dc 1" });
+    const badDc = await admin.post("/api/v1/sources", {
+      name: `bad-${tag}`,
+      kind: "consul",
+      convention: "catalog",
+      endpoints: [consul.endpoint],
+      prefix: "dc 1",
+    });
     expect(badDc.body.error).toMatchObject({ code: "validation_failed", field: "prefix" });
     const wrongConvention = await admin.post("/api/v1/sources", { name: `bad-${tag}`, kind: "consul", convention: "url", endpoints: [consul.endpoint] });
     expect(wrongConvention.body.error.field).toBe("convention");

@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { runInNewContext } from "node:vm";
 import { seededRandom } from "./seeded-random";
 
 const root = dirname(createRequire(import.meta.url).resolve("@hashicorp/consul-api-double/package.json"));
@@ -38,6 +39,7 @@ export function renderDouble(fixture: string, path: string, { env = {}, seed = 1
   const location = { pathname: { slice: (from: number) => segments.slice(from).join("/"), toString: () => path }, search: {} };
   const range = (count: number | string) => Array.from({ length: Number(count) }, (_, index) => index);
   const lookup = (name: string, fallback: unknown) => (name in env ? env[name] : fallback);
-  const render = new Function("range", "env", "fake", "location", `return \`${template}\`;`) as (...args: unknown[]) => string;
-  return JSON.parse(render(range, lookup, fakeOf(seededRandom(seed)), location));
+  // A new context per render: the template sees only what api-double's renderer gives it.
+  const text = runInNewContext(`\`${template}\``, { range, env: lookup, fake: fakeOf(seededRandom(seed)), location }) as string;
+  return JSON.parse(text);
 }

@@ -7,7 +7,16 @@ import type { AddressInfo } from "node:net";
 import { renderDouble } from "./consul-double";
 
 type TCheck = { CheckID: string; Name: string; Status: string; Output: string; Notes: string };
-type TRegistration = { id: string; name: string; node: string; port: number; tags: string[]; meta: Record<string, string>; weights: { Passing: number; Warning: number }; checks: TCheck[] };
+type TRegistration = {
+  id: string;
+  name: string;
+  node: string;
+  port: number;
+  tags: string[];
+  meta: Record<string, string>;
+  weights: { Passing: number; Warning: number };
+  checks: TCheck[];
+};
 export type TConsulRequest = { method: string; path: string; query: Record<string, string>; body: unknown; token: string | undefined };
 
 export type TConsulDouble = Awaited<ReturnType<typeof startConsulDouble>>;
@@ -37,7 +46,9 @@ export async function startConsulDouble() {
     const key = `${name}#${seed}`;
     let shape = shapes.get(key);
     if (!shape) {
-      [shape] = renderDouble("v1/health/service/_", `/v1/health/service/${name}`, { env: { CONSUL_NODE_COUNT: 1, CONSUL_CHECK_COUNT: 0 }, seed }) as [NonNullable<typeof shape>];
+      [shape] = renderDouble("v1/health/service/_", `/v1/health/service/${name}`, { env: { CONSUL_NODE_COUNT: 1, CONSUL_CHECK_COUNT: 0 }, seed }) as [
+        NonNullable<typeof shape>,
+      ];
       shapes.set(key, shape);
     }
     return shape;
@@ -72,7 +83,8 @@ export async function startConsulDouble() {
       Checks: [...(nodeChecks.get(registration.node) ?? []).map((check) => checkOf(check, false)), ...registration.checks.map((check) => checkOf(check, true))],
     };
   };
-  const entries = () => [...registrations.values()].map((registration, seed) => entryOf(registration, seed + 1));
+  const entries = (name?: string) =>
+    [...registrations.values()].flatMap((registration, seed) => (name === undefined || registration.name === name ? [entryOf(registration, seed + 1)] : []));
 
   const answers: { pattern: RegExp; table: (match: RegExpMatchArray) => "services" | "checks" | "both"; body: (match: RegExpMatchArray) => unknown }[] = [
     {
@@ -80,7 +92,8 @@ export async function startConsulDouble() {
       table: () => "services",
       body: () => {
         const services: Record<string, string[]> = {};
-        for (const registration of registrations.values()) services[registration.name] = [...new Set([...(services[registration.name] ?? []), ...registration.tags])];
+        for (const registration of registrations.values())
+          services[registration.name] = [...new Set([...(services[registration.name] ?? []), ...registration.tags])];
         return services;
       },
     },
@@ -88,7 +101,7 @@ export async function startConsulDouble() {
     {
       pattern: /^\/v1\/health\/service\/([^/]+)$/,
       table: () => "both",
-      body: (match) => entries().filter((entry) => entry.Service.Service === decodeURIComponent(match[1]!)),
+      body: (match) => entries(decodeURIComponent(match[1]!)),
     },
   ];
 
@@ -106,11 +119,16 @@ export async function startConsulDouble() {
 
   const agent = async (request: IncomingMessage, response: ServerResponse, path: string, query: Record<string, string>, body: unknown) => {
     let match: RegExpMatchArray | null;
-    if ((match = /^\/v1\/agent\/service\/register$/.exec(path)) && request.method === "PUT") {
+    if (path === "/v1/agent/service/register" && request.method === "PUT") {
       const definition = body as { ID: string; Name: string; Port: number; Tags?: string[]; Meta?: Record<string, string>; Weights?: TRegistration["weights"] };
       const registration = registrations.get(definition.ID);
       if (!registration || registration.name !== definition.Name) return send(response, 400, "unknown service");
-      Object.assign(registration, { port: definition.Port, tags: definition.Tags ?? [], meta: definition.Meta ?? {}, weights: definition.Weights ?? { Passing: 1, Warning: 1 } });
+      Object.assign(registration, {
+        port: definition.Port,
+        tags: definition.Tags ?? [],
+        meta: definition.Meta ?? {},
+        weights: definition.Weights ?? { Passing: 1, Warning: 1 },
+      });
       bump("services");
       return send(response, 200, undefined);
     }
@@ -120,7 +138,13 @@ export async function startConsulDouble() {
       const id = `_service_maintenance:${registration.id}`;
       registration.checks = registration.checks.filter((check) => check.CheckID !== id);
       if (query.enable === "true")
-        registration.checks.push({ CheckID: id, Name: "Service Maintenance Mode", Status: "critical", Output: "", Notes: query.reason ?? "Maintenance mode is enabled for this service" });
+        registration.checks.push({
+          CheckID: id,
+          Name: "Service Maintenance Mode",
+          Status: "critical",
+          Output: "",
+          Notes: query.reason ?? "Maintenance mode is enabled for this service",
+        });
       bump("checks");
       return send(response, 200, undefined);
     }
@@ -132,7 +156,8 @@ export async function startConsulDouble() {
     }
     if (path === "/v1/agent/checks") {
       const checks: Record<string, unknown> = {};
-      for (const registration of registrations.values()) for (const check of registration.checks) checks[check.CheckID] = { ...check, ServiceID: registration.id };
+      for (const registration of registrations.values())
+        for (const check of registration.checks) checks[check.CheckID] = { ...check, ServiceID: registration.id };
       return send(response, 200, checks);
     }
     send(response, 404, "no such endpoint");

@@ -166,7 +166,9 @@ export class ConsulAdapter implements ISourceAdapter {
   }
 
   private servicesOnNode(node: string): string[] {
-    return [...this.listed].filter(([, instances]) => [...instances.values()].some(({ instance }) => instance.metadata["consul.node"] === node)).map(([name]) => name);
+    return [...this.listed]
+      .filter(([, instances]) => [...instances.values()].some(({ instance }) => instance.metadata["consul.node"] === node))
+      .map(([name]) => name);
   }
 
   /** Reads the dirty services again, one batch after another; a full relist waits its turn (fullRelistMinMs). */

@@ -5,15 +5,28 @@ import { checkPrints } from "./consul-adapter";
 import { nextIndex, TokenBucket } from "./blocking-loop";
 import { reweighted } from "./write-override";
 
-const entry = (overrides: { checks?: TConsulServiceEntry["Checks"]; service?: Partial<NonNullable<TConsulServiceEntry["Service"]>> } = {}): TConsulServiceEntry => ({
+const entry = (
+  overrides: { checks?: TConsulServiceEntry["Checks"]; service?: Partial<NonNullable<TConsulServiceEntry["Service"]>> } = {},
+): TConsulServiceEntry => ({
   Node: { Node: "node-1", Address: "10.0.0.7" },
-  Service: { ID: "web-1", Service: "web", Tags: ["v2"], Address: "", Port: 8080, Meta: { version: "2" }, Weights: { Passing: 10, Warning: 1 }, ...overrides.service },
+  Service: {
+    ID: "web-1",
+    Service: "web",
+    Tags: ["v2"],
+    Address: "",
+    Port: 8080,
+    Meta: { version: "2" },
+    Weights: { Passing: 10, Warning: 1 },
+    ...overrides.service,
+  },
   Checks: overrides.checks ?? [{ CheckID: "serfHealth", Name: "Serf Health Status", Status: "passing", Output: "Agent alive and reachable" }],
 });
 
 describe("decodeServiceEntry", () => {
   test("HashiCorp's own /v1/health/service answer (consul-api-double) decodes into instances", () => {
-    const entries = renderDouble("v1/health/service/_", "/v1/health/service/web", { env: { CONSUL_NODE_COUNT: 3, CONSUL_CHECK_COUNT: 3 } }) as TConsulServiceEntry[];
+    const entries = renderDouble("v1/health/service/_", "/v1/health/service/web", {
+      env: { CONSUL_NODE_COUNT: 3, CONSUL_CHECK_COUNT: 3 },
+    }) as TConsulServiceEntry[];
     const decoded = entries.map(decodeServiceEntry);
     expect(decoded).toHaveLength(3);
     for (const [index, result] of decoded.entries()) {
@@ -55,9 +68,30 @@ describe("decodeServiceEntry", () => {
   test.each([
     ["node maintenance disables", [{ CheckID: "_node_maintenance", Status: "critical", Notes: "kernel upgrade" }], false, "passing"],
     ["someone's service maintenance disables", [{ CheckID: "_service_maintenance:web-1", Status: "critical", Notes: "by hand" }], false, "passing"],
-    ["Meshdeck's own drain is its override, not the registration", [{ CheckID: "_service_maintenance:web-1", Status: "critical", Notes: meshdeckDrainReason }], true, "passing"],
-    ["a warning check warns", [{ CheckID: "a", Status: "passing" }, { CheckID: "b", Status: "warning" }], true, "warning"],
-    ["critical beats warning", [{ CheckID: "a", Status: "warning" }, { CheckID: "b", Status: "critical" }], true, "critical"],
+    [
+      "Meshdeck's own drain is its override, not the registration",
+      [{ CheckID: "_service_maintenance:web-1", Status: "critical", Notes: meshdeckDrainReason }],
+      true,
+      "passing",
+    ],
+    [
+      "a warning check warns",
+      [
+        { CheckID: "a", Status: "passing" },
+        { CheckID: "b", Status: "warning" },
+      ],
+      true,
+      "warning",
+    ],
+    [
+      "critical beats warning",
+      [
+        { CheckID: "a", Status: "warning" },
+        { CheckID: "b", Status: "critical" },
+      ],
+      true,
+      "critical",
+    ],
     ["no checks pass, as in Consul", [], true, "passing"],
     ["an unknown status is not a pass", [{ CheckID: "a", Status: "weird" }], true, "critical"],
   ])("%s", (_, checks, enabled, status) => {
@@ -121,7 +155,13 @@ describe("reweighted", () => {
   const service = { ID: "web-1", Service: "web", Port: 8080, Meta: { a: "b" }, Weights: { Passing: 10, Warning: 2 }, ContentHash: "abc", Datacenter: "dc1" };
 
   test("keeps the registered weight aside and sends the full definition under Name", () => {
-    expect(reweighted(service, 250)).toEqual({ ID: "web-1", Name: "web", Port: 8080, Meta: { a: "b", [registeredWeightMeta]: "10" }, Weights: { Passing: 250, Warning: 2 } });
+    expect(reweighted(service, 250)).toEqual({
+      ID: "web-1",
+      Name: "web",
+      Port: 8080,
+      Meta: { a: "b", [registeredWeightMeta]: "10" },
+      Weights: { Passing: 250, Warning: 2 },
+    });
   });
 
   test("a reset puts the registered weight back; nothing to do when there was no override", () => {

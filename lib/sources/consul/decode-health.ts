@@ -6,7 +6,15 @@ import type { TSourceInstance } from "../types";
 export type TConsulCheck = { CheckID?: string; Name?: string; Status?: string; Output?: string; Notes?: string; ServiceID?: string; ServiceName?: string };
 export type TConsulServiceEntry = {
   Node?: { Node?: string; Address?: string };
-  Service?: { ID?: string; Service?: string; Tags?: string[] | null; Address?: string; Port?: number; Meta?: Record<string, string> | null; Weights?: { Passing?: number; Warning?: number } | null };
+  Service?: {
+    ID?: string;
+    Service?: string;
+    Tags?: string[] | null;
+    Address?: string;
+    Port?: number;
+    Meta?: Record<string, string> | null;
+    Weights?: { Passing?: number; Warning?: number } | null;
+  };
   Checks?: TConsulCheck[] | null;
 };
 
@@ -46,7 +54,9 @@ export function healthOf(checks: TConsulCheck[]): NonNullable<TSourceInstance["h
 
 /** Maintenance set by anyone but Meshdeck is the registration's; Meshdeck's own drain is its override, kept apart. */
 export function registeredEnabled(checks: TConsulCheck[]): boolean {
-  return !checks.some((check) => check.CheckID === nodeMaintenance || ((check.CheckID ?? "").startsWith(serviceMaintenancePrefix) && check.Notes !== meshdeckDrainReason));
+  return !checks.some(
+    (check) => check.CheckID === nodeMaintenance || ((check.CheckID ?? "").startsWith(serviceMaintenancePrefix) && check.Notes !== meshdeckDrainReason),
+  );
 }
 
 export type TDecodedEntry = { instance: TSourceInstance } | { skipped: string };

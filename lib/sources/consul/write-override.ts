@@ -5,7 +5,12 @@ import type { TSourceInstance, TSourceOverride, TSourceSettings } from "../types
 import { consulRequest } from "./consul-http";
 import { meshdeckDrainReason, nodeAddressKey, registeredWeightMeta, serviceMaintenancePrefix, type TConsulCheck } from "./decode-health";
 
-type TAgentService = Record<string, unknown> & { ID?: string; Service?: string; Meta?: Record<string, string> | null; Weights?: { Passing?: number; Warning?: number } | null };
+type TAgentService = Record<string, unknown> & {
+  ID?: string;
+  Service?: string;
+  Meta?: Record<string, string> | null;
+  Weights?: { Passing?: number; Warning?: number } | null;
+};
 
 // What GET /v1/agent/service/:id answers beyond a registration's fields; the register endpoint takes `Name`.
 const readOnlyFields = ["ContentHash", "Datacenter", "CreateIndex", "ModifyIndex", "Service", "PeerName", "Partition"];
@@ -14,7 +19,8 @@ const readOnlyFields = ["ContentHash", "Datacenter", "CreateIndex", "ModifyIndex
 function agentOf(settings: Pick<TSourceSettings, "endpoints">, instance: TSourceInstance): { address: string; serviceId: string } {
   const port = parseAddress(settings.endpoints[0] ?? "")?.port;
   const host = instance.metadata[nodeAddressKey];
-  if (!host || !port || !instance.key) throw new AppError("unavailable", `${instance.instanceId}: its Consul node is not known yet; try again after the next sync`, "selector");
+  if (!host || !port || !instance.key)
+    throw new AppError("unavailable", `${instance.instanceId}: its Consul node is not known yet; try again after the next sync`, "selector");
   return { address: `${host.includes(":") ? `[${host}]` : host}:${port}`, serviceId: instance.key };
 }
 
@@ -43,12 +49,17 @@ export function reweighted(service: TAgentService, weight: number | null): Recor
  * maintenance mode, with Meshdeck's reason so it reads back as an override and not as the registration.
  */
 export async function writeConsulOverride(settings: TSourceSettings, instance: TSourceInstance, override: TSourceOverride) {
-  if (override.weight === 0) throw new AppError("validation_failed", `${instance.instanceId}: Consul weights start at 1; drain the instance to send it no traffic`, "weight");
+  if (override.weight === 0)
+    throw new AppError("validation_failed", `${instance.instanceId}: Consul weights start at 1; drain the instance to send it no traffic`, "weight");
   const { address, serviceId } = agentOf(settings, instance);
   const id = encodeURIComponent(serviceId);
   const ask = <T>(request: Omit<Parameters<typeof consulRequest>[1], "address">) =>
     consulRequest<T>(settings, { address, ...request }).catch((error: unknown) => {
-      throw new AppError("unavailable", `the Consul agent of ${instance.instanceId} at ${address} did not take the change (${error instanceof Error ? error.message : String(error)})`, "selector");
+      throw new AppError(
+        "unavailable",
+        `the Consul agent of ${instance.instanceId} at ${address} did not take the change (${error instanceof Error ? error.message : String(error)})`,
+        "selector",
+      );
     });
   const { body: service } = await ask<TAgentService>({ path: `/v1/agent/service/${id}` });
   const definition = reweighted(service, override.weight);
