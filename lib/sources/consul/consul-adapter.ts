@@ -3,13 +3,13 @@ import { log } from "@/lib/log";
 import { ChangeQueue } from "../change-queue";
 import { checkEndpoints } from "../check-endpoints";
 import { parseAddress } from "../decode";
+import { reconnectDelayMs } from "../reconnect";
 import type { ISourceAdapter, TSourceEvents, TSourceInstance, TSourceOverride, TSourceSettings } from "../types";
 import { jitteredWaitMs, nextIndex, TokenBucket } from "./blocking-loop";
 import { consulRequest, readQuery, staleness, type TConsulAnswer } from "./consul-http";
 import { decodeServiceEntry, type TConsulCheck, type TConsulServiceEntry } from "./decode-health";
 import { writeConsulOverride } from "./write-override";
 
-const maxBackoffMs = 5000;
 // Per-service listings in flight at once: a first sync of 1,000 services is 1,000 short requests, 8 at a time.
 export const listInFlight = 8;
 // A catalog change that names no service (an instance re-registered with other weights, say) relists every service,
@@ -263,9 +263,8 @@ export class ConsulAdapter implements ISourceAdapter {
     // The next attempt asks the next endpoint.
     this.endpoint += 1;
     this.events!.onState({ connected: false, error: error instanceof Error ? error.message : String(error) });
-    const delay = Math.min(maxBackoffMs, 250 * 2 ** (this.failures - 1));
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.connect(), delay);
+    this.timer = setTimeout(() => void this.connect(), reconnectDelayMs(this.failures));
   }
 
   async writeOverride({ instance, override }: { instance: TSourceInstance; override: TSourceOverride }) {
