@@ -2,7 +2,6 @@ import "server-only";
 import { log } from "@/lib/log";
 import { ChangeQueue } from "../change-queue";
 import { checkEndpoints } from "../check-endpoints";
-import { parseAddress } from "../decode";
 import { reconnectDelayMs } from "../reconnect";
 import type { ISourceAdapter, TSourceEvents, TSourceInstance, TSourceOverride, TSourceSettings } from "../types";
 import { jitteredWaitMs, nextIndex, TokenBucket } from "./blocking-loop";
@@ -71,10 +70,9 @@ export class ConsulAdapter implements ISourceAdapter {
 
   private async read<T>(path: string, blocking?: { index: number; waitMs: number }): Promise<TConsulAnswer<T>> {
     const endpoint = this.settings.endpoints[this.endpoint % this.settings.endpoints.length]!;
-    const address = parseAddress(endpoint);
     const extra: Record<string, string> = blocking ? { index: String(blocking.index), wait: `${Math.round(blocking.waitMs / 1000)}s` } : {};
     const answer = await consulRequest<T>(this.settings, {
-      address: address ? `${address.host.includes(":") ? `[${address.host}]` : address.host}:${address.port}` : endpoint,
+      address: endpoint,
       path,
       query: readQuery(this.settings, extra),
       // Consul adds up to wait/16 to a blocking query's wait.

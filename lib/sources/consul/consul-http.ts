@@ -37,7 +37,8 @@ export async function consulRequest<T>(
     signal,
   }: { address: string; method?: string; path: string; query?: Record<string, string>; body?: unknown; timeoutMs?: number; signal?: AbortSignal },
 ): Promise<TConsulAnswer<T>> {
-  const url = new URL(`${settings.tls ? "https" : "http"}://${address}${path}`);
+  // An https:// endpoint, or TLS settings, mean HTTPS.
+  const url = new URL(`${address.includes("://") ? address : `${settings.tls ? "https" : "http"}://${address}`}${path}`);
   for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
   const headers: Record<string, string> = { accept: "application/json" };
   if (settings.password) headers["x-consul-token"] = settings.password;

@@ -17,11 +17,14 @@ const readOnlyFields = ["ContentHash", "Datacenter", "CreateIndex", "ModifyIndex
 
 /** The agent of the instance's node: its address as the catalog has it, on the port the source's endpoints use. */
 function agentOf(settings: Pick<TSourceSettings, "endpoints">, instance: TSourceInstance): { address: string; serviceId: string } {
-  const port = parseAddress(settings.endpoints[0] ?? "")?.port;
+  const first = settings.endpoints[0] ?? "";
+  const port = parseAddress(first)?.port;
   const host = instance.metadata[nodeAddressKey];
   if (!host || !port || !instance.key)
     throw new AppError("unavailable", `${instance.instanceId}: its Consul node is not known yet; try again after the next sync`, "selector");
-  return { address: `${host.includes(":") ? `[${host}]` : host}:${port}`, serviceId: instance.key };
+  // The agents speak the scheme the source's endpoints do.
+  const scheme = first.startsWith("https://") ? "https://" : "";
+  return { address: `${scheme}${host.includes(":") ? `[${host}]` : host}:${port}`, serviceId: instance.key };
 }
 
 /** The registration with Meshdeck's weight in `Weights.Passing`, or with the registered weight put back (null); null when nothing changes. */
