@@ -151,7 +151,8 @@ describe.each(targets)("Consul source on $name", (target) => {
   test("an index going backwards (a restored snapshot) resets the watch, which keeps seeing changes", async () => {
     consul.resetIndexes();
     consul.register({ id: `${service}-4`, name: service, node: node(4), port: 19504, checks: [passing] });
-    await eventually(instancesOf, (list) => list.length === 3, { timeoutMs: 8000 });
+    await eventually(instancesOf, (list) => list.some((each) => each.id === id(4)), { timeoutMs: 8000 });
+    expect((await instancesOf()).map((each) => each.id)).toEqual([id(1), id(2), id(4)]);
     const after = consul.requests.filter((request) => request.path === "/v1/catalog/services" && request.query.index === "0");
     expect(after.length).toBeGreaterThan(0);
   });

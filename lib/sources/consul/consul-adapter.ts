@@ -59,6 +59,7 @@ export class ConsulAdapter implements ISourceAdapter {
   private allDirty = false;
   private lastFullRelist = 0;
   private refreshing?: Promise<void>;
+  private relistTimer?: NodeJS.Timeout;
 
   constructor(private readonly settings: TSourceSettings) {}
 
@@ -184,8 +185,10 @@ export class ConsulAdapter implements ISourceAdapter {
           names = [...this.dirty];
           this.dirty.clear();
         } else {
-          await sleep(wait);
-          continue;
+          // The full relist waits its turn on a timer, not here: services that move meanwhile are read at once.
+          clearTimeout(this.relistTimer);
+          this.relistTimer = setTimeout(() => this.kickRefresh(), wait);
+          return;
         }
         const lists = await this.listServices(names);
         if (generation !== this.generation) return;
@@ -197,6 +200,8 @@ export class ConsulAdapter implements ISourceAdapter {
       })
       .finally(() => {
         this.refreshing = undefined;
+        // A service that moved while the last batch was being cut is not left for the next wake.
+        if (this.dirty.size > 0 && generation === this.generation) this.kickRefresh();
       });
   }
 
@@ -251,6 +256,7 @@ export class ConsulAdapter implements ISourceAdapter {
   /** Drops the watches and lists again after a backoff. */
   private restart(error: unknown) {
     this.generation += 1;
+    clearTimeout(this.relistTimer);
     this.abort.abort();
     this.retry(error);
   }
@@ -273,6 +279,7 @@ export class ConsulAdapter implements ISourceAdapter {
   async stop() {
     this.stopped = true;
     this.generation += 1;
+    clearTimeout(this.relistTimer);
     this.abort.abort();
     clearTimeout(this.timer);
     await this.queue?.drain();
