@@ -1,4 +1,5 @@
 import "server-only";
+import { setMaxListeners } from "node:events";
 import { log } from "@/lib/log";
 import { ChangeQueue } from "../change-queue";
 import { checkEndpoints } from "../check-endpoints";
@@ -89,6 +90,8 @@ export class ConsulAdapter implements ISourceAdapter {
     if (this.stopped) return;
     const generation = ++this.generation;
     this.abort = new AbortController();
+    // Every request in flight listens on it: the two watches and the listings.
+    setMaxListeners(listInFlight + 8, this.abort.signal);
     try {
       await checkEndpoints(this.settings.endpoints);
       const [catalog, checks] = await Promise.all([
