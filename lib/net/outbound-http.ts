@@ -1,5 +1,5 @@
 import "server-only";
-import { request as httpRequest } from "node:http";
+import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { asError } from "@/lib/errors";
 import { connectTarget, type TConnectTarget } from "./policy-lookup";
@@ -22,15 +22,19 @@ type TOutboundRequest = {
   timeoutMs: number;
   /** False: the answer's status is enough, its body is not read (text is empty). */
   readBody?: boolean;
+  /** PEM: the CA to trust in place of the system's, and a client certificate with its key. */
+  tls?: { ca?: string; cert?: string; key?: string };
+  /** Aborts the exchange (a watch being stopped). */
+  signal?: AbortSignal;
 };
-export type TOutboundResponse = { status: number; text: string };
+export type TOutboundResponse = { status: number; text: string; headers: IncomingHttpHeaders };
 
 /**
  * An HTTP(S) request to a URL that came from outside (webhooks, Prometheus), in place of fetch, which cannot
  * take a lookup: the address policy is applied when it connects, redirects are never followed (a 3xx is the
  * answer), and the whole exchange must end within timeoutMs. Node's errors keep their code (ECONNREFUSED, ...).
  */
-export function sendOutbound({ url, method, headers, body, timeoutMs, readBody = true }: TOutboundRequest): Promise<TOutboundResponse> {
+export function sendOutbound({ url, method, headers, body, timeoutMs, readBody = true, tls, signal }: TOutboundRequest): Promise<TOutboundResponse> {
   return new Promise((resolve, reject) => {
     const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
     if (badPorts.has(port)) return reject(new Error(`port ${port} is one HTTP clients refuse to use`));
@@ -42,10 +46,11 @@ export function sendOutbound({ url, method, headers, body, timeoutMs, readBody =
     }
     const send = url.protocol === "https:" ? httpsRequest : httpRequest;
     const length = body === undefined ? {} : { "content-length": String(Buffer.byteLength(body)) };
-    const req = send({ ...target, port, method, path: `${url.pathname}${url.search}`, headers: { host: url.host, ...length, ...headers } }, (response) => {
+    const options = { ...target, ...tls, port, method, path: `${url.pathname}${url.search}`, headers: { host: url.host, ...length, ...headers }, signal };
+    const req = send(options, (response) => {
       const status = response.statusCode ?? 0;
       if (!readBody) {
-        resolve({ status, text: "" });
+        resolve({ status, text: "", headers: response.headers });
         return void req.destroy();
       }
       const chunks: Buffer[] = [];
@@ -56,7 +61,7 @@ export function sendOutbound({ url, method, headers, body, timeoutMs, readBody =
         reject(new Error(`the answer is larger than ${maxAnswerBytes / 1024 / 1024} MiB`));
         req.destroy();
       });
-      response.on("end", () => resolve({ status, text: Buffer.concat(chunks).toString("utf8") }));
+      response.on("end", () => resolve({ status, text: Buffer.concat(chunks).toString("utf8"), headers: response.headers }));
       response.on("error", reject);
     });
     const deadline = setTimeout(() => {

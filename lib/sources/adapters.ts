@@ -1,4 +1,5 @@
 import "server-only";
+import { ConsulAdapter } from "./consul/consul-adapter";
 import { EtcdAdapter } from "./etcd/etcd-adapter";
 import { ZookeeperAdapter } from "./zookeeper/zookeeper-adapter";
 import type { ISourceAdapter, TSourceSettings } from "./types";
@@ -23,6 +24,8 @@ export function createAdapter(settings: TSourceSettings): ISourceAdapter {
       return new EtcdAdapter(settings);
     case "zookeeper":
       return new ZookeeperAdapter(settings);
+    case "consul":
+      return new ConsulAdapter(settings);
   }
 }
 
@@ -35,7 +38,8 @@ const connectForWriteMs = 5000;
  */
 export async function openAdapterForWrites(settings: TSourceSettings): Promise<ISourceAdapter> {
   const adapter = createAdapter(settings);
-  if (settings.kind === "etcd") return adapter;
+  // Consul is written through plain HTTP requests to the instance's agent.
+  if (settings.kind === "etcd" || settings.kind === "consul") return adapter;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`no session with ${settings.endpoints.join(",")} within ${connectForWriteMs / 1000} s`)),

@@ -46,9 +46,14 @@ function columnsOf(instance: Pick<TSourceInstance, "host" | "port" | "weight" | 
   };
 }
 
+/** A source's own checks moved the instance's health (its output alone changing is not worth a write). */
+function healthMoved(row: TRow, instance: TSourceInstance): boolean {
+  return instance.health !== undefined && row.health !== instance.health.status;
+}
+
 function differs(row: TRow, instance: TSourceInstance): boolean {
   const [stored, columns] = [columnsOf({ ...row, key: row.sourceKey }), columnsOf(instance)];
-  return (Object.keys(columns) as (keyof typeof columns)[]).some((key) => stored[key] !== columns[key]);
+  return healthMoved(row, instance) || (Object.keys(columns) as (keyof typeof columns)[]).some((key) => stored[key] !== columns[key]);
 }
 
 /** What was written; `taken` names the instances left out because another source has their id in that service. */
@@ -185,9 +190,26 @@ export async function removeInstances(tx: Tx, change: TCatalogChange, { source, 
 
 async function updateInstances(tx: Tx, change: TCatalogChange, { source, pairs }: { source: string; pairs: [TRow, TSourceInstance][] }) {
   const index = await change.index();
+  const now = new Date();
+  const healthEvents = [];
   for (const [row, instance] of pairs) {
     change.touched(row.service.name);
-    const updated = await tx.instance.update({ where: { id: row.id }, data: { ...columnsOf(instance), modifyIndex: index }, select: trafficSelect });
+    const moved = healthMoved(row, instance) ? instance.health : undefined;
+    const health = moved ? { health: moved.status, healthOutput: moved.output, healthChangedAt: now } : {};
+    if (moved)
+      healthEvents.push({
+        id: randomUUID(),
+        service: row.service.name,
+        source,
+        instanceId: row.instanceId,
+        from: row.health,
+        to: moved.status,
+        reason: `${source}: ${moved.output}`.slice(0, 500),
+        detectionMs: null,
+        at: now,
+      });
+    const data = { ...columnsOf(instance), ...health, modifyIndex: index };
+    const updated = await tx.instance.update({ where: { id: row.id }, data, select: trafficSelect });
     await change.traffic({
       serviceId: row.service.id,
       service: row.service.name,
@@ -197,6 +219,7 @@ async function updateInstances(tx: Tx, change: TCatalogChange, { source, pairs }
       reason: `changed in ${source}`,
     });
   }
+  await insertRows(tx, { table: "HealthEvent", rows: healthEvents });
   await tx.service.updateMany({ where: { id: { in: [...new Set(pairs.map(([row]) => row.service.id))] } }, data: { modifyIndex: index } });
 }
 
@@ -232,8 +255,8 @@ async function createInstances(tx: Tx, change: TCatalogChange, { source, instanc
       // Its presence in the source is its health: the source's lease or session is the check.
       checkKind: "source",
       metricsPath: null,
-      health: "passing",
-      healthOutput: `registered in ${source}`,
+      health: instance.health?.status ?? "passing",
+      healthOutput: instance.health?.output ?? `registered in ${source}`,
       healthChangedAt: now,
       lastSuccessAt: now,
       modifyIndex: index,
@@ -278,7 +301,7 @@ async function createInstances(tx: Tx, change: TCatalogChange, { source, instanc
     source,
     instanceId: instance.instanceId,
     from: "unknown",
-    to: "passing",
+    to: instance.health?.status ?? "passing",
     reason: `registered in ${source}`,
     detectionMs: null,
     at: now,

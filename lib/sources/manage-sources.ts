@@ -75,7 +75,9 @@ export async function updateSource({ actor, name, input }: { actor: TActor; name
     if (input.name !== name) throw new AppError("validation_failed", "a source keeps its name: its instances are known by it", "name");
     await refuseOverlap(tx, input);
     const columns = columnsOf(input);
-    const kept = { password: input.username && !input.password ? sealColumn(current.password) : columns.password };
+    // A Consul ACL token, like a password, left out keeps the stored one.
+    const keep = (Boolean(input.username) || input.kind === "consul") && !input.password;
+    const kept = { password: keep ? sealColumn(current.password) : columns.password };
     if (input.username && !kept.password) throw new AppError("validation_failed", "give the password for the username", "password");
     await tx.source.update({ where: { name }, data: { ...columns, ...kept, status: "pending", error: null } });
     const before = {

@@ -27,13 +27,14 @@ const ZPem = z
   .check(noNulCheck)
   .regex(/-----BEGIN [A-Z ]+-----/, "must be PEM text (-----BEGIN ...-----)");
 
-export const defaultPrefixes: Record<TConvention, string> = { ...defaultEtcdPrefixes, dubbo: "/dubbo", curator: "/services" };
+// Consul's "prefix" is the datacenter: "" reads the agent's own.
+export const defaultPrefixes: Record<TConvention, string> = { ...defaultEtcdPrefixes, dubbo: "/dubbo", curator: "/services", catalog: "" };
 
 export const ZSourceInput = z
   .strictObject({
     name: ZName,
     kind: z.enum(sourceKinds),
-    convention: z.enum(["url", "go-micro", "grpc", "kratos", "dubbo", "curator"]),
+    convention: z.enum(["url", "go-micro", "grpc", "kratos", "dubbo", "curator", "catalog"]),
     endpoints: z.array(ZEndpoint).min(1, "give at least one endpoint").max(16, "at most 16 endpoints"),
     prefix: z.string().max(512, "must be at most 512 characters").check(plainTextCheck()).optional(),
     username: z.string().max(256).check(plainTextCheck()).optional(),
@@ -48,11 +49,17 @@ export const ZSourceInput = z
     if (input.kind === "zookeeper" && input.prefix !== undefined && !input.prefix.startsWith("/")) {
       ctx.addIssue({ code: "custom", path: ["prefix"], message: "a ZooKeeper base path starts with '/'" });
     }
+    if (input.kind === "consul" && input.prefix !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(input.prefix)) {
+      ctx.addIssue({ code: "custom", path: ["prefix"], message: "a Consul datacenter is letters, digits, '_' and '-'; leave it out for the agent's own" });
+    }
+    if (input.kind === "consul" && input.username) {
+      ctx.addIssue({ code: "custom", path: ["username"], message: "Consul takes an ACL token (the password field) and no username" });
+    }
     if (input.prefix === "")
       ctx.addIssue({ code: "custom", path: ["prefix"], message: "must not be empty; '/' reads every key, '/*' only the single-segment ones" });
     if (input.kind === "zookeeper" && input.prefix?.includes("*"))
       ctx.addIssue({ code: "custom", path: ["prefix"], message: "a ZooKeeper base path is a path, not a pattern" });
-    if (Boolean(input.username) !== Boolean(input.password)) {
+    if (input.kind !== "consul" && Boolean(input.username) !== Boolean(input.password)) {
       ctx.addIssue({ code: "custom", path: [input.username ? "password" : "username"], message: "give both a username and a password, or neither" });
     }
     if (input.tls && Boolean(input.tls.cert) !== Boolean(input.tls.key)) {

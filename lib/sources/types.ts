@@ -1,12 +1,13 @@
 // The shapes shared by the source adapters (etcd, ZooKeeper), their conventions and the sync into the catalog.
 
-export const sourceKinds = ["etcd", "zookeeper"] as const;
+export const sourceKinds = ["etcd", "zookeeper", "consul"] as const;
 export type TSourceKind = (typeof sourceKinds)[number];
 
 /** How a registry's keys and values are laid out, per framework. */
 export const conventionsByKind = {
   etcd: ["url", "go-micro", "grpc", "kratos"],
   zookeeper: ["dubbo", "curator"],
+  consul: ["catalog"],
 } as const satisfies Record<TSourceKind, readonly string[]>;
 export type TConvention = (typeof conventionsByKind)[TSourceKind][number];
 
@@ -24,6 +25,8 @@ export type TSourceInstance = {
   metadata: Record<string, string>;
   /** Where the source holds the registration (an etcd key, a ZooKeeper path), for writing back to it. */
   key?: string;
+  /** What the source's own checks say (Consul); absent: its presence in the source is its health. */
+  health?: { status: "passing" | "warning" | "critical"; output: string };
 };
 
 export type TSourceTls = { ca?: string; cert?: string; key?: string };
@@ -34,9 +37,10 @@ export type TSourceSettings = {
   kind: TSourceKind;
   convention: TConvention;
   endpoints: string[];
-  /** etcd: the key prefix; ZooKeeper: the base path (`/dubbo` for Dubbo). */
+  /** etcd: the key prefix; ZooKeeper: the base path (`/dubbo` for Dubbo); Consul: the datacenter ("" for the agent's own). */
   prefix: string;
   username: string | null;
+  /** etcd, ZooKeeper: the password; Consul: the ACL token. */
   password: string | null;
   tls: TSourceTls | null;
 };

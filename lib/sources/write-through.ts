@@ -6,7 +6,8 @@ import type { TSourceOverride } from "./types";
 
 // Override writes in flight at once against one etcd source: each instance's override is a key of its own. ZooKeeper's
 // Dubbo overrides share a document per service, read-modified-written, so they go one at a time.
-const inFlight = { etcd: 32, zookeeper: 1 } as const;
+// Consul: each instance is a read and a write or two against its node's agent, 8 agents at a time.
+const inFlight = { etcd: 32, zookeeper: 1, consul: 8 } as const;
 
 export type TWriteThroughRow = {
   source: string;

@@ -18,6 +18,8 @@ function readSourceForm(form: FormData) {
       .filter(Boolean),
     ...(prefix ? { prefix } : {}),
     ...(username ? { username, password: formText(form, "password") } : {}),
+    // A Consul source's ACL token comes alone, without a username.
+    ...(!username && formText(form, "password") ? { password: formText(form, "password") } : {}),
     ...(ca ? { tls: { ca, ...(cert ? { cert } : {}), ...(key ? { key } : {}) } } : {}),
   };
 }

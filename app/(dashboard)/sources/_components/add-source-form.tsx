@@ -15,11 +15,12 @@ const conventionLabels: Record<TConvention, string> = {
   kratos: "Kratos",
   dubbo: "Dubbo providers",
   curator: "Curator discovery",
+  catalog: "Consul catalog + health",
 };
 
 const textarea = "mt-1 block h-20 w-full rounded-md border border-zinc-300 bg-white px-3 py-1.5 font-mono text-xs dark:border-zinc-700 dark:bg-zinc-950";
 
-/** An administrator's form for a new etcd or ZooKeeper source; the server validates it all again. */
+/** An administrator's form for a new etcd, ZooKeeper or Consul source; the server validates it all again. */
 export function AddSourceForm() {
   const [state, submit, pending] = useActionState(addSource, undefined);
   const [kind, setKind] = useState<TSourceKind>("etcd");
@@ -40,6 +41,7 @@ export function AddSourceForm() {
           <SelectField label="Kind" aria-label="Kind" name="kind" value={kind} onChange={(event) => changeKind(event.target.value as TSourceKind)}>
             <option value="etcd">etcd v3</option>
             <option value="zookeeper">ZooKeeper</option>
+            <option value="consul">Consul</option>
           </SelectField>
           <SelectField
             label="Convention"
@@ -61,11 +63,11 @@ export function AddSourceForm() {
             value={fields.endpoints}
             onChange={set("endpoints")}
             required
-            placeholder={kind === "etcd" ? "10.0.0.5:2379, 10.0.0.6:2379" : "10.0.0.5:2181"}
+            placeholder={kind === "etcd" ? "10.0.0.5:2379, 10.0.0.6:2379" : kind === "consul" ? "10.0.0.5:8500" : "10.0.0.5:2181"}
             error={errors.endpoints ?? errors["endpoints.0"]}
           />
           <Field
-            label={kind === "etcd" ? "Key prefix" : "Base path"}
+            label={kind === "etcd" ? "Key prefix" : kind === "consul" ? "Datacenter (optional)" : "Base path"}
             name="prefix"
             value={fields.prefix}
             onChange={set("prefix")}
@@ -73,9 +75,11 @@ export function AddSourceForm() {
             error={errors.prefix}
           />
           <div className="grid grid-cols-2 gap-2">
-            <Field label="Username" name="username" value={fields.username} onChange={set("username")} autoComplete="off" error={errors.username} />
+            {kind !== "consul" && (
+              <Field label="Username" name="username" value={fields.username} onChange={set("username")} autoComplete="off" error={errors.username} />
+            )}
             <Field
-              label="Password"
+              label={kind === "consul" ? "ACL token" : "Password"}
               type="password"
               name="password"
               value={fields.password}
@@ -86,7 +90,7 @@ export function AddSourceForm() {
           </div>
         </div>
         <details className="text-sm">
-          <summary className="cursor-pointer text-zinc-600 dark:text-zinc-400">TLS (etcd): CA, client certificate and key in PEM</summary>
+          <summary className="cursor-pointer text-zinc-600 dark:text-zinc-400">TLS (etcd, Consul): CA, client certificate and key in PEM</summary>
           <div className="mt-2 grid gap-3 md:grid-cols-3">
             {(["ca", "cert", "key"] as const).map((key) => (
               <label key={key} className="block text-sm font-medium">

@@ -7,7 +7,7 @@ import { ZSourceInput } from "@/lib/sources/schemas";
 // GET /api/v1/sources - the registries Meshdeck reads and their state (connected, last sync, lag, error)
 export const GET = apiRoute({ permission: "sources.read" }, async () => NextResponse.json(await listSources()));
 
-// POST /api/v1/sources - add an etcd or ZooKeeper source; admins only
+// POST /api/v1/sources - add an etcd, ZooKeeper or Consul source; admins only
 export const POST = apiRoute({ permission: "sources.manage" }, async ({ request, actor }) => {
   const source = await createSource({ actor, input: ZSourceInput.parse(await readJson(request)) });
   return NextResponse.json({ source }, { status: 201 });
