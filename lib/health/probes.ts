@@ -161,10 +161,13 @@ export function probeGrpc({ service, ...target }: TProbeTarget & { service: stri
     const stream = session.request({ ":method": "POST", ":path": "/grpc.health.v1.Health/Check", "content-type": "application/grpc", te: "trailers" });
     let body = Buffer.alloc(0);
     stream.on("data", (chunk: Buffer) => (body = Buffer.concat([body, chunk]).subarray(0, maxBodyBytes)));
-    stream.on("trailers", (trailers) => {
-      const code = Number(trailers["grpc-status"] ?? 0);
-      if (code !== 0) finish("fail", `gRPC status ${code}: ${String(trailers["grpc-message"] ?? "")}`);
-    });
+    // An error comes in the trailers, or alone in the headers (a trailers-only answer).
+    const onStatus = (headers: Record<string, unknown>) => {
+      const code = Number(headers["grpc-status"] ?? 0);
+      if (code !== 0) finish("fail", `gRPC status ${code}: ${decodeURIComponent(String(headers["grpc-message"] ?? ""))}`);
+    };
+    stream.on("response", onStatus);
+    stream.on("trailers", onStatus);
     stream.on("end", () => {
       // HealthCheckResponse { ServingStatus status = 1; }: field 1 varint after the 5-byte frame header.
       const status = body[5] === 0x08 ? (body[6] ?? 0) : 0;
