@@ -1,5 +1,6 @@
 import "server-only";
 import { setInstanceHealth } from "@/lib/catalog/set-instance-health";
+import { getEnv } from "@/lib/env";
 import type { THealth } from "@/lib/health/health";
 import { probeGrpc, probeHttp, probeScript, probeTcp, type TProbeResult } from "@/lib/health/probes";
 import { advanceHealth, createHealthMachine, type THealthDecision, type THealthMachine } from "@/lib/health/state-machine";
@@ -21,7 +22,11 @@ const maxRetryMs = 30_000;
 function probeOnce(kind: TCheckedInstance["kind"], target: { host: string; port: number; timeoutMs: number }, path: string): Promise<TProbeResult> {
   if (kind === "http") return probeHttp({ ...target, path });
   if (kind === "grpc") return probeGrpc({ ...target, service: path });
-  if (kind === "script") return probeScript({ args: scriptArgs(path), timeoutMs: target.timeoutMs });
+  if (kind === "script") {
+    // Turning script checks off stops those registered while they were on, on this collector too.
+    if (getEnv().MESHDECK_CONSUL_SCRIPT_CHECKS !== "1") return Promise.resolve({ status: "fail", output: "script checks are disabled (MESHDECK_CONSUL_SCRIPT_CHECKS)", latencyMs: 0 });
+    return probeScript({ args: scriptArgs(path), timeoutMs: target.timeoutMs });
+  }
   return probeTcp(target);
 }
 

@@ -36,7 +36,8 @@ function tokenOf(request: TCompatRequest): string | null {
 export async function consulActor(request: TCompatRequest, permission: TPermission): Promise<TActor> {
   const token = tokenOf(request);
   const actor = token ? await authenticateApiToken({ token }) : null;
-  if (!actor) throw new AppError("forbidden", "Permission denied: send a Meshdeck API token as X-Consul-Token (ACL not found)");
-  if (!permissions[permission].tokens) throw new AppError("forbidden", `Permission denied: API tokens cannot '${permission}'`);
+  // Consul's words, short: its clients show a body of under 80 characters as the error's message.
+  if (!actor) throw new AppError("forbidden", "Permission denied");
+  if (!permissions[permission].tokens) throw new AppError("forbidden", `Permission denied: tokens lack '${permission}'`);
   return actor;
 }
