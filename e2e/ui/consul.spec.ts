@@ -13,7 +13,14 @@ test("a service registered through the Consul client is labelled Consul; drainin
   const consul = new Consul({ host: "127.0.0.1", port: consulPort, defaults: { token } });
   const name = uniqueName("consul-svc");
   for (const n of [1, 2]) {
-    await consul.agent.service.register({ id: `${name}-${n}`, name, address: "127.0.0.1", port: 9300 + n, tags: ["go"], check: { name: "ttl", ttl: "10m", timeout: "1s" } });
+    await consul.agent.service.register({
+      id: `${name}-${n}`,
+      name,
+      address: "127.0.0.1",
+      port: 9300 + n,
+      tags: ["go"],
+      check: { name: "ttl", ttl: "10m", timeout: "1s" },
+    });
   }
   const passing = async () => ((await consul.health.service({ service: name, passing: true })) as TEntry[]).map((entry) => entry.Service.ID).sort();
   expect(await passing()).toEqual([`${name}-1`, `${name}-2`]);
@@ -22,7 +29,12 @@ test("a service registered through the Consul client is labelled Consul; drainin
   const row = page.getByRole("row").filter({ has: page.getByRole("link", { name, exact: true }) });
   await expect(row.getByText("Consul", { exact: true })).toBeVisible();
   // A service of the demo fleet, registered through Meshdeck's own API, carries no such label.
-  await expect(page.getByRole("row").filter({ has: page.getByRole("link", { name: "orders", exact: true }) }).getByText("Consul", { exact: true })).toHaveCount(0);
+  await expect(
+    page
+      .getByRole("row")
+      .filter({ has: page.getByRole("link", { name: "orders", exact: true }) })
+      .getByText("Consul", { exact: true }),
+  ).toHaveCount(0);
 
   await page.goto(`/services/${name}`);
   await expect(page.getByTestId(`instance-${name}-2`).getByText("Consul", { exact: true })).toBeVisible();

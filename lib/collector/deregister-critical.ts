@@ -24,7 +24,10 @@ export async function deregisterCritical({ now = Date.now() }: { now?: number } 
     const still = await db.instance.findUnique({ where: { id: row.id }, select: { health: true, healthChangedAt: true } });
     if (still?.health !== "critical" || still.healthChangedAt.getTime() !== row.healthChangedAt.getTime()) continue;
     try {
-      await deregisterInstance({ instanceId: row.instanceId, reason: `deregistered: critical for ${Math.round((now - row.healthChangedAt.getTime()) / 1000)} s (deregisterAfter ${row.deregisterAfterMs! / 1000} s)` });
+      await deregisterInstance({
+        instanceId: row.instanceId,
+        reason: `deregistered: critical for ${Math.round((now - row.healthChangedAt.getTime()) / 1000)} s (deregisterAfter ${row.deregisterAfterMs! / 1000} s)`,
+      });
       gone.push(row.instanceId);
     } catch (error) {
       if ((error as { code?: unknown }).code !== "not_found") throw error;

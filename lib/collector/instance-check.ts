@@ -24,7 +24,8 @@ function probeOnce(kind: TCheckedInstance["kind"], target: { host: string; port:
   if (kind === "grpc") return probeGrpc({ ...target, service: path });
   if (kind === "script") {
     // Turning script checks off stops those registered while they were on, on this collector too.
-    if (getEnv().MESHDECK_CONSUL_SCRIPT_CHECKS !== "1") return Promise.resolve({ status: "fail", output: "script checks are disabled (MESHDECK_CONSUL_SCRIPT_CHECKS)", latencyMs: 0 });
+    if (getEnv().MESHDECK_CONSUL_SCRIPT_CHECKS !== "1")
+      return Promise.resolve({ status: "fail", output: "script checks are disabled (MESHDECK_CONSUL_SCRIPT_CHECKS)", latencyMs: 0 });
     return probeScript({ args: scriptArgs(path), timeoutMs: target.timeoutMs });
   }
   return probeTcp(target);

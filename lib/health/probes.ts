@@ -162,9 +162,10 @@ export function probeGrpc({ service, ...target }: TProbeTarget & { service: stri
     let body = Buffer.alloc(0);
     stream.on("data", (chunk: Buffer) => (body = Buffer.concat([body, chunk]).subarray(0, maxBodyBytes)));
     // An error comes in the trailers, or alone in the headers (a trailers-only answer).
-    const onStatus = (headers: Record<string, unknown>) => {
+    const onStatus = (headers: Record<string, string | string[] | number | undefined>) => {
       const code = Number(headers["grpc-status"] ?? 0);
-      if (code !== 0) finish("fail", `gRPC status ${code}: ${decodeURIComponent(String(headers["grpc-message"] ?? ""))}`);
+      const message = headers["grpc-message"];
+      if (code !== 0) finish("fail", `gRPC status ${code}: ${decodeURIComponent(typeof message === "string" ? message : "")}`);
     };
     stream.on("response", onStatus);
     stream.on("trailers", onStatus);

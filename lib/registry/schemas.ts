@@ -84,10 +84,7 @@ const ZGrpcCheck = ZActiveCheck.extend({
 // and only while an admin allows script checks (MESHDECK_CONSUL_SCRIPT_CHECKS=1), as Consul's enable_script_checks.
 const ZScriptCheck = ZActiveCheck.extend({
   kind: z.literal("script"),
-  args: z
-    .array(z.string().min(1).max(1024).check(plainTextCheck()))
-    .min(1, "must name the command")
-    .max(32, "at most 32 arguments"),
+  args: z.array(z.string().min(1).max(1024).check(plainTextCheck())).min(1, "must name the command").max(32, "at most 32 arguments"),
 }).strict();
 
 function refineCheck(check: { kind: string; ttl?: number; interval?: number; timeout?: number }, ctx: z.RefinementCtx) {

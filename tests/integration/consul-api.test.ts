@@ -15,7 +15,10 @@ afterAll(async () => {
 
 type TServiceEntry = { Service: { ID: string; Tags: string[]; Weights: { Passing: number } }; Checks: { CheckID: string; Status: string }[] };
 // The text Meshdeck (as Consul) answered with; the client keeps only short ones as the message.
-const bodyOf = (error: unknown) => String((error as { response?: { body?: unknown } }).response?.body ?? (error as Error).message);
+const bodyOf = (error: unknown) => {
+  const body = (error as { response?: { body?: unknown } }).response?.body;
+  return typeof body === "string" ? body : (error as Error).message;
+};
 const statusOf = (error: unknown) => (error as { response?: { statusCode?: number } }).response?.statusCode;
 
 async function refusal(call: Promise<unknown>): Promise<{ status: number | undefined; body: string }> {
@@ -87,7 +90,13 @@ describe.each(targets)("Consul API on $name", (target) => {
   test("a TTL check passes and fails through the client; critical past DeregisterCriticalServiceAfter, it is removed", async () => {
     const name = unique("ttl");
     const id = `${name}-1`;
-    await consul.agent.service.register({ id, name, address: "127.0.0.1", port: 9001, check: { name: "ttl", ttl: "5s", timeout: "1s", deregistercriticalserviceafter: "2s" } });
+    await consul.agent.service.register({
+      id,
+      name,
+      address: "127.0.0.1",
+      port: 9001,
+      check: { name: "ttl", ttl: "5s", timeout: "1s", deregistercriticalserviceafter: "2s" },
+    });
     await consul.agent.check.pass({ id: `service:${id}` });
     expect((await health(name, true)).map((entry) => entry.Service.ID)).toEqual([id]);
     await consul.agent.check.warn({ id: `service:${id}`, note: "slow disk" });
@@ -98,7 +107,11 @@ describe.each(targets)("Consul API on $name", (target) => {
     await consul.agent.check.fail({ id: `service:${id}`, note: "out of memory" });
     expect((await health(name))[0]!.Checks[0]).toMatchObject({ Status: "critical", Output: "out of memory" });
     // Failed and silent past its TTL and 2 s more: deregistered, as Consul's reaper does.
-    await eventually(() => health(name), (entries) => entries.length === 0, { timeoutMs: 30_000, everyMs: 500 });
+    await eventually(
+      () => health(name),
+      (entries) => entries.length === 0,
+      { timeoutMs: 30_000, everyMs: 500 },
+    );
     const gone = await refusal(consul.agent.check.pass(`service:${id}`));
     expect(gone.status).toBe(404);
   });
@@ -106,20 +119,34 @@ describe.each(targets)("Consul API on $name", (target) => {
   test("a blocking query wakes on a change; ?passing drops a drained instance; maintenance drains", async () => {
     const name = unique("watched");
     for (const n of [1, 2]) {
-      await consul.agent.service.register({ id: `${name}-${n}`, name, address: "127.0.0.1", port: 9100 + n, tags: ["v1"], check: { name: "ttl", ttl: "60s", timeout: "1s" } });
+      await consul.agent.service.register({
+        id: `${name}-${n}`,
+        name,
+        address: "127.0.0.1",
+        port: 9100 + n,
+        tags: ["v1"],
+        check: { name: "ttl", ttl: "60s", timeout: "1s" },
+      });
     }
     expect((await health(name, true)).map((entry) => entry.Service.ID).sort()).toEqual([`${name}-1`, `${name}-2`]);
 
-    const watch = consul.watch({ method: consul.health.service, options: { service: name, passing: true, wait: "20s" } as never });
+    const watch = consul.watch({ method: consul.health.service.bind(consul.health), options: { service: name, passing: true, wait: "20s" } as never });
     const seen: string[][] = [];
     watch.on("change", (entries: TServiceEntry[]) => seen.push(entries.map((entry) => entry.Service.ID).sort()));
     try {
-      await eventually(async () => seen.length, (count) => count === 1);
+      await eventually(
+        async () => seen.length,
+        (count) => count === 1,
+      );
       // An operator drains one in Meshdeck: the watch wakes, and ?passing no longer lists it.
       const started = Date.now();
       const drained = await admin.post("/api/v1/governance/instances", { selector: { service: name, ids: [`${name}-2`] }, change: { enabled: false } });
       expect(drained.status).toBe(200);
-      await eventually(async () => seen.at(-1), (last) => last?.length === 1, { timeoutMs: 10_000 });
+      await eventually(
+        async () => seen.at(-1),
+        (last) => last?.length === 1,
+        { timeoutMs: 10_000 },
+      );
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(seen.at(-1)).toEqual([`${name}-1`]);
     } finally {
@@ -140,11 +167,29 @@ describe.each(targets)("Consul API on $name", (target) => {
 
   test("filters, catalog reads and the X-Consul-Index of a blocking query", async () => {
     const name = unique("filtered");
-    await consul.agent.service.register({ id: `${name}-a`, name, address: "127.0.0.1", port: 9201, tags: ["blue"], meta: { zone: "a" }, check: { name: "ttl", ttl: "60s", timeout: "1s" } });
-    await consul.agent.service.register({ id: `${name}-b`, name, address: "127.0.0.1", port: 9202, tags: ["green"], meta: { zone: "b" }, check: { name: "ttl", ttl: "60s", timeout: "1s" } });
+    await consul.agent.service.register({
+      id: `${name}-a`,
+      name,
+      address: "127.0.0.1",
+      port: 9201,
+      tags: ["blue"],
+      meta: { zone: "a" },
+      check: { name: "ttl", ttl: "60s", timeout: "1s" },
+    });
+    await consul.agent.service.register({
+      id: `${name}-b`,
+      name,
+      address: "127.0.0.1",
+      port: 9202,
+      tags: ["green"],
+      meta: { zone: "b" },
+      check: { name: "ttl", ttl: "60s", timeout: "1s" },
+    });
     const byTag = (await consul.health.service({ service: name, filter: 'Service.Tags contains "blue"' })) as TServiceEntry[];
     expect(byTag.map((entry) => entry.Service.ID)).toEqual([`${name}-a`]);
-    const byMeta = (await consul.catalog.service.nodes({ service: name, filter: 'ServiceMeta.zone == "b" or ServiceMeta.zone == "c"' })) as { ServiceID: string }[];
+    const byMeta = (await consul.catalog.service.nodes({ service: name, filter: 'ServiceMeta.zone == "b" or ServiceMeta.zone == "c"' })) as {
+      ServiceID: string;
+    }[];
     expect(byMeta.map((entry) => entry.ServiceID)).toEqual([`${name}-b`]);
     const agent = (await consul.agent.service.list({ filter: `Service == "${name}" and Tags contains "green"` })) as Record<string, unknown>;
     expect(Object.keys(agent)).toEqual([`${name}-b`]);

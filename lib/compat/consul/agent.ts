@@ -117,11 +117,19 @@ export async function serviceMaintenance(request: TCompatRequest): Promise<TComp
   const enable = request.query.get("enable");
   if (enable !== "true" && enable !== "false") throw new AppError("bad_request", 'Missing value for enable: must be "true" or "false"');
   const instanceId = request.params.id!;
-  const row = await db.instance.findUnique({ where: { source_instanceId: { source: "builtin", instanceId } }, select: { service: { select: { name: true } } } });
+  const row = await db.instance.findUnique({
+    where: { source_instanceId: { source: "builtin", instanceId } },
+    select: { service: { select: { name: true } } },
+  });
   if (!row) throw new AppError("not_found", `Unknown service ID "${instanceId}"`);
   const reason = request.query.get("reason") || `maintenance ${enable === "true" ? "on" : "off"} through the Consul API`;
   // Consul always lets a service enter maintenance: the last instance too, so the change is forced (with its reason).
-  const input = ZChangeInstances.parse({ selector: { service: row.service.name, ids: [instanceId] }, change: { enabled: enable !== "true" }, reason, force: true });
+  const input = ZChangeInstances.parse({
+    selector: { service: row.service.name, ids: [instanceId] },
+    change: { enabled: enable !== "true" },
+    reason,
+    force: true,
+  });
   return admitted(false, async () => {
     await changeInstances({ actor, input });
     return ok;

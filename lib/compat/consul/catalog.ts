@@ -10,7 +10,18 @@ import { agentService, catalogEntry, consulStatus, healthEntry, instanceChecks, 
 
 const serviceFields = ["ID", "Service", "Tags", "Meta", "Port", "Address", "Weights", "EnableTagOverride", "Datacenter"];
 const checkFields = ["Node", "CheckID", "Name", "Status", "Notes", "Output", "ServiceID", "ServiceName", "ServiceTags", "Type"];
-const catalogFields = ["Node", "Address", "Datacenter", "ServiceID", "ServiceName", "ServiceTags", "ServiceAddress", "ServiceMeta", "ServicePort", "ServiceWeights"];
+const catalogFields = [
+  "Node",
+  "Address",
+  "Datacenter",
+  "ServiceID",
+  "ServiceName",
+  "ServiceTags",
+  "ServiceAddress",
+  "ServiceMeta",
+  "ServicePort",
+  "ServiceWeights",
+];
 
 const byTag = (request: TCompatRequest) => {
   const tags = request.query.getAll("tag");
@@ -111,11 +122,18 @@ export async function healthState(request: TCompatRequest): Promise<TCompatAnswe
   if (!states.includes(state)) throw new AppError("bad_request", `Invalid state "${state}": must be any, passing, warning or critical`);
   const node = consulNode();
   // Drained instances carry a critical maintenance check too: critical reads them all, passing and warning by health.
-  const where = state === "any" ? {} : state === "critical" ? { OR: [{ health: { in: healthsOf.critical! } }, { enabledOverride: false }, { enabledOverride: null, enabled: false }] } : { health: { in: healthsOf[state]! } };
+  const where =
+    state === "any"
+      ? {}
+      : state === "critical"
+        ? { OR: [{ health: { in: healthsOf.critical! } }, { enabledOverride: false }, { enabledOverride: null, enabled: false }] }
+        : { health: { in: healthsOf[state]! } };
   return consulRead({
     request,
     fields: checkFields,
     read: async () =>
-      (await listConsulInstances(where)).flatMap((instance) => instanceChecks(instance, node)).filter((check) => state === "any" || consulStatus(check.Status) === state),
+      (await listConsulInstances(where))
+        .flatMap((instance) => instanceChecks(instance, node))
+        .filter((check) => state === "any" || consulStatus(check.Status) === state),
   });
 }

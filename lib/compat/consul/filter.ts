@@ -94,7 +94,8 @@ class Parser {
 
   private selector(): string[] {
     const word = this.next();
-    if (!word || word.startsWith('"') || /^(and|or|not|in|contains|is)$/.test(word)) throw invalid(`expected a selector, found '${literal(word) ?? "the end"}'`);
+    if (!word || word.startsWith('"') || /^(and|or|not|in|contains|is)$/.test(word))
+      throw invalid(`expected a selector, found '${literal(word) ?? "the end"}'`);
     const path = word.split(".");
     while (this.peek() === "[") {
       this.next();
@@ -142,17 +143,25 @@ class Parser {
 function resolve(value: unknown, path: string[]): unknown[] {
   let current: unknown[] = [value];
   for (const part of path) {
-    current = current.flatMap((item) => (Array.isArray(item) ? item : [item])).map((item) => (item && typeof item === "object" ? (item as Record<string, unknown>)[part] : undefined));
+    current = current
+      .flatMap((item): unknown[] => (Array.isArray(item) ? (item as unknown[]) : [item]))
+      .map((item) => (item && typeof item === "object" ? (item as Record<string, unknown>)[part] : undefined));
   }
   return current;
 }
 
+// A string, number or boolean as the filter's text compares it; anything else equals no value.
+const scalarText = (value: unknown) => (typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : undefined);
+
 const isEmpty = (value: unknown) =>
-  value === undefined || value === null || value === "" || (Array.isArray(value) ? value.length === 0 : typeof value === "object" && Object.keys(value).length === 0);
+  value === undefined ||
+  value === null ||
+  value === "" ||
+  (Array.isArray(value) ? value.length === 0 : typeof value === "object" && Object.keys(value).length === 0);
 
 function contains(value: unknown, wanted: string): boolean {
   if (typeof value === "string") return value.includes(wanted);
-  if (Array.isArray(value)) return value.some((item) => String(item) === wanted);
+  if (Array.isArray(value)) return value.some((item) => scalarText(item) === wanted);
   return Boolean(value && typeof value === "object" && wanted in value);
 }
 
@@ -161,7 +170,7 @@ function evaluate(expr: TExpr, item: unknown): boolean {
   if (expr.kind === "or") return evaluate(expr.left, item) || evaluate(expr.right, item);
   if (expr.kind === "not") return !evaluate(expr.operand, item);
   const values = resolve(item, expr.selector);
-  const equal = values.some((value) => value !== null && typeof value !== "object" && String(value) === expr.value);
+  const equal = values.some((value) => scalarText(value) === expr.value);
   switch (expr.op) {
     case "==":
       return equal;

@@ -119,7 +119,12 @@ export async function kvPut(request: TCompatRequest): Promise<TCompatAnswer> {
     await publishConfig({
       actor,
       ref,
-      input: { format: state!.exists ? state!.format : "text", content, message: "written through the Consul KV API", baseVersion: state!.current?.version ?? 0 },
+      input: {
+        format: state!.exists ? state!.format : "text",
+        content,
+        message: "written through the Consul KV API",
+        baseVersion: state!.current?.version ?? 0,
+      },
     });
     return { status: 200, body: "true" };
   });

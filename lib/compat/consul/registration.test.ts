@@ -45,12 +45,27 @@ describe("a Consul service definition as a Meshdeck registration", () => {
   });
 
   test.each([
-    [{ TTL: "15s", DeregisterCriticalServiceAfter: "90s" }, { kind: "ttl", ttl: 15_000, deregisterAfter: 90_000 }],
+    [
+      { TTL: "15s", DeregisterCriticalServiceAfter: "90s" },
+      { kind: "ttl", ttl: 15_000, deregisterAfter: 90_000 },
+    ],
     [{ TTL: "15s" }, { kind: "ttl", ttl: 15_000, deregisterAfter: null }],
-    [{ HTTP: "http://127.0.0.1:9000/health?deep=1", Interval: "5s" }, { kind: "http", path: "/health?deep=1", interval: 5000, timeout: 4000 }],
-    [{ TCP: "127.0.0.1:9000", Interval: "2s", Timeout: "1s", FailuresBeforeCritical: 3 }, { kind: "tcp", interval: 2000, timeout: 1000, fall: 3 }],
-    [{ GRPC: "127.0.0.1:9000/orders.v1", Interval: "20s" }, { kind: "grpc", service: "orders.v1", interval: 20_000, timeout: 10_000 }],
-    [{ GRPC: "127.0.0.1:9000", Interval: "1s" }, { kind: "grpc", service: "" }],
+    [
+      { HTTP: "http://127.0.0.1:9000/health?deep=1", Interval: "5s" },
+      { kind: "http", path: "/health?deep=1", interval: 5000, timeout: 4000 },
+    ],
+    [
+      { TCP: "127.0.0.1:9000", Interval: "2s", Timeout: "1s", FailuresBeforeCritical: 3 },
+      { kind: "tcp", interval: 2000, timeout: 1000, fall: 3 },
+    ],
+    [
+      { GRPC: "127.0.0.1:9000/orders.v1", Interval: "20s" },
+      { kind: "grpc", service: "orders.v1", interval: 20_000, timeout: 10_000 },
+    ],
+    [
+      { GRPC: "127.0.0.1:9000", Interval: "1s" },
+      { kind: "grpc", service: "" },
+    ],
     [{ Args: ["/usr/bin/true"], Interval: "1s" }, "Scripts are disabled on this agent"],
     [{ HTTP: "http://169.254.169.254:9000/latest", Interval: "1s" }, "must be the service's own 127.0.0.1:9000"],
     [{ HTTP: "http://127.0.0.1:9001/health", Interval: "1s" }, "must be the service's own 127.0.0.1:9000"],

@@ -107,7 +107,8 @@ export function toCheck(check: TConsulCheck | undefined, { address, port, script
       throw bad(`Invalid check: HTTP '${check.HTTP}' is not a URL`);
     }
     if (url.protocol !== "http:") throw bad("Invalid check: HTTP must be an http:// URL (Meshdeck's HTTP checks speak plain HTTP)");
-    if ((check.Method && check.Method !== "GET") || check.Body || check.Header) throw bad("Invalid check: Meshdeck's HTTP checks send a plain GET (no Method, Header or Body)");
+    if ((check.Method && check.Method !== "GET") || check.Body || check.Header)
+      throw bad("Invalid check: Meshdeck's HTTP checks send a plain GET (no Method, Header or Body)");
     assertOwnAddress(url.host, address, port, "HTTP");
     return { kind: "http", path: `${url.pathname}${url.search}`, ...activeFields(check, deregisterAfter) };
   }
@@ -131,9 +132,11 @@ export function toRegistration(body: unknown, { peer, scriptChecks }: { peer: st
   if (checks.length > 1) throw bad("Meshdeck keeps one check per instance: send one Check (or one entry in Checks)");
   const id = service.ID || service.Name;
   const checkId = checks[0]?.CheckID;
-  if (checkId && checkId !== `service:${id}`) throw bad(`Meshdeck names the check 'service:${id}', as Consul does for a service's only check; leave CheckID out`);
+  if (checkId && checkId !== `service:${id}`)
+    throw bad(`Meshdeck names the check 'service:${id}', as Consul does for a service's only check; leave CheckID out`);
   const address = service.Address || peer;
-  if (service.Port === undefined || service.Port === 0) throw new AppError("bad_request", "Port is required: Meshdeck routes to and checks an address and port", "Port");
+  if (service.Port === undefined || service.Port === 0)
+    throw new AppError("bad_request", "Port is required: Meshdeck routes to and checks an address and port", "Port");
   const check = toCheck(checks[0], { address, port: service.Port, scriptChecks });
   return ZCompatRegisterInstance.parse({
     service: service.Name,
