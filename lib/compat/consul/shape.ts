@@ -85,23 +85,15 @@ export function isPassing(instance: TConsulInstance): boolean {
   return consulStatus(instance.health) === "passing" && instance.enabled && instance.weight > 0;
 }
 
-function nodeObject(node: TConsulNode, index: number) {
-  return {
-    ID: "",
-    Node: node.name,
-    Address: node.address,
-    Datacenter: node.datacenter,
-    TaggedAddresses: { lan: node.address, wan: node.address },
-    Meta: {},
-    CreateIndex: index,
-    ModifyIndex: index,
-  };
+// The node's fields, which catalog entries carry beside the service's.
+function nodeFields(node: TConsulNode) {
+  return { ID: "", Node: node.name, Address: node.address, Datacenter: node.datacenter, TaggedAddresses: { lan: node.address, wan: node.address } };
 }
 
 /** One entry of GET /v1/health/service/:name. */
 export function healthEntry(instance: TConsulInstance, node: TConsulNode) {
   return {
-    Node: nodeObject(node, instance.modifyIndex),
+    Node: { ...nodeFields(node), Meta: {}, CreateIndex: instance.modifyIndex, ModifyIndex: instance.modifyIndex },
     Service: { ...agentService(instance, node), CreateIndex: instance.modifyIndex, ModifyIndex: instance.modifyIndex },
     Checks: instanceChecks(instance, node),
   };
@@ -111,11 +103,7 @@ export function healthEntry(instance: TConsulInstance, node: TConsulNode) {
 export function catalogEntry(instance: TConsulInstance, node: TConsulNode) {
   const service = agentService(instance, node);
   return {
-    ID: "",
-    Node: node.name,
-    Address: node.address,
-    Datacenter: node.datacenter,
-    TaggedAddresses: { lan: node.address, wan: node.address },
+    ...nodeFields(node),
     NodeMeta: {},
     ServiceKind: "",
     ServiceID: service.ID,
