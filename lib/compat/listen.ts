@@ -1,4 +1,5 @@
 import "server-only";
+import { setMaxListeners } from "node:events";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { log } from "@/lib/log";
@@ -66,6 +67,8 @@ export function listenCompat({
     }
   }
   const stopping = new AbortController();
+  // One listener per request in progress: a thousand held blocking queries are not a leak.
+  setMaxListeners(0, stopping.signal);
 
   const find = (method: string, path: string): { handle: TCompatHandler; params: Record<string, string> } | undefined => {
     const found = table.find(method, path);
