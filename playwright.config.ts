@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { defineConfig } from "@playwright/test";
-import { adminEmail, adminStorageState, assertLocalTarget, baseURL, gatewayPort, port } from "./e2e/support/env";
+import { adminEmail, adminStorageState, assertLocalTarget, baseURL, consulPort, gatewayPort, port } from "./e2e/support/env";
 
 // The config is evaluated again in every worker; workers inherit the env, so the password stays the same.
 process.env.E2E_ADMIN_PASSWORD ??= randomBytes(18).toString("base64url");
@@ -61,6 +61,7 @@ export default defineConfig({
       MESHDECK_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,
       MESHDECK_DEMO: "1",
       MESHDECK_GATEWAY_PORT: String(gatewayPort),
+      MESHDECK_CONSUL_PORT: String(consulPort),
     },
   },
 });

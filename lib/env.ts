@@ -57,6 +57,10 @@ const ZEnv = z.object({
   // The gateway (data plane): started by the app unless off, on its own port of MESHDECK_HOST (0: any free port).
   MESHDECK_GATEWAY: z.enum(["on", "off"]).default("on"),
   MESHDECK_GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(3080),
+  // The Consul HTTP API (lib/compat/consul) on its own port of MESHDECK_HOST; unset: off. Consul's own is 8500.
+  MESHDECK_CONSUL_PORT: z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number().int().min(0).max(65535).optional()),
+  // Consul script checks run commands on this host: refused unless an admin sets 1 (Consul's enable_script_checks).
+  MESHDECK_CONSUL_SCRIPT_CHECKS: z.enum(["0", "1"]).default("0"),
   // Processes that talk to Meshdeck over its API (the gateway, the demo fleet): where it is and their token.
   MESHDECK_URL: z.url().optional(),
   MESHDECK_TOKEN: z.string().min(1).optional(),

@@ -9,4 +9,6 @@ bash scripts/prepare.sh
 
 export MESHDECK_HOST="${MESHDECK_HOST:-127.0.0.1}"
 export PORT="${PORT:-3000}"
+# The compat APIs are on for the demo: Consul clients register at 8500 (unset or empty turns it off).
+export MESHDECK_CONSUL_PORT="${MESHDECK_CONSUL_PORT-8500}"
 exec bash scripts/serve.sh

@@ -32,3 +32,11 @@ export function HealthBadge({ health }: { health: string }) {
     </Badge>
   );
 }
+
+// How a client registered into the built-in registry: nothing for Meshdeck's own API, the protocol's name for a compat API.
+const protocolNames: Record<string, string> = { consul: "Consul", eureka: "Eureka", nacos: "Nacos" };
+
+export function ProtocolBadge({ protocol }: { protocol: string }) {
+  const name = protocolNames[protocol];
+  return name ? <Badge title={`registered through the ${name} API`}>{name}</Badge> : null;
+}

@@ -7,6 +7,8 @@ export const baseURL = `http://127.0.0.1:${port}`;
 // The app's gateway listens beside it (E2E_GATEWAY_PORT, else the next port), off the default 3080 another copy may hold.
 export const gatewayPort = Number(process.env.E2E_GATEWAY_PORT ?? port + 1);
 export const gatewayURL = `http://127.0.0.1:${gatewayPort}`;
+// The Consul API (MESHDECK_CONSUL_PORT) beside them: E2E_CONSUL_PORT, else two past the app's port.
+export const consulPort = Number(process.env.E2E_CONSUL_PORT ?? port + 2);
 export const adminEmail = "admin@example.com";
 export const adminStorageState = path.join(__dirname, "..", ".auth", "admin.json");
 export const anonymous = { cookies: [], origins: [] };

@@ -2,14 +2,15 @@ import "server-only";
 import { db } from "@/lib/db";
 import type { THealth } from "@/lib/health/health";
 
-// What the collector needs of an actively checked (http or tcp) instance.
+// What the collector needs of an actively checked (http, tcp, grpc or script) instance.
 export type TCheckedInstance = {
   id: string;
   instanceId: string;
   service: string;
   host: string;
   port: number;
-  kind: "http" | "tcp";
+  kind: "http" | "tcp" | "grpc" | "script";
+  /** The HTTP path; for grpc the service name asked about; for script the command's arguments as a JSON list. */
   path: string;
   intervalMs: number;
   timeoutMs: number;
@@ -22,7 +23,7 @@ export type TCheckedInstance = {
 
 export async function listCheckedInstances(): Promise<TCheckedInstance[]> {
   const rows = await db.instance.findMany({
-    where: { checkKind: { in: ["http", "tcp"] } },
+    where: { checkKind: { in: ["http", "tcp", "grpc", "script"] } },
     select: {
       id: true,
       instanceId: true,
@@ -46,8 +47,8 @@ export async function listCheckedInstances(): Promise<TCheckedInstance[]> {
     service: row.service.name,
     host: row.host,
     port: row.port,
-    kind: row.checkKind === "tcp" ? "tcp" : "http",
-    path: row.checkPath ?? "/health",
+    kind: row.checkKind === "tcp" || row.checkKind === "grpc" || row.checkKind === "script" ? row.checkKind : "http",
+    path: row.checkPath ?? (row.checkKind === "http" ? "/health" : ""),
     intervalMs: row.checkIntervalMs,
     timeoutMs: row.checkTimeoutMs,
     rise: row.checkRise,

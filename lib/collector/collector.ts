@@ -9,6 +9,7 @@ import { HeldSources } from "@/lib/sources/held-sources";
 import { checkSignature, listCheckedInstances, type TCheckedInstance } from "./checked-instances";
 import { InstanceCheck } from "./instance-check";
 import { forgetDeadLeases, leaseLiveMs, leaseRenewMs, newCollectorId, releaseLease, renewLease } from "./lease";
+import { deregisterCritical } from "./deregister-critical";
 import { deleteOldRollups, ProbeRollups } from "./probe-rollups";
 
 const maxBackoffMs = 30_000;
@@ -54,6 +55,7 @@ export class Collector {
     { name: "metric rollups", everyMs: 2000, run: (now) => this.metrics.flush({ now }) },
     { name: "1 min and 1 h metric rollups", everyMs: 10_000, run: (now) => this.metrics.compact({ now }) },
     { name: "retention", everyMs: 10 * 60_000, run: (now) => this.deleteOld(now) },
+    { name: "deregister critical", everyMs: 5000, run: (now) => deregisterCritical({ now }) },
   ];
   private readonly lastRunAt = new Map<TCollectorJob, number>();
 

@@ -1,7 +1,8 @@
 import "server-only";
 import { setInstanceHealth } from "@/lib/catalog/set-instance-health";
+import { getEnv } from "@/lib/env";
 import type { THealth } from "@/lib/health/health";
-import { probeHttp, probeTcp, type TProbeResult } from "@/lib/health/probes";
+import { probeGrpc, probeHttp, probeScript, probeTcp, type TProbeResult } from "@/lib/health/probes";
 import { advanceHealth, createHealthMachine, type THealthDecision, type THealthMachine } from "@/lib/health/state-machine";
 import { log } from "@/lib/log";
 import type { TCheckedInstance } from "./checked-instances";
@@ -17,6 +18,28 @@ type TWrite = { kind: "health"; to: THealth; reason: string; detectionMs?: numbe
 // How many raw results each instance keeps, in memory only, for whoever wants the latest outputs.
 const recentKept = 20;
 const maxRetryMs = 30_000;
+
+function probeOnce(kind: TCheckedInstance["kind"], target: { host: string; port: number; timeoutMs: number }, path: string): Promise<TProbeResult> {
+  if (kind === "http") return probeHttp({ ...target, path });
+  if (kind === "grpc") return probeGrpc({ ...target, service: path });
+  if (kind === "script") {
+    // Turning script checks off stops those registered while they were on, on this collector too.
+    if (getEnv().MESHDECK_CONSUL_SCRIPT_CHECKS !== "1")
+      return Promise.resolve({ status: "fail", output: "script checks are disabled (MESHDECK_CONSUL_SCRIPT_CHECKS)", latencyMs: 0 });
+    return probeScript({ args: scriptArgs(path), timeoutMs: target.timeoutMs });
+  }
+  return probeTcp(target);
+}
+
+// A script check's arguments are stored as a JSON list; anything else runs nothing (and fails).
+function scriptArgs(stored: string): string[] {
+  try {
+    const args: unknown = JSON.parse(stored);
+    return Array.isArray(args) && args.every((arg) => typeof arg === "string") ? args : [];
+  } catch {
+    return [];
+  }
+}
 
 /** One instance's check: probes at its interval, feeds its state machine, writes what it decides, in order. */
 export class InstanceCheck {
@@ -52,7 +75,7 @@ export class InstanceCheck {
     const started = Date.now();
     const { host, port, path, timeoutMs, kind } = this.instance;
     const target = { host, port, timeoutMs };
-    const result = { ...(await (kind === "http" ? probeHttp({ ...target, path }) : probeTcp(target))), at: Date.now() };
+    const result = { ...(await probeOnce(kind, target, path)), at: Date.now() };
     if (this.stopped) return;
     // Fixed rate from each probe's start, so a slow answer does not stretch the interval.
     this.timer = setTimeout(() => void this.tick(), Math.max(0, started + this.instance.intervalMs - Date.now()));

@@ -60,7 +60,7 @@ export const decodePolicy = (text: string) => ZStoredPolicy.parse(text);
 
 // Instance.checkKind: ttl, http and tcp as registered, source for an instance of etcd or ZooKeeper; an unknown
 // kind reads as http (it was shown as an active check before, and the collector selects by the stored text).
-const checkKinds = ["ttl", "http", "tcp", "source"] as const;
+const checkKinds = ["ttl", "http", "tcp", "grpc", "script", "source"] as const;
 export type TCheckKind = (typeof checkKinds)[number];
 const ZCheckKind = z.enum(checkKinds).catch("http");
 export const decodeCheckKind = (text: string): TCheckKind => ZCheckKind.parse(text);

@@ -1,4 +1,6 @@
 import "server-only";
+import { execFile } from "node:child_process";
+import { connect as connectHttp2 } from "node:http2";
 import { connect } from "node:net";
 import { connectTarget, type TConnectTarget } from "@/lib/net/policy-lookup";
 import type { TProbeStatus } from "./state-machine";
@@ -128,6 +130,66 @@ export function probeTcp(target: TProbeTarget): Promise<TProbeResult> {
     socket.once("error", (error) => {
       clearTimeout(timer);
       settle("fail", describe(error));
+    });
+  });
+}
+
+// grpc.health.v1 HealthCheckResponse.status: SERVING is 1; NOT_SERVING, UNKNOWN and SERVICE_UNKNOWN are critical.
+const grpcServing = 1;
+
+/** grpc.health.v1.Health/Check over HTTP/2 (no TLS): SERVING passing, any other answer or error critical. */
+export function probeGrpc({ service, ...target }: TProbeTarget & { service: string }): Promise<TProbeResult> {
+  const { port, timeoutMs } = target;
+  return probe(target, (settle, connectTo) => {
+    // HealthCheckRequest { string service = 1; } in a gRPC frame: no compression flag, 4-byte length, the message.
+    const name = Buffer.from(service);
+    const message = name.length ? Buffer.concat([Buffer.from([0x0a, name.length]), name]) : Buffer.alloc(0);
+    const frame = Buffer.concat([Buffer.from([0, 0, 0, 0, message.length]), message]);
+    const session = connectHttp2(`http://${connectTo.host.includes(":") ? `[${connectTo.host}]` : connectTo.host}:${port}`, {
+      createConnection: () => connect({ ...connectTo, port }),
+    });
+    let done = false;
+    const finish = (status: TProbeStatus, output: string) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      session.destroy();
+      settle(status, output);
+    };
+    const timer = setTimeout(() => finish("fail", `timed out after ${timeoutMs} ms`), timeoutMs);
+    session.on("error", (error) => finish("fail", describe(error)));
+    const stream = session.request({ ":method": "POST", ":path": "/grpc.health.v1.Health/Check", "content-type": "application/grpc", te: "trailers" });
+    let body = Buffer.alloc(0);
+    stream.on("data", (chunk: Buffer) => (body = Buffer.concat([body, chunk]).subarray(0, maxBodyBytes)));
+    // An error comes in the trailers, or alone in the headers (a trailers-only answer).
+    const onStatus = (headers: Record<string, string | string[] | number | undefined>) => {
+      const code = Number(headers["grpc-status"] ?? 0);
+      const message = headers["grpc-message"];
+      if (code !== 0) finish("fail", `gRPC status ${code}: ${decodeURIComponent(typeof message === "string" ? message : "")}`);
+    };
+    stream.on("response", onStatus);
+    stream.on("trailers", onStatus);
+    stream.on("end", () => {
+      // HealthCheckResponse { ServingStatus status = 1; }: field 1 varint after the 5-byte frame header.
+      const status = body[5] === 0x08 ? (body[6] ?? 0) : 0;
+      finish(status === grpcServing ? "pass" : "fail", `gRPC health: ${["UNKNOWN", "SERVING", "NOT_SERVING", "SERVICE_UNKNOWN"][status] ?? status}`);
+    });
+    stream.on("error", (error) => finish("fail", describe(error)));
+    stream.end(frame);
+  });
+}
+
+/** Runs a command (no shell): exit 0 passing, exit 1 warning, anything else critical, as Consul's script checks. */
+export function probeScript({ args, timeoutMs }: { args: string[]; timeoutMs: number }): Promise<TProbeResult> {
+  const started = performance.now();
+  const [command, ...rest] = args;
+  return new Promise((resolve) => {
+    execFile(command ?? "", rest, { timeout: timeoutMs, maxBuffer: maxBodyBytes, killSignal: "SIGKILL" }, (error, stdout, stderr) => {
+      const output = `${stdout}${stderr}`.slice(0, maxBodyBytes);
+      const code = (error as { code?: unknown } | null)?.code;
+      const status: TProbeStatus = error === null ? "pass" : code === 1 ? "warn" : "fail";
+      const why = error === null || code === 1 ? output : error.killed ? `timed out after ${timeoutMs} ms` : `${describe(error)}${output ? `: ${output}` : ""}`;
+      resolve({ status, output: why, latencyMs: performance.now() - started });
     });
   });
 }

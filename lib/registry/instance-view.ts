@@ -28,6 +28,7 @@ export const instanceSelect = {
   lastHeartbeatAt: true,
   registeredAt: true,
   modifyIndex: true,
+  protocol: true,
   metricsPath: true,
   metricsPort: true,
   lastScrapeAt: true,
@@ -45,7 +46,7 @@ export async function getStaleSources(): Promise<Map<string, string>> {
 
 type TCheckView =
   | { kind: "ttl"; ttlMs: number }
-  | { kind: "http" | "tcp"; path: string | null; intervalMs: number; timeoutMs: number }
+  | { kind: "http" | "tcp" | "grpc" | "script"; path: string | null; intervalMs: number; timeoutMs: number }
   // An instance of etcd or ZooKeeper: its lease (or session) there is its check.
   | { kind: "source"; source: string };
 
@@ -65,6 +66,8 @@ export function toInstanceView(row: TInstanceRow) {
   return {
     id: row.instanceId,
     source: row.source,
+    // Which client protocol registered it (meshdeck, consul, eureka, nacos): the pages label the compat ones.
+    protocol: row.protocol,
     host: row.host,
     port: row.port,
     address: `${row.host}:${row.port}`,

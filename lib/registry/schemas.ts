@@ -60,32 +60,49 @@ const ZActiveCheck = z.object({
   fall: z.number().int().min(1).max(10).default(2),
 });
 
+const ZTtlCheck = z.strictObject({ kind: z.literal("ttl"), ttl: ZCheckDuration.default(3000), deregisterAfter: ZDeregisterAfter.default(60_000) });
+const ZHttpCheck = ZActiveCheck.extend({
+  kind: z.literal("http"),
+  path: z
+    .string()
+    .max(1024)
+    .regex(/^\/[^\s#]*$/, "must be a path starting with '/'")
+    .check(plainTextCheck())
+    .default("/health"),
+}).strict();
+const ZTcpCheck = ZActiveCheck.extend({ kind: z.literal("tcp") }).strict();
+// grpc.health.v1.Health/Check on the instance's address; `service` is the name asked about ("" the whole server).
+const ZGrpcCheck = ZActiveCheck.extend({
+  kind: z.literal("grpc"),
+  service: z
+    .string()
+    .max(127, "must be at most 127 characters")
+    .regex(/^[A-Za-z0-9._/-]*$/, "may hold only letters, digits, '.', '_', '/' and '-'")
+    .default(""),
+}).strict();
+// A command run on the collector's host (exit 0 passing, 1 warning, else critical): only the Consul API registers one,
+// and only while an admin allows script checks (MESHDECK_CONSUL_SCRIPT_CHECKS=1), as Consul's enable_script_checks.
+const ZScriptCheck = ZActiveCheck.extend({
+  kind: z.literal("script"),
+  args: z.array(z.string().min(1).max(1024).check(plainTextCheck())).min(1, "must name the command").max(32, "at most 32 arguments"),
+}).strict();
+
+function refineCheck(check: { kind: string; ttl?: number; interval?: number; timeout?: number }, ctx: z.RefinementCtx) {
+  if (check.kind === "ttl") {
+    if (check.ttl! < 1000) ctx.addIssue({ code: "custom", path: ["ttl"], message: "must be at least 1s" });
+    return;
+  }
+  if (check.interval! < minIntervalMs) ctx.addIssue({ code: "custom", path: ["interval"], message: "must be at least 100ms" });
+  if (check.timeout! >= check.interval!) ctx.addIssue({ code: "custom", path: ["timeout"], message: "must be shorter than the interval" });
+}
+
 export const ZCheck = z
-  .discriminatedUnion(
-    "kind",
-    [
-      z.strictObject({ kind: z.literal("ttl"), ttl: ZCheckDuration.default(3000), deregisterAfter: ZDeregisterAfter.default(60_000) }),
-      ZActiveCheck.extend({
-        kind: z.literal("http"),
-        path: z
-          .string()
-          .max(1024)
-          .regex(/^\/[^\s#]*$/, "must be a path starting with '/'")
-          .check(plainTextCheck())
-          .default("/health"),
-      }).strict(),
-      ZActiveCheck.extend({ kind: z.literal("tcp") }).strict(),
-    ],
-    { error: "kind must be one of ttl, http, tcp" },
-  )
-  .superRefine((check, ctx) => {
-    if (check.kind === "ttl") {
-      if (check.ttl < 1000) ctx.addIssue({ code: "custom", path: ["ttl"], message: "must be at least 1s" });
-      return;
-    }
-    if (check.interval < minIntervalMs) ctx.addIssue({ code: "custom", path: ["interval"], message: "must be at least 100ms" });
-    if (check.timeout >= check.interval) ctx.addIssue({ code: "custom", path: ["timeout"], message: "must be shorter than the interval" });
-  });
+  .discriminatedUnion("kind", [ZTtlCheck, ZHttpCheck, ZTcpCheck, ZGrpcCheck], { error: "kind must be one of ttl, http, tcp, grpc" })
+  .superRefine(refineCheck);
+/** The checks a compat API may register: Meshdeck's own, and script checks (Consul's). */
+export const ZCompatCheck = z
+  .discriminatedUnion("kind", [ZTtlCheck, ZHttpCheck, ZTcpCheck, ZGrpcCheck, ZScriptCheck], { error: "kind must be one of ttl, http, tcp, grpc, script" })
+  .superRefine(refineCheck);
 
 // Where Meshdeck scrapes the instance's Prometheus metrics; null turns scraping off.
 const ZMetricsEndpoint = z
@@ -117,10 +134,12 @@ export const ZRegisterInstance = z.strictObject({
   metrics: ZMetricsEndpoint.default({ path: "/metrics" }),
 });
 
-export type TRegisterInstance = z.infer<typeof ZRegisterInstance>;
+/** A registration as a compat API makes it: a script check is possible too. */
+export const ZCompatRegisterInstance = ZRegisterInstance.extend({ check: ZCompatCheck });
+export type TRegisterInstance = z.infer<typeof ZCompatRegisterInstance>;
 /** What a client sends: defaults may be left out. */
 export type TRegistration = z.input<typeof ZRegisterInstance>;
-export type TCheck = z.infer<typeof ZCheck>;
+export type TCheck = z.infer<typeof ZCompatCheck>;
 
 // ?index=N&wait=30s on discovery: block until the catalog passes index, or wait runs out (Consul's blocking query).
 export const ZWatchQuery = z.strictObject({

@@ -31,19 +31,23 @@ function unionTags(tagSets: string[][]): string[] {
 
 /** Every service with its instance counts by health, its tags and source, counted in SQL. */
 export async function listServices() {
-  const [services, byHealth, tagSets] = await Promise.all([
+  const [services, byHealth, tagSets, protocolSets] = await Promise.all([
     db.service.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, source: true, modifyIndex: true } }),
     db.instance.groupBy({ by: ["serviceId", "health"], _count: { _all: true } }),
     db.instance.groupBy({ by: ["serviceId", "tags"] }),
+    db.instance.groupBy({ by: ["serviceId", "protocol"], where: { protocol: { not: "meshdeck" } } }),
   ]);
   const groupsOf = groupBy(byHealth, (group) => group.serviceId);
   const tagsOf = groupBy(tagSets, (group) => group.serviceId);
+  const protocolsOf = groupBy(protocolSets, (group) => group.serviceId);
   return services.map((service) => ({
     name: service.name,
     source: service.source,
     modifyIndex: service.modifyIndex,
     instances: healthCounts(groupsOf.get(service.id) ?? []),
     tags: unionTags((tagsOf.get(service.id) ?? []).map((group) => group.tags)),
+    // The compat protocols its instances registered through (consul, eureka, nacos): labelled on the Services page.
+    protocols: (protocolsOf.get(service.id) ?? []).map((group) => group.protocol).sort(),
   }));
 }
 

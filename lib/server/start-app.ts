@@ -5,6 +5,7 @@ import { createApiToken, revokeApiTokensNamed } from "@/lib/auth/api-tokens";
 import { getAuthSecret } from "@/lib/auth/secret";
 import { ensureAdminFromEnv, hasAnyUser } from "@/lib/auth/users";
 import { startCollector } from "@/lib/collector/collector";
+import { startConsulApi } from "@/lib/compat/consul/serve-consul";
 import { resealSecrets } from "@/lib/crypto/reseal-secrets";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { getEnv, getPublicUrl } from "@/lib/env";
@@ -44,6 +45,7 @@ export async function startApp() {
   serveBesideNext("DELETE", "/api/v1/registry/instances/:id", endpointBesideNext(deregisterEndpoint));
   serveBesideNext("GET", "/api/v1/discovery", endpointBesideNext(discoverCatalogEndpoint));
   serveBesideNext("GET", "/api/v1/discovery/:name", endpointBesideNext(discoverServiceEndpoint));
+  await startConsulApi();
   // Active checks run here unless separate collectors (`npm run collector`) do them.
   const startInProcessCollector = () => {
     if (env.MESHDECK_COLLECTOR === "in-process") startCollector();

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { HealthBar } from "@/components/health/health-bar";
 import { LiveIndicator } from "@/components/live/live-indicator";
 import { useLiveQuery } from "@/components/live/use-live-query";
-import { Badge } from "@/components/ui/badge";
+import { Badge, ProtocolBadge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState, Table, Td } from "@/components/ui/table";
@@ -57,7 +57,12 @@ export function ServicesClient({ initialServices }: { initialServices: TServiceS
                 </div>
               </Td>
               <Td>
-                <Badge tone="info">{service.source}</Badge>
+                <div className="flex flex-wrap gap-1">
+                  <Badge tone="info">{service.source}</Badge>
+                  {service.protocols.map((protocol) => (
+                    <ProtocolBadge key={protocol} protocol={protocol} />
+                  ))}
+                </div>
               </Td>
             </tr>
           ))}

@@ -9,7 +9,7 @@ import { RangeControl } from "@/components/health/range-control";
 import { LiveIndicator } from "@/components/live/live-indicator";
 import { useLiveQuery } from "@/components/live/use-live-query";
 import { ScrapeStatus } from "./_components/scrape-status";
-import { Badge, HealthBadge } from "@/components/ui/badge";
+import { Badge, HealthBadge, ProtocolBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, Stat } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -353,7 +353,9 @@ function InstanceRow({
           onChange={(event) => onToggle(event.target.checked)}
         />
       </Td>
-      <Td className="whitespace-nowrap font-medium">{instance.id}</Td>
+      <Td className="whitespace-nowrap font-medium">
+        {instance.id} <ProtocolBadge protocol={instance.protocol} />
+      </Td>
       <Td className="font-mono text-xs">{instance.address}</Td>
       <Td>
         <div className="space-y-1">
