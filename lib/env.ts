@@ -57,6 +57,8 @@ const ZEnv = z.object({
   // The gateway (data plane): started by the app unless off, on its own port of MESHDECK_HOST (0: any free port).
   MESHDECK_GATEWAY: z.enum(["on", "off"]).default("on"),
   MESHDECK_GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(3080),
+  // The Eureka REST API (lib/compat/eureka) on its own port of MESHDECK_HOST; unset or empty: off (Eureka's own is 8761).
+  MESHDECK_EUREKA_PORT: z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number().int().min(0).max(65535).optional()),
   // Processes that talk to Meshdeck over its API (the gateway, the demo fleet): where it is and their token.
   MESHDECK_URL: z.url().optional(),
   MESHDECK_TOKEN: z.string().min(1).optional(),

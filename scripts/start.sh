@@ -9,4 +9,6 @@ bash scripts/prepare.sh
 
 export MESHDECK_HOST="${MESHDECK_HOST:-127.0.0.1}"
 export PORT="${PORT:-3000}"
+# The Eureka REST API for the demo, on Eureka's own port; MESHDECK_EUREKA_PORT= (empty) turns it off.
+export MESHDECK_EUREKA_PORT="${MESHDECK_EUREKA_PORT-8761}"
 exec bash scripts/serve.sh

@@ -103,7 +103,7 @@ export function sendAnswer(response: ServerResponse, answer: TApiAnswer, close: 
   response.end(answer.json === undefined ? undefined : body);
 }
 
-function decodeParams(params: Record<string, string>): Record<string, string> {
+export function decodeParams(params: Record<string, string>): Record<string, string> {
   const decoded: Record<string, string> = {};
   for (const [name, value] of Object.entries(params)) {
     try {

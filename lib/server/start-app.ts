@@ -7,6 +7,7 @@ import { ensureAdminFromEnv, hasAnyUser } from "@/lib/auth/users";
 import { startCollector } from "@/lib/collector/collector";
 import { resealSecrets } from "@/lib/crypto/reseal-secrets";
 import { migrateDatabase } from "@/lib/db/migrate";
+import { startEurekaServer } from "@/lib/compat/eureka/server";
 import { getEnv, getPublicUrl } from "@/lib/env";
 import { seedDemoConfig } from "@/lib/config/publish/seed-demo-config";
 import { watchBesideNext } from "@/lib/config/watch/watch-beside-next";
@@ -44,6 +45,7 @@ export async function startApp() {
   serveBesideNext("DELETE", "/api/v1/registry/instances/:id", endpointBesideNext(deregisterEndpoint));
   serveBesideNext("GET", "/api/v1/discovery", endpointBesideNext(discoverCatalogEndpoint));
   serveBesideNext("GET", "/api/v1/discovery/:name", endpointBesideNext(discoverServiceEndpoint));
+  if (env.MESHDECK_EUREKA_PORT !== undefined) await startEurekaServer({ host: env.MESHDECK_HOST, port: env.MESHDECK_EUREKA_PORT });
   // Active checks run here unless separate collectors (`npm run collector`) do them.
   const startInProcessCollector = () => {
     if (env.MESHDECK_COLLECTOR === "in-process") startCollector();
