@@ -60,7 +60,8 @@ function eurekaClient({ app: appName, id, port, password = token }: { app: strin
 }
 
 const start = (client: Eureka) => new Promise<Error | null>((resolve) => client.start((error: Error | null) => resolve(error ?? null)));
-const ids = (client: Eureka, appName: string) => client.getInstancesByAppId(appName).map((instance) => (instance as unknown as { instanceId: string }).instanceId);
+const ids = (client: Eureka, appName: string) =>
+  client.getInstancesByAppId(appName).map((instance) => (instance as unknown as { instanceId: string }).instanceId);
 
 const basic = (password = token) => `Basic ${Buffer.from(`meshdeck:${password}`).toString("base64")}`;
 async function call(method: string, path: string, { headers = {}, body }: { headers?: Record<string, string>; body?: string } = {}) {
@@ -79,18 +80,33 @@ describe("Eureka API with eureka-js-client", () => {
 
     // The client emits its events, which its types leave out.
     await new Promise((resolve) => (orders as unknown as EventEmitter).once("heartbeat", resolve));
-    await eventually(async () => ids(orders, "EUREKA-ORDERS"), (found) => found.includes("eureka-orders-1"));
+    await eventually(
+      async () => ids(orders, "EUREKA-ORDERS"),
+      (found) => found.includes("eureka-orders-1"),
+    );
     const [seen] = orders.getInstancesByAppId("eureka-orders") as unknown as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
-    expect(seen).toMatchObject({ app: "EUREKA-ORDERS", status: "UP", port: { $: 7101, "@enabled": "true" }, statusPageUrl: "http://127.0.0.1:7101/info", vipAddress: "eureka-orders" });
+    expect(seen).toMatchObject({
+      app: "EUREKA-ORDERS",
+      status: "UP",
+      port: { $: 7101, "@enabled": "true" },
+      statusPageUrl: "http://127.0.0.1:7101/info",
+      vipAddress: "eureka-orders",
+    });
 
     // Eureka's status override is a drain in Meshdeck: the instance leaves the client's list of UP instances.
     expect((await call("PUT", "/apps/EUREKA-ORDERS/eureka-orders-1/status?value=OUT_OF_SERVICE")).status).toBe(200);
-    await eventually(async () => ids(orders, "EUREKA-ORDERS"), (found) => found.length === 0);
+    await eventually(
+      async () => ids(orders, "EUREKA-ORDERS"),
+      (found) => found.length === 0,
+    );
     expect((await admin.get("/api/v1/services/eureka-orders")).body.instances[0]).toMatchObject({ enabled: false });
     const audit = await admin.get("/api/v1/audit?service=eureka-orders&action=instance.enabled");
     expect(JSON.stringify(audit.body)).toContain("eureka status override OUT_OF_SERVICE");
     expect((await call("DELETE", "/apps/EUREKA-ORDERS/eureka-orders-1/status")).status).toBe(200);
-    await eventually(async () => ids(orders, "EUREKA-ORDERS"), (found) => found.includes("eureka-orders-1"));
+    await eventually(
+      async () => ids(orders, "EUREKA-ORDERS"),
+      (found) => found.includes("eureka-orders-1"),
+    );
 
     // A drain made through Meshdeck's governance API shows as OUT_OF_SERVICE.
     const drained = await admin.post("/api/v1/governance/instances", {
@@ -101,9 +117,15 @@ describe("Eureka API with eureka-js-client", () => {
     });
     expect(drained.status).toBe(200);
     expect((await json("/apps/EUREKA-ORDERS/eureka-orders-1")).instance).toMatchObject({ status: "OUT_OF_SERVICE", overriddenStatus: "OUT_OF_SERVICE" });
-    await eventually(async () => ids(orders, "EUREKA-ORDERS"), (found) => found.length === 0);
+    await eventually(
+      async () => ids(orders, "EUREKA-ORDERS"),
+      (found) => found.length === 0,
+    );
     await admin.post("/api/v1/governance/instances", { selector: { service: "eureka-orders", ids: ["eureka-orders-1"] }, change: { reset: true } });
-    await eventually(async () => ids(orders, "EUREKA-ORDERS"), (found) => found.includes("eureka-orders-1"));
+    await eventually(
+      async () => ids(orders, "EUREKA-ORDERS"),
+      (found) => found.includes("eureka-orders-1"),
+    );
 
     // stop() cancels the lease: the instance is deregistered.
     await new Promise((resolve) => orders.stop(resolve));
@@ -137,7 +159,10 @@ describe("Eureka REST operations over raw HTTP", () => {
     const all = await json("/apps/");
     expect(all.applications.apps__hashcode).toMatch(/UP_\d+_/);
     expect(all.applications.application).toContainEqual(
-      expect.objectContaining({ name: "EUREKA-PAYMENTS", instance: [expect.objectContaining({ instanceId: "payments-1", metadata: { zone: "a" }, status: "UP" })] }),
+      expect.objectContaining({
+        name: "EUREKA-PAYMENTS",
+        instance: [expect.objectContaining({ instanceId: "payments-1", metadata: { zone: "a" }, status: "UP" })],
+      }),
     );
     // The same under Netflix's /eureka/v2/, and by VIP address; the delta names the new instance.
     expect((await call("GET", "/v2/apps/EUREKA-PAYMENTS", { headers: { accept: "application/json" } })).status).toBe(200);
@@ -167,14 +192,20 @@ describe("Eureka REST operations over raw HTTP", () => {
     expect((await call("GET", "/apps", { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
 
     const refused = [
-      await call("POST", "/apps/EUREKA-HOSTILE", { headers: asXml, body: `<!DOCTYPE x [<!ENTITY a "aaaa">]>${xmlInstance("hostile-1").replace("EUREKA-PAYMENTS", "EUREKA-HOSTILE")}` }),
+      await call("POST", "/apps/EUREKA-HOSTILE", {
+        headers: asXml,
+        body: `<!DOCTYPE x [<!ENTITY a "aaaa">]>${xmlInstance("hostile-1").replace("EUREKA-PAYMENTS", "EUREKA-HOSTILE")}`,
+      }),
       await call("POST", "/apps/EUREKA-HOSTILE", { headers: asXml, body: "<instance><app>" }),
       await call("POST", "/apps/EUREKA-HOSTILE", { headers: asXml, body: xmlInstance("hostile-1") }),
       await call("POST", "/apps/EUREKA-HOSTILE", {
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ instance: { app: "EUREKA-HOSTILE", instanceId: "hostile-1", hostName: "h", ipAddr: "169.254.169.254", port: 80 } }),
       }),
-      await call("POST", "/apps/EUREKA-HOSTILE", { headers: { "content-type": "application/json" }, body: `{"instance":${"[".repeat(100)}${"]".repeat(100)}}` }),
+      await call("POST", "/apps/EUREKA-HOSTILE", {
+        headers: { "content-type": "application/json" },
+        body: `{"instance":${"[".repeat(100)}${"]".repeat(100)}}`,
+      }),
       await call("POST", "/apps/EUREKA-HOSTILE", { headers: { "content-type": "text/plain" }, body: "instance" }),
       await call("POST", "/apps/EUREKA-HOSTILE", { headers: asXml, body: `<instance><note>${"x".repeat(2_000_000)}</note></instance>` }),
     ];

@@ -14,7 +14,6 @@ const instance = (instanceId: string, change: Partial<TInstanceRow> = {}) =>
     weightOverride: null,
     enabled: true,
     enabledOverride: null,
-    protocol: "eureka",
     checkKind: "ttl",
     checkTtlMs: 90_000,
     registeredAt: at,

@@ -12,7 +12,6 @@ const row = (change: Partial<TInstanceRow> = {}): TInstanceRow => ({
   weightOverride: null,
   enabled: true,
   enabledOverride: null,
-  protocol: "meshdeck",
   checkKind: "ttl",
   checkTtlMs: 90_000,
   registeredAt: at,
@@ -61,10 +60,20 @@ describe("toEurekaInstance", () => {
       "orders",
       row({
         enabledOverride: false,
-        metadata: { "management.port": "8081", "eureka.hostName": "host-1", "eureka.vipAddress": "orders-vip", "eureka.healthCheckUrl": "http://host-1:8080/health" },
+        metadata: {
+          "management.port": "8081",
+          "eureka.hostName": "host-1",
+          "eureka.vipAddress": "orders-vip",
+          "eureka.healthCheckUrl": "http://host-1:8080/health",
+        },
       }),
     );
-    expect(instance).toMatchObject({ hostName: "host-1", vipAddress: "orders-vip", healthCheckUrl: "http://host-1:8080/health", overriddenStatus: "OUT_OF_SERVICE" });
+    expect(instance).toMatchObject({
+      hostName: "host-1",
+      vipAddress: "orders-vip",
+      healthCheckUrl: "http://host-1:8080/health",
+      overriddenStatus: "OUT_OF_SERVICE",
+    });
     expect(instance.metadata).toEqual({ "management.port": "8081" });
   });
 
@@ -80,7 +89,11 @@ describe("appsHashcode and groupApps", () => {
   });
 
   test("groups instances by app, apps in name order", () => {
-    const apps = groupApps([toEurekaInstance("payments", row()), toEurekaInstance("orders", row({ instanceId: "orders-2" })), toEurekaInstance("payments", row({ instanceId: "p-2" }))]);
+    const apps = groupApps([
+      toEurekaInstance("payments", row()),
+      toEurekaInstance("orders", row({ instanceId: "orders-2" })),
+      toEurekaInstance("payments", row({ instanceId: "p-2" })),
+    ]);
     expect(apps.map(({ name, instance }) => [name, instance.length])).toEqual([
       ["ORDERS", 1],
       ["PAYMENTS", 2],

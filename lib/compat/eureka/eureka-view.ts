@@ -14,7 +14,6 @@ export type TInstanceRow = {
   weightOverride: number | null;
   enabled: boolean;
   enabledOverride: boolean | null;
-  protocol: string;
   checkKind: string;
   checkTtlMs: number;
   registeredAt: Date;

@@ -71,7 +71,11 @@ describe("toRegistration", () => {
     ["STARTING: out of traffic until UP", { status: "STARTING" }, { weight: 0, metadata: expect.objectContaining({ "eureka.status": "STARTING" }) }],
     ["no ipAddr: the host name is the host", { ipAddr: "" }, { host: "host-1" }],
     ["a lease of 10 s", { leaseInfo: { durationInSecs: "10" } }, { check: { kind: "ttl", ttl: 10_000, deregisterAfter: 60_000 } }],
-    ["an empty metadata map", { metadata: { "@class": "java.util.Collections$EmptyMap" } }, { metadata: expect.not.objectContaining({ "@class": expect.anything() }) }],
+    [
+      "an empty metadata map",
+      { metadata: { "@class": "java.util.Collections$EmptyMap" } },
+      { metadata: expect.not.objectContaining({ "@class": expect.anything() }) },
+    ],
   ])("%s", (_, change, expected) => {
     expect(toRegistration("orders", { instance: { ...spring.instance, ...change } })).toMatchObject(expected);
   });

@@ -16,7 +16,6 @@ const instanceSelect = {
   weightOverride: true,
   enabled: true,
   enabledOverride: true,
-  protocol: true,
   checkKind: true,
   checkTtlMs: true,
   registeredAt: true,

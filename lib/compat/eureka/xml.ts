@@ -40,5 +40,5 @@ function xmlSafe(value: unknown): unknown {
 
 /** Eureka's JSON shape as its XML document: `{ applications: {...} }` is `<applications>...</applications>`. */
 export function toXml(document: Record<string, unknown>): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>${builder.build(xmlSafe(document)) as string}`;
+  return `<?xml version="1.0" encoding="UTF-8"?>${builder.build(xmlSafe(document))}`;
 }
