@@ -1,6 +1,6 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { answerEndpoint, errorAnswer, type TApiAnswer, type TEndpoint } from "@/lib/api/endpoint";
+import { answerEndpoint, errorAnswer, type TApiAnswer, type TApiRequest, type TEndpoint } from "@/lib/api/endpoint";
 import { tooLarge } from "@/lib/api/gate";
 import { AppError } from "@/lib/errors";
 import { processSingleton } from "@/lib/process-singleton";
@@ -103,7 +103,7 @@ export function sendAnswer(response: ServerResponse, answer: TApiAnswer, close: 
   response.end(answer.json === undefined ? undefined : body);
 }
 
-export function decodeParams(params: Record<string, string>): Record<string, string> {
+function decodeParams(params: Record<string, string>): Record<string, string> {
   const decoded: Record<string, string> = {};
   for (const [name, value] of Object.entries(params)) {
     try {
@@ -123,23 +123,10 @@ export function decodeParams(params: Record<string, string>): Record<string, str
 export function endpointBesideNext(endpoint: TEndpoint): TBesideNextRoute {
   return (request, response, stopping, rawParams) => {
     if (!request.headers.authorization) return false;
-    const url = new URL(request.url ?? "/", "http://beside-next");
-    const signal = requestSignal(response, stopping);
     void (async () => {
       let answer: TApiAnswer;
       try {
-        answer = await answerEndpoint(endpoint, {
-          method: request.method ?? "GET",
-          header: (name) => {
-            const value = request.headers[name];
-            return Array.isArray(value) ? value.join(", ") : (value ?? null);
-          },
-          session: async () => null,
-          params: decodeParams(rawParams),
-          query: url.searchParams,
-          body: (maxBytes) => readBody(request, maxBytes),
-          signal,
-        });
+        answer = await answerEndpoint(endpoint, apiRequestOf(request, response, stopping, rawParams));
       } catch (error) {
         answer = errorAnswer(error);
       }
@@ -147,5 +134,21 @@ export function endpointBesideNext(endpoint: TEndpoint): TBesideNextRoute {
       sendAnswer(response, answer, stopping.aborted || !request.complete);
     })();
     return true;
+  };
+}
+
+/** A Node.js request as an endpoint sees it, for API tokens (no session is read); a path parameter badly encoded is a 400. */
+export function apiRequestOf(request: IncomingMessage, response: ServerResponse, stopping: AbortSignal, rawParams: Record<string, string>): TApiRequest {
+  return {
+    method: request.method ?? "GET",
+    header: (name) => {
+      const value = request.headers[name];
+      return Array.isArray(value) ? value.join(", ") : (value ?? null);
+    },
+    session: async () => null,
+    params: decodeParams(rawParams),
+    query: new URL(request.url ?? "/", "http://beside-next").searchParams,
+    body: (maxBytes) => readBody(request, maxBytes),
+    signal: requestSignal(response, stopping),
   };
 }

@@ -1,26 +1,9 @@
 import { describe, expect, test } from "vitest";
 import { DeltaLog } from "./delta-log";
 import { toEurekaInstance, type TInstanceRow } from "./eureka-view";
+import { instanceRow } from "./instance-row.fixture";
 
-const at = new Date("2026-01-01T00:00:00Z");
-const instance = (instanceId: string, change: Partial<TInstanceRow> = {}) =>
-  toEurekaInstance("orders", {
-    instanceId,
-    host: "10.0.0.7",
-    port: 8080,
-    metadata: {},
-    health: "passing",
-    weight: 100,
-    weightOverride: null,
-    enabled: true,
-    enabledOverride: null,
-    checkKind: "ttl",
-    checkTtlMs: 90_000,
-    registeredAt: at,
-    updatedAt: at,
-    lastHeartbeatAt: null,
-    ...change,
-  });
+const instance = (instanceId: string, change: Partial<TInstanceRow> = {}) => toEurekaInstance("orders", instanceRow({ instanceId, ...change }));
 const t0 = 1_000_000_000;
 const actions = (log: DeltaLog, now: number) => log.delta(now).entries.map(({ actionType, instance }) => `${actionType} ${instance.instanceId}`);
 

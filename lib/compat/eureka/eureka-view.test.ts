@@ -1,24 +1,9 @@
 import { describe, expect, test } from "vitest";
 import { appsHashcode, eurekaStatus, groupApps, toEurekaInstance, type TInstanceRow } from "./eureka-view";
+import { instanceRow } from "./instance-row.fixture";
 
 const at = new Date("2026-01-01T00:00:00Z");
-const row = (change: Partial<TInstanceRow> = {}): TInstanceRow => ({
-  instanceId: "orders-1",
-  host: "10.0.0.7",
-  port: 8080,
-  metadata: {},
-  health: "passing",
-  weight: 100,
-  weightOverride: null,
-  enabled: true,
-  enabledOverride: null,
-  checkKind: "ttl",
-  checkTtlMs: 90_000,
-  registeredAt: at,
-  updatedAt: at,
-  lastHeartbeatAt: null,
-  ...change,
-});
+const row = instanceRow;
 
 describe("eurekaStatus", () => {
   test.each<[string, Partial<TInstanceRow>, string]>([

@@ -5,7 +5,7 @@ import { maxBodyBytes } from "@/lib/api/gate";
 import { httpUrl, localAddress } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { BesideNextRoutes, decodeParams, readBody, requestSignal } from "@/lib/server/beside-next";
+import { apiRequestOf, BesideNextRoutes } from "@/lib/server/beside-next";
 import { capBody } from "@/lib/server/body-cap.mjs";
 import { apiSecurityHeaders } from "@/lib/server/security-headers";
 import * as eureka from "./endpoints";
@@ -55,20 +55,9 @@ async function answerRequest(
 ) {
   let answer: TApiAnswer;
   try {
-    answer = await answerEndpoint(endpoint, {
-      method: request.method ?? "GET",
-      header: (name) => {
-        const raw = request.headers[name];
-        const value = Array.isArray(raw) ? raw.join(", ") : (raw ?? null);
-        return name === "authorization" ? asBearer(value) : value;
-      },
-      // No dashboard session here: only tokens.
-      session: async () => null,
-      params: decodeParams(rawParams),
-      query: new URL(request.url ?? "/", "http://eureka").searchParams,
-      body: (maxBytes) => readBody(request, maxBytes),
-      signal: requestSignal(response, stopping),
-    });
+    const apiRequest = apiRequestOf(request, response, stopping, rawParams);
+    const { header } = apiRequest;
+    answer = await answerEndpoint(endpoint, { ...apiRequest, header: (name) => (name === "authorization" ? asBearer(header(name)) : header(name)) });
   } catch (error) {
     answer = errorAnswer(error);
   }
