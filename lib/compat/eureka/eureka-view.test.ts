@@ -17,6 +17,7 @@ describe("eurekaStatus", () => {
     ["the client's own STARTING", { weight: 0, metadata: { "eureka.status": "STARTING" } }, "STARTING"],
     ["the client's own DOWN", { weight: 0, metadata: { "eureka.status": "DOWN" } }, "DOWN"],
     ["not yet checked", { health: "unknown" }, "STARTING"],
+    ["a status no Eureka client sent", { metadata: { "eureka.status": "SLEEPING" } }, "UP"],
   ])("%s", (_, change, status) => {
     expect(eurekaStatus(row(change))).toBe(status);
   });

@@ -1,5 +1,5 @@
 import { trafficState } from "@/lib/catalog/traffic-state";
-import { metaKeys, metaPrefix, type TEurekaStatus } from "./registration";
+import { eurekaStatuses, metaKeys, metaPrefix, type TEurekaStatus } from "./registration";
 
 // How Meshdeck's instances look to a Eureka client: every instance of the catalog, whichever way it registered,
 // as Netflix's InstanceInfo JSON (XML is the same shape, see xml.ts).
@@ -38,7 +38,8 @@ export function eurekaStatus(row: Pick<TInstanceRow, "health" | "weight" | "weig
   const traffic = trafficState(row);
   if (!traffic.enabled) return "OUT_OF_SERVICE";
   if (row.health === "critical") return "DOWN";
-  const own = row.metadata[metaKeys.status] as TEurekaStatus | undefined;
+  // Only a status Eureka knows: another client's metadata may hold anything under this key.
+  const own = eurekaStatuses.find((status) => status === row.metadata[metaKeys.status]);
   if (own && own !== "UP") return own;
   if (traffic.weight === 0) return "OUT_OF_SERVICE";
   if (row.health === "unknown") return "STARTING";
