@@ -1,6 +1,6 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { answerEndpoint, errorAnswer, type TApiAnswer, type TEndpoint } from "@/lib/api/endpoint";
+import { answerEndpoint, errorAnswer, type TApiAnswer, type TApiRequest, type TEndpoint } from "@/lib/api/endpoint";
 import { tooLarge } from "@/lib/api/gate";
 import { AppError } from "@/lib/errors";
 import { processSingleton } from "@/lib/process-singleton";
@@ -131,29 +131,10 @@ function decodeParams(params: Record<string, string>): Record<string, string> {
 export function endpointBesideNext(endpoint: TEndpoint): TBesideNextRoute {
   return (request, response, stopping, rawParams) => {
     if (!request.headers.authorization) return false;
-    // Only the query is read of the URL (the path was matched already): a heartbeat has none.
-    const at = request.url?.indexOf("?") ?? -1;
-    const query = new URLSearchParams(at === -1 ? "" : request.url!.slice(at + 1));
-    // Made when first asked for (a long poll): an AbortSignal costs more than the rest of a heartbeat's setup.
-    let signal: AbortSignal | undefined;
     void (async () => {
       let answer: TApiAnswer;
       try {
-        answer = await answerEndpoint(endpoint, {
-          method: request.method ?? "GET",
-          header: (name) => {
-            const value = request.headers[name];
-            return Array.isArray(value) ? value.join(", ") : (value ?? null);
-          },
-          session: async () => null,
-          params: decodeParams(rawParams),
-          query,
-          body: (maxBytes) => readBody(request, maxBytes),
-          get signal() {
-            return (signal ??= requestSignal(response, stopping));
-          },
-          gone: () => stopping.aborted || response.destroyed,
-        });
+        answer = await answerEndpoint(endpoint, apiRequestOf(request, response, stopping, rawParams));
       } catch (error) {
         answer = errorAnswer(error);
       }
@@ -161,5 +142,28 @@ export function endpointBesideNext(endpoint: TEndpoint): TBesideNextRoute {
       sendAnswer(response, answer, stopping.aborted || !request.complete);
     })();
     return true;
+  };
+}
+
+/** A Node.js request as an endpoint sees it, for API tokens (no session is read); a path parameter badly encoded is a 400. */
+export function apiRequestOf(request: IncomingMessage, response: ServerResponse, stopping: AbortSignal, rawParams: Record<string, string>): TApiRequest {
+  // Only the query is read of the URL (the path was matched already): a heartbeat has none.
+  const at = request.url?.indexOf("?") ?? -1;
+  // Made when first asked for (a long poll): an AbortSignal costs more than the rest of a heartbeat's setup.
+  let signal: AbortSignal | undefined;
+  return {
+    method: request.method ?? "GET",
+    header: (name) => {
+      const value = request.headers[name];
+      return Array.isArray(value) ? value.join(", ") : (value ?? null);
+    },
+    session: async () => null,
+    params: decodeParams(rawParams),
+    query: new URLSearchParams(at === -1 ? "" : request.url!.slice(at + 1)),
+    body: (maxBytes) => readBody(request, maxBytes),
+    get signal() {
+      return (signal ??= requestSignal(response, stopping));
+    },
+    gone: () => stopping.aborted || response.destroyed,
   };
 }

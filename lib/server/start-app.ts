@@ -8,6 +8,7 @@ import { startCollector } from "@/lib/collector/collector";
 import { startConsulApi } from "@/lib/compat/consul/serve-consul";
 import { resealSecrets } from "@/lib/crypto/reseal-secrets";
 import { migrateDatabase } from "@/lib/db/migrate";
+import { startEurekaServer } from "@/lib/compat/eureka/server";
 import { getEnv, getPublicUrl } from "@/lib/env";
 import { seedDemoConfig } from "@/lib/config/publish/seed-demo-config";
 import { watchBesideNext } from "@/lib/config/watch/watch-beside-next";
@@ -46,6 +47,7 @@ export async function startApp() {
   serveBesideNext("GET", "/api/v1/discovery", endpointBesideNext(discoverCatalogEndpoint));
   serveBesideNext("GET", "/api/v1/discovery/:name", endpointBesideNext(discoverServiceEndpoint));
   await startConsulApi();
+  if (env.MESHDECK_EUREKA_PORT !== undefined) await startEurekaServer({ host: env.MESHDECK_HOST, port: env.MESHDECK_EUREKA_PORT });
   // Active checks run here unless separate collectors (`npm run collector`) do them.
   const startInProcessCollector = () => {
     if (env.MESHDECK_COLLECTOR === "in-process") startCollector();
