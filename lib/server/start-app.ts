@@ -12,6 +12,7 @@ import { seedDemoConfig } from "@/lib/config/publish/seed-demo-config";
 import { watchBesideNext } from "@/lib/config/watch/watch-beside-next";
 import { startOverrideExpiry } from "@/lib/governance/expire-overrides";
 import { spawnGateway } from "@/lib/gateway/spawn-gateway";
+import { startNacosApi } from "@/lib/compat/nacos/server";
 import { log } from "@/lib/log";
 import { startWebhookDelivery } from "@/lib/notify/deliver-webhooks";
 import { startHeartbeatTracking } from "@/lib/registry/heartbeats";
@@ -44,6 +45,7 @@ export async function startApp() {
   serveBesideNext("DELETE", "/api/v1/registry/instances/:id", endpointBesideNext(deregisterEndpoint));
   serveBesideNext("GET", "/api/v1/discovery", endpointBesideNext(discoverCatalogEndpoint));
   serveBesideNext("GET", "/api/v1/discovery/:name", endpointBesideNext(discoverServiceEndpoint));
+  startNacosApi();
   // Active checks run here unless separate collectors (`npm run collector`) do them.
   const startInProcessCollector = () => {
     if (env.MESHDECK_COLLECTOR === "in-process") startCollector();
