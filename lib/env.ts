@@ -58,7 +58,7 @@ const ZEnv = z.object({
   MESHDECK_GATEWAY: z.enum(["on", "off"]).default("on"),
   MESHDECK_GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(3080),
   // Nacos's open API v1 (naming, config) for Nacos clients, on this port of MESHDECK_HOST (8848 is Nacos's); unset: off.
-  MESHDECK_NACOS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  MESHDECK_NACOS_PORT: z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number().int().min(1).max(65535).optional()),
   // Processes that talk to Meshdeck over its API (the gateway, the demo fleet): where it is and their token.
   MESHDECK_URL: z.url().optional(),
   MESHDECK_TOKEN: z.string().min(1).optional(),

@@ -9,4 +9,6 @@ bash scripts/prepare.sh
 
 export MESHDECK_HOST="${MESHDECK_HOST:-127.0.0.1}"
 export PORT="${PORT:-3000}"
+# The demo speaks Nacos's open API too, on Nacos's own port (set it empty to turn it off).
+export MESHDECK_NACOS_PORT="${MESHDECK_NACOS_PORT-8848}"
 exec bash scripts/serve.sh

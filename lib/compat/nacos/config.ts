@@ -85,8 +85,7 @@ export async function deleteNacosConfig({ actor, params }: { actor: TActor; para
 }
 
 /** The Long-Pulling-Timeout header in ms (Nacos's 30 s when absent), held at most WATCH_MAX_MS. */
-export function listenTimeoutMs(header: string | undefined): number {
-  if (header === undefined) return 30_000;
+export function listenTimeoutMs(header = "30000"): number {
   const value = Number(header);
   if (!Number.isFinite(value) || value < 0) throw new AppError("bad_request", "Long-Pulling-Timeout: must be milliseconds", "Long-Pulling-Timeout");
   return Math.min(Math.max(value - answerEarlyMs, 0), WATCH_MAX_MS);
