@@ -16,7 +16,13 @@ let api: ReturnType<typeof apiClient>;
 const closers: (() => Promise<void> | void)[] = [];
 
 // The SDK logs every call; the test reads its answers instead.
-const quiet = { info: () => undefined, warn: () => undefined, debug: () => undefined, error: () => undefined, log: () => undefined } as unknown as typeof console;
+const quiet = {
+  info: () => undefined,
+  warn: () => undefined,
+  debug: () => undefined,
+  error: () => undefined,
+  log: () => undefined,
+} as unknown as typeof console;
 
 beforeAll(async () => {
   const nacosPort = await freePort();
@@ -39,7 +45,13 @@ afterAll(async () => {
 });
 
 async function naming() {
-  const client = new NacosNamingClient({ logger: quiet, serverList: nacosUrl.replace(/^http:\/\/|\/nacos\/v1$/g, ""), namespace: "public", username: "svc", password: token });
+  const client = new NacosNamingClient({
+    logger: quiet,
+    serverList: nacosUrl.replace(/^http:\/\/|\/nacos\/v1$/g, ""),
+    namespace: "public",
+    username: "svc",
+    password: token,
+  });
   await client.ready();
   // sdk-base's close(), which the SDK's types leave out.
   closers.push(() => (client as unknown as { close: () => Promise<void> }).close());
@@ -89,7 +101,12 @@ test("the Nacos naming client registers, discovers, hears of a drain made in Mes
     async () => heard.at(-1),
     (update) => update?.find((host) => host.port === 9001)?.enabled === false,
   );
-  const healthyOnly = await nacos("GET", "/ns/instance/list", { serviceName: `DEFAULT_GROUP@@${service}`, healthyOnly: "true", username: "svc", password: token });
+  const healthyOnly = await nacos("GET", "/ns/instance/list", {
+    serviceName: `DEFAULT_GROUP@@${service}`,
+    healthyOnly: "true",
+    username: "svc",
+    password: token,
+  });
   expect(JSON.parse(healthyOnly.text).hosts.map((host: Host) => host.port)).toEqual([9002]);
 
   await client.deregisterInstance(service, { ip: "127.0.0.1", port: 9002 } as never);
@@ -104,7 +121,8 @@ test("beats keep an instance; an unknown one is told to register again (code 204
   const service = unique("nacos-beat");
   const auth = { username: "svc", password: token };
   expect((await nacos("POST", "/ns/instance", { serviceName: service, ip: "127.0.0.1", port: "9100", ...auth })).text).toBe("ok");
-  const beat = (port: number) => nacos("PUT", "/ns/instance/beat", { serviceName: `DEFAULT_GROUP@@${service}`, beat: JSON.stringify({ ip: "127.0.0.1", port }), ...auth });
+  const beat = (port: number) =>
+    nacos("PUT", "/ns/instance/beat", { serviceName: `DEFAULT_GROUP@@${service}`, beat: JSON.stringify({ ip: "127.0.0.1", port }), ...auth });
   expect(JSON.parse((await beat(9100)).text)).toMatchObject({ code: 10200, clientBeatInterval: 5000 });
   expect(JSON.parse((await beat(9101)).text)).toMatchObject({ code: 20404, clientBeatInterval: 5000 });
   const one = await nacos("GET", "/ns/instance", { serviceName: service, ip: "127.0.0.1", port: "9100", ...auth });
@@ -118,7 +136,8 @@ test("beats keep an instance; an unknown one is told to register again (code 204
 test("bad input and missing rights are refused, storing nothing", async () => {
   const service = unique("nacos-bad");
   const auth = { username: "svc", password: token };
-  const register = (params: Record<string, string>) => nacos("POST", "/ns/instance", { serviceName: service, ip: "127.0.0.1", port: "9200", ...auth, ...params });
+  const register = (params: Record<string, string>) =>
+    nacos("POST", "/ns/instance", { serviceName: service, ip: "127.0.0.1", port: "9200", ...auth, ...params });
   expect((await register({ ip: "169.254.169.254" })).status).toBe(422);
   expect((await register({ metadata: "[1,2" })).status).toBe(422);
   expect((await register({ weight: "1000" })).status).toBe(400);

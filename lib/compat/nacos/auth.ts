@@ -30,7 +30,8 @@ const verified = processSingleton("meshdeck.nacos.verified", () => new Map<strin
 // A password hash to check against when the account does not exist, so the answer takes as long either way.
 let decoy: Promise<string> | undefined;
 
-const refused = () => new AppError("forbidden", "unknown user or password (the password is a Meshdeck API token, or a user's password with the email as username)");
+const refused = () =>
+  new AppError("forbidden", "unknown user or password (the password is a Meshdeck API token, or a user's password with the email as username)");
 
 async function loadUser(where: { id: string } | { email: string }): Promise<TNacosUser | null> {
   const user = await db.user.findUnique({ where, select: { id: true, name: true, role: true, disabledAt: true, mustChangePassword: true } });
@@ -57,7 +58,9 @@ async function signInUser({ email, password, address }: { email: string; passwor
 }
 
 async function sign(payload: string): Promise<string> {
-  return createHmac("sha256", await getAuthSecret()).update(`nacos ${payload}`).digest("base64url");
+  return createHmac("sha256", await getAuthSecret())
+    .update(`nacos ${payload}`)
+    .digest("base64url");
 }
 
 /** A user's accessToken: `mdn.<user id>.<expiry>.<signature>`, checked against the user as they are now at each use. */

@@ -4,8 +4,14 @@ import { configRef, formatOfType, listenTimeoutMs } from "./config";
 describe("Nacos config names", () => {
   test.each([
     [{ dataId: "app.json" }, { namespace: "public", group: "DEFAULT_GROUP", key: "app.json" }],
-    [{ dataId: "app.json", tenant: "", group: "" }, { namespace: "public", group: "DEFAULT_GROUP", key: "app.json" }],
-    [{ dataId: "db.yaml", tenant: "dev", group: "orders" }, { namespace: "dev", group: "orders", key: "db.yaml" }],
+    [
+      { dataId: "app.json", tenant: "", group: "" },
+      { namespace: "public", group: "DEFAULT_GROUP", key: "app.json" },
+    ],
+    [
+      { dataId: "db.yaml", tenant: "dev", group: "orders" },
+      { namespace: "dev", group: "orders", key: "db.yaml" },
+    ],
   ])("%j is %j", (input, expected) => {
     expect(configRef(input)).toEqual(expected);
   });

@@ -58,7 +58,8 @@ export class NacosParams {
 export async function readParams(request: IncomingMessage, url: URL, { maxBytes = maxBodyBytes }: { maxBytes?: number } = {}): Promise<NacosParams> {
   const values = new URLSearchParams(url.search);
   const type = request.headers["content-type"] ?? "";
-  const hasBody = request.headers["content-length"] !== undefined ? request.headers["content-length"] !== "0" : request.headers["transfer-encoding"] !== undefined;
+  const hasBody =
+    request.headers["content-length"] !== undefined ? request.headers["content-length"] !== "0" : request.headers["transfer-encoding"] !== undefined;
   if (!hasBody) return new NacosParams(values);
   if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
     throw new AppError("unsupported_media_type", "the body must be a form (application/x-www-form-urlencoded)");

@@ -21,7 +21,8 @@ export function parseListeningConfigs(text: string): TListenedConfig[] {
       throw new AppError("bad_request", `Listening-Configs: record ${index + 1} must be dataId^2group^2md5[^2tenant]`, "Listening-Configs");
     }
     const [dataId, group, md5, tenant = ""] = fields as [string, string, string, string?];
-    if (md5 !== "" && !/^[0-9a-f]{32}$/.test(md5)) throw new AppError("bad_request", `Listening-Configs: record ${index + 1} has a malformed md5`, "Listening-Configs");
+    if (md5 !== "" && !/^[0-9a-f]{32}$/.test(md5))
+      throw new AppError("bad_request", `Listening-Configs: record ${index + 1} has a malformed md5`, "Listening-Configs");
     return { dataId, group, md5, tenant };
   });
 }

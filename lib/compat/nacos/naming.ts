@@ -206,7 +206,11 @@ async function readHosts(ref: { service: TNacosService; meshdeck: string }): Pro
 }
 
 function serviceOf(params: NacosParams) {
-  const service = parseNacosService({ serviceName: params.required("serviceName"), groupName: params.get("groupName"), namespaceId: params.get("namespaceId") });
+  const service = parseNacosService({
+    serviceName: params.required("serviceName"),
+    groupName: params.get("groupName"),
+    namespaceId: params.get("namespaceId"),
+  });
   return { service, meshdeck: meshdeckServiceName(service) };
 }
 

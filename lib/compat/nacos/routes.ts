@@ -34,7 +34,10 @@ const routes = new Map<string, TRoute>([
   ["POST /nacos/v1/auth/users/login", { handle: async ({ params, address }) => json(await login({ params, address })) }],
   ["POST /nacos/v1/ns/instance", { admission: writes, handle: caller("registry.register", async ({ params }) => text(await registerNacosInstance(params))) }],
   ["PUT /nacos/v1/ns/instance", { admission: writes, handle: caller("registry.register", async ({ params }) => text(await updateNacosInstance(params))) }],
-  ["DELETE /nacos/v1/ns/instance", { admission: writes, handle: caller("registry.register", async ({ params }) => text(await deregisterNacosInstance(params))) }],
+  [
+    "DELETE /nacos/v1/ns/instance",
+    { admission: writes, handle: caller("registry.register", async ({ params }) => text(await deregisterNacosInstance(params))) },
+  ],
   ["PUT /nacos/v1/ns/instance/beat", { admission: beats, handle: caller("registry.register", async ({ params }) => json(await nacosBeat(params))) }],
   ["GET /nacos/v1/ns/instance", { handle: caller("services.read", async ({ params }) => json(await getNacosInstance(params))) }],
   ["GET /nacos/v1/ns/instance/list", { handle: caller("services.read", async ({ params }) => json(await listNacosInstances(params))) }],
