@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { NacosConfigClient, NacosNamingClient, type Host } from "nacos";
 import { adminAndToken, apiClient, unique } from "../support/client";
@@ -70,6 +71,7 @@ test("the Nacos naming client registers, discovers, hears of a drain made in Mes
   await client.registerInstance(service, { ip: "127.0.0.1", port: 9001, weight: 2, metadata: { version: "1.0" } } as never);
   await client.registerInstance(service, { ip: "127.0.0.1", port: 9002 } as never);
 
+  expect(await client.getServerStatus()).toBe("UP");
   const hosts = await client.getAllInstances(service);
   expect(hosts.map((host) => [host.ip, host.port, host.weight, host.healthy, host.enabled]).sort()).toEqual([
     ["127.0.0.1", 9001, 2, true, true],
@@ -204,6 +206,18 @@ test("the Nacos config client publishes, reads and is told of a publish through 
     body: new URLSearchParams({ "Listening-Configs": `${dataId}\u0002DEFAULT_GROUP\u0002${"0".repeat(32)}\u0001`, accessToken: token }),
   });
   expect([listener.status, await listener.text()]).toEqual([200, encodeURIComponent(`${dataId}\u0002DEFAULT_GROUP\u0001`)]);
+  // With the md5 it holds, nothing changed: held until half a second before the client's timeout, then empty.
+  const held = Date.now();
+  const idle = await fetch(`${nacosUrl}/cs/configs/listener`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", "long-pulling-timeout": "1500" },
+    body: new URLSearchParams({
+      "Listening-Configs": `${dataId}\u0002DEFAULT_GROUP\u0002${createHash("md5").update("greeting=bonjour\n").digest("hex")}\u0001`,
+      accessToken: token,
+    }),
+  });
+  expect([idle.status, await idle.text()]).toEqual([200, ""]);
+  expect(Date.now() - held).toBeGreaterThanOrEqual(900);
 
   // Login: a user's password gives a short-lived accessToken, which reads.
   const login = await fetch(`${nacosUrl}/auth/login`, {

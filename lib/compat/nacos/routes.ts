@@ -40,6 +40,8 @@ const routes = new Map<string, TRoute>([
   ],
   ["PUT /nacos/v1/ns/instance/beat", { admission: beats, handle: caller("registry.register", async ({ params }) => json(await nacosBeat(params))) }],
   ["GET /nacos/v1/ns/instance", { handle: caller("services.read", async ({ params }) => json(await getNacosInstance(params))) }],
+  // The SDKs' server health probe.
+  ["GET /nacos/v1/ns/operator/metrics", { handle: caller("services.read", async () => json({ status: "UP" })) }],
   ["GET /nacos/v1/ns/instance/list", { handle: caller("services.read", async ({ params }) => json(await listNacosInstances(params))) }],
   ["GET /nacos/v1/cs/configs", { handle: caller("config.read", async (context) => configText(await getNacosConfig(context))) }],
   [
