@@ -63,6 +63,8 @@ const ZEnv = z.object({
   MESHDECK_CONSUL_SCRIPT_CHECKS: z.enum(["0", "1"]).default("0"),
   // The Eureka REST API (lib/compat/eureka) on its own port of MESHDECK_HOST; unset or empty: off (Eureka's own is 8761).
   MESHDECK_EUREKA_PORT: z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number().int().min(0).max(65535).optional()),
+  // Nacos's open API v1 (naming, config) for Nacos clients, on this port of MESHDECK_HOST (8848 is Nacos's); unset: off.
+  MESHDECK_NACOS_PORT: z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number().int().min(1).max(65535).optional()),
   // Processes that talk to Meshdeck over its API (the gateway, the demo fleet): where it is and their token.
   MESHDECK_URL: z.url().optional(),
   MESHDECK_TOKEN: z.string().min(1).optional(),

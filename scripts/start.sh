@@ -9,8 +9,8 @@ bash scripts/prepare.sh
 
 export MESHDECK_HOST="${MESHDECK_HOST:-127.0.0.1}"
 export PORT="${PORT:-3000}"
-# The compat APIs are on for the demo: Consul clients register at 8500 (unset or empty turns it off).
+# The compat APIs are on for the demo, on each registry's own port; set one empty to turn it off.
 export MESHDECK_CONSUL_PORT="${MESHDECK_CONSUL_PORT-8500}"
-# The Eureka REST API for the demo, on Eureka's own port; MESHDECK_EUREKA_PORT= (empty) turns it off.
 export MESHDECK_EUREKA_PORT="${MESHDECK_EUREKA_PORT-8761}"
+export MESHDECK_NACOS_PORT="${MESHDECK_NACOS_PORT-8848}"
 exec bash scripts/serve.sh

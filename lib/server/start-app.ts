@@ -14,6 +14,7 @@ import { seedDemoConfig } from "@/lib/config/publish/seed-demo-config";
 import { watchBesideNext } from "@/lib/config/watch/watch-beside-next";
 import { startOverrideExpiry } from "@/lib/governance/expire-overrides";
 import { spawnGateway } from "@/lib/gateway/spawn-gateway";
+import { startNacosApi } from "@/lib/compat/nacos/server";
 import { log } from "@/lib/log";
 import { startWebhookDelivery } from "@/lib/notify/deliver-webhooks";
 import { startHeartbeatTracking } from "@/lib/registry/heartbeats";
@@ -48,6 +49,7 @@ export async function startApp() {
   serveBesideNext("GET", "/api/v1/discovery/:name", endpointBesideNext(discoverServiceEndpoint));
   await startConsulApi();
   if (env.MESHDECK_EUREKA_PORT !== undefined) await startEurekaServer({ host: env.MESHDECK_HOST, port: env.MESHDECK_EUREKA_PORT });
+  startNacosApi();
   // Active checks run here unless separate collectors (`npm run collector`) do them.
   const startInProcessCollector = () => {
     if (env.MESHDECK_COLLECTOR === "in-process") startCollector();
