@@ -191,6 +191,7 @@ async function writeBatch(tx: Tx, change: TCatalogChange, ops: TOp[], { existing
         metricsPort: input.metrics?.port ?? null,
         lastHeartbeatAt: isTtl ? at : null,
         modifyIndex: index,
+        protocol: protocolOf.get(input.id)!,
       };
       const stored = {
         ...fields,
@@ -200,7 +201,6 @@ async function writeBatch(tx: Tx, change: TCatalogChange, ops: TOp[], { existing
         checkFall: isTtl ? 1 : check.fall,
         deregisterAfterMs: check.deregisterAfter,
         lastSuccessAt: isTtl ? at : null,
-        protocol: protocolOf.get(input.id)!,
       };
       const before = row?.health ?? "unknown";
       // A new kind of check has to prove itself before the instance takes traffic again; a TTL registration is a beat.

@@ -46,7 +46,7 @@ export type TSourceSettings = {
 };
 
 /** Why an instance left its source, as its health and failover events say. */
-export type TRemovalCause = "lease expired" | "key deleted" | "session expired" | "node deleted" | "source removed";
+export type TRemovalCause = "lease expired" | "key deleted" | "session expired" | "node deleted" | "deregistered" | "source removed";
 
 /** An instance gone from its source: why, and when Meshdeck was told (its detection time runs from there to the record). */
 export type TRemoval = { instanceId: string; cause: TRemovalCause; seenAt: number };

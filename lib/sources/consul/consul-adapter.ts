@@ -66,7 +66,7 @@ export class ConsulAdapter implements ISourceAdapter {
 
   start(events: TSourceEvents) {
     this.events = events;
-    this.queue = new ChangeQueue(events.onChange, (error) => this.restart(error));
+    this.queue = new ChangeQueue(events.onChange, (error) => this.restart(error), "deregistered");
     void this.connect();
   }
 
@@ -249,7 +249,7 @@ export class ConsulAdapter implements ISourceAdapter {
       // An instance that moved to another service is that service's to tell.
       if (now.has(id) || this.serviceOfId.get(id) !== name) continue;
       this.serviceOfId.delete(id);
-      this.queue!.remove(id);
+      this.queue!.remove(id, "deregistered");
     }
     for (const instance of instances) if (before.get(instance.instanceId)?.text !== JSON.stringify(instance)) this.queue!.upsert(instance);
     if (instances.length === 0) this.listed.delete(name);
