@@ -3,7 +3,7 @@ import { bumpCatalogIndex } from "@/lib/catalog/catalog-index";
 import { writeHeartbeats } from "@/lib/catalog/write-observations";
 import { db } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
-import { beatState, scheduleBeat } from "./beat-state";
+import { beatState, markBeat, scheduleBeat, trackInstance } from "./beat-state";
 import { flushHeartbeats, loadTtlInstances, recordHeartbeat, storeEveryMs, sweepBeats } from "./heartbeats";
 import { registerInstance } from "./register-instance";
 import { ZRegisterInstance } from "./schemas";
@@ -61,6 +61,29 @@ describe("heartbeats", () => {
     beat.writtenAt -= storeEveryMs();
     await flushHeartbeats();
     expect((await stored(id)).lastHeartbeatAt!.getTime()).toBe(beat.lastBeatAt);
+  });
+
+  test("on SQLite a flush writes at most 2,000 beats; the rest wait, noted, for the next", async () => {
+    const ids = Array.from({ length: 2_001 }, (_, i) => `capped-${i}`);
+    for (const [i, instanceId] of ids.entries()) {
+      const at = Date.now();
+      const beat = trackInstance({
+        instanceId,
+        id: `capped-row-${i}`,
+        ttlMs: 60_000,
+        deregisterAfterMs: null,
+        health: "passing",
+        lastBeatAt: at,
+        shared: false,
+      });
+      markBeat(instanceId, beat, at);
+    }
+    const waiting = () => ids.filter((instanceId) => beatState.beats.get(instanceId)?.dirty).length;
+    await flushHeartbeats();
+    // Written (and, stored nowhere, forgotten) at most 2,000.
+    expect(waiting()).toBeGreaterThanOrEqual(1);
+    await flushHeartbeats();
+    expect(waiting()).toBe(0);
   });
 
   test("the flush revives an instance another process declared critical while it beat here", async () => {

@@ -31,6 +31,10 @@ export function storeEveryMs(): number {
   return isPostgres() ? 0 : 10_000;
 }
 
+// Where writes are thinned (SQLite), a flush writes at most this many beats, the rest kept for the next: otherwise a
+// fleet that began beating together is written all at once every storeEveryMs, 10,000 rows in one burst.
+const maxThinnedPerFlush = 2_000;
+
 /**
  * How late another app process may write a beat it took: its flush interval, and as long again for the flush itself
  * and a busy event loop. Expiring an instance whose beats reach several processes (its `shared` flag) needs the
@@ -130,8 +134,8 @@ export async function flushHeartbeats() {
   for (const instanceId of ids) {
     const beat = beatState.beats.get(instanceId);
     if (!beat?.dirty) continue;
-    // Written not long ago: the beat waits for a later flush, still noted.
-    if (now - beat.writtenAt < storeEvery) beatState.dirty.push(instanceId);
+    // Written not long ago (or this flush has its share): the beat waits for a later flush, still noted.
+    if (now - beat.writtenAt < storeEvery || (storeEvery > 0 && beaten.length >= maxThinnedPerFlush)) beatState.dirty.push(instanceId);
     else {
       beat.dirty = false;
       beaten.push({ instanceId, beat });
