@@ -7,9 +7,9 @@ import { log } from "@/lib/log";
 import { setFlagsFromString } from "node:v8";
 
 async function main() {
-  // As scripts/serve.sh starts the app, for the same reason: the old generation grows by at most 30 % past what the
-  // last full GC kept, where V8 let it grow up to 4x and a source's burst of changes left it full of garbage.
-  setFlagsFromString("--heap-growing-percent=30");
+  // As scripts/serve.sh starts the app, for the same reasons: the old generation grows by at most 30 % past what the
+  // last full GC kept (V8 let it grow up to 4x), and Prisma's WebAssembly query compiler stays on V8's baseline tier.
+  setFlagsFromString("--heap-growing-percent=30 --liftoff-only");
   getEnv();
   // The database may be starting too: wait for it instead of exiting.
   for (let attempt = 1; ; attempt += 1) {

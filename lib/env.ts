@@ -98,6 +98,9 @@ const ZEnv = z.object({
   MESHDECK_ENCRYPTION_KEY_PREVIOUS: ZKeyList,
   // Registrations and deregistrations (and, apart, heartbeats) in progress per process; past it a 503 with Retry-After.
   MESHDECK_MAX_INFLIGHT_WRITES: z.coerce.number().int().min(1, "must be at least 1").max(100_000).default(256),
+  // Read by glibc's malloc at process start, not by Meshdeck: scripts/serve.sh sets 2 unless given. Checked here so a
+  // typo shows at start.
+  MALLOC_ARENA_MAX: z.coerce.number().int().min(1).optional(),
   MESHDECK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
