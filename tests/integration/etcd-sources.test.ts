@@ -102,7 +102,7 @@ describe.each(targets)("etcd sources on $name", (target) => {
   });
 
   test("go-micro's registry JSON: read with its metadata; a weight change goes under the Meshdeck prefix", async () => {
-    const service = `hello-${tag}`;
+    const service = `greeter-${tag}`;
     const prefix = `/${tag}/micro/registry/`;
     const node = { id: `${service}-0f3a`, address: "127.0.0.1:19011", metadata: { protocol: "grpc", registry: "etcd", server: "grpc", transport: "grpc" } };
     await etcd.client
@@ -131,13 +131,13 @@ describe.each(targets)("etcd sources on $name", (target) => {
     await etcd.client.put(`${prefix}${service}/127.0.0.1:19021`).value(JSON.stringify({ Op: 0, Addr: "127.0.0.1:19021", Metadata: { zone: "a" } }));
     await etcd.client.put(`${prefix}${service}/127.0.0.1:19022`).value(JSON.stringify({ Op: 0, Addr: "127.0.0.1:19022", Metadata: { zone: "b" } }));
     // A second target served from the same address: its endpoint key names the same address.
-    await etcd.client.put(`${prefix}hello-${tag}/127.0.0.1:19021`).value(JSON.stringify({ Op: 0, Addr: "127.0.0.1:19021" }));
+    await etcd.client.put(`${prefix}ping-${tag}/127.0.0.1:19021`).value(JSON.stringify({ Op: 0, Addr: "127.0.0.1:19021" }));
     await addSource("grpc", prefix);
     await eventually(
       () => instancesOf(service),
       (list) => list.length === 2,
     );
-    expect((await instancesOf(`hello-${tag}`)).map((instance) => instance.id)).toEqual([`hello-${tag}:127.0.0.1:19021`]);
+    expect((await instancesOf(`ping-${tag}`)).map((instance) => instance.id)).toEqual([`ping-${tag}:127.0.0.1:19021`]);
     const id = `${service}:127.0.0.1:19021`;
     expect((await change({ selector: { ids: [id] }, change: { enabled: false } })).status).toBe(200);
     expect(JSON.parse((await etcd.client.get(`/meshdeck/overrides/${service}/${id}`).string())!)).toEqual({ enabled: false });
