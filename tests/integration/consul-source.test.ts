@@ -183,6 +183,18 @@ describe.each(targets)("Consul source on $name", (target) => {
     expect(await instancesOf()).toHaveLength(3);
   }, 30_000);
 
+  test("a leader lost with nothing changing is seen by the adapter's probe within seconds", async () => {
+    // No blocking query wakes for it; /v1/status/leader, asked every 5 s, answers "".
+    consul.setLeaderQuietly(false);
+    try {
+      const stale = await eventually(sourceStatus, (status) => status.status === "stale", { timeoutMs: 10_000 });
+      expect(stale.error).toContain("no leader");
+    } finally {
+      consul.setLeaderQuietly(true);
+    }
+    await eventually(sourceStatus, (status) => status.status === "connected", { timeoutMs: 10_000 });
+  }, 30_000);
+
   test("settings Consul does not take are refused with the field", async () => {
     const withUser = await admin.post("/api/v1/sources", {
       name: `bad-${tag}`,

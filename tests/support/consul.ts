@@ -172,6 +172,7 @@ export async function startConsulDouble() {
       const body = request.method === "PUT" ? await readBody(request) : null;
       requests.push({ method: request.method ?? "GET", path: url.pathname, query, body, token: request.headers["x-consul-token"] as string | undefined });
       if (url.pathname.startsWith("/v1/agent/")) return agent(request, response, url.pathname, query, body);
+      if (url.pathname === "/v1/status/leader") return send(response, 200, freshness.knownLeader ? "127.0.0.1:8300" : "");
       for (const answer of answers) {
         const match = url.pathname.match(answer.pattern);
         if (!match) continue;
@@ -237,6 +238,10 @@ export async function startConsulDouble() {
       index.checks = 2;
       restores += 1;
       wake();
+    },
+    /** The leader lost with no change to wake a query: only a request that is not held sees it. */
+    setLeaderQuietly(knownLeader: boolean) {
+      freshness.knownLeader = knownLeader;
     },
     setFreshness(next: Partial<typeof freshness>) {
       Object.assign(freshness, next);
