@@ -149,6 +149,12 @@ describe.each(targets)("Consul source on $name", (target) => {
   });
 
   test("an index going backwards (a restored snapshot) resets the watch, which keeps seeing changes", async () => {
+    // A query sent after the restore with the old index would wait its whole wait, in Consul as here: the restore
+    // is made while both watches are held, as a restore finds them.
+    await eventually(
+      async () => consul.blocked(),
+      (paths) => paths.includes("/v1/catalog/services") && paths.includes("/v1/health/state/any"),
+    );
     consul.resetIndexes();
     consul.register({ id: `${service}-4`, name: service, node: node(4), port: 19504, checks: [passing] });
     await eventually(instancesOf, (list) => list.some((each) => each.id === id(4)), { timeoutMs: 8000 });
@@ -159,14 +165,34 @@ describe.each(targets)("Consul source on $name", (target) => {
 
   test("a server with no known leader makes the source stale, and it heals without events", async () => {
     const before = (await eventsOf()).length;
+    await eventually(
+      async () => consul.blocked(),
+      (paths) => paths.includes("/v1/health/state/any"),
+    );
+    // The next answer, woken by a check, comes from a server that knows no leader.
     consul.setFreshness({ knownLeader: false });
-    const stale = await eventually(sourceStatus, (status) => status.status === "stale", { timeoutMs: 8000 });
-    expect(stale.error).toContain("no leader");
-    expect(stale.staleSince).toEqual(expect.any(String));
-    consul.setFreshness({ knownLeader: true });
+    try {
+      const stale = await eventually(sourceStatus, (status) => status.status === "stale", { timeoutMs: 8000 });
+      expect(stale.error).toContain("no leader");
+      expect(stale.staleSince).toEqual(expect.any(String));
+    } finally {
+      consul.setFreshness({ knownLeader: true });
+    }
     await eventually(sourceStatus, (status) => status.status === "connected", { timeoutMs: 10_000 });
     expect((await eventsOf()).length).toBe(before);
     expect(await instancesOf()).toHaveLength(3);
+  }, 30_000);
+
+  test("a leader lost with nothing changing is seen by the adapter's probe within seconds", async () => {
+    // No blocking query wakes for it; /v1/status/leader, asked every 5 s, answers "".
+    consul.setLeaderQuietly(false);
+    try {
+      const stale = await eventually(sourceStatus, (status) => status.status === "stale", { timeoutMs: 10_000 });
+      expect(stale.error).toContain("no leader");
+    } finally {
+      consul.setLeaderQuietly(true);
+    }
+    await eventually(sourceStatus, (status) => status.status === "connected", { timeoutMs: 10_000 });
   }, 30_000);
 
   test("settings Consul does not take are refused with the field", async () => {

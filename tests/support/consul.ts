@@ -29,6 +29,8 @@ export async function startConsulDouble() {
   const freshness = { knownLeader: true, lastContactMs: 0 };
   // A restore wakes every blocking query, whose index then goes backwards.
   let restores = 0;
+  // The paths of the blocking queries being held now.
+  const blocked: string[] = [];
   const requests: TConsulRequest[] = [];
   let waiters: (() => void)[] = [];
   const wake = () => {
@@ -170,17 +172,23 @@ export async function startConsulDouble() {
       const body = request.method === "PUT" ? await readBody(request) : null;
       requests.push({ method: request.method ?? "GET", path: url.pathname, query, body, token: request.headers["x-consul-token"] as string | undefined });
       if (url.pathname.startsWith("/v1/agent/")) return agent(request, response, url.pathname, query, body);
+      if (url.pathname === "/v1/status/leader") return send(response, 200, freshness.knownLeader ? "127.0.0.1:8300" : "");
       for (const answer of answers) {
         const match = url.pathname.match(answer.pattern);
         if (!match) continue;
         const table = answer.table(match);
         const current = () => (table === "both" ? Math.max(index.services, index.checks) : index[table]);
         const wanted = Number(query.index ?? 0);
+        let blockedHere = false;
         const waitMs = Math.min(600_000, Number.parseInt(query.wait ?? "300", 10) * 1000);
         // Blocking: held while the index has not passed the one asked for, up to the wait.
         if (wanted > 0 && current() <= wanted) {
           const deadline = Date.now() + waitMs;
           const restored = restores;
+          blocked.push(url.pathname);
+          blockedHere = true;
+          // A client that gives up is no longer held: the others re-check and wait on.
+          request.once("close", wake);
           while (current() <= wanted && Date.now() < deadline && !request.destroyed && restores === restored) {
             await new Promise<void>((resolve) => {
               const timer = setTimeout(resolve, deadline - Date.now());
@@ -191,6 +199,7 @@ export async function startConsulDouble() {
             });
           }
         }
+        if (blockedHere) blocked.splice(blocked.indexOf(url.pathname), 1);
         if (request.destroyed) return;
         return send(response, 200, answer.body(match), {
           "x-consul-index": String(current()),
@@ -230,11 +239,16 @@ export async function startConsulDouble() {
       restores += 1;
       wake();
     },
+    /** The leader lost with no change to wake a query: only a request that is not held sees it. */
+    setLeaderQuietly(knownLeader: boolean) {
+      freshness.knownLeader = knownLeader;
+    },
     setFreshness(next: Partial<typeof freshness>) {
       Object.assign(freshness, next);
       bump("checks");
     },
     registration: (id: string) => registrations.get(id),
+    blocked: () => [...blocked],
     async stop() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

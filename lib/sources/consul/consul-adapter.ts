@@ -15,6 +15,9 @@ export const listInFlight = 8;
 // A catalog change that names no service (an instance re-registered with other weights, say) relists every service,
 // at most this often: the cost of not holding 1,000 long polls.
 const fullRelistMinMs = 10_000;
+// A held blocking query does not end when the leader is lost or the network drops silently: a small request this
+// often (`/v1/status/leader`) notices within seconds, not at the end of a wait.
+const probeEveryMs = 5000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -61,6 +64,7 @@ export class ConsulAdapter implements ISourceAdapter {
   private lastFullRelist = 0;
   private refreshing?: Promise<void>;
   private relistTimer?: NodeJS.Timeout;
+  private probeTimer?: NodeJS.Timeout;
 
   constructor(private readonly settings: TSourceSettings) {}
 
@@ -70,11 +74,14 @@ export class ConsulAdapter implements ISourceAdapter {
     void this.connect();
   }
 
+  private get address(): string {
+    return this.settings.endpoints[this.endpoint % this.settings.endpoints.length]!;
+  }
+
   private async read<T>(path: string, blocking?: { index: number; waitMs: number }): Promise<TConsulAnswer<T>> {
-    const endpoint = this.settings.endpoints[this.endpoint % this.settings.endpoints.length]!;
     const extra: Record<string, string> = blocking ? { index: String(blocking.index), wait: `${Math.round(blocking.waitMs / 1000)}s` } : {};
     const answer = await consulRequest<T>(this.settings, {
-      address: endpoint,
+      address: this.address,
       path,
       query: readQuery(this.settings, extra),
       // Consul adds up to wait/16 to a blocking query's wait.
@@ -110,6 +117,7 @@ export class ConsulAdapter implements ISourceAdapter {
       this.events!.onState({ connected: true });
       void this.loop(generation, "/v1/catalog/services", catalog.index, (body: Record<string, string[] | null>) => this.onCatalog(body));
       void this.loop(generation, "/v1/health/state/any", checks.index, (body: TConsulCheck[]) => this.onChecks(body));
+      this.probe(generation);
     } catch (error) {
       if (generation === this.generation) this.retry(error);
     }
@@ -135,6 +143,22 @@ export class ConsulAdapter implements ISourceAdapter {
       held = next.index;
       handle(answer.body);
     }
+  }
+
+  private probe(generation: number) {
+    clearTimeout(this.probeTimer);
+    this.probeTimer = setTimeout(() => {
+      if (generation !== this.generation) return;
+      const query: Record<string, string> = this.settings.prefix ? { dc: this.settings.prefix } : {};
+      consulRequest<string>(this.settings, { address: this.address, path: "/v1/status/leader", query, signal: this.abort.signal })
+        .then(({ body }) => {
+          if (!body) throw new Error("stale: the Consul servers know no leader (/v1/status/leader is empty)");
+          if (generation === this.generation) this.probe(generation);
+        })
+        .catch((error: unknown) => {
+          if (generation === this.generation) this.restart(error);
+        });
+    }, probeEveryMs);
   }
 
   private onCatalog(body: Record<string, string[] | null>) {
@@ -260,6 +284,7 @@ export class ConsulAdapter implements ISourceAdapter {
   private restart(error: unknown) {
     this.generation += 1;
     clearTimeout(this.relistTimer);
+    clearTimeout(this.probeTimer);
     this.abort.abort();
     this.retry(error);
   }
@@ -283,6 +308,7 @@ export class ConsulAdapter implements ISourceAdapter {
     this.stopped = true;
     this.generation += 1;
     clearTimeout(this.relistTimer);
+    clearTimeout(this.probeTimer);
     this.abort.abort();
     clearTimeout(this.timer);
     await this.queue?.drain();
