@@ -40,7 +40,7 @@ describe("enum codecs: known values pass, others read as the fallback", () => {
     ["health event state", decodeHealthEventState, "deregistered", "deregistered", "gone", "unknown"],
     ["health event flapping", decodeHealthEventState, "flapping", "flapping", "", "unknown"],
     ["policy", decodePolicy, "p2c", "p2c", "fastest", "weighted-round-robin"],
-    ["check kind", decodeCheckKind, "source", "source", "grpc", "http"],
+    ["check kind", decodeCheckKind, "grpc", "grpc", "h2ping", "http"],
     ["config format", decodeConfigFormat, "yaml", "yaml", "toml", "text"],
     ["failover kind", decodeFailoverKind, "outage-end", "outage-end", "meltdown", "failover"],
     ["rollup scope", decodeRollupScope, "edge", "edge", "cluster", "service"],
