@@ -40,12 +40,12 @@ describe("enum codecs: known values pass, others read as the fallback", () => {
     ["health event state", decodeHealthEventState, "deregistered", "deregistered", "gone", "unknown"],
     ["health event flapping", decodeHealthEventState, "flapping", "flapping", "", "unknown"],
     ["policy", decodePolicy, "p2c", "p2c", "fastest", "weighted-round-robin"],
-    ["check kind", decodeCheckKind, "grpc", "grpc", "udp", "http"],
+    ["check kind", decodeCheckKind, "grpc", "grpc", "h2ping", "http"],
     ["config format", decodeConfigFormat, "yaml", "yaml", "toml", "text"],
     ["failover kind", decodeFailoverKind, "outage-end", "outage-end", "meltdown", "failover"],
     ["rollup scope", decodeRollupScope, "edge", "edge", "cluster", "service"],
     ["actor type", decodeActorType, "token", "token", "robot", "system"],
-    ["source kind", decodeSourceKind, "consul", "consul", "eureka", "etcd"],
+    ["source kind", decodeSourceKind, "zookeeper", "zookeeper", "consul", "etcd"],
   ])("%s", (_name, decode, good, decoded, bad, fallback) => {
     expect(decode(good)).toBe(decoded);
     expect(decode(bad)).toBe(fallback);
@@ -56,8 +56,7 @@ describe("enum codecs: known values pass, others read as the fallback", () => {
     ["zookeeper", "curator", "curator"],
     ["zookeeper", "kratos", "dubbo"],
     ["etcd", "eureka", "url"],
-    ["consul", "grpc", "catalog"],
-    ["nacos", "grpc", "grpc"],
+    ["consul", "grpc", "grpc"],
   ])("convention %s/%s reads as %s", (kind, convention, expected) => {
     expect(decodeConvention({ kind, convention })).toBe(expected);
   });

@@ -38,7 +38,8 @@ describe("ZRegisterInstance", () => {
     ["tags", { tags: Array.from({ length: 33 }, (_, index) => `t${index}`) }],
     ["tags.0", { tags: ["x".repeat(65)] }],
     ["metadata.key", { metadata: { key: "v".repeat(513) } }],
-    ["check.kind", { check: { kind: "udp" } }],
+    // Script checks come only through the Consul API (ZCompatCheck), never Meshdeck's own.
+    ["check.kind", { check: { kind: "script", args: ["/bin/true"] } }],
     ["check.timeout", { check: { kind: "http", interval: "1s", timeout: "1s" } }],
     ["check.interval", { check: { kind: "tcp", interval: "99ms", timeout: "50ms" } }],
     ["check.path", { check: { kind: "http", path: "health" } }],
