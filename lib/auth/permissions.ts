@@ -13,8 +13,6 @@ export const permissions = {
   "config.read": { role: "viewer", tokens: true },
   "config.browse": { role: "viewer", tokens: false },
   "config.publish": { role: "operator", tokens: false },
-  // The Consul KV API's writes (lib/compat/consul/kv.ts): services keep their own keys there with their token.
-  "config.write": { role: "operator", tokens: true },
   "config.export": { role: "operator", tokens: false },
   "config.secrets": { role: "admin", tokens: false },
   "namespaces.manage": { role: "admin", tokens: false },

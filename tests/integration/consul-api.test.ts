@@ -213,32 +213,34 @@ describe.each(targets)("Consul API on $name", (target) => {
     expect(((await woken.json()) as TServiceEntry[]).map((entry) => entry.Service.ID)).toEqual([`${name}-b`]);
   });
 
-  test("KV is the config center: put, get, raw, recurse, and a blocking get", async () => {
+  test("KV is the config center, read-only: get, raw, recurse, a blocking get, and writes refused", async () => {
     const group = unique("kvgroup");
     const key = `dev/${group}/feature.flags`;
+    // An operator publishes in Meshdeck; a token reads through KV and may not write.
+    const publish = async (path: string, content: string, baseVersion: number) =>
+      expect((await admin.put(`/api/v1/config/items/${path}`, { format: "text", content, message: "x", baseVersion })).status).toBe(200);
     expect(await consul.kv.get(key)).toBeUndefined();
-    expect(await consul.kv.set(key, "on")).toBe(true);
+    expect(await refusal(consul.kv.set(key, "on"))).toEqual({ status: 403, body: "Permission denied: KV is read-only; publish config in Meshdeck\n" });
+    expect((await refusal(consul.kv.del(key))).status).toBe(403);
+    expect((await admin.get(`/api/v1/config/items/${key}`)).status).toBe(404);
+    await publish(key, "on", 0);
     expect(await consul.kv.get(key)).toMatchObject({ Key: key, Value: "on" });
     expect(await consul.kv.get({ key, raw: true })).toBeDefined();
-    await consul.kv.set(`dev/${group}/other`, "x");
+    await publish(`dev/${group}/other`, "x", 0);
     const all = (await consul.kv.get({ key: `dev/${group}/`, recurse: true })) as { Key: string; Value: string }[];
     expect(all.map((pair) => [pair.Key, pair.Value])).toEqual([
       [key, "on"],
       [`dev/${group}/other`, "x"],
     ]);
-    // The config center shows the write as a version, by the token.
-    const item = await admin.get(`/api/v1/config/items/dev/${group}/feature.flags`);
-    expect(item.status).toBe(200);
 
     const url = `http://127.0.0.1:${port}/v1/kv/${key}`;
     const first = await fetch(url, { headers: { "x-consul-token": token } });
     const index = first.headers.get("x-consul-index");
     const waiting = fetch(`${url}?index=${index}&wait=20s`, { headers: { "x-consul-token": token } });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    await consul.kv.set(key, "off");
+    await publish(key, "off", 1);
     const woken = (await (await waiting).json()) as { Value: string }[];
     expect(Buffer.from(woken[0]!.Value, "base64").toString()).toBe("off");
-    expect((await refusal(consul.kv.set("no-such-shape", "x"))).status).toBe(400);
   });
 
   test("a bad or missing token is 403 Permission denied, as Consul answers", async () => {

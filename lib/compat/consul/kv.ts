@@ -2,8 +2,7 @@ import "server-only";
 import type { TActor } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
 import { canReadSecrets } from "@/lib/config/access";
-import { deleteConfig, publishConfig } from "@/lib/config/publish/publish";
-import { MAX_CONFIG_BYTES, ZConfigRef, type TConfigRef } from "@/lib/config/schemas";
+import { ZConfigRef, type TConfigRef } from "@/lib/config/schemas";
 import { loadConfigStates, loadStatesOf } from "@/lib/config/watch/load-states";
 import { configNotifier } from "@/lib/config/watch/notifier";
 import { resolveForClient, type TConfigState } from "@/lib/config/watch/resolve";
@@ -91,53 +90,9 @@ export async function kvGet(request: TCompatRequest): Promise<TCompatAnswer> {
   });
 }
 
-function writableRef(request: TCompatRequest): TConfigRef {
-  const ref = refOfKey(request.params.rest ?? "");
-  if (!ref) throw new AppError("bad_request", "a key is <namespace>/<group>/<key> (a config center item; see docs/registries.md)");
-  for (const unsupported of ["acquire", "release", "recurse"]) {
-    if (request.query.has(unsupported)) throw new AppError("bad_request", `?${unsupported} is not supported by Meshdeck's KV`);
-  }
-  return ref;
-}
-
-// ?cas=N: only when the item's index is still N (0: only when it does not exist); otherwise Consul answers false.
-function casHolds(request: TCompatRequest, state: TConfigState): boolean {
-  const cas = request.query.get("cas");
-  return cas === null || Number(cas) === (state.exists ? state.seq : 0);
-}
-
-// PUT /v1/kv/<key>?cas= - the body is the new value, published as the item's next version
-export async function kvPut(request: TCompatRequest): Promise<TCompatAnswer> {
-  const actor = await consulActor(request, "config.write");
-  const ref = writableRef(request);
-  const content = await request.body();
-  if (Buffer.byteLength(content) > MAX_CONFIG_BYTES) throw new AppError("payload_too_large", `Value exceeds ${MAX_CONFIG_BYTES} byte limit`);
-  return admitted(false, async () => {
-    const [state] = await loadStatesOf([ref]);
-    if (!casHolds(request, state!)) return { status: 200, body: "false" };
-    if (state!.secret && !canReadSecrets(actor)) throw new AppError("forbidden", "Permission denied: the item is secret and this token may not read secrets");
-    await publishConfig({
-      actor,
-      ref,
-      input: {
-        format: state!.exists ? state!.format : "text",
-        content,
-        message: "written through the Consul KV API",
-        baseVersion: state!.current?.version ?? 0,
-      },
-    });
-    return { status: 200, body: "true" };
-  });
-}
-
-// DELETE /v1/kv/<key>?cas= - the item is deleted for clients (its history stays)
-export async function kvDelete(request: TCompatRequest): Promise<TCompatAnswer> {
-  const actor = await consulActor(request, "config.write");
-  const ref = writableRef(request);
-  return admitted(false, async () => {
-    const [state] = await loadStatesOf([ref]);
-    if (!casHolds(request, state!)) return { status: 200, body: "false" };
-    if (state!.exists) await deleteConfig({ actor, ref, input: { message: "deleted through the Consul KV API", baseVersion: state!.current?.version ?? 0 } });
-    return { status: 200, body: "true" };
-  });
+// PUT and DELETE /v1/kv/<key>: refused. Config is published by a person in Meshdeck (versioned, audited, with a
+// gray release); an API token reads it, as on Meshdeck's own config API (`config.publish` takes no token).
+export async function kvWrite(request: TCompatRequest): Promise<TCompatAnswer> {
+  await consulActor(request, "config.read");
+  throw new AppError("forbidden", "Permission denied: KV is read-only; publish config in Meshdeck");
 }

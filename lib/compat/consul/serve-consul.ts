@@ -5,7 +5,7 @@ import { listenCompat, type TCompatAnswer, type TCompatRequest } from "../listen
 import { deregisterService, registerService, serviceMaintenance, ttlStatus, updateCheck } from "./agent";
 import { agentServiceById, agentServices, catalogService, catalogServices, healthChecks, healthService, healthState } from "./catalog";
 import { answerConsulError, consulActor } from "./gate";
-import { kvDelete, kvGet, kvPut } from "./kv";
+import { kvGet, kvWrite } from "./kv";
 import { consulNode } from "./read";
 
 // Consul's HTTP API on MESHDECK_CONSUL_PORT: Consul clients register into the built-in registry and read the catalog.
@@ -66,8 +66,8 @@ export async function startConsulApi(): Promise<string | undefined> {
         ["GET", "/v1/status/leader", statusLeader],
         ["GET", "/v1/status/peers", statusPeers],
         ["GET", "/v1/kv/*", kvGet],
-        ["PUT", "/v1/kv/*", kvPut],
-        ["DELETE", "/v1/kv/*", kvDelete],
+        ["PUT", "/v1/kv/*", kvWrite],
+        ["DELETE", "/v1/kv/*", kvWrite],
       ],
     });
     log.info(`Consul API listening on ${url}: point Consul clients at it with a Meshdeck API token (unset MESHDECK_CONSUL_PORT to turn it off)`);
