@@ -8,7 +8,7 @@ import { encodeStringList, encodeStringMap } from "@/lib/db/codecs";
 import { AppError, asError } from "@/lib/errors";
 import { forgetInstance, trackInstance } from "./beat-state";
 import { instanceSelect, type TInstanceRow } from "./instance-view";
-import type { TRegisterInstance } from "./schemas";
+import type { TCheck, TRegisterInstance } from "./schemas";
 
 const source = "builtin";
 
@@ -183,7 +183,7 @@ async function writeBatch(tx: Tx, change: TCatalogChange, ops: TOp[], { existing
         weightOverride: kept?.weight ?? null,
         enabledOverride: kept?.enabled ?? null,
         checkKind: check.kind,
-        checkPath: check.kind === "http" ? check.path : null,
+        checkPath: checkPathOf(check),
         checkIntervalMs: isTtl ? 1000 : check.interval,
         checkTimeoutMs: isTtl ? 800 : check.timeout,
         checkTtlMs: isTtl ? check.ttl : 3000,
@@ -456,6 +456,15 @@ async function insertInstances<T extends TNewInstance>(tx: Tx, change: TCatalogC
     if (takesTraffic(after)) serving.add(row.serviceId);
   }
   await insertRows(tx, { table: "Instance", rows: rest });
+}
+
+// What the collector's probe needs beyond the address: an HTTP path, the service a gRPC server is asked about, or the
+// command a script check runs.
+function checkPathOf(check: TCheck): string | null {
+  if (check.kind === "http") return check.path;
+  if (check.kind === "grpc") return check.service;
+  if (check.kind === "script") return JSON.stringify(check.args);
+  return null;
 }
 
 /**

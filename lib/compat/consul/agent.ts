@@ -32,12 +32,6 @@ export async function registerService(request: TCompatRequest): Promise<TCompatA
   });
   return admitted(false, async () => {
     await registerInstance({ input, protocol: "consul" });
-    const { check } = input;
-    // What the collector asks a gRPC server about, or the command a script check runs, lives in checkPath.
-    if (check.kind === "grpc" || check.kind === "script") {
-      const checkPath = check.kind === "grpc" ? check.service : JSON.stringify(check.args);
-      await db.instance.updateMany({ where: { source: "builtin", instanceId: input.id }, data: { checkPath } });
-    }
     return ok;
   });
 }
