@@ -10,23 +10,19 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { adminAndToken } from "@/tests/support/client";
 import { startApp } from "@/tests/support/start-app";
+import { flag } from "../shared/args";
 import { UsageSampler } from "../shared/proc";
 import { freePort, runBench } from "../shared/process";
 import { replaceInDoc } from "../shared/report";
 import { holdFleet, registerFleet } from "./load";
-import { clientFor, type TProtocol } from "./protocols";
+import { clientFor } from "./protocols";
 import { docHeading, renderSection, type TPhase, type TPhaseResult } from "./report";
 
 const args = process.argv.slice(2);
-function flag(name: string, fallback: string): string {
-  const at = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (at === -1) return fallback;
-  return args[at]!.includes("=") ? args[at]!.split("=")[1]! : (args[at + 1] ?? fallback);
-}
 const quick = args.includes("--quick");
 const writeDoc = !quick && !args.includes("--no-doc");
-const instances = Number(flag("instances", quick ? "200" : "1000"));
-const holdSeconds = Number(flag("hold", quick ? "15" : "60"));
+const instances = Number(flag(args, "instances", quick ? "200" : "1000"));
+const holdSeconds = Number(flag(args, "hold", quick ? "15" : "60"));
 if (!(instances >= 10 && holdSeconds >= 5)) throw new Error("need --instances >= 10 and --hold >= 5");
 const concurrency = 32;
 
@@ -74,7 +70,7 @@ async function measurePhase(phase: TPhase): Promise<TPhaseResult> {
       nacos: `http://127.0.0.1:${nacosPort}/nacos/v1`,
       token,
     };
-    const client = clientFor(phase.protocol as TProtocol, endpoints, { connections: concurrency, ttlS: phase.ttlS });
+    const client = clientFor(phase.protocol, endpoints, { connections: concurrency, ttlS: phase.ttlS });
     const registerFrom = sampler.sample().at;
     const register = await registerFleet(client, instances, concurrency);
     const registerTo = sampler.sample().at;
