@@ -62,14 +62,17 @@ type TTtlStatus = "passing" | "warning" | "critical";
 async function setTtlStatus(checkId: string, status: TTtlStatus, note: string) {
   const instanceId = instanceOfCheck(checkId);
   if (forbiddenCharacter(note, { multiline: true })) throw new AppError("bad_request", "the note or output holds a control character");
-  const row = await db.instance.findUnique({ where: { source_instanceId: { source: "builtin", instanceId } }, select: { id: true, checkKind: true } });
+  const beat = beatState.beats.get(instanceId);
+  // A TTL instance this process tracks is known without a read: a pass costs what a native heartbeat does.
+  const row = beat
+    ? { id: beat.id, checkKind: "ttl" }
+    : await db.instance.findUnique({ where: { source_instanceId: { source: "builtin", instanceId } }, select: { id: true, checkKind: true } });
   if (!row) throw new AppError("not_found", `Unknown check ID "${checkId}"`);
   if (row.checkKind !== "ttl") throw new AppError("bad_request", `CheckID "${checkId}" does not have associated TTL`);
   if (status === "passing") {
     await recordHeartbeat({ instanceId });
     return;
   }
-  const beat = beatState.beats.get(instanceId);
   // A warning resets the TTL, as any update does in Consul; a failure does not (DeregisterCriticalServiceAfter runs on).
   if (beat && status === "warning") markBeat(instanceId, beat, Date.now());
   await setInstancesHealth([{ id: row.id, to: status, reason: note.slice(0, 500) || `TTL check set ${status} through the Consul API` }]);
