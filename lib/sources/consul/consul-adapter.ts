@@ -8,6 +8,7 @@ import type { ISourceAdapter, TSourceEvents, TSourceInstance, TSourceOverride, T
 import { jitteredWaitMs, nextIndex, TokenBucket } from "./blocking-loop";
 import { consulRequest, readQuery, staleness, type TConsulAnswer } from "./consul-http";
 import { decodeServiceEntry, type TConsulCheck, type TConsulServiceEntry } from "./decode-health";
+import { checkPrints, tagsByService } from "./what-moved";
 import { writeConsulOverride } from "./write-override";
 
 // Per-service listings in flight at once: a first sync of 1,000 services is 1,000 short requests, 8 at a time.
@@ -20,24 +21,6 @@ const fullRelistMinMs = 10_000;
 const probeEveryMs = 5000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Each service's tags, as one comparable text: `/v1/catalog/services` moves when a service appears, goes or is retagged. */
-function tagsByService(body: Record<string, string[] | null> | null): Map<string, string> {
-  return new Map(Object.entries(body ?? {}).map(([name, tags]) => [name, [...(tags ?? [])].sort().join("\n")]));
-}
-
-/** The checks' statuses per service (`s:name`) and per node for node checks (`n:node`): what moved shows which services to read. */
-export function checkPrints(checks: TConsulCheck[] | null): Map<string, string> {
-  const lists = new Map<string, string[]>();
-  for (const check of checks ?? []) {
-    const key = check.ServiceName ? `s:${check.ServiceName}` : `n:${(check as { Node?: string }).Node ?? ""}`;
-    const line = `${check.ServiceID ?? ""}/${check.CheckID ?? ""}:${check.Status ?? ""}:${check.Notes ?? ""}`;
-    const list = lists.get(key);
-    if (list) list.push(line);
-    else lists.set(key, [line]);
-  }
-  return new Map([...lists].map(([key, list]) => [key, list.sort().join("\n")]));
-}
 
 /**
  * Lists and watches a Consul datacenter with two blocking queries, whatever the fleet's size: `/v1/catalog/services`

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { renderDouble } from "@/tests/support/consul-double";
 import { decodeServiceEntry, healthOf, meshdeckDrainReason, registeredWeightMeta, type TConsulServiceEntry } from "./decode-health";
-import { checkPrints } from "./consul-adapter";
+import { checkPrints } from "./what-moved";
 import { nextIndex, TokenBucket } from "./blocking-loop";
 import { reweighted } from "./write-override";
 
@@ -127,7 +127,7 @@ describe("decodeServiceEntry", () => {
 describe("watching", () => {
   test("checkPrints groups service checks by service and node checks by node", () => {
     const prints = checkPrints([
-      { CheckID: "serfHealth", Status: "passing", ServiceName: "", Node: "n1" } as never,
+      { CheckID: "serfHealth", Status: "passing", ServiceName: "", Node: "n1" },
       { CheckID: "service:web-1", Status: "critical", ServiceName: "web", ServiceID: "web-1" },
     ]);
     expect([...prints.keys()].sort()).toEqual(["n:n1", "s:web"]);

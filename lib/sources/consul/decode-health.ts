@@ -3,7 +3,16 @@
 import { hostIssue, instanceIdOf, parseWeight, serviceNameOf, stringFields } from "../decode";
 import type { TSourceInstance } from "../types";
 
-export type TConsulCheck = { CheckID?: string; Name?: string; Status?: string; Output?: string; Notes?: string; ServiceID?: string; ServiceName?: string };
+export type TConsulCheck = {
+  Node?: string;
+  CheckID?: string;
+  Name?: string;
+  Status?: string;
+  Output?: string;
+  Notes?: string;
+  ServiceID?: string;
+  ServiceName?: string;
+};
 export type TConsulServiceEntry = {
   Node?: { Node?: string; Address?: string };
   Service?: {
