@@ -107,13 +107,23 @@ async function drainRevivals() {
       const entries = [...new Map(waiting.flatMap(({ revivals: batch }) => batch).map((entry) => [entry.beat.id, entry])).values()];
       try {
         // The beats are written first, so the expiry guard of every process sees them before the instances take traffic again.
-        await writeHeartbeats(entries.map(({ beat }) => ({ id: beat.id, at: beat.lastBeatAt })));
-        await setInstancesHealth(entries.map(({ beat }) => ({ id: beat.id, to: "passing", reason: "heartbeat received" })));
+        const stored = await writeHeartbeats(entries.map(({ beat }) => ({ id: beat.id, at: beat.lastBeatAt })));
+        await setInstancesHealth(
+          entries.filter(({ beat }) => stored.has(beat.id)).map(({ beat }) => ({ id: beat.id, to: "passing", reason: "heartbeat received" })),
+        );
         for (const { instanceId, beat } of entries) {
+          // Deregistered meanwhile (by another app process, say): forgotten here, and its client told to register again.
+          if (!stored.has(beat.id)) {
+            if (beatState.beats.get(instanceId) === beat) forgetInstance(instanceId);
+            continue;
+          }
           beat.health = "passing";
           scheduleBeat(instanceId, beat);
         }
-        for (const { done } of waiting) done();
+        for (const { revivals: batch, done } of waiting) {
+          const gone = batch.find(({ beat }) => !stored.has(beat.id));
+          done(gone && new AppError("not_found", `instance '${gone.instanceId}' is not registered; register it again`, "id"));
+        }
       } catch (error) {
         for (const { done } of waiting) done(error);
       }
