@@ -45,7 +45,7 @@ describe("enum codecs: known values pass, others read as the fallback", () => {
     ["failover kind", decodeFailoverKind, "outage-end", "outage-end", "meltdown", "failover"],
     ["rollup scope", decodeRollupScope, "edge", "edge", "cluster", "service"],
     ["actor type", decodeActorType, "token", "token", "robot", "system"],
-    ["source kind", decodeSourceKind, "zookeeper", "zookeeper", "consul", "etcd"],
+    ["source kind", decodeSourceKind, "consul", "consul", "eureka", "etcd"],
   ])("%s", (_name, decode, good, decoded, bad, fallback) => {
     expect(decode(good)).toBe(decoded);
     expect(decode(bad)).toBe(fallback);
@@ -56,7 +56,8 @@ describe("enum codecs: known values pass, others read as the fallback", () => {
     ["zookeeper", "curator", "curator"],
     ["zookeeper", "kratos", "dubbo"],
     ["etcd", "eureka", "url"],
-    ["consul", "grpc", "grpc"],
+    ["consul", "grpc", "catalog"],
+    ["nacos", "grpc", "grpc"],
   ])("convention %s/%s reads as %s", (kind, convention, expected) => {
     expect(decodeConvention({ kind, convention })).toBe(expected);
   });
