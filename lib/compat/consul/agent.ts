@@ -10,6 +10,7 @@ import { forbiddenCharacter } from "@/lib/plain-text";
 import { beatState, markBeat, scheduleBeat } from "@/lib/registry/beat-state";
 import { recordHeartbeat } from "@/lib/registry/heartbeats";
 import { deregisterInstance, registerInstance } from "@/lib/registry/register-instance";
+import type { TCheck } from "@/lib/registry/schemas";
 import type { TCompatAnswer, TCompatRequest } from "../listen";
 import { consulActor } from "./gate";
 import { admitted } from "./read";
@@ -20,17 +21,53 @@ import { toRegistration } from "./registration";
 export const maxConsulBodyBytes = 64 * 1024;
 const ok: TCompatAnswer = { status: 200, body: "", contentType: "text/plain; charset=utf-8" };
 
+const storedCheckSelect = {
+  checkKind: true,
+  checkPath: true,
+  checkIntervalMs: true,
+  checkTimeoutMs: true,
+  checkTtlMs: true,
+  checkRise: true,
+  checkFall: true,
+  deregisterAfterMs: true,
+} as const;
+type TStoredCheck = {
+  [K in keyof typeof storedCheckSelect]: K extends "checkPath" | "deregisterAfterMs"
+    ? K extends "checkPath"
+      ? string | null
+      : number | null
+    : K extends "checkKind"
+      ? string
+      : number;
+};
+
+/** The check an instance registered with, as stored. */
+function storedCheck(row: TStoredCheck): TCheck {
+  const deregisterAfter = row.deregisterAfterMs;
+  if (row.checkKind === "ttl") return { kind: "ttl", ttl: row.checkTtlMs, deregisterAfter };
+  const active = { interval: row.checkIntervalMs, timeout: row.checkTimeoutMs, rise: row.checkRise, fall: row.checkFall, deregisterAfter };
+  if (row.checkKind === "http") return { kind: "http", path: row.checkPath ?? "/health", ...active };
+  if (row.checkKind === "grpc") return { kind: "grpc", service: row.checkPath ?? "", ...active };
+  if (row.checkKind === "script") return { kind: "script", args: JSON.parse(row.checkPath ?? "[]") as string[], ...active };
+  return { kind: "tcp", ...active };
+}
+
 // An IPv4 peer as Node shows it on a dual-stack socket (::ffff:10.0.0.7) is the IPv4 address.
 const plainAddress = (peer: string | null) => (peer ?? "").replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, "$1");
 
 // PUT /v1/agent/service/register - register (or re-register) a service instance with its check
 export async function registerService(request: TCompatRequest): Promise<TCompatAnswer> {
   await consulActor(request, "registry.register");
-  const input = toRegistration(parseJsonBody(await request.body(), maxConsulBodyBytes), {
-    peer: plainAddress(request.peer),
-    scriptChecks: getEnv().MESHDECK_CONSUL_SCRIPT_CHECKS === "1",
-  });
+  const body = parseJsonBody(await request.body(), maxConsulBodyBytes);
+  const input = toRegistration(body, { peer: plainAddress(request.peer), scriptChecks: getEnv().MESHDECK_CONSUL_SCRIPT_CHECKS === "1" });
+  const checkGiven = typeof body === "object" && body !== null && ("Check" in body || "Checks" in body);
   return admitted(false, async () => {
+    // Re-registered without a check (a weight change, say), a service keeps the one it has, as Consul's agent does
+    // unless asked to replace-existing-checks.
+    if (!checkGiven) {
+      const row = await db.instance.findUnique({ where: { source_instanceId: { source: "builtin", instanceId: input.id } }, select: storedCheckSelect });
+      if (row) input.check = storedCheck(row);
+    }
     await registerInstance({ input, protocol: "consul" });
     return ok;
   });
