@@ -49,7 +49,7 @@ export async function startApp() {
   serveBesideNext("GET", "/api/v1/discovery/:name", endpointBesideNext(discoverServiceEndpoint));
   await startConsulApi();
   if (env.MESHDECK_EUREKA_PORT !== undefined) await startEurekaServer({ host: env.MESHDECK_HOST, port: env.MESHDECK_EUREKA_PORT });
-  startNacosApi();
+  await startNacosApi();
   // Active checks run here unless separate collectors (`npm run collector`) do them.
   const startInProcessCollector = () => {
     if (env.MESHDECK_COLLECTOR === "in-process") startCollector();

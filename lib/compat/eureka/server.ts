@@ -1,13 +1,8 @@
 import "server-only";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { answerEndpoint, errorAnswer, type TApiAnswer, type TEndpoint } from "@/lib/api/endpoint";
+import { answerEndpoint, errorAnswer, type TApiAnswer, type TApiRequest, type TEndpoint } from "@/lib/api/endpoint";
 import { maxBodyBytes } from "@/lib/api/gate";
-import { httpUrl, localAddress } from "@/lib/env";
-import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { apiRequestOf, BesideNextRoutes } from "@/lib/server/beside-next";
-import { capBody } from "@/lib/server/body-cap.mjs";
-import { apiSecurityHeaders } from "@/lib/server/security-headers";
+import { listenCompat, type TCompatAnswer, type TCompatHandler, type TCompatRequest } from "../listen";
 import * as eureka from "./endpoints";
 
 // Eureka clients put credentials in the service URL (http://user:token@host:8761/eureka/), sent as HTTP Basic: the
@@ -19,96 +14,65 @@ function asBearer(authorization: string | null): string | null {
   return `Bearer ${decoded.slice(decoded.indexOf(":") + 1)}`;
 }
 
-function routes(): BesideNextRoutes {
-  const table: [string, string, TEndpoint][] = [
-    ["GET", "/apps", eureka.listAppsEndpoint],
-    ["GET", "/apps/delta", eureka.deltaEndpoint],
-    ["GET", "/apps/:app", eureka.getAppEndpoint],
-    ["GET", "/apps/:app/:id", eureka.getInstanceEndpoint],
-    ["GET", "/vips/:vip", eureka.vipEndpoint("vipAddress")],
-    ["GET", "/svips/:vip", eureka.vipEndpoint("secureVipAddress")],
-    ["POST", "/apps/:app", eureka.registerEndpoint],
-    ["PUT", "/apps/:app/:id", eureka.renewEndpoint],
-    ["DELETE", "/apps/:app/:id", eureka.cancelEndpoint],
-    ["PUT", "/apps/:app/:id/status", eureka.setStatusEndpoint],
-    ["DELETE", "/apps/:app/:id/status", eureka.deleteStatusEndpoint],
-  ];
-  const found = new BesideNextRoutes();
-  // Spring Cloud's server answers under /eureka/, Netflix's under /eureka/v2/: clients are configured with either.
-  for (const prefix of ["/eureka", "/eureka/v2"]) {
-    for (const [method, path, endpoint] of table) {
-      found.add(method, prefix + path, (request, response, stopping, params) => {
-        void answerRequest(endpoint, request, response, stopping, params);
-        return true;
-      });
-    }
-  }
-  return found;
+// The answer, Eureka's XML or JSON or the API's JSON error; a 401 names the scheme clients should answer with.
+const asCompat = ({ status, headers, json }: TApiAnswer): TCompatAnswer => ({
+  status,
+  body: json ?? "",
+  headers: { ...headers, ...(status === 401 ? { "www-authenticate": 'Basic realm="Meshdeck Eureka API"' } : {}) },
+});
+
+function apiRequest(request: TCompatRequest): TApiRequest {
+  return {
+    method: request.method,
+    header: (name) => (name === "authorization" ? asBearer(request.header(name)) : request.header(name)),
+    session: async () => null,
+    params: request.params,
+    query: request.query,
+    body: (maxBytes) => request.body(maxBytes),
+    signal: request.signal,
+    gone: () => request.signal.aborted,
+  };
 }
 
-async function answerRequest(
-  endpoint: TEndpoint,
-  request: IncomingMessage,
-  response: ServerResponse,
-  stopping: AbortSignal,
-  rawParams: Record<string, string>,
-) {
-  let answer: TApiAnswer;
-  try {
-    const apiRequest = apiRequestOf(request, response, stopping, rawParams);
-    const { header } = apiRequest;
-    answer = await answerEndpoint(endpoint, { ...apiRequest, header: (name) => (name === "authorization" ? asBearer(header(name)) : header(name)) });
-  } catch (error) {
-    answer = errorAnswer(error);
-  }
-  send(response, answer, stopping.aborted || !request.complete);
-}
+const handler =
+  (endpoint: TEndpoint): TCompatHandler =>
+  async (request) =>
+    asCompat(await answerEndpoint(endpoint, apiRequest(request)));
 
-function send(response: ServerResponse, answer: TApiAnswer, close: boolean) {
-  if (response.headersSent || response.destroyed) return;
-  // The answer's body: Eureka's XML or JSON, or the API's JSON error.
-  const body = answer.json ?? "";
-  response.writeHead(answer.status, {
-    ...apiSecurityHeaders({ https: false }),
-    "content-type": "application/json",
-    ...answer.headers,
-    ...(answer.status === 401 ? { "www-authenticate": 'Basic realm="Meshdeck Eureka API"' } : {}),
-    "content-length": Buffer.byteLength(body),
-    "cache-control": "no-store",
-    ...(close ? { connection: "close" } : {}),
-  });
-  response.end(body);
-}
+const table: [string, string, TEndpoint][] = [
+  ["GET", "/apps", eureka.listAppsEndpoint],
+  ["GET", "/apps/delta", eureka.deltaEndpoint],
+  ["GET", "/apps/:app", eureka.getAppEndpoint],
+  ["GET", "/apps/:app/:id", eureka.getInstanceEndpoint],
+  ["GET", "/vips/:vip", eureka.vipEndpoint("vipAddress")],
+  ["GET", "/svips/:vip", eureka.vipEndpoint("secureVipAddress")],
+  ["POST", "/apps/:app", eureka.registerEndpoint],
+  ["PUT", "/apps/:app/:id", eureka.renewEndpoint],
+  ["DELETE", "/apps/:app/:id", eureka.cancelEndpoint],
+  ["PUT", "/apps/:app/:id/status", eureka.setStatusEndpoint],
+  ["DELETE", "/apps/:app/:id/status", eureka.deleteStatusEndpoint],
+];
 
 /** Serves the Eureka REST API on its own port of `host`, until the app stops. Answers the URL clients are given. */
-export function startEurekaServer({ host, port }: { host: string; port: number }): Promise<string | undefined> {
-  const table = routes();
-  const stopping = new AbortController();
-  const server = createServer((request, response) => {
-    if (capBody(request, response, maxBodyBytes)) return;
-    // "/eureka/apps/" is "/eureka/apps": Spring's client asks with the slash.
-    const path = (request.url ?? "/").split("?", 1)[0]!.replace(/(.)\/+$/, "$1");
-    const found = table.find(request.method, path);
-    if (found) found.route(request, response, stopping.signal, found.params);
-    else send(response, errorAnswer(new AppError("not_found", `no Eureka operation ${request.method} ${path}`)), false);
-  });
-  const stop = () => {
-    stopping.abort();
-    server.close();
-    server.closeIdleConnections();
-  };
-  process.once("SIGTERM", stop);
-  process.once("SIGINT", stop);
-  return new Promise((resolve) => {
-    server.once("error", (error) => {
-      log.error(`the Eureka API could not listen on ${host}:${port}: ${error.message}`);
-      resolve(undefined);
+export async function startEurekaServer({ host, port }: { host: string; port: number }): Promise<string | undefined> {
+  try {
+    const { url } = await listenCompat({
+      name: "Eureka",
+      host,
+      port,
+      maxBodyBytes,
+      answerError: (error) => asCompat(errorAnswer(error)),
+      // "/eureka/apps/" is "/eureka/apps": Spring's client asks with the slash.
+      trimSlash: true,
+      // Spring Cloud's server answers under /eureka/, Netflix's under /eureka/v2/: clients are configured with either.
+      routes: ["/eureka", "/eureka/v2"].flatMap((prefix) =>
+        table.map(([method, path, endpoint]) => [method, prefix + path, handler(endpoint)] as [string, string, TCompatHandler]),
+      ),
     });
-    server.listen(port, host, () => {
-      const address = server.address();
-      const url = `${httpUrl(localAddress(host), typeof address === "object" && address ? address.port : port)}/eureka/`;
-      log.info(`Eureka API listening on ${url}: point Eureka clients there with an API token as the password`);
-      resolve(url);
-    });
-  });
+    log.info(`Eureka API listening on ${url}/eureka/: point Eureka clients there with an API token as the password`);
+    return `${url}/eureka/`;
+  } catch (error) {
+    log.error(`the Eureka API could not listen on ${host}:${port}`, error);
+    return undefined;
+  }
 }
