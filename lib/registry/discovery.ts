@@ -46,9 +46,9 @@ export async function listDiscoveryCatalog(): Promise<TDiscoveryCatalog> {
   return { index, services: services.map((service) => toDiscoveredService({ ...service, instances: byService.get(service.id) ?? [] })) };
 }
 
-// Discovery answers as JSON text, by the index they were read at: 1,000 watchers woken by one change share one
-// read and one serialization. Every change to what discovery shows moves the service's modifyIndex and the catalog
-// index (lib/catalog), so an entry never goes stale; old ones fall out (least recently used first).
+// Discovery answers as JSON text, the newest of each service and of the catalog: 1,000 watchers woken by one change
+// share one read and one serialization. Every change to what discovery shows moves the service's modifyIndex and the
+// catalog index (lib/catalog), so an answer at or past the index asked for is current; an older one is replaced.
 const answers = processSingleton("meshdeck.discovery.answers", () => new JsonCache({ maxEntries: 2000, maxBytes: 64 * 1024 * 1024 }));
 
 export type TDiscoveryJson = { index: number; json: Buffer };
@@ -61,13 +61,13 @@ export async function getDiscoveredServiceJson({ name, index }: { name: string; 
   const known = index ?? (await getServiceIndex({ name }));
   // A service not registered has no index of its own: its (empty) answer carries the catalog's, read each time.
   if (known === 0) return serialize(await listDiscoverableInstances({ name }));
-  return answers.get(`service ${name} ${known}`, async () => serialize(await listDiscoverableInstances({ name })));
+  return answers.get(`service ${name}`, known, async () => serialize(await listDiscoverableInstances({ name })));
 }
 
 /** `listDiscoveryCatalog` as JSON text, read once per catalog index. */
 export async function getDiscoveryCatalogJson({ index }: { index?: number } = {}): Promise<TDiscoveryJson> {
   const known = index ?? (await getKnownCatalogIndex());
-  return answers.get(`catalog ${known}`, async () => serialize(await listDiscoveryCatalog()));
+  return answers.get("catalog", known, async () => serialize(await listDiscoveryCatalog()));
 }
 
 function serialize(answer: { index: number }): TDiscoveryJson {

@@ -2,8 +2,9 @@
 type TEntry = { index: number; json: Buffer };
 
 /**
- * Answers by key, bounded in entries and bytes, least recently used out first. Concurrent requests for a key not
- * yet cached share one read: the first makes it, the others wait for it.
+ * The newest answer of each key (a service, the catalog), bounded in entries and bytes, least recently used out
+ * first: an answer for an index passed is replaced, not kept beside the new one. Concurrent requests for an index
+ * not yet cached share one read: the first makes it, the others wait for it.
  */
 export class JsonCache {
   private readonly entries = new Map<string, TEntry>();
@@ -12,18 +13,20 @@ export class JsonCache {
 
   constructor(private readonly limits: { maxEntries: number; maxBytes: number }) {}
 
-  async get(key: string, read: () => Promise<TEntry>): Promise<TEntry> {
+  /** The answer of `key` at `index` or later; `read` makes it when the cached one is older. */
+  async get(key: string, index: number, read: () => Promise<TEntry>): Promise<TEntry> {
     const cached = this.entries.get(key);
-    if (cached) {
+    if (cached && cached.index >= index) {
       // Map order is insertion order: moved to the end, it is the most recently used.
       this.entries.delete(key);
       this.entries.set(key, cached);
       return cached;
     }
-    const pending = this.reading.get(key);
+    const readKey = `${key} ${index}`;
+    const pending = this.reading.get(readKey);
     if (pending) return pending;
-    const reading = read().finally(() => this.reading.delete(key));
-    this.reading.set(key, reading);
+    const reading = read().finally(() => this.reading.delete(readKey));
+    this.reading.set(readKey, reading);
     const entry = await reading;
     this.put(key, entry);
     return entry;
@@ -37,6 +40,8 @@ export class JsonCache {
     // An answer larger than the whole budget is served but not kept.
     if (entry.json.length > this.limits.maxBytes) return;
     const previous = this.entries.get(key);
+    // A slow read of an older index does not replace a newer answer.
+    if (previous && previous.index > entry.index) return;
     if (previous) this.bytes -= previous.json.length;
     this.entries.delete(key);
     this.entries.set(key, entry);
