@@ -146,7 +146,7 @@ describe.each(targets)("registry API on $name", (target) => {
     ["a service name with a slash", { service: "a/b" }, 422, "service"],
     ["an unknown field", { colour: "blue" }, 422, "colour"],
     ["a missing host", { host: undefined }, 422, "host"],
-    ["an unknown check kind", { check: { kind: "grpc" } }, 422, "check.kind"],
+    ["an unknown check kind", { check: { kind: "udp" } }, 422, "check.kind"],
     ["a check timeout not below its interval", { check: { kind: "http", path: "/health", interval: "1s", timeout: "1s" } }, 422, "check.timeout"],
     ["a check interval under 100ms", { check: { kind: "tcp", interval: "50ms", timeout: "10ms" } }, 422, "check.interval"],
     ["a check path that is not a path", { check: { kind: "http", path: "health" } }, 422, "check.path"],
