@@ -2,8 +2,7 @@ import { z } from "zod";
 import { policyHostCheck } from "@/lib/net/address-policy";
 import { noNulCheck, plainTextCheck } from "@/lib/plain-text";
 import { parseAddress } from "./decode";
-import { defaultEtcdPrefixes } from "./etcd/conventions";
-import { conventionsByKind, sourceKinds, type TConvention } from "./types";
+import { conventionsByKind, defaultPrefixes, sourceKinds } from "./types";
 
 const ZName = z
   .string()
@@ -26,9 +25,6 @@ const ZPem = z
   .max(16_384, "must be at most 16 KiB")
   .check(noNulCheck)
   .regex(/-----BEGIN [A-Z ]+-----/, "must be PEM text (-----BEGIN ...-----)");
-
-// Consul's "prefix" is the datacenter: "" reads the agent's own.
-export const defaultPrefixes: Record<TConvention, string> = { ...defaultEtcdPrefixes, dubbo: "/dubbo", curator: "/services", catalog: "" };
 
 export const ZSourceInput = z
   .strictObject({

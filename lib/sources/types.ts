@@ -11,6 +11,17 @@ export const conventionsByKind = {
 } as const satisfies Record<TSourceKind, readonly string[]>;
 export type TConvention = (typeof conventionsByKind)[TSourceKind][number];
 
+/** Where each framework registers by default; an administrator may choose another. Consul's is the datacenter: "" the agent's own. */
+export const defaultPrefixes: Record<TConvention, string> = {
+  url: "/services/",
+  "go-micro": "/micro/registry/",
+  grpc: "/services/",
+  kratos: "/microservices/",
+  dubbo: "/dubbo",
+  curator: "/services",
+  catalog: "",
+};
+
 /** One instance as the source holds it, decoded from its convention's form. */
 export type TSourceInstance = {
   /** Unique within the source; what overrides and events name. */

@@ -155,7 +155,7 @@ describe.each(targets)("a mass change on $name", (target) => {
   }, 120_000);
 
   test(`a drain by selector of ${leased} instances answers 2xx and writes one failover event; an empty selector is refused and changes nothing`, async () => {
-    const service = `drained-${tag}`;
+    const service = `mass-drained-${tag}`;
     const prefix = `/${tag}/drain/`;
     await putInstances({ prefix, service, count: leased });
     await addSource(prefix);

@@ -40,6 +40,21 @@ export async function agentServices(request: TCompatRequest): Promise<TCompatAns
   });
 }
 
+// GET /v1/agent/checks - the checks of the instances registered through this API, by check id; a maintenance
+// check's Notes is the reason the drain was given (a Consul source lifts only the maintenance it put on itself).
+export async function agentChecks(request: TCompatRequest): Promise<TCompatAnswer> {
+  await consulActor(request, "services.read");
+  const node = consulNode();
+  const [instances, drains] = await Promise.all([
+    listConsulInstances({ source: "builtin", protocol: "consul" }),
+    // Only drained instances have one: bounded by the drains, not the fleet.
+    db.instanceOverride.findMany({ where: { source: "builtin", enabled: false }, select: { instanceId: true, reason: true } }),
+  ]);
+  const reasons = new Map(drains.map(({ instanceId, reason }) => [instanceId, reason]));
+  const checks = instances.flatMap((instance) => instanceChecks(instance, node, reasons.get(instance.instanceId) ?? undefined));
+  return { status: 200, body: JSON.stringify(Object.fromEntries(checks.map((check) => [check.CheckID, check]))) };
+}
+
 // GET /v1/agent/service/:id - one instance registered through this API
 export async function agentServiceById(request: TCompatRequest): Promise<TCompatAnswer> {
   await consulActor(request, "services.read");

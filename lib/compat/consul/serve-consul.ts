@@ -3,7 +3,7 @@ import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 import { listenCompat, type TCompatAnswer, type TCompatRequest } from "../listen";
 import { deregisterService, registerService, serviceMaintenance, ttlStatus, updateCheck } from "./agent";
-import { agentServiceById, agentServices, catalogService, catalogServices, healthChecks, healthService, healthState } from "./catalog";
+import { agentChecks, agentServiceById, agentServices, catalogService, catalogServices, healthChecks, healthService, healthState } from "./catalog";
 import { answerConsulError, consulActor } from "./gate";
 import { kvGet, kvWrite } from "./kv";
 import { consulNode } from "./read";
@@ -57,6 +57,7 @@ export async function startConsulApi(): Promise<string | undefined> {
         ["PUT", "/v1/agent/check/update/:id", updateCheck],
         ["GET", "/v1/agent/services", agentServices],
         ["GET", "/v1/agent/service/:id", agentServiceById],
+        ["GET", "/v1/agent/checks", agentChecks],
         ["GET", "/v1/agent/self", agentSelf],
         ["GET", "/v1/catalog/services", catalogServices],
         ["GET", "/v1/catalog/service/:name", catalogService],

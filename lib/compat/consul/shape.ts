@@ -45,7 +45,7 @@ export function agentService(instance: TConsulInstance, node: TConsulNode) {
 }
 
 /** The instance's checks as Consul lists them: its one check, and the maintenance check while it is drained. */
-export function instanceChecks(instance: TConsulInstance, node: TConsulNode) {
+export function instanceChecks(instance: TConsulInstance, node: TConsulNode, drainReason?: string) {
   const common = { Node: node.name, ServiceID: instance.instanceId, ServiceName: instance.service, ServiceTags: instance.tags };
   const index = { CreateIndex: instance.modifyIndex, ModifyIndex: instance.modifyIndex };
   const active = instance.checkKind !== "ttl" && instance.checkKind !== "source";
@@ -69,7 +69,7 @@ export function instanceChecks(instance: TConsulInstance, node: TConsulNode) {
       CheckID: `_service_maintenance:${instance.instanceId}`,
       Name: "Service Maintenance Mode",
       Status: "critical",
-      Notes: "drained in Meshdeck (enabled=false)",
+      Notes: drainReason ?? "drained in Meshdeck (enabled=false)",
       Output: "",
       Type: "maintenance",
       Interval: "",

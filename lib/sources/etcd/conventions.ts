@@ -18,14 +18,6 @@ import type { TSourceInstance } from "../types";
 export const etcdConventions = ["url", "go-micro", "grpc", "kratos"] as const;
 export type TEtcdConvention = (typeof etcdConventions)[number];
 
-/** Where each framework registers by default; an administrator may choose another prefix. */
-export const defaultEtcdPrefixes: Record<TEtcdConvention, string> = {
-  url: "/services/",
-  "go-micro": "/micro/registry/",
-  grpc: "/services/",
-  kratos: "/microservices/",
-};
-
 export type { TDecoded };
 
 type TEntry = { key: string; value: string; prefix: string };

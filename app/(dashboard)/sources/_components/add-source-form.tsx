@@ -5,8 +5,7 @@ import { addSource } from "../actions";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, FormError, SelectField } from "@/components/ui/field";
-import { defaultPrefixes } from "@/lib/sources/schemas";
-import { conventionsByKind, type TConvention, type TSourceKind } from "@/lib/sources/types";
+import { conventionsByKind, defaultPrefixes, type TConvention, type TSourceKind } from "@/lib/sources/types";
 
 const conventionLabels: Record<TConvention, string> = {
   url: "key -> URL",
