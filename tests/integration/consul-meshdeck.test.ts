@@ -72,10 +72,12 @@ describe.each(targets)("a Consul source reading Meshdeck's Consul API, on $name"
       [idOf(2), 100, true, source],
     ]);
 
+    // Two apps and their collectors on a busy 2-core machine: the full suite once took over 10 s here.
+    const within = { timeoutMs: 30_000, everyMs: 250 };
     await consul.agent.check.fail({ id: `service:${service}-2`, note: "disk full" });
-    await eventually(instancesOf, (list) => list.find((each) => each.id === idOf(2))?.health === "critical");
+    await eventually(instancesOf, (list) => list.find((each) => each.id === idOf(2))?.health === "critical", within);
     await consul.agent.check.pass(`service:${service}-2`);
-    await eventually(instancesOf, (list) => list.find((each) => each.id === idOf(2))?.health === "passing");
+    await eventually(instancesOf, (list) => list.find((each) => each.id === idOf(2))?.health === "passing", within);
   });
 
   test("a drain and a weight made here reach the agent: maintenance leaves ?passing, Weights re-registered", async () => {
