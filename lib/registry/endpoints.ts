@@ -14,14 +14,16 @@ import { ZInstanceId, ZRegisterInstance, ZServiceName, ZWatchQuery } from "./sch
 // and beside Next.js by server.mjs (lib/server/start-app.ts), through the same gate and the same code.
 
 // In this process: registrations and deregistrations in one bound, heartbeats in another, so a flood of one never
-// sheds the other (a heartbeat refused for long enough expires its instance).
-const writes = () => processSingleton("meshdeck.registry.writes", (): TAdmission => admissionGate({ limit: getEnv().MESHDECK_MAX_INFLIGHT_WRITES }));
-const beats = () => processSingleton("meshdeck.registry.beats", (): TAdmission => admissionGate({ limit: getEnv().MESHDECK_MAX_INFLIGHT_WRITES }));
+// sheds the other (a heartbeat refused for long enough expires its instance). The compat APIs share them.
+export const registryWrites = () =>
+  processSingleton("meshdeck.registry.writes", (): TAdmission => admissionGate({ limit: getEnv().MESHDECK_MAX_INFLIGHT_WRITES }));
+export const registryBeats = () =>
+  processSingleton("meshdeck.registry.beats", (): TAdmission => admissionGate({ limit: getEnv().MESHDECK_MAX_INFLIGHT_WRITES }));
 
 // POST /api/v1/registry/instances - register (or re-register) an instance of the built-in registry
 export const registerEndpoint: TEndpoint = {
   permission: "registry.register",
-  admission: writes,
+  admission: registryWrites,
   handle: async ({ request }) => {
     const input = ZRegisterInstance.parse(await readJsonBody(request));
     assertClientWaiting(request);
@@ -34,7 +36,7 @@ export const registerEndpoint: TEndpoint = {
 // PUT /api/v1/registry/instances/:id/heartbeat - a TTL instance says it is alive
 export const heartbeatEndpoint: TEndpoint = {
   permission: "registry.register",
-  admission: beats,
+  admission: registryBeats,
   handle: async ({ request }) => {
     const instanceId = ZInstanceId.parse(request.params.id);
     assertClientWaiting(request);
@@ -46,7 +48,7 @@ export const heartbeatEndpoint: TEndpoint = {
 // DELETE /api/v1/registry/instances/:id - deregister an instance
 export const deregisterEndpoint: TEndpoint = {
   permission: "registry.register",
-  admission: writes,
+  admission: registryWrites,
   handle: async ({ request }) => {
     const instanceId = ZInstanceId.parse(request.params.id);
     assertClientWaiting(request);

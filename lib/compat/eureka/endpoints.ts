@@ -1,16 +1,14 @@
 import "server-only";
-import { admissionGate, type TAdmission } from "@/lib/api/admission";
 import { assertClientWaiting, type TApiAnswer, type TApiRequest, type TEndpoint } from "@/lib/api/endpoint";
 import { maxBodyBytes, parseJsonBody } from "@/lib/api/gate";
 import { db } from "@/lib/db";
-import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { changeInstances } from "@/lib/governance/change-instances";
 import { ZChangeInstances, type TInstanceChange } from "@/lib/governance/schemas";
+import { registryBeats, registryWrites } from "@/lib/registry/endpoints";
 import { recordHeartbeat } from "@/lib/registry/heartbeats";
 import { deregisterInstance, registerInstance } from "@/lib/registry/register-instance";
 import { ZInstanceId } from "@/lib/registry/schemas";
-import { processSingleton } from "@/lib/process-singleton";
 import { applicationsDocument, appsHashcode, groupApps, type TEurekaInstance } from "./eureka-view";
 import { getRecentChanges, getRegistryView } from "./registry-view";
 import { toRegistration, ZEurekaStatus } from "./registration";
@@ -18,10 +16,6 @@ import { parseXml, toXml } from "./xml";
 
 // Eureka's REST operations (Netflix's ApplicationsResource, ApplicationResource, InstanceResource), each through the
 // API's one gate (lib/api/endpoint.ts): admission, token and permission, errors. Writes go to the built-in registry.
-
-// The same bounds as the registry API's (lib/registry/endpoints.ts shares these keys): one budget of writes per process.
-const writes = () => processSingleton("meshdeck.registry.writes", (): TAdmission => admissionGate({ limit: getEnv().MESHDECK_MAX_INFLIGHT_WRITES }));
-const beats = () => processSingleton("meshdeck.registry.beats", (): TAdmission => admissionGate({ limit: getEnv().MESHDECK_MAX_INFLIGHT_WRITES }));
 
 // A delta that may lack changes answers a hashcode no registry can have (statuses are upper-case words), so the client
 // fetches the full registry, as a Eureka client does on any mismatch.
@@ -108,7 +102,7 @@ async function readRegistration(request: TApiRequest): Promise<unknown> {
 // POST /eureka/apps/:app - register (or re-register) an instance; 204 as Eureka answers
 export const registerEndpoint: TEndpoint = {
   permission: "registry.register",
-  admission: writes,
+  admission: registryWrites,
   handle: async ({ request }) => {
     const input = toRegistration(request.params.app!, await readRegistration(request));
     assertClientWaiting(request);
@@ -120,7 +114,7 @@ export const registerEndpoint: TEndpoint = {
 // PUT /eureka/apps/:app/:id - renew the lease (a heartbeat); 404 tells the client to register again
 export const renewEndpoint: TEndpoint = {
   permission: "registry.register",
-  admission: beats,
+  admission: registryBeats,
   handle: async ({ request }) => {
     // The hot path: the id alone, as the registry's heartbeat (the app is not looked up for each renewal).
     const instanceId = ZInstanceId.parse(request.params.id);
@@ -146,7 +140,7 @@ async function findInstance(request: TApiRequest) {
 // DELETE /eureka/apps/:app/:id - cancel the lease: the instance is deregistered
 export const cancelEndpoint: TEndpoint = {
   permission: "registry.register",
-  admission: writes,
+  admission: registryWrites,
   handle: async ({ request }) => {
     const row = await findInstance(request);
     if (row.source !== "builtin") throw new AppError("conflict", `instance ${row.instanceId} comes from the ${row.source} source; deregister it there`);
@@ -168,7 +162,7 @@ async function overrideStatus(request: TApiRequest, actor: Parameters<typeof cha
 // PUT /eureka/apps/:app/:id/status?value=OUT_OF_SERVICE - Eureka's status override, as a drain (UP: enabled again)
 export const setStatusEndpoint: TEndpoint = {
   permission: "registry.register",
-  admission: writes,
+  admission: registryWrites,
   handle: async ({ request, actor }) => {
     const value = ZEurekaStatus.parse(request.query.get("value") ?? undefined);
     if (value === "STARTING" || value === "UNKNOWN") throw new AppError("validation_failed", "value: override with OUT_OF_SERVICE, DOWN or UP", "value");
@@ -179,7 +173,7 @@ export const setStatusEndpoint: TEndpoint = {
 // DELETE /eureka/apps/:app/:id/status - lift the override: the instance is back to what it registers
 export const deleteStatusEndpoint: TEndpoint = {
   permission: "registry.register",
-  admission: writes,
+  admission: registryWrites,
   handle: async ({ request, actor }) => {
     const row = await findInstance(request);
     if (row.enabledOverride === null) return { status: 200 };
