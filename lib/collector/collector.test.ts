@@ -50,6 +50,34 @@ test("the jobs run in flow order, each at the interval it had before the job tab
   ]);
 });
 
+test("an assignment that keeps failing does not starve the others: sources are still kept and checks still assigned", async () => {
+  const collector = new Collector({ retentionDays: 30 });
+  let [scrapeTries, sourceRounds, checkRounds] = [0, 0, 0];
+  collector.metrics.refresh = async () => {
+    scrapeTries += 1;
+    throw new Error("scrape targets unreadable");
+  };
+  const refreshSources = collector.sources.refresh.bind(collector.sources);
+  collector.sources.refresh = async (options) => {
+    sourceRounds += 1;
+    await refreshSources(options);
+  };
+  const assignChecks = (collector as unknown as { assignChecks: () => Promise<void> }).assignChecks.bind(collector);
+  (collector as unknown as { assignChecks: () => Promise<void> }).assignChecks = async () => {
+    checkRounds += 1;
+    await assignChecks();
+  };
+  collector.start();
+  try {
+    await until(() => sourceRounds, (n) => n >= 2, 10_000);
+  } finally {
+    await collector.stop();
+  }
+  expect(scrapeTries).toBeGreaterThanOrEqual(2);
+  expect(sourceRounds).toBeGreaterThanOrEqual(2);
+  expect(checkRounds).toBeGreaterThanOrEqual(1);
+});
+
 describe("collector", () => {
   let healthy: { server: Server; port: number };
   const collectors: Collector[] = [];

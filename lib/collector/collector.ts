@@ -12,7 +12,8 @@ import { forgetDeadLeases, leaseLiveMs, leaseRenewMs, newCollectorId, releaseLea
 import { deregisterCritical } from "./deregister-critical";
 import { deleteOldRollups, ProbeRollups } from "./probe-rollups";
 
-const maxBackoffMs = 30_000;
+// A collector whose database comes back must resume within seconds: one lease query per 5 s does not burden it.
+const maxBackoffMs = 5000;
 
 type TTouch = { lastCheckAt: number; lastSuccessAt?: number };
 
@@ -89,18 +90,25 @@ export class Collector {
     this.leaseOkAt = now;
     const liveChanged = live.sort().join() !== this.liveIds.join();
     this.liveIds = live;
+    let failed: unknown;
     for (const job of this.jobs) {
       const due = now - (this.lastRunAt.get(job) ?? 0) >= job.everyMs;
       if (job.assigns) {
         if (!due && !liveChanged) continue;
-        await job.run(now);
-        this.lastRunAt.set(job, now);
+        // One assignment failing must not starve the others (the sources, say): each is tried, the first error thrown.
+        try {
+          await job.run(now);
+          this.lastRunAt.set(job, now);
+        } catch (error) {
+          failed ??= error;
+        }
       } else if (due) {
         this.lastRunAt.set(job, now);
         // Housekeeping that fails is tried again at its next turn; it must not slow the lease down.
         await job.run(now).catch((error: unknown) => log.warn(`collector ${this.id}: writing ${job.name} failed; retrying later`, error));
       }
     }
+    if (failed) throw failed;
   }
 
   private async assignChecks() {
@@ -169,10 +177,10 @@ export class Collector {
   }
 
   private dropAll(why: string) {
+    if (this.liveIds.length === 0) return;
+    log.warn(`collector ${this.id}: stopping ${this.checks.size} checks, its scrapes and sources because ${why}; they resume when the database answers`);
     this.metrics.stopAll();
     void this.sources.stopAll({ release: false });
-    if (this.checks.size === 0) return;
-    log.warn(`collector ${this.id}: stopping ${this.checks.size} checks because ${why}; they resume when the database answers`);
     for (const { check } of this.checks.values()) check.stop();
     this.checks.clear();
     this.liveIds = [];

@@ -20,6 +20,7 @@ export class HeldSources {
   async refresh({ liveIds, now = Date.now() }: { liveIds: string[]; now?: number }) {
     const sources = await db.source.findMany({ where: { enabled: true } });
     const held = new Set<string>();
+    const names = new Map(sources.map((source) => [source.id, source.name]));
     for (const source of sources) {
       if (ownerOf({ key: `source:${source.id}`, collectorIds: liveIds }) !== this.collectorId) continue;
       // A watch that is up means the catalog is in sync with the source as of now.
@@ -57,6 +58,8 @@ export class HeldSources {
     }
     for (const [id, { mirror }] of this.running) {
       if (held.has(id)) continue;
+      // Said, so that a source going quiet can be traced to the collector that took it (live: the lease table).
+      log.info(`collector ${this.collectorId}: stops syncing source ${names.get(id) ?? id} (removed, disabled, or held by another of ${liveIds.join(", ")})`);
       this.running.delete(id);
       await mirror.stop();
       await db.source.updateMany({ where: { id, owner: this.collectorId }, data: { owner: null, ownerUntil: null } });

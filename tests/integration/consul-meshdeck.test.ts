@@ -78,7 +78,8 @@ describe.each(targets)("a Consul source reading Meshdeck's Consul API, on $name"
     await eventually(instancesOf, (list) => list.find((each) => each.id === idOf(2))?.health === "critical", within);
     await consul.agent.check.pass(`service:${service}-2`);
     await eventually(instancesOf, (list) => list.find((each) => each.id === idOf(2))?.health === "passing", within);
-  });
+    // The test's own limit covers its three waits: listing, failing, passing.
+  }, 90_000);
 
   test("a drain and a weight made here reach the agent: maintenance leaves ?passing, Weights re-registered", async () => {
     const change = (body: unknown) => admin.post("/api/v1/governance/instances", body);
