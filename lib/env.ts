@@ -70,6 +70,8 @@ const ZEnv = z.object({
   MESHDECK_TOKEN: z.string().min(1).optional(),
   // The demo fleet's calls go through this gateway; unset, straight to instances found through discovery.
   MESHDECK_GATEWAY_URL: z.url().optional(),
+  // How often each data plane (HAProxy) is compared with the catalog and drift put back, besides every catalog change.
+  MESHDECK_DATAPLANE_REPAIR: ZDuration.pipe(z.number().min(1000, "must be at least 1s").max(3_600_000, "must be at most 1h")).default(5000),
   MESHDECK_ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1, "must be at least 1").max(3650).default(30),
   // How long metric rollups are kept, per window: 10 s rows, 1 min rows, 1 h rows.
   MESHDECK_METRICS_RETAIN_10S: ZRetention.default(6 * hour),

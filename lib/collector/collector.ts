@@ -5,6 +5,7 @@ import { getEnv, metricsRetainMs } from "@/lib/env";
 import { log } from "@/lib/log";
 import { MetricsCollector } from "@/lib/metrics/scrape/metrics-collector";
 import { processSingleton } from "@/lib/process-singleton";
+import { HeldDataPlanes } from "@/lib/dataplanes/held-data-planes";
 import { HeldSources } from "@/lib/sources/held-sources";
 import { checkSignature, listCheckedInstances, type TCheckedInstance } from "./checked-instances";
 import { InstanceCheck } from "./instance-check";
@@ -42,6 +43,7 @@ export class Collector {
   private failures = 0;
   readonly metrics: MetricsCollector;
   readonly sources = new HeldSources(this.id);
+  readonly dataPlanes = new HeldDataPlanes(this.id);
   /** In the order they run; every job runs at the first renewal. */
   readonly jobs: readonly TCollectorJob[] = [
     // The set of checked instances is read again this often: new, changed and removed ones.
@@ -49,6 +51,7 @@ export class Collector {
     // Scrape targets change rarely and are scraped every 10 s: a new instance waits at most one more interval.
     { name: "scrape targets", everyMs: 5000, assigns: true, run: () => this.metrics.refresh({ liveIds: this.liveIds }) },
     { name: "source sync", everyMs: leaseRenewMs, run: (now) => this.sources.refresh({ liveIds: this.liveIds, now }) },
+    { name: "data planes", everyMs: leaseRenewMs, run: (now) => this.dataPlanes.refresh({ liveIds: this.liveIds, now }) },
     // lastCheckAt / lastSuccessAt are written for all instances at once, this often.
     { name: "lastCheckAt", everyMs: 5000, run: () => this.flushTouched() },
     { name: "probe rollups", everyMs: 10_000, run: (now) => this.rollups.flush({ now }) },
@@ -171,6 +174,7 @@ export class Collector {
   private dropAll(why: string) {
     this.metrics.stopAll();
     void this.sources.stopAll({ release: false });
+    void this.dataPlanes.stopAll({ release: false });
     if (this.checks.size === 0) return;
     log.warn(`collector ${this.id}: stopping ${this.checks.size} checks because ${why}; they resume when the database answers`);
     for (const { check } of this.checks.values()) check.stop();
@@ -187,6 +191,7 @@ export class Collector {
     await this.flushTouched().catch(() => undefined);
     await this.metrics.shutdown();
     await this.sources.stopAll({ release: true });
+    await this.dataPlanes.stopAll({ release: true });
     await this.rollups.flush({ now: Date.now() + 60_000 }).catch(() => undefined);
     await releaseLease({ id: this.id }).catch(() => undefined);
   }

@@ -1,0 +1,176 @@
+import "server-only";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { waitForChange } from "@/lib/catalog/catalog-index";
+import { db } from "@/lib/db";
+import { transaction } from "@/lib/db/transaction";
+import { getEnv } from "@/lib/env";
+import { log } from "@/lib/log";
+import { getCatalogSnapshot } from "../catalog-snapshot";
+import { mapBackends } from "../map-backends";
+import type { TBackendMap, THealthMode } from "../types";
+import { parseBackends, parseServersState } from "./parse";
+import { commandSucceeded, desiredServers, haproxyNamePattern, planBackend, serverSignature, type TPlannedCommand } from "./plan";
+import { runCommands } from "./runtime-api";
+
+export type THaproxyPlane = { id: string; name: string; address: string; backends: TBackendMap; healthMode: THealthMode };
+
+const system = { type: "system", name: "meshdeck" } as const;
+// An audit record names this many servers at most; the count says how many there were.
+const auditedServers = 20;
+// A data plane that does not answer is tried again after 250 ms, doubling up to the repair interval.
+const minRetryMs = 250;
+// A connected data plane's lastSeenAt is written this often at most.
+const statusEveryMs = 2000;
+
+export type TConvergeResult = { commands: number; failed: string[]; drift: { backend: string; server: string; change: string }[] };
+
+/**
+ * Drives one HAProxy from the catalog through its Runtime API: at start, at every catalog change, and every
+ * MESHDECK_DATAPLANE_REPAIR, it diffs `show servers state` of each mapped backend against the catalog and sends what
+ * differs. Changes HAProxy did not get while it was away are sent when it answers again, since each round converges
+ * from the catalog as it is; a change Meshdeck had made and finds undone (by hand, or a restart) is audited as drift.
+ */
+export class HaproxyDriver {
+  /** What was last applied to each server (`backend/server`), to tell drift from a catalog change. */
+  private readonly applied = new Map<string, string>();
+  private readonly stopped = new AbortController();
+  private done?: Promise<void>;
+  private converged = false;
+  connected = false;
+
+  constructor(private readonly plane: THaproxyPlane) {}
+
+  start() {
+    this.done = this.loop();
+  }
+
+  async stop() {
+    this.stopped.abort();
+    await this.done;
+  }
+
+  private async loop() {
+    const repairMs = getEnv().MESHDECK_DATAPLANE_REPAIR;
+    let retryMs = 0;
+    while (!this.stopped.signal.aborted) {
+      let index: number | undefined;
+      try {
+        index = (await this.convergeOnce()).index;
+        retryMs = 0;
+        await this.setStatus({ connected: true });
+      } catch (error) {
+        if (this.stopped.signal.aborted) break;
+        retryMs = Math.min(repairMs, retryMs === 0 ? minRetryMs : retryMs * 2);
+        await this.setStatus({ connected: false, error: error instanceof Error ? error.message : String(error) }).catch(() => undefined);
+      }
+      if (index === undefined) await sleep(retryMs, this.stopped.signal);
+      else await waitForChange({ index, waitMs: repairMs, signal: this.stopped.signal }).catch(() => sleep(minRetryMs, this.stopped.signal));
+    }
+  }
+
+  /** One round: read HAProxy and the catalog, send the difference. Throws when HAProxy does not answer. */
+  async convergeOnce(): Promise<TConvergeResult & { index: number }> {
+    const { address, healthMode: mode } = this.plane;
+    const snapshot = await getCatalogSnapshot();
+    const [backendText, stateText] = await runCommands({ address, commands: ["show backend", "show servers state"] });
+    const { mapped, missing } = mapBackends({ backends: this.plane.backends, proxyBackends: parseBackends(backendText!), services: snapshot.services.keys() });
+    const actual = parseServersState(stateText!);
+    const planned: TPlannedCommand[] = [];
+    const wanted = new Map<string, string>();
+    const skipped: string[] = [];
+    for (const { service, backend } of mapped) {
+      if (!haproxyNamePattern.test(backend)) continue;
+      const desired = desiredServers(snapshot.services.get(service) ?? []);
+      skipped.push(...desired.skipped.map((id) => `${service}/${id}`));
+      for (const server of desired.servers) wanted.set(`${backend}/${server.name}`, serverSignature(server, mode));
+      const steps = planBackend({ backend, actual: actual.filter((server) => server.backend === backend), desired: desired.servers, mode });
+      planned.push(...steps.map((step) => ({ ...step, server: `${backend}/${step.server}` })));
+    }
+    const answers = planned.length ? await runCommands({ address, commands: planned.map((step) => step.command) }) : [];
+    const failedServers = new Set<string>();
+    const failed: string[] = [];
+    planned.forEach((step, i) => {
+      if (commandSucceeded(step.command, answers[i] ?? "")) return;
+      failedServers.add(step.server);
+      failed.push(`${step.command}: ${(answers[i] ?? "").trim().slice(0, 200)}`);
+    });
+    const drift = this.driftOf(planned, wanted, failedServers);
+    // Remember what each server now is; a failed one is not, so it is tried again without being called drift.
+    for (const key of [...this.applied.keys()]) if (!wanted.has(key)) this.applied.delete(key);
+    for (const [key, signature] of wanted) if (!failedServers.has(key)) this.applied.set(key, signature);
+    this.converged = true;
+    if (drift.length) await this.auditDrift(drift);
+    const notes = [
+      ...(missing.length ? [`backends not in HAProxy: ${missing.slice(0, 10).join(", ")}`] : []),
+      ...(skipped.length ? [`${skipped.length} instances without an IPv4 address left out (${skipped.slice(0, 5).join(", ")})`] : []),
+      ...(failed.length ? [`${failed.length} commands failed: ${failed.slice(0, 3).join("; ")}`] : []),
+    ];
+    this.lastNote = notes.join("; ") || null;
+    if (planned.length) log.debug(`data plane ${this.plane.name}: ${planned.length} commands, ${failed.length} failed, ${drift.length} drift repairs`);
+    return { index: snapshot.index, commands: planned.length, failed, drift };
+  }
+
+  private lastNote: string | null = null;
+
+  /** Changes to servers whose catalog state had already been applied (or foreign servers removed): someone else's doing. */
+  private driftOf(planned: TPlannedCommand[], wanted: Map<string, string>, failed: Set<string>) {
+    if (!this.converged) return [];
+    const seen = new Map<string, string>();
+    for (const step of planned) {
+      if (seen.has(step.server) || failed.has(step.server)) continue;
+      const signature = wanted.get(step.server);
+      const drifted = signature === undefined ? !this.applied.has(step.server) : this.applied.get(step.server) === signature;
+      if (drifted) seen.set(step.server, step.change);
+    }
+    return [...seen].map(([key, change]) => {
+      const [backend, server] = key.split("/") as [string, string];
+      return { backend, server, change };
+    });
+  }
+
+  private async auditDrift(drift: TConvergeResult["drift"]) {
+    const { name } = this.plane;
+    log.warn(`data plane ${name}: ${drift.length} servers differed from the catalog; put back`);
+    await transaction((tx) =>
+      recordAudit(tx, {
+        actor: system,
+        action: "dataplane.drift",
+        target: `dataplane/${name}`,
+        before: { servers: drift.length },
+        after: { repaired: drift.slice(0, auditedServers) },
+        reason: `HAProxy's servers differed from the catalog (changed by hand, or HAProxy restarted); ${drift.length} put back`,
+      }),
+    ).catch((error: unknown) => log.warn(`data plane ${name}: recording drift failed`, error));
+  }
+
+  /** Written when the status or its note changes, and at most every few seconds otherwise (lastSeenAt). */
+  private async setStatus({ connected, error }: { connected: boolean; error?: string }) {
+    const status = connected ? "connected" : "stale";
+    const note = connected ? this.lastNote : (error ?? "no answer").slice(0, 500);
+    const now = Date.now();
+    const changed = status !== this.status || note !== this.note;
+    if (!changed && (!connected || now - this.writtenAt < statusEveryMs)) return;
+    if (status === "stale" && this.status !== "stale") log.warn(`data plane ${this.plane.name}: stale: ${note}`);
+    if (status === "connected" && this.status === "stale") log.info(`data plane ${this.plane.name}: answering again; catalog replayed`);
+    await db.dataPlane.updateMany({
+      where: { id: this.plane.id },
+      data: connected
+        ? { status, error: note, lastSeenAt: new Date(now), staleSince: null }
+        : { status, error: note, ...(this.status !== "stale" ? { staleSince: new Date(now) } : {}) },
+    });
+    [this.status, this.note, this.writtenAt] = [status, note, now];
+    this.connected = connected;
+  }
+
+  private status = "pending";
+  private note: string | null = null;
+  private writtenAt = 0;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+  });
+}
