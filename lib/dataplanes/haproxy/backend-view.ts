@@ -14,12 +14,18 @@ const maxServers = 100;
 
 export type TBackendView = { service: string; backend: string; servers: TServerComparison[]; total: number; differing: number };
 
-export type THaproxyView =
-  | { reachable: false; error: string }
-  | { reachable: true; backends: TBackendView[]; totalBackends: number; missing: string[] };
+export type THaproxyView = { reachable: false; error: string } | { reachable: true; backends: TBackendView[]; totalBackends: number; missing: string[] };
 
 /** HAProxy's own view of each mapped backend, read live from its Runtime API, beside Meshdeck's. */
-export async function getHaproxyView({ address, backends, healthMode }: { address: string; backends: TBackendMap; healthMode: THealthMode }): Promise<THaproxyView> {
+export async function getHaproxyView({
+  address,
+  backends,
+  healthMode,
+}: {
+  address: string;
+  backends: TBackendMap;
+  healthMode: THealthMode;
+}): Promise<THaproxyView> {
   const snapshot = await getCatalogSnapshot();
   let answers: string[];
   try {

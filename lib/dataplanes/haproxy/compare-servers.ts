@@ -30,7 +30,15 @@ function differencesOf(desired: TDesiredServer, stat: TServerStat, mode: THealth
 }
 
 /** Servers of one backend, Meshdeck's and HAProxy's, with their differences; differing ones first. */
-export function compareServers({ desired, stats, mode }: { desired: readonly TDesiredServer[]; stats: readonly TServerStat[]; mode: THealthMode }): TServerComparison[] {
+export function compareServers({
+  desired,
+  stats,
+  mode,
+}: {
+  desired: readonly TDesiredServer[];
+  stats: readonly TServerStat[];
+  mode: THealthMode;
+}): TServerComparison[] {
   const statByName = new Map(stats.map((stat) => [stat.server, stat]));
   const rows: TServerComparison[] = [];
   for (const server of desired) {

@@ -55,7 +55,10 @@ export function runCommands({ address, commands, timeoutMs = 3000 }: { address: 
       resolve(parts.slice(1, commands.length + 1));
     };
     // A slow answer to a long batch is allowed a millisecond a command past the base.
-    const timer = setTimeout(() => finish(new RuntimeApiError(`HAProxy at ${address} did not answer within ${timeoutMs + commands.length} ms`)), timeoutMs + commands.length);
+    const timer = setTimeout(
+      () => finish(new RuntimeApiError(`HAProxy at ${address} did not answer within ${timeoutMs + commands.length} ms`)),
+      timeoutMs + commands.length,
+    );
     socket.on("connect", () => socket.write(["prompt", ...commands, "quit", ""].join("\n")));
     socket.on("data", (chunk: Buffer) => {
       bytes += chunk.length;
