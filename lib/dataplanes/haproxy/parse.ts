@@ -103,20 +103,29 @@ export function parseStat(text: string): TServerStat[] {
   if (!header) throw new Error(`not a 'show stat' answer: ${text.slice(0, 120)}`);
   const at = (name: string) => header.indexOf(name);
   // uweight is the weight set (0..256); weight is the effective one, scaled by slowstart and the like.
-  const [px, sv, status, uweight, weight, scur, check] = ["pxname", "svname", "status", "uweight", "weight", "scur", "check_status"].map(at) as number[];
+  const column = {
+    px: at("pxname"),
+    sv: at("svname"),
+    status: at("status"),
+    uweight: at("uweight"),
+    weight: at("weight"),
+    scur: at("scur"),
+    check: at("check_status"),
+  };
   const rows: TServerStat[] = [];
   for (const line of lines.slice(1)) {
     if (line === "") continue;
     const fields = line.split(",");
-    const server = fields[sv!] ?? "";
+    const field = (index: number) => (index >= 0 ? (fields[index] ?? "") : "");
+    const server = field(column.sv);
     if (server === "FRONTEND" || server === "BACKEND") continue;
     rows.push({
-      backend: fields[px!] ?? "",
+      backend: field(column.px),
       server,
-      status: fields[status!] ?? "",
-      weight: Number(fields[uweight! >= 0 ? uweight! : weight!] ?? 0),
-      sessions: Number(fields[scur!] ?? 0),
-      checkStatus: check! >= 0 ? (fields[check!] ?? "") : "",
+      status: field(column.status),
+      weight: Number(field(column.uweight >= 0 ? column.uweight : column.weight)),
+      sessions: Number(field(column.scur)),
+      checkStatus: field(column.check),
     });
   }
   return rows;
