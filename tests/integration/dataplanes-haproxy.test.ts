@@ -46,17 +46,17 @@ describe.each(targets)("HAProxy data plane on $name", (target) => {
   test("hostile or wrong input is a 4xx that stores nothing; API tokens may not add one", async () => {
     const valid = { name: plane, kind: "haproxy", address: haproxy.socket };
     const bad: [unknown, number][] = [
-      [{ ...valid, address: "ipv4@169.254.169.254:9999" }, 400],
-      [{ ...valid, address: "ipv4@0.0.0.0:9999" }, 400],
-      [{ ...valid, address: "relative/admin.sock" }, 400],
-      [{ ...valid, address: "/run/haproxy/admin.sock\nshow info" }, 400],
-      [{ ...valid, address: "/run/../etc/admin.sock" }, 400],
-      [{ ...valid, kind: "envoy" }, 400],
-      [{ ...valid, name: "Bad Name" }, 400],
-      [{ ...valid, backends: { [service]: "orders; del server x/y" } }, 400],
-      [{ ...valid, backends: { a: "same", b: "same" } }, 400],
-      [{ ...valid, healthMode: "both" }, 400],
-      [{ ...valid, extra: true }, 400],
+      [{ ...valid, address: "ipv4@169.254.169.254:9999" }, 422],
+      [{ ...valid, address: "ipv4@0.0.0.0:9999" }, 422],
+      [{ ...valid, address: "relative/admin.sock" }, 422],
+      [{ ...valid, address: "/run/haproxy/admin.sock\nshow info" }, 422],
+      [{ ...valid, address: "/run/../etc/admin.sock" }, 422],
+      [{ ...valid, kind: "envoy" }, 422],
+      [{ ...valid, name: "Bad Name" }, 422],
+      [{ ...valid, backends: { [service]: "orders; del server x/y" } }, 422],
+      [{ ...valid, backends: { a: "same", b: "same" } }, 422],
+      [{ ...valid, healthMode: "both" }, 422],
+      [{ ...valid, extra: true }, 422],
     ];
     for (const [body, status] of bad) {
       const answer = await clients.admin.post("/api/v1/dataplanes", body);
