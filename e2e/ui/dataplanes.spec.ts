@@ -3,7 +3,7 @@ import { expect, test } from "../support/fixtures";
 import { registryClient, uniqueName } from "../support/registry";
 
 // A real HAProxy (Debian's) driven by Meshdeck: a drain on the service page reaches it, and the data plane page shows
-// HAProxy's own view of the server (from `show stat`) as DRAIN beside Meshdeck's.
+// HAProxy's own view of the server (from `show stat`) as DRAIN beside Meshdeck's; the preview names the backend first.
 test("a drain on the service page: the data plane page shows HAProxy's server in DRAIN", async ({ page, request }) => {
   test.setTimeout(60_000);
   const service = uniqueName("edge-svc");
@@ -36,6 +36,8 @@ test("a drain on the service page: the data plane page shows HAProxy's server in
     const panel = page.getByRole("form", { name: "Change traffic" });
     await panel.getByLabel("Change", { exact: true }).selectOption("drain");
     await panel.getByLabel("Reason").fill("e2e: drained for HAProxy");
+    // The preview counts the data plane: the drain takes the server out of HAProxy's backend.
+    await expect(panel.getByTestId("dataplane-preview")).toHaveText(`This change takes ${service}-2 out of haproxy backend ${service} (${plane}).`);
     await panel.getByRole("button", { name: "Apply to 1 instance" }).click();
     await expect(panel.getByRole("status")).toContainText("Saved");
 

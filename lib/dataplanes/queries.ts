@@ -34,3 +34,19 @@ export async function getDataPlane({ name }: { name: string }): Promise<TDataPla
   const row = await db.dataPlane.findUnique({ where: { name } });
   return row ? toView(row) : undefined;
 }
+
+export type TDrivenBackend = { dataPlane: string; kind: string; backend: string };
+
+/** Per service, the proxy backends that data planes drive for it, as their drivers last found them (for previews). */
+export async function listDrivenBackends({ services }: { services: readonly string[] }): Promise<Map<string, TDrivenBackend[]>> {
+  const wanted = new Set(services);
+  const planes = await db.dataPlane.findMany({ where: { enabled: true }, select: { name: true, kind: true, drivenBackends: true }, take: listLimit });
+  const driven = new Map<string, TDrivenBackend[]>();
+  for (const plane of planes) {
+    for (const [service, backend] of plane.drivenBackends) {
+      if (!wanted.has(service)) continue;
+      driven.set(service, [...(driven.get(service) ?? []), { dataPlane: plane.name, kind: plane.kind, backend }]);
+    }
+  }
+  return driven;
+}

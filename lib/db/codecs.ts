@@ -115,6 +115,11 @@ export const encodeStringMap = (map: Record<string, string>) => JSON.stringify(m
 // as an empty map, which drives no backend (never every backend by mistake).
 export const decodeBackendMap = (text: string | null): TBackendMap => (text === null ? null : parsedOr(text, asStringMap, () => ({})));
 export const encodeBackendMap = (map: TBackendMap) => (map === null ? null : JSON.stringify(map));
+// DataPlane.drivenBackends: JSON [[service, backend], ...]; anything else reads as none.
+const isPairList = (value: unknown): value is [string, string][] => Array.isArray(value) && value.every((pair) => isStringList(pair) && pair.length === 2);
+const asPairList: TDecode<[string, string][]> = (value) => (isPairList(value) ? value : invalid);
+export const decodeDrivenBackends = (text: string | null): [string, string][] => (text === null ? [] : parsedOr(text, asPairList, () => []));
+export const encodeDrivenBackends = (pairs: readonly (readonly [string, string])[]) => JSON.stringify(pairs);
 
 // Source.tls: JSON { ca, cert, key } in PEM, or null; text that does not decode reads as null (no TLS settings).
 const ZSourceTls = z.object({ ca: z.string().optional(), cert: z.string().optional(), key: z.string().optional() });
@@ -204,6 +209,7 @@ export const decodedColumns = {
     kind: column("kind", decodeDataPlaneKind),
     backends: column("backends", decodeBackendMap),
     healthMode: column("healthMode", decodeHealthMode),
+    drivenBackends: column("drivenBackends", decodeDrivenBackends),
   },
   instanceOverride: { revert: column("revert", decodeRevert) },
   healthEvent: { from: column("from", decodeHealthEventState), to: column("to", decodeHealthEventState) },

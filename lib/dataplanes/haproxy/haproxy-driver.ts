@@ -2,6 +2,7 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { waitForChange } from "@/lib/catalog/catalog-index";
 import { db } from "@/lib/db";
+import { encodeDrivenBackends } from "@/lib/db/codecs";
 import { transaction } from "@/lib/db/transaction";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
@@ -75,6 +76,7 @@ export class HaproxyDriver {
     const [backendText, stateText] = await runCommands({ address, commands: ["show backend", "show servers state"] });
     const { mapped, missing } = mapBackends({ backends: this.plane.backends, proxyBackends: parseBackends(backendText!), services: snapshot.services.keys() });
     const actual = parseServersState(stateText!);
+    this.driven = encodeDrivenBackends(mapped.map(({ service, backend }) => [service, backend]));
     const planned: TPlannedCommand[] = [];
     const wanted = new Map<string, string>();
     const skipped: string[] = [];
@@ -148,23 +150,27 @@ export class HaproxyDriver {
     const status = connected ? "connected" : "stale";
     const note = connected ? this.lastNote : (error ?? "no answer").slice(0, 500);
     const now = Date.now();
-    const changed = status !== this.status || note !== this.note;
+    const driven = connected ? this.driven : this.writtenDriven;
+    const changed = status !== this.status || note !== this.note || driven !== this.writtenDriven;
     if (!changed && (!connected || now - this.writtenAt < statusEveryMs)) return;
     if (status === "stale" && this.status !== "stale") log.warn(`data plane ${this.plane.name}: stale: ${note}`);
     if (status === "connected" && this.status === "stale") log.info(`data plane ${this.plane.name}: answering again; catalog replayed`);
     await db.dataPlane.updateMany({
       where: { id: this.plane.id },
       data: connected
-        ? { status, error: note, lastSeenAt: new Date(now), staleSince: null }
+        ? { status, error: note, lastSeenAt: new Date(now), staleSince: null, drivenBackends: driven }
         : { status, error: note, ...(this.status !== "stale" ? { staleSince: new Date(now) } : {}) },
     });
-    [this.status, this.note, this.writtenAt] = [status, note, now];
+    [this.status, this.note, this.writtenAt, this.writtenDriven] = [status, note, now, driven];
     this.connected = connected;
   }
 
   private status = "pending";
   private note: string | null = null;
   private writtenAt = 0;
+  /** The backends driven, as found at the last round and as last written. */
+  private driven: string | null = null;
+  private writtenDriven: string | null = null;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

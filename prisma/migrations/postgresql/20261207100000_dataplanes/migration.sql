@@ -11,6 +11,7 @@ CREATE TABLE "DataPlane" (
     "error" TEXT,
     "lastSeenAt" TIMESTAMP(3),
     "staleSince" TIMESTAMP(3),
+    "drivenBackends" TEXT,
     "owner" TEXT,
     "ownerUntil" TIMESTAMP(3),
     "createdBy" TEXT NOT NULL,

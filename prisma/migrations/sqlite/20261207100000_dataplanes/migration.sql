@@ -11,6 +11,7 @@ CREATE TABLE "DataPlane" (
     "error" TEXT,
     "lastSeenAt" DATETIME,
     "staleSince" DATETIME,
+    "drivenBackends" TEXT,
     "owner" TEXT,
     "ownerUntil" DATETIME,
     "createdBy" TEXT NOT NULL,
