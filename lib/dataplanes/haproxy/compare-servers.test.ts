@@ -1,18 +1,10 @@
 import { describe, expect, test } from "vitest";
+import { desiredServer } from "./desired-server.fixture";
 import { compareServers } from "./compare-servers";
 import type { TServerStat } from "./parse";
 import type { TDesiredServer } from "./plan";
 
-const desired = (name: string, overrides: Partial<TDesiredServer> = {}): TDesiredServer => ({
-  name,
-  instanceId: name,
-  address: "127.0.0.1",
-  port: 9000,
-  weight: 256,
-  state: "ready",
-  health: "up",
-  ...overrides,
-});
+const desired = desiredServer;
 const stat = (server: string, overrides: Partial<TServerStat> = {}): TServerStat => ({
   backend: "orders",
   server,

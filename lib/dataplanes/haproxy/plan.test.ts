@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { desiredServer } from "./desired-server.fixture";
 import type { TServerState } from "./parse";
 import { commandSucceeded, desiredServers, haproxyWeight, planBackend, serverName, type TCatalogInstance, type TDesiredServer } from "./plan";
 
@@ -13,16 +14,7 @@ const instance = (id: string, overrides: Partial<TCatalogInstance> = {}): TCatal
   ...overrides,
 });
 
-const desired = (name: string, overrides: Partial<TDesiredServer> = {}): TDesiredServer => ({
-  name,
-  instanceId: name,
-  address: "127.0.0.1",
-  port: 9000,
-  weight: 256,
-  state: "ready",
-  health: "up",
-  ...overrides,
-});
+const desired = desiredServer;
 
 // As HAProxy shows a server Meshdeck put there in meshdeck mode: running, ready, no checks.
 const actual = (name: string, overrides: Partial<TServerState> = {}): TServerState => ({
