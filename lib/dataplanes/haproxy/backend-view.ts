@@ -1,5 +1,4 @@
 import "server-only";
-import { groupBy } from "@/lib/group-by";
 import { getCatalogSnapshot } from "../catalog-snapshot";
 import { mapBackends } from "../map-backends";
 import type { TBackendMap, THealthMode } from "../types";
@@ -27,18 +26,19 @@ export async function getHaproxyView({
   healthMode: THealthMode;
 }): Promise<THaproxyView> {
   const snapshot = await getCatalogSnapshot();
-  let answers: string[];
   try {
-    // Servers only (type 4) of every proxy: one line each.
-    answers = await runCommands({ address, commands: ["show backend", "show stat -1 4 -1"], timeoutMs: 2000 });
+    const [backendText] = await runCommands({ address, commands: ["show backend"], timeoutMs: 2000 });
+    const { mapped, missing } = mapBackends({ backends, proxyBackends: parseBackends(backendText!), services: snapshot.services.keys() });
+    const shown = mapped.slice(0, maxBackends);
+    // Servers only (type 4) of the backends shown: what the page needs, not every proxy's every server.
+    const statTexts = shown.length ? await runCommands({ address, commands: shown.map(({ backend }) => `show stat ${backend} 4 -1`), timeoutMs: 2000 }) : [];
+    const views = shown.map(({ service, backend }, i): TBackendView => {
+      const stats = parseStat(statTexts[i]!).filter((stat) => stat.backend === backend);
+      const rows = compareServers({ desired: desiredServers(snapshot.services.get(service) ?? []).servers, stats, mode: healthMode });
+      return { service, backend, servers: rows.slice(0, maxServers), total: rows.length, differing: rows.filter((row) => row.differences.length > 0).length };
+    });
+    return { reachable: true, backends: views, totalBackends: mapped.length, missing };
   } catch (error) {
     return { reachable: false, error: error instanceof Error ? error.message : String(error) };
   }
-  const { mapped, missing } = mapBackends({ backends, proxyBackends: parseBackends(answers[0]!), services: snapshot.services.keys() });
-  const stats = groupBy(parseStat(answers[1]!), (stat) => stat.backend);
-  const views = mapped.slice(0, maxBackends).map(({ service, backend }): TBackendView => {
-    const rows = compareServers({ desired: desiredServers(snapshot.services.get(service) ?? []).servers, stats: stats.get(backend) ?? [], mode: healthMode });
-    return { service, backend, servers: rows.slice(0, maxServers), total: rows.length, differing: rows.filter((row) => row.differences.length > 0).length };
-  });
-  return { reachable: true, backends: views, totalBackends: mapped.length, missing };
 }

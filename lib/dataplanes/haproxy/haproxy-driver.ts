@@ -5,6 +5,7 @@ import { db } from "@/lib/db";
 import { encodeDrivenBackends } from "@/lib/db/codecs";
 import { transaction } from "@/lib/db/transaction";
 import { getEnv } from "@/lib/env";
+import { groupBy } from "@/lib/group-by";
 import { log } from "@/lib/log";
 import { getCatalogSnapshot } from "../catalog-snapshot";
 import { mapBackends } from "../map-backends";
@@ -75,7 +76,8 @@ export class HaproxyDriver {
     const snapshot = await getCatalogSnapshot();
     const [backendText, stateText] = await runCommands({ address, commands: ["show backend", "show servers state"] });
     const { mapped, missing } = mapBackends({ backends: this.plane.backends, proxyBackends: parseBackends(backendText!), services: snapshot.services.keys() });
-    const actual = parseServersState(stateText!);
+    // Grouped once: a thousand backends are not each a pass over ten thousand servers.
+    const actual = groupBy(parseServersState(stateText!), (server) => server.backend);
     this.driven = encodeDrivenBackends(mapped.map(({ service, backend }) => [service, backend]));
     const planned: TPlannedCommand[] = [];
     const wanted = new Map<string, string>();
@@ -85,7 +87,7 @@ export class HaproxyDriver {
       const desired = desiredServers(snapshot.services.get(service) ?? []);
       skipped.push(...desired.skipped.map((id) => `${service}/${id}`));
       for (const server of desired.servers) wanted.set(`${backend}/${server.name}`, serverSignature(server, mode));
-      const steps = planBackend({ backend, actual: actual.filter((server) => server.backend === backend), desired: desired.servers, mode });
+      const steps = planBackend({ backend, actual: actual.get(backend) ?? [], desired: desired.servers, mode });
       planned.push(...steps.map((step) => ({ ...step, server: `${backend}/${step.server}` })));
     }
     const answers = planned.length ? await runCommands({ address, commands: planned.map((step) => step.command) }) : [];
