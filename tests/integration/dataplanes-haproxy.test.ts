@@ -185,6 +185,24 @@ describe.each(targets)("HAProxy data plane on $name", (target) => {
     ).toBeNull();
   });
 
+  test("health by HAProxy's own checks, then by Meshdeck's again; bad settings are refused and change nothing", async () => {
+    const settings = { name: plane, kind: "haproxy", address: tag === "p" ? haproxy.tcpAddress : haproxy.socket };
+    const refused = await clients.admin.put(`/api/v1/dataplanes/${plane}`, { ...settings, address: "ipv4@169.254.169.254:1" });
+    expect(refused.status).toBe(422);
+    expect((await clients.admin.put(`/api/v1/dataplanes/${plane}`, { ...settings, name: "renamed" })).status).toBe(422);
+    expect((await clients.admin.put(`/api/v1/dataplanes/nope-${tag}`, settings)).status).toBe(404);
+    expect((await planeState()).dataPlane.address).toBe(settings.address);
+
+    expect((await clients.admin.put(`/api/v1/dataplanes/${plane}`, { ...settings, healthMode: "haproxy" })).status).toBe(200);
+    // Servers are added again with checks, enabled; nothing listens on their ports, so HAProxy's checks take them down.
+    await within((list) => list.length === 3 && list.every((server) => (server.checkState & 6) === 6 && server.opState === 0), 15_000);
+    expect((await clients.admin.put(`/api/v1/dataplanes/${plane}`, { ...settings, healthMode: "meshdeck" })).status).toBe(200);
+    // Meshdeck's health again: checks disabled, and the servers forced up as Meshdeck has them (passing).
+    await within((list) => list.length === 3 && list.every((server) => (server.checkState & 4) === 0 && server.opState === 2), 15_000);
+    const audit = await clients.admin.get(`/api/v1/audit?action=dataplane.update`);
+    expect(audit.body.events.filter((event: { target: string }) => event.target === `dataplane/${plane}`).length).toBe(2);
+  });
+
   test("a service's critical instance is DOWN in HAProxy (Meshdeck's health decides by default)", async () => {
     const id = `orders-5-${tag}`;
     expect(
