@@ -53,6 +53,9 @@ const ZEnv = z.object({
   MESHDECK_ADMIN_EMAIL: z.email().optional(),
   MESHDECK_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
   MESHDECK_DEMO: z.enum(["0", "1"]).default("1"),
+  // The demo fleet's traffic through a real HAProxy (Debian's), driven by Meshdeck, on its own port of MESHDECK_HOST.
+  MESHDECK_DEMO_HAPROXY: z.enum(["0", "1"]).default("0"),
+  MESHDECK_DEMO_HAPROXY_PORT: z.coerce.number().int().min(1).max(65535).default(3081),
   MESHDECK_COLLECTOR: z.enum(["in-process", "off"]).default("in-process"),
   // The gateway (data plane): started by the app unless off, on its own port of MESHDECK_HOST (0: any free port).
   MESHDECK_GATEWAY: z.enum(["on", "off"]).default("on"),
