@@ -75,6 +75,11 @@ const ZEnv = z.object({
   MESHDECK_GATEWAY_URL: z.url().optional(),
   // How often each data plane (HAProxy) is compared with the catalog and drift put back, besides every catalog change.
   MESHDECK_DATAPLANE_REPAIR: ZDuration.pipe(z.number().min(1000, "must be at least 1s").max(3_600_000, "must be at most 1h")).default(5000),
+  // nginx data planes: the directory Meshdeck writes upstream files into (which nginx includes), the main config it
+  // tests with `nginx -t` and reloads, and the binary. Unset directory: nginx data planes are refused.
+  MESHDECK_NGINX_DIR: z.string().startsWith("/", "must be an absolute path").optional(),
+  MESHDECK_NGINX_CONF: z.string().startsWith("/", "must be an absolute path").default("/etc/nginx/nginx.conf"),
+  MESHDECK_NGINX_BIN: z.string().startsWith("/", "must be an absolute path").default("/usr/sbin/nginx"),
   MESHDECK_ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1, "must be at least 1").max(3650).default(30),
   // How long metric rollups are kept, per window: 10 s rows, 1 min rows, 1 h rows.
   MESHDECK_METRICS_RETAIN_10S: ZRetention.default(6 * hour),

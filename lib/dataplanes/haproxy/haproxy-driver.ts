@@ -1,14 +1,12 @@
 import "server-only";
-import { recordAudit } from "@/lib/audit/record-audit";
 import { waitForChange } from "@/lib/catalog/catalog-index";
-import { db } from "@/lib/db";
 import { encodeDrivenBackends } from "@/lib/db/codecs";
-import { transaction } from "@/lib/db/transaction";
 import { getEnv } from "@/lib/env";
 import { groupBy } from "@/lib/group-by";
 import { log } from "@/lib/log";
 import { getCatalogSnapshot } from "../catalog-snapshot";
 import { mapBackends } from "../map-backends";
+import { PlaneStatus, sleep } from "../plane-status";
 import type { TBackendMap, THealthMode } from "../types";
 import { parseBackends, parseServersState } from "./parse";
 import { commandSucceeded, desiredServers, haproxyNamePattern, planBackend, serverSignature, type TPlannedCommand } from "./plan";
@@ -16,13 +14,10 @@ import { runCommands } from "./runtime-api";
 
 export type THaproxyPlane = { id: string; name: string; address: string; backends: TBackendMap; healthMode: THealthMode };
 
-const system = { type: "system", name: "meshdeck" } as const;
 // An audit record names this many servers at most; the count says how many there were.
 const auditedServers = 20;
 // A data plane that does not answer is tried again after 250 ms, doubling up to the repair interval.
 const minRetryMs = 250;
-// A connected data plane's lastSeenAt is written this often at most.
-const statusEveryMs = 2000;
 
 export type TConvergeResult = { commands: number; failed: string[]; drift: { backend: string; server: string; change: string }[] };
 
@@ -38,9 +33,14 @@ export class HaproxyDriver {
   private readonly stopped = new AbortController();
   private done?: Promise<void>;
   private converged = false;
-  connected = false;
+  private readonly status: PlaneStatus;
+  /** The backends driven, as the last round found them (encoded for DataPlane.drivenBackends). */
+  private driven: string | null = null;
+  private lastNote: string | null = null;
 
-  constructor(private readonly plane: THaproxyPlane) {}
+  constructor(private readonly plane: THaproxyPlane) {
+    this.status = new PlaneStatus(plane);
+  }
 
   start() {
     this.done = this.loop();
@@ -59,11 +59,11 @@ export class HaproxyDriver {
       try {
         index = (await this.convergeOnce()).index;
         retryMs = 0;
-        await this.setStatus({ connected: true });
+        await this.status.set({ connected: true, note: this.lastNote, driven: this.driven });
       } catch (error) {
         if (this.stopped.signal.aborted) break;
         retryMs = Math.min(repairMs, retryMs === 0 ? minRetryMs : retryMs * 2);
-        await this.setStatus({ connected: false, error: error instanceof Error ? error.message : String(error) }).catch(() => undefined);
+        await this.status.set({ connected: false, note: error instanceof Error ? error.message : String(error) }).catch(() => undefined);
       }
       if (index === undefined) await sleep(retryMs, this.stopped.signal);
       else await waitForChange({ index, waitMs: repairMs, signal: this.stopped.signal }).catch(() => sleep(minRetryMs, this.stopped.signal));
@@ -114,8 +114,6 @@ export class HaproxyDriver {
     return { index: snapshot.index, commands: planned.length, failed, drift };
   }
 
-  private lastNote: string | null = null;
-
   /** Changes to servers whose catalog state had already been applied (or foreign servers removed): someone else's doing. */
   private driftOf(planned: TPlannedCommand[], wanted: Map<string, string>, failed: Set<string>) {
     if (!this.converged) return [];
@@ -133,52 +131,12 @@ export class HaproxyDriver {
   }
 
   private async auditDrift(drift: TConvergeResult["drift"]) {
-    const { name } = this.plane;
-    log.warn(`data plane ${name}: ${drift.length} servers differed from the catalog; put back`);
-    await transaction((tx) =>
-      recordAudit(tx, {
-        actor: system,
-        action: "dataplane.drift",
-        target: `dataplane/${name}`,
-        before: { servers: drift.length },
-        after: { repaired: drift.slice(0, auditedServers) },
-        reason: `HAProxy's servers differed from the catalog (changed by hand, or HAProxy restarted); ${drift.length} put back`,
-      }),
-    ).catch((error: unknown) => log.warn(`data plane ${name}: recording drift failed`, error));
-  }
-
-  /** Written when the status or its note changes, and at most every few seconds otherwise (lastSeenAt). */
-  private async setStatus({ connected, error }: { connected: boolean; error?: string }) {
-    const status = connected ? "connected" : "stale";
-    const note = connected ? this.lastNote : (error ?? "no answer").slice(0, 500);
-    const now = Date.now();
-    const driven = connected ? this.driven : this.writtenDriven;
-    const changed = status !== this.status || note !== this.note || driven !== this.writtenDriven;
-    if (!changed && (!connected || now - this.writtenAt < statusEveryMs)) return;
-    if (status === "stale" && this.status !== "stale") log.warn(`data plane ${this.plane.name}: stale: ${note}`);
-    if (status === "connected" && this.status === "stale") log.info(`data plane ${this.plane.name}: answering again; catalog replayed`);
-    await db.dataPlane.updateMany({
-      where: { id: this.plane.id },
-      data: connected
-        ? { status, error: note, lastSeenAt: new Date(now), staleSince: null, drivenBackends: driven }
-        : { status, error: note, ...(this.status !== "stale" ? { staleSince: new Date(now) } : {}) },
+    log.warn(`data plane ${this.plane.name}: ${drift.length} servers differed from the catalog; put back`);
+    await this.status.audit({
+      action: "dataplane.drift",
+      before: { servers: drift.length },
+      after: { repaired: drift.slice(0, auditedServers) },
+      reason: `HAProxy's servers differed from the catalog (changed by hand, or HAProxy restarted); ${drift.length} put back`,
     });
-    [this.status, this.note, this.writtenAt, this.writtenDriven] = [status, note, now, driven];
-    this.connected = connected;
   }
-
-  private status = "pending";
-  private note: string | null = null;
-  private writtenAt = 0;
-  /** The backends driven, as found at the last round and as last written. */
-  private driven: string | null = null;
-  private writtenDriven: string | null = null;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
-  });
 }
