@@ -3,6 +3,9 @@ import { ownerOf } from "@/lib/balancing/rendezvous";
 import { db } from "@/lib/db";
 import { log } from "@/lib/log";
 import { HaproxyDriver } from "./haproxy/haproxy-driver";
+import { NginxDriver } from "./nginx/nginx-driver";
+
+type TDriver = { start(): void; stop(): Promise<void> };
 
 // A collector holds each data plane it drives this long past its last renewal (every second), as it holds sources:
 // a dead collector's data planes go to another within seconds; two never drive one at once.
@@ -14,13 +17,12 @@ export const dataPlaneHoldMs = 4000;
  * always runs (in the app by default, on its own when scaled out) and already splits work by lease.
  */
 export class HeldDataPlanes {
-  private readonly running = new Map<string, { driver: HaproxyDriver; signature: string }>();
+  private readonly running = new Map<string, { driver: TDriver; signature: string }>();
 
   constructor(private readonly collectorId: string) {}
 
   async refresh({ liveIds, now = Date.now() }: { liveIds: string[]; now?: number }) {
-    // nginx is rendered to a file, not driven live: not in this build.
-    const planes = await db.dataPlane.findMany({ where: { enabled: true, kind: "haproxy" } });
+    const planes = await db.dataPlane.findMany({ where: { enabled: true } });
     const held = new Set<string>();
     for (const plane of planes) {
       if (ownerOf({ key: `dataplane:${plane.id}`, collectorIds: liveIds }) !== this.collectorId) continue;
@@ -31,13 +33,13 @@ export class HeldDataPlanes {
       if (count === 0) continue;
       held.add(plane.id);
       // Changed settings start the driver over: a fresh connection and a full comparison.
-      const signature = JSON.stringify([plane.address, plane.backends, plane.healthMode]);
+      const signature = JSON.stringify([plane.kind, plane.address, plane.backends, plane.healthMode]);
       const current = this.running.get(plane.id);
       if (current?.signature === signature) continue;
       await current?.driver.stop();
-      const driver = new HaproxyDriver({ id: plane.id, name: plane.name, address: plane.address, backends: plane.backends, healthMode: plane.healthMode });
+      const driver = plane.kind === "nginx" ? new NginxDriver(plane) : new HaproxyDriver(plane);
       this.running.set(plane.id, { driver, signature });
-      log.info(`collector ${this.collectorId}: driving data plane ${plane.name} (haproxy at ${plane.address})`);
+      log.info(`collector ${this.collectorId}: driving data plane ${plane.name} (${plane.kind} at ${plane.address})`);
       driver.start();
     }
     for (const [id, { driver }] of this.running) {

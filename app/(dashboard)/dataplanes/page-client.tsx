@@ -57,14 +57,20 @@ function DataPlaneCard({ initial }: { initial: TPlane }) {
             )}
           </Badge>
           <span className="text-xs font-normal text-zinc-500">
-            {dataPlane.address} · health by {dataPlane.healthMode} · backends {dataPlane.backends ? "as mapped" : "named for their service"}
+            {dataPlane.address} · health by {dataPlane.healthMode} · {dataPlane.kind === "nginx" ? "upstreams" : "backends"}{" "}
+            {dataPlane.backends ? "as mapped" : "named for their service"}
           </span>
         </span>
       }
       action={<LiveIndicator error={error} />}
     >
       {dataPlane.error && <p className="px-4 pt-3 text-xs text-amber-700 dark:text-amber-400">{dataPlane.error}</p>}
-      {!view.reachable ? (
+      {dataPlane.kind === "nginx" ? (
+        <EmptyState>
+          nginx: an upstream per service is rendered into {dataPlane.address} (in MESHDECK_NGINX_DIR), tested with nginx -t and reloaded gracefully, at most
+          once a second.
+        </EmptyState>
+      ) : !view.reachable ? (
         <EmptyState>HAProxy does not answer: {view.error}</EmptyState>
       ) : view.backends.length === 0 ? (
         <EmptyState>No backend of this HAProxy is named for a service{view.missing.length ? `; missing: ${view.missing.join(", ")}` : ""}.</EmptyState>

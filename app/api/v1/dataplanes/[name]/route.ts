@@ -1,16 +1,16 @@
 import { NextResponse } from "next/server";
 import { apiRoute, readJson } from "@/lib/api/handler";
-import { getHaproxyView } from "@/lib/dataplanes/haproxy/backend-view";
+import { getDataPlaneView } from "@/lib/dataplanes/data-plane-view";
 import { deleteDataPlane, updateDataPlane } from "@/lib/dataplanes/manage-data-planes";
 import { getDataPlane } from "@/lib/dataplanes/queries";
 import { ZDataPlaneInput } from "@/lib/dataplanes/schemas";
 import { AppError } from "@/lib/errors";
 
-// GET /api/v1/dataplanes/:name - one data plane, and per backend HAProxy's view (read live) beside Meshdeck's
+// GET /api/v1/dataplanes/:name - one data plane and, for HAProxy, per backend its view (read live) beside Meshdeck's
 export const GET = apiRoute<RouteContext<"/api/v1/dataplanes/[name]">>({ permission: "dataplanes.read" }, async ({ params }) => {
   const dataPlane = await getDataPlane({ name: params.name });
   if (!dataPlane) throw new AppError("not_found", `no data plane named '${params.name}'`, "name");
-  return NextResponse.json({ dataPlane, view: await getHaproxyView(dataPlane) });
+  return NextResponse.json({ dataPlane, view: await getDataPlaneView(dataPlane) });
 });
 
 // PUT /api/v1/dataplanes/:name - change its settings; admins only
