@@ -56,3 +56,25 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
   });
 }
+
+/** A data plane's driver: one loop, started once, stopped by aborting it and waiting for the round in flight. */
+export abstract class PlaneDriver {
+  protected readonly stopped = new AbortController();
+  protected readonly status: PlaneStatus;
+  private done?: Promise<void>;
+
+  constructor(plane: { id: string; name: string }) {
+    this.status = new PlaneStatus(plane);
+  }
+
+  start() {
+    this.done = this.loop();
+  }
+
+  async stop() {
+    this.stopped.abort();
+    await this.done;
+  }
+
+  protected abstract loop(): Promise<void>;
+}

@@ -6,7 +6,7 @@ import { groupBy } from "@/lib/group-by";
 import { log } from "@/lib/log";
 import { getCatalogSnapshot } from "../catalog-snapshot";
 import { mapBackends } from "../map-backends";
-import { PlaneStatus, sleep } from "../plane-status";
+import { PlaneDriver, sleep } from "../plane-status";
 import type { TBackendMap, THealthMode } from "../types";
 import { parseBackends, parseServersState } from "./parse";
 import { commandSucceeded, desiredServers, haproxyNamePattern, planBackend, serverSignature, type TPlannedCommand } from "./plan";
@@ -27,31 +27,19 @@ export type TConvergeResult = { commands: number; failed: string[]; drift: { bac
  * differs. Changes HAProxy did not get while it was away are sent when it answers again, since each round converges
  * from the catalog as it is; a change Meshdeck had made and finds undone (by hand, or a restart) is audited as drift.
  */
-export class HaproxyDriver {
+export class HaproxyDriver extends PlaneDriver {
   /** What was last applied to each server (`backend/server`), to tell drift from a catalog change. */
   private readonly applied = new Map<string, string>();
-  private readonly stopped = new AbortController();
-  private done?: Promise<void>;
   private converged = false;
-  private readonly status: PlaneStatus;
   /** The backends driven, as the last round found them (encoded for DataPlane.drivenBackends). */
   private driven: string | null = null;
   private lastNote: string | null = null;
 
   constructor(private readonly plane: THaproxyPlane) {
-    this.status = new PlaneStatus(plane);
+    super(plane);
   }
 
-  start() {
-    this.done = this.loop();
-  }
-
-  async stop() {
-    this.stopped.abort();
-    await this.done;
-  }
-
-  private async loop() {
+  protected async loop() {
     const repairMs = getEnv().MESHDECK_DATAPLANE_REPAIR;
     let retryMs = 0;
     while (!this.stopped.signal.aborted) {

@@ -9,7 +9,7 @@ import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 import { getCatalogSnapshot } from "../catalog-snapshot";
 import { haproxyNamePattern } from "../haproxy/plan";
-import { PlaneStatus, sleep } from "../plane-status";
+import { PlaneDriver, sleep } from "../plane-status";
 import type { TBackendMap } from "../types";
 import { renderUpstreams } from "./render-upstreams";
 
@@ -26,33 +26,21 @@ const reloadEveryMs = 1000;
  * most once a second. A rendering nginx refuses is taken back, the last good file kept and an audit event recorded;
  * a file changed by hand is written again (drift). The upstream of a service is named as the service, or mapped.
  */
-export class NginxDriver {
-  private readonly stopped = new AbortController();
-  private readonly status: PlaneStatus;
-  private done?: Promise<void>;
+export class NginxDriver extends PlaneDriver {
   /** The text last reloaded into nginx, and the last one it refused (recorded once, not every round). */
   private applied: string | null = null;
   private refused: string | null = null;
   private reloadedAt = 0;
 
   constructor(private readonly plane: TNginxPlane) {
-    this.status = new PlaneStatus(plane);
-  }
-
-  start() {
-    this.done = this.loop();
-  }
-
-  async stop() {
-    this.stopped.abort();
-    await this.done;
+    super(plane);
   }
 
   private get file() {
     return join(getEnv().MESHDECK_NGINX_DIR ?? "/nonexistent", this.plane.address);
   }
 
-  private async loop() {
+  protected async loop() {
     const repairMs = getEnv().MESHDECK_DATAPLANE_REPAIR;
     while (!this.stopped.signal.aborted) {
       let index: number | undefined;
