@@ -154,9 +154,10 @@ test("a rendering nginx -t refuses keeps the last good file, and says so; a file
   // Services are never forgotten: the explicit map that leaves it out makes the rendering good again.
   const settings = { name: "edge-nginx", kind: "nginx", address: "meshdeck.conf", backends: { web: "web" } };
   expect((await clients.admin.put("/api/v1/dataplanes/edge-nginx", settings)).status).toBe(200);
+  // The PUT itself marks it pending; its new driver's first round makes it connected, with nothing to say.
   await eventually(
-    async () => (await clients.admin.get("/api/v1/dataplanes/edge-nginx")).body.dataPlane.error,
-    (error) => error === null,
+    async () => (await clients.admin.get("/api/v1/dataplanes/edge-nginx")).body.dataPlane,
+    (dataPlane) => dataPlane.status === "connected" && dataPlane.error === null,
     { timeoutMs: 10_000 },
   );
 
