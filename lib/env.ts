@@ -53,6 +53,9 @@ const ZEnv = z.object({
   MESHDECK_ADMIN_EMAIL: z.email().optional(),
   MESHDECK_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
   MESHDECK_DEMO: z.enum(["0", "1"]).default("1"),
+  // The demo fleet's traffic through a real HAProxy (Debian's), driven by Meshdeck, on its own port of MESHDECK_HOST.
+  MESHDECK_DEMO_HAPROXY: z.enum(["0", "1"]).default("0"),
+  MESHDECK_DEMO_HAPROXY_PORT: z.coerce.number().int().min(1).max(65535).default(3081),
   MESHDECK_COLLECTOR: z.enum(["in-process", "off"]).default("in-process"),
   // The gateway (data plane): started by the app unless off, on its own port of MESHDECK_HOST (0: any free port).
   MESHDECK_GATEWAY: z.enum(["on", "off"]).default("on"),
@@ -70,6 +73,13 @@ const ZEnv = z.object({
   MESHDECK_TOKEN: z.string().min(1).optional(),
   // The demo fleet's calls go through this gateway; unset, straight to instances found through discovery.
   MESHDECK_GATEWAY_URL: z.url().optional(),
+  // How often each data plane (HAProxy) is compared with the catalog and drift put back, besides every catalog change.
+  MESHDECK_DATAPLANE_REPAIR: ZDuration.pipe(z.number().min(1000, "must be at least 1s").max(3_600_000, "must be at most 1h")).default(5000),
+  // nginx data planes: the directory Meshdeck writes upstream files into (which nginx includes), the main config it
+  // tests with `nginx -t` and reloads, and the binary. Unset directory: nginx data planes are refused.
+  MESHDECK_NGINX_DIR: z.string().startsWith("/", "must be an absolute path").optional(),
+  MESHDECK_NGINX_CONF: z.string().startsWith("/", "must be an absolute path").default("/etc/nginx/nginx.conf"),
+  MESHDECK_NGINX_BIN: z.string().startsWith("/", "must be an absolute path").default("/usr/sbin/nginx"),
   MESHDECK_ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1, "must be at least 1").max(3650).default(30),
   // How long metric rollups are kept, per window: 10 s rows, 1 min rows, 1 h rows.
   MESHDECK_METRICS_RETAIN_10S: ZRetention.default(6 * hour),

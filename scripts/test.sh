@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm test: the checks (scripts/check.sh) and every test, from a fresh clone. Installs what the tests need from
-# Debian (Chromium, PostgreSQL, Prometheus, etcd), starts PostgreSQL on 127.0.0.1, runs the unit, integration and
+# Debian (Chromium, PostgreSQL, Prometheus, etcd, ZooKeeper, HAProxy, nginx), starts PostgreSQL on 127.0.0.1, runs the unit, integration and
 # end-to-end tests, and stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,8 @@ need=()
 [ -x /usr/bin/prometheus ] || need+=(prometheus)
 [ -x /usr/bin/etcd ] || need+=(etcd-server)
 [ -x /usr/share/zookeeper/bin/zkServer.sh ] || need+=(zookeeper)
+[ -x /usr/sbin/haproxy ] || need+=(haproxy)
+[ -x /usr/sbin/nginx ] || need+=(nginx)
 if [ ${#need[@]} -gt 0 ]; then
   echo "meshdeck test: installing ${need[*]} from Debian"
   # Packages such as prometheus and postgresql start their service on install; tests start their own.

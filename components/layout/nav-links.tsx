@@ -11,6 +11,7 @@ const links: { href: string; label: string; permission?: TPermission }[] = [
   { href: "/", label: "Overview" },
   { href: "/services", label: "Services" },
   { href: "/sources", label: "Sources" },
+  { href: "/dataplanes", label: "Data planes", permission: "dataplanes.read" },
   { href: "/topology", label: "Topology" },
   { href: "/events", label: "Events" },
   { href: "/config", label: "Config" },

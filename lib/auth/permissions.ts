@@ -19,6 +19,9 @@ export const permissions = {
   "audit.read": { role: "viewer", tokens: false },
   "sources.read": { role: "viewer", tokens: false },
   "sources.manage": { role: "admin", tokens: false },
+  // Operators see the data planes their drains reach; only admins point Meshdeck at a proxy.
+  "dataplanes.read": { role: "operator", tokens: false },
+  "dataplanes.manage": { role: "admin", tokens: false },
   "webhooks.manage": { role: "admin", tokens: false },
   "metrics.manage": { role: "admin", tokens: false },
   "tokens.manage": { role: "admin", tokens: false },

@@ -8,6 +8,8 @@ import type { TEventHighlights, TEventPage, THealthHistory } from "@/lib/health/
 import type { TTimelineRange } from "@/lib/health/timeline";
 import type { TServiceChart, TTopology } from "@/lib/metrics/views";
 import type { TOverview, TServiceDetail, TServiceSummary } from "@/lib/registry/service-detail";
+import type { THaproxyView } from "@/lib/dataplanes/haproxy/backend-view";
+import type { TDataPlaneView } from "@/lib/dataplanes/queries";
 import type { listSources } from "@/lib/sources/queries";
 
 declare const answers: unique symbol;
@@ -42,6 +44,8 @@ export const apiUrls = {
   audit: (query = "") => apiUrl<TAuditPage>("/api/v1/audit", query),
   auditExport: (query = "") => apiUrl<string>("/api/v1/audit/export", query),
   sources: () => apiUrl<Awaited<ReturnType<typeof listSources>>>("/api/v1/sources"),
+  dataPlanes: () => apiUrl<{ dataPlanes: TDataPlaneView[] }>("/api/v1/dataplanes"),
+  dataPlane: (name: string) => apiUrl<{ dataPlane: TDataPlaneView; view: THaproxyView }>(`/api/v1/dataplanes/${encodeURIComponent(name)}`),
   configItems: (namespace: string, q = "") =>
     apiUrl<{ namespace: string; items: TConfigListItem[] }>("/api/v1/config", new URLSearchParams({ namespace, ...(q ? { q } : {}) })),
   configItem: (ref: TConfigRef) => apiUrl<Awaited<ReturnType<typeof getClientItem>>>(itemPath(ref)),

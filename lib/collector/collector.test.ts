@@ -41,6 +41,7 @@ test("the jobs run in flow order, each at the interval it had before the job tab
     { name: "health checks", everyMs: 2000, assigns: true },
     { name: "scrape targets", everyMs: 5000, assigns: true },
     { name: "source sync", everyMs: 1000, assigns: undefined },
+    { name: "data planes", everyMs: 1000, assigns: undefined },
     { name: "lastCheckAt", everyMs: 5000, assigns: undefined },
     { name: "probe rollups", everyMs: 10_000, assigns: undefined },
     { name: "metric rollups", everyMs: 2000, assigns: undefined },

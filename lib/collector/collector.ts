@@ -5,6 +5,7 @@ import { getEnv, metricsRetainMs } from "@/lib/env";
 import { log } from "@/lib/log";
 import { MetricsCollector } from "@/lib/metrics/scrape/metrics-collector";
 import { processSingleton } from "@/lib/process-singleton";
+import { HeldDataPlanes } from "@/lib/dataplanes/held-data-planes";
 import { HeldSources } from "@/lib/sources/held-sources";
 import { checkSignature, listCheckedInstances, type TCheckedInstance } from "./checked-instances";
 import { InstanceCheck } from "./instance-check";
@@ -43,6 +44,7 @@ export class Collector {
   private failures = 0;
   readonly metrics: MetricsCollector;
   readonly sources = new HeldSources(this.id);
+  readonly dataPlanes = new HeldDataPlanes(this.id);
   /** In the order they run; every job runs at the first renewal. */
   readonly jobs: readonly TCollectorJob[] = [
     // The set of checked instances is read again this often: new, changed and removed ones.
@@ -50,6 +52,7 @@ export class Collector {
     // Scrape targets change rarely and are scraped every 10 s: a new instance waits at most one more interval.
     { name: "scrape targets", everyMs: 5000, assigns: true, run: () => this.metrics.refresh({ liveIds: this.liveIds }) },
     { name: "source sync", everyMs: leaseRenewMs, run: (now) => this.sources.refresh({ liveIds: this.liveIds, now }) },
+    { name: "data planes", everyMs: leaseRenewMs, run: (now) => this.dataPlanes.refresh({ liveIds: this.liveIds, now }) },
     // lastCheckAt / lastSuccessAt are written for all instances at once, this often.
     { name: "lastCheckAt", everyMs: 5000, run: () => this.flushTouched() },
     { name: "probe rollups", everyMs: 10_000, run: (now) => this.rollups.flush({ now }) },
@@ -178,9 +181,12 @@ export class Collector {
 
   private dropAll(why: string) {
     if (this.liveIds.length === 0) return;
-    log.warn(`collector ${this.id}: stopping ${this.checks.size} checks, its scrapes and sources because ${why}; they resume when the database answers`);
+    log.warn(
+      `collector ${this.id}: stopping ${this.checks.size} checks, its scrapes, sources and data planes because ${why}; they resume when the database answers`,
+    );
     this.metrics.stopAll();
     void this.sources.stopAll({ release: false });
+    void this.dataPlanes.stopAll({ release: false });
     for (const { check } of this.checks.values()) check.stop();
     this.checks.clear();
     this.liveIds = [];
@@ -195,6 +201,7 @@ export class Collector {
     await this.flushTouched().catch(() => undefined);
     await this.metrics.shutdown();
     await this.sources.stopAll({ release: true });
+    await this.dataPlanes.stopAll({ release: true });
     await this.rollups.flush({ now: Date.now() + 60_000 }).catch(() => undefined);
     await releaseLease({ id: this.id }).catch(() => undefined);
   }

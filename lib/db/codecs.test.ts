@@ -31,6 +31,10 @@ import {
   encodeStringList,
   encodeStringMap,
   modelRelations,
+  decodeDataPlaneKind,
+  decodeHealthMode,
+  decodeBackendMap,
+  encodeBackendMap,
 } from "./codecs";
 
 describe("enum codecs: known values pass, others read as the fallback", () => {
@@ -46,6 +50,8 @@ describe("enum codecs: known values pass, others read as the fallback", () => {
     ["rollup scope", decodeRollupScope, "edge", "edge", "cluster", "service"],
     ["actor type", decodeActorType, "token", "token", "robot", "system"],
     ["source kind", decodeSourceKind, "consul", "consul", "eureka", "etcd"],
+    ["data plane kind", decodeDataPlaneKind, "nginx", "nginx", "envoy", "haproxy"],
+    ["data plane health mode", decodeHealthMode, "haproxy", "haproxy", "agent", "meshdeck"],
   ])("%s", (_name, decode, good, decoded, bad, fallback) => {
     expect(decode(good)).toBe(decoded);
     expect(decode(bad)).toBe(fallback);
@@ -254,5 +260,15 @@ describe("the relations decodeResult follows", () => {
       }
     }
     expect(found).toEqual(modelRelations);
+  });
+});
+
+describe("data plane backends", () => {
+  test("null is the naming rule; a map round-trips; text that does not decode drives nothing, never everything", () => {
+    expect(decodeBackendMap(null)).toBeNull();
+    expect(decodeBackendMap(encodeBackendMap({ orders: "be_orders" }))).toEqual({ orders: "be_orders" });
+    expect(encodeBackendMap(null)).toBeNull();
+    expect(decodeBackendMap("[1,2]")).toEqual({});
+    expect(decodeBackendMap("{oops")).toEqual({});
   });
 });

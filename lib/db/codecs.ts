@@ -11,6 +11,7 @@ import { failoverKinds } from "@/lib/health/event-filters";
 import { healthStates, ZHealth } from "@/lib/health/health";
 import { ZTakeover, type TTakeover } from "@/lib/health/takeover";
 import type { TBuckets } from "@/lib/metrics/types";
+import { dataPlaneKinds, healthModes, type TBackendMap } from "@/lib/dataplanes/types";
 import { conventionsByKind, sourceKinds, type TConvention, type TSourceKind, type TSkip, type TSourceTls, type TSourceOverride } from "@/lib/sources/types";
 
 const invalid: unique symbol = Symbol("invalid");
@@ -92,6 +93,12 @@ export function decodeConvention({ kind, convention }: { kind: string; conventio
   return known.find((name) => name === convention) ?? known[0]!;
 }
 
+// DataPlane.kind and healthMode: an unknown kind reads as haproxy, an unknown mode as meshdeck (Meshdeck's health).
+const ZDataPlaneKind = z.enum(dataPlaneKinds).catch("haproxy");
+export const decodeDataPlaneKind = (text: string) => ZDataPlaneKind.parse(text);
+const ZHealthMode = z.enum(healthModes).catch("meshdeck");
+export const decodeHealthMode = (text: string) => ZHealthMode.parse(text);
+
 // --- JSON ---
 
 // Instance.tags, ConfigGray.instanceIds/tags, Source.endpoints: a JSON array of strings; anything else reads as [].
@@ -103,6 +110,16 @@ export const encodeStringList = (list: readonly string[]) => JSON.stringify(list
 const asStringMap: TDecode<Record<string, string>> = (value) => (isStringMap(value) ? value : invalid);
 export const decodeStringMap = (text: string): Record<string, string> => parsedOr(text, asStringMap, () => ({}));
 export const encodeStringMap = (map: Record<string, string>) => JSON.stringify(map);
+
+// DataPlane.backends: a JSON object service -> backend, or null for the naming rule; text that does not decode reads
+// as an empty map, which drives no backend (never every backend by mistake).
+export const decodeBackendMap = (text: string | null): TBackendMap => (text === null ? null : parsedOr(text, asStringMap, () => ({})));
+export const encodeBackendMap = (map: TBackendMap) => (map === null ? null : JSON.stringify(map));
+// DataPlane.drivenBackends: JSON [[service, backend], ...]; anything else reads as none.
+const isPairList = (value: unknown): value is [string, string][] => Array.isArray(value) && value.every((pair) => isStringList(pair) && pair.length === 2);
+const asPairList: TDecode<[string, string][]> = (value) => (isPairList(value) ? value : invalid);
+export const decodeDrivenBackends = (text: string | null): [string, string][] => (text === null ? [] : parsedOr(text, asPairList, () => []));
+export const encodeDrivenBackends = (pairs: readonly (readonly [string, string])[]) => JSON.stringify(pairs);
 
 // Source.tls: JSON { ca, cert, key } in PEM, or null; text that does not decode reads as null (no TLS settings).
 const ZSourceTls = z.object({ ca: z.string().optional(), cert: z.string().optional(), key: z.string().optional() });
@@ -187,6 +204,12 @@ export const decodedColumns = {
     endpoints: column("endpoints", decodeStringList),
     tls: column("tls", decodeSourceTls),
     skipReasons: column("skipReasons", decodeSkipReasons),
+  },
+  dataPlane: {
+    kind: column("kind", decodeDataPlaneKind),
+    backends: column("backends", decodeBackendMap),
+    healthMode: column("healthMode", decodeHealthMode),
+    drivenBackends: column("drivenBackends", decodeDrivenBackends),
   },
   instanceOverride: { revert: column("revert", decodeRevert) },
   healthEvent: { from: column("from", decodeHealthEventState), to: column("to", decodeHealthEventState) },

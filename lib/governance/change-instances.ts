@@ -11,7 +11,8 @@ import { AppError } from "@/lib/errors";
 import { instanceWhere } from "@/lib/registry/instance-where";
 import { writeThroughOverrides, type TWriteThroughRow } from "@/lib/sources/write-through";
 import { findOverrides, overrideKey } from "./overrides";
-import { applyChange, previewChange, summarizePreview, type TTrafficPreview } from "./preview";
+import { listDrivenBackends } from "@/lib/dataplanes/queries";
+import { applyChange, dataPlaneEffects, previewChange, summarizePreview, type TTrafficPreview } from "./preview";
 import type { TChangeInstances, TInstanceChange, TInstanceSelector } from "./schemas";
 
 const rowSelect = {
@@ -206,7 +207,16 @@ export async function changeInstances({ actor, input }: { actor: TActor; input: 
 export async function previewInstanceChange({ input }: { input: TChangeInstances }) {
   const chosen = await selectInstances(db, input.selector);
   const previews = await previewServices(db, chosen, input.change);
-  return { selected: chosen.length, services: [...previews].map(([service, preview]) => ({ service, ...summarizePreview(preview) })) };
+  // The proxies that obey the change too: "this drain takes orders-2 out of haproxy backend orders".
+  const driven = await listDrivenBackends({ services: [...previews.keys()] });
+  return {
+    selected: chosen.length,
+    services: [...previews].map(([service, preview]) => ({
+      service,
+      ...summarizePreview(preview),
+      dataPlanes: dataPlaneEffects(preview, driven.get(service) ?? []),
+    })),
+  };
 }
 
 export type TInstanceChangePreview = Awaited<ReturnType<typeof previewInstanceChange>>;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { previewChange, type TPreviewInstance } from "./preview";
+import { dataPlaneEffects, previewChange, type TPreviewInstance } from "./preview";
 
 const fleet = (...specs: [string, string, number, boolean?][]): TPreviewInstance[] =>
   specs.map(([id, health, weight, enabled = true]) => ({ id, health, weight, enabled, registeredWeight: 100, registeredEnabled: true }));
@@ -63,5 +63,28 @@ describe("previewChange", () => {
     expect(shares[0]).toBe(0);
     expect(shares[1]! + shares[2]!).toBeCloseTo(1, 9);
     expect(shares[2]!).toBeGreaterThan(shares[1]!);
+  });
+});
+
+describe("what a change does to the data planes driving the service", () => {
+  test("a drain takes the selected server out of each backend; an enable puts it back; a weight change reweights", () => {
+    const instances = [
+      { id: "a", health: "passing", weight: 100, enabled: true, registeredWeight: 100, registeredEnabled: true },
+      { id: "b", health: "passing", weight: 100, enabled: false, registeredWeight: 100, registeredEnabled: true },
+      { id: "c", health: "passing", weight: 100, enabled: true, registeredWeight: 100, registeredEnabled: true },
+    ];
+    const backends = [{ dataPlane: "edge", kind: "haproxy", backend: "orders" }];
+    const effects = (selected: string[], change: { weight?: number; enabled?: boolean }) =>
+      dataPlaneEffects(previewChange({ policy: "weighted-round-robin", protectionThreshold: 0, instances, selected: new Set(selected), change }), backends);
+    expect(effects(["a"], { enabled: false })).toEqual([{ ...backends[0], leaving: { ids: ["a"], count: 1 }, joining: { ids: [], count: 0 }, reweighted: 0 }]);
+    expect(effects(["b"], { enabled: true })[0]!.joining).toEqual({ ids: ["b"], count: 1 });
+    expect(effects(["a", "c"], { weight: 50 })[0]!.reweighted).toBe(2);
+    expect(effects(["a"], { enabled: false }).length).toBe(1);
+    expect(
+      dataPlaneEffects(
+        previewChange({ policy: "weighted-round-robin", protectionThreshold: 0, instances, selected: new Set(["a"]), change: { enabled: false } }),
+        [],
+      ),
+    ).toEqual([]);
   });
 });

@@ -122,3 +122,32 @@ export function summarizePreview(preview: TTrafficPreview): TTrafficPreview & { 
     },
   };
 }
+
+/** What a change does to a proxy backend a data plane drives for the service: the servers it takes out or puts back. */
+export type TDataPlaneEffect = {
+  dataPlane: string;
+  kind: string;
+  backend: string;
+  /** Selected servers that stop taking traffic (the first few), and how many in all. */
+  leaving: { ids: string[]; count: number };
+  /** Selected servers that start taking traffic again. */
+  joining: { ids: string[]; count: number };
+  /** Selected servers whose weight changes while they keep taking traffic. */
+  reweighted: number;
+};
+
+const namedServers = 5;
+
+/** The preview's change as each data plane driving the service will apply it. */
+export function dataPlaneEffects(preview: TTrafficPreview, backends: readonly { dataPlane: string; kind: string; backend: string }[]): TDataPlaneEffect[] {
+  const selected = preview.instances.filter((row) => row.selected);
+  const leaving = selected.filter((row) => row.before.takesTraffic && !row.after.takesTraffic).map((row) => row.id);
+  const joining = selected.filter((row) => !row.before.takesTraffic && row.after.takesTraffic).map((row) => row.id);
+  const reweighted = selected.filter((row) => row.before.takesTraffic && row.after.takesTraffic && row.before.weight !== row.after.weight).length;
+  return backends.map((backend) => ({
+    ...backend,
+    leaving: { ids: leaving.slice(0, namedServers), count: leaving.length },
+    joining: { ids: joining.slice(0, namedServers), count: joining.length },
+    reweighted,
+  }));
+}

@@ -13,6 +13,8 @@ import { getEnv, getPublicUrl } from "@/lib/env";
 import { seedDemoConfig } from "@/lib/config/publish/seed-demo-config";
 import { watchBesideNext } from "@/lib/config/watch/watch-beside-next";
 import { startOverrideExpiry } from "@/lib/governance/expire-overrides";
+import { startDemoHaproxy } from "@/lib/dataplanes/haproxy/demo-haproxy";
+import { behaviours } from "@/demo/services";
 import { spawnGateway } from "@/lib/gateway/spawn-gateway";
 import { startNacosApi } from "@/lib/compat/nacos/server";
 import { log } from "@/lib/log";
@@ -57,7 +59,13 @@ export async function startApp() {
 
   const url = getPublicUrl();
   const gatewayUrl = env.MESHDECK_GATEWAY === "on" ? await startGateway({ url }) : undefined;
-  if (env.MESHDECK_DEMO === "1") await startDemoFleet({ url, gatewayUrl, onRegistered: startInProcessCollector });
+  // With MESHDECK_DEMO_HAPROXY=1 the fleet's calls go through a real HAProxy that Meshdeck drives, not the gateway.
+  const haproxy =
+    env.MESHDECK_DEMO === "1" && env.MESHDECK_DEMO_HAPROXY === "1"
+      ? await startDemoHaproxy({ services: Object.keys(behaviours), host: env.MESHDECK_HOST, port: env.MESHDECK_DEMO_HAPROXY_PORT, actor: system })
+      : undefined;
+  if (haproxy) tieToApp(haproxy.child, "demo HAProxy");
+  if (env.MESHDECK_DEMO === "1") await startDemoFleet({ url, gatewayUrl: haproxy?.url ?? gatewayUrl, onRegistered: startInProcessCollector });
   else startInProcessCollector();
   const signIn = (await hasAnyUser()) ? "sign in with your administrator account" : `no user exists yet: create the first administrator at ${url}/setup`;
   log.info(`Meshdeck is starting on ${url} - open it in a browser and ${signIn}`);

@@ -12,6 +12,7 @@ const runsPerTarget = 220;
 // Tables only people's writes fill (background work on other tests' instances changes Instance and health rows).
 const countSql = `SELECT
   (SELECT count(*) FROM "User") AS users, (SELECT count(*) FROM "ApiToken") AS tokens, (SELECT count(*) FROM "Source") AS sources,
+  (SELECT count(*) FROM "DataPlane") AS dataplanes,
   (SELECT count(*) FROM "Webhook") AS webhooks, (SELECT count(*) FROM "ConfigNamespace") AS namespaces,
   (SELECT count(*) FROM "ConfigItem") AS items, (SELECT count(*) FROM "ConfigVersion") AS versions,
   (SELECT count(*) FROM "ConfigGray") AS grays, (SELECT count(*) FROM "InstanceOverride") AS overrides,
@@ -59,6 +60,9 @@ const routes: TRoute[] = [
   { method: "POST", path: () => "/api/v1/sources" },
   { method: "PUT", path: ([name]) => `/api/v1/sources/${name}` },
   { method: "DELETE", path: ([name]) => `/api/v1/sources/${name}` },
+  { method: "POST", path: () => "/api/v1/dataplanes" },
+  { method: "PUT", path: ([name]) => `/api/v1/dataplanes/${name}` },
+  { method: "DELETE", path: ([name]) => `/api/v1/dataplanes/${name}` },
   { method: "POST", path: () => "/api/v1/webhooks" },
   { method: "DELETE", path: ([id]) => `/api/v1/webhooks/${id}` },
   { method: "POST", path: () => "/api/v1/tokens" },

@@ -1,6 +1,7 @@
 import { HealthBadge } from "@/components/ui/badge";
 import { formatShare } from "@/lib/health/takeover";
-import type { summarizePreview, TTrafficPreview } from "@/lib/governance/preview";
+import { countOf } from "@/lib/plural";
+import type { summarizePreview, TDataPlaneEffect, TTrafficPreview } from "@/lib/governance/preview";
 
 function ShareBar({ share, tone }: { share: number; tone: "before" | "after" }) {
   return (
@@ -15,8 +16,21 @@ const shareRange = ({ min, max }: { min: number; max: number }) =>
 
 const side = (state: TTrafficPreview["instances"][number]["before"]) => (state.enabled ? `${state.weight}` : `${state.weight}, drained`);
 
+const named = ({ ids, count }: { ids: string[]; count: number }) => (count > ids.length ? `${ids.join(", ")} and ${count - ids.length} more` : ids.join(", "));
+
+/** "This change takes orders-2 out of haproxy backend orders (edge)": what a data plane driving the service will do. */
+function describeEffect(effect: TDataPlaneEffect): string {
+  const where = `${effect.kind} backend ${effect.backend} (${effect.dataPlane})`;
+  const parts = [
+    effect.leaving.count > 0 && `takes ${named(effect.leaving)} out of`,
+    effect.joining.count > 0 && `puts ${named(effect.joining)} back into`,
+    effect.reweighted > 0 && `reweights ${countOf(effect.reweighted, "server")} of`,
+  ].filter(Boolean);
+  return parts.length ? `This change ${parts.join(", and ")} ${where}.` : `No change to ${where}.`;
+}
+
 /** Each instance's share of the service's traffic before and after the change, and the capacity left. */
-export function TrafficPreview({ preview }: { preview: ReturnType<typeof summarizePreview> }) {
+export function TrafficPreview({ preview }: { preview: ReturnType<typeof summarizePreview> & { dataPlanes?: TDataPlaneEffect[] } }) {
   const { capacity } = preview;
   const percent = (count: number) => `${Math.round((count / Math.max(capacity.total, 1)) * 100)}%`;
   return (
@@ -63,6 +77,15 @@ export function TrafficPreview({ preview }: { preview: ReturnType<typeof summari
         </strong>
         {preview.protectionThreshold > 0 && <> · protection threshold {Math.round(preview.protectionThreshold * 100)}%</>}
       </p>
+      {preview.dataPlanes?.map((effect) => (
+        <p
+          key={`${effect.dataPlane}/${effect.backend}`}
+          data-testid="dataplane-preview"
+          className="border-t border-zinc-200 px-3 py-2 text-xs text-zinc-600 dark:border-zinc-800 dark:text-zinc-400"
+        >
+          {describeEffect(effect)}
+        </p>
+      ))}
     </div>
   );
 }
