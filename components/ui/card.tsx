@@ -35,11 +35,11 @@ export function Stat({
   return (
     <Card className="px-4 py-3">
       <dl>
-        <dt className="text-xs font-medium uppercase tracking-wide text-zinc-500">{label}</dt>
+        <dt className="text-xs font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400">{label}</dt>
         <dd className={cn("mt-1 text-2xl font-semibold tabular-nums", tones[tone])} aria-label={label}>
           {value}
         </dd>
-        {hint && <dd className="mt-0.5 text-xs text-zinc-500">{hint}</dd>}
+        {hint && <dd className="mt-0.5 text-xs text-zinc-500 dark:text-zinc-400">{hint}</dd>}
       </dl>
     </Card>
   );

@@ -5,7 +5,7 @@ export function Table({ head, children, empty }: { head: ReactNode[]; children: 
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-left text-sm">
-        <thead className="text-xs uppercase tracking-wide text-zinc-500">
+        <thead className="text-xs uppercase tracking-wide text-zinc-500 dark:text-zinc-400">
           <tr className="border-b border-zinc-200 dark:border-zinc-800">
             {head.map((cell, index) => (
               <th key={index} className="px-4 py-2 font-medium">
@@ -26,5 +26,5 @@ export function Td({ className, ...props }: TdHTMLAttributes<HTMLTableCellElemen
 }
 
 export function EmptyState({ children }: { children: ReactNode }) {
-  return <p className="px-4 py-8 text-center text-sm text-zinc-500">{children}</p>;
+  return <p className="px-4 py-8 text-center text-sm text-zinc-500 dark:text-zinc-400">{children}</p>;
 }

@@ -44,7 +44,7 @@ export function OverviewClient({ initialOverview, initialServices, initialHighli
         title="Latest failovers"
         className="mb-6"
         action={
-          <Link href="/events?kind=failover,recovery,outage,outage-end" className="text-xs text-zinc-500 hover:underline">
+          <Link href="/events?kind=failover,recovery,outage,outage-end" className="text-xs text-zinc-500 dark:text-zinc-400 hover:underline">
             All failovers and outages
           </Link>
         }
@@ -62,7 +62,7 @@ export function OverviewClient({ initialOverview, initialServices, initialHighli
         <Card
           title="Services, least healthy first"
           action={
-            <Link href="/services" className="text-xs text-zinc-500 hover:underline">
+            <Link href="/services" className="text-xs text-zinc-500 dark:text-zinc-400 hover:underline">
               All services
             </Link>
           }

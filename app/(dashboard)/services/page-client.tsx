@@ -31,7 +31,7 @@ export function ServicesClient({ initialServices }: { initialServices: TServiceS
             onChange={(event) => setFilter(event.target.value)}
             placeholder="Filter by name or tag"
             aria-label="Filter services"
-            className="w-64 rounded-md border border-zinc-300 bg-transparent px-2 py-1 text-sm font-normal outline-none focus:border-zinc-500 dark:border-zinc-700"
+            className="w-64 rounded-md border border-zinc-300 bg-transparent px-2 py-1 text-sm font-normal focus:border-zinc-500 dark:border-zinc-700"
           />
         }
       >

@@ -26,7 +26,7 @@ const liveRefreshMs = 5000;
 // Typing settles this long before the URL (and the graph) follow.
 const typingMs = 300;
 const control =
-  "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm shadow-sm outline-none focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950";
+  "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm shadow-sm focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950";
 
 export function TopologyClient({
   query,
@@ -87,7 +87,7 @@ export function TopologyClient({
               aria-label="Filter services by name"
               className={`${control} w-52`}
             />
-            <label className="flex items-center gap-2 text-xs text-zinc-500">
+            <label className="flex items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
               Tag
               <select aria-label="Tag" disabled={!hydrated} className={control} value={filters.tag} onChange={(event) => replace({ tag: event.target.value })}>
                 <option value="">Any tag</option>

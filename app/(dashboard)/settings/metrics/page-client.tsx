@@ -90,7 +90,7 @@ function noticeOf(state: NonNullable<TSaveMetricsState>): TNotice {
 
 function Help({ id, children }: { id?: string; children: ReactNode }) {
   return (
-    <p id={id} className="mt-1 text-xs text-zinc-500">
+    <p id={id} className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">
       {children}
     </p>
   );
@@ -118,7 +118,7 @@ function SourceOption({
       <input type="radio" name="source" value={value} defaultChecked={defaultChecked} onChange={() => onChoose(value)} className="mt-0.5" />
       <span>
         <span className="block font-medium">{title}</span>
-        <span className="mt-0.5 block text-xs text-zinc-500">{children}</span>
+        <span className="mt-0.5 block text-xs text-zinc-500 dark:text-zinc-400">{children}</span>
       </span>
     </label>
   );

@@ -43,7 +43,7 @@ export function HealthTimeline({ bands, from, to, label }: { bands: TBand[]; fro
 /** The colours, once, above the timelines. */
 export function TimelineLegend() {
   return (
-    <div className="flex flex-wrap items-center gap-3 text-xs text-zinc-500">
+    <div className="flex flex-wrap items-center gap-3 text-xs text-zinc-500 dark:text-zinc-400">
       {(["passing", "warning", "critical", "unknown", "none"] as const).map((state) => (
         <span key={state} className="inline-flex items-center gap-1.5">
           <span
