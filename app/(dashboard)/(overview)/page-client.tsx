@@ -7,7 +7,7 @@ import { useLiveQuery } from "@/components/live/use-live-query";
 import { Card, Stat } from "@/components/ui/card";
 import { HealthBar } from "@/components/health/health-bar";
 import { PageHeader } from "@/components/ui/page-header";
-import { EmptyState } from "@/components/ui/table";
+import { RegisterFirstService } from "@/components/ui/copy-command";
 import { apiUrls } from "@/lib/clients/api-urls";
 import type { TEventHighlights, TEventPage } from "@/lib/health/queries";
 import type { TOverview, TServiceSummary } from "@/lib/registry/service-detail";
@@ -68,7 +68,7 @@ export function OverviewClient({ initialOverview, initialServices, initialHighli
           }
         >
           {byAttention.length === 0 ? (
-            <EmptyState>No service is registered yet. Register one with the API (see README.md).</EmptyState>
+            <RegisterFirstService />
           ) : (
             <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
               {byAttention.map((service) => (

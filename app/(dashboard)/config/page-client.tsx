@@ -92,7 +92,7 @@ export function ConfigListClient({
           placeholder="Search group or key"
           value={search}
           onChange={(event) => setSearch(event.target.value)}
-          className="w-64 rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm shadow-sm focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950"
+          className="w-full max-w-64 rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm shadow-sm focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950"
         />
       </div>
       <Card title={namespace ? `Items in ${namespace}` : "Items"}>
@@ -174,7 +174,9 @@ export function ConfigListClient({
           <ImportCard namespace={namespace} />
         </div>
       )}
-      {!canEdit && <p className="mt-6 text-sm text-zinc-500 dark:text-zinc-400">Read-only: viewers see every item and its history; an operator or admin can publish.</p>}
+      {!canEdit && (
+        <p className="mt-6 text-sm text-zinc-500 dark:text-zinc-400">Read-only: viewers see every item and its history; an operator or admin can publish.</p>
+      )}
       {canManageNamespaces && <NamespacesCard namespaces={namespaces} />}
     </>
   );

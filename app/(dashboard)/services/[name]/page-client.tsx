@@ -292,10 +292,10 @@ export function ServiceClient({
                 onChange={(event) => togglePage(event.target.checked)}
               />,
               "Instance",
-              "Address",
               "Health",
-              "Weight",
               "Enabled",
+              "Weight",
+              "Address",
               "Metrics",
               "Heartbeat",
               "Check",
@@ -356,7 +356,6 @@ function InstanceRow({
       <Td className="whitespace-nowrap font-medium">
         {instance.id} <ProtocolBadge protocol={instance.protocol} />
       </Td>
-      <Td className="font-mono text-xs">{instance.address}</Td>
       <Td>
         <div className="space-y-1">
           <HealthBadge health={instance.health} />
@@ -370,11 +369,12 @@ function InstanceRow({
           </div>
         </div>
       </Td>
+      <Td>{instance.enabled ? <Badge tone="good">enabled</Badge> : <Badge tone="warn">drained</Badge>}</Td>
       <Td className="tabular-nums">
         {instance.weight}
         {instance.overridden && <OverrideNote instance={instance} />}
       </Td>
-      <Td>{instance.enabled ? <Badge tone="good">enabled</Badge> : <Badge tone="warn">drained</Badge>}</Td>
+      <Td className="whitespace-nowrap font-mono text-xs">{instance.address}</Td>
       <Td className="text-xs" data-testid="scrape-status">
         <ScrapeStatus metrics={instance.metrics} scrape={instance.scrape} />
       </Td>
@@ -383,18 +383,20 @@ function InstanceRow({
       </Td>
       <Td className="whitespace-nowrap text-xs text-zinc-500 dark:text-zinc-400">{describeCheck(instance.check)}</Td>
       <Td>
-        <div className="flex flex-wrap gap-1">
+        <div className="flex min-w-24 max-w-48 flex-wrap gap-1">
           {instance.tags.map((tag) => (
             <Badge key={tag}>{tag}</Badge>
           ))}
         </div>
       </Td>
       <Td>
-        <dl className="grid grid-cols-[auto_1fr] gap-x-2 text-xs">
+        <dl className="grid max-w-64 grid-cols-[auto_minmax(0,1fr)] gap-x-2 text-xs">
           {Object.entries(instance.metadata).map(([key, value]) => (
             <div key={key} className="contents">
               <dt className="text-zinc-500 dark:text-zinc-400">{key}</dt>
-              <dd className="truncate font-mono">{value}</dd>
+              <dd className="truncate font-mono" title={value}>
+                {value}
+              </dd>
             </div>
           ))}
         </dl>
