@@ -98,8 +98,16 @@ function Graph({ topology }: { topology: TTopology }) {
       >
         <Background gap={24} size={1} />
         <Controls showInteractive={false} />
-        <MiniMap<TServiceNode> pannable zoomable nodeColor={(node) => healthColor[node.data.node.health]} nodeStrokeWidth={0} ariaLabel="Topology overview" />
-        <Panel position="top-right">
+        {/* On a phone the minimap and the legend would cover most of the graph: the legend goes under it (page-client). */}
+        <MiniMap<TServiceNode>
+          className="max-md:hidden"
+          pannable
+          zoomable
+          nodeColor={(node) => healthColor[node.data.node.health]}
+          nodeStrokeWidth={0}
+          ariaLabel="Topology overview"
+        />
+        <Panel position="top-right" className="max-md:hidden">
           <TopologyLegend dense={layout ? !layout.roomyLabels : false} />
         </Panel>
         {pending && (
