@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Brand } from "@/components/layout/brand";
 
 export const metadata: Metadata = { title: "Page not found" };
 
@@ -15,12 +16,7 @@ export default function NotFound() {
   return (
     <main id="main" className="flex min-h-screen items-center justify-center px-4 py-12">
       <div className="w-full max-w-md">
-        <div className="flex items-center gap-2 text-lg font-semibold">
-          <span aria-hidden className="grid size-7 place-items-center rounded-md bg-zinc-900 text-sm text-white dark:bg-zinc-100 dark:text-zinc-900">
-            M
-          </span>
-          Meshdeck
-        </div>
+        <Brand large />
         <p className="mt-10 font-mono text-sm text-zinc-600 dark:text-zinc-400">404</p>
         <h1 className="mt-1 text-2xl font-semibold">There is no page at this address</h1>
         <p className="mt-2 text-sm text-zinc-600 dark:text-zinc-400">

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { cn } from "@/components/ui/cn";
 import type { TRole } from "@/lib/auth/roles";
+import { Brand } from "./brand";
 import { NavLinks } from "./nav-links";
 
 /**
@@ -30,11 +31,8 @@ export function NavDrawer({ role, account }: { role: TRole; account: ReactNode }
   return (
     <aside className="sticky top-0 z-30 border-b border-zinc-200 bg-white md:h-screen md:w-56 md:shrink-0 md:border-b-0 md:border-r dark:border-zinc-800 dark:bg-zinc-900">
       <div className="flex h-14 items-center justify-between gap-2 px-4 md:h-16">
-        <Link href="/" className="flex items-center gap-2 px-3 text-base font-semibold">
-          <span aria-hidden className="grid size-6 place-items-center rounded bg-zinc-900 text-xs text-white dark:bg-zinc-100 dark:text-zinc-900">
-            M
-          </span>
-          Meshdeck
+        <Link href="/" className="px-3">
+          <Brand />
         </Link>
         <button
           ref={toggle}
