@@ -41,37 +41,32 @@ export function HealthTimeline({ bands, from, to, label }: { bands: TBand[]; fro
   };
 
   return (
-    <div
-      role="group"
-      aria-label={`${label}: ${bad ? `${bad} critical period${bad > 1 ? "s" : ""}` : "no critical period"}`}
-      onKeyDown={move}
-      className="relative h-4 w-full rounded-sm bg-zinc-100 dark:bg-zinc-800"
-    >
-      {shown.map((band, index) => (
-        <button
-          key={band.from}
-          ref={(element) => {
-            refs.current[index] = element;
-          }}
-          type="button"
-          tabIndex={index === active ? 0 : -1}
-          data-state={band.state}
-          title={describe(band)}
-          aria-label={describe(band)}
-          onFocus={() => {
-            setCurrent(index);
-            setFocused(index);
-          }}
-          onBlur={() => setFocused(null)}
-          className={`absolute inset-y-0 ${bandColours[band.state]} ${band.state === "passing" ? "" : "z-10 min-w-0.5"} focus-visible:z-20`}
-          style={{ left: `${((band.from - from) / span) * 100}%`, width: `${((band.to - band.from) / span) * 100}%` }}
-        />
-      ))}
+    <div role="group" aria-label={`${label}: ${bad ? `${bad} critical period${bad > 1 ? "s" : ""}` : "no critical period"}`} onKeyDown={move}>
+      <div className="relative h-4 w-full rounded-sm bg-zinc-100 dark:bg-zinc-800">
+        {shown.map((band, index) => (
+          <button
+            key={band.from}
+            ref={(element) => {
+              refs.current[index] = element;
+            }}
+            type="button"
+            tabIndex={index === active ? 0 : -1}
+            data-state={band.state}
+            title={describe(band)}
+            aria-label={describe(band)}
+            onFocus={() => {
+              setCurrent(index);
+              setFocused(index);
+            }}
+            onBlur={() => setFocused(null)}
+            className={`absolute inset-y-0 ${bandColours[band.state]} ${band.state === "passing" ? "" : "z-10 min-w-0.5"} focus-visible:z-20`}
+            style={{ left: `${((band.from - from) / span) * 100}%`, width: `${((band.to - band.from) / span) * 100}%` }}
+          />
+        ))}
+      </div>
+      {/* In the flow, not floating: the row grows while a band has the focus, and nothing is clipped or covered. */}
       {focused !== null && shown[focused] && (
-        <p
-          aria-hidden
-          className="absolute inset-x-0 top-full z-30 mt-1 rounded bg-zinc-900 px-2 py-1 text-xs text-white shadow dark:bg-zinc-100 dark:text-zinc-900"
-        >
+        <p aria-hidden className="mt-1 text-xs text-zinc-700 dark:text-zinc-200">
           {describe(shown[focused])}
         </p>
       )}
