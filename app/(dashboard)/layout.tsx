@@ -26,11 +26,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             </div>
             <Badge>{user.role}</Badge>
             <ThemeToggle theme={user.theme} setTheme={setTheme} />
-            <Link
-              href="/change-password"
-              prefetch={false}
-              className="block text-zinc-600 hover:text-zinc-900 dark:text-zinc-300 dark:hover:text-zinc-100"
-            >
+            <Link href="/change-password" prefetch={false} className="block text-zinc-600 hover:text-zinc-900 dark:text-zinc-300 dark:hover:text-zinc-100">
               Change password
             </Link>
             <form action={signOutAction}>

@@ -7,6 +7,11 @@ import { themeClass, themes, type TTheme } from "@/lib/auth/theme-names";
 
 const labels: Record<TTheme, string> = { light: "Light", dark: "Dark", system: "System" };
 
+// The page turns at once; the server renders every page after in the stored theme.
+function showTheme(theme: TTheme) {
+  document.documentElement.className = themeClass(theme);
+}
+
 /** Light, dark or the browser's choice; shown at once, kept on the user for every page after. */
 export function ThemeToggle({ theme, setTheme }: { theme: TTheme; setTheme: (input: { theme: TTheme }) => Promise<TActionResult<TTheme>> }) {
   const [chosen, setChosen] = useState(theme);
@@ -16,12 +21,12 @@ export function ThemeToggle({ theme, setTheme }: { theme: TTheme; setTheme: (inp
   const choose = (next: TTheme) => {
     const previous = chosen;
     setChosen(next);
-    document.documentElement.className = themeClass(next);
+    showTheme(next);
     startTransition(async () => {
       const result = await setTheme({ theme: next });
       if (result.ok) return setError(undefined);
       setChosen(previous);
-      document.documentElement.className = themeClass(previous);
+      showTheme(previous);
       setError(result.error);
     });
   };

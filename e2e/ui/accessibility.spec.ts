@@ -47,7 +47,8 @@ for (const colorScheme of ["light", "dark"] as const) {
       findings.push(...(await seriousViolations(stranger, { page: "/login", size: size.name })));
       await stranger.screenshot({ path: test.info().outputPath(`login-${size.name}-${colorScheme}.png`) });
     }
-    for (const finding of findings) console.log(`axe ${colorScheme} ${finding.size} ${finding.page}: ${finding.impact} ${finding.rule} x${finding.nodes} ${finding.example}`);
+    for (const finding of findings)
+      console.log(`axe ${colorScheme} ${finding.size} ${finding.page}: ${finding.impact} ${finding.rule} x${finding.nodes} ${finding.example}`);
     console.log(`axe ${colorScheme}: ${findings.reduce((sum, finding) => sum + finding.nodes, 0)} serious/critical nodes in ${findings.length} findings`);
     expect(findings).toEqual([]);
   });

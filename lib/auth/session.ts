@@ -17,7 +17,16 @@ export const getCurrentUser = cache(async function getCurrentUser(): Promise<TUs
   if (!session?.user?.id || !sessionId) return null;
   const user = await getSessionUser({ id: sessionId });
   if (!user || user.id !== session.user.id) return null;
-  return { type: "user", id: user.id, name: user.name, email: user.email, role: user.role, sessionId, mustChangePassword: user.mustChangePassword, theme: themeOf(user.theme) };
+  return {
+    type: "user",
+    id: user.id,
+    name: user.name,
+    email: user.email,
+    role: user.role,
+    sessionId,
+    mustChangePassword: user.mustChangePassword,
+    theme: themeOf(user.theme),
+  };
 });
 
 /**

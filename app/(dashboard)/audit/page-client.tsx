@@ -17,8 +17,7 @@ import { apiUrls } from "@/lib/clients/api-urls";
 type TFilterKey = "user" | "service" | "action" | "from" | "to";
 type TShownFilters = Record<TFilterKey, string> & { paged: boolean };
 
-const select =
-  "max-w-48 rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm shadow-sm focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950";
+const select = "max-w-48 rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm shadow-sm focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950";
 const actorKinds: Record<string, string> = { user: "user", token: "token", system: "system" };
 
 // Actions grouped by their first part, each group first offered whole (`instance.` = every instance action).

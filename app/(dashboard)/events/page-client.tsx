@@ -19,8 +19,7 @@ import { withSearch } from "@/lib/pagination/search-params";
 type TShownFilters = { service: string; kind: string; range: string; paged: boolean };
 
 const rangeOptions = ["all", ...timelineRangeNames] as const;
-const select =
-  "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm shadow-sm focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950";
+const select = "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm shadow-sm focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950";
 
 export function EventsClient({
   query,

@@ -68,7 +68,9 @@ export function SourcesClient({ initial, canManage }: { initial: TSources; canMa
               </Td>
               <Td className="font-mono text-xs">
                 {source.endpoints.join(", ")}
-                <div className="text-zinc-500 dark:text-zinc-400">{source.kind === "consul" ? source.prefix && `datacenter ${source.prefix}` : source.prefix}</div>
+                <div className="text-zinc-500 dark:text-zinc-400">
+                  {source.kind === "consul" ? source.prefix && `datacenter ${source.prefix}` : source.prefix}
+                </div>
               </Td>
               <Td>
                 <SourceStatus source={source} />

@@ -26,8 +26,7 @@ type TShownFilters = { q: string; tag: string; service: string; at: number | nul
 const liveRefreshMs = 5000;
 // Typing settles this long before the URL (and the graph) follow.
 const typingMs = 300;
-const control =
-  "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm shadow-sm focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950";
+const control = "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm shadow-sm focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950";
 
 export function TopologyClient({
   query,

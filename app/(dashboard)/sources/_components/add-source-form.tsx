@@ -104,7 +104,9 @@ export function AddSourceForm() {
           <Button type="submit" disabled={pending}>
             {pending ? "Adding…" : "Add source"}
           </Button>
-          <span className="text-xs text-zinc-500 dark:text-zinc-400">A collector connects within a second or two; its instances then appear under Services.</span>
+          <span className="text-xs text-zinc-500 dark:text-zinc-400">
+            A collector connects within a second or two; its instances then appear under Services.
+          </span>
         </div>
         {state?.ok === false && <FormError message={state.error} />}
         {state?.ok && <p className="text-sm text-emerald-700 dark:text-emerald-400">Source &ldquo;{state.data.name}&rdquo; added.</p>}
