@@ -30,7 +30,7 @@ export function NamespacesCard({ namespaces }: { namespaces: { name: string; des
               {row.items === 0 && (
                 <button
                   type="button"
-                  className="text-xs text-rose-700 hover:underline"
+                  className="text-xs text-rose-700 hover:underline dark:text-rose-400"
                   disabled={pending}
                   onClick={() => window.confirm(`Delete namespace ${row.name}?`) && act(() => removeNamespace({ name: row.name }))}
                 >

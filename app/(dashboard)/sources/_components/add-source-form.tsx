@@ -95,7 +95,7 @@ export function AddSourceForm() {
               <label key={key} className="block text-sm font-medium">
                 {key === "ca" ? "CA certificate" : key === "cert" ? "Client certificate" : "Client key"}
                 <textarea className={textarea} name={key} value={fields[key]} onChange={set(key)} placeholder="-----BEGIN ...-----" />
-                {errors[`tls.${key}`] && <span className="mt-1 block text-xs text-rose-600">{errors[`tls.${key}`]}</span>}
+                {errors[`tls.${key}`] && <span className="mt-1 block text-xs text-rose-600 dark:text-rose-400">{errors[`tls.${key}`]}</span>}
               </label>
             ))}
           </div>
