@@ -191,7 +191,7 @@ function SettingsForm({ values, defaults, errors, canManage, save, saving, notic
               {errors.source && <p className="mt-1 text-xs text-rose-600 dark:text-rose-400">{errors.source}</p>}
             </fieldset>
             {/* Read-only rather than disabled, so the URL is still sent and kept for when Prometheus is chosen again. */}
-            <div className={cn(scraping && "opacity-60")}>
+            <div className={cn(scraping && "[&_input]:bg-zinc-100 [&_input]:text-zinc-600 dark:[&_input]:bg-zinc-900 dark:[&_input]:text-zinc-400")}>
               <Field
                 label="Prometheus URL"
                 name="prometheusUrl"

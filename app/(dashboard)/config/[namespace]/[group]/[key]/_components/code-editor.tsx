@@ -99,8 +99,9 @@ export function CodeEditor({
           indentOnInput(),
           bracketMatching(),
           keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
-          layout,
+          // Before the layout: earlier extensions win, and the colours must override its light gutter border.
           colourSlot.current.of(colours(dark)),
+          layout,
           EditorView.contentAttributes.of({ "aria-label": label }),
           languageSlot.current.of([language(format), formatLinter(format)]),
           editableSlot.current.of([EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)]),
