@@ -59,3 +59,16 @@ test("on a 390 px phone every page opens from the drawer without scrolling sidew
   await phonePage.goto("/services");
   await expect(phonePage).toHaveURL(/\/login$/);
 });
+
+test("at 1440 px a service's instance table shows every column without scrolling its box", async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openConsolePage(page, { path: "/services/orders", heading: /orders/ });
+  const table = page.getByRole("table").filter({ has: page.getByLabel("Select this page") });
+  await expect(table.getByRole("columnheader", { name: "Tags, metadata" })).toBeVisible();
+  await expect(page.getByTestId("instance-orders-1")).toBeVisible();
+  const { scrollWidth, clientWidth } = await table.evaluate((element) => {
+    const box = element.parentElement!;
+    return { scrollWidth: box.scrollWidth, clientWidth: box.clientWidth };
+  });
+  expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+});

@@ -297,10 +297,8 @@ export function ServiceClient({
               "Weight",
               "Address",
               "Metrics",
-              "Heartbeat",
               "Check",
-              "Tags",
-              "Metadata",
+              "Tags, metadata",
             ]}
             empty={
               instances.length === 0 && (
@@ -378,19 +376,22 @@ function InstanceRow({
       <Td className="text-xs" data-testid="scrape-status">
         <ScrapeStatus metrics={instance.metrics} scrape={instance.scrape} />
       </Td>
-      <Td className="whitespace-nowrap text-xs">
-        {instance.check.kind === "ttl" ? <TimeAgo at={instance.lastHeartbeatAt} /> : <span className="text-zinc-500 dark:text-zinc-400">n/a</span>}
+      {/* Check and heartbeat, tags and metadata share a column each, so the table fits a laptop screen without scrolling. */}
+      <Td className="text-xs">
+        <span className="block whitespace-nowrap text-zinc-600 dark:text-zinc-400">{describeCheck(instance.check)}</span>
+        {instance.check.kind === "ttl" && (
+          <span className="block whitespace-nowrap">
+            heartbeat <TimeAgo at={instance.lastHeartbeatAt} />
+          </span>
+        )}
       </Td>
-      <Td className="whitespace-nowrap text-xs text-zinc-500 dark:text-zinc-400">{describeCheck(instance.check)}</Td>
       <Td>
-        <div className="flex min-w-24 max-w-48 flex-wrap gap-1">
+        <div className="flex min-w-24 max-w-56 flex-wrap gap-1">
           {instance.tags.map((tag) => (
             <Badge key={tag}>{tag}</Badge>
           ))}
         </div>
-      </Td>
-      <Td>
-        <dl className="grid max-w-64 grid-cols-[auto_minmax(0,1fr)] gap-x-2 text-xs">
+        <dl className="mt-1 grid max-w-56 grid-cols-[auto_minmax(0,1fr)] gap-x-2 text-xs">
           {Object.entries(instance.metadata).map(([key, value]) => (
             <div key={key} className="contents">
               <dt className="text-zinc-500 dark:text-zinc-400">{key}</dt>
