@@ -51,8 +51,8 @@ test("keyboard only: skip to the content, sign in, drain an instance and reset i
   await keys.keyboard.press("Enter");
   await expect(keys.locator("main")).toBeFocused();
 
-  // To the service by its link in the navigation, then the instance's checkbox.
-  await tabTo(keys, keys.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Services" }));
+  // On from the content: the overview's link to every service, then the service, then the instance's checkbox.
+  await tabTo(keys, keys.getByRole("link", { name: "All services" }));
   expect(await focusShows(keys)).toBe(true);
   await keys.keyboard.press("Enter");
   await expect(keys).toHaveURL(`${baseURL}/services`);
