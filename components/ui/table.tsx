@@ -8,7 +8,8 @@ import { cn } from "./cn";
  */
 export function Table({ head, children, empty }: { head: ReactNode[]; children: ReactNode; empty?: ReactNode }) {
   return (
-    <div className="max-w-full overflow-x-auto" tabIndex={0}>
+    // relative: an sr-only (absolute) head cell past the right edge would otherwise widen the page, not this box.
+    <div className="relative max-w-full overflow-x-auto" tabIndex={0}>
       <table className="w-full text-left text-sm">
         <thead className="text-xs uppercase tracking-wide text-zinc-600 dark:text-zinc-400">
           <tr className="border-b border-zinc-200 dark:border-zinc-800">

@@ -37,3 +37,21 @@ export async function waitForConsolePage(page: Page, heading: TConsolePage["head
 export function pageScrollWidth(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth);
 }
+
+/** The elements whose right edge lies past the window, outermost first: what to fix when a page scrolls sideways. */
+export function pastTheRightEdge(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll("body *")]
+      .filter((element) => element.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+      // Inside a box that scrolls or clips, an element may be wider: only the page's own overflow counts.
+      .filter((element) => {
+        for (let parent = element.parentElement; parent && parent !== document.body; parent = parent.parentElement)
+          if (getComputedStyle(parent).overflowX !== "visible") return false;
+        return true;
+      })
+      .slice(0, 5)
+      .map(
+        (element) => `${element.tagName.toLowerCase()}.${String(element.className).slice(0, 80)} right=${Math.round(element.getBoundingClientRect().right)}`,
+      ),
+  );
+}

@@ -362,7 +362,7 @@ function InstanceRow({
               stale since <TimeAgo at={instance.staleSince} />
             </Badge>
           )}
-          <div className="max-w-56 truncate text-xs text-zinc-500 dark:text-zinc-400" title={instance.healthOutput ?? undefined}>
+          <div className="max-w-40 truncate text-xs text-zinc-500 dark:text-zinc-400" title={instance.healthOutput ?? undefined}>
             {instance.healthOutput}
           </div>
         </div>
@@ -386,12 +386,12 @@ function InstanceRow({
         )}
       </Td>
       <Td>
-        <div className="flex min-w-24 max-w-56 flex-wrap gap-1">
+        <div className="flex min-w-24 max-w-48 flex-wrap gap-1">
           {instance.tags.map((tag) => (
             <Badge key={tag}>{tag}</Badge>
           ))}
         </div>
-        <dl className="mt-1 grid max-w-56 grid-cols-[auto_minmax(0,1fr)] gap-x-2 text-xs">
+        <dl className="mt-1 grid max-w-48 grid-cols-[auto_minmax(0,1fr)] gap-x-2 text-xs">
           {Object.entries(instance.metadata).map(([key, value]) => (
             <div key={key} className="contents">
               <dt className="text-zinc-500 dark:text-zinc-400">{key}</dt>
