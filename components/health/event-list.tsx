@@ -15,12 +15,12 @@ export function instanceHref(service: string, instanceId: string) {
 }
 
 function Detail({ event }: { event: TEventView }): ReactNode {
-  const detected = event.detectionMs !== null && <span className="text-zinc-500">detected in {formatDuration(event.detectionMs)}</span>;
+  const detected = event.detectionMs !== null && <span className="text-zinc-500 dark:text-zinc-400">detected in {formatDuration(event.detectionMs)}</span>;
   if (event.kind === "health" && event.from && event.to) {
     return (
       <span className="flex flex-wrap items-center gap-x-2 gap-y-1">
         <HealthBadge health={event.from} />
-        <span aria-hidden className="text-zinc-400">
+        <span aria-hidden className="text-zinc-500 dark:text-zinc-400">
           →
         </span>
         <HealthBadge health={event.to} />
@@ -45,7 +45,7 @@ function Detail({ event }: { event: TEventView }): ReactNode {
         )}
         {detected}
         {detected && (
-          <span aria-hidden className="text-zinc-400">
+          <span aria-hidden className="text-zinc-500 dark:text-zinc-400">
             ·
           </span>
         )}
@@ -72,7 +72,7 @@ export function EventList({ events, empty = "No event yet." }: { events: TEventV
           data-kind={event.kind}
           className="grid grid-cols-[5.5rem_auto_1fr] gap-x-4 gap-y-1 px-4 py-2 text-sm @2xl:grid-cols-[6.5rem_6rem_minmax(10rem,16rem)_1fr]"
         >
-          <span className="text-xs text-zinc-500">
+          <span className="text-xs text-zinc-500 dark:text-zinc-400">
             <TimeAgo at={event.at} />
           </span>
           <span>
@@ -83,7 +83,7 @@ export function EventList({ events, empty = "No event yet." }: { events: TEventV
             {event.instanceId ? (
               <>
                 <span className="font-medium">{event.service}</span>
-                <span className="text-zinc-400"> / </span>
+                <span className="text-zinc-500 dark:text-zinc-400"> / </span>
                 <Link
                   href={instanceHref(event.service, event.instanceId)}
                   className="underline decoration-zinc-300 underline-offset-2 hover:decoration-current dark:decoration-zinc-600"
@@ -102,7 +102,7 @@ export function EventList({ events, empty = "No event yet." }: { events: TEventV
           </span>
           <span className="col-span-3 min-w-0 space-y-0.5 @2xl:col-span-1">
             <Detail event={event} />
-            <span className="block truncate text-xs text-zinc-500" title={event.reason}>
+            <span className="block truncate text-xs text-zinc-500 dark:text-zinc-400" title={event.reason}>
               {event.reason}
             </span>
           </span>

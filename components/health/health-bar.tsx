@@ -18,7 +18,7 @@ export function HealthBar({ counts }: { counts: TCounts }) {
             counts[key] > 0 ? <div key={key} className={className} style={{ width: `${(counts[key] / counts.total) * 100}%` }} /> : null,
           )}
       </div>
-      <span className="w-12 text-right text-xs tabular-nums text-zinc-500">
+      <span className="w-12 text-right text-xs tabular-nums text-zinc-500 dark:text-zinc-400">
         {counts.passing}/{counts.total}
       </span>
     </div>

@@ -34,7 +34,7 @@ export function RangeControl<T extends string>({
             "rounded px-2.5 py-1 font-medium tabular-nums",
             option === value
               ? "bg-white text-zinc-900 shadow-sm dark:bg-zinc-700 dark:text-zinc-50"
-              : "text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100",
+              : "text-zinc-500 dark:text-zinc-400 hover:text-zinc-900 dark:hover:text-zinc-100",
           )}
         >
           {option}

@@ -22,11 +22,10 @@ const links: { href: string; label: string; permission?: TPermission }[] = [
   { href: "/settings/metrics", label: "Metrics settings" },
 ];
 
-export function NavLinks({ role }: { role: TRole }) {
+export function NavLinks({ role, onNavigate }: { role: TRole; onNavigate?: () => void }) {
   const pathname = usePathname();
   return (
-    // On a phone the links are one row that scrolls by itself; the page never scrolls sideways.
-    <nav className="-mx-1 flex gap-1 overflow-x-auto px-1 md:mx-0 md:flex-col md:overflow-visible md:px-0">
+    <nav aria-label="Main" className="flex flex-col gap-1">
       {links
         .filter(({ permission }) => !permission || can({ role, permission }))
         .map((link) => {
@@ -38,11 +37,12 @@ export function NavLinks({ role }: { role: TRole }) {
               // Every dashboard page is rendered per request: prefetching all of them on each page view cost more server time than the pages themselves.
               prefetch={false}
               aria-current={active ? "page" : undefined}
+              onClick={onNavigate}
               className={cn(
-                "shrink-0 whitespace-nowrap rounded-md px-3 py-1.5 text-sm font-medium",
+                "rounded-md px-3 py-2 text-sm font-medium md:py-1.5",
                 active
                   ? "bg-zinc-200 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-50"
-                  : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-900",
+                  : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800",
               )}
             >
               {link.label}

@@ -5,7 +5,7 @@ export function Card({ title, action, children, className }: { title?: ReactNode
   return (
     <section className={cn("rounded-lg border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900", className)}>
       {(title || action) && (
-        <header className="flex items-center justify-between border-b border-zinc-200 px-4 py-3 dark:border-zinc-800">
+        <header className="flex flex-wrap items-center justify-between gap-2 border-b border-zinc-200 px-4 py-3 dark:border-zinc-800">
           <h2 className="text-sm font-semibold">{title}</h2>
           {action}
         </header>
@@ -35,11 +35,11 @@ export function Stat({
   return (
     <Card className="px-4 py-3">
       <dl>
-        <dt className="text-xs font-medium uppercase tracking-wide text-zinc-500">{label}</dt>
+        <dt className="text-xs font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400">{label}</dt>
         <dd className={cn("mt-1 text-2xl font-semibold tabular-nums", tones[tone])} aria-label={label}>
           {value}
         </dd>
-        {hint && <dd className="mt-0.5 text-xs text-zinc-500">{hint}</dd>}
+        {hint && <dd className="mt-0.5 text-xs text-zinc-500 dark:text-zinc-400">{hint}</dd>}
       </dl>
     </Card>
   );

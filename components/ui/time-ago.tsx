@@ -37,10 +37,10 @@ export function useNow(): number | null {
 
 export function TimeAgo({ at, fallback = "never" }: { at: string | null; fallback?: string }) {
   const current = useNow();
-  if (!at) return <span className="text-zinc-400">{fallback}</span>;
+  if (!at) return <span className="text-zinc-500 dark:text-zinc-400">{fallback}</span>;
   if (current === null)
     return (
-      <time dateTime={at} className="text-zinc-400">
+      <time dateTime={at} className="text-zinc-500 dark:text-zinc-400">
         …
       </time>
     );
@@ -57,7 +57,7 @@ export function TimeUntil({ at }: { at: string }) {
   const current = useNow();
   if (current === null)
     return (
-      <time dateTime={at} className="text-zinc-400">
+      <time dateTime={at} className="text-zinc-500 dark:text-zinc-400">
         …
       </time>
     );

@@ -38,7 +38,7 @@ test("an instance registered with a token made in the UI appears on the open ser
 
   // The page polls every second: no reload.
   await expect(row).toBeVisible({ timeout: 2_000 });
-  await expect(row.getByRole("cell").nth(2)).toHaveText("127.0.0.1:18080");
+  await expect(row.getByRole("cell").nth(5)).toHaveText("127.0.0.1:18080");
   await expect(row.getByText("passing", { exact: true })).toBeVisible();
   await expect(row.getByRole("cell").nth(4)).toHaveText("50");
   await expect(row.getByText("canary", { exact: true })).toBeVisible();

@@ -28,6 +28,8 @@ export const permissions = {
   "users.manage": { role: "admin", tokens: false },
   // One's own password: the one thing a user who must change it may do.
   "account.password": { role: "viewer", tokens: false },
+  // One's own display choices (the theme).
+  "account.preferences": { role: "viewer", tokens: false },
 } as const satisfies Record<string, { role: TRole; tokens: boolean }>;
 
 export type TPermission = keyof typeof permissions;

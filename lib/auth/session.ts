@@ -1,22 +1,33 @@
 import "server-only";
 import { redirect } from "next/navigation";
+import { cache } from "react";
 import { AppError } from "@/lib/errors";
 import type { TActor } from "./actor";
 import { auth } from "./auth";
 import { getSessionUser } from "./sessions";
+import { themeOf, type TTheme } from "./theme-names";
 import { assertPasswordCurrent, assertPermission, can, permissions, type TPermission } from "./permissions";
 
-export type TUserActor = TActor & { type: "user"; email: string; sessionId: string; mustChangePassword: boolean };
+export type TUserActor = TActor & { type: "user"; email: string; sessionId: string; mustChangePassword: boolean; theme: TTheme };
 
-/** The signed-in user of a live session, with the role the database holds now, or null. */
-export async function getCurrentUser(): Promise<TUserActor | null> {
+/** The signed-in user of a live session, with the role the database holds now, or null; read once per render. */
+export const getCurrentUser = cache(async function getCurrentUser(): Promise<TUserActor | null> {
   const session = await auth();
   const sessionId = session?.sessionId;
   if (!session?.user?.id || !sessionId) return null;
   const user = await getSessionUser({ id: sessionId });
   if (!user || user.id !== session.user.id) return null;
-  return { type: "user", id: user.id, name: user.name, email: user.email, role: user.role, sessionId, mustChangePassword: user.mustChangePassword };
-}
+  return {
+    type: "user",
+    id: user.id,
+    name: user.name,
+    email: user.email,
+    role: user.role,
+    sessionId,
+    mustChangePassword: user.mustChangePassword,
+    theme: themeOf(user.theme),
+  };
+});
 
 /**
  * For pages: sends anonymous visitors to the login page, users who must change their password to that page, and

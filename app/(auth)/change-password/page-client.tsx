@@ -15,7 +15,7 @@ export function ChangePasswordForm({ email, forced }: { email: string; forced: b
     return (
       <Card className="p-6">
         <h1 className="mb-2 text-base font-semibold">Password changed</h1>
-        <p className="mb-4 text-sm text-zinc-500">Your other sessions were signed out.</p>
+        <p className="mb-4 text-sm text-zinc-500 dark:text-zinc-400">Your other sessions were signed out.</p>
         <Link href="/" className="text-sm font-medium underline">
           Go to the dashboard
         </Link>
@@ -25,7 +25,7 @@ export function ChangePasswordForm({ email, forced }: { email: string; forced: b
   return (
     <Card className="p-6">
       <h1 className="mb-2 text-base font-semibold">Change password</h1>
-      <p className="mb-4 text-sm text-zinc-500">
+      <p className="mb-4 text-sm text-zinc-500 dark:text-zinc-400">
         {forced ? "An administrator set your password. Choose your own before you go on." : "Your other sessions will be signed out."}
       </p>
       <form action={action} className="space-y-4">
@@ -46,7 +46,7 @@ export function ChangePasswordForm({ email, forced }: { email: string; forced: b
         </Button>
       </form>
       <form action={signOutAction} className="mt-4 text-center">
-        <button className="text-sm text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100">Sign out</button>
+        <button className="text-sm text-zinc-500 dark:text-zinc-400 hover:text-zinc-900 dark:hover:text-zinc-100">Sign out</button>
       </form>
     </Card>
   );

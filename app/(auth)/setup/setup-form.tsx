@@ -13,7 +13,7 @@ export function SetupForm() {
   return (
     <Card className="p-6">
       <h1 className="text-base font-semibold">Create the first administrator</h1>
-      <p className="mb-4 mt-1 text-sm text-zinc-500">This page works only until the first account exists.</p>
+      <p className="mb-4 mt-1 text-sm text-zinc-500 dark:text-zinc-400">This page works only until the first account exists.</p>
       <form action={action} className="space-y-4" key={JSON.stringify(values ?? {})}>
         <Field label="Email" name="email" type="email" autoComplete="username" required autoFocus error={errors.email} defaultValue={values?.email} />
         <Field label="Name" name="name" required error={errors.name} defaultValue={values?.name} />

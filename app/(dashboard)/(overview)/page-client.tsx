@@ -7,7 +7,7 @@ import { useLiveQuery } from "@/components/live/use-live-query";
 import { Card, Stat } from "@/components/ui/card";
 import { HealthBar } from "@/components/health/health-bar";
 import { PageHeader } from "@/components/ui/page-header";
-import { EmptyState } from "@/components/ui/table";
+import { RegisterFirstService } from "@/components/ui/copy-command";
 import { apiUrls } from "@/lib/clients/api-urls";
 import type { TEventHighlights, TEventPage } from "@/lib/health/queries";
 import type { TOverview, TServiceSummary } from "@/lib/registry/service-detail";
@@ -44,7 +44,7 @@ export function OverviewClient({ initialOverview, initialServices, initialHighli
         title="Latest failovers"
         className="mb-6"
         action={
-          <Link href="/events?kind=failover,recovery,outage,outage-end" className="text-xs text-zinc-500 hover:underline">
+          <Link href="/events?kind=failover,recovery,outage,outage-end" className="text-xs text-zinc-500 dark:text-zinc-400 hover:underline">
             All failovers and outages
           </Link>
         }
@@ -62,13 +62,13 @@ export function OverviewClient({ initialOverview, initialServices, initialHighli
         <Card
           title="Services, least healthy first"
           action={
-            <Link href="/services" className="text-xs text-zinc-500 hover:underline">
+            <Link href="/services" className="text-xs text-zinc-500 dark:text-zinc-400 hover:underline">
               All services
             </Link>
           }
         >
           {byAttention.length === 0 ? (
-            <EmptyState>No service is registered yet. Register one with the API (see README.md).</EmptyState>
+            <RegisterFirstService />
           ) : (
             <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
               {byAttention.map((service) => (

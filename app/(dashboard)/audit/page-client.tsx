@@ -17,8 +17,7 @@ import { apiUrls } from "@/lib/clients/api-urls";
 type TFilterKey = "user" | "service" | "action" | "from" | "to";
 type TShownFilters = Record<TFilterKey, string> & { paged: boolean };
 
-const select =
-  "max-w-48 rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm shadow-sm outline-none focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950";
+const select = "max-w-48 rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm shadow-sm focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950";
 const actorKinds: Record<string, string> = { user: "user", token: "token", system: "system" };
 
 // Actions grouped by their first part, each group first offered whole (`instance.` = every instance action).
@@ -91,7 +90,7 @@ export function AuditClient({
       )}
       <Card>
         <div className="flex flex-wrap items-center gap-x-4 gap-y-2 border-b border-zinc-200 px-4 py-3 dark:border-zinc-800">
-          <label className="flex items-center gap-2 text-xs text-zinc-500">
+          <label className="flex items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
             User
             <select
               aria-label="User"
@@ -109,7 +108,7 @@ export function AuditClient({
               ))}
             </select>
           </label>
-          <label className="flex items-center gap-2 text-xs text-zinc-500">
+          <label className="flex items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
             Service
             <select
               aria-label="Service"
@@ -126,7 +125,7 @@ export function AuditClient({
               ))}
             </select>
           </label>
-          <label className="flex items-center gap-2 text-xs text-zinc-500">
+          <label className="flex items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
             Action
             <select
               aria-label="Action"
@@ -158,14 +157,14 @@ export function AuditClient({
             <button
               type="button"
               onClick={() => router.replace("/audit", { scroll: false })}
-              className="ml-auto text-xs font-medium text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100"
+              className="ml-auto text-xs font-medium text-zinc-500 dark:text-zinc-400 hover:text-zinc-900 dark:hover:text-zinc-100"
             >
               Clear filters
             </button>
           )}
         </div>
         {filters.paged && (
-          <p className="border-b border-zinc-100 px-4 py-2 text-xs text-zinc-500 dark:border-zinc-800">
+          <p className="border-b border-zinc-100 px-4 py-2 text-xs text-zinc-500 dark:text-zinc-400 dark:border-zinc-800">
             Showing older events.{" "}
             <Link href={withCursor(null)} className="font-medium text-zinc-900 hover:underline dark:text-zinc-100">
               Back to the newest

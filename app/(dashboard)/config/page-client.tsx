@@ -82,7 +82,7 @@ export function ConfigListClient({
                 row.name === namespace ? "bg-white shadow-sm dark:bg-zinc-950" : "text-zinc-600 hover:text-zinc-900 dark:text-zinc-400",
               )}
             >
-              {row.name} <span className="text-xs text-zinc-400">{row.items}</span>
+              {row.name} <span className="text-xs text-zinc-500 dark:text-zinc-400">{row.items}</span>
             </Link>
           ))}
         </nav>
@@ -92,7 +92,7 @@ export function ConfigListClient({
           placeholder="Search group or key"
           value={search}
           onChange={(event) => setSearch(event.target.value)}
-          className="w-64 rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm shadow-sm outline-none focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950"
+          className="w-full max-w-64 rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm shadow-sm focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950"
         />
       </div>
       <Card title={namespace ? `Items in ${namespace}` : "Items"}>
@@ -146,7 +146,7 @@ export function ConfigListClient({
                 <div className="max-w-md truncate" title={item.lastMessage}>
                   {item.lastMessage}
                 </div>
-                <div className="text-zinc-500">
+                <div className="text-zinc-500 dark:text-zinc-400">
                   {item.lastAuthor}, <TimeAgo at={item.lastAt} />
                 </div>
               </Td>
@@ -163,7 +163,7 @@ export function ConfigListClient({
           ))}
         </Table>
         {groups.length > 0 && (
-          <p className="border-t border-zinc-100 px-4 py-2 text-xs text-zinc-500 dark:border-zinc-800">
+          <p className="border-t border-zinc-100 px-4 py-2 text-xs text-zinc-500 dark:text-zinc-400 dark:border-zinc-800">
             {countOf(items.length, "item")} in {countOf(groups.length, "group")}
           </p>
         )}
@@ -174,7 +174,9 @@ export function ConfigListClient({
           <ImportCard namespace={namespace} />
         </div>
       )}
-      {!canEdit && <p className="mt-6 text-sm text-zinc-500">Read-only: viewers see every item and its history; an operator or admin can publish.</p>}
+      {!canEdit && (
+        <p className="mt-6 text-sm text-zinc-500 dark:text-zinc-400">Read-only: viewers see every item and its history; an operator or admin can publish.</p>
+      )}
       {canManageNamespaces && <NamespacesCard namespaces={namespaces} />}
     </>
   );

@@ -19,8 +19,7 @@ import { withSearch } from "@/lib/pagination/search-params";
 type TShownFilters = { service: string; kind: string; range: string; paged: boolean };
 
 const rangeOptions = ["all", ...timelineRangeNames] as const;
-const select =
-  "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm shadow-sm outline-none focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950";
+const select = "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm shadow-sm focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950";
 
 export function EventsClient({
   query,
@@ -58,7 +57,7 @@ export function EventsClient({
       <Card
         title={
           <div className="flex flex-wrap items-center gap-3 font-normal">
-            <label className="flex items-center gap-2 text-xs text-zinc-500">
+            <label className="flex items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
               Service
               <select
                 aria-label="Service"
@@ -75,7 +74,7 @@ export function EventsClient({
                 ))}
               </select>
             </label>
-            <label className="flex items-center gap-2 text-xs text-zinc-500">
+            <label className="flex items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
               Kind
               <select
                 aria-label="Kind"
@@ -98,7 +97,7 @@ export function EventsClient({
         action={<RangeControl label="Time range" value={filters.range || "all"} options={rangeOptions} onChange={(range) => setFilter("range", range)} />}
       >
         {filters.paged && (
-          <p className="border-b border-zinc-100 px-4 py-2 text-xs text-zinc-500 dark:border-zinc-800">
+          <p className="border-b border-zinc-100 px-4 py-2 text-xs text-zinc-500 dark:text-zinc-400 dark:border-zinc-800">
             Showing older events.{" "}
             <Link href={newestHref()} className="font-medium text-zinc-900 hover:underline dark:text-zinc-100">
               Back to the newest

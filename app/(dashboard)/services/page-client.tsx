@@ -7,6 +7,7 @@ import { LiveIndicator } from "@/components/live/live-indicator";
 import { useLiveQuery } from "@/components/live/use-live-query";
 import { Badge, ProtocolBadge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
+import { RegisterFirstService } from "@/components/ui/copy-command";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState, Table, Td } from "@/components/ui/table";
 import { apiUrls } from "@/lib/clients/api-urls";
@@ -31,13 +32,13 @@ export function ServicesClient({ initialServices }: { initialServices: TServiceS
             onChange={(event) => setFilter(event.target.value)}
             placeholder="Filter by name or tag"
             aria-label="Filter services"
-            className="w-64 rounded-md border border-zinc-300 bg-transparent px-2 py-1 text-sm font-normal outline-none focus:border-zinc-500 dark:border-zinc-700"
+            className="w-full max-w-64 rounded-md border border-zinc-300 bg-transparent px-2 py-1 text-sm font-normal focus:border-zinc-500 dark:border-zinc-700"
           />
         }
       >
         <Table
           head={["Service", "Instances passing", "Tags", "Source"]}
-          empty={services.length === 0 && <EmptyState>{data.services.length ? "No service matches the filter." : "No service is registered yet."}</EmptyState>}
+          empty={services.length === 0 && (data.services.length ? <EmptyState>No service matches the filter.</EmptyState> : <RegisterFirstService />)}
         >
           {services.map((service) => (
             <tr key={service.name} className="hover:bg-zinc-50 dark:hover:bg-zinc-800/50">

@@ -40,7 +40,7 @@ export function SourcesClient({ initial, canManage }: { initial: TSources; canMa
         description="The registries Meshdeck reads instances from. Each is listed and watched by one collector; weights and drains are written back in the form its clients read."
         action={<LiveIndicator error={error} />}
       />
-      {canManage ? <AddSourceForm /> : <p className="mb-6 text-sm text-zinc-500">Only administrators can add or remove sources.</p>}
+      {canManage ? <AddSourceForm /> : <p className="mb-6 text-sm text-zinc-500 dark:text-zinc-400">Only administrators can add or remove sources.</p>}
       <FormError message={actionError} />
       <Card title="Sources">
         <Table head={["Name", "Kind", "Endpoints / prefix", "State", "Last sync", "Lag", "Instances", "Skipped", "Synced by", ""]}>
@@ -49,26 +49,28 @@ export function SourcesClient({ initial, canManage }: { initial: TSources; canMa
             <Td>
               <Badge>built-in registry</Badge>
             </Td>
-            <Td className="text-xs text-zinc-500">this database, through the registry API</Td>
+            <Td className="text-xs text-zinc-500 dark:text-zinc-400">this database, through the registry API</Td>
             <Td>
               <Badge tone="good">connected</Badge>
             </Td>
-            <Td className="text-xs text-zinc-500">live</Td>
-            <Td className="text-xs text-zinc-500">0 ms</Td>
+            <Td className="text-xs text-zinc-500 dark:text-zinc-400">live</Td>
+            <Td className="text-xs text-zinc-500 dark:text-zinc-400">0 ms</Td>
             <Td className="tabular-nums">{data.builtin.instances}</Td>
-            <Td className="text-xs text-zinc-500">–</Td>
-            <Td className="text-xs text-zinc-500">every app</Td>
+            <Td className="text-xs text-zinc-500 dark:text-zinc-400">–</Td>
+            <Td className="text-xs text-zinc-500 dark:text-zinc-400">every app</Td>
             <Td />
           </tr>
           {data.sources.map((source) => (
             <tr key={source.name} data-testid={`source-${source.name}`}>
               <Td className="whitespace-nowrap font-medium">{source.name}</Td>
               <Td className="whitespace-nowrap">
-                <Badge tone="info">{source.kind}</Badge> <span className="text-xs text-zinc-500">{source.convention}</span>
+                <Badge tone="info">{source.kind}</Badge> <span className="text-xs text-zinc-500 dark:text-zinc-400">{source.convention}</span>
               </Td>
               <Td className="font-mono text-xs">
                 {source.endpoints.join(", ")}
-                <div className="text-zinc-500">{source.kind === "consul" ? source.prefix && `datacenter ${source.prefix}` : source.prefix}</div>
+                <div className="text-zinc-500 dark:text-zinc-400">
+                  {source.kind === "consul" ? source.prefix && `datacenter ${source.prefix}` : source.prefix}
+                </div>
               </Td>
               <Td>
                 <SourceStatus source={source} />
@@ -85,7 +87,7 @@ export function SourcesClient({ initial, canManage }: { initial: TSources; canMa
               <Td>
                 <SourceSkips skipped={source.skipped} />
               </Td>
-              <Td className="max-w-40 truncate font-mono text-xs text-zinc-500" title={source.syncedBy ?? undefined}>
+              <Td className="max-w-40 truncate font-mono text-xs text-zinc-500 dark:text-zinc-400" title={source.syncedBy ?? undefined}>
                 {source.syncedBy ?? "–"}
               </Td>
               <Td className="whitespace-nowrap text-right">

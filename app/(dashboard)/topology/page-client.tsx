@@ -10,6 +10,7 @@ import { formatWindow } from "./_components/format-signals";
 import { TimeControl } from "./_components/time-control";
 import type { TTopologyRange } from "./_components/time-ranges";
 import { TopologyGraph } from "./_components/topology-graph";
+import { TopologyLegend } from "./_components/topology-legend";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { FormError } from "@/components/ui/field";
@@ -25,8 +26,7 @@ type TShownFilters = { q: string; tag: string; service: string; at: number | nul
 const liveRefreshMs = 5000;
 // Typing settles this long before the URL (and the graph) follow.
 const typingMs = 300;
-const control =
-  "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm shadow-sm outline-none focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950";
+const control = "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm shadow-sm focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950";
 
 export function TopologyClient({
   query,
@@ -85,9 +85,9 @@ export function TopologyClient({
               onChange={(event) => setName(event.target.value)}
               placeholder="Filter by name"
               aria-label="Filter services by name"
-              className={`${control} w-52`}
+              className={`${control} w-full max-w-52`}
             />
-            <label className="flex items-center gap-2 text-xs text-zinc-500">
+            <label className="flex items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
               Tag
               <select aria-label="Tag" disabled={!hydrated} className={control} value={filters.tag} onChange={(event) => replace({ tag: event.target.value })}>
                 <option value="">Any tag</option>
@@ -110,7 +110,7 @@ export function TopologyClient({
         }
         action={<TimeControl range={filters.range} at={filters.at} onChange={onMoment} />}
       >
-        <div className="h-[calc(100vh-14rem)] min-h-[480px]">
+        <div className="h-[calc(100vh-14rem)] min-h-[420px]">
           {data.nodes.length > 0 ? (
             <TopologyGraph topology={data} />
           ) : (
@@ -124,6 +124,11 @@ export function TopologyClient({
             </EmptyState>
           )}
         </div>
+        {data.nodes.length > 0 && (
+          <div className="border-t border-zinc-200 p-3 md:hidden dark:border-zinc-800">
+            <TopologyLegend dense={false} />
+          </div>
+        )}
       </Card>
     </>
   );

@@ -17,7 +17,7 @@ function LocalTime({ at }: { at: string }) {
   const text = hydrated
     ? `${date.toLocaleDateString(undefined, { month: "short", day: "numeric" })} ${date.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false })}`
     : "\u00a0";
-  return <span className="block whitespace-nowrap text-[11px] tabular-nums text-zinc-500">{text}</span>;
+  return <span className="block whitespace-nowrap text-[11px] tabular-nums text-zinc-500 dark:text-zinc-400">{text}</span>;
 }
 
 function Actor({ actor }: { actor: TAuditEventView["actor"] }) {
@@ -37,7 +37,7 @@ function Actor({ actor }: { actor: TAuditEventView["actor"] }) {
   );
 }
 
-const dash = <span className="text-zinc-400">—</span>;
+const dash = <span className="text-zinc-500 dark:text-zinc-400">—</span>;
 
 /** The audit log as a table, newest first; nothing in it can be edited or deleted. */
 export function AuditTable({ events, empty }: { events: TAuditEventView[]; empty: string }) {
@@ -55,7 +55,7 @@ export function AuditTable({ events, empty }: { events: TAuditEventView[]; empty
           {/* The target sits under its action: one column fewer keeps the change readable on a laptop screen. */}
           <Td className="max-w-56">
             <span className="block font-mono text-xs">{event.action}</span>
-            <span className="block truncate font-mono text-[11px] text-zinc-500" title={event.target}>
+            <span className="block truncate font-mono text-[11px] text-zinc-500 dark:text-zinc-400" title={event.target}>
               {event.target}
             </span>
           </Td>

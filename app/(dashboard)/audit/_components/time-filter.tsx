@@ -47,7 +47,7 @@ export function TimeFilter({ from, to, onChange }: { from: string; to: string; o
   };
 
   return (
-    <form onSubmit={apply} className="flex flex-wrap items-center gap-2 text-xs text-zinc-500">
+    <form onSubmit={apply} className="flex flex-wrap items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
       <label className="flex items-center gap-1.5">
         From
         <input
@@ -77,7 +77,7 @@ export function TimeFilter({ from, to, onChange }: { from: string; to: string; o
           "rounded-md border px-2 py-1 font-medium",
           edited
             ? "border-zinc-900 bg-zinc-900 text-white dark:border-zinc-100 dark:bg-zinc-100 dark:text-zinc-900"
-            : "border-zinc-200 text-zinc-400 dark:border-zinc-800",
+            : "border-zinc-200 text-zinc-500 dark:text-zinc-400 dark:border-zinc-800",
         )}
       >
         Apply

@@ -97,7 +97,8 @@ export function ImportCard({ namespace }: { namespace: string }) {
                     <Badge tone={tones[row.change]}>{row.change === "changed" ? `changed from v${row.fromVersion}` : row.change}</Badge>
                   </Td>
                   <Td className="text-xs tabular-nums">
-                    <span className="text-emerald-700">+{row.added}</span> <span className="text-rose-700">−{row.removed}</span>
+                    <span className="text-emerald-700 dark:text-emerald-400">+{row.added}</span>{" "}
+                    <span className="text-rose-700 dark:text-rose-400">−{row.removed}</span>
                   </Td>
                 </tr>
               ))}

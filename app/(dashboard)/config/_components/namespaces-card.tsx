@@ -26,11 +26,11 @@ export function NamespacesCard({ namespaces }: { namespaces: { name: string; des
           {namespaces.map((row) => (
             <li key={row.name} className="flex items-center gap-2 rounded-md border border-zinc-200 px-2 py-1 dark:border-zinc-800">
               <span className="font-medium">{row.name}</span>
-              <span className="text-xs text-zinc-500">{countOf(row.items, "item")}</span>
+              <span className="text-xs text-zinc-500 dark:text-zinc-400">{countOf(row.items, "item")}</span>
               {row.items === 0 && (
                 <button
                   type="button"
-                  className="text-xs text-rose-700 hover:underline"
+                  className="text-xs text-rose-700 hover:underline dark:text-rose-400"
                   disabled={pending}
                   onClick={() => window.confirm(`Delete namespace ${row.name}?`) && act(() => removeNamespace({ name: row.name }))}
                 >

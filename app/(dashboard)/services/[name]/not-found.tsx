@@ -5,7 +5,7 @@ export default function ServiceNotFound() {
   return (
     <Card className="mx-auto mt-12 max-w-lg p-6">
       <h1 className="text-base font-semibold">No such service</h1>
-      <p className="mt-2 text-sm text-zinc-500">It is not in the catalog. It may never have registered.</p>
+      <p className="mt-2 text-sm text-zinc-500 dark:text-zinc-400">It is not in the catalog. It may never have registered.</p>
       <Link href="/services" className="mt-4 inline-block text-sm underline">
         Back to services
       </Link>

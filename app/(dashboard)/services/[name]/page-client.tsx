@@ -39,7 +39,7 @@ const GoldenSignals = dynamic(() => import("./_components/golden-signals").then(
       className="mt-6"
       title={
         <span className="flex items-baseline gap-x-3">
-          Golden signals<span className="text-xs font-normal text-zinc-500">loading charts…</span>
+          Golden signals<span className="text-xs font-normal text-zinc-500 dark:text-zinc-400">loading charts…</span>
         </span>
       }
     >
@@ -66,7 +66,7 @@ function OverrideNote({ instance }: { instance: TServiceInstance }) {
     .filter(Boolean)
     .join("; ");
   return (
-    <span className="ml-1 text-xs text-zinc-500" title={title}>
+    <span className="ml-1 text-xs text-zinc-500 dark:text-zinc-400" title={title}>
       (override
       {override.expiresAt && (
         <>
@@ -175,7 +175,7 @@ export function ServiceClient({
       <PageHeader
         title={
           <span className="flex items-center gap-3">
-            <Link href="/services" className="text-zinc-400 hover:text-zinc-600">
+            <Link href="/services" className="text-zinc-500 dark:text-zinc-400 hover:text-zinc-600">
               Services /
             </Link>
             {service.name}
@@ -196,7 +196,7 @@ export function ServiceClient({
         title={
           <span className="flex items-center gap-3">
             Health history
-            {history.data.range !== range && <span className="text-xs font-normal text-zinc-500">loading {range}...</span>}
+            {history.data.range !== range && <span className="text-xs font-normal text-zinc-500 dark:text-zinc-400">loading {range}...</span>}
           </span>
         }
         className="mt-6"
@@ -213,7 +213,7 @@ export function ServiceClient({
           <InstanceTimelines instances={instances.slice(0, timelinesShown)} history={history.data} />
         </div>
         {instances.length > timelinesShown && (
-          <p className="border-t border-zinc-200 px-4 py-2 text-xs text-zinc-500 dark:border-zinc-800">
+          <p className="border-t border-zinc-200 px-4 py-2 text-xs text-zinc-500 dark:text-zinc-400 dark:border-zinc-800">
             The first {timelinesShown} instances of the table&apos;s page below; its filters and pages choose them.
           </p>
         )}
@@ -224,7 +224,7 @@ export function ServiceClient({
         action={
           canGovern && (
             <div className="flex flex-wrap items-center gap-2 text-xs">
-              <span className="text-zinc-500">Select:</span>
+              <span className="text-zinc-500 dark:text-zinc-400">Select:</span>
               <button type="button" className="underline-offset-2 hover:underline" onClick={() => selectMatching(filter)}>
                 all
               </button>
@@ -245,7 +245,7 @@ export function ServiceClient({
         <div className="flex flex-wrap items-center justify-between gap-3 border-b border-zinc-200 px-4 py-3 dark:border-zinc-800">
           <InstanceFilters filter={filter} tags={service.tags} onChange={changeFilter} />
           <nav aria-label="Instance pages" className="flex flex-wrap items-center gap-3 text-sm">
-            <span data-testid="page-range" className="text-zinc-500">
+            <span data-testid="page-range" className="text-zinc-500 dark:text-zinc-400">
               {instances.length === 0
                 ? `0 of ${formatCount(counts.matching)}`
                 : `${formatCount(pageStart)}–${formatCount(pageStart + instances.length - 1)} of ${formatCount(counts.matching)}`}
@@ -292,15 +292,13 @@ export function ServiceClient({
                 onChange={(event) => togglePage(event.target.checked)}
               />,
               "Instance",
-              "Address",
               "Health",
-              "Weight",
               "Enabled",
+              "Weight",
+              "Address",
               "Metrics",
-              "Heartbeat",
               "Check",
-              "Tags",
-              "Metadata",
+              "Tags, metadata",
             ]}
             empty={
               instances.length === 0 && (
@@ -356,7 +354,6 @@ function InstanceRow({
       <Td className="whitespace-nowrap font-medium">
         {instance.id} <ProtocolBadge protocol={instance.protocol} />
       </Td>
-      <Td className="font-mono text-xs">{instance.address}</Td>
       <Td>
         <div className="space-y-1">
           <HealthBadge health={instance.health} />
@@ -365,36 +362,42 @@ function InstanceRow({
               stale since <TimeAgo at={instance.staleSince} />
             </Badge>
           )}
-          <div className="max-w-56 truncate text-xs text-zinc-500" title={instance.healthOutput ?? undefined}>
+          <div className="max-w-40 truncate text-xs text-zinc-500 dark:text-zinc-400" title={instance.healthOutput ?? undefined}>
             {instance.healthOutput}
           </div>
         </div>
       </Td>
+      <Td>{instance.enabled ? <Badge tone="good">enabled</Badge> : <Badge tone="warn">drained</Badge>}</Td>
       <Td className="tabular-nums">
         {instance.weight}
         {instance.overridden && <OverrideNote instance={instance} />}
       </Td>
-      <Td>{instance.enabled ? <Badge tone="good">enabled</Badge> : <Badge tone="warn">drained</Badge>}</Td>
+      <Td className="whitespace-nowrap font-mono text-xs">{instance.address}</Td>
       <Td className="text-xs" data-testid="scrape-status">
         <ScrapeStatus metrics={instance.metrics} scrape={instance.scrape} />
       </Td>
-      <Td className="whitespace-nowrap text-xs">
-        {instance.check.kind === "ttl" ? <TimeAgo at={instance.lastHeartbeatAt} /> : <span className="text-zinc-400">n/a</span>}
+      {/* Check and heartbeat, tags and metadata share a column each, so the table fits a laptop screen without scrolling. */}
+      <Td className="text-xs">
+        <span className="block whitespace-nowrap text-zinc-600 dark:text-zinc-400">{describeCheck(instance.check)}</span>
+        {instance.check.kind === "ttl" && (
+          <span className="block whitespace-nowrap">
+            heartbeat <TimeAgo at={instance.lastHeartbeatAt} />
+          </span>
+        )}
       </Td>
-      <Td className="whitespace-nowrap text-xs text-zinc-500">{describeCheck(instance.check)}</Td>
       <Td>
-        <div className="flex flex-wrap gap-1">
+        <div className="flex min-w-24 max-w-48 flex-wrap gap-1">
           {instance.tags.map((tag) => (
             <Badge key={tag}>{tag}</Badge>
           ))}
         </div>
-      </Td>
-      <Td>
-        <dl className="grid grid-cols-[auto_1fr] gap-x-2 text-xs">
+        <dl className="mt-1 grid max-w-48 grid-cols-[auto_minmax(0,1fr)] gap-x-2 text-xs">
           {Object.entries(instance.metadata).map(([key, value]) => (
             <div key={key} className="contents">
-              <dt className="text-zinc-500">{key}</dt>
-              <dd className="truncate font-mono">{value}</dd>
+              <dt className="text-zinc-500 dark:text-zinc-400">{key}</dt>
+              <dd className="truncate font-mono" title={value}>
+                {value}
+              </dd>
             </div>
           ))}
         </dl>

@@ -104,13 +104,13 @@ export function HealthSettingsClient({ webhooks, canManage, allowedAddresses }: 
                       <Td>
                         <Badge tone={statusTones[delivery.status] ?? "neutral"}>{delivery.status}</Badge>
                         {delivery.status === "pending" && delivery.attempts > 0 && (
-                          <span className="ml-2 text-xs text-zinc-500">
+                          <span className="ml-2 text-xs text-zinc-500 dark:text-zinc-400">
                             retry <TimeAgo at={delivery.nextAttemptAt} />
                           </span>
                         )}
                       </Td>
                       <Td className="tabular-nums">{delivery.attempts}</Td>
-                      <Td className="text-xs text-zinc-500">{delivery.lastError ?? delivery.responseStatus ?? ""}</Td>
+                      <Td className="text-xs text-zinc-500 dark:text-zinc-400">{delivery.lastError ?? delivery.responseStatus ?? ""}</Td>
                     </tr>
                   ))}
                 </Table>

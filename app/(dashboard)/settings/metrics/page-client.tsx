@@ -90,7 +90,7 @@ function noticeOf(state: NonNullable<TSaveMetricsState>): TNotice {
 
 function Help({ id, children }: { id?: string; children: ReactNode }) {
   return (
-    <p id={id} className="mt-1 text-xs text-zinc-500">
+    <p id={id} className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">
       {children}
     </p>
   );
@@ -118,7 +118,7 @@ function SourceOption({
       <input type="radio" name="source" value={value} defaultChecked={defaultChecked} onChange={() => onChoose(value)} className="mt-0.5" />
       <span>
         <span className="block font-medium">{title}</span>
-        <span className="mt-0.5 block text-xs text-zinc-500">{children}</span>
+        <span className="mt-0.5 block text-xs text-zinc-500 dark:text-zinc-400">{children}</span>
       </span>
     </label>
   );
@@ -191,7 +191,7 @@ function SettingsForm({ values, defaults, errors, canManage, save, saving, notic
               {errors.source && <p className="mt-1 text-xs text-rose-600 dark:text-rose-400">{errors.source}</p>}
             </fieldset>
             {/* Read-only rather than disabled, so the URL is still sent and kept for when Prometheus is chosen again. */}
-            <div className={cn(scraping && "opacity-60")}>
+            <div className={cn(scraping && "[&_input]:bg-zinc-100 [&_input]:text-zinc-600 dark:[&_input]:bg-zinc-900 dark:[&_input]:text-zinc-400")}>
               <Field
                 label="Prometheus URL"
                 name="prometheusUrl"

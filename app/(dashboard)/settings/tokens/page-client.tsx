@@ -69,7 +69,7 @@ export function TokensClient({ tokens, canManage }: { tokens: TToken[]; canManag
           </div>
         </Card>
       ) : (
-        <p className="mb-6 text-sm text-zinc-500">Only administrators can create or revoke tokens.</p>
+        <p className="mb-6 text-sm text-zinc-500 dark:text-zinc-400">Only administrators can create or revoke tokens.</p>
       )}
       <Card title="Tokens">
         <Table head={["Name", "Token", "Created", "Last used", "State", ""]} empty={tokens.length === 0 && <EmptyState>No API token yet.</EmptyState>}>
@@ -80,7 +80,7 @@ export function TokensClient({ tokens, canManage }: { tokens: TToken[]; canManag
               </Td>
               <Td className="font-mono text-xs">{token.prefix}…</Td>
               <Td className="text-xs">
-                <TimeAgo at={token.createdAt} /> <span className="text-zinc-500">by {token.createdBy}</span>
+                <TimeAgo at={token.createdAt} /> <span className="text-zinc-500 dark:text-zinc-400">by {token.createdBy}</span>
               </Td>
               <Td className="text-xs">
                 <TimeAgo at={token.lastUsedAt} />

@@ -64,7 +64,7 @@ export function UsersClient({ users, canManage, selfId }: { users: TUser[]; canM
               <tr key={user.id}>
                 <Td className="font-medium">
                   {user.name}
-                  {self && <span className="ml-1 text-xs font-normal text-zinc-500">(you)</span>}
+                  {self && <span className="ml-1 text-xs font-normal text-zinc-500 dark:text-zinc-400">(you)</span>}
                 </Td>
                 <Td>{user.email}</Td>
                 <Td>

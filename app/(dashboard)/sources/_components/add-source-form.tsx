@@ -95,7 +95,7 @@ export function AddSourceForm() {
               <label key={key} className="block text-sm font-medium">
                 {key === "ca" ? "CA certificate" : key === "cert" ? "Client certificate" : "Client key"}
                 <textarea className={textarea} name={key} value={fields[key]} onChange={set(key)} placeholder="-----BEGIN ...-----" />
-                {errors[`tls.${key}`] && <span className="mt-1 block text-xs text-rose-600">{errors[`tls.${key}`]}</span>}
+                {errors[`tls.${key}`] && <span className="mt-1 block text-xs text-rose-600 dark:text-rose-400">{errors[`tls.${key}`]}</span>}
               </label>
             ))}
           </div>
@@ -104,7 +104,9 @@ export function AddSourceForm() {
           <Button type="submit" disabled={pending}>
             {pending ? "Adding…" : "Add source"}
           </Button>
-          <span className="text-xs text-zinc-500">A collector connects within a second or two; its instances then appear under Services.</span>
+          <span className="text-xs text-zinc-500 dark:text-zinc-400">
+            A collector connects within a second or two; its instances then appear under Services.
+          </span>
         </div>
         {state?.ok === false && <FormError message={state.error} />}
         {state?.ok && <p className="text-sm text-emerald-700 dark:text-emerald-400">Source &ldquo;{state.data.name}&rdquo; added.</p>}

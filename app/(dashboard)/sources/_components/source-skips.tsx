@@ -6,7 +6,7 @@ import type { TSourceView } from "@/lib/sources/queries";
 export function SourceSkips({ skipped }: { skipped: TSourceView["skipped"] }) {
   if (skipped.count === 0)
     return (
-      <span className="text-xs text-zinc-500" data-testid="source-skipped">
+      <span className="text-xs text-zinc-500 dark:text-zinc-400" data-testid="source-skipped">
         0
       </span>
     );
@@ -18,7 +18,7 @@ export function SourceSkips({ skipped }: { skipped: TSourceView["skipped"] }) {
       <ul className="mt-1 space-y-1" data-testid="source-skip-reasons">
         {skipped.recent.map(({ key, reason }) => (
           <li key={key} className="break-all">
-            <span className="font-mono">{key}</span>: <span className="text-zinc-500">{reason}</span>
+            <span className="font-mono">{key}</span>: <span className="text-zinc-500 dark:text-zinc-400">{reason}</span>
           </li>
         ))}
       </ul>

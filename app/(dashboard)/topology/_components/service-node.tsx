@@ -20,7 +20,7 @@ const healthText: Record<TTopologyNode["health"], string> = {
   passing: "",
   warning: "text-amber-700 dark:text-amber-400",
   critical: "text-rose-700 dark:text-rose-400",
-  unknown: "text-zinc-500",
+  unknown: "text-zinc-500 dark:text-zinc-400",
 };
 
 // Zoomed out, a node is a block of its health's colour: the overview reads like a heat map.

@@ -2,7 +2,8 @@
 
 import { Background, Controls, MarkerType, MiniMap, Panel, ReactFlow, ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useRouter } from "next/navigation";
-import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { useEffect, useMemo, useState } from "react";
+import { useDarkTheme } from "@/components/layout/use-dark-theme";
 import { cn } from "@/components/ui/cn";
 import { createHoverStore, HoverContext } from "./hover-store";
 import type { TTopology } from "@/lib/metrics/views";
@@ -17,22 +18,6 @@ import { useTopologyLayout } from "./use-topology-layout";
 const nodeTypes = { service: ServiceNode };
 const edgeTypes = { traffic: TrafficEdge };
 
-const darkQuery = "(prefers-color-scheme: dark)";
-const watchColorScheme = (notify: () => void) => {
-  const query = matchMedia(darkQuery);
-  query.addEventListener("change", notify);
-  return () => query.removeEventListener("change", notify);
-};
-
-// React Flow's own "system" mode keeps the server's light class after hydration; this re-renders instead.
-function usePrefersDark(): boolean {
-  return useSyncExternalStore(
-    watchColorScheme,
-    () => matchMedia(darkQuery).matches,
-    () => false,
-  );
-}
-
 function Graph({ topology }: { topology: TTopology }) {
   const router = useRouter();
   const { fitView } = useReactFlow();
@@ -43,7 +28,7 @@ function Graph({ topology }: { topology: TTopology }) {
   const { layout, pending } = useTopologyLayout(input);
   const [hover] = useState(createHoverStore);
   const [hovering, setHovering] = useState(false);
-  const dark = usePrefersDark();
+  const dark = useDarkTheme();
 
   const nodes = useMemo<TServiceNode[]>(() => {
     if (!layout) return [];
@@ -113,8 +98,16 @@ function Graph({ topology }: { topology: TTopology }) {
       >
         <Background gap={24} size={1} />
         <Controls showInteractive={false} />
-        <MiniMap<TServiceNode> pannable zoomable nodeColor={(node) => healthColor[node.data.node.health]} nodeStrokeWidth={0} ariaLabel="Topology overview" />
-        <Panel position="top-right">
+        {/* On a phone the minimap and the legend would cover most of the graph: the legend goes under it (page-client). */}
+        <MiniMap<TServiceNode>
+          className="max-md:hidden"
+          pannable
+          zoomable
+          nodeColor={(node) => healthColor[node.data.node.health]}
+          nodeStrokeWidth={0}
+          ariaLabel="Topology overview"
+        />
+        <Panel position="top-right" className="max-md:hidden">
           <TopologyLegend dense={layout ? !layout.roomyLabels : false} />
         </Panel>
         {pending && (

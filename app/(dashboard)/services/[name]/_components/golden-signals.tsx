@@ -61,7 +61,7 @@ function latest(points: TChartPoint[], key: TSignalSeries["key"]): number | null
 /** The newest measured value of each series, coloured as its line: the chart's legend and its reading now. */
 function Headline({ points, series, format }: { points: TChartPoint[]; series: TSignalSeries[]; format: (value: number) => string }) {
   return (
-    <span className="flex flex-wrap items-center justify-end gap-x-3 tabular-nums text-zinc-500">
+    <span className="flex flex-wrap items-center justify-end gap-x-3 tabular-nums text-zinc-500 dark:text-zinc-400">
       {series.map((each) => {
         const value = latest(points, each.key);
         return (
@@ -84,7 +84,7 @@ function MarkerLegend({ count }: { count: number }) {
     ["info", "operator change"],
   ] as const;
   return (
-    <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-zinc-500">
+    <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-zinc-500 dark:text-zinc-400">
       <span>{count === 0 ? "No health, failover or operator event in this range" : `${count} event${count > 1 ? "s" : ""}:`}</span>
       {count > 0 &&
         tones.map(([tone, label]) => (
@@ -151,7 +151,7 @@ export const GoldenSignals = memo(function GoldenSignals({ service, instances, i
       title={
         <span className="flex flex-wrap items-baseline gap-x-3">
           Golden signals
-          <span className="text-xs font-normal text-zinc-500">
+          <span className="text-xs font-normal text-zinc-500 dark:text-zinc-400">
             {loading ? "loading…" : `${describeSeries(service, chart.of)} · one point per ${formatStepSize(chart.stepMs)}`}
           </span>
         </span>

@@ -6,8 +6,8 @@ import { formatDuration } from "@/lib/duration";
 /** A TTL instance's last heartbeat and when it expires if none comes, counting down with the page clock. */
 export function HeartbeatStatus({ lastHeartbeatAt, ttlMs }: { lastHeartbeatAt: string | null; ttlMs: number }) {
   const now = useNow();
-  if (!lastHeartbeatAt) return <span className="text-zinc-400">no heartbeat yet</span>;
-  if (now === null) return <span className="text-zinc-400">…</span>;
+  if (!lastHeartbeatAt) return <span className="text-zinc-500 dark:text-zinc-400">no heartbeat yet</span>;
+  if (now === null) return <span className="text-zinc-500 dark:text-zinc-400">…</span>;
   const beat = new Date(lastHeartbeatAt).getTime();
   const age = Math.max(0, now - beat);
   const left = beat + ttlMs - now;

@@ -5,7 +5,7 @@ import { healthStates } from "@/lib/health/health";
 import type { TInstanceFilter } from "@/lib/registry/instance-page";
 
 const control =
-  "rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-sm shadow-sm outline-none focus:border-zinc-500 focus:ring-2 focus:ring-zinc-200 dark:border-zinc-700 dark:bg-zinc-950 dark:focus:ring-zinc-800";
+  "rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-sm shadow-sm focus:border-zinc-500 focus:ring-2 focus:ring-zinc-200 dark:border-zinc-700 dark:bg-zinc-950 dark:focus:ring-zinc-800";
 
 // A search waits this long after the last key, so typing a host asks the server once.
 const typingMs = 250;

@@ -33,7 +33,7 @@ export function InstanceTimelines({ instances, history }: { instances: TInstance
 
   return (
     <div className="py-2">
-      <div className={`${row} pb-1 text-xs text-zinc-500`}>
+      <div className={`${row} pb-1 text-xs text-zinc-500 dark:text-zinc-400`}>
         <span>Instance</span>
         <span className="flex justify-between">
           <span>{rangeLabels[history.range]}</span>
@@ -70,11 +70,11 @@ export function InstanceTimelines({ instances, history }: { instances: TInstance
               <span className="text-right text-xs font-medium tabular-nums" title="share of the registered time passing or warning">
                 {formatUptime(entry?.uptime ?? null)}
               </span>
-              <span className="col-span-3 min-w-0 pt-0.5 text-xs text-zinc-500 lg:col-span-1 lg:pt-0">
+              <span className="col-span-3 min-w-0 pt-0.5 text-xs text-zinc-500 dark:text-zinc-400 lg:col-span-1 lg:pt-0">
                 <span className="block truncate">
                   <CheckStatus instance={instance} lastCheckAt={entry?.lastCheckAt ?? null} />
                 </span>
-                <span className="block truncate font-mono text-[11px] text-zinc-400" title={instance.healthOutput ?? undefined}>
+                <span className="block truncate font-mono text-[11px] text-zinc-500 dark:text-zinc-400" title={instance.healthOutput ?? undefined}>
                   {instance.healthOutput ?? "no check output yet"}
                 </span>
               </span>

@@ -62,7 +62,7 @@ export function MarkerStrip({ markers, range, from, to }: { markers: TTimelineMa
             data-testid="chart-marker"
             data-tone={cluster.tone}
             aria-label={`${formatStep(range, cluster.at)}: ${label}`}
-            className="group absolute top-1/2 -translate-x-1/2 -translate-y-1/2 rounded-full p-1 outline-none focus-visible:ring-2 focus-visible:ring-zinc-400"
+            className="group absolute top-1/2 -translate-x-1/2 -translate-y-1/2 rounded-full p-1 focus-visible:ring-2 focus-visible:ring-zinc-400"
             style={{ left: `${cluster.left * 100}%` }}
           >
             <span
@@ -84,14 +84,14 @@ export function MarkerStrip({ markers, range, from, to }: { markers: TTimelineMa
             >
               {cluster.markers.slice(-labelsShown).map((marker, index) => (
                 <span key={index} className="flex gap-2">
-                  <span className="shrink-0 tabular-nums text-zinc-500">{formatStep(range, marker.at)}</span>
+                  <span className="shrink-0 tabular-nums text-zinc-500 dark:text-zinc-400">{formatStep(range, marker.at)}</span>
                   <span className="inline-flex items-baseline gap-1.5 font-medium text-zinc-800 dark:text-zinc-100">
                     <span className="size-1.5 shrink-0 -translate-y-px rounded-full" style={{ background: toneColours[marker.tone] }} />
                     {marker.label}
                   </span>
                 </span>
               ))}
-              {count > labelsShown && <span className="block text-zinc-500">and {count - labelsShown} earlier</span>}
+              {count > labelsShown && <span className="block text-zinc-500 dark:text-zinc-400">and {count - labelsShown} earlier</span>}
             </span>
           </button>
         );

@@ -80,7 +80,7 @@ export function PolicyCard({
           Now: <strong>{service.policy}</strong>
           {service.hashHeader ? ` by header ${service.hashHeader}` : ""}, protection threshold {Math.round(service.protectionThreshold * 100)}%
         </p>
-        {!canGovern && <p className="text-sm text-zinc-500">Read-only: viewers cannot change the policy; an operator or admin can.</p>}
+        {!canGovern && <p className="text-sm text-zinc-500 dark:text-zinc-400">Read-only: viewers cannot change the policy; an operator or admin can.</p>}
         <fieldset disabled={!canGovern || pending} className="flex flex-wrap items-end gap-4">
           <SelectField label="Policy" aria-label="Policy" name="policy" value={policy} onChange={(event) => setPolicy(event.target.value as TBalancingPolicy)}>
             {BALANCING_POLICIES.map((name) => (
@@ -115,7 +115,7 @@ export function PolicyCard({
             {pending ? "Saving…" : "Save policy"}
           </Button>
         </fieldset>
-        <p className="text-xs text-zinc-500">
+        <p className="text-xs text-zinc-500 dark:text-zinc-400">
           {described[policy]}. Shares now: {sharesText}. A change leaving fewer than the threshold&apos;s share of instances taking traffic needs forcing.
         </p>
         {state && !state.ok && <FormError message={state.code === "conflict" ? `${state.error} The page now shows the current settings.` : state.error} />}

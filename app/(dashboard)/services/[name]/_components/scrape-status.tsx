@@ -7,20 +7,20 @@ import type { TInstanceView } from "@/lib/registry/instance-view";
 export function ScrapeStatus({ metrics, scrape }: Pick<TInstanceView, "metrics" | "scrape">) {
   if (!metrics)
     return (
-      <span className="text-zinc-400" title="registered without a metrics endpoint">
+      <span className="text-zinc-500 dark:text-zinc-400" title="registered without a metrics endpoint">
         not scraped
       </span>
     );
   const endpoint = `:${metrics.port}${metrics.path}`;
   if (!scrape)
     return (
-      <span className="text-zinc-400" title={endpoint}>
+      <span className="text-zinc-500 dark:text-zinc-400" title={endpoint}>
         not scraped yet
       </span>
     );
   return (
     <span className="block max-w-64 space-y-0.5" title={endpoint}>
-      <span className="block whitespace-nowrap text-zinc-500">
+      <span className="block whitespace-nowrap text-zinc-500 dark:text-zinc-400">
         scraped <TimeAgo at={scrape.at} />
         {scrape.durationMs !== null && ` · ${Math.round(scrape.durationMs)} ms`}
       </span>

@@ -37,14 +37,14 @@ export function SeriesPicker({
   const callers = [...new Set([...peers.callers, ...(value.scope === "edge" && value.callee === service ? [value.caller] : [])])];
   const callees = [...new Set([...peers.callees, ...(value.scope === "edge" && value.caller === service ? [value.callee] : [])])];
   return (
-    <label className="inline-flex items-center gap-2 text-xs text-zinc-500">
+    <label className="inline-flex items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
       <span className="hidden sm:inline">Series</span>
       <select
         aria-label="Series"
         value={selected}
         disabled={disabled}
         onChange={(event) => onChange(parseSeriesValue(event.target.value))}
-        className="max-w-56 rounded-md border border-zinc-200 bg-white py-1 pl-2 pr-7 text-xs font-medium text-zinc-800 shadow-sm outline-none focus:border-zinc-400 dark:border-zinc-700 dark:bg-zinc-950 dark:text-zinc-100"
+        className="max-w-56 rounded-md border border-zinc-200 bg-white py-1 pl-2 pr-7 text-xs font-medium text-zinc-800 shadow-sm focus:border-zinc-400 dark:border-zinc-700 dark:bg-zinc-950 dark:text-zinc-100"
       >
         <option value="service">Whole service</option>
         {instances.length > 0 && (

@@ -3,6 +3,7 @@
 import type { ReactNode } from "react";
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis, type DotItemDotProps } from "recharts";
 import type { TChartPoint, TChartRange, TTimelineMarker } from "@/lib/metrics/views";
+import { useDarkTheme } from "@/components/layout/use-dark-theme";
 import { formatStep, formatTick, valueTicks } from "./chart-format";
 
 /** Every chart's plot area starts and ends at the same x, so the charts and the marker strip line up. */
@@ -12,6 +13,10 @@ export const yAxisWidth = 60;
 export const toneColours: Record<TTimelineMarker["tone"], string> = { critical: "#f43f5e", warning: "#f59e0b", ok: "#10b981", info: "#6366f1" };
 
 export type TSignalSeries = { key: Exclude<keyof TChartPoint, "t">; name: string; colour: string; area?: boolean };
+
+// Axis text and the hover line, zinc-500/300 on light and zinc-400/500 on dark: readable on either page.
+const lightInk = { tick: "#71717a", cursor: "#a1a1aa" };
+const darkInk = { tick: "#a1a1aa", cursor: "#71717a" };
 
 type TAxis = { range: TChartRange; from: number; to: number; ticks: number[] };
 
@@ -29,7 +34,7 @@ function ChartTooltip({ active, payload, label, series, format, range }: TToolti
   if (!active || !point) return null;
   return (
     <div className="min-w-36 rounded-md border border-zinc-200 bg-white/95 px-2.5 py-1.5 text-xs text-zinc-900 shadow-md dark:border-zinc-700 dark:bg-zinc-900/95 dark:text-zinc-100">
-      <div className="mb-1 text-zinc-500">{formatStep(range, Number(label))}</div>
+      <div className="mb-1 text-zinc-500 dark:text-zinc-400">{formatStep(range, Number(label))}</div>
       {series.map((each) => {
         const value = point[each.key];
         return (
@@ -86,6 +91,7 @@ export function SignalChart({
   const measured = points.filter((point) => series.some((each) => point[each.key] !== null)).length;
   const highest = Math.max(minTop, ...points.flatMap((point) => series.map((each) => point[each.key] ?? 0)));
   const yTicks = valueTicks(highest);
+  const ink = useDarkTheme() ? darkInk : lightInk;
   return (
     <figure data-testid={testId} data-points={measured} className="min-w-0">
       <figcaption className="flex items-baseline justify-between gap-4 pr-4 text-xs" style={{ paddingLeft: yAxisWidth + chartMargin.left }}>
@@ -110,7 +116,7 @@ export function SignalChart({
             allowDataOverflow
             ticks={axis.ticks}
             tickFormatter={(t: number) => formatTick(axis.range, t)}
-            tick={showTimeAxis ? { fill: "#71717a", fontSize: 11 } : false}
+            tick={showTimeAxis ? { fill: ink.tick, fontSize: 11 } : false}
             tickLine={false}
             axisLine={{ stroke: "currentColor" }}
             height={showTimeAxis ? 22 : 1}
@@ -121,7 +127,7 @@ export function SignalChart({
             ticks={yTicks}
             interval={0}
             tickFormatter={format}
-            tick={{ fill: "#71717a", fontSize: 11 }}
+            tick={{ fill: ink.tick, fontSize: 11 }}
             tickLine={false}
             axisLine={false}
           />
@@ -129,7 +135,7 @@ export function SignalChart({
             content={({ active, payload, label }) => (
               <ChartTooltip active={active} payload={payload} label={label} series={series} format={format} range={axis.range} />
             )}
-            cursor={{ stroke: "#a1a1aa", strokeWidth: 1 }}
+            cursor={{ stroke: ink.cursor, strokeWidth: 1 }}
             isAnimationActive={false}
           />
           {markers.map((marker, index) => (

@@ -101,7 +101,7 @@ export function TrafficPanel({
           </>
         )}
         {disabledWhy && (
-          <p className="text-sm text-zinc-500" data-testid="traffic-disabled">
+          <p className="text-sm text-zinc-500 dark:text-zinc-400" data-testid="traffic-disabled">
             {disabledWhy}
           </p>
         )}

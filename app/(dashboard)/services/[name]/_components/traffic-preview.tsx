@@ -36,7 +36,7 @@ export function TrafficPreview({ preview }: { preview: ReturnType<typeof summari
   return (
     <div data-testid="traffic-preview" className="rounded-md border border-zinc-200 dark:border-zinc-800">
       <table className="w-full text-left text-xs">
-        <thead className="bg-zinc-50 text-zinc-500 dark:bg-zinc-900">
+        <thead className="bg-zinc-50 text-zinc-500 dark:text-zinc-400 dark:bg-zinc-900">
           <tr>
             <th className="px-3 py-1.5 font-medium">Instance</th>
             <th className="px-3 py-1.5 font-medium">Health</th>
@@ -53,8 +53,8 @@ export function TrafficPreview({ preview }: { preview: ReturnType<typeof summari
               </td>
               <td className="px-3 py-1 tabular-nums">{side(row.before) === side(row.after) ? side(row.after) : `${side(row.before)} → ${side(row.after)}`}</td>
               <td className="whitespace-nowrap px-3 py-1 tabular-nums">
-                <ShareBar share={row.before.share} tone="before" /> <span className="text-zinc-500">{formatShare(row.before.share)}</span>
-                <span className="mx-1.5 text-zinc-400">→</span>
+                <ShareBar share={row.before.share} tone="before" /> <span className="text-zinc-500 dark:text-zinc-400">{formatShare(row.before.share)}</span>
+                <span className="mx-1.5 text-zinc-500 dark:text-zinc-400">→</span>
                 <ShareBar share={row.after.share} tone="after" />{" "}
                 <span data-testid="share-after" className="font-medium">
                   {formatShare(row.after.share)}
@@ -65,7 +65,7 @@ export function TrafficPreview({ preview }: { preview: ReturnType<typeof summari
         </tbody>
       </table>
       {preview.more && (
-        <p data-testid="preview-more" className="border-t border-zinc-200 px-3 py-1.5 text-xs text-zinc-500 dark:border-zinc-800">
+        <p data-testid="preview-more" className="border-t border-zinc-200 px-3 py-1.5 text-xs text-zinc-500 dark:text-zinc-400 dark:border-zinc-800">
           …and {preview.more.count.toLocaleString("en")} more instances, each {shareRange(preview.more.before)} → {shareRange(preview.more.after)} of the
           traffic
         </p>

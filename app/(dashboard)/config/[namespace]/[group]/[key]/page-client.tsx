@@ -21,10 +21,14 @@ import type { TConfigFormat, TConfigRef } from "@/lib/config/schemas";
 function Title({ itemRef, children }: { itemRef: TConfigRef; children?: React.ReactNode }) {
   return (
     <span className="flex flex-wrap items-center gap-2">
-      <Link href={`/config?namespace=${encodeURIComponent(itemRef.namespace)}`} prefetch={false} className="text-zinc-400 hover:text-zinc-600">
+      <Link
+        href={`/config?namespace=${encodeURIComponent(itemRef.namespace)}`}
+        prefetch={false}
+        className="text-zinc-500 dark:text-zinc-400 hover:text-zinc-600"
+      >
         Config / {itemRef.namespace} /
       </Link>
-      <span className="text-zinc-500">{itemRef.group} /</span>
+      <span className="text-zinc-500 dark:text-zinc-400">{itemRef.group} /</span>
       <span className="font-mono">{itemRef.key}</span>
       {children}
     </span>

@@ -6,9 +6,11 @@ import { yaml } from "@codemirror/lang-yaml";
 import { bracketMatching, defaultHighlightStyle, foldGutter, indentOnInput, StreamLanguage, syntaxHighlighting } from "@codemirror/language";
 import { properties } from "@codemirror/legacy-modes/mode/properties";
 import { linter, lintGutter, type Diagnostic } from "@codemirror/lint";
+import { oneDarkHighlightStyle } from "@codemirror/theme-one-dark";
 import { Compartment, EditorState, type Extension } from "@codemirror/state";
 import { EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from "@codemirror/view";
 import { useEffect, useEffectEvent, useRef } from "react";
+import { useDarkTheme } from "@/components/layout/use-dark-theme";
 import { validateContent } from "@/lib/config/formats/formats";
 import type { TConfigFormat } from "@/lib/config/schemas";
 
@@ -34,13 +36,31 @@ function formatLinter(format: TConfigFormat): Extension {
   );
 }
 
-const theme = EditorView.theme({
+const layout = EditorView.theme({
   "&": { fontSize: "13px", minHeight: "16rem" },
   ".cm-content": { fontFamily: "var(--font-mono)" },
-  ".cm-gutters": { backgroundColor: "transparent", borderRight: "1px solid rgb(228 228 231)" },
-  "&.cm-focused": { outline: "none" },
+  ".cm-gutters": { backgroundColor: "transparent", borderRight: "1px solid var(--color-zinc-200)" },
+  "&.cm-focused": { outline: "2px solid var(--color-sky-600)", outlineOffset: "-2px" },
   ".cm-scroller": { minHeight: "16rem", maxHeight: "32rem" },
 });
+
+// The page's zinc greys, so the editor sits in the dark page rather than on a white sheet.
+const darkColours = EditorView.theme(
+  {
+    "&": { color: "var(--color-zinc-100)", backgroundColor: "var(--color-zinc-950)" },
+    ".cm-content": { caretColor: "var(--color-zinc-100)" },
+    ".cm-cursor, .cm-dropCursor": { borderLeftColor: "var(--color-zinc-100)" },
+    ".cm-gutters": { color: "var(--color-zinc-400)", borderRight: "1px solid var(--color-zinc-800)" },
+    ".cm-activeLine, .cm-activeLineGutter": { backgroundColor: "rgb(39 39 42 / 0.6)" },
+    "&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection": { backgroundColor: "var(--color-zinc-700)" },
+    ".cm-tooltip": { backgroundColor: "var(--color-zinc-900)", color: "var(--color-zinc-100)", border: "1px solid var(--color-zinc-700)" },
+  },
+  { dark: true },
+);
+
+function colours(dark: boolean): Extension {
+  return dark ? [darkColours, syntaxHighlighting(oneDarkHighlightStyle)] : syntaxHighlighting(defaultHighlightStyle, { fallback: true });
+}
 
 /** CodeMirror 6 with highlighting and validation for the item's format; the parent owns the text. */
 export function CodeEditor({
@@ -60,6 +80,8 @@ export function CodeEditor({
   const view = useRef<EditorView | null>(null);
   const languageSlot = useRef(new Compartment());
   const editableSlot = useRef(new Compartment());
+  const colourSlot = useRef(new Compartment());
+  const dark = useDarkTheme();
   const changed = useEffectEvent(onChange);
 
   useEffect(() => {
@@ -76,9 +98,10 @@ export function CodeEditor({
           history(),
           indentOnInput(),
           bracketMatching(),
-          syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
           keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
-          theme,
+          // Before the layout: earlier extensions win, and the colours must override its light gutter border.
+          colourSlot.current.of(colours(dark)),
+          layout,
           EditorView.contentAttributes.of({ "aria-label": label }),
           languageSlot.current.of([language(format), formatLinter(format)]),
           editableSlot.current.of([EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)]),
@@ -97,6 +120,10 @@ export function CodeEditor({
   useEffect(() => {
     view.current?.dispatch({ effects: languageSlot.current.reconfigure([language(format), formatLinter(format)]) });
   }, [format]);
+
+  useEffect(() => {
+    view.current?.dispatch({ effects: colourSlot.current.reconfigure(colours(dark)) });
+  }, [dark]);
 
   useEffect(() => {
     view.current?.dispatch({ effects: editableSlot.current.reconfigure([EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)]) });

@@ -131,7 +131,7 @@ export function EditorCard({
   if (secret && !managesSecrets) {
     return (
       <Card title="Content" className="mt-6">
-        <p className="p-4 font-mono text-sm text-zinc-500" data-testid="masked-content">
+        <p className="p-4 font-mono text-sm text-zinc-500 dark:text-zinc-400" data-testid="masked-content">
           •••••••• <span className="font-sans">secret: only admins and allowed API tokens can read it</span>
         </p>
       </Card>
@@ -156,7 +156,7 @@ export function EditorCard({
     >
       <div className="space-y-4 p-4">
         {disabledWhy && (
-          <p className="text-sm text-zinc-500" data-testid="editor-disabled">
+          <p className="text-sm text-zinc-500 dark:text-zinc-400" data-testid="editor-disabled">
             {disabledWhy}
           </p>
         )}
@@ -170,8 +170,8 @@ export function EditorCard({
         )}
         {secret && !revealed ? (
           <div className="flex items-center gap-3 rounded-md border border-dashed border-zinc-300 p-4 text-sm dark:border-zinc-700">
-            <span className="font-mono text-zinc-500">••••••••</span>
-            <span className="text-zinc-500">Secret content is hidden.</span>
+            <span className="font-mono text-zinc-500 dark:text-zinc-400">••••••••</span>
+            <span className="text-zinc-500 dark:text-zinc-400">Secret content is hidden.</span>
             <Button variant="secondary" onClick={() => setRevealed(true)}>
               Reveal to edit
             </Button>
@@ -219,7 +219,7 @@ export function EditorCard({
               </div>
             )}
             {!disabledWhy && (Boolean(problem) || !message.trim() || !edited) && (
-              <p className="text-xs text-zinc-500">
+              <p className="text-xs text-zinc-500 dark:text-zinc-400">
                 {problem
                   ? "Fix the content to publish it."
                   : !edited && makeSecret === secret
@@ -243,7 +243,7 @@ export function EditorCard({
               </label>
               <label className="flex items-center gap-2 text-sm">
                 <input type="radio" name="target" checked={gray} disabled={isNew} onChange={() => setTarget("gray")} /> chosen instances first (gray release)
-                {isNew && <span className="text-xs text-zinc-500">: publish a first version to everyone</span>}
+                {isNew && <span className="text-xs text-zinc-500 dark:text-zinc-400">: publish a first version to everyone</span>}
               </label>
               {gray && (
                 <div className="flex flex-wrap gap-3 pl-6">

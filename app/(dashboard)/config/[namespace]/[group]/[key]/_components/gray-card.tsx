@@ -83,10 +83,10 @@ export function GrayCard({
             <FormError message={error} />
           </>
         ) : (
-          <p className="text-sm text-zinc-500">No gray release in progress. Choose “chosen instances first” when publishing to start one.</p>
+          <p className="text-sm text-zinc-500 dark:text-zinc-400">No gray release in progress. Choose “chosen instances first” when publishing to start one.</p>
         )}
         {detail.grayHistory.length > 0 && (
-          <ul className="space-y-1 text-xs text-zinc-500">
+          <ul className="space-y-1 text-xs text-zinc-500 dark:text-zinc-400">
             {detail.grayHistory.map((row) => (
               <li key={`${row.version}-${row.endedAt}`}>
                 v{row.version} {row.state} by {row.endedBy}

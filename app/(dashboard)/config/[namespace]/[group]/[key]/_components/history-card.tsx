@@ -134,7 +134,7 @@ export function HistoryCard({
             )}
           </>
         ) : (
-          <p className="text-sm text-zinc-500">One version so far: publish another to compare.</p>
+          <p className="text-sm text-zinc-500 dark:text-zinc-400">One version so far: publish another to compare.</p>
         )}
       </div>
     </Card>

@@ -36,10 +36,10 @@ function Cell({ line, side }: { line: TDiffLine | null; side: "left" | "right" }
         : "";
   return (
     <>
-      <td className={cn("w-10 select-none border-r border-zinc-200 px-2 text-right text-zinc-400 dark:border-zinc-800", tone)}>{number}</td>
+      <td className={cn("w-10 select-none border-r border-zinc-200 px-2 text-right text-zinc-500 dark:text-zinc-400 dark:border-zinc-800", tone)}>{number}</td>
       <td className={cn("whitespace-pre-wrap break-all px-2", tone)} data-kind={line?.kind ?? "empty"}>
         {line && line.kind !== "same" && (
-          <span aria-hidden className="mr-1 select-none text-zinc-400">
+          <span aria-hidden className="mr-1 select-none text-zinc-500 dark:text-zinc-400">
             {line.kind === "removed" ? "−" : "+"}
           </span>
         )}
@@ -64,7 +64,7 @@ export function SideBySideDiff({ before, after, beforeLabel, afterLabel }: { bef
         </span>
       </div>
       {added + removed === 0 ? (
-        <p className="px-3 py-4 text-sm text-zinc-500">No difference.</p>
+        <p className="px-3 py-4 text-sm text-zinc-500 dark:text-zinc-400">No difference.</p>
       ) : (
         <div className="max-h-[28rem] overflow-auto">
           <table className="w-full table-fixed font-mono text-xs leading-5">
