@@ -80,7 +80,14 @@ async function main() {
   const registerStarted = Date.now();
   for (const [index, port] of targets.ports.entries()) {
     await registerInstance({
-      input: ZRegisterInstance.parse({ service: serviceOf(index), id: instanceId(index), host: "127.0.0.1", port, check: { kind: "http", path: "/health" } }),
+      input: ZRegisterInstance.parse({
+        service: serviceOf(index),
+        id: instanceId(index),
+        host: "127.0.0.1",
+        port,
+        check: { kind: "http", path: "/health" },
+        metrics: null,
+      }),
     });
   }
   log(`registered ${instances} instances with http checks at the defaults in ${((Date.now() - registerStarted) / 1000).toFixed(1)} s`);

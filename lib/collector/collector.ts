@@ -6,13 +6,17 @@ import { log } from "@/lib/log";
 import { MetricsCollector } from "@/lib/metrics/scrape/metrics-collector";
 import { processSingleton } from "@/lib/process-singleton";
 import { HeldSources } from "@/lib/sources/held-sources";
-import { checkSignature, listCheckedInstances, type TCheckedInstance } from "./checked-instances";
+import { CheckSchedule, type TScheduled } from "./check-schedule";
+import { CheckedInstances, checkSignature, type TCheckedInstance } from "./checked-instances";
+import { HealthWrites } from "./health-writes";
 import { InstanceCheck } from "./instance-check";
 import { forgetDeadLeases, leaseLiveMs, leaseRenewMs, newCollectorId, releaseLease, renewLease } from "./lease";
 import { deregisterCritical } from "./deregister-critical";
 import { deleteOldRollups, ProbeRollups } from "./probe-rollups";
 
 const maxBackoffMs = 30_000;
+// Probes due within this of each other go out on one wake-up: a thousand checks a second cost ~100 timers, not 2,000.
+const wakeSlotMs = 10;
 
 type TTouch = { lastCheckAt: number; lastSuccessAt?: number };
 
@@ -32,12 +36,19 @@ type TCollectorJob = {
  */
 export class Collector {
   readonly id = newCollectorId();
-  readonly checks = new Map<string, { check: InstanceCheck; signature: string }>();
+  readonly checks = new Map<string, { check: InstanceCheck; signature: string; scheduled: TScheduled }>();
+  private readonly schedule = new CheckSchedule<InstanceCheck>();
+  private wakeTimer?: NodeJS.Timeout;
+  private wakeAt = Infinity;
+  private readonly checked = new CheckedInstances();
+  private readonly writes = new HealthWrites((id) => this.checks.get(id)?.check.instance.instanceId ?? id);
   private readonly rollups = new ProbeRollups();
   private readonly touched = new Map<string, TTouch>();
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private liveIds: string[] = [];
+  /** The live collectors the checks were last handed out among. */
+  private assignedTo: string[] | null = null;
   private leaseOkAt = 0;
   private failures = 0;
   readonly metrics: MetricsCollector;
@@ -45,7 +56,7 @@ export class Collector {
   /** In the order they run; every job runs at the first renewal. */
   readonly jobs: readonly TCollectorJob[] = [
     // The set of checked instances is read again this often: new, changed and removed ones.
-    { name: "health checks", everyMs: 2000, assigns: true, run: () => this.assignChecks() },
+    { name: "health checks", everyMs: 2000, assigns: true, run: (now) => this.assignChecks(now) },
     // Scrape targets change rarely and are scraped every 10 s: a new instance waits at most one more interval.
     { name: "scrape targets", everyMs: 5000, assigns: true, run: () => this.metrics.refresh({ liveIds: this.liveIds }) },
     { name: "source sync", everyMs: leaseRenewMs, run: (now) => this.sources.refresh({ liveIds: this.liveIds, now }) },
@@ -88,7 +99,8 @@ export class Collector {
     const live = await renewLease({ id: this.id });
     this.leaseOkAt = now;
     const liveChanged = live.sort().join() !== this.liveIds.join();
-    this.liveIds = live;
+    // Kept as the same array while unchanged: the checks are handed out again only when it is replaced.
+    if (liveChanged) this.liveIds = live;
     for (const job of this.jobs) {
       const due = now - (this.lastRunAt.get(job) ?? 0) >= job.everyMs;
       if (job.assigns) {
@@ -103,8 +115,26 @@ export class Collector {
     }
   }
 
-  private async assignChecks() {
-    this.assign(await listCheckedInstances());
+  // The list is read again only as far as it changed; the work is handed out again when it or the live collectors did.
+  private async assignChecks(now: number) {
+    const changed = await this.checked.refresh({ now });
+    if (changed || this.assignedTo !== this.liveIds) this.assign(this.checked.byId.values());
+    this.assignedTo = this.liveIds;
+  }
+
+  // One timer for every check: set for the earliest due, taking everything due within a slot of it.
+  private arm() {
+    const next = this.schedule.nextDueAt();
+    if (next === undefined || this.stopped || next >= this.wakeAt) return;
+    clearTimeout(this.wakeTimer);
+    this.wakeAt = next;
+    this.wakeTimer = setTimeout(() => this.wake(), Math.max(0, next - Date.now()));
+  }
+
+  private wake() {
+    this.wakeAt = Infinity;
+    this.schedule.takeDue(Date.now() + wakeSlotMs, (check) => check.run());
+    this.arm();
   }
 
   private async deleteOld(now: number) {
@@ -115,33 +145,43 @@ export class Collector {
   }
 
   /** Starts checks for the instances this collector owns, restarts changed ones, stops the rest. */
-  private assign(instances: TCheckedInstance[]) {
-    const mine = instances.filter((instance) => ownerOf({ key: instance.id, collectorIds: this.liveIds }) === this.id);
+  private assign(instances: Iterable<TCheckedInstance>) {
+    const mine = [...instances].filter((instance) => ownerOf({ key: instance.id, collectorIds: this.liveIds }) === this.id);
     const keep = new Set<string>();
     for (const instance of mine) {
       keep.add(instance.id);
       const signature = checkSignature(instance);
       const current = this.checks.get(instance.id);
       if (current?.signature === signature) continue;
-      current?.check.stop();
-      const check = new InstanceCheck(instance, { onResult: (i, result) => this.onResult(i, result) });
-      this.checks.set(instance.id, { check, signature });
-      check.start();
+      if (current) this.unschedule(instance.id);
+      const check = new InstanceCheck(instance, {
+        onResult: (i, result, at) => this.onResult(i, result, at),
+        onWrite: (id, write) => this.writes.add(id, write),
+      });
+      // The first probe waits a random part of the interval, so a thousand instances do not fire together.
+      const scheduled = this.schedule.add(check, { firstAt: Date.now() + Math.random() * instance.intervalMs, intervalMs: instance.intervalMs });
+      this.checks.set(instance.id, { check, signature, scheduled });
     }
-    for (const [id, { check }] of this.checks) {
-      if (keep.has(id)) continue;
-      check.stop();
-      this.checks.delete(id);
-    }
+    for (const id of this.checks.keys()) if (!keep.has(id)) this.unschedule(id);
+    this.arm();
   }
 
-  private onResult(instance: TCheckedInstance, result: { status: string; at: number; latencyMs: number }) {
+  private unschedule(id: string) {
+    const current = this.checks.get(id);
+    if (!current) return;
+    current.check.stop();
+    this.schedule.remove(current.scheduled);
+    this.writes.forget(id);
+    this.checks.delete(id);
+  }
+
+  private onResult(instance: TCheckedInstance, result: { status: string; latencyMs: number }, at: number) {
     const failed = result.status === "fail";
-    this.rollups.record({ instanceId: instance.instanceId, service: instance.service, at: result.at, failed, latencyMs: result.latencyMs });
-    const touch = this.touched.get(instance.id) ?? { lastCheckAt: result.at };
-    touch.lastCheckAt = result.at;
-    if (!failed) touch.lastSuccessAt = result.at;
-    this.touched.set(instance.id, touch);
+    this.rollups.record({ instanceId: instance.instanceId, service: instance.service, at, failed, latencyMs: result.latencyMs });
+    let touch = this.touched.get(instance.id);
+    if (!touch) this.touched.set(instance.id, (touch = { lastCheckAt: at }));
+    touch.lastCheckAt = at;
+    if (!failed) touch.lastSuccessAt = at;
   }
 
   private async flushTouched() {
@@ -173,8 +213,7 @@ export class Collector {
     void this.sources.stopAll({ release: false });
     if (this.checks.size === 0) return;
     log.warn(`collector ${this.id}: stopping ${this.checks.size} checks because ${why}; they resume when the database answers`);
-    for (const { check } of this.checks.values()) check.stop();
-    this.checks.clear();
+    for (const id of [...this.checks.keys()]) this.unschedule(id);
     this.liveIds = [];
   }
 
@@ -182,8 +221,9 @@ export class Collector {
   async stop() {
     this.stopped = true;
     clearTimeout(this.timer);
-    for (const { check } of this.checks.values()) check.stop();
-    this.checks.clear();
+    clearTimeout(this.wakeTimer);
+    for (const id of [...this.checks.keys()]) this.unschedule(id);
+    this.writes.stop();
     await this.flushTouched().catch(() => undefined);
     await this.metrics.shutdown();
     await this.sources.stopAll({ release: true });
