@@ -7,8 +7,11 @@ import { setInstanceFlapping } from "./set-instance-flapping";
 export type THealthWrite =
   { kind: "health"; to: THealth; reason: string; detectionMs?: number } | { kind: "flapping"; on: boolean; health: THealth; reason: string };
 
-// Health changes per transaction: a thousand instances turning passing at once is one write, not a thousand.
-const maxBatch = 1000;
+// Health changes per transaction: a thousand instances turning passing at once is a few writes, not a thousand.
+const maxBatch = 500;
+// A change waits this long for others to join it: SQLite's driver runs a transaction without letting the event loop
+// read new results, so without a wait every batch would hold one change.
+const batchWaitMs = 20;
 const maxRetryMs = 30_000;
 
 /**
@@ -19,6 +22,7 @@ const maxRetryMs = 30_000;
 export class HealthWrites {
   private readonly pending = new Map<string, THealthWrite[]>();
   private writing = false;
+  private waiting?: NodeJS.Timeout;
   private stopped = false;
 
   constructor(private readonly describe: (id: string) => string) {}
@@ -33,7 +37,7 @@ export class HealthWrites {
     // While the database is away only the latest health is worth writing (the head may be in flight).
     else if (queue.length > 1 && write.kind === "health" && queue.at(-1)?.kind === "health") queue[queue.length - 1] = write;
     else queue.push(write);
-    void this.drain();
+    if (!this.writing) this.waiting ??= setTimeout(() => void this.drain(), batchWaitMs);
   }
 
   /** The instance is no longer checked here: what it has not written yet is dropped. */
@@ -43,27 +47,32 @@ export class HealthWrites {
 
   stop() {
     this.stopped = true;
+    clearTimeout(this.waiting);
   }
 
   private async drain() {
+    this.waiting = undefined;
     if (this.writing) return;
     this.writing = true;
     let failures = 0;
     while (this.pending.size > 0 && !this.stopped) {
-      const heads: [string, THealthWrite][] = [];
+      // Each instance's oldest write; a flapping start or end with the health change that goes with it.
+      const heads: [string, THealthWrite[]][] = [];
       for (const [id, queue] of this.pending) {
         if (heads.length >= maxBatch) break;
-        heads.push([id, queue[0]!]);
+        heads.push([id, queue[0]!.kind === "flapping" && queue[1]?.kind === "health" ? queue.slice(0, 2) : queue.slice(0, 1)]);
       }
       try {
         await this.write(heads);
-        for (const [id, write] of heads) {
+        for (const [id, writes] of heads) {
           const queue = this.pending.get(id);
-          if (queue?.[0] !== write) continue;
-          queue.shift();
+          if (!queue || queue[0] !== writes[0]) continue;
+          queue.splice(0, writes.length);
           if (queue.length === 0) this.pending.delete(id);
         }
         failures = 0;
+        // Results that came in during the write are read before the next batch is taken.
+        await new Promise((resolve) => setImmediate(resolve));
       } catch (error) {
         failures += 1;
         if (failures === 1) log.warn(`health of ${heads.length} instances (${this.describe(heads[0]![0])}...) not written yet; retrying`, error);
@@ -73,15 +82,18 @@ export class HealthWrites {
     this.writing = false;
   }
 
-  private async write(heads: [string, THealthWrite][]) {
-    const health = heads.flatMap(([id, write]) =>
-      write.kind === "health"
-        ? [{ id, to: write.to, reason: write.reason, ...(write.detectionMs === undefined ? {} : { detectionMs: write.detectionMs }) }]
-        : [],
+  private async write(heads: [string, THealthWrite[]][]) {
+    // Flapping starts and ends are rare (one instance in trouble): one by one, before the health they come with.
+    for (const [id, writes] of heads)
+      for (const write of writes)
+        if (write.kind === "flapping") await setInstanceFlapping({ id, flapping: write.on, health: write.health, reason: write.reason });
+    const health = heads.flatMap(([id, writes]) =>
+      writes.flatMap((write) =>
+        write.kind === "health"
+          ? [{ id, to: write.to, reason: write.reason, ...(write.detectionMs === undefined ? {} : { detectionMs: write.detectionMs }) }]
+          : [],
+      ),
     );
     if (health.length) await setInstancesHealth(health);
-    // Flapping starts and ends are rare (one instance in trouble): one by one.
-    for (const [id, write] of heads)
-      if (write.kind === "flapping") await setInstanceFlapping({ id, flapping: write.on, health: write.health, reason: write.reason });
   }
 }
