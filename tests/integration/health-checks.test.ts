@@ -165,8 +165,15 @@ describe.each(targets)("health checks on $name", (target) => {
       expect((await api.post("/api/v1/registry/instances", { service: refusedService, id: refusedId, host: "127.0.0.1", port, check })).status).toBe(201);
       const events = () => readHealthEvents(target, refusedId);
       await eventually(events, (rows) => rows.some((e) => e.to === "passing"), { timeoutMs: 2000 + intervalMs * (rise + 2) });
-      // As a source or a hand edit could leave it; registration itself answers 422.
-      await runSql(target, [{ sql: `UPDATE "Instance" SET "host" = $1, "port" = 80 WHERE "instanceId" = $2`, args: ["169.254.169.254", refusedId] }]);
+      // As a source could leave it (registration itself answers 422): a catalog write, its modifyIndex past the catalog
+      // index, which then rises (the collector reads the instances that changed, in that order).
+      await runSql(target, [
+        {
+          sql: `UPDATE "Instance" SET "host" = $1, "port" = 80, "modifyIndex" = (SELECT "value" + 1 FROM "Counter" WHERE "name" = 'catalog') WHERE "instanceId" = $2`,
+          args: ["169.254.169.254", refusedId],
+        },
+        { sql: `UPDATE "Counter" SET "value" = "value" + 1 WHERE "name" = 'catalog'`, args: [] },
+      ]);
       const rows = await eventually(events, (found) => found.some((e) => e.to === "critical"), { timeoutMs: 2000 + intervalMs * (fall + 2) });
       const critical = rows.find((e) => e.to === "critical")!;
       const refusal = /^refused by address policy: 169\.254\.169\.254 is a link-local address/;
