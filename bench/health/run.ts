@@ -106,7 +106,17 @@ async function main() {
   const collectorStarted = Date.now();
   const collector = spawn(
     process.execPath,
-    [...profile, "--import", "./bench/shared/loop-monitor.mjs", "--import", "tsx", "--conditions=react-server", "collector/index.ts"],
+    // The young generation's size as `npm run collector` sets it.
+    [
+      ...profile,
+      "--max-semi-space-size=2",
+      "--import",
+      "./bench/shared/loop-monitor.mjs",
+      "--import",
+      "tsx",
+      "--conditions=react-server",
+      "collector/index.ts",
+    ],
     {
       env: { ...process.env, DATABASE_URL: databaseUrl, MESHDECK_LOG_LEVEL: "info", BENCH_LOOP_FILE: loopFile },
       stdio: ["ignore", collectorLog, collectorLog],
