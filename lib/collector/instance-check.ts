@@ -14,7 +14,8 @@ export type TCheckHooks = {
 
 function probeOnce(instance: TCheckedInstance): Promise<TProbeResult> {
   const { kind, host, port, timeoutMs, path } = instance;
-  if (kind === "http") return probeHttp({ host, port, timeoutMs, path });
+  // The instance is the target itself: nothing built per probe.
+  if (kind === "http") return probeHttp(instance);
   if (kind === "grpc") return probeGrpc({ host, port, timeoutMs, service: path });
   if (kind === "script") {
     // Turning script checks off stops those registered while they were on, on this collector too.

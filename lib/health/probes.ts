@@ -68,8 +68,8 @@ function dechunk(body: string): { text: string; complete: boolean } {
  * A plain socket and one request line, as HAProxy checks: a thousand probes a second through
  * Node's full HTTP client cost the collector more than everything else it does.
  */
-export function probeHttp({ path, ...target }: TProbeTarget & { path: string }): Promise<TProbeResult> {
-  const { port, timeoutMs } = target;
+export function probeHttp(target: TProbeTarget & { path: string }): Promise<TProbeResult> {
+  const { port, timeoutMs, path } = target;
   return probe(target, (settle, connectTo) => {
     const { host } = connectTo;
     const socket = connect({ ...connectTo, port });
