@@ -8,7 +8,7 @@ import { fork, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readMachineBusySeconds, UsageSampler } from "../shared/proc";
-import { runBench, sleep, startPostgres, stopChild, waitFor } from "../shared/process";
+import { collectorNodeArgs, runBench, sleep, startPostgres, stopChild, waitFor } from "../shared/process";
 import { appendToDoc, percentile } from "../shared/report";
 import { ensureHaproxy, showStat, startHaproxy, startSyslog, writeHaproxyConfig } from "./haproxy";
 import { job, prometheusVersion, queryNumber, startReferencePrometheus } from "../metrics/prometheus-side";
@@ -111,24 +111,10 @@ async function main() {
   const loopFile = join(runDir, "collector-loop.jsonl");
   const profile = process.env.BENCH_CPU_PROF === "1" ? ["--cpu-prof", `--cpu-prof-dir=${runDir}`] : [];
   const collectorStarted = Date.now();
-  const collector = spawn(
-    process.execPath,
-    // The young generation's size as `npm run collector` sets it.
-    [
-      ...profile,
-      "--max-semi-space-size=2",
-      "--import",
-      "./bench/shared/loop-monitor.mjs",
-      "--import",
-      "tsx",
-      "--conditions=react-server",
-      "collector/index.ts",
-    ],
-    {
-      env: { ...process.env, DATABASE_URL: databaseUrl, MESHDECK_LOG_LEVEL: "info", BENCH_LOOP_FILE: loopFile },
-      stdio: ["ignore", collectorLog, collectorLog],
-    },
-  );
+  const collector = spawn(process.execPath, [...profile, ...collectorNodeArgs], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, MESHDECK_LOG_LEVEL: "info", BENCH_LOOP_FILE: loopFile },
+    stdio: ["ignore", collectorLog, collectorLog],
+  });
   children.push(collector);
   let stopping = false;
   let collectorDied: string | null = null;

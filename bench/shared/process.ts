@@ -108,3 +108,14 @@ export function askingChild<TMessage extends TReport, TAnswer extends TReport>(
     child.once("exit", (code) => fail(new Error(`${name} exited (${code}) before it was ready`)));
   });
 }
+
+/** The collector as `npm run collector` starts it (its young generation's size too), run by node itself with the event-loop monitor. */
+export const collectorNodeArgs = [
+  "--max-semi-space-size=2",
+  "--import",
+  "./bench/shared/loop-monitor.mjs",
+  "--import",
+  "tsx",
+  "--conditions=react-server",
+  "collector/index.ts",
+];
