@@ -132,6 +132,8 @@ async function main() {
   cleanups.push(() => Object.values(samplers).forEach((s) => s?.stop()));
 
   let lastProgress = Date.now();
+  // The collector's warm-up ends when all pass, whatever the other checker and the scrapers still wait for.
+  let allPassingAt: number | null = null;
   await waitFor(`all ${instances} passing in Meshdeck and UP in HAProxy`, warmupLimitMs, async () => {
     if (collectorDied) throw new Error(collectorDied);
     const passing = await db.instance.count({ where: { health: "passing", instanceId: { startsWith: "bench-" } } });
@@ -148,11 +150,12 @@ async function main() {
         `warming up: ${passing} passing in Meshdeck, ${up} UP (L7OK) in HAProxy${combined ? `; scraped ${scraped} by Meshdeck, ${promUp} up in Prometheus` : ""}`,
       );
     }
+    if (passing === instances) allPassingAt ??= Date.now();
     return passing === instances && up === instances && scraped === instances && promUp === instances ? true : null;
   });
   const warmAt = Date.now();
   const machineAtWarm = readMachineBusySeconds();
-  const warmupSeconds = (warmAt - collectorStarted) / 1000;
+  const warmupSeconds = ((allPassingAt ?? warmAt) - collectorStarted) / 1000;
   log(`warm: all ${instances} passing in Meshdeck and UP (L7OK) in HAProxy; measuring CPU for ${steadySeconds} s`);
   await sleep(steadySeconds * 1000 + 500);
   const steadyEnd = Date.now();
