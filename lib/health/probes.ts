@@ -141,7 +141,8 @@ export function probeTcp(target: TProbeTarget): Promise<TProbeResult> {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      socket.resetAndDestroy();
+      // A plain close, not a reset: a server that has read nothing yet and handles no socket errors would crash on one.
+      socket.destroy();
       settle("pass", `TCP connect to ${host}:${port} succeeded`);
     });
     socket.once("error", (error) => {
