@@ -15,7 +15,7 @@ import { deregisterCritical } from "./deregister-critical";
 import { deleteOldRollups, ProbeRollups } from "./probe-rollups";
 
 const maxBackoffMs = 30_000;
-// Probes due within this of each other go out on one wake-up: a thousand checks a second cost ~100 timers, not 2,000.
+// Probes due within this of each other go out on one wake-up: a thousand checks a second take ~100 timers, not 1,000.
 const wakeSlotMs = 10;
 
 type TTouch = { lastCheckAt: number; lastSuccessAt?: number };
