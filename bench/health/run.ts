@@ -8,7 +8,7 @@ import { fork, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readMachineBusySeconds, UsageSampler } from "../shared/proc";
-import { collectorNodeArgs, runBench, sleep, startPostgres, stopChild, waitFor } from "../shared/process";
+import { collectorEnv, collectorNodeArgs, runBench, sleep, startPostgres, stopChild, waitFor } from "../shared/process";
 import { appendToDoc, percentile } from "../shared/report";
 import { ensureHaproxy, showStat, startHaproxy, startSyslog, writeHaproxyConfig } from "./haproxy";
 import { job, prometheusVersion, queryNumber, startReferencePrometheus } from "../metrics/prometheus-side";
@@ -112,7 +112,7 @@ async function main() {
   const profile = process.env.BENCH_CPU_PROF === "1" ? ["--cpu-prof", `--cpu-prof-dir=${runDir}`] : [];
   const collectorStarted = Date.now();
   const collector = spawn(process.execPath, [...profile, ...collectorNodeArgs], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, MESHDECK_LOG_LEVEL: "info", BENCH_LOOP_FILE: loopFile },
+    env: { ...process.env, ...collectorEnv, DATABASE_URL: databaseUrl, MESHDECK_LOG_LEVEL: "info", BENCH_LOOP_FILE: loopFile },
     stdio: ["ignore", collectorLog, collectorLog],
   });
   children.push(collector);
