@@ -1,20 +1,24 @@
-// `npm run bench:health [-- --db=postgres] [-- --no-doc]`: 1000 real HTTP instances on 127.0.0.1,
+// `npm run bench:health [-- --db=postgres] [-- --combined] [-- --no-doc]`: 1000 real HTTP instances on 127.0.0.1,
 // checked at Meshdeck's defaults by the collector (its own process) and by HAProxy in the same run;
 // 50 are killed at known times; detection p50/p99, CPU and RSS of both; a section in docs/benchmarks.md.
+// --combined: the collector scrapes every instance's /metrics too (every 10 s), against HAProxy plus
+// Prometheus scraping the same targets; without it, instances have no metrics and the collector only checks.
 // Sizes may be shrunk for a quick try: BENCH_INSTANCES, BENCH_KILLS, BENCH_STEADY_S.
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readMachineBusySeconds, UsageSampler } from "../shared/proc";
-import { runBench, sleep, startPostgres, stopChild, waitFor } from "../shared/process";
+import { collectorEnv, collectorNodeArgs, runBench, sleep, startPostgres, stopChild, waitFor } from "../shared/process";
 import { appendToDoc, percentile } from "../shared/report";
 import { ensureHaproxy, showStat, startHaproxy, startSyslog, writeHaproxyConfig } from "./haproxy";
+import { job, prometheusVersion, queryNumber, startReferencePrometheus } from "../metrics/prometheus-side";
 import { evaluate, renderSection, renderTable, renderTargets, type TResult } from "./report";
 import type { TTargetsMessage, TTargetsReport } from "./targets";
 
 const args = process.argv.slice(2);
 const usePostgres = args.includes("--db=postgres");
 const writeDoc = !args.includes("--no-doc");
+const combined = args.includes("--combined");
 const instances = Number(process.env.BENCH_INSTANCES ?? "1000");
 const kills = Number(process.env.BENCH_KILLS ?? "50");
 // 60 s so the window always holds exactly one of the collector's once-a-minute rollup writes.
@@ -41,7 +45,7 @@ function log(message: string) {
 function startTargets(): Promise<{ child: ChildProcess; ports: number[]; killed: Map<number, number> }> {
   const child = fork(join(root, "bench", "health", "targets.ts"), [], {
     execArgv: ["--import", "tsx"],
-    env: { ...process.env, BENCH_TARGETS: String(instances) },
+    env: { ...process.env, BENCH_TARGETS: String(instances), BENCH_METRICS: combined ? "1" : "0" },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   children.push(child);
@@ -80,7 +84,14 @@ async function main() {
   const registerStarted = Date.now();
   for (const [index, port] of targets.ports.entries()) {
     await registerInstance({
-      input: ZRegisterInstance.parse({ service: serviceOf(index), id: instanceId(index), host: "127.0.0.1", port, check: { kind: "http", path: "/health" } }),
+      input: ZRegisterInstance.parse({
+        service: serviceOf(index),
+        id: instanceId(index),
+        host: "127.0.0.1",
+        port,
+        check: { kind: "http", path: "/health" },
+        metrics: combined ? { path: "/metrics" } : null,
+      }),
     });
   }
   log(`registered ${instances} instances with http checks at the defaults in ${((Date.now() - registerStarted) / 1000).toFixed(1)} s`);
@@ -90,6 +101,9 @@ async function main() {
   const haproxyConfig = writeHaproxyConfig({ dir: runDir, ports: targets.ports, syslogPort: syslog.port });
   const haproxy = startHaproxy({ file: haproxyConfig.file, dir: runDir });
   children.push(haproxy);
+  // The same targets, every 10 s with a 5 s timeout, as the collector's scrapes.
+  const prometheus = combined ? await startReferencePrometheus({ targets: targets.ports.map((port, index) => ({ service: serviceOf(index), port })) }) : null;
+  if (prometheus) cleanups.push(() => prometheus.stop());
 
   // The same entrypoint as `npm run collector`, run by node itself (no tsx CLI wrapper process).
   const collectorLog = openSync(join(runDir, "collector.log"), "a");
@@ -97,14 +111,10 @@ async function main() {
   const loopFile = join(runDir, "collector-loop.jsonl");
   const profile = process.env.BENCH_CPU_PROF === "1" ? ["--cpu-prof", `--cpu-prof-dir=${runDir}`] : [];
   const collectorStarted = Date.now();
-  const collector = spawn(
-    process.execPath,
-    [...profile, "--import", "./bench/shared/loop-monitor.mjs", "--import", "tsx", "--conditions=react-server", "collector/index.ts"],
-    {
-      env: { ...process.env, DATABASE_URL: databaseUrl, MESHDECK_LOG_LEVEL: "info", BENCH_LOOP_FILE: loopFile },
-      stdio: ["ignore", collectorLog, collectorLog],
-    },
-  );
+  const collector = spawn(process.execPath, [...profile, ...collectorNodeArgs], {
+    env: { ...process.env, ...collectorEnv, DATABASE_URL: databaseUrl, MESHDECK_LOG_LEVEL: "info", BENCH_LOOP_FILE: loopFile },
+    stdio: ["ignore", collectorLog, collectorLog],
+  });
   children.push(collector);
   let stopping = false;
   let collectorDied: string | null = null;
@@ -113,24 +123,39 @@ async function main() {
       collectorDied = `collector (pid ${collector.pid}) exited during the run: ${signal ? `signal ${signal}` : `code ${code}`}; see ${join(runDir, "collector.log")}`;
   });
   log(`collector pid ${collector.pid}, haproxy pid ${haproxy.pid}, targets pid ${targets.child.pid}`);
-  const samplers = { meshdeck: new UsageSampler(collector.pid!), haproxy: new UsageSampler(haproxy.pid!), targets: new UsageSampler(targets.child.pid!) };
-  cleanups.push(() => Object.values(samplers).forEach((s) => s.stop()));
+  const samplers = {
+    meshdeck: new UsageSampler(collector.pid!),
+    haproxy: new UsageSampler(haproxy.pid!),
+    targets: new UsageSampler(targets.child.pid!),
+    prometheus: prometheus ? new UsageSampler(prometheus.pid) : null,
+  };
+  cleanups.push(() => Object.values(samplers).forEach((s) => s?.stop()));
 
   let lastProgress = Date.now();
+  // The collector's warm-up ends when all pass, whatever the other checker and the scrapers still wait for.
+  let allPassingAt: number | null = null;
   await waitFor(`all ${instances} passing in Meshdeck and UP in HAProxy`, warmupLimitMs, async () => {
     if (collectorDied) throw new Error(collectorDied);
     const passing = await db.instance.count({ where: { health: "passing", instanceId: { startsWith: "bench-" } } });
     const stat = await showStat(haproxyConfig.socket);
     const up = [...stat.values()].filter((s) => s.status === "UP" && s.check.startsWith("L7OK")).length;
+    // Combined: both scrapers have scraped every target once.
+    const scraped = combined
+      ? await db.instance.count({ where: { instanceId: { startsWith: "bench-" }, lastScrapeAt: { not: null }, scrapeError: null } })
+      : instances;
+    const promUp = prometheus ? await queryNumber(prometheus, `count(up{job="${job}"} == 1)`).catch(() => 0) : instances;
     if (Date.now() - lastProgress >= 5000) {
       lastProgress = Date.now();
-      log(`warming up: ${passing} passing in Meshdeck, ${up} UP (L7OK) in HAProxy`);
+      log(
+        `warming up: ${passing} passing in Meshdeck, ${up} UP (L7OK) in HAProxy${combined ? `; scraped ${scraped} by Meshdeck, ${promUp} up in Prometheus` : ""}`,
+      );
     }
-    return passing === instances && up === instances ? true : null;
+    if (passing === instances) allPassingAt ??= Date.now();
+    return passing === instances && up === instances && scraped === instances && promUp === instances ? true : null;
   });
   const warmAt = Date.now();
   const machineAtWarm = readMachineBusySeconds();
-  const warmupSeconds = (warmAt - collectorStarted) / 1000;
+  const warmupSeconds = ((allPassingAt ?? warmAt) - collectorStarted) / 1000;
   log(`warm: all ${instances} passing in Meshdeck and UP (L7OK) in HAProxy; measuring CPU for ${steadySeconds} s`);
   await sleep(steadySeconds * 1000 + 500);
   const steadyEnd = Date.now();
@@ -187,7 +212,7 @@ async function main() {
         killedAt: Object.fromEntries(targets.killed),
         meshdeckEvents: events,
         haproxyDowns: syslog.downs,
-        samples: Object.fromEntries(Object.entries(samplers).map(([k, s]) => [k, s.samples])),
+        samples: Object.fromEntries(Object.entries(samplers).map(([k, s]) => [k, s?.samples ?? []])),
       },
       null,
       1,
@@ -199,6 +224,7 @@ async function main() {
     meshdeck: samplers.meshdeck.window(warmAt, steadyEnd),
     haproxy: samplers.haproxy.window(warmAt, steadyEnd),
     targets: samplers.targets.window(warmAt, steadyEnd),
+    prometheus: samplers.prometheus?.window(warmAt, steadyEnd) ?? null,
   };
   const during = { meshdeck: samplers.meshdeck.window(killStart, killEnd), haproxy: samplers.haproxy.window(killStart, killEnd) };
   const mb = (bytes: number | undefined) => (bytes === undefined ? null : bytes / 2 ** 20);
@@ -219,7 +245,7 @@ async function main() {
   };
   const notes: string[] = [];
   // Everything else on the machine over the steady window (this orchestrator included): other people's builds show up here.
-  const ours = [steady.meshdeck, steady.haproxy, steady.targets].reduce((sum, w) => sum + (w?.cpuPercent ?? 0), 0);
+  const ours = [steady.meshdeck, steady.haproxy, steady.targets, steady.prometheus].reduce((sum, w) => sum + (w?.cpuPercent ?? 0), 0);
   const machinePercent = ((machineAtSteadyEnd - machineAtWarm) / ((steadyEnd - warmAt) / 1000)) * 100;
   const othersPercent = Math.max(0, machinePercent - ours);
   const cores = (await import("node:os")).availableParallelism();
@@ -232,6 +258,10 @@ async function main() {
   const result: TResult = {
     date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
     command: `${envOverrides.join("")}npm run bench:health${args.length ? ` -- ${args.join(" ")}` : ""}`,
+    prometheus:
+      prometheus && samplers.prometheus
+        ? { version: prometheusVersion(), cpuPercent: steady.prometheus?.cpuPercent ?? null, peakRssMb: peak(samplers.prometheus) }
+        : null,
     database: usePostgres ? "PostgreSQL 15" : "SQLite",
     instances,
     services: Math.ceil(instances / perService),

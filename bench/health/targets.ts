@@ -8,6 +8,20 @@ export type TTargetsMessage = { type: "kill"; kills: { index: number; afterMs: n
 export type TTargetsReport = { type: "ready"; ports: number[] } | { type: "killed"; index: number; at: number } | { type: "error"; message: string };
 
 const count = Number(process.env.BENCH_TARGETS ?? "1000");
+// The combined run (--combined): each target serves /metrics too, a small exposition both scrapers read every 10 s.
+const withMetrics = process.env.BENCH_METRICS === "1";
+const buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+const exposition = [
+  "# HELP http_request_duration_seconds Request duration.",
+  "# TYPE http_request_duration_seconds histogram",
+  ...["200", "500"].flatMap((code) => [
+    ...buckets.map((le, i) => `http_request_duration_seconds_bucket{method="GET",route="/api/orders",code="${code}",le="${le}"} ${(i + 1) * 10}`),
+    `http_request_duration_seconds_bucket{method="GET",route="/api/orders",code="${code}",le="+Inf"} 90`,
+    `http_request_duration_seconds_sum{method="GET",route="/api/orders",code="${code}"} 4.5`,
+    `http_request_duration_seconds_count{method="GET",route="/api/orders",code="${code}"} 90`,
+  ]),
+  "",
+].join("\n");
 
 function send(report: TTargetsReport) {
   process.send?.(report);
@@ -25,6 +39,10 @@ async function main() {
   const servers: Server[] = [];
   for (let i = 0; i < count; i += 1) {
     const server = createServer((req, res) => {
+      if (withMetrics && req.url === "/metrics") {
+        res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
+        return void res.end(exposition);
+      }
       const ok = req.url === "/health";
       res.writeHead(ok ? 200 : 404, { "content-type": "text/plain", connection: "close" });
       res.end(ok ? "ok" : "not found");

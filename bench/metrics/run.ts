@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSy
 import { join, resolve } from "node:path";
 import { profileShares } from "../shared/cpu-profile";
 import { readMachineBusySeconds, UsageSampler } from "../shared/proc";
-import { askingChild, runBench, sleep, startPostgres, stopChild, type TAsk } from "../shared/process";
+import { askingChild, collectorEnv, collectorNodeArgs, runBench, sleep, startPostgres, stopChild, type TAsk } from "../shared/process";
 import { percentile, replaceInDoc } from "../shared/report";
 import { calleesOf, instanceId, perService, serviceName, serviceOf } from "./fleet";
 import { job, prometheusVersion, queryNumber, readSelfMetrics, startReferencePrometheus } from "./prometheus-side";
@@ -158,23 +158,11 @@ async function main() {
   const collectorLog = openSync(join(runDir, "collector.log"), "a");
   const loopFile = join(runDir, "collector-loop.jsonl");
   // The same entrypoint as `npm run collector`, run by node itself (no tsx CLI wrapper process).
-  const collector = spawn(
-    process.execPath,
-    [
-      ...(profile ? ["--cpu-prof", `--cpu-prof-dir=${runDir}`] : []),
-      "--import",
-      "./bench/shared/loop-monitor.mjs",
-      "--import",
-      "tsx",
-      "--conditions=react-server",
-      "collector/index.ts",
-    ],
-    {
-      env: { ...process.env, DATABASE_URL: databaseUrl, MESHDECK_LOG_LEVEL: "warn", BENCH_LOOP_FILE: loopFile },
-      stdio: ["ignore", collectorLog, collectorLog],
-      detached: true,
-    },
-  );
+  const collector = spawn(process.execPath, [...(profile ? ["--cpu-prof", `--cpu-prof-dir=${runDir}`] : []), ...collectorNodeArgs], {
+    env: { ...process.env, ...collectorEnv, DATABASE_URL: databaseUrl, MESHDECK_LOG_LEVEL: "warn", BENCH_LOOP_FILE: loopFile },
+    stdio: ["ignore", collectorLog, collectorLog],
+    detached: true,
+  });
   const collectorStarted = Date.now();
   track(collector, "collector", true);
   let stopping = false;

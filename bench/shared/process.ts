@@ -108,3 +108,17 @@ export function askingChild<TMessage extends TReport, TAnswer extends TReport>(
     child.once("exit", (code) => fail(new Error(`${name} exited (${code}) before it was ready`)));
   });
 }
+
+/** The environment `npm run collector` gives the collector (glibc's malloc arenas), over the caller's. */
+export const collectorEnv = { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2" };
+
+/** The collector as `npm run collector` starts it (its young generation's size too), run by node itself with the event-loop monitor. */
+export const collectorNodeArgs = [
+  "--max-semi-space-size=2",
+  "--import",
+  "./bench/shared/loop-monitor.mjs",
+  "--import",
+  "tsx",
+  "--conditions=react-server",
+  "collector/index.ts",
+];

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { db } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { insertRows } from "@/lib/db/bulk";
-import { writeHeartbeats } from "./write-observations";
+import { writeCheckTimes, writeHeartbeats } from "./write-observations";
 
 let serviceId = "";
 
@@ -68,5 +68,22 @@ describe("writeHeartbeats", () => {
       ).keys(),
     ]).toEqual([kept]);
     expect(await writeHeartbeats([])).toEqual(new Map());
+  });
+});
+
+describe("writeCheckTimes", () => {
+  test("writes a thousand instances' check times in a few statements; a failed check leaves lastSuccessAt alone", async () => {
+    const ids = await instances(1000, "checked");
+    const at = Date.now() - 10_000;
+    await writeCheckTimes(ids.map((id, i) => ({ id, lastCheckAt: at + i, lastSuccessAt: at + i })));
+    await writeCheckTimes([{ id: ids[0]!, lastCheckAt: at + 5000 }]);
+    const rows = await db.instance.findMany({
+      where: { id: { in: [ids[0]!, ids[999]!] } },
+      orderBy: { id: "asc" },
+      select: { id: true, lastCheckAt: true, lastSuccessAt: true },
+    });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    expect(byId.get(ids[0]!)).toMatchObject({ lastCheckAt: new Date(at + 5000), lastSuccessAt: new Date(at) });
+    expect(byId.get(ids[999]!)).toMatchObject({ lastCheckAt: new Date(at + 999), lastSuccessAt: new Date(at + 999) });
   });
 });

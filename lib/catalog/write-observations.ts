@@ -34,14 +34,23 @@ export async function writeHeartbeats(beats: { id: string; at: number }[]): Prom
   return health;
 }
 
-type TTimes = [at: number, ids: string[]][];
+// Rows per check-times statement: three parameters each, under SQLite's 999.
+const timesPerStatement = 300;
 
-/** When the collector last checked instances, and last saw them pass: instances grouped by time. */
-export async function writeCheckTimes({ lastCheckAt, lastSuccessAt }: { lastCheckAt: TTimes; lastSuccessAt: TTimes }) {
-  await db.$transaction([
-    ...lastCheckAt.map(([at, ids]) => db.instance.updateMany({ where: { id: { in: ids } }, data: { lastCheckAt: new Date(at) } })),
-    ...lastSuccessAt.map(([at, ids]) => db.instance.updateMany({ where: { id: { in: ids } }, data: { lastSuccessAt: new Date(at) } })),
-  ]);
+/** When the collector last checked instances, and last saw them pass: one statement per few hundred instances. */
+export async function writeCheckTimes(times: { id: string; lastCheckAt: number; lastSuccessAt?: number }[]) {
+  // In id order, as heartbeats and health changes lock rows.
+  const sorted = times.toSorted((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (let i = 0; i < sorted.length; i += timesPerStatement) {
+    const batch = sorted.slice(i, i + timesPerStatement);
+    await retryOnDeadlock(() =>
+      db.$executeRawUnsafe(
+        `UPDATE "Instance" SET "lastCheckAt" = v.column2, "lastSuccessAt" = COALESCE(v.column3, "Instance"."lastSuccessAt")
+       FROM (VALUES ${valuesList({ rows: batch.length, columns: 3, casts: ["text", "timestamp(3)", "timestamp(3)"] })}) AS v WHERE "Instance"."id" = v.column1`,
+        ...batch.flatMap(({ id, lastCheckAt, lastSuccessAt }) => [id, new Date(lastCheckAt), lastSuccessAt === undefined ? null : new Date(lastSuccessAt)]),
+      ),
+    );
+  }
 }
 
 export type TScrapeStatus = { at: number; error: string | null; durationMs: number };

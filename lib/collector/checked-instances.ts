@@ -1,5 +1,6 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { getCatalogIndex } from "@/lib/catalog/catalog-index";
+import { db, type Prisma } from "@/lib/db";
 import type { THealth } from "@/lib/health/health";
 
 // What the collector needs of an actively checked (http, tcp, grpc or script) instance.
@@ -21,27 +22,33 @@ export type TCheckedInstance = {
   lastSuccessAt: number | null;
 };
 
-export async function listCheckedInstances(): Promise<TCheckedInstance[]> {
-  const rows = await db.instance.findMany({
-    where: { checkKind: { in: ["http", "tcp", "grpc", "script"] } },
-    select: {
-      id: true,
-      instanceId: true,
-      host: true,
-      port: true,
-      checkKind: true,
-      checkPath: true,
-      checkIntervalMs: true,
-      checkTimeoutMs: true,
-      checkRise: true,
-      checkFall: true,
-      health: true,
-      flapping: true,
-      lastSuccessAt: true,
-      service: { select: { name: true } },
-    },
-  });
-  return rows.map((row) => ({
+const checkedKinds = ["http", "tcp", "grpc", "script"];
+
+const checkedSelect = {
+  id: true,
+  instanceId: true,
+  host: true,
+  port: true,
+  checkKind: true,
+  checkPath: true,
+  checkIntervalMs: true,
+  checkTimeoutMs: true,
+  checkRise: true,
+  checkFall: true,
+  health: true,
+  flapping: true,
+  lastSuccessAt: true,
+  service: { select: { name: true } },
+} as const;
+
+function readRows(where: Prisma.InstanceWhereInput) {
+  return db.instance.findMany({ where, select: checkedSelect });
+}
+
+type TCheckedRow = Awaited<ReturnType<typeof readRows>>[number];
+
+function toChecked(row: TCheckedRow): TCheckedInstance {
+  return {
     id: row.id,
     instanceId: row.instanceId,
     service: row.service.name,
@@ -56,7 +63,50 @@ export async function listCheckedInstances(): Promise<TCheckedInstance[]> {
     health: row.health,
     flapping: row.flapping,
     lastSuccessAt: row.lastSuccessAt?.getTime() ?? null,
-  }));
+  };
+}
+
+export async function listCheckedInstances(): Promise<TCheckedInstance[]> {
+  return (await readRows({ checkKind: { in: checkedKinds } })).map(toChecked);
+}
+
+// Read whole this often anyway, in case a write changed a checked instance without moving its modifyIndex.
+const fullReadMs = 60_000;
+
+/**
+ * The checked instances, kept in memory and brought up to date from what changed: every catalog change moves the
+ * catalog index and writes it as the modifyIndex of the instances it touched, so an unchanged index costs one query
+ * and a changed one reads only the changed rows (a count tells removals; they mean a whole read).
+ */
+export class CheckedInstances {
+  readonly byId = new Map<string, TCheckedInstance>();
+  private index: number | null = null;
+  private fullReadAt = -Infinity;
+
+  /** Answers whether anything changed since the last call. */
+  async refresh({ now }: { now: number }): Promise<boolean> {
+    // Read first: every change up to this index has committed, so the rows read next show them all.
+    const index = await getCatalogIndex();
+    if (this.index === null || now - this.fullReadAt >= fullReadMs) return this.readAll(index, now);
+    if (index === this.index) return false;
+    const rows = await readRows({ modifyIndex: { gt: this.index } });
+    for (const row of rows) {
+      if (checkedKinds.includes(row.checkKind)) this.byId.set(row.id, toChecked(row));
+      else this.byId.delete(row.id);
+    }
+    this.index = index;
+    if ((await db.instance.count({ where: { checkKind: { in: checkedKinds } } })) !== this.byId.size) return this.readAll(index, now);
+    return rows.length > 0;
+  }
+
+  private async readAll(index: number, now: number): Promise<boolean> {
+    const rows = await listCheckedInstances();
+    this.byId.clear();
+    for (const row of rows) this.byId.set(row.id, row);
+    this.index = index;
+    this.fullReadAt = now;
+    return true;
+  }
 }
 
 /** What, when changed, means the check starts over (health and timestamps change all the time). */

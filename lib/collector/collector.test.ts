@@ -63,14 +63,19 @@ test("an assignment that keeps failing does not starve the others: sources are s
     sourceRounds += 1;
     await refreshSources(options);
   };
-  const assignChecks = (collector as unknown as { assignChecks: () => Promise<void> }).assignChecks.bind(collector);
-  (collector as unknown as { assignChecks: () => Promise<void> }).assignChecks = async () => {
+  type TAssigning = { assignChecks: (now: number) => Promise<void> };
+  const assignChecks = (collector as unknown as TAssigning).assignChecks.bind(collector);
+  (collector as unknown as TAssigning).assignChecks = async (now) => {
     checkRounds += 1;
-    await assignChecks();
+    await assignChecks(now);
   };
   collector.start();
   try {
-    await until(() => sourceRounds, (n) => n >= 2, 10_000);
+    await until(
+      () => sourceRounds,
+      (n) => n >= 2,
+      10_000,
+    );
   } finally {
     await collector.stop();
   }

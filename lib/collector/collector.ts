@@ -7,7 +7,9 @@ import { MetricsCollector } from "@/lib/metrics/scrape/metrics-collector";
 import { processSingleton } from "@/lib/process-singleton";
 import { HeldDataPlanes } from "@/lib/dataplanes/held-data-planes";
 import { HeldSources } from "@/lib/sources/held-sources";
-import { checkSignature, listCheckedInstances, type TCheckedInstance } from "./checked-instances";
+import { CheckSchedule, type TScheduled } from "./check-schedule";
+import { CheckedInstances, checkSignature, type TCheckedInstance } from "./checked-instances";
+import { HealthWrites } from "./health-writes";
 import { InstanceCheck } from "./instance-check";
 import { forgetDeadLeases, leaseLiveMs, leaseRenewMs, newCollectorId, releaseLease, renewLease } from "./lease";
 import { deregisterCritical } from "./deregister-critical";
@@ -15,6 +17,8 @@ import { deleteOldRollups, ProbeRollups } from "./probe-rollups";
 
 // A collector whose database comes back must resume within seconds: one lease query per 5 s does not burden it.
 const maxBackoffMs = 5000;
+// Probes due within this of each other go out on one wake-up: a thousand checks a second take ~100 timers, not 1,000.
+const wakeSlotMs = 10;
 
 type TTouch = { lastCheckAt: number; lastSuccessAt?: number };
 
@@ -34,12 +38,19 @@ type TCollectorJob = {
  */
 export class Collector {
   readonly id = newCollectorId();
-  readonly checks = new Map<string, { check: InstanceCheck; signature: string }>();
+  readonly checks = new Map<string, { check: InstanceCheck; signature: string; scheduled: TScheduled }>();
+  private readonly schedule = new CheckSchedule<InstanceCheck>();
+  private wakeTimer?: NodeJS.Timeout;
+  private wakeAt = Infinity;
+  private readonly checked = new CheckedInstances();
+  private readonly writes = new HealthWrites((id) => this.checks.get(id)?.check.instance.instanceId ?? id);
   private readonly rollups = new ProbeRollups();
   private readonly touched = new Map<string, TTouch>();
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private liveIds: string[] = [];
+  /** The live collectors the checks were last handed out among. */
+  private assignedTo: string[] | null = null;
   private leaseOkAt = 0;
   private failures = 0;
   readonly metrics: MetricsCollector;
@@ -48,7 +59,7 @@ export class Collector {
   /** In the order they run; every job runs at the first renewal. */
   readonly jobs: readonly TCollectorJob[] = [
     // The set of checked instances is read again this often: new, changed and removed ones.
-    { name: "health checks", everyMs: 2000, assigns: true, run: () => this.assignChecks() },
+    { name: "health checks", everyMs: 2000, assigns: true, run: (now) => this.assignChecks(now) },
     // Scrape targets change rarely and are scraped every 10 s: a new instance waits at most one more interval.
     { name: "scrape targets", everyMs: 5000, assigns: true, run: () => this.metrics.refresh({ liveIds: this.liveIds }) },
     { name: "source sync", everyMs: leaseRenewMs, run: (now) => this.sources.refresh({ liveIds: this.liveIds, now }) },
@@ -92,7 +103,8 @@ export class Collector {
     const live = await renewLease({ id: this.id });
     this.leaseOkAt = now;
     const liveChanged = live.sort().join() !== this.liveIds.join();
-    this.liveIds = live;
+    // Kept as the same array while unchanged: the checks are handed out again only when it is replaced.
+    if (liveChanged) this.liveIds = live;
     let failed: unknown;
     for (const job of this.jobs) {
       const due = now - (this.lastRunAt.get(job) ?? 0) >= job.everyMs;
@@ -114,8 +126,26 @@ export class Collector {
     if (failed) throw failed;
   }
 
-  private async assignChecks() {
-    this.assign(await listCheckedInstances());
+  // The list is read again only as far as it changed; the work is handed out again when it or the live collectors did.
+  private async assignChecks(now: number) {
+    const changed = await this.checked.refresh({ now });
+    if (changed || this.assignedTo !== this.liveIds) this.assign(this.checked.byId.values());
+    this.assignedTo = this.liveIds;
+  }
+
+  // One timer for every check: set for the earliest due, taking everything due within a slot of it.
+  private arm() {
+    const next = this.schedule.nextDueAt();
+    if (next === undefined || this.stopped || next >= this.wakeAt) return;
+    clearTimeout(this.wakeTimer);
+    this.wakeAt = next;
+    this.wakeTimer = setTimeout(() => this.wake(), Math.max(0, next - Date.now()));
+  }
+
+  private wake() {
+    this.wakeAt = Infinity;
+    this.schedule.takeDue(Date.now() + wakeSlotMs, (check) => check.run());
+    this.arm();
   }
 
   private async deleteOld(now: number) {
@@ -126,52 +156,52 @@ export class Collector {
   }
 
   /** Starts checks for the instances this collector owns, restarts changed ones, stops the rest. */
-  private assign(instances: TCheckedInstance[]) {
-    const mine = instances.filter((instance) => ownerOf({ key: instance.id, collectorIds: this.liveIds }) === this.id);
+  private assign(instances: Iterable<TCheckedInstance>) {
+    const mine = [...instances].filter((instance) => ownerOf({ key: instance.id, collectorIds: this.liveIds }) === this.id);
     const keep = new Set<string>();
     for (const instance of mine) {
       keep.add(instance.id);
       const signature = checkSignature(instance);
       const current = this.checks.get(instance.id);
       if (current?.signature === signature) continue;
-      current?.check.stop();
-      const check = new InstanceCheck(instance, { onResult: (i, result) => this.onResult(i, result) });
-      this.checks.set(instance.id, { check, signature });
-      check.start();
+      if (current) this.unschedule(instance.id);
+      const check = new InstanceCheck(instance, {
+        onResult: (i, result, at) => this.onResult(i, result, at),
+        onWrite: (id, write) => this.writes.add(id, write),
+      });
+      // The first probe waits a random part of the interval, so a thousand instances do not fire together.
+      const scheduled = this.schedule.add(check, { firstAt: Date.now() + Math.random() * instance.intervalMs, intervalMs: instance.intervalMs });
+      this.checks.set(instance.id, { check, signature, scheduled });
     }
-    for (const [id, { check }] of this.checks) {
-      if (keep.has(id)) continue;
-      check.stop();
-      this.checks.delete(id);
-    }
+    for (const id of this.checks.keys()) if (!keep.has(id)) this.unschedule(id);
+    this.arm();
   }
 
-  private onResult(instance: TCheckedInstance, result: { status: string; at: number; latencyMs: number }) {
+  private unschedule(id: string) {
+    const current = this.checks.get(id);
+    if (!current) return;
+    current.check.stop();
+    this.schedule.remove(current.scheduled);
+    this.writes.forget(id);
+    this.checks.delete(id);
+  }
+
+  private onResult(instance: TCheckedInstance, result: { status: string; latencyMs: number }, at: number) {
     const failed = result.status === "fail";
-    this.rollups.record({ instanceId: instance.instanceId, service: instance.service, at: result.at, failed, latencyMs: result.latencyMs });
-    const touch = this.touched.get(instance.id) ?? { lastCheckAt: result.at };
-    touch.lastCheckAt = result.at;
-    if (!failed) touch.lastSuccessAt = result.at;
-    this.touched.set(instance.id, touch);
+    this.rollups.record({ instanceId: instance.instanceId, service: instance.service, at, failed, latencyMs: result.latencyMs });
+    let touch = this.touched.get(instance.id);
+    if (!touch) this.touched.set(instance.id, (touch = { lastCheckAt: at }));
+    touch.lastCheckAt = at;
+    if (!failed) touch.lastSuccessAt = at;
   }
 
   private async flushTouched() {
     if (this.touched.size === 0) return;
     const batch = [...this.touched];
     this.touched.clear();
-    // Times to the second: a thousand checks become a few statements, not a thousand.
-    const bySecond = (pick: (touch: TTouch) => number | undefined) => {
-      const groups = new Map<number, string[]>();
-      for (const [id, touch] of batch) {
-        const at = pick(touch);
-        if (at === undefined) continue;
-        const second = Math.floor(at / 1000) * 1000;
-        groups.set(second, [...(groups.get(second) ?? []), id]);
-      }
-      return [...groups];
-    };
     try {
-      await writeCheckTimes({ lastCheckAt: bySecond((touch) => touch.lastCheckAt), lastSuccessAt: bySecond((touch) => touch.lastSuccessAt) });
+      // A few statements for a thousand instances, not one each.
+      await writeCheckTimes(batch.map(([id, touch]) => ({ id, ...touch })));
     } catch (error) {
       // Put them back unless newer ones came in meanwhile.
       for (const [id, touch] of batch) if (!this.touched.has(id)) this.touched.set(id, touch);
@@ -187,8 +217,7 @@ export class Collector {
     this.metrics.stopAll();
     void this.sources.stopAll({ release: false });
     void this.dataPlanes.stopAll({ release: false });
-    for (const { check } of this.checks.values()) check.stop();
-    this.checks.clear();
+    for (const id of [...this.checks.keys()]) this.unschedule(id);
     this.liveIds = [];
   }
 
@@ -196,8 +225,9 @@ export class Collector {
   async stop() {
     this.stopped = true;
     clearTimeout(this.timer);
-    for (const { check } of this.checks.values()) check.stop();
-    this.checks.clear();
+    clearTimeout(this.wakeTimer);
+    for (const id of [...this.checks.keys()]) this.unschedule(id);
+    this.writes.stop();
     await this.flushTouched().catch(() => undefined);
     await this.metrics.shutdown();
     await this.sources.stopAll({ release: true });

@@ -9,24 +9,67 @@ type TRollup = { instanceId: string; service: string; minute: number; checks: nu
 const minuteMs = 60_000;
 
 export class ProbeRollups {
-  private readonly open = new Map<string, TRollup>();
+  /** Each instance's rollup of its latest minute; minutes it has left wait in `closed` for the flush. */
+  private readonly latest = new Map<string, TRollup>();
+  private closed: TRollup[] = [];
 
   record({ instanceId, service, at, failed, latencyMs }: { instanceId: string; service: string; at: number; failed: boolean; latencyMs: number }) {
     const minute = at - (at % minuteMs);
-    const key = `${instanceId}\0${minute}`;
-    let rollup = this.open.get(key);
-    if (!rollup) this.open.set(key, (rollup = { instanceId, service, minute, checks: 0, failures: 0, latencySum: 0, latencyMax: 0 }));
+    let rollup = this.latest.get(instanceId);
+    if (rollup?.minute !== minute) {
+      if (rollup) this.closed.push(rollup);
+      this.latest.set(instanceId, (rollup = { instanceId, service, minute, checks: 0, failures: 0, latencySum: 0, latencyMax: 0 }));
+    }
     rollup.checks += 1;
     if (failed) rollup.failures += 1;
     rollup.latencySum += latencyMs;
-    rollup.latencyMax = Math.max(rollup.latencyMax, latencyMs);
+    if (latencyMs > rollup.latencyMax) rollup.latencyMax = latencyMs;
+  }
+
+  // Takes the minutes ended before `current` out of memory, one rollup per instance and minute.
+  private takeDone(current: number): { taken: TRollup[]; done: Map<string, TRollup> } {
+    const taken = this.closed.filter((r) => r.minute < current);
+    this.closed = this.closed.filter((r) => r.minute >= current);
+    for (const [id, r] of this.latest)
+      if (r.minute < current) {
+        taken.push(r);
+        this.latest.delete(id);
+      }
+    const done = new Map<string, TRollup>();
+    for (const r of taken) {
+      const key = `${r.instanceId}\0${r.minute}`;
+      const seen = done.get(key);
+      done.set(
+        key,
+        seen
+          ? {
+              ...seen,
+              checks: seen.checks + r.checks,
+              failures: seen.failures + r.failures,
+              latencySum: seen.latencySum + r.latencySum,
+              latencyMax: Math.max(seen.latencyMax, r.latencyMax),
+            }
+          : r,
+      );
+    }
+    return { taken, done };
   }
 
   /** Writes the minutes that ended before `now`; a row another collector wrote (a handover) is merged. */
   async flush({ now = Date.now() }: { now?: number } = {}): Promise<number> {
     const current = now - (now % minuteMs);
-    const done = [...this.open.entries()].filter(([, rollup]) => rollup.minute < current);
-    if (done.length === 0) return 0;
+    const { taken, done: byMinute } = this.takeDone(current);
+    if (taken.length === 0) return 0;
+    try {
+      return await this.write([...byMinute.entries()]);
+    } catch (error) {
+      // Back in memory: a failed flush is tried again with the same rollups.
+      this.closed.push(...taken);
+      throw error;
+    }
+  }
+
+  private async write(done: [string, TRollup][]): Promise<number> {
     const rollups = done.map(([, rollup]) => rollup);
     // A minute's instances go in parts: a list inside OR would grow the query's parameters with the fleet.
     const existing = [];
@@ -65,8 +108,6 @@ export class ProbeRollups {
       );
     }
     await db.$transaction([...(creates.length ? [db.probeRollup.createMany({ data: creates })] : []), ...updates]);
-    // Only once written: a failed flush is tried again with the same rollups.
-    for (const [key] of done) this.open.delete(key);
     return done.length;
   }
 }

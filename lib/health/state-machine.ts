@@ -59,7 +59,10 @@ function target(machine: THealthMachine, status: TProbeStatus): THealth | null {
 
 /** Feeds one probe result (finished at `at`, ms) and returns the new machine and what to record. */
 export function advanceHealth(previous: THealthMachine, { status, at }: { status: TProbeStatus; at: number }) {
-  const machine: THealthMachine = { ...previous, changes: previous.changes.filter((t) => at - t < flapWindowMs) };
+  // Changes are kept oldest first: when the oldest is recent, all are, and the list is shared rather than copied.
+  const oldest = previous.changes[0];
+  const changes = oldest === undefined || at - oldest < flapWindowMs ? previous.changes : previous.changes.filter((t) => at - t < flapWindowMs);
+  const machine: THealthMachine = { ...previous, changes };
   const decisions: THealthDecision[] = [];
   if (status === "fail") {
     machine.failStreak += 1;
@@ -72,7 +75,7 @@ export function advanceHealth(previous: THealthMachine, { status, at }: { status
   if (to) {
     const from = machine.health;
     machine.health = to;
-    machine.changes.push(at);
+    machine.changes = [...machine.changes, at];
     const detectionMs = to === "critical" && machine.lastOkAt !== null ? at - machine.lastOkAt : undefined;
     // While flapping, changes are counted but not written one by one.
     if (!machine.flapping) decisions.push({ type: "transition", from, to, ...(detectionMs === undefined ? {} : { detectionMs }) });

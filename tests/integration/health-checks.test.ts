@@ -4,8 +4,9 @@ import { createServer as createTcpServer, type AddressInfo, type Server as TcpSe
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { adminAndToken, unique } from "../support/client";
-import { runSql } from "../support/database";
+import { querySql, runSql } from "../support/database";
 import { eventually } from "../support/eventually";
+import { pool } from "../support/pool";
 import type { TAppTarget } from "../support/start-app";
 
 const targets = inject("targets");
@@ -165,8 +166,15 @@ describe.each(targets)("health checks on $name", (target) => {
       expect((await api.post("/api/v1/registry/instances", { service: refusedService, id: refusedId, host: "127.0.0.1", port, check })).status).toBe(201);
       const events = () => readHealthEvents(target, refusedId);
       await eventually(events, (rows) => rows.some((e) => e.to === "passing"), { timeoutMs: 2000 + intervalMs * (rise + 2) });
-      // As a source or a hand edit could leave it; registration itself answers 422.
-      await runSql(target, [{ sql: `UPDATE "Instance" SET "host" = $1, "port" = 80 WHERE "instanceId" = $2`, args: ["169.254.169.254", refusedId] }]);
+      // As a source could leave it (registration itself answers 422): a catalog write, its modifyIndex past the catalog
+      // index, which then rises (the collector reads the instances that changed, in that order).
+      await runSql(target, [
+        {
+          sql: `UPDATE "Instance" SET "host" = $1, "port" = 80, "modifyIndex" = (SELECT "value" + 1 FROM "Counter" WHERE "name" = 'catalog') WHERE "instanceId" = $2`,
+          args: ["169.254.169.254", refusedId],
+        },
+        { sql: `UPDATE "Counter" SET "value" = "value" + 1 WHERE "name" = 'catalog'`, args: [] },
+      ]);
       const rows = await eventually(events, (found) => found.some((e) => e.to === "critical"), { timeoutMs: 2000 + intervalMs * (fall + 2) });
       const critical = rows.find((e) => e.to === "critical")!;
       const refusal = /^refused by address policy: 169\.254\.169\.254 is a link-local address/;
@@ -182,4 +190,76 @@ describe.each(targets)("health checks on $name", (target) => {
       await api.delete(`/api/v1/registry/instances/${refusedId}`);
     }
   }, 30_000);
+});
+
+// The collector at scale: 2,000 checked instances at the defaults, served by this process, a batch of them killed at once.
+describe.each(targets)("a collector checking 2,000 instances on $name", (target) => {
+  const fleet = 2000;
+  const killed = 50;
+  const service = unique("fleet");
+  const servers: Server[] = [];
+  const ids: string[] = [];
+  let api: Awaited<ReturnType<typeof adminAndToken>>["api"];
+  const healthCount = async (health: string) =>
+    Number(
+      (
+        await querySql<{ n: number | bigint }>(target, {
+          sql: `SELECT count(*) AS n FROM "Instance" i JOIN "Service" s ON s."id" = i."serviceId" WHERE s."name" = $1 AND i."health" = $2`,
+          args: [service, health],
+        })
+      )[0]?.n ?? 0,
+    );
+
+  beforeAll(async () => {
+    ({ api } = await adminAndToken(target, "fleet-checks"));
+    for (let index = 0; index < fleet; index += 1) {
+      const server = tracked(createServer((_req, res) => res.writeHead(200).end("ok")));
+      servers.push(server);
+      ids.push(`${service}-${index}`);
+    }
+    const ports = await Promise.all(servers.map((server) => listen(server)));
+    // Checks at the defaults (1 s, 800 ms, rise and fall 2); no metrics, so the collector only checks.
+    const statuses = await pool(ids, 32, async (id, index) => {
+      const body = { service, id, host: "127.0.0.1", port: ports[index]!, check: { kind: "http", path: "/health" }, metrics: null };
+      return (await api.post("/api/v1/registry/instances", body)).status;
+    });
+    expect(statuses.filter((status) => status !== 201)).toEqual([]);
+  }, 180_000);
+
+  afterAll(async () => {
+    await pool(ids, 32, (id) => api.delete(`/api/v1/registry/instances/${id}`));
+    await Promise.allSettled(servers.map((server) => kill(server)));
+  }, 180_000);
+
+  test("all pass, then a batch of kills is detected within interval x fall + 500 ms, and no live instance goes down", async () => {
+    await eventually(
+      () => healthCount("passing"),
+      (n) => n === fleet,
+      { timeoutMs: 30_000, everyMs: 500 },
+    );
+    const victims = Array.from({ length: killed }, (_, i) => Math.floor(((i + 0.5) * fleet) / killed));
+    const killedAt = Date.now();
+    await Promise.all(victims.map((index) => kill(servers[index]!)));
+    const victimIds = victims.map((index) => ids[index]!);
+    const inList = victimIds.map((_, i) => `$${i + 2}`).join(", ");
+    const criticalOfVictims = () =>
+      querySql<{ instanceId: string; at: string | Date; detectionMs: number | null }>(target, {
+        sql: `SELECT "instanceId", "at", "detectionMs" FROM "HealthEvent" WHERE "to" = 'critical' AND "at" >= $1 AND "instanceId" IN (${inList})`,
+        args: [new Date(killedAt - 1000).toISOString(), ...victimIds],
+      });
+    const events = await eventually(criticalOfVictims, (rows) => new Set(rows.map((row) => row.instanceId)).size === killed, {
+      timeoutMs: detectionBudgetMs + 5000,
+      everyMs: 100,
+    });
+    const afterKill = events.map((event) => new Date(event.at).getTime() - killedAt).sort((a, b) => a - b);
+    const detections = events.map((event) => event.detectionMs ?? Infinity).sort((a, b) => a - b);
+    console.log(
+      `${target.name}: ${killed} of ${fleet} killed; kill to critical ${afterKill[0]}..${afterKill.at(-1)} ms, detectionMs ${detections[0]}..${detections.at(-1)} ms`,
+    );
+    // Each is critical once, within the budget of its last success, and the slowest within the budget of the kill.
+    expect(events).toHaveLength(killed);
+    expect(detections.at(-1)).toBeLessThanOrEqual(detectionBudgetMs);
+    expect(afterKill.at(-1)).toBeLessThanOrEqual(detectionBudgetMs);
+    expect(await healthCount("passing")).toBe(fleet - killed);
+  }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { adminAndToken, apiClient, unique } from "../support/client";
 import { eventually } from "../support/eventually";
+import { pool } from "../support/pool";
 import { querySql } from "../support/database";
 import { freePort } from "../support/server-process";
 import { startApp, type TAppTarget } from "../support/start-app";
@@ -9,21 +10,6 @@ import { startApp, type TAppTarget } from "../support/start-app";
 // processes on one PostgreSQL with no false expiry, and no acknowledged registration lost to a kill -9.
 const targets = inject("targets");
 const postgres = targets.find((candidate) => candidate.name === "postgresql")!;
-
-/** Runs `work` for each item with at most `clients` at a time. */
-async function pool<T, R>(items: T[], clients: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await work(items[index]!, index);
-      }
-    }),
-  );
-  return results;
-}
 
 const storedIds = async (target: TAppTarget, service: string) =>
   new Set(
