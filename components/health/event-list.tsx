@@ -8,7 +8,17 @@ import type { TEventKind } from "@/lib/health/event-filters";
 import type { TEventView } from "@/lib/health/queries";
 import { formatTakeover } from "@/lib/health/takeover";
 
-const kindTones: Record<TEventKind, TTone> = { failover: "bad", outage: "bad", recovery: "good", "outage-end": "good", flapping: "warn", health: "neutral" };
+// Maintenance is planned: sky, like the charts draw it, never the red of a failure.
+export const kindTones: Record<TEventKind, TTone> = {
+  failover: "bad",
+  outage: "bad",
+  recovery: "good",
+  "outage-end": "good",
+  maintenance: "info",
+  retired: "neutral",
+  flapping: "warn",
+  health: "neutral",
+};
 
 export function instanceHref(service: string, instanceId: string) {
   return `/services/${encodeURIComponent(service)}#instance-${instanceId}`;
@@ -28,7 +38,7 @@ function Detail({ event }: { event: TEventView }): ReactNode {
       </span>
     );
   }
-  if (event.kind === "failover" || event.kind === "recovery") {
+  if (event.kind === "failover" || event.kind === "recovery" || event.kind === "maintenance") {
     const shares = formatTakeover(event.takeover, event.takeoverMore);
     // A mass change (a lease expiring, a drain by selector) is one event that counts its instances.
     const counts =
@@ -50,7 +60,7 @@ function Detail({ event }: { event: TEventView }): ReactNode {
           </span>
         )}
         <span>
-          {event.kind === "failover" ? "taken over by " : "traffic now "}
+          {event.kind === "failover" || (event.kind === "maintenance" && event.leftCount > 0) ? "taken over by " : "traffic now "}
           {shares ? <span className="font-medium">{shares}</span> : <span className="font-medium text-rose-600 dark:text-rose-400">no instance</span>}
         </span>
       </span>
