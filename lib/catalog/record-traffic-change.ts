@@ -125,6 +125,11 @@ export async function recordTrafficChange(
   return writeEvents(tx, service, at, events);
 }
 
+/** A service left the catalog: the end of its story, and of an outage still open (its incident ends as retired). */
+export async function recordServiceRetired(tx: Tx, { service, reason, at = new Date() }: { service: string; reason: string; at?: Date }) {
+  return writeEvents(tx, service, at, [{ kind: "retired", instanceId: null, reason, takeover: [] }]);
+}
+
 const count = (n: number) => n.toLocaleString("en-US");
 const instances = (n: number) => `${count(n)} ${n === 1 ? "instance" : "instances"}`;
 
