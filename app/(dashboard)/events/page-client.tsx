@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { EventList } from "@/components/health/event-list";
+import { IncidentList } from "@/components/health/incident-list";
 import { RangeControl } from "@/components/health/range-control";
 import { useHydrated } from "@/components/health/use-hydrated";
 import { LiveIndicator } from "@/components/live/live-indicator";
@@ -13,10 +14,30 @@ import { PageHeader } from "@/components/ui/page-header";
 import { apiUrls } from "@/lib/clients/api-urls";
 import { eventKinds } from "@/lib/health/event-filters";
 import type { TEventPage } from "@/lib/health/queries";
+import { incidentCauses } from "@/lib/incidents/group-events";
+import { incidentStates } from "@/lib/incidents/incident-filters";
+import type { TIncidentPage } from "@/lib/incidents/queries";
 import { timelineRangeNames } from "@/lib/health/timeline";
 import { withSearch } from "@/lib/pagination/search-params";
 
 type TShownFilters = { service: string; kind: string; range: string; paged: boolean };
+type TView = "incidents" | "events";
+
+/** Incidents (the default) or every raw event: two links, the current one marked. */
+function ViewSwitch({ view }: { view: TView }) {
+  const tab = (active: boolean) =>
+    `rounded-md px-2.5 py-1 text-sm font-medium ${active ? "bg-zinc-900 text-white dark:bg-zinc-100 dark:text-zinc-900" : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"}`;
+  return (
+    <nav aria-label="View" className="flex gap-1">
+      <Link href="/events" className={tab(view === "incidents")} aria-current={view === "incidents" ? "page" : undefined}>
+        Incidents
+      </Link>
+      <Link href="/events?view=events" className={tab(view === "events")} aria-current={view === "events" ? "page" : undefined}>
+        Raw events
+      </Link>
+    </nav>
+  );
+}
 
 const rangeOptions = ["all", ...timelineRangeNames] as const;
 const select =
@@ -41,15 +62,24 @@ export function EventsClient({
 
   // A filter change starts again at the newest events; the URL holds the filters so a view can be linked.
   const setFilter = (key: "service" | "kind" | "range", value: string) => {
-    router.replace(withSearch("/events", query, { before: null, [key]: value === "all" ? null : value }), { scroll: false });
+    router.replace(withSearch("/events", query, { view: "events", before: null, [key]: value === "all" ? null : value }), { scroll: false });
   };
-  const olderHref = () => withSearch("/events", query, { before: data.nextCursor });
-  const newestHref = () => withSearch("/events", query, { before: null });
+  const olderHref = () => withSearch("/events", query, { view: "events", before: data.nextCursor });
+  const newestHref = () => withSearch("/events", query, { view: "events", before: null });
   const serviceOptions = filters.service && !services.includes(filters.service) ? [filters.service, ...services] : services;
 
   return (
     <>
-      <PageHeader title="Events" description="Failovers, outages, flapping and every health change, newest first." action={<LiveIndicator error={error} />} />
+      <PageHeader
+        title="Events"
+        description="Failovers, outages, maintenance, flapping and every health change, newest first."
+        action={
+          <div className="flex items-center gap-3">
+            <ViewSwitch view="events" />
+            <LiveIndicator error={error} />
+          </div>
+        }
+      />
       {problem && (
         <div className="mb-4">
           <FormError message={`This link's filters were not understood (${problem}); showing all events instead.`} />
@@ -110,6 +140,91 @@ export function EventsClient({
           <div className="border-t border-zinc-100 px-4 py-2 text-right text-sm dark:border-zinc-800">
             <Link href={olderHref()} className="font-medium hover:underline">
               Older events →
+            </Link>
+          </div>
+        )}
+      </Card>
+    </>
+  );
+}
+
+type TIncidentFilterShown = { service: string; cause: string; state: string; range: string; paged: boolean };
+
+/** Related events grouped: one row per incident, a recurring failure counted instead of repeated. */
+export function IncidentsClient({
+  query,
+  filters,
+  initialPage,
+  services,
+  problem,
+}: {
+  query: string;
+  filters: TIncidentFilterShown;
+  initialPage: TIncidentPage;
+  services: string[];
+  problem: string | null;
+}) {
+  const router = useRouter();
+  const hydrated = useHydrated();
+  const { data, error } = useLiveQuery({ url: apiUrls.incidents(query), initialData: initialPage, intervalMs: 2000 });
+  const setFilter = (key: "service" | "cause" | "state" | "range", value: string) => {
+    router.replace(withSearch("/events", query, { before: null, [key]: value === "all" ? null : value }), { scroll: false });
+  };
+  const serviceOptions = filters.service && !services.includes(filters.service) ? [filters.service, ...services] : services;
+  const choice = (label: string, key: "service" | "cause" | "state", value: string, options: readonly string[], all: string) => (
+    <label className="flex items-center gap-2 text-xs text-zinc-500">
+      {label}
+      <select aria-label={label} disabled={!hydrated} className={select} value={value} onChange={(event) => setFilter(key, event.target.value)}>
+        <option value="">{all}</option>
+        {options.map((option) => (
+          <option key={option} value={option}>
+            {option}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+
+  return (
+    <>
+      <PageHeader
+        title="Events"
+        description="Incidents: related events grouped, a failure that keeps coming back counted as one. Raw events show every change."
+        action={
+          <div className="flex items-center gap-3">
+            <ViewSwitch view="incidents" />
+            <LiveIndicator error={error} />
+          </div>
+        }
+      />
+      {problem && (
+        <div className="mb-4">
+          <FormError message={`This link's filters were not understood (${problem}); showing all incidents instead.`} />
+        </div>
+      )}
+      <Card
+        title={
+          <div className="flex flex-wrap items-center gap-3 font-normal">
+            {choice("Service", "service", filters.service, serviceOptions, "All services")}
+            {choice("Cause", "cause", filters.cause, incidentCauses, "All causes")}
+            {choice("State", "state", filters.state, incidentStates, "Open and ended")}
+          </div>
+        }
+        action={<RangeControl label="Time range" value={filters.range || "all"} options={rangeOptions} onChange={(range) => setFilter("range", range)} />}
+      >
+        {filters.paged && (
+          <p className="border-b border-zinc-100 px-4 py-2 text-xs text-zinc-500 dark:border-zinc-800">
+            Showing older incidents.{" "}
+            <Link href={withSearch("/events", query, { before: null })} className="font-medium text-zinc-900 hover:underline dark:text-zinc-100">
+              Back to the newest
+            </Link>
+          </p>
+        )}
+        <IncidentList incidents={data.incidents} empty={query ? "No incident matches these filters." : "No incident yet."} />
+        {data.nextCursor && (
+          <div className="border-t border-zinc-100 px-4 py-2 text-right text-sm dark:border-zinc-800">
+            <Link href={withSearch("/events", query, { before: data.nextCursor })} className="font-medium hover:underline">
+              Older incidents →
             </Link>
           </div>
         )}
