@@ -55,12 +55,18 @@ export function IncidentList({ incidents, empty = "No incident yet." }: { incide
                 <>
                   <span className="font-medium">{incident.service}</span>
                   <span className="text-zinc-400"> / </span>
-                  <Link href={instanceHref(incident.service, incident.instanceId)} className="underline decoration-zinc-300 underline-offset-2 hover:decoration-current">
+                  <Link
+                    href={instanceHref(incident.service, incident.instanceId)}
+                    className="underline decoration-zinc-300 underline-offset-2 hover:decoration-current"
+                  >
                     {incident.instanceId}
                   </Link>
                 </>
               ) : (
-                <Link href={`/services/${encodeURIComponent(incident.service)}`} className="font-medium underline decoration-zinc-300 underline-offset-2 hover:decoration-current">
+                <Link
+                  href={`/services/${encodeURIComponent(incident.service)}`}
+                  className="font-medium underline decoration-zinc-300 underline-offset-2 hover:decoration-current"
+                >
                   {incident.service}
                 </Link>
               )}

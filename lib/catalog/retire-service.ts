@@ -13,11 +13,7 @@ export function liveInstancesWhere(serviceId: string, now: Date) {
   const since = new Date(now.getTime() - staleAfterMs);
   return {
     serviceId,
-    OR: [
-      { health: { in: ["passing", "warning"] } },
-      { lastSuccessAt: { gt: since } },
-      { lastSuccessAt: null, registeredAt: { gt: since } },
-    ],
+    OR: [{ health: { in: ["passing", "warning"] } }, { lastSuccessAt: { gt: since } }, { lastSuccessAt: null, registeredAt: { gt: since } }],
   };
 }
 

@@ -78,7 +78,9 @@ export async function listEvents({
 
   const [failoverRows, healthRows] = await Promise.all([
     failover.length ? db.failoverEvent.findMany({ where: { ...failoverCommon, kind: { in: failover } }, orderBy: [...newestFirst], take: limit + 1 }) : [],
-    wantsHealth && instanceId !== null ? db.healthEvent.findMany({ where: { ...common, ...(healthTo ? { to: healthTo } : {}) }, orderBy: [...newestFirst], take: limit + 1 }) : [],
+    wantsHealth && instanceId !== null
+      ? db.healthEvent.findMany({ where: { ...common, ...(healthTo ? { to: healthTo } : {}) }, orderBy: [...newestFirst], take: limit + 1 })
+      : [],
   ]);
   const merged = [...failoverRows.map(fromFailover), ...healthRows.map(fromHealth)].sort(
     (a, b) => b.at.getTime() - a.at.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),

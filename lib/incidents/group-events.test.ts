@@ -8,7 +8,14 @@ const min = 60 * s;
 // [kind, instance or null, at]: a service's events, as the traffic story writes them.
 type TRow = [TFailoverKind, string | null, number, number?];
 const events = (rows: TRow[], service = "payments"): TGroupedEvent[] =>
-  rows.map(([kind, instanceId, at, leftCount]) => ({ kind, service, instanceId, at, reason: `${kind} at ${at}`, leftCount: leftCount ?? (kind === "maintenance" ? 1 : 0) }));
+  rows.map(([kind, instanceId, at, leftCount]) => ({
+    kind,
+    service,
+    instanceId,
+    at,
+    reason: `${kind} at ${at}`,
+    leftCount: leftCount ?? (kind === "maintenance" ? 1 : 0),
+  }));
 
 // What a test reads of an incident: its key, count, start, end and the start of each recurrence.
 const summary = (rows: TRow[], windowMs?: number) =>
@@ -102,11 +109,7 @@ describe("grouping traffic events into incidents", () => {
         { key: "failover/payments/payments-2", count: 1, startedAt: 10 * s, endedAt: null, ending: null, times: [10 * s] },
       ],
     ],
-    [
-      "a recovery with no incident open: nothing",
-      [["recovery", "payments-2", 0]],
-      [],
-    ],
+    ["a recovery with no incident open: nothing", [["recovery", "payments-2", 0]], []],
     [
       "a mass failover and its recovery: one incident of the service",
       [

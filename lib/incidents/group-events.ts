@@ -31,8 +31,7 @@ export type TIncidentState = {
 
 /** The event's key and cause, and whether it starts a problem (opens) or ends one. */
 export function incidentKeyOf(event: TGroupedEvent): { key: string; cause: TIncidentCause; opens: boolean; ending?: TIncidentEnding } {
-  const cause: TIncidentCause =
-    event.kind === "maintenance" ? "maintenance" : event.kind === "failover" || event.kind === "recovery" ? "failover" : "outage";
+  const cause: TIncidentCause = event.kind === "maintenance" ? "maintenance" : event.kind === "failover" || event.kind === "recovery" ? "failover" : "outage";
   const key = [cause, event.service, ...(event.instanceId === null ? [] : [event.instanceId])].join("/");
   const opens = event.kind === "failover" || event.kind === "outage" || (event.kind === "maintenance" && event.leftCount > 0);
   return { key, cause, opens, ...(opens ? {} : { ending: event.kind === "retired" ? "retired" : "resolved" }) };

@@ -29,7 +29,14 @@ export async function recordIncident(tx: Tx, event: TGroupedEvent, { windowMs }:
   };
   if (!applied.isNew && latest) return tx.incident.update({ where: { id: latest.id }, data, select: { id: true } });
   return tx.incident.create({
-    data: { ...data, key: incident.key, cause: incident.cause, service: incident.service, instanceId: incident.instanceId, startedAt: new Date(incident.startedAt) },
+    data: {
+      ...data,
+      key: incident.key,
+      cause: incident.cause,
+      service: incident.service,
+      instanceId: incident.instanceId,
+      startedAt: new Date(incident.startedAt),
+    },
     select: { id: true },
   });
 }

@@ -24,7 +24,17 @@ const activeWhere = (now: Date) => ({ liftedAt: null, startsAt: { lte: now }, en
 const silenceSelect = { id: true, service: true, instanceId: true, reason: true, startsAt: true, endsAt: true, createdBy: true } as const;
 
 /** Holds notifications for a service, or one of its instances, for a while; audited. */
-export async function createSilence({ actor, service, input, now = new Date() }: { actor: TActor; service: string; input: z.output<typeof ZCreateSilence>; now?: Date }) {
+export async function createSilence({
+  actor,
+  service,
+  input,
+  now = new Date(),
+}: {
+  actor: TActor;
+  service: string;
+  input: z.output<typeof ZCreateSilence>;
+  now?: Date;
+}) {
   return transaction(async (tx) => {
     const found = await tx.service.findUnique({ where: { name: service }, select: { id: true } });
     if (!found) throw new AppError("not_found", `service '${service}' is not registered`, "name");
@@ -33,7 +43,14 @@ export async function createSilence({ actor, service, input, now = new Date() }:
       if (!instance) throw new AppError("not_found", `no instance '${input.instanceId}' in service '${service}'`, "instanceId");
     }
     const silence = await tx.silence.create({
-      data: { service, instanceId: input.instanceId ?? null, reason: input.reason, startsAt: now, endsAt: new Date(now.getTime() + input.duration), createdBy: actor.name },
+      data: {
+        service,
+        instanceId: input.instanceId ?? null,
+        reason: input.reason,
+        startsAt: now,
+        endsAt: new Date(now.getTime() + input.duration),
+        createdBy: actor.name,
+      },
       select: silenceSelect,
     });
     await recordAudit(tx, {

@@ -24,6 +24,14 @@ export default async function OverviewPage() {
     listIncidents({ filters: parseIncidentFilters(new URLSearchParams(incidentsQuery)) }),
   ]);
   return (
-    <OverviewClient initialOverview={overview} initialServices={services} initialHighlights={highlights} healthQuery={healthQuery} initialHealth={health} incidentsQuery={incidentsQuery} initialIncidents={incidents} />
+    <OverviewClient
+      initialOverview={overview}
+      initialServices={services}
+      initialHighlights={highlights}
+      healthQuery={healthQuery}
+      initialHealth={health}
+      incidentsQuery={incidentsQuery}
+      initialIncidents={incidents}
+    />
   );
 }

@@ -35,7 +35,13 @@ export default async function EventsPage({ searchParams }: TProps) {
   return (
     <IncidentsClient
       query={toIncidentSearch(filters)}
-      filters={{ service: filters.service ?? "", cause: filters.cause ?? "", state: filters.state ?? "", range: filters.range ?? "", paged: Boolean(filters.before) }}
+      filters={{
+        service: filters.service ?? "",
+        cause: filters.cause ?? "",
+        state: filters.state ?? "",
+        range: filters.range ?? "",
+        paged: Boolean(filters.before),
+      }}
       initialPage={page}
       services={services.map((service) => service.name)}
       problem={problem}

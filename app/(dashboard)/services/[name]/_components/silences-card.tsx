@@ -40,7 +40,9 @@ export function SilencesCard({ service, initialSilences, canManage }: { service:
   return (
     <Card title="Silences" className="mt-6">
       <div className="space-y-3 p-4" data-testid="silences">
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">A silenced service or instance still shows its problems, marked silenced, but sends no notification.</p>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          A silenced service or instance still shows its problems, marked silenced, but sends no notification.
+        </p>
         {data.silences.length === 0 ? (
           <p className="text-sm text-zinc-500">No silence in force.</p>
         ) : (
@@ -68,7 +70,13 @@ export function SilencesCard({ service, initialSilences, canManage }: { service:
         {canManage && (
           <form action={formAction} aria-label="Silence" className="grid gap-3 sm:grid-cols-[10rem_10rem_1fr_auto] sm:items-end">
             <input type="hidden" name="service" value={service} />
-            <Field label="Instance" name="instanceId" placeholder="all instances" maxLength={256} error={state && !state.ok ? state.fieldErrors?.["silence.instanceId"] : undefined} />
+            <Field
+              label="Instance"
+              name="instanceId"
+              placeholder="all instances"
+              maxLength={256}
+              error={state && !state.ok ? state.fieldErrors?.["silence.instanceId"] : undefined}
+            />
             <SelectField label="For" name="duration" defaultValue="1h">
               {durations.map(([value, label]) => (
                 <option key={value} value={value}>
@@ -76,7 +84,14 @@ export function SilencesCard({ service, initialSilences, canManage }: { service:
                 </option>
               ))}
             </SelectField>
-            <Field label="Reason" name="reason" required maxLength={500} placeholder="why, for the audit log" error={state && !state.ok ? state.fieldErrors?.["silence.reason"] : undefined} />
+            <Field
+              label="Reason"
+              name="reason"
+              required
+              maxLength={500}
+              placeholder="why, for the audit log"
+              error={state && !state.ok ? state.fieldErrors?.["silence.reason"] : undefined}
+            />
             <Button type="submit" disabled={adding}>
               Silence
             </Button>
@@ -103,12 +118,20 @@ export function RetireCard({ service, instances }: { service: string; instances:
     <Card title="Retire" className="mt-6">
       <div className="space-y-3 p-4">
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          Removes {service} from the catalog. Its events, incidents and audit records are kept. Only a service with no instance, or only stale ones (failing for over 5
-          min), can be retired{instances > 0 ? `; it has ${instances}.` : "."}
+          Removes {service} from the catalog. Its events, incidents and audit records are kept. Only a service with no instance, or only stale ones (failing for
+          over 5 min), can be retired{instances > 0 ? `; it has ${instances}.` : "."}
         </p>
         <FormError message={error} />
         <div className="flex flex-wrap items-end gap-3">
-          <Field label="Reason" name="retireReason" value={reason} onChange={(event) => setReason(event.target.value)} maxLength={500} placeholder="why, for the audit log" className="flex-1" />
+          <Field
+            label="Reason"
+            name="retireReason"
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
+            maxLength={500}
+            placeholder="why, for the audit log"
+            className="flex-1"
+          />
           <Button variant="danger" disabled={pending || !reason.trim()} onClick={retire}>
             Retire service
           </Button>
