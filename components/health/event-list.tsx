@@ -24,6 +24,29 @@ export function instanceHref(service: string, instanceId: string) {
   return `/services/${encodeURIComponent(service)}#instance-${instanceId}`;
 }
 
+const linkStyle = "underline decoration-zinc-300 underline-offset-2 hover:decoration-current dark:decoration-zinc-600";
+
+/** One link per row: the instance's row on its service page, or the service when no instance is named. */
+export function SubjectLink({ service, instanceId }: { service: string; instanceId: string | null }) {
+  return (
+    <span className="min-w-0 truncate">
+      {instanceId ? (
+        <>
+          <span className="font-medium">{service}</span>
+          <span className="text-zinc-400"> / </span>
+          <Link href={instanceHref(service, instanceId)} className={linkStyle}>
+            {instanceId}
+          </Link>
+        </>
+      ) : (
+        <Link href={`/services/${encodeURIComponent(service)}`} className={`font-medium ${linkStyle}`}>
+          {service}
+        </Link>
+      )}
+    </span>
+  );
+}
+
 function Detail({ event }: { event: TEventView }): ReactNode {
   const detected = event.detectionMs !== null && <span className="text-zinc-500">detected in {formatDuration(event.detectionMs)}</span>;
   if (event.kind === "health" && event.from && event.to) {
@@ -88,28 +111,7 @@ export function EventList({ events, empty = "No event yet." }: { events: TEventV
           <span>
             <Badge tone={kindTones[event.kind]}>{event.kind}</Badge>
           </span>
-          <span className="min-w-0 truncate">
-            {/* One link per row: the instance's row on its service page, or the service when no instance is named. */}
-            {event.instanceId ? (
-              <>
-                <span className="font-medium">{event.service}</span>
-                <span className="text-zinc-400"> / </span>
-                <Link
-                  href={instanceHref(event.service, event.instanceId)}
-                  className="underline decoration-zinc-300 underline-offset-2 hover:decoration-current dark:decoration-zinc-600"
-                >
-                  {event.instanceId}
-                </Link>
-              </>
-            ) : (
-              <Link
-                href={`/services/${encodeURIComponent(event.service)}`}
-                className="font-medium underline decoration-zinc-300 underline-offset-2 hover:decoration-current dark:decoration-zinc-600"
-              >
-                {event.service}
-              </Link>
-            )}
-          </span>
+          <SubjectLink service={event.service} instanceId={event.instanceId} />
           <span className="col-span-3 min-w-0 space-y-0.5 @2xl:col-span-1">
             <Detail event={event} />
             <span className="block truncate text-xs text-zinc-500" title={event.reason}>

@@ -5,7 +5,7 @@ import { TimeAgo } from "@/components/ui/time-ago";
 import { formatDuration } from "@/lib/duration";
 import type { TIncidentCause } from "@/lib/incidents/group-events";
 import type { TIncidentView } from "@/lib/incidents/queries";
-import { instanceHref } from "./event-list";
+import { SubjectLink } from "./event-list";
 
 // Maintenance in sky like its events and chart markers; failures in red while open.
 const causeLabels: Record<TIncidentCause, { label: string; tone: TTone }> = {
@@ -50,27 +50,7 @@ export function IncidentList({ incidents, empty = "No incident yet." }: { incide
                 </Badge>
               )}
             </span>
-            <span className="min-w-0 truncate">
-              {incident.instanceId ? (
-                <>
-                  <span className="font-medium">{incident.service}</span>
-                  <span className="text-zinc-400"> / </span>
-                  <Link
-                    href={instanceHref(incident.service, incident.instanceId)}
-                    className="underline decoration-zinc-300 underline-offset-2 hover:decoration-current"
-                  >
-                    {incident.instanceId}
-                  </Link>
-                </>
-              ) : (
-                <Link
-                  href={`/services/${encodeURIComponent(incident.service)}`}
-                  className="font-medium underline decoration-zinc-300 underline-offset-2 hover:decoration-current"
-                >
-                  {incident.service}
-                </Link>
-              )}
-            </span>
+            <SubjectLink service={incident.service} instanceId={incident.instanceId} />
             <span className="col-span-3 min-w-0 space-y-0.5 @2xl:col-span-1">
               <span className="flex flex-wrap items-center gap-x-2">
                 {incident.recurring && (

@@ -1,5 +1,18 @@
+import type { Page } from "@playwright/test";
 import { expect, test } from "../support/fixtures";
 import { registryClient, uniqueName } from "../support/registry";
+
+/** The page at a desktop's and a phone's size, into the test's output; back to the desktop after. */
+async function screenshots(page: Page, name: string) {
+  for (const [width, height] of [
+    [1440, 900],
+    [390, 844],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await page.screenshot({ path: test.info().outputPath(`${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+}
 
 test("the events page shows a failure that comes back as one recurring incident, and its raw events on demand", async ({ page, noSessionRequest }) => {
   const created = await page.request.post("/api/v1/tokens", { data: { name: uniqueName("e2e-incidents") } });
@@ -34,14 +47,7 @@ test("the events page shows a failure that comes back as one recurring incident,
   // One row, however often it failed: recurring, with a count.
   await expect(page.getByTestId("incident")).toHaveCount(1);
   await expect(incident.getByTestId("incident-recurring")).toHaveText("recurring ×2");
-  for (const [width, height] of [
-    [1440, 900],
-    [390, 844],
-  ] as const) {
-    await page.setViewportSize({ width, height });
-    await page.screenshot({ path: test.info().outputPath(`incidents-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
+  await screenshots(page, "incidents");
 
   // Its page lists each start and its events.
   await incident.getByRole("link", { name: "Details" }).click();
@@ -74,14 +80,7 @@ test("an operator retires a service with no instance from its page; its history 
   const retire = page.getByRole("button", { name: "Retire service" });
   await expect(retire).toBeDisabled();
   await page.getByLabel("Reason").last().fill("decommissioned in e2e");
-  for (const [width, height] of [
-    [1440, 900],
-    [390, 844],
-  ] as const) {
-    await page.setViewportSize({ width, height });
-    await page.screenshot({ path: test.info().outputPath(`retire-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
+  await screenshots(page, "retire");
   await retire.click();
   await expect(page).toHaveURL(/\/services$/);
   expect((await page.request.get(`/api/v1/services/${service}`)).status()).toBe(404);

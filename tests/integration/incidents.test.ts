@@ -59,7 +59,9 @@ describe.each(targets)("incidents, maintenance, silences and retiring on $name",
     expect(response.status, JSON.stringify(response.body)).toBe(201);
   };
   const healthOf = async (service: string) =>
-    Object.fromEntries(((await admin.get(`/api/v1/services/${service}`)).body.instances as { id: string; health: string }[]).map((row) => [row.id, row.health]));
+    Object.fromEntries(
+      ((await admin.get(`/api/v1/services/${service}`)).body.instances as { id: string; health: string }[]).map((row) => [row.id, row.health]),
+    );
   const allPassing = (service: string, count: number) =>
     eventually(
       () => healthOf(service),
@@ -79,7 +81,12 @@ describe.each(targets)("incidents, maintenance, silences and retiring on $name",
       ending: string | null;
     }[];
   const eventsOf = async (service: string, kind: string) =>
-    (await admin.get(`/api/v1/events?service=${service}&kind=${kind}`)).body.events as { kind: string; instanceId: string | null; leftCount: number; joinedCount: number }[];
+    (await admin.get(`/api/v1/events?service=${service}&kind=${kind}`)).body.events as {
+      kind: string;
+      instanceId: string | null;
+      leftCount: number;
+      joinedCount: number;
+    }[];
 
   beforeAll(async () => {
     ({ admin, api } = await adminAndToken(target, unique("incidents")));

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import type { ReactNode } from "react";
 import { EventList } from "@/components/health/event-list";
 import { IncidentList } from "@/components/health/incident-list";
 import { RangeControl } from "@/components/health/range-control";
@@ -14,14 +15,27 @@ import { PageHeader } from "@/components/ui/page-header";
 import { apiUrls } from "@/lib/clients/api-urls";
 import { eventKinds } from "@/lib/health/event-filters";
 import type { TEventPage } from "@/lib/health/queries";
+import { timelineRangeNames } from "@/lib/health/timeline";
 import { incidentCauses } from "@/lib/incidents/group-events";
 import { incidentStates } from "@/lib/incidents/incident-filters";
 import type { TIncidentPage } from "@/lib/incidents/queries";
-import { timelineRangeNames } from "@/lib/health/timeline";
 import { withSearch } from "@/lib/pagination/search-params";
 
-type TShownFilters = { service: string; kind: string; range: string; paged: boolean };
 type TView = "incidents" | "events";
+type TShared = { query: string; services: string[]; problem: string | null };
+
+const rangeOptions = ["all", ...timelineRangeNames] as const;
+const select =
+  "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm shadow-sm outline-none focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950";
+const described: Record<TView, string> = {
+  incidents: "Incidents: related events grouped, a failure that keeps coming back counted as one. Raw events show every change.",
+  events: "Failovers, outages, maintenance, flapping and every health change, newest first.",
+};
+// The raw events' links carry view=events; the incidents are the page's default.
+const viewParam: Record<TView, string | null> = { incidents: null, events: "events" };
+
+// A service named by the link but no longer listed stays choosable.
+const serviceOptions = (chosen: string, services: string[]) => (chosen && !services.includes(chosen) ? [chosen, ...services] : services);
 
 /** Incidents (the default) or every raw event: two links, the current one marked. */
 function ViewSwitch({ view }: { view: TView }) {
@@ -39,107 +53,68 @@ function ViewSwitch({ view }: { view: TView }) {
   );
 }
 
-const rangeOptions = ["all", ...timelineRangeNames] as const;
-const select =
-  "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm shadow-sm outline-none focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950";
-
-export function EventsClient({
-  query,
+/**
+ * What both views share: the header with the view switch, a link's filters not understood, the filter bar and range,
+ * and paging by cursor. A filter change starts again at the newest; the URL holds the filters so a view can be linked.
+ */
+function ListFrame({
+  view,
+  shown: { query, problem, services, service, range, paged },
+  error,
+  nextCursor,
   filters,
-  initialPage,
-  services,
-  problem,
+  children,
 }: {
-  query: string;
-  filters: TShownFilters;
-  initialPage: TEventPage;
-  services: string[];
-  problem: string | null;
+  view: TView;
+  shown: TShared & { service: string; range: string; paged: boolean };
+  error: Error | null;
+  nextCursor: string | null;
+  filters: (setFilter: (key: string, value: string) => void) => ReactNode;
+  children: ReactNode;
 }) {
   const router = useRouter();
-  const hydrated = useHydrated();
-  const { data, error } = useLiveQuery({ url: apiUrls.events(query), initialData: initialPage, intervalMs: 2000 });
-
-  // A filter change starts again at the newest events; the URL holds the filters so a view can be linked.
-  const setFilter = (key: "service" | "kind" | "range", value: string) => {
-    router.replace(withSearch("/events", query, { view: "events", before: null, [key]: value === "all" ? null : value }), { scroll: false });
-  };
-  const olderHref = () => withSearch("/events", query, { view: "events", before: data.nextCursor });
-  const newestHref = () => withSearch("/events", query, { view: "events", before: null });
-  const serviceOptions = filters.service && !services.includes(filters.service) ? [filters.service, ...services] : services;
-
+  const what = view === "incidents" ? "incidents" : "events";
+  const link = (changes: Record<string, string | null>) => withSearch("/events", query, { view: viewParam[view], ...changes });
+  const setFilter = (key: string, value: string) => router.replace(link({ before: null, [key]: value === "all" ? null : value }), { scroll: false });
   return (
     <>
       <PageHeader
         title="Events"
-        description="Failovers, outages, maintenance, flapping and every health change, newest first."
+        description={described[view]}
         action={
           <div className="flex items-center gap-3">
-            <ViewSwitch view="events" />
+            <ViewSwitch view={view} />
             <LiveIndicator error={error} />
           </div>
         }
       />
       {problem && (
         <div className="mb-4">
-          <FormError message={`This link's filters were not understood (${problem}); showing all events instead.`} />
+          <FormError message={`This link's filters were not understood (${problem}); showing all ${what} instead.`} />
         </div>
       )}
       <Card
         title={
           <div className="flex flex-wrap items-center gap-3 font-normal">
-            <label className="flex items-center gap-2 text-xs text-zinc-500">
-              Service
-              <select
-                aria-label="Service"
-                disabled={!hydrated}
-                className={select}
-                value={filters.service}
-                onChange={(event) => setFilter("service", event.target.value)}
-              >
-                <option value="">All services</option>
-                {serviceOptions.map((name) => (
-                  <option key={name} value={name}>
-                    {name}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="flex items-center gap-2 text-xs text-zinc-500">
-              Kind
-              <select
-                aria-label="Kind"
-                disabled={!hydrated}
-                className={select}
-                value={filters.kind}
-                onChange={(event) => setFilter("kind", event.target.value)}
-              >
-                <option value="">All kinds</option>
-                {filters.kind.includes(",") && <option value={filters.kind}>{filters.kind.replaceAll(",", ", ")}</option>}
-                {eventKinds.map((kind) => (
-                  <option key={kind} value={kind}>
-                    {kind}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <Choice label="Service" value={service} options={serviceOptions(service, services)} all="All services" onChange={(v) => setFilter("service", v)} />
+            {filters(setFilter)}
           </div>
         }
-        action={<RangeControl label="Time range" value={filters.range || "all"} options={rangeOptions} onChange={(range) => setFilter("range", range)} />}
+        action={<RangeControl label="Time range" value={range || "all"} options={rangeOptions} onChange={(next) => setFilter("range", next)} />}
       >
-        {filters.paged && (
+        {paged && (
           <p className="border-b border-zinc-100 px-4 py-2 text-xs text-zinc-500 dark:border-zinc-800">
-            Showing older events.{" "}
-            <Link href={newestHref()} className="font-medium text-zinc-900 hover:underline dark:text-zinc-100">
+            Showing older {what}.{" "}
+            <Link href={link({ before: null })} className="font-medium text-zinc-900 hover:underline dark:text-zinc-100">
               Back to the newest
             </Link>
           </p>
         )}
-        <EventList events={data.events} empty={query ? "No event matches these filters." : "No event yet."} />
-        {data.nextCursor && (
+        {children}
+        {nextCursor && (
           <div className="border-t border-zinc-100 px-4 py-2 text-right text-sm dark:border-zinc-800">
-            <Link href={olderHref()} className="font-medium hover:underline">
-              Older events →
+            <Link href={link({ before: nextCursor })} className="font-medium hover:underline">
+              Older {what} →
             </Link>
           </div>
         )}
@@ -148,7 +123,62 @@ export function EventsClient({
   );
 }
 
-type TIncidentFilterShown = { service: string; cause: string; state: string; range: string; paged: boolean };
+/** A filter's select: "" is every value. */
+function Choice({
+  label,
+  value,
+  options,
+  all,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  options: readonly string[];
+  all: string;
+  onChange: (value: string) => void;
+}) {
+  const hydrated = useHydrated();
+  return (
+    <label className="flex items-center gap-2 text-xs text-zinc-500">
+      {label}
+      <select aria-label={label} disabled={!hydrated} className={select} value={value} onChange={(event) => onChange(event.target.value)}>
+        <option value="">{all}</option>
+        {options.map((option) => (
+          <option key={option} value={option}>
+            {option.replaceAll(",", ", ")}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export function EventsClient({
+  query,
+  filters,
+  initialPage,
+  services,
+  problem,
+}: TShared & { filters: { service: string; kind: string; range: string; paged: boolean }; initialPage: TEventPage }) {
+  const { data, error } = useLiveQuery({ url: apiUrls.events(query), initialData: initialPage, intervalMs: 2000 });
+  // A link may filter by several kinds at once: offered as it came.
+  const kinds = filters.kind.includes(",") ? [filters.kind, ...eventKinds] : eventKinds;
+  return (
+    <ListFrame
+      view="events"
+      shown={{ query, problem, services, service: filters.service, range: filters.range, paged: filters.paged }}
+      error={error}
+      nextCursor={data.nextCursor}
+      filters={(setFilter) => (
+        <>
+          <Choice label="Kind" value={filters.kind} options={kinds} all="All kinds" onChange={(v) => setFilter("kind", v)} />
+        </>
+      )}
+    >
+      <EventList events={data.events} empty={query ? "No event matches these filters." : "No event yet."} />
+    </ListFrame>
+  );
+}
 
 /** Related events grouped: one row per incident, a recurring failure counted instead of repeated. */
 export function IncidentsClient({
@@ -157,78 +187,22 @@ export function IncidentsClient({
   initialPage,
   services,
   problem,
-}: {
-  query: string;
-  filters: TIncidentFilterShown;
-  initialPage: TIncidentPage;
-  services: string[];
-  problem: string | null;
-}) {
-  const router = useRouter();
-  const hydrated = useHydrated();
+}: TShared & { filters: { service: string; cause: string; state: string; range: string; paged: boolean }; initialPage: TIncidentPage }) {
   const { data, error } = useLiveQuery({ url: apiUrls.incidents(query), initialData: initialPage, intervalMs: 2000 });
-  const setFilter = (key: "service" | "cause" | "state" | "range", value: string) => {
-    router.replace(withSearch("/events", query, { before: null, [key]: value === "all" ? null : value }), { scroll: false });
-  };
-  const serviceOptions = filters.service && !services.includes(filters.service) ? [filters.service, ...services] : services;
-  const choice = (label: string, key: "service" | "cause" | "state", value: string, options: readonly string[], all: string) => (
-    <label className="flex items-center gap-2 text-xs text-zinc-500">
-      {label}
-      <select aria-label={label} disabled={!hydrated} className={select} value={value} onChange={(event) => setFilter(key, event.target.value)}>
-        <option value="">{all}</option>
-        {options.map((option) => (
-          <option key={option} value={option}>
-            {option}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-
   return (
-    <>
-      <PageHeader
-        title="Events"
-        description="Incidents: related events grouped, a failure that keeps coming back counted as one. Raw events show every change."
-        action={
-          <div className="flex items-center gap-3">
-            <ViewSwitch view="incidents" />
-            <LiveIndicator error={error} />
-          </div>
-        }
-      />
-      {problem && (
-        <div className="mb-4">
-          <FormError message={`This link's filters were not understood (${problem}); showing all incidents instead.`} />
-        </div>
+    <ListFrame
+      view="incidents"
+      shown={{ query, problem, services, service: filters.service, range: filters.range, paged: filters.paged }}
+      error={error}
+      nextCursor={data.nextCursor}
+      filters={(setFilter) => (
+        <>
+          <Choice label="Cause" value={filters.cause} options={incidentCauses} all="All causes" onChange={(v) => setFilter("cause", v)} />
+          <Choice label="State" value={filters.state} options={incidentStates} all="Open and ended" onChange={(v) => setFilter("state", v)} />
+        </>
       )}
-      <Card
-        title={
-          <div className="flex flex-wrap items-center gap-3 font-normal">
-            {choice("Service", "service", filters.service, serviceOptions, "All services")}
-            {choice("Cause", "cause", filters.cause, incidentCauses, "All causes")}
-            {choice("State", "state", filters.state, incidentStates, "Open and ended")}
-          </div>
-        }
-        action={<RangeControl label="Time range" value={filters.range || "all"} options={rangeOptions} onChange={(range) => setFilter("range", range)} />}
-      >
-        {filters.paged && (
-          <p className="border-b border-zinc-100 px-4 py-2 text-xs text-zinc-500 dark:border-zinc-800">
-            Showing older incidents.{" "}
-            <Link href={withSearch("/events", query, { before: null })} className="font-medium text-zinc-900 hover:underline dark:text-zinc-100">
-              Back to the newest
-            </Link>
-          </p>
-        )}
-        <IncidentList incidents={data.incidents} empty={query ? "No incident matches these filters." : "No incident yet."} />
-        {data.nextCursor && (
-          <div className="border-t border-zinc-100 px-4 py-2 text-right text-sm dark:border-zinc-800">
-            <Link href={withSearch("/events", query, { before: data.nextCursor })} className="font-medium hover:underline">
-              Older incidents →
-            </Link>
-          </div>
-        )}
-      </Card>
-    </>
+    >
+      <IncidentList incidents={data.incidents} empty={query ? "No incident matches these filters." : "No incident yet."} />
+    </ListFrame>
   );
 }
