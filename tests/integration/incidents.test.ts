@@ -113,8 +113,9 @@ describe.each(targets)("incidents, maintenance, silences and retiring on $name",
     await register(service, `${service}-2`, flaky.port);
     await allPassing(service, 2);
 
-    // payments-2's pattern in the demo, faster: down for a while, back, down again.
-    for (const round of [1, 2, 3]) {
+    // payments-2's pattern in the demo, faster: down for a while, back, down again. Two rounds: a third within a minute
+    // would be flapping (more than 5 changes), which holds the instance out instead.
+    for (const round of [1, 2]) {
       flaky.fail(true);
       const [open] = await eventually(
         () => incidentsOf(service),
@@ -130,19 +131,20 @@ describe.each(targets)("incidents, maintenance, silences and retiring on $name",
       );
     }
     const [incident] = await incidentsOf(service);
-    expect(incident!.times).toHaveLength(3);
-    expect((await eventsOf(service, "failover")).length).toBe(3);
+    expect(incident).toMatchObject({ count: 2, recurring: true });
+    expect(incident!.times).toHaveLength(2);
+    expect((await eventsOf(service, "failover")).length).toBe(2);
     // The incident holds its events: the failovers, recoveries and health changes of its instance.
     const detail = await admin.get(`/api/v1/incidents/${incident!.id}`);
     expect(detail.status).toBe(200);
     const kinds = (detail.body.events as { kind: string }[]).map((event) => event.kind);
-    expect(kinds.filter((kind) => kind === "failover")).toHaveLength(3);
-    expect(kinds.filter((kind) => kind === "recovery")).toHaveLength(3);
+    expect(kinds.filter((kind) => kind === "failover")).toHaveLength(2);
+    expect(kinds.filter((kind) => kind === "recovery")).toHaveLength(2);
     expect(kinds).toContain("health");
     // Every failure is still posted to the failure webhook, and nothing to the maintenance one.
     await eventually(
       async () => failures.of(service).filter((event) => event.kind === "failover").length,
-      (count) => count === 3,
+      (count) => count === 2,
     );
     expect(maintenance.of(service)).toEqual([]);
     expect((await admin.get("/api/v1/incidents?cause=sideways")).status).toBe(422);
