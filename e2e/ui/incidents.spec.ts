@@ -53,6 +53,11 @@ test("the events page shows a failure that comes back as one recurring incident,
   await incident.getByRole("link", { name: "Details" }).click();
   await expect(page.getByTestId("incident-times").locator("li")).toHaveCount(2);
   await expect(page.getByTestId("event").and(page.locator("[data-kind=failover]"))).toHaveCount(2);
+  await screenshots(page, "incident");
+  // The overview leads with incidents too.
+  await page.goto("/");
+  await expect(page.getByTestId("incident").first()).toBeVisible();
+  await screenshots(page, "overview");
 
   // Raw events on demand: every failover, recovery and health change.
   await page.goto(`/events?service=${service}`);
