@@ -7,7 +7,7 @@ import type { TActor } from "@/lib/auth/actor";
 import { ZRole } from "@/lib/auth/roles";
 import { ZBalancingPolicy } from "@/lib/balancing/policies";
 import { ZConfigFormat } from "@/lib/config/schemas";
-import { failoverKinds } from "@/lib/health/event-filters";
+import { failoverKinds, type TFailoverKind } from "@/lib/health/event-filters";
 import { healthStates, ZHealth } from "@/lib/health/health";
 import { ZTakeover, type TTakeover } from "@/lib/health/takeover";
 import { incidentCauses, type TIncidentEnding } from "@/lib/incidents/group-events";
@@ -71,7 +71,7 @@ const ZStoredFormat = ZConfigFormat.catch("text");
 export const decodeConfigFormat = (text: string) => ZStoredFormat.parse(text);
 
 // FailoverEvent.kind: an unknown kind reads as failover, the generic "traffic moved" story.
-export type TFailoverKind = (typeof failoverKinds)[number];
+export type { TFailoverKind };
 const ZFailoverKind = z.enum(failoverKinds).catch("failover");
 export const decodeFailoverKind = (text: string): TFailoverKind => ZFailoverKind.parse(text);
 

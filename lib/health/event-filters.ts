@@ -7,6 +7,7 @@ import { timelineRangeNames } from "./timeline";
 // FailoverEvent kinds: traffic moving because of a failure, or of maintenance (an operator's drain or weight 0, an
 // override expiring), or a service retired at the end of its outage.
 export const failoverKinds = ["failover", "recovery", "outage", "outage-end", "maintenance", "retired"] as const;
+export type TFailoverKind = (typeof failoverKinds)[number];
 // What a webhook is sent unless it asks for more: failures, never planned maintenance.
 export const failureKinds = ["failover", "recovery", "outage", "outage-end"] as const;
 // The kinds the events page and GET /api/v1/events know.

@@ -1,4 +1,4 @@
-import type { TFailoverKind } from "@/lib/db/codecs";
+import type { TFailoverKind } from "@/lib/health/event-filters";
 
 // Pure: which incident a traffic event belongs to and how it changes it. The database side (record-incident.ts)
 // reads only the newest incident of the event's key, so grouping costs one indexed read per event, whatever the history.
