@@ -125,8 +125,12 @@ export async function recordTrafficChange(
   return writeEvents(tx, service, at, events);
 }
 
-/** A service left the catalog: the end of its story, and of an outage still open (its incident ends as retired). */
+/**
+ * A service left the catalog: the end of its story. Its incidents still open end as retired, its outage's and those
+ * of instances that left while failing (one indexed update).
+ */
 export async function recordServiceRetired(tx: Tx, { service, reason, at = new Date() }: { service: string; reason: string; at?: Date }) {
+  await tx.incident.updateMany({ where: { service, endedAt: null }, data: { endedAt: at, at, ending: "retired" } });
   return writeEvents(tx, service, at, [{ kind: "retired", instanceId: null, reason, takeover: [] }]);
 }
 

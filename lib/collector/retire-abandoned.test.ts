@@ -32,7 +32,10 @@ test("an outage with no instance registered past MESHDECK_RETIRE_AFTER ends as r
 
   expect(await db.service.findUnique({ where: { name: "abandoned-svc" } })).toBeNull();
   expect(await db.service.findUnique({ where: { name: "still-registered" } })).not.toBeNull();
+  // Its outage ends as retired, and so does the failure of the instance that left while failing.
   expect(await db.incident.findFirst({ where: { key: "outage/abandoned-svc" } })).toMatchObject({ ending: "retired" });
+  expect(await db.incident.findFirst({ where: { key: "failover/abandoned-svc/abandoned-svc-1" } })).toMatchObject({ ending: "retired" });
+  expect(await db.incident.count({ where: { service: "abandoned-svc", endedAt: null } })).toBe(0);
   expect(await db.failoverEvent.findFirst({ where: { service: "abandoned-svc", kind: "retired" } })).toMatchObject({ instanceId: null });
   expect(await db.auditEvent.findFirst({ where: { action: "service.retire", target: "service/abandoned-svc" } })).toMatchObject({ actorName: "meshdeck" });
   // Its history stays under its name.
