@@ -154,7 +154,7 @@ describe.each(targets)("a mass change on $name", (target) => {
     expect(latency.p99).toBeLessThan(250);
   }, 120_000);
 
-  test(`a drain by selector of ${leased} instances answers 2xx and writes one failover event; an empty selector is refused and changes nothing`, async () => {
+  test(`a drain by selector of ${leased} instances answers 2xx and writes one maintenance event; an empty selector is refused and changes nothing`, async () => {
     const service = `mass-drained-${tag}`;
     const prefix = `/${tag}/drain/`;
     await putInstances({ prefix, service, count: leased });
