@@ -85,6 +85,13 @@ const ZEnv = z.object({
   MESHDECK_METRICS_RETAIN_10S: ZRetention.default(6 * hour),
   MESHDECK_METRICS_RETAIN_1M: ZRetention.default(7 * 24 * hour),
   MESHDECK_METRICS_RETAIN_1H: ZRetention.default(90 * 24 * hour),
+  // A service with no registered instances whose outage lasts this long is retired (the collector's periodic job).
+  MESHDECK_RETIRE_AFTER: ZDuration.pipe(
+    z
+      .number()
+      .min(1000, "must be at least 1s")
+      .max(3650 * 24 * hour, "must be at most 3650d"),
+  ).default(24 * hour),
   // Versions kept per config item; 0 keeps every version (the default). The current and gray versions are always kept.
   MESHDECK_CONFIG_HISTORY: z.coerce.number().int().min(0, "must be 0 (keep all) or more").default(0),
   // Ranges the address policy (lib/net/address-policy.ts) refuses that are allowed anyway.

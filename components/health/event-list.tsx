@@ -8,10 +8,43 @@ import type { TEventKind } from "@/lib/health/event-filters";
 import type { TEventView } from "@/lib/health/queries";
 import { formatTakeover } from "@/lib/health/takeover";
 
-const kindTones: Record<TEventKind, TTone> = { failover: "bad", outage: "bad", recovery: "good", "outage-end": "good", flapping: "warn", health: "neutral" };
+// Maintenance is planned: sky, like the charts draw it, never the red of a failure.
+export const kindTones: Record<TEventKind, TTone> = {
+  failover: "bad",
+  outage: "bad",
+  recovery: "good",
+  "outage-end": "good",
+  maintenance: "info",
+  retired: "neutral",
+  flapping: "warn",
+  health: "neutral",
+};
 
 export function instanceHref(service: string, instanceId: string) {
   return `/services/${encodeURIComponent(service)}#instance-${instanceId}`;
+}
+
+const linkStyle = "underline decoration-zinc-300 underline-offset-2 hover:decoration-current dark:decoration-zinc-600";
+
+/** One link per row: the instance's row on its service page, or the service when no instance is named. */
+export function SubjectLink({ service, instanceId }: { service: string; instanceId: string | null }) {
+  return (
+    <span className="min-w-0 truncate">
+      {instanceId ? (
+        <>
+          <span className="font-medium">{service}</span>
+          <span className="text-zinc-400"> / </span>
+          <Link href={instanceHref(service, instanceId)} className={linkStyle}>
+            {instanceId}
+          </Link>
+        </>
+      ) : (
+        <Link href={`/services/${encodeURIComponent(service)}`} className={`font-medium ${linkStyle}`}>
+          {service}
+        </Link>
+      )}
+    </span>
+  );
 }
 
 function Detail({ event }: { event: TEventView }): ReactNode {
@@ -28,7 +61,7 @@ function Detail({ event }: { event: TEventView }): ReactNode {
       </span>
     );
   }
-  if (event.kind === "failover" || event.kind === "recovery") {
+  if (event.kind === "failover" || event.kind === "recovery" || event.kind === "maintenance") {
     const shares = formatTakeover(event.takeover, event.takeoverMore);
     // A mass change (a lease expiring, a drain by selector) is one event that counts its instances.
     const counts =
@@ -50,7 +83,7 @@ function Detail({ event }: { event: TEventView }): ReactNode {
           </span>
         )}
         <span>
-          {event.kind === "failover" ? "taken over by " : "traffic now "}
+          {event.kind === "failover" || (event.kind === "maintenance" && event.leftCount > 0) ? "taken over by " : "traffic now "}
           {shares ? <span className="font-medium">{shares}</span> : <span className="font-medium text-rose-600 dark:text-rose-400">no instance</span>}
         </span>
       </span>
@@ -78,28 +111,7 @@ export function EventList({ events, empty = "No event yet." }: { events: TEventV
           <span>
             <Badge tone={kindTones[event.kind]}>{event.kind}</Badge>
           </span>
-          <span className="min-w-0 truncate">
-            {/* One link per row: the instance's row on its service page, or the service when no instance is named. */}
-            {event.instanceId ? (
-              <>
-                <span className="font-medium">{event.service}</span>
-                <span className="text-zinc-500 dark:text-zinc-400"> / </span>
-                <Link
-                  href={instanceHref(event.service, event.instanceId)}
-                  className="underline decoration-zinc-300 underline-offset-2 hover:decoration-current dark:decoration-zinc-600"
-                >
-                  {event.instanceId}
-                </Link>
-              </>
-            ) : (
-              <Link
-                href={`/services/${encodeURIComponent(event.service)}`}
-                className="font-medium underline decoration-zinc-300 underline-offset-2 hover:decoration-current dark:decoration-zinc-600"
-              >
-                {event.service}
-              </Link>
-            )}
-          </span>
+          <SubjectLink service={event.service} instanceId={event.instanceId} />
           <span className="col-span-3 min-w-0 space-y-0.5 @2xl:col-span-1">
             <Detail event={event} />
             <span className="block truncate text-xs text-zinc-500 dark:text-zinc-400" title={event.reason}>

@@ -31,9 +31,10 @@ test("a TTL instance that stops heartbeating shows a critical event on the event
     }
   })();
 
-  await page.goto("/events");
+  // The raw events, not the incidents the page shows first.
+  await page.goto("/events?view=events");
   await page.getByLabel("Service").selectOption(service);
-  await expect(page).toHaveURL(new RegExp(`/events\\?service=${service}$`));
+  await expect(page).toHaveURL(new RegExp(`/events\\?view=events&service=${service}$`));
   const events = page.getByTestId("event").filter({ hasText: id });
   const newestHealthEvent = events.and(page.locator("[data-kind=health]")).first();
   await expect(events.filter({ hasText: "registered" })).toHaveCount(1);

@@ -10,6 +10,8 @@ export const permissions = {
   "events.read": { role: "viewer", tokens: true },
   "registry.register": { role: "operator", tokens: true },
   "governance.change": { role: "operator", tokens: false },
+  // Silencing a service's notifications and retiring it from the catalog.
+  "services.manage": { role: "operator", tokens: false },
   "config.read": { role: "viewer", tokens: true },
   "config.browse": { role: "viewer", tokens: false },
   "config.publish": { role: "operator", tokens: false },

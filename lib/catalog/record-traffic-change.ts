@@ -1,6 +1,7 @@
 import "server-only";
 import type { Tx } from "@/lib/db";
 import { encodeTakeover, type TFailoverKind } from "@/lib/db/codecs";
+import { recordIncident } from "@/lib/incidents/record-incident";
 import { enqueueWebhookDeliveries } from "@/lib/notify/enqueue-webhook-deliveries";
 import { takesTraffic, trafficSelect, trafficState, type TTrafficState } from "./traffic-state";
 
@@ -52,6 +53,8 @@ export type TTrafficChange = {
   reason: string;
   detectionMs?: number;
   at?: Date;
+  /** An operator's drain or weight change, or its expiry: maintenance, never a failure. */
+  planned?: boolean;
 };
 
 type TEvent = {
@@ -82,7 +85,8 @@ async function writeEvents(tx: Tx, service: string, at: Date, events: TEvent[]) 
         at,
       },
     });
-    await enqueueWebhookDeliveries(tx, { eventId: row.id, kind: row.kind });
+    await recordIncident(tx, { ...row, at: row.at.getTime() });
+    await enqueueWebhookDeliveries(tx, { ...row, eventId: row.id });
     created.push(row);
   }
   return created;
@@ -98,23 +102,36 @@ const recovers = (change: TTrafficChange) => change.before !== null && change.be
  * failover when it leaves the set that takes traffic, a recovery when it rejoins, an outage when
  * its service is left with none, and the outage's end.
  */
-export async function recordTrafficChange(tx: Tx, { serviceId, service, instanceId, before, after, reason, detectionMs, at = new Date() }: TTrafficChange) {
+export async function recordTrafficChange(
+  tx: Tx,
+  { serviceId, service, instanceId, before, after, reason, detectionMs, at = new Date(), planned = false }: TTrafficChange,
+) {
   const change = { serviceId, service, instanceId, before, after, reason };
   if (wasIn(change) === isIn(change)) return [];
   const others = await loadMembers(tx, serviceId, instanceId);
   const othersTakingTraffic = others.some(takesTraffic);
   const events: TEvent[] = [];
   if (wasIn(change)) {
-    events.push({ kind: "failover", instanceId, reason, detectionMs, takeover: trafficShares(others), leftCount: 1 });
+    events.push({ kind: planned ? "maintenance" : "failover", instanceId, reason, detectionMs, takeover: trafficShares(others), leftCount: 1 });
     if (!othersTakingTraffic)
       events.push({ kind: "outage", instanceId: null, reason: `no instance of ${service} can take traffic: ${instanceId} ${reason}`, takeover: [] });
   } else {
     const members = [...others, { id: instanceId, ...after! }];
-    if (recovers(change)) events.push({ kind: "recovery", instanceId, reason, takeover: trafficShares(members), joinedCount: 1 });
+    if (planned && before !== null) events.push({ kind: "maintenance", instanceId, reason, takeover: trafficShares(members), joinedCount: 1 });
+    else if (recovers(change)) events.push({ kind: "recovery", instanceId, reason, takeover: trafficShares(members), joinedCount: 1 });
     if (!othersTakingTraffic && (await hasOpenOutage(tx, service)))
       events.push({ kind: "outage-end", instanceId: null, reason: `${instanceId} takes traffic again: ${reason}`, takeover: trafficShares(members) });
   }
   return writeEvents(tx, service, at, events);
+}
+
+/**
+ * A service left the catalog: the end of its story. Its incidents still open end as retired, its outage's and those
+ * of instances that left while failing (one indexed update).
+ */
+export async function recordServiceRetired(tx: Tx, { service, reason, at = new Date() }: { service: string; reason: string; at?: Date }) {
+  await tx.incident.updateMany({ where: { service, endedAt: null }, data: { endedAt: at, at, ending: "retired" } });
+  return writeEvents(tx, service, at, [{ kind: "retired", instanceId: null, reason, takeover: [] }]);
 }
 
 const count = (n: number) => n.toLocaleString("en-US");
@@ -146,11 +163,13 @@ async function recordMassTrafficChange(tx: Tx, { serviceId, service, changes }: 
   const detections = left.flatMap((change) => (change.detectionMs === undefined ? [] : [change.detectionMs]));
   const detectionMs = detections.length > 0 ? detections.reduce((a, b) => Math.max(a, b)) : undefined;
   const shares = trafficShares(afterwards);
+  // A drain or weight change by selector (or its expiry) is maintenance, told once like any mass change.
+  const planned = changes.every((change) => change.planned);
   const events: TEvent[] = [];
   if (left.length > 0) {
     const joining = joined.length > 0 ? `; ${count(joined.length)} joined` : "";
     events.push({
-      kind: "failover",
+      kind: planned ? "maintenance" : "failover",
       instanceId: left.length === 1 ? left[0]!.instanceId : null,
       reason: `${instances(left.length)} of ${service} left: ${commonReason(left)}${joining}`,
       detectionMs,
@@ -158,9 +177,9 @@ async function recordMassTrafficChange(tx: Tx, { serviceId, service, changes }: 
       leftCount: left.length,
       joinedCount: joined.length,
     });
-  } else if (recovered.length > 0) {
+  } else if (planned ? joined.length > 0 : recovered.length > 0) {
     events.push({
-      kind: "recovery",
+      kind: planned ? "maintenance" : "recovery",
       instanceId: joined.length === 1 ? joined[0]!.instanceId : null,
       reason: `${instances(joined.length)} of ${service} take traffic again: ${commonReason(joined)}`,
       takeover: shares,

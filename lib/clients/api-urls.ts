@@ -5,6 +5,8 @@ import type { getVersionPair, TConfigItemDetail, TConfigListItem } from "@/lib/c
 import type { TConfigRef } from "@/lib/config/schemas";
 import type { TConfigExport, TImportChange } from "@/lib/config/publish/transfer";
 import type { TEventHighlights, TEventPage, THealthHistory } from "@/lib/health/queries";
+import type { TIncidentDetail, TIncidentPage } from "@/lib/incidents/queries";
+import type { TSilenceView } from "@/lib/notify/silences";
 import type { TTimelineRange } from "@/lib/health/timeline";
 import type { TServiceChart, TTopology } from "@/lib/metrics/views";
 import type { TOverview, TServiceDetail, TServiceSummary } from "@/lib/registry/service-detail";
@@ -39,6 +41,9 @@ export const apiUrls = {
   // `query` as chartSearchParams writes it.
   serviceMetrics: (name: string, query: string) => apiUrl<TServiceChart>(`${servicePath(name)}/metrics`, query),
   events: (query: string | URLSearchParams = "") => apiUrl<TEventPage>("/api/v1/events", query),
+  incidents: (query: string | URLSearchParams = "") => apiUrl<TIncidentPage>("/api/v1/incidents", query),
+  incident: (id: string) => apiUrl<TIncidentDetail>(`/api/v1/incidents/${encodeURIComponent(id)}`),
+  serviceSilences: (name: string) => apiUrl<{ silences: TSilenceView[] }>(`${servicePath(name)}/silences`),
   eventHighlights: () => apiUrl<TEventHighlights>("/api/v1/events/summary"),
   topology: (query = "") => apiUrl<TTopology>("/api/v1/topology", query),
   audit: (query = "") => apiUrl<TAuditPage>("/api/v1/audit", query),

@@ -13,6 +13,7 @@ import { HealthWrites } from "./health-writes";
 import { InstanceCheck } from "./instance-check";
 import { forgetDeadLeases, leaseLiveMs, leaseRenewMs, newCollectorId, releaseLease, renewLease } from "./lease";
 import { deregisterCritical } from "./deregister-critical";
+import { retireAbandoned } from "./retire-abandoned";
 import { deleteOldRollups, ProbeRollups } from "./probe-rollups";
 
 // A collector whose database comes back must resume within seconds: one lease query per 5 s does not burden it.
@@ -71,6 +72,7 @@ export class Collector {
     { name: "1 min and 1 h metric rollups", everyMs: 10_000, run: (now) => this.metrics.compact({ now }) },
     { name: "retention", everyMs: 10 * 60_000, run: (now) => this.deleteOld(now) },
     { name: "deregister critical", everyMs: 5000, run: (now) => deregisterCritical({ now }) },
+    { name: "retire abandoned services", everyMs: 5000, run: (now) => retireAbandoned({ retireAfterMs: getEnv().MESHDECK_RETIRE_AFTER, now }) },
   ];
   private readonly lastRunAt = new Map<TCollectorJob, number>();
 

@@ -7,9 +7,10 @@ import type { TActor } from "@/lib/auth/actor";
 import { ZRole } from "@/lib/auth/roles";
 import { ZBalancingPolicy } from "@/lib/balancing/policies";
 import { ZConfigFormat } from "@/lib/config/schemas";
-import { failoverKinds } from "@/lib/health/event-filters";
+import { failoverKinds, type TFailoverKind } from "@/lib/health/event-filters";
 import { healthStates, ZHealth } from "@/lib/health/health";
 import { ZTakeover, type TTakeover } from "@/lib/health/takeover";
+import { incidentCauses, type TIncidentEnding } from "@/lib/incidents/group-events";
 import type { TBuckets } from "@/lib/metrics/types";
 import { dataPlaneKinds, healthModes, type TBackendMap } from "@/lib/dataplanes/types";
 import { conventionsByKind, sourceKinds, type TConvention, type TSourceKind, type TSkip, type TSourceTls, type TSourceOverride } from "@/lib/sources/types";
@@ -71,9 +72,14 @@ const ZStoredFormat = ZConfigFormat.catch("text");
 export const decodeConfigFormat = (text: string) => ZStoredFormat.parse(text);
 
 // FailoverEvent.kind: an unknown kind reads as failover, the generic "traffic moved" story.
-export type TFailoverKind = (typeof failoverKinds)[number];
+export type { TFailoverKind };
 const ZFailoverKind = z.enum(failoverKinds).catch("failover");
 export const decodeFailoverKind = (text: string): TFailoverKind => ZFailoverKind.parse(text);
+
+// Incident.cause: an unknown cause reads as failover; Incident.ending: anything but retired reads as resolved, null as open.
+const ZIncidentCause = z.enum(incidentCauses).catch("failover");
+export const decodeIncidentCause = (text: string) => ZIncidentCause.parse(text);
+export const decodeIncidentEnding = (text: string | null): TIncidentEnding | null => (text === null ? null : text === "retired" ? "retired" : "resolved");
 
 // MetricRollup.scope: an unknown scope reads as service.
 const rollupScopes = ["service", "instance", "edge"] as const;
@@ -158,6 +164,11 @@ export const decodeWebhookKinds = (text: string): TFailoverKind[] =>
   decodeStringList(text).filter((kind): kind is TFailoverKind => (failoverKinds as readonly string[]).includes(kind));
 export const encodeWebhookKinds = (kinds: readonly TFailoverKind[]) => JSON.stringify(kinds);
 
+// Incident.times: a JSON array of times in ms; anything else reads as [].
+const asTimes: TDecode<number[]> = (value) => (Array.isArray(value) && value.every((item) => typeof item === "number") ? value : invalid);
+export const decodeTimes = (text: string): number[] => parsedOr(text, asTimes, () => []);
+export const encodeTimes = (times: readonly number[]) => JSON.stringify(times);
+
 // AuditEvent.before/after: any JSON value, null (and undefined) stored as NULL; text that is not JSON (not written
 // by recordAudit) reads as that text.
 export const decodeAuditValue = (text: string | null): unknown => (text === null ? null : parsedOr(text, asAnyValue, () => text));
@@ -214,6 +225,7 @@ export const decodedColumns = {
   instanceOverride: { revert: column("revert", decodeRevert) },
   healthEvent: { from: column("from", decodeHealthEventState), to: column("to", decodeHealthEventState) },
   failoverEvent: { kind: column("kind", decodeFailoverKind), takeover: column("takeover", decodeTakeover) },
+  incident: { cause: column("cause", decodeIncidentCause), ending: column("ending", decodeIncidentEnding), times: column("times", decodeTimes) },
   metricRollup: { scope: column("scope", decodeRollupScope), buckets: column("buckets", decodeBuckets) },
   webhook: { kinds: column("kinds", decodeWebhookKinds) },
   auditEvent: { actorType: column("actorType", decodeActorType), before: column("before", decodeAuditValue), after: column("after", decodeAuditValue) },

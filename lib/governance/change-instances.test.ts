@@ -56,8 +56,10 @@ describe("changeInstances", () => {
         after: { weight: 0, enabled: true },
       }),
     ]);
-    const failover = await db.failoverEvent.findFirst({ where: { service, kind: "failover" } });
-    expect(failover?.reason).toContain("weight 0 by op@example.com");
+    // Planned: a maintenance event, never a failover.
+    const maintenance = await db.failoverEvent.findFirst({ where: { service, kind: "maintenance" } });
+    expect(maintenance?.reason).toContain("weight 0 by op@example.com");
+    expect(await db.failoverEvent.count({ where: { service, kind: "failover" } })).toBe(0);
   });
 
   test.each([

@@ -167,7 +167,16 @@ export async function changeInstances({ actor, input }: { actor: TActor; input: 
         health: row.health,
         ...applyChange({ ...before, id: row.instanceId, registeredWeight: row.weight, registeredEnabled: row.enabled }, change),
       };
-      await catalog.traffic({ serviceId: row.service.id, service: row.service.name, instanceId: row.instanceId, before, after, reason, at: now });
+      await catalog.traffic({
+        serviceId: row.service.id,
+        service: row.service.name,
+        instanceId: row.instanceId,
+        before,
+        after,
+        reason,
+        at: now,
+        planned: true,
+      });
       audits.push({
         actor,
         action: auditAction(change),

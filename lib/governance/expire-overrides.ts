@@ -47,6 +47,7 @@ async function expireOverride({ id, version }: { id: string; version: number }):
         before,
         after: trafficState(updated),
         reason: "an operator's change expired",
+        planned: true,
       });
     }
     await recordAudit(tx, {

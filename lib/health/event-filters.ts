@@ -4,10 +4,15 @@ import { parseSearch, toSearch, type TSearchParams } from "@/lib/pagination/sear
 import { ZServiceName } from "@/lib/registry/schemas";
 import { timelineRangeNames } from "./timeline";
 
-// The kinds the events page and GET /api/v1/events know; the first four are FailoverEvent kinds.
-export const eventKinds = ["failover", "recovery", "outage", "outage-end", "flapping", "health"] as const;
+// FailoverEvent kinds: traffic moving because of a failure, or of maintenance (an operator's drain or weight 0, an
+// override expiring), or a service retired at the end of its outage.
+export const failoverKinds = ["failover", "recovery", "outage", "outage-end", "maintenance", "retired"] as const;
+export type TFailoverKind = (typeof failoverKinds)[number];
+// What a webhook is sent unless it asks for more: failures, never planned maintenance.
+export const failureKinds = ["failover", "recovery", "outage", "outage-end"] as const;
+// The kinds the events page and GET /api/v1/events know.
+export const eventKinds = [...failoverKinds, "flapping", "health"] as const;
 export type TEventKind = (typeof eventKinds)[number];
-export const failoverKinds = ["failover", "recovery", "outage", "outage-end"] as const;
 
 const ZKinds = z.string().transform((value, ctx) => {
   const kinds = value.split(",").filter(Boolean);

@@ -48,12 +48,28 @@ function fromHealth(row: THealthRow): ReturnType<typeof fromFailover> {
   };
 }
 
-/** Failover, outage, flapping and health events in one list, newest first, a page at a time. */
-export async function listEvents({ filters, now = new Date() }: { filters: TEventFilters; now?: Date }) {
+/**
+ * Failover, outage, maintenance, flapping and health events in one list, newest first, a page at a time. An incident
+ * reads its own: one instance's (or, null, the service's own) between two times.
+ */
+export async function listEvents({
+  filters,
+  now = new Date(),
+  instanceId,
+  between,
+}: {
+  filters: TEventFilters;
+  now?: Date;
+  instanceId?: string | null;
+  between?: { from: Date; to: Date };
+}) {
   const kinds = new Set<TEventKind>(filters.kind ?? eventKinds);
   const { limit, before, service } = filters;
   const since = filters.range ? new Date(now.getTime() - timelineRanges[filters.range]) : undefined;
-  const common = { ...(service ? { service } : {}), ...(since ? { at: { gte: since } } : {}), ...olderThan(before) };
+  const at = between ? { gte: between.from, lte: between.to } : since ? { gte: since } : undefined;
+  const common = { ...(service ? { service } : {}), ...(at ? { at } : {}), ...(instanceId ? { instanceId } : {}), ...olderThan(before) };
+  // A service's own events name no instance; health events always name one.
+  const failoverCommon = instanceId === null ? { ...common, instanceId: null } : common;
 
   const failover = failoverKinds.filter((kind) => kinds.has(kind));
   const healthTo: Prisma.StringFilter | undefined =
@@ -61,8 +77,10 @@ export async function listEvents({ filters, now = new Date() }: { filters: TEven
   const wantsHealth = kinds.has("health") || kinds.has("flapping");
 
   const [failoverRows, healthRows] = await Promise.all([
-    failover.length ? db.failoverEvent.findMany({ where: { ...common, kind: { in: failover } }, orderBy: [...newestFirst], take: limit + 1 }) : [],
-    wantsHealth ? db.healthEvent.findMany({ where: { ...common, ...(healthTo ? { to: healthTo } : {}) }, orderBy: [...newestFirst], take: limit + 1 }) : [],
+    failover.length ? db.failoverEvent.findMany({ where: { ...failoverCommon, kind: { in: failover } }, orderBy: [...newestFirst], take: limit + 1 }) : [],
+    wantsHealth && instanceId !== null
+      ? db.healthEvent.findMany({ where: { ...common, ...(healthTo ? { to: healthTo } : {}) }, orderBy: [...newestFirst], take: limit + 1 })
+      : [],
   ]);
   const merged = [...failoverRows.map(fromFailover), ...healthRows.map(fromHealth)].sort(
     (a, b) => b.at.getTime() - a.at.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),

@@ -12,8 +12,9 @@ export type TChartPoint = { t: number; rps: number | null; errorRate: number | n
 /** An event drawn on the chart's time axis: health changes, failovers and (with governance) operator changes. */
 export type TTimelineMarker = {
   at: number;
-  kind: "health" | "failover" | "recovery" | "outage" | "outage-end" | "operator";
-  tone: "critical" | "warning" | "ok" | "info";
+  kind: "health" | "failover" | "recovery" | "outage" | "outage-end" | "maintenance" | "retired" | "operator";
+  // maintenance: planned, drawn in its own colour, never as a failure
+  tone: "critical" | "warning" | "ok" | "info" | "maintenance";
   instanceId: string | null;
   label: string;
 };

@@ -7,7 +7,7 @@ import { db } from "@/lib/db";
 import { encodeWebhookKinds } from "@/lib/db/codecs";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
-import { failoverKinds } from "@/lib/health/event-filters";
+import { failoverKinds, failureKinds } from "@/lib/health/event-filters";
 import { hostOfUrl, policyHostCheck } from "@/lib/net/address-policy";
 import { plainTextCheck } from "@/lib/plain-text";
 
@@ -22,7 +22,7 @@ export const ZCreateWebhook = z.strictObject({
   kinds: z
     .array(z.enum(failoverKinds))
     .min(1, "choose at least one kind of event")
-    .default([...failoverKinds]),
+    .default([...failureKinds]),
 });
 export type TCreateWebhook = z.infer<typeof ZCreateWebhook>;
 

@@ -95,7 +95,7 @@ describe.each(targets)("a mass change on $name", (target) => {
     return response.status === 200 ? (response.body.instances as { id: string }[]).length : 0;
   };
   const failoverEvents = async (service: string) =>
-    (await admin.get(`/api/v1/events?service=${service}&kind=failover,recovery,outage,outage-end&limit=100`)).body.events as {
+    (await admin.get(`/api/v1/events?service=${service}&kind=failover,recovery,outage,outage-end,maintenance&limit=100`)).body.events as {
       kind: string;
       instanceId: string | null;
       reason: string;
@@ -154,7 +154,7 @@ describe.each(targets)("a mass change on $name", (target) => {
     expect(latency.p99).toBeLessThan(250);
   }, 120_000);
 
-  test(`a drain by selector of ${leased} instances answers 2xx and writes one failover event; an empty selector is refused and changes nothing`, async () => {
+  test(`a drain by selector of ${leased} instances answers 2xx and writes one maintenance event; an empty selector is refused and changes nothing`, async () => {
     const service = `mass-drained-${tag}`;
     const prefix = `/${tag}/drain/`;
     await putInstances({ prefix, service, count: leased });
@@ -193,11 +193,12 @@ describe.each(targets)("a mass change on $name", (target) => {
     expect(drained.body.changed).toHaveLength(leased);
     expect(await discovered(service)).toBe(0);
     const events = await failoverEvents(service);
+    // An operator's drain is maintenance, told once; the outage it forced is still one.
     expect(events.map((event) => [event.kind, event.leftCount]).sort()).toEqual([
-      ["failover", leased],
+      ["maintenance", leased],
       ["outage", 0],
     ]);
-    expect(events.find((event) => event.kind === "failover")!.reason).toMatch(new RegExp(`^1,200 instances of ${service} left: drained by `));
+    expect(events.find((event) => event.kind === "maintenance")!.reason).toMatch(new RegExp(`^1,200 instances of ${service} left: drained by `));
   }, 120_000);
 
   test(`removing a source with ${leased} instances forgets them all in one story`, async () => {

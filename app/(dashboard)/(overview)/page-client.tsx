@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { EventList } from "@/components/health/event-list";
+import { IncidentList } from "@/components/health/incident-list";
 import { LiveIndicator } from "@/components/live/live-indicator";
 import { useLiveQuery } from "@/components/live/use-live-query";
 import { Card, Stat } from "@/components/ui/card";
@@ -10,6 +11,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { RegisterFirstService } from "@/components/ui/copy-command";
 import { apiUrls } from "@/lib/clients/api-urls";
 import type { TEventHighlights, TEventPage } from "@/lib/health/queries";
+import type { TIncidentPage } from "@/lib/incidents/queries";
 import type { TOverview, TServiceSummary } from "@/lib/registry/service-detail";
 import { OpenOutages } from "./_components/open-outages";
 
@@ -19,13 +21,16 @@ type TProps = {
   initialHighlights: TEventHighlights;
   healthQuery: string;
   initialHealth: TEventPage;
+  incidentsQuery: string;
+  initialIncidents: TIncidentPage;
 };
 
-export function OverviewClient({ initialOverview, initialServices, initialHighlights, healthQuery, initialHealth }: TProps) {
+export function OverviewClient({ initialOverview, initialServices, initialHighlights, healthQuery, initialHealth, incidentsQuery, initialIncidents }: TProps) {
   const highlights = useLiveQuery({ url: apiUrls.eventHighlights(), initialData: initialHighlights, intervalMs: 2000 });
   const overview = useLiveQuery({ url: apiUrls.overview(), initialData: initialOverview, intervalMs: 2000 });
   const services = useLiveQuery({ url: apiUrls.services(), initialData: { services: initialServices }, intervalMs: 2000 });
   const health = useLiveQuery({ url: apiUrls.events(healthQuery), initialData: initialHealth, intervalMs: 2000 });
+  const incidents = useLiveQuery({ url: apiUrls.incidents(incidentsQuery), initialData: initialIncidents, intervalMs: 2000 });
   const { instances } = overview.data;
   // Services with the most instances out of passing come first.
   const byAttention = [...services.data.services].sort(
@@ -37,19 +42,27 @@ export function OverviewClient({ initialOverview, initialServices, initialHighli
       <PageHeader
         title="Overview"
         description="The fleet as the registry sees it now."
-        action={<LiveIndicator error={overview.error ?? services.error ?? highlights.error ?? health.error} />}
+        action={<LiveIndicator error={overview.error ?? services.error ?? highlights.error ?? health.error ?? incidents.error} />}
       />
       <OpenOutages outages={highlights.data.openOutages} />
       <Card
-        title="Latest failovers"
+        title="Latest incidents"
         className="mb-6"
         action={
-          <Link href="/events?kind=failover,recovery,outage,outage-end" className="text-xs text-zinc-500 dark:text-zinc-400 hover:underline">
-            All failovers and outages
-          </Link>
+          <span className="flex gap-3">
+            <Link href="/events" className="text-xs text-zinc-500 dark:text-zinc-400 hover:underline">
+              All incidents
+            </Link>
+            <Link href="/events?kind=failover,recovery,outage,outage-end,maintenance" className="text-xs text-zinc-500 dark:text-zinc-400 hover:underline">
+              Raw failover events
+            </Link>
+          </span>
         }
       >
-        <EventList events={highlights.data.latestFailovers} empty="No failover yet: every instance that left the traffic set will be listed here." />
+        <IncidentList
+          incidents={incidents.data.incidents}
+          empty="No incident yet: failures, outages and maintenance will be listed here, a recurring one counted once."
+        />
       </Card>
       <div className="grid grid-cols-2 gap-4 lg:grid-cols-5">
         <Stat label="Services" value={overview.data.services} />

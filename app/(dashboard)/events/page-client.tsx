@@ -2,7 +2,9 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import type { ReactNode } from "react";
 import { EventList } from "@/components/health/event-list";
+import { IncidentList } from "@/components/health/incident-list";
 import { RangeControl } from "@/components/health/range-control";
 import { useHydrated } from "@/components/health/use-hydrated";
 import { LiveIndicator } from "@/components/live/live-indicator";
@@ -14,12 +16,141 @@ import { apiUrls } from "@/lib/clients/api-urls";
 import { eventKinds } from "@/lib/health/event-filters";
 import type { TEventPage } from "@/lib/health/queries";
 import { timelineRangeNames } from "@/lib/health/timeline";
+import { incidentCauses } from "@/lib/incidents/group-events";
+import { incidentStates } from "@/lib/incidents/incident-filters";
+import type { TIncidentPage } from "@/lib/incidents/queries";
 import { withSearch } from "@/lib/pagination/search-params";
 
-type TShownFilters = { service: string; kind: string; range: string; paged: boolean };
+type TView = "incidents" | "events";
+type TShared = { query: string; services: string[]; problem: string | null };
 
 const rangeOptions = ["all", ...timelineRangeNames] as const;
 const select = "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm shadow-sm focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950";
+const described: Record<TView, string> = {
+  incidents: "Incidents: related events grouped, a failure that keeps coming back counted as one. Raw events show every change.",
+  events: "Failovers, outages, maintenance, flapping and every health change, newest first.",
+};
+// The raw events' links carry view=events; the incidents are the page's default.
+const viewParam: Record<TView, string | null> = { incidents: null, events: "events" };
+
+// A service named by the link but no longer listed stays choosable.
+const serviceOptions = (chosen: string, services: string[]) => (chosen && !services.includes(chosen) ? [chosen, ...services] : services);
+
+/** Incidents (the default) or every raw event: two links, the current one marked. */
+function ViewSwitch({ view }: { view: TView }) {
+  const tab = (active: boolean) =>
+    `rounded-md px-2.5 py-1 text-sm font-medium ${active ? "bg-zinc-900 text-white dark:bg-zinc-100 dark:text-zinc-900" : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"}`;
+  return (
+    <nav aria-label="View" className="flex gap-1">
+      <Link href="/events" className={tab(view === "incidents")} aria-current={view === "incidents" ? "page" : undefined}>
+        Incidents
+      </Link>
+      <Link href="/events?view=events" className={tab(view === "events")} aria-current={view === "events" ? "page" : undefined}>
+        Raw events
+      </Link>
+    </nav>
+  );
+}
+
+/**
+ * What both views share: the header with the view switch, a link's filters not understood, the filter bar and range,
+ * and paging by cursor. A filter change starts again at the newest; the URL holds the filters so a view can be linked.
+ */
+function ListFrame({
+  view,
+  shown: { query, problem, services, service, range, paged },
+  error,
+  nextCursor,
+  filters,
+  children,
+}: {
+  view: TView;
+  shown: TShared & { service: string; range: string; paged: boolean };
+  error: Error | null;
+  nextCursor: string | null;
+  filters: (setFilter: (key: string, value: string) => void) => ReactNode;
+  children: ReactNode;
+}) {
+  const router = useRouter();
+  const what = view === "incidents" ? "incidents" : "events";
+  const link = (changes: Record<string, string | null>) => withSearch("/events", query, { view: viewParam[view], ...changes });
+  const setFilter = (key: string, value: string) => router.replace(link({ before: null, [key]: value === "all" ? null : value }), { scroll: false });
+  return (
+    <>
+      <PageHeader
+        title="Events"
+        description={described[view]}
+        action={
+          <div className="flex items-center gap-3">
+            <ViewSwitch view={view} />
+            <LiveIndicator error={error} />
+          </div>
+        }
+      />
+      {problem && (
+        <div className="mb-4">
+          <FormError message={`This link's filters were not understood (${problem}); showing all ${what} instead.`} />
+        </div>
+      )}
+      <Card
+        title={
+          <div className="flex flex-wrap items-center gap-3 font-normal">
+            <Choice label="Service" value={service} options={serviceOptions(service, services)} all="All services" onChange={(v) => setFilter("service", v)} />
+            {filters(setFilter)}
+          </div>
+        }
+        action={<RangeControl label="Time range" value={range || "all"} options={rangeOptions} onChange={(next) => setFilter("range", next)} />}
+      >
+        {paged && (
+          <p className="border-b border-zinc-100 px-4 py-2 text-xs text-zinc-500 dark:text-zinc-400 dark:border-zinc-800">
+            Showing older {what}.{" "}
+            <Link href={link({ before: null })} className="font-medium text-zinc-900 hover:underline dark:text-zinc-100">
+              Back to the newest
+            </Link>
+          </p>
+        )}
+        {children}
+        {nextCursor && (
+          <div className="border-t border-zinc-100 px-4 py-2 text-right text-sm dark:border-zinc-800">
+            <Link href={link({ before: nextCursor })} className="font-medium hover:underline">
+              Older {what} →
+            </Link>
+          </div>
+        )}
+      </Card>
+    </>
+  );
+}
+
+/** A filter's select: "" is every value. */
+function Choice({
+  label,
+  value,
+  options,
+  all,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  options: readonly string[];
+  all: string;
+  onChange: (value: string) => void;
+}) {
+  const hydrated = useHydrated();
+  return (
+    <label className="flex items-center gap-2 text-xs text-zinc-500">
+      {label}
+      <select aria-label={label} disabled={!hydrated} className={select} value={value} onChange={(event) => onChange(event.target.value)}>
+        <option value="">{all}</option>
+        {options.map((option) => (
+          <option key={option} value={option}>
+            {option.replaceAll(",", ", ")}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
 
 export function EventsClient({
   query,
@@ -27,92 +158,50 @@ export function EventsClient({
   initialPage,
   services,
   problem,
-}: {
-  query: string;
-  filters: TShownFilters;
-  initialPage: TEventPage;
-  services: string[];
-  problem: string | null;
-}) {
-  const router = useRouter();
-  const hydrated = useHydrated();
+}: TShared & { filters: { service: string; kind: string; range: string; paged: boolean }; initialPage: TEventPage }) {
   const { data, error } = useLiveQuery({ url: apiUrls.events(query), initialData: initialPage, intervalMs: 2000 });
-
-  // A filter change starts again at the newest events; the URL holds the filters so a view can be linked.
-  const setFilter = (key: "service" | "kind" | "range", value: string) => {
-    router.replace(withSearch("/events", query, { before: null, [key]: value === "all" ? null : value }), { scroll: false });
-  };
-  const olderHref = () => withSearch("/events", query, { before: data.nextCursor });
-  const newestHref = () => withSearch("/events", query, { before: null });
-  const serviceOptions = filters.service && !services.includes(filters.service) ? [filters.service, ...services] : services;
-
+  // A link may filter by several kinds at once: offered as it came.
+  const kinds = filters.kind.includes(",") ? [filters.kind, ...eventKinds] : eventKinds;
   return (
-    <>
-      <PageHeader title="Events" description="Failovers, outages, flapping and every health change, newest first." action={<LiveIndicator error={error} />} />
-      {problem && (
-        <div className="mb-4">
-          <FormError message={`This link's filters were not understood (${problem}); showing all events instead.`} />
-        </div>
+    <ListFrame
+      view="events"
+      shown={{ query, problem, services, service: filters.service, range: filters.range, paged: filters.paged }}
+      error={error}
+      nextCursor={data.nextCursor}
+      filters={(setFilter) => (
+        <>
+          <Choice label="Kind" value={filters.kind} options={kinds} all="All kinds" onChange={(v) => setFilter("kind", v)} />
+        </>
       )}
-      <Card
-        title={
-          <div className="flex flex-wrap items-center gap-3 font-normal">
-            <label className="flex items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
-              Service
-              <select
-                aria-label="Service"
-                disabled={!hydrated}
-                className={select}
-                value={filters.service}
-                onChange={(event) => setFilter("service", event.target.value)}
-              >
-                <option value="">All services</option>
-                {serviceOptions.map((name) => (
-                  <option key={name} value={name}>
-                    {name}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="flex items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
-              Kind
-              <select
-                aria-label="Kind"
-                disabled={!hydrated}
-                className={select}
-                value={filters.kind}
-                onChange={(event) => setFilter("kind", event.target.value)}
-              >
-                <option value="">All kinds</option>
-                {filters.kind.includes(",") && <option value={filters.kind}>{filters.kind.replaceAll(",", ", ")}</option>}
-                {eventKinds.map((kind) => (
-                  <option key={kind} value={kind}>
-                    {kind}
-                  </option>
-                ))}
-              </select>
-            </label>
-          </div>
-        }
-        action={<RangeControl label="Time range" value={filters.range || "all"} options={rangeOptions} onChange={(range) => setFilter("range", range)} />}
-      >
-        {filters.paged && (
-          <p className="border-b border-zinc-100 px-4 py-2 text-xs text-zinc-500 dark:text-zinc-400 dark:border-zinc-800">
-            Showing older events.{" "}
-            <Link href={newestHref()} className="font-medium text-zinc-900 hover:underline dark:text-zinc-100">
-              Back to the newest
-            </Link>
-          </p>
-        )}
-        <EventList events={data.events} empty={query ? "No event matches these filters." : "No event yet."} />
-        {data.nextCursor && (
-          <div className="border-t border-zinc-100 px-4 py-2 text-right text-sm dark:border-zinc-800">
-            <Link href={olderHref()} className="font-medium hover:underline">
-              Older events →
-            </Link>
-          </div>
-        )}
-      </Card>
-    </>
+    >
+      <EventList events={data.events} empty={query ? "No event matches these filters." : "No event yet."} />
+    </ListFrame>
+  );
+}
+
+/** Related events grouped: one row per incident, a recurring failure counted instead of repeated. */
+export function IncidentsClient({
+  query,
+  filters,
+  initialPage,
+  services,
+  problem,
+}: TShared & { filters: { service: string; cause: string; state: string; range: string; paged: boolean }; initialPage: TIncidentPage }) {
+  const { data, error } = useLiveQuery({ url: apiUrls.incidents(query), initialData: initialPage, intervalMs: 2000 });
+  return (
+    <ListFrame
+      view="incidents"
+      shown={{ query, problem, services, service: filters.service, range: filters.range, paged: filters.paged }}
+      error={error}
+      nextCursor={data.nextCursor}
+      filters={(setFilter) => (
+        <>
+          <Choice label="Cause" value={filters.cause} options={incidentCauses} all="All causes" onChange={(v) => setFilter("cause", v)} />
+          <Choice label="State" value={filters.state} options={incidentStates} all="Open and ended" onChange={(v) => setFilter("state", v)} />
+        </>
+      )}
+    >
+      <IncidentList incidents={data.incidents} empty={query ? "No incident matches these filters." : "No incident yet."} />
+    </ListFrame>
   );
 }

@@ -9,7 +9,14 @@ import type { TChartSeriesOf, TTimelineMarker } from "../views";
 export const chartMarkerCap = 200;
 
 const healthTones: Record<string, TTimelineMarker["tone"]> = { critical: "critical", warning: "warning", flapping: "warning", passing: "ok" };
-const failoverTones: Record<string, TTimelineMarker["tone"]> = { failover: "critical", outage: "critical", recovery: "ok", "outage-end": "ok" };
+const failoverTones: Record<TFailoverKind, TTimelineMarker["tone"]> = {
+  failover: "critical",
+  outage: "critical",
+  recovery: "ok",
+  "outage-end": "ok",
+  maintenance: "maintenance",
+  retired: "info",
+};
 
 /** "payments-1 takes 100%", or "a 50%, b 50% take over"; a long list names the first three. */
 function describeTakeover(shares: TTakeover, beyond = 0): string {
@@ -40,6 +47,8 @@ function failoverLabel({ kind, service, instanceId, takeover, takeoverMore, left
   if (kind === "failover") return `failover: ${out} out, ${describeTakeover(takeover, takeoverMore)}`;
   if (kind === "recovery") return `recovery: ${back} back, ${describeTakeover(takeover, takeoverMore)}`;
   if (kind === "outage") return `outage: no ${service} instance can take traffic`;
+  if (kind === "maintenance") return leftCount > 0 ? `maintenance: ${out} out, ${describeTakeover(takeover, takeoverMore)}` : `maintenance over: ${back} back`;
+  if (kind === "retired") return `retired: ${service} left the catalog`;
   return `outage over: ${describeTakeover(takeover, takeoverMore)}`;
 }
 
@@ -113,7 +122,7 @@ export async function listChartMarkers({
     ...failover.map((row) => ({
       at: row.at.getTime(),
       kind: row.kind,
-      tone: failoverTones[row.kind] ?? "info",
+      tone: failoverTones[row.kind],
       instanceId: row.instanceId,
       label: prefix(row.service) + failoverLabel(row),
     })),

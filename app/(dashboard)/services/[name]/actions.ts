@@ -3,9 +3,11 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { formText, safeAction, safeFormAction } from "@/lib/actions/safe-action";
+import { retireService } from "@/lib/catalog/retire-service";
 import { changeInstances, previewInstanceChange } from "@/lib/governance/change-instances";
 import { ZChangeInstances, ZSetServicePolicy } from "@/lib/governance/schemas";
 import { setServicePolicy } from "@/lib/governance/set-service-policy";
+import { createSilence, liftSilence, ZCreateSilence } from "@/lib/notify/silences";
 import { ZServiceName } from "@/lib/registry/schemas";
 import { isTrafficMode, toChange } from "./_components/traffic-change";
 
@@ -72,6 +74,39 @@ export const applyServicePolicy = safeFormAction(
   async ({ input, user }) => {
     const result = await setServicePolicy({ actor: user, name: input.name, input: input.settings });
     revalidatePath(`/services/${input.name}`);
+    return result;
+  },
+);
+
+export const addServiceSilence = safeFormAction(
+  {
+    permission: "services.manage",
+    schema: z.object({ service: ZServiceName, silence: ZCreateSilence }),
+    readForm: (form) => {
+      const instanceId = formText(form, "instanceId").trim();
+      return {
+        service: formText(form, "service"),
+        silence: { ...(instanceId ? { instanceId } : {}), duration: formText(form, "duration"), reason: formText(form, "reason") },
+      };
+    },
+  },
+  async ({ input, user }) => {
+    const silence = await createSilence({ actor: user, service: input.service, input: input.silence });
+    revalidatePath(`/services/${input.service}`);
+    return silence;
+  },
+);
+
+export const liftServiceSilence = safeAction({ permission: "services.manage", schema: z.object({ id: z.string().max(64) }) }, async ({ input, user }) => {
+  await liftSilence({ actor: user, id: input.id });
+  return { id: input.id };
+});
+
+export const retireServiceAction = safeAction(
+  { permission: "services.manage", schema: z.object({ name: ZServiceName, reason: z.string().trim().min(1, "say why it is retired").max(500) }) },
+  async ({ input, user }) => {
+    const result = await retireService({ actor: user, name: input.name, reason: input.reason });
+    revalidatePath("/services");
     return result;
   },
 );

@@ -17,6 +17,8 @@ import { EmptyState, Table, Td } from "@/components/ui/table";
 import { Skeleton } from "@/components/ui/skeleton";
 import { TimeAgo, TimeUntil } from "@/components/ui/time-ago";
 import { PolicyCard } from "./_components/policy-card";
+import { RetireCard, SilencesCard } from "./_components/silences-card";
+import type { TSilenceView } from "@/lib/notify/silences";
 import { TrafficPanel } from "./_components/traffic-panel";
 import { apiUrls } from "@/lib/clients/api-urls";
 import { formatDuration } from "@/lib/duration";
@@ -88,12 +90,16 @@ export function ServiceClient({
   initialService,
   initialHistory,
   initialChart,
+  initialSilences,
   canGovern,
+  canManage,
 }: {
   initialService: TServiceDetail;
   initialHistory: THealthHistory;
   initialChart: TServiceChart;
+  initialSilences: TSilenceView[];
   canGovern: boolean;
+  canManage: boolean;
 }) {
   const name = initialService.service.name;
   const [filter, setFilter] = useState<TInstanceFilter>({});
@@ -320,6 +326,9 @@ export function ServiceClient({
       </Card>
       <TrafficPanel service={service} selection={selection} canGovern={canGovern} onApplied={onApplied} />
       <PolicyCard detail={data} canGovern={canGovern} onApplied={onApplied} />
+      <SilencesCard service={name} initialSilences={initialSilences} canManage={canManage} />
+      {/* Offered when nothing takes traffic; the server decides whether its instances are stale. */}
+      {canManage && counts.takingTraffic === 0 && <RetireCard service={name} instances={counts.total} />}
     </>
   );
 }

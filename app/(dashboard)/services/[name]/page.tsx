@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { getServiceHealthHistory } from "@/lib/health/queries";
 import { timelineRangeNames, type TTimelineRange } from "@/lib/health/timeline";
 import { getServiceChart } from "@/lib/metrics/chart/chart-query";
+import { listSilences } from "@/lib/notify/silences";
 import { getServiceOrThrow } from "@/lib/registry/service-detail";
 import { tablePageSize, timelinesShown } from "./_components/page-sizes";
 import { ServiceClient } from "./page-client";
@@ -22,15 +23,26 @@ export default async function ServicePage({ params, searchParams }: TProps) {
   const asked = (await searchParams).range;
   // A link may carry ?range=24h; anything else falls back to the last hour.
   const range = timelineRangeNames.find((known) => known === asked) ?? ("1h" satisfies TTimelineRange);
-  const [service, history, chart] = await Promise.all([
+  const [service, history, chart, silences] = await Promise.all([
     getServiceOrThrow({ name, query: { limit: tablePageSize } }),
     getServiceHealthHistory({ name, range, query: { limit: timelinesShown } }),
     getServiceChart({ service: name, range: "1h", of: { scope: "service" } }),
+    listSilences({ service: name }),
   ]).catch((error) => {
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
   });
   // The controls follow the role; the server actions check it again whatever the page shows.
   const canGovern = can({ role: user.role, permission: "governance.change" });
-  return <ServiceClient initialService={service} initialHistory={history} initialChart={chart} canGovern={canGovern} />;
+  const canManage = can({ role: user.role, permission: "services.manage" });
+  return (
+    <ServiceClient
+      initialService={service}
+      initialHistory={history}
+      initialChart={chart}
+      initialSilences={silences}
+      canGovern={canGovern}
+      canManage={canManage}
+    />
+  );
 }

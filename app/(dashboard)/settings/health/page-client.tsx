@@ -8,6 +8,7 @@ import { Field, FormError } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState, Table, Td } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
+import { failoverKinds, failureKinds } from "@/lib/health/event-filters";
 import { addWebhook, removeWebhook } from "./actions";
 
 type TDelivery = {
@@ -21,7 +22,9 @@ type TDelivery = {
 };
 type TWebhook = { id: string; url: string; kinds: string[]; deliveries: TDelivery[] };
 
-const kinds = ["failover", "recovery", "outage", "outage-end"];
+// Failures are ticked by default; planned maintenance and retirement only when asked for.
+const kinds = failoverKinds;
+const ticked = new Set<string>(failureKinds);
 const statusTones: Record<string, TTone> = { delivered: "good", pending: "warn", failed: "bad" };
 
 export function HealthSettingsClient({ webhooks, canManage, allowedAddresses }: { webhooks: TWebhook[]; canManage: boolean; allowedAddresses: string[] }) {
@@ -59,7 +62,7 @@ export function HealthSettingsClient({ webhooks, canManage, allowedAddresses }: 
               <legend className="mb-1 font-medium">Events</legend>
               {kinds.map((kind) => (
                 <label key={kind} className="flex items-center gap-1">
-                  <input type="checkbox" name="kinds" value={kind} defaultChecked /> {kind}
+                  <input type="checkbox" name="kinds" value={kind} defaultChecked={ticked.has(kind)} /> {kind}
                 </label>
               ))}
             </fieldset>

@@ -81,6 +81,7 @@ function MarkerLegend({ count }: { count: number }) {
     ["critical", "down, failover, outage"],
     ["warning", "warning, flapping"],
     ["ok", "back, recovered"],
+    ["maintenance", "maintenance (drain, weight 0)"],
     ["info", "operator change"],
   ] as const;
   return (

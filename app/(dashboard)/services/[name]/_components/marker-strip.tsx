@@ -6,7 +6,7 @@ import type { TChartRange, TTimelineMarker } from "@/lib/metrics/views";
 import { formatStep } from "./chart-format";
 import { chartMargin, toneColours, yAxisWidth } from "./signal-chart";
 
-const toneRank: Record<TTimelineMarker["tone"], number> = { critical: 3, warning: 2, ok: 1, info: 0 };
+const toneRank: Record<TTimelineMarker["tone"], number> = { critical: 4, warning: 3, maintenance: 2, ok: 1, info: 0 };
 // Events closer than this many pixels would overlap: one dot stands for all of them.
 const clusterPx = 20;
 const labelsShown = 8;

@@ -10,7 +10,13 @@ import { formatStep, formatTick, valueTicks } from "./chart-format";
 export const chartMargin = { top: 6, right: 16, bottom: 0, left: 0 };
 export const yAxisWidth = 60;
 
-export const toneColours: Record<TTimelineMarker["tone"], string> = { critical: "#f43f5e", warning: "#f59e0b", ok: "#10b981", info: "#6366f1" };
+export const toneColours: Record<TTimelineMarker["tone"], string> = {
+  critical: "#f43f5e",
+  warning: "#f59e0b",
+  ok: "#10b981",
+  info: "#6366f1",
+  maintenance: "#0ea5e9",
+};
 
 export type TSignalSeries = { key: Exclude<keyof TChartPoint, "t">; name: string; colour: string; area?: boolean };
 

@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { encodeCursor, pageSize, ZCursor, ZPageLimit } from "@/lib/pagination/cursor";
+import { parseSearch, toSearch, type TSearchParams } from "@/lib/pagination/search-params";
+import { ZServiceName } from "@/lib/registry/schemas";
+import { timelineRangeNames } from "@/lib/health/timeline";
+import { incidentCauses } from "./group-events";
+
+export const incidentStates = ["open", "ended"] as const;
+
+/** Query parameters of GET /api/v1/incidents (and of the events page's incident view). */
+export const ZIncidentFilters = z
+  .object({
+    service: ZServiceName.optional(),
+    cause: z.enum(incidentCauses, { error: `must be one of ${incidentCauses.join(", ")}` }).optional(),
+    state: z.enum(incidentStates, { error: `must be one of ${incidentStates.join(", ")}` }).optional(),
+    range: z.enum(timelineRangeNames, { error: `must be one of ${timelineRangeNames.join(", ")}` }).optional(),
+    before: ZCursor.optional(),
+    limit: ZPageLimit,
+  })
+  .strict();
+export type TIncidentFilters = z.output<typeof ZIncidentFilters>;
+
+/** Reads URL search params; a parameter given twice is refused rather than silently picked. */
+export function parseIncidentFilters(search: URLSearchParams | TSearchParams): TIncidentFilters {
+  return parseSearch(ZIncidentFilters, search);
+}
+
+/** The filters as the URL and the API both read them. */
+export function toIncidentSearch(filters: TIncidentFilters): string {
+  return toSearch({
+    service: filters.service,
+    cause: filters.cause,
+    state: filters.state,
+    range: filters.range,
+    before: filters.before && encodeCursor(filters.before),
+    limit: filters.limit === pageSize ? undefined : String(filters.limit),
+  });
+}
