@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
+import { cookies } from "next/headers";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
 import "./globals.css";
+import { chooseTimeZone, utcCookie, zoneCookie } from "@/lib/time/zone";
 import { Providers } from "./providers";
 
 export const metadata: Metadata = {
@@ -12,10 +14,12 @@ export const metadata: Metadata = {
 // Every page is rendered per request: Next.js puts the request's CSP nonce (proxy.ts) on its scripts only then.
 export default async function RootLayout({ children }: { children: ReactNode }) {
   await connection();
+  const jar = await cookies();
+  const zone = chooseTimeZone({ browserZone: jar.get(zoneCookie)?.value, utc: jar.get(utcCookie)?.value });
   return (
     <html lang="en">
       <body>
-        <Providers>{children}</Providers>
+        <Providers zone={zone}>{children}</Providers>
       </body>
     </html>
   );

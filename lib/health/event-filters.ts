@@ -2,7 +2,7 @@ import { z } from "zod";
 import { encodeCursor, pageSize, ZCursor, ZPageLimit } from "@/lib/pagination/cursor";
 import { parseSearch, toSearch, type TSearchParams } from "@/lib/pagination/search-params";
 import { ZServiceName } from "@/lib/registry/schemas";
-import { timelineRangeNames } from "./timeline";
+import { checkTimeRange, timeRangeOf, timeRangeSearch, timeRangeShape } from "@/lib/time/range";
 
 // The kinds the events page and GET /api/v1/events know; the first four are FailoverEvent kinds.
 export const eventKinds = ["failover", "recovery", "outage", "outage-end", "flapping", "health"] as const;
@@ -24,11 +24,13 @@ export const ZEventFilters = z
   .object({
     service: ZServiceName.optional(),
     kind: ZKinds.optional(),
-    range: z.enum(timelineRangeNames, { error: `must be one of ${timelineRangeNames.join(", ")}` }).optional(),
+    ...timeRangeShape,
     before: ZCursor.optional(),
     limit: ZPageLimit,
   })
-  .strict();
+  .strict()
+  .superRefine(checkTimeRange)
+  .transform(({ range, from, to, ...filters }) => ({ ...filters, range: timeRangeOf({ range, from, to }) }));
 
 export type TEventFilters = z.output<typeof ZEventFilters>;
 
@@ -42,7 +44,7 @@ export function toEventSearch(filters: TEventFilters): string {
   return toSearch({
     service: filters.service,
     kind: filters.kind?.join(","),
-    range: filters.range,
+    ...timeRangeSearch(filters.range),
     before: filters.before && encodeCursor(filters.before),
     limit: filters.limit === pageSize ? undefined : String(filters.limit),
   });

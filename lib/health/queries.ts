@@ -5,7 +5,8 @@ import { encodeCursor, newestFirst, olderThan } from "@/lib/pagination/cursor";
 import { eventKinds, failoverKinds, type TEventFilters, type TEventKind } from "./event-filters";
 import type { TInstancePageQuery } from "@/lib/registry/instance-page";
 import { findInstancePage } from "@/lib/registry/service-detail";
-import { buildBands, computeUptime, timelineEventCap, timelineRanges, type TTimelineRange } from "./timeline";
+import { resolveTimeRange, type TTimeRange } from "@/lib/time/range";
+import { buildBands, computeUptime, timelineEventCap } from "./timeline";
 
 type TFailoverRow = Awaited<ReturnType<typeof db.failoverEvent.findMany>>[number];
 type THealthRow = Awaited<ReturnType<typeof db.healthEvent.findMany>>[number];
@@ -52,8 +53,9 @@ function fromHealth(row: THealthRow): ReturnType<typeof fromFailover> {
 export async function listEvents({ filters, now = new Date() }: { filters: TEventFilters; now?: Date }) {
   const kinds = new Set<TEventKind>(filters.kind ?? eventKinds);
   const { limit, before, service } = filters;
-  const since = filters.range ? new Date(now.getTime() - timelineRanges[filters.range]) : undefined;
-  const common = { ...(service ? { service } : {}), ...(since ? { at: { gte: since } } : {}), ...olderThan(before) };
+  const window = filters.range ? resolveTimeRange(filters.range, now.getTime()) : null;
+  const within = window ? { at: { gte: new Date(window.from), lte: new Date(window.to) } } : {};
+  const common = { ...(service ? { service } : {}), ...within, ...olderThan(before) };
 
   const failover = failoverKinds.filter((kind) => kinds.has(kind));
   const healthTo: Prisma.StringFilter | undefined =
@@ -86,7 +88,7 @@ export async function getServiceHealthHistory({
   now = new Date(),
 }: {
   name: string;
-  range: TTimelineRange;
+  range: TTimeRange;
   query?: Partial<TInstancePageQuery>;
   now?: Date;
 }) {
@@ -97,8 +99,8 @@ export async function getServiceHealthHistory({
     query,
     select: { id: true, instanceId: true, source: true, health: true, registeredAt: true, lastCheckAt: true, lastSuccessAt: true, flapping: true },
   });
-  const to = now.getTime();
-  const from = to - timelineRanges[range];
+  const { preset, from, to } = resolveTimeRange(range, now.getTime());
+  const until = new Date(to);
 
   const instances = await Promise.all(
     page.rows.map(async (instance) => {
@@ -106,7 +108,7 @@ export async function getServiceHealthHistory({
       const [previous, newest] = await Promise.all([
         db.healthEvent.findFirst({ where: { ...where, at: { lte: new Date(from) } }, orderBy: [...newestFirst], select: { to: true } }),
         db.healthEvent.findMany({
-          where: { ...where, at: { gt: new Date(from), lte: now } },
+          where: { ...where, at: { gt: new Date(from), lte: until } },
           orderBy: [...newestFirst],
           take: timelineEventCap + 1,
           select: { at: true, to: true },
@@ -129,7 +131,7 @@ export async function getServiceHealthHistory({
       };
     }),
   );
-  return { service: name, range, from: new Date(from).toISOString(), to: now.toISOString(), instances };
+  return { service: name, range: preset, from: new Date(from).toISOString(), to: until.toISOString(), instances };
 }
 
 export type THealthHistory = Awaited<ReturnType<typeof getServiceHealthHistory>>;

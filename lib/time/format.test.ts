@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { formatClock, formatDay, formatTime, fromZoneInput, isTimeZone, toZoneInput, zoneName } from "./format";
+import { chooseTimeZone } from "./zone";
 
 const at = Date.parse("2026-12-07T00:41:03.500Z");
 
@@ -67,5 +68,16 @@ describe("datetime-local inputs", () => {
 
   test.each(["", "yesterday", "2026-13-45T99:99", "2026-12-07"])("refuses %j", (value) => {
     expect(fromZoneInput(value, "UTC")).toBeNull();
+  });
+});
+
+describe("chooseTimeZone", () => {
+  test.each([
+    [{ browserZone: "Asia/Tokyo", utc: undefined }, "Asia/Tokyo"],
+    [{ browserZone: "Asia/Tokyo", utc: "1" }, "UTC"],
+    [{ browserZone: undefined, utc: undefined }, "UTC"],
+    [{ browserZone: "<script>", utc: "0" }, "UTC"],
+  ])("%j writes in %s", (cookies, zone) => {
+    expect(chooseTimeZone(cookies)).toBe(zone);
   });
 });

@@ -84,7 +84,7 @@ export function zoneName(at: number, zone: TTimeZone): string {
 }
 
 /** How far `zone`'s wall clock is ahead of UTC at `at`, in ms. */
-function offsetMs(at: number, zone: TTimeZone): number {
+export function zoneOffsetMs(at: number, zone: TTimeZone): number {
   const p = partsOf(at, zone);
   const wall = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour) % 24, Number(p.minute), Number(p.second));
   return wall - Math.floor(at / 1000) * 1000;
@@ -105,6 +105,6 @@ export function fromZoneInput(value: string, zone: TTimeZone): number | null {
   // Date.UTC rolls 13/45 over into the next year: a value that does not come back as written names no moment.
   if (!Number.isFinite(wall) || new Date(wall).toISOString().slice(0, 16) !== value.slice(0, 16)) return null;
   // The offset at the wall time, then at the moment it gives: right on both sides of a daylight-saving change.
-  const guess = wall - offsetMs(wall, zone);
-  return wall - offsetMs(guess, zone);
+  const guess = wall - zoneOffsetMs(wall, zone);
+  return wall - zoneOffsetMs(guess, zone);
 }

@@ -17,6 +17,8 @@ export const maxRangeMs = rangePresets["30d"];
 export const minRangeMs = minute;
 
 export type TTimeRange = { preset: TRangePreset } | { preset: null; from: number; to: number };
+/** What a page that needs a range shows when its URL names none. */
+export const defaultTimeRange: TTimeRange = { preset: "1h" };
 /** A range made concrete at one moment. */
 export type TTimeWindow = { preset: TRangePreset | null; from: number; to: number };
 
@@ -47,7 +49,7 @@ export function readTimeRange(search: URLSearchParams | TSearchParams): { range:
   for (const name of rangeParams) {
     if (params.getAll(name).length > 1) return { range: null, problem: `${name}: must be given once` };
   }
-  const [preset, fromText, toText] = rangeParams.map((name) => params.get(name) || null);
+  const [preset = null, fromText = null, toText = null] = rangeParams.map((name) => params.get(name) || null);
   if (fromText === null && toText === null) {
     if (preset === null) return { range: null, problem: null };
     const known = rangePresetNames.find((name) => name === preset);
@@ -69,27 +71,37 @@ export function resolveTimeRange(range: TTimeRange, now: number): TTimeWindow {
 }
 
 /** The range as search parameters for `withSearch`: the one it uses set, the others removed. */
-export function timeRangeSearch(range: TTimeRange | null): Record<(typeof rangeParams)[number], string | null> {
-  if (range === null) return { range: null, from: null, to: null };
-  if (range.preset !== null) return { range: range.preset, from: null, to: null };
-  return { range: null, from: writeMoment(range.from), to: writeMoment(range.to) };
+export function timeRangeSearch(range: TTimeRange | null): Record<(typeof rangeParams)[number], string | undefined> {
+  if (range === null) return { range: undefined, from: undefined, to: undefined };
+  if (range.preset !== null) return { range: range.preset, from: undefined, to: undefined };
+  return { range: undefined, from: writeMoment(range.from), to: writeMoment(range.to) };
 }
 
-/** Query parameters of the APIs that read a range (metrics, health, events): the same three the pages' URLs hold. */
-export const ZTimeRangeQuery = z
-  .object({
-    range: z.enum(rangePresetNames, { error: presetMessage }).optional(),
-    from: z.string().optional(),
-    to: z.string().optional(),
-  })
-  .superRefine((query, ctx) => {
-    const { problem } = readTimeRange(toSearchParams({ range: query.range, from: query.from, to: query.to }));
-    if (problem) ctx.addIssue({ code: "custom", path: [problem.split(":")[0] ?? "range"], message: problem.replace(/^\w+: /, "") });
-  })
-  .transform((query) => readTimeRange(toSearchParams({ range: query.range, from: query.from, to: query.to })).range);
+/** The three parameters in an API's or page's zod schema; `checkTimeRange` and `timeRangeOf` finish reading them. */
+export const timeRangeShape = { range: z.string().optional(), from: z.string().optional(), to: z.string().optional() };
+type TRangeFields = { range?: string | undefined; from?: string | undefined; to?: string | undefined };
 
-/** A link to `href` carrying the range (and nothing else) of the current page's `search`. */
+const readFields = ({ range, from, to }: TRangeFields) => readTimeRange(toSearchParams({ range, from, to }));
+
+/** An API refuses what a page would only warn about: any problem, a range too long included, is a 400. */
+export function checkTimeRange(query: TRangeFields, ctx: z.RefinementCtx) {
+  const { problem } = readFields(query);
+  if (problem) ctx.addIssue({ code: "custom", path: [/^(range|from|to):/.exec(problem)?.[1] ?? "from"], message: problem.replace(/^\w+: /, "") });
+}
+
+export function timeRangeOf(query: TRangeFields): TTimeRange | null {
+  return readFields(query).range;
+}
+
+/** Query parameters of the APIs that read a range (metrics, health): the same three the pages' URLs hold. */
+export const ZTimeRangeQuery = z.object(timeRangeShape).superRefine(checkTimeRange).transform(timeRangeOf);
+
+/** The pages that read the range: overview, services and a service, events, topology, audit. */
+const rangePages = /^\/(services(\/[^/?#]+)?|events|topology|audit)?(?=$|[?#])/;
+
+/** A link to `href` carrying the range (and nothing else) of the current page's `search`, if it leads to a page that reads one. */
 export function carryTimeRange(href: string, search: string | URLSearchParams): string {
+  if (!rangePages.test(href)) return href;
   const current = new URLSearchParams(search);
   const hashAt = href.indexOf("#");
   const [target, hash] = hashAt < 0 ? [href, ""] : [href.slice(0, hashAt), href.slice(hashAt)];

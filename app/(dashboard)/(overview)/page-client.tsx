@@ -37,7 +37,7 @@ export function OverviewClient({ initialOverview, initialServices, initialHighli
       <PageHeader
         title="Overview"
         description="The fleet as the registry sees it now."
-        action={<LiveIndicator error={overview.error ?? services.error ?? highlights.error ?? health.error} />}
+        action={<LiveIndicator live={[overview, services, highlights, health]} />}
       />
       <OpenOutages outages={highlights.data.openOutages} />
       <Card

@@ -49,7 +49,8 @@ export function AuditClient({
 }) {
   const router = useRouter();
   const hydrated = useHydrated();
-  const { data, error } = useLiveQuery({ url: apiUrls.audit(query), initialData: initialPage, intervalMs: 3000 });
+  const live = useLiveQuery({ url: apiUrls.audit(query), initialData: initialPage, intervalMs: 3000 });
+  const { data } = live;
 
   // A filter change starts again at the newest events; the URL holds the filters so a view can be linked.
   const setFilters = (values: Partial<Record<TFilterKey, string>>) => {
@@ -72,7 +73,7 @@ export function AuditClient({
         description="Every change made through Meshdeck: who, when, before and after, and why. Append-only."
         action={
           <div className="flex items-center gap-4">
-            <LiveIndicator error={error} />
+            <LiveIndicator live={live} />
             <a
               href={apiUrls.auditExport(exportQuery)}
               download

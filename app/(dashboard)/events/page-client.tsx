@@ -3,9 +3,9 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { EventList } from "@/components/health/event-list";
-import { RangeControl } from "@/components/health/range-control";
 import { useHydrated } from "@/components/health/use-hydrated";
 import { LiveIndicator } from "@/components/live/live-indicator";
+import { TimeRangeBar } from "@/components/time/time-range-bar";
 import { useLiveQuery } from "@/components/live/use-live-query";
 import { Card } from "@/components/ui/card";
 import { FormError } from "@/components/ui/field";
@@ -13,12 +13,9 @@ import { PageHeader } from "@/components/ui/page-header";
 import { apiUrls } from "@/lib/clients/api-urls";
 import { eventKinds } from "@/lib/health/event-filters";
 import type { TEventPage } from "@/lib/health/queries";
-import { timelineRangeNames } from "@/lib/health/timeline";
 import { withSearch } from "@/lib/pagination/search-params";
 
-type TShownFilters = { service: string; kind: string; range: string; paged: boolean };
-
-const rangeOptions = ["all", ...timelineRangeNames] as const;
+type TShownFilters = { service: string; kind: string; paged: boolean };
 const select =
   "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm shadow-sm outline-none focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950";
 
@@ -37,10 +34,11 @@ export function EventsClient({
 }) {
   const router = useRouter();
   const hydrated = useHydrated();
-  const { data, error } = useLiveQuery({ url: apiUrls.events(query), initialData: initialPage, intervalMs: 2000 });
+  const live = useLiveQuery({ url: apiUrls.events(query), initialData: initialPage, intervalMs: 2000 });
+  const { data } = live;
 
   // A filter change starts again at the newest events; the URL holds the filters so a view can be linked.
-  const setFilter = (key: "service" | "kind" | "range", value: string) => {
+  const setFilter = (key: "service" | "kind", value: string) => {
     router.replace(withSearch("/events", query, { before: null, [key]: value === "all" ? null : value }), { scroll: false });
   };
   const olderHref = () => withSearch("/events", query, { before: data.nextCursor });
@@ -49,12 +47,11 @@ export function EventsClient({
 
   return (
     <>
-      <PageHeader title="Events" description="Failovers, outages, flapping and every health change, newest first." action={<LiveIndicator error={error} />} />
-      {problem && (
-        <div className="mb-4">
-          <FormError message={`This link's filters were not understood (${problem}); showing all events instead.`} />
-        </div>
-      )}
+      <PageHeader title="Events" description="Failovers, outages, flapping and every health change, newest first." action={<LiveIndicator live={live} />} />
+      <div className="mb-4 space-y-2">
+        <TimeRangeBar fallback={null} />
+        {problem && <FormError message={`This link's filters were not understood (${problem}); showing all events instead.`} />}
+      </div>
       <Card
         title={
           <div className="flex flex-wrap items-center gap-3 font-normal">
@@ -95,7 +92,6 @@ export function EventsClient({
             </label>
           </div>
         }
-        action={<RangeControl label="Time range" value={filters.range || "all"} options={rangeOptions} onChange={(range) => setFilter("range", range)} />}
       >
         {filters.paged && (
           <p className="border-b border-zinc-100 px-4 py-2 text-xs text-zinc-500 dark:border-zinc-800">

@@ -18,7 +18,7 @@ export default async function EventsPage({ searchParams }: TProps) {
   return (
     <EventsClient
       query={toEventSearch(filters)}
-      filters={{ service: filters.service ?? "", kind: filters.kind?.join(",") ?? "", range: filters.range ?? "", paged: Boolean(filters.before) }}
+      filters={{ service: filters.service ?? "", kind: filters.kind?.join(",") ?? "", paged: Boolean(filters.before) }}
       initialPage={page}
       services={services.map((service) => service.name)}
       problem={problem}

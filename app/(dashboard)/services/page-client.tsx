@@ -13,7 +13,8 @@ import { apiUrls } from "@/lib/clients/api-urls";
 import type { TServiceSummary } from "@/lib/registry/service-detail";
 
 export function ServicesClient({ initialServices }: { initialServices: TServiceSummary[] }) {
-  const { data, error } = useLiveQuery({ url: apiUrls.services(), initialData: { services: initialServices } });
+  const live = useLiveQuery({ url: apiUrls.services(), initialData: { services: initialServices } });
+  const { data } = live;
   const [filter, setFilter] = useState("");
   const needle = filter.trim().toLowerCase();
   const services = data.services.filter(
@@ -22,7 +23,7 @@ export function ServicesClient({ initialServices }: { initialServices: TServiceS
 
   return (
     <>
-      <PageHeader title="Services" description={`${data.services.length} services in the catalog`} action={<LiveIndicator error={error} />} />
+      <PageHeader title="Services" description={`${data.services.length} services in the catalog`} action={<LiveIndicator live={live} />} />
       <Card
         title={
           <input

@@ -3,6 +3,7 @@
 import { Background, Controls, MarkerType, MiniMap, Panel, ReactFlow, ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { useRangeHref } from "@/components/time/range-link";
 import { cn } from "@/components/ui/cn";
 import { createHoverStore, HoverContext } from "./hover-store";
 import type { TTopology } from "@/lib/metrics/views";
@@ -35,6 +36,7 @@ function usePrefersDark(): boolean {
 
 function Graph({ topology }: { topology: TTopology }) {
   const router = useRouter();
+  const rangeHref = useRangeHref();
   const { fitView } = useReactFlow();
   const input = useMemo(
     () => ({ nodes: topology.nodes.map((node) => node.id), edges: topology.edges.map((edge) => ({ id: edge.id, source: edge.caller, target: edge.callee })) }),
@@ -99,7 +101,7 @@ function Graph({ topology }: { topology: TTopology }) {
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         onNodeClick={(_event, node) => {
-          if (node.data.node.registered) router.push(`/services/${encodeURIComponent(node.id)}`);
+          if (node.data.node.registered) router.push(rangeHref(`/services/${encodeURIComponent(node.id)}`));
         }}
         onlyRenderVisibleElements
         nodesDraggable={false}

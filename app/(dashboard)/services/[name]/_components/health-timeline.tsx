@@ -1,4 +1,8 @@
+"use client";
+
+import { useTimeZone } from "@/components/time/time-zone";
 import { formatDuration } from "@/lib/duration";
+import { formatTime, type TTimeZone } from "@/lib/time/format";
 import type { TBand, TBandState } from "@/lib/health/timeline";
 
 export const bandColours: Record<TBandState, string> = {
@@ -11,12 +15,13 @@ export const bandColours: Record<TBandState, string> = {
 
 const bandNames: Record<TBandState, string> = { passing: "passing", warning: "warning", critical: "critical", unknown: "unknown", none: "not registered" };
 
-function describe(band: TBand) {
-  return `${bandNames[band.state]} for ${formatDuration(band.to - band.from)}, from ${new Date(band.from).toLocaleString()}`;
+function describe(band: TBand, zone: TTimeZone) {
+  return `${bandNames[band.state]} for ${formatDuration(band.to - band.from)}, from ${formatTime(band.from, zone)}`;
 }
 
 /** One instance's health over [from, to] as coloured bands; a short outage stays visible at 2 px. */
 export function HealthTimeline({ bands, from, to, label }: { bands: TBand[]; from: number; to: number; label: string }) {
+  const zone = useTimeZone();
   const span = Math.max(1, to - from);
   const bad = bands.filter((band) => band.state === "critical").length;
   return (
@@ -30,7 +35,7 @@ export function HealthTimeline({ bands, from, to, label }: { bands: TBand[]; fro
           <div
             key={band.from}
             data-state={band.state}
-            title={describe(band)}
+            title={describe(band, zone)}
             className={`absolute inset-y-0 ${bandColours[band.state]} ${band.state === "passing" ? "" : "z-10 min-w-0.5"}`}
             style={{ left: `${((band.from - from) / span) * 100}%`, width: `${((band.to - band.from) / span) * 100}%` }}
           />

@@ -1,9 +1,12 @@
 "use client";
 
-import type { ReactNode } from "react";
-import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis, type DotItemDotProps } from "recharts";
-import type { TChartPoint, TChartRange, TTimelineMarker } from "@/lib/metrics/views";
-import { formatStep, formatTick, valueTicks } from "./chart-format";
+import { useState, type ReactNode } from "react";
+import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis, type DotItemDotProps } from "recharts";
+import { useTimeZone } from "@/components/time/time-zone";
+import type { TChartPoint, TTimelineMarker } from "@/lib/metrics/views";
+import { formatTime } from "@/lib/time/format";
+import { minRangeMs } from "@/lib/time/range";
+import { formatTick, valueTicks } from "./chart-format";
 
 /** Every chart's plot area starts and ends at the same x, so the charts and the marker strip line up. */
 export const chartMargin = { top: 6, right: 16, bottom: 0, left: 0 };
@@ -13,7 +16,7 @@ export const toneColours: Record<TTimelineMarker["tone"], string> = { critical: 
 
 export type TSignalSeries = { key: Exclude<keyof TChartPoint, "t">; name: string; colour: string; area?: boolean };
 
-type TAxis = { range: TChartRange; from: number; to: number; ticks: number[] };
+type TAxis = { from: number; to: number; ticks: number[] };
 
 type TTooltip = {
   active?: boolean;
@@ -21,15 +24,20 @@ type TTooltip = {
   label?: unknown;
   series: TSignalSeries[];
   format: (value: number) => string;
-  range: TChartRange;
 };
 
-function ChartTooltip({ active, payload, label, series, format, range }: TTooltip) {
+function ChartTooltip({ active, payload, label, series, format }: TTooltip) {
+  const zone = useTimeZone();
   const point = payload?.[0]?.payload as TChartPoint | undefined;
   if (!active || !point) return null;
   return (
-    <div className="min-w-36 rounded-md border border-zinc-200 bg-white/95 px-2.5 py-1.5 text-xs text-zinc-900 shadow-md dark:border-zinc-700 dark:bg-zinc-900/95 dark:text-zinc-100">
-      <div className="mb-1 text-zinc-500">{formatStep(range, Number(label))}</div>
+    <div
+      data-testid="chart-tooltip"
+      className="min-w-36 rounded-md border border-zinc-200 bg-white/95 px-2.5 py-1.5 text-xs text-zinc-900 shadow-md dark:border-zinc-700 dark:bg-zinc-900/95 dark:text-zinc-100"
+    >
+      <div className="mb-1 text-zinc-500" data-testid="chart-tooltip-time">
+        {formatTime(Number(label), zone)}
+      </div>
       {series.map((each) => {
         const value = point[each.key];
         return (
@@ -53,9 +61,12 @@ function loneDot(points: TChartPoint[], key: TSignalSeries["key"], colour: strin
   return LoneDot;
 }
 
+const labelMs = (label: string | number | undefined) => (label === undefined || label === "" ? null : Number(label));
+
 /**
  * One golden signal over the chart's range: areas or lines with gaps where nothing was measured, the
  * timeline's markers as vertical lines, and a tooltip synchronised with the other charts of the page.
+ * Dragging across it selects a span to zoom to (`onZoom`); a drag under a minute is a click.
  */
 export function SignalChart({
   title,
@@ -69,6 +80,7 @@ export function SignalChart({
   height,
   minTop = 0,
   testId,
+  onZoom,
 }: {
   title: string;
   headline?: ReactNode;
@@ -82,7 +94,14 @@ export function SignalChart({
   /** The y axis reaches at least this high, so a flat line of tiny values does not fill the chart. */
   minTop?: number;
   testId: string;
+  onZoom?: (span: { from: number; to: number }) => void;
 }) {
+  const zone = useTimeZone();
+  const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
+  const endDrag = () => {
+    if (drag && onZoom && Math.abs(drag.to - drag.from) >= minRangeMs) onZoom({ from: Math.min(drag.from, drag.to), to: Math.max(drag.from, drag.to) });
+    setDrag(null);
+  };
   const measured = points.filter((point) => series.some((each) => point[each.key] !== null)).length;
   const highest = Math.max(minTop, ...points.flatMap((point) => series.map((each) => point[each.key] ?? 0)));
   const yTicks = valueTicks(highest);
@@ -100,6 +119,17 @@ export function SignalChart({
           margin={showTimeAxis ? chartMargin : { ...chartMargin, bottom: 8 }}
           style={{ width: "100%", height }}
           accessibilityLayer={false}
+          className={onZoom ? "cursor-crosshair select-none" : undefined}
+          onMouseDown={(state) => {
+            const at = labelMs(state.activeLabel);
+            if (onZoom && at !== null) setDrag({ from: at, to: at });
+          }}
+          onMouseMove={(state) => {
+            const at = labelMs(state.activeLabel);
+            if (drag && at !== null) setDrag({ ...drag, to: at });
+          }}
+          onMouseUp={endDrag}
+          onMouseLeave={() => setDrag(null)}
         >
           <CartesianGrid stroke="currentColor" vertical={false} />
           <XAxis
@@ -109,7 +139,7 @@ export function SignalChart({
             domain={[axis.from, axis.to]}
             allowDataOverflow
             ticks={axis.ticks}
-            tickFormatter={(t: number) => formatTick(axis.range, t)}
+            tickFormatter={(t: number) => formatTick(axis, t, zone)}
             tick={showTimeAxis ? { fill: "#71717a", fontSize: 11 } : false}
             tickLine={false}
             axisLine={{ stroke: "currentColor" }}
@@ -127,11 +157,12 @@ export function SignalChart({
           />
           <Tooltip
             content={({ active, payload, label }) => (
-              <ChartTooltip active={active} payload={payload} label={label} series={series} format={format} range={axis.range} />
+              <ChartTooltip active={active} payload={payload} label={label} series={series} format={format} />
             )}
             cursor={{ stroke: "#a1a1aa", strokeWidth: 1 }}
             isAnimationActive={false}
           />
+          {drag && drag.from !== drag.to && <ReferenceArea x1={drag.from} x2={drag.to} fill="#71717a" fillOpacity={0.15} ifOverflow="hidden" />}
           {markers.map((marker, index) => (
             <ReferenceLine
               key={`${marker.at}-${index}`}
