@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { RangeLink } from "@/components/time/range-link";
 import type { ReactNode } from "react";
 import { Badge, HealthBadge, type TTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/table";
@@ -84,20 +84,20 @@ export function EventList({ events, empty = "No event yet." }: { events: TEventV
               <>
                 <span className="font-medium">{event.service}</span>
                 <span className="text-zinc-400"> / </span>
-                <Link
+                <RangeLink
                   href={instanceHref(event.service, event.instanceId)}
                   className="underline decoration-zinc-300 underline-offset-2 hover:decoration-current dark:decoration-zinc-600"
                 >
                   {event.instanceId}
-                </Link>
+                </RangeLink>
               </>
             ) : (
-              <Link
+              <RangeLink
                 href={`/services/${encodeURIComponent(event.service)}`}
                 className="font-medium underline decoration-zinc-300 underline-offset-2 hover:decoration-current dark:decoration-zinc-600"
               >
                 {event.service}
-              </Link>
+              </RangeLink>
             )}
           </span>
           <span className="col-span-3 min-w-0 space-y-0.5 @2xl:col-span-1">

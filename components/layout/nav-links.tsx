@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useRangeHref } from "@/components/time/range-link";
 import { cn } from "@/components/ui/cn";
 import { can, type TPermission } from "@/lib/auth/permissions";
 import type { TRole } from "@/lib/auth/roles";
@@ -23,6 +24,7 @@ const links: { href: string; label: string; permission?: TPermission }[] = [
 
 export function NavLinks({ role }: { role: TRole }) {
   const pathname = usePathname();
+  const rangeHref = useRangeHref();
   return (
     // On a phone the links are one row that scrolls by itself; the page never scrolls sideways.
     <nav className="-mx-1 flex gap-1 overflow-x-auto px-1 md:mx-0 md:flex-col md:overflow-visible md:px-0">
@@ -33,7 +35,7 @@ export function NavLinks({ role }: { role: TRole }) {
           return (
             <Link
               key={link.href}
-              href={link.href}
+              href={rangeHref(link.href)}
               // Every dashboard page is rendered per request: prefetching all of them on each page view cost more server time than the pages themselves.
               prefetch={false}
               aria-current={active ? "page" : undefined}

@@ -3,6 +3,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
+import { loginHref } from "@/lib/auth/return-path";
 import type { TApiUrl } from "@/lib/clients/api-urls";
 import { ApiError, fetchApi } from "@/lib/clients/fetch-api";
 import { readRefreshChoice, refreshInterval } from "@/lib/time/refresh";
@@ -13,11 +14,8 @@ async function fetchLive<T>(url: TApiUrl<T>): Promise<T> {
     return await fetchApi(url);
   } catch (error) {
     // Not a component, so no router; a lost session wants a full load of the login page anyway, dropping client state.
-    if (error instanceof ApiError && error.status === 401) {
-      const back = `${window.location.pathname}${window.location.search}`;
-      // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- outside React, on a 401
-      window.location.assign(`/login?callbackUrl=${encodeURIComponent(back)}`);
-    }
+    // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- outside React, on a 401
+    if (error instanceof ApiError && error.status === 401) window.location.assign(loginHref(`${window.location.pathname}${window.location.search}`));
     throw error;
   }
 }

@@ -1,8 +1,10 @@
 import "server-only";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { AppError } from "@/lib/errors";
 import type { TActor } from "./actor";
 import { auth } from "./auth";
+import { loginHref, pagePathHeader } from "./return-path";
 import { getSessionUser } from "./sessions";
 import { assertPasswordCurrent, assertPermission, can, permissions, type TPermission } from "./permissions";
 
@@ -24,7 +26,7 @@ export async function getCurrentUser(): Promise<TUserActor | null> {
  */
 export async function requirePageUser({ permission }: { permission?: TPermission } = {}): Promise<TUserActor> {
   const user = await getCurrentUser();
-  if (!user) redirect("/login");
+  if (!user) redirect(loginHref((await headers()).get(pagePathHeader) ?? "/"));
   if (user.mustChangePassword) redirect("/change-password");
   if (permission && !can({ role: user.role, permission })) redirect(`/?forbidden=${encodeURIComponent(permissions[permission].role)}`);
   return user;

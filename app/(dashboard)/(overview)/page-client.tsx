@@ -1,8 +1,9 @@
 "use client";
 
-import Link from "next/link";
 import { EventList } from "@/components/health/event-list";
 import { LiveIndicator } from "@/components/live/live-indicator";
+import { RangeLink } from "@/components/time/range-link";
+import { TimeRangeBar } from "@/components/time/time-range-bar";
 import { useLiveQuery } from "@/components/live/use-live-query";
 import { Card, Stat } from "@/components/ui/card";
 import { HealthBar } from "@/components/health/health-bar";
@@ -39,14 +40,17 @@ export function OverviewClient({ initialOverview, initialServices, initialHighli
         description="The fleet as the registry sees it now."
         action={<LiveIndicator live={[overview, services, highlights, health]} />}
       />
+      <div className="mb-4">
+        <TimeRangeBar fallback={null} />
+      </div>
       <OpenOutages outages={highlights.data.openOutages} />
       <Card
         title="Latest failovers"
         className="mb-6"
         action={
-          <Link href="/events?kind=failover,recovery,outage,outage-end" className="text-xs text-zinc-500 hover:underline">
+          <RangeLink href="/events?kind=failover,recovery,outage,outage-end" className="text-xs text-zinc-500 hover:underline">
             All failovers and outages
-          </Link>
+          </RangeLink>
         }
       >
         <EventList events={highlights.data.latestFailovers} empty="No failover yet: every instance that left the traffic set will be listed here." />
@@ -62,9 +66,9 @@ export function OverviewClient({ initialOverview, initialServices, initialHighli
         <Card
           title="Services, least healthy first"
           action={
-            <Link href="/services" className="text-xs text-zinc-500 hover:underline">
+            <RangeLink href="/services" className="text-xs text-zinc-500 hover:underline">
               All services
-            </Link>
+            </RangeLink>
           }
         >
           {byAttention.length === 0 ? (
@@ -73,16 +77,16 @@ export function OverviewClient({ initialOverview, initialServices, initialHighli
             <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
               {byAttention.map((service) => (
                 <li key={service.name} className="flex items-center gap-4 px-4 py-2 text-sm">
-                  <Link href={`/services/${encodeURIComponent(service.name)}`} className="w-36 truncate font-medium hover:underline">
+                  <RangeLink href={`/services/${encodeURIComponent(service.name)}`} className="w-36 truncate font-medium hover:underline">
                     {service.name}
-                  </Link>
+                  </RangeLink>
                   <HealthBar counts={service.instances} />
                 </li>
               ))}
             </ul>
           )}
         </Card>
-        <Card title="Latest health changes">
+        <Card title="Latest health changes" action={<span className="text-xs text-zinc-500">in the time range</span>}>
           <EventList events={health.data.events} empty="No health changes yet." />
         </Card>
       </div>

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { RangeLink } from "@/components/time/range-link";
 import { useState } from "react";
 import { HealthBar } from "@/components/health/health-bar";
 import { LiveIndicator } from "@/components/live/live-indicator";
@@ -43,9 +43,9 @@ export function ServicesClient({ initialServices }: { initialServices: TServiceS
           {services.map((service) => (
             <tr key={service.name} className="hover:bg-zinc-50 dark:hover:bg-zinc-800/50">
               <Td>
-                <Link href={`/services/${encodeURIComponent(service.name)}`} className="font-medium hover:underline">
+                <RangeLink href={`/services/${encodeURIComponent(service.name)}`} className="font-medium hover:underline">
                   {service.name}
-                </Link>
+                </RangeLink>
               </Td>
               <Td className="w-72">
                 <HealthBar counts={service.instances} />
