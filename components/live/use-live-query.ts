@@ -14,7 +14,6 @@ async function fetchLive<T>(url: TApiUrl<T>): Promise<T> {
     return await fetchApi(url);
   } catch (error) {
     // Not a component, so no router; a lost session wants a full load of the login page anyway, dropping client state.
-    // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- outside React, on a 401
     if (error instanceof ApiError && error.status === 401) window.location.assign(loginHref(`${window.location.pathname}${window.location.search}`));
     throw error;
   }

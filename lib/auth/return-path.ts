@@ -11,7 +11,7 @@ export const pagePathHeader = "x-meshdeck-page";
 export function safeReturnPath(value: unknown): string {
   if (typeof value !== "string" || value.length === 0 || value.length > maxLength) return "/";
   // Browsers read a backslash as a slash and drop tabs and newlines: "/\evil" and "/\t/evil" lead off-site.
-  if (!value.startsWith("/") || value.startsWith("//") || /[\\\u0000-\u001f\u007f]/.test(value)) return "/";
+  if (!value.startsWith("/") || value.startsWith("//") || value.includes("\\") || [...value].some((char) => char < " " || char === "\u007f")) return "/";
   let url: URL;
   try {
     url = new URL(value, base);

@@ -3,7 +3,6 @@ import type { TResolution } from "./rollup/rollup-rows";
 
 // What the metrics API returns to the pages (and to anyone scripting against it).
 
-
 /** One step of a chart: rates per second over the step, latency quantiles in ms; null where nothing was measured. */
 export type TChartPoint = { t: number; rps: number | null; errorRate: number | null; p50: number | null; p95: number | null; p99: number | null };
 

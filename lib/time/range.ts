@@ -55,13 +55,15 @@ export function readTimeRange(search: URLSearchParams | TSearchParams): { range:
     const known = rangePresetNames.find((name) => name === preset);
     return known ? { range: { preset: known }, problem: null } : { range: null, problem: `range: ${presetMessage}` };
   }
-  if (fromText === null || toText === null) return { range: null, problem: `${fromText === null ? "from" : "to"}: must be given with ${fromText === null ? "to" : "from"}` };
+  if (fromText === null || toText === null)
+    return { range: null, problem: `${fromText === null ? "from" : "to"}: must be given with ${fromText === null ? "to" : "from"}` };
   const from = readMoment(fromText);
   const to = readMoment(toText);
   if (from === null) return { range: null, problem: `from: ${momentMessage}` };
   if (to === null) return { range: null, problem: `to: ${momentMessage}` };
   if (to - from < minRangeMs) return { range: null, problem: "to: must be at least a minute after from" };
-  if (to - from > maxRangeMs) return { range: { preset: null, from: to - maxRangeMs, to }, problem: "the range was longer than 30 days: showing the 30 days before its end" };
+  if (to - from > maxRangeMs)
+    return { range: { preset: null, from: to - maxRangeMs, to }, problem: "the range was longer than 30 days: showing the 30 days before its end" };
   return { range: { preset: null, from, to }, problem: null };
 }
 

@@ -50,7 +50,8 @@ describe("chartWindow", () => {
   });
 
   test.each(chartRangeNames)("%s keeps at most 300 points at any moment", (range) => {
-    for (const offset of [0, 1, 7_777, 59_999, 3_599_999]) expect(chartWindow({ range: { preset: range }, now: now + offset }).steps).toBeLessThanOrEqual(maxChartPoints);
+    for (const offset of [0, 1, 7_777, 59_999, 3_599_999])
+      expect(chartWindow({ range: { preset: range }, now: now + offset }).steps).toBeLessThanOrEqual(maxChartPoints);
   });
 });
 
@@ -144,9 +145,9 @@ describe("edges", () => {
   });
 
   test("an edge that does not touch the service is refused", async () => {
-    await expect(getServiceChart({ service: "orders", range: { preset: "6h" }, of: { scope: "edge", caller: "frontend", callee: "payments" }, now })).rejects.toMatchObject(
-      { code: "validation_failed" },
-    );
+    await expect(
+      getServiceChart({ service: "orders", range: { preset: "6h" }, of: { scope: "edge", caller: "frontend", callee: "payments" }, now }),
+    ).rejects.toMatchObject({ code: "validation_failed" });
   });
 });
 
@@ -210,7 +211,12 @@ describe("markers", () => {
   });
 
   test("an edge's chart shows the events of both ends, each named", async () => {
-    const { markers } = await getServiceChart({ service: "orders", range: { preset: "15m" }, of: { scope: "edge", caller: "orders", callee: "payments" }, now });
+    const { markers } = await getServiceChart({
+      service: "orders",
+      range: { preset: "15m" },
+      of: { scope: "edge", caller: "orders", callee: "payments" },
+      now,
+    });
     expect(markers.map((marker) => marker.label)).toEqual([
       "orders: orders-2 critical → passing",
       "orders: recovery: orders-2 back, orders-1 50%, orders-2 50% take over",
@@ -290,12 +296,16 @@ describe("on a seeded fleet", () => {
     await seedMetrics({ services: 2, instancesPerService: 3, edgesPerService: 1, hours: 7 * 24 + 2, now, prefix: "seeded" });
   }, 60_000);
 
-  test.each(chartRangeNames)("%s: at most 300 points, and no gap where rows of any resolution exist", async (range) => {
-    const chart = await getServiceChart({ service: "seeded-000", range: { preset: range }, of: { scope: "service" }, now });
-    expect(chart.points.length).toBeLessThanOrEqual(maxChartPoints);
-    expect(chart.points.length).toBe(chartWindow({ range: { preset: range }, now }).steps);
-    // The seed holds 1 h rows until a day ago, 1 min rows until an hour ago, then 10 s rows.
-    expect(chart.points.filter((point) => point.rps === null)).toEqual([]);
-    expect(chart.points.every((point) => point.p50 !== null && point.p99 !== null && point.p50 <= point.p99)).toBe(true);
-  });
+  // The seed reaches a week back: the month's range would show its older part empty, as it is.
+  test.each(chartRangeNames.filter((range) => chartRanges[range] <= chartRanges["7d"]))(
+    "%s: at most 300 points, and no gap where rows of any resolution exist",
+    async (range) => {
+      const chart = await getServiceChart({ service: "seeded-000", range: { preset: range }, of: { scope: "service" }, now });
+      expect(chart.points.length).toBeLessThanOrEqual(maxChartPoints);
+      expect(chart.points.length).toBe(chartWindow({ range: { preset: range }, now }).steps);
+      // The seed holds 1 h rows until a day ago, 1 min rows until an hour ago, then 10 s rows.
+      expect(chart.points.filter((point) => point.rps === null)).toEqual([]);
+      expect(chart.points.every((point) => point.p50 !== null && point.p99 !== null && point.p50 <= point.p99)).toBe(true);
+    },
+  );
 });

@@ -107,7 +107,7 @@ export function ServiceClient({
     initialData: initialService,
     initialUrl: apiUrls.service(name, toInstancePageSearch({ limit: tablePageSize })),
   });
-  const { data, error, refetch } = live;
+  const { data, refetch } = live;
   const { service, instances, nextCursor } = data;
   const { counts } = service;
 

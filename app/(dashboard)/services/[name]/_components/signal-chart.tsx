@@ -156,9 +156,7 @@ export function SignalChart({
             axisLine={false}
           />
           <Tooltip
-            content={({ active, payload, label }) => (
-              <ChartTooltip active={active} payload={payload} label={label} series={series} format={format} />
-            )}
+            content={({ active, payload, label }) => <ChartTooltip active={active} payload={payload} label={label} series={series} format={format} />}
             cursor={{ stroke: "#a1a1aa", strokeWidth: 1 }}
             isAnimationActive={false}
           />
