@@ -15,11 +15,14 @@ export const metadata: Metadata = {
 export default async function RootLayout({ children }: { children: ReactNode }) {
   await connection();
   const jar = await cookies();
+  const utc = jar.get(utcCookie)?.value === "1";
   const zone = chooseTimeZone({ browserZone: jar.get(zoneCookie)?.value, utc: jar.get(utcCookie)?.value });
   return (
     <html lang="en">
       <body>
-        <Providers zone={zone}>{children}</Providers>
+        <Providers zone={zone} utc={utc}>
+          {children}
+        </Providers>
       </body>
     </html>
   );

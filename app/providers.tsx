@@ -10,11 +10,13 @@ import type { TTimeZone } from "@/lib/time/format";
 // parse in the browser would report a violation.
 z.config({ jitless: true });
 
-export function Providers({ zone, children }: { zone: TTimeZone; children: ReactNode }) {
+export function Providers({ zone, utc, children }: { zone: TTimeZone; utc: boolean; children: ReactNode }) {
   const [client] = useState(() => new QueryClient({ defaultOptions: { queries: { staleTime: 500, refetchOnWindowFocus: true } } }));
   return (
     <QueryClientProvider client={client}>
-      <TimeZoneProvider zone={zone}>{children}</TimeZoneProvider>
+      <TimeZoneProvider zone={zone} utc={utc}>
+        {children}
+      </TimeZoneProvider>
     </QueryClientProvider>
   );
 }

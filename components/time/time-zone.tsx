@@ -1,11 +1,12 @@
 "use client";
 
-import { createContext, useContext, useEffect, useSyncExternalStore, type ReactNode } from "react";
+import { createContext, useContext, useEffect, useMemo, useSyncExternalStore, type ReactNode } from "react";
 import { formatTime, type TTimeZone } from "@/lib/time/format";
 import { chooseTimeZone, utcCookie, zoneCookie, zoneCookieMaxAge } from "@/lib/time/zone";
 
-// The zone the server wrote its HTML in (from the cookies): hydration renders in it, so the two never differ.
-const ServerZone = createContext<TTimeZone>("UTC");
+// The zone the server wrote its HTML in, and whether UTC was chosen (from the cookies): hydration renders with them,
+// so the two never differ.
+const ServerZone = createContext<{ zone: TTimeZone; utc: boolean }>({ zone: "UTC", utc: false });
 
 const listeners = new Set<() => void>();
 
@@ -20,24 +21,26 @@ function writeCookie(name: string, value: string) {
 
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 const clientZone = () => chooseTimeZone({ browserZone: browserZone(), utc: readCookie(utcCookie) });
+const clientUtc = () => readCookie(utcCookie) === "1";
 
 function subscribe(listener: () => void) {
   listeners.add(listener);
   return () => listeners.delete(listener);
 }
 
-export function TimeZoneProvider({ zone, children }: { zone: TTimeZone; children: ReactNode }) {
+export function TimeZoneProvider({ zone, utc, children }: { zone: TTimeZone; utc: boolean; children: ReactNode }) {
   // The first page a browser opens is written in UTC; naming its zone now makes the server write every later one in it.
   useEffect(() => {
     if (readCookie(zoneCookie) !== browserZone()) writeCookie(zoneCookie, browserZone());
   }, []);
-  return <ServerZone value={zone}>{children}</ServerZone>;
+  const server = useMemo(() => ({ zone, utc }), [zone, utc]);
+  return <ServerZone value={server}>{children}</ServerZone>;
 }
 
 /** The zone to write times in: the server's while hydrating, then the browser's own (or UTC when chosen). */
 export function useTimeZone(): TTimeZone {
-  const server = useContext(ServerZone);
-  return useSyncExternalStore(subscribe, clientZone, () => server);
+  const { zone } = useContext(ServerZone);
+  return useSyncExternalStore(subscribe, clientZone, () => zone);
 }
 
 /** `formatTime` in the reader's zone. */
@@ -60,7 +63,8 @@ export function LocalTime({ at, className }: { at: number | string; className?: 
 /** Times in UTC or in the browser's zone: one switch, kept in a cookie the server reads. */
 export function ZoneSwitch() {
   const zone = useTimeZone();
-  const utc = zone === "UTC";
+  const server = useContext(ServerZone);
+  const utc = useSyncExternalStore(subscribe, clientUtc, () => server.utc);
   return (
     <button
       type="button"
