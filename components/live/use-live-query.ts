@@ -48,8 +48,11 @@ export function useLiveQuery<T extends object>({
     refetchInterval: pollMs ?? false,
     refetchIntervalInBackground: false,
   });
-  // What the indicator needs: when the data on screen was fetched, and how often it should have been since.
-  return { ...query, data: query.data ?? initialData, updatedAt: query.dataUpdatedAt || loadedAt, pollMs };
+  // What the indicator needs: the last answer of any url (a new filter shows the last data until its own arrives),
+  // and how often one should have come since.
+  const [updatedAt, setUpdatedAt] = useState(loadedAt);
+  if (query.dataUpdatedAt > updatedAt) setUpdatedAt(query.dataUpdatedAt);
+  return { ...query, data: query.data ?? initialData, updatedAt, pollMs };
 }
 
 export type TLiveState = { error: Error | null; updatedAt: number; pollMs: number | null };
