@@ -6,7 +6,8 @@ import { useTimeZone } from "@/components/time/time-zone";
 import type { TChartPoint, TTimelineMarker } from "@/lib/metrics/views";
 import { formatTime } from "@/lib/time/format";
 import { minRangeMs } from "@/lib/time/range";
-import { formatTick, valueTicks } from "./chart-format";
+import { formatTick } from "@/lib/time/axis";
+import { valueTicks } from "./chart-format";
 
 /** Every chart's plot area starts and ends at the same x, so the charts and the marker strip line up. */
 export const chartMargin = { top: 6, right: 16, bottom: 0, left: 0 };
