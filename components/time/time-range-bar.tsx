@@ -35,7 +35,6 @@ export function TimeRangeBar({ fallback }: { fallback: TTimeRange | null }) {
         <button
           type="button"
           aria-expanded={editing}
-          aria-controls="time-range-absolute"
           onClick={() => setEditing(!editing)}
           className="rounded-md border border-zinc-200 px-2 py-1 text-xs font-medium text-zinc-700 hover:bg-zinc-100 aria-expanded:bg-zinc-100 dark:border-zinc-700 dark:text-zinc-300 dark:hover:bg-zinc-800 dark:aria-expanded:bg-zinc-800"
         >
@@ -84,7 +83,7 @@ function AbsoluteForm({ range, onApply }: { range: TTimeRange | null; onApply: (
     if (problem === null && fromMs !== null && toMs !== null) onApply({ preset: null, from: fromMs, to: toMs });
   };
   return (
-    <form id="time-range-absolute" onSubmit={apply} className="flex flex-wrap items-center gap-2 text-xs text-zinc-600 dark:text-zinc-400">
+    <form onSubmit={apply} className="flex flex-wrap items-center gap-2 text-xs text-zinc-600 dark:text-zinc-400">
       <label className="flex items-center gap-1.5">
         From
         <input type="datetime-local" className={input} value={from} onChange={(event) => setFrom(event.target.value)} />
