@@ -18,6 +18,10 @@ test.describe("in Tokyo, with the server in UTC", () => {
   const band = (page: Page) => page.getByTestId("timeline-orders-1").locator("[data-state]").first();
 
   test("a health band's tooltip reads the same on a direct load and after client navigation, in the browser's zone", async ({ page }) => {
+    // The demo fleet registers as the server starts: wait for orders-1 to have a band a few seconds long.
+    await page.goto("/services/orders");
+    await expect(band(page)).toBeVisible({ timeout: 30_000 });
+    await page.waitForTimeout(3_000);
     const link = pastLink();
     await page.goto(link);
     await expect(band(page)).toHaveAttribute("title", /^\w[\w ]* for .+, from \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\+9$/);
@@ -124,7 +128,7 @@ test("dragging across a chart zooms to that span, and back returns", async ({ pa
   await expect(chart).toHaveAttribute("data-points", /^[1-9]\d*$/, { timeout: 60_000 });
   const box = (await chart.locator(".recharts-surface").boundingBox())!;
   const y = box.y + box.height / 2;
-  await page.mouse.move(box.x + box.width * 0.3, y);
+  await page.mouse.move(box.x + box.width * 0.3, y, { steps: 3 });
   await page.mouse.down();
   await page.mouse.move(box.x + box.width * 0.5, y, { steps: 5 });
   await page.mouse.move(box.x + box.width * 0.7, y, { steps: 5 });

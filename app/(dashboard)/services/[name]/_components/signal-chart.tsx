@@ -98,9 +98,12 @@ export function SignalChart({
   onZoom?: (span: { from: number; to: number }) => void;
 }) {
   const zone = useTimeZone();
-  const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
+  // The pointed-at step comes from the chart's tooltip state, a frame behind the mouse: a press may come before it.
+  const [drag, setDrag] = useState<{ from: number | null; to: number | null } | null>(null);
   const endDrag = () => {
-    if (drag && onZoom && Math.abs(drag.to - drag.from) >= minRangeMs) onZoom({ from: Math.min(drag.from, drag.to), to: Math.max(drag.from, drag.to) });
+    if (drag?.from != null && drag.to != null && onZoom && Math.abs(drag.to - drag.from) >= minRangeMs) {
+      onZoom({ from: Math.min(drag.from, drag.to), to: Math.max(drag.from, drag.to) });
+    }
     setDrag(null);
   };
   const measured = points.filter((point) => series.some((each) => point[each.key] !== null)).length;
@@ -123,11 +126,11 @@ export function SignalChart({
           className={onZoom ? "cursor-crosshair select-none" : undefined}
           onMouseDown={(state) => {
             const at = labelMs(state.activeLabel);
-            if (onZoom && at !== null) setDrag({ from: at, to: at });
+            if (onZoom) setDrag({ from: at, to: at });
           }}
           onMouseMove={(state) => {
             const at = labelMs(state.activeLabel);
-            if (drag && at !== null) setDrag({ ...drag, to: at });
+            if (drag && at !== null) setDrag({ from: drag.from ?? at, to: at });
           }}
           onMouseUp={endDrag}
           onMouseLeave={() => setDrag(null)}
@@ -161,7 +164,9 @@ export function SignalChart({
             cursor={{ stroke: "#a1a1aa", strokeWidth: 1 }}
             isAnimationActive={false}
           />
-          {drag && drag.from !== drag.to && <ReferenceArea x1={drag.from} x2={drag.to} fill="#71717a" fillOpacity={0.15} ifOverflow="hidden" />}
+          {drag?.from != null && drag.to != null && drag.from !== drag.to && (
+            <ReferenceArea x1={drag.from} x2={drag.to} fill="#71717a" fillOpacity={0.15} ifOverflow="hidden" />
+          )}
           {markers.map((marker, index) => (
             <ReferenceLine
               key={`${marker.at}-${index}`}
