@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, type ReactNode } from "react";
+import { useRef, useState, type ReactNode } from "react";
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis, type DotItemDotProps } from "recharts";
 import { useTimeZone } from "@/components/time/time-zone";
 import type { TChartPoint, TTimelineMarker } from "@/lib/metrics/views";
@@ -62,8 +62,6 @@ function loneDot(points: TChartPoint[], key: TSignalSeries["key"], colour: strin
   return LoneDot;
 }
 
-const labelMs = (label: string | number | undefined) => (label === undefined || label === "" ? null : Number(label));
-
 /**
  * One golden signal over the chart's range: areas or lines with gaps where nothing was measured, the
  * timeline's markers as vertical lines, and a tooltip synchronised with the other charts of the page.
@@ -98,12 +96,18 @@ export function SignalChart({
   onZoom?: (span: { from: number; to: number }) => void;
 }) {
   const zone = useTimeZone();
-  // The pointed-at step comes from the chart's tooltip state, a frame behind the mouse: a press may come before it.
-  const [drag, setDrag] = useState<{ from: number | null; to: number | null } | null>(null);
+  // A drag is read from the pointer over the plot area, whose edges the shared margins fix: it works alike for a
+  // mouse and a finger, whatever the chart's own hover state.
+  const plot = useRef<HTMLDivElement>(null);
+  const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
+  const timeAt = (clientX: number): number => {
+    const box = plot.current?.getBoundingClientRect();
+    const left = (box?.left ?? 0) + yAxisWidth + chartMargin.left;
+    const width = Math.max(1, (box?.width ?? 1) - yAxisWidth - chartMargin.left - chartMargin.right);
+    return axis.from + Math.min(1, Math.max(0, (clientX - left) / width)) * (axis.to - axis.from);
+  };
   const endDrag = () => {
-    if (drag?.from != null && drag.to != null && onZoom && Math.abs(drag.to - drag.from) >= minRangeMs) {
-      onZoom({ from: Math.min(drag.from, drag.to), to: Math.max(drag.from, drag.to) });
-    }
+    if (drag && onZoom && Math.abs(drag.to - drag.from) >= minRangeMs) onZoom({ from: Math.min(drag.from, drag.to), to: Math.max(drag.from, drag.to) });
     setDrag(null);
   };
   const measured = points.filter((point) => series.some((each) => point[each.key] !== null)).length;
@@ -115,7 +119,20 @@ export function SignalChart({
         <span className="font-medium text-zinc-700 dark:text-zinc-200">{title}</span>
         {headline}
       </figcaption>
-      <div className="text-zinc-100 dark:text-zinc-800">
+      <div
+        ref={plot}
+        className={onZoom ? "cursor-crosshair touch-pan-y select-none text-zinc-100 dark:text-zinc-800" : "text-zinc-100 dark:text-zinc-800"}
+        onPointerDown={(event) => {
+          if (!onZoom || event.button !== 0) return;
+          event.currentTarget.setPointerCapture(event.pointerId);
+          setDrag({ from: timeAt(event.clientX), to: timeAt(event.clientX) });
+        }}
+        onPointerMove={(event) => {
+          if (drag) setDrag({ ...drag, to: timeAt(event.clientX) });
+        }}
+        onPointerUp={endDrag}
+        onPointerCancel={() => setDrag(null)}
+      >
         <ComposedChart
           responsive
           data={points}
@@ -123,17 +140,6 @@ export function SignalChart({
           margin={showTimeAxis ? chartMargin : { ...chartMargin, bottom: 8 }}
           style={{ width: "100%", height }}
           accessibilityLayer={false}
-          className={onZoom ? "cursor-crosshair select-none" : undefined}
-          onMouseDown={(state) => {
-            const at = labelMs(state.activeLabel);
-            if (onZoom) setDrag({ from: at, to: at });
-          }}
-          onMouseMove={(state) => {
-            const at = labelMs(state.activeLabel);
-            if (drag && at !== null) setDrag({ from: drag.from ?? at, to: at });
-          }}
-          onMouseUp={endDrag}
-          onMouseLeave={() => setDrag(null)}
         >
           <CartesianGrid stroke="currentColor" vertical={false} />
           <XAxis
@@ -164,9 +170,7 @@ export function SignalChart({
             cursor={{ stroke: "#a1a1aa", strokeWidth: 1 }}
             isAnimationActive={false}
           />
-          {drag?.from != null && drag.to != null && drag.from !== drag.to && (
-            <ReferenceArea x1={drag.from} x2={drag.to} fill="#71717a" fillOpacity={0.15} ifOverflow="hidden" />
-          )}
+          {drag && drag.from !== drag.to && <ReferenceArea x1={drag.from} x2={drag.to} fill="#71717a" fillOpacity={0.15} ifOverflow="hidden" />}
           {markers.map((marker, index) => (
             <ReferenceLine
               key={`${marker.at}-${index}`}
