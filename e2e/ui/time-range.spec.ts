@@ -126,6 +126,8 @@ test("dragging across a chart zooms to that span, and back returns", async ({ pa
   const chart = page.getByTestId("chart-latency");
   // recharts answers the mouse only where it has drawn the data.
   await expect(chart).toHaveAttribute("data-points", /^[1-9]\d*$/, { timeout: 60_000 });
+  // Under the fold at the test's window size: the mouse acts only on what is on screen.
+  await chart.scrollIntoViewIfNeeded();
   const box = (await chart.locator(".recharts-surface").boundingBox())!;
   const y = box.y + box.height / 2;
   await page.mouse.move(box.x + box.width * 0.3, y, { steps: 3 });
