@@ -93,6 +93,8 @@ test("the range buttons are one radio group: one tab stop, arrow keys move and c
   await page.goto("/events?range=1h");
   const group = ranges(page);
   await expect(group.locator('[tabindex="0"]')).toHaveCount(1);
+  // The buttons are disabled until the page is hydrated: a disabled button takes no focus.
+  await expect(group.getByRole("radio", { name: "1h" })).toBeEnabled();
   await group.getByRole("radio", { name: "1h" }).focus();
   await page.keyboard.press("ArrowRight");
   await expect(page).toHaveURL(/range=6h/);
