@@ -52,7 +52,7 @@ export function TimeControl({ range, at, onChange }: { range: TTimeRange; at: nu
         value={offset}
         disabled={!hydrated}
         onChange={(event) => setOffset(Number(event.target.value))}
-        className="w-56 accent-zinc-900 dark:accent-zinc-100"
+        className="w-32 accent-zinc-900 sm:w-56 dark:accent-zinc-100"
       />
       <span className="min-w-40 text-xs tabular-nums text-zinc-600 dark:text-zinc-400" aria-live="polite" data-testid="topology-moment">
         {shownAt === null ? "live, refreshed every 5 s" : hydrated ? `${formatTime(shownAt)} · ${formatDuration((now ?? anchor) - shownAt)} ago` : "…"}
