@@ -54,7 +54,7 @@ export function TimeControl({ range, at, onChange }: { range: TTimeRange; at: nu
         onChange={(event) => setOffset(Number(event.target.value))}
         className="w-32 accent-zinc-900 sm:w-56 dark:accent-zinc-100"
       />
-      <span className="min-w-40 text-xs tabular-nums text-zinc-600 dark:text-zinc-400" aria-live="polite" data-testid="topology-moment">
+      <span className="text-xs tabular-nums sm:min-w-40 text-zinc-600 dark:text-zinc-400" aria-live="polite" data-testid="topology-moment">
         {shownAt === null ? "live, refreshed every 5 s" : hydrated ? `${formatTime(shownAt)} · ${formatDuration((now ?? anchor) - shownAt)} ago` : "…"}
       </span>
       {at !== null && (
