@@ -56,6 +56,8 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: "1",
       PORT: String(port),
       MESHDECK_HOST: "127.0.0.1",
+      // The server writes times in UTC whatever the machine's zone; the browser's zone is each test's to choose.
+      TZ: "UTC",
       DATABASE_URL: `file:${databaseDir}/meshdeck.db`,
       MESHDECK_ADMIN_EMAIL: adminEmail,
       MESHDECK_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,

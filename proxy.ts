@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { pagePathHeader } from "@/lib/auth/return-path";
 import { AppError } from "@/lib/errors";
 import { originHost } from "@/lib/net/origin";
 import { apiSecurityHeaders, baseSecurityHeaders, newNonce, pageContentSecurityPolicy, servedOverHttps } from "@/lib/server/security-headers";
@@ -21,6 +22,8 @@ export function proxy(request: NextRequest) {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("Content-Security-Policy", csp);
+  // The page asked for, so a page that sends an anonymous reader to sign in can ask to be returned to.
+  requestHeaders.set(pagePathHeader, `${request.nextUrl.pathname}${request.nextUrl.search}`);
   return withHeaders(NextResponse.next({ request: { headers: requestHeaders } }), { ...baseSecurityHeaders({ https }), "Content-Security-Policy": csp });
 }
 

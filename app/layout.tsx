@@ -1,9 +1,11 @@
 import type { Metadata, Viewport } from "next";
+import { cookies } from "next/headers";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { getCurrentUser } from "@/lib/auth/session";
 import { themeClass } from "@/lib/auth/theme-names";
 import "./globals.css";
+import { chooseTimeZone, utcCookie, zoneCookie } from "@/lib/time/zone";
 import { Providers } from "./providers";
 
 export const metadata: Metadata = {
@@ -34,10 +36,15 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   await connection();
   // The theme is on the first byte of HTML, so a page never flashes the other one before a script could run.
   const theme = (await getCurrentUser())?.theme ?? "system";
+  const jar = await cookies();
+  const utc = jar.get(utcCookie)?.value === "1";
+  const zone = chooseTimeZone({ browserZone: jar.get(zoneCookie)?.value, utc: jar.get(utcCookie)?.value });
   return (
     <html lang="en" className={themeClass(theme)}>
       <body>
-        <Providers>{children}</Providers>
+        <Providers zone={zone} utc={utc}>
+          {children}
+        </Providers>
       </body>
     </html>
   );

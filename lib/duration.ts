@@ -21,10 +21,19 @@ export const ZDuration = z.union([z.number(), z.string()]).transform((value, ctx
   return ms;
 });
 
+/**
+ * "450 ms", "1.5 s", "42 s", "2 min 5 s", "2 h 1 min", "1 d 1 h". Rounded once, to the smallest unit shown, before it
+ * is split: 59.6 s reads "1 min 0 s", never "1 min 60 s". Negative and non-finite durations read "0 ms".
+ */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
-  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-  if (ms < 86_400_000) return `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`;
-  return `${Math.floor(ms / 86_400_000)} d ${Math.round((ms % 86_400_000) / 3_600_000)} h`;
+  const value = Number.isFinite(ms) && ms > 0 ? ms : 0;
+  if (Math.round(value) < 1000) return `${Math.round(value)} ms`;
+  if (Math.round(value / 100) < 100) return `${(Math.round(value / 100) / 10).toFixed(1)} s`;
+  const seconds = Math.round(value / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+  const minutes = Math.round(value / 60_000);
+  if (minutes < 24 * 60) return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  const hours = Math.round(value / 3_600_000);
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }

@@ -13,7 +13,7 @@ export async function benchChartQuery(): Promise<{ p50Ms: number; p99Ms: number;
   const { services } = await seedMetrics({ services: 2, instancesPerService: 100, edgesPerService: 1, hours: 24, now, prefix: "chart" });
   const service = services[0] ?? "chart-000";
   const of = { scope: "service" } as const;
-  const chart = () => getServiceChart({ service, range: "24h", of, now });
+  const chart = () => getServiceChart({ service, range: { preset: "24h" }, of, now });
   for (let i = 0; i < warmups; i += 1) await chart();
   const times: number[] = [];
   for (let i = 0; i < runs; i += 1) {
@@ -21,7 +21,7 @@ export async function benchChartQuery(): Promise<{ p50Ms: number; p99Ms: number;
     await chart();
     times.push(performance.now() - started);
   }
-  const { resolution, first, to } = chartWindow({ range: "24h", now });
+  const { resolution, first, to } = chartWindow({ range: { preset: "24h" }, now });
   const rowsRead = (await readSeriesRows({ key: rollupKeyOfSeries({ service, of }), resolution, from: first, to })).length;
   return { p50Ms: percentile(times, 50) ?? NaN, p99Ms: percentile(times, 99) ?? NaN, runs, rowsRead };
 }

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { RangeLink } from "@/components/time/range-link";
 import type { ReactNode } from "react";
 import { Badge, HealthBadge, type TTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/table";
@@ -34,14 +34,14 @@ export function SubjectLink({ service, instanceId }: { service: string; instance
         <>
           <span className="font-medium">{service}</span>
           <span className="text-zinc-400"> / </span>
-          <Link href={instanceHref(service, instanceId)} className={linkStyle}>
+          <RangeLink href={instanceHref(service, instanceId)} className={linkStyle}>
             {instanceId}
-          </Link>
+          </RangeLink>
         </>
       ) : (
-        <Link href={`/services/${encodeURIComponent(service)}`} className={`font-medium ${linkStyle}`}>
+        <RangeLink href={`/services/${encodeURIComponent(service)}`} className={`font-medium ${linkStyle}`}>
           {service}
-        </Link>
+        </RangeLink>
       )}
     </span>
   );

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useRangeHref } from "@/components/time/range-link";
 import { cn } from "@/components/ui/cn";
 import { can, type TPermission } from "@/lib/auth/permissions";
 import type { TRole } from "@/lib/auth/roles";
@@ -24,6 +25,7 @@ const links: { href: string; label: string; permission?: TPermission }[] = [
 
 export function NavLinks({ role, onNavigate }: { role: TRole; onNavigate?: () => void }) {
   const pathname = usePathname();
+  const rangeHref = useRangeHref();
   return (
     <nav aria-label="Main" className="flex flex-col gap-1">
       {links
@@ -33,7 +35,7 @@ export function NavLinks({ role, onNavigate }: { role: TRole; onNavigate?: () =>
           return (
             <Link
               key={link.href}
-              href={link.href}
+              href={rangeHref(link.href)}
               // Every dashboard page is rendered per request: prefetching all of them on each page view cost more server time than the pages themselves.
               prefetch={false}
               aria-current={active ? "page" : undefined}

@@ -1,6 +1,7 @@
 "use client";
 
 import { useSyncExternalStore } from "react";
+import { useFormatTime } from "@/components/time/time-zone";
 import { formatDuration } from "@/lib/duration";
 
 // One shared clock for every relative time on the page, ticking once a second.
@@ -37,6 +38,7 @@ export function useNow(): number | null {
 
 export function TimeAgo({ at, fallback = "never" }: { at: string | null; fallback?: string }) {
   const current = useNow();
+  const formatTime = useFormatTime();
   if (!at) return <span className="text-zinc-500 dark:text-zinc-400">{fallback}</span>;
   if (current === null)
     return (
@@ -46,7 +48,7 @@ export function TimeAgo({ at, fallback = "never" }: { at: string | null; fallbac
     );
   const ms = Math.max(0, current - new Date(at).getTime());
   return (
-    <time dateTime={at} title={new Date(at).toLocaleString()} className="tabular-nums">
+    <time dateTime={at} title={formatTime(at)} className="tabular-nums">
       {ms < 1000 ? "just now" : `${formatDuration(ms)} ago`}
     </time>
   );
@@ -55,6 +57,7 @@ export function TimeAgo({ at, fallback = "never" }: { at: string | null; fallbac
 /** "in 9 min 58 s": how long until a moment ahead (an override's expiry), ticking. */
 export function TimeUntil({ at }: { at: string }) {
   const current = useNow();
+  const formatTime = useFormatTime();
   if (current === null)
     return (
       <time dateTime={at} className="text-zinc-500 dark:text-zinc-400">
@@ -63,7 +66,7 @@ export function TimeUntil({ at }: { at: string }) {
     );
   const ms = new Date(at).getTime() - current;
   return (
-    <time dateTime={at} title={new Date(at).toLocaleString()} className="tabular-nums">
+    <time dateTime={at} title={formatTime(at)} className="tabular-nums">
       {ms <= 0 ? "now" : `in ${formatDuration(ms)}`}
     </time>
   );

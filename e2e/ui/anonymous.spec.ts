@@ -4,10 +4,10 @@ import { expect, test } from "../support/fixtures";
 test.use({ storageState: anonymous });
 
 for (const path of ["/", "/services", "/services/orders", "/settings/tokens"]) {
-  test(`sends an anonymous visitor of ${path} to the login page`, async ({ page }) => {
+  test(`sends an anonymous visitor of ${path} to the login page, asking to come back`, async ({ page }) => {
     await page.goto(path);
 
-    await expect(page).toHaveURL(`${baseURL}/login`);
+    await expect(page).toHaveURL(path === "/" ? `${baseURL}/login` : `${baseURL}/login?callbackUrl=${encodeURIComponent(path)}`);
     await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
   });
 }

@@ -72,7 +72,7 @@ async function watchViolations(page: Page) {
 const pages: [string, (page: Page) => ReturnType<Page["locator"]>][] = [
   ["/", (page) => page.getByRole("navigation").first()],
   ["/services", (page) => page.getByRole("link", { name: "orders" }).first()],
-  ["/services/orders", (page) => page.getByRole("radiogroup", { name: "Chart range" })],
+  ["/services/orders", (page) => page.getByRole("radiogroup", { name: "Time range" })],
   ["/topology", (page) => page.locator(".react-flow__node").first()],
   ["/events", (page) => page.getByRole("navigation").first()],
   ["/config?namespace=dev", (page) => page.getByRole("link", { name: /behaviour/ }).first()],

@@ -24,7 +24,7 @@ test("the orders page charts the demo fleet's golden signals, by range and by se
   await expect(signals).toHaveAttribute("data-range", "1h");
   await expect(page.getByTestId("instance-orders-1").getByTestId("scrape-status")).toContainText(/scraped .+ ago · \d+ ms/);
 
-  const ranges = page.getByRole("radiogroup", { name: "Chart range" });
+  const ranges = page.getByRole("radiogroup", { name: "Time range" });
   await ranges.getByRole("radio", { name: "15m" }).click();
   await expect(signals).toHaveAttribute("data-range", "15m");
   await expect(signals).toHaveAttribute("data-loading", "false");

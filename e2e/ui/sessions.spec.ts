@@ -24,7 +24,7 @@ test("signing out ends the session: a copy of its cookie gets the sign-in page",
   await thief.addCookies(copied);
   const thiefPage = await thief.newPage();
   await thiefPage.goto("/services");
-  await expect(thiefPage).toHaveURL(`${baseURL}/login`);
+  await expect(thiefPage).toHaveURL(`${baseURL}/login?callbackUrl=%2Fservices`);
   await expect(thiefPage.getByRole("button", { name: "Sign in" })).toBeVisible();
   expect((await thief.request.get("/api/v1/services")).status()).toBe(401);
 });
@@ -66,5 +66,5 @@ test("a password set by the admin must be changed before anything else, and a di
   // which would interrupt a navigation made there.
   const freshTab = await userPage.context().newPage();
   await freshTab.goto("/services");
-  await expect(freshTab).toHaveURL(`${baseURL}/login`);
+  await expect(freshTab).toHaveURL(`${baseURL}/login?callbackUrl=%2Fservices`);
 });

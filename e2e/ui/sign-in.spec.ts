@@ -27,7 +27,7 @@ test.describe("the login form", () => {
     await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
     await page.waitForLoadState("load");
     await page.goto("/services");
-    await expect(page).toHaveURL(`${baseURL}/login`);
+    await expect(page).toHaveURL(`${baseURL}/login?callbackUrl=%2Fservices`);
   });
 
   test("refuses a wrong password with the generic message and starts no session", async ({ page, openContext }) => {
@@ -48,7 +48,7 @@ test.describe("the login form", () => {
     const cookies = await page.context().cookies();
     expect(cookies.map((cookie) => cookie.name)).not.toContain("authjs.session-token");
     await page.goto("/services");
-    await expect(page).toHaveURL(`${baseURL}/login`);
+    await expect(page).toHaveURL(`${baseURL}/login?callbackUrl=%2Fservices`);
   });
 
   test("gives an unknown address the same answer as a wrong password", async ({ page }) => {

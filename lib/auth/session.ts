@@ -1,9 +1,11 @@
 import "server-only";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { AppError } from "@/lib/errors";
 import type { TActor } from "./actor";
 import { auth } from "./auth";
+import { loginHref, pagePathHeader } from "./return-path";
 import { getSessionUser } from "./sessions";
 import { themeOf, type TTheme } from "./theme-names";
 import { assertPasswordCurrent, assertPermission, can, permissions, type TPermission } from "./permissions";
@@ -35,7 +37,7 @@ export const getCurrentUser = cache(async function getCurrentUser(): Promise<TUs
  */
 export async function requirePageUser({ permission }: { permission?: TPermission } = {}): Promise<TUserActor> {
   const user = await getCurrentUser();
-  if (!user) redirect("/login");
+  if (!user) redirect(loginHref((await headers()).get(pagePathHeader) ?? "/"));
   if (user.mustChangePassword) redirect("/change-password");
   if (permission && !can({ role: user.role, permission })) redirect(`/?forbidden=${encodeURIComponent(permissions[permission].role)}`);
   return user;

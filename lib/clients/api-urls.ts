@@ -7,7 +7,8 @@ import type { TConfigExport, TImportChange } from "@/lib/config/publish/transfer
 import type { TEventHighlights, TEventPage, THealthHistory } from "@/lib/health/queries";
 import type { TIncidentDetail, TIncidentPage } from "@/lib/incidents/queries";
 import type { TSilenceView } from "@/lib/notify/silences";
-import type { TTimelineRange } from "@/lib/health/timeline";
+import { withSearch } from "@/lib/pagination/search-params";
+import { timeRangeSearch, type TTimeRange } from "@/lib/time/range";
 import type { TServiceChart, TTopology } from "@/lib/metrics/views";
 import type { TOverview, TServiceDetail, TServiceSummary } from "@/lib/registry/service-detail";
 import type { THaproxyView } from "@/lib/dataplanes/haproxy/backend-view";
@@ -36,8 +37,8 @@ export const apiUrls = {
   // `query` as toInstancePageSearch writes it: one page of the instances, filtered.
   service: (name: string, query = "") => apiUrl<TServiceDetail>(servicePath(name), query),
   // `page` as toInstancePageSearch writes it: the timelines of the instances that page shows.
-  serviceHealth: (name: string, range: TTimelineRange, page = "") =>
-    apiUrl<THealthHistory>(`${servicePath(name)}/health`, new URLSearchParams([["range", range], ...new URLSearchParams(page)])),
+  serviceHealth: (name: string, range: TTimeRange, page = "") =>
+    apiUrl<THealthHistory>(`${servicePath(name)}/health`, withSearch("", page, timeRangeSearch(range)).slice(1)),
   // `query` as chartSearchParams writes it.
   serviceMetrics: (name: string, query: string) => apiUrl<TServiceChart>(`${servicePath(name)}/metrics`, query),
   events: (query: string | URLSearchParams = "") => apiUrl<TEventPage>("/api/v1/events", query),

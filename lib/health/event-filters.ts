@@ -2,7 +2,7 @@ import { z } from "zod";
 import { encodeCursor, pageSize, ZCursor, ZPageLimit } from "@/lib/pagination/cursor";
 import { parseSearch, toSearch, type TSearchParams } from "@/lib/pagination/search-params";
 import { ZServiceName } from "@/lib/registry/schemas";
-import { timelineRangeNames } from "./timeline";
+import { checkTimeRange, timeRangeOf, timeRangeSearch, timeRangeShape } from "@/lib/time/range";
 
 // FailoverEvent kinds: traffic moving because of a failure, or of maintenance (an operator's drain or weight 0, an
 // override expiring), or a service retired at the end of its outage.
@@ -29,11 +29,13 @@ export const ZEventFilters = z
   .object({
     service: ZServiceName.optional(),
     kind: ZKinds.optional(),
-    range: z.enum(timelineRangeNames, { error: `must be one of ${timelineRangeNames.join(", ")}` }).optional(),
+    ...timeRangeShape,
     before: ZCursor.optional(),
     limit: ZPageLimit,
   })
-  .strict();
+  .strict()
+  .superRefine(checkTimeRange)
+  .transform(({ range, from, to, ...filters }) => ({ ...filters, range: timeRangeOf({ range, from, to }) }));
 
 export type TEventFilters = z.output<typeof ZEventFilters>;
 
@@ -47,7 +49,7 @@ export function toEventSearch(filters: TEventFilters): string {
   return toSearch({
     service: filters.service,
     kind: filters.kind?.join(","),
-    range: filters.range,
+    ...timeRangeSearch(filters.range),
     before: filters.before && encodeCursor(filters.before),
     limit: filters.limit === pageSize ? undefined : String(filters.limit),
   });

@@ -68,7 +68,7 @@ describe("getServiceHealthHistory", () => {
     ["t-2", [["critical", 60]], 0],
     ["t-3", [["passing", 60]], 1],
   ] as const)("1 h of %s: state before the range from the last earlier event", async (id, starts, uptime) => {
-    const history = await getServiceHealthHistory({ name: "timeline", range: "1h", now });
+    const history = await getServiceHealthHistory({ name: "timeline", range: { preset: "1h" }, now });
     const instance = history.instances.find((row) => row.id === id);
     expect(instance?.bands.map((band) => [band.state, (now.getTime() - band.from) / 60_000])).toEqual(starts);
     expect(instance?.bands.at(-1)?.to).toBe(now.getTime());
@@ -77,7 +77,7 @@ describe("getServiceHealthHistory", () => {
 
   test("an instance registered inside the range has no band before it and its uptime counts from then", async () => {
     await db.healthEvent.create({ data: healthEvent("timeline-new", "n-1", "passing", minutesAgo(30), "unknown") });
-    const [instance] = (await getServiceHealthHistory({ name: "timeline-new", range: "1h", now })).instances;
+    const [instance] = (await getServiceHealthHistory({ name: "timeline-new", range: { preset: "1h" }, now })).instances;
     expect(instance?.bands.map((band) => band.state)).toEqual(["none", "passing"]);
     expect(instance?.uptime).toBe(1);
   });
@@ -90,13 +90,13 @@ describe("getServiceHealthHistory", () => {
         healthEvent("timeline-busy", "b-1", index % 2 ? "passing" : "critical", new Date(now.getTime() - (count - index) * 1000)),
       ),
     });
-    const [instance] = (await getServiceHealthHistory({ name: "timeline-busy", range: "24h", now })).instances;
+    const [instance] = (await getServiceHealthHistory({ name: "timeline-busy", range: { preset: "24h" }, now })).instances;
     expect(instance?.coveredFrom).toBe(new Date(now.getTime() - timelineEventCap * 1000).toISOString());
     expect(instance?.bands).toHaveLength(timelineEventCap);
   });
 
   test("an unknown service is a 404", async () => {
-    await expect(getServiceHealthHistory({ name: "nowhere", range: "1h", now })).rejects.toMatchObject({ code: "not_found" });
+    await expect(getServiceHealthHistory({ name: "nowhere", range: { preset: "1h" }, now })).rejects.toMatchObject({ code: "not_found" });
   });
 
   test("30 d reaches events 29 days old and not 31", async () => {
@@ -107,7 +107,7 @@ describe("getServiceHealthHistory", () => {
         healthEvent("timeline-month", "m-1", "passing", minutesAgo(29 * 24 * 60), "critical"),
       ],
     });
-    const [instance] = (await getServiceHealthHistory({ name: "timeline-month", range: "30d", now })).instances;
+    const [instance] = (await getServiceHealthHistory({ name: "timeline-month", range: { preset: "30d" }, now })).instances;
     expect(instance?.bands.map((band) => [band.state, Math.round((now.getTime() - band.from) / hour)])).toEqual([
       ["critical", 720],
       ["passing", 696],
@@ -192,7 +192,7 @@ describe("listEvents", () => {
   test.each([
     ["kind=sideways", "kind", /'sideways' is not a kind; use failover, recovery/],
     ["kind=health,sideways", "kind", /'sideways' is not a kind/],
-    ["range=2h", "range", /must be one of 1h, 24h, 7d, 30d/],
+    ["range=2h", "range", /must be one of 15m, 1h, 6h, 24h, 7d, 30d/],
     ["limit=0", "limit", /must be 1-200/],
     ["limit=many", "limit", /must be a number/],
     ["before=garbage!", "before", /must be a cursor/],

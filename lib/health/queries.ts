@@ -5,7 +5,8 @@ import { encodeCursor, newestFirst, olderThan } from "@/lib/pagination/cursor";
 import { eventKinds, failoverKinds, type TEventFilters, type TEventKind } from "./event-filters";
 import type { TInstancePageQuery } from "@/lib/registry/instance-page";
 import { findInstancePage } from "@/lib/registry/service-detail";
-import { buildBands, computeUptime, timelineEventCap, timelineRanges, type TTimelineRange } from "./timeline";
+import { resolveTimeRange, type TTimeRange } from "@/lib/time/range";
+import { buildBands, computeUptime, timelineEventCap } from "./timeline";
 
 type TFailoverRow = Awaited<ReturnType<typeof db.failoverEvent.findMany>>[number];
 type THealthRow = Awaited<ReturnType<typeof db.healthEvent.findMany>>[number];
@@ -65,8 +66,8 @@ export async function listEvents({
 }) {
   const kinds = new Set<TEventKind>(filters.kind ?? eventKinds);
   const { limit, before, service } = filters;
-  const since = filters.range ? new Date(now.getTime() - timelineRanges[filters.range]) : undefined;
-  const at = between ? { gte: between.from, lte: between.to } : since ? { gte: since } : undefined;
+  const window = filters.range ? resolveTimeRange(filters.range, now.getTime()) : null;
+  const at = between ? { gte: between.from, lte: between.to } : window ? { gte: new Date(window.from), lte: new Date(window.to) } : undefined;
   const common = { ...(service ? { service } : {}), ...(at ? { at } : {}), ...(instanceId ? { instanceId } : {}), ...olderThan(before) };
   // A service's own events name no instance; health events always name one.
   const failoverCommon = instanceId === null ? { ...common, instanceId: null } : common;
@@ -104,7 +105,7 @@ export async function getServiceHealthHistory({
   now = new Date(),
 }: {
   name: string;
-  range: TTimelineRange;
+  range: TTimeRange;
   query?: Partial<TInstancePageQuery>;
   now?: Date;
 }) {
@@ -115,8 +116,8 @@ export async function getServiceHealthHistory({
     query,
     select: { id: true, instanceId: true, source: true, health: true, registeredAt: true, lastCheckAt: true, lastSuccessAt: true, flapping: true },
   });
-  const to = now.getTime();
-  const from = to - timelineRanges[range];
+  const { preset, from, to } = resolveTimeRange(range, now.getTime());
+  const until = new Date(to);
 
   const instances = await Promise.all(
     page.rows.map(async (instance) => {
@@ -124,7 +125,7 @@ export async function getServiceHealthHistory({
       const [previous, newest] = await Promise.all([
         db.healthEvent.findFirst({ where: { ...where, at: { lte: new Date(from) } }, orderBy: [...newestFirst], select: { to: true } }),
         db.healthEvent.findMany({
-          where: { ...where, at: { gt: new Date(from), lte: now } },
+          where: { ...where, at: { gt: new Date(from), lte: until } },
           orderBy: [...newestFirst],
           take: timelineEventCap + 1,
           select: { at: true, to: true },
@@ -147,7 +148,7 @@ export async function getServiceHealthHistory({
       };
     }),
   );
-  return { service: name, range, from: new Date(from).toISOString(), to: now.toISOString(), instances };
+  return { service: name, range: preset, from: new Date(from).toISOString(), to: until.toISOString(), instances };
 }
 
 export type THealthHistory = Awaited<ReturnType<typeof getServiceHealthHistory>>;

@@ -1,10 +1,7 @@
 // Health history as coloured bands. Pure: runs on the server and in tests, types used by the browser.
 
-export const timelineRanges = { "1h": 3_600_000, "24h": 86_400_000, "7d": 604_800_000, "30d": 2_592_000_000 } as const;
-export type TTimelineRange = keyof typeof timelineRanges;
 /** Changes loaded per instance and range: a 30 d timeline of a flapping instance stays bounded. */
 export const timelineEventCap = 1000;
-export const timelineRangeNames = Object.keys(timelineRanges) as TTimelineRange[];
 
 /** `none`: not registered (before its first event, or after it was deregistered). */
 export type TBandState = "passing" | "warning" | "critical" | "unknown" | "none";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { encodeCursor, pageSize, ZCursor, ZPageLimit } from "@/lib/pagination/cursor";
 import { parseSearch, toSearch, type TSearchParams } from "@/lib/pagination/search-params";
 import { ZServiceName } from "@/lib/registry/schemas";
-import { timelineRangeNames } from "@/lib/health/timeline";
+import { checkTimeRange, timeRangeOf, timeRangeSearch, timeRangeShape } from "@/lib/time/range";
 import { incidentCauses } from "./group-events";
 
 export const incidentStates = ["open", "ended"] as const;
@@ -13,11 +13,13 @@ export const ZIncidentFilters = z
     service: ZServiceName.optional(),
     cause: z.enum(incidentCauses, { error: `must be one of ${incidentCauses.join(", ")}` }).optional(),
     state: z.enum(incidentStates, { error: `must be one of ${incidentStates.join(", ")}` }).optional(),
-    range: z.enum(timelineRangeNames, { error: `must be one of ${timelineRangeNames.join(", ")}` }).optional(),
+    ...timeRangeShape,
     before: ZCursor.optional(),
     limit: ZPageLimit,
   })
-  .strict();
+  .strict()
+  .superRefine(checkTimeRange)
+  .transform(({ range, from, to, ...filters }) => ({ ...filters, range: timeRangeOf({ range, from, to }) }));
 export type TIncidentFilters = z.output<typeof ZIncidentFilters>;
 
 /** Reads URL search params; a parameter given twice is refused rather than silently picked. */
@@ -31,7 +33,7 @@ export function toIncidentSearch(filters: TIncidentFilters): string {
     service: filters.service,
     cause: filters.cause,
     state: filters.state,
-    range: filters.range,
+    ...timeRangeSearch(filters.range),
     before: filters.before && encodeCursor(filters.before),
     limit: filters.limit === pageSize ? undefined : String(filters.limit),
   });

@@ -2,9 +2,9 @@ import "server-only";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { listEvents } from "@/lib/health/queries";
-import { timelineRanges } from "@/lib/health/timeline";
 import { coveredBy, findSilenced } from "@/lib/notify/silences";
 import { encodeCursor, newestFirst, olderThan } from "@/lib/pagination/cursor";
+import { resolveTimeRange } from "@/lib/time/range";
 import type { TFailoverKind } from "@/lib/db/codecs";
 import { isRecurring, type TIncidentCause } from "./group-events";
 import type { TIncidentFilters } from "./incident-filters";
@@ -41,12 +41,14 @@ export type TIncidentView = ReturnType<typeof toView>;
 /** Incidents, the most recently active first, filtered in SQL and paged by cursor; each marked when silenced. */
 export async function listIncidents({ filters, now = new Date() }: { filters: TIncidentFilters; now?: Date }) {
   const { service, cause, state, range, before, limit } = filters;
+  const window = range ? resolveTimeRange(range, now.getTime()) : null;
   const rows = await db.incident.findMany({
     where: {
       ...(service ? { service } : {}),
       ...(cause ? { cause } : {}),
       ...(state ? { endedAt: state === "open" ? null : { not: null } } : {}),
-      ...(range ? { at: { gte: new Date(now.getTime() - timelineRanges[range]) } } : {}),
+      // Active at some time in the window: last active after it began, started before it ended.
+      ...(window ? { at: { gte: new Date(window.from) }, startedAt: { lte: new Date(window.to) } } : {}),
       ...olderThan(before),
     },
     orderBy: [...newestFirst],
@@ -81,6 +83,7 @@ export async function getIncident({ id, now = new Date() }: { id: string; now?: 
     filters: {
       service: row.service,
       kind: [...kindsOf[row.cause], ...(row.instanceId && row.cause === "failover" ? (["health"] as const) : [])],
+      range: null,
       limit: 100,
     },
     instanceId: row.instanceId,

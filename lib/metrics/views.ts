@@ -1,10 +1,7 @@
+import type { TRangePreset } from "@/lib/time/range";
 import type { TResolution } from "./rollup/rollup-rows";
 
 // What the metrics API returns to the pages (and to anyone scripting against it).
-
-export const chartRanges = { "15m": 15 * 60_000, "1h": 3_600_000, "6h": 6 * 3_600_000, "24h": 24 * 3_600_000, "7d": 7 * 24 * 3_600_000 } as const;
-export type TChartRange = keyof typeof chartRanges;
-export const chartRangeNames = Object.keys(chartRanges) as TChartRange[];
 
 /** One step of a chart: rates per second over the step, latency quantiles in ms; null where nothing was measured. */
 export type TChartPoint = { t: number; rps: number | null; errorRate: number | null; p50: number | null; p95: number | null; p99: number | null };
@@ -24,7 +21,8 @@ export type TChartSeriesOf = { scope: "service" } | { scope: "instance"; instanc
 export type TServiceChart = {
   service: string;
   of: TChartSeriesOf;
-  range: TChartRange;
+  /** The preset the chart ends now with, or null for two fixed moments. */
+  range: TRangePreset | null;
   from: number;
   to: number;
   stepMs: number;

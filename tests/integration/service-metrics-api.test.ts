@@ -96,6 +96,17 @@ describe.each(targets)("service metrics API on $name", (target) => {
     expect(into.body.points.find((point: { t: number }) => point.t === stepStart)?.rps).toBe(4);
   });
 
+  test("two moments: the steps between them, whatever the time now", async () => {
+    const from = stepStart - 10 * 60_000;
+    const response = await api.get(metricsPath(`?from=${new Date(from).toISOString()}&to=${stepStart + 60_000}`));
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ range: null, from, to: stepStart + 60_000, resolution: 10 });
+    // Eleven minutes read 10 s rows in 10 s steps: each of the two windows is a point of its own.
+    expect(response.body.stepMs).toBe(10_000);
+    expect(response.body.points.find((point: { t: number }) => point.t === stepStart)).toMatchObject({ rps: 10 });
+    expect(response.body.points.find((point: { t: number }) => point.t === stepStart + 10_000)).toMatchObject({ rps: 30 });
+  });
+
   test("a signed-in user's session reads it too", async () => {
     const response = await apiClient(target, { cookie }).get(metricsPath(`?range=7d&instance=${instanceId}`));
     expect(response.status).toBe(200);
@@ -103,7 +114,10 @@ describe.each(targets)("service metrics API on $name", (target) => {
   });
 
   test.each([
-    ["range", "?range=2h", "must be one of 15m, 1h, 6h, 24h, 7d"],
+    ["range", "?range=2h", "must be one of 15m, 1h, 6h, 24h, 7d, 30d"],
+    ["from", "?from=banana&to=1", "must be an ISO 8601 time"],
+    ["to", "?from=1000&to=1", "must be at least a minute after from"],
+    ["from", `?from=0&to=${Date.now()}`, "longer than 30 days"],
     ["callee", `?instance=${"x"}&callee=${"y"}`, "give only one of instance, caller, callee"],
     ["caller", "?caller=not%20a%20name", "may hold only letters"],
     ["step", "?step=1m", ""],

@@ -3,6 +3,7 @@
 import { AuthError, CredentialsSignin } from "next-auth";
 import { formText } from "@/lib/actions/safe-action";
 import { signIn } from "@/lib/auth/auth";
+import { returnParam, safeReturnPath } from "@/lib/auth/return-path";
 
 // Signing in is the one action open to anonymous visitors; the throttle lives in authorize().
 // The email comes back with the error so the form keeps it.
@@ -11,7 +12,8 @@ export type TSignInState = { error: string; email: string } | undefined;
 export async function signInWithPassword(_previous: TSignInState, form: FormData): Promise<TSignInState> {
   const email = formText(form, "email");
   try {
-    await signIn("credentials", { email, password: form.get("password"), redirectTo: "/" });
+    // The form's return path is the browser's word: checked again here, as any client can post any value.
+    await signIn("credentials", { email, password: form.get("password"), redirectTo: safeReturnPath(form.get(returnParam)) });
   } catch (error) {
     if (error instanceof CredentialsSignin && error.code === "slow_down") {
       return { error: "Too many failed sign-ins for this account. Wait a little and try again.", email };

@@ -1,9 +1,10 @@
 "use client";
 
-import Link from "next/link";
 import { EventList } from "@/components/health/event-list";
 import { IncidentList } from "@/components/health/incident-list";
 import { LiveIndicator } from "@/components/live/live-indicator";
+import { RangeLink } from "@/components/time/range-link";
+import { TimeRangeBar } from "@/components/time/time-range-bar";
 import { useLiveQuery } from "@/components/live/use-live-query";
 import { Card, Stat } from "@/components/ui/card";
 import { HealthBar } from "@/components/health/health-bar";
@@ -42,20 +43,23 @@ export function OverviewClient({ initialOverview, initialServices, initialHighli
       <PageHeader
         title="Overview"
         description="The fleet as the registry sees it now."
-        action={<LiveIndicator error={overview.error ?? services.error ?? highlights.error ?? health.error ?? incidents.error} />}
+        action={<LiveIndicator live={[overview, services, highlights, health, incidents]} />}
       />
+      <div className="mb-4">
+        <TimeRangeBar fallback={null} />
+      </div>
       <OpenOutages outages={highlights.data.openOutages} />
       <Card
         title="Latest incidents"
         className="mb-6"
         action={
           <span className="flex gap-3">
-            <Link href="/events" className="text-xs text-zinc-500 dark:text-zinc-400 hover:underline">
+            <RangeLink href="/events" className="text-xs text-zinc-500 dark:text-zinc-400 hover:underline">
               All incidents
-            </Link>
-            <Link href="/events?kind=failover,recovery,outage,outage-end,maintenance" className="text-xs text-zinc-500 dark:text-zinc-400 hover:underline">
+            </RangeLink>
+            <RangeLink href="/events?kind=failover,recovery,outage,outage-end,maintenance" className="text-xs text-zinc-500 dark:text-zinc-400 hover:underline">
               Raw failover events
-            </Link>
+            </RangeLink>
           </span>
         }
       >
@@ -75,9 +79,9 @@ export function OverviewClient({ initialOverview, initialServices, initialHighli
         <Card
           title="Services, least healthy first"
           action={
-            <Link href="/services" className="text-xs text-zinc-500 dark:text-zinc-400 hover:underline">
+            <RangeLink href="/services" className="text-xs text-zinc-500 dark:text-zinc-400 hover:underline">
               All services
-            </Link>
+            </RangeLink>
           }
         >
           {byAttention.length === 0 ? (
@@ -86,16 +90,16 @@ export function OverviewClient({ initialOverview, initialServices, initialHighli
             <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
               {byAttention.map((service) => (
                 <li key={service.name} className="flex items-center gap-4 px-4 py-2 text-sm">
-                  <Link href={`/services/${encodeURIComponent(service.name)}`} className="w-36 truncate font-medium hover:underline">
+                  <RangeLink href={`/services/${encodeURIComponent(service.name)}`} className="w-36 truncate font-medium hover:underline">
                     {service.name}
-                  </Link>
+                  </RangeLink>
                   <HealthBar counts={service.instances} />
                 </li>
               ))}
             </ul>
           )}
         </Card>
-        <Card title="Latest health changes">
+        <Card title="Latest health changes" action={<span className="text-xs text-zinc-500">in the time range</span>}>
           <EventList events={health.data.events} empty="No health changes yet." />
         </Card>
       </div>

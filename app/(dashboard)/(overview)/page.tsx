@@ -4,18 +4,22 @@ import { parseEventFilters } from "@/lib/health/event-filters";
 import { getEventHighlights, listEvents } from "@/lib/health/queries";
 import { parseIncidentFilters } from "@/lib/incidents/incident-filters";
 import { listIncidents } from "@/lib/incidents/queries";
+import { toSearch, type TSearchParams } from "@/lib/pagination/search-params";
 import { listServices, getOverview } from "@/lib/registry/service-detail";
+import { readTimeRange, timeRangeSearch } from "@/lib/time/range";
 import { OverviewClient } from "./page-client";
 
 export const metadata: Metadata = { title: "Overview" };
 
-// The latest health changes, as the events page lists them.
-const healthQuery = new URLSearchParams({ kind: "health,flapping", limit: "8" }).toString();
-// The most recently active incidents: a recurring failure is one row, however often it comes back.
-const incidentsQuery = new URLSearchParams({ limit: "5" }).toString();
+type TProps = { searchParams: Promise<TSearchParams> };
 
-export default async function OverviewPage() {
+export default async function OverviewPage({ searchParams }: TProps) {
   await requirePageUser(); // a page can be fetched without its layout, so it checks for itself
+  // The latest health changes in the console's range, as the events page lists them; a range it cannot read is all time.
+  const { range } = readTimeRange(await searchParams);
+  const healthQuery = toSearch({ kind: "health,flapping", limit: "8", ...timeRangeSearch(range) });
+  // The most recently active incidents: a recurring failure is one row, however often it comes back.
+  const incidentsQuery = toSearch({ limit: "5", ...timeRangeSearch(range) });
   const [overview, services, highlights, health, incidents] = await Promise.all([
     getOverview(),
     listServices(),

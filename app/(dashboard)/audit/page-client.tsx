@@ -1,11 +1,11 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
+import { useRouter, useSearchParams } from "next/navigation";
 import { AuditTable } from "./_components/audit-table";
-import { TimeFilter } from "./_components/time-filter";
 import { useHydrated } from "@/components/health/use-hydrated";
 import { LiveIndicator } from "@/components/live/live-indicator";
+import { TimeRangeBar } from "@/components/time/time-range-bar";
 import { useLiveQuery } from "@/components/live/use-live-query";
 import { Card } from "@/components/ui/card";
 import { FormError } from "@/components/ui/field";
@@ -48,13 +48,16 @@ export function AuditClient({
 }) {
   const router = useRouter();
   const hydrated = useHydrated();
-  const { data, error } = useLiveQuery({ url: apiUrls.audit(query), initialData: initialPage, intervalMs: 3000 });
+  const live = useLiveQuery({ url: apiUrls.audit(query), initialData: initialPage, intervalMs: 3000 });
+  const { data } = live;
 
-  // A filter change starts again at the newest events; the URL holds the filters so a view can be linked.
+  // A filter change starts again at the newest events; the URL holds the filters so a view can be linked. Built on the
+  // URL, not on the query: ?range=1h stays a preset rather than the moment the server read it as.
+  const search = useSearchParams().toString();
   const setFilters = (values: Partial<Record<TFilterKey, string>>) => {
-    router.replace(withSearch("/audit", query, { cursor: null, ...values }), { scroll: false });
+    router.replace(withSearch("/audit", search, { cursor: null, ...values }), { scroll: false });
   };
-  const withCursor = (cursor: string | null) => withSearch("/audit", query, { cursor });
+  const withCursor = (cursor: string | null) => withSearch("/audit", search, { cursor });
 
   const filtered = Boolean(filters.user || filters.service || filters.action || filters.from || filters.to);
   const actors =
@@ -71,7 +74,7 @@ export function AuditClient({
         description="Every change made through Meshdeck: who, when, before and after, and why. Append-only."
         action={
           <div className="flex items-center gap-4">
-            <LiveIndicator error={error} />
+            <LiveIndicator live={live} />
             <a
               href={apiUrls.auditExport(exportQuery)}
               download
@@ -83,11 +86,10 @@ export function AuditClient({
           </div>
         }
       />
-      {problem && (
-        <div className="mb-4">
-          <FormError message={`This link's filters were not understood (${problem}); showing the whole log instead.`} />
-        </div>
-      )}
+      <div className="mb-4 space-y-2">
+        <TimeRangeBar fallback={null} />
+        {problem && <FormError message={`This link's filters were not understood (${problem}); showing the whole log instead.`} />}
+      </div>
       <Card>
         <div className="flex flex-wrap items-center gap-x-4 gap-y-2 border-b border-zinc-200 px-4 py-3 dark:border-zinc-800">
           <label className="flex items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
@@ -152,7 +154,6 @@ export function AuditClient({
               )}
             </select>
           </label>
-          <TimeFilter from={filters.from} to={filters.to} onChange={(range) => setFilters(range)} />
           {filtered && (
             <button
               type="button"

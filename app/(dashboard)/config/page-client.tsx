@@ -42,7 +42,8 @@ export function ConfigListClient({
   const [search, setSearch] = useState(q);
   // No namespace, no items to follow.
   const url = namespace ? apiUrls.configItems(namespace, q) : null;
-  const { data, error } = useLiveQuery({ url, initialData: { namespace: namespace ?? "", items: initialItems }, intervalMs: 3000 });
+  const live = useLiveQuery({ url, initialData: { namespace: namespace ?? "", items: initialItems }, intervalMs: 3000 });
+  const { data } = live;
   const { items } = data;
 
   // The search goes in the URL (so a view can be linked) a moment after typing stops.
@@ -61,7 +62,7 @@ export function ConfigListClient({
       <PageHeader
         title="Config"
         description="Versioned configuration that services read and watch live. Every publish is a new version; nothing is rewritten."
-        action={<LiveIndicator error={error} />}
+        action={<LiveIndicator live={live} />}
       />
       {unknownNamespace && (
         <div className="mb-4">

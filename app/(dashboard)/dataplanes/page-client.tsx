@@ -39,7 +39,8 @@ export function DataPlanesClient({ initial }: { initial: TPlane[] }) {
 }
 
 function DataPlaneCard({ initial }: { initial: TPlane }) {
-  const { data, error } = useLiveQuery({ url: apiUrls.dataPlane(initial.dataPlane.name), initialData: initial, intervalMs: 2000 });
+  const live = useLiveQuery({ url: apiUrls.dataPlane(initial.dataPlane.name), initialData: initial, intervalMs: 2000 });
+  const { data } = live;
   const { dataPlane, view } = data;
   return (
     <Card
@@ -62,7 +63,7 @@ function DataPlaneCard({ initial }: { initial: TPlane }) {
           </span>
         </span>
       }
-      action={<LiveIndicator error={error} />}
+      action={<LiveIndicator live={live} />}
     >
       {dataPlane.error && <p className="px-4 pt-3 text-xs text-amber-700 dark:text-amber-400">{dataPlane.error}</p>}
       {dataPlane.kind === "nginx" ? (

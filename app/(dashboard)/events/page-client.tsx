@@ -5,17 +5,16 @@ import { useRouter } from "next/navigation";
 import type { ReactNode } from "react";
 import { EventList } from "@/components/health/event-list";
 import { IncidentList } from "@/components/health/incident-list";
-import { RangeControl } from "@/components/health/range-control";
 import { useHydrated } from "@/components/health/use-hydrated";
 import { LiveIndicator } from "@/components/live/live-indicator";
-import { useLiveQuery } from "@/components/live/use-live-query";
+import { TimeRangeBar } from "@/components/time/time-range-bar";
+import { useLiveQuery, type TLiveState } from "@/components/live/use-live-query";
 import { Card } from "@/components/ui/card";
 import { FormError } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
 import { apiUrls } from "@/lib/clients/api-urls";
 import { eventKinds } from "@/lib/health/event-filters";
 import type { TEventPage } from "@/lib/health/queries";
-import { timelineRangeNames } from "@/lib/health/timeline";
 import { incidentCauses } from "@/lib/incidents/group-events";
 import { incidentStates } from "@/lib/incidents/incident-filters";
 import type { TIncidentPage } from "@/lib/incidents/queries";
@@ -24,7 +23,6 @@ import { withSearch } from "@/lib/pagination/search-params";
 type TView = "incidents" | "events";
 type TShared = { query: string; services: string[]; problem: string | null };
 
-const rangeOptions = ["all", ...timelineRangeNames] as const;
 const select = "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm shadow-sm focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950";
 const described: Record<TView, string> = {
   incidents: "Incidents: related events grouped, a failure that keeps coming back counted as one. Raw events show every change.",
@@ -58,15 +56,15 @@ function ViewSwitch({ view }: { view: TView }) {
  */
 function ListFrame({
   view,
-  shown: { query, problem, services, service, range, paged },
-  error,
+  shown: { query, problem, services, service, paged },
+  live,
   nextCursor,
   filters,
   children,
 }: {
   view: TView;
-  shown: TShared & { service: string; range: string; paged: boolean };
-  error: Error | null;
+  shown: TShared & { service: string; paged: boolean };
+  live: TLiveState;
   nextCursor: string | null;
   filters: (setFilter: (key: string, value: string) => void) => ReactNode;
   children: ReactNode;
@@ -83,15 +81,14 @@ function ListFrame({
         action={
           <div className="flex items-center gap-3">
             <ViewSwitch view={view} />
-            <LiveIndicator error={error} />
+            <LiveIndicator live={live} />
           </div>
         }
       />
-      {problem && (
-        <div className="mb-4">
-          <FormError message={`This link's filters were not understood (${problem}); showing all ${what} instead.`} />
-        </div>
-      )}
+      <div className="mb-4 space-y-2">
+        <TimeRangeBar fallback={null} />
+        {problem && <FormError message={`This link's filters were not understood (${problem}); showing all ${what} instead.`} />}
+      </div>
       <Card
         title={
           <div className="flex flex-wrap items-center gap-3 font-normal">
@@ -99,7 +96,6 @@ function ListFrame({
             {filters(setFilter)}
           </div>
         }
-        action={<RangeControl label="Time range" value={range || "all"} options={rangeOptions} onChange={(next) => setFilter("range", next)} />}
       >
         {paged && (
           <p className="border-b border-zinc-100 px-4 py-2 text-xs text-zinc-500 dark:text-zinc-400 dark:border-zinc-800">
@@ -158,15 +154,16 @@ export function EventsClient({
   initialPage,
   services,
   problem,
-}: TShared & { filters: { service: string; kind: string; range: string; paged: boolean }; initialPage: TEventPage }) {
-  const { data, error } = useLiveQuery({ url: apiUrls.events(query), initialData: initialPage, intervalMs: 2000 });
+}: TShared & { filters: { service: string; kind: string; paged: boolean }; initialPage: TEventPage }) {
+  const live = useLiveQuery({ url: apiUrls.events(query), initialData: initialPage, intervalMs: 2000 });
+  const { data } = live;
   // A link may filter by several kinds at once: offered as it came.
   const kinds = filters.kind.includes(",") ? [filters.kind, ...eventKinds] : eventKinds;
   return (
     <ListFrame
       view="events"
-      shown={{ query, problem, services, service: filters.service, range: filters.range, paged: filters.paged }}
-      error={error}
+      shown={{ query, problem, services, service: filters.service, paged: filters.paged }}
+      live={live}
       nextCursor={data.nextCursor}
       filters={(setFilter) => (
         <>
@@ -186,13 +183,14 @@ export function IncidentsClient({
   initialPage,
   services,
   problem,
-}: TShared & { filters: { service: string; cause: string; state: string; range: string; paged: boolean }; initialPage: TIncidentPage }) {
-  const { data, error } = useLiveQuery({ url: apiUrls.incidents(query), initialData: initialPage, intervalMs: 2000 });
+}: TShared & { filters: { service: string; cause: string; state: string; paged: boolean }; initialPage: TIncidentPage }) {
+  const live = useLiveQuery({ url: apiUrls.incidents(query), initialData: initialPage, intervalMs: 2000 });
+  const { data } = live;
   return (
     <ListFrame
       view="incidents"
-      shown={{ query, problem, services, service: filters.service, range: filters.range, paged: filters.paged }}
-      error={error}
+      shown={{ query, problem, services, service: filters.service, paged: filters.paged }}
+      live={live}
       nextCursor={data.nextCursor}
       filters={(setFilter) => (
         <>

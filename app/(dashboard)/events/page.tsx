@@ -23,7 +23,7 @@ export default async function EventsPage({ searchParams }: TProps) {
     return (
       <EventsClient
         query={toEventSearch(filters)}
-        filters={{ service: filters.service ?? "", kind: filters.kind?.join(",") ?? "", range: filters.range ?? "", paged: Boolean(filters.before) }}
+        filters={{ service: filters.service ?? "", kind: filters.kind?.join(",") ?? "", paged: Boolean(filters.before) }}
         initialPage={page}
         services={services.map((service) => service.name)}
         problem={problem}
@@ -39,7 +39,6 @@ export default async function EventsPage({ searchParams }: TProps) {
         service: filters.service ?? "",
         cause: filters.cause ?? "",
         state: filters.state ?? "",
-        range: filters.range ?? "",
         paged: Boolean(filters.before),
       }}
       initialPage={page}

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { RangeLink } from "@/components/time/range-link";
 import { useState } from "react";
 import { HealthBar } from "@/components/health/health-bar";
 import { LiveIndicator } from "@/components/live/live-indicator";
@@ -14,7 +14,8 @@ import { apiUrls } from "@/lib/clients/api-urls";
 import type { TServiceSummary } from "@/lib/registry/service-detail";
 
 export function ServicesClient({ initialServices }: { initialServices: TServiceSummary[] }) {
-  const { data, error } = useLiveQuery({ url: apiUrls.services(), initialData: { services: initialServices } });
+  const live = useLiveQuery({ url: apiUrls.services(), initialData: { services: initialServices } });
+  const { data } = live;
   const [filter, setFilter] = useState("");
   const needle = filter.trim().toLowerCase();
   const services = data.services.filter(
@@ -23,7 +24,7 @@ export function ServicesClient({ initialServices }: { initialServices: TServiceS
 
   return (
     <>
-      <PageHeader title="Services" description={`${data.services.length} services in the catalog`} action={<LiveIndicator error={error} />} />
+      <PageHeader title="Services" description={`${data.services.length} services in the catalog`} action={<LiveIndicator live={live} />} />
       <Card
         title={
           <input
@@ -43,9 +44,9 @@ export function ServicesClient({ initialServices }: { initialServices: TServiceS
           {services.map((service) => (
             <tr key={service.name} className="hover:bg-zinc-50 dark:hover:bg-zinc-800/50">
               <Td>
-                <Link href={`/services/${encodeURIComponent(service.name)}`} className="font-medium hover:underline">
+                <RangeLink href={`/services/${encodeURIComponent(service.name)}`} className="font-medium hover:underline">
                   {service.name}
-                </Link>
+                </RangeLink>
               </Td>
               <Td className="w-72">
                 <HealthBar counts={service.instances} />

@@ -20,7 +20,8 @@ import { pauseSource, removeSource } from "./actions";
 type TSources = Awaited<ReturnType<typeof listSources>>;
 
 export function SourcesClient({ initial, canManage }: { initial: TSources; canManage: boolean }) {
-  const { data, error } = useLiveQuery({ url: apiUrls.sources(), initialData: initial, intervalMs: 2000 });
+  const live = useLiveQuery({ url: apiUrls.sources(), initialData: initial, intervalMs: 2000 });
+  const { data } = live;
   const [actionError, setActionError] = useState<string>();
   const [pending, startTransition] = useTransition();
   const run = (work: () => Promise<{ ok: boolean; error?: string }>) =>
@@ -38,7 +39,7 @@ export function SourcesClient({ initial, canManage }: { initial: TSources; canMa
       <PageHeader
         title="Sources"
         description="The registries Meshdeck reads instances from. Each is listed and watched by one collector; weights and drains are written back in the form its clients read."
-        action={<LiveIndicator error={error} />}
+        action={<LiveIndicator live={live} />}
       />
       {canManage ? <AddSourceForm /> : <p className="mb-6 text-sm text-zinc-500 dark:text-zinc-400">Only administrators can add or remove sources.</p>}
       <FormError message={actionError} />

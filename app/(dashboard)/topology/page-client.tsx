@@ -6,9 +6,10 @@ import { useCallback, useEffect, useState } from "react";
 import { useHydrated } from "@/components/health/use-hydrated";
 import { LiveIndicator } from "@/components/live/live-indicator";
 import { useLiveQuery } from "@/components/live/use-live-query";
+import { TimeRangeBar } from "@/components/time/time-range-bar";
+import { useTimeRange } from "@/components/time/use-time-range";
 import { formatWindow } from "./_components/format-signals";
 import { TimeControl } from "./_components/time-control";
-import type { TTopologyRange } from "./_components/time-ranges";
 import { TopologyGraph } from "./_components/topology-graph";
 import { TopologyLegend } from "./_components/topology-legend";
 import { Badge } from "@/components/ui/badge";
@@ -19,8 +20,9 @@ import { EmptyState } from "@/components/ui/table";
 import { apiUrls } from "@/lib/clients/api-urls";
 import type { TTopology } from "@/lib/metrics/views";
 import { withSearch } from "@/lib/pagination/search-params";
+import { defaultTimeRange, timeRangeSearch } from "@/lib/time/range";
 
-type TShownFilters = { q: string; tag: string; service: string; at: number | null; range: TTopologyRange };
+type TShownFilters = { q: string; tag: string; service: string; at: number | null };
 
 // Live, the graph is asked for again this often; a past moment does not change.
 const liveRefreshMs = 5000;
@@ -43,15 +45,18 @@ export function TopologyClient({
 }) {
   const router = useRouter();
   const hydrated = useHydrated();
+  // The slider reaches across the console's range; the API reads one moment and a window before it.
+  const range = useTimeRange().range ?? defaultTimeRange;
   const live = filters.at === null;
-  const { data, error } = useLiveQuery({ url: apiUrls.topology(query), initialData: initialTopology, intervalMs: live ? liveRefreshMs : Infinity });
+  const liveQuery = useLiveQuery({ url: apiUrls.topology(query), initialData: initialTopology, intervalMs: live ? liveRefreshMs : Infinity });
+  const { data } = liveQuery;
 
   // The URL holds the view, so it can be linked and the server renders it first.
   const replace = useCallback(
     (changes: Record<string, string | null>) => {
-      router.replace(withSearch("/topology", query, { range: filters.range === "1h" ? null : filters.range, ...changes }), { scroll: false });
+      router.replace(withSearch("/topology", query, { ...timeRangeSearch(range), ...changes }), { scroll: false });
     },
-    [query, filters.range, router],
+    [query, range, router],
   );
 
   const [name, setName] = useState(filters.q);
@@ -61,21 +66,17 @@ export function TopologyClient({
     return () => clearTimeout(timer);
   }, [name, filters.q, replace]);
 
-  const onMoment = useCallback(
-    ({ range, at }: { range: TTopologyRange; at: number | null }) => replace({ range: range === "1h" ? null : range, at: at === null ? null : String(at) }),
-    [replace],
-  );
+  const onMoment = useCallback((at: number | null) => replace({ at: at === null ? null : String(at) }), [replace]);
 
   const filtered = Boolean(filters.q || filters.tag || filters.service);
   const description = `${data.nodes.length} services · ${data.edges.length} edges · rates over ${formatWindow(data.windowMs)}${live ? "" : " before the moment shown"}`;
   return (
     <>
-      <PageHeader title="Topology" description={description} action={live ? <LiveIndicator error={error} /> : <Badge tone="info">earlier moment</Badge>} />
-      {problem && (
-        <div className="mb-4">
-          <FormError message={`This link's filters were not understood (${problem}); showing what could be.`} />
-        </div>
-      )}
+      <PageHeader title="Topology" description={description} action={live ? <LiveIndicator live={liveQuery} /> : <Badge tone="info">earlier moment</Badge>} />
+      <div className="mb-4 space-y-2">
+        <TimeRangeBar fallback={defaultTimeRange} />
+        {problem && <FormError message={`This link's filters were not understood (${problem}); showing what could be.`} />}
+      </div>
       <Card
         title={
           <div className="flex flex-wrap items-center gap-3 font-normal">
@@ -108,7 +109,7 @@ export function TopologyClient({
             )}
           </div>
         }
-        action={<TimeControl range={filters.range} at={filters.at} onChange={onMoment} />}
+        action={<TimeControl key={JSON.stringify(range)} range={range} at={filters.at} onChange={onMoment} />}
       >
         <div className="h-[calc(100vh-14rem)] min-h-[420px]">
           {data.nodes.length > 0 ? (

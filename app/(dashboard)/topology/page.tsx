@@ -1,6 +1,5 @@
 import "@xyflow/react/dist/style.css";
 import type { Metadata } from "next";
-import { readRange } from "./_components/time-ranges";
 import { toAppError } from "@/lib/api/gate";
 import { requirePageUser } from "@/lib/auth/session";
 import { getTopology } from "@/lib/metrics/topology/topology-query";
@@ -8,6 +7,7 @@ import { parseTopologyParams, toTopologySearch, type TTopologyParams } from "@/l
 import { parsePageSearch } from "@/lib/pagination/page-search";
 import { toSearchParams, type TSearchParams } from "@/lib/pagination/search-params";
 import { listServices } from "@/lib/registry/service-detail";
+import { rangeParams } from "@/lib/time/range";
 import { TopologyClient } from "./page-client";
 
 export const metadata: Metadata = { title: "Topology" };
@@ -17,9 +17,8 @@ type TProps = { searchParams: Promise<TSearchParams> };
 export default async function TopologyPage({ searchParams }: TProps) {
   await requirePageUser(); // a page can be fetched without its layout, so it checks for itself
   const params = toSearchParams(await searchParams);
-  // The slider's reach belongs to the page, not to the API.
-  const range = readRange(params.get("range"));
-  params.delete("range");
+  // The console's range sets the slider's reach: the page's, not the API's.
+  for (const name of rangeParams) params.delete(name);
   const now = Date.now();
   let { value: filters, problem } = parsePageSearch(params, (search) => parseTopologyParams(search, now));
   const read = (shown: TTopologyParams) => getTopology({ at: shown.at, windowMs: shown.window, q: shown.q, tag: shown.tag, service: shown.service, now });
@@ -36,7 +35,7 @@ export default async function TopologyPage({ searchParams }: TProps) {
   return (
     <TopologyClient
       query={toTopologySearch(filters)}
-      filters={{ q: filters.q ?? "", tag: filters.tag ?? "", service: filters.service ?? "", at: filters.at ?? null, range }}
+      filters={{ q: filters.q ?? "", tag: filters.tag ?? "", service: filters.service ?? "", at: filters.at ?? null }}
       initialTopology={topology}
       tags={tags}
       problem={problem}

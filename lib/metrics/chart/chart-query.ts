@@ -6,26 +6,29 @@ import { listChartMarkers } from "./chart-query-markers";
 import { atMsOfValues, quantilesOf, resolutions, signalsOfValues, type TResolution, type TRollupKey, type TRowValues } from "../rollup/rollup-rows";
 import { addSignals } from "../signals";
 import type { TSignals } from "../types";
-import { chartRanges, type TChartPoint, type TChartRange, type TChartSeriesOf, type TServiceChart } from "../views";
+import { resolveTimeRange, type TTimeRange } from "@/lib/time/range";
+import type { TChartPoint, TChartSeriesOf, TServiceChart } from "../views";
 
 export const maxChartPoints = 300;
 
-/** The rollup each range reads: 10 s rows for short ranges, 1 min rows up to a day, 1 h rows beyond. */
-const rangeResolutions: Record<TChartRange, TResolution> = { "15m": 10, "1h": 10, "6h": 60, "24h": 60, "7d": 3600 };
+/** The rollup a range reads: 10 s rows up to an hour, 1 min rows up to a day, 1 h rows beyond. */
+function resolutionOf(spanMs: number): TResolution {
+  return spanMs <= 3_600_000 ? 10 : spanMs <= 86_400_000 ? 60 : 3600;
+}
 
 /**
  * The steps of a chart ending at `now`: the smallest multiple of the range's resolution that keeps the
  * points within maxChartPoints. Steps align to the epoch, so a refreshed chart keeps its points where they
  * were; the first starts at or after `from`, the last is the one in progress at `now`.
  */
-export function chartWindow({ range, now }: { range: TChartRange; now: number }) {
-  const resolution = rangeResolutions[range];
-  const windows = chartRanges[range] / (resolution * 1000);
+export function chartWindow({ range, now }: { range: TTimeRange; now: number }) {
+  const { preset, from, to } = resolveTimeRange(range, now);
+  const resolution = resolutionOf(to - from);
+  const windows = (to - from) / (resolution * 1000);
   const stepMs = Math.ceil(windows / maxChartPoints) * resolution * 1000;
-  const from = now - chartRanges[range];
   const first = Math.ceil(from / stepMs) * stepMs;
-  const last = Math.floor((now - 1) / stepMs) * stepMs;
-  return { resolution, stepMs, from, to: now, first, steps: (last - first) / stepMs + 1 };
+  const last = Math.floor((to - 1) / stepMs) * stepMs;
+  return { preset, resolution, stepMs, from, to, first, steps: (last - first) / stepMs + 1 };
 }
 
 export function rollupKeyOfSeries({ service, of }: { service: string; of: TChartSeriesOf }): TRollupKey {
@@ -167,11 +170,11 @@ export async function getServiceChart({
   now = Date.now(),
 }: {
   service: string;
-  range: TChartRange;
+  range: TTimeRange;
   of: TChartSeriesOf;
   now?: number;
 }): Promise<TServiceChart> {
-  const { resolution, stepMs, from, to, first, steps } = chartWindow({ range, now });
+  const { preset, resolution, stepMs, from, to, first, steps } = chartWindow({ range, now });
   const [{ registered }, rows, measuredUntil, markers, peers] = await Promise.all([
     assertSeriesKnown({ service, of }),
     readSeriesRows({ key: rollupKeyOfSeries({ service, of }), resolution, from: first, to }),
@@ -180,8 +183,8 @@ export async function getServiceChart({
     listPeers({ service, resolution, from: first, to }),
   ]);
   if (!registered && rows.length === 0 && of.scope === "instance") {
-    throw new AppError("not_found", `instance '${of.instanceId}' of '${service}' is not registered and has no metrics in the last ${range}`, "instance");
+    throw new AppError("not_found", `instance '${of.instanceId}' of '${service}' is not registered and has no metrics in the range`, "instance");
   }
   const points = toPoints({ merged: mergeSteps({ rows, first, stepMs, steps }), measuredUntil, first, stepMs });
-  return { service, of, range, from, to, stepMs, resolution, points, markers, peers };
+  return { service, of, range: preset, from, to, stepMs, resolution, points, markers, peers };
 }

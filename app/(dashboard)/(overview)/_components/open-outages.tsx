@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { RangeLink } from "@/components/time/range-link";
 import { TimeAgo } from "@/components/ui/time-ago";
 import type { TEventHighlights } from "@/lib/health/queries";
 
@@ -14,18 +14,18 @@ export function OpenOutages({ outages }: { outages: TEventHighlights["openOutage
       <ul className="divide-y divide-rose-200 dark:divide-rose-900">
         {outages.map((outage) => (
           <li key={outage.id} data-testid="open-outage" className="flex flex-wrap items-baseline gap-x-3 px-4 py-2 text-sm text-rose-900 dark:text-rose-100">
-            <Link href={`/services/${encodeURIComponent(outage.service)}`} className="font-semibold hover:underline">
+            <RangeLink href={`/services/${encodeURIComponent(outage.service)}`} className="font-semibold hover:underline">
               {outage.service}
-            </Link>
+            </RangeLink>
             <span className="text-xs">
               began <TimeAgo at={outage.since} />
             </span>
             <span className="min-w-0 flex-1 truncate text-xs text-rose-700 dark:text-rose-300" title={outage.reason}>
               {outage.reason}
             </span>
-            <Link href={`/events?service=${encodeURIComponent(outage.service)}`} className="text-xs font-medium hover:underline">
+            <RangeLink href={`/events?service=${encodeURIComponent(outage.service)}`} className="text-xs font-medium hover:underline">
               Events
-            </Link>
+            </RangeLink>
           </li>
         ))}
       </ul>

@@ -2,23 +2,13 @@
 
 import Link from "next/link";
 import { AuditChange } from "./audit-change";
-import { useHydrated } from "@/components/health/use-hydrated";
+import { LocalTime } from "@/components/time/time-zone";
 import { Badge, type TTone } from "@/components/ui/badge";
 import { EmptyState, Table, Td } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
 import type { TAuditEventView } from "@/lib/audit/queries";
 
 const actorTones: Record<string, TTone> = { user: "info", token: "warn", system: "neutral" };
-
-// The time in the reader's zone: only once hydrated, as the server does not know the zone.
-function LocalTime({ at }: { at: string }) {
-  const hydrated = useHydrated();
-  const date = new Date(at);
-  const text = hydrated
-    ? `${date.toLocaleDateString(undefined, { month: "short", day: "numeric" })} ${date.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false })}`
-    : "\u00a0";
-  return <span className="block whitespace-nowrap text-[11px] tabular-nums text-zinc-500 dark:text-zinc-400">{text}</span>;
-}
 
 function Actor({ actor }: { actor: TAuditEventView["actor"] }) {
   // A user is shown with the role they have now; one deleted since, or a token or Meshdeck itself, with its kind.
@@ -45,9 +35,9 @@ export function AuditTable({ events, empty }: { events: TAuditEventView[]; empty
     <Table head={["Time", "Who", "Action / target", "Service", "Change", "Reason"]} empty={events.length === 0 && <EmptyState>{empty}</EmptyState>}>
       {events.map((event) => (
         <tr key={event.id} data-testid="audit-event" data-action={event.action} className="hover:bg-zinc-50/60 dark:hover:bg-zinc-800/30">
-          <Td className="w-32 whitespace-nowrap text-xs">
+          <Td className="w-40 whitespace-nowrap text-xs">
             <TimeAgo at={event.at} />
-            <LocalTime at={event.at} />
+            <LocalTime at={event.at} className="block whitespace-nowrap text-[11px] tabular-nums text-zinc-500" />
           </Td>
           <Td className="max-w-40">
             <Actor actor={event.actor} />

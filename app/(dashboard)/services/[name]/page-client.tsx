@@ -5,8 +5,10 @@ import Link from "next/link";
 import { useCallback, useState } from "react";
 import { TimelineLegend } from "./_components/health-timeline";
 import { InstanceTimelines } from "./_components/instance-timelines";
-import { RangeControl } from "@/components/health/range-control";
 import { LiveIndicator } from "@/components/live/live-indicator";
+import { TimeRangeBar } from "@/components/time/time-range-bar";
+import { FormError } from "@/components/ui/field";
+import { useTimeRange } from "@/components/time/use-time-range";
 import { useLiveQuery } from "@/components/live/use-live-query";
 import { ScrapeStatus } from "./_components/scrape-status";
 import { Badge, HealthBadge, ProtocolBadge } from "@/components/ui/badge";
@@ -21,9 +23,9 @@ import { RetireCard, SilencesCard } from "./_components/silences-card";
 import type { TSilenceView } from "@/lib/notify/silences";
 import { TrafficPanel } from "./_components/traffic-panel";
 import { apiUrls } from "@/lib/clients/api-urls";
+import { defaultTimeRange } from "@/lib/time/range";
 import { formatDuration } from "@/lib/duration";
 import type { THealthHistory } from "@/lib/health/queries";
-import { timelineRangeNames, type TTimelineRange } from "@/lib/health/timeline";
 import type { TServiceChart } from "@/lib/metrics/views";
 import { toInstancePageSearch, type TInstanceFilter } from "@/lib/registry/instance-page";
 import type { TInstanceView } from "@/lib/registry/instance-view";
@@ -111,7 +113,7 @@ export function ServiceClient({
     initialData: initialService,
     initialUrl: apiUrls.service(name, toInstancePageSearch({ limit: tablePageSize })),
   });
-  const { data, error, refetch } = live;
+  const { data, refetch } = live;
   const { service, instances, nextCursor } = data;
   const { counts } = service;
 
@@ -160,19 +162,16 @@ export function ServiceClient({
     void refetch();
   };
 
-  const [range, setRange] = useState<TTimelineRange>(initialHistory.range);
+  // The console's range, from the URL; the server rendered the initial history for it.
+  const { range: asked, problem } = useTimeRange();
+  const range = asked ?? defaultTimeRange;
   // Until the new range (or page) arrives the previous one stays on screen, labelled with its own range.
   const history = useLiveQuery({
     url: apiUrls.serviceHealth(name, range, toInstancePageSearch({ ...filter, cursor, limit: timelinesShown })),
     initialData: initialHistory,
-    initialUrl: apiUrls.serviceHealth(name, initialHistory.range, toInstancePageSearch({ limit: timelinesShown })),
+    initialUrl: apiUrls.serviceHealth(name, range, toInstancePageSearch({ limit: timelinesShown })),
     intervalMs: 2000,
   });
-  const chooseRange = (next: TTimelineRange) => {
-    setRange(next);
-    // The range goes in the URL so the view can be linked; Next keeps the history entry in step.
-    window.history.replaceState(null, "", `?range=${next}${window.location.hash}`);
-  };
   // Every page before this one was full.
   const pageStart = (cursors.length - 1) * tablePageSize + 1;
 
@@ -188,8 +187,12 @@ export function ServiceClient({
             <Badge tone="info">{service.source}</Badge>
           </span>
         }
-        action={<LiveIndicator error={error} />}
+        action={<LiveIndicator live={[live, history]} />}
       />
+      <div className="mb-4">
+        <TimeRangeBar fallback={defaultTimeRange} />
+        {problem && <FormError message={`This link's time range was not understood (${problem}); showing the last hour.`} />}
+      </div>
       <div className="grid grid-cols-2 gap-4 md:grid-cols-5">
         <Stat label="Instances" value={counts.total} />
         <Stat label="Passing" value={counts.passing} tone="good" />
@@ -202,17 +205,14 @@ export function ServiceClient({
         title={
           <span className="flex items-center gap-3">
             Health history
-            {history.data.range !== range && <span className="text-xs font-normal text-zinc-500 dark:text-zinc-400">loading {range}...</span>}
+            {history.isPlaceholderData && <span className="text-xs font-normal text-zinc-500 dark:text-zinc-400">loading…</span>}
           </span>
         }
         className="mt-6"
         action={
-          <div className="flex items-center gap-4">
-            <span className="hidden md:block">
-              <TimelineLegend />
-            </span>
-            <RangeControl label="Time range" value={range} options={timelineRangeNames} onChange={chooseRange} />
-          </div>
+          <span className="hidden md:block">
+            <TimelineLegend />
+          </span>
         }
       >
         <div className="overflow-x-auto">

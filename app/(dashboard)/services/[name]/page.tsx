@@ -4,10 +4,10 @@ import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { getServiceHealthHistory } from "@/lib/health/queries";
-import { timelineRangeNames, type TTimelineRange } from "@/lib/health/timeline";
 import { getServiceChart } from "@/lib/metrics/chart/chart-query";
 import { listSilences } from "@/lib/notify/silences";
 import { getServiceOrThrow } from "@/lib/registry/service-detail";
+import { defaultTimeRange, readTimeRange } from "@/lib/time/range";
 import { tablePageSize, timelinesShown } from "./_components/page-sizes";
 import { ServiceClient } from "./page-client";
 
@@ -20,13 +20,12 @@ export async function generateMetadata({ params }: TProps): Promise<Metadata> {
 export default async function ServicePage({ params, searchParams }: TProps) {
   const user = await requirePageUser(); // a page can be fetched without its layout, so it checks for itself
   const name = decodeURIComponent((await params).name);
-  const asked = (await searchParams).range;
-  // A link may carry ?range=24h; anything else falls back to the last hour.
-  const range = timelineRangeNames.find((known) => known === asked) ?? ("1h" satisfies TTimelineRange);
+  // The console's range (?range=24h, ?from=&to=); what cannot be read falls back to the last hour, and the page says why.
+  const range = readTimeRange(await searchParams).range ?? defaultTimeRange;
   const [service, history, chart, silences] = await Promise.all([
     getServiceOrThrow({ name, query: { limit: tablePageSize } }),
     getServiceHealthHistory({ name, range, query: { limit: timelinesShown } }),
-    getServiceChart({ service: name, range: "1h", of: { scope: "service" } }),
+    getServiceChart({ service: name, range, of: { scope: "service" } }),
     listSilences({ service: name }),
   ]).catch((error) => {
     if (error instanceof AppError && error.code === "not_found") notFound();

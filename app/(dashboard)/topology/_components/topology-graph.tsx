@@ -2,7 +2,8 @@
 
 import { Background, Controls, MarkerType, MiniMap, Panel, ReactFlow, ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useRouter } from "next/navigation";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { useRangeHref } from "@/components/time/range-link";
 import { useDarkTheme } from "@/components/layout/use-dark-theme";
 import { cn } from "@/components/ui/cn";
 import { createHoverStore, HoverContext } from "./hover-store";
@@ -20,6 +21,7 @@ const edgeTypes = { traffic: TrafficEdge };
 
 function Graph({ topology }: { topology: TTopology }) {
   const router = useRouter();
+  const rangeHref = useRangeHref();
   const { fitView } = useReactFlow();
   const input = useMemo(
     () => ({ nodes: topology.nodes.map((node) => node.id), edges: topology.edges.map((edge) => ({ id: edge.id, source: edge.caller, target: edge.callee })) }),
@@ -84,7 +86,7 @@ function Graph({ topology }: { topology: TTopology }) {
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         onNodeClick={(_event, node) => {
-          if (node.data.node.registered) router.push(`/services/${encodeURIComponent(node.id)}`);
+          if (node.data.node.registered) router.push(rangeHref(`/services/${encodeURIComponent(node.id)}`));
         }}
         onlyRenderVisibleElements
         nodesDraggable={false}

@@ -7,15 +7,18 @@ import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
-import { timelineRangeNames, timelineRanges } from "@/lib/health/timeline";
 import { getIncident } from "@/lib/incidents/queries";
+import { toSearch } from "@/lib/pagination/search-params";
+import { maxRangeMs, minRangeMs, timeRangeSearch } from "@/lib/time/range";
 
 export const metadata: Metadata = { title: "Incident" };
 
-/** The shortest timeline range that reaches back to the incident's start, for the link to its charts. */
-function rangeCovering(startedAt: string) {
-  const age = Date.now() - Date.parse(startedAt);
-  return timelineRangeNames.find((range) => timelineRanges[range] >= age * 1.2) ?? "30d";
+/** The console's range around the incident, a few minutes either side (within the longest range), for the link to its charts. */
+function rangeAround({ startedAt, endedAt }: { startedAt: string; endedAt: string | null }) {
+  const margin = 5 * 60_000;
+  const to = (endedAt ? Date.parse(endedAt) : Date.now()) + margin;
+  const from = Math.max(Date.parse(startedAt) - margin, to - maxRangeMs);
+  return toSearch(timeRangeSearch({ preset: null, from, to: Math.max(to, from + minRangeMs) }));
 }
 
 export default async function IncidentPage({ params }: PageProps<"/events/incidents/[id]">) {
@@ -26,8 +29,7 @@ export default async function IncidentPage({ params }: PageProps<"/events/incide
     throw error;
   });
   const { incident, events, moreEvents } = detail;
-  const range = rangeCovering(incident.startedAt);
-  const chartsHref = `/services/${encodeURIComponent(incident.service)}?range=${range}${incident.instanceId ? `#instance-${incident.instanceId}` : ""}`;
+  const chartsHref = `/services/${encodeURIComponent(incident.service)}?${rangeAround(incident)}${incident.instanceId ? `#instance-${incident.instanceId}` : ""}`;
   return (
     <>
       <PageHeader

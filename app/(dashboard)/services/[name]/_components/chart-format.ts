@@ -1,5 +1,3 @@
-import type { TChartRange } from "@/lib/metrics/views";
-
 // Units an operator reads at a glance: "1.2k/s", "0.25%", "85 ms", "1.4 s".
 
 function trim(value: number, digits: number): string {
@@ -28,32 +26,6 @@ export function formatMs(ms: number): string {
 
 const minute = 60_000;
 const hour = 60 * minute;
-const tickSpacing: Record<TChartRange, number> = { "15m": 2 * minute, "1h": 10 * minute, "6h": hour, "24h": 3 * hour, "7d": 24 * hour };
-
-/** Time-axis ticks on round local times (whole hours, local midnights), the same on every chart. */
-export function timeTicks({ range, from, to }: { range: TChartRange; from: number; to: number }): number[] {
-  const spacing = tickSpacing[range];
-  const offset = new Date(from).getTimezoneOffset() * minute;
-  const ticks: number[] = [];
-  for (let t = Math.ceil((from - offset) / spacing) * spacing + offset; t <= to; t += spacing) ticks.push(t);
-  return ticks;
-}
-
-const clock = (date: Date, seconds = false) =>
-  date.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", ...(seconds ? { second: "2-digit" } : {}) });
-const day = (date: Date) => `${date.toLocaleDateString(undefined, { weekday: "short" })} ${date.getDate()}`;
-
-export function formatTick(range: TChartRange, t: number): string {
-  const date = new Date(t);
-  return range === "7d" ? day(date) : clock(date);
-}
-
-/** A step's time in a tooltip: seconds for the short ranges, the day for the week. */
-export function formatStep(range: TChartRange, t: number): string {
-  const date = new Date(t);
-  if (range === "7d" || range === "24h") return `${day(date)}, ${clock(date)}`;
-  return clock(date, range === "15m" || range === "1h");
-}
 
 /** "20 s", "5 min", "1 h": the length of one point. */
 export function formatStepSize(ms: number): string {

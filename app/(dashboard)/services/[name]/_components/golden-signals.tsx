@@ -1,22 +1,34 @@
 "use client";
 
 import { memo, useEffect, useState } from "react";
-import { RangeControl } from "@/components/health/range-control";
 import { useHydrated } from "@/components/health/use-hydrated";
 import { useLiveQuery } from "@/components/live/use-live-query";
+import { useTimeZone } from "@/components/time/time-zone";
+import { useTimeRange } from "@/components/time/use-time-range";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/table";
 import { apiUrls } from "@/lib/clients/api-urls";
 import { chartSearchParams } from "@/lib/metrics/chart/chart-query-params";
-import { chartRangeNames, type TChartPoint, type TChartRange, type TChartSeriesOf, type TServiceChart } from "@/lib/metrics/views";
+import type { TChartPoint, TChartSeriesOf, TServiceChart } from "@/lib/metrics/views";
+import { defaultTimeRange, resolveTimeRange, type TTimeRange } from "@/lib/time/range";
 import type { TInstanceView } from "@/lib/registry/instance-view";
-import { formatMs, formatPercent, formatRate, formatStepSize, timeTicks } from "./chart-format";
+import { timeTicks } from "@/lib/time/axis";
+import { formatMs, formatPercent, formatRate, formatStepSize } from "./chart-format";
 import { MarkerStrip } from "./marker-strip";
 import { SeriesPicker, seriesValue } from "./series-picker";
 import { SignalChart, toneColours, type TSignalSeries } from "./signal-chart";
 
 // Short ranges move every scrape; a week's last point changes slowly and costs more to read.
-const refreshMs: Record<TChartRange, number> = { "15m": 10_000, "1h": 10_000, "6h": 30_000, "24h": 60_000, "7d": 300_000 };
+function refreshMs(range: TTimeRange): number {
+  const { from, to } = resolveTimeRange(range, 0);
+  const span = to - from;
+  return span <= 3_600_000 ? 10_000 : span <= 6 * 3_600_000 ? 30_000 : span <= 86_400_000 ? 60_000 : 300_000;
+}
+
+/** Whether the chart on screen is the one `range` asks for (a preset's moments move; two moments do not). */
+function shows(chart: TServiceChart, range: TTimeRange): boolean {
+  return range.preset === null ? chart.range === null && chart.from === range.from && chart.to === range.to : chart.range === range.preset;
+}
 
 // One time axis for the three, under the last; minTop keeps a flat line of tiny values from filling a chart.
 const charts: { testId: string; title: string; series: TSignalSeries[]; format: (value: number) => string; height: number; minTop: number }[] = [
@@ -126,24 +138,27 @@ const sameInstances = (a: TGoldenSignalsProps, b: TGoldenSignalsProps) =>
 
 export const GoldenSignals = memo(function GoldenSignals({ service, instances, initialChart }: TGoldenSignalsProps) {
   const hydrated = useHydrated();
-  const [range, setRange] = useState<TChartRange>(initialChart.range);
+  const zone = useTimeZone();
+  const { range: asked, setRange } = useTimeRange();
+  const range = asked ?? defaultTimeRange;
   const [of, setOf] = useState<TChartSeriesOf>(initialChart.of);
   // Until the new chart arrives the previous one stays on screen, dimmed and labelled with what it shows.
   const [shown, setShown] = useState(initialChart);
   const url = apiUrls.serviceMetrics(service, chartSearchParams({ service, range, of }));
-  const { data: chart, error, refetch } = useLiveQuery({ url, initialData: shown, intervalMs: refreshMs[range] });
-  const loading = chart.range !== range || seriesValue(chart.of) !== seriesValue(of);
+  const { data: chart, error, refetch } = useLiveQuery({ url, initialData: shown, intervalMs: refreshMs(range) });
+  const loading = !shows(chart, range) || seriesValue(chart.of) !== seriesValue(of);
   // A new range or series starts out showing the chart on screen: fetch its own now, not at the next refresh.
   useEffect(() => {
     if (loading) void refetch();
   }, [url, loading, refetch]);
-  const choose = (next: { range?: TChartRange; of?: TChartSeriesOf }) => {
+  const choose = (next: { range?: TTimeRange; of?: TChartSeriesOf }) => {
     setShown(chart);
     if (next.range) setRange(next.range);
     if (next.of) setOf(next.of);
   };
+  const zoom = ({ from, to }: { from: number; to: number }) => choose({ range: { preset: null, from, to } });
 
-  const axis = { range: chart.range, from: chart.from, to: chart.to, ticks: timeTicks(chart) };
+  const axis = { from: chart.from, to: chart.to, ticks: timeTicks({ from: chart.from, to: chart.to, zone }) };
   const measured = chart.points.some((point) => point.rps !== null);
 
   return (
@@ -153,7 +168,7 @@ export const GoldenSignals = memo(function GoldenSignals({ service, instances, i
         <span className="flex flex-wrap items-baseline gap-x-3">
           Golden signals
           <span className="text-xs font-normal text-zinc-500 dark:text-zinc-400">
-            {loading ? "loading…" : `${describeSeries(service, chart.of)} · one point per ${formatStepSize(chart.stepMs)}`}
+            {loading ? "loading…" : `${describeSeries(service, chart.of)} · one point per ${formatStepSize(chart.stepMs)} · drag across a chart to zoom`}
           </span>
         </span>
       }
@@ -167,13 +182,12 @@ export const GoldenSignals = memo(function GoldenSignals({ service, instances, i
             disabled={!hydrated}
             onChange={(next) => choose({ of: next })}
           />
-          <RangeControl label="Chart range" value={range} options={chartRangeNames} onChange={(next) => choose({ range: next })} />
         </div>
       }
     >
       <div
         data-testid="golden-signals"
-        data-range={chart.range}
+        data-range={chart.range ?? "absolute"}
         data-series={seriesValue(chart.of)}
         data-loading={loading}
         className={loading ? "opacity-60 transition-opacity" : "transition-opacity"}
@@ -186,7 +200,7 @@ export const GoldenSignals = memo(function GoldenSignals({ service, instances, i
             <div className="flex flex-wrap items-center justify-between gap-2 pl-2">
               <MarkerLegend count={chart.markers.length} />
             </div>
-            <MarkerStrip markers={chart.markers} range={chart.range} from={chart.from} to={chart.to} />
+            <MarkerStrip markers={chart.markers} from={chart.from} to={chart.to} />
             {charts.map((each, index) => (
               <SignalChart
                 key={each.testId}
@@ -196,6 +210,7 @@ export const GoldenSignals = memo(function GoldenSignals({ service, instances, i
                 markers={chart.markers}
                 headline={<Headline points={chart.points} series={each.series} format={each.format} />}
                 showTimeAxis={index === charts.length - 1}
+                onZoom={zoom}
               />
             ))}
           </div>

@@ -1,7 +1,9 @@
 "use client";
 
 import { useRef, useState, type KeyboardEvent } from "react";
+import { useTimeZone } from "@/components/time/time-zone";
 import { formatDuration } from "@/lib/duration";
+import { formatTime, type TTimeZone } from "@/lib/time/format";
 import type { TBand, TBandState } from "@/lib/health/timeline";
 
 export const bandColours: Record<TBandState, string> = {
@@ -14,8 +16,8 @@ export const bandColours: Record<TBandState, string> = {
 
 const bandNames: Record<TBandState, string> = { passing: "passing", warning: "warning", critical: "critical", unknown: "unknown", none: "not registered" };
 
-function describe(band: TBand) {
-  return `${bandNames[band.state]} for ${formatDuration(band.to - band.from)}, from ${new Date(band.from).toLocaleString()}`;
+function describe(band: TBand, zone: TTimeZone) {
+  return `${bandNames[band.state]} for ${formatDuration(band.to - band.from)}, from ${formatTime(band.from, zone)}`;
 }
 
 /**
@@ -26,6 +28,7 @@ export function HealthTimeline({ bands, from, to, label }: { bands: TBand[]; fro
   const [focused, setFocused] = useState<number | null>(null);
   const [current, setCurrent] = useState(0);
   const refs = useRef<(HTMLButtonElement | null)[]>([]);
+  const zone = useTimeZone();
   const span = Math.max(1, to - from);
   const shown = bands.filter((band) => band.state !== "none");
   const bad = shown.filter((band) => band.state === "critical").length;
@@ -52,8 +55,8 @@ export function HealthTimeline({ bands, from, to, label }: { bands: TBand[]; fro
             type="button"
             tabIndex={index === active ? 0 : -1}
             data-state={band.state}
-            title={describe(band)}
-            aria-label={describe(band)}
+            title={describe(band, zone)}
+            aria-label={describe(band, zone)}
             onFocus={() => {
               setCurrent(index);
               setFocused(index);
@@ -67,7 +70,7 @@ export function HealthTimeline({ bands, from, to, label }: { bands: TBand[]; fro
       {/* In the flow, not floating: the row grows while a band has the focus, and nothing is clipped or covered. */}
       {focused !== null && shown[focused] && (
         <p aria-hidden className="mt-1 text-xs text-zinc-700 dark:text-zinc-200">
-          {describe(shown[focused])}
+          {describe(shown[focused], zone)}
         </p>
       )}
     </div>

@@ -1,5 +1,6 @@
 "use client";
 
+import { LocalTime } from "@/components/time/time-zone";
 import { Badge, HealthBadge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
@@ -11,7 +12,6 @@ import { HeartbeatStatus } from "./heartbeat-status";
 
 const row =
   "grid grid-cols-[minmax(7rem,11rem)_minmax(8rem,1fr)_4.5rem] items-center gap-x-4 px-4 lg:grid-cols-[minmax(7rem,11rem)_minmax(8rem,1fr)_4.5rem_17rem]";
-const rangeLabels: Record<THealthHistory["range"], string> = { "1h": "1 h ago", "24h": "24 h ago", "7d": "7 d ago", "30d": "30 d ago" };
 
 function CheckStatus({ instance, lastCheckAt }: { instance: TInstanceView; lastCheckAt: string | null }) {
   if (instance.check.kind === "ttl") return <HeartbeatStatus lastHeartbeatAt={instance.lastHeartbeatAt} ttlMs={instance.check.ttlMs} />;
@@ -36,8 +36,8 @@ export function InstanceTimelines({ instances, history }: { instances: TInstance
       <div className={`${row} pb-1 text-xs text-zinc-500 dark:text-zinc-400`}>
         <span>Instance</span>
         <span className="flex justify-between">
-          <span>{rangeLabels[history.range]}</span>
-          <span>now</span>
+          {history.range ? <span>{history.range.replace(/(\d+)/, "$1 ")} ago</span> : <LocalTime at={from} />}
+          {history.range ? <span>now</span> : <LocalTime at={to} />}
         </span>
         <span className="text-right">Uptime</span>
         <span className="hidden lg:block">Check</span>
@@ -63,7 +63,7 @@ export function InstanceTimelines({ instances, history }: { instances: TInstance
                 {entry?.flapping && <Badge tone="warn">flapping</Badge>}
               </span>
               {entry ? (
-                <HealthTimeline bands={entry.bands} from={from} to={to} label={`${instance.id} over ${history.range}`} />
+                <HealthTimeline bands={entry.bands} from={from} to={to} label={`${instance.id} over ${history.range ?? "the range"}`} />
               ) : (
                 <span className="h-4 animate-pulse rounded-sm bg-zinc-100 dark:bg-zinc-800" />
               )}
@@ -85,7 +85,7 @@ export function InstanceTimelines({ instances, history }: { instances: TInstance
       {truncated.map((entry) => (
         <p key={entry.id} className="px-4 pt-2 text-xs text-amber-700 dark:text-amber-400">
           {entry.id} changed health more than {timelineEventCap} times in this range: its timeline shows the changes since{" "}
-          {new Date(entry.coveredFrom ?? 0).toLocaleString()}.
+          <LocalTime at={entry.coveredFrom ?? 0} />.
         </p>
       ))}
     </div>

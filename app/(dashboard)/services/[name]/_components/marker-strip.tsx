@@ -1,9 +1,9 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import { useFormatTime } from "@/components/time/time-zone";
 import { cn } from "@/components/ui/cn";
-import type { TChartRange, TTimelineMarker } from "@/lib/metrics/views";
-import { formatStep } from "./chart-format";
+import type { TTimelineMarker } from "@/lib/metrics/views";
 import { chartMargin, toneColours, yAxisWidth } from "./signal-chart";
 
 const toneRank: Record<TTimelineMarker["tone"], number> = { critical: 4, warning: 3, maintenance: 2, ok: 1, info: 0 };
@@ -33,7 +33,8 @@ function clusterMarkers(markers: TTimelineMarker[], from: number, span: number, 
  * The timeline's events as dots above the charts, on the charts' own time scale; hovering or focusing
  * a dot shows what happened. The charts below draw the same events as vertical lines.
  */
-export function MarkerStrip({ markers, range, from, to }: { markers: TTimelineMarker[]; range: TChartRange; from: number; to: number }) {
+export function MarkerStrip({ markers, from, to }: { markers: TTimelineMarker[]; from: number; to: number }) {
+  const formatStep = useFormatTime();
   const span = Math.max(1, to - from);
   const strip = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(1000);
@@ -61,7 +62,7 @@ export function MarkerStrip({ markers, range, from, to }: { markers: TTimelineMa
             type="button"
             data-testid="chart-marker"
             data-tone={cluster.tone}
-            aria-label={`${formatStep(range, cluster.at)}: ${label}`}
+            aria-label={`${formatStep(cluster.at)}: ${label}`}
             className="group absolute top-1/2 -translate-x-1/2 -translate-y-1/2 rounded-full p-1 focus-visible:ring-2 focus-visible:ring-zinc-400"
             style={{ left: `${cluster.left * 100}%` }}
           >
@@ -84,7 +85,7 @@ export function MarkerStrip({ markers, range, from, to }: { markers: TTimelineMa
             >
               {cluster.markers.slice(-labelsShown).map((marker, index) => (
                 <span key={index} className="flex gap-2">
-                  <span className="shrink-0 tabular-nums text-zinc-500 dark:text-zinc-400">{formatStep(range, marker.at)}</span>
+                  <span className="shrink-0 tabular-nums text-zinc-500 dark:text-zinc-400">{formatStep(marker.at)}</span>
                   <span className="inline-flex items-baseline gap-1.5 font-medium text-zinc-800 dark:text-zinc-100">
                     <span className="size-1.5 shrink-0 -translate-y-px rounded-full" style={{ background: toneColours[marker.tone] }} />
                     {marker.label}

@@ -1,10 +1,14 @@
 "use client";
 
-import type { ReactNode } from "react";
-import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis, type DotItemDotProps } from "recharts";
-import type { TChartPoint, TChartRange, TTimelineMarker } from "@/lib/metrics/views";
+import { useRef, useState, type ReactNode } from "react";
+import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis, type DotItemDotProps } from "recharts";
 import { useDarkTheme } from "@/components/layout/use-dark-theme";
-import { formatStep, formatTick, valueTicks } from "./chart-format";
+import { useTimeZone } from "@/components/time/time-zone";
+import type { TChartPoint, TTimelineMarker } from "@/lib/metrics/views";
+import { formatTime } from "@/lib/time/format";
+import { minRangeMs } from "@/lib/time/range";
+import { formatTick } from "@/lib/time/axis";
+import { valueTicks } from "./chart-format";
 
 /** Every chart's plot area starts and ends at the same x, so the charts and the marker strip line up. */
 export const chartMargin = { top: 6, right: 16, bottom: 0, left: 0 };
@@ -24,7 +28,7 @@ export type TSignalSeries = { key: Exclude<keyof TChartPoint, "t">; name: string
 const lightInk = { tick: "#71717a", cursor: "#a1a1aa" };
 const darkInk = { tick: "#a1a1aa", cursor: "#71717a" };
 
-type TAxis = { range: TChartRange; from: number; to: number; ticks: number[] };
+type TAxis = { from: number; to: number; ticks: number[] };
 
 type TTooltip = {
   active?: boolean;
@@ -32,15 +36,20 @@ type TTooltip = {
   label?: unknown;
   series: TSignalSeries[];
   format: (value: number) => string;
-  range: TChartRange;
 };
 
-function ChartTooltip({ active, payload, label, series, format, range }: TTooltip) {
+function ChartTooltip({ active, payload, label, series, format }: TTooltip) {
+  const zone = useTimeZone();
   const point = payload?.[0]?.payload as TChartPoint | undefined;
   if (!active || !point) return null;
   return (
-    <div className="min-w-36 rounded-md border border-zinc-200 bg-white/95 px-2.5 py-1.5 text-xs text-zinc-900 shadow-md dark:border-zinc-700 dark:bg-zinc-900/95 dark:text-zinc-100">
-      <div className="mb-1 text-zinc-500 dark:text-zinc-400">{formatStep(range, Number(label))}</div>
+    <div
+      data-testid="chart-tooltip"
+      className="min-w-36 rounded-md border border-zinc-200 bg-white/95 px-2.5 py-1.5 text-xs text-zinc-900 shadow-md dark:border-zinc-700 dark:bg-zinc-900/95 dark:text-zinc-100"
+    >
+      <div className="mb-1 text-zinc-500 dark:text-zinc-400" data-testid="chart-tooltip-time">
+        {formatTime(Number(label), zone)}
+      </div>
       {series.map((each) => {
         const value = point[each.key];
         return (
@@ -67,6 +76,7 @@ function loneDot(points: TChartPoint[], key: TSignalSeries["key"], colour: strin
 /**
  * One golden signal over the chart's range: areas or lines with gaps where nothing was measured, the
  * timeline's markers as vertical lines, and a tooltip synchronised with the other charts of the page.
+ * Dragging across it selects a span to zoom to (`onZoom`); a drag under a minute is a click.
  */
 export function SignalChart({
   title,
@@ -80,6 +90,7 @@ export function SignalChart({
   height,
   minTop = 0,
   testId,
+  onZoom,
 }: {
   title: string;
   headline?: ReactNode;
@@ -93,7 +104,23 @@ export function SignalChart({
   /** The y axis reaches at least this high, so a flat line of tiny values does not fill the chart. */
   minTop?: number;
   testId: string;
+  onZoom?: (span: { from: number; to: number }) => void;
 }) {
+  const zone = useTimeZone();
+  // A drag is read from the pointer over the plot area, whose edges the shared margins fix: it works alike for a
+  // mouse and a finger, whatever the chart's own hover state.
+  const plot = useRef<HTMLDivElement>(null);
+  const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
+  const timeAt = (clientX: number): number => {
+    const box = plot.current?.getBoundingClientRect();
+    const left = (box?.left ?? 0) + yAxisWidth + chartMargin.left;
+    const width = Math.max(1, (box?.width ?? 1) - yAxisWidth - chartMargin.left - chartMargin.right);
+    return axis.from + Math.min(1, Math.max(0, (clientX - left) / width)) * (axis.to - axis.from);
+  };
+  const endDrag = () => {
+    if (drag && onZoom && Math.abs(drag.to - drag.from) >= minRangeMs) onZoom({ from: Math.min(drag.from, drag.to), to: Math.max(drag.from, drag.to) });
+    setDrag(null);
+  };
   const measured = points.filter((point) => series.some((each) => point[each.key] !== null)).length;
   const highest = Math.max(minTop, ...points.flatMap((point) => series.map((each) => point[each.key] ?? 0)));
   const yTicks = valueTicks(highest);
@@ -104,7 +131,20 @@ export function SignalChart({
         <span className="font-medium text-zinc-700 dark:text-zinc-200">{title}</span>
         {headline}
       </figcaption>
-      <div className="text-zinc-100 dark:text-zinc-800">
+      <div
+        ref={plot}
+        className={onZoom ? "cursor-crosshair touch-pan-y select-none text-zinc-100 dark:text-zinc-800" : "text-zinc-100 dark:text-zinc-800"}
+        onPointerDown={(event) => {
+          if (!onZoom || event.button !== 0) return;
+          event.currentTarget.setPointerCapture(event.pointerId);
+          setDrag({ from: timeAt(event.clientX), to: timeAt(event.clientX) });
+        }}
+        onPointerMove={(event) => {
+          if (drag) setDrag({ ...drag, to: timeAt(event.clientX) });
+        }}
+        onPointerUp={endDrag}
+        onPointerCancel={() => setDrag(null)}
+      >
         <ComposedChart
           responsive
           data={points}
@@ -121,7 +161,7 @@ export function SignalChart({
             domain={[axis.from, axis.to]}
             allowDataOverflow
             ticks={axis.ticks}
-            tickFormatter={(t: number) => formatTick(axis.range, t)}
+            tickFormatter={(t: number) => formatTick(axis, t, zone)}
             tick={showTimeAxis ? { fill: ink.tick, fontSize: 11 } : false}
             tickLine={false}
             axisLine={{ stroke: "currentColor" }}
@@ -138,12 +178,11 @@ export function SignalChart({
             axisLine={false}
           />
           <Tooltip
-            content={({ active, payload, label }) => (
-              <ChartTooltip active={active} payload={payload} label={label} series={series} format={format} range={axis.range} />
-            )}
+            content={({ active, payload, label }) => <ChartTooltip active={active} payload={payload} label={label} series={series} format={format} />}
             cursor={{ stroke: ink.cursor, strokeWidth: 1 }}
             isAnimationActive={false}
           />
+          {drag && drag.from !== drag.to && <ReferenceArea x1={drag.from} x2={drag.to} fill="#71717a" fillOpacity={0.15} ifOverflow="hidden" />}
           {markers.map((marker, index) => (
             <ReferenceLine
               key={`${marker.at}-${index}`}

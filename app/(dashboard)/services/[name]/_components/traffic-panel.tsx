@@ -3,6 +3,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useActionState, useEffect, useEffectEvent, useState } from "react";
 import { applyInstanceChange, previewTrafficChange } from "../actions";
+import { useFormatTime } from "@/components/time/time-zone";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, FormError, ReasonField, SelectField } from "@/components/ui/field";
@@ -40,6 +41,7 @@ export function TrafficPanel({
   canGovern: boolean;
   onApplied: (outcome: "saved" | "conflict") => void;
 }) {
+  const formatTime = useFormatTime();
   const [mode, setMode] = useState<TTrafficMode>("weight");
   const [weight, setWeight] = useState("100");
   const [expiresIn, setExpiresIn] = useState("");
@@ -162,7 +164,7 @@ export function TrafficPanel({
           <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
             Saved: {state.data.changed.map((row) => `${row.id} ${row.enabled ? `weight ${row.weight}` : "drained"}`).join(", ")}
             {state.data.count > state.data.changed.length ? ` and ${countOf(state.data.count - state.data.changed.length, "more instance")}` : ""}
-            {state.data.changed[0]?.expiresAt ? `, until ${new Date(state.data.changed[0].expiresAt).toLocaleTimeString()}` : ""}.
+            {state.data.changed[0]?.expiresAt ? `, until ${formatTime(state.data.changed[0].expiresAt)}` : ""}.
           </p>
         )}
         <div className="flex items-center gap-3">

@@ -124,7 +124,8 @@ function ItemView({
   canEdit: boolean;
   managesSecrets: boolean;
 }) {
-  const { data: detail, error, refetch } = useLiveQuery({ url: apiUrls.configHistory(itemRef), initialData: initialDetail, intervalMs: 2000 });
+  const live = useLiveQuery({ url: apiUrls.configHistory(itemRef), initialData: initialDetail, intervalMs: 2000 });
+  const { data: detail, refetch } = live;
   const latest = Math.max(...detail.history.map((row) => row.version), 0);
   const changed = () => void refetch();
   return (
@@ -145,7 +146,7 @@ function ItemView({
         }
         action={
           <div className="flex items-center gap-4">
-            <LiveIndicator error={error} />
+            <LiveIndicator live={live} />
             {canEdit && !detail.deleted && (!detail.secret || managesSecrets) && <DeleteItem itemRef={itemRef} version={detail.version} />}
           </div>
         }
