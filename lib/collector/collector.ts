@@ -107,7 +107,7 @@ export class Collector {
     const liveChanged = live.sort().join() !== this.liveIds.join();
     // Kept as the same array while unchanged: the checks are handed out again only when it is replaced.
     if (liveChanged) this.liveIds = live;
-    let failed: unknown;
+    let failed: Error | undefined;
     for (const job of this.jobs) {
       const due = now - (this.lastRunAt.get(job) ?? 0) >= job.everyMs;
       if (job.assigns) {
@@ -117,7 +117,7 @@ export class Collector {
           await job.run(now);
           this.lastRunAt.set(job, now);
         } catch (error) {
-          failed ??= error;
+          failed ??= error instanceof Error ? error : new Error(String(error));
         }
       } else if (due) {
         this.lastRunAt.set(job, now);

@@ -2,7 +2,7 @@
 
 import { Background, Controls, MarkerType, MiniMap, Panel, ReactFlow, ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useRouter } from "next/navigation";
-import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useRangeHref } from "@/components/time/range-link";
 import { useDarkTheme } from "@/components/layout/use-dark-theme";
 import { cn } from "@/components/ui/cn";
