@@ -1,11 +1,11 @@
 import "server-only";
 import { admissionGate, type TAdmission } from "@/lib/api/admission";
-import { assertClientWaiting, jsonAnswer, readJsonBody, type TEndpoint } from "@/lib/api/endpoint";
+import { assertClientWaiting, jsonAnswer, readJsonBody, type TApiAnswer, type TEndpoint } from "@/lib/api/endpoint";
 import { waitForChange } from "@/lib/catalog/catalog-index";
 import { getEnv } from "@/lib/env";
 import { processSingleton } from "@/lib/process-singleton";
 import { getDiscoveredServiceJson, getDiscoveryCatalogJson, type TDiscoveryJson } from "./discovery";
-import { recordHeartbeat } from "./heartbeats";
+import { recordHeartbeat, recordPassingBeat } from "./heartbeats";
 import { deregisterInstance, registerInstance } from "./register-instance";
 import { registeredInstanceView } from "./service-detail";
 import { ZInstanceId, ZRegisterInstance, ZServiceName, ZWatchQuery } from "./schemas";
@@ -33,10 +33,18 @@ export const registerEndpoint: TEndpoint = {
   },
 };
 
+// The answer to every beat of a passing instance: made once.
+const passingAnswer: TApiAnswer = jsonAnswer({ health: "passing" });
+
 // PUT /api/v1/registry/instances/:id/heartbeat - a TTL instance says it is alive
 export const heartbeatEndpoint: TEndpoint = {
   permission: "registry.register",
   admission: registryBeats,
+  answerAtOnce: ({ request }) => {
+    const instanceId = ZInstanceId.parse(request.params.id);
+    assertClientWaiting(request);
+    return recordPassingBeat(instanceId) ? passingAnswer : undefined;
+  },
   handle: async ({ request }) => {
     const instanceId = ZInstanceId.parse(request.params.id);
     assertClientWaiting(request);

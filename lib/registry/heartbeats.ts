@@ -45,15 +45,17 @@ export function peerLagMs(): number {
   return isPostgres() ? 3 * flushMs : 0;
 }
 
-export async function recordHeartbeat({ instanceId }: { instanceId: string }): Promise<{ health: string }> {
-  const now = Date.now();
+/** The hot path: a beat of a known, passing instance costs a lookup and a store. False: recordHeartbeat must take it. */
+export function recordPassingBeat(instanceId: string): boolean {
   const beat = beatState.beats.get(instanceId);
-  // The hot path: a known, passing instance costs a lookup and a store.
-  if (beat && beat.health === "passing") {
-    markBeat(instanceId, beat, now);
-    return { health: "passing" };
-  }
-  return recordSlowHeartbeat(instanceId, beat, now);
+  if (beat?.health !== "passing") return false;
+  markBeat(instanceId, beat, Date.now());
+  return true;
+}
+
+export async function recordHeartbeat({ instanceId }: { instanceId: string }): Promise<{ health: string }> {
+  if (recordPassingBeat(instanceId)) return { health: "passing" };
+  return recordSlowHeartbeat(instanceId, beatState.beats.get(instanceId), Date.now());
 }
 
 async function recordSlowHeartbeat(instanceId: string, known: TBeat | undefined, now: number): Promise<{ health: string }> {

@@ -48,9 +48,21 @@ function enqueue(op: TOp) {
   setImmediate(() => void drain());
 }
 
+// Under a steady load of many clients, those a batch just answered send their next registration within about a
+// millisecond: the next batch waits that long for them when only a few came meanwhile. Otherwise batches alternated
+// between the many and the one or two that arrived during a commit, each with its own transaction and reads.
+const gatherMs = 1;
+const gatherAfter = 16;
+
 async function drain() {
   try {
-    while (queue.ops.length > 0) await commitBatch(takeBatch());
+    let last = 0;
+    while (queue.ops.length > 0) {
+      if (last >= gatherAfter && queue.ops.length < last / 2) await new Promise((resolve) => setTimeout(resolve, gatherMs));
+      const batch = takeBatch();
+      last = batch.length;
+      await commitBatch(batch);
+    }
   } finally {
     queue.draining = false;
   }

@@ -114,6 +114,10 @@ export function sendAnswer(response: ServerResponse, answer: TApiAnswer, close: 
 function decodeParams(params: Record<string, string>): Record<string, string> {
   const decoded: Record<string, string> = {};
   for (const [name, value] of Object.entries(params)) {
+    if (!value.includes("%")) {
+      decoded[name] = value;
+      continue;
+    }
     try {
       decoded[name] = decodeURIComponent(value);
     } catch {
@@ -131,26 +135,33 @@ function decodeParams(params: Record<string, string>): Record<string, string> {
 export function endpointBesideNext(endpoint: TEndpoint): TBesideNextRoute {
   return (request, response, stopping, rawParams) => {
     if (!request.headers.authorization) return false;
-    void (async () => {
-      let answer: TApiAnswer;
-      try {
-        answer = await answerEndpoint(endpoint, apiRequestOf(request, response, stopping, rawParams));
-      } catch (error) {
-        answer = errorAnswer(error);
-      }
-      // A body not received to its end cannot be followed by another request on this connection.
-      sendAnswer(response, answer, stopping.aborted || !request.complete);
-    })();
+    // A body not received to its end cannot be followed by another request on this connection. (An answer given at
+    // once is sent before Node's parser marks even a bodyless request complete.)
+    const send = (answer: TApiAnswer) => sendAnswer(response, answer, stopping.aborted || (!request.complete && hasBody(request)));
+    let answer: TApiAnswer | Promise<TApiAnswer>;
+    try {
+      answer = answerEndpoint(endpoint, apiRequestOf(request, response, stopping, rawParams));
+    } catch (error) {
+      answer = errorAnswer(error);
+    }
+    // An answer given at once (a heartbeat from memory) is sent at once, no promise made for it.
+    if (answer instanceof Promise) void answer.then(send, (error: unknown) => send(errorAnswer(error)));
+    else send(answer);
     return true;
   };
+}
+
+function hasBody({ headers }: IncomingMessage): boolean {
+  return headers["transfer-encoding"] !== undefined || (headers["content-length"] !== undefined && headers["content-length"] !== "0");
 }
 
 /** A Node.js request as an endpoint sees it, for API tokens (no session is read); a path parameter badly encoded is a 400. */
 export function apiRequestOf(request: IncomingMessage, response: ServerResponse, stopping: AbortSignal, rawParams: Record<string, string>): TApiRequest {
   // Only the query is read of the URL (the path was matched already): a heartbeat has none.
   const at = request.url?.indexOf("?") ?? -1;
-  // Made when first asked for (a long poll): an AbortSignal costs more than the rest of a heartbeat's setup.
+  // Made when first asked for (a long poll): an AbortSignal costs more than the rest of a heartbeat's setup; so is the query.
   let signal: AbortSignal | undefined;
+  let query: URLSearchParams | undefined;
   return {
     method: request.method ?? "GET",
     header: (name) => {
@@ -159,7 +170,9 @@ export function apiRequestOf(request: IncomingMessage, response: ServerResponse,
     },
     session: async () => null,
     params: decodeParams(rawParams),
-    query: new URLSearchParams(at === -1 ? "" : request.url!.slice(at + 1)),
+    get query() {
+      return (query ??= new URLSearchParams(at === -1 ? "" : request.url!.slice(at + 1)));
+    },
     body: (maxBytes) => readBody(request, maxBytes),
     get signal() {
       return (signal ??= requestSignal(response, stopping));

@@ -12,12 +12,29 @@ const targets = inject("targets");
 // Which server answered: lib/server/beside-next.ts stamps its answers `beside-next`, the app routes' `next`.
 const servedBy = (call: TCall) => call.headers.get("x-meshdeck-served-by");
 
+/** The Connection header of the answer to a bodyless PUT (as clients send heartbeats) on a keep-alive connection. */
+function connectionOfPut(baseUrl: string, path: string, token: string): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const sent = request(`${baseUrl}${path}`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${token}`, "content-length": "0", connection: "keep-alive" },
+    });
+    sent.on("response", (response) => {
+      response.resume();
+      response.on("end", () => resolve(response.headers.connection));
+    });
+    sent.on("error", reject);
+    sent.end();
+  });
+}
+
 describe.each(targets)("the registry's hot path on $name", (target) => {
   let api: ReturnType<typeof apiClient>;
   let admin: ReturnType<typeof apiClient>;
+  let token: string;
 
   beforeAll(async () => {
-    ({ api, admin } = await adminAndToken(target, "hot-path"));
+    ({ api, admin, token } = await adminAndToken(target, "hot-path"));
   });
 
   test("a token's registration, heartbeat, discovery and deregistration are answered beside Next.js; a session's by Next.js", async () => {
@@ -39,6 +56,8 @@ describe.each(targets)("the registry's hot path on $name", (target) => {
 
     const beat = await api.put(`/api/v1/registry/instances/${id}/heartbeat`);
     expect([beat.status, beat.body, servedBy(beat)]).toEqual([200, { health: "passing" }, "beside-next"]);
+    // A beat answered from memory, before Node has even marked the request complete, keeps its connection open.
+    expect(await connectionOfPut(target.baseUrl, `/api/v1/registry/instances/${id}/heartbeat`, token)).toBe("keep-alive");
 
     const discovered = await api.get(`/api/v1/discovery/${service}`);
     expect([discovered.status, servedBy(discovered)]).toEqual([200, "beside-next"]);
