@@ -22,7 +22,7 @@ export default async function TopologyPage({ searchParams }: TProps) {
   params.delete("range");
   const now = Date.now();
   let { value: filters, problem } = parsePageSearch(params, (search) => parseTopologyParams(search, now));
-  const read = (shown: TTopologyParams) => getTopology({ at: shown.at, windowMs: shown.window, q: shown.q, tag: shown.tag, service: shown.service, now });
+  const read = ({ window, ...shown }: TTopologyParams) => getTopology({ ...shown, windowMs: window, now });
   const [topology, services] = await Promise.all([
     read(filters).catch((error) => {
       // A link to a service no longer there shows the whole graph and says why.
