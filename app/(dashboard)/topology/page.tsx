@@ -36,7 +36,16 @@ export default async function TopologyPage({ searchParams }: TProps) {
   return (
     <TopologyClient
       query={toTopologySearch(filters)}
-      filters={{ q: filters.q ?? "", tag: filters.tag ?? "", service: filters.service ?? "", at: filters.at ?? null, range }}
+      filters={{
+        q: filters.q ?? "",
+        tag: filters.tag ?? "",
+        service: filters.service ?? "",
+        hops: filters.hops ?? 1,
+        group: filters.group ?? "namespace",
+        expand: filters.expand ?? [],
+        at: filters.at ?? null,
+        range,
+      }}
       initialTopology={topology}
       tags={tags}
       problem={problem}

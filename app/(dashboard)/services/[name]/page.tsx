@@ -6,7 +6,9 @@ import { AppError } from "@/lib/errors";
 import { getServiceHealthHistory } from "@/lib/health/queries";
 import { timelineRangeNames, type TTimelineRange } from "@/lib/health/timeline";
 import { getServiceChart } from "@/lib/metrics/chart/chart-query";
+import type { TChartSeriesOf } from "@/lib/metrics/views";
 import { getServiceOrThrow } from "@/lib/registry/service-detail";
+import { ZServiceName } from "@/lib/registry/schemas";
 import { tablePageSize, timelinesShown } from "./_components/page-sizes";
 import { ServiceClient } from "./page-client";
 
@@ -19,13 +21,16 @@ export async function generateMetadata({ params }: TProps): Promise<Metadata> {
 export default async function ServicePage({ params, searchParams }: TProps) {
   const user = await requirePageUser(); // a page can be fetched without its layout, so it checks for itself
   const name = decodeURIComponent((await params).name);
-  const asked = (await searchParams).range;
+  const { range: asked, callee } = await searchParams;
+  // A topology edge links here with ?callee=<name>: the charts open on that edge.
+  const of: TChartSeriesOf =
+    typeof callee === "string" && ZServiceName.safeParse(callee).success ? { scope: "edge", caller: name, callee } : { scope: "service" };
   // A link may carry ?range=24h; anything else falls back to the last hour.
   const range = timelineRangeNames.find((known) => known === asked) ?? ("1h" satisfies TTimelineRange);
   const [service, history, chart] = await Promise.all([
     getServiceOrThrow({ name, query: { limit: tablePageSize } }),
     getServiceHealthHistory({ name, range, query: { limit: timelinesShown } }),
-    getServiceChart({ service: name, range: "1h", of: { scope: "service" } }),
+    getServiceChart({ service: name, range: "1h", of }),
   ]).catch((error) => {
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;

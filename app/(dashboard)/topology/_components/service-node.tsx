@@ -5,18 +5,19 @@ import { memo } from "react";
 import { cn } from "@/components/ui/cn";
 import type { TTopologyNode } from "@/lib/metrics/views";
 import { formatErrorRate, formatLatency, formatRps, formatSignals } from "./format-signals";
+import { useIsFound } from "./hover-store";
 import { healthColor } from "./topology-colors";
 
-export type TServiceNode = Node<{ node: TTopologyNode }, "service">;
+export type TServiceNode = Node<{ node: TTopologyNode }, "service" | "group">;
 
-const tints: Record<TTopologyNode["health"], string> = {
+export const tints: Record<TTopologyNode["health"], string> = {
   passing: "bg-white dark:bg-zinc-900",
   warning: "bg-amber-50 dark:bg-amber-950/60",
   critical: "bg-rose-50 dark:bg-rose-950/60",
   unknown: "bg-zinc-50 dark:bg-zinc-900",
 };
 
-const healthText: Record<TTopologyNode["health"], string> = {
+export const healthText: Record<TTopologyNode["health"], string> = {
   passing: "",
   warning: "text-amber-700 dark:text-amber-400",
   critical: "text-rose-700 dark:text-rose-400",
@@ -24,7 +25,7 @@ const healthText: Record<TTopologyNode["health"], string> = {
 };
 
 // Zoomed out, a node is a block of its health's colour: the overview reads like a heat map.
-const fills: Record<TTopologyNode["health"], string> = {
+export const fills: Record<TTopologyNode["health"], string> = {
   passing: "bg-emerald-100 dark:bg-emerald-900",
   warning: "bg-amber-200 dark:bg-amber-800",
   critical: "bg-rose-300 dark:bg-rose-800",
@@ -33,7 +34,9 @@ const fills: Record<TTopologyNode["health"], string> = {
 
 // Below this zoom the metrics line is too small to read: a node shows its name only, larger.
 const compactBelow = 0.5;
-const isCompact = (state: ReactFlowState) => state.transform[2] < compactBelow;
+export const isCompact = (state: ReactFlowState) => state.transform[2] < compactBelow;
+// A service a search found: ringed, so the eye lands on it.
+export const foundRing = "ring-4 ring-sky-500 ring-offset-2 ring-offset-white dark:ring-sky-400 dark:ring-offset-zinc-950";
 
 function instancesLabel({ instances, registered }: TTopologyNode): string {
   if (!registered) return "not in the registry";
@@ -49,15 +52,18 @@ function latencyAndErrors({ rps, p95, errorRate }: TTopologyNode): string {
 
 function ServiceNodeView({ data: { node } }: NodeProps<TServiceNode>) {
   const compact = useStore(isCompact);
+  const found = useIsFound(node.id);
   const color = healthColor[node.health];
   return (
     <div
       data-testid={`topology-node-${node.id}`}
+      data-found={found || undefined}
       title={`${node.id}: ${node.health}, ${instancesLabel(node)}\n${formatSignals(node)}${node.tags.length ? `\ntags: ${node.tags.join(", ")}` : ""}`}
       className={cn(
         "flex size-full flex-col justify-center gap-0.5 rounded-lg border-2 px-3 shadow-sm",
         compact ? fills[node.health] : tints[node.health],
         node.registered ? "cursor-pointer" : "border-dashed",
+        found && foundRing,
       )}
       style={{ borderColor: color }}
     >

@@ -4,8 +4,10 @@ import { Background, Controls, MarkerType, MiniMap, Panel, ReactFlow, ReactFlowP
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { cn } from "@/components/ui/cn";
-import { createHoverStore, HoverContext } from "./hover-store";
 import type { TTopology } from "@/lib/metrics/views";
+import { EdgePanel } from "./edge-panel";
+import { GroupNode } from "./group-node";
+import { createIdStore, FoundContext, HoverContext } from "./hover-store";
 import { nodeSize } from "./layout-graph";
 import { ServiceNode, type TServiceNode } from "./service-node";
 import { TopologyLegend } from "./topology-legend";
@@ -14,8 +16,13 @@ import { TrafficEdge, type TTrafficEdge } from "./traffic-edge";
 import { useTopologyLayout } from "./use-topology-layout";
 
 // Module-level, so React Flow never sees new component types and remounts every node.
-const nodeTypes = { service: ServiceNode };
+const nodeTypes = { service: ServiceNode, group: GroupNode };
 const edgeTypes = { traffic: TrafficEdge };
+// The graph opens no further out than this: node names (15 px) and their metrics (12 px) stay at 11 px or more.
+const readableZoom = 0.92;
+const fitOptions = { padding: 0.08, minZoom: readableZoom, maxZoom: 1.1 };
+// The overview button shows everything, however small.
+const fitAllOptions = { padding: 0.04 };
 
 const darkQuery = "(prefers-color-scheme: dark)";
 const watchColorScheme = (notify: () => void) => {
@@ -33,107 +40,152 @@ function usePrefersDark(): boolean {
   );
 }
 
-function Graph({ topology }: { topology: TTopology }) {
+export type TFind = { name: string; seq: number };
+
+type TGraphProps = {
+  topology: TTopology;
+  /** A service to centre on once it is drawn; `seq` asks again for the same name. */
+  find: TFind | null;
+  onExpand: (keys: string[]) => void;
+};
+
+function Graph({ topology, find, onExpand }: TGraphProps) {
   const router = useRouter();
-  const { fitView } = useReactFlow();
+  const { fitView, setCenter, getZoom } = useReactFlow();
   const input = useMemo(
     () => ({ nodes: topology.nodes.map((node) => node.id), edges: topology.edges.map((edge) => ({ id: edge.id, source: edge.caller, target: edge.callee })) }),
     [topology],
   );
-  const { layout, pending } = useTopologyLayout(input);
-  const [hover] = useState(createHoverStore);
+  const layout = useTopologyLayout(input);
+  const [hover] = useState(createIdStore);
+  const [found] = useState(createIdStore);
   const [hovering, setHovering] = useState(false);
+  const [selected, setSelected] = useState<string | null>(null);
   const dark = usePrefersDark();
 
-  const nodes = useMemo<TServiceNode[]>(() => {
-    if (!layout) return [];
-    return topology.nodes.flatMap((node) => {
-      const position = layout.nodes[node.id];
-      return position ? [{ id: node.id, type: "service" as const, position, data: { node }, ...nodeSize, draggable: false, connectable: false }] : [];
-    });
-  }, [layout, topology]);
+  const nodes = useMemo<TServiceNode[]>(
+    () =>
+      topology.nodes.flatMap((node) => {
+        const position = layout.nodes[node.id];
+        return position ? [{ id: node.id, type: node.kind, position, data: { node }, ...nodeSize, draggable: false, connectable: false }] : [];
+      }),
+    [layout, topology],
+  );
 
-  const edges = useMemo<TTrafficEdge[]>(() => {
-    if (!layout) return [];
-    return topology.edges.flatMap((edge) => {
-      const route = layout.edges[edge.id];
-      if (!route || !layout.nodes[edge.caller] || !layout.nodes[edge.callee]) return [];
-      const { color } = edgeStyle(edge);
-      return [
-        {
-          id: edge.id,
-          type: "traffic" as const,
-          source: edge.caller,
-          target: edge.callee,
-          data: { edge, route, roomyLabels: layout.roomyLabels },
-          selectable: false,
-          markerEnd: { type: MarkerType.ArrowClosed, color, width: 14, height: 14, markerUnits: "userSpaceOnUse" },
-        },
-      ];
-    });
-  }, [layout, topology]);
+  const edges = useMemo<TTrafficEdge[]>(
+    () =>
+      topology.edges.flatMap((edge) => {
+        const route = layout.edges[edge.id];
+        if (!route || !layout.nodes[edge.caller] || !layout.nodes[edge.callee]) return [];
+        const { color } = edgeStyle(edge);
+        return [
+          {
+            id: edge.id,
+            type: "traffic" as const,
+            source: edge.caller,
+            target: edge.callee,
+            data: { edge, route, roomyLabels: layout.roomyLabels },
+            selectable: false,
+            markerEnd: { type: MarkerType.ArrowClosed, color, width: 14, height: 14, markerUnits: "userSpaceOnUse" },
+          },
+        ];
+      }),
+    [layout, topology],
+  );
 
-  // A new structure gets a new layout: show all of it; metrics refreshes leave the view alone.
-  const layoutKey = layout?.key;
+  // A new structure gets a new layout: show it at a readable size; metrics refreshes leave the view alone.
   useEffect(() => {
-    if (!layoutKey) return;
-    const frame = requestAnimationFrame(() => void fitView({ padding: 0.08, maxZoom: 1.1 }));
+    const frame = requestAnimationFrame(() => void fitView(fitOptions));
     return () => cancelAnimationFrame(frame);
-  }, [layoutKey, fitView]);
+  }, [layout.key, fitView]);
+
+  // A search's service is centred (and ringed) as soon as it is drawn: at once, or once its group opened.
+  const findSeq = find?.seq;
+  const findName = find?.name;
+  const findPosition = findName ? layout.nodes[findName] : undefined;
+  useEffect(() => {
+    if (!findName || !findPosition) return;
+    found.set(findName);
+    const frame = requestAnimationFrame(
+      () => void setCenter(findPosition.x + nodeSize.width / 2, findPosition.y + nodeSize.height / 2, { zoom: Math.max(getZoom(), 1), duration: 0 }),
+    );
+    return () => cancelAnimationFrame(frame);
+  }, [findSeq, findName, findPosition, found, setCenter, getZoom]);
+
+  const byId = useMemo(() => new Map(topology.nodes.map((node) => [node.id, node])), [topology]);
+  const selectedEdge = selected ? topology.edges.find((edge) => edge.id === selected) : undefined;
 
   return (
     <HoverContext.Provider value={hover}>
-      <ReactFlow<TServiceNode, TTrafficEdge>
-        // Pointing at a service brings its edges forward and fades the rest.
-        className={cn(hovering && "[&_.topology-edge:not(.topology-edge-hovered)]:opacity-15")}
-        onNodeMouseEnter={(_event, node) => {
-          hover.set(node.id);
-          setHovering(true);
-        }}
-        onNodeMouseLeave={() => {
-          hover.set(null);
-          setHovering(false);
-        }}
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        onNodeClick={(_event, node) => {
-          if (node.data.node.registered) router.push(`/services/${encodeURIComponent(node.id)}`);
-        }}
-        onlyRenderVisibleElements
-        nodesDraggable={false}
-        nodesConnectable={false}
-        elementsSelectable={false}
-        minZoom={0.01}
-        maxZoom={2}
-        colorMode={dark ? "dark" : "light"}
-        fitView
-        fitViewOptions={{ padding: 0.08, maxZoom: 1.1 }}
-      >
-        <Background gap={24} size={1} />
-        <Controls showInteractive={false} />
-        <MiniMap<TServiceNode> pannable zoomable nodeColor={(node) => healthColor[node.data.node.health]} nodeStrokeWidth={0} ariaLabel="Topology overview" />
-        <Panel position="top-right">
-          <TopologyLegend dense={layout ? !layout.roomyLabels : false} />
-        </Panel>
-        {pending && (
-          <Panel position="top-left">
-            <p role="status" className="rounded-md bg-zinc-900/85 px-3 py-1.5 text-xs text-white shadow dark:bg-zinc-100/90 dark:text-zinc-900">
-              Laying out {input.nodes.length} services and {input.edges.length} edges…
-            </p>
+      <FoundContext.Provider value={found}>
+        <ReactFlow<TServiceNode, TTrafficEdge>
+          // Pointing at a service brings its edges forward and fades the rest; an edge is clicked for its details.
+          className={cn("[&_.react-flow\\_\\_edge]:cursor-pointer", hovering && "[&_.topology-edge:not(.topology-edge-hovered)]:opacity-15")}
+          data-testid="topology-graph"
+          data-nodes={nodes.length}
+          data-layout-ms={Math.round(layout.ms)}
+          onNodeMouseEnter={(_event, node) => {
+            hover.set(node.id);
+            setHovering(true);
+          }}
+          onNodeMouseLeave={() => {
+            hover.set(null);
+            setHovering(false);
+          }}
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          onNodeClick={(_event, { data: { node } }) => {
+            if (node.kind === "group" && node.group) onExpand([node.group]);
+            else if (node.registered) router.push(`/services/${encodeURIComponent(node.id)}`);
+          }}
+          onEdgeClick={(_event, edge) => setSelected(edge.id)}
+          onPaneClick={() => setSelected(null)}
+          onKeyDown={(event) => {
+            if (event.key === "Escape") setSelected(null);
+          }}
+          onlyRenderVisibleElements
+          nodesDraggable={false}
+          nodesConnectable={false}
+          elementsSelectable={false}
+          minZoom={0.02}
+          maxZoom={2}
+          colorMode={dark ? "dark" : "light"}
+          fitView
+          fitViewOptions={fitOptions}
+        >
+          <Background gap={24} size={1} />
+          <Controls showInteractive={false} fitViewOptions={fitAllOptions} />
+          <MiniMap<TServiceNode> pannable zoomable nodeColor={(node) => healthColor[node.data.node.health]} nodeStrokeWidth={0} ariaLabel="Topology overview" />
+          <Panel position="top-right" className="max-sm:hidden">
+            <TopologyLegend dense={!layout.roomyLabels} />
           </Panel>
-        )}
-      </ReactFlow>
+          {selectedEdge && (
+            <Panel position="top-left">
+              <EdgePanel
+                edge={selectedEdge}
+                caller={byId.get(selectedEdge.caller)}
+                callee={byId.get(selectedEdge.callee)}
+                onExpand={(keys) => {
+                  setSelected(null);
+                  onExpand(keys);
+                }}
+                onClose={() => setSelected(null)}
+              />
+            </Panel>
+          )}
+        </ReactFlow>
+      </FoundContext.Provider>
     </HoverContext.Provider>
   );
 }
 
-/** The fleet as a live graph: services coloured by health, edges by traffic and errors; click a service to open it. */
-export function TopologyGraph({ topology }: { topology: TTopology }) {
+/** The fleet as a live graph: services coloured by health, edges by traffic and errors; click a service to open it, an edge for its details. */
+export function TopologyGraph(props: TGraphProps) {
   return (
     <ReactFlowProvider>
-      <Graph topology={topology} />
+      <Graph {...props} />
     </ReactFlowProvider>
   );
 }

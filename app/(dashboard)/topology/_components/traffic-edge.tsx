@@ -43,11 +43,12 @@ export function routePath(points: TPoint[]): string {
   return `${path} L ${x1} ${y1}`;
 }
 
-/** Two short lines, so the label's room between layers stays narrow: rate and errors, then p95. */
+/** Two short lines, so the label's room between layers stays narrow: rate and errors, then p95 (the worst, between groups). */
 function edgeLabel(edge: TTopologyEdge): [string, string] {
   if (!edge.observed) return ["declared", edge.rps === 0 ? "no traffic" : "not measured"];
   if (edge.rps === null) return ["no metrics", ""];
-  return [`${formatRps(edge.rps)} · ${formatErrorRate(edge.errorRate)}`, `p95 ${formatLatency(edge.p95)}`];
+  const calls = edge.members > 1 ? ` · ${edge.members} edges` : "";
+  return [`${formatRps(edge.rps)} · ${formatErrorRate(edge.errorRate)}`, `p95 ${formatLatency(edge.p95)}${calls}`];
 }
 
 function TrafficEdgeView({ id, data, source, target, sourceX, sourceY, targetX, targetY, markerEnd }: EdgeProps<TTrafficEdge>) {
@@ -90,7 +91,7 @@ function TrafficEdgeView({ id, data, source, target, sourceX, sourceY, targetX, 
         <EdgeLabelRenderer>
           <div
             data-testid={`topology-edge-${data.edge.caller}-${data.edge.callee}`}
-            className="pointer-events-none absolute rounded border bg-white px-1.5 py-px text-center text-[11px] leading-tight tabular-nums text-zinc-700 dark:bg-zinc-900 dark:text-zinc-200"
+            className="pointer-events-none absolute rounded border bg-white px-1.5 py-px text-center text-xs leading-tight tabular-nums text-zinc-700 dark:bg-zinc-900 dark:text-zinc-200"
             style={{
               borderColor: style.color,
               transform: `translate(-50%, -50%) translate(${route.label.x}px, ${route.label.y}px)`,
