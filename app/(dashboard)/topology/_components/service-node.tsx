@@ -1,12 +1,13 @@
 "use client";
 
-import { Handle, Position, useStore, type Node, type NodeProps, type ReactFlowState } from "@xyflow/react";
+import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
 import { memo } from "react";
 import { cn } from "@/components/ui/cn";
 import type { TTopologyNode } from "@/lib/metrics/views";
 import { formatErrorRate, formatLatency, formatRps, formatSignals } from "./format-signals";
 import { useIsFound } from "./hover-store";
 import { healthColor } from "./topology-colors";
+import { useDetail } from "./zoom-detail";
 
 export type TServiceNode = Node<{ node: TTopologyNode }, "service" | "group">;
 
@@ -32,9 +33,6 @@ export const fills: Record<TTopologyNode["health"], string> = {
   unknown: "bg-zinc-200 dark:bg-zinc-700",
 };
 
-// Below this zoom the metrics line is too small to read: a node shows its name only, larger.
-const compactBelow = 0.5;
-export const isCompact = (state: ReactFlowState) => state.transform[2] < compactBelow;
 // A service a search found: ringed, so the eye lands on it.
 export const foundRing = "ring-4 ring-sky-500 ring-offset-2 ring-offset-white dark:ring-sky-400 dark:ring-offset-zinc-950";
 
@@ -50,8 +48,13 @@ function latencyAndErrors({ rps, p95, errorRate }: TTopologyNode): string {
   return `p95 ${formatLatency(p95)} · ${formatErrorRate(errorRate)} errors`;
 }
 
+// Zoomed out, one line: the rate and errors when there is traffic, else the instances.
+function oneLine(node: TTopologyNode): string {
+  return node.rps ? `${formatRps(node.rps)} · ${formatErrorRate(node.errorRate)} err` : instancesLabel(node);
+}
+
 function ServiceNodeView({ data: { node } }: NodeProps<TServiceNode>) {
-  const compact = useStore(isCompact);
+  const detail = useDetail();
   const found = useIsFound(node.id);
   const color = healthColor[node.health];
   return (
@@ -60,8 +63,8 @@ function ServiceNodeView({ data: { node } }: NodeProps<TServiceNode>) {
       data-found={found || undefined}
       title={`${node.id}: ${node.health}, ${instancesLabel(node)}\n${formatSignals(node)}${node.tags.length ? `\ntags: ${node.tags.join(", ")}` : ""}`}
       className={cn(
-        "flex size-full flex-col justify-center gap-0.5 rounded-lg border-2 px-3 shadow-sm",
-        compact ? fills[node.health] : tints[node.health],
+        "flex size-full flex-col justify-center gap-0.5 rounded-lg border-2 px-3 leading-tight shadow-sm",
+        detail.lines === 0 ? fills[node.health] : tints[node.health],
         node.registered ? "cursor-pointer" : "border-dashed",
         found && foundRing,
       )}
@@ -70,19 +73,26 @@ function ServiceNodeView({ data: { node } }: NodeProps<TServiceNode>) {
       <Handle type="target" position={Position.Left} isConnectable={false} className="!invisible" />
       <div className="flex min-w-0 items-center gap-2">
         <span aria-hidden className="size-2.5 shrink-0 rounded-full" style={{ backgroundColor: color }} />
-        <span className={cn("truncate font-semibold", compact ? "text-2xl" : "text-[15px]")}>{node.id}</span>
+        <span className="truncate font-semibold" style={{ fontSize: detail.name }}>
+          {node.id}
+        </span>
       </div>
-      {!compact && (
-        <>
-          <div className="flex justify-between gap-2 text-xs text-zinc-600 dark:text-zinc-400">
+      {detail.lines === 2 && (
+        <div className="space-y-0.5 text-zinc-600 dark:text-zinc-400" style={{ fontSize: detail.line }}>
+          <div className="flex justify-between gap-2">
             <span className="truncate">
               {instancesLabel(node)}
               {node.health !== "passing" && <span className={cn("font-medium", healthText[node.health])}> · {node.health}</span>}
             </span>
             {node.rps !== null && <span className="shrink-0 font-medium tabular-nums text-zinc-800 dark:text-zinc-200">{formatRps(node.rps)}</span>}
           </div>
-          <div className="truncate text-xs tabular-nums text-zinc-600 dark:text-zinc-400">{latencyAndErrors(node)}</div>
-        </>
+          <div className="truncate tabular-nums">{latencyAndErrors(node)}</div>
+        </div>
+      )}
+      {detail.lines === 1 && (
+        <div className="truncate tabular-nums text-zinc-700 dark:text-zinc-300" style={{ fontSize: detail.line }}>
+          {oneLine(node)}
+        </div>
       )}
       <Handle type="source" position={Position.Right} isConnectable={false} className="!invisible" />
     </div>

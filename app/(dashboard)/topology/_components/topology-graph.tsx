@@ -14,12 +14,12 @@ import { TopologyLegend } from "./topology-legend";
 import { edgeStyle, healthColor } from "./topology-colors";
 import { TrafficEdge, type TTrafficEdge } from "./traffic-edge";
 import { useTopologyLayout } from "./use-topology-layout";
+import { readableZoom } from "./zoom-detail";
 
 // Module-level, so React Flow never sees new component types and remounts every node.
 const nodeTypes = { service: ServiceNode, group: GroupNode };
 const edgeTypes = { traffic: TrafficEdge };
-// The graph opens no further out than this: node names (15 px) and their metrics (12 px) stay at 11 px or more.
-const readableZoom = 0.92;
+// The graph opens no further out than its labels stay 11 px on screen (zoom-detail.ts).
 const fitOptions = { padding: 0.08, minZoom: readableZoom, maxZoom: 1.1 };
 // The overview button shows everything, however small.
 const fitAllOptions = { padding: 0.04 };
@@ -93,24 +93,29 @@ function Graph({ topology, find, onExpand }: TGraphProps) {
     [layout, topology],
   );
 
-  // A new structure gets a new layout: show it at a readable size; metrics refreshes leave the view alone.
-  useEffect(() => {
-    const frame = requestAnimationFrame(() => void fitView(fitOptions));
-    return () => cancelAnimationFrame(frame);
-  }, [layout.key, fitView]);
-
-  // A search's service is centred (and ringed) as soon as it is drawn: at once, or once its group opened.
+  // A new structure is shown at a readable size, or centred on the service a search found (ringed) once it is drawn,
+  // at once or once its group opened; metrics refreshes leave the view alone.
   const findSeq = find?.seq;
   const findName = find?.name;
   const findPosition = findName ? layout.nodes[findName] : undefined;
   useEffect(() => {
-    if (!findName || !findPosition) return;
-    found.set(findName);
-    const frame = requestAnimationFrame(
-      () => void setCenter(findPosition.x + nodeSize.width / 2, findPosition.y + nodeSize.height / 2, { zoom: Math.max(getZoom(), 1), duration: 0 }),
-    );
+    const frame = requestAnimationFrame(() => {
+      if (!findName || !findPosition) return void fitView(fitOptions);
+      found.set(findName);
+      void setCenter(findPosition.x + nodeSize.width / 2, findPosition.y + nodeSize.height / 2, { zoom: Math.max(getZoom(), 1), duration: 0 });
+    });
     return () => cancelAnimationFrame(frame);
-  }, [findSeq, findName, findPosition, found, setCenter, getZoom]);
+  }, [layout.key, findSeq, findName, findPosition, found, fitView, setCenter, getZoom]);
+
+  // Escape closes the edge's panel wherever the focus is.
+  useEffect(() => {
+    if (!selected) return;
+    const close = (event: KeyboardEvent) => {
+      if (event.key === "Escape") setSelected(null);
+    };
+    window.addEventListener("keydown", close);
+    return () => window.removeEventListener("keydown", close);
+  }, [selected]);
 
   const byId = useMemo(() => new Map(topology.nodes.map((node) => [node.id, node])), [topology]);
   const selectedEdge = selected ? topology.edges.find((edge) => edge.id === selected) : undefined;
@@ -142,9 +147,6 @@ function Graph({ topology, find, onExpand }: TGraphProps) {
           }}
           onEdgeClick={(_event, edge) => setSelected(edge.id)}
           onPaneClick={() => setSelected(null)}
-          onKeyDown={(event) => {
-            if (event.key === "Escape") setSelected(null);
-          }}
           onlyRenderVisibleElements
           nodesDraggable={false}
           nodesConnectable={false}

@@ -1,0 +1,99 @@
+import { expect, test } from "../support/fixtures";
+import { clickEdge, fleetSize, frameTimes, panAndZoom, seedFleet, summarise, waitForFleetRates, type TFleet } from "../support/topology-fleet";
+
+// The topology at Meshdeck's design size (issue 17): 1,000 services and 3,000 edges, seeded through the registry API
+// and scraped by the app's collector. Runs after topology.spec.ts, whose demo graph it would otherwise crowd.
+let fleet: TFleet;
+
+test.describe.serial("the topology of 1,000 services", () => {
+  test.beforeAll(async ({ request, noSessionRequest }) => {
+    test.setTimeout(300_000);
+    fleet = await seedFleet(request, noSessionRequest);
+    await waitForFleetRates(request, fleet);
+  });
+
+  test.afterAll(async () => {
+    await fleet?.stop();
+  });
+
+  test("opens with its namespaces collapsed, and a search centres on one service inside them", async ({ page }) => {
+    await page.goto("/topology");
+    const namespace = fleet.namespaceOf(fleet.names[421]!);
+    await expect(page.getByTestId(`topology-group-${namespace}`)).toBeVisible();
+    // 50 services each, but for the few past the 1,000-service bound (the last by name) when other tests' services came first.
+    await expect(page.getByTestId(`topology-group-${namespace}`)).toContainText(/\b(4\d|50) services/);
+    await expect(page.getByTestId(`topology-node-${fleet.names[421]}`)).toHaveCount(0);
+
+    await page.getByLabel("Find a service").fill(fleet.names[421]!);
+    await page.getByLabel("Find a service").press("Enter");
+    await expect(page).toHaveURL(new RegExp(`[?&]expand=${namespace}\\b`));
+    const found = page.getByTestId(`topology-node-${fleet.names[421]}`);
+    await expect(found).toBeVisible();
+    await expect(found).toHaveAttribute("data-found", "true");
+    // Centred: the found service's middle is near the graph's.
+    const [graph, box] = [await page.getByTestId("topology-graph").boundingBox(), await found.boundingBox()];
+    expect(Math.abs(box!.x + box!.width / 2 - (graph!.x + graph!.width / 2))).toBeLessThan(40);
+    expect(Math.abs(box!.y + box!.height / 2 - (graph!.y + graph!.height / 2))).toBeLessThan(40);
+
+    // Focus: the service and the services two calls away, either way.
+    await page.getByRole("group", { name: "Hops around the service" }).getByRole("button", { name: "2" }).click();
+    await expect(page).toHaveURL(new RegExp(`[?&]service=${fleet.names[421]}&hops=2`));
+    await expect(page.getByTestId("topology-focus")).toContainText(fleet.names[421]!);
+    for (const callee of fleet.calleesOf(421)) await expect(page.getByTestId(`topology-node-${callee}`)).toBeAttached();
+    expect(Number(await page.getByTestId("topology-graph").getAttribute("data-nodes"))).toBeLessThan(60);
+  });
+
+  test("an edge click opens its panel with rate, errors, p50/p99 and a link to its charts", async ({ page }) => {
+    const [caller, callee] = [fleet.names[7]!, fleet.calleesOf(7)[0]!];
+    await page.goto(`/topology?service=${caller}`);
+    await clickEdge(page, `${caller}->${callee}`);
+    const panel = page.getByTestId("topology-edge-panel");
+    await expect(panel).toBeVisible();
+    await expect(panel).toContainText(`${caller} → ${callee}`);
+    await expect(panel).toContainText(/Requests\s*[\d.]+ rps/);
+    await expect(panel).toContainText(/p50\s*\d+ ms/);
+    await expect(panel).toContainText(/p99\s*\d+ ms/);
+    await panel.getByRole("link", { name: "Charts of this edge" }).click();
+    await expect(page).toHaveURL(new RegExp(`/services/${caller}\\?callee=${callee}$`));
+    await expect(page.getByLabel("Series")).toHaveValue(`edge:${caller}:${callee}`);
+  });
+
+  test("measure: load and frame times of the whole fleet, ungrouped and grouped", async ({ page }) => {
+    test.setTimeout(120_000);
+    const figures: Record<string, unknown> = {};
+    for (const [view, url, services] of [
+      ["ungrouped", "/topology?group=none", fleetSize],
+      ["grouped", "/topology", 0],
+    ] as const) {
+      const loadMs = await (async () => {
+        await page.goto(url, { waitUntil: "commit" });
+        // From navigation start to the nodes drawn: the server's answer, the layout and React Flow's first paint.
+        const handle = await page.waitForFunction(
+          (least) => {
+            const graph = document.querySelector('[data-testid="topology-graph"]');
+            const ready = Number(graph?.getAttribute("data-nodes") ?? 0) >= least && document.querySelector(".react-flow__node") !== null;
+            return ready ? performance.now() : false;
+          },
+          services,
+          { polling: "raf", timeout: 30_000 },
+        );
+        return Math.round(Number(await handle.jsonValue()));
+      })();
+      const graph = page.getByTestId("topology-graph");
+      const drawn = {
+        nodes: await graph.getAttribute("data-nodes"),
+        edges: await page.locator(".react-flow__edge").count(),
+        layoutMs: await graph.getAttribute("data-layout-ms"),
+      };
+      await page.waitForTimeout(500);
+      const atDefault = summarise(await frameTimes(page, () => panAndZoom(page)));
+      await page.locator(".react-flow__controls-fitview").click();
+      await page.waitForTimeout(500);
+      const allInView = summarise(await frameTimes(page, () => panAndZoom(page)));
+      figures[view] = { loadMs, ...drawn, atDefault, allInView };
+    }
+    const line = JSON.stringify(figures);
+    console.info(`topology of ${fleetSize} services: ${line}`);
+    test.info().annotations.push({ type: "topology figures", description: line });
+  });
+});
