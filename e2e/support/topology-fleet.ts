@@ -117,16 +117,23 @@ export async function waitForFleetRates(request: APIRequestContext, fleet: TFlee
     .toBe(fleet.calleesOf(0).length);
 }
 
-/** Clicks an edge where its line is (halfway along its path), as a person would. */
+/** Clicks an edge where its line is and nothing lies over it (halfway along, else nearby), as a person would. */
 export async function clickEdge(page: Page, id: string): Promise<void> {
   const path = page.locator(`.react-flow__edge[data-id="${id}"] path.react-flow__edge-path`);
   await expect(path).toBeAttached();
-  const point = await path.evaluate((element: SVGPathElement) => {
-    const middle = element.getPointAtLength(element.getTotalLength() / 2);
+  const point = await path.evaluate((element: SVGPathElement, edgeId) => {
     const matrix = element.getScreenCTM()!;
-    return { x: middle.x * matrix.a + middle.y * matrix.c + matrix.e, y: middle.x * matrix.b + middle.y * matrix.d + matrix.f };
-  });
-  await page.mouse.click(point.x, point.y);
+    const length = element.getTotalLength();
+    for (const share of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
+      const at = element.getPointAtLength(length * share);
+      const screen = { x: at.x * matrix.a + at.y * matrix.c + matrix.e, y: at.x * matrix.b + at.y * matrix.d + matrix.f };
+      const top = document.elementFromPoint(screen.x, screen.y)?.closest<SVGElement>(".react-flow__edge");
+      if (top?.dataset.id === edgeId) return screen;
+    }
+    return null;
+  }, id);
+  expect(point, `a visible stretch of ${id} to click`).not.toBeNull();
+  await page.mouse.click(point!.x, point!.y);
 }
 
 /** Frame intervals (ms) while `act` runs, from requestAnimationFrame: what a person sees as smooth or janky. */
