@@ -19,7 +19,8 @@ function remember(layout: TLayout): TLayout {
 
 /** The layout of the graph's structure, recomputed only when nodes or edges come or go (tens of ms at 1000 services). */
 export function useTopologyLayout(input: TLayoutInput): TLayout {
-  const key = structureKey(input);
+  // Sorting 4000 ids is a few ms: once per answer, not on every hover.
+  const key = useMemo(() => structureKey(input), [input]);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the key is the structure: metrics refreshes keep the layout
   return useMemo(() => cache.get(key) ?? remember(layoutGraph(input)), [key]);
 }
