@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { APIRequestContext, Page } from "@playwright/test";
 import { expect } from "./fixtures";
-import { registryClient, uniqueName } from "./registry";
+import { createTokenViaApi, registryClient, uniqueName } from "./registry";
 
 // A generated fleet as the topology meets it at Meshdeck's design size: 1,000 services in 20 namespaces, each calling
 // 3 others (3,000 edges), registered through the registry API and serving Prometheus metrics that the app's own
@@ -65,9 +65,7 @@ export async function seedFleet(request: APIRequestContext, noSessionRequest: AP
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
 
-  const created = await request.post("/api/v1/tokens", { data: { name: uniqueName("e2e-fleet") } });
-  expect(created.status()).toBe(201);
-  const registry = registryClient(noSessionRequest, ((await created.json()) as { token: string }).token);
+  const registry = registryClient(noSessionRequest, await createTokenViaApi(request, uniqueName("e2e-fleet")));
   let next = 0;
   await Promise.all(
     Array.from({ length: 16 }, async () => {

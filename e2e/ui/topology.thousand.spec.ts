@@ -21,7 +21,7 @@ test.describe.serial("the topology of 1,000 services", () => {
     const namespace = fleet.namespaceOf(fleet.names[421]!);
     await expect(page.getByTestId(`topology-group-${namespace}`)).toBeVisible();
     // 50 services each, but for the few past the 1,000-service bound (the last by name) when other tests' services came first.
-    await expect(page.getByTestId(`topology-group-${namespace}`)).toContainText(/\b(4\d|50) services/);
+    await expect(page.getByTestId(`topology-group-${namespace}`)).toHaveAttribute("title", /: (4\d|50) services/);
     await expect(page.getByTestId(`topology-node-${fleet.names[421]}`)).toHaveCount(0);
 
     await page.getByLabel("Find a service").fill(fleet.names[421]!);

@@ -47,7 +47,8 @@ const hopChoices = Array.from({ length: maxFocusHops }, (_, i) => i + 1);
 function describe(data: TTopology, live: boolean): string {
   const services = data.nodes.reduce((sum, node) => sum + (node.kind === "group" ? node.members.length : 1), 0);
   const groups = data.nodes.filter((node) => node.kind === "group").length;
-  const grouped = groups > 0 ? ` in ${groups} collapsed groups and ${data.nodes.length - groups} single services` : "";
+  const singles = data.nodes.length - groups;
+  const grouped = groups > 0 ? ` in ${groups} collapsed groups${singles > 0 ? ` and ${singles} on their own` : ""}` : "";
   return `${services} services${grouped} · ${data.edges.length} edges · rates over ${formatWindow(data.windowMs)}${live ? "" : " before the moment shown"}`;
 }
 

@@ -29,7 +29,7 @@ function GroupNodeView({ data: { node } }: NodeProps<TServiceNode>) {
       <Handle type="target" position={Position.Left} isConnectable={false} className="!invisible" />
       <div className="flex min-w-0 items-center gap-2">
         <span aria-hidden className="size-2.5 shrink-0 rounded-sm" style={{ backgroundColor: color }} />
-        <span className="truncate font-semibold" style={{ fontSize: detail.name }}>
+        <span className={cn("font-semibold", detail.lines === 0 ? "line-clamp-2 break-all" : "truncate")} style={{ fontSize: detail.name }}>
           {node.group}
         </span>
         {detail.lines === 2 && (

@@ -10,8 +10,9 @@ export const edgeLabelSize = { width: 132, height: 36 };
 // Beyond this many edges labels get no room (it would double the graph's size and layout time): they are
 // shown for the edges of the service under the pointer, where the edge's route crosses its middle layer.
 export const roomyLabelsUpTo = 150;
-// Up to this many nodes and edges dagre takes tens of ms; at 300 services and 1000 edges it took seconds.
-const dagreUpTo = 400;
+// Up to this many nodes and edges dagre takes a few ms and its routes read well; past it (seconds at 300 services
+// and 1000 edges) its long bent routes turn into a tangle, where the wrapped layers stay on one screen.
+const dagreUpTo = 160;
 // The proportion a large graph is wrapped to: a wide screen's.
 const wantedAspect = 1.6;
 

@@ -21,6 +21,8 @@ const nodeTypes = { service: ServiceNode, group: GroupNode };
 const edgeTypes = { traffic: TrafficEdge };
 // The graph opens no further out than its labels stay 11 px on screen (zoom-detail.ts).
 const fitOptions = { padding: 0.08, minZoom: readableZoom, maxZoom: 1.1 };
+// Past this many edges, lines are drawn faint until a service is pointed at.
+const fadeEdgesAbove = 60;
 // The overview button shows everything, however small.
 const fitAllOptions = { padding: 0.04 };
 
@@ -125,7 +127,13 @@ function Graph({ topology, find, onExpand }: TGraphProps) {
       <FoundContext.Provider value={found}>
         <ReactFlow<TServiceNode, TTrafficEdge>
           // Pointing at a service brings its edges forward and fades the rest; an edge is clicked for its details.
-          className={cn("[&_.react-flow\\_\\_edge]:cursor-pointer", hovering && "[&_.topology-edge:not(.topology-edge-hovered)]:opacity-15")}
+          // In a dense graph every edge stays faint until a service is pointed at: the lines recede, the services read.
+          className={cn(
+            "[&_.react-flow\\_\\_edge]:cursor-pointer",
+            hovering
+              ? "[&_.topology-edge:not(.topology-edge-hovered)]:opacity-10"
+              : !layout.roomyLabels && edges.length > fadeEdgesAbove && "[&_.topology-edge]:opacity-30",
+          )}
           data-testid="topology-graph"
           data-nodes={nodes.length}
           data-layout-ms={Math.round(layout.ms)}
