@@ -4,7 +4,7 @@ import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { memo } from "react";
 import { cn } from "@/components/ui/cn";
 import { formatErrorRate, formatLatency, formatRps } from "./format-signals";
-import { fills, healthText, tints, type TServiceNode } from "./service-node";
+import { fills, healthText, NodeHeading, tints, type TServiceNode } from "./service-node";
 import { healthColor } from "./topology-colors";
 import { useDetail } from "./zoom-detail";
 
@@ -27,15 +27,11 @@ function GroupNodeView({ data: { node } }: NodeProps<TServiceNode>) {
       style={{ borderColor: color }}
     >
       <Handle type="target" position={Position.Left} isConnectable={false} className="!invisible" />
-      <div className="flex min-w-0 items-center gap-2">
-        <span aria-hidden className="size-2.5 shrink-0 rounded-sm" style={{ backgroundColor: color }} />
-        <span className={cn("font-semibold", detail.lines === 0 ? "line-clamp-2 break-all" : "truncate")} style={{ fontSize: detail.name }}>
-          {node.group}
-        </span>
+      <NodeHeading name={node.group ?? node.id} color={color} detail={detail} marker="rounded-sm">
         {detail.lines === 2 && (
           <span className="ml-auto shrink-0 rounded bg-zinc-900/5 px-1.5 text-xs font-medium dark:bg-white/10">{node.members.length}</span>
         )}
-      </div>
+      </NodeHeading>
       {detail.lines === 2 && (
         <div className="space-y-0.5 text-zinc-600 dark:text-zinc-400" style={{ fontSize: detail.line }}>
           <div className="flex justify-between gap-2">

@@ -1,13 +1,13 @@
 "use client";
 
 import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
-import { memo } from "react";
+import { memo, type ReactNode } from "react";
 import { cn } from "@/components/ui/cn";
 import type { TTopologyNode } from "@/lib/metrics/views";
 import { formatErrorRate, formatLatency, formatRps, formatSignals } from "./format-signals";
 import { useIsFound } from "./hover-store";
 import { healthColor } from "./topology-colors";
-import { useDetail } from "./zoom-detail";
+import { useDetail, type TDetail } from "./zoom-detail";
 
 export type TServiceNode = Node<{ node: TTopologyNode }, "service" | "group">;
 
@@ -71,12 +71,7 @@ function ServiceNodeView({ data: { node } }: NodeProps<TServiceNode>) {
       style={{ borderColor: color }}
     >
       <Handle type="target" position={Position.Left} isConnectable={false} className="!invisible" />
-      <div className="flex min-w-0 items-center gap-2">
-        <span aria-hidden className="size-2.5 shrink-0 rounded-full" style={{ backgroundColor: color }} />
-        <span className={cn("font-semibold", detail.lines === 0 ? "line-clamp-2 break-all" : "truncate")} style={{ fontSize: detail.name }}>
-          {node.id}
-        </span>
-      </div>
+      <NodeHeading name={node.id} color={color} detail={detail} marker="rounded-full" />
       {detail.lines === 2 && (
         <div className="space-y-0.5 text-zinc-600 dark:text-zinc-400" style={{ fontSize: detail.line }}>
           <div className="flex justify-between gap-2">
@@ -100,3 +95,16 @@ function ServiceNodeView({ data: { node } }: NodeProps<TServiceNode>) {
 }
 
 export const ServiceNode = memo(ServiceNodeView);
+
+/** A node's first line: its health's dot and its name, on two lines when zoomed far out rather than cut. */
+export function NodeHeading({ name, color, detail, marker, children }: { name: string; color: string; detail: TDetail; marker: string; children?: ReactNode }) {
+  return (
+    <div className="flex min-w-0 items-center gap-2">
+      <span aria-hidden className={cn("size-2.5 shrink-0", marker)} style={{ backgroundColor: color }} />
+      <span className={cn("font-semibold", detail.lines === 0 ? "line-clamp-2 break-all" : "truncate")} style={{ fontSize: detail.name }}>
+        {name}
+      </span>
+      {children}
+    </div>
+  );
+}

@@ -2,7 +2,7 @@
 
 import { Background, Controls, MarkerType, MiniMap, Panel, ReactFlow, ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useRouter } from "next/navigation";
-import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { cn } from "@/components/ui/cn";
 import type { TTopology } from "@/lib/metrics/views";
 import { EdgePanel } from "./edge-panel";
@@ -95,14 +95,16 @@ function Graph({ topology, find, onExpand }: TGraphProps) {
     [layout, topology],
   );
 
-  // A new structure is shown at a readable size, or centred on the service a search found (ringed) once it is drawn,
-  // at once or once its group opened; metrics refreshes leave the view alone.
-  const findSeq = find?.seq;
+  // A new structure is shown at a readable size; a search's service is centred (and ringed) once, as soon as it is
+  // drawn (at once, or once its group opened); metrics refreshes leave the view alone.
+  const centred = useRef(0);
+  const findSeq = find?.seq ?? 0;
   const findName = find?.name;
   const findPosition = findName ? layout.nodes[findName] : undefined;
   useEffect(() => {
     const frame = requestAnimationFrame(() => {
-      if (!findName || !findPosition) return void fitView(fitOptions);
+      if (!findName || !findPosition || centred.current === findSeq) return void fitView(fitOptions);
+      centred.current = findSeq;
       found.set(findName);
       void setCenter(findPosition.x + nodeSize.width / 2, findPosition.y + nodeSize.height / 2, { zoom: Math.max(getZoom(), 1), duration: 0 });
     });
