@@ -174,6 +174,7 @@ export function TopologyClient({
               onFocus={(service, hops) => replace({ service, hops: hops === 1 ? null : String(hops) })}
               onCollapse={(keys) => replace({ expand: keys.join(",") || null })}
             />
+            <TimeControl range={filters.range} at={filters.at} onChange={onMoment} />
             {(omitted.services > 0 || omitted.edges > 0) && (
               <p className="text-xs text-amber-700 dark:text-amber-400">
                 Past the graph&apos;s bounds, {omitted.services} services and {omitted.edges} of the quietest edges are left out: filter by name or tag to see
@@ -182,7 +183,6 @@ export function TopologyClient({
             )}
           </div>
         }
-        action={<TimeControl range={filters.range} at={filters.at} onChange={onMoment} />}
       >
         <div className="h-[calc(100vh-16rem)] min-h-[480px]">
           {data.nodes.length > 0 ? (
