@@ -163,8 +163,8 @@ export async function panAndZoom(page: Page): Promise<void> {
   const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
   await page.mouse.move(x, y);
   await page.mouse.down();
-  for (let step = 1; step <= 30; step++) await page.mouse.move(x - step * 12, y - step * 6);
-  for (let step = 29; step >= 0; step--) await page.mouse.move(x - step * 12, y - step * 6);
+  for (let step = 1; step <= 20; step++) await page.mouse.move(x - step * 15, y - step * 8);
+  for (let step = 19; step >= 0; step--) await page.mouse.move(x - step * 15, y - step * 8);
   await page.mouse.up();
   for (let step = 0; step < 10; step++) await page.mouse.wheel(0, -120);
   for (let step = 0; step < 10; step++) await page.mouse.wheel(0, 120);

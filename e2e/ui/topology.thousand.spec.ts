@@ -72,7 +72,7 @@ test.describe.serial("the topology of 1,000 services", () => {
   });
 
   test("measure: load and frame times of the whole fleet, ungrouped and grouped", async ({ page }) => {
-    test.setTimeout(120_000);
+    test.setTimeout(300_000);
     const figures: Record<string, unknown> = {};
     for (const [view, url, services] of [
       ["ungrouped", "/topology?group=none", fleetSize],

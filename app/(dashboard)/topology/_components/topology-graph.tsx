@@ -23,6 +23,8 @@ const edgeTypes = { traffic: TrafficEdge };
 const fitOptions = { padding: 0.08, minZoom: readableZoom, maxZoom: 1.1 };
 // Past this many edges, lines are drawn faint until a service is pointed at.
 const fadeEdgesAbove = 60;
+// Past this many edges they are not painted while the graph pans or zooms.
+const hideEdgesMovingAbove = 300;
 // The overview button shows everything, however small.
 const fitAllOptions = { padding: 0.04 };
 
@@ -63,6 +65,7 @@ function Graph({ topology, find, onExpand }: TGraphProps) {
   const [found] = useState(createIdStore);
   const [hovering, setHovering] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);
+  const frame = useRef<HTMLDivElement>(null);
   const dark = usePrefersDark();
 
   const nodes = useMemo<TServiceNode[]>(
@@ -127,67 +130,83 @@ function Graph({ topology, find, onExpand }: TGraphProps) {
   return (
     <HoverContext.Provider value={hover}>
       <FoundContext.Provider value={found}>
-        <ReactFlow<TServiceNode, TTrafficEdge>
-          // Pointing at a service brings its edges forward and fades the rest; an edge is clicked for its details.
-          // In a dense graph every edge stays faint until a service is pointed at: the lines recede, the services read.
-          className={cn(
-            "[&_.react-flow\\_\\_edge]:cursor-pointer",
-            hovering
-              ? "[&_.topology-edge:not(.topology-edge-hovered)]:opacity-10"
-              : !layout.roomyLabels && edges.length > fadeEdgesAbove && "[&_.topology-edge]:opacity-30",
-          )}
-          data-testid="topology-graph"
-          data-nodes={nodes.length}
-          data-layout-ms={Math.round(layout.ms)}
-          onNodeMouseEnter={(_event, node) => {
-            hover.set(node.id);
-            setHovering(true);
-          }}
-          onNodeMouseLeave={() => {
-            hover.set(null);
-            setHovering(false);
-          }}
-          nodes={nodes}
-          edges={edges}
-          nodeTypes={nodeTypes}
-          edgeTypes={edgeTypes}
-          onNodeClick={(_event, { data: { node } }) => {
-            if (node.kind === "group" && node.group) onExpand([node.group]);
-            else if (node.registered) router.push(`/services/${encodeURIComponent(node.id)}`);
-          }}
-          onEdgeClick={(_event, edge) => setSelected(edge.id)}
-          onPaneClick={() => setSelected(null)}
-          onlyRenderVisibleElements
-          nodesDraggable={false}
-          nodesConnectable={false}
-          elementsSelectable={false}
-          minZoom={0.02}
-          maxZoom={2}
-          colorMode={dark ? "dark" : "light"}
-          fitView
-          fitViewOptions={fitOptions}
-        >
-          <Background gap={24} size={1} />
-          <Controls showInteractive={false} fitViewOptions={fitAllOptions} />
-          <MiniMap<TServiceNode> pannable zoomable nodeColor={(node) => healthColor[node.data.node.health]} nodeStrokeWidth={0} ariaLabel="Topology overview" />
-          <Panel position="top-right" className="max-sm:hidden">
-            <TopologyLegend dense={!layout.roomyLabels} />
-          </Panel>
-          {selectedEdge && (
-            <Panel position="top-left">
-              <EdgePanel
-                edge={selectedEdge}
-                caller={byId.get(selectedEdge.caller)}
-                callee={byId.get(selectedEdge.callee)}
-                onExpand={(keys) => {
-                  setSelected(null);
-                  onExpand(keys);
-                }}
-                onClose={() => setSelected(null)}
-              />
+        {/* While a dense graph pans or zooms its edges are not painted: thousands of curves per frame made it stutter. */}
+        <div ref={frame} className="size-full [&[data-moving]_.react-flow\_\_edgelabel-renderer]:hidden [&[data-moving]_.react-flow\_\_edges]:hidden">
+          <ReactFlow<TServiceNode, TTrafficEdge>
+            // Pointing at a service brings its edges forward and fades the rest; an edge is clicked for its details.
+            // In a dense graph every edge stays faint until a service is pointed at: the lines recede, the services read.
+            className={cn(
+              "[&_.react-flow\\_\\_edge]:cursor-pointer",
+              hovering
+                ? "[&_.topology-edge:not(.topology-edge-hovered)]:opacity-10"
+                : !layout.roomyLabels && edges.length > fadeEdgesAbove && "[&_.topology-edge]:opacity-30",
+            )}
+            data-testid="topology-graph"
+            data-nodes={nodes.length}
+            data-layout-ms={Math.round(layout.ms)}
+            onNodeMouseEnter={(_event, node) => {
+              hover.set(node.id);
+              setHovering(true);
+            }}
+            onNodeMouseLeave={() => {
+              hover.set(null);
+              setHovering(false);
+            }}
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={nodeTypes}
+            edgeTypes={edgeTypes}
+            onNodeClick={(_event, { data: { node } }) => {
+              if (node.kind === "group" && node.group) onExpand([node.group]);
+              else if (node.registered) router.push(`/services/${encodeURIComponent(node.id)}`);
+            }}
+            onEdgeClick={(_event, edge) => setSelected(edge.id)}
+            // Set on the element, not in state: a render of the graph per move would cost what hiding saves.
+            onMoveStart={() => {
+              if (frame.current && edges.length > hideEdgesMovingAbove) frame.current.dataset.moving = "";
+            }}
+            onMoveEnd={() => {
+              if (frame.current) delete frame.current.dataset.moving;
+            }}
+            onPaneClick={() => setSelected(null)}
+            onlyRenderVisibleElements
+            nodesDraggable={false}
+            nodesConnectable={false}
+            elementsSelectable={false}
+            minZoom={0.02}
+            maxZoom={2}
+            colorMode={dark ? "dark" : "light"}
+            fitView
+            fitViewOptions={fitOptions}
+          >
+            <Background gap={24} size={1} />
+            <Controls showInteractive={false} fitViewOptions={fitAllOptions} />
+            <MiniMap<TServiceNode>
+              pannable
+              zoomable
+              nodeColor={(node) => healthColor[node.data.node.health]}
+              nodeStrokeWidth={0}
+              ariaLabel="Topology overview"
+            />
+            <Panel position="top-right" className="max-sm:hidden">
+              <TopologyLegend dense={!layout.roomyLabels} />
             </Panel>
-          )}
-        </ReactFlow>
+            {selectedEdge && (
+              <Panel position="top-left">
+                <EdgePanel
+                  edge={selectedEdge}
+                  caller={byId.get(selectedEdge.caller)}
+                  callee={byId.get(selectedEdge.callee)}
+                  onExpand={(keys) => {
+                    setSelected(null);
+                    onExpand(keys);
+                  }}
+                  onClose={() => setSelected(null)}
+                />
+              </Panel>
+            )}
+          </ReactFlow>
+        </div>
       </FoundContext.Provider>
     </HoverContext.Provider>
   );
