@@ -25,5 +25,5 @@ export function useDetail(): TDetail {
   return bands.find((band) => band.detail === detail)!;
 }
 
-/** How much an edge label must grow to stay 11 px on screen: 1 at the full band, where labels are laid out. */
-export const labelScaleAt = (zoom: number) => Math.max(1, 11 / (12 * zoom));
+/** How much an edge label must grow to stay 11 px on screen (with a little to spare): 1 at the full band, where labels are laid out. */
+export const labelScaleAt = (zoom: number) => Math.max(1, 11.2 / (12 * zoom));
