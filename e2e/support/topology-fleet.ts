@@ -117,9 +117,23 @@ export async function waitForFleetRates(request: APIRequestContext, fleet: TFlee
 
 /** Clicks an edge where its line is and nothing lies over it (halfway along, else nearby), as a person would. */
 export async function clickEdge(page: Page, id: string): Promise<void> {
+  await expect(page.locator(`.react-flow__edge[data-id="${id}"]`)).toBeAttached();
+  await clickEdgeInView(page, [id]);
+}
+
+/** Clicks the first of these edges that has a stretch in view with nothing over it. */
+export async function clickEdgeInView(page: Page, ids: string[]): Promise<void> {
+  for (const id of ids) {
+    const point = await visibleStretch(page, id);
+    if (point) return page.mouse.click(point.x, point.y);
+  }
+  throw new Error(`none of ${ids.join(", ")} has a visible stretch to click`);
+}
+
+async function visibleStretch(page: Page, id: string): Promise<{ x: number; y: number } | null> {
   const path = page.locator(`.react-flow__edge[data-id="${id}"] path.react-flow__edge-path`);
-  await expect(path).toBeAttached();
-  const point = await path.evaluate((element: SVGPathElement, edgeId) => {
+  if ((await path.count()) === 0) return null;
+  return path.evaluate((element: SVGPathElement, edgeId) => {
     const matrix = element.getScreenCTM()!;
     const length = element.getTotalLength();
     for (const share of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
@@ -130,8 +144,6 @@ export async function clickEdge(page: Page, id: string): Promise<void> {
     }
     return null;
   }, id);
-  expect(point, `a visible stretch of ${id} to click`).not.toBeNull();
-  await page.mouse.click(point!.x, point!.y);
 }
 
 /** Frame intervals (ms) while `act` runs, from requestAnimationFrame: what a person sees as smooth or janky. */

@@ -9,7 +9,8 @@ import { useIsFound } from "./hover-store";
 import { healthColor } from "./topology-colors";
 import { useDetail, type TDetail } from "./zoom-detail";
 
-export type TServiceNode = Node<{ node: TTopologyNode }, "service" | "group">;
+// A collapsed group's node type is not "group": React Flow styles its own group nodes with a frame of their own.
+export type TServiceNode = Node<{ node: TTopologyNode }, "service" | "collapsed">;
 
 export const tints: Record<TTopologyNode["health"], string> = {
   passing: "bg-white dark:bg-zinc-900",

@@ -17,7 +17,7 @@ import { useTopologyLayout } from "./use-topology-layout";
 import { readableZoom } from "./zoom-detail";
 
 // Module-level, so React Flow never sees new component types and remounts every node.
-const nodeTypes = { service: ServiceNode, group: GroupNode };
+const nodeTypes = { service: ServiceNode, collapsed: GroupNode };
 const edgeTypes = { traffic: TrafficEdge };
 // The graph opens no further out than its labels stay 11 px on screen (zoom-detail.ts).
 const fitOptions = { padding: 0.08, minZoom: readableZoom, maxZoom: 1.1 };
@@ -72,7 +72,19 @@ function Graph({ topology, find, onExpand }: TGraphProps) {
     () =>
       topology.nodes.flatMap((node) => {
         const position = layout.nodes[node.id];
-        return position ? [{ id: node.id, type: node.kind, position, data: { node }, ...nodeSize, draggable: false, connectable: false }] : [];
+        return position
+          ? [
+              {
+                id: node.id,
+                type: node.kind === "group" ? ("collapsed" as const) : ("service" as const),
+                position,
+                data: { node },
+                ...nodeSize,
+                draggable: false,
+                connectable: false,
+              },
+            ]
+          : [];
       }),
     [layout, topology],
   );
