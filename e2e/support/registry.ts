@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { APIRequestContext } from "@playwright/test";
+import { expect, type APIRequestContext } from "@playwright/test";
 
 import type { TRegistration } from "../../lib/registry/schemas";
 
@@ -20,4 +20,12 @@ export function registryClient(request: APIRequestContext, token: string) {
     deregister: (id: string) => request.delete(instanceUrl(id), { headers }),
     listServices: () => request.get("/api/v1/services", { headers }),
   };
+}
+
+/** An API token made through the tokens API, as a script would (the test is not about the tokens page). */
+export async function createTokenViaApi(request: APIRequestContext, name: string): Promise<string> {
+  const response = await request.post("/api/v1/tokens", { data: { name } });
+  expect(response.status()).toBe(201);
+  const { token } = (await response.json()) as { token: string };
+  return token;
 }

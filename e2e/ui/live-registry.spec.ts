@@ -1,15 +1,6 @@
-import type { APIRequestContext } from "@playwright/test";
 import { expect, test } from "../support/fixtures";
 import { createTokenInUi } from "../support/pages";
-import { registryClient, uniqueName } from "../support/registry";
-
-/** A token for tests that are not about tokens, made through the API with the admin's session. */
-async function createTokenViaApi(request: APIRequestContext, name: string): Promise<string> {
-  const response = await request.post("/api/v1/tokens", { data: { name } });
-  expect(response.status()).toBe(201);
-  const { token } = (await response.json()) as { token: string };
-  return token;
-}
+import { createTokenViaApi, registryClient, uniqueName } from "../support/registry";
 
 test("an instance registered with a token made in the UI appears on the open service page, and goes when deregistered", async ({ page, noSessionRequest }) => {
   const token = await createTokenInUi(page, uniqueName("e2e-checkout"));

@@ -1,4 +1,5 @@
 import { expect, test } from "../support/fixtures";
+import { clickEdge } from "../support/topology-fleet";
 
 // The demo fleet (MESHDECK_DEMO=1): its services and what each declares it calls (demo/services.ts).
 const demoServices = ["frontend", "orders", "payments", "inventory", "users"];
@@ -23,8 +24,24 @@ test("the topology shows the demo services and the edges between them, with traf
   await node(page, "frontend").hover();
   // The scraper's first increase needs two scrapes 10 s apart and the window written: the page refreshes every 5 s.
   await expect(page.getByTestId("topology-edge-frontend-orders")).toContainText(/\d rps/, { timeout: 45_000 });
-  await expect(node(page, "orders")).toContainText(/\d+\/\d+ passing/);
+  // Zoomed out a node says less; its title always says all.
+  await expect(node(page, "orders")).toHaveAttribute("title", /\d+\/\d+ passing/);
+  // The gateway's own rate, from what it served: it said "0 rps" while its edges carried the demo's traffic.
+  await expect(node(page, "gateway")).toHaveAttribute("title", /\n([1-9][\d,]*|0\.\d|<0\.1) rps/, { timeout: 30_000 });
   await page.screenshot({ path: test.info().outputPath("topology-demo.png") });
+});
+
+test("an edge click opens its panel: rate, errors, p50/p95/p99 and a link to the edge's charts", async ({ page }) => {
+  await page.goto("/topology");
+  await expect(node(page, "frontend")).toBeVisible();
+  await clickEdge(page, "frontend->orders");
+  const panel = page.getByTestId("topology-edge-panel");
+  await expect(panel).toBeVisible();
+  await expect(panel).toContainText("frontend → orders");
+  for (const label of ["Requests", "Errors", "p50", "p95", "p99"]) await expect(panel).toContainText(label);
+  await expect(panel.getByRole("link", { name: "Charts of this edge" })).toHaveAttribute("href", "/services/frontend?callee=orders");
+  await page.keyboard.press("Escape");
+  await expect(panel).toHaveCount(0);
 });
 
 test("filtering by name narrows the graph and is kept in the URL", async ({ page }) => {

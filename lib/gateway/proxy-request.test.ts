@@ -143,6 +143,22 @@ describe("the proxy", () => {
     expect(await sample("http_client_requests_total", { instance: "live", code: "200" })).toBe(1);
   });
 
+  test("counts each client request once as its own served rate, retried or refused, beside the attempts per instance", async () => {
+    const live = await instance("live");
+    route("served", [
+      { id: "dead", port: await deadPort(), weight: 1000 },
+      { ...live, weight: 1 },
+    ]);
+    for (let k = 0; k < 3; k++) expect((await fetch(`${gateway}/served/thing`)).status).toBe(200);
+    expect((await fetch(`${gateway}/nowhere/thing`)).status).toBe(503);
+    expect(await sample("http_server_request_duration_seconds", { method: "GET", code: "200" })).toBeGreaterThan(0);
+    const exposition = await metrics.registry.metrics();
+    const count = (code: string) =>
+      exposition.match(new RegExp(`^http_server_request_duration_seconds_count\\{method="GET",code="${code}"\\} (\\d+)$`, "m"))?.[1];
+    expect([count("200"), count("503")]).toEqual(["3", "1"]);
+    expect(await sample("http_client_requests_total", { peer_service: "served" })).toBeGreaterThan(3);
+  });
+
   test("a POST is not repeated: the failure is a 502 with a JSON error", async () => {
     const live = await instance("live");
     route("payments", [

@@ -184,6 +184,10 @@ class ProxiedRequest {
 /** The gateway's request handler for `/<service>/<path>`: picks an instance by the service's policy and streams both ways. */
 export function createProxy(options: TProxyOptions): (incoming: IncomingMessage, outgoing: ServerResponse) => void {
   return (incoming, outgoing) => {
+    const started = performance.now();
+    outgoing.once("close", () =>
+      options.metrics.served(incoming.method ?? "GET", outgoing.writableFinished ? outgoing.statusCode : 499, (performance.now() - started) / 1000),
+    );
     const target = splitServicePath(incoming.url);
     if (target === undefined) return sendError(outgoing, 404, "not_found", "send requests as /<service>/<path>");
     const balancer = options.table.get(target.service);

@@ -36,15 +36,27 @@ export type TServiceChart = {
 export type THealthCounts = { total: number; passing: number; warning: number; critical: number; unknown: number };
 
 /** Golden signals over the topology's window. */
-export type TEdgeSignals = { rps: number | null; errorRate: number | null; p95: number | null };
+export type TEdgeSignals = { rps: number | null; errorRate: number | null; p50: number | null; p95: number | null; p99: number | null };
+
+/** How services are grouped: by the `namespace` metadata of their instances, their first tag, or their name's first part. */
+export const topologyGroupings = ["namespace", "tag", "prefix", "none"] as const;
+export type TTopologyGrouping = (typeof topologyGroupings)[number];
 
 export type TTopologyNode = TEdgeSignals & {
+  /** A service's name, or `group:<key>` for a collapsed group. */
   id: string;
+  kind: "service" | "group";
+  /** The group the service belongs to (a group node's own key); null when not grouped. */
+  group: string | null;
   health: "passing" | "warning" | "critical" | "unknown";
   instances: THealthCounts;
   tags: string[];
+  /** The `namespace` metadata of the service's instances, if any. */
+  namespace: string | null;
   /** False for a callee that edges name but the catalog does not hold (an external dependency). */
   registered: boolean;
+  /** A collapsed group's services, by name; empty for a service. */
+  members: string[];
 };
 
 export type TTopologyEdge = TEdgeSignals & {
@@ -55,9 +67,24 @@ export type TTopologyEdge = TEdgeSignals & {
   declared: boolean;
   /** Seen in client-side metrics during the window. */
   observed: boolean;
+  /** How many service edges this one stands for: more than 1 between collapsed groups (rates summed, latencies the worst). */
+  members: number;
 };
 
 /** The rollup rows the signals were read from: windows starting in [from, to), `measuredMs` of them present. */
 export type TTopologyWindow = { resolution: TResolution; from: number; to: number; measuredMs: number };
 
-export type TTopology = { at: number; windowMs: number; metrics: TTopologyWindow; nodes: TTopologyNode[]; edges: TTopologyEdge[] };
+export type TTopologyShape = {
+  by: TTopologyGrouping;
+  /** Groups of more than one service shown as one node: the graph (filtered, focused) had more services than `collapseAbove`. */
+  collapsed: boolean;
+  collapseAbove: number;
+  /** Group keys shown as their services although the rest are collapsed. */
+  expanded: string[];
+  /** The service in focus and how many hops around it are shown. */
+  focus: { service: string; hops: number } | null;
+  /** Services and edges left out past the payload's bounds (the quietest edges go first). */
+  omitted: { services: number; edges: number };
+};
+
+export type TTopology = { at: number; windowMs: number; metrics: TTopologyWindow; shape: TTopologyShape; nodes: TTopologyNode[]; edges: TTopologyEdge[] };

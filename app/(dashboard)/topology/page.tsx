@@ -21,7 +21,7 @@ export default async function TopologyPage({ searchParams }: TProps) {
   for (const name of rangeParams) params.delete(name);
   const now = Date.now();
   let { value: filters, problem } = parsePageSearch(params, (search) => parseTopologyParams(search, now));
-  const read = (shown: TTopologyParams) => getTopology({ at: shown.at, windowMs: shown.window, q: shown.q, tag: shown.tag, service: shown.service, now });
+  const read = ({ window, ...shown }: TTopologyParams) => getTopology({ ...shown, windowMs: window, now });
   const [topology, services] = await Promise.all([
     read(filters).catch((error) => {
       // A link to a service no longer there shows the whole graph and says why.
@@ -35,7 +35,15 @@ export default async function TopologyPage({ searchParams }: TProps) {
   return (
     <TopologyClient
       query={toTopologySearch(filters)}
-      filters={{ q: filters.q ?? "", tag: filters.tag ?? "", service: filters.service ?? "", at: filters.at ?? null }}
+      filters={{
+        q: filters.q ?? "",
+        tag: filters.tag ?? "",
+        service: filters.service ?? "",
+        hops: filters.hops ?? 1,
+        group: filters.group ?? "namespace",
+        expand: filters.expand ?? [],
+        at: filters.at ?? null,
+      }}
       initialTopology={topology}
       tags={tags}
       problem={problem}

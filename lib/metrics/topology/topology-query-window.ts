@@ -5,11 +5,12 @@ import { atMsOfValues, quantilesOf, resolutions, signalsOfValues, type TResoluti
 import { addSignals } from "../signals";
 import type { TSignals } from "../types";
 import type { TEdgeSignals, TTopologyWindow } from "../views";
+import { topologyLimits } from "./topology-limits";
 
 // A window reads at most this many rows per series: a 1 h window reads 1 min rows, not 360 of 10 s.
 const maxRowsPerSeries = 60;
 
-const noSignals: TEdgeSignals = { rps: null, errorRate: null, p95: null };
+const noSignals: TEdgeSignals = { rps: null, errorRate: null, p50: null, p95: null, p99: null };
 
 /** The whole `resolution` windows that end by `at` and cover at least `windowMs`. */
 function alignWindow({ at, windowMs, resolution }: { at: number; windowMs: number; resolution: TResolution }) {
@@ -38,6 +39,9 @@ export function resolutionsFor({
   return first === -1 ? [3600] : fitting.slice(first);
 }
 
+// Services first ('service' sorts after 'edge'), then the busiest edges: a window's read stays bounded past the fleet's size.
+const maxSeries = 2 * (topologyLimits.services + topologyLimits.edges);
+
 type TSeriesRows = { scope: string; service: string; peer: string; rows: string };
 
 /**
@@ -50,12 +54,12 @@ async function readSeries({ resolution, from, to }: { resolution: TResolution; f
     return db.$queryRaw<TSeriesRows[]>`SELECT scope, service, peer,
       json_agg(json_build_array(floor(extract(epoch FROM at) * 1000), requests, errors, "p50Ms", "p95Ms", "p99Ms", buckets))::text AS rows
       FROM "MetricRollup" WHERE resolution = ${resolution} AND scope IN ('service', 'edge') AND at >= ${fromAt} AND at < ${toAt}
-      GROUP BY scope, service, peer`;
+      GROUP BY scope, service, peer ORDER BY scope DESC, sum(requests) DESC LIMIT ${maxSeries}`;
   }
   return db.$queryRaw<TSeriesRows[]>`SELECT scope, service, peer,
     json_group_array(json_array(at, requests, errors, "p50Ms", "p95Ms", "p99Ms", buckets)) AS rows
     FROM "MetricRollup" WHERE resolution = ${resolution} AND scope IN ('service', 'edge') AND at >= ${fromAt} AND at < ${toAt}
-    GROUP BY scope, service, peer`;
+    GROUP BY scope, service, peer ORDER BY scope DESC, sum(requests) DESC LIMIT ${maxSeries}`;
 }
 
 export type TWindowSignals = {
@@ -105,12 +109,12 @@ export async function readWindowSignals({
   return { window: { resolution, from, to, measuredMs: windows.size * resolution * 1000 }, services, edges };
 }
 
-/** Rate per second over the measured time, 5xx share and p95 in ms; null where nothing was measured. */
+/** Rate per second over the measured time, 5xx share and p50/p95/p99 in ms; null where nothing was measured. */
 export function goldenSignals(signals: TSignals | undefined, measuredMs: number): TEdgeSignals {
   if (!signals || measuredMs === 0) return noSignals;
   return {
     rps: signals.requests / (measuredMs / 1000),
     errorRate: signals.requests > 0 ? signals.errors / signals.requests : null,
-    p95: quantilesOf(signals).p95,
+    ...quantilesOf(signals),
   };
 }

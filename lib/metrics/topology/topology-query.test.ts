@@ -291,3 +291,67 @@ describe("resolutionsFor", () => {
     expect(resolutionsFor({ at: now - ago, windowMs, now, retainMs })).toEqual(expected);
   });
 });
+
+describe("getTopology at fleet size", () => {
+  // 1001 services in ten namespaces and 3100 observed edges among the first 900: past both bounds.
+  const fleet = Array.from({ length: 1001 }, (_, i) => `fl-${String(i).padStart(4, "0")}`);
+  // The services past the bound are the last by name: the fleet's last few, so team-3 keeps 99 of its 100.
+  const keptInTeam3 = 99;
+  const calls = Array.from({ length: 3100 }, (_, i) => ({ caller: fleet[i % 900]!, callee: fleet[(i * 7 + 1 + Math.floor(i / 900)) % 900]!, requests: i + 1 }));
+
+  beforeAll(async () => {
+    await db.service.createMany({ data: fleet.map((name) => ({ name })) });
+    const ids = await db.service.findMany({ where: { name: { startsWith: "fl-" } }, select: { id: true, name: true } });
+    await db.instance.createMany({
+      data: ids.map(({ id, name }) => ({
+        serviceId: id,
+        instanceId: `${name}-1`,
+        host: "127.0.0.1",
+        port: ++port,
+        health: "passing",
+        tags: "[]",
+        metadata: JSON.stringify({ namespace: `team-${Number(name.slice(3)) % 10}` }),
+      })),
+    });
+    // One window each: the minute's rate is the window's requests over the 60 s the other services' rows cover.
+    const rows = calls.map(({ caller, callee, requests }) =>
+      toRollupRow({ key: edge(caller, callee), resolution: 10, atMs: liveWindows[5]!, signals: { requests, errors: 0, buckets: null, summary: null } }),
+    );
+    await db.metricRollup.createMany({ data: rows });
+  }, 60_000);
+
+  test("holds at most 1000 services and the 3000 busiest edges, and says how many it left out", async () => {
+    const topology = await getTopology({ now, group: "none" });
+    const services = await db.service.count();
+    expect(topology.nodes).toHaveLength(1000);
+    expect(topology.edges).toHaveLength(3000);
+    // Left out: the catalog's last services by name, and callees outside the catalog that no longer fit.
+    expect(topology.shape.omitted.services).toBeGreaterThanOrEqual(services - 1000);
+    expect(topology.shape.omitted.edges).toBeGreaterThanOrEqual(100);
+    // Edge i holds i + 1 requests over the minute: the 100 quietest are the ones left out.
+    expect(Math.min(...topology.edges.map((item) => item.rps ?? 0))).toBeCloseTo(101 / 60, 9);
+  });
+
+  test("groups collapse by namespace (services without one by name prefix), into a payload a page can hold", async () => {
+    const topology = await getTopology({ now });
+    expect(topology.shape).toMatchObject({ by: "namespace", collapsed: true, expanded: [] });
+    const groups = topology.nodes.filter((node) => node.kind === "group");
+    expect(groups.map((node) => node.id)).toEqual(expect.arrayContaining(["group:team-0", "group:team-9", "group:dv"]));
+    expect(topology.nodes.length).toBeLessThan(30);
+    expect(groups.find((node) => node.id === "group:team-3")?.members).toHaveLength(keptInTeam3);
+    expect(topology.edges.every((item) => item.members >= 1)).toBe(true);
+    expect(JSON.stringify(topology).length).toBeLessThan(100_000);
+  });
+
+  test("an expanded group shows its services, and so does the group of the service in focus", async () => {
+    const expanded = await getTopology({ now, expand: ["team-3"] });
+    expect(expanded.nodes.some((node) => node.id === "group:team-3")).toBe(false);
+    expect(expanded.nodes.filter((node) => node.group === "team-3" && node.kind === "service")).toHaveLength(keptInTeam3);
+    const focused = await getTopology({ now, service: "fl-0003", hops: 2 });
+    expect(focused.shape.focus).toEqual({ service: "fl-0003", hops: 2 });
+    expect(focused.nodes.some((node) => node.id === "fl-0003")).toBe(true);
+    const oneHop = await getTopology({ now, service: "fl-0003", hops: 1, group: "none" });
+    const twoHops = await getTopology({ now, service: "fl-0003", hops: 2, group: "none" });
+    expect(twoHops.nodes.length).toBeGreaterThan(oneHop.nodes.length);
+  });
+});

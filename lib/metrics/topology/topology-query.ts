@@ -5,9 +5,12 @@ import { getEnv, metricsRetainMs } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { groupBy } from "@/lib/group-by";
 import { countHealth } from "@/lib/registry/instance-view";
+import { focusAround } from "./topology-focus";
+import { collapseAbove, groupTopology } from "./topology-groups";
+import { topologyLimits } from "./topology-limits";
 import { instanceKey, readHealthAt, serviceHealth } from "./topology-query-health";
 import { goldenSignals, readWindowSignals } from "./topology-query-window";
-import type { TTopology, TTopologyEdge, TTopologyNode } from "../views";
+import type { TTopology, TTopologyEdge, TTopologyGrouping, TTopologyNode } from "../views";
 
 export type TTopologyQuery = {
   /** The moment to show, in ms; now when left out. */
@@ -17,8 +20,12 @@ export type TTopologyQuery = {
   q?: string;
   /** Only services with an instance tagged so. */
   tag?: string;
-  /** Only this service, its direct callers and callees, and the edges between it and them. */
+  /** Only this service and the services within `hops` calls of it (1 by default), and the edges walked to them. */
   service?: string;
+  hops?: number;
+  /** How services group; groups collapse above the size a screen holds, but those in `expand`. */
+  group?: TTopologyGrouping;
+  expand?: string[];
   now?: number;
 };
 
@@ -38,42 +45,95 @@ async function readCatalog({ at, past }: { at: number; past: boolean }) {
   const registeredBy = past ? { lte: new Date(at) } : undefined;
   // Two flat reads joined here: a nested read binds one parameter per service, past SQLite's 999 at fleet size.
   const [services, instances] = await Promise.all([
-    db.service.findMany({ where: { createdAt: registeredBy }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
+    db.service.findMany({ where: { createdAt: registeredBy }, orderBy: { name: "asc" }, select: { id: true, name: true }, take: topologyLimits.services + 1 }),
     db.instance.findMany({
       where: { registeredAt: registeredBy },
       select: { ...trafficSelect, serviceId: true, source: true, instanceId: true, tags: true, metadata: true },
     }),
   ]);
   const byService = groupBy(instances, (row) => row.serviceId);
-  return services.map(({ id, name }) => ({ name, instances: byService.get(id) ?? [] }));
+  const omitted = services.length > topologyLimits.services ? (await db.service.count({ where: { createdAt: registeredBy } })) - topologyLimits.services : 0;
+  return { omitted, services: services.slice(0, topologyLimits.services).map(({ id, name }) => ({ name, instances: byService.get(id) ?? [] })) };
 }
 
 // An edge's or a callee's name the catalog does not hold: drawn, so a dependency outside the registry shows.
 function unregisteredNode(id: string): TTopologyNode {
-  return { id, health: "unknown", instances: countHealth([]), tags: [], registered: false, rps: null, errorRate: null, p95: null };
+  const signals = { rps: null, errorRate: null, p50: null, p95: null, p99: null };
+  return {
+    id,
+    kind: "service",
+    group: null,
+    health: "unknown",
+    instances: countHealth([]),
+    tags: [],
+    namespace: null,
+    registered: false,
+    members: [],
+    ...signals,
+  };
+}
+
+// Kubernetes' word, as service meshes carry it in metadata: the first instance that says wins.
+function namespaceOf(instances: { metadata: Record<string, string> }[]): string | null {
+  for (const { metadata } of instances) if (metadata.namespace) return metadata.namespace;
+  return null;
 }
 
 /** Which nodes and edges the filters keep; an unknown `service` is a 404 rather than an empty graph. */
-function applyFilters({ nodes, edges, q, tag, service }: { nodes: TTopologyNode[]; edges: TTopologyEdge[]; q?: string; tag?: string; service?: string }) {
+function applyFilters({
+  nodes,
+  edges,
+  q,
+  tag,
+  service,
+  hops,
+}: {
+  nodes: TTopologyNode[];
+  edges: TTopologyEdge[];
+  q?: string;
+  tag?: string;
+  service?: string;
+  hops: number;
+}) {
   const needle = q?.trim().toLowerCase();
   let kept = nodes.filter((node) => (!needle || node.id.toLowerCase().includes(needle)) && (!tag || node.tags.includes(tag)));
   let candidates = edges;
   if (service) {
     if (!nodes.some((node) => node.id === service)) throw new AppError("not_found", `service '${service}' is not in the topology at that moment`, "service");
-    candidates = edges.filter((edge) => edge.caller === service || edge.callee === service);
-    const around = new Set([service, ...candidates.flatMap((edge) => [edge.caller, edge.callee])]);
-    kept = kept.filter((node) => around.has(node.id));
+    const around = focusAround({ nodes, edges, service, hops });
+    const ids = new Set(around.nodes.map((node) => node.id));
+    kept = kept.filter((node) => ids.has(node.id));
+    candidates = around.edges;
   }
   const ids = new Set(kept.map((node) => node.id));
   return { nodes: kept, edges: candidates.filter((edge) => ids.has(edge.caller) && ids.has(edge.callee)) };
 }
 
+/** The busiest edges up to the bound, then nodes up to theirs (the catalog's first, then callees outside it). */
+function applyLimits({ nodes, edges }: { nodes: TTopologyNode[]; edges: TTopologyEdge[] }) {
+  const busiest = [...edges].sort((a, b) => (b.rps ?? -1) - (a.rps ?? -1) || Number(b.declared) - Number(a.declared));
+  const keptNodes = nodes.slice(0, topologyLimits.services);
+  const ids = new Set(keptNodes.map((node) => node.id));
+  const keptEdges = busiest.filter((edge) => ids.has(edge.caller) && ids.has(edge.callee)).slice(0, topologyLimits.edges);
+  return { nodes: keptNodes, edges: keptEdges, omitted: { services: nodes.length - keptNodes.length, edges: edges.length - keptEdges.length } };
+}
+
 /**
  * The fleet as a graph at `at` (now by default): every service with its instances' health then, and
  * its callers -> callees, observed in the window's edge rollups or declared in metadata, each with
- * its rate, error share and p95 over the window before `at`.
+ * its rate, error share and latency over the window before `at`; filtered, focused, bounded, then grouped.
  */
-export async function getTopology({ at, windowMs = 60_000, q, tag, service, now = Date.now() }: TTopologyQuery = {}): Promise<TTopology> {
+export async function getTopology({
+  at,
+  windowMs = 60_000,
+  q,
+  tag,
+  service,
+  hops = 1,
+  group = "namespace",
+  expand = [],
+  now = Date.now(),
+}: TTopologyQuery = {}): Promise<TTopology> {
   const moment = at ?? now;
   const past = moment < now;
   const [catalog, signals, healthThen] = await Promise.all([
@@ -89,11 +149,12 @@ export async function getTopology({ at, windowMs = 60_000, q, tag, service, now 
   const edgeOf = (caller: string, callee: string): TTopologyEdge => {
     const id = edgeId(caller, callee);
     let edge = edges.get(id);
-    if (!edge) edges.set(id, (edge = { id, caller, callee, declared: false, observed: false, rps: null, errorRate: null, p95: null }));
+    const signals = { rps: null, errorRate: null, p50: null, p95: null, p99: null };
+    if (!edge) edges.set(id, (edge = { id, caller, callee, declared: false, observed: false, members: 1, ...signals }));
     return edge;
   };
 
-  for (const { name, instances } of catalog) {
+  for (const { name, instances } of catalog.services) {
     const members = instances.map((instance) => {
       const health = healthThen.get(instanceKey({ service: name, ...instance })) ?? instance.health;
       return { health, takesTraffic: takesTraffic(trafficState({ ...instance, health })) };
@@ -101,10 +162,14 @@ export async function getTopology({ at, windowMs = 60_000, q, tag, service, now 
     const tags = [...new Set(instances.flatMap((instance) => instance.tags))].sort();
     nodes.set(name, {
       id: name,
+      kind: "service",
+      group: null,
       health: serviceHealth(members),
       instances: countHealth(members),
       tags,
+      namespace: namespaceOf(instances),
       registered: true,
+      members: [],
       ...goldenSignals(signals.services.get(name), measuredMs),
     });
     for (const callee of new Set(instances.flatMap((instance) => declaredCallees(instance.metadata)))) edgeOf(name, callee).declared = true;
@@ -120,6 +185,24 @@ export async function getTopology({ at, windowMs = 60_000, q, tag, service, now 
   }
 
   const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  const shown = applyFilters({ nodes: [...nodes.values()].sort(byId), edges: [...edges.values()].sort(byId), q, tag, service });
-  return { at: moment, windowMs, metrics: signals.window, ...shown };
+  // The catalog's services first, so callees outside it are the ones a bound leaves out.
+  const ordered = [...nodes.values()].sort((a, b) => Number(b.registered) - Number(a.registered) || byId(a, b));
+  const bounded = applyLimits({ nodes: ordered, edges: [...edges.values()] });
+  const shown = applyFilters({ nodes: bounded.nodes.sort(byId), edges: bounded.edges.sort(byId), q, tag, service, hops });
+  const grouped = groupTopology({ ...shown, by: group, expanded: expand, keepOpen: service ? [service] : [] });
+  return {
+    at: moment,
+    windowMs,
+    metrics: signals.window,
+    shape: {
+      by: group,
+      collapsed: grouped.collapsed,
+      collapseAbove,
+      expanded: expand,
+      focus: service ? { service, hops } : null,
+      omitted: { services: catalog.omitted + bounded.omitted.services, edges: bounded.omitted.edges },
+    },
+    nodes: grouped.nodes,
+    edges: grouped.edges,
+  };
 }

@@ -5,8 +5,10 @@ import { requirePageUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { getServiceHealthHistory } from "@/lib/health/queries";
 import { getServiceChart } from "@/lib/metrics/chart/chart-query";
+import type { TChartSeriesOf } from "@/lib/metrics/views";
 import { listSilences } from "@/lib/notify/silences";
 import { getServiceOrThrow } from "@/lib/registry/service-detail";
+import { ZServiceName } from "@/lib/registry/schemas";
 import { defaultTimeRange, readTimeRange } from "@/lib/time/range";
 import { tablePageSize, timelinesShown } from "./_components/page-sizes";
 import { ServiceClient } from "./page-client";
@@ -20,12 +22,17 @@ export async function generateMetadata({ params }: TProps): Promise<Metadata> {
 export default async function ServicePage({ params, searchParams }: TProps) {
   const user = await requirePageUser(); // a page can be fetched without its layout, so it checks for itself
   const name = decodeURIComponent((await params).name);
+  const search = await searchParams;
+  const { callee } = search;
+  // A topology edge links here with ?callee=<name>: the charts open on that edge.
+  const of: TChartSeriesOf =
+    typeof callee === "string" && ZServiceName.safeParse(callee).success ? { scope: "edge", caller: name, callee } : { scope: "service" };
   // The console's range (?range=24h, ?from=&to=); what cannot be read falls back to the last hour, and the page says why.
-  const range = readTimeRange(await searchParams).range ?? defaultTimeRange;
+  const range = readTimeRange(search).range ?? defaultTimeRange;
   const [service, history, chart, silences] = await Promise.all([
     getServiceOrThrow({ name, query: { limit: tablePageSize } }),
     getServiceHealthHistory({ name, range, query: { limit: timelinesShown } }),
-    getServiceChart({ service: name, range, of: { scope: "service" } }),
+    getServiceChart({ service: name, range, of }),
     listSilences({ service: name }),
   ]).catch((error) => {
     if (error instanceof AppError && error.code === "not_found") notFound();

@@ -2,15 +2,18 @@
 
 import { createContext, useContext, useSyncExternalStore } from "react";
 
-/** The service under the pointer. An edge reads only whether it touches it, so a hover re-renders a few edges, not all. */
-export function createHoverStore() {
-  let hovered: string | null = null;
+/**
+ * One id many components ask about (the service under the pointer, the one a search found): each reads only
+ * whether it concerns it, so a change re-renders a few nodes or edges, not all.
+ */
+export function createIdStore() {
+  let current: string | null = null;
   const listeners = new Set<() => void>();
   return {
-    get: () => hovered,
+    get: () => current,
     set: (id: string | null) => {
-      if (id === hovered) return;
-      hovered = id;
+      if (id === current) return;
+      current = id;
       listeners.forEach((notify) => notify());
     },
     subscribe: (listener: () => void) => {
@@ -20,20 +23,25 @@ export function createHoverStore() {
   };
 }
 
-export type THoverStore = ReturnType<typeof createHoverStore>;
+export type TIdStore = ReturnType<typeof createIdStore>;
 
-export const HoverContext = createContext<THoverStore | null>(null);
+export const HoverContext = createContext<TIdStore | null>(null);
+export const FoundContext = createContext<TIdStore | null>(null);
 
 const noSubscription = () => () => {};
 
-export function useTouchesHovered(source: string, target: string): boolean {
-  const store = useContext(HoverContext);
+function useStoreHolds(store: TIdStore | null, holds: (id: string | null) => boolean): boolean {
   return useSyncExternalStore(
     store?.subscribe ?? noSubscription,
-    () => {
-      const hovered = store?.get() ?? null;
-      return hovered === source || hovered === target;
-    },
+    () => holds(store?.get() ?? null),
     () => false,
   );
+}
+
+export function useTouchesHovered(source: string, target: string): boolean {
+  return useStoreHolds(useContext(HoverContext), (hovered) => hovered === source || hovered === target);
+}
+
+export function useIsFound(id: string): boolean {
+  return useStoreHolds(useContext(FoundContext), (found) => found === id);
 }

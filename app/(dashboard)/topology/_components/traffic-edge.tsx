@@ -1,18 +1,19 @@
 "use client";
 
 import { BaseEdge, EdgeLabelRenderer, useStore, type Edge, type EdgeProps, type ReactFlowState } from "@xyflow/react";
-import { memo, useMemo } from "react";
+import { memo, useCallback, useMemo } from "react";
 import type { TTopologyEdge } from "@/lib/metrics/views";
 import { formatErrorRate, formatLatency, formatRps } from "./format-signals";
 import { useTouchesHovered } from "./hover-store";
 import type { TEdgeRoute, TPoint } from "./layout-graph";
 import { edgeLabelSize } from "./layout-graph";
 import { edgeStyle } from "./topology-colors";
+import { labelScaleAt } from "./zoom-detail";
 
 export type TTrafficEdge = Edge<{ edge: TTopologyEdge; route: TEdgeRoute; roomyLabels: boolean }, "traffic">;
 
-// Labels are drawn from this zoom up; further out they would be unreadable specks.
-const labelsFrom = 0.55;
+// Labels with room of their own are drawn from this zoom up (12 px type is 11 px there); further out, on hover, grown.
+const labelsFrom = 0.92;
 const stubPx = 24;
 const showsLabels = (state: ReactFlowState) => state.transform[2] >= labelsFrom;
 
@@ -43,11 +44,12 @@ export function routePath(points: TPoint[]): string {
   return `${path} L ${x1} ${y1}`;
 }
 
-/** Two short lines, so the label's room between layers stays narrow: rate and errors, then p95. */
+/** Two short lines, so the label's room between layers stays narrow: rate and errors, then p95 (the worst, between groups). */
 function edgeLabel(edge: TTopologyEdge): [string, string] {
   if (!edge.observed) return ["declared", edge.rps === 0 ? "no traffic" : "not measured"];
   if (edge.rps === null) return ["no metrics", ""];
-  return [`${formatRps(edge.rps)} · ${formatErrorRate(edge.errorRate)}`, `p95 ${formatLatency(edge.p95)}`];
+  const calls = edge.members > 1 ? ` · ${edge.members} edges` : "";
+  return [`${formatRps(edge.rps)} · ${formatErrorRate(edge.errorRate)}`, `p95 ${formatLatency(edge.p95)}${calls}`];
 }
 
 function TrafficEdgeView({ id, data, source, target, sourceX, sourceY, targetX, targetY, markerEnd }: EdgeProps<TTrafficEdge>) {
@@ -55,6 +57,8 @@ function TrafficEdgeView({ id, data, source, target, sourceX, sourceY, targetX, 
   const hovered = useTouchesHovered(source, target);
   // Labels with room of their own show when readable; in a dense graph, those of the hovered service's edges.
   const labelled = hovered || (zoomedIn && Boolean(data?.roomyLabels));
+  // Only a labelled edge follows the zoom: the others never re-render on it.
+  const scale = useStore(useCallback((state: ReactFlowState) => (labelled ? labelScaleAt(state.transform[2]) : 1), [labelled]));
   const route = data?.route;
   // dagre's first and last points lie on the node outlines; the handles keep every edge on the nodes' sides,
   // and a short stub at each end makes the curve leave and enter them horizontally.
@@ -90,10 +94,10 @@ function TrafficEdgeView({ id, data, source, target, sourceX, sourceY, targetX, 
         <EdgeLabelRenderer>
           <div
             data-testid={`topology-edge-${data.edge.caller}-${data.edge.callee}`}
-            className="pointer-events-none absolute rounded border bg-white px-1.5 py-px text-center text-[11px] leading-tight tabular-nums text-zinc-700 dark:bg-zinc-900 dark:text-zinc-200"
+            className="pointer-events-none absolute rounded border bg-white px-1.5 py-px text-center text-xs leading-tight tabular-nums text-zinc-700 dark:bg-zinc-900 dark:text-zinc-200"
             style={{
               borderColor: style.color,
-              transform: `translate(-50%, -50%) translate(${route.label.x}px, ${route.label.y}px)`,
+              transform: `translate(-50%, -50%) translate(${route.label.x}px, ${route.label.y}px) scale(${scale})`,
               maxWidth: edgeLabelSize.width,
             }}
           >
