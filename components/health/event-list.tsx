@@ -33,7 +33,7 @@ export function SubjectLink({ service, instanceId }: { service: string; instance
       {instanceId ? (
         <>
           <span className="font-medium">{service}</span>
-          <span className="text-zinc-400"> / </span>
+          <span className="text-zinc-500 dark:text-zinc-400"> / </span>
           <RangeLink href={instanceHref(service, instanceId)} className={linkStyle}>
             {instanceId}
           </RangeLink>

@@ -38,7 +38,7 @@ export function IncidentList({ incidents, empty = "No incident yet." }: { incide
             data-open={incident.endedAt === null}
             className="grid grid-cols-[5.5rem_auto_1fr] gap-x-4 gap-y-1 px-4 py-2 text-sm @2xl:grid-cols-[6.5rem_10rem_minmax(10rem,16rem)_1fr]"
           >
-            <span className="text-xs text-zinc-500">
+            <span className="text-xs text-zinc-500 dark:text-zinc-400">
               <TimeAgo at={incident.at} />
             </span>
             <span className="flex flex-wrap items-start gap-1">
@@ -58,14 +58,14 @@ export function IncidentList({ incidents, empty = "No incident yet." }: { incide
                     recurring ×{incident.count.toLocaleString("en-US")}
                   </span>
                 )}
-                <span className="text-zinc-500">
+                <span className="text-zinc-500 dark:text-zinc-400">
                   since {clock(incident.startedAt)} UTC{lasted > 0 && `, ${formatDuration(lasted)}`}
                 </span>
                 <Link href={`/events/incidents/${incident.id}`} className="text-xs font-medium hover:underline">
                   Details
                 </Link>
               </span>
-              <span className="block truncate text-xs text-zinc-500" title={incident.reason}>
+              <span className="block truncate text-xs text-zinc-500 dark:text-zinc-400" title={incident.reason}>
                 {incident.reason}
               </span>
             </span>

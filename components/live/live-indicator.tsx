@@ -39,8 +39,8 @@ export function LiveIndicator({ live }: { live: TLiveState | TLiveState[] }) {
 
   return (
     <span className="inline-flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-zinc-600 dark:text-zinc-400">
+      {/* Not a live region: its age changes every second, and a screen reader would read each one out. */}
       <span
-        role="status"
         data-testid="live-indicator"
         data-state={state}
         className="inline-flex items-center gap-1.5"

@@ -13,7 +13,7 @@ describe.each(targets)("sign-in and roles on $name", (target) => {
     expect(page.status).toBe(200);
     const anonymous = await fetch(`${target.baseUrl}/services`, { redirect: "manual" });
     expect([302, 303, 307]).toContain(anonymous.status);
-    expect(anonymous.headers.get("location")).toMatch(/\/login$/);
+    expect(anonymous.headers.get("location")).toMatch(/\/login\?callbackUrl=%2Fservices$/);
   });
 
   test("the setup page is closed once an administrator exists", async () => {

@@ -167,7 +167,11 @@ test("a rendering nginx -t refuses keeps the last good file, and says so; a file
     (text) => text.includes("# web-1"),
     { timeoutMs: 12_000, everyMs: 100 },
   );
-  const drift = await clients.admin.get("/api/v1/audit?action=dataplane.drift");
+  // The repair is audited after the file is written back: wait for the row, not just the file.
+  const drift = await eventually(
+    () => clients.admin.get("/api/v1/audit?action=dataplane.drift"),
+    (answer) => answer.body.events.some((event: { target: string }) => event.target === "dataplane/edge-nginx"),
+  );
   expect(drift.body.events.some((event: { target: string }) => event.target === "dataplane/edge-nginx")).toBe(true);
   expect((await fetch(`${nginx.url}/web/`)).status).toBe(200);
 });

@@ -55,7 +55,7 @@ describe.each(targets)("sessions on $name", (target) => {
     expect(await status(target, cookie)).toBe(401);
     expect(await status(second, cookie)).toBe(401);
     const page = await fetch(`${target.baseUrl}/services`, { headers: { cookie }, redirect: "manual" });
-    expect(page.headers.get("location")).toMatch(/\/login$/);
+    expect(page.headers.get("location")).toMatch(/\/login\?callbackUrl=%2Fservices$/);
   });
 
   test("a password change, a role change and disabling end the user's sessions on another process at once", async () => {

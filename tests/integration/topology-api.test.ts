@@ -81,7 +81,22 @@ describe.each(targets)("topology API on $name", (target) => {
       tags: ["edge-zone"],
       registered: true,
     });
-    expect(Object.keys(body.nodes[1]).sort()).toEqual(["errorRate", "health", "id", "instances", "p95", "registered", "rps", "tags"]);
+    expect(Object.keys(body.nodes[1]).sort()).toEqual([
+      "errorRate",
+      "group",
+      "health",
+      "id",
+      "instances",
+      "kind",
+      "members",
+      "namespace",
+      "p50",
+      "p95",
+      "p99",
+      "registered",
+      "rps",
+      "tags",
+    ]);
     expect(body.nodes[2]).toMatchObject({ registered: false, health: "unknown", instances: { total: 0 } });
     expect(body.edges.map((edge: { id: string }) => edge.id)).toEqual([`${caller}->${callee}`, `${caller}->${prefix}-external`]);
     expect(body.edges[0]).toMatchObject({ caller, callee, declared: true });

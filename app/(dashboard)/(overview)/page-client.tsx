@@ -99,7 +99,7 @@ export function OverviewClient({ initialOverview, initialServices, initialHighli
             </ul>
           )}
         </Card>
-        <Card title="Latest health changes" action={<span className="text-xs text-zinc-500">in the time range</span>}>
+        <Card title="Latest health changes" action={<span className="text-xs text-zinc-500 dark:text-zinc-400">in the time range</span>}>
           <EventList events={health.data.events} empty="No health changes yet." />
         </Card>
       </div>

@@ -57,7 +57,7 @@ function DataPlaneCard({ initial }: { initial: TPlane }) {
               </span>
             )}
           </Badge>
-          <span className="text-xs font-normal text-zinc-500">
+          <span className="text-xs font-normal text-zinc-500 dark:text-zinc-400">
             {dataPlane.address} · health by {dataPlane.healthMode} · {dataPlane.kind === "nginx" ? "upstreams" : "backends"}{" "}
             {dataPlane.backends ? "as mapped" : "named for their service"}
           </span>
@@ -81,7 +81,7 @@ function DataPlaneCard({ initial }: { initial: TPlane }) {
             <BackendTable key={backend.backend} backend={backend} />
           ))}
           {view.totalBackends > view.backends.length && (
-            <p className="text-xs text-zinc-500">
+            <p className="text-xs text-zinc-500 dark:text-zinc-400">
               {view.backends.length} of {view.totalBackends} backends shown.
             </p>
           )}

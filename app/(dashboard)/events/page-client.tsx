@@ -134,7 +134,7 @@ function Choice({
 }) {
   const hydrated = useHydrated();
   return (
-    <label className="flex items-center gap-2 text-xs text-zinc-500">
+    <label className="flex items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
       {label}
       <select aria-label={label} disabled={!hydrated} className={select} value={value} onChange={(event) => onChange(event.target.value)}>
         <option value="">{all}</option>

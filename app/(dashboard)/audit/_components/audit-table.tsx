@@ -37,7 +37,7 @@ export function AuditTable({ events, empty }: { events: TAuditEventView[]; empty
         <tr key={event.id} data-testid="audit-event" data-action={event.action} className="hover:bg-zinc-50/60 dark:hover:bg-zinc-800/30">
           <Td className="w-40 whitespace-nowrap text-xs">
             <TimeAgo at={event.at} />
-            <LocalTime at={event.at} className="block whitespace-nowrap text-[11px] tabular-nums text-zinc-500" />
+            <LocalTime at={event.at} className="block whitespace-nowrap text-[11px] tabular-nums text-zinc-500 dark:text-zinc-400" />
           </Td>
           <Td className="max-w-40">
             <Actor actor={event.actor} />

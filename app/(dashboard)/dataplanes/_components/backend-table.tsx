@@ -12,7 +12,7 @@ export function BackendTable({ backend }: { backend: TBackendView }) {
     <div data-testid={`backend-${backend.backend}`}>
       <h3 className="mb-2 flex items-center gap-2 text-sm font-medium">
         backend {backend.backend}
-        <span className="font-normal text-zinc-500">
+        <span className="font-normal text-zinc-500 dark:text-zinc-400">
           ← service{" "}
           <Link className="underline" href={`/services/${encodeURIComponent(backend.service)}`}>
             {backend.service}
@@ -35,7 +35,7 @@ export function BackendTable({ backend }: { backend: TBackendView }) {
         ))}
       </Table>
       {backend.total > backend.servers.length && (
-        <p className="mt-1 text-xs text-zinc-500">
+        <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">
           {backend.servers.length} of {backend.total} servers shown, differing ones first.
         </p>
       )}

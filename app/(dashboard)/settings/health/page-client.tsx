@@ -58,7 +58,7 @@ export function HealthSettingsClient({ webhooks, canManage, allowedAddresses }: 
               defaultValue={added?.ok === false ? added.values?.url : undefined}
               error={added?.ok === false ? added.error : undefined}
             />
-            <fieldset className="flex gap-3 text-sm">
+            <fieldset className="flex flex-wrap gap-x-3 gap-y-1 text-sm">
               <legend className="mb-1 font-medium">Events</legend>
               {kinds.map((kind) => (
                 <label key={kind} className="flex items-center gap-1">

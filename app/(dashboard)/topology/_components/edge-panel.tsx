@@ -40,13 +40,13 @@ export function EdgePanel({
       <div className="flex items-start gap-2">
         <span aria-hidden className="mt-2 h-1 w-4 shrink-0 rounded" style={{ backgroundColor: edgeStyle(edge).color }} />
         <h2 className="min-w-0 flex-1 break-words font-semibold">
-          {nameOf(caller, edge.caller)} <span className="text-zinc-400">→</span> {nameOf(callee, edge.callee)}
+          {nameOf(caller, edge.caller)} <span className="text-zinc-500 dark:text-zinc-400">→</span> {nameOf(callee, edge.callee)}
         </h2>
         <button
           type="button"
           onClick={onClose}
           aria-label="Close edge details"
-          className="rounded px-1.5 text-lg leading-none text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800"
+          className="rounded px-1.5 text-lg leading-none text-zinc-500 dark:text-zinc-400 hover:bg-zinc-100 dark:hover:bg-zinc-800"
         >
           ×
         </button>

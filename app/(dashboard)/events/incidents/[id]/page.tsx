@@ -59,13 +59,17 @@ export default async function IncidentPage({ params }: PageProps<"/events/incide
                 {time.slice(0, 10)} {time.slice(11, 19)} UTC
               </li>
             ))}
-            {incident.count > incident.times.length && <li className="text-zinc-500">and {incident.count - incident.times.length} earlier</li>}
+            {incident.count > incident.times.length && (
+              <li className="text-zinc-500 dark:text-zinc-400">and {incident.count - incident.times.length} earlier</li>
+            )}
           </ol>
         </Card>
       )}
       <Card title="Its events">
         <EventList events={events} empty="No event of it is kept." />
-        {moreEvents && <p className="border-t border-zinc-100 px-4 py-2 text-xs text-zinc-500 dark:border-zinc-800">The newest 100 are shown.</p>}
+        {moreEvents && (
+          <p className="border-t border-zinc-100 px-4 py-2 text-xs text-zinc-500 dark:text-zinc-400 dark:border-zinc-800">The newest 100 are shown.</p>
+        )}
       </Card>
     </>
   );

@@ -44,17 +44,17 @@ export function SilencesCard({ service, initialSilences, canManage }: { service:
           A silenced service or instance still shows its problems, marked silenced, but sends no notification.
         </p>
         {data.silences.length === 0 ? (
-          <p className="text-sm text-zinc-500">No silence in force.</p>
+          <p className="text-sm text-zinc-500 dark:text-zinc-400">No silence in force.</p>
         ) : (
           <ul className="divide-y divide-zinc-100 text-sm dark:divide-zinc-800">
             {data.silences.map((silence) => (
               <li key={silence.id} data-testid="silence" className="flex flex-wrap items-center gap-x-3 gap-y-1 py-2">
                 <Badge tone="warn">silenced</Badge>
                 <span className="font-medium">{silence.instanceId ?? "whole service"}</span>
-                <span className="text-zinc-500">
+                <span className="text-zinc-500 dark:text-zinc-400">
                   ends <TimeUntil at={silence.endsAt} />
                 </span>
-                <span className="min-w-0 flex-1 truncate text-zinc-500" title={silence.reason}>
+                <span className="min-w-0 flex-1 truncate text-zinc-500 dark:text-zinc-400" title={silence.reason}>
                   {silence.reason} ({silence.createdBy})
                 </span>
                 {canManage && (
