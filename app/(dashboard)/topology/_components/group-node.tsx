@@ -29,7 +29,10 @@ function GroupNodeView({ data: { node } }: NodeProps<TServiceNode>) {
       <Handle type="target" position={Position.Left} isConnectable={false} className="!invisible" />
       <NodeHeading name={node.group ?? node.id} color={color} detail={detail} marker="rounded-sm">
         {detail.lines === 2 && (
-          <span className="ml-auto shrink-0 rounded bg-zinc-900/5 px-1.5 text-xs font-medium dark:bg-white/10">{node.members.length}</span>
+          // In the band's line size, not a fixed 12 px: at the large band's zoom (0.7) that was 8.5 px on screen.
+          <span className="ml-auto shrink-0 rounded bg-zinc-900/5 px-1.5 font-medium dark:bg-white/10" style={{ fontSize: detail.line }}>
+            {node.members.length}
+          </span>
         )}
       </NodeHeading>
       {detail.lines === 2 && (
