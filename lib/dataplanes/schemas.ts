@@ -6,7 +6,7 @@ import { haproxyNamePattern } from "./haproxy/plan";
 import { parseRuntimeAddress } from "./haproxy/runtime-address";
 import { dataPlaneKinds, healthModes } from "./types";
 
-const ZName = z
+export const ZDataPlaneName = z
   .string()
   .min(1, "must not be empty")
   .max(64, "must be at most 64 characters")
@@ -32,7 +32,7 @@ const ZBackendMap = z
 
 export const ZDataPlaneInput = z
   .strictObject({
-    name: ZName,
+    name: ZDataPlaneName,
     kind: z.enum(dataPlaneKinds),
     /** haproxy: its Runtime API; nginx: the file, in MESHDECK_NGINX_DIR, that Meshdeck renders its upstreams into. */
     address: z.string().trim().max(256, "must be at most 256 characters"),

@@ -191,6 +191,8 @@ describe.each(targets)("HAProxy data plane on $name", (target) => {
     expect(refused.status).toBe(422);
     expect((await clients.admin.put(`/api/v1/dataplanes/${plane}`, { ...settings, name: "renamed" })).status).toBe(422);
     expect((await clients.admin.put(`/api/v1/dataplanes/nope-${tag}`, settings)).status).toBe(404);
+    // A name no data plane can have (a NUL byte: PostgreSQL refuses it in a query) is refused before any query.
+    for (const method of ["get", "delete"] as const) expect((await clients.admin[method]("/api/v1/dataplanes/%00")).status).toBe(422);
     expect((await planeState()).dataPlane.address).toBe(settings.address);
 
     expect((await clients.admin.put(`/api/v1/dataplanes/${plane}`, { ...settings, healthMode: "haproxy" })).status).toBe(200);
