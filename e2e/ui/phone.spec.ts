@@ -57,7 +57,8 @@ test("on a 390 px phone every page opens from the drawer without scrolling sidew
   await drawer.getByRole("button", { name: "Sign out" }).click();
   await expect(phonePage).toHaveURL(/\/login$/);
   await phonePage.goto("/services");
-  await expect(phonePage).toHaveURL(/\/login$/);
+  // Signed out, the page asked for is where sign-in will return to.
+  await expect(phonePage).toHaveURL(/\/login\?callbackUrl=%2Fservices$/);
 });
 
 test("at 1440 px a service's instance table shows every column without scrolling its box", async ({ page }) => {
