@@ -21,7 +21,7 @@ export const kindTones: Record<TEventKind, TTone> = {
 };
 
 export function instanceHref(service: string, instanceId: string) {
-  return `/services/${encodeURIComponent(service)}#instance-${instanceId}`;
+  return `/services/${encodeURIComponent(service)}/instances/${encodeURIComponent(instanceId)}`;
 }
 
 const linkStyle = "underline decoration-zinc-300 underline-offset-2 hover:decoration-current dark:decoration-zinc-600";

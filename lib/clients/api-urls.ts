@@ -39,6 +39,9 @@ export const apiUrls = {
   // `page` as toInstancePageSearch writes it: the timelines of the instances that page shows.
   serviceHealth: (name: string, range: TTimeRange, page = "") =>
     apiUrl<THealthHistory>(`${servicePath(name)}/health`, withSearch("", page, timeRangeSearch(range)).slice(1)),
+  // One instance's timeline alone.
+  instanceHealth: (name: string, instanceId: string, range: TTimeRange) =>
+    apiUrl<THealthHistory>(`${servicePath(name)}/health`, withSearch("", `instance=${encodeURIComponent(instanceId)}`, timeRangeSearch(range)).slice(1)),
   // `query` as chartSearchParams writes it.
   serviceMetrics: (name: string, query: string) => apiUrl<TServiceChart>(`${servicePath(name)}/metrics`, query),
   events: (query: string | URLSearchParams = "") => apiUrl<TEventPage>("/api/v1/events", query),

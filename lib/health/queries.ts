@@ -97,25 +97,31 @@ export async function listEvents({
 export type TEventPage = Awaited<ReturnType<typeof listEvents>>;
 export type TEventView = TEventPage["events"][number];
 
-/** Each instance's health bands over the range, its uptime, and what its check last said: for one page of the service's instances. */
+const historySelect = { id: true, instanceId: true, source: true, health: true, registeredAt: true, lastCheckAt: true, lastSuccessAt: true, flapping: true } as const;
+
+/**
+ * Each instance's health bands over the range, its uptime, and what its check last said: for one page of the service's
+ * instances, or for the one `instanceId` names (the instance page).
+ */
 export async function getServiceHealthHistory({
   name,
   range,
   query = {},
+  instanceId,
   now = new Date(),
 }: {
   name: string;
   range: TTimeRange;
   query?: Partial<TInstancePageQuery>;
+  instanceId?: string;
   now?: Date;
 }) {
   const service = await db.service.findUnique({ where: { name }, select: { id: true } });
   if (!service) throw new AppError("not_found", `service '${name}' is not registered`, "name");
-  const page = await findInstancePage({
-    serviceId: service.id,
-    query,
-    select: { id: true, instanceId: true, source: true, health: true, registeredAt: true, lastCheckAt: true, lastSuccessAt: true, flapping: true },
-  });
+  const page =
+    instanceId === undefined
+      ? await findInstancePage({ serviceId: service.id, query, select: historySelect })
+      : { rows: await db.instance.findMany({ where: { serviceId: service.id, instanceId }, select: historySelect }) };
   const { preset, from, to } = resolveTimeRange(range, now.getTime());
   const until = new Date(to);
 

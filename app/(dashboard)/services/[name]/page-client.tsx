@@ -5,7 +5,9 @@ import Link from "next/link";
 import { useCallback, useState } from "react";
 import { TimelineLegend } from "./_components/health-timeline";
 import { InstanceTimelines } from "./_components/instance-timelines";
+import { instanceHref } from "@/components/health/event-list";
 import { LiveIndicator } from "@/components/live/live-indicator";
+import { RangeLink } from "@/components/time/range-link";
 import { TimeRangeBar } from "@/components/time/time-range-bar";
 import { FormError } from "@/components/ui/field";
 import { useTimeRange } from "@/components/time/use-time-range";
@@ -315,6 +317,7 @@ export function ServiceClient({
             {instances.map((instance) => (
               <InstanceRow
                 key={instance.id}
+                service={name}
                 instance={instance}
                 selected={allMatching || picked.has(instance.id)}
                 canGovern={canGovern}
@@ -338,11 +341,13 @@ function isFilteredText(filter: TInstanceFilter): string {
 }
 
 function InstanceRow({
+  service,
   instance,
   selected,
   canGovern,
   onToggle,
 }: {
+  service: string;
   instance: TServiceInstance;
   selected: boolean;
   canGovern: boolean;
@@ -361,7 +366,10 @@ function InstanceRow({
         />
       </Td>
       <Td className="whitespace-nowrap font-medium">
-        {instance.id} <ProtocolBadge protocol={instance.protocol} />
+        <RangeLink href={instanceHref(service, instance.id)} className="hover:underline">
+          {instance.id}
+        </RangeLink>{" "}
+        <ProtocolBadge protocol={instance.protocol} />
       </Td>
       <Td>
         <div className="space-y-1">

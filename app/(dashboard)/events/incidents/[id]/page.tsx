@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { EventList } from "@/components/health/event-list";
+import { EventList, instanceHref } from "@/components/health/event-list";
 import { IncidentList } from "@/components/health/incident-list";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -29,7 +29,7 @@ export default async function IncidentPage({ params }: PageProps<"/events/incide
     throw error;
   });
   const { incident, events, moreEvents } = detail;
-  const chartsHref = `/services/${encodeURIComponent(incident.service)}?${rangeAround(incident)}${incident.instanceId ? `#instance-${incident.instanceId}` : ""}`;
+  const chartsHref = `${incident.instanceId ? instanceHref(incident.service, incident.instanceId) : `/services/${encodeURIComponent(incident.service)}`}?${rangeAround(incident)}`;
   return (
     <>
       <PageHeader
