@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { CommandPalette } from "@/components/layout/command-palette";
 import { NavDrawer } from "@/components/layout/nav-drawer";
 import { ThemeToggle } from "@/components/layout/theme-toggle";
 import { Badge } from "@/components/ui/badge";
@@ -19,6 +20,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
       </a>
       <NavDrawer
         role={user.role}
+        search={<CommandPalette role={user.role} />}
         account={
           <div className="mt-auto space-y-2 px-3 text-sm">
             <div className="truncate font-medium" title={user.email}>

@@ -11,7 +11,7 @@ import { NavLinks } from "./nav-links";
  * The sidebar from md up; below md a bar with a Menu button that opens the same links and the account controls as a
  * drawer over the page, so the page itself is never wider than the phone.
  */
-export function NavDrawer({ role, account }: { role: TRole; account: ReactNode }) {
+export function NavDrawer({ role, search, account }: { role: TRole; search: ReactNode; account: ReactNode }) {
   const [open, setOpen] = useState(false);
   const panel = useRef<HTMLDivElement>(null);
   const toggle = useRef<HTMLButtonElement>(null);
@@ -34,16 +34,19 @@ export function NavDrawer({ role, account }: { role: TRole; account: ReactNode }
         <Link href="/" className="px-3">
           <Brand />
         </Link>
-        <button
-          ref={toggle}
-          type="button"
-          aria-expanded={open}
-          aria-controls="nav-drawer"
-          onClick={() => setOpen(!open)}
-          className="rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium md:hidden dark:border-zinc-700"
-        >
-          {open ? "Close" : "Menu"}
-        </button>
+        <span className="flex items-center gap-2">
+          {search}
+          <button
+            ref={toggle}
+            type="button"
+            aria-expanded={open}
+            aria-controls="nav-drawer"
+            onClick={() => setOpen(!open)}
+            className="rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium md:hidden dark:border-zinc-700"
+          >
+            {open ? "Close" : "Menu"}
+          </button>
+        </span>
       </div>
       {open && <div aria-hidden className="fixed inset-0 top-14 z-30 bg-zinc-950/40 md:hidden" onClick={() => setOpen(false)} />}
       <div

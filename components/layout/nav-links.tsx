@@ -8,7 +8,7 @@ import { can, type TPermission } from "@/lib/auth/permissions";
 import type { TRole } from "@/lib/auth/roles";
 
 // A link the role cannot open is not shown; the page refuses it on the server anyway.
-const links: { href: string; label: string; permission?: TPermission }[] = [
+export const navLinks: { href: string; label: string; permission?: TPermission }[] = [
   { href: "/", label: "Overview" },
   { href: "/services", label: "Services" },
   { href: "/sources", label: "Sources" },
@@ -28,7 +28,7 @@ export function NavLinks({ role, onNavigate }: { role: TRole; onNavigate?: () =>
   const rangeHref = useRangeHref();
   return (
     <nav aria-label="Main" className="flex flex-col gap-1">
-      {links
+      {navLinks
         .filter(({ permission }) => !permission || can({ role, permission }))
         .map((link) => {
           const active = link.href === "/" ? pathname === "/" : pathname.startsWith(link.href);

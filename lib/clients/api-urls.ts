@@ -6,6 +6,7 @@ import type { TConfigRef } from "@/lib/config/schemas";
 import type { TConfigExport, TImportChange } from "@/lib/config/publish/transfer";
 import type { TEventHighlights, TEventPage, THealthHistory } from "@/lib/health/queries";
 import type { TIncidentDetail, TIncidentPage } from "@/lib/incidents/queries";
+import type { TSearchHit } from "@/lib/search/search-console";
 import type { TSilenceView } from "@/lib/notify/silences";
 import { withSearch } from "@/lib/pagination/search-params";
 import { timeRangeSearch, type TTimeRange } from "@/lib/time/range";
@@ -44,6 +45,7 @@ export const apiUrls = {
     apiUrl<THealthHistory>(`${servicePath(name)}/health`, withSearch("", `instance=${encodeURIComponent(instanceId)}`, timeRangeSearch(range)).slice(1)),
   // `query` as chartSearchParams writes it.
   serviceMetrics: (name: string, query: string) => apiUrl<TServiceChart>(`${servicePath(name)}/metrics`, query),
+  search: (q: string) => apiUrl<{ hits: TSearchHit[] }>("/api/v1/search", new URLSearchParams({ q })),
   events: (query: string | URLSearchParams = "") => apiUrl<TEventPage>("/api/v1/events", query),
   incidents: (query: string | URLSearchParams = "") => apiUrl<TIncidentPage>("/api/v1/incidents", query),
   incident: (id: string) => apiUrl<TIncidentDetail>(`/api/v1/incidents/${encodeURIComponent(id)}`),

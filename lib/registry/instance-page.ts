@@ -68,6 +68,14 @@ export function parseInstancePageQuery(search: URLSearchParams | TSearchParams):
   return parseSearch(ZInstancePageQuery, search);
 }
 
+/** The filter a page link carries (?q=, ?tag=, ?health=, ?enabled=); what does not parse is left out, not an error. */
+export function readInstanceFilter(search: URLSearchParams): TInstanceFilter {
+  const parsed = ZInstanceFilter.safeParse(
+    Object.fromEntries(["q", "tag", "health", "enabled"].flatMap((name) => (search.get(name) ? [[name, search.get(name)]] : []))),
+  );
+  return parsed.success ? parsed.data : {};
+}
+
 /** Whether the filter narrows anything: without one, every instance of the service matches. */
 export function isFiltered(filter: TInstanceFilter): boolean {
   return filter.q !== undefined || filter.health !== undefined || filter.enabled !== undefined || filter.tag !== undefined;

@@ -2,6 +2,7 @@
 
 import dynamic from "next/dynamic";
 import Link from "next/link";
+import { useSearchParams } from "next/navigation";
 import { useCallback, useState } from "react";
 import { TimelineLegend } from "./_components/health-timeline";
 import { InstanceTimelines } from "./_components/instance-timelines";
@@ -29,7 +30,7 @@ import { defaultTimeRange } from "@/lib/time/range";
 import { formatDuration } from "@/lib/duration";
 import type { THealthHistory } from "@/lib/health/queries";
 import type { TServiceChart } from "@/lib/metrics/views";
-import { toInstancePageSearch, type TInstanceFilter } from "@/lib/registry/instance-page";
+import { readInstanceFilter, toInstancePageSearch, type TInstanceFilter } from "@/lib/registry/instance-page";
 import type { TInstanceView } from "@/lib/registry/instance-view";
 import type { TServiceDetail, TServiceInstance } from "@/lib/registry/service-detail";
 import { InstanceFilters } from "./_components/instance-filters";
@@ -106,7 +107,9 @@ export function ServiceClient({
   canManage: boolean;
 }) {
   const name = initialService.service.name;
-  const [filter, setFilter] = useState<TInstanceFilter>({});
+  // ?tag= and ?q= (the command palette's "orders tagged canary") open the table filtered.
+  const search = useSearchParams();
+  const [filter, setFilter] = useState<TInstanceFilter>(() => readInstanceFilter(search));
   // The cursor of each page visited, the first page's null: Previous goes back one.
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const cursor = cursors.at(-1);

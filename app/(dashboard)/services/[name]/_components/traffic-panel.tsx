@@ -35,14 +35,17 @@ export function TrafficPanel({
   selection,
   canGovern,
   onApplied,
+  initialMode = "weight",
 }: {
   service: TServiceDetail["service"];
   selection: TSelection;
   canGovern: boolean;
   onApplied: (outcome: "saved" | "conflict") => void;
+  /** The change offered first: the command palette's "Drain orders-2…" opens the panel on drain. */
+  initialMode?: TTrafficMode;
 }) {
   const formatTime = useFormatTime();
-  const [mode, setMode] = useState<TTrafficMode>("weight");
+  const [mode, setMode] = useState<TTrafficMode>(initialMode);
   const [weight, setWeight] = useState("100");
   const [expiresIn, setExpiresIn] = useState("");
   const [reason, setReason] = useState("");

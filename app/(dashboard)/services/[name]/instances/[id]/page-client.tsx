@@ -1,9 +1,10 @@
 "use client";
 
 import dynamic from "next/dynamic";
-import { useRouter } from "next/navigation";
+import { useRouter, useSearchParams } from "next/navigation";
 import { TimelineLegend } from "../../_components/health-timeline";
 import { InstanceTimelines } from "../../_components/instance-timelines";
+import { isTrafficMode } from "../../_components/traffic-change";
 import { TrafficPanel } from "../../_components/traffic-panel";
 import { EventList } from "@/components/health/event-list";
 import { LiveIndicator } from "@/components/live/live-indicator";
@@ -50,6 +51,8 @@ export function InstanceClient({
   canGovern: boolean;
 }) {
   const router = useRouter();
+  // ?change=drain (from the command palette) opens the traffic panel on that change; it still asks for a reason.
+  const change = useSearchParams().get("change") ?? "";
   const { service, instance, config } = detail;
   const servicePath = `/services/${encodeURIComponent(service.name)}`;
   const range = useTimeRange().range ?? defaultTimeRange;
@@ -153,6 +156,7 @@ export function InstanceClient({
         selection={{ kind: "rows", rows: [{ id: instance.id, version: override.version }] }}
         canGovern={canGovern}
         onApplied={() => router.refresh()}
+        initialMode={isTrafficMode(change) ? change : "weight"}
       />
       <Card title="Config it holds" className="mt-6">
         <Table
