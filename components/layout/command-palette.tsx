@@ -12,9 +12,7 @@ import { fetchApi } from "@/lib/clients/fetch-api";
 import type { TSearchHit } from "@/lib/search/search-console";
 import { navLinks } from "./nav-links";
 
-type THit = Omit<TSearchHit, "kind"> & { kind: TSearchHit["kind"] | "page" };
-
-const kindLabels: Record<THit["kind"], string> = {
+const kindLabels: Record<TSearchHit["kind"], string> = {
   page: "Page",
   service: "Service",
   instance: "Instance",
@@ -66,11 +64,11 @@ export function CommandPalette({ role }: { role: TRole }) {
     staleTime: 5000,
   });
   const needle = q.toLowerCase();
-  const pages: THit[] = navLinks
+  const pages: TSearchHit[] = navLinks
     .filter(({ permission }) => !permission || can({ role, permission }))
     .filter(({ label }) => label.toLowerCase().includes(needle))
     .map(({ href, label }) => ({ kind: "page", label, detail: href, href }));
-  const hits: THit[] = [...(q ? (found.data?.hits ?? []) : []), ...pages];
+  const hits: TSearchHit[] = [...(q ? (found.data?.hits ?? []) : []), ...pages];
   const chosen = Math.min(active, Math.max(0, hits.length - 1));
 
   const close = () => {
@@ -78,7 +76,7 @@ export function CommandPalette({ role }: { role: TRole }) {
     setText("");
     setActive(0);
   };
-  const go = (hit: THit | undefined) => {
+  const go = (hit: TSearchHit | undefined) => {
     if (!hit) return;
     close();
     router.push(rangeHref(hit.href));

@@ -16,7 +16,7 @@ export const ZSearchQuery = z.strictObject({
 });
 
 export type TSearchHit = {
-  kind: "service" | "instance" | "tag" | "config" | "action";
+  kind: "page" | "service" | "instance" | "tag" | "config" | "action";
   label: string;
   detail: string;
   href: string;
