@@ -1,6 +1,6 @@
 "use client";
 
-import { memo, useEffect, useState } from "react";
+import { memo, useEffect, useRef, useState } from "react";
 import { useHydrated } from "@/components/health/use-hydrated";
 import { useLiveQuery } from "@/components/live/use-live-query";
 import { useTimeZone } from "@/components/time/time-zone";
@@ -13,6 +13,7 @@ import type { TChartPoint, TChartSeriesOf, TServiceChart } from "@/lib/metrics/v
 import { defaultTimeRange, resolveTimeRange, type TTimeRange } from "@/lib/time/range";
 import type { TInstanceView } from "@/lib/registry/instance-view";
 import { timeTicks } from "@/lib/time/axis";
+import { ChartExport } from "./chart-export";
 import { formatMs, formatPercent, formatRate, formatStepSize } from "./chart-format";
 import { MarkerStrip } from "./marker-strip";
 import { SeriesPicker, seriesValue } from "./series-picker";
@@ -160,6 +161,8 @@ export const GoldenSignals = memo(function GoldenSignals({ service, instances, i
 
   const axis = { from: chart.from, to: chart.to, ticks: timeTicks({ from: chart.from, to: chart.to, zone }) };
   const measured = chart.points.some((point) => point.rps !== null);
+  const drawn = useRef<HTMLDivElement>(null);
+  const fileName = `${service}-${seriesValue(chart.of) || "service"}`.replace(/[^A-Za-z0-9._-]+/g, "-");
 
   return (
     <Card
@@ -196,24 +199,27 @@ export const GoldenSignals = memo(function GoldenSignals({ service, instances, i
         {!measured ? (
           <EmptyState>{emptyMessage({ service, of, instances })}</EmptyState>
         ) : (
-          <div className="space-y-3 px-2 pb-3 pt-3 sm:px-4">
-            <div className="flex flex-wrap items-center justify-between gap-2 pl-2">
-              <MarkerLegend count={chart.markers.length} />
+          <>
+            <div ref={drawn} className="space-y-3 px-2 pb-3 pt-3 sm:px-4">
+              <div className="flex flex-wrap items-center justify-between gap-2 pl-2">
+                <MarkerLegend count={chart.markers.length} />
+              </div>
+              <MarkerStrip markers={chart.markers} from={chart.from} to={chart.to} />
+              {charts.map((each, index) => (
+                <SignalChart
+                  key={each.testId}
+                  {...each}
+                  points={chart.points}
+                  axis={axis}
+                  markers={chart.markers}
+                  headline={<Headline points={chart.points} series={each.series} format={each.format} />}
+                  showTimeAxis={index === charts.length - 1}
+                  onZoom={zoom}
+                />
+              ))}
             </div>
-            <MarkerStrip markers={chart.markers} from={chart.from} to={chart.to} />
-            {charts.map((each, index) => (
-              <SignalChart
-                key={each.testId}
-                {...each}
-                points={chart.points}
-                axis={axis}
-                markers={chart.markers}
-                headline={<Headline points={chart.points} series={each.series} format={each.format} />}
-                showTimeAxis={index === charts.length - 1}
-                onZoom={zoom}
-              />
-            ))}
-          </div>
+            <ChartExport points={chart.points} name={fileName} charts={drawn} />
+          </>
         )}
       </div>
     </Card>
