@@ -41,6 +41,11 @@ test("an admin edits a demo service's config, publishes it, sees the service slo
   await expect(page.getByTestId(`version-${before.version + 1}`)).toContainText("current");
   await expect(page.getByTestId(`version-${before.version + 1}`)).toContainText("e2e: slow users down");
   await history.getByRole("button", { name: `Roll back to version ${before.version}` }).click();
+  // Before confirming, what the rollback changes against the current version.
+  const preview = page.getByTestId("rollback-preview");
+  await expect(preview).toContainText(`current (v${before.version + 1})`);
+  await expect(preview.getByTestId("diff")).toContainText('{"latencyMs": 150, "errorRate": 0}');
+  await expect(preview.getByTestId("diff")).toContainText('"latencyMs": 0,');
   await history.getByLabel(`Roll back to v${before.version}? Why:`).fill("e2e: back to normal");
   await history.getByRole("button", { name: "Confirm rollback" }).click();
   await expect(page.getByText(`Rolled back: version ${before.version + 2} has the content of version ${before.version}.`)).toBeVisible();

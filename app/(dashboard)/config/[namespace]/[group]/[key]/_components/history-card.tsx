@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { Fragment, useState } from "react";
 import { rollbackItem } from "@/app/(dashboard)/config/actions";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -42,6 +42,9 @@ export function HistoryCard({
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
   const diffUrl = apiUrls.configDiff(itemRef, { from, to });
   const pair = useQuery({ queryKey: [diffUrl], queryFn: () => fetchApi(diffUrl), enabled: versions.length > 1 });
+  // What a rollback would publish, against what clients hold now: shown before it is confirmed.
+  const previewUrl = confirming === null ? null : apiUrls.configDiff(itemRef, { from: detail.version, to: confirming });
+  const preview = useQuery({ queryKey: [previewUrl], queryFn: () => fetchApi(previewUrl!), enabled: previewUrl !== null });
   const locked = detail.deleted || Boolean(detail.gray) || (detail.secret && detail.masked);
   const rollback = async (version: number) => {
     const result = await rollbackItem({ ref: itemRef, input: { version, message: message.trim(), baseVersion: detail.version } });
@@ -59,39 +62,66 @@ export function HistoryCard({
     <Card title={`History (${countOf(versions.length, "version")})`} className="mt-6">
       <Table head={["Version", "Kind", "Author", "Message", "When", ""]}>
         {detail.history.map((row) => (
-          <tr key={row.version} data-testid={`version-${row.version}`}>
-            <Td className="whitespace-nowrap tabular-nums font-medium">
-              v{row.version} {row.version === detail.version && !detail.deleted && <Badge tone="good">current</Badge>}
-              {detail.gray?.version === row.version && <Badge tone="info">gray</Badge>}
-            </Td>
-            <Td className="text-xs">
-              {row.kind}
-              {row.fromVersion ? ` of v${row.fromVersion}` : ""}
-            </Td>
-            <Td className="text-xs">{row.author}</Td>
-            <Td className="max-w-sm text-xs">{row.message}</Td>
-            <Td className="whitespace-nowrap text-xs">
-              <TimeAgo at={row.createdAt} />
-            </Td>
-            <Td className="text-right">
-              {canEdit && !locked && row.version !== detail.version && row.kind !== "gray" && confirming !== row.version && (
-                <Button variant="secondary" onClick={() => (setOutcome(null), setConfirming(row.version))} aria-label={`Roll back to version ${row.version}`}>
-                  Roll back
-                </Button>
-              )}
-              {confirming === row.version && (
-                <div className="flex min-w-80 flex-wrap items-end justify-end gap-2 text-left">
-                  <Field label={`Roll back to v${row.version}? Why:`} value={message} onChange={(event) => setMessage(event.target.value)} className="flex-1" />
-                  <Button variant="danger" disabled={!message.trim()} onClick={() => void rollback(row.version)}>
-                    Confirm rollback
+          <Fragment key={row.version}>
+            <tr data-testid={`version-${row.version}`}>
+              <Td className="whitespace-nowrap tabular-nums font-medium">
+                v{row.version} {row.version === detail.version && !detail.deleted && <Badge tone="good">current</Badge>}
+                {detail.gray?.version === row.version && <Badge tone="info">gray</Badge>}
+              </Td>
+              <Td className="text-xs">
+                {row.kind}
+                {row.fromVersion ? ` of v${row.fromVersion}` : ""}
+              </Td>
+              <Td className="text-xs">{row.author}</Td>
+              <Td className="max-w-sm text-xs">{row.message}</Td>
+              <Td className="whitespace-nowrap text-xs">
+                <TimeAgo at={row.createdAt} />
+              </Td>
+              <Td className="text-right">
+                {canEdit && !locked && row.version !== detail.version && row.kind !== "gray" && confirming !== row.version && (
+                  <Button variant="secondary" onClick={() => (setOutcome(null), setConfirming(row.version))} aria-label={`Roll back to version ${row.version}`}>
+                    Roll back
                   </Button>
-                  <Button variant="secondary" onClick={() => setConfirming(null)}>
-                    Cancel
-                  </Button>
-                </div>
-              )}
-            </Td>
-          </tr>
+                )}
+                {confirming === row.version && (
+                  <div className="flex min-w-80 flex-wrap items-end justify-end gap-2 text-left">
+                    <Field
+                      label={`Roll back to v${row.version}? Why:`}
+                      value={message}
+                      onChange={(event) => setMessage(event.target.value)}
+                      className="flex-1"
+                    />
+                    <Button variant="danger" disabled={!message.trim()} onClick={() => void rollback(row.version)}>
+                      Confirm rollback
+                    </Button>
+                    <Button variant="secondary" onClick={() => setConfirming(null)}>
+                      Cancel
+                    </Button>
+                  </div>
+                )}
+              </Td>
+            </tr>
+            {confirming === row.version && (
+              <tr data-testid="rollback-preview">
+                <td colSpan={6} className="border-t border-zinc-100 px-4 py-3 dark:border-zinc-800">
+                  <p className="mb-2 text-sm">
+                    Rolling back publishes v{row.version}&apos;s content as a new version; against the current v{detail.version} it changes:
+                  </p>
+                  {preview.error && <FormError message={preview.error.message} />}
+                  {preview.data ? (
+                    <SideBySideDiff
+                      before={preview.data.from.content}
+                      after={preview.data.to.content}
+                      beforeLabel={`current (v${preview.data.from.version})`}
+                      afterLabel={`after rollback (v${preview.data.to.version})`}
+                    />
+                  ) : (
+                    !preview.error && <p className="text-xs text-zinc-500 dark:text-zinc-400">loading the diff…</p>
+                  )}
+                </td>
+              </tr>
+            )}
+          </Fragment>
         ))}
       </Table>
       <div className="space-y-3 border-t border-zinc-100 p-4 dark:border-zinc-800">
