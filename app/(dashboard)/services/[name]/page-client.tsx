@@ -22,6 +22,8 @@ import { EmptyState, Table, Td } from "@/components/ui/table";
 import { Skeleton } from "@/components/ui/skeleton";
 import { TimeAgo, TimeUntil } from "@/components/ui/time-ago";
 import { PolicyCard } from "./_components/policy-card";
+import { ConfigLinks } from "./_components/config-links";
+import type { TServiceConfig } from "@/lib/config/service-config";
 import { RetireCard, SilencesCard } from "./_components/silences-card";
 import type { TSilenceView } from "@/lib/notify/silences";
 import { TrafficPanel } from "./_components/traffic-panel";
@@ -96,6 +98,7 @@ export function ServiceClient({
   initialHistory,
   initialChart,
   initialSilences,
+  config,
   canGovern,
   canManage,
 }: {
@@ -103,6 +106,7 @@ export function ServiceClient({
   initialHistory: THealthHistory;
   initialChart: TServiceChart;
   initialSilences: TSilenceView[];
+  config: TServiceConfig;
   canGovern: boolean;
   canManage: boolean;
 }) {
@@ -332,6 +336,7 @@ export function ServiceClient({
       </Card>
       <TrafficPanel service={service} selection={selection} canGovern={canGovern} onApplied={onApplied} />
       <PolicyCard detail={data} canGovern={canGovern} onApplied={onApplied} />
+      <ConfigLinks service={name} config={config} />
       <SilencesCard service={name} initialSilences={initialSilences} canManage={canManage} />
       {/* Offered when nothing takes traffic; the server decides whether its instances are stale. */}
       {canManage && counts.takingTraffic === 0 && <RetireCard service={name} instances={counts.total} />}
