@@ -18,7 +18,7 @@ test("an instance's page, reached from its service: health, signals, events, ove
   const held = page.getByRole("link", { name: "dev/orders/behaviour" });
   await expect(held).toBeVisible({ timeout: 15_000 });
   await held.click();
-  await expect(page).toHaveURL(`${baseURL}/config/dev/orders/behaviour?range=6h`);
+  await expect(page).toHaveURL(`${baseURL}/config/dev/orders/behaviour`);
 
   // An unknown instance or a malformed id is the designed 404, not an error.
   expect((await page.request.get("/services/orders/instances/nope-404")).status()).toBe(404);

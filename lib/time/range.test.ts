@@ -100,6 +100,8 @@ describe("carryTimeRange", () => {
     ["/config", "range=7d", "/config"],
     ["/settings/users", "range=7d", "/settings/users"],
     ["/services/orders/x", "range=7d", "/services/orders/x"],
+    ["/services/orders/instances/orders-2?change=drain", "range=6h", "/services/orders/instances/orders-2?change=drain&range=6h"],
+    ["/services/orders/instances/orders-2/x", "range=6h", "/services/orders/instances/orders-2/x"],
     ["https://evil.example/", "range=7d", "https://evil.example/"],
   ])("%s from ?%s is %s", (href, search, expected) => {
     expect(carryTimeRange(href, search)).toBe(expected);

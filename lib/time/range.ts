@@ -98,8 +98,8 @@ export function timeRangeOf(query: TRangeFields): TTimeRange | null {
 /** Query parameters of the APIs that read a range (metrics, health): the same three the pages' URLs hold. */
 export const ZTimeRangeQuery = z.object(timeRangeShape).superRefine(checkTimeRange).transform(timeRangeOf);
 
-/** The pages that read the range: overview, services and a service, events, topology, audit. */
-const rangePages = /^\/(services(\/[^/?#]+)?|events|topology|audit)?(?=$|[?#])/;
+/** The pages that read the range: overview, services, a service and its instances, events, topology, audit. */
+const rangePages = /^\/(services(\/[^/?#]+(\/instances\/[^/?#]+)?)?|events|topology|audit)?(?=$|[?#])/;
 
 /** A link to `href` carrying the range (and nothing else) of the current page's `search`, if it leads to a page that reads one. */
 export function carryTimeRange(href: string, search: string | URLSearchParams): string {
