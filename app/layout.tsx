@@ -6,6 +6,7 @@ import { getCurrentUser } from "@/lib/auth/session";
 import { themeClass } from "@/lib/auth/theme-names";
 import "./globals.css";
 import { chooseTimeZone, utcCookie, zoneCookie } from "@/lib/time/zone";
+import { setZone } from "./(dashboard)/actions";
 import { Providers } from "./providers";
 
 export const metadata: Metadata = {
@@ -35,14 +36,16 @@ export const viewport: Viewport = {
 export default async function RootLayout({ children }: { children: ReactNode }) {
   await connection();
   // The theme is on the first byte of HTML, so a page never flashes the other one before a script could run.
-  const theme = (await getCurrentUser())?.theme ?? "system";
+  const user = await getCurrentUser();
+  const theme = user?.theme ?? "system";
   const jar = await cookies();
-  const utc = jar.get(utcCookie)?.value === "1";
-  const zone = chooseTimeZone({ browserZone: jar.get(zoneCookie)?.value, utc: jar.get(utcCookie)?.value });
+  // A signed-in user's UTC choice is theirs in every browser; the cookie keeps it for the browser's own renders.
+  const utc = user ? user.utc : jar.get(utcCookie)?.value === "1";
+  const zone = chooseTimeZone({ browserZone: jar.get(zoneCookie)?.value, utc: utc ? "1" : "0" });
   return (
     <html lang="en" className={themeClass(theme)}>
       <body>
-        <Providers zone={zone} utc={utc}>
+        <Providers zone={zone} utc={utc} saveUtc={user ? setZone : undefined}>
           {children}
         </Providers>
       </body>

@@ -6,7 +6,10 @@ import { chooseTimeZone, utcCookie, zoneCookie, zoneCookieMaxAge } from "@/lib/t
 
 // The zone the server wrote its HTML in, and whether UTC was chosen (from the cookies): hydration renders with them,
 // so the two never differ.
-const ServerZone = createContext<{ zone: TTimeZone; utc: boolean }>({ zone: "UTC", utc: false });
+const ServerZone = createContext<{ zone: TTimeZone; utc: boolean; saveUtc?: TSaveUtc }>({ zone: "UTC", utc: false });
+
+/** Keeps a signed-in user's choice on the server (a server action), so their other browsers follow it. */
+export type TSaveUtc = (input: { utc: boolean }) => Promise<unknown>;
 
 const listeners = new Set<() => void>();
 
@@ -28,12 +31,18 @@ function subscribe(listener: () => void) {
   return () => listeners.delete(listener);
 }
 
-export function TimeZoneProvider({ zone, utc, children }: { zone: TTimeZone; utc: boolean; children: ReactNode }) {
+export function TimeZoneProvider({ zone, utc, saveUtc, children }: { zone: TTimeZone; utc: boolean; saveUtc?: TSaveUtc; children: ReactNode }) {
   // The first page a browser opens is written in UTC; naming its zone now makes the server write every later one in it.
   useEffect(() => {
     if (readCookie(zoneCookie) !== browserZone()) writeCookie(zoneCookie, browserZone());
   }, []);
-  const server = useMemo(() => ({ zone, utc }), [zone, utc]);
+  // A signed-in user's stored choice wins over what this browser last kept (it was made in another browser).
+  useEffect(() => {
+    if (!saveUtc || clientUtc() === utc) return;
+    writeCookie(utcCookie, utc ? "1" : "0");
+    listeners.forEach((notify) => notify());
+  }, [saveUtc, utc]);
+  const server = useMemo(() => ({ zone, utc, saveUtc }), [zone, utc, saveUtc]);
   return <ServerZone value={server}>{children}</ServerZone>;
 }
 
@@ -60,7 +69,7 @@ export function LocalTime({ at, className }: { at: number | string; className?: 
   );
 }
 
-/** Times in UTC or in the browser's zone: one switch, kept in a cookie the server reads. */
+/** Times in UTC or in the browser's zone: one switch, kept for the user (and in a cookie the server reads). */
 export function ZoneSwitch() {
   const zone = useTimeZone();
   const server = useContext(ServerZone);
@@ -73,6 +82,7 @@ export function ZoneSwitch() {
       onClick={() => {
         writeCookie(utcCookie, utc ? "0" : "1");
         listeners.forEach((notify) => notify());
+        void server.saveUtc?.({ utc: !utc });
       }}
       className="rounded-md border border-zinc-200 px-2 py-1 text-xs font-medium text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 aria-pressed:bg-zinc-900 aria-pressed:text-white dark:border-zinc-700 dark:text-zinc-300 dark:hover:bg-zinc-800 dark:aria-pressed:bg-zinc-100 dark:aria-pressed:text-zinc-900"
     >

@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { adminEmail, anonymous, baseURL, getAdminPassword } from "../support/env";
+import { adminEmail, adminStorageState, anonymous, baseURL, getAdminPassword } from "../support/env";
 import { expect, test } from "../support/fixtures";
 
 // The console's one time range and its times: in the reader's zone, in the URL, across pages, live or not.
@@ -39,19 +39,27 @@ test.describe("in Tokyo, with the server in UTC", () => {
     await expect(band(page)).toHaveAttribute("title", direct!);
   });
 
-  test("the UTC switch writes every time in UTC, and the server keeps to it", async ({ page }) => {
+  test("the UTC switch writes every time in UTC, the server keeps to it, and so does the user's other browser", async ({ page, openContext }) => {
     const link = pastLink();
     await page.goto(link);
     await expect(band(page)).toHaveAttribute("title", / UTC\+9$/);
+    // The user's other browser: the same session, in Tokyo, with no choice of its own in a cookie.
+    const other = await openContext({ storageState: adminStorageState });
+    await other.addCookies([{ name: "meshdeck-tz", value: "Asia/Tokyo", url: baseURL }]);
+    expect(await (await other.request.get(link)).text()).toContain("UTC+9");
+
     const utc = page.getByRole("button", { name: "UTC", exact: true });
-    await utc.click();
+    const saved = () => page.waitForResponse((response) => response.request().method() === "POST" && response.request().headers()["next-action"] !== undefined);
+    await Promise.all([saved(), utc.click()]);
     await expect(utc).toHaveAttribute("aria-pressed", "true");
     await expect(band(page)).toHaveAttribute("title", / UTC$/);
     expect(await (await page.request.get(link)).text()).not.toContain("UTC+9");
+    expect(await (await other.request.get(link)).text()).not.toContain("UTC+9");
     await page.reload();
     await expect(band(page)).toHaveAttribute("title", / UTC$/);
-    await utc.click();
+    await Promise.all([saved(), utc.click()]);
     await expect(band(page)).toHaveAttribute("title", / UTC\+9$/);
+    expect(await (await other.request.get(link)).text()).toContain("UTC+9");
   });
 });
 
