@@ -3,6 +3,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import type { TActor } from "@/lib/auth/actor";
 import type { TPermission } from "@/lib/auth/permissions";
 import { getCurrentUser } from "@/lib/auth/session";
+import { answerConditionally } from "./conditional-get";
 import { answerEndpoint, type TApiRequest, type TEndpoint } from "./endpoint";
 import { assertJsonHeaders, authenticate, errorBody, maxBodyBytes, parseJsonBody, readCappedText, toAppError } from "./gate";
 
@@ -34,7 +35,7 @@ export function apiRoute<C extends { params: Promise<object> } = { params: Promi
       const actor = await authenticate(callerOf(request), permission);
       // TypeScript cannot see that C["params"] is the promise TParamsOf<C> takes apart.
       const params = await (context.params as Promise<TParamsOf<C>>);
-      return await fn({ request, params, actor });
+      return await answerConditionally(request, await fn({ request, params, actor }));
     } catch (error) {
       const appError = toAppError(error);
       return NextResponse.json(errorBody(appError), { status: appError.status });
