@@ -5,6 +5,7 @@ export const consolePages = [
   { name: "overview", path: "/", heading: "Overview" },
   { name: "services", path: "/services", heading: "Services" },
   { name: "service", path: "/services/orders", heading: /orders/ },
+  { name: "instance", path: "/services/orders/instances/orders-1", heading: /orders-1/ },
   { name: "topology", path: "/topology", heading: "Topology" },
   { name: "events", path: "/events", heading: "Events" },
   { name: "config", path: "/config?namespace=dev", heading: "Config" },
