@@ -47,7 +47,9 @@ test("on a 390 px phone every page opens from the drawer without scrolling sidew
   }
 
   // The pages no link leads to straight away: a service and an instance, the config list and an item, the password page, a 404.
-  for (const each of consolePages.filter((candidate) => ["service", "instance", "config", "config-item", "change-password", "not-found"].includes(candidate.name))) {
+  for (const each of consolePages.filter((candidate) =>
+    ["service", "instance", "config", "config-item", "change-password", "not-found"].includes(candidate.name),
+  )) {
     await openConsolePage(phonePage, each);
     expect(await pageScrollWidth(phonePage), `${each.path}: ${(await pastTheRightEdge(phonePage)).join("; ")}`).toBeLessThanOrEqual(phone.width);
   }
