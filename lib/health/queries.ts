@@ -97,7 +97,16 @@ export async function listEvents({
 export type TEventPage = Awaited<ReturnType<typeof listEvents>>;
 export type TEventView = TEventPage["events"][number];
 
-const historySelect = { id: true, instanceId: true, source: true, health: true, registeredAt: true, lastCheckAt: true, lastSuccessAt: true, flapping: true } as const;
+const historySelect = {
+  id: true,
+  instanceId: true,
+  source: true,
+  health: true,
+  registeredAt: true,
+  lastCheckAt: true,
+  lastSuccessAt: true,
+  flapping: true,
+} as const;
 
 /**
  * Each instance's health bands over the range, its uptime, and what its check last said: for one page of the service's
