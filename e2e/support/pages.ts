@@ -1,4 +1,5 @@
-import { expect, type Page } from "@playwright/test";
+import { randomBytes } from "node:crypto";
+import { expect, type BrowserContext, type Page } from "@playwright/test";
 
 /** Creates an API token on the tokens page and returns it as the page shows it, once. */
 export async function createTokenInUi(page: Page, name: string): Promise<string> {
@@ -29,6 +30,20 @@ export async function signInWithForm(page: Page, { email, password }: { email: s
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** A new user of `role`, added by the admin on `page`, signed in through the form in a browser context of its own. */
+export async function signInAsNewUser(
+  page: Page,
+  openContext: () => Promise<BrowserContext>,
+  { role, prefix }: { role: "admin" | "operator" | "viewer"; prefix: string },
+): Promise<Page> {
+  const user = { email: `${prefix}-${randomBytes(3).toString("hex")}@example.com`, name: `E2e ${role}`, password: randomBytes(12).toString("base64url"), role };
+  await createUserInUi(page, user);
+  const signedIn = await (await openContext()).newPage();
+  await signInWithForm(signedIn, user);
+  await expect(signedIn.getByRole("heading", { level: 1 }).first()).toBeVisible();
+  return signedIn;
 }
 
 /** The number on one of the stat cards (Services, Instances, Passing, ...). */

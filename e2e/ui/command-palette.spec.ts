@@ -1,8 +1,8 @@
-import { randomBytes, randomInt } from "node:crypto";
+import { randomInt } from "node:crypto";
 import type { Page } from "@playwright/test";
 import { baseURL } from "../support/env";
 import { expect, test } from "../support/fixtures";
-import { createUserInUi, signInWithForm } from "../support/pages";
+import { signInAsNewUser } from "../support/pages";
 import { createTokenViaApi, registryClient, uniqueName } from "../support/registry";
 
 const palette = (page: Page) => page.getByRole("dialog", { name: "Search the console" });
@@ -64,15 +64,7 @@ test("Ctrl-K finds an instance by its address and opens its page; its drain acti
 });
 
 test("a viewer's palette offers pages and instances but no action, and no admin page", async ({ page, openContext }) => {
-  const viewer = {
-    email: `${uniqueName("palette")}@example.com`,
-    name: "Pat Palette",
-    password: randomBytes(12).toString("base64url"),
-    role: "viewer",
-  } as const;
-  await createUserInUi(page, viewer);
-  const viewerPage = await (await openContext()).newPage();
-  await signInWithForm(viewerPage, viewer);
+  const viewerPage = await signInAsNewUser(page, openContext, { role: "viewer", prefix: "palette" });
   await viewerPage.getByRole("button", { name: "Search" }).click();
   await viewerPage.keyboard.type("orders-1");
   await expect(options(viewerPage).filter({ hasText: "orders-1" }).first()).toHaveAttribute("data-kind", "instance");

@@ -4,7 +4,7 @@ import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useCallback, useState } from "react";
-import { TimelineLegend } from "./_components/health-timeline";
+import { HealthHistoryCard } from "./_components/health-history-card";
 import { InstanceTimelines } from "./_components/instance-timelines";
 import { instanceHref } from "@/components/health/event-list";
 import { LiveIndicator } from "@/components/live/live-indicator";
@@ -210,29 +210,12 @@ export function ServiceClient({
         <Stat label="Taking traffic" value={counts.takingTraffic} />
       </div>
       <GoldenSignals service={service.name} instances={instances} initialChart={initialChart} />
-      <Card
-        title={
-          <span className="flex items-center gap-3">
-            Health history
-            {history.isPlaceholderData && <span className="text-xs font-normal text-zinc-500 dark:text-zinc-400">loading…</span>}
-          </span>
-        }
-        className="mt-6"
-        action={
-          <span className="hidden md:block">
-            <TimelineLegend />
-          </span>
-        }
+      <HealthHistoryCard
+        loading={history.isPlaceholderData}
+        note={instances.length > timelinesShown && <>The first {timelinesShown} instances of the table&apos;s page below; its filters and pages choose them.</>}
       >
-        <div className="overflow-x-auto">
-          <InstanceTimelines instances={instances.slice(0, timelinesShown)} history={history.data} />
-        </div>
-        {instances.length > timelinesShown && (
-          <p className="border-t border-zinc-200 px-4 py-2 text-xs text-zinc-500 dark:text-zinc-400 dark:border-zinc-800">
-            The first {timelinesShown} instances of the table&apos;s page below; its filters and pages choose them.
-          </p>
-        )}
-      </Card>
+        <InstanceTimelines instances={instances.slice(0, timelinesShown)} history={history.data} />
+      </HealthHistoryCard>
       <Card
         title="Instances"
         className="mt-6"

@@ -2,7 +2,7 @@
 
 import dynamic from "next/dynamic";
 import { useRouter, useSearchParams } from "next/navigation";
-import { TimelineLegend } from "../../_components/health-timeline";
+import { HealthHistoryCard } from "../../_components/health-history-card";
 import { InstanceTimelines } from "../../_components/instance-timelines";
 import { isTrafficMode } from "../../_components/traffic-change";
 import { TrafficPanel } from "../../_components/traffic-panel";
@@ -88,19 +88,9 @@ export function InstanceClient({
         <Stat label="Weight" value={instance.weight} />
         <Stat label="Registered weight" value={instance.registeredWeight} />
       </div>
-      <Card
-        title="Health history"
-        className="mt-6"
-        action={
-          <span className="hidden md:block">
-            <TimelineLegend />
-          </span>
-        }
-      >
-        <div className="overflow-x-auto">
-          <InstanceTimelines instances={[instance]} history={history.data} />
-        </div>
-      </Card>
+      <HealthHistoryCard>
+        <InstanceTimelines instances={[instance]} history={history.data} />
+      </HealthHistoryCard>
       <GoldenSignals service={service.name} instances={[instance]} initialChart={initialChart} />
       <Card
         title="Events"
