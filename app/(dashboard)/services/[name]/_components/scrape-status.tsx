@@ -22,8 +22,11 @@ export function ScrapeStatus({ metrics, scrape }: Pick<TInstanceView, "metrics" 
     <span className="block max-w-64 space-y-0.5" title={endpoint}>
       <span className="block whitespace-nowrap text-zinc-500 dark:text-zinc-400">
         scraped <TimeAgo at={scrape.at} />
-        {scrape.durationMs !== null && ` · ${Math.round(scrape.durationMs)} ms`}
       </span>
+      {/* How long the scrape itself took, not the instance's request latency. */}
+      {scrape.durationMs !== null && (
+        <span className="block whitespace-nowrap text-zinc-500 dark:text-zinc-400">scrape took {Math.round(scrape.durationMs)} ms</span>
+      )}
       {scrape.error && (
         <span className="line-clamp-2 break-all text-rose-600 dark:text-rose-400" title={scrape.error}>
           {scrape.error}
