@@ -23,7 +23,7 @@ async function apiBytesPerMinute(cdp: CDPSession, wait: (ms: number) => Promise<
   cdp.off("Network.requestWillBeSent", sent);
   cdp.off("Network.responseReceived", answered);
   cdp.off("Network.loadingFinished", finished);
-  return { perMinute: Math.round((bytes * 60_000) / ms), requests, notModified };
+  return { perMinute: Math.round((bytes * 60_000) / ms), perRequest: Math.round(bytes / Math.max(1, requests)), requests, notModified };
 }
 
 // The overview left open at the demo size: every poll a whole answer (the browser's cache off, as before answers were
@@ -42,8 +42,8 @@ test("the open overview downloads under 100 KB a minute", async ({ page }) => {
   await cdp.send("Network.setCacheDisabled", { cacheDisabled: false });
   await wait(3_000);
   const tagged = await apiBytesPerMinute(cdp, wait, window);
-  const report = (name: string, { perMinute, requests, notModified }: typeof whole) =>
-    `${name}: ${(perMinute / 1024).toFixed(1)} KB/min (${requests} requests in ${window / 1000} s, ${notModified} answered 304)`;
+  const report = (name: string, { perMinute, perRequest, requests, notModified }: typeof whole) =>
+    `${name}: ${(perMinute / 1024).toFixed(1)} KB/min (${requests} requests in ${window / 1000} s, ${perRequest} B each, ${notModified} answered 304)`;
   console.log(`overview polls\n  ${report("whole answers", whole)}\n  ${report("tagged answers", tagged)}`);
   expect(tagged.notModified).toBeGreaterThan(0);
   expect(tagged.perMinute).toBeLessThan(100 * 1024);

@@ -26,12 +26,15 @@ type TProps = {
   initialIncidents: TIncidentPage;
 };
 
+// Five polls: every 5 s, and an unchanged answer is a bodiless 304, so an open overview costs well under 100 KB a minute.
+const pollMs = 5000;
+
 export function OverviewClient({ initialOverview, initialServices, initialHighlights, healthQuery, initialHealth, incidentsQuery, initialIncidents }: TProps) {
-  const highlights = useLiveQuery({ url: apiUrls.eventHighlights(), initialData: initialHighlights, intervalMs: 2000 });
-  const overview = useLiveQuery({ url: apiUrls.overview(), initialData: initialOverview, intervalMs: 2000 });
-  const services = useLiveQuery({ url: apiUrls.services(), initialData: { services: initialServices }, intervalMs: 2000 });
-  const health = useLiveQuery({ url: apiUrls.events(healthQuery), initialData: initialHealth, intervalMs: 2000 });
-  const incidents = useLiveQuery({ url: apiUrls.incidents(incidentsQuery), initialData: initialIncidents, intervalMs: 2000 });
+  const highlights = useLiveQuery({ url: apiUrls.eventHighlights(), initialData: initialHighlights, intervalMs: pollMs });
+  const overview = useLiveQuery({ url: apiUrls.overview(), initialData: initialOverview, intervalMs: pollMs });
+  const services = useLiveQuery({ url: apiUrls.services(), initialData: { services: initialServices }, intervalMs: pollMs });
+  const health = useLiveQuery({ url: apiUrls.events(healthQuery), initialData: initialHealth, intervalMs: pollMs });
+  const incidents = useLiveQuery({ url: apiUrls.incidents(incidentsQuery), initialData: initialIncidents, intervalMs: pollMs });
   const { instances } = overview.data;
   // Services with the most instances out of passing come first.
   const byAttention = [...services.data.services].sort(
