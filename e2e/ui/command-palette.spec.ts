@@ -65,7 +65,7 @@ test("Ctrl-K finds an instance by its address and opens its page; its drain acti
 
 test("a viewer's palette offers pages and instances but no action, and no admin page", async ({ page, openContext }) => {
   const viewerPage = await signInAsNewUser(page, openContext, { role: "viewer", prefix: "palette" });
-  await viewerPage.getByRole("button", { name: "Search" }).click();
+  await viewerPage.getByRole("button", { name: "Search", exact: true }).click();
   await viewerPage.keyboard.type("orders-1");
   await expect(options(viewerPage).filter({ hasText: "orders-1" }).first()).toHaveAttribute("data-kind", "instance");
   await expect(options(viewerPage).and(viewerPage.locator('[data-kind="action"]')).filter({ hasText: "Drain" })).toHaveCount(0);

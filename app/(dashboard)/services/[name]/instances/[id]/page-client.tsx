@@ -141,7 +141,9 @@ export function InstanceClient({
           <EmptyState>No override: the instance takes what it registers (weight {instance.registeredWeight}).</EmptyState>
         )}
       </Card>
+      {/* Keyed by ?change=: a palette action opened on this page starts the panel afresh on its change. */}
       <TrafficPanel
+        key={change}
         service={service}
         selection={{ kind: "rows", rows: [{ id: instance.id, version: override.version }] }}
         canGovern={canGovern}
