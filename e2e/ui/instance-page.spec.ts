@@ -10,7 +10,7 @@ test("an instance's page, reached from its service: health, signals, events, ove
   await expect(page).toHaveURL(`${baseURL}/services/orders/instances/orders-1?range=6h`);
   await expect(page.getByTestId("instance-title")).toHaveText("orders-1");
   await expect(page.getByTestId("timeline-orders-1").locator("[data-state]").first()).toBeVisible();
-  await expect(page.getByTestId("golden-signals")).toHaveAttribute("data-series", "instance:orders-1");
+  await expect(page.getByTestId("golden-signals")).toHaveAttribute("data-series", "instance:orders-1", { timeout: 15_000 });
   await expect(page.getByRole("heading", { name: "Events" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Override" })).toBeVisible();
   await expect(page.getByRole("form", { name: "Change traffic" })).toBeVisible();
