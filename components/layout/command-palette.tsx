@@ -99,7 +99,7 @@ export function CommandPalette({ role }: { role: TRole }) {
         onClick={() => setOpen(true)}
         aria-keyshortcuts="Control+K /"
         title="Search (Ctrl K or /)"
-        className="rounded-md border border-zinc-300 px-2.5 py-1.5 text-sm text-zinc-600 hover:bg-zinc-100 dark:border-zinc-700 dark:text-zinc-300 dark:hover:bg-zinc-800"
+        className="shrink-0 rounded-md border border-zinc-300 px-2 py-1.5 text-sm text-zinc-600 hover:bg-zinc-100 dark:border-zinc-700 dark:text-zinc-300 dark:hover:bg-zinc-800"
       >
         Search
       </button>
