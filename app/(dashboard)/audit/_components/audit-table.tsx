@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { AuditChange } from "./audit-change";
+import { instanceHref } from "@/components/health/event-list";
 import { LocalTime } from "@/components/time/time-zone";
 import { Badge, type TTone } from "@/components/ui/badge";
 import { EmptyState, Table, Td } from "@/components/ui/table";
@@ -27,6 +28,20 @@ function Actor({ actor }: { actor: TAuditEventView["actor"] }) {
   );
 }
 
+// A drained or weighted instance's target is `instance/<service>/<id>`: a link to the instance's page.
+function TargetLink({ target }: { target: string }) {
+  const instance = /^instance\/([^/]+)\/(.+)$/.exec(target);
+  if (!instance?.[1] || !instance[2]) return target;
+  return (
+    <Link
+      href={instanceHref(instance[1], instance[2])}
+      className="underline decoration-zinc-300 underline-offset-2 hover:decoration-current dark:decoration-zinc-600"
+    >
+      {target}
+    </Link>
+  );
+}
+
 const dash = <span className="text-zinc-500 dark:text-zinc-400">—</span>;
 
 /** The audit log as a table, newest first; nothing in it can be edited or deleted. */
@@ -46,7 +61,7 @@ export function AuditTable({ events, empty }: { events: TAuditEventView[]; empty
           <Td className="max-w-56">
             <span className="block font-mono text-xs">{event.action}</span>
             <span className="block truncate font-mono text-[11px] text-zinc-500 dark:text-zinc-400" title={event.target}>
-              {event.target}
+              <TargetLink target={event.target} />
             </span>
           </Td>
           <Td className="text-sm">
