@@ -1,27 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
+import { seriousViolations, sizes, type TFinding } from "../support/axe";
 import { consolePages, openConsolePage } from "../support/console-pages";
 import { expect, test } from "../support/fixtures";
-
-const sizes = [
-  { name: "desktop", width: 1440, height: 900 },
-  { name: "phone", width: 390, height: 844 },
-] as const;
-
-type TFinding = { page: string; size: string; rule: string; impact: string; nodes: number; example: string };
-
-async function seriousViolations(page: Page, where: { page: string; size: string }): Promise<TFinding[]> {
-  const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
-  return violations
-    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .map((violation) => ({
-      ...where,
-      rule: violation.id,
-      impact: violation.impact ?? "",
-      nodes: violation.nodes.length,
-      example: violation.nodes[0]?.html.slice(0, 160) ?? "",
-    }));
-}
 
 // The admin's theme is "system" (the default), so the browser's colour scheme decides; screenshots go to the test's output.
 for (const colorScheme of ["light", "dark"] as const) {

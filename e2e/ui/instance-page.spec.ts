@@ -1,3 +1,5 @@
+import { seriousViolations, sizes, type TFinding } from "../support/axe";
+import { openConsolePage, pageScrollWidth, pastTheRightEdge } from "../support/console-pages";
 import { baseURL } from "../support/env";
 import { expect, test } from "../support/fixtures";
 
@@ -23,4 +25,32 @@ test("an instance's page, reached from its service: health, signals, events, ove
   // An unknown instance or a malformed id is the designed 404, not an error.
   expect((await page.request.get("/services/orders/instances/nope-404")).status()).toBe(404);
   expect((await page.request.get("/services/orders/instances/%20bad")).status()).toBe(404);
+});
+
+// The pages this change adds, in both themes at both sizes: axe finds nothing serious, nothing scrolls sideways on a
+// phone, and the screenshots for docs/screenshots come out (the full pass over every page is accessibility.spec.ts).
+test("the instance page and the open palette are axe-clean in both themes, fit a phone, and are photographed", async ({ page }) => {
+  test.setTimeout(120_000);
+  const findings: TFinding[] = [];
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    for (const size of sizes) {
+      await page.setViewportSize(size);
+      const where = { size: `${size.name} ${colorScheme}` };
+      await openConsolePage(page, { path: "/services/orders/instances/orders-1", heading: /orders-1/ });
+      await expect(page.getByTestId("golden-signals")).toBeVisible({ timeout: 15_000 });
+      findings.push(...(await seriousViolations(page, { page: "instance", size: where.size })));
+      expect(await pageScrollWidth(page), (await pastTheRightEdge(page)).join("; ")).toBeLessThanOrEqual(size.width);
+      await page.screenshot({ path: test.info().outputPath(`instance-${size.name}-${colorScheme}.png`) });
+
+      await page.keyboard.press("Control+k");
+      await page.keyboard.type("orders");
+      await expect(page.getByRole("option").first()).toBeVisible();
+      findings.push(...(await seriousViolations(page, { page: "palette", size: where.size })));
+      await page.screenshot({ path: test.info().outputPath(`palette-${size.name}-${colorScheme}.png`) });
+      await page.keyboard.press("Escape");
+    }
+  }
+  for (const finding of findings) console.log(`axe ${finding.size} ${finding.page}: ${finding.impact} ${finding.rule} x${finding.nodes} ${finding.example}`);
+  expect(findings).toEqual([]);
 });
