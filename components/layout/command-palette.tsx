@@ -117,7 +117,7 @@ export function CommandPalette({ role }: { role: TRole }) {
               role="combobox"
               aria-label="Search services, instances, config and pages"
               aria-expanded={hits.length > 0}
-              aria-controls={listId}
+              aria-controls={hits.length ? listId : undefined}
               aria-activedescendant={hits.length ? `${listId}-${chosen}` : undefined}
               aria-autocomplete="list"
               placeholder="Service, instance id or address, tag, config key, page…"
@@ -129,24 +129,27 @@ export function CommandPalette({ role }: { role: TRole }) {
               onKeyDown={onKeyDown}
               className="w-full border-b border-zinc-200 bg-transparent px-4 py-3 text-sm focus:outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-indigo-500 dark:border-zinc-700"
             />
-            <ul id={listId} role="listbox" aria-label="Results" className={cn("max-h-[60vh] overflow-y-auto", hits.length > 0 && "py-1")}>
-              {hits.map((hit, index) => (
-                <li
-                  key={`${hit.kind} ${hit.href} ${hit.label}`}
-                  id={`${listId}-${index}`}
-                  role="option"
-                  aria-selected={index === chosen}
-                  data-kind={hit.kind}
-                  onMouseMove={() => setActive(index)}
-                  onClick={() => go(hit)}
-                  className={cn("flex cursor-pointer items-baseline gap-3 px-4 py-2 text-sm", index === chosen && "bg-indigo-50 dark:bg-indigo-950/60")}
-                >
-                  <span className="w-16 shrink-0 text-xs text-zinc-500 dark:text-zinc-400">{kindLabels[hit.kind]}</span>
-                  <span className="min-w-0 truncate font-medium">{hit.label}</span>
-                  <span className="ml-auto min-w-0 truncate text-xs text-zinc-500 dark:text-zinc-400">{hit.detail}</span>
-                </li>
-              ))}
-            </ul>
+            {/* A listbox must hold options: none is rendered while nothing matches. */}
+            {hits.length > 0 && (
+              <ul id={listId} role="listbox" aria-label="Results" className="max-h-[60vh] overflow-y-auto py-1">
+                {hits.map((hit, index) => (
+                  <li
+                    key={`${hit.kind} ${hit.href} ${hit.label}`}
+                    id={`${listId}-${index}`}
+                    role="option"
+                    aria-selected={index === chosen}
+                    data-kind={hit.kind}
+                    onMouseMove={() => setActive(index)}
+                    onClick={() => go(hit)}
+                    className={cn("flex cursor-pointer items-baseline gap-3 px-4 py-2 text-sm", index === chosen && "bg-indigo-50 dark:bg-indigo-950/60")}
+                  >
+                    <span className="w-16 shrink-0 text-xs text-zinc-500 dark:text-zinc-400">{kindLabels[hit.kind]}</span>
+                    <span className="min-w-0 truncate font-medium">{hit.label}</span>
+                    <span className="ml-auto min-w-0 truncate text-xs text-zinc-500 dark:text-zinc-400">{hit.detail}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
             {hits.length === 0 && (
               <p role="status" className="px-4 py-3 text-sm text-zinc-500 dark:text-zinc-400">
                 {found.isFetching ? "Searching…" : `Nothing matches “${q}”.`}
