@@ -5,7 +5,7 @@ import { isPostgres } from "@/lib/env";
 import type { TInstanceFilter } from "./instance-page";
 
 // SQLite's LIKE ignores ASCII case already; PostgreSQL is told to, so a search finds the same on both.
-function containing(text: string): Prisma.StringFilter {
+export function containing(text: string): Prisma.StringFilter {
   return (isPostgres() ? { contains: text, mode: "insensitive" } : { contains: text }) as Prisma.StringFilter;
 }
 
