@@ -20,6 +20,8 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { TimeAgo, TimeUntil } from "@/components/ui/time-ago";
 import { PolicyCard } from "./_components/policy-card";
 import { RetireCard, SilencesCard } from "./_components/silences-card";
+import { StatusCard } from "./_components/status-card";
+import type { TServiceStatusView } from "@/lib/status/queries";
 import type { TSilenceView } from "@/lib/notify/silences";
 import { TrafficPanel } from "./_components/traffic-panel";
 import { apiUrls } from "@/lib/clients/api-urls";
@@ -93,6 +95,7 @@ export function ServiceClient({
   initialHistory,
   initialChart,
   initialSilences,
+  initialStatus,
   canGovern,
   canManage,
 }: {
@@ -100,6 +103,7 @@ export function ServiceClient({
   initialHistory: THealthHistory;
   initialChart: TServiceChart;
   initialSilences: TSilenceView[];
+  initialStatus: TServiceStatusView;
   canGovern: boolean;
   canManage: boolean;
 }) {
@@ -326,6 +330,7 @@ export function ServiceClient({
       </Card>
       <TrafficPanel service={service} selection={selection} canGovern={canGovern} onApplied={onApplied} />
       <PolicyCard detail={data} canGovern={canGovern} onApplied={onApplied} />
+      <StatusCard initialStatus={initialStatus} canManage={canManage} />
       <SilencesCard service={name} initialSilences={initialSilences} canManage={canManage} />
       {/* Offered when nothing takes traffic; the server decides whether its instances are stale. */}
       {canManage && counts.takingTraffic === 0 && <RetireCard service={name} instances={counts.total} />}

@@ -9,6 +9,7 @@ import type { TChartSeriesOf } from "@/lib/metrics/views";
 import { listSilences } from "@/lib/notify/silences";
 import { getServiceOrThrow } from "@/lib/registry/service-detail";
 import { ZServiceName } from "@/lib/registry/schemas";
+import { getServiceStatus } from "@/lib/status/queries";
 import { defaultTimeRange, readTimeRange } from "@/lib/time/range";
 import { tablePageSize, timelinesShown } from "./_components/page-sizes";
 import { ServiceClient } from "./page-client";
@@ -29,11 +30,12 @@ export default async function ServicePage({ params, searchParams }: TProps) {
     typeof callee === "string" && ZServiceName.safeParse(callee).success ? { scope: "edge", caller: name, callee } : { scope: "service" };
   // The console's range (?range=24h, ?from=&to=); what cannot be read falls back to the last hour, and the page says why.
   const range = readTimeRange(search).range ?? defaultTimeRange;
-  const [service, history, chart, silences] = await Promise.all([
+  const [service, history, chart, silences, status] = await Promise.all([
     getServiceOrThrow({ name, query: { limit: tablePageSize } }),
     getServiceHealthHistory({ name, range, query: { limit: timelinesShown } }),
     getServiceChart({ service: name, range, of }),
     listSilences({ service: name }),
+    getServiceStatus({ name }),
   ]).catch((error) => {
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
@@ -47,6 +49,7 @@ export default async function ServicePage({ params, searchParams }: TProps) {
       initialHistory={history}
       initialChart={chart}
       initialSilences={silences}
+      initialStatus={status}
       canGovern={canGovern}
       canManage={canManage}
     />
