@@ -28,7 +28,14 @@ export async function setServiceStatus({ now = Date.now(), retainMs }: { now?: n
   const since = new Date(now - statusWindowMs);
   const [services, all, enabled, critical, outages, window, probes] = await Promise.all([
     db.service.findMany({
-      select: { id: true, name: true, errorRateObjective: true, p99ObjectiveMs: true, availabilityObjective: true, status: { select: { status: true, since: true } } },
+      select: {
+        id: true,
+        name: true,
+        errorRateObjective: true,
+        p99ObjectiveMs: true,
+        availabilityObjective: true,
+        status: { select: { status: true, since: true } },
+      },
     }),
     db.instance.groupBy({ by: ["serviceId"], _count: { _all: true } }),
     db.instance.groupBy({ by: ["serviceId"], where: enabledWhere(true), _count: { _all: true } }),
@@ -39,9 +46,7 @@ export async function setServiceStatus({ now = Date.now(), retainMs }: { now?: n
   ]);
   const [totals, enabledCounts, criticalCounts] = [countsBy(all), countsBy(enabled), countsBy(critical)];
   const outageOf = new Set(outages.map((outage) => outage.service));
-  const availabilityOf = new Map(
-    probes.map(({ service, _sum }) => [service, _sum.checks ? 1 - (_sum.failures ?? 0) / _sum.checks : null] as const),
-  );
+  const availabilityOf = new Map(probes.map(({ service, _sum }) => [service, _sum.checks ? 1 - (_sum.failures ?? 0) / _sum.checks : null] as const));
   const at = new Date(now);
   const rows: Record<string, unknown>[] = [];
   const changes: Record<string, unknown>[] = [];
@@ -57,7 +62,8 @@ export async function setServiceStatus({ now = Date.now(), retainMs }: { now?: n
     });
     const previous = service.status;
     // A service's first status is a change only when it is not idle (new and not yet measured).
-    if (previous ? previous.status !== status : status !== "idle") changes.push({ id: randomUUID(), service: service.name, from: previous?.status ?? "idle", to: status, reason, at });
+    if (previous ? previous.status !== status : status !== "idle")
+      changes.push({ id: randomUUID(), service: service.name, from: previous?.status ?? "idle", to: status, reason, at });
     rows.push({
       serviceId: service.id,
       status,

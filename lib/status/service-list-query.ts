@@ -20,7 +20,12 @@ export const ZServiceListQuery = z
     source: z.string().min(1, "must not be empty").max(64, "must be at most 64 characters").check(plainTextCheck()).optional(),
     sort: z.enum(serviceSorts, { error: `must be one of ${serviceSorts.join(", ")}` }).default("name"),
     order: z.enum(["asc", "desc"], { error: "must be asc or desc" }).optional(),
-    page: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, `must be 1-${maxPage}`).max(maxPage, `must be 1-${maxPage}`).default(1),
+    page: z.coerce
+      .number({ error: "must be a number" })
+      .int("must be a whole number")
+      .min(1, `must be 1-${maxPage}`)
+      .max(maxPage, `must be 1-${maxPage}`)
+      .default(1),
     limit: ZPageLimit,
   })
   // Each sort's natural order: names A-Z, the least healthy, busiest, most failing and slowest first.

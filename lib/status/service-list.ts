@@ -34,7 +34,8 @@ function serviceWhere({ q, status, tag, source }: TServiceListQuery): Prisma.Ser
   };
 }
 
-const asStatus = (text: string | undefined): TServiceStatus => ((serviceStatuses as readonly string[]).includes(text ?? "") ? (text as TServiceStatus) : "idle");
+const asStatus = (text: string | undefined): TServiceStatus =>
+  (serviceStatuses as readonly string[]).includes(text ?? "") ? (text as TServiceStatus) : "idle";
 
 /** A page of one minute's rps and p99 per service, oldest first, from the 1 min service rollups: bounded by the page. */
 async function readSparklines({ names, now }: { names: string[]; now: number }) {
@@ -66,7 +67,10 @@ export async function listServicePage({ query, now = Date.now() }: { query: TSer
       orderBy: orderOf[query.sort](query.order),
       skip: (query.page - 1) * query.limit,
       take: query.limit,
-      select: { ...serviceSummarySelect, status: { select: { status: true, since: true, reason: true, rps: true, errorRate: true, p50Ms: true, p99Ms: true } } },
+      select: {
+        ...serviceSummarySelect,
+        status: { select: { status: true, since: true, reason: true, rps: true, errorRate: true, p50Ms: true, p99Ms: true } },
+      },
     }),
   ]);
   const [summaries, sparklines] = await Promise.all([

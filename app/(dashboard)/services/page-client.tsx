@@ -68,13 +68,26 @@ export function ServicesClient({ query, search, initialPage, problem }: TProps) 
             onSubmit={(event) => {
               event.preventDefault();
               const form = new FormData(event.currentTarget);
-              router.replace(link({ q: String(form.get("q") ?? "").trim() || null, tag: String(form.get("tag") ?? "").trim() || null, source: String(form.get("source") ?? "").trim() || null }), { scroll: false });
+              router.replace(
+                link({
+                  q: String(form.get("q") ?? "").trim() || null,
+                  tag: String(form.get("tag") ?? "").trim() || null,
+                  source: String(form.get("source") ?? "").trim() || null,
+                }),
+                { scroll: false },
+              );
             }}
           >
             <input type="search" name="q" defaultValue={query.q ?? ""} placeholder="Search by name" aria-label="Search services" className={`${field} w-48`} />
             <input name="tag" defaultValue={query.tag ?? ""} placeholder="Tag" aria-label="Filter by tag" className={`${field} w-28`} />
             <input name="source" defaultValue={query.source ?? ""} placeholder="Source" aria-label="Filter by source" className={`${field} w-28`} />
-            <select aria-label="Filter by status" disabled={!hydrated} className={field} value={query.status ?? ""} onChange={(event) => setFilter("status", event.target.value)}>
+            <select
+              aria-label="Filter by status"
+              disabled={!hydrated}
+              className={field}
+              value={query.status ?? ""}
+              onChange={(event) => setFilter("status", event.target.value)}
+            >
               <option value="">Any status</option>
               {serviceStatuses.map((status) => (
                 <option key={status} value={status}>
@@ -89,7 +102,17 @@ export function ServicesClient({ query, search, initialPage, problem }: TProps) 
         }
       >
         <Table
-          head={[sortHead("Service", "name"), sortHead("Status", "status"), sortHead("Req/s", "rps"), sortHead("Errors", "errors"), sortHead("p50", "p50"), sortHead("p99", "p99"), "Instances passing", "Tags", "Source"]}
+          head={[
+            sortHead("Service", "name"),
+            sortHead("Status", "status"),
+            sortHead("Req/s", "rps"),
+            sortHead("Errors", "errors"),
+            sortHead("p50", "p50"),
+            sortHead("p99", "p99"),
+            "Instances passing",
+            "Tags",
+            "Source",
+          ]}
           empty={data.services.length === 0 && (filtered ? <EmptyState>No service matches the filters.</EmptyState> : <RegisterFirstService />)}
         >
           {data.services.map((service) => (
