@@ -129,7 +129,7 @@ export function rangedListQuery<TShape extends z.ZodRawShape>(filters: TShape) {
     .superRefine((query, ctx) => checkTimeRange(query as TRangeFields, ctx))
     .transform((query) => {
       const { range, from, to, ...rest } = query as TQuery & TRangeFields;
-      return { ...rest, range: timeRangeOf({ range, from, to }) } as Omit<TQuery, "range" | "from" | "to"> & { range: TTimeRange | null };
+      return { ...rest, range: timeRangeOf({ range, from, to }) };
     });
 }
 

@@ -68,14 +68,11 @@ export function ServicesClient({ query, search, initialPage, problem }: TProps) 
             onSubmit={(event) => {
               event.preventDefault();
               const form = new FormData(event.currentTarget);
-              router.replace(
-                link({
-                  q: String(form.get("q") ?? "").trim() || null,
-                  tag: String(form.get("tag") ?? "").trim() || null,
-                  source: String(form.get("source") ?? "").trim() || null,
-                }),
-                { scroll: false },
-              );
+              const text = (name: string) => {
+                const value = form.get(name);
+                return typeof value === "string" ? value.trim() || null : null;
+              };
+              router.replace(link({ q: text("q"), tag: text("tag"), source: text("source") }), { scroll: false });
             }}
           >
             <input type="search" name="q" defaultValue={query.q ?? ""} placeholder="Search by name" aria-label="Search services" className={`${field} w-48`} />
