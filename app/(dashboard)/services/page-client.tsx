@@ -30,7 +30,7 @@ type TProps = { query: TServiceListQuery; search: string; initialPage: TServiceP
 export function ServicesClient({ query, search, initialPage, problem }: TProps) {
   const router = useRouter();
   const hydrated = useHydrated();
-  const live = useLiveQuery({ url: apiUrls.services(search), initialData: initialPage, initialUrl: apiUrls.services(search) });
+  const live = useLiveQuery({ url: apiUrls.services(search), initialData: initialPage, initialUrl: apiUrls.services(search), intervalMs: 5000 });
   const { data } = live;
   const filtered = Boolean(query.q || query.status || query.tag || query.source);
   // A filter or sort change starts again at the first page.
@@ -127,7 +127,7 @@ const defaultOrder = (sort: TServiceSort) => (sort === "name" || sort === "statu
 function ServiceRow({ service }: { service: TServiceRow }) {
   const { signals, sparklines } = service;
   return (
-    <tr className="hover:bg-zinc-50 dark:hover:bg-zinc-800/50" data-service={service.name}>
+    <tr className="hover:bg-zinc-50 dark:hover:bg-zinc-800/50" data-service={service.name} data-status={service.status} data-p99={signals.p99 ?? ""}>
       <Td>
         <RangeLink href={`/services/${encodeURIComponent(service.name)}`} className="font-medium hover:underline">
           {service.name}
