@@ -74,10 +74,11 @@ export async function benchStatus({ writeDoc, runDir }: { writeDoc: boolean; run
     console.log(`bench:status ${name}: p50 ${round(percentile(times, 50))} ms, ${shown} rows, ${bytes} bytes`);
   }
 
+  const host = machine();
   const section = [
     `## Service status and the services list: 1,000 services, 10,000 instances (${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, SQLite)`,
     "",
-    `\`npm run bench:status\` on ${machine()}. Seeded through bench/metrics/seed.ts: ${seeded.services.length} services, ${instances} instances (3 % critical), ${seeded.rows} rows of 10 s service rollups over the last hour and their 1 min rows. Times are the server's (lib/status/service-list.ts, the function GET /api/v1/services and the pages call), in process, ${runs} runs each after 3 warm-ups; the payload is the JSON the API answers.`,
+    `\`npm run bench:status\` on ${host.nproc} × ${host.model}, ${host.memoryGiB.toFixed(0)} GiB, Node ${host.node}. Seeded through bench/metrics/seed.ts: ${seeded.services.length} services, ${instances} instances (3 % critical), ${seeded.rows} rows of 10 s service rollups over the last hour and their 1 min rows. Times are the server's (lib/status/service-list.ts, the function GET /api/v1/services and the pages call), in process, ${runs} runs each after 3 warm-ups; the payload is the JSON the API answers.`,
     "",
     `- Status job (lib/collector/set-service-status.ts, every 10 s on one collector): p50 ${round(percentile(job, 50))} ms, max ${round(Math.max(...job))} ms over ${job.length} runs; statuses: ${byStatus.map((row) => `${row._count._all} ${row.status}`).join(", ")}.`,
     "",

@@ -28,7 +28,16 @@ type TProps = {
   initialIncidents: TIncidentPage;
 };
 
-export function OverviewClient({ initialOverview, servicesQuery, initialServices, initialHighlights, healthQuery, initialHealth, incidentsQuery, initialIncidents }: TProps) {
+export function OverviewClient({
+  initialOverview,
+  servicesQuery,
+  initialServices,
+  initialHighlights,
+  healthQuery,
+  initialHealth,
+  incidentsQuery,
+  initialIncidents,
+}: TProps) {
   const highlights = useLiveQuery({ url: apiUrls.eventHighlights(), initialData: initialHighlights, intervalMs: 2000 });
   const overview = useLiveQuery({ url: apiUrls.overview(), initialData: initialOverview, intervalMs: 2000 });
   const health = useLiveQuery({ url: apiUrls.events(healthQuery), initialData: initialHealth, intervalMs: 2000 });

@@ -20,6 +20,7 @@ import type { TServicePage, TServiceRow } from "@/lib/status/service-list";
 import { toServiceListSearch, type TServiceListQuery, type TServiceSort } from "@/lib/status/service-list-query";
 import { Sparkline } from "./_components/sparkline";
 import { StatusBadge } from "./_components/status-badge";
+import { Pager } from "./_components/pager";
 
 const field = "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm font-normal shadow-sm focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950";
 const figure = (value: number | null, digits: number, unit = "") => (value === null ? "–" : `${value.toFixed(digits)}${unit}`);
@@ -116,7 +117,7 @@ export function ServicesClient({ query, search, initialPage, problem }: TProps) 
             <ServiceRow key={service.name} service={service} />
           ))}
         </Table>
-        <Pager page={data.page} pages={data.pages} link={link} />
+        <Pager page={data.page} pages={data.pages} to={(n) => link({ page: n > 1 ? String(n) : null })} />
       </Card>
     </>
   );
@@ -169,28 +170,5 @@ function ServiceRow({ service }: { service: TServiceRow }) {
         </div>
       </Td>
     </tr>
-  );
-}
-
-/** Previous and next page links, and where this page is. */
-export function Pager({ page, pages, link }: { page: number; pages: number; link: (changes: Record<string, string | null>) => string }) {
-  if (pages <= 1) return null;
-  const to = (n: number) => link({ page: n > 1 ? String(n) : null });
-  return (
-    <nav aria-label="Pages" className="flex items-center justify-end gap-4 border-t border-zinc-100 px-4 py-2 text-sm dark:border-zinc-800">
-      {page > 1 && (
-        <Link href={to(page - 1)} className="font-medium hover:underline">
-          ← Previous
-        </Link>
-      )}
-      <span className="text-zinc-500 dark:text-zinc-400">
-        Page {page} of {pages}
-      </span>
-      {page < pages && (
-        <Link href={to(page + 1)} className="font-medium hover:underline">
-          Next →
-        </Link>
-      )}
-    </nav>
   );
 }

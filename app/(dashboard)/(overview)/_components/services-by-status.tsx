@@ -1,6 +1,5 @@
 "use client";
 
-import Link from "next/link";
 import { useLiveQuery } from "@/components/live/use-live-query";
 import { RangeLink } from "@/components/time/range-link";
 import { Card } from "@/components/ui/card";
@@ -9,6 +8,7 @@ import { HealthBar } from "@/components/health/health-bar";
 import { apiUrls } from "@/lib/clients/api-urls";
 import { withSearch } from "@/lib/pagination/search-params";
 import type { TServicePage } from "@/lib/status/service-list";
+import { Pager } from "../../services/_components/pager";
 import { StatusBadge } from "../../services/_components/status-badge";
 
 /** How many services the overview shows a page: the least healthy, then on by page. */
@@ -43,23 +43,7 @@ export function ServicesByStatus({ query, search, initialPage }: { query: string
           ))}
         </ul>
       )}
-      {pages > 1 && (
-        <nav aria-label="Service pages" className="flex items-center justify-end gap-4 border-t border-zinc-100 px-4 py-2 text-sm dark:border-zinc-800">
-          {page > 1 && (
-            <Link href={to(page - 1)} scroll={false} className="font-medium hover:underline">
-              ← Previous
-            </Link>
-          )}
-          <span className="text-zinc-500 dark:text-zinc-400">
-            {page} of {pages}
-          </span>
-          {page < pages && (
-            <Link href={to(page + 1)} scroll={false} className="font-medium hover:underline">
-              Next →
-            </Link>
-          )}
-        </nav>
-      )}
+      <Pager page={page} pages={pages} to={to} label="Service pages" />
     </Card>
   );
 }

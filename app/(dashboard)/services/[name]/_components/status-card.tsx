@@ -50,38 +50,24 @@ export function StatusCard({ initialStatus, canManage }: { initialStatus: TServi
         )}
         <form action={formAction} aria-label="Objectives" className="grid gap-3 sm:grid-cols-4 sm:items-end">
           <input type="hidden" name="name" value={data.service} />
-          <Field
-            label="Errors under (%)"
-            name="errorRate"
-            type="number"
-            step="any"
-            min={0}
-            max={100}
-            defaultValue={round(objectives.errorRate * 100, 3)}
-            disabled={!canManage}
-            error={fieldError("errorRate")}
-          />
-          <Field
-            label="p99 under (ms)"
-            name="p99Ms"
-            type="number"
-            step="any"
-            min={1}
-            defaultValue={round(objectives.p99Ms, 1)}
-            disabled={!canManage}
-            error={fieldError("p99Ms")}
-          />
-          <Field
-            label="Availability over (%)"
-            name="availability"
-            type="number"
-            step="any"
-            min={0}
-            max={100}
-            defaultValue={round(objectives.availability * 100, 3)}
-            disabled={!canManage}
-            error={fieldError("availability")}
-          />
+          {[
+            { label: "Errors under (%)", name: "errorRate", value: round(objectives.errorRate * 100, 3), max: 100 },
+            { label: "p99 under (ms)", name: "p99Ms", value: round(objectives.p99Ms, 1), max: undefined },
+            { label: "Availability over (%)", name: "availability", value: round(objectives.availability * 100, 3), max: 100 },
+          ].map(({ label, name, value, max }) => (
+            <Field
+              key={name}
+              label={label}
+              name={name}
+              type="number"
+              step="any"
+              min={0}
+              max={max}
+              defaultValue={value}
+              disabled={!canManage}
+              error={fieldError(name)}
+            />
+          ))}
           {canManage && (
             <>
               <Field label="Reason" name="reason" maxLength={500} />
