@@ -10,7 +10,7 @@ import type { TSilenceView } from "@/lib/notify/silences";
 import { withSearch } from "@/lib/pagination/search-params";
 import { timeRangeSearch, type TTimeRange } from "@/lib/time/range";
 import type { TServiceChart, TTopology } from "@/lib/metrics/views";
-import type { TOverview, TServiceDetail, TServiceSummary } from "@/lib/registry/service-detail";
+import type { TOverview, TServiceDetail } from "@/lib/registry/service-detail";
 import type { TServicePage } from "@/lib/status/service-list";
 import type { TServiceStatusView } from "@/lib/status/queries";
 import type { THaproxyView } from "@/lib/dataplanes/haproxy/backend-view";
