@@ -5,14 +5,15 @@ import { expect, test } from "../support/fixtures";
 
 const item = "/api/v1/config/items/dev/orders/behaviour";
 
-/** Publishes orders' behaviour through the config center, as an operator would; the demo instances follow it live. */
-async function publishOrders(request: APIRequestContext, baseURL: string, behaviour: object, message: string) {
-  const current = (await (await request.get(item)).json()) as { version: number };
+/** Publishes orders' behaviour through the config center, as an operator would (the demo follows it live); answers what it was. */
+async function publishOrders(request: APIRequestContext, baseURL: string, content: string, message: string) {
+  const current = (await (await request.get(item)).json()) as { version: number; content: string };
   const published = await request.put(item, {
-    data: { format: "json", content: JSON.stringify(behaviour), message, baseVersion: current.version },
+    data: { format: "json", content, message, baseVersion: current.version },
     headers: { origin: baseURL },
   });
   expect(published.status(), await published.text()).toBe(200);
+  return current.content;
 }
 
 // The p99 figures a list shows, in row order; "–" (not measured) is left out.
@@ -25,7 +26,7 @@ async function shownP99(page: Page) {
 test.describe.serial("service status from signals", () => {
   test("orders at 5 % errors and a 900 ms p99 shows degraded, first in the overview and in the list sorted by status", async ({ page, request, baseURL }) => {
     test.setTimeout(150_000);
-    await publishOrders(request, baseURL!, { errorRate: 0.05, latencyMs: 900 }, "e2e: orders degraded");
+    const before = await publishOrders(request, baseURL!, JSON.stringify({ errorRate: 0.05, latencyMs: 900 }), "e2e: orders degraded");
     try {
       await page.goto("/services?sort=status");
       await waitForConsolePage(page, "Services");
@@ -41,7 +42,7 @@ test.describe.serial("service status from signals", () => {
         timeout: 15_000,
       });
     } finally {
-      await publishOrders(request, baseURL!, { errorRate: 0, latencyMs: 0 }, "e2e: orders back to normal");
+      await publishOrders(request, baseURL!, before, "e2e: orders back to normal");
     }
   });
 
