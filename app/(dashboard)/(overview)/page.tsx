@@ -9,12 +9,14 @@ import { getOverview } from "@/lib/registry/service-detail";
 import { listServicePage } from "@/lib/status/service-list";
 import { parseServiceListQuery, toServiceListSearch } from "@/lib/status/service-list-query";
 import { readTimeRange, timeRangeSearch } from "@/lib/time/range";
-import { overviewServicesLimit } from "./_components/services-by-status";
 import { OverviewClient } from "./page-client";
 
 export const metadata: Metadata = { title: "Overview" };
 
 type TProps = { searchParams: Promise<TSearchParams> };
+
+/** How many services the overview shows a page: the least healthy, then on by page. */
+const overviewServicesLimit = 10;
 
 export default async function OverviewPage({ searchParams }: TProps) {
   await requirePageUser(); // a page can be fetched without its layout, so it checks for itself
@@ -22,7 +24,7 @@ export default async function OverviewPage({ searchParams }: TProps) {
   const search = await searchParams;
   const { range } = readTimeRange(search);
   // Least healthy first, a page of them; a page number that cannot be read is the first.
-  const spage = typeof search.spage === "string" && /^\d{1,4}$/.test(search.spage) && Number(search.spage) > 0 ? search.spage : "1";
+  const spage = typeof search.spage === "string" && /^\d{1,3}$/.test(search.spage) && Number(search.spage) > 0 ? search.spage : "1";
   const servicesQuery = parseServiceListQuery({ sort: "status", page: spage, limit: String(overviewServicesLimit) });
   const healthQuery = toSearch({ kind: "health,flapping", limit: "8", ...timeRangeSearch(range) });
   // The most recently active incidents: a recurring failure is one row, however often it comes back.

@@ -11,9 +11,6 @@ import type { TServicePage } from "@/lib/status/service-list";
 import { Pager } from "../../services/_components/pager";
 import { StatusBadge } from "../../services/_components/status-badge";
 
-/** How many services the overview shows a page: the least healthy, then on by page. */
-export const overviewServicesLimit = 10;
-
 /** The overview's services, least healthy first (failing, degraded, healthy, idle), a page at a time (`?spage=` in the URL). */
 export function ServicesByStatus({ query, search, initialPage }: { query: string; search: string; initialPage: TServicePage }) {
   const live = useLiveQuery({ url: apiUrls.services(query), initialData: initialPage, initialUrl: apiUrls.services(query), intervalMs: 2000 });
