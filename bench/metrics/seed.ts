@@ -22,7 +22,16 @@ function windowSignals({ next, atMs, seconds, rps, medianS }: { next: () => numb
   return { requests, errors: Math.round(requests * 0.01 * next()), buckets, summary: null };
 }
 
-export type TSeedShape = { services: number; instancesPerService: number; edgesPerService: number; hours: number; now?: number; prefix?: string };
+export type TSeedShape = {
+  services: number;
+  instancesPerService: number;
+  edgesPerService: number;
+  hours: number;
+  now?: number;
+  prefix?: string;
+  /** False: service and edge rows only (pages that read no instance series), a tenth of the rows at 10 instances a service. */
+  instanceRows?: boolean;
+};
 
 function* windows(now: number, hours: number): Generator<{ resolution: number; atMs: number }> {
   // As retention leaves them: 10 s rows for the last hour, 1 min rows for the last day, 1 h rows beyond.
@@ -42,7 +51,15 @@ async function insert(rows: TRollupRow[]) {
 }
 
 /** Services s0..sN with instances and caller -> callee edges (to higher-numbered services, so it is acyclic). */
-export async function seedMetrics({ services, instancesPerService, edgesPerService, hours, now = Date.now(), prefix = "svc" }: TSeedShape) {
+export async function seedMetrics({
+  services,
+  instancesPerService,
+  edgesPerService,
+  hours,
+  now = Date.now(),
+  prefix = "svc",
+  instanceRows = true,
+}: TSeedShape) {
   const next = seededRandom(services * 7919 + instancesPerService);
   const names = Array.from({ length: services }, (_, i) => `${prefix}-${String(i).padStart(3, "0")}`);
   const callees = names.map((_, i) => {
@@ -80,7 +97,8 @@ export async function seedMetrics({ services, instancesPerService, edgesPerServi
   for (const [i, name] of names.entries()) {
     const medianS = 0.01 + next() * 0.08;
     await add({ scope: "service", service: name, instanceId: "", peer: "" }, 20 * instancesPerService, medianS);
-    for (let k = 0; k < instancesPerService; k += 1) await add({ scope: "instance", service: name, instanceId: `${name}-${k + 1}`, peer: "" }, 20, medianS);
+    for (let k = 0; k < (instanceRows ? instancesPerService : 0); k += 1)
+      await add({ scope: "instance", service: name, instanceId: `${name}-${k + 1}`, peer: "" }, 20, medianS);
     for (const callee of callees[i] ?? []) await add({ scope: "edge", service: name, instanceId: "", peer: callee }, 10, medianS * 0.8);
   }
   await insert(rows);

@@ -103,13 +103,19 @@ export function EventList({ events, empty = "No event yet." }: { events: TEventV
           key={event.id}
           data-testid="event"
           data-kind={event.kind}
+          data-silenced={event.silenced}
           className="grid grid-cols-[5.5rem_auto_1fr] gap-x-4 gap-y-1 px-4 py-2 text-sm @2xl:grid-cols-[6.5rem_6rem_minmax(10rem,16rem)_1fr]"
         >
           <span className="text-xs text-zinc-500 dark:text-zinc-400">
             <TimeAgo at={event.at} />
           </span>
-          <span>
+          <span className="flex flex-wrap items-start gap-1">
             <Badge tone={kindTones[event.kind]}>{event.kind}</Badge>
+            {event.silenced && (
+              <Badge tone="warn" title="An operator silenced this: no notification is sent">
+                silenced
+              </Badge>
+            )}
           </span>
           <SubjectLink service={event.service} instanceId={event.instanceId} />
           <span className="col-span-3 min-w-0 space-y-0.5 @2xl:col-span-1">

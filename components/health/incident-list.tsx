@@ -12,6 +12,7 @@ const causeLabels: Record<TIncidentCause, { label: string; tone: TTone }> = {
   failover: { label: "failure", tone: "bad" },
   outage: { label: "outage", tone: "bad" },
   maintenance: { label: "maintenance", tone: "info" },
+  flapping: { label: "flapping", tone: "warn" },
 };
 
 const clock = (iso: string) => iso.slice(11, 19);

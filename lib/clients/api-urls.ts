@@ -11,7 +11,9 @@ import type { TSilenceView } from "@/lib/notify/silences";
 import { withSearch } from "@/lib/pagination/search-params";
 import { timeRangeSearch, type TTimeRange } from "@/lib/time/range";
 import type { TServiceChart, TTopology } from "@/lib/metrics/views";
-import type { TOverview, TServiceDetail, TServiceSummary } from "@/lib/registry/service-detail";
+import type { TOverview, TServiceDetail } from "@/lib/registry/service-detail";
+import type { TServicePage } from "@/lib/status/service-list";
+import type { TServiceStatusView } from "@/lib/status/queries";
 import type { THaproxyView } from "@/lib/dataplanes/haproxy/backend-view";
 import type { TDataPlaneView } from "@/lib/dataplanes/queries";
 import type { listSources } from "@/lib/sources/queries";
@@ -34,7 +36,8 @@ const itemPath = ({ namespace, group, key }: TConfigRef) => `/api/v1/config/item
 
 export const apiUrls = {
   overview: () => apiUrl<TOverview>("/api/v1/overview"),
-  services: () => apiUrl<{ services: TServiceSummary[] }>("/api/v1/services"),
+  // `query` as toServiceListSearch writes it: one page of services, filtered and sorted.
+  services: (query = "") => apiUrl<TServicePage>("/api/v1/services", query),
   // `query` as toInstancePageSearch writes it: one page of the instances, filtered.
   service: (name: string, query = "") => apiUrl<TServiceDetail>(servicePath(name), query),
   // `page` as toInstancePageSearch writes it: the timelines of the instances that page shows.
@@ -49,6 +52,7 @@ export const apiUrls = {
   events: (query: string | URLSearchParams = "") => apiUrl<TEventPage>("/api/v1/events", query),
   incidents: (query: string | URLSearchParams = "") => apiUrl<TIncidentPage>("/api/v1/incidents", query),
   incident: (id: string) => apiUrl<TIncidentDetail>(`/api/v1/incidents/${encodeURIComponent(id)}`),
+  serviceStatus: (name: string) => apiUrl<TServiceStatusView>(`${servicePath(name)}/status`),
   serviceSilences: (name: string) => apiUrl<{ silences: TSilenceView[] }>(`${servicePath(name)}/silences`),
   eventHighlights: () => apiUrl<TEventHighlights>("/api/v1/events/summary"),
   topology: (query = "") => apiUrl<TTopology>("/api/v1/topology", query),

@@ -14,6 +14,7 @@ import { InstanceCheck } from "./instance-check";
 import { forgetDeadLeases, leaseLiveMs, leaseRenewMs, newCollectorId, releaseLease, renewLease } from "./lease";
 import { deregisterCritical } from "./deregister-critical";
 import { retireAbandoned } from "./retire-abandoned";
+import { deleteOldStatusChanges, setServiceStatus } from "./set-service-status";
 import { deleteOldRollups, ProbeRollups } from "./probe-rollups";
 
 // A collector whose database comes back must resume within seconds: one lease query per 5 s does not burden it.
@@ -55,6 +56,7 @@ export class Collector {
   private leaseOkAt = 0;
   private failures = 0;
   readonly metrics: MetricsCollector;
+  private readonly retainMs: Record<number, number>;
   readonly sources = new HeldSources(this.id);
   readonly dataPlanes = new HeldDataPlanes(this.id);
   /** In the order they run; every job runs at the first renewal. */
@@ -73,11 +75,13 @@ export class Collector {
     { name: "retention", everyMs: 10 * 60_000, run: (now) => this.deleteOld(now) },
     { name: "deregister critical", everyMs: 5000, run: (now) => deregisterCritical({ now }) },
     { name: "retire abandoned services", everyMs: 5000, run: (now) => retireAbandoned({ retireAfterMs: getEnv().MESHDECK_RETIRE_AFTER, now }) },
+    { name: "service status", everyMs: 10_000, run: (now) => this.setServiceStatus(now) },
   ];
   private readonly lastRunAt = new Map<TCollectorJob, number>();
 
   constructor(private readonly options: { retentionDays: number; metricsRetainMs?: Record<number, number> }) {
-    this.metrics = new MetricsCollector({ collectorId: this.id, retainMs: options.metricsRetainMs ?? metricsRetainMs(getEnv()) });
+    this.retainMs = options.metricsRetainMs ?? metricsRetainMs(getEnv());
+    this.metrics = new MetricsCollector({ collectorId: this.id, retainMs: this.retainMs });
   }
 
   start() {
@@ -150,8 +154,15 @@ export class Collector {
     this.arm();
   }
 
+  // Every service at once, by one collector: the one the live collectors' hashing gives the job to.
+  private async setServiceStatus(now: number) {
+    if (ownerOf({ key: "service status", collectorIds: this.liveIds }) !== this.id) return;
+    await setServiceStatus({ now, retainMs: this.retainMs });
+  }
+
   private async deleteOld(now: number) {
     await this.metrics.deleteOld({ now });
+    await deleteOldStatusChanges({ retentionDays: this.options.retentionDays, now });
     const deleted = await deleteOldRollups({ retentionDays: this.options.retentionDays, now });
     await forgetDeadLeases();
     if (deleted) log.info(`collector: deleted ${deleted} probe rollups older than ${this.options.retentionDays} days`);

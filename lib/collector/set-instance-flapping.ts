@@ -1,9 +1,10 @@
 import "server-only";
 import { catalogChange } from "@/lib/catalog/catalog-change";
+import { recordIncident } from "@/lib/incidents/record-incident";
 
 /**
  * Sets or clears an instance's flapping flag with one health event: `to: "flapping"` when it
- * starts, `from: "flapping"` to the health it settled on when it ends. Nothing when already so.
+ * starts, `from: "flapping"` to the health it settled on when it ends, grouped into a `flapping` incident. Nothing when already so.
  */
 export async function setInstanceFlapping({ id, flapping, health, reason }: { id: string; flapping: boolean; health: string; reason: string }) {
   // Flapping is shown, not served: the catalog's index and its watchers are left alone.
@@ -25,6 +26,15 @@ export async function setInstanceFlapping({ id, flapping, health, reason }: { id
         reason,
         at: now,
       },
+    });
+    // An instance that flaps again soon after settling is one recurring incident, not an event storm.
+    await recordIncident(tx, {
+      kind: flapping ? "flapping" : "settled",
+      service: instance.service.name,
+      instanceId: instance.instanceId,
+      leftCount: 0,
+      at: now.getTime(),
+      reason,
     });
     return true;
   });

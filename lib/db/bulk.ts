@@ -27,7 +27,7 @@ const maxParameters = 30_000;
  */
 export async function insertRows<T extends Record<string, unknown>>(
   client: { $executeRawUnsafe: (query: string, ...values: unknown[]) => Promise<number> },
-  { table, rows }: { table: string; rows: T[] },
+  { table, rows, onConflict = "" }: { table: string; rows: T[]; /** e.g. `ON CONFLICT ("id") DO UPDATE SET ...`: an upsert. */ onConflict?: string },
 ) {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!);
@@ -36,7 +36,7 @@ export async function insertRows<T extends Record<string, unknown>>(
   for (let i = 0; i < rows.length; i += perStatement) {
     const batch = rows.slice(i, i + perStatement);
     await client.$executeRawUnsafe(
-      `INSERT INTO "${table}" (${names}) VALUES ${valuesList({ rows: batch.length, columns: columns.length })}`,
+      `INSERT INTO "${table}" (${names}) VALUES ${valuesList({ rows: batch.length, columns: columns.length })} ${onConflict}`,
       ...batch.flatMap((row) => columns.map((column) => row[column])),
     );
   }

@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { encodeCursor, pageSize, ZCursor, ZPageLimit } from "@/lib/pagination/cursor";
 import { parseSearch, toSearch, type TSearchParams } from "@/lib/pagination/search-params";
 import { ZServiceName } from "@/lib/registry/schemas";
-import { checkTimeRange, timeRangeOf, timeRangeSearch, timeRangeShape } from "@/lib/time/range";
+import { rangedListQuery, rangedListSearch } from "@/lib/time/range";
 
 // FailoverEvent kinds: traffic moving because of a failure, or of maintenance (an operator's drain or weight 0, an
 // override expiring), or a service retired at the end of its outage.
@@ -25,17 +24,7 @@ const ZKinds = z.string().transform((value, ctx) => {
 });
 
 /** Query parameters of GET /api/v1/events (and of the events page's URL). */
-export const ZEventFilters = z
-  .object({
-    service: ZServiceName.optional(),
-    kind: ZKinds.optional(),
-    ...timeRangeShape,
-    before: ZCursor.optional(),
-    limit: ZPageLimit,
-  })
-  .strict()
-  .superRefine(checkTimeRange)
-  .transform(({ range, from, to, ...filters }) => ({ ...filters, range: timeRangeOf({ range, from, to }) }));
+export const ZEventFilters = rangedListQuery({ service: ZServiceName.optional(), kind: ZKinds.optional() });
 
 export type TEventFilters = z.output<typeof ZEventFilters>;
 
@@ -49,8 +38,6 @@ export function toEventSearch(filters: TEventFilters): string {
   return toSearch({
     service: filters.service,
     kind: filters.kind?.join(","),
-    ...timeRangeSearch(filters.range),
-    before: filters.before && encodeCursor(filters.before),
-    limit: filters.limit === pageSize ? undefined : String(filters.limit),
+    ...rangedListSearch(filters),
   });
 }

@@ -5,6 +5,7 @@ import { encodeCursor, newestFirst, olderThan } from "@/lib/pagination/cursor";
 import { eventKinds, failoverKinds, type TEventFilters, type TEventKind } from "./event-filters";
 import type { TInstancePageQuery } from "@/lib/registry/instance-page";
 import { findInstancePage } from "@/lib/registry/service-detail";
+import { coveredBy, findSilenced } from "@/lib/notify/silences";
 import { resolveTimeRange, type TTimeRange } from "@/lib/time/range";
 import { buildBands, computeUptime, timelineEventCap } from "./timeline";
 
@@ -88,8 +89,10 @@ export async function listEvents({
   );
   const page = merged.slice(0, limit);
   const last = page.at(-1);
+  // Marked when an operator's silence holds its notifications now: it still shows.
+  const silenced = await findSilenced({ services: page.map((event) => event.service), now });
   return {
-    events: page.map((event) => ({ ...event, at: event.at.toISOString() })),
+    events: page.map((event) => ({ ...event, at: event.at.toISOString(), silenced: coveredBy(silenced, event) })),
     nextCursor: merged.length > limit && last ? encodeCursor(last) : null,
   };
 }

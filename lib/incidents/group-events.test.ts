@@ -1,12 +1,11 @@
 import { describe, expect, test } from "vitest";
-import type { TFailoverKind } from "@/lib/db/codecs";
-import { groupEvents, incidentKeyOf, isRecurring, type TGroupedEvent } from "./group-events";
+import { groupEvents, incidentKeyOf, isRecurring, type TGroupedEvent, type TGroupedKind } from "./group-events";
 
 const s = 1000;
 const min = 60 * s;
 
 // [kind, instance or null, at]: a service's events, as the traffic story writes them.
-type TRow = [TFailoverKind, string | null, number, number?];
+type TRow = [TGroupedKind, string | null, number, number?];
 const events = (rows: TRow[], service = "payments"): TGroupedEvent[] =>
   rows.map(([kind, instanceId, at, leftCount]) => ({
     kind,
@@ -111,6 +110,28 @@ describe("grouping traffic events into incidents", () => {
     ],
     ["a recovery with no incident open: nothing", [["recovery", "payments-2", 0]], []],
     [
+      "an instance flapping, settling and flapping again within the window: one recurring flapping incident",
+      [
+        ["flapping", "payments-2", 0],
+        ["settled", "payments-2", 5 * min],
+        ["flapping", "payments-2", 12 * min],
+        ["settled", "payments-2", 15 * min],
+      ],
+      [{ key: "flapping/payments/payments-2", count: 2, startedAt: 0, endedAt: 15 * min, ending: "resolved", times: [0, 12 * min] }],
+    ],
+    [
+      "flapping apart from the failovers of the same instance",
+      [
+        ["flapping", "payments-2", 0],
+        ["failover", "payments-2", 10 * s],
+        ["recovery", "payments-2", 30 * s],
+      ],
+      [
+        { key: "flapping/payments/payments-2", count: 1, startedAt: 0, endedAt: null, ending: null, times: [0] },
+        { key: "failover/payments/payments-2", count: 1, startedAt: 10 * s, endedAt: 30 * s, ending: "resolved", times: [10 * s] },
+      ],
+    ],
+    [
       "a mass failover and its recovery: one incident of the service",
       [
         ["failover", null, 0],
@@ -150,7 +171,7 @@ describe("grouping traffic events into incidents", () => {
     expect(groupEvents(events(rows), windowMs)).toHaveLength(incidents);
   });
 
-  test.each<[TFailoverKind, string | null, number, string, boolean]>([
+  test.each<[TGroupedKind, string | null, number, string, boolean]>([
     ["failover", "a-1", 0, "failover/svc/a-1", true],
     ["recovery", "a-1", 0, "failover/svc/a-1", false],
     ["outage", null, 0, "outage/svc", true],
@@ -158,6 +179,8 @@ describe("grouping traffic events into incidents", () => {
     ["retired", null, 0, "outage/svc", false],
     ["maintenance", "a-1", 1, "maintenance/svc/a-1", true],
     ["maintenance", "a-1", 0, "maintenance/svc/a-1", false],
+    ["flapping", "a-1", 0, "flapping/svc/a-1", true],
+    ["settled", "a-1", 0, "flapping/svc/a-1", false],
   ])("%s of %s (left %i): key %s, opens %s", (kind, instanceId, leftCount, key, opens) => {
     expect(incidentKeyOf({ kind, service: "svc", instanceId, leftCount, at: 0, reason: "" })).toMatchObject({ key, opens });
   });

@@ -3,7 +3,7 @@ import type { TFailoverKind } from "@/lib/health/event-filters";
 // Pure: which incident a traffic event belongs to and how it changes it. The database side (record-incident.ts)
 // reads only the newest incident of the event's key, so grouping costs one indexed read per event, whatever the history.
 
-export const incidentCauses = ["failover", "outage", "maintenance"] as const;
+export const incidentCauses = ["failover", "outage", "maintenance", "flapping"] as const;
 export type TIncidentCause = (typeof incidentCauses)[number];
 export type TIncidentEnding = "resolved" | "retired";
 
@@ -12,7 +12,10 @@ export const incidentWindowMs = 30 * 60_000;
 // An incident keeps the start times of its newest recurrences; `count` has them all.
 export const incidentTimesCap = 50;
 
-export type TGroupedEvent = { kind: TFailoverKind; service: string; instanceId: string | null; leftCount: number; at: number; reason: string };
+/** A traffic event, or an instance starting (`flapping`) or ceasing (`settled`) to flap. */
+export type TGroupedKind = TFailoverKind | "flapping" | "settled";
+
+export type TGroupedEvent = { kind: TGroupedKind; service: string; instanceId: string | null; leftCount: number; at: number; reason: string };
 
 /** The incident as grouping sees it. */
 export type TIncidentState = {
@@ -29,11 +32,22 @@ export type TIncidentState = {
   reason: string;
 };
 
+const causeOf: Record<TGroupedKind, TIncidentCause> = {
+  failover: "failover",
+  recovery: "failover",
+  outage: "outage",
+  "outage-end": "outage",
+  retired: "outage",
+  maintenance: "maintenance",
+  flapping: "flapping",
+  settled: "flapping",
+};
+
 /** The event's key and cause, and whether it starts a problem (opens) or ends one. */
 export function incidentKeyOf(event: TGroupedEvent): { key: string; cause: TIncidentCause; opens: boolean; ending?: TIncidentEnding } {
-  const cause: TIncidentCause = event.kind === "maintenance" ? "maintenance" : event.kind === "failover" || event.kind === "recovery" ? "failover" : "outage";
+  const cause = causeOf[event.kind];
   const key = [cause, event.service, ...(event.instanceId === null ? [] : [event.instanceId])].join("/");
-  const opens = event.kind === "failover" || event.kind === "outage" || (event.kind === "maintenance" && event.leftCount > 0);
+  const opens = event.kind === "failover" || event.kind === "outage" || event.kind === "flapping" || (event.kind === "maintenance" && event.leftCount > 0);
   return { key, cause, opens, ...(opens ? {} : { ending: event.kind === "retired" ? "retired" : "resolved" }) };
 }
 

@@ -1,25 +1,17 @@
 import { z } from "zod";
-import { encodeCursor, pageSize, ZCursor, ZPageLimit } from "@/lib/pagination/cursor";
 import { parseSearch, toSearch, type TSearchParams } from "@/lib/pagination/search-params";
 import { ZServiceName } from "@/lib/registry/schemas";
-import { checkTimeRange, timeRangeOf, timeRangeSearch, timeRangeShape } from "@/lib/time/range";
+import { rangedListQuery, rangedListSearch } from "@/lib/time/range";
 import { incidentCauses } from "./group-events";
 
 export const incidentStates = ["open", "ended"] as const;
 
 /** Query parameters of GET /api/v1/incidents (and of the events page's incident view). */
-export const ZIncidentFilters = z
-  .object({
-    service: ZServiceName.optional(),
-    cause: z.enum(incidentCauses, { error: `must be one of ${incidentCauses.join(", ")}` }).optional(),
-    state: z.enum(incidentStates, { error: `must be one of ${incidentStates.join(", ")}` }).optional(),
-    ...timeRangeShape,
-    before: ZCursor.optional(),
-    limit: ZPageLimit,
-  })
-  .strict()
-  .superRefine(checkTimeRange)
-  .transform(({ range, from, to, ...filters }) => ({ ...filters, range: timeRangeOf({ range, from, to }) }));
+export const ZIncidentFilters = rangedListQuery({
+  service: ZServiceName.optional(),
+  cause: z.enum(incidentCauses, { error: `must be one of ${incidentCauses.join(", ")}` }).optional(),
+  state: z.enum(incidentStates, { error: `must be one of ${incidentStates.join(", ")}` }).optional(),
+});
 export type TIncidentFilters = z.output<typeof ZIncidentFilters>;
 
 /** Reads URL search params; a parameter given twice is refused rather than silently picked. */
@@ -33,8 +25,6 @@ export function toIncidentSearch(filters: TIncidentFilters): string {
     service: filters.service,
     cause: filters.cause,
     state: filters.state,
-    ...timeRangeSearch(filters.range),
-    before: filters.before && encodeCursor(filters.before),
-    limit: filters.limit === pageSize ? undefined : String(filters.limit),
+    ...rangedListSearch(filters),
   });
 }

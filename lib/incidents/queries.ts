@@ -5,7 +5,7 @@ import { listEvents } from "@/lib/health/queries";
 import { coveredBy, findSilenced } from "@/lib/notify/silences";
 import { encodeCursor, newestFirst, olderThan } from "@/lib/pagination/cursor";
 import { resolveTimeRange } from "@/lib/time/range";
-import type { TFailoverKind } from "@/lib/db/codecs";
+import type { TEventKind } from "@/lib/health/event-filters";
 import { isRecurring, type TIncidentCause } from "./group-events";
 import type { TIncidentFilters } from "./incident-filters";
 
@@ -66,10 +66,12 @@ export async function listIncidents({ filters, now = new Date() }: { filters: TI
 export type TIncidentPage = Awaited<ReturnType<typeof listIncidents>>;
 
 // The event kinds each cause groups.
-const kindsOf: Record<TIncidentCause, TFailoverKind[]> = {
+const kindsOf: Record<TIncidentCause, TEventKind[]> = {
   failover: ["failover", "recovery"],
   outage: ["outage", "outage-end", "retired"],
   maintenance: ["maintenance"],
+  // Flapping is health changing too often: its health changes are its events.
+  flapping: ["flapping", "health"],
 };
 
 /** One incident with its events (the newest page of them, health changes of its instance included). */

@@ -31,11 +31,19 @@ function unionTags(tagSets: string[][]): string[] {
 
 /** Every service with its instance counts by health, its tags and source, counted in SQL. */
 export async function listServices() {
-  const [services, byHealth, tagSets, protocolSets] = await Promise.all([
-    db.service.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, source: true, modifyIndex: true } }),
-    db.instance.groupBy({ by: ["serviceId", "health"], _count: { _all: true } }),
-    db.instance.groupBy({ by: ["serviceId", "tags"] }),
-    db.instance.groupBy({ by: ["serviceId", "protocol"], where: { protocol: { not: "meshdeck" } } }),
+  return summarizeServices(await db.service.findMany({ orderBy: { name: "asc" }, select: serviceSummarySelect }));
+}
+
+export const serviceSummarySelect = { id: true, name: true, source: true, modifyIndex: true } as const;
+
+/** Services (all of them, or one page's) with their instance counts by health, tags and protocols, counted in SQL. */
+export async function summarizeServices(services: { id: string; name: string; source: string; modifyIndex: number }[], { page = false } = {}) {
+  // A page's services are named (at most a page's worth of ids); all of them are counted without a list.
+  const where = page ? { serviceId: { in: services.map((service) => service.id) } } : {};
+  const [byHealth, tagSets, protocolSets] = await Promise.all([
+    db.instance.groupBy({ by: ["serviceId", "health"], where, _count: { _all: true } }),
+    db.instance.groupBy({ by: ["serviceId", "tags"], where }),
+    db.instance.groupBy({ by: ["serviceId", "protocol"], where: { ...where, protocol: { not: "meshdeck" } } }),
   ]);
   const groupsOf = groupBy(byHealth, (group) => group.serviceId);
   const tagsOf = groupBy(tagSets, (group) => group.serviceId);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { toSearchParams, type TSearchParams } from "@/lib/pagination/search-params";
+import { encodeCursor, pageSize, ZCursor, ZPageLimit, type TCursor } from "@/lib/pagination/cursor";
 
 // The console's one time range: a preset ending now (?range=1h) or two moments (?from=&to=), the same on every page.
 
@@ -114,4 +115,25 @@ export function carryTimeRange(href: string, search: string | URLSearchParams): 
     if (value) params.set(name, value);
   }
   return `${path}${params.size ? `?${params}` : ""}${hash}`;
+}
+
+/**
+ * A newest-first list's query (events, incidents): its own filters with a time range, a cursor and a page size,
+ * refused whole when a parameter is unknown; the range comes out read as one `range` (null: all time).
+ */
+export function rangedListQuery<TShape extends z.ZodRawShape>(filters: TShape) {
+  const shape = z.object({ ...filters, ...timeRangeShape, before: ZCursor.optional(), limit: ZPageLimit }).strict();
+  type TQuery = z.output<typeof shape>;
+  // TypeScript cannot see the range fields through the generic shape; they are there, as timeRangeShape put them.
+  return shape
+    .superRefine((query, ctx) => checkTimeRange(query as TRangeFields, ctx))
+    .transform((query) => {
+      const { range, from, to, ...rest } = query as TQuery & TRangeFields;
+      return { ...rest, range: timeRangeOf({ range, from, to }) };
+    });
+}
+
+/** The range, cursor and page size of such a list as its URL writes them, defaults left out. */
+export function rangedListSearch({ range, before, limit }: { range: TTimeRange | null; before?: TCursor | undefined; limit: number }) {
+  return { ...timeRangeSearch(range), before: before && encodeCursor(before), limit: limit === pageSize ? undefined : String(limit) };
 }

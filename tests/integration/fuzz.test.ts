@@ -48,6 +48,7 @@ const routes: TRoute[] = [
   { method: "DELETE", path: ([id]) => `/api/v1/registry/instances/${id}` },
   { method: "POST", path: () => "/api/v1/governance/instances" },
   { method: "PUT", path: ([name]) => `/api/v1/services/${name}/policy` },
+  { method: "PUT", path: ([name]) => `/api/v1/services/${name}/objectives` },
   { method: "POST", path: () => "/api/v1/config/namespaces" },
   { method: "DELETE", path: ([name]) => `/api/v1/config/namespaces/${name}` },
   { method: "PUT", path: ([ns, group, key]) => `/api/v1/config/items/${ns}/${group}/${key}` },

@@ -1,33 +1,9 @@
 import { beforeAll, describe, expect, inject, test } from "vitest";
 import { adminAndToken, apiClient, unique } from "../support/client";
-import { runSql } from "../support/database";
-import type { TAppTarget } from "../support/start-app";
+import { insertRollups, type TRollupRow as TRow } from "../support/rollups";
 
 const targets = inject("targets");
 const inf = null; // the +Inf bound, as rollup rows store it
-
-type TRow = { scope: "service" | "edge"; service: string; peer?: string; at: number; requests: number; errors: number; buckets: [number | null, number][] };
-
-// Rollup rows straight into the app's database, as the collector writes them: the test does not wait for scrapes.
-async function insertRollups(target: TAppTarget, rows: TRow[]) {
-  const columns = `"resolution", "scope", "service", "instanceId", "peer", "at", "requests", "errors", "buckets"`;
-  // Prisma keeps SQLite DateTimes as ISO text with an explicit offset; PostgreSQL reads that too.
-  const values = (row: TRow) => [
-    10,
-    row.scope,
-    row.service,
-    "",
-    row.peer ?? "",
-    new Date(row.at).toISOString().replace("Z", "+00:00"),
-    row.requests,
-    row.errors,
-    JSON.stringify(row.buckets),
-  ];
-  await runSql(
-    target,
-    rows.map((row) => ({ sql: `INSERT INTO "MetricRollup" (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, args: values(row) })),
-  );
-}
 
 describe.each(targets)("service metrics API on $name", (target) => {
   let api: Awaited<ReturnType<typeof adminAndToken>>["api"];

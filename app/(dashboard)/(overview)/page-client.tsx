@@ -1,5 +1,6 @@
 "use client";
 
+import { useSearchParams } from "next/navigation";
 import { EventList } from "@/components/health/event-list";
 import { IncidentList } from "@/components/health/incident-list";
 import { LiveIndicator } from "@/components/live/live-indicator";
@@ -7,18 +8,19 @@ import { RangeLink } from "@/components/time/range-link";
 import { TimeRangeBar } from "@/components/time/time-range-bar";
 import { useLiveQuery } from "@/components/live/use-live-query";
 import { Card, Stat } from "@/components/ui/card";
-import { HealthBar } from "@/components/health/health-bar";
 import { PageHeader } from "@/components/ui/page-header";
-import { RegisterFirstService } from "@/components/ui/copy-command";
 import { apiUrls } from "@/lib/clients/api-urls";
 import type { TEventHighlights, TEventPage } from "@/lib/health/queries";
 import type { TIncidentPage } from "@/lib/incidents/queries";
-import type { TOverview, TServiceSummary } from "@/lib/registry/service-detail";
+import type { TOverview } from "@/lib/registry/service-detail";
+import type { TServicePage } from "@/lib/status/service-list";
 import { OpenOutages } from "./_components/open-outages";
+import { ServicesByStatus } from "./_components/services-by-status";
 
 type TProps = {
   initialOverview: TOverview;
-  initialServices: TServiceSummary[];
+  servicesQuery: string;
+  initialServices: TServicePage;
   initialHighlights: TEventHighlights;
   healthQuery: string;
   initialHealth: TEventPage;
@@ -29,24 +31,30 @@ type TProps = {
 // Five polls: every 5 s, and an unchanged answer is a bodiless 304, so an open overview costs well under 100 KB a minute.
 const pollMs = 5000;
 
-export function OverviewClient({ initialOverview, initialServices, initialHighlights, healthQuery, initialHealth, incidentsQuery, initialIncidents }: TProps) {
+export function OverviewClient({
+  initialOverview,
+  servicesQuery,
+  initialServices,
+  initialHighlights,
+  healthQuery,
+  initialHealth,
+  incidentsQuery,
+  initialIncidents,
+}: TProps) {
   const highlights = useLiveQuery({ url: apiUrls.eventHighlights(), initialData: initialHighlights, intervalMs: pollMs });
   const overview = useLiveQuery({ url: apiUrls.overview(), initialData: initialOverview, intervalMs: pollMs });
-  const services = useLiveQuery({ url: apiUrls.services(), initialData: { services: initialServices }, intervalMs: pollMs });
   const health = useLiveQuery({ url: apiUrls.events(healthQuery), initialData: initialHealth, intervalMs: pollMs });
   const incidents = useLiveQuery({ url: apiUrls.incidents(incidentsQuery), initialData: initialIncidents, intervalMs: pollMs });
   const { instances } = overview.data;
-  // Services with the most instances out of passing come first.
-  const byAttention = [...services.data.services].sort(
-    (a, b) => b.instances.total - b.instances.passing - (a.instances.total - a.instances.passing) || a.name.localeCompare(b.name),
-  );
+  // The overview's own query string (range, spage): the services card pages within it.
+  const search = useSearchParams().toString();
 
   return (
     <>
       <PageHeader
         title="Overview"
         description="The fleet as the registry sees it now."
-        action={<LiveIndicator live={[overview, services, highlights, health, incidents]} />}
+        action={<LiveIndicator live={[overview, highlights, health, incidents]} />}
       />
       <div className="mb-4">
         <TimeRangeBar fallback={null} />
@@ -79,29 +87,7 @@ export function OverviewClient({ initialOverview, initialServices, initialHighli
         <Stat label="Critical" value={instances.critical} tone={instances.critical ? "bad" : "default"} />
       </div>
       <div className="mt-6 grid gap-6 lg:grid-cols-2">
-        <Card
-          title="Services, least healthy first"
-          action={
-            <RangeLink href="/services" className="text-xs text-zinc-500 dark:text-zinc-400 hover:underline">
-              All services
-            </RangeLink>
-          }
-        >
-          {byAttention.length === 0 ? (
-            <RegisterFirstService />
-          ) : (
-            <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
-              {byAttention.map((service) => (
-                <li key={service.name} className="flex items-center gap-4 px-4 py-2 text-sm">
-                  <RangeLink href={`/services/${encodeURIComponent(service.name)}`} className="w-36 truncate font-medium hover:underline">
-                    {service.name}
-                  </RangeLink>
-                  <HealthBar counts={service.instances} />
-                </li>
-              ))}
-            </ul>
-          )}
-        </Card>
+        <ServicesByStatus query={servicesQuery} search={search} initialPage={initialServices} />
         <Card title="Latest health changes" action={<span className="text-xs text-zinc-500 dark:text-zinc-400">in the time range</span>}>
           <EventList events={health.data.events} empty="No health changes yet." />
         </Card>

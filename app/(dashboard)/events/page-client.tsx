@@ -2,13 +2,12 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import type { ReactNode } from "react";
 import { EventList } from "@/components/health/event-list";
 import { IncidentList } from "@/components/health/incident-list";
 import { useHydrated } from "@/components/health/use-hydrated";
 import { LiveIndicator } from "@/components/live/live-indicator";
 import { TimeRangeBar } from "@/components/time/time-range-bar";
-import { useLiveQuery, type TLiveState } from "@/components/live/use-live-query";
+import { useLiveQuery } from "@/components/live/use-live-query";
 import { Card } from "@/components/ui/card";
 import { FormError } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
@@ -50,29 +49,28 @@ function ViewSwitch({ view }: { view: TView }) {
   );
 }
 
+type TViewProps =
+  | { view: "events"; filters: { service: string; kind: string; paged: boolean }; initialPage: TEventPage }
+  | { view: "incidents"; filters: { service: string; cause: string; state: string; paged: boolean }; initialPage: TIncidentPage };
+
 /**
- * What both views share: the header with the view switch, a link's filters not understood, the filter bar and range,
- * and paging by cursor. A filter change starts again at the newest; the URL holds the filters so a view can be linked.
+ * The events page in either view, incidents (the default) or raw events: the header with the view switch, a link's
+ * filters not understood, the filter bar and range, and paging by cursor. A filter change starts again at the newest;
+ * the URL holds the filters so a view can be linked.
  */
-function ListFrame({
-  view,
-  shown: { query, problem, services, service, paged },
-  live,
-  nextCursor,
-  filters,
-  children,
-}: {
-  view: TView;
-  shown: TShared & { service: string; paged: boolean };
-  live: TLiveState;
-  nextCursor: string | null;
-  filters: (setFilter: (key: string, value: string) => void) => ReactNode;
-  children: ReactNode;
-}) {
+export function EventsViewClient({ query, problem, services, ...props }: TShared & TViewProps) {
+  const { view, filters } = props;
   const router = useRouter();
+  const live = useLiveQuery<TEventPage | TIncidentPage>({
+    url: view === "events" ? apiUrls.events(query) : apiUrls.incidents(query),
+    initialData: props.initialPage,
+    intervalMs: 2000,
+  });
+  const { data } = live;
   const what = view === "incidents" ? "incidents" : "events";
   const link = (changes: Record<string, string | null>) => withSearch("/events", query, { view: viewParam[view], ...changes });
   const setFilter = (key: string, value: string) => router.replace(link({ before: null, [key]: value === "all" ? null : value }), { scroll: false });
+  const empty = query ? `No ${what.slice(0, -1)} matches these filters.` : `No ${what.slice(0, -1)} yet.`;
   return (
     <>
       <PageHeader
@@ -92,12 +90,32 @@ function ListFrame({
       <Card
         title={
           <div className="flex flex-wrap items-center gap-3 font-normal">
-            <Choice label="Service" value={service} options={serviceOptions(service, services)} all="All services" onChange={(v) => setFilter("service", v)} />
-            {filters(setFilter)}
+            <Choice
+              label="Service"
+              value={filters.service}
+              options={serviceOptions(filters.service, services)}
+              all="All services"
+              onChange={(v) => setFilter("service", v)}
+            />
+            {props.view === "events" ? (
+              // A link may filter by several kinds at once: offered as it came.
+              <Choice
+                label="Kind"
+                value={props.filters.kind}
+                options={props.filters.kind.includes(",") ? [props.filters.kind, ...eventKinds] : eventKinds}
+                all="All kinds"
+                onChange={(v) => setFilter("kind", v)}
+              />
+            ) : (
+              <>
+                <Choice label="Cause" value={props.filters.cause} options={incidentCauses} all="All causes" onChange={(v) => setFilter("cause", v)} />
+                <Choice label="State" value={props.filters.state} options={incidentStates} all="Open and ended" onChange={(v) => setFilter("state", v)} />
+              </>
+            )}
           </div>
         }
       >
-        {paged && (
+        {filters.paged && (
           <p className="border-b border-zinc-100 px-4 py-2 text-xs text-zinc-500 dark:text-zinc-400 dark:border-zinc-800">
             Showing older {what}.{" "}
             <Link href={link({ before: null })} className="font-medium text-zinc-900 hover:underline dark:text-zinc-100">
@@ -105,10 +123,10 @@ function ListFrame({
             </Link>
           </p>
         )}
-        {children}
-        {nextCursor && (
+        {"events" in data ? <EventList events={data.events} empty={empty} /> : <IncidentList incidents={data.incidents} empty={empty} />}
+        {data.nextCursor && (
           <div className="border-t border-zinc-100 px-4 py-2 text-right text-sm dark:border-zinc-800">
-            <Link href={link({ before: nextCursor })} className="font-medium hover:underline">
+            <Link href={link({ before: data.nextCursor })} className="font-medium hover:underline">
               Older {what} →
             </Link>
           </div>
@@ -145,61 +163,5 @@ function Choice({
         ))}
       </select>
     </label>
-  );
-}
-
-export function EventsClient({
-  query,
-  filters,
-  initialPage,
-  services,
-  problem,
-}: TShared & { filters: { service: string; kind: string; paged: boolean }; initialPage: TEventPage }) {
-  const live = useLiveQuery({ url: apiUrls.events(query), initialData: initialPage, intervalMs: 2000 });
-  const { data } = live;
-  // A link may filter by several kinds at once: offered as it came.
-  const kinds = filters.kind.includes(",") ? [filters.kind, ...eventKinds] : eventKinds;
-  return (
-    <ListFrame
-      view="events"
-      shown={{ query, problem, services, service: filters.service, paged: filters.paged }}
-      live={live}
-      nextCursor={data.nextCursor}
-      filters={(setFilter) => (
-        <>
-          <Choice label="Kind" value={filters.kind} options={kinds} all="All kinds" onChange={(v) => setFilter("kind", v)} />
-        </>
-      )}
-    >
-      <EventList events={data.events} empty={query ? "No event matches these filters." : "No event yet."} />
-    </ListFrame>
-  );
-}
-
-/** Related events grouped: one row per incident, a recurring failure counted instead of repeated. */
-export function IncidentsClient({
-  query,
-  filters,
-  initialPage,
-  services,
-  problem,
-}: TShared & { filters: { service: string; cause: string; state: string; paged: boolean }; initialPage: TIncidentPage }) {
-  const live = useLiveQuery({ url: apiUrls.incidents(query), initialData: initialPage, intervalMs: 2000 });
-  const { data } = live;
-  return (
-    <ListFrame
-      view="incidents"
-      shown={{ query, problem, services, service: filters.service, paged: filters.paged }}
-      live={live}
-      nextCursor={data.nextCursor}
-      filters={(setFilter) => (
-        <>
-          <Choice label="Cause" value={filters.cause} options={incidentCauses} all="All causes" onChange={(v) => setFilter("cause", v)} />
-          <Choice label="State" value={filters.state} options={incidentStates} all="Open and ended" onChange={(v) => setFilter("state", v)} />
-        </>
-      )}
-    >
-      <IncidentList incidents={data.incidents} empty={query ? "No incident matches these filters." : "No incident yet."} />
-    </ListFrame>
   );
 }

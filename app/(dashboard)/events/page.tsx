@@ -7,7 +7,7 @@ import { listIncidents } from "@/lib/incidents/queries";
 import { parsePageSearch } from "@/lib/pagination/page-search";
 import type { TSearchParams } from "@/lib/pagination/search-params";
 import { listServices } from "@/lib/registry/service-detail";
-import { EventsClient, IncidentsClient } from "./page-client";
+import { EventsViewClient } from "./page-client";
 
 export const metadata: Metadata = { title: "Events" };
 
@@ -21,7 +21,8 @@ export default async function EventsPage({ searchParams }: TProps) {
     const { value: filters, problem } = parsePageSearch(search, parseEventFilters);
     const [page, services] = await Promise.all([listEvents({ filters }), listServices()]);
     return (
-      <EventsClient
+      <EventsViewClient
+        view="events"
         query={toEventSearch(filters)}
         filters={{ service: filters.service ?? "", kind: filters.kind?.join(",") ?? "", paged: Boolean(filters.before) }}
         initialPage={page}
@@ -33,7 +34,8 @@ export default async function EventsPage({ searchParams }: TProps) {
   const { value: filters, problem } = parsePageSearch(search, parseIncidentFilters);
   const [page, services] = await Promise.all([listIncidents({ filters }), listServices()]);
   return (
-    <IncidentsClient
+    <EventsViewClient
+      view="incidents"
       query={toIncidentSearch(filters)}
       filters={{
         service: filters.service ?? "",

@@ -1,11 +1,18 @@
 import type { Metadata } from "next";
 import { requirePageUser } from "@/lib/auth/session";
-import { listServices } from "@/lib/registry/service-detail";
+import { parsePageSearch } from "@/lib/pagination/page-search";
+import type { TSearchParams } from "@/lib/pagination/search-params";
+import { listServicePage } from "@/lib/status/service-list";
+import { parseServiceListQuery, toServiceListSearch } from "@/lib/status/service-list-query";
 import { ServicesClient } from "./page-client";
 
 export const metadata: Metadata = { title: "Services" };
 
-export default async function ServicesPage() {
+type TProps = { searchParams: Promise<TSearchParams> };
+
+// One page of services, filtered, searched and sorted on the server; the URL holds all of it, so a view can be linked.
+export default async function ServicesPage({ searchParams }: TProps) {
   await requirePageUser(); // a page can be fetched without its layout, so it checks for itself
-  return <ServicesClient initialServices={await listServices()} />;
+  const { value: query, problem } = parsePageSearch(await searchParams, parseServiceListQuery);
+  return <ServicesClient query={query} search={toServiceListSearch(query)} initialPage={await listServicePage({ query })} problem={problem} />;
 }

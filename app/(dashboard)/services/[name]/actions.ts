@@ -9,6 +9,8 @@ import { ZChangeInstances, ZSetServicePolicy } from "@/lib/governance/schemas";
 import { setServicePolicy } from "@/lib/governance/set-service-policy";
 import { createSilence, liftSilence, ZCreateSilence } from "@/lib/notify/silences";
 import { ZServiceName } from "@/lib/registry/schemas";
+import { ZSetServiceObjectives } from "@/lib/status/objectives";
+import { setServiceObjectives } from "@/lib/status/set-service-objectives";
 import { isTrafficMode, toChange } from "./_components/traffic-change";
 
 // The chosen instances come as `expected.<id>` fields, each with the override version the page showed; "all matching"
@@ -107,6 +109,28 @@ export const retireServiceAction = safeAction(
   async ({ input, user }) => {
     const result = await retireService({ actor: user, name: input.name, reason: input.reason });
     revalidatePath("/services");
+    return result;
+  },
+);
+
+// Objectives are typed as percentages and milliseconds; an empty field puts the objective back to its default.
+function readObjectivesForm(form: FormData) {
+  const number = (name: string, scale = 1) => {
+    const text = formText(form, name).trim();
+    return text === "" ? null : Number(text) / scale;
+  };
+  const reason = formText(form, "reason").trim();
+  return {
+    name: formText(form, "name"),
+    objectives: { errorRate: number("errorRate", 100), p99Ms: number("p99Ms"), availability: number("availability", 100), ...(reason ? { reason } : {}) },
+  };
+}
+
+export const setObjectivesAction = safeFormAction(
+  { permission: "services.manage", schema: z.object({ name: ZServiceName, objectives: ZSetServiceObjectives }), readForm: readObjectivesForm },
+  async ({ input, user }) => {
+    const result = await setServiceObjectives({ actor: user, name: input.name, input: input.objectives });
+    revalidatePath(`/services/${input.name}`);
     return result;
   },
 );

@@ -25,6 +25,8 @@ import { PolicyCard } from "./_components/policy-card";
 import { ConfigLinks } from "./_components/config-links";
 import type { TServiceConfig } from "@/lib/config/service-config";
 import { RetireCard, SilencesCard } from "./_components/silences-card";
+import { StatusCard } from "./_components/status-card";
+import type { TServiceStatusView } from "@/lib/status/queries";
 import type { TSilenceView } from "@/lib/notify/silences";
 import { TrafficPanel } from "./_components/traffic-panel";
 import { apiUrls } from "@/lib/clients/api-urls";
@@ -99,6 +101,7 @@ export function ServiceClient({
   initialChart,
   initialSilences,
   config,
+  initialStatus,
   canGovern,
   canManage,
 }: {
@@ -107,6 +110,7 @@ export function ServiceClient({
   initialChart: TServiceChart;
   initialSilences: TSilenceView[];
   config: TServiceConfig;
+  initialStatus: TServiceStatusView;
   canGovern: boolean;
   canManage: boolean;
 }) {
@@ -320,6 +324,7 @@ export function ServiceClient({
       <TrafficPanel service={service} selection={selection} canGovern={canGovern} onApplied={onApplied} />
       <PolicyCard detail={data} canGovern={canGovern} onApplied={onApplied} />
       <ConfigLinks service={name} config={config} />
+      <StatusCard initialStatus={initialStatus} canManage={canManage} />
       <SilencesCard service={name} initialSilences={initialSilences} canManage={canManage} />
       {/* Offered when nothing takes traffic; the server decides whether its instances are stale. */}
       {canManage && counts.takingTraffic === 0 && <RetireCard service={name} instances={counts.total} />}

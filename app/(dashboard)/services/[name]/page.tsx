@@ -10,6 +10,7 @@ import { listServiceConfig } from "@/lib/config/service-config";
 import { listSilences } from "@/lib/notify/silences";
 import { getServiceOrThrow } from "@/lib/registry/service-detail";
 import { ZServiceName } from "@/lib/registry/schemas";
+import { getServiceStatus } from "@/lib/status/queries";
 import { defaultTimeRange, readTimeRange } from "@/lib/time/range";
 import { tablePageSize, timelinesShown } from "./_components/page-sizes";
 import { ServiceClient } from "./page-client";
@@ -30,12 +31,13 @@ export default async function ServicePage({ params, searchParams }: TProps) {
     typeof callee === "string" && ZServiceName.safeParse(callee).success ? { scope: "edge", caller: name, callee } : { scope: "service" };
   // The console's range (?range=24h, ?from=&to=); what cannot be read falls back to the last hour, and the page says why.
   const range = readTimeRange(search).range ?? defaultTimeRange;
-  const [service, history, chart, silences, config] = await Promise.all([
+  const [service, history, chart, silences, config, status] = await Promise.all([
     getServiceOrThrow({ name, query: { limit: tablePageSize } }),
     getServiceHealthHistory({ name, range, query: { limit: timelinesShown } }),
     getServiceChart({ service: name, range, of }),
     listSilences({ service: name }),
     listServiceConfig({ service: name }),
+    getServiceStatus({ name }),
   ]).catch((error) => {
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
@@ -50,6 +52,7 @@ export default async function ServicePage({ params, searchParams }: TProps) {
       initialChart={chart}
       initialSilences={silences}
       config={config}
+      initialStatus={status}
       canGovern={canGovern}
       canManage={canManage}
     />
