@@ -15,6 +15,8 @@ import { forgetDeadLeases, leaseLiveMs, leaseRenewMs, newCollectorId, releaseLea
 import { deregisterCritical } from "./deregister-critical";
 import { retireAbandoned } from "./retire-abandoned";
 import { deleteOldRollups, ProbeRollups } from "./probe-rollups";
+import { evaluateAlerts } from "@/lib/alerts/evaluate-alerts";
+import { notifyAlertmanager } from "@/lib/alerts/alertmanager";
 
 // A collector whose database comes back must resume within seconds: one lease query per 5 s does not burden it.
 const maxBackoffMs = 5000;
@@ -73,6 +75,8 @@ export class Collector {
     { name: "retention", everyMs: 10 * 60_000, run: (now) => this.deleteOld(now) },
     { name: "deregister critical", everyMs: 5000, run: (now) => deregisterCritical({ now }) },
     { name: "retire abandoned services", everyMs: 5000, run: (now) => retireAbandoned({ retireAfterMs: getEnv().MESHDECK_RETIRE_AFTER, now }) },
+    // Alert rules are read from the rollups for the whole fleet at once, by one collector: the one the key "alerts" hashes to.
+    { name: "alert rules", everyMs: 15_000, run: (now) => this.evaluateAlerts(now) },
   ];
   private readonly lastRunAt = new Map<TCollectorJob, number>();
 
@@ -148,6 +152,12 @@ export class Collector {
     this.wakeAt = Infinity;
     this.schedule.takeDue(Date.now() + wakeSlotMs, (check) => check.run());
     this.arm();
+  }
+
+  private async evaluateAlerts(now: number) {
+    if (ownerOf({ key: "alerts", collectorIds: this.liveIds }) !== this.id) return;
+    await evaluateAlerts({ now });
+    await notifyAlertmanager({ now });
   }
 
   private async deleteOld(now: number) {

@@ -48,17 +48,19 @@ type TSeriesRows = { scope: string; service: string; peer: string; rows: string 
  * The window's service and edge rows, one result row per series with its rows as JSON: the driver's
  * cost is per result row, and this is 3x cheaper than a findMany of each rollup row (300 services, 1000 edges).
  */
-async function readSeries({ resolution, from, to }: { resolution: TResolution; from: number; to: number }): Promise<TSeriesRows[]> {
+async function readSeries({ resolution, from, to, edges }: { resolution: TResolution; from: number; to: number; edges: boolean }): Promise<TSeriesRows[]> {
   const [fromAt, toAt] = [new Date(from), new Date(to)];
+  // Without edges the list names 'service' twice: the same statement (and plan) either way.
+  const edgeScope = edges ? "edge" : "service";
   if (isPostgres()) {
     return db.$queryRaw<TSeriesRows[]>`SELECT scope, service, peer,
       json_agg(json_build_array(floor(extract(epoch FROM at) * 1000), requests, errors, "p50Ms", "p95Ms", "p99Ms", buckets))::text AS rows
-      FROM "MetricRollup" WHERE resolution = ${resolution} AND scope IN ('service', 'edge') AND at >= ${fromAt} AND at < ${toAt}
+      FROM "MetricRollup" WHERE resolution = ${resolution} AND scope IN ('service', ${edgeScope}) AND at >= ${fromAt} AND at < ${toAt}
       GROUP BY scope, service, peer ORDER BY scope DESC, sum(requests) DESC LIMIT ${maxSeries}`;
   }
   return db.$queryRaw<TSeriesRows[]>`SELECT scope, service, peer,
     json_group_array(json_array(at, requests, errors, "p50Ms", "p95Ms", "p99Ms", buckets)) AS rows
-    FROM "MetricRollup" WHERE resolution = ${resolution} AND scope IN ('service', 'edge') AND at >= ${fromAt} AND at < ${toAt}
+    FROM "MetricRollup" WHERE resolution = ${resolution} AND scope IN ('service', ${edgeScope}) AND at >= ${fromAt} AND at < ${toAt}
     GROUP BY scope, service, peer ORDER BY scope DESC, sum(requests) DESC LIMIT ${maxSeries}`;
 }
 
@@ -69,23 +71,25 @@ export type TWindowSignals = {
   edges: Map<string, { caller: string; callee: string; signals: TSignals }>;
 };
 
-/** Every service's and edge's signals over the window ending at `at`, merged from the rollup rows. */
+/** Every service's and edge's signals over the window ending at `at` (edges unless `withEdges` is false), merged from the rollup rows. */
 export async function readWindowSignals({
   at,
   windowMs,
   now,
   retainMs,
+  withEdges = true,
 }: {
   at: number;
   windowMs: number;
   now: number;
   retainMs: Record<number, number>;
+  withEdges?: boolean;
 }): Promise<TWindowSignals> {
   const candidates = resolutionsFor({ at, windowMs, now, retainMs });
   let resolution = candidates[0] ?? 3600;
   let series: TSeriesRows[] = [];
   for (const candidate of candidates) {
-    series = await readSeries({ resolution: candidate, ...alignWindow({ at, windowMs, resolution: candidate }) });
+    series = await readSeries({ resolution: candidate, ...alignWindow({ at, windowMs, resolution: candidate }), edges: withEdges });
     if (series.length === 0) continue;
     resolution = candidate;
     break;
