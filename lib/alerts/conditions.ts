@@ -14,7 +14,8 @@ export type TRuleCondition = Pick<TAlertRule, "kind" | "threshold" | "windowMs" 
 /** How many times faster than the objective allows errors use up the budget: 1× spends it exactly over the window. */
 export function burnRate({ errorRate, objective }: { errorRate: number; objective: number }): number {
   const budget = 1 - objective / 100;
-  return budget > 0 ? errorRate / budget : Infinity;
+  // Rounded to 12 digits: 0.0144 against 99.9 % burns 14.4×, not 14.400000000000002×.
+  return budget > 0 ? Number((errorRate / budget).toPrecision(12)) : Infinity;
 }
 
 /** The share of the whole budget a burn of `factor` over `windowMs` spends, of an objective over `sloWindowMs`. */

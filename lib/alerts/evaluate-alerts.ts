@@ -7,7 +7,7 @@ import { getEnv, metricsRetainMs } from "@/lib/env";
 import { goldenSignals, readWindowSignals } from "@/lib/metrics/topology/topology-query-window";
 import { coveredBy, findSilenced } from "@/lib/notify/silences";
 import { evaluateCondition, nextAlertState, type TStoredAlert, type TWindowReading } from "./conditions";
-import { ruleSelect } from "./rules";
+import { ruleSelect, servicesByTag } from "./rules";
 import { describeRule, formatAlertValue, maxAlertRules, shortWindowOf, type TAlertRule, type TAlertState } from "./rule-schema";
 
 type TChange = { rule: TAlertRule; service: string; from: TAlertState; next: TStoredAlert | { state: "inactive" }; value: number | null };
@@ -19,13 +19,7 @@ async function readCoverage(rules: TAlertRule[]) {
   const services = await db.service.findMany({ select: { id: true, name: true } });
   const nameOf = new Map(services.map((service) => [service.id, service.name]));
   const registered = new Set(nameOf.values());
-  const tags = [...new Set(rules.flatMap((rule) => (rule.tag === null ? [] : [rule.tag])))];
-  // One grouped read per tag the rules name (a few), never one per service.
-  const byTag = new Map<string, string[]>();
-  for (const tag of tags) {
-    const rows = await db.instance.groupBy({ by: ["serviceId"], where: { tags: { contains: JSON.stringify(tag) } } });
-    byTag.set(tag, rows.flatMap((row) => nameOf.get(row.serviceId) ?? []));
-  }
+  const byTag = await servicesByTag(rules);
   const coverage = (rule: TAlertRule): string[] =>
     rule.service !== null ? (registered.has(rule.service) ? [rule.service] : []) : (byTag.get(rule.tag ?? "") ?? []);
   return { coverage, nameOf };

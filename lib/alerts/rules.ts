@@ -96,3 +96,17 @@ export async function getAlertRuleOrThrow({ id }: { id: string }): Promise<TAler
   if (!rule) throw new AppError("not_found", "no such alert rule", "id");
   return rule;
 }
+
+/** The services with an instance carrying each tag the rules name: one read per tag (a few), never one per service. */
+export async function servicesByTag(rules: TAlertRule[]): Promise<Map<string, string[]>> {
+  const byTag = new Map<string, string[]>();
+  for (const tag of new Set(rules.flatMap((rule) => (rule.tag === null ? [] : [rule.tag])))) {
+    const rows = await db.service.findMany({
+      where: { instances: { some: { tags: { contains: JSON.stringify(tag) } } } },
+      select: { name: true },
+      orderBy: { name: "asc" },
+    });
+    byTag.set(tag, rows.map((row) => row.name));
+  }
+  return byTag;
+}
