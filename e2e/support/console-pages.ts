@@ -7,6 +7,7 @@ export const consolePages = [
   { name: "service", path: "/services/orders", heading: /orders/ },
   { name: "topology", path: "/topology", heading: "Topology" },
   { name: "events", path: "/events", heading: "Events" },
+  { name: "alerts", path: "/alerts", heading: "Alerts" },
   { name: "config", path: "/config?namespace=dev", heading: "Config" },
   { name: "config-item", path: "/config/dev/orders/behaviour", heading: /behaviour/ },
   { name: "audit", path: "/audit", heading: "Audit log" },

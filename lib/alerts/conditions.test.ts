@@ -6,7 +6,10 @@ const minute = 60_000;
 const hour = 60 * minute;
 
 /** Readings with the same signals in every window, or per window where given. */
-function readings(reading: TWindowReading | null, { instances = null, byWindow = {} }: { instances?: number | null; byWindow?: Record<number, TWindowReading> } = {}): TServiceReadings {
+function readings(
+  reading: TWindowReading | null,
+  { instances = null, byWindow = {} }: { instances?: number | null; byWindow?: Record<number, TWindowReading> } = {},
+): TServiceReadings {
   return { over: (windowMs) => byWindow[windowMs] ?? reading, instances };
 }
 

@@ -69,7 +69,8 @@ export function nextAlertState({
   now: number;
 }): TStoredAlert | { state: "inactive" } {
   const state = current?.state ?? "inactive";
-  if (!active) return state === "firing" ? { state: "resolved", activeAt: current!.activeAt, changedAt: now } : state === "resolved" ? current! : { state: "inactive" };
+  if (!active)
+    return state === "firing" ? { state: "resolved", activeAt: current!.activeAt, changedAt: now } : state === "resolved" ? current! : { state: "inactive" };
   if (state === "firing") return current!;
   const activeAt = state === "pending" ? current!.activeAt : now;
   if (now - activeAt >= forMs) return { state: "firing", activeAt, changedAt: now };

@@ -25,7 +25,16 @@ async function traffic(service: string, { from, to, errorShare }: { from: number
         key: { scope: "service", service, instanceId: "", peer: "" },
         resolution: 10,
         atMs: at,
-        signals: { requests: 100, errors: 100 * errorShare, buckets: [[0.05, 90], [0.5, 100], [Infinity, 100]], summary: null },
+        signals: {
+          requests: 100,
+          errors: 100 * errorShare,
+          buckets: [
+            [0.05, 90],
+            [0.5, 100],
+            [Infinity, 100],
+          ],
+          summary: null,
+        },
       }),
     );
   }
@@ -48,8 +57,14 @@ beforeAll(async () => {
 describe("evaluating alert rules from the rollups", () => {
   test("a tag rule covers its services; pending, firing after its hold, resolved, each change in the history", async () => {
     await createWebhook({ actor: system, input: { url: "https://example.com/hook", kinds: ["alert"] } });
-    await createAlertRule({ actor: system, input: ZAlertRule.parse({ name: "ShopErrors", tag: "team=shop", kind: "error-rate", threshold: 5, window: "5m", for: "30s" }) });
-    await createAlertRule({ actor: system, input: ZAlertRule.parse({ name: "SearchStopped", service: "search", kind: "request-rate", threshold: 1, window: "1m" }) });
+    await createAlertRule({
+      actor: system,
+      input: ZAlertRule.parse({ name: "ShopErrors", tag: "team=shop", kind: "error-rate", threshold: 5, window: "5m", for: "30s" }),
+    });
+    await createAlertRule({
+      actor: system,
+      input: ZAlertRule.parse({ name: "SearchStopped", service: "search", kind: "request-rate", threshold: 1, window: "1m" }),
+    });
     await traffic("checkout", { from: t0 - 10 * minute, to: t0, errorShare: 0.2 });
     await traffic("basket", { from: t0 - 10 * minute, to: t0, errorShare: 0 });
     await traffic("search", { from: t0 - 10 * minute, to: t0, errorShare: 0 });

@@ -134,9 +134,13 @@ async function recordChanges(changes: TChange[], now: number) {
     }));
     await tx.alertEvent.createMany({ data: events });
     // Webhooks hear an alert fire and resolve (pending is not news), unless its service is silenced.
-    const told = events.filter((event) => (event.to === "firing" || event.to === "resolved") && !coveredBy(silenced, { service: event.service, instanceId: null }));
+    const told = events.filter(
+      (event) => (event.to === "firing" || event.to === "resolved") && !coveredBy(silenced, { service: event.service, instanceId: null }),
+    );
     if (told.length === 0) return;
-    const webhooks = (await tx.webhook.findMany({ where: { enabled: true }, select: { id: true, kinds: true } })).filter((webhook) => webhook.kinds.includes("alert"));
+    const webhooks = (await tx.webhook.findMany({ where: { enabled: true }, select: { id: true, kinds: true } })).filter((webhook) =>
+      webhook.kinds.includes("alert"),
+    );
     if (webhooks.length === 0) return;
     await tx.webhookDelivery.createMany({
       data: webhooks.flatMap((webhook) => told.map((event) => ({ webhookId: webhook.id, eventId: event.id, status: "pending", nextAttemptAt: at }))),

@@ -52,7 +52,15 @@ function errorsOver(rows: TRow[], end: number, windowMs: number): TWindowReading
  * How a rule would have fired on one service over the last 24 h: evaluated at the end of each of the service
  * chart's steps (5 min), from the same rollups the chart reads, its hold time counted in those steps.
  */
-export async function previewAlertRule({ input, service, now = Date.now() }: { input: TAlertRuleFields; service: string; now?: number }): Promise<TAlertPreview> {
+export async function previewAlertRule({
+  input,
+  service,
+  now = Date.now(),
+}: {
+  input: TAlertRuleFields;
+  service: string;
+  now?: number;
+}): Promise<TAlertPreview> {
   const found = await db.service.findUnique({ where: { name: service }, select: { id: true } });
   if (!found) throw new AppError("not_found", `service '${service}' is not registered`, "previewService");
   const { from, to, first, stepMs, steps } = chartWindow({ range: { preset: "24h" }, now });

@@ -9,13 +9,33 @@ import { promDuration, toPrometheusRules } from "./prometheus-rules";
 import type { TAlertRule } from "./rule-schema";
 
 const minute = 60_000;
-const base = { id: "r", service: null, tag: null, objective: null, sloWindowMs: null, severity: "warning", enabled: true, forMs: 2 * minute, windowMs: 5 * minute } as const;
+const base = {
+  id: "r",
+  service: null,
+  tag: null,
+  objective: null,
+  sloWindowMs: null,
+  severity: "warning",
+  enabled: true,
+  forMs: 2 * minute,
+  windowMs: 5 * minute,
+} as const;
 const rules: TAlertRule[] = [
   { ...base, id: "1", name: "OrdersErrors", service: "orders", kind: "error-rate", threshold: 5 },
   { ...base, id: "2", name: "TeamSlow", tag: "team=pay", kind: "p99", threshold: 300, severity: "critical" },
   { ...base, id: "3", name: "OrdersStopped", service: "orders", kind: "request-rate", threshold: 0.5, forMs: 0 },
   { ...base, id: "4", name: "OrdersThin", service: "orders", kind: "instances", threshold: 2 },
-  { ...base, id: "5", name: "OrdersBudget", service: "orders", kind: "burn-rate", threshold: 14.4, windowMs: 60 * minute, objective: 99.9, sloWindowMs: 30 * 1440 * minute },
+  {
+    ...base,
+    id: "5",
+    name: "OrdersBudget",
+    service: "orders",
+    kind: "burn-rate",
+    threshold: 14.4,
+    windowMs: 60 * minute,
+    objective: 99.9,
+    sloWindowMs: 30 * 1440 * minute,
+  },
   { ...base, id: "6", name: "NobodyTagged", tag: "none", kind: "p99", threshold: 1 },
   { ...base, id: "7", name: "Disabled", service: "orders", kind: "p99", threshold: 1, enabled: false },
 ];

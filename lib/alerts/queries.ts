@@ -25,7 +25,15 @@ export async function listActiveAlerts({ service, now = new Date() }: { service?
       where,
       orderBy: [{ changedAt: "desc" }, { service: "asc" }],
       take: activeShown,
-      select: { ruleId: true, service: true, state: true, activeAt: true, changedAt: true, value: true, rule: { select: { name: true, severity: true, kind: true } } },
+      select: {
+        ruleId: true,
+        service: true,
+        state: true,
+        activeAt: true,
+        changedAt: true,
+        value: true,
+        rule: { select: { name: true, severity: true, kind: true } },
+      },
     }),
     db.alertState.count({ where }),
   ]);

@@ -106,7 +106,10 @@ export async function servicesByTag(rules: TAlertRule[]): Promise<Map<string, st
       select: { name: true },
       orderBy: { name: "asc" },
     });
-    byTag.set(tag, rows.map((row) => row.name));
+    byTag.set(
+      tag,
+      rows.map((row) => row.name),
+    );
   }
   return byTag;
 }

@@ -75,7 +75,11 @@ test("a rule fires on the demo's raised error rate, reaches Alertmanager with it
   };
   await publish(0.5);
 
-  const firing = await eventually(() => alertmanager.alerts(), (alerts) => ordersAlert(alerts)?.status.state === "active", { timeoutMs: 120_000, everyMs: 1000 });
+  const firing = await eventually(
+    () => alertmanager.alerts(),
+    (alerts) => ordersAlert(alerts)?.status.state === "active",
+    { timeoutMs: 120_000, everyMs: 1000 },
+  );
   const alert = ordersAlert(firing)!;
   expect(alert.labels).toEqual({ alertname: "OrdersErrors", service: "orders", severity: "critical" });
   expect(alert.annotations.meshdeck_url).toMatch(new RegExp(`^${app.target.baseUrl}/services/orders\\?from=.+&to=.+`));
@@ -88,7 +92,11 @@ test("a rule fires on the demo's raised error rate, reaches Alertmanager with it
   // Back to no errors: the alert resolves in Meshdeck and is ended in Alertmanager, long before a lapse would end it.
   await publish(0);
   const resolvedAt = Date.now();
-  await eventually(() => alertmanager.alerts(), (alerts) => ordersAlert(alerts) === undefined, { timeoutMs: 150_000, everyMs: 1000 });
+  await eventually(
+    () => alertmanager.alerts(),
+    (alerts) => ordersAlert(alerts) === undefined,
+    { timeoutMs: 150_000, everyMs: 1000 },
+  );
   expect(Date.now() - resolvedAt).toBeLessThan(150_000);
   const after = (await admin.get("/api/v1/alerts?service=orders")).body;
   expect(after.active).toEqual([]);

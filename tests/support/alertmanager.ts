@@ -5,7 +5,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { endServer, freePort, spawnUntilReady } from "./server-process";
 
-export type TAlertmanagerAlert = { labels: Record<string, string>; annotations: Record<string, string>; startsAt: string; endsAt: string; status: { state: string } };
+export type TAlertmanagerAlert = {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt: string;
+  status: { state: string };
+};
 
 export async function startAlertmanager({ binary = "/usr/bin/prometheus-alertmanager" }: { binary?: string } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "meshdeck-alertmanager-"));
@@ -16,7 +22,12 @@ export async function startAlertmanager({ binary = "/usr/bin/prometheus-alertman
     const baseUrl = `http://127.0.0.1:${port}`;
     const server = await spawnUntilReady({
       command: binary,
-      args: [`--config.file=${join(dir, "alertmanager.yml")}`, `--storage.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`, "--cluster.listen-address="],
+      args: [
+        `--config.file=${join(dir, "alertmanager.yml")}`,
+        `--storage.path=${join(dir, "data")}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        "--cluster.listen-address=",
+      ],
       dir,
       logFile: join(dir, "alertmanager.log"),
       ready: () =>

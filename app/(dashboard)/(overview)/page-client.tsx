@@ -1,5 +1,6 @@
 "use client";
 
+import { FiringAlerts } from "@/components/alerts/firing-alerts";
 import { EventList } from "@/components/health/event-list";
 import { IncidentList } from "@/components/health/incident-list";
 import { LiveIndicator } from "@/components/live/live-indicator";
@@ -49,6 +50,7 @@ export function OverviewClient({ initialOverview, initialServices, initialHighli
         <TimeRangeBar fallback={null} />
       </div>
       <OpenOutages outages={highlights.data.openOutages} />
+      <FiringAlerts />
       <Card
         title="Latest incidents"
         className="mb-6"

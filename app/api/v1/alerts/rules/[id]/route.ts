@@ -6,7 +6,9 @@ import { deleteAlertRule, getAlertRuleOrThrow, updateAlertRule } from "@/lib/ale
 type TContext = RouteContext<"/api/v1/alerts/rules/[id]">;
 
 // GET /api/v1/alerts/rules/:id - one alert rule
-export const GET = apiRoute<TContext>({ permission: "events.read" }, async ({ params }) => NextResponse.json({ rule: await getAlertRuleOrThrow({ id: params.id }) }));
+export const GET = apiRoute<TContext>({ permission: "events.read" }, async ({ params }) =>
+  NextResponse.json({ rule: await getAlertRuleOrThrow({ id: params.id }) }),
+);
 
 // PUT /api/v1/alerts/rules/:id - replace an alert rule's fields; its alerts start over; audited
 export const PUT = apiRoute<TContext>({ permission: "alerts.manage" }, async ({ request, params, actor }) => {
