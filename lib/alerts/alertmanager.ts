@@ -20,9 +20,8 @@ const batch = 500;
 // A resolved alert Alertmanager never heard of is dropped after this, reachable or not.
 const keepResolvedMs = 3_600_000;
 
-/** Alertmanager's base URL, or null when none is set or the address policy refuses its host. */
-export function alertmanagerUrl(): string | null {
-  const url = getEnv().MESHDECK_ALERTMANAGER_URL;
+/** Alertmanager's base URL (MESHDECK_ALERTMANAGER_URL unless given), or null when none is set or the address policy refuses its host. */
+export function alertmanagerUrl(url = getEnv().MESHDECK_ALERTMANAGER_URL): string | null {
   if (!url) return null;
   const refusal = hostRefusal(new URL(url).hostname);
   if (refusal) {
@@ -96,8 +95,8 @@ let failures = 0;
  * Tells Alertmanager what fires (again every minute) and what resolved (once), unless its service is silenced in
  * Meshdeck; a resolved alert leaves the table once told. Without an Alertmanager, resolved alerts leave at once.
  */
-export async function notifyAlertmanager({ now = Date.now() }: { now?: number } = {}): Promise<number> {
-  const base = alertmanagerUrl();
+export async function notifyAlertmanager({ now = Date.now(), url }: { now?: number; url?: string } = {}): Promise<number> {
+  const base = alertmanagerUrl(url);
   if (!base) {
     await db.alertState.deleteMany({ where: { state: "resolved" } });
     return 0;
@@ -142,8 +141,12 @@ export type TAlertmanagerSilence = z.infer<typeof ZSilence>;
 const silencesShown = 100;
 
 /** Alertmanager's active silences (GET /api/v2/silences), or why they cannot be read; null without an Alertmanager. */
-export async function listAlertmanagerSilences(): Promise<{ silences: TAlertmanagerSilence[]; more: number; error: string | null } | null> {
-  const base = alertmanagerUrl();
+export async function listAlertmanagerSilences({ url }: { url?: string } = {}): Promise<{
+  silences: TAlertmanagerSilence[];
+  more: number;
+  error: string | null;
+} | null> {
+  const base = alertmanagerUrl(url);
   if (!base) return null;
   try {
     const text = await callAlertmanager(base, { method: "GET", path: "/api/v2/silences" });

@@ -59,10 +59,11 @@ async function readInstanceCounts(rules: TAlertRule[], nameOf: Map<string, strin
 /** What is stored about the alerts that are not inactive. */
 async function readStates() {
   const rows = await db.alertState.findMany({ select: { ruleId: true, service: true, state: true, activeAt: true, changedAt: true } });
-  return new Map(
+  // A row never holds inactive (it is deleted then); an unreadable state reads as pending, which starts over.
+  return new Map<string, TStoredAlert>(
     rows.map((row) => [
       pairKey(row.ruleId, row.service),
-      { state: row.state === "inactive" ? "pending" : row.state, activeAt: row.activeAt.getTime(), changedAt: row.changedAt.getTime() } as TStoredAlert,
+      { state: row.state === "inactive" ? "pending" : row.state, activeAt: row.activeAt.getTime(), changedAt: row.changedAt.getTime() },
     ]),
   );
 }
