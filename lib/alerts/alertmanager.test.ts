@@ -65,17 +65,7 @@ test("firing alerts reach Alertmanager unless silenced in Meshdeck; a resolved o
 });
 
 test("Alertmanager's own silences are read through its v2 API", async () => {
-  const made = await fetch(`${alertmanager.baseUrl}/api/v2/silences`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      matchers: [{ name: "service", value: "billing", isRegex: false, isEqual: true }],
-      startsAt: new Date().toISOString(),
-      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-      createdBy: "unit test",
-      comment: "maintenance",
-    }),
-  });
+  const made = await alertmanager.silence("billing", { createdBy: "unit test", comment: "maintenance" });
   expect(made.status).toBe(200);
   expect(await listAlertmanagerSilences({ url: alertmanager.baseUrl })).toMatchObject({
     error: null,

@@ -8,6 +8,7 @@ import { hostRefusal } from "@/lib/net/address-policy";
 import { sendOutbound } from "@/lib/net/outbound-http";
 import { coveredBy, findSilenced } from "@/lib/notify/silences";
 import { writeMoment } from "@/lib/time/range";
+import { alertStateSelect } from "./queries";
 import { describeRule, formatAlertValue } from "./rule-schema";
 
 // Prometheus Alertmanager's v2 API: firing alerts are posted again every minute with an end 4 minutes on (what
@@ -56,15 +57,7 @@ function readDue(now: number) {
     where: { OR: [{ state: "resolved" }, { state: "firing", OR: [{ notifiedAt: null }, { notifiedAt: { lte: new Date(now - resendMs) } }] }] },
     orderBy: { changedAt: "asc" },
     take: batch,
-    select: {
-      ruleId: true,
-      service: true,
-      state: true,
-      activeAt: true,
-      changedAt: true,
-      value: true,
-      rule: { select: { name: true, severity: true, kind: true, threshold: true, windowMs: true, forMs: true, objective: true, sloWindowMs: true } },
-    },
+    select: alertStateSelect,
   });
 }
 

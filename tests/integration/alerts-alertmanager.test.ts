@@ -103,17 +103,7 @@ test("a rule fires on the demo's raised error rate, reaches Alertmanager with it
   expect(after.history[0]).toMatchObject({ from: "firing", to: "resolved" });
 
   // Alertmanager's own silences show through Meshdeck.
-  const silence = await fetch(`${alertmanager.baseUrl}/api/v2/silences`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      matchers: [{ name: "service", value: "orders", isRegex: false, isEqual: true }],
-      startsAt: new Date().toISOString(),
-      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-      createdBy: "alerts test",
-      comment: "deploy window",
-    }),
-  });
+  const silence = await alertmanager.silence("orders", { createdBy: "alerts test", comment: "deploy window" });
   expect(silence.status).toBe(200);
   const silences = (await admin.get("/api/v1/alerts/silences")).body.alertmanager;
   expect(silences).toMatchObject({ error: null, silences: [expect.objectContaining({ createdBy: "alerts test", comment: "deploy window" })] });

@@ -42,6 +42,19 @@ export async function startAlertmanager({ binary = "/usr/bin/prometheus-alertman
       baseUrl,
       /** The alerts Alertmanager holds and has not seen end (GET /api/v2/alerts). */
       alerts: async () => (await (await fetch(`${baseUrl}/api/v2/alerts`)).json()) as TAlertmanagerAlert[],
+      /** Adds a silence on `service` for an hour (POST /api/v2/silences). */
+      silence: (service: string, { createdBy, comment }: { createdBy: string; comment: string }) =>
+        fetch(`${baseUrl}/api/v2/silences`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            matchers: [{ name: "service", value: service, isRegex: false, isEqual: true }],
+            startsAt: new Date().toISOString(),
+            endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+            createdBy,
+            comment,
+          }),
+        }),
       log: () => readFileSync(join(dir, "alertmanager.log"), "utf8"),
       stop: async () => {
         await endServer(server, "SIGTERM");
