@@ -142,7 +142,7 @@ export function AlertsClient({ initialRules, initialAlerts, alertmanager, servic
             <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
               {alertmanager.silences.map((silence) => (
                 <li key={silence.id} className="flex flex-wrap gap-x-3 gap-y-1 py-2">
-                  <code className="text-xs">
+                  <code className="break-all text-xs">
                     {silence.matchers.map((m) => `${m.name}${m.isEqual === false ? "!" : ""}${m.isRegex ? "=~" : "="}"${m.value}"`).join(", ")}
                   </code>
                   <span className="text-zinc-500 dark:text-zinc-400">
