@@ -89,9 +89,7 @@ describe("evaluating alert rules from the rollups", () => {
       "ShopErrors checkout pending→firing",
       "ShopErrors checkout inactive→pending",
     ]);
-    expect(history.find((row) => row.to === "firing" && row.service === "checkout")?.summary).toBe(
-      "checkout: Error rate above 5 % over 5 min 0 s for 30 s (20 %)",
-    );
+    expect(history.find((row) => row.to === "firing" && row.service === "checkout")?.summary).toBe("checkout: Error rate above 5 % over 5 min for 30 s (20 %)");
     // The webhook that wants alerts gets the firings and the resolution, not the pending.
     expect(await db.webhookDelivery.count()).toBe(3);
   });

@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { describeRule, shortWindowOf, type TAlertRule } from "./rule-schema";
+import { describeRule, exactDuration, shortWindowOf, type TAlertRule } from "./rule-schema";
 
 // Meshdeck's rules as a Prometheus rule file, for teams that alert in Prometheus itself: PromQL over the standard
 // http_request_duration_seconds histogram, with the service in a label (`service` unless told otherwise).
@@ -7,16 +7,7 @@ import { describeRule, shortWindowOf, type TAlertRule } from "./rule-schema";
 const metric = "http_request_duration_seconds";
 
 /** "5m", "1h", "3d": the largest unit that divides the duration, as PromQL writes it. */
-export function promDuration(ms: number): string {
-  const units: [string, number][] = [
-    ["d", 86_400_000],
-    ["h", 3_600_000],
-    ["m", 60_000],
-    ["s", 1000],
-  ];
-  for (const [unit, size] of units) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
-  return `${ms}ms`;
-}
+export const promDuration = (ms: number) => exactDuration(ms, { prom: true });
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { formatDuration, ZDuration } from "@/lib/duration";
+import { ZDuration } from "@/lib/duration";
 import { ZServiceName } from "@/lib/registry/schemas";
 
 // What an alert rule is, as the form, the API and the evaluator read it. Pure: the browser's form uses it.
@@ -40,7 +40,7 @@ export const kindText: Record<TAlertKind, { label: string; above: boolean; unit:
 };
 
 const ZWindowOf = (allowed: readonly number[]) =>
-  ZDuration.refine((ms) => allowed.includes(ms), `must be one of ${allowed.map((ms) => formatDuration(ms)).join(", ")}`);
+  ZDuration.refine((ms) => allowed.includes(ms), `must be one of ${allowed.map((ms) => exactDuration(ms)).join(", ")}`);
 
 export const ZAlertName = z
   .string()
@@ -73,7 +73,7 @@ export const ZAlertRule = z
     const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
     if ((rule.service === undefined) === (rule.tag === undefined)) issue("service", "give either a service or a tag");
     const windows = rule.kind === "burn-rate" ? burnWindows : signalWindows;
-    if (!(windows as readonly number[]).includes(rule.window)) issue("window", `must be one of ${windows.map((ms) => formatDuration(ms)).join(", ")}`);
+    if (!(windows as readonly number[]).includes(rule.window)) issue("window", `must be one of ${windows.map((ms) => exactDuration(ms)).join(", ")}`);
     if (rule.kind === "error-rate" && rule.threshold > 100) issue("threshold", "an error rate is at most 100 (%)");
     if (rule.kind === "instances" && !Number.isInteger(rule.threshold)) issue("threshold", "must be a whole number of instances");
     if (rule.kind === "burn-rate") {
@@ -103,16 +103,29 @@ export type TAlertRule = {
   enabled: boolean;
 };
 
+const exactUnits: [size: number, prom: string, text: string][] = [
+  [day, "d", " d"],
+  [hour, "h", " h"],
+  [minute, "m", " min"],
+  [1000, "s", " s"],
+];
+
+/** The largest unit that divides the duration: "5m" as PromQL writes it (`prom`), or "5 min" to read. */
+export function exactDuration(ms: number, { prom = false }: { prom?: boolean } = {}): string {
+  for (const [size, promUnit, textUnit] of exactUnits) if (ms >= size && ms % size === 0) return `${ms / size}${prom ? promUnit : textUnit}`;
+  return prom ? `${ms}ms` : `${ms} ms`;
+}
+
 /** "error rate above 5 % over 5 min for 2 min", one line for lists, annotations and markers. */
 export function describeRule(rule: Pick<TAlertRule, "kind" | "threshold" | "windowMs" | "forMs" | "objective" | "sloWindowMs">): string {
   const { label, unit } = kindText[rule.kind];
-  const hold = rule.forMs > 0 ? ` for ${formatDuration(rule.forMs)}` : "";
+  const hold = rule.forMs > 0 ? ` for ${exactDuration(rule.forMs)}` : "";
   if (rule.kind === "burn-rate") {
-    const long = formatDuration(rule.windowMs);
-    const short = formatDuration(shortWindowOf(rule.windowMs));
-    return `${label} ${rule.threshold}× of ${rule.objective ?? "?"} % over ${formatDuration(rule.sloWindowMs ?? 0)} (${long} and ${short} windows)${hold}`;
+    const long = exactDuration(rule.windowMs);
+    const short = exactDuration(shortWindowOf(rule.windowMs));
+    return `${label} ${rule.threshold}× of ${rule.objective ?? "?"} % over ${exactDuration(rule.sloWindowMs ?? 0)} (${long} and ${short} windows)${hold}`;
   }
-  const over = rule.kind === "instances" ? "" : ` over ${formatDuration(rule.windowMs)}`;
+  const over = rule.kind === "instances" ? "" : ` over ${exactDuration(rule.windowMs)}`;
   return `${label} ${rule.threshold}${unit === "%" ? " %" : ` ${unit}`}${over}${hold}`;
 }
 

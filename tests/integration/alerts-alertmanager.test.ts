@@ -83,7 +83,7 @@ test("a rule fires on the demo's raised error rate, reaches Alertmanager with it
   const alert = ordersAlert(firing)!;
   expect(alert.labels).toEqual({ alertname: "OrdersErrors", service: "orders", severity: "critical" });
   expect(alert.annotations.meshdeck_url).toMatch(new RegExp(`^${app.target.baseUrl}/services/orders\\?from=.+&to=.+`));
-  expect(alert.annotations.summary).toBe("orders: Error rate above 10 % over 1 min 0 s for 15 s");
+  expect(alert.annotations.summary).toBe("orders: Error rate above 10 % over 1 min for 15 s");
   // Meshdeck shows it firing, with its history.
   const shown = (await admin.get("/api/v1/alerts?service=orders")).body;
   expect(shown.active).toEqual([expect.objectContaining({ rule: "OrdersErrors", service: "orders", state: "firing", severity: "critical" })]);

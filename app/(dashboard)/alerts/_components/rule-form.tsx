@@ -10,6 +10,7 @@ import {
   alertKinds,
   alertSeverities,
   burnWindows,
+  exactDuration,
   kindText,
   signalWindows,
   sloWindows,
@@ -87,7 +88,7 @@ function PreviewChart({ preview, kind, threshold }: { preview: TAlertPreview; ki
       <p className="mb-2 text-sm text-zinc-600 dark:text-zinc-300" data-testid="rule-preview-summary">
         On {preview.service} over the last 24 h this rule would have fired{" "}
         {preview.firing.length === 0 ? "never" : `${preview.firing.length} times, for ${formatDuration(firedMs)} in all`} (evaluated every{" "}
-        {formatDuration(preview.stepMs)} here).
+        {exactDuration(preview.stepMs)} here).
       </p>
       <SignalChart
         title={`${series.name}, threshold ${format(threshold * scale)}`}
@@ -250,7 +251,7 @@ export function RuleForm({ services, onCreated }: { services: { name: string; ta
             >
               {windows.map((ms) => (
                 <option key={ms} value={durationText(ms)}>
-                  {formatDuration(ms)}
+                  {exactDuration(ms)}
                 </option>
               ))}
             </SelectField>
