@@ -39,6 +39,19 @@ export const kindText: Record<TAlertKind, { label: string; above: boolean; unit:
   "burn-rate": { label: "SLO burn rate above", above: true, unit: "×" },
 };
 
+const exactUnits: [size: number, prom: string, text: string][] = [
+  [day, "d", " d"],
+  [hour, "h", " h"],
+  [minute, "m", " min"],
+  [1000, "s", " s"],
+];
+
+/** The largest unit that divides the duration: "5m" as PromQL writes it (`prom`), or "5 min" to read. */
+export function exactDuration(ms: number, { prom = false }: { prom?: boolean } = {}): string {
+  for (const [size, promUnit, textUnit] of exactUnits) if (ms >= size && ms % size === 0) return `${ms / size}${prom ? promUnit : textUnit}`;
+  return prom ? `${ms}ms` : `${ms} ms`;
+}
+
 const ZWindowOf = (allowed: readonly number[]) =>
   ZDuration.refine((ms) => allowed.includes(ms), `must be one of ${allowed.map((ms) => exactDuration(ms)).join(", ")}`);
 
@@ -102,19 +115,6 @@ export type TAlertRule = {
   severity: TAlertSeverity;
   enabled: boolean;
 };
-
-const exactUnits: [size: number, prom: string, text: string][] = [
-  [day, "d", " d"],
-  [hour, "h", " h"],
-  [minute, "m", " min"],
-  [1000, "s", " s"],
-];
-
-/** The largest unit that divides the duration: "5m" as PromQL writes it (`prom`), or "5 min" to read. */
-export function exactDuration(ms: number, { prom = false }: { prom?: boolean } = {}): string {
-  for (const [size, promUnit, textUnit] of exactUnits) if (ms >= size && ms % size === 0) return `${ms / size}${prom ? promUnit : textUnit}`;
-  return prom ? `${ms}ms` : `${ms} ms`;
-}
 
 /** "error rate above 5 % over 5 min for 2 min", one line for lists, annotations and markers. */
 export function describeRule(rule: Pick<TAlertRule, "kind" | "threshold" | "windowMs" | "forMs" | "objective" | "sloWindowMs">): string {
