@@ -74,6 +74,8 @@ async function readStates() {
  */
 export async function evaluateAlerts({ now = Date.now() }: { now?: number } = {}): Promise<{ rules: number; changes: number }> {
   const rules = await db.alertRule.findMany({ where: { enabled: true }, select: ruleSelect, take: maxAlertRules });
+  // No rule and no alert left to end: nothing to read (the default install).
+  if (rules.length === 0 && (await db.alertState.count({ where: { state: { not: "resolved" } } })) === 0) return { rules: 0, changes: 0 };
   const [{ coverage, nameOf }, readingsOf, states] = await Promise.all([readCoverage(rules), readWindows(rules, now), readStates()]);
   const instancesOf = await readInstanceCounts(rules, nameOf);
   const changes: TChange[] = [];
