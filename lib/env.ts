@@ -118,6 +118,12 @@ const ZEnv = z.object({
   // Read by glibc's malloc at process start, not by Meshdeck: scripts/serve.sh sets 2 unless given. Checked here so a
   // typo shows at start.
   MALLOC_ARENA_MAX: z.coerce.number().int().min(1).optional(),
+  // Prometheus Alertmanager that alert rules notify (POST /api/v2/alerts), e.g. http://127.0.0.1:9093; unset: none.
+  // Its address passes the address policy as webhooks' do (MESHDECK_ALLOWED_ADDRESSES to allow a refused range).
+  MESHDECK_ALERTMANAGER_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http or https URL" })
+    .transform((url) => url.replace(/\/+$/, ""))
+    .optional(),
   MESHDECK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

@@ -15,6 +15,7 @@ export const navLinks: { href: string; label: string; permission?: TPermission }
   { href: "/dataplanes", label: "Data planes", permission: "dataplanes.read" },
   { href: "/topology", label: "Topology" },
   { href: "/events", label: "Events" },
+  { href: "/alerts", label: "Alerts" },
   { href: "/config", label: "Config" },
   { href: "/audit", label: "Audit log" },
   { href: "/settings/tokens", label: "API tokens", permission: "tokens.manage" },

@@ -8,6 +8,7 @@ export const consolePages = [
   { name: "instance", path: "/services/orders/instances/orders-1", heading: /orders-1/ },
   { name: "topology", path: "/topology", heading: "Topology" },
   { name: "events", path: "/events", heading: "Events" },
+  { name: "alerts", path: "/alerts", heading: "Alerts" },
   { name: "config", path: "/config?namespace=dev", heading: "Config" },
   { name: "config-item", path: "/config/dev/orders/behaviour", heading: /behaviour/ },
   { name: "audit", path: "/audit", heading: "Audit log" },

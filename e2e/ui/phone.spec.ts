@@ -14,6 +14,7 @@ const drawerLinks = [
   ["Sources", "/sources", "Sources"],
   ["Topology", "/topology", "Topology"],
   ["Events", "/events", "Events"],
+  ["Alerts", "/alerts", "Alerts"],
   ["Config", "/config", "Config"],
   ["Audit log", "/audit", "Audit log"],
   ["API tokens", "/settings/tokens", "API tokens"],

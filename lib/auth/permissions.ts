@@ -25,6 +25,8 @@ export const permissions = {
   "dataplanes.read": { role: "operator", tokens: false },
   "dataplanes.manage": { role: "admin", tokens: false },
   "webhooks.manage": { role: "admin", tokens: false },
+  // Alert rules on the signals (lib/alerts); reading them and the alerts is events.read.
+  "alerts.manage": { role: "operator", tokens: false },
   "metrics.manage": { role: "admin", tokens: false },
   "tokens.manage": { role: "admin", tokens: false },
   "users.manage": { role: "admin", tokens: false },

@@ -1,4 +1,6 @@
 // The API paths the dashboard's pages call from the browser, each typed with what it answers; only types come from the server.
+import type { TActiveAlert, TAlertChange } from "@/lib/alerts/queries";
+import type { TAlertRule } from "@/lib/alerts/rule-schema";
 import type { TAuditPage } from "@/lib/audit/queries";
 import type { getClientItem } from "@/lib/config/watch/client-read";
 import type { getVersionPair, TConfigItemDetail, TConfigListItem } from "@/lib/config/queries";
@@ -50,6 +52,11 @@ export const apiUrls = {
   serviceMetrics: (name: string, query: string) => apiUrl<TServiceChart>(`${servicePath(name)}/metrics`, query),
   search: (q: string) => apiUrl<{ hits: TSearchHit[] }>("/api/v1/search", new URLSearchParams({ q })),
   events: (query: string | URLSearchParams = "") => apiUrl<TEventPage>("/api/v1/events", query),
+  // `query`: service=, before= (a history cursor), limit=.
+  alerts: (query: string | URLSearchParams = "") =>
+    apiUrl<{ active: TActiveAlert[]; activeTotal: number; history: TAlertChange[]; nextCursor: string | null }>("/api/v1/alerts", query),
+  alertRules: () => apiUrl<{ rules: TAlertRule[] }>("/api/v1/alerts/rules"),
+  alertRulesExport: () => apiUrl<string>("/api/v1/alerts/rules/export"),
   incidents: (query: string | URLSearchParams = "") => apiUrl<TIncidentPage>("/api/v1/incidents", query),
   incident: (id: string) => apiUrl<TIncidentDetail>(`/api/v1/incidents/${encodeURIComponent(id)}`),
   serviceStatus: (name: string) => apiUrl<TServiceStatusView>(`${servicePath(name)}/status`),

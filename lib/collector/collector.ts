@@ -16,6 +16,8 @@ import { deregisterCritical } from "./deregister-critical";
 import { retireAbandoned } from "./retire-abandoned";
 import { deleteOldStatusChanges, setServiceStatus } from "./set-service-status";
 import { deleteOldRollups, ProbeRollups } from "./probe-rollups";
+import { evaluateAlerts } from "@/lib/alerts/evaluate-alerts";
+import { notifyAlertmanager } from "@/lib/alerts/alertmanager";
 
 // A collector whose database comes back must resume within seconds: one lease query per 5 s does not burden it.
 const maxBackoffMs = 5000;
@@ -76,6 +78,8 @@ export class Collector {
     { name: "deregister critical", everyMs: 5000, run: (now) => deregisterCritical({ now }) },
     { name: "retire abandoned services", everyMs: 5000, run: (now) => retireAbandoned({ retireAfterMs: getEnv().MESHDECK_RETIRE_AFTER, now }) },
     { name: "service status", everyMs: 10_000, run: (now) => this.setServiceStatus(now) },
+    // Alert rules are read from the rollups for the whole fleet at once, by one collector: the one the key "alerts" hashes to.
+    { name: "alert rules", everyMs: 15_000, run: (now) => this.evaluateAlerts(now) },
   ];
   private readonly lastRunAt = new Map<TCollectorJob, number>();
 
@@ -158,6 +162,12 @@ export class Collector {
   private async setServiceStatus(now: number) {
     if (ownerOf({ key: "service status", collectorIds: this.liveIds }) !== this.id) return;
     await setServiceStatus({ now, retainMs: this.retainMs });
+  }
+
+  private async evaluateAlerts(now: number) {
+    if (ownerOf({ key: "alerts", collectorIds: this.liveIds }) !== this.id) return;
+    await evaluateAlerts({ now });
+    await notifyAlertmanager({ now });
   }
 
   private async deleteOld(now: number) {

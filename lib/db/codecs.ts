@@ -7,7 +7,8 @@ import type { TActor } from "@/lib/auth/actor";
 import { ZRole } from "@/lib/auth/roles";
 import { ZBalancingPolicy } from "@/lib/balancing/policies";
 import { ZConfigFormat } from "@/lib/config/schemas";
-import { failoverKinds, type TFailoverKind } from "@/lib/health/event-filters";
+import { alertKinds, alertSeverities, alertStates } from "@/lib/alerts/rule-schema";
+import { failoverKinds, webhookKinds, type TFailoverKind, type TWebhookKind } from "@/lib/health/event-filters";
 import { healthStates, ZHealth } from "@/lib/health/health";
 import { ZTakeover, type TTakeover } from "@/lib/health/takeover";
 import { incidentCauses, type TIncidentEnding } from "@/lib/incidents/group-events";
@@ -159,10 +160,18 @@ const asTakeover = fromSchema(ZTakeover);
 export const decodeTakeover = (text: string): TTakeover => parsedOr(text, asTakeover, () => []);
 export const encodeTakeover = (takeover: TTakeover) => JSON.stringify(takeover);
 
-// Webhook.kinds: the failover kinds it wants; kinds this version does not know are dropped, and text that is no list reads as [].
-export const decodeWebhookKinds = (text: string): TFailoverKind[] =>
-  decodeStringList(text).filter((kind): kind is TFailoverKind => (failoverKinds as readonly string[]).includes(kind));
-export const encodeWebhookKinds = (kinds: readonly TFailoverKind[]) => JSON.stringify(kinds);
+// Webhook.kinds: the failover kinds (and alerts) it wants; kinds this version does not know are dropped, and text that is no list reads as [].
+export const decodeWebhookKinds = (text: string): TWebhookKind[] =>
+  decodeStringList(text).filter((kind): kind is TWebhookKind => (webhookKinds as readonly string[]).includes(kind));
+export const encodeWebhookKinds = (kinds: readonly TWebhookKind[]) => JSON.stringify(kinds);
+
+// AlertRule.kind / severity, AlertState.state, AlertEvent.from / to: a value a newer version wrote reads as the mildest.
+const ZStoredAlertKind = z.enum(alertKinds).catch("request-rate");
+const ZStoredSeverity = z.enum(alertSeverities).catch("info");
+const ZStoredAlertState = z.enum(alertStates).catch("inactive");
+export const decodeAlertKind = (text: string) => ZStoredAlertKind.parse(text);
+export const decodeAlertSeverity = (text: string) => ZStoredSeverity.parse(text);
+export const decodeAlertState = (text: string) => ZStoredAlertState.parse(text);
 
 // Incident.times: a JSON array of times in ms; anything else reads as [].
 const asTimes: TDecode<number[]> = (value) => (Array.isArray(value) && value.every((item) => typeof item === "number") ? value : invalid);
@@ -228,6 +237,9 @@ export const decodedColumns = {
   incident: { cause: column("cause", decodeIncidentCause), ending: column("ending", decodeIncidentEnding), times: column("times", decodeTimes) },
   metricRollup: { scope: column("scope", decodeRollupScope), buckets: column("buckets", decodeBuckets) },
   webhook: { kinds: column("kinds", decodeWebhookKinds) },
+  alertRule: { kind: column("kind", decodeAlertKind), severity: column("severity", decodeAlertSeverity) },
+  alertState: { state: column("state", decodeAlertState) },
+  alertEvent: { severity: column("severity", decodeAlertSeverity), from: column("from", decodeAlertState), to: column("to", decodeAlertState) },
   auditEvent: { actorType: column("actorType", decodeActorType), before: column("before", decodeAuditValue), after: column("after", decodeAuditValue) },
   configItem: { format: column("format", decodeConfigFormat) },
   configVersion: { format: column("format", decodeConfigFormat) },
@@ -243,6 +255,8 @@ export const modelRelations: Record<string, Record<string, string>> = {
   Instance: { service: "Service" },
   Webhook: { deliveries: "WebhookDelivery" },
   WebhookDelivery: { webhook: "Webhook" },
+  AlertRule: { states: "AlertState" },
+  AlertState: { rule: "AlertRule" },
   ConfigItem: { versions: "ConfigVersion", grays: "ConfigGray" },
   ConfigVersion: { item: "ConfigItem" },
   ConfigGray: { item: "ConfigItem" },

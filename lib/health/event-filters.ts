@@ -7,6 +7,9 @@ import { rangedListQuery, rangedListSearch } from "@/lib/time/range";
 // override expiring), or a service retired at the end of its outage.
 export const failoverKinds = ["failover", "recovery", "outage", "outage-end", "maintenance", "retired"] as const;
 export type TFailoverKind = (typeof failoverKinds)[number];
+/** What a webhook may want: traffic events, and alert rules' changes (lib/alerts). */
+export const webhookKinds = [...failoverKinds, "alert"] as const;
+export type TWebhookKind = (typeof webhookKinds)[number];
 // What a webhook is sent unless it asks for more: failures, never planned maintenance.
 export const failureKinds = ["failover", "recovery", "outage", "outage-end"] as const;
 // The kinds the events page and GET /api/v1/events know.

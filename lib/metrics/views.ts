@@ -9,7 +9,7 @@ export type TChartPoint = { t: number; rps: number | null; errorRate: number | n
 /** An event drawn on the chart's time axis: health changes, failovers and (with governance) operator changes. */
 export type TTimelineMarker = {
   at: number;
-  kind: "health" | "failover" | "recovery" | "outage" | "outage-end" | "maintenance" | "retired" | "operator";
+  kind: "health" | "failover" | "recovery" | "outage" | "outage-end" | "maintenance" | "retired" | "operator" | "alert";
   // maintenance: planned, drawn in its own colour, never as a failure
   tone: "critical" | "warning" | "ok" | "info" | "maintenance";
   instanceId: string | null;

@@ -45,12 +45,14 @@ export async function deliverDueWebhooks(): Promise<number> {
       data: { nextAttemptAt: new Date(Date.now() + claimMs) },
     });
     if (claimed.count === 0) continue;
+    // An alert's change (lib/alerts) is posted as `{ alert }`, a traffic event as `{ event }`.
     const event = await db.failoverEvent.findUnique({ where: { id: delivery.eventId } });
-    if (!event) {
+    const alert = event ? null : await db.alertEvent.findUnique({ where: { id: delivery.eventId } });
+    if (!event && !alert) {
       await db.webhookDelivery.update({ where: { id: delivery.id }, data: { status: "failed", lastError: "the event no longer exists" } });
       continue;
     }
-    const result = await send(delivery.webhook.url, { event });
+    const result = await send(delivery.webhook.url, event ? { event } : { alert });
     const attempts = delivery.attempts + 1;
     await db.webhookDelivery.update({
       where: { id: delivery.id },

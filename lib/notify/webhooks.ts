@@ -7,7 +7,7 @@ import { db } from "@/lib/db";
 import { encodeWebhookKinds } from "@/lib/db/codecs";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
-import { failoverKinds, failureKinds } from "@/lib/health/event-filters";
+import { failoverKinds, failureKinds, webhookKinds } from "@/lib/health/event-filters";
 import { hostOfUrl, policyHostCheck } from "@/lib/net/address-policy";
 import { plainTextCheck } from "@/lib/plain-text";
 
@@ -20,7 +20,7 @@ export const ZCreateWebhook = z.strictObject({
     .check(plainTextCheck())
     .check(policyHostCheck(hostOfUrl)),
   kinds: z
-    .array(z.enum(failoverKinds))
+    .array(z.enum(webhookKinds))
     .min(1, "choose at least one kind of event")
     .default([...failureKinds]),
 });

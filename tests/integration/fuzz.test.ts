@@ -16,7 +16,7 @@ const countSql = `SELECT
   (SELECT count(*) FROM "Webhook") AS webhooks, (SELECT count(*) FROM "ConfigNamespace") AS namespaces,
   (SELECT count(*) FROM "ConfigItem") AS items, (SELECT count(*) FROM "ConfigVersion") AS versions,
   (SELECT count(*) FROM "ConfigGray") AS grays, (SELECT count(*) FROM "InstanceOverride") AS overrides,
-  (SELECT count(*) FROM "Silence") AS silences,
+  (SELECT count(*) FROM "Silence") AS silences, (SELECT count(*) FROM "AlertRule") AS alertRules,
   (SELECT count(*) FROM "AuditEvent" WHERE "actorType" <> 'system') AS audits`;
 
 const segment = fc.oneof(
@@ -68,6 +68,10 @@ const routes: TRoute[] = [
   { method: "POST", path: ([name]) => `/api/v1/services/${name}/silences` },
   { method: "DELETE", path: ([id]) => `/api/v1/silences/${id}` },
   { method: "POST", path: ([name]) => `/api/v1/services/${name}/retire` },
+  { method: "POST", path: () => "/api/v1/alerts/rules" },
+  { method: "PUT", path: ([id]) => `/api/v1/alerts/rules/${id}` },
+  { method: "DELETE", path: ([id]) => `/api/v1/alerts/rules/${id}` },
+  { method: "POST", path: () => "/api/v1/alerts/preview" },
   { method: "POST", path: () => "/api/v1/webhooks" },
   { method: "DELETE", path: ([id]) => `/api/v1/webhooks/${id}` },
   { method: "POST", path: () => "/api/v1/tokens" },

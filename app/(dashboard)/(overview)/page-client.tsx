@@ -1,6 +1,7 @@
 "use client";
 
 import { useSearchParams } from "next/navigation";
+import { FiringAlerts } from "@/components/alerts/firing-alerts";
 import { EventList } from "@/components/health/event-list";
 import { IncidentList } from "@/components/health/incident-list";
 import { LiveIndicator } from "@/components/live/live-indicator";
@@ -60,6 +61,7 @@ export function OverviewClient({
         <TimeRangeBar fallback={null} />
       </div>
       <OpenOutages outages={highlights.data.openOutages} />
+      <FiringAlerts />
       <Card
         title="Latest incidents"
         className="mb-6"

@@ -89,7 +89,7 @@ export async function listChartMarkers({
     of.scope === "instance"
       ? { OR: [{ target: { endsWith: `/${of.instanceId}` } }, { action: { startsWith: "service." } }, { action: { startsWith: "config." } }] }
       : {};
-  const [health, failover, changes] = await Promise.all([
+  const [health, failover, changes, alerts] = await Promise.all([
     db.healthEvent.findMany({
       where: { service: { in: services }, ...instanceOnly, at },
       orderBy: [...newest],
@@ -107,6 +107,13 @@ export async function listChartMarkers({
       orderBy: [...newest],
       take: chartMarkerCap,
       select: { at: true, service: true, actorName: true, action: true, target: true, before: true, after: true, reason: true },
+    }),
+    // An alert firing and resolving (lib/alerts); pending is not drawn.
+    db.alertEvent.findMany({
+      where: { service: { in: services }, to: { in: ["firing", "resolved"] }, at },
+      orderBy: [...newest],
+      take: chartMarkerCap,
+      select: { at: true, service: true, rule: true, to: true, summary: true },
     }),
   ]);
   // On an edge's chart two services' events mix: say whose each one is.
@@ -132,6 +139,13 @@ export async function listChartMarkers({
       tone: "info" as const,
       instanceId: row.target.startsWith("instance/") ? (row.target.split("/").at(-1) ?? null) : null,
       label: prefix(row.service ?? "") + operatorLabel(row),
+    })),
+    ...alerts.map((row) => ({
+      at: row.at.getTime(),
+      kind: "alert" as const,
+      tone: row.to === "firing" ? ("critical" as const) : ("ok" as const),
+      instanceId: null,
+      label: `${prefix(row.service)}alert ${row.rule} ${row.to}: ${row.summary}`,
     })),
   ];
   return markers

@@ -71,7 +71,7 @@ export type TWindowSignals = {
   edges: Map<string, { caller: string; callee: string; signals: TSignals }>;
 };
 
-/** Every service's and edge's signals over the window ending at `at`, merged from the rollup rows. */
+/** Every service's and edge's signals over the window ending at `at` (edges unless `withEdges` is false), merged from the rollup rows. */
 export async function readWindowSignals({
   at,
   windowMs,

@@ -1,5 +1,6 @@
 "use client";
 
+import { FiringAlerts } from "@/components/alerts/firing-alerts";
 import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
@@ -213,6 +214,7 @@ export function ServiceClient({
         <Stat label="Drained" value={counts.drained} />
         <Stat label="Taking traffic" value={counts.takingTraffic} />
       </div>
+      <FiringAlerts service={service.name} />
       <GoldenSignals service={service.name} instances={instances} initialChart={initialChart} />
       <HealthHistoryCard
         loading={history.isPlaceholderData}

@@ -8,7 +8,7 @@ import { Field, FormError } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState, Table, Td } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
-import { failoverKinds, failureKinds } from "@/lib/health/event-filters";
+import { failureKinds, webhookKinds } from "@/lib/health/event-filters";
 import { addWebhook, removeWebhook } from "./actions";
 
 type TDelivery = {
@@ -23,7 +23,7 @@ type TDelivery = {
 type TWebhook = { id: string; url: string; kinds: string[]; deliveries: TDelivery[] };
 
 // Failures are ticked by default; planned maintenance and retirement only when asked for.
-const kinds = failoverKinds;
+const kinds = webhookKinds;
 const ticked = new Set<string>(failureKinds);
 const statusTones: Record<string, TTone> = { delivered: "good", pending: "warn", failed: "bad" };
 

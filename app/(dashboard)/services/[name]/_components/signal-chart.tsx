@@ -91,6 +91,7 @@ export function SignalChart({
   minTop = 0,
   testId,
   onZoom,
+  threshold,
 }: {
   title: string;
   headline?: ReactNode;
@@ -105,6 +106,8 @@ export function SignalChart({
   minTop?: number;
   testId: string;
   onZoom?: (span: { from: number; to: number }) => void;
+  /** A horizontal line at this value: an alert rule's threshold. */
+  threshold?: number;
 }) {
   const zone = useTimeZone();
   // A drag is read from the pointer over the plot area, whose edges the shared margins fix: it works alike for a
@@ -122,7 +125,7 @@ export function SignalChart({
     setDrag(null);
   };
   const measured = points.filter((point) => series.some((each) => point[each.key] !== null)).length;
-  const highest = Math.max(minTop, ...points.flatMap((point) => series.map((each) => point[each.key] ?? 0)));
+  const highest = Math.max(minTop, threshold ?? 0, ...points.flatMap((point) => series.map((each) => point[each.key] ?? 0)));
   const yTicks = valueTicks(highest);
   const ink = useDarkTheme() ? darkInk : lightInk;
   return (
@@ -193,6 +196,7 @@ export function SignalChart({
               ifOverflow="hidden"
             />
           ))}
+          {threshold !== undefined && <ReferenceLine y={threshold} stroke={toneColours.critical} strokeDasharray="6 3" ifOverflow="extendDomain" />}
           {series.map((each) =>
             each.area ? (
               <Area
