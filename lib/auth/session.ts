@@ -48,6 +48,6 @@ export async function requireUser({ permission }: { permission: TPermission }): 
   const user = await getCurrentUser();
   if (!user) throw new AppError("unauthorized", "sign in first");
   assertPasswordCurrent({ user, permission });
-  assertPermission({ caller: user, permission });
+  assertPermission({ actor: user, permission });
   return user;
 }
