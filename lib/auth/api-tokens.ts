@@ -23,7 +23,7 @@ export const ZCreateApiToken = z.strictObject({
   expiresIn: ZDuration.pipe(
     z
       .number()
-      .min(60_000, "must be at least 1m")
+      .min(1000, "must be at least 1s")
       .max(3660 * 86_400_000, "must be at most 3660d"),
   ).optional(),
 });
