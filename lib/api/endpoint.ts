@@ -37,9 +37,7 @@ export type TEndpoint = {
  * A record's id in a path (`/api/v1/users/:id`): the ids Meshdeck makes are cuids, so anything else (a NUL byte, which
  * PostgreSQL refuses outright, a path of 10 KB) is a 422 before any query. Every `[id]` app route passes it (apiRoute).
  */
-export const ZRecordId = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be an id: 1 to 64 letters, digits, '_' or '-'");
+export const ZRecordId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be an id: 1 to 64 letters, digits, '_' or '-'");
 
 /** The `id` parameter checked (422 naming the field `id`), or the parameters as they are when there is none. */
 export function checkedIdParam<P extends object>(params: P): P {

@@ -107,7 +107,8 @@ export async function listApiTokens() {
       createdBy: { select: { email: true } },
     },
   });
-  return rows.map((row) => ({ ...row, permissions: decodeGrants(row.permissions) }));
+  const now = Date.now();
+  return rows.map((row) => ({ ...row, permissions: decodeGrants(row.permissions), expired: row.expiresAt !== null && row.expiresAt.getTime() <= now }));
 }
 
 // Every heartbeat carries a token: verified tokens are kept here, so a request costs a lookup, no query. Kept by the

@@ -88,7 +88,9 @@ function missing({ actor, permission, service, namespace }: TCheck): string | un
   if (actor.type === "user") return roleAllows({ role: actor.role, needs: role }) ? undefined : `this needs the ${role} role; you are ${actor.role}`;
   const grants = actor.grants.filter((grant) => grant.permission === permission);
   if (grants.length === 0) {
-    return tokens ? `this API token lacks ${permission}` : `this API token lacks ${permission}, which tokens cannot hold; sign in as a user with the ${role} role`;
+    return tokens
+      ? `this API token lacks ${permission}`
+      : `this API token lacks ${permission}, which tokens cannot hold; sign in as a user with the ${role} role`;
   }
   if (service !== undefined && !grants.some((grant) => !grant.services || grant.services.some((pattern) => matchesServicePattern(pattern, service)))) {
     return `this API token lacks ${permission} for service '${service}'`;

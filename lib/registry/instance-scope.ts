@@ -8,8 +8,19 @@ import { db } from "@/lib/db";
  * that name an instance by id alone (a heartbeat, a deregistration, a re-registration of an id). A token that reaches
  * every service costs nothing; an unknown instance is left to the write, which answers 404.
  */
-export async function assertInstanceScope({ actor, instanceId, permission = "registry.register" }: { actor: TActor; instanceId: string; permission?: TPermission }) {
+export async function assertInstanceScope({
+  actor,
+  instanceId,
+  permission = "registry.register",
+}: {
+  actor: TActor;
+  instanceId: string;
+  permission?: TPermission;
+}) {
   if (unscoped({ actor, permission })) return;
-  const row = await db.instance.findUnique({ where: { source_instanceId: { source: "builtin", instanceId } }, select: { service: { select: { name: true } } } });
+  const row = await db.instance.findUnique({
+    where: { source_instanceId: { source: "builtin", instanceId } },
+    select: { service: { select: { name: true } } },
+  });
   if (row) assertPermission({ actor, permission, service: row.service.name });
 }

@@ -14,7 +14,12 @@ describe.each(targets)("scoped API tokens on $name", (target) => {
   const tokenWith = async (permissions: unknown, extra: Record<string, unknown> = {}) => {
     const created = await setup.admin.post("/api/v1/tokens", { name: unique("ci"), permissions, ...extra });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    return { ...created.body, api: apiClient(target, { token: created.body.token }) } as { id: string; name: string; token: string; api: ReturnType<typeof apiClient> };
+    return { ...created.body, api: apiClient(target, { token: created.body.token }) } as {
+      id: string;
+      name: string;
+      token: string;
+      api: ReturnType<typeof apiClient>;
+    };
   };
 
   beforeAll(async () => {

@@ -92,7 +92,7 @@ export async function deregisterService(request: TCompatRequest): Promise<TCompa
   });
 }
 
-const consulInstanceScope = (actor: TActor, instanceId: string) => toldAsConsul(() => assertInstanceScope({ actor, instanceId }));
+const consulInstanceScope = (actor: TActor, instanceId: string) => toldAsConsul(assertInstanceScope({ actor, instanceId }));
 
 // Consul names a service's only check `service:<id>`; that is the one check a Meshdeck instance has.
 function instanceOfCheck(checkId: string): string {

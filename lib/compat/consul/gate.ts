@@ -47,23 +47,22 @@ export async function consulActor(request: TCompatRequest, permission: TPermissi
   return actor;
 }
 
-/** The one check (lib/auth/permissions.ts), told as Consul tells a refusal. */
-export function assertConsulPermission(actor: TActor, permission: TPermission, scope: TConsulScope) {
-  toldAsConsul(() => assertPermission({ actor, permission, ...scope }));
+/** A refusal (403) as Consul tells it: "Permission denied: " before what is missing. */
+function consulRefusal(error: unknown): never {
+  if (error instanceof AppError && error.code === "forbidden") throw new AppError("forbidden", `Permission denied: ${error.message}`);
+  throw error;
 }
 
-/** A refusal (403) from `check`, with Consul's "Permission denied: " before what is missing. */
-export async function toldAsConsul<T>(check: () => T | Promise<T>): Promise<T>;
-export function toldAsConsul<T>(check: () => T): T;
-export function toldAsConsul<T>(check: () => T): T {
-  const retold = (error: unknown): never => {
-    if (error instanceof AppError && error.code === "forbidden") throw new AppError("forbidden", `Permission denied: ${error.message}`);
-    throw error;
-  };
+/** The one check (lib/auth/permissions.ts), told as Consul tells a refusal. */
+export function assertConsulPermission(actor: TActor, permission: TPermission, scope: TConsulScope) {
   try {
-    const result = check();
-    return result instanceof Promise ? (result.catch(retold) as T) : result;
+    assertPermission({ actor, permission, ...scope });
   } catch (error) {
-    return retold(error);
+    consulRefusal(error);
   }
+}
+
+/** A check that reads first (assertInstanceScope), its refusal told as Consul tells one. */
+export function toldAsConsul<T>(check: Promise<T>): Promise<T> {
+  return check.catch(consulRefusal);
 }

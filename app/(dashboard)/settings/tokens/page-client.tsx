@@ -25,6 +25,7 @@ type TToken = {
   prefix: string;
   permissions: TGrant[];
   expiresAt: string | null;
+  expired: boolean;
   createdBy: string;
   createdAt: string;
   lastUsedAt: string | null;
@@ -45,7 +46,10 @@ export function TokensClient({ tokens, canManage, grantable }: { tokens: TToken[
 
   return (
     <>
-      <PageHeader title="API tokens" description="A token carries the permissions it is granted, some narrowed to services or namespaces (docs/api-tokens.md). It is shown once, when it is created." />
+      <PageHeader
+        title="API tokens"
+        description="A token carries the permissions it is granted, some narrowed to services or namespaces (docs/api-tokens.md). It is shown once, when it is created."
+      />
       {canManage ? (
         <Card title="New token" className="mb-6 p-0">
           <form className="flex flex-wrap items-end gap-3 p-4" action={create}>
@@ -106,12 +110,13 @@ export function TokensClient({ tokens, canManage, grantable }: { tokens: TToken[
         <p className="mb-6 text-sm text-zinc-500 dark:text-zinc-400">Only administrators can create or revoke tokens.</p>
       )}
       <Card title="Tokens">
-        <Table head={["Name", "Token", "Permissions", "Created", "Last used", "State", ""]} empty={tokens.length === 0 && <EmptyState>No API token yet.</EmptyState>}>
+        <Table
+          head={["Name", "Token", "Permissions", "Created", "Last used", "State", ""]}
+          empty={tokens.length === 0 && <EmptyState>No API token yet.</EmptyState>}
+        >
           {tokens.map((token) => (
             <tr key={token.id}>
-              <Td className="font-medium">
-                {token.name}
-              </Td>
+              <Td className="font-medium">{token.name}</Td>
               <Td className="font-mono text-xs">{token.prefix}…</Td>
               <Td className="font-mono text-xs">{token.permissions.map(grantText).join(", ") || "none"}</Td>
               <Td className="text-xs">
@@ -121,17 +126,9 @@ export function TokensClient({ tokens, canManage, grantable }: { tokens: TToken[
                 <TimeAgo at={token.lastUsedAt} />
               </Td>
               <Td>
-                {token.revokedAt ? (
-                  <Badge tone="bad">revoked</Badge>
-                ) : token.expiresAt && Date.parse(token.expiresAt) <= Date.now() ? (
-                  <Badge tone="bad">expired</Badge>
-                ) : (
-                  <Badge tone="good">active</Badge>
-                )}
+                {token.revokedAt ? <Badge tone="bad">revoked</Badge> : token.expired ? <Badge tone="bad">expired</Badge> : <Badge tone="good">active</Badge>}
                 {!token.revokedAt && token.expiresAt && (
-                  <span className="ml-2 text-xs text-zinc-500 dark:text-zinc-400">
-                    until {token.expiresAt.slice(0, 16).replace("T", " ")} UTC
-                  </span>
+                  <span className="ml-2 text-xs text-zinc-500 dark:text-zinc-400">until {token.expiresAt.slice(0, 16).replace("T", " ")} UTC</span>
                 )}
               </Td>
               <Td className="text-right">

@@ -24,6 +24,7 @@ export default async function TokensPage() {
         prefix: token.prefix,
         permissions: token.permissions,
         expiresAt: token.expiresAt?.toISOString() ?? null,
+        expired: token.expired,
         createdBy: token.createdBy?.email ?? "meshdeck",
         createdAt: token.createdAt.toISOString(),
         lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
