@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZNamespaceName } from "@/lib/config/schemas";
 import { permissionSpec, tokenPermissions, type TGrant } from "./permissions";
 
 // What a token is granted, as a client sends it and as the database holds it (ApiToken.permissions, JSON).
@@ -9,12 +10,6 @@ const ZServicePattern = z
   .min(1, "must not be empty")
   .max(129, "must be at most 129 characters")
   .regex(/^(?:\*|[A-Za-z0-9][A-Za-z0-9._-]*\*?)$/, "must be a service name, a prefix ending in '*' (orders*), or '*'");
-
-const ZNamespacePattern = z
-  .string()
-  .min(1, "must not be empty")
-  .max(63, "must be at most 63 characters")
-  .regex(/^[a-z0-9][a-z0-9-]*$/, "must be a namespace name");
 
 const ZScopeList = (item: z.ZodString) =>
   z
@@ -29,7 +24,7 @@ export const ZGrant = z
       error: `must be one a token may hold: ${tokenPermissions.join(", ")}`,
     }),
     services: ZScopeList(ZServicePattern).optional(),
-    namespaces: ZScopeList(ZNamespacePattern).optional(),
+    namespaces: ZScopeList(ZNamespaceName).optional(),
   })
   .refine(({ permission, services }) => !services || permissionSpec(permission).scope === "services", {
     message: "only registry.register and governance.change are narrowed to services",
