@@ -85,7 +85,7 @@ type TCheck = { actor: TChecked; permission: TPermission; service?: string; name
 function missing({ actor, permission, service, namespace }: TCheck): string | undefined {
   const { role, tokens } = permissions[permission];
   if (actor.type === "system") return undefined;
-  if (actor.type === "user") return roleAllows({ role: actor.role, needs: role }) ? undefined : `this needs the ${role} role; you are ${actor.role}`;
+  if (actor.type === "user") return can({ role: actor.role, permission }) ? undefined : `this needs the ${role} role; you are ${actor.role}`;
   const grants = actor.grants.filter((grant) => grant.permission === permission);
   if (grants.length === 0) {
     return tokens

@@ -8,7 +8,7 @@ import { auth } from "./auth";
 import { loginHref, pagePathHeader } from "./return-path";
 import { getSessionUser } from "./sessions";
 import { themeOf, type TTheme } from "./theme-names";
-import { assertPasswordCurrent, assertPermission, can, permissions, type TPermission } from "./permissions";
+import { assertPasswordCurrent, assertPermission, permissions, permits, type TPermission } from "./permissions";
 
 export type TUserActor = TActor & { type: "user"; email: string; sessionId: string; mustChangePassword: boolean; theme: TTheme };
 
@@ -39,7 +39,7 @@ export async function requirePageUser({ permission }: { permission?: TPermission
   const user = await getCurrentUser();
   if (!user) redirect(loginHref((await headers()).get(pagePathHeader) ?? "/"));
   if (user.mustChangePassword) redirect("/change-password");
-  if (permission && !can({ role: user.role, permission })) redirect(`/?forbidden=${encodeURIComponent(permissions[permission].role)}`);
+  if (permission && !permits({ actor: user, permission })) redirect(`/?forbidden=${encodeURIComponent(permissions[permission].role)}`);
   return user;
 }
 
