@@ -1,4 +1,5 @@
 import "server-only";
+import { z } from "zod";
 import type { TActor } from "@/lib/auth/actor";
 import type { TPermission } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
@@ -31,6 +32,20 @@ export type TEndpoint = {
    */
   answerAtOnce?: (context: { request: TApiRequest; actor: TActor }) => TApiAnswer | undefined;
 };
+
+/**
+ * A record's id in a path (`/api/v1/users/:id`): the ids Meshdeck makes are cuids, so anything else (a NUL byte, which
+ * PostgreSQL refuses outright, a path of 10 KB) is a 422 before any query. Every `[id]` app route passes it (apiRoute).
+ */
+export const ZRecordId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be an id: 1 to 64 letters, digits, '_' or '-'");
+
+/** The `id` parameter checked (422 naming the field `id`), or the parameters as they are when there is none. */
+export function checkedIdParam<P extends object>(params: P): P {
+  if (!("id" in params)) return params;
+  const parsed = ZRecordId.safeParse(params.id);
+  if (!parsed.success) throw new AppError("validation_failed", `id: ${parsed.error.issues[0]?.message}`, "id");
+  return params;
+}
 
 // How long an overloaded or failing server asks clients to wait before trying again.
 const retryAfterS = 1;

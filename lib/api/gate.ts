@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import type { TActor } from "@/lib/auth/actor";
 import { authenticateApiToken, knownApiToken } from "@/lib/auth/api-tokens";
-import { assertPasswordCurrent, assertPermission, permissions, type TPermission } from "@/lib/auth/permissions";
+import { assertPasswordCurrent, assertPermission, permits, type TPermission } from "@/lib/auth/permissions";
 import type { TUserActor } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { isNestedDeeperThan, MAX_JSON_DEPTH } from "@/lib/json-depth";
@@ -47,7 +47,7 @@ export async function authenticate(caller: TCaller, permission: TPermission): Pr
   if (!user) throw new AppError("unauthorized", "send an API token as 'Authorization: Bearer <token>'");
   assertSameOrigin(caller);
   assertPasswordCurrent({ user, permission });
-  assertPermission({ caller: user, permission });
+  assertPermission({ actor: user, permission });
   return user;
 }
 
@@ -65,24 +65,28 @@ function assertSameOrigin({ method, header }: TCaller) {
   if (!from || (host && from !== host)) throw new AppError("forbidden", "a change with the session cookie must come from the dashboard itself");
 }
 
-/** The caller of an `Authorization: Bearer <token>` header, if tokens may do `permission` (else 403); a bad token is a 401. */
+/**
+ * The caller of an `Authorization: Bearer <token>` header, if it holds `permission` in some scope (else 403 naming it);
+ * a bad, revoked or expired token is a 401. The endpoint checks the scope for each service or namespace it reaches.
+ */
 export async function authenticateBearer(header: string, permission: TPermission): Promise<TActor> {
-  assertPermission({ caller: { type: "token" }, permission });
   const token = bearerToken(header);
   const actor = token ? await authenticateApiToken({ token }) : null;
-  if (!actor) throw new AppError("unauthorized", "the API token is missing, malformed or revoked");
+  if (!actor) throw new AppError("unauthorized", "the API token is missing, malformed, revoked or expired");
+  assertPermission({ actor, permission });
   return actor;
 }
 
 /**
- * The caller of a bearer token kept and trusted now, if tokens may do `permission`: answered without waiting, for an
+ * The caller of a bearer token kept and trusted now, if it holds `permission`: answered without waiting, for an
  * endpoint that answers from memory. Undefined for anything else (a session, a token to read, a refusal): then
  * `authenticate` decides.
  */
 export function knownCaller(caller: TCaller, permission: TPermission): TActor | undefined {
   const header = caller.header("authorization");
-  const token = header && permissions[permission].tokens ? bearerToken(header) : undefined;
-  return token ? knownApiToken(token) : undefined;
+  const token = header ? bearerToken(header) : undefined;
+  const actor = token ? knownApiToken(token) : undefined;
+  return actor && permits({ actor, permission }) ? actor : undefined;
 }
 
 function bearerToken(header: string): string | undefined {

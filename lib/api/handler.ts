@@ -4,7 +4,7 @@ import type { TActor } from "@/lib/auth/actor";
 import type { TPermission } from "@/lib/auth/permissions";
 import { getCurrentUser } from "@/lib/auth/session";
 import { answerConditionally } from "./conditional-get";
-import { answerEndpoint, type TApiRequest, type TEndpoint } from "./endpoint";
+import { answerEndpoint, checkedIdParam, type TApiRequest, type TEndpoint } from "./endpoint";
 import { assertJsonHeaders, authenticate, errorBody, maxBodyBytes, parseJsonBody, readCappedText, toAppError } from "./gate";
 
 // Next.js's side of the API gate (lib/api/gate.ts): app routes, their requests and responses.
@@ -23,7 +23,8 @@ type TContext<P> = { request: NextRequest; params: P; actor: TActor };
 type TParamsOf<C> = C extends { params: Promise<infer P> } ? P : never;
 
 /**
- * Wraps an API route: checks the caller may do `permission`, runs `fn`, and turns errors into `{ error: { code, message } }`.
+ * Wraps an API route: checks the caller may do `permission` and the path's `id` (lib/api/endpoint.ts ZRecordId), runs
+ * `fn`, and turns errors into `{ error: { code, message } }`.
  * `C` is the route's context as Next types it: `RouteContext<"/api/v1/services/[name]">`.
  */
 export function apiRoute<C extends { params: Promise<object> } = { params: Promise<object> }>(
@@ -34,7 +35,7 @@ export function apiRoute<C extends { params: Promise<object> } = { params: Promi
     try {
       const actor = await authenticate(callerOf(request), permission);
       // TypeScript cannot see that C["params"] is the promise TParamsOf<C> takes apart.
-      const params = await (context.params as Promise<TParamsOf<C>>);
+      const params = checkedIdParam(await (context.params as Promise<TParamsOf<C>>));
       return await answerConditionally(request, await fn({ request, params, actor }));
     } catch (error) {
       const appError = toAppError(error);

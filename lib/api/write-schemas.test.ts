@@ -79,7 +79,7 @@ const schemas: [string, z.ZodType, Record<string, unknown>][] = [
     },
   ],
   ["ZCreateUser", ZCreateUser, { email: "a@b.example", name: "Ann", password: "a-long-password", role: "viewer" }],
-  ["ZCreateApiToken", ZCreateApiToken, { name: "ci", readsSecrets: false }],
+  ["ZCreateApiToken", ZCreateApiToken, { name: "ci", permissions: [{ permission: "governance.change", services: ["orders*"] }], expiresIn: "30d" }],
   ["ZCreateWebhook", ZCreateWebhook, { url: "https://hooks.example/x", kinds: ["failover"] }],
   ["ZMetricsSettings", ZMetricsSettings, {}],
 ];

@@ -3,19 +3,31 @@ import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { db } from "@/lib/db";
+import { decodeGrants, encodeGrants } from "@/lib/db/codecs";
 import { transaction } from "@/lib/db/transaction";
+import { ZDuration } from "@/lib/duration";
 import { AppError } from "@/lib/errors";
 import { plainTextCheck } from "@/lib/plain-text";
 import { processSingleton } from "@/lib/process-singleton";
 import type { TActor } from "./actor";
+import { ZGrants } from "./grants";
+import { serviceTokenGrants, type TGrant } from "./permissions";
 
 const tokenPrefix = "mdk_";
 
 export const ZCreateApiToken = z.strictObject({
   name: z.string().trim().min(1, "must not be empty").max(64, "must be at most 64 characters").check(plainTextCheck()),
-  // May read config items marked secret through the config center's client API.
-  readsSecrets: z.boolean().default(false),
+  // What it may do (docs/api-tokens.md); left out, what a service needs: register, discover, read events and config.
+  permissions: ZGrants.default(serviceTokenGrants),
+  // After this long it is refused (401); left out, it lasts until revoked.
+  expiresIn: ZDuration.pipe(
+    z
+      .number()
+      .min(1000, "must be at least 1s")
+      .max(3660 * 86_400_000, "must be at most 3660d"),
+  ).optional(),
 });
+export type TCreateApiToken = z.infer<typeof ZCreateApiToken>;
 
 // Tokens carry 256 random bits, so a fast hash is enough to store them safely (unlike passwords).
 function hashToken(token: string): string {
@@ -23,20 +35,38 @@ function hashToken(token: string): string {
 }
 
 /** Creates a token and returns it in full, the only time it is ever readable. */
-export async function createApiToken({ actor, name, readsSecrets = false }: { actor: TActor; name: string; readsSecrets?: boolean }) {
+export async function createApiToken({
+  actor,
+  name,
+  permissions = serviceTokenGrants,
+  expiresIn,
+}: {
+  actor: TActor;
+  name: string;
+  permissions?: TGrant[];
+  expiresIn?: number;
+}) {
   const token = tokenPrefix + randomBytes(32).toString("base64url");
+  const expiresAt = expiresIn === undefined ? null : new Date(Date.now() + expiresIn);
   const record = await transaction(async (tx) => {
     const created = await tx.apiToken.create({
-      data: { name, prefix: token.slice(0, 12), tokenHash: hashToken(token), readsSecrets, createdById: actor.type === "user" ? actor.id : null },
-      select: { id: true, name: true, prefix: true, readsSecrets: true, createdAt: true },
+      data: {
+        name,
+        prefix: token.slice(0, 12),
+        tokenHash: hashToken(token),
+        permissions: encodeGrants(permissions),
+        expiresAt,
+        createdById: actor.type === "user" ? actor.id : null,
+      },
+      select: { id: true, name: true, prefix: true, createdAt: true, expiresAt: true },
     });
     await recordAudit(tx, {
       actor,
       action: "api-token.create",
       target: `api-token/${created.id}`,
-      after: { name, prefix: created.prefix, ...(readsSecrets ? { readsSecrets } : {}) },
+      after: { name, prefix: created.prefix, permissions, ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}) },
     });
-    return created;
+    return { ...created, permissions };
   });
   return { token, record };
 }
@@ -63,19 +93,22 @@ export async function revokeApiTokensNamed({ actor, name }: { actor: TActor; nam
 }
 
 export async function listApiTokens() {
-  return db.apiToken.findMany({
+  const rows = await db.apiToken.findMany({
     orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
     select: {
       id: true,
       name: true,
       prefix: true,
-      readsSecrets: true,
+      permissions: true,
+      expiresAt: true,
       createdAt: true,
       lastUsedAt: true,
       revokedAt: true,
       createdBy: { select: { email: true } },
     },
   });
+  const now = Date.now();
+  return rows.map((row) => ({ ...row, permissions: decodeGrants(row.permissions), expired: row.expiresAt !== null && row.expiresAt.getTime() <= now }));
 }
 
 // Every heartbeat carries a token: verified tokens are kept here, so a request costs a lookup, no query. Kept by the
@@ -89,7 +122,8 @@ const trustMs = 3000;
 const maxAgeMs = 60_000;
 const maxEntries = 10_000;
 type TTokenActor = TActor & { type: "token" };
-type TCached = { actor: TTokenActor; verifiedAt: number };
+// expiresAt: Date.now() past which the token is refused, kept or not.
+type TCached = { actor: TTokenActor; verifiedAt: number; expiresAt: number };
 const tokenCache = processSingleton("meshdeck.tokenCache", () => ({
   entries: new Map<string, TCached>(),
   reading: new Map<string, Promise<TTokenActor | null>>(),
@@ -135,7 +169,7 @@ function watchRevocations() {
 export function knownApiToken(token: string): TTokenActor | undefined {
   const cached = tokenCache.entries.get(token);
   const now = performance.now();
-  return cached && now - cached.verifiedAt < maxAgeMs && now - tokenCache.checkedAt < trustMs ? cached.actor : undefined;
+  return cached && now - cached.verifiedAt < maxAgeMs && now - tokenCache.checkedAt < trustMs && Date.now() < cached.expiresAt ? cached.actor : undefined;
 }
 
 export async function authenticateApiToken({ token }: { token: string }): Promise<TTokenActor | null> {
@@ -156,9 +190,10 @@ async function verifyToken(token: string, now: number): Promise<TTokenActor | nu
   const trusted = now - tokenCache.checkedAt < trustMs;
   const row = await db.apiToken.findUnique({
     where: { tokenHash: hashToken(token) },
-    select: { id: true, name: true, revokedAt: true, lastUsedAt: true, readsSecrets: true },
+    select: { id: true, name: true, revokedAt: true, expiresAt: true, lastUsedAt: true, permissions: true },
   });
-  if (!row || row.revokedAt) {
+  const expiresAt = row?.expiresAt?.getTime() ?? Infinity;
+  if (!row || row.revokedAt || Date.now() >= expiresAt) {
     tokenCache.entries.delete(token);
     return null;
   }
@@ -166,11 +201,11 @@ async function verifyToken(token: string, now: number): Promise<TTokenActor | nu
   if (at - (row.lastUsedAt?.getTime() ?? 0) > maxAgeMs) {
     await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date(at) } });
   }
-  const actor = { type: "token" as const, id: row.id, name: row.name, readsSecrets: row.readsSecrets };
+  const actor = { type: "token" as const, id: row.id, name: row.name, grants: decodeGrants(row.permissions) };
   // Kept only while the revocation watch is current and saw no revocation since the read began.
   if (trusted && generation === tokenCache.generation) {
     tokenCache.entries.delete(token);
-    tokenCache.entries.set(token, { actor, verifiedAt: now });
+    tokenCache.entries.set(token, { actor, verifiedAt: now, expiresAt });
     for (const oldest of tokenCache.entries.keys()) {
       if (tokenCache.entries.size <= maxEntries) break;
       tokenCache.entries.delete(oldest);

@@ -3,6 +3,7 @@ import { migrateDatabase } from "@/lib/db/migrate";
 import { db } from "@/lib/db";
 import { authenticateApiToken, checkTokenRevocations, createApiToken, revokeApiToken } from "./api-tokens";
 import { hashPassword, verifyPassword } from "./password";
+import { serviceTokenGrants } from "./permissions";
 import { roleAllows } from "./roles";
 import { clearSignInFailures, getSignInWait, recordSignInFailure } from "./throttle";
 import { createFirstAdmin, ensureAdminFromEnv } from "./users";
@@ -86,5 +87,23 @@ describe("API tokens", () => {
     expect(await authenticateApiToken({ token })).toMatchObject({ id: record.id });
     await checkTokenRevocations();
     expect(await authenticateApiToken({ token })).toBeNull();
+  });
+});
+
+describe("API token permissions", () => {
+  test("a token carries the permissions it was made with, and past its expiry is refused as if revoked", async () => {
+    const permissions = [{ permission: "governance.change" as const, services: ["orders*"] }];
+    const { token, record } = await createApiToken({ actor: system, name: "ci-orders", permissions, expiresIn: 60_000 });
+    expect(record).toMatchObject({ permissions, expiresAt: expect.any(Date) });
+    expect(await authenticateApiToken({ token })).toMatchObject({ id: record.id, grants: permissions });
+    // Its expiry passed (moved back here rather than waited for): refused from then on.
+    const { token: other, record: expiring } = await createApiToken({ actor: system, name: "expiring", expiresIn: 1000 });
+    await db.apiToken.update({ where: { id: expiring.id }, data: { expiresAt: new Date(Date.now() - 1) } });
+    expect(await authenticateApiToken({ token: other })).toBeNull();
+  });
+
+  test("a token made without permissions gets what a service needs, as every token had before", async () => {
+    const { token } = await createApiToken({ actor: system, name: "service" });
+    expect((await authenticateApiToken({ token }))?.grants).toEqual(serviceTokenGrants);
   });
 });

@@ -8,7 +8,7 @@ import { auth } from "./auth";
 import { loginHref, pagePathHeader } from "./return-path";
 import { getSessionUser } from "./sessions";
 import { themeOf, type TTheme } from "./theme-names";
-import { assertPasswordCurrent, assertPermission, can, permissions, type TPermission } from "./permissions";
+import { assertPasswordCurrent, assertPermission, permissions, permits, type TPermission } from "./permissions";
 
 export type TUserActor = TActor & { type: "user"; email: string; sessionId: string; mustChangePassword: boolean; theme: TTheme; utc: boolean };
 
@@ -40,7 +40,7 @@ export async function requirePageUser({ permission }: { permission?: TPermission
   const user = await getCurrentUser();
   if (!user) redirect(loginHref((await headers()).get(pagePathHeader) ?? "/"));
   if (user.mustChangePassword) redirect("/change-password");
-  if (permission && !can({ role: user.role, permission })) redirect(`/?forbidden=${encodeURIComponent(permissions[permission].role)}`);
+  if (permission && !permits({ actor: user, permission })) redirect(`/?forbidden=${encodeURIComponent(permissions[permission].role)}`);
   return user;
 }
 
@@ -49,6 +49,6 @@ export async function requireUser({ permission }: { permission: TPermission }): 
   const user = await getCurrentUser();
   if (!user) throw new AppError("unauthorized", "sign in first");
   assertPasswordCurrent({ user, permission });
-  assertPermission({ caller: user, permission });
+  assertPermission({ actor: user, permission });
   return user;
 }

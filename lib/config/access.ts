@@ -1,14 +1,14 @@
 import type { TActor } from "@/lib/auth/actor";
-import { can } from "@/lib/auth/permissions";
+import { can, permits } from "@/lib/auth/permissions";
 
 /** Users allowed to (admins) mark items secret, read and change them. */
 export function managesSecrets(actor: TActor): boolean {
   return actor.type === "user" && can({ role: actor.role, permission: "config.secrets" });
 }
 
-/** Secret content is readable by admins and by API tokens allowed to read secrets. */
+/** Secret content is readable by admins and by API tokens granted config.secrets. */
 export function canReadSecrets(actor: TActor): boolean {
-  return managesSecrets(actor) || (actor.type === "token" && actor.readsSecrets === true);
+  return managesSecrets(actor) || (actor.type === "token" && permits({ actor, permission: "config.secrets" }));
 }
 
 export const SECRET_MASK = "••••••••";

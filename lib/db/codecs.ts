@@ -4,6 +4,8 @@
 // fallback: a read never throws. Pure, so browser-side modules (rollup rows) may use the encoders too.
 import { z } from "zod";
 import type { TActor } from "@/lib/auth/actor";
+import { ZGrants } from "@/lib/auth/grants";
+import type { TGrant } from "@/lib/auth/permissions";
 import { ZRole } from "@/lib/auth/roles";
 import { ZBalancingPolicy } from "@/lib/balancing/policies";
 import { ZConfigFormat } from "@/lib/config/schemas";
@@ -47,6 +49,11 @@ const isStringMap = (value: unknown): value is Record<string, string> =>
 // User.role: an unknown role reads as viewer, the least it could be (it used to fail the session read).
 const ZStoredRole = ZRole.catch("viewer");
 export const decodeRole = (text: string) => ZStoredRole.parse(text);
+
+// ApiToken.permissions: a grant list that no longer decodes (a permission since removed) grants nothing.
+const asGrants = fromSchema(ZGrants);
+export const decodeGrants = (text: string): TGrant[] => parsedOr(text, asGrants, () => []);
+export const encodeGrants = (grants: readonly TGrant[]) => JSON.stringify(grants);
 
 // Instance.health: an unknown state reads as unknown, which takes no traffic.
 const ZStoredHealth = ZHealth.catch("unknown");

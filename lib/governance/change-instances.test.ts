@@ -122,3 +122,36 @@ describe("changeInstances", () => {
     expect(await db.instanceOverride.findFirst({ where: { instanceId: ids[0] } })).toMatchObject({ weight: 30, enabled: null, version: 3, expiresAt: null });
   });
 });
+
+describe("a token granted governance.change for some services", () => {
+  const ci = (services: string[]) => ({ type: "token", id: "t-ci", name: "ci-pipeline", grants: [{ permission: "governance.change", services }] }) as const;
+
+  test("drains and restores an instance of a service its patterns reach, audited as the token with its reason", async () => {
+    const { service, ids } = await fleet(3);
+    const token = ci([`${service}*`]);
+    const drain = ZChangeInstances.parse({ selector: { service, ids: [ids[1]] }, change: { enabled: false }, reason: "pipeline 7: deploy" });
+    expect((await changeInstances({ actor: token, input: drain })).changed).toEqual([expect.objectContaining({ id: ids[1], enabled: false })]);
+    await changeInstances({
+      actor: token,
+      input: ZChangeInstances.parse({ selector: { ids: [ids[1]] }, change: { reset: true }, reason: "pipeline 7: done" }),
+    });
+    expect((await audits(service)).map((event) => [event.actorType, event.actorName, event.reason])).toEqual([
+      ["token", "ci-pipeline", "pipeline 7: deploy"],
+      ["token", "ci-pipeline", "pipeline 7: done"],
+    ]);
+  });
+
+  test("changes nothing when the selection reaches a service outside them, naming it", async () => {
+    const mine = await fleet(2);
+    const theirs = await fleet(2);
+    const token = ci([mine.service]);
+    const input = ZChangeInstances.parse({ selector: { ids: [mine.ids[0], theirs.ids[0]] }, change: { weight: 0 }, reason: "half mine" });
+    await expect(changeInstances({ actor: token, input })).rejects.toMatchObject({
+      code: "forbidden",
+      message: `this API token lacks governance.change for service '${theirs.service}'`,
+    });
+    expect(await audits(mine.service)).toEqual([]);
+    const bySelector = ZChangeInstances.parse({ selector: { service: theirs.service }, change: { enabled: false }, reason: "not mine" });
+    await expect(changeInstances({ actor: token, input: bySelector })).rejects.toMatchObject({ code: "forbidden" });
+  });
+});

@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { TActor } from "@/lib/auth/actor";
+import { assertPermission, type TPermission } from "@/lib/auth/permissions";
 import { recordAudits, type TAuditInput } from "@/lib/audit/record-audit";
 import { catalogChange } from "@/lib/catalog/catalog-change";
 import { trafficSelect, trafficState } from "@/lib/catalog/traffic-state";
@@ -103,14 +104,26 @@ async function previewServices(tx: Db | Tx, chosen: TRow[], change: TInstanceCha
  * Refused: instances changed by someone else since `expected` (409), and, unless forced with a reason, a change that
  * leaves a service with no instance taking traffic or below its protection threshold (422 on `force`).
  */
-export async function changeInstances({ actor, input }: { actor: TActor; input: TChangeInstances }) {
+export async function changeInstances({
+  actor,
+  input,
+  permission = "governance.change",
+}: {
+  actor: TActor;
+  input: TChangeInstances;
+  // What the actor needs for each service the selection reaches: a client's own drain (Consul, Eureka) is its registration's.
+  permission?: TPermission;
+}) {
   const { change } = input;
+  if (input.selector.service) assertPermission({ actor, permission, service: input.selector.service });
   const now = new Date();
   const expiresAt = input.expiresIn ? new Date(now.getTime() + input.expiresIn) : null;
   return catalogChange(async (tx, catalog) => {
     // The counter row is locked first, so concurrent changes take turns and each sees the other's result.
     const index = await catalog.index();
     const chosen = await selectInstances(tx, input.selector);
+    // A token narrowed to some services changes nothing unless it reaches every service chosen (403 names the first it does not).
+    for (const service of new Set(chosen.map((row) => row.service.name))) assertPermission({ actor, permission, service });
     const overrides = await findOverrides(tx, chosen);
     for (const row of chosen) {
       const expected = input.expected?.[row.instanceId];

@@ -1,5 +1,6 @@
 import "server-only";
 import type { TActor } from "@/lib/auth/actor";
+import { assertPermission } from "@/lib/auth/permissions";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { catalogChange } from "@/lib/catalog/catalog-change";
 import { AppError } from "@/lib/errors";
@@ -7,6 +8,7 @@ import type { TSetServicePolicy } from "./schemas";
 
 /** Sets a service's load-balancing policy (and hash header, protection threshold), audited; the gateway follows at once. */
 export async function setServicePolicy({ actor, name, input }: { actor: TActor; name: string; input: TSetServicePolicy }) {
+  assertPermission({ actor, permission: "governance.change", service: name });
   return catalogChange(async (tx, change) => {
     const index = await change.index();
     const service = await tx.service.findUnique({

@@ -3,10 +3,12 @@ import { admissionGate, type TAdmission } from "@/lib/api/admission";
 import { assertClientWaiting, jsonAnswer, readJsonBody, type TApiAnswer, type TEndpoint } from "@/lib/api/endpoint";
 import { waitForChange } from "@/lib/catalog/catalog-index";
 import { getEnv } from "@/lib/env";
+import { assertPermission, unscoped } from "@/lib/auth/permissions";
 import { processSingleton } from "@/lib/process-singleton";
 import { getDiscoveredServiceJson, getDiscoveryCatalogJson, type TDiscoveryJson } from "./discovery";
 import { recordHeartbeat, recordPassingBeat } from "./heartbeats";
 import { deregisterInstance, registerInstance } from "./register-instance";
+import { assertInstanceScope } from "./instance-scope";
 import { registeredInstanceView } from "./service-detail";
 import { ZInstanceId, ZRegisterInstance, ZServiceName, ZWatchQuery } from "./schemas";
 
@@ -24,8 +26,11 @@ export const registryBeats = () =>
 export const registerEndpoint: TEndpoint = {
   permission: "registry.register",
   admission: registryWrites,
-  handle: async ({ request }) => {
+  handle: async ({ request, actor }) => {
     const input = ZRegisterInstance.parse(await readJsonBody(request));
+    assertPermission({ actor, permission: "registry.register", service: input.service });
+    // Nor may it take over an id another service's instance holds.
+    await assertInstanceScope({ actor, instanceId: input.id });
     assertClientWaiting(request);
     const { created, instance, override } = await registerInstance({ input });
     // The row as the batch wrote it: no read after the write.
@@ -40,13 +45,16 @@ const passingAnswer: TApiAnswer = jsonAnswer({ health: "passing" });
 export const heartbeatEndpoint: TEndpoint = {
   permission: "registry.register",
   admission: registryBeats,
-  answerAtOnce: ({ request }) => {
+  answerAtOnce: ({ request, actor }) => {
     const instanceId = ZInstanceId.parse(request.params.id);
+    // A token narrowed to some services has its instance's service read first (`handle`).
+    if (!unscoped({ actor, permission: "registry.register" })) return undefined;
     assertClientWaiting(request);
     return recordPassingBeat(instanceId) ? passingAnswer : undefined;
   },
-  handle: async ({ request }) => {
+  handle: async ({ request, actor }) => {
     const instanceId = ZInstanceId.parse(request.params.id);
+    await assertInstanceScope({ actor, instanceId });
     assertClientWaiting(request);
     const { health } = await recordHeartbeat({ instanceId });
     return jsonAnswer({ health });
@@ -57,8 +65,9 @@ export const heartbeatEndpoint: TEndpoint = {
 export const deregisterEndpoint: TEndpoint = {
   permission: "registry.register",
   admission: registryWrites,
-  handle: async ({ request }) => {
+  handle: async ({ request, actor }) => {
     const instanceId = ZInstanceId.parse(request.params.id);
+    await assertInstanceScope({ actor, instanceId });
     assertClientWaiting(request);
     await deregisterInstance({ instanceId });
     return { status: 204 };

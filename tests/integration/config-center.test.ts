@@ -27,7 +27,10 @@ describe.each(targets)("config center on $name", (target) => {
     serviceToken = session.token;
     operator = await userOf("operator");
     viewer = await userOf("viewer");
-    const reader = await admin.post("/api/v1/tokens", { name: "config-secrets", readsSecrets: true });
+    const reader = await admin.post("/api/v1/tokens", {
+      name: "config-secrets",
+      permissions: [{ permission: "config.read" }, { permission: "config.secrets" }],
+    });
     secretReader = apiClient(target, { token: reader.body.token });
   });
 

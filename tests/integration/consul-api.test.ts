@@ -252,6 +252,29 @@ describe.each(targets)("Consul API on $name", (target) => {
     expect((await fetch(`http://127.0.0.1:${port}/v1/status/leader`)).status).toBe(200);
   });
 
+  test("a token narrowed to a service prefix registers and drains there only, refused elsewhere naming the service", async () => {
+    const name = unique("scoped");
+    const other = unique("unscoped");
+    const created = await admin.post("/api/v1/tokens", {
+      name: unique("consul-scoped"),
+      permissions: [{ permission: "registry.register", services: [`${name}*`] }],
+    });
+    expect(created.status).toBe(201);
+    const scoped = new Consul({ host: "127.0.0.1", port, defaults: { token: created.body.token } });
+    await scoped.agent.service.register({ id: `${name}-1`, name, address: "127.0.0.1", port: 9000 });
+    await scoped.agent.service.maintenance({ id: `${name}-1`, enable: true, reason: "deploying" });
+    await consul.agent.service.register({ id: `${other}-1`, name: other, address: "127.0.0.1", port: 9001 });
+    expect(await refusal(scoped.agent.service.register({ id: `${other}-2`, name: other, address: "127.0.0.1", port: 9002 }))).toEqual({
+      status: 403,
+      body: `Permission denied: this API token lacks registry.register for service '${other}'\n`,
+    });
+    expect((await refusal(scoped.agent.service.maintenance({ id: `${other}-1`, enable: true, reason: "not mine" }))).status).toBe(403);
+    expect((await refusal(scoped.agent.service.deregister(`${other}-1`))).status).toBe(403);
+    expect((await health(other)).map((entry) => entry.Service.ID)).toEqual([`${other}-1`]);
+    // Reading the catalog was not granted.
+    expect(await refusal(scoped.catalog.service.list())).toEqual({ status: 403, body: "Permission denied: this API token lacks services.read\n" });
+  });
+
   test("hostile input: a body past the cap, deep JSON, control characters and link-local addresses store nothing", async () => {
     const put = (body: string) => fetch(`http://127.0.0.1:${port}/v1/agent/service/register`, { method: "PUT", headers: { "x-consul-token": token }, body });
     expect((await put("x".repeat(200 * 1024))).status).toBe(413);

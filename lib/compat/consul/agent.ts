@@ -1,5 +1,6 @@
 import "server-only";
 import { parseJsonBody } from "@/lib/api/gate";
+import type { TActor } from "@/lib/auth/actor";
 import { setInstancesHealth } from "@/lib/catalog/set-instance-health";
 import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
@@ -9,10 +10,11 @@ import { ZChangeInstances } from "@/lib/governance/schemas";
 import { forbiddenCharacter } from "@/lib/plain-text";
 import { beatState, markBeat, scheduleBeat } from "@/lib/registry/beat-state";
 import { recordHeartbeat } from "@/lib/registry/heartbeats";
+import { assertInstanceScope } from "@/lib/registry/instance-scope";
 import { deregisterInstance, registerInstance } from "@/lib/registry/register-instance";
 import type { TCheck } from "@/lib/registry/schemas";
 import type { TCompatAnswer, TCompatRequest } from "../listen";
-import { consulActor } from "./gate";
+import { assertConsulPermission, consulActor, toldAsConsul } from "./gate";
 import { admitted } from "./read";
 import { toRegistration } from "./registration";
 
@@ -57,9 +59,11 @@ const plainAddress = (peer: string | null) => (peer ?? "").replace(/^::ffff:(\d+
 
 // PUT /v1/agent/service/register - register (or re-register) a service instance with its check
 export async function registerService(request: TCompatRequest): Promise<TCompatAnswer> {
-  await consulActor(request, "registry.register");
+  const actor = await consulActor(request, "registry.register");
   const body = parseJsonBody(await request.body(), maxConsulBodyBytes);
   const input = toRegistration(body, { peer: plainAddress(request.peer), scriptChecks: getEnv().MESHDECK_CONSUL_SCRIPT_CHECKS === "1" });
+  assertConsulPermission(actor, "registry.register", { service: input.service });
+  await consulInstanceScope(actor, input.id);
   const checkGiven = typeof body === "object" && body !== null && ("Check" in body || "Checks" in body);
   return admitted(false, async () => {
     // Re-registered without a check (a weight change, say), a service keeps the one it has, as Consul's agent does
@@ -75,7 +79,8 @@ export async function registerService(request: TCompatRequest): Promise<TCompatA
 
 // PUT /v1/agent/service/deregister/:id - deregister an instance
 export async function deregisterService(request: TCompatRequest): Promise<TCompatAnswer> {
-  await consulActor(request, "registry.register");
+  const actor = await consulActor(request, "registry.register");
+  await consulInstanceScope(actor, request.params.id!);
   return admitted(false, async () => {
     try {
       await deregisterInstance({ instanceId: request.params.id!, reason: "deregistered through the Consul API" });
@@ -86,6 +91,8 @@ export async function deregisterService(request: TCompatRequest): Promise<TCompa
     return ok;
   });
 }
+
+const consulInstanceScope = (actor: TActor, instanceId: string) => toldAsConsul(assertInstanceScope({ actor, instanceId }));
 
 // Consul names a service's only check `service:<id>`; that is the one check a Meshdeck instance has.
 function instanceOfCheck(checkId: string): string {
@@ -122,7 +129,8 @@ async function setTtlStatus(checkId: string, status: TTtlStatus, note: string) {
 // PUT /v1/agent/check/pass|warn|fail/:id?note= - a TTL check's status
 export function ttlStatus(status: TTtlStatus) {
   return async (request: TCompatRequest): Promise<TCompatAnswer> => {
-    await consulActor(request, "registry.register");
+    const actor = await consulActor(request, "registry.register");
+    await consulInstanceScope(actor, instanceOfCheck(request.params.id!));
     return admitted(false, async () => {
       await setTtlStatus(request.params.id!, status, request.query.get("note") ?? "");
       return ok;
@@ -132,7 +140,8 @@ export function ttlStatus(status: TTtlStatus) {
 
 // PUT /v1/agent/check/update/:id - a TTL check's status and output, in the body
 export async function updateCheck(request: TCompatRequest): Promise<TCompatAnswer> {
-  await consulActor(request, "registry.register");
+  const actor = await consulActor(request, "registry.register");
+  await consulInstanceScope(actor, instanceOfCheck(request.params.id!));
   const body = parseJsonBody(await request.body(), maxConsulBodyBytes) as { Status?: unknown; Output?: unknown };
   if (body.Status !== "passing" && body.Status !== "warning" && body.Status !== "critical") {
     throw new AppError("bad_request", `Invalid status "${String(body.Status)}": must be passing, warning or critical`);
@@ -165,7 +174,7 @@ export async function serviceMaintenance(request: TCompatRequest): Promise<TComp
     force: true,
   });
   return admitted(false, async () => {
-    await changeInstances({ actor, input });
+    await changeInstances({ actor, input, permission: "registry.register" });
     return ok;
   });
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import type { TActor } from "@/lib/auth/actor";
 import { authenticateApiToken } from "@/lib/auth/api-tokens";
-import { permissions, type TPermission } from "@/lib/auth/permissions";
+import { assertPermission, type TPermission } from "@/lib/auth/permissions";
 import { toAppError } from "@/lib/api/gate";
 import { AppError } from "@/lib/errors";
 import type { TCompatAnswer, TCompatRequest } from "../listen";
@@ -22,6 +22,8 @@ export function answerConsulError(error: unknown): TCompatAnswer {
   return status === 503 || status === 429 ? { ...answer, headers: { "retry-after": String(retryAfterS) } } : answer;
 }
 
+type TConsulScope = { service?: string; namespace?: string };
+
 // Consul's token places: X-Consul-Token, ?token=, or Authorization: Bearer (what its HTTP API reads, in this order).
 function tokenOf(request: TCompatRequest): string | null {
   const header = request.header("x-consul-token");
@@ -32,12 +34,35 @@ function tokenOf(request: TCompatRequest): string | null {
   return bearer?.[1] ?? null;
 }
 
-/** The Meshdeck API token behind the request, if it may do `permission`; else Consul's 403 "Permission denied". */
-export async function consulActor(request: TCompatRequest, permission: TPermission): Promise<TActor> {
+/**
+ * The Meshdeck API token behind the request, if it may do `permission` (for the service or namespace, when named); else Consul's 403
+ * "Permission denied", with what is missing.
+ */
+export async function consulActor(request: TCompatRequest, permission: TPermission, scope: TConsulScope = {}): Promise<TActor> {
   const token = tokenOf(request);
   const actor = token ? await authenticateApiToken({ token }) : null;
   // Consul's words, short: its clients show a body of under 80 characters as the error's message.
   if (!actor) throw new AppError("forbidden", "Permission denied");
-  if (!permissions[permission].tokens) throw new AppError("forbidden", `Permission denied: tokens lack '${permission}'`);
+  assertConsulPermission(actor, permission, scope);
   return actor;
+}
+
+/** A refusal (403) as Consul tells it: "Permission denied: " before what is missing. */
+function consulRefusal(error: unknown): never {
+  if (error instanceof AppError && error.code === "forbidden") throw new AppError("forbidden", `Permission denied: ${error.message}`);
+  throw error;
+}
+
+/** The one check (lib/auth/permissions.ts), told as Consul tells a refusal. */
+export function assertConsulPermission(actor: TActor, permission: TPermission, scope: TConsulScope) {
+  try {
+    assertPermission({ actor, permission, ...scope });
+  } catch (error) {
+    consulRefusal(error);
+  }
+}
+
+/** A check that reads first (assertInstanceScope), its refusal told as Consul tells one. */
+export function toldAsConsul<T>(check: Promise<T>): Promise<T> {
+  return check.catch(consulRefusal);
 }

@@ -62,8 +62,9 @@ async function waitPast(request: TCompatRequest, refs: TConfigRef[]) {
 
 // GET /v1/kv/<key>?recurse&raw&keys&index=&wait= - read a key or the keys under a prefix
 export async function kvGet(request: TCompatRequest): Promise<TCompatAnswer> {
-  const actor = await consulActor(request, "config.read");
   const key = request.params.rest ?? "";
+  // A KV key's first segment is its namespace: a token narrowed to namespaces reads only under those.
+  const actor = await consulActor(request, "config.read", { namespace: key.split("/")[0] || undefined });
   const recurse = request.query.has("recurse") || request.query.has("keys");
   return admitted(request.query.has("index"), async () => {
     let states: TConfigState[];

@@ -1,12 +1,14 @@
 import "server-only";
 import { assertClientWaiting, type TApiAnswer, type TApiRequest, type TEndpoint } from "@/lib/api/endpoint";
 import { maxBodyBytes, parseJsonBody } from "@/lib/api/gate";
+import { assertPermission } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { changeInstances } from "@/lib/governance/change-instances";
 import { ZChangeInstances, type TInstanceChange } from "@/lib/governance/schemas";
 import { registryBeats, registryWrites } from "@/lib/registry/endpoints";
 import { recordHeartbeat } from "@/lib/registry/heartbeats";
+import { assertInstanceScope } from "@/lib/registry/instance-scope";
 import { deregisterInstance, registerInstance } from "@/lib/registry/register-instance";
 import { ZInstanceId } from "@/lib/registry/schemas";
 import { applicationsDocument, appsHashcode, groupApps, type TEurekaInstance } from "./eureka-view";
@@ -103,8 +105,10 @@ async function readRegistration(request: TApiRequest): Promise<unknown> {
 export const registerEndpoint: TEndpoint = {
   permission: "registry.register",
   admission: registryWrites,
-  handle: async ({ request }) => {
+  handle: async ({ request, actor }) => {
     const input = toRegistration(request.params.app!, await readRegistration(request));
+    assertPermission({ actor, permission: "registry.register", service: input.service });
+    await assertInstanceScope({ actor, instanceId: input.id });
     assertClientWaiting(request);
     await registerInstance({ input, protocol: "eureka" });
     return { status: 204 };
@@ -115,9 +119,10 @@ export const registerEndpoint: TEndpoint = {
 export const renewEndpoint: TEndpoint = {
   permission: "registry.register",
   admission: registryBeats,
-  handle: async ({ request }) => {
+  handle: async ({ request, actor }) => {
     // The hot path: the id alone, as the registry's heartbeat (the app is not looked up for each renewal).
     const instanceId = ZInstanceId.parse(request.params.id);
+    await assertInstanceScope({ actor, instanceId });
     assertClientWaiting(request);
     await recordHeartbeat({ instanceId });
     return { status: 200 };
@@ -141,8 +146,9 @@ async function findInstance(request: TApiRequest) {
 export const cancelEndpoint: TEndpoint = {
   permission: "registry.register",
   admission: registryWrites,
-  handle: async ({ request }) => {
+  handle: async ({ request, actor }) => {
     const row = await findInstance(request);
+    assertPermission({ actor, permission: "registry.register", service: row.service.name });
     if (row.source !== "builtin") throw new AppError("conflict", `instance ${row.instanceId} comes from the ${row.source} source; deregister it there`);
     assertClientWaiting(request);
     await deregisterInstance({ instanceId: row.instanceId, reason: "eureka cancel" });
@@ -155,7 +161,7 @@ async function overrideStatus(request: TApiRequest, actor: Parameters<typeof cha
   assertClientWaiting(request);
   // Eureka takes an override as it is asked (deploy tools take a whole fleet out of service), so the guard is forced; the audit says why.
   const input = ZChangeInstances.parse({ selector: { service: row.service.name, ids: [row.instanceId] }, change, reason, force: true });
-  await changeInstances({ actor, input });
+  await changeInstances({ actor, input, permission: "registry.register" });
   return { status: 200 };
 }
 

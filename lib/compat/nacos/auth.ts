@@ -96,10 +96,8 @@ async function credentialsActor(params: NacosParams, address: string): Promise<T
 export async function authenticateNacos({ params, address, permission }: { params: NacosParams; address: string; permission: TPermission }): Promise<TActor> {
   const actor = await credentialsActor(params, address);
   if (!actor) throw refused();
-  if (actor.type === "user") {
-    assertPasswordCurrent({ user: actor, permission });
-    assertPermission({ caller: actor, permission });
-  } else assertPermission({ caller: { type: "token" }, permission });
+  if (actor.type === "user") assertPasswordCurrent({ user: actor, permission });
+  assertPermission({ actor, permission });
   return actor;
 }
 

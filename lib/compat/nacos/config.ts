@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import type { TActor } from "@/lib/auth/actor";
+import { assertPermission } from "@/lib/auth/permissions";
 import { canReadSecrets } from "@/lib/config/access";
 import { deleteConfig, publishConfig } from "@/lib/config/publish/publish";
 import { refName } from "@/lib/config/publish/item-change";
@@ -109,6 +110,7 @@ export async function listenNacosConfigs({
 }): Promise<string> {
   const listened = parseListeningConfigs(params.get("Listening-Configs", { multiline: true }) ?? "");
   const items: (TListenedConfig & { ref: TConfigRef })[] = listened.map((item) => ({ ...item, ref: configRef(item) }));
+  for (const { ref } of items) assertPermission({ actor, permission: "config.read", namespace: ref.namespace });
   let checked = false;
   const changed = await configNotifier.watch({
     refs: items.map(({ ref }) => ref),

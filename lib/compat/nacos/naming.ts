@@ -1,5 +1,7 @@
 import "server-only";
 import { z } from "zod";
+import type { TActor } from "@/lib/auth/actor";
+import { assertPermission } from "@/lib/auth/permissions";
 import { trafficSelect, trafficState, takesTraffic } from "@/lib/catalog/traffic-state";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -37,6 +39,9 @@ const maxCachedServices = 2000;
 const beatOk = 10200;
 const beatUnknown = 20404;
 
+// The instance id is made of its service's name, so a token narrowed to some services reaches only their instances.
+const assertRegisters = (actor: TActor, ref: TInstanceRef) => assertPermission({ actor, permission: "registry.register", service: ref.meshdeck });
+
 type TInstanceRef = { service: TNacosService; meshdeck: string; ip: string; port: number; cluster: string; id: string };
 
 function instanceRef(params: NacosParams, beat?: { serviceName?: string; ip?: string; port?: number; cluster?: string }): TInstanceRef {
@@ -69,8 +74,9 @@ const ZMetadataText = z
   });
 
 /** The registration a Nacos register (or update) asks for; `enabled=false` is refused: draining is an operator's override. */
-function registration(params: NacosParams) {
+function registration(params: NacosParams, actor: TActor) {
   const ref = instanceRef(params);
+  assertRegisters(actor, ref);
   if (!params.flag("enabled", params.flag("enable", true))) {
     throw new AppError("bad_request", "enabled: an instance is drained in Meshdeck (an operator's override), not by its client", "enabled");
   }
@@ -92,14 +98,14 @@ function registration(params: NacosParams) {
 }
 
 // POST /nacos/v1/ns/instance - register (or re-register) an instance
-export async function registerNacosInstance(params: NacosParams): Promise<string> {
-  await registerInstance({ input: registration(params).input, protocol: "nacos" });
+export async function registerNacosInstance(params: NacosParams, actor: TActor): Promise<string> {
+  await registerInstance({ input: registration(params, actor).input, protocol: "nacos" });
   return "ok";
 }
 
 // PUT /nacos/v1/ns/instance - the client's own weight and metadata (the registered values; an operator's override still wins)
-export async function updateNacosInstance(params: NacosParams): Promise<string> {
-  const { ref, input } = registration(params);
+export async function updateNacosInstance(params: NacosParams, actor: TActor): Promise<string> {
+  const { ref, input } = registration(params, actor);
   const known = await db.instance.findUnique({ where: { source_instanceId: { source: "builtin", instanceId: ref.id } }, select: { id: true } });
   if (!known) throw new AppError("not_found", `instance ${ref.ip}:${ref.port} of ${groupedName(ref.service)} is not registered`, "ip");
   await registerInstance({ input, protocol: "nacos" });
@@ -107,8 +113,10 @@ export async function updateNacosInstance(params: NacosParams): Promise<string> 
 }
 
 // DELETE /nacos/v1/ns/instance - deregister; an instance already gone is "ok", as Nacos answers
-export async function deregisterNacosInstance(params: NacosParams): Promise<string> {
-  const { id } = instanceRef(params);
+export async function deregisterNacosInstance(params: NacosParams, actor: TActor): Promise<string> {
+  const ref = instanceRef(params);
+  assertRegisters(actor, ref);
+  const { id } = ref;
   try {
     await deregisterInstance({ instanceId: id, reason: "deregistered through the Nacos API" });
   } catch (error) {
@@ -125,7 +133,7 @@ const ZBeat = z.object({
 });
 
 // PUT /nacos/v1/ns/instance/beat - an ephemeral instance is alive; unknown, code 20404 tells the client to register again
-export async function nacosBeat(params: NacosParams) {
+export async function nacosBeat(params: NacosParams, actor: TActor) {
   const text = params.get("beat");
   let beat: z.infer<typeof ZBeat> | undefined;
   if (text) {
@@ -136,6 +144,7 @@ export async function nacosBeat(params: NacosParams) {
     }
   }
   const ref = instanceRef(params, beat);
+  assertRegisters(actor, ref);
   try {
     await recordHeartbeat({ instanceId: ref.id });
   } catch (error) {

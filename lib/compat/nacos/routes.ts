@@ -32,13 +32,22 @@ const listeners = gate("listeners", () => 4000);
 const routes = new Map<string, TRoute>([
   ["POST /nacos/v1/auth/login", { handle: async ({ params, address }) => json(await login({ params, address })) }],
   ["POST /nacos/v1/auth/users/login", { handle: async ({ params, address }) => json(await login({ params, address })) }],
-  ["POST /nacos/v1/ns/instance", { admission: writes, handle: caller("registry.register", async ({ params }) => text(await registerNacosInstance(params))) }],
-  ["PUT /nacos/v1/ns/instance", { admission: writes, handle: caller("registry.register", async ({ params }) => text(await updateNacosInstance(params))) }],
+  [
+    "POST /nacos/v1/ns/instance",
+    { admission: writes, handle: caller("registry.register", async ({ params, actor }) => text(await registerNacosInstance(params, actor))) },
+  ],
+  [
+    "PUT /nacos/v1/ns/instance",
+    { admission: writes, handle: caller("registry.register", async ({ params, actor }) => text(await updateNacosInstance(params, actor))) },
+  ],
   [
     "DELETE /nacos/v1/ns/instance",
-    { admission: writes, handle: caller("registry.register", async ({ params }) => text(await deregisterNacosInstance(params))) },
+    { admission: writes, handle: caller("registry.register", async ({ params, actor }) => text(await deregisterNacosInstance(params, actor))) },
   ],
-  ["PUT /nacos/v1/ns/instance/beat", { admission: beats, handle: caller("registry.register", async ({ params }) => json(await nacosBeat(params))) }],
+  [
+    "PUT /nacos/v1/ns/instance/beat",
+    { admission: beats, handle: caller("registry.register", async ({ params, actor }) => json(await nacosBeat(params, actor))) },
+  ],
   ["GET /nacos/v1/ns/instance", { handle: caller("services.read", async ({ params }) => json(await getNacosInstance(params))) }],
   // The SDKs' server health probe.
   ["GET /nacos/v1/ns/operator/metrics", { handle: caller("services.read", async () => json({ status: "UP" })) }],

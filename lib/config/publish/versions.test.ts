@@ -9,7 +9,7 @@ import { applyImport, parseImportFile, previewImport } from "./transfer";
 
 const operator = { type: "user", id: "u-op", name: "op@example.com", role: "operator" } as const;
 const admin = { type: "user", id: "u-admin", name: "admin@example.com", role: "admin" } as const;
-const service = { type: "token", id: "t-1", name: "svc", readsSecrets: false } as const;
+const service = { type: "token", id: "t-1", name: "svc", grants: [{ permission: "config.read" }] } as const;
 let next = 0;
 const newRef = () => ({ namespace: "dev", group: `svc-${++next}`, key: "app.json" });
 const publish = (ref: ReturnType<typeof newRef>, input: Record<string, unknown>, actor: typeof operator | typeof admin = operator) =>
@@ -73,7 +73,7 @@ describe("versions", () => {
     expect(event!.after).toMatchObject({ version: 1, content: "••••••••", secret: true });
     const watch = ZWatchConfig.parse({ instance: "svc-1", items: [{ ...ref, version: 0 }], timeout: 0 });
     await expect(watchConfig({ actor: service, input: watch })).rejects.toMatchObject({ code: "forbidden", field: "items.0" });
-    const [allowed] = await watchConfig({ actor: { ...service, readsSecrets: true }, input: watch });
+    const [allowed] = await watchConfig({ actor: { ...service, grants: [{ permission: "config.read" }, { permission: "config.secrets" }] }, input: watch });
     expect(allowed?.content).toBe('{"password":"hunter2"}');
   });
 

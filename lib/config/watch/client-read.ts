@@ -1,6 +1,6 @@
 import "server-only";
 import type { TActor } from "@/lib/auth/actor";
-import type { TPermission } from "@/lib/auth/permissions";
+import { assertPermission, type TPermission } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
 import { canReadSecrets } from "../access";
 import { refName } from "../publish/item-change";
@@ -10,7 +10,9 @@ import { configNotifier } from "./notifier";
 import { clientView, resolveForClient, type TClientItem, type TConfigState } from "./resolve";
 import type { TClientIdentity, TConfigRef, TWatchConfig } from "../schemas";
 
-async function assertNamespace(namespace: string, field = "namespace") {
+/** The namespace exists and the actor's config.read reaches it (a token's may be narrowed to some namespaces). */
+export async function assertNamespace(actor: TActor, namespace: string, field = "namespace") {
+  assertPermission({ actor, permission: watchPermission, namespace });
   if (!(await configNotifier.hasNamespace(namespace))) throw new AppError("not_found", `namespace '${namespace}' does not exist`, field);
 }
 
@@ -21,7 +23,7 @@ function assertReadable(actor: TActor, state: TConfigState, field = "key") {
 
 /** One item as this client gets it (its gray version when a gray release reaches it), fresh from the database. */
 export async function getClientItem({ actor, ref, who }: { actor: TActor; ref: TConfigRef; who: TClientIdentity }): Promise<TClientItem> {
-  await assertNamespace(ref.namespace);
+  await assertNamespace(actor, ref.namespace);
   const [state] = await loadStatesOf([ref]);
   if (!state?.exists) throw new AppError("not_found", `${refName(ref)} does not exist`, "key");
   assertReadable(actor, state);
@@ -30,7 +32,7 @@ export async function getClientItem({ actor, ref, who }: { actor: TActor; ref: T
 
 /** Every item of a namespace and group; secret ones this client may not read are listed with no content. */
 export async function listClientItems({ actor, namespace, group, who }: { actor: TActor; namespace: string; group: string; who: TClientIdentity }) {
-  await assertNamespace(namespace);
+  await assertNamespace(actor, namespace);
   const states = (await loadConfigStates({ namespace, group, deletedAt: null, version: { gt: 0 } })).sort((a, b) => a.key.localeCompare(b.key));
   return states.map((state) => {
     const view = clientView(state, resolveForClient(state, who));
@@ -47,7 +49,7 @@ export const watchPermission = "config.read" satisfies TPermission;
  * reaching it or ending) or the timeout passes (then `[]`).
  */
 export async function watchConfig({ actor, input, signal }: { actor: TActor; input: TWatchConfig; signal?: AbortSignal }): Promise<TClientItem[]> {
-  for (const [index, item] of input.items.entries()) await assertNamespace(item.namespace, `items.${index}.namespace`);
+  for (const [index, item] of input.items.entries()) await assertNamespace(actor, item.namespace, `items.${index}.namespace`);
   const who = { instance: input.instance, tags: input.tags };
   const release = listenerBook.hold({ instanceId: input.instance, address: input.address ?? null, items: input.items });
   try {

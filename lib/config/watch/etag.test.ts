@@ -7,7 +7,7 @@ import { ZPublishConfig } from "../schemas";
 import { getClientItem } from "./client-read";
 
 const admin = { type: "user", id: "u-admin", name: "admin@example.com", role: "admin" } as const;
-const reader = { type: "token", id: "t-1", name: "svc", readsSecrets: true } as const;
+const reader = { type: "token", id: "t-1", name: "svc", grants: [{ permission: "config.read" }, { permission: "config.secrets" }] } as const;
 const who = { tags: [] };
 const secret = "password=hunter2";
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");

@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { ZRecordId } from "@/lib/api/endpoint";
 import { formText, safeAction, safeFormAction, type TFormState } from "@/lib/actions/safe-action";
 import { createWebhook, deleteWebhook, ZCreateWebhook } from "@/lib/notify/webhooks";
 
@@ -20,7 +21,7 @@ export const addWebhook = safeFormAction(
   },
 );
 
-export const removeWebhook = safeAction({ permission: "webhooks.manage", schema: z.strictObject({ id: z.string().min(1) }) }, async ({ input, user }) => {
+export const removeWebhook = safeAction({ permission: "webhooks.manage", schema: z.strictObject({ id: ZRecordId }) }, async ({ input, user }) => {
   await deleteWebhook({ actor: user, id: input.id });
   revalidatePath("/settings/health");
 });

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { listApiTokens } from "@/lib/auth/api-tokens";
-import { can } from "@/lib/auth/permissions";
+import { can, permissionSpec, serviceTokenGrants, tokenPermissions } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
 import { TokensClient } from "./page-client";
 
@@ -13,11 +13,18 @@ export default async function TokensPage() {
   return (
     <TokensClient
       canManage={can({ role: user.role, permission: "tokens.manage" })}
+      grantable={tokenPermissions.map((permission) => ({
+        permission,
+        scope: permissionSpec(permission).scope ?? null,
+        checked: serviceTokenGrants.some((grant) => grant.permission === permission),
+      }))}
       tokens={tokens.map((token) => ({
         id: token.id,
         name: token.name,
         prefix: token.prefix,
-        readsSecrets: token.readsSecrets,
+        permissions: token.permissions,
+        expiresAt: token.expiresAt?.toISOString() ?? null,
+        expired: token.expired,
         createdBy: token.createdBy?.email ?? "meshdeck",
         createdAt: token.createdAt.toISOString(),
         lastUsedAt: token.lastUsedAt?.toISOString() ?? null,

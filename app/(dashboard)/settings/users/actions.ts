@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { ZRecordId } from "@/lib/api/endpoint";
 import { formText, safeAction, safeFormAction, type TFormState } from "@/lib/actions/safe-action";
 import {
   createUser as createUserRecord,
@@ -30,7 +31,7 @@ export const createUser = safeFormAction(
   },
 );
 
-const ZUserId = z.string().min(1).max(64);
+const ZUserId = ZRecordId;
 
 export const updateUser = safeAction({ permission: "users.manage", schema: z.strictObject({ id: ZUserId, change: ZUpdateUser }) }, async ({ input, user }) => {
   await updateUserRecord({ actor: user, id: input.id, input: input.change });
