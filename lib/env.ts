@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ZDuration } from "./duration";
+import { ZRoleMapping } from "./auth/role-mapping";
 import { parseCidr, type TCidr } from "./net/ip-address";
 
 const hour = 3_600_000;
@@ -39,6 +40,9 @@ const ZKeyList = z
       .filter(Boolean),
   )
   .pipe(z.array(ZKeyText));
+
+// Unset and empty are the same: a compose file's `VAR=` turns a setting off.
+const ZOptionalText = z.preprocess((value) => (value === "" ? undefined : value), z.string().trim().min(1).optional());
 
 // Every environment variable Meshdeck reads, validated once. README.md's configuration table lists them.
 const ZEnv = z.object({
@@ -119,6 +123,27 @@ const ZEnv = z.object({
   // typo shows at start.
   MALLOC_ARENA_MAX: z.coerce.number().int().min(1).optional(),
   MESHDECK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  // Single sign-on through an OpenID Connect provider (docs/sso.md): on when the issuer, client id and secret are set.
+  MESHDECK_OIDC_ISSUER: ZOptionalText.pipe(z.url().optional()),
+  MESHDECK_OIDC_CLIENT_ID: ZOptionalText,
+  MESHDECK_OIDC_CLIENT_SECRET: ZOptionalText,
+  // What the sign-in button says: "Sign in with <name>".
+  MESHDECK_OIDC_NAME: z.string().trim().min(1).max(60).default("single sign-on"),
+  // Scopes asked for; the role claim must come with one of them (Keycloak: a `groups` client scope, docs/sso.md).
+  MESHDECK_OIDC_SCOPES: z.string().trim().regex(/^openid( [\x21\x23-\x5b\x5d-\x7e]+)*$/, "must start with openid, space-separated").default("openid email profile groups"),
+  // The claim (in the provider's userinfo) whose values map to roles, and the mapping: value=role, comma-separated.
+  MESHDECK_OIDC_ROLE_CLAIM: z.string().trim().min(1).max(200).default("groups"),
+  MESHDECK_OIDC_ROLES: ZRoleMapping,
+  // off: no password sign-in while single sign-on works; local administrators may still sign in while it does not.
+  MESHDECK_LOCAL_SIGNIN: z.enum(["on", "off"]).default("on"),
+}).superRefine((env, ctx) => {
+  const oidc = [env.MESHDECK_OIDC_ISSUER, env.MESHDECK_OIDC_CLIENT_ID, env.MESHDECK_OIDC_CLIENT_SECRET];
+  if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+    ctx.addIssue({ code: "custom", path: ["MESHDECK_OIDC_ISSUER"], message: "set MESHDECK_OIDC_ISSUER, MESHDECK_OIDC_CLIENT_ID and MESHDECK_OIDC_CLIENT_SECRET together" });
+  }
+  if (env.MESHDECK_OIDC_ISSUER && env.MESHDECK_OIDC_ROLES.length === 0) {
+    ctx.addIssue({ code: "custom", path: ["MESHDECK_OIDC_ROLES"], message: "must map at least one claim value to a role, e.g. mesh-admins=admin" });
+  }
 });
 
 export type TEnv = z.infer<typeof ZEnv>;
