@@ -28,7 +28,7 @@ export async function signInWithForm(page: Page, { email, password }: { email: s
   await page.goto("/login");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 /** The number on one of the stat cards (Services, Instances, Passing, ...). */

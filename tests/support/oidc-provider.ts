@@ -5,18 +5,17 @@ import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import Provider, { type Configuration, type KoaContextWithOIDC } from "oidc-provider";
+import { oidcAppEnv, oidcClientId, oidcUsers, type TOidcLogin } from "./oidc-people";
 
-export const oidcUsers = {
-  ada: { email: "ada@idp.test", name: "Ada Admin", groups: ["mesh-admins", "staff"] },
-  otto: { email: "otto@idp.test", name: "Otto Operator", groups: ["mesh-ops"] },
-  una: { email: "una@idp.test", name: "Una Unmapped", groups: ["finance"] },
-} as const;
-export type TOidcLogin = keyof typeof oidcUsers;
+export { oidcUsers, type TOidcLogin } from "./oidc-people";
 
-// What the app is told: the roles env maps the groups above; `groups` is the claim.
-export const oidcRoleEnv = { MESHDECK_OIDC_ROLE_CLAIM: "groups", MESHDECK_OIDC_ROLES: "mesh-admins=admin,mesh-ops=operator,mesh-view=viewer" };
-
-export type TOidcProvider = { issuer: string; clientId: string; clientSecret: string; env: Record<string, string>; stop: () => Promise<void> };
+export type TOidcProvider = {
+  issuer: string;
+  env: Record<string, string>;
+  /** Moves a person to other groups at the provider, as an administrator there would. */
+  setGroups: (login: TOidcLogin, groups: string[]) => void;
+  stop: () => Promise<void>;
+};
 
 const isLogin = (id: string): id is TOidcLogin => Object.hasOwn(oidcUsers, id);
 
@@ -33,7 +32,8 @@ export async function startOidcProvider({
   const server: Server = createServer();
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, "127.0.0.1", resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const clientId = "meshdeck";
+  const clientId = oidcClientId;
+  const groups = new Map<TOidcLogin, string[]>(Object.entries(oidcUsers).map(([login, user]) => [login as TOidcLogin, [...user.groups]]));
   const configuration: Configuration = {
     clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: redirectUris, response_types: ["code"], grant_types: ["authorization_code"] }],
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"], groups: ["groups"] },
@@ -43,7 +43,7 @@ export async function startOidcProvider({
     async findAccount(_ctx: KoaContextWithOIDC, id: string) {
       if (!isLogin(id)) return undefined;
       const user = oidcUsers[id];
-      return { accountId: id, claims: () => ({ sub: id, email: user.email, email_verified: true, name: user.name, groups: [...user.groups] }) };
+      return { accountId: id, claims: () => ({ sub: id, email: user.email, email_verified: true, name: user.name, groups: groups.get(id) ?? [] }) };
     },
     // Consent is granted for the one client, so the form is the login alone, as at a company's provider.
     async loadExistingGrant(ctx: KoaContextWithOIDC) {
@@ -60,9 +60,8 @@ export async function startOidcProvider({
   server.on("request", provider.callback());
   return {
     issuer,
-    clientId,
-    clientSecret,
-    env: { MESHDECK_OIDC_ISSUER: issuer, MESHDECK_OIDC_CLIENT_ID: clientId, MESHDECK_OIDC_CLIENT_SECRET: clientSecret, MESHDECK_OIDC_NAME: "Test IdP", ...oidcRoleEnv },
+    setGroups: (login, list) => groups.set(login, list),
+    env: oidcAppEnv({ issuer, clientSecret }),
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
