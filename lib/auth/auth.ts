@@ -10,6 +10,7 @@ import { verifyPassword } from "./password";
 import { getAuthSecret } from "./secret";
 import { endSession, startSession } from "./sessions";
 import { getLocalSignIn, getSsoSettings, type TSsoSettings } from "./sso";
+import { sealRefreshToken } from "./sso-refresh";
 import { admitSsoPerson } from "./sso-users";
 import { clearSignInFailures, getSignInWait, recordSignInFailure } from "./throttle";
 import { findUserForSignIn } from "./users";
@@ -118,11 +119,12 @@ const config = (secret: string): NextAuthConfig => ({
       user.id = admitted.id;
       return true;
     },
-    async jwt({ token, user }) {
+    async jwt({ token, user, account }) {
       // Only at sign-in is `user` set: that is when the session row is made.
       if (user?.id) {
         token.sub = user.id;
-        token.sid = await startSession({ userId: user.id });
+        const ssoRefreshToken = account?.provider === ssoProviderId ? sealRefreshToken(account.refresh_token) : null;
+        token.sid = await startSession({ userId: user.id, ssoRefreshToken });
       }
       return token;
     },

@@ -30,7 +30,8 @@ async function provision(tx: Tx, person: TSsoPerson): Promise<{ id: string } | {
   if (known.role !== role || known.email !== email || known.name !== name) {
     await tx.user.update({ where: { id: known.id }, data: { role, email, name } });
     const target = `user/${known.id}`;
-    if (known.role !== role) await recordAudit(tx, { actor, action: "user.role", target, before: { email: known.email, role: known.role }, after: { email, role } });
+    if (known.role !== role)
+      await recordAudit(tx, { actor, action: "user.role", target, before: { email: known.email, role: known.role }, after: { email, role } });
   }
   return { id: known.id };
 }

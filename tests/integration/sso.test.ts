@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { apiClient, signIn, signOut } from "../support/client";
 import { oidcUsers, startOidcProvider, type TOidcProvider } from "../support/oidc-provider";
 import { signInThroughProvider } from "../support/oidc-sign-in";
-import { freePort } from "../support/server-process";
+import { freePort, sleep } from "../support/server-process";
 import { startApp, type TAppTarget } from "../support/start-app";
 
 // Single sign-on against a real provider (the npm oidc-provider package): people are admitted with the role their
@@ -34,7 +34,8 @@ describe.each(targets)("single sign-on on $name", (target) => {
     app = await appWithSso(target, `${target.name}-sso`, async (port) => {
       provider = await startOidcProvider({ redirectUris: [`http://127.0.0.1:${port}/api/auth/callback/oidc`] });
       stops.push(provider.stop);
-      return provider.env;
+      // Roles are checked again at the provider every 3 s, so a session refresh shows within the test.
+      return { ...provider.env, MESHDECK_OIDC_REFRESH_MINUTES: "0.05" };
     });
   });
 
@@ -82,6 +83,22 @@ describe.each(targets)("single sign-on on $name", (target) => {
       const { cookie } = await signIn(target, target.admin);
       const audit = await apiClient(target, { cookie }).get("/api/v1/audit?action=user.role");
       expect(JSON.stringify(audit.body)).toContain("single sign-on");
+    } finally {
+      provider.setGroups("otto", [...oidcUsers.otto.groups]);
+    }
+  });
+
+  test("re-applies the role at session refresh, and ends the session when no group maps any more", async () => {
+    const otto = await signInThroughProvider({ baseUrl: app.baseUrl, login: "otto" });
+    const api = apiClient(app, { cookie: otto.cookie });
+    try {
+      provider.setGroups("otto", ["mesh-admins"]);
+      await sleep(3500);
+      expect((await api.get("/api/v1/users")).status).toBe(200);
+      provider.setGroups("otto", ["finance"]);
+      await sleep(3500);
+      expect((await api.get("/api/v1/services")).status).toBe(401);
+      expect((await users()).find((user) => user.email === oidcUsers.otto.email)?.role).toBe("admin");
     } finally {
       provider.setGroups("otto", [...oidcUsers.otto.groups]);
     }

@@ -35,9 +35,19 @@ export async function startOidcProvider({
   const clientId = oidcClientId;
   const groups = new Map<TOidcLogin, string[]>(Object.entries(oidcUsers).map(([login, user]) => [login as TOidcLogin, [...user.groups]]));
   const configuration: Configuration = {
-    clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: redirectUris, response_types: ["code"], grant_types: ["authorization_code"] }],
+    clients: [
+      {
+        client_id: clientId,
+        client_secret: clientSecret,
+        redirect_uris: redirectUris,
+        response_types: ["code"],
+        grant_types: ["authorization_code", "refresh_token"],
+      },
+    ],
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"], groups: ["groups"] },
     pkce: { required: () => true },
+    // As Keycloak does for a confidential client: a refresh token with every code, which Meshdeck refreshes roles with.
+    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed("refresh_token"),
     cookies: { keys: [randomBytes(32).toString("base64url")] },
     features: { devInteractions: { enabled: true } },
     async findAccount(_ctx: KoaContextWithOIDC, id: string) {
