@@ -48,7 +48,7 @@ function ssoProviders(settings: TSsoSettings | null): Provider[] {
       checks: ["pkce", "state", "nonce"],
       authorization: { params: { scope: settings.scopes } },
       idToken: false,
-      profile: (profile) => ({ id: String(profile.sub), email: typeof profile.email === "string" ? profile.email : null }),
+      profile: (profile: Record<string, unknown>) => ({ id: String(profile.sub), email: typeof profile.email === "string" ? profile.email : null }),
     },
   ];
 }

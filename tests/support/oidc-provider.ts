@@ -67,7 +67,9 @@ export async function startOidcProvider({
     },
   };
   const provider = new Provider(issuer, configuration);
-  server.on("request", provider.callback());
+  const handle = provider.callback();
+  // Koa's handler answers every request itself, errors included.
+  server.on("request", (request, response) => void handle(request, response));
   return {
     issuer,
     setGroups: (login, list) => groups.set(login, list),
