@@ -161,7 +161,9 @@ describe("password sign-in off while the provider is down", () => {
     const password = `pw-${Date.now()}-viewer`;
     expect((await api.post("/api/v1/users", { email, name: "Viewer", password, role: "viewer" })).status).toBe(201);
     const viewer = await signIn(app, { email, password });
+    // Refused as a wrong password is: the answer does not tell whether the password was right.
     expect(viewer.cookie).toBeUndefined();
-    expect(viewer.location).toContain("code=local_off");
+    expect(viewer.location).toContain("error=CredentialsSignin");
+    expect(viewer.location).not.toContain("code=");
   });
 });
