@@ -10,7 +10,7 @@ import { getSessionUser } from "./sessions";
 import { themeOf, type TTheme } from "./theme-names";
 import { assertPasswordCurrent, assertPermission, can, permissions, type TPermission } from "./permissions";
 
-export type TUserActor = TActor & { type: "user"; email: string; sessionId: string; mustChangePassword: boolean; theme: TTheme };
+export type TUserActor = TActor & { type: "user"; email: string; sessionId: string; mustChangePassword: boolean; theme: TTheme; sso: boolean };
 
 /** The signed-in user of a live session, with the role the database holds now, or null; read once per render. */
 export const getCurrentUser = cache(async function getCurrentUser(): Promise<TUserActor | null> {
@@ -28,6 +28,7 @@ export const getCurrentUser = cache(async function getCurrentUser(): Promise<TUs
     sessionId,
     mustChangePassword: user.mustChangePassword,
     theme: themeOf(user.theme),
+    sso: user.ssoSubject !== null,
   };
 });
 
