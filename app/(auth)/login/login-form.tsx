@@ -31,7 +31,7 @@ export function LoginForm({ returnTo, ssoName, passwords, notice }: { returnTo: 
         <form action={signInWithSso} className={passwords ? "mb-4" : undefined}>
           <input type="hidden" name={returnParam} value={returnTo} />
           <Button type="submit" variant={passwords ? "secondary" : "primary"} className="w-full" autoFocus={!passwords}>
-            Sign in with {ssoName}
+            {`Sign in with ${ssoName}`}
           </Button>
         </form>
       ) : null}
