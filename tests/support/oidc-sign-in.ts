@@ -59,7 +59,10 @@ export async function signInThroughProvider({
     const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
     const prompt = /name="prompt" value="(\w+)"/.exec(html)?.[1];
     if (!action || !prompt) {
-      const said = html.replace(/<style>[\s\S]*<\/style>/, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
+      const said = html
+        .replace(/<style>[\s\S]*<\/style>/, "")
+        .replace(/<[^>]+>/g, " ")
+        .replace(/\s+/g, " ");
       throw new Error(`the provider answered ${response.status} to ${next} without a form: ${said.slice(0, 600)}`);
     }
     const fields: Record<string, string> = prompt === "login" ? { prompt, login, password: `${oidcUsers[login].email}-password` } : { prompt };
