@@ -28,9 +28,12 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             </div>
             <Badge>{user.role}</Badge>
             <ThemeToggle theme={user.theme} setTheme={setTheme} />
-            <Link href="/change-password" prefetch={false} className="block text-zinc-600 hover:text-zinc-900 dark:text-zinc-300 dark:hover:text-zinc-100">
-              Change password
-            </Link>
+            {/* Single sign-on users change their password at their identity provider. */}
+            {!user.sso && (
+              <Link href="/change-password" prefetch={false} className="block text-zinc-600 hover:text-zinc-900 dark:text-zinc-300 dark:hover:text-zinc-100">
+                Change password
+              </Link>
+            )}
             <form action={signOutAction}>
               <button className="text-zinc-600 hover:text-zinc-900 dark:text-zinc-300 dark:hover:text-zinc-100">Sign out</button>
             </form>

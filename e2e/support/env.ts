@@ -9,6 +9,9 @@ export const gatewayPort = Number(process.env.E2E_GATEWAY_PORT ?? port + 1);
 export const gatewayURL = `http://127.0.0.1:${gatewayPort}`;
 // The Consul API (MESHDECK_CONSUL_PORT) beside them: E2E_CONSUL_PORT, else two past the app's port.
 export const consulPort = Number(process.env.E2E_CONSUL_PORT ?? port + 2);
+// The test OIDC provider (tests/support/oidc-provider.ts) the app's single sign-on points at: E2E_OIDC_PORT, else three past.
+export const oidcPort = Number(process.env.E2E_OIDC_PORT ?? port + 3);
+export const oidcIssuer = `http://127.0.0.1:${oidcPort}`;
 export const adminEmail = "admin@example.com";
 export const adminStorageState = path.join(__dirname, "..", ".auth", "admin.json");
 export const anonymous = { cookies: [], origins: [] };

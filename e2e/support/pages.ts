@@ -29,7 +29,7 @@ export async function signInWithForm(page: Page, { email, password }: { email: s
   await page.goto("/login");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 /** A new user of `role`, added by the admin on `page`, signed in through the form in a browser context of its own. */

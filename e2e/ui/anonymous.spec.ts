@@ -8,7 +8,7 @@ for (const path of ["/", "/services", "/services/orders", "/settings/tokens"]) {
     await page.goto(path);
 
     await expect(page).toHaveURL(path === "/" ? `${baseURL}/login` : `${baseURL}/login?callbackUrl=${encodeURIComponent(path)}`);
-    await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
   });
 }
 

@@ -18,14 +18,14 @@ test("signing out ends the session: a copy of its cookie gets the sign-in page",
   expect(copied.map((cookie) => cookie.name)).toContain("authjs.session-token");
 
   await userPage.getByRole("button", { name: "Sign out" }).click();
-  await expect(userPage.getByRole("button", { name: "Sign in" })).toBeVisible();
+  await expect(userPage.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
 
   const thief = await openContext();
   await thief.addCookies(copied);
   const thiefPage = await thief.newPage();
   await thiefPage.goto("/services");
   await expect(thiefPage).toHaveURL(`${baseURL}/login?callbackUrl=%2Fservices`);
-  await expect(thiefPage.getByRole("button", { name: "Sign in" })).toBeVisible();
+  await expect(thiefPage.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
   expect((await thief.request.get("/api/v1/services")).status()).toBe(401);
 });
 

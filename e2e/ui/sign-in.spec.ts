@@ -24,7 +24,7 @@ test.describe("the login form", () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(`${baseURL}/login`);
     // The URL changes before sign-out's own navigation is over; a goto during it is aborted.
-    await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
     await page.waitForLoadState("load");
     await page.goto("/services");
     await expect(page).toHaveURL(`${baseURL}/login?callbackUrl=%2Fservices`);

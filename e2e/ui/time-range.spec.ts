@@ -193,14 +193,14 @@ test.describe("signing in", () => {
     await expect(page).toHaveURL(`${baseURL}/login?callbackUrl=${encodeURIComponent("/events?range=24h")}`);
     await page.getByLabel("Email").fill(adminEmail);
     await page.getByLabel("Password").fill(getAdminPassword());
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page).toHaveURL(`${baseURL}/events?range=24h`);
 
     await page.context().clearCookies();
     await page.goto(`/login?callbackUrl=${encodeURIComponent("//evil.example/x")}`);
     await page.getByLabel("Email").fill(adminEmail);
     await page.getByLabel("Password").fill(getAdminPassword());
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page).toHaveURL(`${baseURL}/`);
   });
 });

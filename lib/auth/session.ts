@@ -10,7 +10,7 @@ import { getSessionUser } from "./sessions";
 import { themeOf, type TTheme } from "./theme-names";
 import { assertPasswordCurrent, assertPermission, permissions, permits, type TPermission } from "./permissions";
 
-export type TUserActor = TActor & { type: "user"; email: string; sessionId: string; mustChangePassword: boolean; theme: TTheme; utc: boolean };
+export type TUserActor = TActor & { type: "user"; email: string; sessionId: string; mustChangePassword: boolean; theme: TTheme; utc: boolean; sso: boolean };
 
 /** The signed-in user of a live session, with the role the database holds now, or null; read once per render. */
 export const getCurrentUser = cache(async function getCurrentUser(): Promise<TUserActor | null> {
@@ -29,6 +29,7 @@ export const getCurrentUser = cache(async function getCurrentUser(): Promise<TUs
     mustChangePassword: user.mustChangePassword,
     theme: themeOf(user.theme),
     utc: user.zone === "utc",
+    sso: user.ssoSubject !== null,
   };
 });
 

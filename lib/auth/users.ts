@@ -80,7 +80,7 @@ export async function findUserForSignIn({ email }: { email: string }) {
   });
 }
 
-const listed = { id: true, email: true, name: true, role: true, createdAt: true, disabledAt: true, mustChangePassword: true } as const;
+const listed = { id: true, email: true, name: true, role: true, createdAt: true, disabledAt: true, mustChangePassword: true, ssoIssuer: true } as const;
 
 export async function listUsers() {
   return db.user.findMany({ orderBy: { createdAt: "asc" }, select: listed });
@@ -100,7 +100,7 @@ export type TChangeOwnPassword = z.infer<typeof ZChangeOwnPassword>;
 const actorIdOf = (actor: TActor) => (actor.type === "system" ? null : actor.id);
 
 async function getUserOrThrow(tx: Tx, id: string) {
-  const user = await tx.user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true, disabledAt: true } });
+  const user = await tx.user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true, disabledAt: true, ssoIssuer: true } });
   if (!user) throw new AppError("not_found", "no such user", "id");
   return user;
 }
@@ -155,6 +155,7 @@ export async function setUserPassword({ actor, id, password }: { actor: TActor; 
   const passwordHash = await hashPassword({ password });
   await transaction(async (tx) => {
     const before = await getUserOrThrow(tx, id);
+    if (before.ssoIssuer) throw new AppError("conflict", "this user signs in through single sign-on and has no password here", "id");
     await tx.user.update({ where: { id }, data: { passwordHash, mustChangePassword: true } });
     await endUserSessions(tx, { userId: id });
     await recordAudit(tx, { actor, action: "user.password.set", target: `user/${id}`, after: { email: before.email, mustChangePassword: true } });
@@ -169,7 +170,8 @@ export async function changeOwnPassword({ actor, sessionId, input }: { actor: TA
   const key = `password-change ${actor.id}`;
   if ((await getSignInWait({ key })) > 0) throw new AppError("too_many_requests", "too many wrong passwords; wait a little and try again", "currentPassword");
   await recordSignInFailure({ key });
-  const user = await db.user.findUnique({ where: { id: actor.id }, select: { passwordHash: true } });
+  const user = await db.user.findUnique({ where: { id: actor.id }, select: { passwordHash: true, ssoIssuer: true } });
+  if (user?.ssoIssuer) throw new AppError("conflict", "you sign in through single sign-on: change your password at your identity provider", "currentPassword");
   if (!user || !(await verifyPassword({ hash: user.passwordHash, password: input.currentPassword }))) {
     throw new AppError("validation_failed", "the current password is wrong", "currentPassword");
   }

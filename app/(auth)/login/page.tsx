@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { connection } from "next/server";
 import { returnParam, safeReturnPath } from "@/lib/auth/return-path";
 import { getCurrentUser } from "@/lib/auth/session";
+import { getLocalSignIn, getSsoSettings } from "@/lib/auth/sso";
 import type { TSearchParams } from "@/lib/pagination/search-params";
 import { hasAnyUser } from "@/lib/auth/users";
 import { LoginForm } from "./login-form";
@@ -15,5 +16,6 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   // Only a path of this site: a link that names another is an open redirect, and goes to the overview.
   const returnTo = safeReturnPath((await searchParams)[returnParam]);
   if (await getCurrentUser()) redirect(returnTo);
-  return <LoginForm returnTo={returnTo} />;
+  const local = await getLocalSignIn();
+  return <LoginForm returnTo={returnTo} ssoName={getSsoSettings()?.name} passwords={local.open !== "nobody"} notice={local.notice} />;
 }

@@ -12,7 +12,7 @@ import { roles, type TRole } from "@/lib/auth/roles";
 import type { TActionResult } from "@/lib/actions/action-result";
 import { createUser, deleteUser, setUserPassword, updateUser } from "./actions";
 
-type TUser = { id: string; email: string; name: string; role: TRole; createdAt: string; disabled: boolean; mustChangePassword: boolean };
+type TUser = { id: string; email: string; name: string; role: TRole; createdAt: string; disabled: boolean; mustChangePassword: boolean; sso: boolean };
 
 const roleHelp: Record<TRole, string> = { admin: "everything", operator: "governance changes", viewer: "read-only" };
 
@@ -98,6 +98,11 @@ export function UsersClient({ users, canManage, selfId }: { users: TUser[]; canM
                   ) : (
                     <Badge tone="good">active</Badge>
                   )}
+                  {user.sso && (
+                    <span className="ml-1" title="Signs in through single sign-on; the role follows the provider's groups at each sign-in">
+                      <Badge tone="info">SSO</Badge>
+                    </span>
+                  )}
                 </Td>
                 <Td className="text-xs">
                   <TimeAgo at={user.createdAt} />
@@ -117,9 +122,11 @@ export function UsersClient({ users, canManage, selfId }: { users: TUser[]; canM
                         >
                           {user.disabled ? "Enable" : "Disable"}
                         </Button>
-                        <Button variant="secondary" disabled={busy} onClick={() => setSettingPassword(user.id)}>
-                          Set password
-                        </Button>
+                        {!user.sso && (
+                          <Button variant="secondary" disabled={busy} onClick={() => setSettingPassword(user.id)}>
+                            Set password
+                          </Button>
+                        )}
                         <Button
                           variant="danger"
                           disabled={busy}

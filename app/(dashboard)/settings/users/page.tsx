@@ -14,7 +14,12 @@ export default async function UsersPage() {
     <UsersClient
       canManage={can({ role: user.role, permission: "users.manage" })}
       selfId={user.id}
-      users={users.map(({ disabledAt, createdAt, ...row }) => ({ ...row, createdAt: createdAt.toISOString(), disabled: disabledAt !== null }))}
+      users={users.map(({ disabledAt, createdAt, ssoIssuer, ...row }) => ({
+        ...row,
+        createdAt: createdAt.toISOString(),
+        disabled: disabledAt !== null,
+        sso: ssoIssuer !== null,
+      }))}
     />
   );
 }
