@@ -9,10 +9,8 @@ import { fork, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { spawnGateway } from "../../lib/gateway/spawn-gateway";
-import { apiClient, signIn } from "../../tests/support/client";
 import { startNginx } from "../../tests/support/nginx";
-import type { TAppTarget } from "../../tests/support/start-app";
-import { prepareApp, startMeshdeck } from "../gateway/app";
+import { prepareApp, startSignedIn } from "../gateway/app";
 import { ensureHaproxy, startHaproxy, writeHaproxyConfig } from "../gateway/haproxy";
 import { propagationFigures, shares } from "../gateway/report";
 import type { TUpstreamsMessage, TUpstreamsReport } from "../gateway/upstreams";
@@ -93,22 +91,8 @@ async function main() {
   process.env.MESHDECK_NGINX_CONF = nginx.config;
   log(`nginx at ${nginx.url} (master pid ${nginxPid})`);
 
-  const admin = { email: "bench@meshdeck.test", password: `bench-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}` };
-  const meshdeck = await startMeshdeck({
-    dir: app.dir,
-    port: await freePort(),
-    databaseFile: join(runDir, "meshdeck.db"),
-    admin,
-    logFile: join(runDir, "app.log"),
-  });
+  const { meshdeck, session, api, token } = await startSignedIn({ dir: app.dir, runDir, tokenName: "bench-dataplane" });
   track(meshdeck.child, "meshdeck (server.mjs)", true);
-  const target: TAppTarget = { name: "bench", baseUrl: meshdeck.baseUrl, databaseUrl: `file:${join(runDir, "meshdeck.db")}`, admin };
-  const { cookie } = await signIn(target, admin);
-  if (!cookie) throw new Error(`could not sign in as ${admin.email}; see ${join(runDir, "app.log")}`);
-  const session = apiClient(target, { cookie });
-  const created = await session.post("/api/v1/tokens", { name: "bench-dataplane" });
-  if (created.status !== 201) throw new Error(`token creation failed: ${created.status} ${JSON.stringify(created.body)}`);
-  const api = apiClient(target, { token: (created.body as { token: string }).token });
   log(`Meshdeck at ${meshdeck.baseUrl} (log ${join(runDir, "app.log")})`);
 
   // A TTL of an hour: passing from registration on, no probes during the run.
@@ -123,7 +107,7 @@ async function main() {
     env: {
       PATH: process.env.PATH,
       MESHDECK_URL: meshdeck.baseUrl,
-      MESHDECK_TOKEN: (created.body as { token: string }).token,
+      MESHDECK_TOKEN: token,
       MESHDECK_HOST: "127.0.0.1",
       MESHDECK_GATEWAY_PORT: "0",
       MESHDECK_LOG_LEVEL: "warn",
@@ -233,8 +217,8 @@ async function main() {
     for (const other of Object.keys(planes) as (keyof typeof planes)[]) await setEnabled(other, other === label);
     if (label !== "gateway")
       await waitFor(`${planes[label].name} connected`, 15_000, async () => {
-        const { body } = await session.get(`/api/v1/dataplanes/${planes[label].name}`);
-        return (body as { dataPlane?: { status: string } }).dataPlane?.status === "connected" ? true : null;
+        const answer = await session.get(`/api/v1/dataplanes/${planes[label].name}`);
+        return (answer.body as { dataPlane?: { status: string } }).dataPlane?.status === "connected" ? true : null;
       });
     await routesToAll(label);
     log(`${titles[label]}: ${changeCount} weight changes of ${idOf(0)} under ${rate} requests/s`);

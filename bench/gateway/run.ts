@@ -10,15 +10,13 @@ import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { isGatewayListening, spawnGateway } from "../../lib/gateway/spawn-gateway";
-import { apiClient, signIn } from "../../tests/support/client";
-import type { TAppTarget } from "../../tests/support/start-app";
 import { processTree, readMachineBusySeconds, UsageSampler } from "../shared/proc";
 import { askingChild, freePort, runBench, sleep, stopChild, waitFor, type TAsk } from "../shared/process";
 import { profileShares } from "../shared/cpu-profile";
 import { timeChanges } from "../shared/propagation";
 import { appendToDoc } from "../shared/report";
 import { ensureWrk, heaviestOthers, psTimes, runWrk as runWrkOnce } from "../shared/wrk";
-import { prepareApp, startMeshdeck } from "./app";
+import { prepareApp, startSignedIn } from "./app";
 import { ensureHaproxy, startHaproxy, writeHaproxyConfig } from "./haproxy";
 import {
   evaluate,
@@ -124,20 +122,9 @@ async function main() {
   const upstreams = await startUpstreams();
   log(`${weights.length} instances listening on ports ${upstreams.ports.join(", ")}`);
 
-  const admin = { email: "bench@meshdeck.test", password: `bench-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}` };
-  const appPort = await freePort();
-  const meshdeck = await startMeshdeck({ dir: app.dir, port: appPort, databaseFile: join(runDir, "meshdeck.db"), admin, logFile: join(runDir, "app.log") });
+  const { meshdeck, session, api, token } = await startSignedIn({ dir: app.dir, runDir, tokenName: "bench-gateway" });
   track(meshdeck.child, "meshdeck (server.mjs)", true);
   log(`Meshdeck at ${meshdeck.baseUrl} (pid ${meshdeck.child.pid}, log ${join(runDir, "app.log")})`);
-
-  const target: TAppTarget = { name: "bench", baseUrl: meshdeck.baseUrl, databaseUrl: `file:${join(runDir, "meshdeck.db")}`, admin };
-  const { cookie } = await signIn(target, admin);
-  if (!cookie) throw new Error(`could not sign in as ${admin.email}; see ${join(runDir, "app.log")}`);
-  const session = apiClient(target, { cookie });
-  const created = await session.post("/api/v1/tokens", { name: "bench-gateway" });
-  if (created.status !== 201) throw new Error(`token creation failed: ${created.status} ${JSON.stringify(created.body)}`);
-  const { token } = created.body as { token: string };
-  const api = apiClient(target, { token });
 
   // A TTL of an hour: passing from registration on, no heartbeats or probes during the run; no metrics scraping.
   const registration = (index: number, weight: number) => ({
