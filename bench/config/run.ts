@@ -7,9 +7,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Etcd3 } from "etcd3";
-import { apiClient, signIn } from "../../tests/support/client";
-import type { TAppTarget } from "../../tests/support/start-app";
-import { prepareApp, startMeshdeck } from "../gateway/app";
+import { prepareApp, startSignedIn } from "../gateway/app";
 import { UsageSampler } from "../shared/proc";
 import { freePort, runBench, sleep, stopChild, waitFor } from "../shared/process";
 import { replaceInDoc } from "../shared/report";
@@ -142,22 +140,9 @@ async function main() {
   const notes: string[] = [];
   if (app.dirty.length) notes.push(`Uncommitted changes to the app's sources were not measured: ${app.dirty.join(", ")}.`);
 
-  const admin = { email: "bench@meshdeck.test", password: `bench-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}` };
-  const meshdeck = await startMeshdeck({
-    dir: app.dir,
-    port: await freePort(),
-    databaseFile: join(runDir, "meshdeck.db"),
-    admin,
-    logFile: join(runDir, "app.log"),
-  });
+  const { meshdeck, session, token } = await startSignedIn({ dir: app.dir, runDir, tokenName: "bench-watchers" });
   track(meshdeck.child, "meshdeck (server.mjs)", true);
   log(`Meshdeck at ${meshdeck.baseUrl} (pid ${meshdeck.child.pid})`);
-  const target: TAppTarget = { name: "bench", baseUrl: meshdeck.baseUrl, databaseUrl: `file:${join(runDir, "meshdeck.db")}`, admin };
-  const { cookie } = await signIn(target, admin);
-  if (!cookie) throw new Error(`could not sign in as ${admin.email}; see ${join(runDir, "app.log")}`);
-  const session = apiClient(target, { cookie });
-  const created = await session.post("/api/v1/tokens", { name: "bench-watchers" });
-  if (created.status !== 201) throw new Error(`token creation failed: ${created.status} ${JSON.stringify(created.body)}`);
   const path = `/api/v1/config/items/${item.namespace}/${item.group}/${item.key}`;
   const publishMeshdeck = async (version: number) => {
     const answer = await session.put(path, {
@@ -178,7 +163,7 @@ async function main() {
         kind: "start",
         mode: "meshdeck",
         baseUrl: meshdeck.baseUrl,
-        token: (created.body as { token: string }).token,
+        token,
         count: watchers,
         staggerMs: 3000,
         item,

@@ -10,7 +10,9 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { waitFor } from "../shared/process";
+import { apiClient, signIn } from "../../tests/support/client";
+import type { TAppTarget } from "../../tests/support/start-app";
+import { freePort, waitFor } from "../shared/process";
 
 export type TBuiltApp = { dir: string; commit: string; builtFrom: string; built: boolean; buildSeconds: number | null; dirty: string[] };
 
@@ -119,4 +121,23 @@ export async function startMeshdeck({
     250,
   );
   return { child, baseUrl };
+}
+
+/**
+ * The built app started on a fresh SQLite file in `runDir` with a generated administrator, signed in: an admin
+ * session and an API token named `tokenName`, for the benchmarks that drive Meshdeck through its API.
+ */
+export async function startSignedIn({ dir, runDir, tokenName }: { dir: string; runDir: string; tokenName: string }) {
+  const admin = { email: "bench@meshdeck.test", password: `bench-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}` };
+  const databaseFile = join(runDir, "meshdeck.db");
+  const logFile = join(runDir, "app.log");
+  const meshdeck = await startMeshdeck({ dir, port: await freePort(), databaseFile, admin, logFile });
+  const target: TAppTarget = { name: "bench", baseUrl: meshdeck.baseUrl, databaseUrl: `file:${databaseFile}`, admin };
+  const { cookie } = await signIn(target, admin);
+  if (!cookie) throw new Error(`could not sign in as ${admin.email}; see ${logFile}`);
+  const session = apiClient(target, { cookie });
+  const created = await session.post("/api/v1/tokens", { name: tokenName });
+  if (created.status !== 201) throw new Error(`token creation failed: ${created.status} ${JSON.stringify(created.body)}`);
+  const { token } = created.body as { token: string };
+  return { meshdeck, target, session, token, api: apiClient(target, { token }) };
 }

@@ -1,15 +1,9 @@
 // Figures, targets and the docs/benchmarks.md section for the gateway benchmark.
 import { machine, percentile, markdownTable, renderTargetList } from "../shared/report";
+import type { TChange } from "../shared/propagation";
+import type { TWrk } from "../shared/wrk";
 
-export type TWrk = {
-  requests: number;
-  durationS: number;
-  rps: number;
-  errors: { connect: number; read: number; write: number; status: number; timeout: number };
-  latencyMs: { mean: number; p50: number; p90: number; p99: number; p999: number; max: number };
-  /** wrk's own user + system CPU over the run, % of one core. */
-  cpuPercent: number | null;
-};
+export type { TChange, TWrk };
 
 export type TCpu = { name: string; cpuPercent: number | null };
 
@@ -27,8 +21,6 @@ export type TThroughput = {
   othersCpuPercent: number | null;
   others: { name: string; cpuPercent: number }[];
 };
-
-export type TChange = { weight: number; callMs: number; fromStartMs: number | null; fromAnswerMs: number | null; missed: boolean; streamStalled: boolean };
 
 export type TPropagation = {
   via: "registry" | "governance";
@@ -80,7 +72,7 @@ function run(result: TResult, label: TThroughput["label"]) {
   return result.runs.find((r) => r.label === label);
 }
 
-export function propagationFigures(p: TPropagation) {
+export function propagationFigures(p: { changes: TChange[] }) {
   const done = p.changes.filter((c) => !c.missed);
   const fromStart = done.map((c) => c.fromStartMs!);
   const fromAnswer = done.map((c) => Math.max(0, c.fromAnswerMs!));

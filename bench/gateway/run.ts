@@ -10,13 +10,13 @@ import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { isGatewayListening, spawnGateway } from "../../lib/gateway/spawn-gateway";
-import { apiClient, signIn } from "../../tests/support/client";
-import type { TAppTarget } from "../../tests/support/start-app";
 import { processTree, readMachineBusySeconds, UsageSampler } from "../shared/proc";
 import { askingChild, freePort, runBench, sleep, stopChild, waitFor, type TAsk } from "../shared/process";
 import { profileShares } from "../shared/cpu-profile";
+import { timeChanges } from "../shared/propagation";
 import { appendToDoc } from "../shared/report";
-import { prepareApp, startMeshdeck } from "./app";
+import { ensureWrk, heaviestOthers, psTimes, runWrk as runWrkOnce } from "../shared/wrk";
+import { prepareApp, startSignedIn } from "./app";
 import { ensureHaproxy, startHaproxy, writeHaproxyConfig } from "./haproxy";
 import {
   evaluate,
@@ -25,7 +25,6 @@ import {
   renderTable,
   renderTargets,
   shares,
-  type TChange,
   type TPropagation,
   type TResult,
   type TThroughput,
@@ -59,7 +58,6 @@ const root = process.cwd();
 const runDir = resolve(root, ".tmp", "bench", `gateway-${new Date().toISOString().replace(/[:.]/g, "-")}`);
 const children: { child: ChildProcess; name: string; group: boolean }[] = [];
 const cleanups: (() => Promise<void> | void)[] = [];
-const now = () => performance.timeOrigin + performance.now();
 
 function log(message: string) {
   console.log(`${new Date().toISOString()} bench:gateway ${message}`);
@@ -69,21 +67,6 @@ function track(child: ChildProcess, name: string, group: boolean) {
   children.push({ child, name, group });
   writeFileSync(join(runDir, "pids.txt"), children.map((c) => `${c.child.pid} ${c.name}${c.group ? " (process group)" : ""}`).join("\n") + "\n");
   return child;
-}
-
-const wrkBin = "/usr/bin/wrk";
-function ensureWrk(): string {
-  if (!existsSync(wrkBin)) {
-    log("wrk not found: apt-get update && apt-get install -y wrk");
-    for (const a of [["update"], ["install", "-y", "wrk"]]) {
-      const result = spawnSync("apt-get", a, { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
-      if (result.status !== 0) throw new Error(`apt-get ${a.join(" ")} failed (exit ${result.status})`);
-    }
-  }
-  return (spawnSync(wrkBin, ["-v"], { encoding: "utf8" }).stdout.split("\n")[0] ?? "wrk")
-    .replace(/\s*\[.*$/, "")
-    .replace(/ Copyright.*$/, "")
-    .trim();
 }
 
 type TUpstreams = { child: ChildProcess; ports: number[]; ask: TAsk<TUpstreamsMessage, TUpstreamsReport> };
@@ -98,35 +81,6 @@ async function startUpstreams(): Promise<TUpstreams> {
   track(child, "instances", true);
   const { ask, ready } = await askingChild<TUpstreamsMessage, TUpstreamsReport>(child, "instances");
   return { child, ports: ready.ports, ask };
-}
-
-/** Cumulative CPU seconds of every process by pid, from ps (whole seconds), to name who else used the machine. */
-function psTimes(): Map<number, { seconds: number; name: string }> {
-  const out = spawnSync("ps", ["-eo", "pid=,times=,args="], { encoding: "utf8" }).stdout;
-  const map = new Map<number, { seconds: number; name: string }>();
-  for (const line of out.split("\n")) {
-    const match = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
-    if (match) map.set(Number(match[1]), { seconds: Number(match[2]), name: match[3]!.slice(0, 100) });
-  }
-  return map;
-}
-
-function heaviestOthers(
-  before: Map<number, { seconds: number; name: string }>,
-  after: Map<number, { seconds: number; name: string }>,
-  seconds: number,
-  ours: Set<number>,
-) {
-  const used: { name: string; cpuPercent: number }[] = [];
-  for (const [pid, end] of after) {
-    if (ours.has(pid)) continue;
-    const cpu = end.seconds - (before.get(pid)?.seconds ?? 0);
-    if (cpu > 0) used.push({ name: end.name, cpuPercent: (cpu / seconds) * 100 });
-  }
-  return used
-    .filter((u) => u.cpuPercent >= 5)
-    .sort((a, b) => b.cpuPercent - a.cpuPercent)
-    .slice(0, 4);
 }
 
 /** spawnGateway's process with --cpu-prof before the script (node refuses it in NODE_OPTIONS). */
@@ -148,68 +102,15 @@ function spawnProfiledGateway(
   return { child, listening };
 }
 
-type TWrkJson = {
-  requests: number;
-  durationUs: number;
-  errors: TWrk["errors"];
-  latencyUs: { mean: number; p50: number; p90: number; p99: number; p999: number; max: number };
-};
-
-/** One wrk run; its output is kept in the run directory, its CPU read with bash's `times` once it exits. */
-async function runWrk(url: string, seconds: number, label: string): Promise<TWrk> {
-  const wrkArgs = [
-    `-t${threads}`,
-    `-c${connections}`,
-    `-d${seconds}s`,
-    "--timeout",
-    "5s",
-    "--latency",
-    "-s",
-    join(root, "bench", "gateway", "wrk-report.lua"),
-    url,
-  ];
-  const child = spawn("bash", ["-c", '"$0" "$@"; code=$?; times; exit $code', wrkBin, ...wrkArgs], { stdio: ["ignore", "pipe", "pipe"], detached: true });
-  track(child, `wrk ${label}`, true);
-  let stdout = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-  child.stderr.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-  const code = await new Promise<number | null>((done) => child.once("exit", (c) => done(c)));
-  writeFileSync(join(runDir, `wrk-${label}.txt`), `wrk ${wrkArgs.join(" ")}\n${stdout}`);
-  const line = /^WRK_JSON (.*)$/m.exec(stdout)?.[1];
-  if (code !== 0 || !line) throw new Error(`wrk ${label} failed (exit ${code}); see ${join(runDir, `wrk-${label}.txt`)}`);
-  const json = JSON.parse(line) as TWrkJson;
-  // `times`: the shell's user/system, then its children's ("0m1.234s 0m0.567s").
-  const lines = stdout.trim().split("\n");
-  const toSeconds = (text: string) => {
-    const m = /^(\d+)m([\d.]+)s$/.exec(text);
-    return m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
-  };
-  const childTimes = (lines.at(-1) ?? "").trim().split(/\s+/).map(toSeconds);
-  const runSeconds = json.durationUs / 1e6;
-  const cpu = childTimes.length === 2 && childTimes.every(Number.isFinite) ? ((childTimes[0]! + childTimes[1]!) / runSeconds) * 100 : null;
-  const toMs = (us: number) => us / 1000;
-  return {
-    requests: json.requests,
-    durationS: runSeconds,
-    rps: json.requests / runSeconds,
-    errors: json.errors,
-    latencyMs: {
-      mean: toMs(json.latencyUs.mean),
-      p50: toMs(json.latencyUs.p50),
-      p90: toMs(json.latencyUs.p90),
-      p99: toMs(json.latencyUs.p99),
-      p999: toMs(json.latencyUs.p999),
-      max: toMs(json.latencyUs.max),
-    },
-    cpuPercent: cpu,
-  };
+function runWrk(url: string, seconds: number, label: string): Promise<TWrk> {
+  return runWrkOnce({ url, seconds, label, threads, connections, dir: runDir, track: (child, name) => track(child, name, true) });
 }
 
 async function main() {
   mkdirSync(runDir, { recursive: true });
   log(`run directory ${runDir}`);
   const haproxyVersion = ensureHaproxy();
-  const wrkVersion = ensureWrk();
+  const wrkVersion = ensureWrk(log);
 
   const app = prepareApp({ root, logFile: join(runDir, "build.log"), log });
   log(
@@ -221,20 +122,9 @@ async function main() {
   const upstreams = await startUpstreams();
   log(`${weights.length} instances listening on ports ${upstreams.ports.join(", ")}`);
 
-  const admin = { email: "bench@meshdeck.test", password: `bench-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}` };
-  const appPort = await freePort();
-  const meshdeck = await startMeshdeck({ dir: app.dir, port: appPort, databaseFile: join(runDir, "meshdeck.db"), admin, logFile: join(runDir, "app.log") });
+  const { meshdeck, session, api, token } = await startSignedIn({ dir: app.dir, runDir, tokenName: "bench-gateway" });
   track(meshdeck.child, "meshdeck (server.mjs)", true);
   log(`Meshdeck at ${meshdeck.baseUrl} (pid ${meshdeck.child.pid}, log ${join(runDir, "app.log")})`);
-
-  const target: TAppTarget = { name: "bench", baseUrl: meshdeck.baseUrl, databaseUrl: `file:${join(runDir, "meshdeck.db")}`, admin };
-  const { cookie } = await signIn(target, admin);
-  if (!cookie) throw new Error(`could not sign in as ${admin.email}; see ${join(runDir, "app.log")}`);
-  const session = apiClient(target, { cookie });
-  const created = await session.post("/api/v1/tokens", { name: "bench-gateway" });
-  if (created.status !== 201) throw new Error(`token creation failed: ${created.status} ${JSON.stringify(created.body)}`);
-  const { token } = created.body as { token: string };
-  const api = apiClient(target, { token });
 
   // A TTL of an hour: passing from registration on, no heartbeats or probes during the run; no metrics scraping.
   const registration = (index: number, weight: number) => ({
@@ -396,49 +286,18 @@ async function main() {
   });
   await upstreams.ask({ type: "watch", index: 0 });
   await sleep(500);
-  const changes: TChange[] = [];
   const partBStart = Date.now();
   const pumpedBefore = pumped;
-  for (let i = 0; i < changeCount; i++) {
-    const weight = i % 2 === 0 ? 0 : 1;
-    const callStart = now();
-    const answer = await changeWeight.send(weight);
-    const answeredAt = now();
-    if (!changeWeight.ok(answer.status)) throw new Error(`change ${i + 1} (weight ${weight}) via ${via}: ${answer.status} ${JSON.stringify(answer.body)}`);
-    const pumpedAtAnswer = pumped;
-    let seen: number | null = null;
-    if (weight > 0) {
-      // Put back: its first request since the call started.
-      while (seen === null && now() - answeredAt < seenLimitMs) {
-        const { at } = await upstreams.ask({ type: "arrivals", since: callStart });
-        if (at.length) seen = at[0]!;
-        else await sleep(2);
-      }
-    } else {
-      // Taken out: its last request since the call started, once 300 ms passed and 200 ms without any.
-      let last: number | null = null;
-      let quiet = false;
-      while (now() - answeredAt < seenLimitMs) {
-        const { at } = await upstreams.ask({ type: "arrivals", since: callStart });
-        last = at.at(-1) ?? null;
-        const t = now();
-        if (t - answeredAt >= 300 && t - (last ?? answeredAt) >= 200) {
-          quiet = true;
-          break;
-        }
-        await sleep(20);
-      }
-      seen = quiet ? (last ?? callStart) : null;
-    }
-    changes.push({
-      weight,
-      callMs: answeredAt - callStart,
-      fromStartMs: seen === null ? null : Math.max(0, seen - callStart),
-      fromAnswerMs: seen === null ? null : seen - answeredAt,
-      missed: seen === null,
-      streamStalled: pumped === pumpedAtAnswer,
-    });
-  }
+  const changes = await timeChanges({
+    count: changeCount,
+    limitMs: seenLimitMs,
+    send: async (weight, i) => {
+      const answer = await changeWeight.send(weight);
+      if (!changeWeight.ok(answer.status)) throw new Error(`change ${i + 1} (weight ${weight}) via ${via}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    },
+    arrivals: async (since) => (await upstreams.ask({ type: "arrivals", since })).at,
+    progress: () => pumped,
+  });
   const partBSeconds = (Date.now() - partBStart) / 1000;
   pumping = false;
   await Promise.all(pumpLoops);

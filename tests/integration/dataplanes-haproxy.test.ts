@@ -90,6 +90,12 @@ describe.each(targets)("HAProxy data plane on $name", (target) => {
       [ids[1], 9002, 128, 0, 2],
       [ids[2], 9003, 256, 0, 2],
     ]);
+    // Each keeps idle connections to its instance for reuse, as a configured server does (idle_lim -1, purge_delay 5000).
+    const pools = (await haproxy.command(`show servers conn ${service}`))
+      .split("\n")
+      .filter((line) => line.startsWith(`${service}/`))
+      .map((line) => line.split(" "));
+    expect(pools.map((fields) => [fields[0], fields[5], fields[11]])).toEqual(ids.map((id) => [`${service}/${id}`, "5000", "-1"]));
 
     let started = performance.now();
     expect((await change([ids[0]!], { weight: 400 })).status).toBe(200);

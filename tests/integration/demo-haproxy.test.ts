@@ -1,5 +1,6 @@
 // MESHDECK_DEMO_HAPROXY=1: the app starts Debian's HAProxy with a backend per demo service, adds it as a data plane,
-// and the demo fleet's calls go through it; a drain made in Meshdeck shows in HAProxy as DRAIN.
+// and the demo fleet's calls go through it; a drain made in Meshdeck shows in HAProxy as DRAIN; HAProxy's exporter
+// makes its calls edges of the topology.
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -67,4 +68,13 @@ test("the demo fleet's traffic runs through a HAProxy that Meshdeck drives; a dr
     (body) => backendOf(body, "orders")?.servers.find((row) => row.instanceId === drained)?.haproxy?.status === "DRAIN",
   );
   expect(backendOf(after, "orders")!.differing).toBe(0);
-});
+
+  // HAProxy's own exporter is scraped: the fleet's calls through it are edges from the demo-haproxy node.
+  const topology = await eventually(
+    async () => (await admin.get("/api/v1/topology")).body as { edges?: { caller: string; callee: string; observed: boolean; rps: number | null }[] },
+    (body) => body.edges?.some((edge) => edge.caller === "demo-haproxy" && edge.observed && (edge.rps ?? 0) > 0) ?? false,
+    { timeoutMs: 60_000, everyMs: 1000 },
+  );
+  const callees = topology.edges!.filter((edge) => edge.caller === "demo-haproxy" && edge.observed).map((edge) => edge.callee);
+  expect(callees.every((callee) => ["frontend", "orders", "payments", "inventory", "users"].includes(callee))).toBe(true);
+}, 150_000);

@@ -1,5 +1,5 @@
 // A real HAProxy (Debian's /usr/sbin/haproxy) for tests: its own temp dir, config and stats sockets (a unix one and a
-// TCP one on a free 127.0.0.1 port, both at level admin), in the foreground in its own process group. It can be
+// TCP one on a free 127.0.0.1 port, both at level admin) and its Prometheus exporter, in the foreground in its own process group. It can be
 // stopped (as a crash) and started again on the same config: its dynamic servers are then gone.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
@@ -12,6 +12,9 @@ export type THaproxy = {
   socket: string;
   /** The same API on TCP: ipv4@127.0.0.1:port. */
   tcpAddress: string;
+  /** Its frontend (to the first backend), and the port of its stats frontend, which serves the Prometheus exporter at /metrics. */
+  url: string;
+  metricsPort: number;
   /** One command on its own connection; the answer as HAProxy wrote it. */
   command(line: string): Promise<string>;
   stopServer(): Promise<void>;
@@ -41,7 +44,7 @@ export async function startHaproxy({
 }): Promise<THaproxy> {
   const dir = mkdtempSync(join(tmpdir(), "meshdeck-haproxy-"));
   const socket = join(dir, "admin.sock");
-  const [statsPort, frontendPort] = [await freePort(), await freePort()];
+  const [statsPort, frontendPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
   const config = [
     "global",
     `  stats socket ${socket} level admin`,
@@ -51,6 +54,9 @@ export async function startHaproxy({
     "  timeout connect 1s",
     "  timeout client 5s",
     "  timeout server 5s",
+    "frontend stats",
+    `  bind 127.0.0.1:${metricsPort}`,
+    "  http-request use-service prometheus-exporter if { path /metrics }",
     "frontend web",
     `  bind 127.0.0.1:${frontendPort}`,
     `  default_backend ${backends[0]}`,
@@ -88,6 +94,8 @@ export async function startHaproxy({
   return {
     socket,
     tcpAddress: `ipv4@127.0.0.1:${statsPort}`,
+    url: `http://127.0.0.1:${frontendPort}`,
+    metricsPort,
     command: (line) => runtimeCommand(socket, line),
     stopServer,
     startServer,

@@ -15,6 +15,7 @@ describe("the demo's haproxy.cfg", () => {
       expect(config).toMatch(/^backend orders$/m);
       expect(config).toMatch(/^\s+stats socket .*admin\.sock mode 600 level admin$/m);
       expect(config).toMatch(/^\s+bind 127\.0\.0\.1:3081$/m);
+      expect(config).toMatch(/^\s+http-request use-service prometheus-exporter if \{ path \/metrics \}$/m);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

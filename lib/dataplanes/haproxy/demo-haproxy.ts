@@ -6,6 +6,8 @@ import { join } from "node:path";
 import type { TActor } from "@/lib/auth/actor";
 import { httpUrl, localAddress } from "@/lib/env";
 import { log } from "@/lib/log";
+import { registerInstance } from "@/lib/registry/register-instance";
+import { ZRegisterInstance } from "@/lib/registry/schemas";
 import { createDataPlane, updateDataPlane } from "../manage-data-planes";
 import { getDataPlane } from "../queries";
 import { ZDataPlaneInput } from "../schemas";
@@ -16,7 +18,8 @@ const haproxyBinary = "/usr/sbin/haproxy";
 
 /**
  * The demo's haproxy.cfg: the Runtime API on a unix socket, and a frontend that routes `/<service>/<path>` to backend
- * `<service>` with `<path>` as the instance sees it, as the built-in gateway does. Backends start empty: Meshdeck fills them.
+ * `<service>` with `<path>` as the instance sees it, as the built-in gateway does, and serves HAProxy's Prometheus
+ * exporter at `/metrics` (no demo service is named so). Backends start empty: Meshdeck fills them.
  */
 export function demoHaproxyConfig({ socket, host, port, services }: { socket: string; host: string; port: number; services: readonly string[] }): string {
   return [
@@ -29,6 +32,7 @@ export function demoHaproxyConfig({ socket, host, port, services }: { socket: st
     "    timeout server 30s",
     "frontend demo",
     `    bind ${host.includes(":") ? `[${host}]` : host}:${port}`,
+    "    http-request use-service prometheus-exporter if { path /metrics }",
     "    http-request set-var(req.service) path,field(2,/)",
     "    http-request set-path %[path,regsub(^/[^/?]*/?,/)]",
     "    use_backend %[var(req.service)]",
@@ -46,7 +50,8 @@ async function answers(socket: string): Promise<boolean> {
 
 /**
  * Starts Debian's HAProxy for the demo fleet, with a backend per demo service, and adds it as the data plane
- * `demo-haproxy` (or points that one at it): a drain on a service page then moves real HAProxy traffic. Undefined when
+ * `demo-haproxy` (or points that one at it), and registers it as the instance `demo-haproxy` of service `demo-haproxy`
+ * with its exporter as metrics endpoint: a drain on a service page then moves real HAProxy traffic. Undefined when
  * HAProxy is not installed or does not start.
  */
 export async function startDemoHaproxy({
@@ -85,6 +90,17 @@ export async function startDemoHaproxy({
   if (!current) await createDataPlane({ actor, input });
   else if (current.address !== socket || current.backends !== null || current.healthMode !== "meshdeck" || !current.enabled)
     await updateDataPlane({ actor, name: demoDataPlaneName, input });
+  // HAProxy in the catalog too, scraped at its exporter: the topology draws its calls to each service's backend.
+  await registerInstance({
+    input: ZRegisterInstance.parse({
+      service: demoDataPlaneName,
+      id: demoDataPlaneName,
+      host: localAddress(host),
+      port,
+      check: { kind: "tcp", interval: "5s", timeout: "1s" },
+      metrics: { path: "/metrics" },
+    }),
+  });
   const url = httpUrl(localAddress(host), port);
   log.info(`demo HAProxy listening on ${url}: it routes /<service>/... and is driven by Meshdeck (data plane ${demoDataPlaneName})`);
   return { child, url };

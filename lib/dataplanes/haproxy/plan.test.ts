@@ -89,7 +89,7 @@ describe("the plan for a backend", () => {
 
   test("a new instance: added, made ready and its health set (dynamic servers start in maintenance)", () => {
     expect(plan([], [desired("a", { weight: 64 })])).toEqual([
-      "add server orders/a 127.0.0.1:9000 weight 64",
+      "add server orders/a 127.0.0.1:9000 weight 64 pool-max-conn -1 pool-purge-delay 5s",
       "set server orders/a state ready",
       "set server orders/a health up",
     ]);
@@ -97,7 +97,7 @@ describe("the plan for a backend", () => {
 
   test("haproxy mode: added with checks, and the checks enabled", () => {
     expect(plan([], [desired("a")], "haproxy")).toEqual([
-      "add server orders/a 127.0.0.1:9000 weight 256 check",
+      "add server orders/a 127.0.0.1:9000 weight 256 pool-max-conn -1 pool-purge-delay 5s check",
       "enable health orders/a",
       "set server orders/a state ready",
     ]);
@@ -134,7 +134,7 @@ describe("the plan for a backend", () => {
     expect(plan([actual("a", { checkState: 0 }), actual("b", { checkState: 6, opState: 0 })], [desired("a"), desired("b")], "haproxy")).toEqual([
       "set server orders/a state maint",
       "del server orders/a",
-      "add server orders/a 127.0.0.1:9000 weight 256 check",
+      "add server orders/a 127.0.0.1:9000 weight 256 pool-max-conn -1 pool-purge-delay 5s check",
       "enable health orders/a",
       "set server orders/a state ready",
     ]);

@@ -1,4 +1,5 @@
 // Successive scrapes of one instance turned into golden signals: increases over each scrape interval.
+import { haproxyBackend, haproxyBackendResponses, haproxyFrontend, haproxyFrontendResponses, haproxyStatusLabels } from "./haproxy";
 import { istioCallee, istioDuration, istioInbound, istioRequests, istioStatusLabels, istioUnitsPerSecond } from "./istio";
 import { CounterIncreases } from "./counter-increases";
 import { emptySignals } from "../signals";
@@ -79,8 +80,8 @@ function isError(labels: TLabels, statusLabels: readonly string[]): boolean {
 /**
  * One per scraped instance, kept between scrapes. The instance's own signals come from the first
  * server duration metric present, else the first server request counter, else Istio's
- * destination-reported series. Edges come, per callee, from the first client duration metric,
- * client counter, or Istio source-reported series that names it. Series keys are the name and label
+ * destination-reported series, else HAProxy's frontends. Edges come, per callee, from the first client
+ * duration metric, client counter, Istio source-reported series or HAProxy backend that names it. Series keys are the name and label
  * pairs in the order the target wrote them, which a target keeps from scrape to scrape, so nothing
  * is sorted (a target that reorders labels would have each series counted once more as new).
  */
@@ -102,10 +103,12 @@ export class InstanceSignals {
     for (const name of names.serverRequests) this.selfReaders.push(this.counter(name, self, names.statusLabels));
     this.selfReaders.push(this.duration(istioDuration, istioInbound, istioStatusLabels, istioUnitsPerSecond));
     this.selfReaders.push(this.counter(istioRequests, istioInbound, istioStatusLabels));
+    this.selfReaders.push(this.counter(haproxyFrontendResponses, haproxyFrontend, haproxyStatusLabels));
     for (const base of names.clientDuration) this.edgeReaders.push(this.duration(base, callee, names.statusLabels));
     for (const name of names.clientRequests) this.edgeReaders.push(this.counter(name, callee, names.statusLabels));
     this.edgeReaders.push(this.duration(istioDuration, istioCallee, istioStatusLabels, istioUnitsPerSecond));
     this.edgeReaders.push(this.counter(istioRequests, istioCallee, istioStatusLabels));
+    this.edgeReaders.push(this.counter(haproxyBackendResponses, haproxyBackend, haproxyStatusLabels));
   }
 
   /** The time between the last two scrapes, to turn increases into rates; null before the second. */
