@@ -44,10 +44,12 @@ async function main() {
         return void res.end(exposition);
       }
       const ok = req.url === "/health";
-      res.writeHead(ok ? 200 : 404, { "content-type": "text/plain", connection: "close" });
+      // Keep-alive as any HTTP/1.1 server: the collector reuses its connection; HAProxy's HTTP/1.0 checks close theirs.
+      res.writeHead(ok ? 200 : 404, { "content-type": "text/plain" });
       res.end(ok ? "ok" : "not found");
     });
-    server.keepAliveTimeout = 1000;
+    // Node's default: longer than the 1 s between checks, so a kept connection is not closed under the next one.
+    server.keepAliveTimeout = 5000;
     servers.push(server);
   }
   const ports: number[] = [];
