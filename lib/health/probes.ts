@@ -176,7 +176,8 @@ export class HttpCheck {
     if (!closed && !body.complete && Buffer.byteLength(body.text) < maxBodyBytes) return;
     const location = /\r\nlocation:\s*([^\r\n]*)/i.exec(head)?.[1];
     const redirect = code >= 300 && code < 400 ? ` (redirect to ${location ?? "?"} not followed)` : "";
-    const text = Buffer.from(body.text).subarray(0, maxBodyBytes).toString("utf8");
+    // A text of n UTF-16 units is at most 3n bytes: a short one fits without being measured.
+    const text = body.text.length * 3 <= maxBodyBytes ? body.text : Buffer.from(body.text).subarray(0, maxBodyBytes).toString("utf8");
     // Kept only when the answer ended where it said and the target did not ask to close (HTTP/1.0 closes unless asked not to).
     const connection = /\r\nconnection:\s*([^\r\n]*)/i.exec(head)?.[1]?.toLowerCase() ?? "";
     const keep = !closed && body.complete && (status[1] === "1" ? !connection.includes("close") : connection.includes("keep-alive"));
