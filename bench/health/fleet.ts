@@ -90,7 +90,13 @@ async function main() {
   const collectors = Array.from({ length: collectorCount }, (_, n) => {
     const out = openSync(join(runDir, `collector-${n}.log`), "a");
     const collector = spawn(process.execPath, collectorNodeArgs, {
-      env: { ...process.env, ...collectorEnv, DATABASE_URL: postgres.url, MESHDECK_LOG_LEVEL: "info", BENCH_LOOP_FILE: join(runDir, `collector-${n}-loop.jsonl`) },
+      env: {
+        ...process.env,
+        ...collectorEnv,
+        DATABASE_URL: postgres.url,
+        MESHDECK_LOG_LEVEL: "info",
+        BENCH_LOOP_FILE: join(runDir, `collector-${n}-loop.jsonl`),
+      },
       stdio: ["ignore", out, out],
     });
     children.push(collector);
@@ -130,7 +136,10 @@ async function main() {
   log(`steady: checks per target per second min ${Math.min(...rates).toFixed(2)}, max ${Math.max(...rates).toFixed(2)}; ${falseBeforeKills} false positives`);
 
   // Kills spread over the fleet and over 5 s.
-  const killPlan = Array.from({ length: kills }, (_, i) => ({ index: Math.floor(((i + 0.5) * instances) / kills), afterMs: Math.round((i * killSpreadMs) / kills) }));
+  const killPlan = Array.from({ length: kills }, (_, i) => ({
+    index: Math.floor(((i + 0.5) * instances) / kills),
+    afterMs: Math.round((i * killSpreadMs) / kills),
+  }));
   const killStart = Date.now();
   child.send({ type: "kill", kills: killPlan } satisfies TTargetsMessage);
   const detectionsOf = async (indexes: number[], since: number) => {
@@ -173,15 +182,20 @@ async function main() {
   const orphanSet = new Set(orphans);
   const watched = share.filter((index) => !orphanSet.has(index));
   const takenAt = new Map<number, number>();
-  await waitFor("the killed collector's share checked again", 30_000, async () => {
-    const { at, counts: now } = await ask({ type: "counts" });
-    for (const index of watched) if (!takenAt.has(index) && (now[index] ?? 0) > (atKill[index] ?? 0)) takenAt.set(index, at - victimKilledAt);
-    return takenAt.size === watched.length ? true : null;
-  }, 200).catch((error: unknown) => log(String(error)));
+  await waitFor(
+    "the killed collector's share checked again",
+    30_000,
+    async () => {
+      const { at, counts: now } = await ask({ type: "counts" });
+      for (const index of watched) if (!takenAt.has(index) && (now[index] ?? 0) > (atKill[index] ?? 0)) takenAt.set(index, at - victimKilledAt);
+      return takenAt.size === watched.length ? true : null;
+    },
+    200,
+  ).catch((error: unknown) => log(String(error)));
   const takeovers = [...takenAt.values()];
-  await waitFor("the orphans' kills detected", 20_000, async () =>
-    (await detectionsOf(orphans, victimKilledAt)).size === orphans.length ? true : null,
-  ).catch((error: unknown) => log(`${String(error)}: the rest count as missed`));
+  await waitFor("the orphans' kills detected", 20_000, async () => ((await detectionsOf(orphans, victimKilledAt)).size === orphans.length ? true : null)).catch(
+    (error: unknown) => log(`${String(error)}: the rest count as missed`),
+  );
   const orphanDetections = [...(await detectionsOf(orphans, victimKilledAt)).values()];
   const allKilled = new Set([...killIndexes, ...orphans].map(instanceId));
   const falsePositives = await db.healthEvent.count({
@@ -197,7 +211,11 @@ async function main() {
   const p = (values: number[], q: number) => `${Math.round(percentile(values, q) ?? NaN)} ms`;
 
   const verdicts = [
-    { name: "each instance checked by exactly one collector (checks per target per second in [0.5, 1.5])", value: `${unchecked} unchecked, ${doubled} doubled`, met: unchecked + doubled === 0 },
+    {
+      name: "each instance checked by exactly one collector (checks per target per second in [0.5, 1.5])",
+      value: `${unchecked} unchecked, ${doubled} doubled`,
+      met: unchecked + doubled === 0,
+    },
     {
       name: `${kills} kills detected within interval x fall + 500 ms p99 (${detectTargetMs} ms)`,
       value: `${detections.length} of ${kills}, p99 ${p(detections, 99)}`,
@@ -209,7 +227,11 @@ async function main() {
       value: `${takeovers.length} of ${watched.length}, slowest ${Math.round(Math.max(...takeovers))} ms`,
       met: takeovers.length === watched.length && Math.max(...takeovers) <= takeoverTargetMs,
     },
-    { name: "none of the kills among its share missed", value: `${orphanDetections.length} of ${orphans.length}`, met: orphanDetections.length === orphans.length },
+    {
+      name: "none of the kills among its share missed",
+      value: `${orphanDetections.length} of ${orphans.length}`,
+      met: orphanDetections.length === orphans.length,
+    },
     { name: "peak RSS <= 600 MB per collector", value: `${peaks.map((mb) => `${Math.round(mb)} MB`).join(", ")}`, met: Math.max(...peaks) <= 600 },
   ];
   const m = machine();

@@ -78,7 +78,11 @@ function complete(side: TScraperSide, result: TResult) {
 
 const difference = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b)));
 function maxDifference(figures: TFigures[]): number {
-  const all = figures.flatMap(({ meshdeck: m, prometheus: p }) => [difference(m.requests, p.requests), difference(m.p50Ms, p.p50Ms), difference(m.p99Ms, p.p99Ms)]);
+  const all = figures.flatMap(({ meshdeck: m, prometheus: p }) => [
+    difference(m.requests, p.requests),
+    difference(m.p50Ms, p.p50Ms),
+    difference(m.p99Ms, p.p99Ms),
+  ]);
   return all.some(Number.isNaN) ? Infinity : Math.max(0, ...all);
 }
 
@@ -87,7 +91,12 @@ export function renderFigures(figures: TFigures[]): string {
   const pair = (a: number, b: number, unit: string) => `${a.toFixed(unit ? 1 : 0)}${unit} / ${b.toFixed(unit ? 1 : 0)}${unit}`;
   return markdownTable(
     ["service, whole window", "requests, Meshdeck / Prometheus", "p50", "p99"],
-    figures.map(({ service, meshdeck: m, prometheus: p }) => [service, pair(m.requests, p.requests, ""), pair(m.p50Ms, p.p50Ms, " ms"), pair(m.p99Ms, p.p99Ms, " ms")]),
+    figures.map(({ service, meshdeck: m, prometheus: p }) => [
+      service,
+      pair(m.requests, p.requests, ""),
+      pair(m.p50Ms, p.p50Ms, " ms"),
+      pair(m.p99Ms, p.p99Ms, " ms"),
+    ]),
   );
 }
 

@@ -14,7 +14,18 @@ import { percentile, replaceInDoc } from "../shared/report";
 import { calleesOf, instanceId, perService, serviceName, serviceOf } from "./fleet";
 import { job, prometheusVersion, queryNumber, readSelfMetrics, startReferencePrometheus } from "./prometheus-side";
 import type { TBuckets } from "../../lib/metrics/types";
-import { docHeading, evaluate, renderFigures, renderSection, renderTable, renderTargets, type TFigures, type TQuery, type TResult, type TScraperSide } from "./report";
+import {
+  docHeading,
+  evaluate,
+  renderFigures,
+  renderSection,
+  renderTable,
+  renderTargets,
+  type TFigures,
+  type TQuery,
+  type TResult,
+  type TScraperSide,
+} from "./report";
 import type { TScrapeCounts, TTargetsMessage, TTargetsReport } from "./targets";
 
 const args = process.argv.slice(2);
@@ -254,10 +265,15 @@ async function main() {
     const rows = await db.metricRollup.findMany({ where: { ...inWindows, scope: "service", service }, select: { requests: true, buckets: true } });
     const buckets = rows.reduce<TBuckets>((sum, row) => (row.buckets ? mergeBuckets(sum, row.buckets) : sum), []);
     const selected = `{job="${job}",service="${service}"}`;
-    const promQuantile = (q: number) => queryNumber(prometheus, `histogram_quantile(${q}, sum by (le) (increase(http_request_duration_seconds_bucket${selected}${span})))`);
+    const promQuantile = (q: number) =>
+      queryNumber(prometheus, `histogram_quantile(${q}, sum by (le) (increase(http_request_duration_seconds_bucket${selected}${span})))`);
     figures.push({
       service,
-      meshdeck: { requests: rows.reduce((sum, row) => sum + row.requests, 0), p50Ms: histogramQuantile(0.5, buckets) * 1000, p99Ms: histogramQuantile(0.99, buckets) * 1000 },
+      meshdeck: {
+        requests: rows.reduce((sum, row) => sum + row.requests, 0),
+        p50Ms: histogramQuantile(0.5, buckets) * 1000,
+        p99Ms: histogramQuantile(0.99, buckets) * 1000,
+      },
       prometheus: {
         requests: await queryNumber(prometheus, `sum(increase(http_request_duration_seconds_count${selected}${span}))`),
         p50Ms: (await promQuantile(0.5)) * 1000,

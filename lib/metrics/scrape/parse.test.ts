@@ -467,9 +467,7 @@ describe("only the samples read", () => {
 
   test("a malformed line of a sample not read does not fail the scrape; one read does", () => {
     const text = "ignored_total{a=broken} 1\nread_total 2\n";
-    expect(parseExposition(text, { reads: (name) => name === "read_total" }).flatMap((f) => f.samples)).toEqual([
-      { name: "read_total", labels: {}, value: 2 },
-    ]);
+    expect(parseExposition(text, { reads: (name) => name === "read_total" }).flatMap((f) => f.samples)).toEqual([{ name: "read_total", labels: {}, value: 2 }]);
     expect(() => parseExposition(text, { reads: () => true })).toThrow(MetricsParseError);
   });
 });
