@@ -104,9 +104,8 @@ async function main() {
   });
   cleanups.push(() => collectors.forEach((c) => c.sampler.stop()));
   const targetsSampler = new UsageSampler(child.pid!);
-  const postgresPid = Number((await db.$queryRawUnsafe<{ pid: number }[]>("select pg_backend_pid() as pid"))[0]?.pid);
   cleanups.push(() => targetsSampler.stop());
-  log(`collector pids ${collectors.map((c) => c.collector.pid).join(", ")}, targets pid ${child.pid}, postgres backend ${postgresPid}`);
+  log(`collector pids ${collectors.map((c) => c.collector.pid).join(", ")}, targets pid ${child.pid}`);
 
   const passing = () => db.instance.count({ where: { health: "passing", instanceId: { startsWith: "bench-" } } });
   let lastLog = 0;
