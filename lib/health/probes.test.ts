@@ -158,6 +158,15 @@ describe("tcp probe", () => {
     expect(result).toMatchObject({ status: "pass", output: expect.stringContaining("::1") });
   });
 
+  test("connects to a name through the checked lookup", async () => {
+    const tcp = createTcpServer((socket) => socket.end());
+    // On every address, so whichever the name resolves to first answers.
+    await new Promise<void>((resolve) => tcp.listen(0, resolve));
+    const result = await probeTcp({ host: "localhost", port: (tcp.address() as AddressInfo).port, timeoutMs: 800 });
+    await new Promise((resolve) => tcp.close(resolve));
+    expect(result).toMatchObject({ status: "pass", output: expect.stringContaining("localhost") });
+  });
+
   test("a closed port is critical", async () => {
     const result = await probeTcp({ host: "127.0.0.1", port: await freePort(), timeoutMs: 800 });
     expect(result).toMatchObject({ status: "fail", output: expect.stringContaining("ECONNREFUSED") });

@@ -231,41 +231,35 @@ export function probeTcp(target: TProbeTarget): Promise<TProbeResult> {
   const { port, timeoutMs } = target;
   return probe(target, (settle, connectTo) => {
     const { host } = connectTo;
-    const family = isIP(host);
-    // A name is resolved (and its addresses checked) by net.connect's lookup; an address is connected to directly.
-    if (family === 0) return probeTcpByName(connectTo, port, timeoutMs, settle);
-    const handle = new tcpWrap.TCP(tcpWrap.constants.SOCKET);
-    const request = new tcpWrap.TCPConnectWrap();
+    let close = () => undefined as void;
     let done = false;
     const end = (status: TProbeStatus, output: string) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
       // A plain close, not a reset: a server that has read nothing yet and handles no socket errors would crash on one.
-      handle.close();
+      close();
       settle(status, output);
     };
     const timer = setTimeout(() => afterPendingIo(() => end("fail", `timed out after ${timeoutMs} ms`)), timeoutMs);
+    const connected = () => end("pass", `TCP connect to ${host}:${port} succeeded`);
+    const family = isIP(host);
+    if (family === 0) {
+      // A name is resolved (and its addresses checked) by net.connect's lookup.
+      const socket = connect({ ...connectTo, port });
+      close = () => void socket.destroy();
+      socket.once("connect", connected);
+      socket.once("error", (error) => end("fail", describe(error)));
+      return;
+    }
+    const handle = new tcpWrap.TCP(tcpWrap.constants.SOCKET);
+    const request = new tcpWrap.TCPConnectWrap();
+    close = () => handle.close();
     const failed = (code: number) => end("fail", `connect ${getSystemErrorName(code)} ${host}:${port}`);
-    request.oncomplete = (status) => (status === 0 ? end("pass", `TCP connect to ${host}:${port} succeeded`) : failed(status));
+    request.oncomplete = (status) => (status === 0 ? connected() : failed(status));
     const error = family === 6 ? handle.connect6(request, host, port) : handle.connect(request, host, port);
     if (error) failed(error);
   });
-}
-
-function probeTcpByName(connectTo: TConnectTarget, port: number, timeoutMs: number, settle: TSettle) {
-  const socket = connect({ ...connectTo, port });
-  let done = false;
-  const end = (status: TProbeStatus, output: string) => {
-    if (done) return;
-    done = true;
-    clearTimeout(timer);
-    socket.destroy();
-    settle(status, output);
-  };
-  const timer = setTimeout(() => afterPendingIo(() => end("fail", `timed out after ${timeoutMs} ms`)), timeoutMs);
-  socket.once("connect", () => end("pass", `TCP connect to ${connectTo.host}:${port} succeeded`));
-  socket.once("error", (error) => end("fail", describe(error)));
 }
 
 // grpc.health.v1 HealthCheckResponse.status: SERVING is 1; NOT_SERVING, UNKNOWN and SERVICE_UNKNOWN are critical.
