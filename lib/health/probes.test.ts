@@ -125,6 +125,14 @@ describe("http check on a kept connection", () => {
     await close();
   });
 
+  test("a 204 without a length is whole at its headers, and the connection is kept", async () => {
+    const { check, connections, close } = await counted((res) => res.writeHead(204).end());
+    expect(await check.probe()).toMatchObject({ status: "pass", output: "HTTP 204" });
+    expect(await check.probe()).toMatchObject({ status: "pass" });
+    expect(connections()).toBe(1);
+    await close();
+  });
+
   test("an answer with Connection: close is not reused", async () => {
     const { check, connections, close } = await counted((res) => res.writeHead(200, { connection: "close" }).end("bye"));
     await check.probe();

@@ -71,7 +71,7 @@ type THttpTarget = TProbeTarget & { path: string };
 export const answersPerConnection = 30;
 
 // One probe on the connection: what it has read, its timer, and whether the connection had answered before.
-type TExchange = { socket: Socket; received: string; reused: boolean; timer: NodeJS.Timeout; settle: TSettle };
+type TExchange = { socket: Socket; received: string; reused: boolean; timer?: NodeJS.Timeout; settle: TSettle };
 
 /**
  * One instance's HTTP check: GET http://host:port/path, 2xx passing, 429 warning, anything else (a redirect too)
@@ -120,8 +120,11 @@ export class HttpCheck {
 
   private send(socket: Socket, reused: boolean, settle: TSettle) {
     const { timeoutMs } = this.target;
-    const timer = setTimeout(() => afterPendingIo(() => this.finish("fail", `timed out after ${timeoutMs} ms`, false)), timeoutMs);
-    this.exchange = { socket, received: "", reused, timer, settle };
+    const exchange: TExchange = { socket, received: "", reused, settle };
+    // Times out this probe only: one that answered meanwhile, and any later one, are not touched.
+    const timedOut = () => this.exchange === exchange && this.finish("fail", `timed out after ${timeoutMs} ms`, false);
+    exchange.timer = setTimeout(() => afterPendingIo(timedOut), timeoutMs);
+    this.exchange = exchange;
     socket.write(this.request);
   }
 
@@ -172,7 +175,10 @@ export class HttpCheck {
     const raw = received.slice(headerEnd + 4);
     const chunked = /\r\ntransfer-encoding:\s*chunked/i.test(head);
     const length = /\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1];
-    const body = chunked ? dechunk(raw) : { text: raw, complete: length !== undefined && Buffer.byteLength(raw) >= Number(length) };
+    // 1xx, 204 and 304 answers have no body whatever their headers say.
+    const bodiless = code < 200 || code === 204 || code === 304;
+    const complete = bodiless || (length !== undefined && Buffer.byteLength(raw) >= Number(length));
+    const body = chunked && !bodiless ? dechunk(raw) : { text: bodiless ? "" : raw, complete };
     if (!closed && !body.complete && Buffer.byteLength(body.text) < maxBodyBytes) return;
     const location = /\r\nlocation:\s*([^\r\n]*)/i.exec(head)?.[1];
     const redirect = code >= 300 && code < 400 ? ` (redirect to ${location ?? "?"} not followed)` : "";
