@@ -48,7 +48,7 @@ export async function startSyslog(): Promise<{ port: number; downs: TDownEvent[]
   return state;
 }
 
-export function writeHaproxyConfig({ dir, ports, syslogPort }: { dir: string; ports: number[]; syslogPort: number }) {
+export function writeHaproxyConfig({ dir, ports, syslogPort, tcp }: { dir: string; ports: number[]; syslogPort: number; tcp: boolean }) {
   const file = join(dir, "haproxy.cfg");
   const socket = join(dir, "haproxy.sock");
   const servers = ports.map((port, index) => `  server ${serverName(index)} 127.0.0.1:${port}`).join("\n");
@@ -69,7 +69,7 @@ defaults
   timeout server 5s
 
 backend ${backend}
-  option httpchk GET /health
+${tcp ? "  # No httpchk: a plain connect check (L4OK)." : "  option httpchk GET /health"}
   default-server check inter 1s fall 2 rise 2
 ${servers}
 `,

@@ -15,6 +15,7 @@ export type TResult = {
   date: string;
   command: string;
   database: string;
+  checkKind: "http" | "tcp";
   instances: number;
   services: number;
   kills: number;
@@ -163,13 +164,17 @@ export function renderSection(result: TResult): string {
   collector and by Prometheus ${result.prometheus.version} (\`static_configs\`, the same targets); the collector's CPU is compared with HAProxy's and
   Prometheus's together.`
     : "\n- Checks only: the instances are registered with `metrics: null`, so the collector scrapes nothing.";
-  return `## Health checks: ${result.instances} HTTP instances, ${what} (${result.date}, ${result.database})
+  const check =
+    result.checkKind === "tcp"
+      ? "TCP checks: a connect, then a close; HAProxy's `check` without `httpchk`"
+      : "`option httpchk GET /health`; the targets keep HTTP/1.1 connections alive, HAProxy's HTTP/1.0 checks close theirs";
+  return `## Health checks: ${result.instances} ${result.checkKind.toUpperCase()} instances, ${what} (${result.date}, ${result.database})
 
 - Machine: ${m.nproc} CPUs (\`nproc\`), ${m.model}, ${m.memoryGiB.toFixed(1)} GiB memory, Linux ${m.kernel}, Node ${m.node}, HAProxy ${result.haproxy.version}.
 - Command: \`${result.command}\`
 - Setup: ${result.instances} HTTP listeners on 127.0.0.1 (one process, \`bench/health/targets.ts\`) in ${result.services} services,
   checked at the same time by the Meshdeck collector (\`collector/index.ts\` as its own process, ${result.database}) and by HAProxy
-  (\`option httpchk GET /health\`, \`check inter 1s fall 2 rise 2\`, \`timeout check 800ms\`); Meshdeck at its defaults
+  (${check}; \`check inter 1s fall 2 rise 2\`, \`timeout check 800ms\`); Meshdeck at its defaults
   (interval 1 s, timeout 800 ms, fall 2, rise 2). Both warmed up until all ${result.instances} were passing / UP.${scrapes}
 - Kills: ${result.kills} listeners closed, spread over ${(result.killSpreadMs / 1000).toFixed(1)} s. Detection time = the
   \`HealthEvent.at\` of the instance's change to critical (Meshdeck) or the timestamp of HAProxy's "Server ... is DOWN" log

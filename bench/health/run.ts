@@ -3,6 +3,8 @@
 // 50 are killed at known times; detection p50/p99, CPU and RSS of both; a section in docs/benchmarks.md.
 // --combined: the collector scrapes every instance's /metrics too (every 10 s), against HAProxy plus
 // Prometheus scraping the same targets; without it, instances have no metrics and the collector only checks.
+// --fleet: 10,000 instances checked by 3 collectors on PostgreSQL (bench/health/fleet.ts).
+// --tcp: TCP checks (connect and close) on both sides instead of HTTP GET /health.
 // Sizes may be shrunk for a quick try: BENCH_INSTANCES, BENCH_KILLS, BENCH_STEADY_S.
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
@@ -19,6 +21,7 @@ const args = process.argv.slice(2);
 const usePostgres = args.includes("--db=postgres");
 const writeDoc = !args.includes("--no-doc");
 const combined = args.includes("--combined");
+const tcp = args.includes("--tcp");
 const instances = Number(process.env.BENCH_INSTANCES ?? "1000");
 const kills = Number(process.env.BENCH_KILLS ?? "50");
 // 60 s so the window always holds exactly one of the collector's once-a-minute rollup writes.
@@ -54,7 +57,7 @@ function startTargets(): Promise<{ child: ChildProcess; ports: number[]; killed:
     child.on("message", (report: TTargetsReport) => {
       if (report.type === "ready") done({ child, ports: report.ports, killed });
       else if (report.type === "killed") killed.set(report.index, report.at);
-      else fail(new Error(`targets: ${report.message}`));
+      else if (report.type === "error") fail(new Error(`targets: ${report.message}`));
     });
     child.once("exit", (code) => fail(new Error(`targets exited (${code}) before it was ready`)));
   });
@@ -89,16 +92,16 @@ async function main() {
         id: instanceId(index),
         host: "127.0.0.1",
         port,
-        check: { kind: "http", path: "/health" },
+        check: tcp ? { kind: "tcp" } : { kind: "http", path: "/health" },
         metrics: combined ? { path: "/metrics" } : null,
       }),
     });
   }
-  log(`registered ${instances} instances with http checks at the defaults in ${((Date.now() - registerStarted) / 1000).toFixed(1)} s`);
+  log(`registered ${instances} instances with ${tcp ? "tcp" : "http"} checks at the defaults in ${((Date.now() - registerStarted) / 1000).toFixed(1)} s`);
 
   const syslog = await startSyslog();
   cleanups.push(() => void syslog.socket.close());
-  const haproxyConfig = writeHaproxyConfig({ dir: runDir, ports: targets.ports, syslogPort: syslog.port });
+  const haproxyConfig = writeHaproxyConfig({ dir: runDir, ports: targets.ports, syslogPort: syslog.port, tcp });
   const haproxy = startHaproxy({ file: haproxyConfig.file, dir: runDir });
   children.push(haproxy);
   // The same targets, every 10 s with a 5 s timeout, as the collector's scrapes.
@@ -138,7 +141,7 @@ async function main() {
     if (collectorDied) throw new Error(collectorDied);
     const passing = await db.instance.count({ where: { health: "passing", instanceId: { startsWith: "bench-" } } });
     const stat = await showStat(haproxyConfig.socket);
-    const up = [...stat.values()].filter((s) => s.status === "UP" && s.check.startsWith("L7OK")).length;
+    const up = [...stat.values()].filter((s) => s.status === "UP" && s.check.startsWith(tcp ? "L4OK" : "L7OK")).length;
     // Combined: both scrapers have scraped every target once.
     const scraped = combined
       ? await db.instance.count({ where: { instanceId: { startsWith: "bench-" }, lastScrapeAt: { not: null }, scrapeError: null } })
@@ -147,7 +150,7 @@ async function main() {
     if (Date.now() - lastProgress >= 5000) {
       lastProgress = Date.now();
       log(
-        `warming up: ${passing} passing in Meshdeck, ${up} UP (L7OK) in HAProxy${combined ? `; scraped ${scraped} by Meshdeck, ${promUp} up in Prometheus` : ""}`,
+        `warming up: ${passing} passing in Meshdeck, ${up} UP (${tcp ? "L4OK" : "L7OK"}) in HAProxy${combined ? `; scraped ${scraped} by Meshdeck, ${promUp} up in Prometheus` : ""}`,
       );
     }
     if (passing === instances) allPassingAt ??= Date.now();
@@ -156,7 +159,7 @@ async function main() {
   const warmAt = Date.now();
   const machineAtWarm = readMachineBusySeconds();
   const warmupSeconds = ((allPassingAt ?? warmAt) - collectorStarted) / 1000;
-  log(`warm: all ${instances} passing in Meshdeck and UP (L7OK) in HAProxy; measuring CPU for ${steadySeconds} s`);
+  log(`warm: all ${instances} passing in Meshdeck and UP in HAProxy; measuring CPU for ${steadySeconds} s`);
   await sleep(steadySeconds * 1000 + 500);
   const steadyEnd = Date.now();
   const machineAtSteadyEnd = readMachineBusySeconds();
@@ -263,6 +266,7 @@ async function main() {
         ? { version: prometheusVersion(), cpuPercent: steady.prometheus?.cpuPercent ?? null, peakRssMb: peak(samplers.prometheus) }
         : null,
     database: usePostgres ? "PostgreSQL 15" : "SQLite",
+    checkKind: tcp ? "tcp" : "http",
     instances,
     services: Math.ceil(instances / perService),
     kills,
@@ -327,4 +331,6 @@ async function shutdown() {
   for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
 }
 
-runBench({ main, shutdown });
+// --fleet is its own run (bench/health/fleet.ts): 10,000 instances, 3 collectors, PostgreSQL, no HAProxy.
+if (args.includes("--fleet")) void import("./fleet");
+else runBench({ main, shutdown });

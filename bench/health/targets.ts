@@ -4,8 +4,12 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type TTargetsMessage = { type: "kill"; kills: { index: number; afterMs: number }[] } | { type: "stop" };
-export type TTargetsReport = { type: "ready"; ports: number[] } | { type: "killed"; index: number; at: number } | { type: "error"; message: string };
+export type TTargetsMessage = { type: "kill"; kills: { index: number; afterMs: number }[] } | { type: "counts" } | { type: "stop" };
+export type TTargetsReport =
+  | { type: "ready"; ports: number[] }
+  | { type: "killed"; index: number; at: number }
+  | { type: "counts"; at: number; counts: number[] }
+  | { type: "error"; message: string };
 
 const count = Number(process.env.BENCH_TARGETS ?? "1000");
 // The combined run (--combined): each target serves /metrics too, a small exposition both scrapers read every 10 s.
@@ -37,17 +41,22 @@ function listen(server: Server): Promise<number> {
 
 async function main() {
   const servers: Server[] = [];
+  // Requests each target answered, for --fleet: one checker each, and when a killed collector's share is checked again.
+  const requests = new Uint32Array(count);
   for (let i = 0; i < count; i += 1) {
     const server = createServer((req, res) => {
+      requests[i] = (requests[i] ?? 0) + 1;
       if (withMetrics && req.url === "/metrics") {
         res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
         return void res.end(exposition);
       }
       const ok = req.url === "/health";
-      res.writeHead(ok ? 200 : 404, { "content-type": "text/plain", connection: "close" });
+      // Keep-alive as any HTTP/1.1 server: the collector reuses its connection; HAProxy's HTTP/1.0 checks close theirs.
+      res.writeHead(ok ? 200 : 404, { "content-type": "text/plain" });
       res.end(ok ? "ok" : "not found");
     });
-    server.keepAliveTimeout = 1000;
+    // Node's default: longer than the 1 s between checks, so a kept connection is not closed under the next one.
+    server.keepAliveTimeout = 5000;
     servers.push(server);
   }
   const ports: number[] = [];
@@ -68,6 +77,8 @@ async function main() {
     if (message.type === "kill") {
       const started = Date.now();
       for (const { index, afterMs } of message.kills) setTimeout(() => kill(index), Math.max(0, started + afterMs - Date.now()));
+    } else if (message.type === "counts") {
+      send({ type: "counts", at: Date.now(), counts: [...requests] });
     } else if (message.type === "stop") {
       for (const server of servers) server.close();
       process.exit(0);

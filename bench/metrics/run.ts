@@ -13,7 +13,19 @@ import { askingChild, collectorEnv, collectorNodeArgs, runBench, sleep, startPos
 import { percentile, replaceInDoc } from "../shared/report";
 import { calleesOf, instanceId, perService, serviceName, serviceOf } from "./fleet";
 import { job, prometheusVersion, queryNumber, readSelfMetrics, startReferencePrometheus } from "./prometheus-side";
-import { docHeading, evaluate, renderSection, renderTable, renderTargets, type TQuery, type TResult, type TScraperSide } from "./report";
+import type { TBuckets } from "../../lib/metrics/types";
+import {
+  docHeading,
+  evaluate,
+  renderFigures,
+  renderSection,
+  renderTable,
+  renderTargets,
+  type TFigures,
+  type TQuery,
+  type TResult,
+  type TScraperSide,
+} from "./report";
 import type { TScrapeCounts, TTargetsMessage, TTargetsReport } from "./targets";
 
 const args = process.argv.slice(2);
@@ -243,6 +255,32 @@ async function main() {
     scrapeP50: await q(`quantile(0.5, scrape_duration_seconds${selector} ${end})`),
     scrapeP99: await q(`quantile(0.99, scrape_duration_seconds${selector} ${end})`),
   };
+  // The same figures from both, per service over the whole windows: Meshdeck's 10 s service rows merged, and
+  // Prometheus's increase() and histogram_quantile over the same span, evaluated at its end.
+  const { mergeBuckets } = await import("../../lib/metrics/signals.ts");
+  const { histogramQuantile } = await import("../../lib/metrics/rollup/quantile.ts");
+  const span = `[${(endWindow - firstWindow) / 1000}s] @ ${(endWindow / 1000).toFixed(3)}`;
+  const figures: TFigures[] = [];
+  for (const service of Array.from({ length: Math.min(5, services) }, (_, i) => serviceName(Math.floor((i * services) / 5)))) {
+    const rows = await db.metricRollup.findMany({ where: { ...inWindows, scope: "service", service }, select: { requests: true, buckets: true } });
+    const buckets = rows.reduce<TBuckets>((sum, row) => (row.buckets ? mergeBuckets(sum, row.buckets) : sum), []);
+    const selected = `{job="${job}",service="${service}"}`;
+    const promQuantile = (q: number) =>
+      queryNumber(prometheus, `histogram_quantile(${q}, sum by (le) (increase(http_request_duration_seconds_bucket${selected}${span})))`);
+    figures.push({
+      service,
+      meshdeck: {
+        requests: rows.reduce((sum, row) => sum + row.requests, 0),
+        p50Ms: histogramQuantile(0.5, buckets) * 1000,
+        p99Ms: histogramQuantile(0.99, buckets) * 1000,
+      },
+      prometheus: {
+        requests: await queryNumber(prometheus, `sum(increase(http_request_duration_seconds_count${selected}${span}))`),
+        p50Ms: (await promQuantile(0.5)) * 1000,
+        p99Ms: (await promQuantile(0.99)) * 1000,
+      },
+    });
+  }
   const finalSample = await targetProcesses[0]!.ask({ type: "sample" });
 
   // Everything is read: stop the scrapers and the targets before the query benchmarks run alone.
@@ -292,6 +330,7 @@ async function main() {
   const late = loopLines.filter((l) => l.at > from && l.at <= to).map((l) => Math.max(0, l.max - 20));
 
   const result: TResult = {
+    figures,
     date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
     command: `npm run bench:metrics${args.length ? ` -- ${args.join(" ")}` : ""}`,
     database: postgres ? "PostgreSQL 15" : "SQLite",
@@ -392,7 +431,7 @@ async function main() {
     } else log("no .cpuprofile written by the collector");
   }
 
-  console.log(`\n${renderTable(result)}\n\nTargets:\n${renderTargets(result)}\n`);
+  console.log(`\n${renderTable(result)}\n\n${renderFigures(result.figures)}\n\nTargets:\n${renderTargets(result)}\n`);
   console.log(
     `Payload ${result.payload.series} series / ${(result.payload.bytes / 1024).toFixed(1)} KiB; Meshdeck ${instanceRows.total} instance rows in ${windows} windows (fewest ${instanceRows.minPerWindow}), ${failedAtEnd} failed, ${staleAtEnd} stale; ` +
       `Prometheus up ${prom.upAtEnd}, ${prom.upSuccesses}/${prom.upSamples} up samples; targets CPU ${targetsPercent.toFixed(1)} %, runner ${runnerPercent.toFixed(1)} %, others ${othersPercent.toFixed(1)} %` +

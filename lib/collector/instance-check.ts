@@ -1,6 +1,6 @@
 import "server-only";
 import { getEnv } from "@/lib/env";
-import { probeGrpc, probeHttp, probeScript, probeTcp, type TProbeResult } from "@/lib/health/probes";
+import { HttpCheck, probeGrpc, probeScript, probeTcp, type TProbeResult } from "@/lib/health/probes";
 import { advanceHealth, createHealthMachine, type THealthDecision, type THealthMachine } from "@/lib/health/state-machine";
 import type { TCheckedInstance } from "./checked-instances";
 import type { THealthWrite } from "./health-writes";
@@ -12,10 +12,9 @@ export type TCheckHooks = {
   onWrite: (id: string, write: THealthWrite) => void;
 };
 
-function probeOnce(instance: TCheckedInstance): Promise<TProbeResult> {
+function probeOnce(instance: TCheckedInstance, http: HttpCheck | null): Promise<TProbeResult> {
   const { kind, host, port, timeoutMs, path } = instance;
-  // The instance is the target itself: nothing built per probe.
-  if (kind === "http") return probeHttp(instance);
+  if (http) return http.probe();
   if (kind === "grpc") return probeGrpc({ host, port, timeoutMs, service: path });
   if (kind === "script") {
     // Turning script checks off stops those registered while they were on, on this collector too.
@@ -44,6 +43,8 @@ export class InstanceCheck {
   machine: THealthMachine;
   private probing = false;
   private stopped = false;
+  // An HTTP check keeps its connection between probes.
+  private readonly http: HttpCheck | null;
 
   constructor(
     readonly instance: TCheckedInstance,
@@ -54,17 +55,19 @@ export class InstanceCheck {
     const seen = lastSuccessAt !== null || health === "passing" || health === "warning";
     const lastOkAt = seen ? Date.now() : null;
     this.machine = createHealthMachine({ rise, fall, health, lastOkAt, flapping });
+    this.http = instance.kind === "http" ? new HttpCheck(instance) : null;
   }
 
   stop() {
     this.stopped = true;
+    this.http?.close();
   }
 
   /** Probes once, unless the last probe is still out (a slow answer skips a turn rather than doubling up). */
   run() {
     if (this.probing || this.stopped) return;
     this.probing = true;
-    void probeOnce(this.instance).then((result) => this.settle(result));
+    void probeOnce(this.instance, this.http).then((result) => this.settle(result));
   }
 
   private settle(result: TProbeResult) {

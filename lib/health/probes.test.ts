@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createTcpServer, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { maxBodyBytes, probeHttp, probeTcp } from "./probes";
+import { answersPerConnection, HttpCheck, maxBodyBytes, probeHttp, probeTcp } from "./probes";
 
 // One real HTTP server on 127.0.0.1 whose routes answer the way sick and healthy services do.
 const routes: Record<string, (res: ServerResponse, req: IncomingMessage) => void> = {
@@ -83,6 +83,72 @@ describe("http probe", () => {
   );
 });
 
+describe("http check on a kept connection", () => {
+  // A server of its own, counting the connections it accepted.
+  async function counted(answer: (res: ServerResponse) => void = (res) => res.end("ok")) {
+    const own = createServer((_req, res) => answer(res));
+    let connections = 0;
+    own.on("connection", () => (connections += 1));
+    await new Promise<void>((resolve) => own.listen(0, "127.0.0.1", resolve));
+    const check = new HttpCheck({ host: "127.0.0.1", port: (own.address() as AddressInfo).port, path: "/", timeoutMs: 800 });
+    const close = async () => {
+      check.close();
+      own.closeAllConnections();
+      await new Promise((resolve) => own.close(resolve));
+    };
+    return { own, check, connections: () => connections, close };
+  }
+
+  test("probes on one connection while the target keeps it", async () => {
+    const { check, connections, close } = await counted();
+    for (let i = 0; i < 5; i += 1) expect(await check.probe()).toMatchObject({ status: "pass", output: "HTTP 200: ok" });
+    expect(connections()).toBe(1);
+    await close();
+  });
+
+  test("opens a new connection after the target closed the kept one", async () => {
+    const { own, check, connections, close } = await counted();
+    await check.probe();
+    // Whether its close arrived before the next request or after it, the probe passes on a new connection.
+    own.closeIdleConnections();
+    expect(await check.probe()).toMatchObject({ status: "pass" });
+    expect(connections()).toBe(2);
+    await close();
+  });
+
+  test("a target that stopped is critical on the next probe", async () => {
+    const { own, check, close } = await counted();
+    await check.probe();
+    own.close();
+    own.closeAllConnections();
+    expect(await check.probe()).toMatchObject({ status: "fail", output: expect.stringContaining("ECONNREFUSED") });
+    await close();
+  });
+
+  test("a 204 without a length is whole at its headers, and the connection is kept", async () => {
+    const { check, connections, close } = await counted((res) => res.writeHead(204).end());
+    expect(await check.probe()).toMatchObject({ status: "pass", output: "HTTP 204" });
+    expect(await check.probe()).toMatchObject({ status: "pass" });
+    expect(connections()).toBe(1);
+    await close();
+  });
+
+  test("an answer with Connection: close is not reused", async () => {
+    const { check, connections, close } = await counted((res) => res.writeHead(200, { connection: "close" }).end("bye"));
+    await check.probe();
+    await check.probe();
+    expect(connections()).toBe(2);
+    await close();
+  });
+
+  test(`a connection answers at most ${answersPerConnection} probes`, async () => {
+    const { check, connections, close } = await counted();
+    for (let i = 0; i < answersPerConnection + 1; i += 1) await check.probe();
+    expect(connections()).toBe(2);
+    await close();
+  });
+});
+
 describe("tcp probe", () => {
   test("connects to a listening port", async () => {
     const tcp = createTcpServer((socket) => socket.end());
@@ -90,6 +156,23 @@ describe("tcp probe", () => {
     const result = await probeTcp({ host: "127.0.0.1", port: (tcp.address() as AddressInfo).port, timeoutMs: 800 });
     await new Promise((resolve) => tcp.close(resolve));
     expect(result.status).toBe("pass");
+  });
+
+  test("connects over IPv6", async () => {
+    const tcp = createTcpServer((socket) => socket.end());
+    await new Promise<void>((resolve) => tcp.listen(0, "::1", resolve));
+    const result = await probeTcp({ host: "::1", port: (tcp.address() as AddressInfo).port, timeoutMs: 800 });
+    await new Promise((resolve) => tcp.close(resolve));
+    expect(result).toMatchObject({ status: "pass", output: expect.stringContaining("::1") });
+  });
+
+  test("connects to a name through the checked lookup", async () => {
+    const tcp = createTcpServer((socket) => socket.end());
+    // On every address, so whichever the name resolves to first answers.
+    await new Promise<void>((resolve) => tcp.listen(0, resolve));
+    const result = await probeTcp({ host: "localhost", port: (tcp.address() as AddressInfo).port, timeoutMs: 800 });
+    await new Promise((resolve) => tcp.close(resolve));
+    expect(result).toMatchObject({ status: "pass", output: expect.stringContaining("localhost") });
   });
 
   test("a closed port is critical", async () => {

@@ -1,7 +1,8 @@
 import "server-only";
 import { execFile } from "node:child_process";
 import { connect as connectHttp2 } from "node:http2";
-import { connect } from "node:net";
+import { connect, isIP, type Socket } from "node:net";
+import { getSystemErrorName } from "node:util";
 import { connectTarget, type TConnectTarget } from "@/lib/net/policy-lookup";
 import type { TProbeStatus } from "./state-machine";
 
@@ -63,94 +64,207 @@ function dechunk(body: string): { text: string; complete: boolean } {
   }
 }
 
+type THttpTarget = TProbeTarget & { path: string };
+
+// A kept connection answers at most this many probes: a target that stopped listening but still answers on the
+// connections it has (a graceful drain) is found on the next new one, within this many intervals.
+export const answersPerConnection = 30;
+
+// One probe on the connection: what it has read, its timer, and whether the connection had answered before.
+type TExchange = { socket: Socket; received: string; reused: boolean; timer?: NodeJS.Timeout; settle: TSettle };
+
 /**
- * GET http://host:port/path: 2xx passing, 429 warning, anything else (a redirect too) critical.
- * A plain socket and one request line, as HAProxy checks: a thousand probes a second through
- * Node's full HTTP client cost the collector more than everything else it does.
+ * One instance's HTTP check: GET http://host:port/path, 2xx passing, 429 warning, anything else (a redirect too)
+ * critical. A plain socket and one request line, as HAProxy checks; unlike HAProxy, the connection stays open for
+ * the next probe while the target keeps it (HTTP/1.1 keep-alive): a new connection per probe, its connect and close,
+ * was most of the collector's CPU. A probe that finds its kept connection closed tries once on a new one.
  */
-export function probeHttp(target: TProbeTarget & { path: string }): Promise<TProbeResult> {
-  const { port, timeoutMs, path } = target;
-  return probe(target, (settle, connectTo) => {
-    const { host } = connectTo;
-    const socket = connect({ ...connectTo, port });
-    let received = "";
-    let done = false;
-    const finish = (status: TProbeStatus, output: string) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      // Answered: closed with a reset, as HAProxy closes its checks, so no connection waits in TIME_WAIT (a thousand a second).
-      if (socket.readyState === "open") socket.resetAndDestroy();
-      else socket.destroy();
-      settle(status, output);
-    };
-    const timer = setTimeout(() => afterPendingIo(() => finish("fail", `timed out after ${timeoutMs} ms`)), timeoutMs);
-    // Decides once the answer is whole, the body cap is reached, or the server closed the connection.
-    const read = (closed: boolean) => {
-      const status = /^HTTP\/1\.[01] (\d{3})/.exec(received);
-      const headerEnd = received.indexOf("\r\n\r\n");
-      if (!status || headerEnd < 0) {
-        if (closed) finish("fail", received ? `not an HTTP answer: ${received.slice(0, 200)}` : "the connection closed without an answer");
-        return;
-      }
-      const code = Number(status[1]);
-      const head = received.slice(0, headerEnd);
-      const raw = received.slice(headerEnd + 4);
-      const chunked = /\r\ntransfer-encoding:\s*chunked/i.test(head);
-      const length = /\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1];
-      const body = chunked ? dechunk(raw) : { text: raw, complete: length !== undefined && Buffer.byteLength(raw) >= Number(length) };
-      if (!closed && !body.complete && Buffer.byteLength(body.text) < maxBodyBytes) return;
-      const location = /\r\nlocation:\s*([^\r\n]*)/i.exec(head)?.[1];
-      const redirect = code >= 300 && code < 400 ? ` (redirect to ${location ?? "?"} not followed)` : "";
-      const text = Buffer.from(body.text).subarray(0, maxBodyBytes).toString("utf8");
-      finish(statusOf(code), `HTTP ${code}${redirect}${text ? `: ${text}` : ""}`);
-    };
+export class HttpCheck {
+  private socket: Socket | null = null;
+  private answers = 0;
+  private exchange: TExchange | null = null;
+  private readonly request: string;
+
+  constructor(private readonly target: THttpTarget) {
+    const { host, port, path } = target;
+    const name = host.includes(":") ? `[${host.replace(/^\[|\]$/g, "").split("%")[0]}]` : host;
+    this.request = `GET ${path} HTTP/1.1\r\nHost: ${name}:${port}\r\nUser-Agent: meshdeck-health-check\r\nAccept: */*\r\n\r\n`;
+  }
+
+  probe(): Promise<TProbeResult> {
+    const kept = this.socket;
+    if (kept) {
+      const started = performance.now();
+      return new Promise((resolve) => this.send(kept, true, (status, output) => resolve({ status, output, latencyMs: performance.now() - started })));
+    }
+    return probe(this.target, (settle, connectTo) => this.send(this.open(connectTo), false, settle));
+  }
+
+  /** Closes the kept connection (the check stopped). */
+  close() {
+    this.drop(false);
+  }
+
+  private open(connectTo: TConnectTarget): Socket {
+    const socket = connect({ ...connectTo, port: this.target.port });
+    this.socket = socket;
+    this.answers = 0;
     socket.setEncoding("utf8");
-    socket.once("connect", () => {
-      socket.write(
-        `GET ${path} HTTP/1.1\r\nHost: ${host.includes(":") ? `[${host.split("%")[0]}]` : host}:${port}\r\nUser-Agent: meshdeck-health-check\r\nAccept: */*\r\nConnection: close\r\n\r\n`,
-      );
-    });
-    socket.on("data", (chunk: string) => {
-      received += chunk;
-      read(false);
-    });
-    socket.once("end", () => read(true));
-    socket.once("error", (error) => finish("fail", describe(error)));
-  });
+    // Listeners for the connection's life, not one set per probe.
+    socket.on("data", (chunk: string) => this.onData(socket, chunk));
+    socket.on("end", () => this.onClosed(socket, null));
+    socket.on("close", () => this.onClosed(socket, null));
+    socket.on("error", (error) => this.onClosed(socket, error));
+    return socket;
+  }
+
+  private send(socket: Socket, reused: boolean, settle: TSettle) {
+    const { timeoutMs } = this.target;
+    const exchange: TExchange = { socket, received: "", reused, settle };
+    // Times out this probe only: one that answered meanwhile, and any later one, are not touched.
+    const timedOut = () => this.exchange === exchange && this.finish("fail", `timed out after ${timeoutMs} ms`, false);
+    exchange.timer = setTimeout(() => afterPendingIo(timedOut), timeoutMs);
+    this.exchange = exchange;
+    socket.write(this.request);
+  }
+
+  private onData(socket: Socket, chunk: string) {
+    const exchange = this.exchange;
+    // Bytes nobody asked for: the connection is not one to reuse.
+    if (!exchange || exchange.socket !== socket) return this.socket === socket ? this.drop(false) : undefined;
+    exchange.received += chunk;
+    this.read(exchange, false);
+  }
+
+  private onClosed(socket: Socket, error: Error | null) {
+    const exchange = this.exchange;
+    if (exchange?.socket !== socket) {
+      // The target closed an idle connection (its keep-alive timeout, a restart): the next probe opens a new one.
+      if (this.socket === socket) this.drop(false);
+      return;
+    }
+    // A kept connection closed before any answer: closed by the target just before the request; one try on a new one.
+    if (exchange.reused && exchange.received === "") {
+      clearTimeout(exchange.timer);
+      this.exchange = null;
+      this.drop(false);
+      const settle = exchange.settle;
+      let connectTo: TConnectTarget;
+      try {
+        connectTo = connectTarget(this.target.host);
+      } catch (failure) {
+        return settle("fail", describe(failure));
+      }
+      return this.send(this.open(connectTo), false, settle);
+    }
+    if (error) return this.finish("fail", describe(error), false);
+    this.read(exchange, true);
+  }
+
+  // Decides once the answer is whole, the body cap is reached, or the server closed the connection.
+  private read(exchange: TExchange, closed: boolean) {
+    const { received } = exchange;
+    const status = /^HTTP\/1\.([01]) (\d{3})/.exec(received);
+    const headerEnd = received.indexOf("\r\n\r\n");
+    if (!status || headerEnd < 0) {
+      if (closed) this.finish("fail", received ? `not an HTTP answer: ${received.slice(0, 200)}` : "the connection closed without an answer", false);
+      return;
+    }
+    const code = Number(status[2]);
+    const head = received.slice(0, headerEnd);
+    const raw = received.slice(headerEnd + 4);
+    const chunked = /\r\ntransfer-encoding:\s*chunked/i.test(head);
+    const length = /\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1];
+    // 1xx, 204 and 304 answers have no body whatever their headers say.
+    const bodiless = code < 200 || code === 204 || code === 304;
+    const complete = bodiless || (length !== undefined && Buffer.byteLength(raw) >= Number(length));
+    const body = chunked && !bodiless ? dechunk(raw) : { text: bodiless ? "" : raw, complete };
+    if (!closed && !body.complete && Buffer.byteLength(body.text) < maxBodyBytes) return;
+    const location = /\r\nlocation:\s*([^\r\n]*)/i.exec(head)?.[1];
+    const redirect = code >= 300 && code < 400 ? ` (redirect to ${location ?? "?"} not followed)` : "";
+    // A text of n UTF-16 units is at most 3n bytes: a short one fits without being measured.
+    const text = body.text.length * 3 <= maxBodyBytes ? body.text : Buffer.from(body.text).subarray(0, maxBodyBytes).toString("utf8");
+    // Kept only when the answer ended where it said and the target did not ask to close (HTTP/1.0 closes unless asked not to).
+    const connection = /\r\nconnection:\s*([^\r\n]*)/i.exec(head)?.[1]?.toLowerCase() ?? "";
+    const keep = !closed && body.complete && (status[1] === "1" ? !connection.includes("close") : connection.includes("keep-alive"));
+    this.finish(statusOf(code), `HTTP ${code}${redirect}${text ? `: ${text}` : ""}`, keep);
+  }
+
+  private finish(status: TProbeStatus, output: string, keep: boolean) {
+    const exchange = this.exchange;
+    if (!exchange) return;
+    this.exchange = null;
+    clearTimeout(exchange.timer);
+    this.answers += 1;
+    if (!keep || this.answers >= answersPerConnection) this.drop(true);
+    exchange.settle(status, output);
+  }
+
+  // Answered and not kept: closed with a reset, as HAProxy closes its checks, so no connection waits in TIME_WAIT.
+  private drop(answered: boolean) {
+    const socket = this.socket;
+    if (!socket) return;
+    this.socket = null;
+    if (answered && socket.readyState === "open") socket.resetAndDestroy();
+    else socket.destroy();
+    const exchange = this.exchange;
+    // A probe still out on it (the check stopped) ends now.
+    if (exchange?.socket === socket) this.finish("fail", "the check stopped", false);
+  }
 }
+
+/** One GET on a new connection, closed after the answer. */
+export function probeHttp(target: THttpTarget): Promise<TProbeResult> {
+  const check = new HttpCheck(target);
+  return check.probe().finally(() => check.close());
+}
+
+// libuv's TCP handle, as net.Socket uses it underneath: a TCP check needs no stream, buffers or events.
+type TTcpHandle = {
+  connect(request: object, address: string, port: number): number;
+  connect6(request: object, address: string, port: number): number;
+  close(): void;
+};
+type TConnectRequest = { oncomplete: (status: number) => void };
+const tcpWrap = (process as unknown as { binding(name: "tcp_wrap"): unknown }).binding("tcp_wrap") as {
+  TCP: new (type: number) => TTcpHandle;
+  TCPConnectWrap: new () => TConnectRequest;
+  constants: { SOCKET: number };
+};
 
 /** Opens a TCP connection to host:port: connected is passing, anything else critical. */
 export function probeTcp(target: TProbeTarget): Promise<TProbeResult> {
   const { port, timeoutMs } = target;
   return probe(target, (settle, connectTo) => {
     const { host } = connectTo;
-    const socket = connect({ ...connectTo, port });
+    let close = () => undefined as void;
     let done = false;
-    const timer = setTimeout(
-      () =>
-        afterPendingIo(() => {
-          if (done) return;
-          done = true;
-          socket.destroy();
-          settle("fail", `timed out after ${timeoutMs} ms`);
-        }),
-      timeoutMs,
-    );
-    socket.once("connect", () => {
+    const end = (status: TProbeStatus, output: string) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
       // A plain close, not a reset: a server that has read nothing yet and handles no socket errors would crash on one.
-      socket.destroy();
-      settle("pass", `TCP connect to ${host}:${port} succeeded`);
-    });
-    socket.once("error", (error) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      settle("fail", describe(error));
-    });
+      close();
+      settle(status, output);
+    };
+    const timer = setTimeout(() => afterPendingIo(() => end("fail", `timed out after ${timeoutMs} ms`)), timeoutMs);
+    const connected = () => end("pass", `TCP connect to ${host}:${port} succeeded`);
+    const family = isIP(host);
+    if (family === 0) {
+      // A name is resolved (and its addresses checked) by net.connect's lookup.
+      const socket = connect({ ...connectTo, port });
+      close = () => void socket.destroy();
+      socket.once("connect", connected);
+      socket.once("error", (error) => end("fail", describe(error)));
+      return;
+    }
+    const handle = new tcpWrap.TCP(tcpWrap.constants.SOCKET);
+    const request = new tcpWrap.TCPConnectWrap();
+    close = () => handle.close();
+    const failed = (code: number) => end("fail", `connect ${getSystemErrorName(code)} ${host}:${port}`);
+    request.oncomplete = (status) => (status === 0 ? connected() : failed(status));
+    const error = family === 6 ? handle.connect6(request, host, port) : handle.connect(request, host, port);
+    if (error) failed(error);
   });
 }
 

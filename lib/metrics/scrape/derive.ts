@@ -111,6 +111,9 @@ export class InstanceSignals {
     this.edgeReaders.push(this.counter(haproxyBackendResponses, haproxyBackend, haproxyStatusLabels));
   }
 
+  /** Whether a sample of this name is read at all: the parser leaves the others out. */
+  readonly reads = (sampleName: string): boolean => this.bindings.has(sampleName);
+
   /** The time between the last two scrapes, to turn increases into rates; null before the second. */
   get intervalMs(): number | null {
     return this.lastIntervalMs;

@@ -19,7 +19,7 @@ const hourMs = 3_600_000;
 // Rows that could not be written wait for the next flush, up to this many; older ones are dropped.
 const maxPendingRows = 200_000;
 
-type TScraping = { target: TScrapeTarget; signature: string; signals: InstanceSignals; timer?: NodeJS.Timeout };
+type TScraping = { target: TScrapeTarget; signature: string; signals: InstanceSignals; phase: number; timer?: NodeJS.Timeout };
 
 // Each target keeps its own phase within the interval, so scrapes spread evenly instead of bursting.
 function phaseOf(id: string, intervalMs: number): number {
@@ -59,7 +59,7 @@ export class MetricsCollector {
       const signature = targetSignature(target);
       if (this.scraping.get(target.id)?.signature === signature) continue;
       this.stop(target.id);
-      const scraping: TScraping = { target, signature, signals: new InstanceSignals(settings.names) };
+      const scraping: TScraping = { target, signature, signals: new InstanceSignals(settings.names), phase: phaseOf(target.id, settings.interval) };
       this.scraping.set(target.id, scraping);
       if (settings.source === "scrape") this.schedule(scraping);
     }
@@ -71,7 +71,7 @@ export class MetricsCollector {
   private schedule(scraping: TScraping, after = Date.now()) {
     const intervalMs = this.settings?.interval ?? windowMs;
     const now = Date.now();
-    const phase = phaseOf(scraping.target.id, intervalMs);
+    const { phase } = scraping;
     const next = Math.floor((Math.max(now, after) - phase) / intervalMs + 1) * intervalMs + phase;
     scraping.timer = setTimeout(() => void this.scrape(scraping, next), next - now);
   }
@@ -84,7 +84,7 @@ export class MetricsCollector {
     const started = performance.now();
     try {
       const { text, contentType } = await fetchMetrics({ ...target, timeoutMs: settings.timeout });
-      const families = parseExposition(text, { openMetrics: isOpenMetrics(contentType) });
+      const families = parseExposition(text, { openMetrics: isOpenMetrics(contentType), reads: scraping.signals.reads });
       this.record(scraping, scheduledAt, families, started);
     } catch (error) {
       this.statuses.set(target.id, { at: scheduledAt, error: error instanceof Error ? error.message : String(error), durationMs: performance.now() - started });

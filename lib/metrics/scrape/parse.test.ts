@@ -455,6 +455,23 @@ describe("interning", () => {
   });
 });
 
+describe("only the samples read", () => {
+  test("parses the samples asked for as a full parse does, and leaves the rest out", () => {
+    const text = fixture("etcd-3.4.metrics.txt");
+    const wanted = new Set(["etcd_disk_wal_fsync_duration_seconds_bucket", "grpc_server_handled_total"]);
+    const all = parseExposition(text).flatMap((f) => f.samples);
+    const some = parseExposition(text, { reads: (name) => wanted.has(name) }).flatMap((f) => f.samples);
+    expect(some.length).toBeGreaterThan(0);
+    expect(some).toEqual(all.filter((sample) => wanted.has(sample.name)));
+  });
+
+  test("a malformed line of a sample not read does not fail the scrape; one read does", () => {
+    const text = "ignored_total{a=broken} 1\nread_total 2\n";
+    expect(parseExposition(text, { reads: (name) => name === "read_total" }).flatMap((f) => f.samples)).toEqual([{ name: "read_total", labels: {}, value: 2 }]);
+    expect(() => parseExposition(text, { reads: () => true })).toThrow(MetricsParseError);
+  });
+});
+
 describe("malformed input", () => {
   test.each<[string, string, boolean, number, RegExp]>([
     ["unterminated label set", 'x{a="b" 1\n', false, 1, /expected "," or "}" after the value of label a/],

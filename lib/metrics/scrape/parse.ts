@@ -169,6 +169,7 @@ class Scanner {
   constructor(
     private readonly text: string,
     private readonly openMetrics: boolean,
+    private readonly reads: ((sampleName: string) => boolean) | undefined,
   ) {
     this.end = text.length;
   }
@@ -363,6 +364,8 @@ class Scanner {
     while (isClass(c, NAME_PART));
     const nameEnd = this.pos;
     const name = this.sampleName(start, nameEnd);
+    // A sample nobody reads is not parsed past its name: no labels, value or object for it.
+    if (this.reads && !this.reads(name)) return this.skipLine();
     if (!this.openMetrics) this.skipBlanks();
     c = text.charCodeAt(this.pos);
     let labels: Record<string, string>;
@@ -536,7 +539,8 @@ function unescape(text: string, start: number, end: number, quotes: boolean): st
 /**
  * Parses a Prometheus text format 0.0.4 or OpenMetrics 1.0 exposition into its metric families, in order of
  * appearance. Throws a MetricsParseError naming the line and the reason when the body is malformed.
+ * With `reads`, only the samples it wants are parsed (and checked) past their name; the others are left out.
  */
-export function parseExposition(text: string, options: { openMetrics?: boolean } = {}): TMetricFamily[] {
-  return new Scanner(text, options.openMetrics === true).run();
+export function parseExposition(text: string, options: { openMetrics?: boolean; reads?: (sampleName: string) => boolean } = {}): TMetricFamily[] {
+  return new Scanner(text, options.openMetrics === true, options.reads).run();
 }

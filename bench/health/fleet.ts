@@ -1,0 +1,277 @@
+// `npm run bench:health -- --fleet [-- --no-doc]`: 10,000 HTTP instances on 127.0.0.1 (one process serving many ports),
+// checked at the defaults by 3 collector processes on PostgreSQL. Each instance checked by exactly one collector
+// (requests per target per second), false positives over the steady window (10 min), 100 kills detected, then a
+// `kill -9` of one collector: how soon its share is checked again and whether kills among it right after are all found.
+// Sizes may be shrunk for a quick try: BENCH_INSTANCES, BENCH_KILLS, BENCH_STEADY_S, BENCH_COLLECTORS.
+import { fork, spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, openSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { readMachineBusySeconds, UsageSampler } from "../shared/proc";
+import { askingChild, collectorEnv, collectorNodeArgs, runBench, sleep, startPostgres, stopChild, waitFor } from "../shared/process";
+import { appendToDoc, machine, markdownTable, percentile, renderTargetList } from "../shared/report";
+import type { TTargetsMessage, TTargetsReport } from "./targets";
+
+const args = process.argv.slice(2);
+const writeDoc = !args.includes("--no-doc");
+const instances = Number(process.env.BENCH_INSTANCES ?? "10000");
+const kills = Number(process.env.BENCH_KILLS ?? "100");
+const steadySeconds = Number(process.env.BENCH_STEADY_S ?? "600");
+const collectorCount = Number(process.env.BENCH_COLLECTORS ?? "3");
+// Kills among the killed collector's share, made 1 s after its kill -9.
+const orphanKills = 20;
+const perService = 10;
+const killSpreadMs = 5000;
+const detectLimitMs = 15_000;
+// interval x fall + 500 ms at the defaults; a killed collector's share moves within this.
+const detectTargetMs = 2500;
+const takeoverTargetMs = 5000;
+const pgPort = 55491;
+
+const root = process.cwd();
+const runDir = resolve(root, ".tmp", "bench", `health-fleet-${new Date().toISOString().replace(/[:.]/g, "-")}`);
+const instanceId = (index: number) => `bench-${String(index).padStart(5, "0")}`;
+const serviceOf = (index: number) => `bench-svc-${String(Math.floor(index / perService)).padStart(4, "0")}`;
+const indexOf = (id: string) => Number(id.slice("bench-".length));
+
+const children: ChildProcess[] = [];
+const cleanups: (() => Promise<void> | void)[] = [];
+
+function log(message: string) {
+  console.log(`${new Date().toISOString()} bench:health --fleet ${message}`);
+}
+
+async function main() {
+  mkdirSync(runDir, { recursive: true });
+  log(`run directory ${runDir}`);
+  const postgres = startPostgres(pgPort);
+  cleanups.push(postgres.stop);
+  process.env.DATABASE_URL = postgres.url;
+  process.env.MESHDECK_LOG_LEVEL ??= "warn";
+  const { migrateDatabase } = await import("../../lib/db/migrate.ts");
+  const { db } = await import("../../lib/db/index.ts");
+  const { registerInstance } = await import("../../lib/registry/register-instance.ts");
+  const { ZRegisterInstance } = await import("../../lib/registry/schemas.ts");
+  const { ownerOf } = await import("../../lib/balancing/rendezvous.ts");
+  cleanups.push(() => db.$disconnect());
+  await migrateDatabase();
+
+  const child = fork(join(root, "bench", "health", "targets.ts"), [], {
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, BENCH_TARGETS: String(instances), BENCH_METRICS: "0" },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  children.push(child);
+  const killed = new Map<number, number>();
+  child.on("message", (report: TTargetsReport) => void (report.type === "killed" && killed.set(report.index, report.at)));
+  const { ask, ready } = await askingChild<TTargetsMessage, TTargetsReport>(child, "targets");
+  const counts = async () => (await ask({ type: "counts" })).counts;
+  log(`${instances} targets listening`);
+
+  // A few registrations at a time: PostgreSQL takes them in parallel.
+  const registerStarted = Date.now();
+  let next = 0;
+  const register = async () => {
+    for (let index = next++; index < instances; index = next++)
+      await registerInstance({
+        input: ZRegisterInstance.parse({
+          service: serviceOf(index),
+          id: instanceId(index),
+          host: "127.0.0.1",
+          port: ready.ports[index],
+          check: { kind: "http", path: "/health" },
+          metrics: null,
+        }),
+      });
+  };
+  await Promise.all(Array.from({ length: 8 }, register));
+  log(`registered ${instances} instances in ${((Date.now() - registerStarted) / 1000).toFixed(1)} s`);
+
+  const collectorsStarted = Date.now();
+  const collectors = Array.from({ length: collectorCount }, (_, n) => {
+    const out = openSync(join(runDir, `collector-${n}.log`), "a");
+    const collector = spawn(process.execPath, collectorNodeArgs, {
+      env: {
+        ...process.env,
+        ...collectorEnv,
+        DATABASE_URL: postgres.url,
+        MESHDECK_LOG_LEVEL: "info",
+        BENCH_LOOP_FILE: join(runDir, `collector-${n}-loop.jsonl`),
+      },
+      stdio: ["ignore", out, out],
+    });
+    children.push(collector);
+    return { collector, sampler: new UsageSampler(collector.pid!) };
+  });
+  cleanups.push(() => collectors.forEach((c) => c.sampler.stop()));
+  const targetsSampler = new UsageSampler(child.pid!);
+  cleanups.push(() => targetsSampler.stop());
+  log(`collector pids ${collectors.map((c) => c.collector.pid).join(", ")}, targets pid ${child.pid}`);
+
+  const passing = () => db.instance.count({ where: { health: "passing", instanceId: { startsWith: "bench-" } } });
+  let lastLog = 0;
+  await waitFor(`all ${instances} passing`, 300_000, async () => {
+    const n = await passing();
+    if (Date.now() - lastLog > 5000) {
+      lastLog = Date.now();
+      log(`warming up: ${n} passing`);
+    }
+    return n === instances ? true : null;
+  });
+  const warmAt = Date.now();
+  const warmupSeconds = (warmAt - collectorsStarted) / 1000;
+  log(`warm after ${warmupSeconds.toFixed(1)} s; steady for ${steadySeconds} s`);
+
+  // Steady: every target should see one check a second (one collector each), none twice as many.
+  const machineAtWarm = readMachineBusySeconds();
+  const before = await counts();
+  await sleep(steadySeconds * 1000);
+  const after = await counts();
+  const steadyEnd = Date.now();
+  const machineAtEnd = readMachineBusySeconds();
+  const rates = after.map((n, i) => (n - (before[i] ?? 0)) / steadySeconds);
+  const unchecked = rates.filter((r) => r < 0.5).length;
+  const doubled = rates.filter((r) => r > 1.5).length;
+  const falseBeforeKills = await db.healthEvent.count({ where: { to: "critical", instanceId: { startsWith: "bench-" }, at: { gte: new Date(warmAt) } } });
+  log(`steady: checks per target per second min ${Math.min(...rates).toFixed(2)}, max ${Math.max(...rates).toFixed(2)}; ${falseBeforeKills} false positives`);
+
+  // Kills spread over the fleet and over 5 s.
+  const killPlan = Array.from({ length: kills }, (_, i) => ({
+    index: Math.floor(((i + 0.5) * instances) / kills),
+    afterMs: Math.round((i * killSpreadMs) / kills),
+  }));
+  const killStart = Date.now();
+  child.send({ type: "kill", kills: killPlan } satisfies TTargetsMessage);
+  const detectionsOf = async (indexes: number[], since: number) => {
+    const events = await db.healthEvent.findMany({
+      where: { to: "critical", instanceId: { in: indexes.map(instanceId) }, at: { gte: new Date(since) } },
+      orderBy: { at: "asc" },
+    });
+    const found = new Map<number, number>();
+    for (const event of events) {
+      const index = indexOf(event.instanceId);
+      const at = killed.get(index);
+      if (at !== undefined && !found.has(index) && event.at.getTime() >= at) found.set(index, event.at.getTime() - at);
+    }
+    return found;
+  };
+  const killIndexes = killPlan.map((k) => k.index);
+  await waitFor("all kills detected", killSpreadMs + detectLimitMs, async () =>
+    (await detectionsOf(killIndexes, killStart)).size === kills ? true : null,
+  ).catch((error: unknown) => log(`${String(error)}: the rest count as missed`));
+  const detections = [...(await detectionsOf(killIndexes, killStart)).values()];
+  log(`kills: ${detections.length} of ${kills} detected, p99 ${percentile(detections, 99)} ms`);
+
+  // kill -9 of the first collector: its share (by the same rendezvous hashing) must be checked again by the others.
+  const victim = collectors[0]!;
+  const leases = await db.collectorLease.findMany({ where: { renewedAt: { gte: new Date(Date.now() - 3000) } }, select: { id: true, pid: true } });
+  const victimId = leases.find((l) => l.pid === victim.collector.pid)?.id;
+  if (!victimId) throw new Error(`no live lease for collector pid ${victim.collector.pid}`);
+  const rows = await db.instance.findMany({ where: { instanceId: { startsWith: "bench-" } }, select: { id: true, instanceId: true } });
+  const killedSet = new Set(killIndexes);
+  const share = rows
+    .filter((row) => ownerOf({ key: row.id, collectorIds: leases.map((l) => l.id) }) === victimId)
+    .map((row) => indexOf(row.instanceId))
+    .filter((index) => !killedSet.has(index));
+  const orphans = Array.from({ length: Math.min(orphanKills, share.length) }, (_, i) => share[Math.floor((i * share.length) / orphanKills)]!);
+  victim.collector.kill("SIGKILL");
+  const victimKilledAt = Date.now();
+  const atKill = await counts();
+  child.send({ type: "kill", kills: orphans.map((index) => ({ index, afterMs: 1000 })) } satisfies TTargetsMessage);
+  log(`kill -9 collector ${victim.collector.pid} (${share.length} instances); ${orphans.length} of them killed 1 s later`);
+  const orphanSet = new Set(orphans);
+  const watched = share.filter((index) => !orphanSet.has(index));
+  const takenAt = new Map<number, number>();
+  await waitFor(
+    "the killed collector's share checked again",
+    30_000,
+    async () => {
+      const { at, counts: now } = await ask({ type: "counts" });
+      for (const index of watched) if (!takenAt.has(index) && (now[index] ?? 0) > (atKill[index] ?? 0)) takenAt.set(index, at - victimKilledAt);
+      return takenAt.size === watched.length ? true : null;
+    },
+    200,
+  ).catch((error: unknown) => log(String(error)));
+  const takeovers = [...takenAt.values()];
+  await waitFor("the orphans' kills detected", 20_000, async () => ((await detectionsOf(orphans, victimKilledAt)).size === orphans.length ? true : null)).catch(
+    (error: unknown) => log(`${String(error)}: the rest count as missed`),
+  );
+  const orphanDetections = [...(await detectionsOf(orphans, victimKilledAt)).values()];
+  const allKilled = new Set([...killIndexes, ...orphans].map(instanceId));
+  const falsePositives = await db.healthEvent.count({
+    where: { to: "critical", instanceId: { startsWith: "bench-", notIn: [...allKilled] }, at: { gte: new Date(warmAt) } },
+  });
+
+  const steady = collectors.map((c) => c.sampler.window(warmAt, steadyEnd));
+  const peaks = collectors.map((c) => Math.max(...c.sampler.samples.map((s) => s.rssBytes)) / 2 ** 20);
+  const survivorsPeak = Math.max(...peaks.slice(1));
+  const totalCpu = steady.reduce((sum, w) => sum + (w?.cpuPercent ?? 0), 0);
+  const targetsCpu = targetsSampler.window(warmAt, steadyEnd)?.cpuPercent ?? 0;
+  const machinePercent = ((machineAtEnd - machineAtWarm) / ((steadyEnd - warmAt) / 1000)) * 100;
+  const p = (values: number[], q: number) => `${Math.round(percentile(values, q) ?? NaN)} ms`;
+
+  const verdicts = [
+    {
+      name: "each instance checked by exactly one collector (checks per target per second in [0.5, 1.5])",
+      value: `${unchecked} unchecked, ${doubled} doubled`,
+      met: unchecked + doubled === 0,
+    },
+    {
+      name: `${kills} kills detected within interval x fall + 500 ms p99 (${detectTargetMs} ms)`,
+      value: `${detections.length} of ${kills}, p99 ${p(detections, 99)}`,
+      met: detections.length === kills && (percentile(detections, 99) ?? Infinity) <= detectTargetMs,
+    },
+    { name: `0 false positives over ${steadySeconds} s steady and the rest of the run`, value: String(falsePositives), met: falsePositives === 0 },
+    {
+      name: `kill -9 of a collector: its share checked again within ${takeoverTargetMs / 1000} s`,
+      value: `${takeovers.length} of ${watched.length}, slowest ${Math.round(Math.max(...takeovers))} ms`,
+      met: takeovers.length === watched.length && Math.max(...takeovers) <= takeoverTargetMs,
+    },
+    {
+      name: "none of the kills among its share missed",
+      value: `${orphanDetections.length} of ${orphans.length}`,
+      met: orphanDetections.length === orphans.length,
+    },
+    { name: "peak RSS <= 600 MB per collector", value: `${peaks.map((mb) => `${Math.round(mb)} MB`).join(", ")}`, met: Math.max(...peaks) <= 600 },
+  ];
+  const m = machine();
+  const table = markdownTable(
+    ["", ...collectors.map((_, n) => `collector ${n + 1}${n === 0 ? " (killed)" : ""}`), "all"],
+    [
+      ["CPU, % of one core, steady", ...steady.map((w) => `${w?.cpuPercent.toFixed(1) ?? "n/a"} %`), `${totalCpu.toFixed(1)} %`],
+      ["peak RSS over the run", ...peaks.map((mb) => `${Math.round(mb)} MB`), `${Math.round(peaks.reduce((a, b) => a + b, 0))} MB`],
+    ],
+  );
+  const section = `## Health checks at fleet size: ${instances} HTTP instances, ${collectorCount} collectors, PostgreSQL (${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC)
+
+- Machine: ${m.nproc} CPUs (\`nproc\`), ${m.model}, ${m.memoryGiB.toFixed(1)} GiB memory, Linux ${m.kernel}, Node ${m.node}.
+- Command: \`npm run bench:health -- ${args.join(" ")}\`${steadySeconds !== 600 ? ` with BENCH_STEADY_S=${steadySeconds}` : ""}
+- Setup: ${instances} HTTP listeners on 127.0.0.1 (one process, \`bench/health/targets.ts\`, keep-alive) in ${Math.ceil(instances / perService)} services,
+  checked at the defaults (interval 1 s, timeout 800 ms, fall 2, rise 2) by ${collectorCount} collector processes on PostgreSQL 15.
+  Registered in ${((collectorsStarted - registerStarted) / 1000).toFixed(0)} s; all passing ${warmupSeconds.toFixed(1)} s after the collectors' start.
+- Steady ${steadySeconds} s: checks answered per target per second min ${Math.min(...rates).toFixed(2)}, max ${Math.max(...rates).toFixed(2)}
+  (one collector each: 1). The targets process used ${targetsCpu.toFixed(1)} % of a core; the whole machine ${machinePercent.toFixed(0)} % (of ${m.nproc * 100} %).
+- Kills: ${kills} listeners closed over ${killSpreadMs / 1000} s: detection (kill -> \`HealthEvent.at\`) p50 ${p(detections, 50)}, p99 ${p(detections, 99)}.
+- \`kill -9\` of collector 1 (${share.length} instances): its share answered a probe from another collector p50 ${p(takeovers, 50)},
+  p99 ${p(takeovers, 99)} after the kill (its lease lives 3 s); ${orphans.length} of its instances closed 1 s after the kill were detected
+  ${p(orphanDetections, 50)} p50, ${p(orphanDetections, 99)} p99 after their close. Surviving collectors' peak RSS ${Math.round(survivorsPeak)} MB.
+
+${table}
+
+Targets:
+${renderTargetList(verdicts)}
+`;
+  console.log(`\n${section}`);
+  if (writeDoc) {
+    appendToDoc(join(root, "docs", "benchmarks.md"), section);
+    log("section appended to docs/benchmarks.md");
+  }
+  log(verdicts.every((v) => v.met) ? "RESULT: all targets met" : "RESULT: at least one target MISSED (see above)");
+  return 0;
+}
+
+async function shutdown() {
+  for (const child of [...children].reverse()) if (child.exitCode === null && child.signalCode === null) await stopChild(child, child.spawnfile, log);
+  for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+}
+
+runBench({ main, shutdown });
