@@ -5,7 +5,7 @@ import { searchConsole, searchLimits, ZSearchQuery } from "./search-console";
 
 const viewer = { type: "user", id: "u-v", name: "v@example.com", role: "viewer" } as const;
 const operator = { type: "user", id: "u-o", name: "o@example.com", role: "operator" } as const;
-const token = { type: "token", id: "t-1", name: "svc" } as const;
+const token = { type: "token", id: "t-1", name: "svc", grants: [] } as const;
 // The fleet the console is designed for: more instances than any parameter list could carry.
 const size = 10_000;
 
