@@ -46,7 +46,17 @@ export async function pruneSessions({ now = new Date() }: { now?: Date } = {}): 
   });
 }
 
-const sessionUser = { id: true, name: true, email: true, role: true, disabledAt: true, mustChangePassword: true, theme: true, zone: true, ssoSubject: true } as const;
+const sessionUser = {
+  id: true,
+  name: true,
+  email: true,
+  role: true,
+  disabledAt: true,
+  mustChangePassword: true,
+  theme: true,
+  zone: true,
+  ssoSubject: true,
+} as const;
 
 /** The user of a live session, or null when the session is unknown, ended, past its end, idle too long, or its user disabled. */
 export async function getSessionUser({ id, now = new Date() }: { id: string; now?: Date }) {
