@@ -80,7 +80,25 @@ function ofBare(value: number | null | undefined, bare: TStage<TFigures>, pick: 
   return kind === "rate" ? `${((value / base) * 100).toFixed(1)} % of bare` : `${(value / base).toFixed(1)}x bare`;
 }
 
-export type TRow = { measure: string; target: string; database: string; figure: string; vsBare: string; met: boolean | null };
+/** `short`: by how much a missed target is missed, in the target's own terms. */
+export type TRow = { measure: string; target: string; database: string; figure: string; vsBare: string; met: boolean | null; short?: string };
+
+/** "12 ms (12 %) over 100 ms", or nothing when `value` is within `limit`. */
+function over(what: string, value: number | null | undefined, limit: number, unit: " ms" | " MB" | " %" | " s"): string[] {
+  if (value === null || value === undefined) return [`${what} not measured`];
+  if (value < limit) return [];
+  const round = (v: number) => (unit === " s" ? v.toFixed(2) : unit === " %" ? v.toFixed(1) : Math.round(v).toLocaleString("en-US"));
+  return [`${what} ${round(value)}${unit} is ${round(value - limit)}${unit} (${((value / limit - 1) * 100).toFixed(0)} %) over ${round(limit)}${unit}`];
+}
+
+/** "1,880/s is 120/s (6 %) under 2,000/s", or nothing when `value` reaches `floor`. */
+function under(what: string, value: number, floor: number, unit: "/s" | " % of bare"): string[] {
+  if (value >= floor) return [];
+  const round = (v: number) => (unit === "/s" ? Math.round(v).toLocaleString("en-US") : v.toFixed(1));
+  return [
+    `${what} ${round(value)}${unit} is ${round(floor - value)}${unit === "/s" ? "/s" : " points"} (${((1 - value / floor) * 100).toFixed(0)} %) under ${round(floor)}${unit}`,
+  ];
+}
 
 /** The reason of a stage left out by `--only`: shown, neither met nor missed. */
 export const notRun = "not run (--only)";
@@ -108,8 +126,8 @@ export function rowsOf(result: TResult, r: TDatabaseResult): TRow[] {
   const database = dbName(r);
   const { bare } = result;
   const rows: TRow[] = [];
-  const row = (measure: string, target: string, outcome: { figure: string; vsBare: string; met: boolean | null }) =>
-    rows.push({ measure, target, database, ...outcome });
+  const row = (measure: string, target: string, outcome: { figure: string; vsBare: string; met: boolean | null; short?: string[] }) =>
+    rows.push({ measure, target, database, ...outcome, short: outcome.short?.join("; ") });
 
   row(
     `register ${result.instances.toLocaleString("en-US")} instances in ${result.services.toLocaleString("en-US")} services (${result.concurrency.register} clients)`,
@@ -119,6 +137,7 @@ export function rowsOf(result: TResult, r: TDatabaseResult): TRow[] {
           figure: `${rate(r.register.value.figures.okPerSecond)}, p50 ${ms(r.register.value.figures.p50)}, p99 ${ms(r.register.value.figures.p99)}${r.register.value.stoppedAtDeadline ? ` (stopped at the deadline after ${r.register.value.attempted})` : ""}`,
           vsBare: `${ofBare(r.register.value.figures.okPerSecond, bare.register, (f) => f.okPerSecond, "rate")}, p99 ${ofBare(r.register.value.figures.p99, bare.register, (f) => f.p99, "latency")}`,
           met: r.register.value.figures.okPerSecond >= 2000 && (r.register.value.figures.p99 ?? Infinity) < 100,
+          short: [...under("rate", r.register.value.figures.okPerSecond, 2000, "/s"), ...over("p99", r.register.value.figures.p99, 100, " ms")],
         }
       : failed(r.register.reason),
   );
@@ -150,6 +169,10 @@ export function rowsOf(result: TResult, r: TDatabaseResult): TRow[] {
             r.heartbeats.value.okPerSecond >= 0.5 * bare.heartbeats.value.okPerSecond &&
             (r.heartbeats.value.p99 ?? Infinity) < 20 &&
             answersClean(r.heartbeats.value),
+          short: [
+            ...(bare.heartbeats.ok ? under("rate", (r.heartbeats.value.okPerSecond / bare.heartbeats.value.okPerSecond) * 100, 50, " % of bare") : []),
+            ...over("p99", r.heartbeats.value.p99, 20, " ms"),
+          ],
         }
       : failed(r.heartbeats.reason),
   );
@@ -174,6 +197,7 @@ export function rowsOf(result: TResult, r: TDatabaseResult): TRow[] {
           figure: `p50 ${ms(r.discoveryService.value.p50)}, p99 ${ms(r.discoveryService.value.p99)}, ${rate(r.discoveryService.value.okPerSecond)}; ${answersLine(r.discoveryService.value)}`,
           vsBare: `p99 ${ofBare(r.discoveryService.value.p99, bare.discoveryService, (f) => f.p99, "latency")}`,
           met: (r.discoveryService.value.p99 ?? Infinity) < 20 && readsServed(r.discoveryService.value),
+          short: over("p99", r.discoveryService.value.p99, 20, " ms"),
         }
       : failed(r.discoveryService.reason),
   );
@@ -185,6 +209,7 @@ export function rowsOf(result: TResult, r: TDatabaseResult): TRow[] {
           figure: `p50 ${ms(r.discoveryCatalog.value.p50)}, p99 ${ms(r.discoveryCatalog.value.p99)}, ${rate(r.discoveryCatalog.value.okPerSecond)}; ${answersLine(r.discoveryCatalog.value)}`,
           vsBare: `p99 ${ofBare(r.discoveryCatalog.value.p99, bare.discoveryCatalog, (f) => f.p99, "latency")} (bare answers a tiny body)`,
           met: (r.discoveryCatalog.value.p99 ?? Infinity) < 150 && readsServed(r.discoveryCatalog.value),
+          short: over("p99", r.discoveryCatalog.value.p99, 150, " ms"),
         }
       : failed(r.discoveryCatalog.reason),
   );
@@ -200,6 +225,7 @@ export function rowsOf(result: TResult, r: TDatabaseResult): TRow[] {
             figure: `${apps.length > 1 ? `apps' sum ${mb(appSum)}: ` : ""}${r.peakRss.map((p) => `${p.name} ${mb(p.rssMb)}`).join(", ")}`,
             vsBare: "",
             met: apps.every((p) => (p.rssMb ?? Infinity) <= 400),
+            short: apps.flatMap((p) => (p.rssMb !== null && p.rssMb <= 400 ? [] : over(p.name, p.rssMb, 400, " MB"))),
           }
         : failed("no samples"),
   );
@@ -213,6 +239,7 @@ export function rowsOf(result: TResult, r: TDatabaseResult): TRow[] {
             figure: `${r.idle.value.processes.length > 1 ? `sum ${pct(total)}: ` : ""}${r.idle.value.processes.map((p) => `${p.name} ${pct(p.cpuPercent)}`).join(", ")} over ${r.idle.value.seconds} s`,
             vsBare: "",
             met: total !== null && total < 5,
+            short: over("all processes", total, 5, " %"),
           };
         })()
       : failed(r.idle.reason),
@@ -226,6 +253,10 @@ export function rowsOf(result: TResult, r: TDatabaseResult): TRow[] {
           vsBare: "",
           met:
             r.mass.value.clearMs !== null && r.mass.value.clearMs < 2000 && (r.mass.value.healthz.p99 ?? Infinity) < 100 && r.mass.value.healthz.timeouts === 0,
+          short: [
+            ...over("removal", r.mass.value.clearMs === null ? null : r.mass.value.clearMs / 1000, 2, " s"),
+            ...over("healthz p99", r.mass.value.healthz.p99, 100, " ms"),
+          ],
         }
       : failed(r.mass.reason),
   );
@@ -240,6 +271,13 @@ function bareRow(result: TResult): string {
 }
 
 export const docHeading = "## Registry: `npm run bench:registry`";
+
+/** Each target missed, by how much: said plainly under the table. */
+function missedLines(rows: TRow[]): string {
+  const missed = rows.filter((r) => r.met === false);
+  if (missed.length === 0) return "\nEvery target was met.\n";
+  return `\nTargets missed, and by how much:\n\n${missed.map((r) => `- ${r.database}, ${r.measure}: ${r.short || r.figure}.`).join("\n")}\n`;
+}
 
 export function renderSection(result: TResult): string {
   const m = machine();
@@ -272,5 +310,5 @@ ${usage}
   average as it began: ${result.machineLoad.map((l) => `${l.phase} ${l.busyPercent.toFixed(0)} % (load ${l.loadAverage.toFixed(1)})`).join(", ")}.
 
 ${table}
-${result.notes.length ? `\n${result.notes.map((note) => `- ${note}`).join("\n")}\n` : ""}`;
+${missedLines(rows)}${result.notes.length ? `\n${result.notes.map((note) => `- ${note}`).join("\n")}\n` : ""}`;
 }

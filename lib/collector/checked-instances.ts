@@ -1,4 +1,5 @@
 import "server-only";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { getCatalogIndex } from "@/lib/catalog/catalog-index";
 import { db, type Prisma } from "@/lib/db";
 import type { THealth } from "@/lib/health/health";
@@ -70,6 +71,10 @@ export async function listCheckedInstances(): Promise<TCheckedInstance[]> {
   return (await readRows({ checkKind: { in: checkedKinds } })).map(toChecked);
 }
 
+// Changed rows per read, the event loop let go between reads: on SQLite a read holds it (and every registration
+// waiting on the database), and a registration flood changes thousands of rows between two refreshes.
+const changedPage = 500;
+
 // Read whole this often anyway, in case a write changed a checked instance without moving its modifyIndex.
 const fullReadMs = 60_000;
 
@@ -89,14 +94,28 @@ export class CheckedInstances {
     const index = await getCatalogIndex();
     if (this.index === null || now - this.fullReadAt >= fullReadMs) return this.readAll(index, now);
     if (index === this.index) return false;
-    const rows = await readRows({ modifyIndex: { gt: this.index } });
-    for (const row of rows) {
-      if (checkedKinds.includes(row.checkKind)) this.byId.set(row.id, toChecked(row));
-      else this.byId.delete(row.id);
+    let changed = false;
+    let cursor: string | undefined;
+    for (;;) {
+      // In id order past the last read: a row changed again meanwhile keeps its place, and one deleted ends nothing.
+      const rows = await db.instance.findMany({
+        where: { modifyIndex: { gt: this.index }, ...(cursor === undefined ? {} : { id: { gt: cursor } }) },
+        select: checkedSelect,
+        orderBy: { id: "asc" },
+        take: changedPage,
+      });
+      for (const row of rows) {
+        if (checkedKinds.includes(row.checkKind)) this.byId.set(row.id, toChecked(row));
+        else this.byId.delete(row.id);
+      }
+      changed ||= rows.length > 0;
+      if (rows.length < changedPage) break;
+      cursor = rows.at(-1)!.id;
+      await nextTurn();
     }
     this.index = index;
     if ((await db.instance.count({ where: { checkKind: { in: checkedKinds } } })) !== this.byId.size) return this.readAll(index, now);
-    return rows.length > 0;
+    return changed;
   }
 
   private async readAll(index: number, now: number): Promise<boolean> {

@@ -26,14 +26,40 @@ export type TBeat = {
 
 const slotMs = 250;
 
-type TState = { beats: Map<string, TBeat>; dirty: string[]; wheel: TimingWheel<string>; startedAt: number; loadedIndex: number; timer?: NodeJS.Timeout };
+type TState = {
+  beats: Map<string, TBeat>;
+  dirty: string[];
+  wheel: TimingWheel<string>;
+  startedAt: number;
+  loadedIndex: number;
+  /** Catalog indexes this process's registration batches committed, past loadedIndex, ascending (see noteOwnIndex). */
+  ownIndexes: number[];
+  timer?: NodeJS.Timeout;
+};
 export const beatState = processSingleton<TState>("meshdeck.beats", () => ({
   beats: new Map(),
   dirty: [],
   wheel: new TimingWheel<string>(slotMs, Date.now()),
   startedAt: Date.now(),
   loadedIndex: -1,
+  ownIndexes: [],
 }));
+
+// Own indexes kept at most: the TTL load skips at most this many (one query parameter each); older ones are read again.
+export const maxOwnIndexes = 400;
+
+/**
+ * A registration batch of this process committed at `index`: every row with that modifyIndex is one it wrote and
+ * tracked as it answered, so the load of other processes' changes (heartbeats.ts) need not read them back. Under a
+ * registration flood that load read back every row just written, 2,000 at a time, holding SQLite (and the batches
+ * waiting on it) for tens of milliseconds.
+ */
+export function noteOwnIndex(index: number) {
+  const own = beatState.ownIndexes;
+  if (index <= beatState.loadedIndex || (own.at(-1) ?? -1) >= index) return;
+  own.push(index);
+  if (own.length > maxOwnIndexes) own.splice(0, own.length - maxOwnIndexes);
+}
 
 /** The last heartbeat this process has seen for a builtin instance (by its registered id). */
 export function getLastBeatAt(instanceId: string): number | undefined {

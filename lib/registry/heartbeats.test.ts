@@ -165,6 +165,26 @@ describe("TTL sweep", () => {
     expect(beat.health).toBe("passing");
   });
 
+  test("the load skips rows this process's registrations wrote, and reads another process's changes between them", async () => {
+    await loadTtlInstances();
+    const mine = await register("1m");
+    // Another process's change, committed after this process's registration.
+    const theirs = await register("1m");
+    const theirIndex = await db.$transaction((tx) => bumpCatalogIndex(tx));
+    await db.instance.update({ where: { id: theirs.id }, data: { health: "critical", modifyIndex: theirIndex } });
+    const later = await register("1m");
+    // Rows as this process's batches wrote them are not read back: a change made under their index is not seen.
+    const { modifyIndex: laterIndex } = await db.instance.findUniqueOrThrow({ where: { id: later.id }, select: { modifyIndex: true } });
+    await db.instance.updateMany({ where: { id: { in: [mine.id, later.id] } }, data: { health: "critical" } });
+    expect(beatState.ownIndexes).toContain(laterIndex);
+    await loadTtlInstances();
+    expect(beatState.beats.get(theirs.instanceId)!.health).toBe("critical");
+    expect(beatState.beats.get(mine.instanceId)!.health).toBe("passing");
+    expect(beatState.beats.get(later.instanceId)!.health).toBe("passing");
+    expect(beatState.loadedIndex).toBe(laterIndex);
+    expect(beatState.ownIndexes).toEqual([]);
+  });
+
   test("an abandoned instance is deregistered once the database agrees it is silent", async () => {
     next += 1;
     const input = ZRegisterInstance.parse({

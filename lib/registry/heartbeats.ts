@@ -289,7 +289,8 @@ async function refreshFromDatabase(due: TDue[]) {
   }
 }
 
-const loadPage = 2000;
+// Rows per read: on SQLite each read holds the event loop and the database (a registration batch waits for it).
+const loadPage = 500;
 
 // Every process watches every TTL instance, also those registered through another process (which may have died):
 // expiry still needs the database to agree. Read incrementally: instances whose modifyIndex passed the last one
@@ -297,11 +298,14 @@ const loadPage = 2000;
 // get one TTL of grace from the start.
 export async function loadTtlInstances() {
   const since = beatState.loadedIndex;
-  let loaded = since;
+  // Changes this process's registration batches committed are tracked already; every change before each of them has
+  // committed too (catalog changes commit in index order), so the rows read below are all that is left up to them.
+  const own = beatState.ownIndexes.filter((index) => index > since);
+  let loaded = Math.max(since, ...own);
   let cursor: string | undefined;
   for (;;) {
     const rows = await db.instance.findMany({
-      where: { source: "builtin", modifyIndex: { gt: since } },
+      where: { source: "builtin", modifyIndex: { gt: since, ...(own.length > 0 ? { notIn: own } : {}) } },
       select: {
         id: true,
         instanceId: true,
@@ -350,6 +354,7 @@ export async function loadTtlInstances() {
   }
   // Catalog changes commit in index order (each holds the counter's row until it commits), so none is skipped.
   beatState.loadedIndex = loaded;
+  beatState.ownIndexes = beatState.ownIndexes.filter((index) => index > loaded);
 }
 
 /** Starts the TTL sweeper and the heartbeat flusher; safe to call more than once. */

@@ -6,7 +6,7 @@ import { db, type Db, type Tx } from "@/lib/db";
 import { chunked, insertRows, valuesList } from "@/lib/db/bulk";
 import { encodeStringList, encodeStringMap } from "@/lib/db/codecs";
 import { AppError, asError } from "@/lib/errors";
-import { forgetInstance, trackInstance } from "./beat-state";
+import { forgetInstance, noteOwnIndex, trackInstance } from "./beat-state";
 import { instanceSelect, type TInstanceRow } from "./instance-view";
 import type { TCheck, TRegisterInstance } from "./schemas";
 
@@ -135,6 +135,8 @@ async function commitBatch(ops: TOp[], locked = false) {
       op.resolve(gone);
     }
   }
+  // Every row this batch wrote is tracked above, as written.
+  noteOwnIndex(result.index);
 }
 
 /** What a batch reads before it writes: its ids' rows, their operators' overrides, and its services that exist. */
@@ -317,7 +319,7 @@ async function writeBatch(tx: Tx, change: TCatalogChange, ops: TOp[], { existing
       at,
     });
   }
-  return { at, failed, registered, deregistered };
+  return { at, index, failed, registered, deregistered };
 }
 
 // The services of a batch (`found`: those read to exist), created where new; answers their ids by name.
