@@ -1,8 +1,7 @@
 import "server-only";
 import { execFile } from "node:child_process";
 import { connect as connectHttp2 } from "node:http2";
-import { connect, isIP, type Socket } from "node:net";
-import { getSystemErrorName } from "node:util";
+import { connect, type Socket } from "node:net";
 import { connectTarget, type TConnectTarget } from "@/lib/net/policy-lookup";
 import type { TProbeStatus } from "./state-machine";
 
@@ -219,19 +218,6 @@ export function probeHttp(target: THttpTarget): Promise<TProbeResult> {
   return check.probe().finally(() => check.close());
 }
 
-// libuv's TCP handle, as net.Socket uses it underneath: a TCP check needs no stream, buffers or events.
-type TTcpHandle = {
-  connect(request: object, address: string, port: number): number;
-  connect6(request: object, address: string, port: number): number;
-  close(): void;
-};
-type TConnectRequest = { oncomplete: (status: number) => void };
-const tcpWrap = (process as unknown as { binding(name: "tcp_wrap"): unknown }).binding("tcp_wrap") as {
-  TCP: new (type: number) => TTcpHandle;
-  TCPConnectWrap: new () => TConnectRequest;
-  constants: { SOCKET: number };
-};
-
 /** Opens a TCP connection to host:port: connected is passing, anything else critical. */
 export function probeTcp(target: TProbeTarget): Promise<TProbeResult> {
   const { port, timeoutMs } = target;
@@ -249,22 +235,11 @@ export function probeTcp(target: TProbeTarget): Promise<TProbeResult> {
     };
     const timer = setTimeout(() => afterPendingIo(() => end("fail", `timed out after ${timeoutMs} ms`)), timeoutMs);
     const connected = () => end("pass", `TCP connect to ${host}:${port} succeeded`);
-    const family = isIP(host);
-    if (family === 0) {
-      // A name is resolved (and its addresses checked) by net.connect's lookup.
-      const socket = connect({ ...connectTo, port });
-      close = () => void socket.destroy();
-      socket.once("connect", connected);
-      socket.once("error", (error) => end("fail", describe(error)));
-      return;
-    }
-    const handle = new tcpWrap.TCP(tcpWrap.constants.SOCKET);
-    const request = new tcpWrap.TCPConnectWrap();
-    close = () => handle.close();
-    const failed = (code: number) => end("fail", `connect ${getSystemErrorName(code)} ${host}:${port}`);
-    request.oncomplete = (status) => (status === 0 ? connected() : failed(status));
-    const error = family === 6 ? handle.connect6(request, host, port) : handle.connect(request, host, port);
-    if (error) failed(error);
+    // Resolving a name (and checking its addresses) is net.connect's lookup; node's internal handles are not used.
+    const socket = connect({ ...connectTo, port });
+    close = () => void socket.destroy();
+    socket.once("connect", connected);
+    socket.once("error", (error) => end("fail", describe(error)));
   });
 }
 
