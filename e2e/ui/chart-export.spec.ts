@@ -2,9 +2,10 @@ import { readFile } from "node:fs/promises";
 import { expect, test } from "../support/fixtures";
 
 test("the golden signals export their points as CSV and the drawing as PNG, and show the points as a table", async ({ page }) => {
-  test.setTimeout(60_000);
+  // On a fresh server the first scrapes take up to a minute to chart.
+  test.setTimeout(120_000);
   await page.goto("/services/orders");
-  await expect(page.getByTestId("chart-rps")).toHaveAttribute("data-points", /^[1-9]\d*$/, { timeout: 30_000 });
+  await expect(page.getByTestId("chart-rps")).toHaveAttribute("data-points", /^[1-9]\d*$/, { timeout: 75_000 });
   const signals = page.getByTestId("golden-signals");
 
   const [csv] = await Promise.all([page.waitForEvent("download"), signals.getByRole("button", { name: "Download CSV" }).click()]);
