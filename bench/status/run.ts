@@ -12,7 +12,7 @@ process.env.DATABASE_URL = `file:${resolve(runDir, "bench.db")}`;
 
 async function main() {
   const { benchStatus } = await import("./status-bench");
-  await benchStatus({ writeDoc: !process.argv.includes("--no-doc"), runDir });
+  await benchStatus({ writeDoc: !process.argv.includes("--no-doc") });
 }
 
 main().then(

@@ -33,7 +33,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
 
 const round = (ms: number | null) => (ms === null ? "–" : ms.toFixed(1));
 
-export async function benchStatus({ writeDoc, runDir }: { writeDoc: boolean; runDir: string }) {
+export async function benchStatus({ writeDoc }: { writeDoc: boolean }) {
   await migrateDatabase();
   if ((await db.service.count()) > 0) throw new Error("bench:status needs an empty database");
   const now = Date.now();
@@ -83,8 +83,6 @@ export async function benchStatus({ writeDoc, runDir }: { writeDoc: boolean; run
     `- Status job (lib/collector/set-service-status.ts, every 10 s on one collector): p50 ${round(percentile(job, 50))} ms, max ${round(Math.max(...job))} ms over ${job.length} runs; statuses: ${byStatus.map((row) => `${row._count._all} ${row.status}`).join(", ")}.`,
     "",
     markdownTable(["Query", "URL", "Rows", "p50 ms", "p99 ms", "Payload KB"], rows),
-    "",
-    `Database: ${runDir}/bench.db.`,
     "",
   ].join("\n");
   console.log(section);
