@@ -27,7 +27,7 @@ test("an admin of the provider signs in through its form, sees the admin pages a
   await expect(page.getByRole("navigation").getByRole("link", { name: "Users" })).toBeVisible();
 
   await page.goto("/settings/users");
-  await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Users", level: 1 })).toBeVisible();
   const row = page.getByRole("row").filter({ hasText: oidcUsers.ada.email });
   await expect(row).toContainText("SSO");
   await expect(row).toContainText(oidcUsers.ada.name);
@@ -64,7 +64,7 @@ test("a person whose groups map to no role is refused, with the reason, and gets
   await signInThroughProvider(page, "una");
   await expect(page).toHaveURL(`${baseURL}/login/error?error=no-role`);
   await expect(page.getByRole("heading", { name: "Sign-in refused" })).toBeVisible();
-  await expect(page.getByRole("alert")).toContainText("none of your groups gives a Meshdeck role, so you have no access");
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("none of your groups gives a Meshdeck role, so you have no access");
   expect((await page.context().cookies()).map((cookie) => cookie.name)).not.toContain("authjs.session-token");
   expect((await page.request.get("/api/v1/services")).status()).toBe(401);
 });
