@@ -67,7 +67,9 @@ test("the export link carries the filters and downloads a CSV with the token's r
   ).toBe(true);
   const line = records.find((record) => record.includes(name));
   expect(line).toMatch(
-    new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z,user,admin,api-token\\.create,,api-token/[a-z0-9]+,,,"\\{""name"":""${name}"",""prefix"":""mdk_[^"]+""\\}"$`),
+    new RegExp(
+      `^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z,user,admin,api-token\\.create,,api-token/[a-z0-9]+,,,"\\{""name"":""${name}"",""prefix"":""mdk_[^"]+"",""permissions"":\\[[^\\]]+\\]\\}"$`,
+    ),
   );
 
   const response = await page.request.get("/api/v1/audit/export?action=api-token.");

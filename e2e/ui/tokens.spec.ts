@@ -11,7 +11,7 @@ test("an admin makes a CI token holding only governance.change for orders*, with
   // A new token starts with what a service needs; this one holds governance alone.
   for (const permission of ["registry.register", "services.read", "events.read", "config.read"]) await page.getByLabel(permission, { exact: true }).uncheck();
   await page.getByLabel("governance.change", { exact: true }).check();
-  await page.getByLabel("governance.change services").fill("orders*");
+  await page.getByLabel("governance.change scope").fill("orders*");
   await page.getByLabel("Expires").selectOption("7d");
   await page.getByRole("button", { name: "Create token" }).click();
 

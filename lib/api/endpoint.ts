@@ -41,7 +41,8 @@ export const ZRecordId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be an i
 
 /** The `id` parameter checked (422 naming the field `id`), or the parameters as they are when there is none. */
 export function checkedIdParam<P extends object>(params: P): P {
-  if (!("id" in params)) return params;
+  // A route with no dynamic segment is handed no parameters at all.
+  if (typeof params !== "object" || params === null || !("id" in params)) return params;
   const parsed = ZRecordId.safeParse(params.id);
   if (!parsed.success) throw new AppError("validation_failed", `id: ${parsed.error.issues[0]?.message}`, "id");
   return params;

@@ -81,7 +81,7 @@ export function TokensClient({ tokens, canManage, grantable }: { tokens: TToken[
                   {scope && (
                     <input
                       name={`scope:${permission}`}
-                      aria-label={`${permission} ${scope}`}
+                      aria-label={`${permission} scope`}
                       placeholder={scopeHint[scope]}
                       maxLength={2000}
                       className="w-80 rounded-md border border-zinc-300 bg-white px-2 py-1 text-xs dark:border-zinc-700 dark:bg-zinc-900"
