@@ -8,13 +8,14 @@ test("an admin makes an alert rule through the form, sees its 24 h preview on th
   await page.goto("/alerts");
   await expect(page.getByRole("heading", { level: 1, name: "Alerts" })).toBeVisible();
   const form = page.getByRole("form", { name: "New alert rule" });
+  // A label around a select names it with its options too: the selects are found by name.
   await form.getByLabel("Name").fill(name);
-  await form.getByLabel("Service").selectOption("orders");
-  await form.getByLabel("Condition").selectOption("p99");
+  await form.locator('select[name="service"]').selectOption("orders");
+  await form.locator('select[name="kind"]').selectOption("p99");
   await form.getByLabel("Threshold (ms)").fill("250");
-  await form.getByLabel("Over").selectOption("5m");
-  await form.getByLabel("For (hold)").selectOption("2m");
-  await form.getByLabel("Severity").selectOption("critical");
+  await form.locator('select[name="window"]').selectOption("5m");
+  await form.locator('select[name="for"]').selectOption("2m");
+  await form.locator('select[name="severity"]').selectOption("critical");
 
   // The preview follows the form: the rule over the service's last 24 h, its threshold drawn on the chart.
   await expect(page.getByTestId("rule-preview-summary")).toContainText("On orders over the last 24 h this rule would have fired", { timeout: 15_000 });

@@ -50,6 +50,7 @@ test("the jobs run in flow order, each at the interval it had before the job tab
     { name: "deregister critical", everyMs: 5000, assigns: undefined },
     { name: "retire abandoned services", everyMs: 5000, assigns: undefined },
     { name: "service status", everyMs: 10_000, assigns: undefined },
+    { name: "alert rules", everyMs: 15_000, assigns: undefined },
   ]);
 });
 
