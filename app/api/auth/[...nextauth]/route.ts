@@ -5,9 +5,10 @@ import { handlers } from "@/lib/auth/auth";
 // and its own redirects from it: hand Auth.js a plain Request for the address the browser asked for, as its
 // server-side signIn() does (trustHost). With AUTH_URL set, next-auth puts that in its place itself.
 async function asAskedFor(request: NextRequest): Promise<Request> {
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  // Host only: X-Forwarded-* can be forged by any client; behind a proxy AUTH_URL names the public address.
+  const host = request.headers.get("host");
   if (!host || process.env.AUTH_URL) return request;
-  const protocol = (request.headers.get("x-forwarded-proto") ?? request.nextUrl.protocol).replace(/:$/, "");
+  const protocol = request.nextUrl.protocol.replace(/:$/, "");
   let url: URL;
   try {
     url = new URL(`${request.nextUrl.pathname}${request.nextUrl.search}`, `${protocol}://${host}`);
