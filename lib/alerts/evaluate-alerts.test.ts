@@ -94,6 +94,17 @@ describe("evaluating alert rules from the rollups", () => {
     expect(await db.webhookDelivery.count()).toBe(3);
   });
 
+  test("a service that is never scraped has no rate: a traffic-stopped rule does not fire on it", async () => {
+    await registerInstance({ input: ZRegisterInstance.parse({ service: "batch", id: "batch-1", host: "127.0.0.1", port: 9001, metrics: null }) });
+    await createAlertRule({
+      actor: system,
+      input: ZAlertRule.parse({ name: "BatchStopped", service: "batch", kind: "request-rate", threshold: 1, window: "1m" }),
+    });
+    await evaluateAlerts({ now: t0 + 6 * minute + 15_000 });
+    expect(await states()).toEqual(["SearchStopped search firing"]);
+    await db.alertRule.delete({ where: { name: "BatchStopped" } });
+  });
+
   test("a disabled rule's firing alert resolves", async () => {
     const rule = await db.alertRule.findUniqueOrThrow({ where: { name: "SearchStopped" } });
     await db.alertRule.update({ where: { id: rule.id }, data: { enabled: false } });

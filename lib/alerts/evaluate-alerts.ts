@@ -34,14 +34,23 @@ async function readWindows(rules: TAlertRule[], now: number) {
     if (rule.kind === "burn-rate") windows.add(shortWindowOf(rule.windowMs));
   }
   const retainMs = metricsRetainMs(getEnv());
+  // Only a service with a scraped instance can be seen to stop: one that is never scraped has no rate at all.
+  const scraped =
+    windows.size === 0
+      ? new Set<string>()
+      : new Set(
+          (await db.service.findMany({ where: { instances: { some: { metricsPath: { not: null } } } }, select: { name: true } })).map(
+            (service) => service.name,
+          ),
+        );
   const read = new Map<number, (service: string) => TWindowReading | null>();
   for (const windowMs of windows) {
     const { window, services } = await readWindowSignals({ at: now, windowMs, now, retainMs, withEdges: false });
     read.set(windowMs, (service) => {
-      // A window measured for the fleet but without this service's rows saw no request of it: its rate is 0.
+      // A window measured for the fleet but without this scraped service's rows saw no request of it: its rate is 0.
       if (window.measuredMs === 0) return null;
       const signals = goldenSignals(services.get(service), window.measuredMs);
-      return { rps: signals.rps ?? 0, errorRate: signals.errorRate, p99: signals.p99 };
+      return { rps: signals.rps ?? (scraped.has(service) ? 0 : null), errorRate: signals.errorRate, p99: signals.p99 };
     });
   }
   return (service: string) => (windowMs: number) => read.get(windowMs)?.(service) ?? null;
