@@ -143,9 +143,9 @@ export function CommandPalette({ role }: { role: TRole }) {
                     onClick={() => go(hit)}
                     className={cn("flex cursor-pointer items-baseline gap-3 px-4 py-2 text-sm", index === chosen && "bg-indigo-50 dark:bg-indigo-950/60")}
                   >
-                    <span className="w-16 shrink-0 text-xs text-zinc-500 dark:text-zinc-400">{kindLabels[hit.kind]}</span>
+                    <span className="w-16 shrink-0 text-xs text-zinc-600 dark:text-zinc-400">{kindLabels[hit.kind]}</span>
                     <span className="min-w-0 truncate font-medium">{hit.label}</span>
-                    <span className="ml-auto min-w-0 truncate text-xs text-zinc-500 dark:text-zinc-400">{hit.detail}</span>
+                    <span className="ml-auto min-w-0 truncate text-xs text-zinc-600 dark:text-zinc-400">{hit.detail}</span>
                   </li>
                 ))}
               </ul>

@@ -58,7 +58,7 @@ test("a TTL instance that stops heartbeating shows a critical event on the event
   await expect(critical).toContainText(/passing\s*→\s*critical/, { timeout: 6_000 });
   await expect(critical).toContainText("TTL expired");
   await expect(critical).toContainText(/detected in \d/);
-  await expect(critical.getByRole("link", { name: id })).toHaveAttribute("href", `/services/${service}#instance-${id}`);
+  await expect(critical.getByRole("link", { name: id })).toHaveAttribute("href", `/services/${service}/instances/${id}`);
   await expectNotReloaded(page);
 
   await expect(latestBand).toHaveAttribute("data-state", "critical", { timeout: 6_000 });
@@ -68,9 +68,10 @@ test("a TTL instance that stops heartbeating shows a critical event on the event
   await expectNotReloaded(servicePage);
   await servicePage.screenshot({ path: test.info().outputPath("timeline-critical.png"), fullPage: true });
 
-  // The event links to the instance's row on the service page.
+  // The event links to the instance's own page.
   await critical.getByRole("link", { name: id }).click();
-  await expect(page.locator(`#instance-${id}`)).toBeInViewport();
+  await expect(page).toHaveURL(new RegExp(`/services/${service}/instances/${id}`));
+  await expect(page.getByRole("heading", { name: new RegExp(id) }).first()).toBeVisible();
   expect((await registry.deregister(id)).status()).toBe(204);
 });
 

@@ -52,10 +52,10 @@ test("keyboard only: skip to the content, sign in, drain an instance and reset i
   await expect(keys.locator("main")).toBeFocused();
 
   // On from the content: the overview's link to every service, then the service, then the instance's checkbox.
-  await tabTo(keys, keys.getByRole("link", { name: "All services" }));
+  await tabTo(keys, keys.getByRole("link", { name: /^All \d+ services$/ }));
   expect(await focusShows(keys)).toBe(true);
   await keys.keyboard.press("Enter");
-  await expect(keys).toHaveURL(`${baseURL}/services`);
+  await expect(keys).toHaveURL(`${baseURL}/services?sort=status`);
   await tabTo(keys, keys.getByRole("link", { name: "users", exact: true }));
   await keys.keyboard.press("Enter");
   await expect(keys).toHaveURL(`${baseURL}/services/users`);

@@ -34,8 +34,14 @@ export function TrafficPreview({ preview }: { preview: ReturnType<typeof summari
   const { capacity } = preview;
   const percent = (count: number) => `${Math.round((count / Math.max(capacity.total, 1)) * 100)}%`;
   return (
-    // Scrolls in its own box: on a phone the preview's columns are wider than the screen.
-    <div data-testid="traffic-preview" className="overflow-x-auto rounded-md border border-zinc-200 dark:border-zinc-800">
+    // Scrolls in its own box: on a phone the preview's columns are wider than the screen; focusable so keys scroll it.
+    <div
+      data-testid="traffic-preview"
+      tabIndex={0}
+      role="region"
+      aria-label="Traffic preview"
+      className="overflow-x-auto rounded-md border border-zinc-200 dark:border-zinc-800"
+    >
       <table className="w-full text-left text-xs">
         <thead className="bg-zinc-50 text-zinc-500 dark:text-zinc-400 dark:bg-zinc-900">
           <tr>
