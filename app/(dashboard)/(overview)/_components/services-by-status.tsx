@@ -30,7 +30,12 @@ export function ServicesByStatus({ query, search, initialPage }: { query: string
       ) : (
         <ul className="divide-y divide-zinc-100 dark:divide-zinc-800" aria-label="Services by status">
           {services.map((service) => (
-            <li key={service.name} className="flex items-center gap-3 px-4 py-2 text-sm" data-service={service.name} data-status={service.status}>
+            <li
+              key={service.name}
+              className="flex flex-wrap items-center gap-x-3 gap-y-1 px-4 py-2 text-sm"
+              data-service={service.name}
+              data-status={service.status}
+            >
               <RangeLink href={`/services/${encodeURIComponent(service.name)}`} className="w-32 truncate font-medium hover:underline">
                 {service.name}
               </RangeLink>
