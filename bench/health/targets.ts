@@ -1,5 +1,5 @@
 // The benchmark's fleet: one process serving GET /health on many loopback ports, forked by
-// bench/health/run.ts. It closes chosen listeners at the times it is told and reports when each
+// bench/health/run.ts (one) and bench/health/fleet.ts (several, each a range of the fleet; indexes are its own). It closes chosen listeners at the times it is told and reports when each
 // closed, by its own clock (the same machine clock the collector and HAProxy stamp their events with).
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";

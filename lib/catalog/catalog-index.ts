@@ -1,12 +1,26 @@
 import "server-only";
 import { EventEmitter } from "node:events";
 import { db, type Tx } from "@/lib/db";
+import { chunked } from "@/lib/db/bulk";
+import { isPostgres } from "@/lib/env";
 import { processSingleton } from "@/lib/process-singleton";
 
 // The catalog index rises with every change to services and instances; blocking queries wait on it.
 export async function bumpCatalogIndex(tx: Tx): Promise<number> {
   const counter = await tx.counter.update({ where: { name: "catalog" }, data: { value: { increment: 1 } } });
   return counter.value;
+}
+
+/**
+ * Sets services' modifyIndex to a change's index. On PostgreSQL the rows are locked in id order first: a statement's
+ * own order follows its plan, and two transactions bumping shared services in different orders deadlock.
+ */
+export async function bumpServiceIndexes(tx: Tx, { ids, index }: { ids: string[]; index: number }) {
+  const sorted = ids.toSorted();
+  for (const part of chunked(sorted)) {
+    if (isPostgres()) await tx.$queryRaw`SELECT "id" FROM "Service" WHERE "id" = ANY(${part}) ORDER BY "id" FOR NO KEY UPDATE`;
+    await tx.service.updateMany({ where: { id: { in: part } }, data: { modifyIndex: index } });
+  }
 }
 
 export async function getCatalogIndex(): Promise<number> {

@@ -1,7 +1,9 @@
 import "server-only";
-import { valuesList } from "@/lib/db/bulk";
+import type { Tx } from "@/lib/db";
+import { chunked, valuesList } from "@/lib/db/bulk";
 import { retryOnDeadlock } from "@/lib/db/transaction";
 import type { THealth } from "@/lib/health/health";
+import { bumpServiceIndexes } from "./catalog-index";
 import { catalogChange } from "./catalog-change";
 import { trafficSelect, trafficState } from "./traffic-state";
 
@@ -21,65 +23,67 @@ export type TInstanceHealthChange = {
 // Instances read and updated per statement: far under every database's parameter limit.
 const chunkSize = 200;
 
+const dueSelect = {
+  ...trafficSelect,
+  id: true,
+  instanceId: true,
+  source: true,
+  checkKind: true,
+  lastHeartbeatAt: true,
+  service: { select: { id: true, name: true } },
+} as const;
+
+const readRows = (tx: Tx, ids: string[]) => tx.instance.findMany({ where: { id: { in: ids } }, select: dueSelect });
+type TDue = { wanted: TInstanceHealthChange; row: Awaited<ReturnType<typeof readRows>>[number] };
+
 /**
  * Moves instances to new health and writes their health events, in one catalog change (one transaction, one
  * index bump) however many there are. Each change happens once: an instance already there, or whose guard no
  * longer holds in the database, is left alone. Answers the ids that changed.
  */
 export async function setInstancesHealth(wanted: TInstanceHealthChange[]): Promise<Set<string>> {
-  // One change per instance: the first asked for.
+  // One change per instance: the first asked for; in id order, the one order every writer of Instance rows takes them in.
   const first = new Map<string, TInstanceHealthChange>();
   for (const change of wanted) if (!first.has(change.id)) first.set(change.id, change);
-  const changes = [...first.values()];
+  const changes = [...first.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   if (changes.length === 0) return new Set();
   return retryOnDeadlock(() =>
     catalogChange(async (tx, change) => {
-      const changed = new Set<string>();
-      for (let i = 0; i < changes.length; i += chunkSize) {
-        const chunk = changes.slice(i, i + chunkSize);
-        const rows = await tx.instance.findMany({
-          where: { id: { in: chunk.map(({ id }) => id) } },
-          select: {
-            ...trafficSelect,
-            id: true,
-            instanceId: true,
-            source: true,
-            checkKind: true,
-            lastHeartbeatAt: true,
-            service: { select: { id: true, name: true } },
-          },
-        });
+      // Every read before the first write: the catalog counter, which every catalog change locks first, is held
+      // only for the writes (on PostgreSQL, three collectors' batches queue on it).
+      const due: TDue[] = [];
+      for (const part of chunked(changes, chunkSize)) {
+        const rows = await readRows(tx, part.map(({ id }) => id));
         const byId = new Map(rows.map((row) => [row.id, row]));
-        const due = chunk.flatMap((wanted) => {
+        for (const wanted of part) {
           const row = byId.get(wanted.id);
-          if (!row || row.health === wanted.to || wanted.unless?.()) return [];
+          if (!row || row.health === wanted.to || wanted.unless?.()) continue;
           const { heartbeatBefore } = wanted;
-          if (heartbeatBefore && (row.checkKind !== "ttl" || (row.lastHeartbeatAt !== null && row.lastHeartbeatAt >= heartbeatBefore))) return [];
-          return [{ wanted, row }];
-        });
-        if (due.length === 0) continue;
-        const index = await change.index();
-        const now = new Date();
+          if (heartbeatBefore && (row.checkKind !== "ttl" || (row.lastHeartbeatAt !== null && row.lastHeartbeatAt >= heartbeatBefore))) continue;
+          due.push({ wanted, row });
+        }
+      }
+      if (due.length === 0) return new Set<string>();
+      const index = await change.index();
+      const now = new Date();
+      const applied: TDue[] = [];
+      for (const part of chunked(due, chunkSize)) {
         // The guards once more in the update itself: another process may have written a beat or a change since the read.
-        // Rows in id order, as the heartbeat flush writes them, so the two lock in one order.
         const updated = await tx.$queryRawUnsafe<{ id: string }[]>(
           `UPDATE "Instance" SET "health" = v.column3, "healthOutput" = v.column4, "healthChangedAt" = v.column6, "modifyIndex" = v.column7
-         FROM (VALUES ${valuesList({ rows: due.length, columns: 7, casts: ["text", "text", "text", "text", "timestamp(3)", "timestamp(3)", "integer"] })}) AS v
+         FROM (VALUES ${valuesList({ rows: part.length, columns: 7, casts: ["text", "text", "text", "text", "timestamp(3)", "timestamp(3)", "integer"] })}) AS v
          WHERE "Instance"."id" = v.column1 AND "Instance"."health" = v.column2
            AND (v.column5 IS NULL OR ("Instance"."checkKind" = 'ttl' AND ("Instance"."lastHeartbeatAt" IS NULL OR "Instance"."lastHeartbeatAt" < v.column5)))
          RETURNING "Instance"."id" AS "id"`,
-          ...due
-            .toSorted((a, b) => (a.wanted.id < b.wanted.id ? -1 : 1))
-            .flatMap(({ wanted, row }) => [wanted.id, row.health, wanted.to, wanted.reason, wanted.heartbeatBefore ?? null, now, index]),
+          ...part.flatMap(({ wanted, row }) => [wanted.id, row.health, wanted.to, wanted.reason, wanted.heartbeatBefore ?? null, now, index]),
         );
         const done = new Set(updated.map(({ id }) => id));
-        const applied = due.filter(({ wanted }) => done.has(wanted.id));
-        if (applied.length === 0) continue;
-        const services = new Map(applied.map(({ row }) => [row.service.id, row.service.name]));
-        await tx.service.updateMany({ where: { id: { in: [...services.keys()] } }, data: { modifyIndex: index } });
-        for (const name of services.values()) change.touched(name);
+        applied.push(...part.filter(({ wanted }) => done.has(wanted.id)));
+      }
+      if (applied.length === 0) return new Set<string>();
+      for (const part of chunked(applied, chunkSize))
         await tx.healthEvent.createMany({
-          data: applied.map(({ wanted, row }) => ({
+          data: part.map(({ wanted, row }) => ({
             service: row.service.name,
             source: row.source,
             instanceId: row.instanceId,
@@ -90,22 +94,24 @@ export async function setInstancesHealth(wanted: TInstanceHealthChange[]): Promi
             at: now,
           })),
         });
-        for (const { wanted, row } of applied) {
-          const before = trafficState(row);
-          await change.traffic({
-            serviceId: row.service.id,
-            service: row.service.name,
-            instanceId: row.instanceId,
-            before,
-            after: { ...before, health: wanted.to },
-            reason: wanted.reason,
-            detectionMs: wanted.detectionMs,
-            at: now,
-          });
-          changed.add(wanted.id);
-        }
+      // Services last and in id order, one statement each few hundred: rows shared with every other writer, held shortest.
+      const services = new Map(applied.map(({ row }) => [row.service.id, row.service.name]));
+      await bumpServiceIndexes(tx, { ids: [...services.keys()], index });
+      for (const name of services.values()) change.touched(name);
+      for (const { wanted, row } of applied) {
+        const before = trafficState(row);
+        await change.traffic({
+          serviceId: row.service.id,
+          service: row.service.name,
+          instanceId: row.instanceId,
+          before,
+          after: { ...before, health: wanted.to },
+          reason: wanted.reason,
+          detectionMs: wanted.detectionMs,
+          at: now,
+        });
       }
-      return changed;
+      return new Set(applied.map(({ wanted }) => wanted.id));
     }),
   );
 }

@@ -12,7 +12,9 @@ const maxBatch = 500;
 // A change waits this long for others to join it: SQLite's driver runs a transaction without letting the event loop
 // read new results, so without a wait every batch would hold one change.
 const batchWaitMs = 20;
-const maxRetryMs = 30_000;
+// A failed round is tried again soon: a change to critical waiting longer misses the detection budget (interval x fall
+// + 500 ms), and one the database lost to a deadlock was already retried at once (retryOnDeadlock). As the collector's loop.
+const maxRetryMs = 5000;
 
 /**
  * What the checks decide, written in order per instance and in batches across instances: each round takes the oldest
@@ -76,7 +78,7 @@ export class HealthWrites {
       } catch (error) {
         failures += 1;
         if (failures === 1) log.warn(`health of ${heads.length} instances (${this.describe(heads[0]![0])}...) not written yet; retrying`, error);
-        await new Promise((resolve) => setTimeout(resolve, Math.min(maxRetryMs, 500 * 2 ** failures)));
+        await new Promise((resolve) => setTimeout(resolve, Math.min(maxRetryMs, 250 * 2 ** failures)));
       }
     }
     this.writing = false;
