@@ -169,7 +169,18 @@ async function main() {
   // Steady: every target should see one check a second (one collector each), none twice as many.
   const machineAtWarm = readMachineBusySeconds();
   const { counts: before } = await counts();
+  // A collector whose renewals run late (a loop round over 2 s) looks dead to the others for a while: counted each second.
+  let lapses = 0;
+  const leaseWatch = setInterval(
+    () =>
+      void db.collectorLease
+        .count({ where: { renewedAt: { gte: new Date(Date.now() - 3000) } } })
+        .then((live) => void (live < collectorCount && (lapses += 1)))
+        .catch(() => undefined),
+    1000,
+  );
   await sleep(steadySeconds * 1000);
+  clearInterval(leaseWatch);
   const { counts: after } = await counts();
   const steadyEnd = Date.now();
   const machineAtEnd = readMachineBusySeconds();
@@ -246,6 +257,19 @@ async function main() {
     where: { to: "critical", instanceId: { startsWith: "bench-", notIn: [...allKilled] }, at: { gte: new Date(warmAt) } },
   });
 
+  // Why they went critical: the probe's output, grouped.
+  const falseReasons = await db.healthEvent.groupBy({
+    by: ["reason"],
+    where: { to: "critical", instanceId: { startsWith: "bench-", notIn: [...allKilled] }, at: { gte: new Date(warmAt) } },
+    _count: { _all: true },
+  });
+  const reasonsText = falseReasons
+    .sort((a, b) => b._count._all - a._count._all)
+    .slice(0, 5)
+    .map((r) => `${r._count._all}: ${r.reason.slice(0, 80)}`)
+    .join("; ");
+  if (falsePositives > 0) log(`false positives by reason: ${reasonsText}`);
+  const falseLine = falsePositives > 0 ? `- False positives by the probe's output: ${reasonsText}.\n` : "";
   const steady = collectors.map((c) => c.sampler.window(warmAt, steadyEnd));
   const peaks = collectors.map((c) => Math.max(...c.sampler.samples.map((s) => s.rssBytes)) / 2 ** 20);
   const survivorsPeak = Math.max(...peaks.slice(1));
@@ -302,12 +326,12 @@ async function main() {
   started first (all ${collectorCount} leases live ${((registerStarted - collectorsStarted) / 1000).toFixed(1)} s after). Registered in waves of ${waveSize}
   (${(registerMs / 1000).toFixed(1)} s registering in all), each let pass before the next: all ${instances} passing ${warmupSeconds.toFixed(1)} s after the first registration.
 - Steady ${steadySeconds} s: checks answered per target per second min ${Math.min(...rates).toFixed(2)}, max ${Math.max(...rates).toFixed(2)}
-  (one collector each: 1); ${falseBeforeKills} false positives. The target processes used ${targetsCpu.toFixed(1)} % of a core together; the whole machine ${machinePercent.toFixed(0)} % (of ${m.nproc * 100} %).
+  (one collector each: 1); ${falseBeforeKills} false positives; ${lapses} of its seconds with a collector's lease lapsed. The target processes used ${targetsCpu.toFixed(1)} % of a core together; the whole machine ${machinePercent.toFixed(0)} % (of ${m.nproc * 100} %).
 - Kills: ${kills} listeners closed over ${killSpreadMs / 1000} s: detection (kill -> \`HealthEvent.at\`) p50 ${p(detections, 50)}, p99 ${p(detections, 99)}.
 - \`kill -9\` of collector 1 (${share.length} instances): its share answered a probe from another collector p50 ${p(takeovers, 50)},
   p99 ${p(takeovers, 99)} after the kill (its lease lives 3 s); ${orphans.length} of its instances closed 1 s after the kill were detected
   ${p(orphanDetections, 50)} p50, ${p(orphanDetections, 99)} p99 after their close. Surviving collectors' peak RSS ${Math.round(survivorsPeak)} MB.
-- Health writes over the run: PostgreSQL logged ${deadlocks} deadlocks and ${lockWaits} lock waits over 1 s; the collectors retried a batch ${retries.join(", ")} times.
+${falseLine}- Health writes over the run: PostgreSQL logged ${deadlocks} deadlocks and ${lockWaits} lock waits over 1 s; the collectors retried a batch ${retries.join(", ")} times.
 
 ${table}
 

@@ -53,7 +53,10 @@ export async function setInstancesHealth(wanted: TInstanceHealthChange[]): Promi
       // only for the writes (on PostgreSQL, three collectors' batches queue on it).
       const due: TDue[] = [];
       for (const part of chunked(changes, chunkSize)) {
-        const rows = await readRows(tx, part.map(({ id }) => id));
+        const rows = await readRows(
+          tx,
+          part.map(({ id }) => id),
+        );
         const byId = new Map(rows.map((row) => [row.id, row]));
         for (const wanted of part) {
           const row = byId.get(wanted.id);

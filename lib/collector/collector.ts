@@ -223,8 +223,8 @@ export class Collector {
     const batch = [...this.touched];
     this.touched.clear();
     try {
-      // A few statements for a thousand instances, not one each.
-      await writeCheckTimes(batch.map(([id, touch]) => ({ id, ...touch })));
+      // A few statements for a thousand instances, not one each; between health batches, never beside one.
+      await this.writes.exclusive(() => writeCheckTimes(batch.map(([id, touch]) => ({ id, ...touch }))));
     } catch (error) {
       // Put them back unless newer ones came in meanwhile.
       for (const [id, touch] of batch) if (!this.touched.has(id)) this.touched.set(id, touch);

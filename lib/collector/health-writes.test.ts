@@ -57,3 +57,19 @@ test("one instance's changes are written in the order decided; a flapping start 
   expect(events.map((event) => `${event.from}>${event.to}`)).toEqual(["unknown>passing", "passing>critical", "critical>flapping", "critical>passing"]);
   expect(await db.instance.findUnique({ where: { id: id! }, select: { flapping: true, health: true } })).toEqual({ flapping: true, health: "passing" });
 });
+
+test("another write of the same rows runs between health batches, never beside one", async () => {
+  const ids = await instances("turns", 3);
+  const writes = new HealthWrites((id) => id);
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  // Holds the turn as a lastCheckAt write would, while health changes are decided meanwhile.
+  const other = writes.exclusive(() => held);
+  for (const id of ids) writes.add(id, { kind: "health", to: "passing", reason: "HTTP 200: ok" });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  expect(await db.instance.count({ where: { id: { in: ids }, health: "passing" } })).toBe(0);
+  release();
+  await other;
+  await until(async () => writes.size === 0);
+  expect(await db.instance.count({ where: { id: { in: ids }, health: "passing" } })).toBe(3);
+});

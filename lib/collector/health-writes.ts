@@ -26,6 +26,7 @@ export class HealthWrites {
   private writing = false;
   private waiting?: NodeJS.Timeout;
   private stopped = false;
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly describe: (id: string) => string) {}
 
@@ -47,6 +48,17 @@ export class HealthWrites {
     this.pending.delete(id);
   }
 
+  /**
+   * Runs another write of this collector's instance rows (lastCheckAt) between health batches, never beside one: on
+   * PostgreSQL a multi-row UPDATE locks rows in its plan's order (a hash join's is the table's), so two writes of the
+   * same rows at once can deadlock, and the loser waits deadlock_timeout (1 s) before it is told.
+   */
+  exclusive<T>(write: () => Promise<T>): Promise<T> {
+    const result = this.turn.then(write);
+    this.turn = result.catch(() => undefined);
+    return result;
+  }
+
   stop() {
     this.stopped = true;
     clearTimeout(this.waiting);
@@ -65,7 +77,7 @@ export class HealthWrites {
         heads.push([id, queue[0]!.kind === "flapping" && queue[1]?.kind === "health" ? queue.slice(0, 2) : queue.slice(0, 1)]);
       }
       try {
-        await this.write(heads);
+        await this.exclusive(() => this.write(heads));
         for (const [id, writes] of heads) {
           const queue = this.pending.get(id);
           if (!queue || queue[0] !== writes[0]) continue;
