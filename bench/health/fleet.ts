@@ -164,7 +164,8 @@ async function main() {
   await waitFor(`all ${instances} passing`, 120_000, async () => ((await passing()) === instances ? true : null));
   const warmAt = Date.now();
   const warmupSeconds = (warmAt - registerStarted) / 1000;
-  log(`warm after ${warmupSeconds.toFixed(1)} s; steady for ${steadySeconds} s`);
+  const warmupCritical = await db.healthEvent.count({ where: { to: "critical", instanceId: { startsWith: "bench-" } } });
+  log(`warm after ${warmupSeconds.toFixed(1)} s (${warmupCritical} went critical on the way); steady for ${steadySeconds} s`);
 
   // Steady: every target should see one check a second (one collector each), none twice as many.
   const machineAtWarm = readMachineBusySeconds();
@@ -324,7 +325,8 @@ async function main() {
 - Setup: ${instances} HTTP listeners on 127.0.0.1 (${targetProcesses} processes of \`bench/health/targets.ts\`, keep-alive) in ${Math.ceil(instances / perService)} services,
   checked at the defaults (interval 1 s, timeout 800 ms, fall 2, rise 2) by ${collectorCount} collector processes on PostgreSQL 15,
   started first (all ${collectorCount} leases live ${((registerStarted - collectorsStarted) / 1000).toFixed(1)} s after). Registered in waves of ${waveSize}
-  (${(registerMs / 1000).toFixed(1)} s registering in all), each let pass before the next: all ${instances} passing ${warmupSeconds.toFixed(1)} s after the first registration.
+  (${(registerMs / 1000).toFixed(1)} s registering in all), each let pass before the next: all ${instances} passing ${warmupSeconds.toFixed(1)} s after the first registration
+  (${warmupCritical} went critical on the way).
 - Steady ${steadySeconds} s: checks answered per target per second min ${Math.min(...rates).toFixed(2)}, max ${Math.max(...rates).toFixed(2)}
   (one collector each: 1); ${falseBeforeKills} false positives; ${lapses} of its seconds with a collector's lease lapsed. The target processes used ${targetsCpu.toFixed(1)} % of a core together; the whole machine ${machinePercent.toFixed(0)} % (of ${m.nproc * 100} %).
 - Kills: ${kills} listeners closed over ${killSpreadMs / 1000} s: detection (kill -> \`HealthEvent.at\`) p50 ${p(detections, 50)}, p99 ${p(detections, 99)}.
