@@ -56,6 +56,9 @@ export class Collector {
   /** The live collectors the checks were last handed out among. */
   private assignedTo: string[] | null = null;
   private leaseOkAt = 0;
+  private inRound = false;
+  private keepAlive?: NodeJS.Timeout;
+  private renewing = false;
   private failures = 0;
   readonly metrics: MetricsCollector;
   private readonly retainMs: Record<number, number>;
@@ -89,11 +92,25 @@ export class Collector {
   }
 
   start() {
+    this.keepAlive = setInterval(() => this.renewDuringRound(), leaseRenewMs);
     void this.loop();
+  }
+
+  // A round longer than the renewal interval (the service status job, the minute's rollups, a slow database) must not
+  // let the lease lapse: the others would take this collector's checks while it still runs them.
+  private renewDuringRound() {
+    if (!this.inRound || this.renewing || Date.now() - this.leaseOkAt < leaseRenewMs) return;
+    this.renewing = true;
+    const at = Date.now();
+    void renewLease({ id: this.id })
+      .then(() => void (this.leaseOkAt = at))
+      .catch(() => undefined)
+      .finally(() => (this.renewing = false));
   }
 
   private async loop() {
     if (this.stopped) return;
+    this.inRound = true;
     try {
       await this.runDue(Date.now());
       if (this.failures > 0) log.info(`collector ${this.id}: database reachable again`);
@@ -104,6 +121,7 @@ export class Collector {
       if ((this.failures & (this.failures - 1)) === 0) log.error(`collector ${this.id}: database unreachable (${this.failures} tries); retrying`, error);
       if (Date.now() - this.leaseOkAt > leaseLiveMs) this.dropAll("its lease lapsed");
     }
+    this.inRound = false;
     if (this.stopped) return;
     const delay = this.failures ? Math.min(maxBackoffMs, leaseRenewMs * 2 ** (this.failures - 1)) : leaseRenewMs;
     this.timer = setTimeout(() => void this.loop(), delay);
@@ -248,6 +266,7 @@ export class Collector {
   async stop() {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearInterval(this.keepAlive);
     clearTimeout(this.wakeTimer);
     for (const id of [...this.checks.keys()]) this.unschedule(id);
     this.writes.stop();
