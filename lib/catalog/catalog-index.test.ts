@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, test, vi } from "vitest";
 import { db } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { transaction } from "@/lib/db/transaction";
-import { announceCatalogChange, bumpCatalogIndex, getKnownCatalogIndex, getServiceIndex } from "./catalog-index";
+import { announceCatalogChange, bumpCatalogIndex, bumpServiceIndexes, getKnownCatalogIndex, getServiceIndex } from "./catalog-index";
 
 /** A change to the service as another app process makes it: committed, never announced here. */
 async function changeElsewhere(name: string) {
@@ -49,5 +49,21 @@ describe("kept service indexes", () => {
     const index = await changeElsewhere("kept-later");
     pollIntervalPasses();
     expect(await getServiceIndex({ name: "kept-later" })).toBe(index);
+  });
+});
+
+describe("bumpServiceIndexes", () => {
+  test("sets every service's index, however many, and no other service's", async () => {
+    const names = Array.from({ length: 450 }, (_, i) => `bumped-${String(i).padStart(3, "0")}`);
+    await db.service.createMany({ data: [...names, "not-bumped"].map((name) => ({ name, modifyIndex: 0 })) });
+    const ids = (await db.service.findMany({ where: { name: { in: names } }, select: { id: true } })).map(({ id }) => id);
+    // Given in any order: they are taken in id order, in parts under the parameter limit.
+    const index = await transaction(async (tx) => {
+      const bumped = await bumpCatalogIndex(tx);
+      await bumpServiceIndexes(tx, { ids: ids.toReversed(), index: bumped });
+      return bumped;
+    });
+    expect(await db.service.count({ where: { name: { in: names }, modifyIndex: index } })).toBe(450);
+    expect((await db.service.findUniqueOrThrow({ where: { name: "not-bumped" } })).modifyIndex).toBe(0);
   });
 });
