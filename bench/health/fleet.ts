@@ -8,7 +8,7 @@ import { execFileSync, fork, spawn, type ChildProcess } from "node:child_process
 import { copyFileSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readMachineBusySeconds, UsageSampler } from "../shared/proc";
-import { askingChild, collectorEnv, collectorNodeArgs, runBench, sleep, startPostgres, stopChild, waitFor, type TAsk } from "../shared/process";
+import { askingChild, collectorEnv, collectorNodeArgs, runBench, sleep, startPostgres, stopChild, waitFor } from "../shared/process";
 import { machine, markdownTable, percentile, renderTargetList, replaceInDoc } from "../shared/report";
 import type { TTargetsMessage, TTargetsReport } from "./targets";
 
@@ -80,7 +80,7 @@ async function main() {
       children.push(child);
       child.on("message", (report: TTargetsReport) => void (report.type === "killed" && killed.set(from + report.index, report.at)));
       const { ask, ready } = await askingChild<TTargetsMessage, TTargetsReport>(child, "targets");
-      return { child, ask: ask as TAsk<TTargetsMessage, TTargetsReport>, from, to, ports: ready.ports };
+      return { child, ask, from, to, ports: ready.ports };
     }),
   );
   const ports = targetChildren.flatMap((t) => t.ports);
