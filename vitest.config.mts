@@ -26,7 +26,14 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: "unit", include: ["lib/**/*.test.ts"], setupFiles: ["tests/support/unit-database.ts"], testTimeout: 15_000 },
+        test: {
+          name: "unit",
+          include: ["lib/**/*.test.ts"],
+          setupFiles: ["tests/support/unit-database.ts"],
+          testTimeout: 15_000,
+          // Two files at a time (Vitest's default on 2 cores is one): each has its own SQLite database and ports.
+          maxWorkers: 2,
+        },
       },
       {
         resolve: { alias },
