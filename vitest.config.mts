@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 // Vitest 5 prints failures with Map.groupBy, which Node 20 lacks.
 const mapWithGroupBy = Map as unknown as { groupBy?: unknown };
@@ -20,6 +20,35 @@ const alias = {
   "server-only": fileURLToPath(new URL("tests/support/empty.ts", import.meta.url)),
 };
 
+// Integration files that wait on servers of their own or on the collector, change no setting another file reads, and time
+// nothing tighter than 2 s: two of them run at once, each pair on the same two apps. The rest (load, takeovers, tight
+// timings, and any file not named here) run one at a time after them.
+const inPairs = [
+  "alerts-alertmanager",
+  "auth",
+  "config-center",
+  "consul-api",
+  "consul-meshdeck",
+  "consul-source",
+  "dataplanes-haproxy-metrics",
+  "demo-haproxy",
+  "encryption-at-rest",
+  "etcd-sources",
+  "eureka-api",
+  "incidents",
+  "nacos-api",
+  "prometheus-quantile",
+  "service-metrics-api",
+  "service-status",
+  "sessions",
+  "sso",
+  "token-scopes",
+  "topology-api",
+  "zookeeper-adapter",
+  "zookeeper-sources",
+].map((name) => `tests/integration/${name}.test.ts`);
+const integration = { globalSetup: ["tests/support/app-servers.ts"], testTimeout: 30_000, hookTimeout: 120_000 };
+
 export default defineConfig({
   resolve: { alias },
   test: {
@@ -38,11 +67,21 @@ export default defineConfig({
       {
         resolve: { alias },
         test: {
+          name: "integration-pairs",
+          include: inPairs,
+          ...integration,
+          maxWorkers: 2,
+          // After the unit files, before the files that run alone.
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
-          globalSetup: ["tests/support/app-servers.ts"],
-          testTimeout: 30_000,
-          hookTimeout: 120_000,
+          exclude: [...configDefaults.exclude, ...inPairs],
+          ...integration,
           fileParallelism: false,
         },
       },
