@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 // Vitest 5 prints failures with Map.groupBy, which Node 20 lacks.
 const mapWithGroupBy = Map as unknown as { groupBy?: unknown };
@@ -20,22 +21,82 @@ const alias = {
   "server-only": fileURLToPath(new URL("tests/support/empty.ts", import.meta.url)),
 };
 
+// Integration files that wait on servers of their own or on the collector, change no setting another file reads, and time
+// nothing tighter than 2 s: two of them run at once, each pair on the same two apps. The rest (load, takeovers, tight
+// timings, and any file not named here) run one at a time after them.
+const inPairs = [
+  "alerts-alertmanager",
+  "auth",
+  "bad-input",
+  "big-service",
+  "config-center",
+  "consul-api",
+  "consul-source",
+  "dataplanes-haproxy-metrics",
+  "demo-haproxy",
+  "encryption-at-rest",
+  "etcd-sources",
+  "eureka-api",
+  "incidents",
+  "nacos-api",
+  "permission-matrix",
+  "prometheus-quantile",
+  "schema",
+  "service-metrics-api",
+  "service-status",
+  "sessions",
+  "sso",
+  "token-scopes",
+  "topology-api",
+  "zookeeper-adapter",
+  "zookeeper-sources",
+].map((name) => `tests/integration/${name}.test.ts`);
+const integration = { globalSetup: ["tests/support/app-servers.ts"], testTimeout: 30_000, hookTimeout: 120_000 };
+
+// alerts-alertmanager waits on alert rounds for over two minutes: started first, the other pairs files fill the second
+// worker meanwhile; started last (Vitest orders a fresh clone's files by size), the run would wait on it alone.
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]) {
+    const sorted = await super.sort(files);
+    const longest = (file: TestSpecification) => file.moduleId.endsWith("/alerts-alertmanager.test.ts");
+    return [...sorted.filter(longest), ...sorted.filter((file) => !longest(file))];
+  }
+}
+
 export default defineConfig({
   resolve: { alias },
   test: {
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         resolve: { alias },
-        test: { name: "unit", include: ["lib/**/*.test.ts"], setupFiles: ["tests/support/unit-database.ts"], testTimeout: 15_000 },
+        test: {
+          name: "unit",
+          include: ["lib/**/*.test.ts"],
+          setupFiles: ["tests/support/unit-database.ts"],
+          testTimeout: 15_000,
+          // Two files at a time (Vitest's default on 2 cores is one): each has its own SQLite database and ports.
+          maxWorkers: 2,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: "integration-pairs",
+          include: inPairs,
+          ...integration,
+          maxWorkers: 2,
+          // After the unit files, before the files that run alone.
+          sequence: { groupOrder: 1 },
+        },
       },
       {
         resolve: { alias },
         test: {
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
-          globalSetup: ["tests/support/app-servers.ts"],
-          testTimeout: 30_000,
-          hookTimeout: 120_000,
+          exclude: [...configDefaults.exclude, ...inPairs],
+          ...integration,
           fileParallelism: false,
         },
       },

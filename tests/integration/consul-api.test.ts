@@ -1,13 +1,13 @@
 import Consul from "consul";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { adminAndToken, apiClient, unique } from "../support/client";
 import { eventually } from "../support/eventually";
 import { freePort } from "../support/server-process";
 import { startApp, type TAppTarget } from "../support/start-app";
+import { describeTargetsSideBySide } from "../support/side-by-side";
 
 // The npm `consul` client, as a Consul user's service uses it, against Meshdeck's Consul API: a second app process on
 // each database serves it (MESHDECK_CONSUL_PORT), and a third allows script checks (MESHDECK_CONSUL_SCRIPT_CHECKS=1).
-const targets = inject("targets");
 const stops: (() => Promise<void>)[] = [];
 afterAll(async () => {
   await Promise.all(stops.map((stop) => stop()));
@@ -43,7 +43,7 @@ async function consulApp(target: TAppTarget, name: string, env: Record<string, s
   return consulPort;
 }
 
-describe.each(targets)("Consul API on $name", (target) => {
+describeTargetsSideBySide("Consul API on $name", (target) => {
   let consul: Consul;
   let scripted: Consul;
   let port = 0;

@@ -3,17 +3,16 @@
 // Meshdeck drives become an edge from the HAProxy node to the backend's service in the topology.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { adminAndToken, unique } from "../support/client";
 import { eventually } from "../support/eventually";
 import { startHaproxy, type THaproxy } from "../support/haproxy";
-
-const targets = inject("targets");
+import { describeTargetsSideBySide } from "../support/side-by-side";
 
 type TEdge = { caller: string; callee: string; observed: boolean; rps: number | null; errorRate: number | null };
 type TNode = { id: string; rps: number | null; errorRate: number | null };
 
-describe.each(targets)("HAProxy's exporter in the topology on $name", (target) => {
+describeTargetsSideBySide("HAProxy's exporter in the topology on $name", (target) => {
   const prefix = unique("hx");
   const [edge, orders, plane] = [`${prefix}-edge`, `${prefix}-orders`, `${prefix}-plane`];
   let haproxy: THaproxy;

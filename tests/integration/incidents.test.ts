@@ -1,10 +1,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { adminAndToken, unique, type apiClient } from "../support/client";
 import { eventually } from "../support/eventually";
-
-const targets = inject("targets");
+import { describeTargetsSideBySide } from "../support/side-by-side";
 
 type TClient = ReturnType<typeof apiClient>;
 type TPosted = { event: { kind: string; service: string; instanceId: string | null } };
@@ -40,7 +39,7 @@ async function receiver() {
   };
 }
 
-describe.each(targets)("incidents, maintenance, silences and retiring on $name", (target) => {
+describeTargetsSideBySide("incidents, maintenance, silences and retiring on $name", (target) => {
   let admin: TClient;
   let api: TClient;
   const instances: Awaited<ReturnType<typeof checkedInstance>>[] = [];

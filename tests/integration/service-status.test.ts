@@ -1,16 +1,15 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { adminAndToken, apiClient, signIn, unique } from "../support/client";
 import { eventually } from "../support/eventually";
 import { insertRollups, type TRollupRow } from "../support/rollups";
-
-const targets = inject("targets");
+import { describeTargetsSideBySide } from "../support/side-by-side";
 
 // The collector judges every 10 s from the last 5 minutes: a change shows within two turns.
 const judged = { timeoutMs: 40_000, everyMs: 500 };
 
-describe.each(targets)("service status from signals on $name", (target) => {
+describeTargetsSideBySide("service status from signals on $name", (target) => {
   const service = unique("orders-like");
   let admin: ReturnType<typeof apiClient>;
   let api: ReturnType<typeof apiClient>;

@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { adminAndToken, apiClient, signIn, signOut, unique } from "../support/client";
 import { freePort } from "../support/server-process";
 import { startApp, type TAppTarget } from "../support/start-app";
+import { describeTargetsSideBySide } from "../support/side-by-side";
 
 // Sessions end on the server: a copied cookie is refused after sign-out, and a password change, role change or
 // disabling ends a user's sessions at once on every app process. A second app process on each database trusts
 // 127.0.0.1 as a proxy and has a 6 s idle timeout.
-const targets = inject("targets");
 const stops: (() => Promise<void>)[] = [];
 afterAll(async () => {
   await Promise.all(stops.map((stop) => stop()));
@@ -14,7 +14,7 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe.each(targets)("sessions on $name", (target) => {
+describeTargetsSideBySide("sessions on $name", (target) => {
   let second: TAppTarget;
   beforeAll(async () => {
     const app = await startApp({

@@ -1,9 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { adminAndToken, apiClient, unique } from "../support/client";
-
-const targets = inject("targets");
+import { describeTargetsSideBySide } from "../support/side-by-side";
 
 /** A caller's Prometheus endpoint: 50 more requests to `callee` (2 of them 500s) at every scrape. */
 function startCallerMetrics(callee: () => string) {
@@ -28,7 +27,7 @@ function startCallerMetrics(callee: () => string) {
   return new Promise<Server>((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
 
-describe.each(targets)("topology API on $name", (target) => {
+describeTargetsSideBySide("topology API on $name", (target) => {
   let api: Awaited<ReturnType<typeof adminAndToken>>["api"];
   const prefix = unique("topo");
   const [caller, callee, other] = ["caller", "callee", "other"].map((role) => `${prefix}-${role}`) as [string, string, string];

@@ -33,6 +33,8 @@ export async function startApp({
       MESHDECK_DEMO: "0",
       // Tests that need a gateway start their own, on a free port: two apps here would both want 3080.
       MESHDECK_GATEWAY: "off",
+      // Data planes are repaired every second (the least allowed; 5 s by default), so tests of a repair wait 1 s, not 5.
+      MESHDECK_DATAPLANE_REPAIR: "1s",
       MESHDECK_ADMIN_EMAIL: admin.email,
       MESHDECK_ADMIN_PASSWORD: admin.password,
       ...env,
