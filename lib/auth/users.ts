@@ -112,9 +112,14 @@ async function getUserOrThrow(tx: Tx, id: string) {
  */
 async function assertAdminsRemain(tx: Tx, { actor, id, what }: { actor: TActor; id: string; what: string }) {
   if (actorIdOf(actor) === id) throw new AppError("forbidden", `you cannot ${what} yourself; ask another administrator`, "id");
+  if (!(await adminsRemainWithout(tx, { id })))
+    throw new AppError("conflict", `the last administrator cannot be ${what === "delete" ? "deleted" : `${what}d`}`, "id");
+}
+
+/** Whether an enabled administrator other than `id` remains: the last-admin guard, shared with single sign-on's role mapping. */
+export async function adminsRemainWithout(tx: Tx, { id }: { id: string }): Promise<boolean> {
   if (isPostgres()) await tx.$queryRaw`SELECT "id" FROM "User" WHERE "role" = 'admin' FOR UPDATE`;
-  const others = await tx.user.count({ where: { role: "admin", disabledAt: null, id: { not: id } } });
-  if (others === 0) throw new AppError("conflict", `the last administrator cannot be ${what === "delete" ? "deleted" : `${what}d`}`, "id");
+  return (await tx.user.count({ where: { role: "admin", disabledAt: null, id: { not: id } } })) > 0;
 }
 
 /** Changes a user's role or disables / enables them; either ends the user's sessions. */
