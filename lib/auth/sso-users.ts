@@ -5,10 +5,10 @@ import { transaction } from "@/lib/db/transaction";
 import { log } from "@/lib/log";
 import { forbiddenCharacter } from "@/lib/plain-text";
 import type { TActor } from "./actor";
+import { adminsRemainWithout } from "./admins-remain";
 import { mapRole } from "./role-mapping";
 import type { TRole } from "./roles";
 import type { TSsoSettings } from "./sso";
-import { adminsRemainWithout } from "./users";
 
 // Why a person the provider vouched for is still refused; app/(auth)/login/error explains each.
 export type TSsoRefusal = "no-role" | "no-email" | "local-account" | "disabled";
