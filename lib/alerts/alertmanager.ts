@@ -163,7 +163,8 @@ export async function endInAlertmanager({
       await callAlertmanager(base, {
         method: "POST",
         path: "/api/v2/alerts",
-        body: chunk.map((row) => toAlert({ ...row, state: "resolved", changedAt: new Date(now) }, now)),
+        // A resolved one keeps its end; a firing one ends now.
+        body: chunk.map((row) => toAlert(row.state === "resolved" ? row : { ...row, state: "resolved", changedAt: new Date(now) }, now)),
       });
     } catch (error) {
       log.warn(`ending ${chunk.length} alerts in Alertmanager failed; they lapse there within ${lapseMs / 60_000} min`, error);
