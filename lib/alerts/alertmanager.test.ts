@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startAlertmanager } from "@/tests/support/alertmanager";
 import { db } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
@@ -10,7 +10,7 @@ import { ZRegisterInstance } from "@/lib/registry/schemas";
 import { listAlertmanagerSilences, notifyAlertmanager } from "./alertmanager";
 import { evaluateAlerts } from "./evaluate-alerts";
 import { ZAlertRule } from "./rule-schema";
-import { createAlertRule } from "./rules";
+import { createAlertRule, deleteAlertRule, updateAlertRule } from "./rules";
 
 const system = { type: "system", name: "test" } as const;
 const minute = 60_000;
@@ -62,6 +62,58 @@ test("firing alerts reach Alertmanager unless silenced in Meshdeck; a resolved o
   expect(await notifyAlertmanager({ url: alertmanager.baseUrl, now: now + 2 * minute })).toBe(1);
   expect(await alertmanager.alerts()).toEqual([]);
   expect(await db.alertState.count({ where: { service: "billing" } })).toBe(0);
+});
+
+describe("a rule deleted, disabled or renamed while its alert fires", () => {
+  const held = async (service: string) =>
+    (await alertmanager.alerts()).filter((alert) => alert.labels.service === service).map((alert) => `${alert.labels.alertname} ${alert.labels.severity}`);
+  const history = async (service: string) =>
+    (await db.alertEvent.findMany({ where: { service }, orderBy: { at: "asc" }, select: { rule: true, from: true, to: true, summary: true } })).map(
+      ({ rule, from, to, summary }) => `${rule} ${from}→${to} ${summary}`,
+    );
+
+  /** A rule on `service` that fires now and is told to Alertmanager. */
+  async function firing(service: string, name: string, now: number) {
+    await registerInstance({ input: ZRegisterInstance.parse({ service, id: `${service}-1`, host: "127.0.0.1", port: 9000 }) });
+    const input = ZAlertRule.parse({ name, service, kind: "error-rate", threshold: 5, window: "1m", severity: "warning" });
+    const rule = await createAlertRule({ actor: system, input });
+    await traffic(service, { from: now - 2 * minute, to: now, errorShare: 0.5 });
+    await evaluateAlerts({ now });
+    await notifyAlertmanager({ url: alertmanager.baseUrl, now });
+    expect(await held(service)).toEqual([`${name} warning`]);
+    return { rule, input };
+  }
+
+  test("deleted: ended in Alertmanager at once, resolved in the history, counted in the audit", async () => {
+    const now = Math.floor(Date.now() / 10_000) * 10_000;
+    const { rule } = await firing("payroll", "PayrollErrors", now);
+    await deleteAlertRule({ actor: system, id: rule.id, alertmanager: alertmanager.baseUrl });
+    expect(await held("payroll")).toEqual([]);
+    expect(await history("payroll")).toEqual([
+      "PayrollErrors inactive→firing payroll: Error rate above 5 % over 1 min (50 %)",
+      "PayrollErrors firing→resolved payroll: Error rate above 5 % over 1 min (rule deleted)",
+    ]);
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "alert-rule.delete", target: "alert-rule/PayrollErrors" } });
+    expect(audit.after).toEqual({ alertsEnded: 1, services: ["payroll"] });
+  });
+
+  test("disabled: ended at once, resolved in the history", async () => {
+    const now = Math.floor(Date.now() / 10_000) * 10_000;
+    const { rule, input } = await firing("invoicing", "InvoicingErrors", now);
+    await updateAlertRule({ actor: system, id: rule.id, input: { ...input, enabled: false }, alertmanager: alertmanager.baseUrl });
+    expect(await held("invoicing")).toEqual([]);
+    expect((await history("invoicing")).at(-1)).toBe("InvoicingErrors firing→resolved invoicing: Error rate above 5 % over 1 min (rule disabled)");
+    expect(await db.alertState.count({ where: { ruleId: rule.id } })).toBe(0);
+  });
+
+  test("renamed: the old name is ended at once, the new one posted at the next round", async () => {
+    const now = Math.floor(Date.now() / 10_000) * 10_000;
+    const { rule, input } = await firing("refunds", "RefundErrors", now);
+    await updateAlertRule({ actor: system, id: rule.id, input: { ...input, name: "RefundsFailing" }, alertmanager: alertmanager.baseUrl });
+    expect(await held("refunds")).toEqual([]);
+    await notifyAlertmanager({ url: alertmanager.baseUrl, now: now + 20_000 });
+    expect(await held("refunds")).toEqual(["RefundsFailing warning"]);
+  });
 });
 
 test("Alertmanager's own silences are read through its v2 API", async () => {

@@ -8,7 +8,7 @@ import { hostRefusal } from "@/lib/net/address-policy";
 import { sendOutbound } from "@/lib/net/outbound-http";
 import { coveredBy, findSilenced } from "@/lib/notify/silences";
 import { writeMoment } from "@/lib/time/range";
-import { alertStateSelect } from "./queries";
+import { alertStateSelect } from "./alert-selects";
 import { describeRule, formatAlertValue } from "./rule-schema";
 
 // Prometheus Alertmanager's v2 API: firing alerts are posted again every minute with an end 4 minutes on (what
@@ -50,7 +50,8 @@ export function alertLink({ service, from, to }: { service: string; from: number
   return `${getPublicUrl()}/services/${encodeURIComponent(service)}?${query}`;
 }
 
-type TDue = Awaited<ReturnType<typeof readDue>>[number];
+/** An alert as stored with its rule (alertStateSelect): what Alertmanager is told of. */
+export type TAlertRow = Awaited<ReturnType<typeof readDue>>[number];
 
 function readDue(now: number) {
   return db.alertState.findMany({
@@ -61,7 +62,7 @@ function readDue(now: number) {
   });
 }
 
-function toAlert(due: TDue, now: number) {
+function toAlert(due: TAlertRow, now: number) {
   const activeAt = due.activeAt.getTime();
   const end = due.state === "resolved" ? due.changedAt.getTime() : now;
   // The chart shows half an hour before the condition began, to a few minutes after the end (never past now).
@@ -110,11 +111,65 @@ export async function notifyAlertmanager({ now = Date.now(), url }: { now?: numb
       return 0;
     }
   }
+  // A firing alert whose rule was deleted, disabled or relabelled while it was posted was posted back to life: end it.
+  const stale = await findStale(told.filter((row) => row.state === "firing"));
+  if (stale.length > 0) await endInAlertmanager({ alerts: stale, now, url: base, silenced: new Map() });
   // A silenced alert counts as told: it is looked at again in a minute, when the silence may be over.
   for (const chunk of chunked(due, 400)) {
     const pairs = chunk.map(({ ruleId, service }) => ({ ruleId, service }));
     await db.alertState.updateMany({ where: { state: "firing", OR: pairs }, data: { notifiedAt: new Date(now) } });
     await db.alertState.deleteMany({ where: { state: "resolved", OR: pairs } });
+  }
+  return told.length;
+}
+
+/** Of these firing alerts, the ones no longer firing under the same labels (their rule deleted, disabled or renamed): at most `batch`, read in chunks. */
+async function findStale(firing: TAlertRow[]): Promise<TAlertRow[]> {
+  const labelsNow = new Map<string, { name: string; severity: string }>();
+  for (const chunk of chunked(firing, 400)) {
+    const rows = await db.alertState.findMany({
+      where: { state: "firing", OR: chunk.map(({ ruleId, service }) => ({ ruleId, service })) },
+      select: { ruleId: true, service: true, rule: { select: { name: true, severity: true } } },
+    });
+    for (const row of rows) labelsNow.set(`${row.ruleId}\u0000${row.service}`, row.rule);
+  }
+  return firing.filter((row) => {
+    const labels = labelsNow.get(`${row.ruleId}\u0000${row.service}`);
+    return !labels || labels.name !== row.rule.name || labels.severity !== row.rule.severity;
+  });
+}
+
+/**
+ * Ends these alerts in Alertmanager now (their rule was deleted, disabled or relabelled): posted once more with
+ * `endsAt` now, as a resolved alert is, unless silenced in Meshdeck. Unreachable, they lapse at their endsAt.
+ */
+export async function endInAlertmanager({
+  alerts,
+  now = Date.now(),
+  url,
+  silenced,
+}: {
+  alerts: TAlertRow[];
+  now?: number;
+  url?: string;
+  silenced?: Map<string, Set<string>>;
+}): Promise<number> {
+  const base = alertmanagerUrl(url);
+  if (!base || alerts.length === 0) return 0;
+  const held = silenced ?? (await findSilenced({ services: alerts.map((row) => row.service), now: new Date(now) }));
+  const told = alerts.filter((row) => !coveredBy(held, { service: row.service, instanceId: null }));
+  for (const chunk of chunked(told, batch)) {
+    try {
+      await callAlertmanager(base, {
+        method: "POST",
+        path: "/api/v2/alerts",
+        // A resolved one keeps its end; a firing one ends now.
+        body: chunk.map((row) => toAlert(row.state === "resolved" ? row : { ...row, state: "resolved", changedAt: new Date(now) }, now)),
+      });
+    } catch (error) {
+      log.warn(`ending ${chunk.length} alerts in Alertmanager failed; they lapse there within ${lapseMs / 60_000} min`, error);
+      return 0;
+    }
   }
   return told.length;
 }

@@ -5,12 +5,12 @@ import { chunked } from "@/lib/db/bulk";
 import { transaction } from "@/lib/db/transaction";
 import { getEnv, metricsRetainMs } from "@/lib/env";
 import { goldenSignals, readWindowSignals } from "@/lib/metrics/topology/topology-query-window";
-import { coveredBy, findSilenced } from "@/lib/notify/silences";
+import { findSilenced } from "@/lib/notify/silences";
 import { evaluateCondition, nextAlertState, type TStoredAlert, type TWindowReading } from "./conditions";
-import { ruleSelect, servicesByTag } from "./rules";
-import { describeRule, formatAlertValue, maxAlertRules, shortWindowOf, type TAlertRule, type TAlertState } from "./rule-schema";
-
-type TChange = { rule: TAlertRule; service: string; from: TAlertState; next: TStoredAlert | { state: "inactive" }; value: number | null };
+import { writeAlertHistory, type TAlertStateChange } from "./alert-history";
+import { ruleSelect } from "./alert-selects";
+import { servicesByTag } from "./rules";
+import { maxAlertRules, shortWindowOf, type TAlertRule } from "./rule-schema";
 
 const pairKey = (ruleId: string, service: string) => `${ruleId}\u0000${service}`;
 
@@ -87,7 +87,7 @@ export async function evaluateAlerts({ now = Date.now() }: { now?: number } = {}
   if (rules.length === 0 && (await db.alertState.count({ where: { state: { not: "resolved" } } })) === 0) return { rules: 0, changes: 0 };
   const [{ coverage, nameOf }, readingsOf, states] = await Promise.all([readCoverage(rules), readWindows(rules, now), readStates()]);
   const instancesOf = await readInstanceCounts(rules, nameOf);
-  const changes: TChange[] = [];
+  const changes: TAlertStateChange[] = [];
   const seen = new Set<string>();
   for (const rule of rules) {
     for (const service of coverage(rule)) {
@@ -119,7 +119,7 @@ export async function evaluateAlerts({ now = Date.now() }: { now?: number } = {}
 }
 
 /** The changes of state, their history and the webhooks that want them, in one transaction. */
-async function recordChanges(changes: TChange[], now: number) {
+async function recordChanges(changes: TAlertStateChange[], now: number) {
   const at = new Date(now);
   const silenced = await findSilenced({ services: changes.map((change) => change.service), now: at });
   await transaction(async (tx) => {
@@ -132,30 +132,6 @@ async function recordChanges(changes: TChange[], now: number) {
         : [{ ruleId: rule.id, service, state: next.state, activeAt: new Date(next.activeAt), changedAt: new Date(next.changedAt), value }],
     );
     if (kept.length > 0) await tx.alertState.createMany({ data: kept });
-    const events = changes.map(({ rule, service, from, next, value }) => ({
-      id: crypto.randomUUID(),
-      at,
-      ruleId: rule.id,
-      rule: rule.name,
-      service,
-      severity: rule.severity,
-      from,
-      to: next.state,
-      value,
-      summary: `${service}: ${describeRule(rule)} (${formatAlertValue(rule.kind, value)})`,
-    }));
-    await tx.alertEvent.createMany({ data: events });
-    // Webhooks hear an alert fire and resolve (pending is not news), unless its service is silenced.
-    const told = events.filter(
-      (event) => (event.to === "firing" || event.to === "resolved") && !coveredBy(silenced, { service: event.service, instanceId: null }),
-    );
-    if (told.length === 0) return;
-    const webhooks = (await tx.webhook.findMany({ where: { enabled: true }, select: { id: true, kinds: true } })).filter((webhook) =>
-      webhook.kinds.includes("alert"),
-    );
-    if (webhooks.length === 0) return;
-    await tx.webhookDelivery.createMany({
-      data: webhooks.flatMap((webhook) => told.map((event) => ({ webhookId: webhook.id, eventId: event.id, status: "pending", nextAttemptAt: at }))),
-    });
+    await writeAlertHistory(tx, { changes, at, silenced });
   });
 }

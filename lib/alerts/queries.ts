@@ -5,7 +5,7 @@ import { encodeCursor, newestFirst, olderThan, ZCursor, ZPageLimit } from "@/lib
 import { parseSearch, type TSearchParams } from "@/lib/pagination/search-params";
 import { coveredBy, findSilenced } from "@/lib/notify/silences";
 import { ZServiceName } from "@/lib/registry/schemas";
-import { ruleSelect } from "./rules";
+import { alertStateSelect } from "./alert-selects";
 
 /** Query parameters of GET /api/v1/alerts. */
 export const ZAlertFilters = z.strictObject({ service: ZServiceName.optional(), before: ZCursor.optional(), limit: ZPageLimit });
@@ -14,17 +14,6 @@ export type TAlertFilters = z.output<typeof ZAlertFilters>;
 export function parseAlertFilters(search: URLSearchParams | TSearchParams): TAlertFilters {
   return parseSearch(ZAlertFilters, search);
 }
-
-/** An alert as stored, with its rule: what the page lists and what Alertmanager is told. */
-export const alertStateSelect = {
-  ruleId: true,
-  service: true,
-  state: true,
-  activeAt: true,
-  changedAt: true,
-  value: true,
-  rule: { select: ruleSelect },
-} as const;
 
 // Alerts pending or firing shown at once: a fleet-wide outage is counted past this, not listed.
 export const activeShown = 200;

@@ -4,22 +4,10 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { db, type Tx } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
+import { alertStateSelect, ruleSelect } from "./alert-selects";
+import { endInAlertmanager, type TAlertRow } from "./alertmanager";
+import { endedForAudit, endRuleAlerts, readRuleSilences } from "./end-rule-alerts";
 import { maxAlertRules, type TAlertRule, type TAlertRuleFields } from "./rule-schema";
-
-export const ruleSelect = {
-  id: true,
-  name: true,
-  service: true,
-  tag: true,
-  kind: true,
-  threshold: true,
-  windowMs: true,
-  forMs: true,
-  objective: true,
-  sloWindowMs: true,
-  severity: true,
-  enabled: true,
-} as const;
 
 function toColumns(input: TAlertRuleFields) {
   return {
@@ -56,34 +44,74 @@ export async function createAlertRule({ actor, input }: { actor: TActor; input: 
   });
 }
 
-/** Replaces a rule's fields; its alerts start over (their state belonged to the old condition). Audited. */
-export async function updateAlertRule({ actor, id, input }: { actor: TActor; id: string; input: TAlertRuleFields }): Promise<TAlertRule> {
-  return transaction(async (tx) => {
+/**
+ * Replaces a rule's fields; its alerts start over (their state belonged to the old condition), and a disabled rule's
+ * end at once. Alertmanager hears the end of any alert it may hold under the old name or severity. Audited.
+ */
+export async function updateAlertRule({
+  actor,
+  id,
+  input,
+  now = Date.now(),
+  alertmanager,
+}: {
+  actor: TActor;
+  id: string;
+  input: TAlertRuleFields;
+  now?: number;
+  /** Alertmanager's base URL, when not MESHDECK_ALERTMANAGER_URL's. */
+  alertmanager?: string;
+}): Promise<TAlertRule> {
+  const silenced = await readRuleSilences({ ruleId: id, now });
+  const { rule, ended } = await transaction(async (tx) => {
     const before = await tx.alertRule.findUnique({ where: { id }, select: ruleSelect });
     if (!before) throw new AppError("not_found", "no such alert rule", "id");
     await assertNameFree(tx, { name: input.name, id });
+    const relabelled = input.name !== before.name || input.severity !== before.severity;
+    // Read before the update: Alertmanager holds them under the old labels.
+    const held = await tx.alertState.findMany({ where: { ruleId: id, state: { not: "pending" } }, select: alertStateSelect });
     const rule = await tx.alertRule.update({ where: { id }, data: toColumns(input), select: ruleSelect });
-    await tx.alertState.deleteMany({ where: { ruleId: id, state: { not: "firing" } } });
+    let ended: TAlertRow[];
+    if (before.enabled && !rule.enabled) ended = await endRuleAlerts(tx, { ruleId: id, reason: "rule disabled", now, silenced });
+    else {
+      await tx.alertState.deleteMany({ where: { ruleId: id, state: { not: "firing" } } });
+      // The firing ones go on under the new labels, posted at the next round.
+      if (relabelled) await tx.alertState.updateMany({ where: { ruleId: id, state: "firing" }, data: { notifiedAt: null } });
+      ended = held.filter((alert) => alert.state === "resolved" || relabelled);
+    }
     await recordAudit(tx, {
       actor,
       action: "alert-rule.update",
       target: `alert-rule/${rule.name}`,
       service: rule.service ?? undefined,
       before: audited(before),
-      after: audited(rule),
+      after: { ...audited(rule), ...endedForAudit(ended) },
     });
-    return rule;
+    return { rule, ended: ended.map((alert) => ({ ...alert, rule: before })) };
   });
+  await endInAlertmanager({ alerts: ended, now, url: alertmanager, silenced });
+  return rule;
 }
 
-/** Removes a rule and its alerts (Alertmanager lets them lapse at their endsAt); audited. */
-export async function deleteAlertRule({ actor, id }: { actor: TActor; id: string }) {
-  await transaction(async (tx) => {
+/** Removes a rule and its alerts, which end at once: resolved in the history, ended in Alertmanager. Audited. */
+export async function deleteAlertRule({ actor, id, now = Date.now(), alertmanager }: { actor: TActor; id: string; now?: number; alertmanager?: string }) {
+  const silenced = await readRuleSilences({ ruleId: id, now });
+  const ended = await transaction(async (tx) => {
     const rule = await tx.alertRule.findUnique({ where: { id }, select: ruleSelect });
     if (!rule) throw new AppError("not_found", "no such alert rule", "id");
+    const ended = await endRuleAlerts(tx, { ruleId: id, reason: "rule deleted", now, silenced });
     await tx.alertRule.delete({ where: { id } });
-    await recordAudit(tx, { actor, action: "alert-rule.delete", target: `alert-rule/${rule.name}`, service: rule.service ?? undefined, before: audited(rule) });
+    await recordAudit(tx, {
+      actor,
+      action: "alert-rule.delete",
+      target: `alert-rule/${rule.name}`,
+      service: rule.service ?? undefined,
+      before: audited(rule),
+      after: endedForAudit(ended),
+    });
+    return ended;
   });
+  await endInAlertmanager({ alerts: ended, now, url: alertmanager, silenced });
 }
 
 /** Every rule, by name: at most maxAlertRules. */

@@ -67,4 +67,22 @@ describe("admitSsoPerson", () => {
     await updateUser({ actor: system, id: made.id, input: { disabled: true } });
     expect(await admit({ sub: "s-6", email: "gone@example.com", groups: ["mesh-ops"] })).toEqual({ refused: "disabled" });
   });
+
+  test("keeps the last enabled administrator an admin when the claim would lower them, audited with why", async () => {
+    const made = (await admit({ sub: "s-7", email: "last@example.com", groups: ["mesh-admins"] })) as { id: string };
+    // Every other administrator disabled: this one is the last.
+    const others = await db.user.findMany({ where: { role: "admin", id: { not: made.id }, disabledAt: null }, select: { id: true } });
+    await db.user.updateMany({ where: { id: { in: others.map((user) => user.id) } }, data: { disabledAt: new Date() } });
+
+    expect(await admit({ sub: "s-7", email: "last@example.com", groups: ["mesh-ops"] })).toEqual({ id: made.id });
+    expect((await db.user.findUniqueOrThrow({ where: { id: made.id } })).role).toBe("admin");
+    expect(
+      await db.auditEvent.findMany({ where: { target: `user/${made.id}`, action: { startsWith: "user.role" } }, select: { action: true, reason: true } }),
+    ).toEqual([{ action: "user.role.kept", reason: "the provider's claim maps to operator, but this is the last administrator" }]);
+
+    // Another administrator again: the claim's role applies.
+    await db.user.updateMany({ where: { id: { in: others.map((user) => user.id) } }, data: { disabledAt: null } });
+    expect(await admit({ sub: "s-7", email: "last@example.com", groups: ["mesh-ops"] })).toEqual({ id: made.id });
+    expect((await db.user.findUniqueOrThrow({ where: { id: made.id } })).role).toBe("operator");
+  });
 });

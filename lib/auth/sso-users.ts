@@ -2,8 +2,10 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { Tx } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
+import { log } from "@/lib/log";
 import { forbiddenCharacter } from "@/lib/plain-text";
 import type { TActor } from "./actor";
+import { adminsRemainWithout } from "./admins-remain";
 import { mapRole } from "./role-mapping";
 import type { TRole } from "./roles";
 import type { TSsoSettings } from "./sso";
@@ -27,6 +29,20 @@ async function provision(tx: Tx, person: TSsoPerson): Promise<{ id: string } | {
     return { id: user.id };
   }
   if (known.disabledAt) return { refused: "disabled" };
+  if (known.role === "admin" && role !== "admin" && !(await adminsRemainWithout(tx, { id: known.id }))) {
+    // As for a local demotion: the install is never left without an administrator, so this one stays one.
+    const reason = `the provider's claim maps to ${role}, but this is the last administrator`;
+    log.warn(`single sign-on: ${email} keeps the admin role: ${reason}`);
+    await recordAudit(tx, {
+      actor,
+      action: "user.role.kept",
+      target: `user/${known.id}`,
+      before: { email: known.email, role: known.role },
+      after: { email, role: "admin" },
+      reason,
+    });
+    return provision(tx, { ...person, role: "admin" });
+  }
   if (known.role !== role || known.email !== email || known.name !== name) {
     await tx.user.update({ where: { id: known.id }, data: { role, email, name } });
     const target = `user/${known.id}`;

@@ -3,10 +3,10 @@ import { z } from "zod";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { db, type Tx } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
-import { isPostgres } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { noNulCheck, plainTextCheck } from "@/lib/plain-text";
 import type { TActor } from "./actor";
+import { adminsRemainWithout } from "./admins-remain";
 import { hashPassword, verifyPassword } from "./password";
 import { ZRole } from "./roles";
 import { endUserSessions } from "./sessions";
@@ -105,16 +105,11 @@ async function getUserOrThrow(tx: Tx, id: string) {
   return user;
 }
 
-/**
- * An administrator may not lock themself out, nor leave no enabled administrator. Called before a change that
- * could; on PostgreSQL the admin rows are locked first, so two admins demoting each other at once cannot both pass
- * (SQLite has one writer at a time).
- */
+/** An administrator may not lock themself out, nor leave no enabled administrator: called before a change that could. */
 async function assertAdminsRemain(tx: Tx, { actor, id, what }: { actor: TActor; id: string; what: string }) {
   if (actorIdOf(actor) === id) throw new AppError("forbidden", `you cannot ${what} yourself; ask another administrator`, "id");
-  if (isPostgres()) await tx.$queryRaw`SELECT "id" FROM "User" WHERE "role" = 'admin' FOR UPDATE`;
-  const others = await tx.user.count({ where: { role: "admin", disabledAt: null, id: { not: id } } });
-  if (others === 0) throw new AppError("conflict", `the last administrator cannot be ${what === "delete" ? "deleted" : `${what}d`}`, "id");
+  if (!(await adminsRemainWithout(tx, { id })))
+    throw new AppError("conflict", `the last administrator cannot be ${what === "delete" ? "deleted" : `${what}d`}`, "id");
 }
 
 /** Changes a user's role or disables / enables them; either ends the user's sessions. */

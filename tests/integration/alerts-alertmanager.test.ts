@@ -75,11 +75,29 @@ test("a rule fires on the demo's raised error rate, reaches Alertmanager with it
   };
   await publish(0.5);
 
+  // A second rule on the same condition, to be deleted while it fires.
+  const doomed = await admin.post("/api/v1/alerts/rules", { ...rule, name: "OrdersErrorsDoomed", severity: "warning" });
+  expect(doomed.status, JSON.stringify(doomed.body)).toBe(201);
+  const doomedAlert = (alerts: TAlertmanagerAlert[]) => alerts.find((alert) => alert.labels.alertname === "OrdersErrorsDoomed");
+
   const firing = await eventually(
     () => alertmanager.alerts(),
-    (alerts) => ordersAlert(alerts)?.status.state === "active",
+    (alerts) => ordersAlert(alerts)?.status.state === "active" && doomedAlert(alerts)?.status.state === "active",
     { timeoutMs: 120_000, everyMs: 1000 },
   );
+
+  // Deleting a rule ends its firing alert in Alertmanager at once (not when it would lapse, 4 min on), resolved in
+  // Meshdeck's history and counted in the audit; the other rule's alert fires on.
+  expect((await admin.delete(`/api/v1/alerts/rules/${doomed.body.rule.id}`)).status).toBe(204);
+  const active = await alertmanager.alerts();
+  expect(doomedAlert(active)).toBeUndefined();
+  expect(ordersAlert(active)?.status.state).toBe("active");
+  const ended = (await admin.get("/api/v1/alerts?service=orders")).body.history.filter((row: { rule: string }) => row.rule === "OrdersErrorsDoomed");
+  expect(ended[0]).toMatchObject({ from: "firing", to: "resolved", summary: "orders: Error rate above 10 % over 1 min for 15 s (rule deleted)" });
+  expect((await admin.get("/api/v1/audit?action=alert-rule.delete")).body.events).toEqual([
+    expect.objectContaining({ target: "alert-rule/OrdersErrorsDoomed", after: { alertsEnded: 1, services: ["orders"] } }),
+  ]);
+
   const alert = ordersAlert(firing)!;
   expect(alert.labels).toEqual({ alertname: "OrdersErrors", service: "orders", severity: "critical" });
   expect(alert.annotations.meshdeck_url).toMatch(new RegExp(`^${app.target.baseUrl}/services/orders\\?from=.+&to=.+`));
@@ -87,7 +105,8 @@ test("a rule fires on the demo's raised error rate, reaches Alertmanager with it
   // Meshdeck shows it firing, with its history.
   const shown = (await admin.get("/api/v1/alerts?service=orders")).body;
   expect(shown.active).toEqual([expect.objectContaining({ rule: "OrdersErrors", service: "orders", state: "firing", severity: "critical" })]);
-  expect(shown.history.map((row: { from: string; to: string }) => `${row.from}→${row.to}`)).toEqual(["pending→firing", "inactive→pending"]);
+  const ordersHistory = (body: { history: { rule: string; from: string; to: string }[] }) => body.history.filter((row) => row.rule === "OrdersErrors");
+  expect(ordersHistory(shown).map((row) => `${row.from}→${row.to}`)).toEqual(["pending→firing", "inactive→pending"]);
 
   // Back to no errors: the alert resolves in Meshdeck and is ended in Alertmanager, long before a lapse would end it.
   await publish(0);
@@ -100,7 +119,7 @@ test("a rule fires on the demo's raised error rate, reaches Alertmanager with it
   expect(Date.now() - resolvedAt).toBeLessThan(150_000);
   const after = (await admin.get("/api/v1/alerts?service=orders")).body;
   expect(after.active).toEqual([]);
-  expect(after.history[0]).toMatchObject({ from: "firing", to: "resolved" });
+  expect(ordersHistory(after)[0]).toMatchObject({ from: "firing", to: "resolved" });
 
   // Alertmanager's own silences show through Meshdeck.
   const silence = await alertmanager.silence("orders", { createdBy: "alerts test", comment: "deploy window" });

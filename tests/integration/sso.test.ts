@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { apiClient, signIn, signOut } from "../support/client";
 import { oidcUsers, startOidcProvider, type TOidcProvider } from "../support/oidc-provider";
@@ -165,5 +166,38 @@ describe("password sign-in off while the provider is down", () => {
     expect(viewer.cookie).toBeUndefined();
     expect(viewer.location).toContain("error=CredentialsSignin");
     expect(viewer.location).toContain("code=credentials");
+  });
+});
+
+describe("single sign-on and the last administrator, on a database of its own", () => {
+  test("a sign-in whose claim would lower the last admin keeps them admin, audited with why", async () => {
+    const databaseFile = ".tmp/integration/sso-last-admin.db";
+    rmSync(databaseFile, { force: true });
+    let provider!: TOidcProvider;
+    const app = await appWithSso({ ...targets[0]!, databaseUrl: `file:${databaseFile}` }, "sso-last-admin", async (port) => {
+      provider = await startOidcProvider({ redirectUris: [`http://127.0.0.1:${port}/api/auth/callback/oidc`] });
+      stops.push(provider.stop);
+      return provider.env;
+    });
+    const ada = await signInThroughProvider({ baseUrl: app.baseUrl, login: "ada" });
+    const api = apiClient(app, { cookie: ada.cookie });
+    // Ada disables the local administrator the app started with: she is the last one.
+    const listed = (await api.get("/api/v1/users")).body.users as { id: string; email: string }[];
+    const local = listed.find((user) => user.email === app.admin.email)!;
+    expect((await api.patch(`/api/v1/users/${local.id}`, { disabled: true })).status).toBe(200);
+    const adaId = listed.find((user) => user.email === oidcUsers.ada.email)!.id;
+
+    provider.setGroups("ada", ["mesh-ops"]);
+    const again = await signInThroughProvider({ baseUrl: app.baseUrl, login: "ada" });
+    expect(again.location).toBe(`${app.baseUrl}/`);
+    const still = apiClient(app, { cookie: again.cookie });
+    expect((await still.get("/api/v1/users")).body.users).toContainEqual(expect.objectContaining({ email: oidcUsers.ada.email, role: "admin" }));
+    expect((await still.get("/api/v1/audit?action=user.role.kept")).body.events).toEqual([
+      expect.objectContaining({
+        target: `user/${adaId}`,
+        actor: expect.objectContaining({ name: "single sign-on" }),
+        reason: "the provider's claim maps to operator, but this is the last administrator",
+      }),
+    ]);
   });
 });

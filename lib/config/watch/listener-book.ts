@@ -12,6 +12,9 @@ const refreshMs = 25_000;
 const forgetMs = 2 * 60_000;
 export const LISTENER_LIVE_MS = 60_000;
 const batchSize = 400;
+// A row nobody refreshed for an hour is of an instance gone (a redeploy's old ids): no page reads it, so it goes.
+const pruneAfterMs = 60 * 60_000;
+const pruneEveryMs = 10 * 60_000;
 
 type TEntry = TConfigRef & { instanceId: string; version: number; address: string | null; watching: number; seenAt: number; writtenAt: number; dirty: boolean };
 const columns = ["namespace", "group", "key", "instanceId", "version", "address", "lastSeenAt"];
@@ -21,6 +24,7 @@ export class ListenerBook {
   private readonly entries = new Map<string, TEntry>();
   private timer: NodeJS.Timeout | undefined;
   private flushing = false;
+  private prunedAt = 0;
 
   /** A watch began holding these versions; call the returned function when it ends. */
   hold({ instanceId, address, items }: { instanceId: string; address: string | null; items: (TConfigRef & { version: number })[] }): () => void {
@@ -52,11 +56,10 @@ export class ListenerBook {
     };
   }
 
-  async flush() {
+  async flush({ now = Date.now() }: { now?: number } = {}) {
     if (this.flushing) return;
     this.flushing = true;
     try {
-      const now = Date.now();
       const due = [...this.entries.values()].filter((entry) => entry.dirty || (entry.watching > 0 && now - entry.writtenAt > refreshMs));
       for (let i = 0; i < due.length; i += batchSize) {
         const batch = due.slice(i, i + batchSize);
@@ -75,6 +78,10 @@ export class ListenerBook {
           ...values,
         );
         for (const entry of batch) Object.assign(entry, { dirty: false, writtenAt: now });
+      }
+      if (now - this.prunedAt >= pruneEveryMs) {
+        this.prunedAt = now;
+        await db.configListener.deleteMany({ where: { lastSeenAt: { lt: new Date(now - pruneAfterMs) } } });
       }
       for (const [id, entry] of this.entries) if (entry.watching === 0 && !entry.dirty && now - entry.seenAt > forgetMs) this.entries.delete(id);
       if (this.entries.size === 0) {
