@@ -14,7 +14,7 @@ import { withSearch } from "@/lib/pagination/search-params";
 import { timeRangeSearch, type TTimeRange } from "@/lib/time/range";
 import type { TServiceChart, TTopology } from "@/lib/metrics/views";
 import type { TOverview, TServiceDetail } from "@/lib/registry/service-detail";
-import type { TServicePage } from "@/lib/status/service-list";
+import type { TServiceNames, TServicePage } from "@/lib/status/service-list";
 import type { TServiceStatusView } from "@/lib/status/queries";
 import type { THaproxyView } from "@/lib/dataplanes/haproxy/backend-view";
 import type { TDataPlaneView } from "@/lib/dataplanes/queries";
@@ -40,6 +40,9 @@ export const apiUrls = {
   overview: () => apiUrl<TOverview>("/api/v1/overview"),
   // `query` as toServiceListSearch writes it: one page of services, filtered and sorted.
   services: (query = "") => apiUrl<TServicePage>("/api/v1/services", query),
+  // The service picker's search: at most `limit` names holding `q`, of services with `tag` if given.
+  serviceNames: ({ q, tag, limit }: { q: string; tag?: string; limit: number }) =>
+    apiUrl<TServiceNames>("/api/v1/services", new URLSearchParams({ ...(q ? { q } : {}), ...(tag ? { tag } : {}), limit: String(limit), fields: "name" })),
   // `query` as toInstancePageSearch writes it: one page of the instances, filtered.
   service: (name: string, query = "") => apiUrl<TServiceDetail>(servicePath(name), query),
   // `page` as toInstancePageSearch writes it: the timelines of the instances that page shows.

@@ -27,6 +27,8 @@ export const ZServiceListQuery = z
       .max(maxPage, `must be 1-${maxPage}`)
       .default(1),
     limit: ZPageLimit,
+    /** `name`: only the matching names (a picker's answer), no signals or sparklines. */
+    fields: z.literal("name", { error: "must be name" }).optional(),
   })
   // Each sort's natural order: names A-Z, the least healthy, busiest, most failing and slowest first.
   .transform(({ order, ...query }) => ({ ...query, order: order ?? (query.sort === "name" || query.sort === "status" ? "asc" : "desc") }));
@@ -48,5 +50,6 @@ export function toServiceListSearch(query: Partial<TServiceListQuery>): string {
     order: query.order === natural ? undefined : query.order,
     page: query.page && query.page > 1 ? String(query.page) : undefined,
     limit: query.limit && query.limit !== pageSize ? String(query.limit) : undefined,
+    fields: query.fields,
   });
 }

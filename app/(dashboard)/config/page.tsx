@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { SkeletonBoundary } from "@/components/ui/page-skeleton";
 import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
 import { listNamespaces } from "@/lib/config/publish/namespaces";
@@ -7,7 +8,7 @@ import { ConfigListClient } from "./page-client";
 
 export const metadata: Metadata = { title: "Config" };
 
-export default async function ConfigPage({ searchParams }: PageProps<"/config">) {
+async function ConfigView({ searchParams }: PageProps<"/config">) {
   const user = await requirePageUser(); // a page can be fetched without its layout, so it checks for itself
   const asked = await searchParams;
   const namespaces = await listNamespaces();
@@ -25,5 +26,14 @@ export default async function ConfigPage({ searchParams }: PageProps<"/config">)
       canEdit={can({ role: user.role, permission: "config.publish" })}
       canManageNamespaces={can({ role: user.role, permission: "namespaces.manage" })}
     />
+  );
+}
+
+// Its own boundary: a loading.tsx here would also wrap the detail pages below (see SkeletonBoundary).
+export default function ConfigPage(props: PageProps<"/config">) {
+  return (
+    <SkeletonBoundary>
+      <ConfigView {...props} />
+    </SkeletonBoundary>
   );
 }
