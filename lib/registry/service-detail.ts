@@ -29,13 +29,14 @@ function unionTags(tagSets: string[][]): string[] {
   return [...new Set(tagSets.flat())].sort().slice(0, maxServiceTags);
 }
 
-// The fleet's tag choices are read from at most this many distinct tag sets: bounded whatever the fleet.
+// The fleet's tag choices: read from at most this many distinct tag sets, at most this many offered, whatever the fleet.
 const fleetTagSets = 500;
+const fleetTagsShown = 200;
 
-/** Tags the fleet's instances carry, for a filter's choices: a bounded read, the union capped like a service's. */
+/** Tags the fleet's instances carry, for a filter's choices: a bounded read, sorted and capped. */
 export async function listFleetTags(): Promise<string[]> {
   const sets = await db.instance.groupBy({ by: ["tags"], orderBy: { tags: "asc" }, take: fleetTagSets });
-  return unionTags(sets.map((set) => set.tags));
+  return [...new Set(sets.flatMap((set) => set.tags))].sort().slice(0, fleetTagsShown);
 }
 
 export const serviceSummarySelect = { id: true, name: true, source: true, modifyIndex: true } as const;
