@@ -2,21 +2,11 @@
 // signed in as an administrator, each page loaded in Chromium (Debian's, as playwright.config.ts launches it) from
 // navigation start until its content is visible; and the overview's poll answered 304 when nothing changed.
 import { chromium, type Page } from "playwright";
+import { chromiumLaunch } from "../../e2e/support/chromium";
 import { prepareApp, startSignedIn } from "../gateway/app";
 import { stopChild } from "../shared/process";
 import { percentile } from "../shared/report";
 
-// The same flags as playwright.config.ts: software compositing, nothing in the background.
-const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-quic",
-  "--no-first-run",
-];
 const warmups = 2;
 const loads = 10;
 
@@ -91,7 +81,7 @@ export async function timeStatusPages({
     tokenName: "bench-status",
     env: { MESHDECK_COLLECTOR: "off", MESHDECK_LOG_LEVEL: "warn" },
   });
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
+  const browser = await chromium.launch(chromiumLaunch);
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();

@@ -78,7 +78,7 @@ export function ServicePicker({ label, value, onChange, all, tag, name, error, l
 
   const shown = text ?? (value || all || "");
   return (
-    <div className={cn("relative", className)}>
+    <div className={cn("relative", look === "filter" && "w-full sm:w-auto", className)}>
       <label
         className={
           look === "field" ? "block text-sm font-medium" : "flex flex-col gap-1 text-xs text-zinc-500 sm:flex-row sm:items-center sm:gap-2 dark:text-zinc-400"
