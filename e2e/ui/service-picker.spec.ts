@@ -56,9 +56,9 @@ test("the events page's service picker searches the server as you type, shows at
   await page.getByRole("option", { name: "All services" }).click();
   await expect(page).toHaveURL(/\/events\?view=events$/);
 
-  // The picker open, on a desktop and a phone, light and dark: to be looked at.
+  // The picker open and the services list, on a desktop and a phone, light and dark: to be looked at.
   for (const [width, height] of [
-    [1280, 800],
+    [1280, 720],
     [390, 844],
   ] as const) {
     for (const colorScheme of ["light", "dark"] as const) {
@@ -69,6 +69,18 @@ test("the events page's service picker searches the server as you type, shows at
       await picker.press("ArrowDown");
       await page.screenshot({ path: test.info().outputPath(`service-picker-${width}-${colorScheme}.png`) });
       await picker.press("Escape");
+    }
+  }
+  for (const [width, height] of [
+    [1280, 720],
+    [390, 844],
+  ] as const) {
+    for (const colorScheme of ["light", "dark"] as const) {
+      await page.setViewportSize({ width, height });
+      await page.emulateMedia({ colorScheme });
+      await page.goto("/services");
+      await expect(page.locator("tbody tr[data-service]").first()).toBeVisible();
+      await page.screenshot({ path: test.info().outputPath(`services-list-${width}-${colorScheme}.png`) });
     }
   }
 });

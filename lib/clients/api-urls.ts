@@ -3,7 +3,7 @@ import type { TActiveAlert, TAlertChange } from "@/lib/alerts/queries";
 import type { TAlertRule } from "@/lib/alerts/rule-schema";
 import type { TAuditPage } from "@/lib/audit/queries";
 import type { getClientItem } from "@/lib/config/watch/client-read";
-import type { getVersionPair, TConfigItemDetail, TConfigListItem } from "@/lib/config/queries";
+import type { getVersionPair, TConfigItemDetail, TConfigListPage } from "@/lib/config/queries";
 import type { TConfigRef } from "@/lib/config/schemas";
 import type { TConfigExport, TImportChange } from "@/lib/config/publish/transfer";
 import type { TEventHighlights, TEventPage, THealthHistory } from "@/lib/health/queries";
@@ -68,11 +68,10 @@ export const apiUrls = {
   topology: (query = "") => apiUrl<TTopology>("/api/v1/topology", query),
   audit: (query = "") => apiUrl<TAuditPage>("/api/v1/audit", query),
   auditExport: (query = "") => apiUrl<string>("/api/v1/audit/export", query),
-  sources: () => apiUrl<Awaited<ReturnType<typeof listSources>>>("/api/v1/sources"),
+  sources: (query = "") => apiUrl<Awaited<ReturnType<typeof listSources>>>("/api/v1/sources", query),
   dataPlanes: () => apiUrl<{ dataPlanes: TDataPlaneView[] }>("/api/v1/dataplanes"),
   dataPlane: (name: string) => apiUrl<{ dataPlane: TDataPlaneView; view: THaproxyView }>(`/api/v1/dataplanes/${encodeURIComponent(name)}`),
-  configItems: (namespace: string, q = "") =>
-    apiUrl<{ namespace: string; items: TConfigListItem[] }>("/api/v1/config", new URLSearchParams({ namespace, ...(q ? { q } : {}) })),
+  configItems: (query: string) => apiUrl<{ namespace: string } & TConfigListPage>("/api/v1/config", query),
   configItem: (ref: TConfigRef) => apiUrl<Awaited<ReturnType<typeof getClientItem>>>(itemPath(ref)),
   configHistory: (ref: TConfigRef) => apiUrl<TConfigItemDetail>(`${itemPath(ref)}/history`),
   configDiff: (ref: TConfigRef, { from, to }: { from: number; to: number }) =>

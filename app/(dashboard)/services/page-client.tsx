@@ -20,7 +20,7 @@ import type { TServicePage, TServiceRow } from "@/lib/status/service-list";
 import { toServiceListSearch, type TServiceListQuery, type TServiceSort } from "@/lib/status/service-list-query";
 import { Sparkline } from "./_components/sparkline";
 import { StatusBadge } from "./_components/status-badge";
-import { Pager } from "./_components/pager";
+import { Pager } from "@/components/ui/pager";
 
 const field = "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm font-normal shadow-sm focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950";
 const figure = (value: number | null, digits: number, unit = "") => (value === null ? "–" : `${value.toFixed(digits)}${unit}`);
