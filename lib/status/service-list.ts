@@ -73,10 +73,7 @@ export async function listServicePage({ query, now = Date.now() }: { query: TSer
       },
     }),
   ]);
-  const [summaries, sparklines] = await Promise.all([
-    summarizeServices(services),
-    readSparklines({ names: services.map((service) => service.name), now }),
-  ]);
+  const [summaries, sparklines] = await Promise.all([summarizeServices(services), readSparklines({ names: services.map((service) => service.name), now })]);
   return {
     total,
     page: query.page,

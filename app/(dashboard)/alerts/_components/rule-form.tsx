@@ -202,7 +202,14 @@ export function RuleForm({ onCreated }: { onCreated: () => void }) {
             <option value="tag">every service with a tag</option>
           </SelectField>
           {form.on === "service" ? (
-            <ServicePicker look="field" label="Service" name="service" value={form.service} onChange={(service) => set({ service })} error={fieldErrors.service} />
+            <ServicePicker
+              look="field"
+              label="Service"
+              name="service"
+              value={form.service}
+              onChange={(service) => set({ service })}
+              error={fieldErrors.service}
+            />
           ) : (
             <Field
               label="Tag"
