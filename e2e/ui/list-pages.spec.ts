@@ -25,7 +25,7 @@ for (const list of [
               })
             : await page.request.post("/api/v1/sources", {
                 // Nothing listens there: the source is listed, failing to connect, until it is removed below.
-                data: { name, kind: "etcd", convention: "url", endpoints: ["127.0.0.1:1"], prefix: "/e2e-paged/" },
+                data: { name, kind: "etcd", convention: "url", endpoints: ["127.0.0.1:1"], prefix: `/${name}/` },
                 headers: origin,
               });
       expect(created.status(), await created.text()).toBe(201);

@@ -57,30 +57,26 @@ test("the events page's service picker searches the server as you type, shows at
   await expect(page).toHaveURL(/\/events\?view=events$/);
 
   // The picker open and the services list, on a desktop and a phone, light and dark: to be looked at.
-  for (const [width, height] of [
-    [1280, 720],
-    [390, 844],
-  ] as const) {
-    for (const colorScheme of ["light", "dark"] as const) {
-      await page.setViewportSize({ width, height });
-      await page.emulateMedia({ colorScheme });
-      await picker.fill(prefix);
-      await expect(options).toHaveCount(shownAtMost);
-      await picker.press("ArrowDown");
-      await page.screenshot({ path: test.info().outputPath(`service-picker-${width}-${colorScheme}.png`) });
-      await picker.press("Escape");
-    }
+  const looks = (
+    [
+      [1280, 720],
+      [390, 844],
+    ] as const
+  ).flatMap(([width, height]) => (["light", "dark"] as const).map((colorScheme) => ({ size: { width, height }, colorScheme })));
+  for (const { size, colorScheme } of looks) {
+    await page.setViewportSize(size);
+    await page.emulateMedia({ colorScheme });
+    await picker.fill(prefix);
+    await expect(options).toHaveCount(shownAtMost);
+    await picker.press("ArrowDown");
+    await page.screenshot({ path: test.info().outputPath(`service-picker-${size.width}-${colorScheme}.png`) });
+    await picker.press("Escape");
   }
-  for (const [width, height] of [
-    [1280, 720],
-    [390, 844],
-  ] as const) {
-    for (const colorScheme of ["light", "dark"] as const) {
-      await page.setViewportSize({ width, height });
-      await page.emulateMedia({ colorScheme });
-      await page.goto("/services");
-      await expect(page.locator("tbody tr[data-service]").first()).toBeVisible();
-      await page.screenshot({ path: test.info().outputPath(`services-list-${width}-${colorScheme}.png`) });
-    }
+  for (const { size, colorScheme } of looks) {
+    await page.setViewportSize(size);
+    await page.emulateMedia({ colorScheme });
+    await page.goto("/services");
+    await expect(page.locator("tbody tr[data-service]").first()).toBeVisible();
+    await page.screenshot({ path: test.info().outputPath(`services-list-${size.width}-${colorScheme}.png`) });
   }
 });
