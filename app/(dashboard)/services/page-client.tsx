@@ -130,7 +130,12 @@ function ServiceRow({ service }: { service: TServiceRow }) {
   return (
     <tr className="hover:bg-zinc-50 dark:hover:bg-zinc-800/50" data-service={service.name} data-status={service.status} data-p99={signals.p99 ?? ""}>
       <Td>
-        <RangeLink href={`/services/${encodeURIComponent(service.name)}`} className="font-medium hover:underline">
+        {/* One line: a name broken at each hyphen made every row four lines tall; a long one is cut, whole on hover. */}
+        <RangeLink
+          href={`/services/${encodeURIComponent(service.name)}`}
+          title={service.name}
+          className="block max-w-40 truncate whitespace-nowrap font-medium hover:underline sm:max-w-72"
+        >
           {service.name}
         </RangeLink>
       </Td>
@@ -151,7 +156,7 @@ function ServiceRow({ service }: { service: TServiceRow }) {
           {figure(signals.p99, 0, " ms")}
         </span>
       </Td>
-      <Td className="w-56">
+      <Td className="w-44">
         <HealthBar counts={service.instances} />
       </Td>
       <Td>
