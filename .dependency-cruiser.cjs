@@ -38,6 +38,14 @@ module.exports = {
       to: { path: "^app/" },
     },
     {
+      name: "route-widgets-stay-in-their-route",
+      severity: "error",
+      comment: "A route's _components serve that route; a widget two routes use belongs in components/.",
+      // A route group such as (overview) is left out: its parentheses would read as a regular expression's.
+      from: { path: "^app/\\(dashboard\\)/([a-z][^/]*)/" },
+      to: { path: "^app/.*/_components/", pathNot: "^app/\\(dashboard\\)/$1/" },
+    },
+    {
       name: "lib-not-to-app-or-components",
       severity: "error",
       comment: "lib/ is the logic; it knows nothing of pages or widgets.",

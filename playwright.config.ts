@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { defineConfig } from "@playwright/test";
+import { chromiumLaunch } from "./e2e/support/chromium";
 import { adminEmail, adminStorageState, assertLocalTarget, baseURL, consulPort, gatewayPort, oidcIssuer, port } from "./e2e/support/env";
 import { oidcAppEnv } from "./tests/support/oidc-people";
 
@@ -26,19 +27,7 @@ export default defineConfig({
     baseURL,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
-    launchOptions: {
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-        "--no-first-run",
-      ],
-    },
+    launchOptions: chromiumLaunch,
   },
   projects: [
     { name: "setup", testMatch: /auth\.setup\.ts$/ },

@@ -83,12 +83,15 @@ export async function startMeshdeck({
   databaseFile,
   admin,
   logFile,
+  env = {},
 }: {
   dir: string;
   port: number;
   databaseFile: string;
   admin: { email: string; password: string };
   logFile: string;
+  /** Over the defaults below, e.g. MESHDECK_COLLECTOR=off. */
+  env?: Record<string, string>;
 }): Promise<TRunningApp> {
   const baseUrl = `http://127.0.0.1:${port}`;
   const out = openSync(logFile, "a");
@@ -108,6 +111,7 @@ export async function startMeshdeck({
       MESHDECK_ADMIN_EMAIL: admin.email,
       MESHDECK_ADMIN_PASSWORD: admin.password,
       MESHDECK_LOG_LEVEL: "info",
+      ...env,
     },
   });
   await waitFor(
@@ -127,11 +131,11 @@ export async function startMeshdeck({
  * The built app started on a fresh SQLite file in `runDir` with a generated administrator, signed in: an admin
  * session and an API token named `tokenName`, for the benchmarks that drive Meshdeck through its API.
  */
-export async function startSignedIn({ dir, runDir, tokenName }: { dir: string; runDir: string; tokenName: string }) {
+export async function startSignedIn({ dir, runDir, tokenName, env }: { dir: string; runDir: string; tokenName: string; env?: Record<string, string> }) {
   const admin = { email: "bench@meshdeck.test", password: `bench-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}` };
   const databaseFile = join(runDir, "meshdeck.db");
   const logFile = join(runDir, "app.log");
-  const meshdeck = await startMeshdeck({ dir, port: await freePort(), databaseFile, admin, logFile });
+  const meshdeck = await startMeshdeck({ dir, port: await freePort(), databaseFile, admin, logFile, env });
   const target: TAppTarget = { name: "bench", baseUrl: meshdeck.baseUrl, databaseUrl: `file:${databaseFile}`, admin };
   const { cookie } = await signIn(target, admin);
   if (!cookie) throw new Error(`could not sign in as ${admin.email}; see ${logFile}`);

@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { Badge, HealthBadge, type TTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
+import { SilencedBadge } from "./silenced-badge";
 import { formatDuration } from "@/lib/duration";
 import type { TEventKind } from "@/lib/health/event-filters";
 import type { TEventView } from "@/lib/health/queries";
@@ -111,11 +112,7 @@ export function EventList({ events, empty = "No event yet." }: { events: TEventV
           </span>
           <span className="flex flex-wrap items-start gap-1">
             <Badge tone={kindTones[event.kind]}>{event.kind}</Badge>
-            {event.silenced && (
-              <Badge tone="warn" title="An operator silenced this: no notification is sent">
-                silenced
-              </Badge>
-            )}
+            {event.silenced && <SilencedBadge />}
           </span>
           <SubjectLink service={event.service} instanceId={event.instanceId} />
           <span className="col-span-3 min-w-0 space-y-0.5 @2xl:col-span-1">

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { Badge, type TTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
+import { SilencedBadge } from "./silenced-badge";
 import { formatDuration } from "@/lib/duration";
 import type { TIncidentCause } from "@/lib/incidents/group-events";
 import type { TIncidentView } from "@/lib/incidents/queries";
@@ -45,11 +46,7 @@ export function IncidentList({ incidents, empty = "No incident yet." }: { incide
             <span className="flex flex-wrap items-start gap-1">
               <Badge tone={incident.endedAt === null ? cause.tone : "neutral"}>{cause.label}</Badge>
               <State incident={incident} />
-              {incident.silenced && (
-                <Badge tone="warn" title="An operator silenced this: no notification is sent">
-                  silenced
-                </Badge>
-              )}
+              {incident.silenced && <SilencedBadge />}
             </span>
             <SubjectLink service={incident.service} instanceId={incident.instanceId} />
             <span className="col-span-3 min-w-0 space-y-0.5 @2xl:col-span-1">

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { expect, type BrowserContext, type Page } from "@playwright/test";
+import { expect, type BrowserContext, type Locator, type Page } from "@playwright/test";
 
 /** Creates an API token on the tokens page and returns it as the page shows it, once. */
 export async function createTokenInUi(page: Page, name: string): Promise<string> {
@@ -53,4 +53,10 @@ export async function readStat(page: Page, label: string): Promise<number> {
     .and(page.getByLabel(label, { exact: true }))
     .textContent();
   return Number(text);
+}
+
+/** Chooses a service in a service picker (components/ui/service-picker.tsx): types its name, then picks the match. */
+export async function pickService(scope: Page | Locator, label: string, name: string) {
+  await scope.getByRole("combobox", { name: label, exact: true }).fill(name);
+  await scope.getByRole("option", { name, exact: true }).click();
 }

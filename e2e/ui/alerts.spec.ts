@@ -1,4 +1,5 @@
 import { expect, test } from "../support/fixtures";
+import { pickService } from "../support/pages";
 import { uniqueName } from "../support/registry";
 
 test("an admin makes an alert rule through the form, sees its 24 h preview on the chart, and finds it listed", async ({ page, request }) => {
@@ -10,7 +11,7 @@ test("an admin makes an alert rule through the form, sees its 24 h preview on th
   const form = page.getByRole("form", { name: "New alert rule" });
   // A label around a select names it with its options too: the selects are found by name.
   await form.getByLabel("Name").fill(name);
-  await form.locator('select[name="service"]').selectOption("orders");
+  await pickService(form, "Service", "orders");
   await form.locator('select[name="kind"]').selectOption("p99");
   await form.getByLabel("Threshold (ms)").fill("250");
   await form.locator('select[name="window"]').selectOption("5m");

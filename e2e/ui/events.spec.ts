@@ -1,5 +1,6 @@
 import type { Page } from "@playwright/test";
 import { expect, test } from "../support/fixtures";
+import { pickService } from "../support/pages";
 import { registryClient, uniqueName } from "../support/registry";
 
 /** Marks the window, so a test can show later that the page was never reloaded. */
@@ -33,7 +34,7 @@ test("a TTL instance that stops heartbeating shows a critical event on the event
 
   // The raw events, not the incidents the page shows first.
   await page.goto("/events?view=events");
-  await page.getByLabel("Service").selectOption(service);
+  await pickService(page, "Service", service);
   await expect(page).toHaveURL(new RegExp(`/events\\?view=events&service=${service}$`));
   const events = page.getByTestId("event").filter({ hasText: id });
   const newestHealthEvent = events.and(page.locator("[data-kind=health]")).first();

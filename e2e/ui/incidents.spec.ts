@@ -1,5 +1,6 @@
 import type { Page } from "@playwright/test";
 import { expect, test } from "../support/fixtures";
+import { pickService } from "../support/pages";
 import { registryClient, uniqueName } from "../support/registry";
 
 /** The page at a desktop's and a phone's size, into the test's output; back to the desktop after. */
@@ -63,7 +64,7 @@ test("the events page shows a failure that comes back as one recurring incident,
   await page.goto(`/events?service=${service}`);
   await page.getByRole("link", { name: "Raw events" }).click();
   await expect(page).toHaveURL(/view=events/);
-  await page.getByLabel("Service").selectOption(service);
+  await pickService(page, "Service", service);
   const failovers = page.getByTestId("event").and(page.locator("[data-kind=failover]"));
   await expect(failovers).toHaveCount(2);
   await expect(page.getByTestId("event").and(page.locator("[data-kind=recovery]"))).toHaveCount(2);

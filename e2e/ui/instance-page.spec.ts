@@ -22,10 +22,14 @@ test("an instance's page, reached from its service: health, signals, events, ove
   await held.click();
   await expect(page).toHaveURL(`${baseURL}/config/dev/orders/behaviour`);
 
-  // An unknown instance or a malformed id is the not-found page, not an error (streamed after the shell, so with a 200).
-  for (const path of ["/services/orders/instances/nope-404", "/services/orders/instances/%20bad"]) {
-    await page.goto(path);
-    await expect(page.getByRole("heading", { name: "No such instance" })).toBeVisible();
+  // An unknown service or instance, or a malformed id, is the not-found page with a 404: decided before the page streams.
+  for (const [path, heading] of [
+    ["/services/orders/instances/nope-404", "No such instance"],
+    ["/services/orders/instances/%20bad", "No such instance"],
+    ["/services/does-not-exist-404", "No such service"],
+  ] as const) {
+    expect((await page.goto(path))?.status(), path).toBe(404);
+    await expect(page.getByRole("heading", { name: heading })).toBeVisible();
   }
 });
 

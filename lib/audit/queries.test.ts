@@ -93,10 +93,10 @@ describe("listAuditEvents", () => {
   });
 });
 
-test("listAuditFacets: the actions, actors and services in the log", async () => {
+test("listAuditFacets: the actions and actors in the log, never a list of services", async () => {
   const facets = await listAuditFacets();
+  expect(Object.keys(facets).sort()).toEqual(["actions", "actors"]);
   expect(facets.actions).toEqual(["api-token.create", "instance.enabled", "instance.weight", "service.policy", "settings.metrics", "user.create"]);
-  expect(facets.services).toEqual(["orders", "payments"]);
   expect(facets.actors).toEqual([
     { value: adminId, name: "Ada", type: "user" },
     { value: "tok1", name: "deployer", type: "token" },

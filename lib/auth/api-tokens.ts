@@ -7,6 +7,8 @@ import { decodeGrants, encodeGrants } from "@/lib/db/codecs";
 import { transaction } from "@/lib/db/transaction";
 import { ZDuration } from "@/lib/duration";
 import { AppError } from "@/lib/errors";
+import { pageSize } from "@/lib/pagination/cursor";
+import { pageOf, skipTake, type TNumberedPage } from "@/lib/pagination/numbered";
 import { plainTextCheck } from "@/lib/plain-text";
 import { processSingleton } from "@/lib/process-singleton";
 import type { TActor } from "./actor";
@@ -92,23 +94,31 @@ export async function revokeApiTokensNamed({ actor, name }: { actor: TActor; nam
   forgetCachedTokens();
 }
 
-export async function listApiTokens() {
-  const rows = await db.apiToken.findMany({
-    orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
-    select: {
-      id: true,
-      name: true,
-      prefix: true,
-      permissions: true,
-      expiresAt: true,
-      createdAt: true,
-      lastUsedAt: true,
-      revokedAt: true,
-      createdBy: { select: { email: true } },
-    },
-  });
+export async function listApiTokens(paged: TNumberedPage = { page: 1, limit: pageSize }) {
+  // A page at a time, active first: a token per service is a thousand rows.
+  const [total, rows] = await Promise.all([
+    db.apiToken.count(),
+    db.apiToken.findMany({
+      ...skipTake(paged),
+      orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }, { id: "desc" }],
+      select: {
+        id: true,
+        name: true,
+        prefix: true,
+        permissions: true,
+        expiresAt: true,
+        createdAt: true,
+        lastUsedAt: true,
+        revokedAt: true,
+        createdBy: { select: { email: true } },
+      },
+    }),
+  ]);
   const now = Date.now();
-  return rows.map((row) => ({ ...row, permissions: decodeGrants(row.permissions), expired: row.expiresAt !== null && row.expiresAt.getTime() <= now }));
+  return {
+    tokens: rows.map((row) => ({ ...row, permissions: decodeGrants(row.permissions), expired: row.expiresAt !== null && row.expiresAt.getTime() <= now })),
+    ...pageOf(total, paged),
+  };
 }
 
 // Every heartbeat carries a token: verified tokens are kept here, so a request costs a lookup, no query. Kept by the

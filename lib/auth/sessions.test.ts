@@ -95,7 +95,7 @@ describe("user management", () => {
     const other = await newUser("admin");
     await updateUser({ actor: other, id: admin.id, input: { role: "viewer" } });
     await expect(deleteUser({ actor: { ...admin, role: "admin" }, id: other.id })).rejects.toMatchObject({ code: "conflict" });
-    expect((await listUsers()).find((row) => row.id === other.id)?.role).toBe("admin");
+    expect((await listUsers()).users.find((row) => row.id === other.id)?.role).toBe("admin");
   });
 
   test("deleting a user keeps its name in the audit log", async () => {

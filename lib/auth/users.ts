@@ -4,6 +4,8 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { db, type Tx } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
+import { pageSize } from "@/lib/pagination/cursor";
+import { pageOf, skipTake, type TNumberedPage } from "@/lib/pagination/numbered";
 import { noNulCheck, plainTextCheck } from "@/lib/plain-text";
 import type { TActor } from "./actor";
 import { adminsRemainWithout } from "./admins-remain";
@@ -82,8 +84,13 @@ export async function findUserForSignIn({ email }: { email: string }) {
 
 const listed = { id: true, email: true, name: true, role: true, createdAt: true, disabledAt: true, mustChangePassword: true, ssoIssuer: true } as const;
 
-export async function listUsers() {
-  return db.user.findMany({ orderBy: { createdAt: "asc" }, select: listed });
+export async function listUsers(paged: TNumberedPage = { page: 1, limit: pageSize }) {
+  // A page at a time, oldest first: a directory's people do not all fit one page.
+  const [total, users] = await Promise.all([
+    db.user.count(),
+    db.user.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: listed, ...skipTake(paged) }),
+  ]);
+  return { users, ...pageOf(total, paged) };
 }
 
 export const ZUpdateUser = z

@@ -3,7 +3,7 @@ import type { TActiveAlert, TAlertChange } from "@/lib/alerts/queries";
 import type { TAlertRule } from "@/lib/alerts/rule-schema";
 import type { TAuditPage } from "@/lib/audit/queries";
 import type { getClientItem } from "@/lib/config/watch/client-read";
-import type { getVersionPair, TConfigItemDetail, TConfigListItem } from "@/lib/config/queries";
+import type { getVersionPair, TConfigItemDetail, TConfigListPage } from "@/lib/config/queries";
 import type { TConfigRef } from "@/lib/config/schemas";
 import type { TConfigExport, TImportChange } from "@/lib/config/publish/transfer";
 import type { TEventHighlights, TEventPage, THealthHistory } from "@/lib/health/queries";
@@ -14,7 +14,7 @@ import { withSearch } from "@/lib/pagination/search-params";
 import { timeRangeSearch, type TTimeRange } from "@/lib/time/range";
 import type { TServiceChart, TTopology } from "@/lib/metrics/views";
 import type { TOverview, TServiceDetail } from "@/lib/registry/service-detail";
-import type { TServicePage } from "@/lib/status/service-list";
+import type { TServiceNames, TServicePage } from "@/lib/status/service-list";
 import type { TServiceStatusView } from "@/lib/status/queries";
 import type { THaproxyView } from "@/lib/dataplanes/haproxy/backend-view";
 import type { TDataPlaneView } from "@/lib/dataplanes/queries";
@@ -40,6 +40,9 @@ export const apiUrls = {
   overview: () => apiUrl<TOverview>("/api/v1/overview"),
   // `query` as toServiceListSearch writes it: one page of services, filtered and sorted.
   services: (query = "") => apiUrl<TServicePage>("/api/v1/services", query),
+  // The service picker's search: at most `limit` names holding `q`, of services with `tag` if given.
+  serviceNames: ({ q, tag, limit }: { q: string; tag?: string; limit: number }) =>
+    apiUrl<TServiceNames>("/api/v1/services", new URLSearchParams({ ...(q ? { q } : {}), ...(tag ? { tag } : {}), limit: String(limit), fields: "name" })),
   // `query` as toInstancePageSearch writes it: one page of the instances, filtered.
   service: (name: string, query = "") => apiUrl<TServiceDetail>(servicePath(name), query),
   // `page` as toInstancePageSearch writes it: the timelines of the instances that page shows.
@@ -65,11 +68,10 @@ export const apiUrls = {
   topology: (query = "") => apiUrl<TTopology>("/api/v1/topology", query),
   audit: (query = "") => apiUrl<TAuditPage>("/api/v1/audit", query),
   auditExport: (query = "") => apiUrl<string>("/api/v1/audit/export", query),
-  sources: () => apiUrl<Awaited<ReturnType<typeof listSources>>>("/api/v1/sources"),
+  sources: (query = "") => apiUrl<Awaited<ReturnType<typeof listSources>>>("/api/v1/sources", query),
   dataPlanes: () => apiUrl<{ dataPlanes: TDataPlaneView[] }>("/api/v1/dataplanes"),
   dataPlane: (name: string) => apiUrl<{ dataPlane: TDataPlaneView; view: THaproxyView }>(`/api/v1/dataplanes/${encodeURIComponent(name)}`),
-  configItems: (namespace: string, q = "") =>
-    apiUrl<{ namespace: string; items: TConfigListItem[] }>("/api/v1/config", new URLSearchParams({ namespace, ...(q ? { q } : {}) })),
+  configItems: (query: string) => apiUrl<{ namespace: string } & TConfigListPage>("/api/v1/config", query),
   configItem: (ref: TConfigRef) => apiUrl<Awaited<ReturnType<typeof getClientItem>>>(itemPath(ref)),
   configHistory: (ref: TConfigRef) => apiUrl<TConfigItemDetail>(`${itemPath(ref)}/history`),
   configDiff: (ref: TConfigRef, { from, to }: { from: number; to: number }) =>

@@ -2,33 +2,49 @@ import "server-only";
 import type { TActor } from "@/lib/auth/actor";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { pageSize } from "@/lib/pagination/cursor";
+import { pageOf, skipTake, type TNumberedPage } from "@/lib/pagination/numbered";
+import { containing } from "@/lib/registry/instance-where";
 import { maskFor } from "./access";
 import { refName, refWhere } from "./publish/item-change";
 import { LISTENER_LIVE_MS } from "./watch/listener-book";
 import { grayReaches } from "./watch/resolve";
 import type { TConfigRef } from "./schemas";
 
-/** The items of a namespace for the config page: format, version, last author and time; `q` matches group or key. */
-export async function listConfigItems({ namespace, q }: { namespace: string; q?: string }) {
+/**
+ * A page of a namespace's items for the config page: format, version, last author and time; `q` matches group or key.
+ * Filtered, counted and paged in SQL: a namespace holding an item per service is still one page of statements and rows.
+ */
+export async function listConfigItems({ namespace, q, page = 1, limit = pageSize }: { namespace: string; q?: string } & Partial<TNumberedPage>) {
   if (!(await db.configNamespace.findUnique({ where: { name: namespace } })))
     throw new AppError("not_found", `namespace '${namespace}' does not exist`, "namespace");
-  const items = await db.configItem.findMany({
-    where: { namespace, deletedAt: null, version: { gt: 0 } },
-    orderBy: [{ group: "asc" }, { key: "asc" }],
-    select: {
-      id: true,
-      group: true,
-      key: true,
-      format: true,
-      secret: true,
-      version: true,
-      latest: true,
-      updatedAt: true,
-      grays: { where: { state: "active" }, select: { version: true }, take: 1 },
-    },
-  });
-  const needle = q?.trim().toLowerCase();
-  const shown = needle ? items.filter((item) => item.group.toLowerCase().includes(needle) || item.key.toLowerCase().includes(needle)) : items;
+  const needle = q?.trim();
+  const where = {
+    namespace,
+    deletedAt: null,
+    version: { gt: 0 },
+    ...(needle ? { OR: [{ group: containing(needle) }, { key: containing(needle) }] } : {}),
+  };
+  const [total, shown] = await Promise.all([
+    db.configItem.count({ where }),
+    db.configItem.findMany({
+      where,
+      orderBy: [{ group: "asc" }, { key: "asc" }],
+      ...skipTake({ page, limit }),
+      select: {
+        id: true,
+        group: true,
+        key: true,
+        format: true,
+        secret: true,
+        version: true,
+        latest: true,
+        updatedAt: true,
+        grays: { where: { state: "active" }, select: { version: true }, take: 1 },
+      },
+    }),
+  ]);
+  // Two parameters an item, a page of at most 200: within SQLite's 999.
   const versions = shown.length
     ? await db.configVersion.findMany({
         where: { OR: shown.map((item) => ({ itemId: item.id, version: item.latest })) },
@@ -36,7 +52,7 @@ export async function listConfigItems({ namespace, q }: { namespace: string; q?:
       })
     : [];
   const lastOf = new Map(versions.map((row) => [row.itemId, row]));
-  return shown.map((item) => ({
+  const items = shown.map((item) => ({
     namespace,
     group: item.group,
     key: item.key,
@@ -48,8 +64,10 @@ export async function listConfigItems({ namespace, q }: { namespace: string; q?:
     lastMessage: lastOf.get(item.id)?.message ?? "",
     lastAt: (lastOf.get(item.id)?.createdAt ?? item.updatedAt).toISOString(),
   }));
+  return { items, ...pageOf(total, { page, limit }) };
 }
-export type TConfigListItem = Awaited<ReturnType<typeof listConfigItems>>[number];
+export type TConfigListPage = Awaited<ReturnType<typeof listConfigItems>>;
+export type TConfigListItem = TConfigListPage["items"][number];
 
 /** One item for its page: current content (masked when secret, for non-admins), history, gray release and listeners; null when it does not exist. */
 export async function getConfigItemDetail({ actor, ref }: { actor: TActor; ref: TConfigRef }) {

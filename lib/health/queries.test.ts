@@ -220,6 +220,15 @@ describe("getEventHighlights", () => {
     expect(openOutages.some((outage) => outage.service === service)).toBe(open);
   });
 
+  test("names the oldest ten open outages and counts them all: a fleet-wide failure stays one short list", async () => {
+    const services = Array.from({ length: 12 }, () => `outage-${++next}`);
+    await db.failoverEvent.createMany({ data: services.map((service, index) => failoverEvent(service, "outage", minutesAgo(600 - index))) });
+    const { openOutages, openOutageCount } = await getEventHighlights();
+    expect(openOutages).toHaveLength(10);
+    expect(openOutages.map((outage) => outage.service)).toEqual(services.slice(0, 10));
+    expect(openOutageCount).toBeGreaterThanOrEqual(12);
+  });
+
   test("lists the latest failovers, newest first", async () => {
     await db.failoverEvent.create({ data: failoverEvent("late", "failover", new Date(now.getTime() + 1000), { instanceId: "late-1" }) });
     const { latestFailovers } = await getEventHighlights({ failovers: 2 });

@@ -172,20 +172,26 @@ export async function getServiceHealthHistory({
 export type THealthHistory = Awaited<ReturnType<typeof getServiceHealthHistory>>;
 
 /** Open outages (an outage with no later outage-end for its service) and the latest failovers. */
+/** How many open outages the overview names; the rest it counts. */
+export const openOutagesShown = 10;
+
 export async function getEventHighlights({ failovers = 5 }: { failovers?: number } = {}) {
-  const outageKinds = { in: ["outage", "outage-end"] };
-  const [services, latest] = await Promise.all([
-    db.failoverEvent.groupBy({ by: ["service"], where: { kind: outageKinds } }),
+  // An outage is open while it is its service's latest outage or outage-end (newest first, ties by id). Counted and the
+  // oldest few read in one statement: a fleet-wide failure is a thousand open outages, told as a number and ten names,
+  // not a thousand lookups and a page that long.
+  const [open, latest] = await Promise.all([
+    db.$queryRaw<{ id: string; n: number | bigint }[]>`SELECT e.id, COUNT(*) OVER () AS n FROM "FailoverEvent" e
+      WHERE e.kind = 'outage' AND NOT EXISTS (SELECT 1 FROM "FailoverEvent" l WHERE l.service = e.service
+        AND l.kind IN ('outage', 'outage-end') AND (l.at > e.at OR (l.at = e.at AND l.id > e.id)))
+      ORDER BY e.at ASC, e.id ASC LIMIT ${openOutagesShown}`,
     db.failoverEvent.findMany({ where: { kind: "failover" }, orderBy: [...newestFirst], take: failovers }),
   ]);
-  const lastOutageEvents = await Promise.all(
-    services.map(({ service }) => db.failoverEvent.findFirst({ where: { service, kind: outageKinds }, orderBy: [...newestFirst] })),
-  );
-  const openOutages = lastOutageEvents
-    .filter((row): row is TFailoverRow => row?.kind === "outage")
-    .sort((a, b) => a.at.getTime() - b.at.getTime())
-    .map((row) => ({ id: row.id, service: row.service, since: row.at.toISOString(), reason: row.reason }));
-  return { openOutages, latestFailovers: latest.map((row) => ({ ...fromFailover(row), at: row.at.toISOString() })) };
+  const rows = await db.failoverEvent.findMany({ where: { id: { in: open.map((row) => row.id) } }, orderBy: [{ at: "asc" }, { id: "asc" }] });
+  return {
+    openOutages: rows.map((row) => ({ id: row.id, service: row.service, since: row.at.toISOString(), reason: row.reason })),
+    openOutageCount: Number(open[0]?.n ?? 0),
+    latestFailovers: latest.map((row) => ({ ...fromFailover(row), at: row.at.toISOString() })),
+  };
 }
 
 export type TEventHighlights = Awaited<ReturnType<typeof getEventHighlights>>;

@@ -12,6 +12,17 @@ export const ZPageLimit = z.coerce
   .max(200, "must be 1-200")
   .default(pageSize);
 
+// The more pages than this, the more a search or filter helps: a page number stays bounded.
+const maxPage = 1000;
+
+/** `page`: which page of a numbered list (services, config items), from 1. */
+export const ZPageNumber = z.coerce
+  .number({ error: "must be a number" })
+  .int("must be a whole number")
+  .min(1, `must be 1-${maxPage}`)
+  .max(maxPage, `must be 1-${maxPage}`)
+  .default(1);
+
 /** A page boundary: the time and id of the last row shown, newest first. */
 export type TCursor = { at: Date; id: string };
 

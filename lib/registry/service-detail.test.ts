@@ -4,7 +4,7 @@ import { migrateDatabase } from "@/lib/db/migrate";
 import { changeInstances, previewInstanceChange } from "@/lib/governance/change-instances";
 import { ZChangeInstances } from "@/lib/governance/schemas";
 import type { TInstancePageQuery } from "./instance-page";
-import { getOverview, getServiceOrThrow, listServices } from "./service-detail";
+import { getOverview, getServiceOrThrow, listFleetTags, serviceSummarySelect, summarizeServices } from "./service-detail";
 
 const operator = { type: "user", id: "u-op", name: "op@example.com", role: "operator" } as const;
 const size = 1200;
@@ -101,10 +101,11 @@ describe("getServiceOrThrow", () => {
   });
 });
 
-test("listServices and getOverview count in SQL", async () => {
-  const services = await listServices();
+test("summarizeServices, listFleetTags and getOverview count in SQL", async () => {
+  const services = await summarizeServices(await db.service.findMany({ orderBy: { name: "asc" }, select: serviceSummarySelect }));
   expect(services.find((each) => each.name === service)).toMatchObject({ instances: { total: size, critical: size / 10 }, tags: ["canary", "eu"] });
   expect(services.find((each) => each.name === "small")).toMatchObject({ instances: { total: 1, unknown: 1 }, tags: [] });
+  expect(await listFleetTags()).toEqual(["canary", "eu"]);
   const overview = await getOverview();
   expect(overview.instances.total).toBe(size + 1);
   expect(overview.drained).toBe(12);

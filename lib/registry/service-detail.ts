@@ -29,17 +29,21 @@ function unionTags(tagSets: string[][]): string[] {
   return [...new Set(tagSets.flat())].sort().slice(0, maxServiceTags);
 }
 
-/** Every service with its instance counts by health, its tags and source, counted in SQL. */
-export async function listServices() {
-  return summarizeServices(await db.service.findMany({ orderBy: { name: "asc" }, select: serviceSummarySelect }));
+// The fleet's tag choices: read from at most this many distinct tag sets, at most this many offered, whatever the fleet.
+const fleetTagSets = 500;
+const fleetTagsShown = 200;
+
+/** Tags the fleet's instances carry, for a filter's choices: a bounded read, sorted and capped. */
+export async function listFleetTags(): Promise<string[]> {
+  const sets = await db.instance.groupBy({ by: ["tags"], orderBy: { tags: "asc" }, take: fleetTagSets });
+  return [...new Set(sets.flatMap((set) => set.tags))].sort().slice(0, fleetTagsShown);
 }
 
 export const serviceSummarySelect = { id: true, name: true, source: true, modifyIndex: true } as const;
 
-/** Services (all of them, or one page's) with their instance counts by health, tags and protocols, counted in SQL. */
-export async function summarizeServices(services: { id: string; name: string; source: string; modifyIndex: number }[], { page = false } = {}) {
-  // A page's services are named (at most a page's worth of ids); all of them are counted without a list.
-  const where = page ? { serviceId: { in: services.map((service) => service.id) } } : {};
+/** One page of services with their instance counts by health, tags and protocols, counted in SQL (a page's worth of ids). */
+export async function summarizeServices(services: { id: string; name: string; source: string; modifyIndex: number }[]) {
+  const where = { serviceId: { in: services.map((service) => service.id) } };
   const [byHealth, tagSets, protocolSets] = await Promise.all([
     db.instance.groupBy({ by: ["serviceId", "health"], where, _count: { _all: true } }),
     db.instance.groupBy({ by: ["serviceId", "tags"], where }),
@@ -59,7 +63,7 @@ export async function summarizeServices(services: { id: string; name: string; so
   }));
 }
 
-export type TServiceSummary = Awaited<ReturnType<typeof listServices>>[number];
+export type TServiceSummary = Awaited<ReturnType<typeof summarizeServices>>[number];
 
 /** How many instances of a service are in each state, and how many the filter picks: all counted in SQL. */
 async function countInstances(serviceId: string, filter: TInstanceFilter) {
@@ -143,6 +147,11 @@ const serviceSelect = {
   protectionThreshold: true,
   governanceVersion: true,
 } as const;
+
+/** Whether a service of this name is in the catalog: one indexed read, for a page to answer 404 before it streams. */
+export async function hasService({ name }: { name: string }): Promise<boolean> {
+  return (await db.service.findUnique({ where: { name }, select: { id: true } })) !== null;
+}
 
 /**
  * One service with its counts (by health, drained, overridden, taking traffic, matching the filter) and one page of

@@ -1,10 +1,13 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { pageSize } from "@/lib/pagination/cursor";
+import { pageOf, skipTake, type TNumberedPage } from "@/lib/pagination/numbered";
 
-/** Sources and their state, as anyone signed in may see them: no password, no key. */
-export async function listSources() {
-  const [rows, builtin] = await Promise.all([db.source.findMany({ orderBy: { name: "asc" } }), db.instance.count({ where: { source: "builtin" } })]);
-  const sources = rows.map((row) => ({
+type TSourceRow = NonNullable<Awaited<ReturnType<typeof db.source.findUnique>>>;
+
+/** A source and its state, as anyone signed in may see it: no password, no key. */
+function toSourceView(row: TSourceRow) {
+  return {
     name: row.name,
     kind: row.kind,
     convention: row.convention,
@@ -25,8 +28,23 @@ export async function listSources() {
     syncedBy: row.ownerUntil && row.ownerUntil.getTime() > Date.now() ? row.owner : null,
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),
-  }));
-  return { builtin: { name: "builtin", kind: "builtin", instances: builtin }, sources };
+  };
 }
 
-export type TSourceView = Awaited<ReturnType<typeof listSources>>["sources"][number];
+/** A page of sources by name, and the built-in registry's instance count. */
+export async function listSources(paged: TNumberedPage = { page: 1, limit: pageSize }) {
+  const [total, rows, builtin] = await Promise.all([
+    db.source.count(),
+    db.source.findMany({ orderBy: { name: "asc" }, ...skipTake(paged) }),
+    db.instance.count({ where: { source: "builtin" } }),
+  ]);
+  return { builtin: { name: "builtin", kind: "builtin", instances: builtin }, sources: rows.map(toSourceView), ...pageOf(total, paged) };
+}
+
+/** One source's view, or null when there is none by that name. */
+export async function getSourceView(name: string) {
+  const row = await db.source.findUnique({ where: { name } });
+  return row ? toSourceView(row) : null;
+}
+
+export type TSourceView = ReturnType<typeof toSourceView>;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { plainTextCheck } from "@/lib/plain-text";
-import { ZPageLimit, pageSize } from "@/lib/pagination/cursor";
+import { ZPageLimit, ZPageNumber, pageSize } from "@/lib/pagination/cursor";
 import { parseSearch, toSearch, type TSearchParams } from "@/lib/pagination/search-params";
 import { serviceStatuses } from "./objectives";
 
@@ -8,8 +8,6 @@ import { serviceStatuses } from "./objectives";
 
 export const serviceSorts = ["status", "name", "rps", "errors", "p50", "p99"] as const;
 export type TServiceSort = (typeof serviceSorts)[number];
-// The more pages than this, the more a search or filter helps: a page number stays bounded.
-const maxPage = 1000;
 
 export const ZServiceListQuery = z
   .strictObject({
@@ -20,13 +18,10 @@ export const ZServiceListQuery = z
     source: z.string().min(1, "must not be empty").max(64, "must be at most 64 characters").check(plainTextCheck()).optional(),
     sort: z.enum(serviceSorts, { error: `must be one of ${serviceSorts.join(", ")}` }).default("name"),
     order: z.enum(["asc", "desc"], { error: "must be asc or desc" }).optional(),
-    page: z.coerce
-      .number({ error: "must be a number" })
-      .int("must be a whole number")
-      .min(1, `must be 1-${maxPage}`)
-      .max(maxPage, `must be 1-${maxPage}`)
-      .default(1),
+    page: ZPageNumber,
     limit: ZPageLimit,
+    /** `name`: only the matching names (a picker's answer), no signals or sparklines. */
+    fields: z.literal("name", { error: "must be name" }).optional(),
   })
   // Each sort's natural order: names A-Z, the least healthy, busiest, most failing and slowest first.
   .transform(({ order, ...query }) => ({ ...query, order: order ?? (query.sort === "name" || query.sort === "status" ? "asc" : "desc") }));
@@ -48,5 +43,6 @@ export function toServiceListSearch(query: Partial<TServiceListQuery>): string {
     order: query.order === natural ? undefined : query.order,
     page: query.page && query.page > 1 ? String(query.page) : undefined,
     limit: query.limit && query.limit !== pageSize ? String(query.limit) : undefined,
+    fields: query.fields,
   });
 }

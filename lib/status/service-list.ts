@@ -73,10 +73,7 @@ export async function listServicePage({ query, now = Date.now() }: { query: TSer
       },
     }),
   ]);
-  const [summaries, sparklines] = await Promise.all([
-    summarizeServices(services, { page: true }),
-    readSparklines({ names: services.map((service) => service.name), now }),
-  ]);
+  const [summaries, sparklines] = await Promise.all([summarizeServices(services), readSparklines({ names: services.map((service) => service.name), now })]);
   return {
     total,
     page: query.page,
@@ -94,5 +91,16 @@ export async function listServicePage({ query, now = Date.now() }: { query: TSer
     }),
   };
 }
+/** Only the names of a page of services, filtered and searched in SQL: what a service picker lists. */
+export async function listServiceNames({ query }: { query: TServiceListQuery }) {
+  const where = serviceWhere(query);
+  const [total, services] = await Promise.all([
+    db.service.count({ where }),
+    db.service.findMany({ where, orderBy: orderOf[query.sort](query.order), skip: (query.page - 1) * query.limit, take: query.limit, select: { name: true } }),
+  ]);
+  return { total, names: services.map((service) => service.name) };
+}
+export type TServiceNames = Awaited<ReturnType<typeof listServiceNames>>;
+
 export type TServicePage = Awaited<ReturnType<typeof listServicePage>>;
 export type TServiceRow = TServicePage["services"][number];

@@ -5,7 +5,7 @@ import { migrateDatabase } from "@/lib/db/migrate";
 import { toRollupRow } from "@/lib/metrics/rollup/rollup-rows";
 import { writeRollupRows } from "@/lib/metrics/rollup/rollup-store";
 import { getServiceStatus } from "./queries";
-import { listServicePage } from "./service-list";
+import { listServiceNames, listServicePage } from "./service-list";
 import { parseServiceListQuery } from "./service-list-query";
 import { setServiceObjectives } from "./set-service-objectives";
 
@@ -109,6 +109,14 @@ describe("the service status job and the services list, on a database", () => {
     expect(page.services[0]!.signals.errorRate).toBeCloseTo(0.05);
     // No 1 min rows were written: no sparkline yet.
     expect(page.services[0]!.sparklines).toEqual({ rps: [], p99: [] });
+  });
+
+  test.each([
+    ["fields=name&limit=2", { total: 6, names: ["empty", "orders"] }],
+    ["fields=name&q=er&limit=20", { total: 2, names: ["orders", "users"] }],
+    ["fields=name&tag=shop&limit=1", { total: 2, names: ["orders"] }],
+  ])("the picker's ?%s answers only names, at most the limit", async (search, expected) => {
+    expect(await listServiceNames({ query: parseServiceListQuery(new URLSearchParams(search)) })).toEqual(expected);
   });
 
   test("objectives are set with an audit record, and the next judgement follows them", async () => {

@@ -60,7 +60,7 @@ export function OverviewClient({
       <div className="mb-4">
         <TimeRangeBar fallback={null} />
       </div>
-      <OpenOutages outages={highlights.data.openOutages} />
+      <OpenOutages outages={highlights.data.openOutages} count={highlights.data.openOutageCount} />
       <FiringAlerts />
       <Card
         title="Latest incidents"

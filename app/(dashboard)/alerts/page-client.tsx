@@ -23,11 +23,10 @@ type TProps = {
   initialRules: TAlertRule[];
   initialAlerts: TAlertsPage;
   alertmanager: { silences: TAlertmanagerSilence[]; more: number; error: string | null } | null;
-  services: { name: string; tags: string[] }[];
   canManage: boolean;
 };
 
-export function AlertsClient({ initialRules, initialAlerts, alertmanager, services, canManage }: TProps) {
+export function AlertsClient({ initialRules, initialAlerts, alertmanager, canManage }: TProps) {
   const rules = useLiveQuery({ url: apiUrls.alertRules(), initialData: { rules: initialRules }, intervalMs: 5000 });
   const [before, setBefore] = useState<string[]>([]);
   const cursor = before.at(-1);
@@ -97,7 +96,7 @@ export function AlertsClient({ initialRules, initialAlerts, alertmanager, servic
         </Table>
       </Card>
 
-      {canManage && <RuleForm services={services} onCreated={() => void rules.refetch()} />}
+      {canManage && <RuleForm onCreated={() => void rules.refetch()} />}
 
       <Card title="History" className="mb-6">
         {alerts.data.history.length === 0 ? (

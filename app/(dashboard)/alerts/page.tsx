@@ -4,26 +4,23 @@ import { listActiveAlerts, listAlertHistory, parseAlertFilters } from "@/lib/ale
 import { listAlertRules } from "@/lib/alerts/rules";
 import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
-import { listServices } from "@/lib/registry/service-detail";
 import { AlertsClient } from "./page-client";
 
 export const metadata: Metadata = { title: "Alerts" };
 
 export default async function AlertsPage() {
   const user = await requirePageUser(); // a page can be fetched without its layout, so it checks for itself
-  const [rules, active, history, silences, services] = await Promise.all([
+  const [rules, active, history, silences] = await Promise.all([
     listAlertRules(),
     listActiveAlerts(),
     listAlertHistory({ filters: parseAlertFilters(new URLSearchParams()) }),
     listAlertmanagerSilences(),
-    listServices(),
   ]);
   return (
     <AlertsClient
       initialRules={rules}
       initialAlerts={{ active: active.alerts, activeTotal: active.total, ...history }}
       alertmanager={silences}
-      services={services.map((service) => ({ name: service.name, tags: service.tags }))}
       canManage={can({ role: user.role, permission: "alerts.manage" })}
     />
   );

@@ -10,6 +10,7 @@ import { useLiveQuery } from "@/components/live/use-live-query";
 import { Card } from "@/components/ui/card";
 import { FormError } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
+import { ServicePicker } from "@/components/ui/service-picker";
 import type { TAuditFacets, TAuditPage } from "@/lib/audit/queries";
 import { withSearch } from "@/lib/pagination/search-params";
 import { apiUrls } from "@/lib/clients/api-urls";
@@ -64,7 +65,6 @@ export function AuditClient({
     filters.user && !facets.actors.some((actor) => actor.value === filters.user)
       ? [...facets.actors, { value: filters.user, name: filters.user, type: "" }]
       : facets.actors;
-  const services = filters.service && !facets.services.includes(filters.service) ? [filters.service, ...facets.services] : facets.services;
   const groups = actionGroups(facets.actions, filters.action);
 
   return (
@@ -110,23 +110,7 @@ export function AuditClient({
               ))}
             </select>
           </label>
-          <label className="flex items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
-            Service
-            <select
-              aria-label="Service"
-              disabled={!hydrated}
-              className={select}
-              value={filters.service}
-              onChange={(event) => setFilters({ service: event.target.value })}
-            >
-              <option value="">All services</option>
-              {services.map((name) => (
-                <option key={name} value={name}>
-                  {name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ServicePicker label="Service" value={filters.service} all="All services" onChange={(service) => setFilters({ service })} />
           <label className="flex items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
             Action
             <select

@@ -13,10 +13,11 @@ import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { FormError } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
+import { NumberedPager } from "@/components/ui/pager";
 import { EmptyState, Table, Td } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { apiUrls } from "@/lib/clients/api-urls";
-import type { TConfigListItem } from "@/lib/config/queries";
+import type { TConfigListPage } from "@/lib/config/queries";
 import { countOf } from "@/lib/plural";
 
 type TNamespace = { name: string; description: string; items: number };
@@ -26,7 +27,8 @@ export function ConfigListClient({
   namespace,
   unknownNamespace,
   q,
-  initialItems,
+  query,
+  initialPage,
   canEdit,
   canManageNamespaces,
 }: {
@@ -34,15 +36,17 @@ export function ConfigListClient({
   namespace: string | null;
   unknownNamespace: string | null;
   q: string;
-  initialItems: TConfigListItem[];
+  /** The page's query as the URL and the API read it (namespace, q, page, limit). */
+  query: string;
+  initialPage: TConfigListPage;
   canEdit: boolean;
   canManageNamespaces: boolean;
 }) {
   const router = useRouter();
   const [search, setSearch] = useState(q);
   // No namespace, no items to follow.
-  const url = namespace ? apiUrls.configItems(namespace, q) : null;
-  const live = useLiveQuery({ url, initialData: { namespace: namespace ?? "", items: initialItems }, intervalMs: 3000 });
+  const url = namespace ? apiUrls.configItems(query) : null;
+  const live = useLiveQuery({ url, initialData: { namespace: namespace ?? "", ...initialPage }, intervalMs: 3000 });
   const { data } = live;
   const { items } = data;
 
@@ -165,9 +169,12 @@ export function ConfigListClient({
         </Table>
         {groups.length > 0 && (
           <p className="border-t border-zinc-100 px-4 py-2 text-xs text-zinc-500 dark:text-zinc-400 dark:border-zinc-800">
-            {countOf(items.length, "item")} in {countOf(groups.length, "group")}
+            {data.pages > 1
+              ? `${countOf(items.length, "item")} of ${data.total} shown`
+              : `${countOf(items.length, "item")} in ${countOf(groups.length, "group")}`}
           </p>
         )}
+        <NumberedPager path="/config" paging={{ ...data, query }} label="Item pages" />
       </Card>
       {namespace && canEdit && (
         <div className="mt-6 grid gap-6 lg:grid-cols-2">

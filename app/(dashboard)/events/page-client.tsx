@@ -11,6 +11,7 @@ import { useLiveQuery } from "@/components/live/use-live-query";
 import { Card } from "@/components/ui/card";
 import { FormError } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
+import { ServicePicker } from "@/components/ui/service-picker";
 import { apiUrls } from "@/lib/clients/api-urls";
 import { eventKinds } from "@/lib/health/event-filters";
 import type { TEventPage } from "@/lib/health/queries";
@@ -20,7 +21,7 @@ import type { TIncidentPage } from "@/lib/incidents/queries";
 import { withSearch } from "@/lib/pagination/search-params";
 
 type TView = "incidents" | "events";
-type TShared = { query: string; services: string[]; problem: string | null };
+type TShared = { query: string; problem: string | null };
 
 const select = "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm shadow-sm focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950";
 const described: Record<TView, string> = {
@@ -29,9 +30,6 @@ const described: Record<TView, string> = {
 };
 // The raw events' links carry view=events; the incidents are the page's default.
 const viewParam: Record<TView, string | null> = { incidents: null, events: "events" };
-
-// A service named by the link but no longer listed stays choosable.
-const serviceOptions = (chosen: string, services: string[]) => (chosen && !services.includes(chosen) ? [chosen, ...services] : services);
 
 /** Incidents (the default) or every raw event: two links, the current one marked. */
 function ViewSwitch({ view }: { view: TView }) {
@@ -58,7 +56,7 @@ type TViewProps =
  * filters not understood, the filter bar and range, and paging by cursor. A filter change starts again at the newest;
  * the URL holds the filters so a view can be linked.
  */
-export function EventsViewClient({ query, problem, services, ...props }: TShared & TViewProps) {
+export function EventsViewClient({ query, problem, ...props }: TShared & TViewProps) {
   const { view, filters } = props;
   const router = useRouter();
   const live = useLiveQuery<TEventPage | TIncidentPage>({
@@ -90,13 +88,7 @@ export function EventsViewClient({ query, problem, services, ...props }: TShared
       <Card
         title={
           <div className="flex flex-wrap items-center gap-3 font-normal">
-            <Choice
-              label="Service"
-              value={filters.service}
-              options={serviceOptions(filters.service, services)}
-              all="All services"
-              onChange={(v) => setFilter("service", v)}
-            />
+            <ServicePicker label="Service" value={filters.service} all="All services" onChange={(v) => setFilter("service", v || "all")} />
             {props.view === "events" ? (
               // A link may filter by several kinds at once: offered as it came.
               <Choice

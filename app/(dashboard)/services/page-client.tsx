@@ -20,7 +20,7 @@ import type { TServicePage, TServiceRow } from "@/lib/status/service-list";
 import { toServiceListSearch, type TServiceListQuery, type TServiceSort } from "@/lib/status/service-list-query";
 import { Sparkline } from "./_components/sparkline";
 import { StatusBadge } from "./_components/status-badge";
-import { Pager } from "./_components/pager";
+import { Pager } from "@/components/ui/pager";
 
 const field = "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm font-normal shadow-sm focus:border-zinc-500 dark:border-zinc-700 dark:bg-zinc-950";
 const figure = (value: number | null, digits: number, unit = "") => (value === null ? "–" : `${value.toFixed(digits)}${unit}`);
@@ -130,7 +130,12 @@ function ServiceRow({ service }: { service: TServiceRow }) {
   return (
     <tr className="hover:bg-zinc-50 dark:hover:bg-zinc-800/50" data-service={service.name} data-status={service.status} data-p99={signals.p99 ?? ""}>
       <Td>
-        <RangeLink href={`/services/${encodeURIComponent(service.name)}`} className="font-medium hover:underline">
+        {/* One line: a name broken at each hyphen made every row four lines tall; a long one is cut, whole on hover. */}
+        <RangeLink
+          href={`/services/${encodeURIComponent(service.name)}`}
+          title={service.name}
+          className="block max-w-40 truncate whitespace-nowrap font-medium hover:underline sm:max-w-72"
+        >
           {service.name}
         </RangeLink>
       </Td>
@@ -151,7 +156,7 @@ function ServiceRow({ service }: { service: TServiceRow }) {
           {figure(signals.p99, 0, " ms")}
         </span>
       </Td>
-      <Td className="w-56">
+      <Td className="w-44">
         <HealthBar counts={service.instances} />
       </Td>
       <Td>

@@ -11,6 +11,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { FormError } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
+import { NumberedPager } from "@/components/ui/pager";
 import { Table, Td } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { apiUrls } from "@/lib/clients/api-urls";
@@ -19,8 +20,8 @@ import { pauseSource, removeSource } from "./actions";
 
 type TSources = Awaited<ReturnType<typeof listSources>>;
 
-export function SourcesClient({ initial, canManage }: { initial: TSources; canManage: boolean }) {
-  const live = useLiveQuery({ url: apiUrls.sources(), initialData: initial, intervalMs: 2000 });
+export function SourcesClient({ initial, query, canManage }: { initial: TSources; query: string; canManage: boolean }) {
+  const live = useLiveQuery({ url: apiUrls.sources(query), initialData: initial, intervalMs: 2000 });
   const { data } = live;
   const [actionError, setActionError] = useState<string>();
   const [pending, startTransition] = useTransition();
@@ -106,6 +107,7 @@ export function SourcesClient({ initial, canManage }: { initial: TSources; canMa
             </tr>
           ))}
         </Table>
+        <NumberedPager path="/sources" paging={{ ...data, query }} label="Source pages" />
       </Card>
     </>
   );

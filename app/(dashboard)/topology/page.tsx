@@ -6,7 +6,7 @@ import { getTopology } from "@/lib/metrics/topology/topology-query";
 import { parseTopologyParams, toTopologySearch, type TTopologyParams } from "@/lib/metrics/topology/topology-query-params";
 import { parsePageSearch } from "@/lib/pagination/page-search";
 import { toSearchParams, type TSearchParams } from "@/lib/pagination/search-params";
-import { listServices } from "@/lib/registry/service-detail";
+import { listFleetTags } from "@/lib/registry/service-detail";
 import { rangeParams } from "@/lib/time/range";
 import { TopologyClient } from "./page-client";
 
@@ -22,16 +22,15 @@ export default async function TopologyPage({ searchParams }: TProps) {
   const now = Date.now();
   let { value: filters, problem } = parsePageSearch(params, (search) => parseTopologyParams(search, now));
   const read = ({ window, ...shown }: TTopologyParams) => getTopology({ ...shown, windowMs: window, now });
-  const [topology, services] = await Promise.all([
+  const [topology, tags] = await Promise.all([
     read(filters).catch((error) => {
       // A link to a service no longer there shows the whole graph and says why.
       problem = toAppError(error).message;
       filters = { ...filters, service: undefined };
       return read(filters);
     }),
-    listServices(),
+    listFleetTags(),
   ]);
-  const tags = [...new Set(services.flatMap((service) => service.tags))].sort();
   return (
     <TopologyClient
       query={toTopologySearch(filters)}

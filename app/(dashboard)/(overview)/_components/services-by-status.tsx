@@ -8,7 +8,7 @@ import { HealthBar } from "@/components/health/health-bar";
 import { apiUrls } from "@/lib/clients/api-urls";
 import { withSearch } from "@/lib/pagination/search-params";
 import type { TServicePage } from "@/lib/status/service-list";
-import { Pager } from "../../services/_components/pager";
+import { Pager } from "@/components/ui/pager";
 import { StatusBadge } from "../../services/_components/status-badge";
 
 /** The overview's services, least healthy first (failing, degraded, healthy, idle), a page at a time (`?spage=` in the URL). */

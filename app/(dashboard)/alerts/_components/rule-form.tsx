@@ -1,9 +1,11 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, FormError, SelectField } from "@/components/ui/field";
+import { ServicePicker } from "@/components/ui/service-picker";
 import { useTimeZone } from "@/components/time/time-zone";
 import type { TAlertPreview } from "@/lib/alerts/preview";
 import {
@@ -18,11 +20,13 @@ import {
   type TAlertKind,
   type TAlertSeverity,
 } from "@/lib/alerts/rule-schema";
+import { apiUrls } from "@/lib/clients/api-urls";
+import { fetchApi } from "@/lib/clients/fetch-api";
 import { formatDuration } from "@/lib/duration";
 import type { TChartPoint, TTimelineMarker } from "@/lib/metrics/views";
 import { timeTicks } from "@/lib/time/axis";
-import { formatMs, formatPercent, formatRate } from "../../services/[name]/_components/chart-format";
-import { SignalChart, type TSignalSeries } from "../../services/[name]/_components/signal-chart";
+import { formatMs, formatPercent, formatRate } from "@/components/charts/chart-format";
+import { SignalChart, type TSignalSeries } from "@/components/charts/signal-chart";
 import { createAlertRuleAction, previewAlertRuleAction } from "../actions";
 
 const durationText = (ms: number) => `${ms / 60_000}m`;
@@ -106,12 +110,11 @@ function PreviewChart({ preview, kind, threshold }: { preview: TAlertPreview; ki
   );
 }
 
-export function RuleForm({ services, onCreated }: { services: { name: string; tags: string[] }[]; onCreated: () => void }) {
-  const first = services[0]?.name ?? "";
+export function RuleForm({ onCreated }: { onCreated: () => void }) {
   const [form, setForm] = useState<TForm>({
     name: "",
     on: "service",
-    service: first,
+    service: "",
     tag: "",
     kind: "error-rate",
     threshold: "5",
@@ -120,7 +123,7 @@ export function RuleForm({ services, onCreated }: { services: { name: string; ta
     objective: "99.9",
     sloWindow: "30d",
     severity: "warning",
-    previewService: first,
+    previewService: "",
   });
   const set = (changes: Partial<TForm>) => setForm((current) => ({ ...current, ...changes }));
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
@@ -128,8 +131,15 @@ export function RuleForm({ services, onCreated }: { services: { name: string; ta
   const [saving, startSave] = useTransition();
   const [preview, setPreview] = useState<{ preview?: TAlertPreview; error?: string }>({});
 
-  const tagged = services.filter((service) => form.on === "tag" && service.tags.includes(form.tag)).map((service) => service.name);
-  const previewOn = form.on === "service" ? form.service : tagged.includes(form.previewService) ? form.previewService : tagged[0];
+  // A rule on a tag previews on the service chosen among those with it, else on the first of them the server finds.
+  const tagged = useQuery({
+    queryKey: ["service-names", "", form.tag, 1],
+    queryFn: () => fetchApi(apiUrls.serviceNames({ q: "", tag: form.tag, limit: 1 })),
+    enabled: form.on === "tag" && form.tag.trim() !== "",
+    staleTime: 5000,
+  });
+  const firstTagged = form.on === "tag" && form.tag.trim() !== "" ? tagged.data?.names[0] : undefined;
+  const previewOn = form.on === "service" ? form.service : form.previewService || firstTagged;
   const input = toInput({ ...form, name: form.name || "Preview" });
   const valid = ZAlertRule.safeParse(input).success;
   const key = JSON.stringify([input, previewOn]);
@@ -192,25 +202,20 @@ export function RuleForm({ services, onCreated }: { services: { name: string; ta
             <option value="tag">every service with a tag</option>
           </SelectField>
           {form.on === "service" ? (
-            <SelectField
+            <ServicePicker
+              look="field"
               label="Service"
               name="service"
               value={form.service}
-              onChange={(event) => set({ service: event.target.value })}
+              onChange={(service) => set({ service })}
               error={fieldErrors.service}
-            >
-              {services.map((service) => (
-                <option key={service.name} value={service.name}>
-                  {service.name}
-                </option>
-              ))}
-            </SelectField>
+            />
           ) : (
             <Field
               label="Tag"
               name="tag"
               value={form.tag}
-              onChange={(event) => set({ tag: event.target.value })}
+              onChange={(event) => set({ tag: event.target.value, previewService: "" })}
               placeholder="team=payments"
               maxLength={64}
               error={fieldErrors.tag}
@@ -296,14 +301,15 @@ export function RuleForm({ services, onCreated }: { services: { name: string; ta
               </option>
             ))}
           </SelectField>
-          {form.on === "tag" && tagged.length > 0 && (
-            <SelectField label="Preview on" name="previewService" value={previewOn} onChange={(event) => set({ previewService: event.target.value })}>
-              {tagged.map((name) => (
-                <option key={name} value={name}>
-                  {name}
-                </option>
-              ))}
-            </SelectField>
+          {form.on === "tag" && firstTagged && (
+            <ServicePicker
+              look="field"
+              label="Preview on"
+              name="previewService"
+              tag={form.tag}
+              value={previewOn ?? ""}
+              onChange={(previewService) => set({ previewService })}
+            />
           )}
         </div>
         <div className="flex flex-wrap items-center gap-3">
@@ -313,6 +319,8 @@ export function RuleForm({ services, onCreated }: { services: { name: string; ta
         </div>
         {form.kind === "instances" ? (
           <p className="text-sm text-zinc-500 dark:text-zinc-400">Instance counts are not kept over time: this rule has no preview.</p>
+        ) : form.on === "service" && !form.service ? (
+          <p className="text-sm text-zinc-500 dark:text-zinc-400">Choose a service to see how the rule would have fired.</p>
         ) : !previewOn ? (
           <p className="text-sm text-zinc-500 dark:text-zinc-400">No service carries this tag yet: nothing to preview.</p>
         ) : !valid ? (

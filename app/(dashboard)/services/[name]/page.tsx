@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { SkeletonBoundary } from "@/components/ui/page-skeleton";
 import { can } from "@/lib/auth/permissions";
+import type { TRole } from "@/lib/auth/roles";
 import { requirePageUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { getServiceHealthHistory } from "@/lib/health/queries";
@@ -8,7 +10,7 @@ import { getServiceChart } from "@/lib/metrics/chart/chart-query";
 import type { TChartSeriesOf } from "@/lib/metrics/views";
 import { listServiceConfig } from "@/lib/config/service-config";
 import { listSilences } from "@/lib/notify/silences";
-import { getServiceOrThrow } from "@/lib/registry/service-detail";
+import { getServiceOrThrow, hasService } from "@/lib/registry/service-detail";
 import { ZServiceName } from "@/lib/registry/schemas";
 import { getServiceStatus } from "@/lib/status/queries";
 import { defaultTimeRange, readTimeRange } from "@/lib/time/range";
@@ -21,8 +23,7 @@ export async function generateMetadata({ params }: TProps): Promise<Metadata> {
   return { title: decodeURIComponent((await params).name) };
 }
 
-export default async function ServicePage({ params, searchParams }: TProps) {
-  const user = await requirePageUser(); // a page can be fetched without its layout, so it checks for itself
+async function ServiceView({ params, searchParams, role }: TProps & { role: TRole }) {
   const name = decodeURIComponent((await params).name);
   const search = await searchParams;
   const { callee } = search;
@@ -43,8 +44,8 @@ export default async function ServicePage({ params, searchParams }: TProps) {
     throw error;
   });
   // The controls follow the role; the server actions check it again whatever the page shows.
-  const canGovern = can({ role: user.role, permission: "governance.change" });
-  const canManage = can({ role: user.role, permission: "services.manage" });
+  const canGovern = can({ role, permission: "governance.change" });
+  const canManage = can({ role, permission: "services.manage" });
   return (
     <ServiceClient
       initialService={service}
@@ -56,5 +57,16 @@ export default async function ServicePage({ params, searchParams }: TProps) {
       canGovern={canGovern}
       canManage={canManage}
     />
+  );
+}
+
+export default async function ServicePage(props: TProps) {
+  const user = await requirePageUser(); // a page can be fetched without its layout, so it checks for itself
+  // Decided before anything streams: an unknown service answers 404, not a 200 that carries the not-found page.
+  if (!(await hasService({ name: decodeURIComponent((await props.params).name) }))) notFound();
+  return (
+    <SkeletonBoundary>
+      <ServiceView {...props} role={user.role} />
+    </SkeletonBoundary>
   );
 }

@@ -6,7 +6,9 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, FormError, SelectField } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
+import { NumberedPager } from "@/components/ui/pager";
 import { EmptyState, Table, Td } from "@/components/ui/table";
+import type { TPaging } from "@/lib/pagination/numbered";
 import { TimeAgo } from "@/components/ui/time-ago";
 import type { TGrant, TPermission, TScopeKind } from "@/lib/auth/permissions";
 import { createToken, revokeToken } from "./actions";
@@ -32,7 +34,7 @@ type TToken = {
   revokedAt: string | null;
 };
 
-export function TokensClient({ tokens, canManage, grantable }: { tokens: TToken[]; canManage: boolean; grantable: TGrantable[] }) {
+export function TokensClient({ tokens, paging, canManage, grantable }: { tokens: TToken[]; paging: TPaging; canManage: boolean; grantable: TGrantable[] }) {
   const [created, create, creating] = useActionState(createToken, undefined);
   const [error, setError] = useState<string>();
   const [pending, startTransition] = useTransition();
@@ -141,6 +143,7 @@ export function TokensClient({ tokens, canManage, grantable }: { tokens: TToken[
             </tr>
           ))}
         </Table>
+        <NumberedPager path="/settings/tokens" paging={paging} label="Token pages" />
       </Card>
     </>
   );

@@ -6,17 +6,19 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, FormError, SelectField } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
+import { NumberedPager } from "@/components/ui/pager";
 import { Table, Td } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { roles, type TRole } from "@/lib/auth/roles";
 import type { TActionResult } from "@/lib/actions/action-result";
+import type { TPaging } from "@/lib/pagination/numbered";
 import { createUser, deleteUser, setUserPassword, updateUser } from "./actions";
 
 type TUser = { id: string; email: string; name: string; role: TRole; createdAt: string; disabled: boolean; mustChangePassword: boolean; sso: boolean };
 
 const roleHelp: Record<TRole, string> = { admin: "everything", operator: "governance changes", viewer: "read-only" };
 
-export function UsersClient({ users, canManage, selfId }: { users: TUser[]; canManage: boolean; selfId: string }) {
+export function UsersClient({ users, paging, canManage, selfId }: { users: TUser[]; paging: TPaging; canManage: boolean; selfId: string }) {
   const [state, action, pending] = useActionState(createUser, undefined);
   const fields = state?.ok === false ? (state.fieldErrors ?? {}) : {};
   const values = state?.ok === false ? state.values : undefined;
@@ -170,6 +172,7 @@ export function UsersClient({ users, canManage, selfId }: { users: TUser[]; canM
             );
           })}
         </Table>
+        <NumberedPager path="/settings/users" paging={paging} label="User pages" />
       </Card>
     </>
   );

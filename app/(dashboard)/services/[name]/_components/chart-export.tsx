@@ -5,7 +5,7 @@ import { useFormatTime } from "@/components/time/time-zone";
 import { Table, Td } from "@/components/ui/table";
 import { chartPointsCsv } from "@/lib/metrics/chart/chart-csv";
 import type { TChartPoint } from "@/lib/metrics/views";
-import { formatMs, formatPercent, formatRate } from "./chart-format";
+import { formatMs, formatPercent, formatRate } from "@/components/charts/chart-format";
 
 function download(blob: Blob, name: string) {
   const url = URL.createObjectURL(blob);

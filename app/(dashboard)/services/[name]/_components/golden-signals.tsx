@@ -14,10 +14,10 @@ import { defaultTimeRange, resolveTimeRange, type TTimeRange } from "@/lib/time/
 import type { TInstanceView } from "@/lib/registry/instance-view";
 import { timeTicks } from "@/lib/time/axis";
 import { ChartExport } from "./chart-export";
-import { formatMs, formatPercent, formatRate, formatStepSize } from "./chart-format";
+import { formatMs, formatPercent, formatRate, formatStepSize } from "@/components/charts/chart-format";
 import { MarkerStrip } from "./marker-strip";
 import { SeriesPicker, seriesValue } from "./series-picker";
-import { SignalChart, toneColours, type TSignalSeries } from "./signal-chart";
+import { SignalChart, toneColours, type TSignalSeries } from "@/components/charts/signal-chart";
 
 // Short ranges move every scrape; a week's last point changes slowly and costs more to read.
 function refreshMs(range: TTimeRange): number {

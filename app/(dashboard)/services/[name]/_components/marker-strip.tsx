@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import { useFormatTime } from "@/components/time/time-zone";
 import { cn } from "@/components/ui/cn";
 import type { TTimelineMarker } from "@/lib/metrics/views";
-import { chartMargin, toneColours, yAxisWidth } from "./signal-chart";
+import { chartMargin, toneColours, yAxisWidth } from "@/components/charts/signal-chart";
 
 const toneRank: Record<TTimelineMarker["tone"], number> = { critical: 4, warning: 3, maintenance: 2, ok: 1, info: 0 };
 // Events closer than this many pixels would overlap: one dot stands for all of them.

@@ -2,12 +2,12 @@ import { NextResponse } from "next/server";
 import { apiRoute, readJson } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
 import { deleteSource, updateSource } from "@/lib/sources/manage-sources";
-import { listSources } from "@/lib/sources/queries";
+import { getSourceView } from "@/lib/sources/queries";
 import { ZSourceInput } from "@/lib/sources/schemas";
 
 // GET /api/v1/sources/:name - one source and its state
 export const GET = apiRoute<RouteContext<"/api/v1/sources/[name]">>({ permission: "sources.read" }, async ({ params }) => {
-  const source = (await listSources()).sources.find((each) => each.name === params.name);
+  const source = await getSourceView(params.name);
   if (!source) throw new AppError("not_found", `no source named '${params.name}'`, "name");
   return NextResponse.json({ source });
 });

@@ -197,35 +197,20 @@ export function SignalChart({
             />
           ))}
           {threshold !== undefined && <ReferenceLine y={threshold} stroke={toneColours.critical} strokeDasharray="6 3" ifOverflow="extendDomain" />}
-          {series.map((each) =>
-            each.area ? (
-              <Area
-                key={each.key}
-                dataKey={each.key}
-                name={each.name}
-                type="monotone"
-                stroke={each.colour}
-                strokeWidth={1.5}
-                fill={each.colour}
-                fillOpacity={0.12}
-                isAnimationActive={false}
-                dot={loneDot(points, each.key, each.colour)}
-                activeDot={{ r: 3 }}
-              />
-            ) : (
-              <Line
-                key={each.key}
-                dataKey={each.key}
-                name={each.name}
-                type="monotone"
-                stroke={each.colour}
-                strokeWidth={1.5}
-                isAnimationActive={false}
-                dot={loneDot(points, each.key, each.colour)}
-                activeDot={{ r: 3 }}
-              />
-            ),
-          )}
+          {series.map((each) => {
+            // What an area and a line share; an area adds its fill.
+            const drawn = {
+              dataKey: each.key,
+              name: each.name,
+              type: "monotone" as const,
+              stroke: each.colour,
+              strokeWidth: 1.5,
+              isAnimationActive: false,
+              dot: loneDot(points, each.key, each.colour),
+              activeDot: { r: 3 },
+            };
+            return each.area ? <Area key={each.key} {...drawn} fill={each.colour} fillOpacity={0.12} /> : <Line key={each.key} {...drawn} />;
+          })}
         </ComposedChart>
       </div>
     </figure>

@@ -1,4 +1,6 @@
 import Link from "next/link";
+import type { TPaging } from "@/lib/pagination/numbered";
+import { withSearch } from "@/lib/pagination/search-params";
 
 /** Previous and next page links, and where this page is. */
 export function Pager({ page, pages, to, label = "Pages" }: { page: number; pages: number; to: (page: number) => string; label?: string }) {
@@ -20,4 +22,9 @@ export function Pager({ page, pages, to, label = "Pages" }: { page: number; page
       )}
     </nav>
   );
+}
+
+/** The pager of a numbered list whose URL holds ?page= beside its other parameters (`query`). */
+export function NumberedPager({ path, paging, label }: { path: string; paging: TPaging; label: string }) {
+  return <Pager page={paging.page} pages={paging.pages} to={(n) => withSearch(path, paging.query, { page: n > 1 ? String(n) : null })} label={label} />;
 }
