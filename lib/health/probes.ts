@@ -173,7 +173,19 @@ export class KeptHttpGet {
 
   private send(socket: Socket, reused: boolean, done: TAnswered) {
     const { timeoutMs } = this.target;
-    const exchange: TExchange = { socket, reused, done, headBytes: null, head: null, code: 0, length: -1, dechunker: null, keepAlive: false, parts: [], bytes: 0 };
+    const exchange: TExchange = {
+      socket,
+      reused,
+      done,
+      headBytes: null,
+      head: null,
+      code: 0,
+      length: -1,
+      dechunker: null,
+      keepAlive: false,
+      parts: [],
+      bytes: 0,
+    };
     // Times out this GET only: one that answered meanwhile, and any later one, are not touched.
     const timedOut = () => this.exchange === exchange && this.fail(`timed out after ${timeoutMs} ms`);
     exchange.timer = setTimeout(() => afterPendingIo(timedOut), timeoutMs);
@@ -224,7 +236,8 @@ export class KeptHttpGet {
     const { dechunker } = exchange;
     if (dechunker) {
       if (!dechunker.feed(chunk, (piece) => this.take(exchange, piece))) return this.fail("a malformed chunked body");
-    } else if (exchange.length < 0 || exchange.bytes < exchange.length) this.take(exchange, exchange.length < 0 ? chunk : chunk.subarray(0, exchange.length - exchange.bytes));
+    } else if (exchange.length < 0 || exchange.bytes < exchange.length)
+      this.take(exchange, exchange.length < 0 ? chunk : chunk.subarray(0, exchange.length - exchange.bytes));
     if (this.exchange !== exchange) return;
     const complete = dechunker ? dechunker.done : exchange.length >= 0 && exchange.bytes >= exchange.length;
     if (complete) this.answer(exchange, true, exchange.keepAlive);
