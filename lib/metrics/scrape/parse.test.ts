@@ -496,6 +496,28 @@ describe("series keys", () => {
     expect(read?.help).toBeUndefined();
     expect(parseExposition(body)[0]).toMatchObject({ name: "x_total", type: "counter", help: "What x counts." });
   });
+
+  test("a reader of some samples gets only the families it reads from, typed", () => {
+    const body = [
+      "# HELP h A histogram.",
+      "# TYPE h histogram",
+      'h_bucket{le="+Inf"} 2',
+      "h_sum 3",
+      "h_count 2",
+      "# TYPE g gauge",
+      "g 1",
+      "untyped_one 4",
+      "# TYPE c counter",
+      "c_total 5",
+      "",
+    ].join("\n");
+    const wanted = new Set(["h_bucket", "c_total"]);
+    const families = parseExposition(body, { reads: (name) => wanted.has(name) });
+    expect(families.map((f) => [f.name, f.type, f.samples.map((s) => s.name)])).toEqual([
+      ["h", "histogram", ["h_bucket"]],
+      ["c", "counter", ["c_total"]],
+    ]);
+  });
 });
 
 describe("names and values met before", () => {

@@ -281,11 +281,8 @@ class Scanner {
     const name = this.metricName(`a metric name after ${keyword}`);
     const c = text.charCodeAt(this.pos);
     if (c !== SP && c !== TAB && c !== LF && c !== CR && this.pos < this.end) this.fail(`invalid metric name in ${keyword}`);
-    // A reader of some samples has no use for the help text: not sliced out of the body.
-    if (keyword === "HELP" && this.reads) {
-      this.metadata(name);
-      return this.skipLine();
-    }
+    // A reader of some samples has no use for help texts and units, nor for a family none of whose samples it reads.
+    if (this.reads && keyword !== "TYPE") return this.skipLine();
     if (c === SP || c === TAB) this.pos++;
     const rest = this.restOfLine();
     if (keyword === "HELP") this.setHelp(name, rest);
@@ -308,6 +305,8 @@ class Scanner {
 
   private setType(name: string, type: string) {
     if (!TYPES.has(type)) this.fail(`unknown metric type ${JSON.stringify(type)}`);
+    const { reads } = this;
+    if (reads && !this.byName.has(name) && !reads(name) && !membersOf(name, type as TMetricType).some(reads)) return;
     const state = this.metadata(name);
     if (state.typed) {
       if (state.family.type !== type) this.fail(`second TYPE line for ${name}`);
@@ -349,6 +348,8 @@ class Scanner {
       for (const member of current.members) if (isAt(text, start, end, member)) return member;
     }
     const name = intern(text, start, end);
+    // A sample not read makes no family (nor changes the current one): the caller skips its line.
+    if (this.reads && !this.reads(name)) return name;
     this.current = this.familyOf(name);
     return name;
   }
@@ -568,7 +569,7 @@ function unescape(text: string, start: number, end: number, quotes: boolean): st
  * Parses a Prometheus text format 0.0.4 or OpenMetrics 1.0 exposition into its metric families, in order of
  * appearance. Throws a MetricsParseError naming the line and the reason when the body is malformed.
  * With `reads`, only the samples it wants are parsed (and checked) past their name; the others are left out, and
- * so are HELP texts. With `keys`, each sample has its series' text (`name{labels}`) as `key`.
+ * so are HELP and UNIT lines and the families none of whose samples are read. With `keys`, each sample has its series' text (`name{labels}`) as `key`.
  */
 export function parseExposition(
   text: string,
