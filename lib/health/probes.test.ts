@@ -188,7 +188,13 @@ describe("tcp probe", () => {
 
 describe("tcp check kept per instance", () => {
   test("probes again and again through one callback, each on a new connection", async () => {
-    const { tcp, port: listening, connections } = await countingTcpServer();
+    let connections = 0;
+    const tcp = createTcpServer((socket) => {
+      connections += 1;
+      socket.end();
+    });
+    await new Promise<void>((resolve) => tcp.listen(0, "127.0.0.1", resolve));
+    const { port: listening } = tcp.address() as AddressInfo;
     const check = new TcpCheck({ host: "127.0.0.1", port: listening, timeoutMs: 800 });
     const results: TProbeResult[] = [];
     const done = (result: TProbeResult) => results.push(result);
@@ -198,7 +204,7 @@ describe("tcp check kept per instance", () => {
     await new Promise((resolve) => tcp.close(resolve));
     expect(results.map((r) => r.status)).toEqual(["pass", "pass", "pass"]);
     expect(results[0]!.output).toBe(`TCP connect to 127.0.0.1:${listening} succeeded`);
-    expect(connections.count).toBe(3);
+    expect(connections).toBe(3);
   });
 
   test("an address the policy refuses is refused on every probe, without a connection", async () => {
@@ -221,15 +227,20 @@ describe("tcp check kept per instance", () => {
 
 describe("tcp check's one socket, connected again", () => {
   test("a probe run from the last one's answer waits for its close, then connects", async () => {
-    const { tcp, port, connections } = await countingTcpServer();
-    const check = new TcpCheck({ host: "127.0.0.1", port, timeoutMs: 800 });
+    let connections = 0;
+    const tcp = createTcpServer((socket) => {
+      connections += 1;
+      socket.end();
+    });
+    await new Promise<void>((resolve) => tcp.listen(0, "127.0.0.1", resolve));
+    const check = new TcpCheck({ host: "127.0.0.1", port: (tcp.address() as AddressInfo).port, timeoutMs: 800 });
     // The second run starts inside the first one's callback, before its connection has closed.
     const second = await new Promise<TProbeResult>((resolve) => check.run(() => check.run(resolve)));
     await new Promise((resolve) => setTimeout(resolve, 50));
     check.close();
     await new Promise((resolve) => tcp.close(resolve));
     expect(second.status).toBe("pass");
-    expect(connections.count).toBe(2);
+    expect(connections).toBe(2);
   });
 
   test("after a refused probe the same check connects once the port listens", async () => {
@@ -297,17 +308,6 @@ describe("chunked bodies", () => {
 });
 
 // A port that was free a moment ago, so connecting to it is refused.
-// A TCP server on 127.0.0.1 that counts the connections it accepts and ends each.
-async function countingTcpServer() {
-  const connections = { count: 0 };
-  const tcp = createTcpServer((socket) => {
-    connections.count += 1;
-    socket.end();
-  });
-  await new Promise<void>((resolve) => tcp.listen(0, "127.0.0.1", resolve));
-  return { tcp, port: (tcp.address() as AddressInfo).port, connections };
-}
-
 async function freePort(): Promise<number> {
   const probe = createTcpServer();
   await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
