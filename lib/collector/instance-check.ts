@@ -62,7 +62,7 @@ export class InstanceCheck {
 
   stop() {
     this.stopped = true;
-    this.probe?.close();
+    if (this.probe instanceof HttpCheck) this.probe.close();
   }
 
   /** Probes once, unless the last probe is still out (a slow answer skips a turn rather than doubling up). */

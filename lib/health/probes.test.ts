@@ -225,49 +225,6 @@ describe("tcp check kept per instance", () => {
   });
 });
 
-describe("tcp check's one socket, connected again", () => {
-  test("a probe run from the last one's answer waits for its close, then connects", async () => {
-    let connections = 0;
-    const tcp = createTcpServer((socket) => {
-      connections += 1;
-      socket.end();
-    });
-    await new Promise<void>((resolve) => tcp.listen(0, "127.0.0.1", resolve));
-    const check = new TcpCheck({ host: "127.0.0.1", port: (tcp.address() as AddressInfo).port, timeoutMs: 800 });
-    // The second run starts inside the first one's callback, before its connection has closed.
-    const second = await new Promise<TProbeResult>((resolve) => check.run(() => check.run(resolve)));
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    check.close();
-    await new Promise((resolve) => tcp.close(resolve));
-    expect(second.status).toBe("pass");
-    expect(connections).toBe(2);
-  });
-
-  test("after a refused probe the same check connects once the port listens", async () => {
-    const port = await freePort();
-    const check = new TcpCheck({ host: "127.0.0.1", port, timeoutMs: 800 });
-    expect(await check.probe()).toMatchObject({ status: "fail", output: expect.stringContaining("ECONNREFUSED") });
-    const tcp = createTcpServer((socket) => socket.end());
-    await new Promise<void>((resolve) => tcp.listen(port, "127.0.0.1", resolve));
-    expect(await check.probe()).toMatchObject({ status: "pass" });
-    check.close();
-    await new Promise((resolve) => tcp.close(resolve));
-  });
-
-  test("a closed check answers no later run", async () => {
-    const tcp = createTcpServer((socket) => socket.end());
-    await new Promise<void>((resolve) => tcp.listen(0, "127.0.0.1", resolve));
-    const check = new TcpCheck({ host: "127.0.0.1", port: (tcp.address() as AddressInfo).port, timeoutMs: 800 });
-    expect(await check.probe()).toMatchObject({ status: "pass" });
-    check.close();
-    const answers: TProbeResult[] = [];
-    check.run((result) => answers.push(result));
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    await new Promise((resolve) => tcp.close(resolve));
-    expect(answers).toEqual([]);
-  });
-});
-
 describe("chunked bodies", () => {
   const body = "4\r\nWiki\r\n7;ext=1\r\npedia i\r\nB\r\nn \r\nchunks.\r\n0\r\nTrailer: x\r\n\r\n";
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { execFile } from "node:child_process";
 import { connect as connectHttp2 } from "node:http2";
-import { connect, Socket } from "node:net";
+import { connect, type Socket } from "node:net";
 import { connectTarget, type TConnectTarget } from "@/lib/net/policy-lookup";
 import type { TProbeStatus } from "./state-machine";
 
@@ -359,30 +359,14 @@ export function probeHttp(target: THttpTarget): Promise<TProbeResult> {
 /**
  * One instance's TCP check: connected is passing, anything else critical; closed right after (a plain close, not
  * a reset: a server that has read nothing yet and handles no socket errors would crash on one). What does not change
- * between probes is made once: the address policy's verdict on an IP address (a name is still checked by the lookup at
- * each connection, so the address checked is the one connected to), the outputs, and the socket itself. Each probe
- * connects the same `net.Socket` again once the last connection has closed (`socket.connect()` after 'close', as
- * Node documents it), with its listeners added once: a new socket, its streams and listeners per probe were about
- * half of the probe's JavaScript (the profile in docs/benchmarks.md).
+ * between probes is worked out once: the address policy's verdict on an IP address (a name is still checked by the
+ * lookup at each connection, so the address checked is the one connected to), the options and the outputs.
  */
 export class TcpCheck {
   private readonly options: (TConnectTarget & { port: number }) | null = null;
   private readonly passed: string = "";
   private readonly timedOut: string;
   private readonly refused: string = "";
-  private socket: Socket | null = null;
-  // Between connect() and the socket's 'close': a probe due meanwhile connects at the close.
-  private open = false;
-  private done: ((result: TProbeResult) => void) | null = null;
-  private queued: ((result: TProbeResult) => void) | null = null;
-  private started = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
-  private readonly onTimeout = () => afterPendingIo(this.onTimedOut);
-  private readonly onTimedOut = () => this.end("fail", this.timedOut);
-  private readonly onConnect = () => this.end("pass", this.passed);
-  private readonly onError = (error: Error) => this.end("fail", describe(error));
-  private readonly onClose = () => this.closed();
 
   constructor(private readonly target: TProbeTarget) {
     const { host, port, timeoutMs } = target;
@@ -396,56 +380,27 @@ export class TcpCheck {
     }
   }
 
-  /** Probes once; `done` gets the result. One probe at a time: a run while one is out does nothing. */
+  /** Probes once; `done` gets the result. */
   run(done: (result: TProbeResult) => void) {
-    if (!this.options) return done({ status: "fail", output: this.refused, latencyMs: 0 });
-    if (this.done || this.stopped) return;
-    this.started = performance.now();
-    this.done = done;
-    this.timer = setTimeout(this.onTimeout, this.target.timeoutMs);
-    if (this.open) this.queued = done;
-    else this.connect();
+    const started = performance.now();
+    const { options } = this;
+    if (!options) return done({ status: "fail", output: this.refused, latencyMs: 0 });
+    const socket = connect(options);
+    let timer: NodeJS.Timeout | undefined;
+    const end = (status: TProbeStatus, output: string) => {
+      if (timer === undefined) return;
+      clearTimeout(timer);
+      timer = undefined;
+      socket.destroy();
+      done({ status, output, latencyMs: performance.now() - started });
+    };
+    timer = setTimeout(() => afterPendingIo(() => end("fail", this.timedOut)), this.target.timeoutMs);
+    socket.once("connect", () => end("pass", this.passed));
+    socket.once("error", (error) => end("fail", describe(error)));
   }
 
   probe(): Promise<TProbeResult> {
     return new Promise((resolve) => this.run(resolve));
-  }
-
-  /** Stops probing: a connection still open is closed, a probe still out is not answered. */
-  close() {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    this.done = this.queued = null;
-    this.socket?.destroy();
-  }
-
-  private connect() {
-    let socket = this.socket;
-    if (!socket) {
-      socket = this.socket = new Socket();
-      socket.on("connect", this.onConnect);
-      socket.on("error", this.onError);
-      socket.on("close", this.onClose);
-    }
-    this.open = true;
-    socket.connect(this.options!);
-  }
-
-  private closed() {
-    this.open = false;
-    if (this.queued === null || this.stopped) return;
-    this.queued = null;
-    this.connect();
-  }
-
-  private end(status: TProbeStatus, output: string) {
-    const done = this.done;
-    if (!done) return;
-    this.done = this.queued = null;
-    clearTimeout(this.timer);
-    // Not yet connected (timed out before the last close): nothing to connect later.
-    this.socket?.destroy();
-    done({ status, output, latencyMs: performance.now() - this.started });
   }
 }
 
