@@ -1,6 +1,6 @@
 import "server-only";
 import { getEnv } from "@/lib/env";
-import { HttpCheck, probeGrpc, probeScript, probeTcp, type TProbeResult } from "@/lib/health/probes";
+import { HttpCheck, probeGrpc, probeScript, TcpCheck, type TProbeResult } from "@/lib/health/probes";
 import { advanceHealth, createHealthMachine, type THealthDecision, type THealthMachine } from "@/lib/health/state-machine";
 import type { TCheckedInstance } from "./checked-instances";
 import type { THealthWrite } from "./health-writes";
@@ -12,9 +12,9 @@ export type TCheckHooks = {
   onWrite: (id: string, write: THealthWrite) => void;
 };
 
-function probeOnce(instance: TCheckedInstance, http: HttpCheck | null): Promise<TProbeResult> {
+// gRPC and script checks; HTTP and TCP ones are kept per instance (InstanceCheck.probe).
+function probeOnce(instance: TCheckedInstance): Promise<TProbeResult> {
   const { kind, host, port, timeoutMs, path } = instance;
-  if (http) return http.probe();
   if (kind === "grpc") return probeGrpc({ host, port, timeoutMs, service: path });
   if (kind === "script") {
     // Turning script checks off stops those registered while they were on, on this collector too.
@@ -22,7 +22,7 @@ function probeOnce(instance: TCheckedInstance, http: HttpCheck | null): Promise<
       return Promise.resolve({ status: "fail", output: "script checks are disabled (MESHDECK_CONSUL_SCRIPT_CHECKS)", latencyMs: 0 });
     return probeScript({ args: scriptArgs(path), timeoutMs });
   }
-  return probeTcp({ host, port, timeoutMs });
+  return Promise.resolve({ status: "fail", output: `no probe for ${kind} checks`, latencyMs: 0 });
 }
 
 // A script check's arguments are stored as a JSON list; anything else runs nothing (and fails).
@@ -43,8 +43,10 @@ export class InstanceCheck {
   machine: THealthMachine;
   private probing = false;
   private stopped = false;
-  // An HTTP check keeps its connection between probes.
-  private readonly http: HttpCheck | null;
+  // An HTTP check keeps its connection between probes; a TCP check its address, options and outputs.
+  private readonly probe: HttpCheck | TcpCheck | null;
+  // One callback for every probe's result, not a promise and a closure each.
+  private readonly settled = (result: TProbeResult) => this.settle(result);
 
   constructor(
     readonly instance: TCheckedInstance,
@@ -55,19 +57,20 @@ export class InstanceCheck {
     const seen = lastSuccessAt !== null || health === "passing" || health === "warning";
     const lastOkAt = seen ? Date.now() : null;
     this.machine = createHealthMachine({ rise, fall, health, lastOkAt, flapping });
-    this.http = instance.kind === "http" ? new HttpCheck(instance) : null;
+    this.probe = instance.kind === "http" ? new HttpCheck(instance) : instance.kind === "tcp" ? new TcpCheck(instance) : null;
   }
 
   stop() {
     this.stopped = true;
-    this.http?.close();
+    if (this.probe instanceof HttpCheck) this.probe.close();
   }
 
   /** Probes once, unless the last probe is still out (a slow answer skips a turn rather than doubling up). */
   run() {
     if (this.probing || this.stopped) return;
     this.probing = true;
-    void probeOnce(this.instance, this.http).then((result) => this.settle(result));
+    if (this.probe) this.probe.run(this.settled);
+    else void probeOnce(this.instance).then(this.settled);
   }
 
   private settle(result: TProbeResult) {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createTcpServer, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { answersPerConnection, HttpCheck, maxBodyBytes, probeHttp, probeTcp } from "./probes";
+import { answersPerConnection, Dechunker, HttpCheck, maxBodyBytes, probeHttp, probeTcp, TcpCheck, type TProbeResult } from "./probes";
 
 // One real HTTP server on 127.0.0.1 whose routes answer the way sick and healthy services do.
 const routes: Record<string, (res: ServerResponse, req: IncomingMessage) => void> = {
@@ -183,6 +183,84 @@ describe("tcp probe", () => {
   test("refuses the cloud metadata address", async () => {
     const result = await probeTcp({ host: "169.254.169.254", port: 80, timeoutMs: 200 });
     expect(result).toMatchObject({ status: "fail", output: expect.stringMatching(/^refused by address policy: 169\.254\.169\.254 is a link-local address/) });
+  });
+});
+
+describe("tcp check kept per instance", () => {
+  test("probes again and again through one callback, each on a new connection", async () => {
+    let connections = 0;
+    const tcp = createTcpServer((socket) => {
+      connections += 1;
+      socket.end();
+    });
+    await new Promise<void>((resolve) => tcp.listen(0, "127.0.0.1", resolve));
+    const { port: listening } = tcp.address() as AddressInfo;
+    const check = new TcpCheck({ host: "127.0.0.1", port: listening, timeoutMs: 800 });
+    const results: TProbeResult[] = [];
+    const done = (result: TProbeResult) => results.push(result);
+    for (let i = 0; i < 3; i += 1) await new Promise<void>((resolve) => check.run((result) => (done(result), resolve())));
+    // The server counts a connection when it accepts it, which may come after the probe's connect.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => tcp.close(resolve));
+    expect(results.map((r) => r.status)).toEqual(["pass", "pass", "pass"]);
+    expect(results[0]!.output).toBe(`TCP connect to 127.0.0.1:${listening} succeeded`);
+    expect(connections).toBe(3);
+  });
+
+  test("an address the policy refuses is refused on every probe, without a connection", async () => {
+    const check = new TcpCheck({ host: "169.254.169.254", port: 80, timeoutMs: 200 });
+    for (let i = 0; i < 2; i += 1) {
+      const result = await check.probe();
+      expect(result).toMatchObject({ status: "fail", output: expect.stringMatching(/^refused by address policy: /), latencyMs: 0 });
+    }
+  });
+
+  test("a port that stopped listening is critical on the next probe", async () => {
+    const tcp = createTcpServer((socket) => socket.end());
+    await new Promise<void>((resolve) => tcp.listen(0, "127.0.0.1", resolve));
+    const check = new TcpCheck({ host: "127.0.0.1", port: (tcp.address() as AddressInfo).port, timeoutMs: 800 });
+    expect(await check.probe()).toMatchObject({ status: "pass" });
+    await new Promise((resolve) => tcp.close(resolve));
+    expect(await check.probe()).toMatchObject({ status: "fail", output: expect.stringContaining("ECONNREFUSED") });
+  });
+});
+
+describe("chunked bodies", () => {
+  const body = "4\r\nWiki\r\n7;ext=1\r\npedia i\r\nB\r\nn \r\nchunks.\r\n0\r\nTrailer: x\r\n\r\n";
+
+  test("decode the same however the bytes are split across reads", () => {
+    for (let split = 1; split < body.length; split += 1) {
+      const pieces: Buffer[] = [];
+      const dechunker = new Dechunker();
+      const bytes = Buffer.from(body);
+      expect(dechunker.feed(bytes.subarray(0, split), (piece) => pieces.push(piece))).toBe(true);
+      expect(dechunker.done).toBe(false);
+      expect(dechunker.feed(bytes.subarray(split), (piece) => pieces.push(piece))).toBe(true);
+      expect(dechunker.done).toBe(true);
+      expect(Buffer.concat(pieces).toString()).toBe("Wikipedia in \r\nchunks.");
+    }
+  });
+
+  test("a malformed chunk size is refused", () => {
+    expect(new Dechunker().feed(Buffer.from("zz\r\nabc\r\n"), () => undefined)).toBe(false);
+  });
+
+  test("a check reads a chunked answer sent in pieces, and keeps the connection", async () => {
+    const own = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.write("still ");
+      setTimeout(() => res.end("here"), 20);
+    });
+    let connections = 0;
+    own.on("connection", () => (connections += 1));
+    await new Promise<void>((resolve) => own.listen(0, "127.0.0.1", resolve));
+    const check = new HttpCheck({ host: "127.0.0.1", port: (own.address() as AddressInfo).port, path: "/", timeoutMs: 800 });
+    expect(await check.probe()).toMatchObject({ status: "pass", output: "HTTP 200: still here" });
+    expect(await check.probe()).toMatchObject({ status: "pass", output: "HTTP 200: still here" });
+    check.close();
+    own.closeAllConnections();
+    await new Promise((resolve) => own.close(resolve));
+    expect(connections).toBe(1);
   });
 });
 

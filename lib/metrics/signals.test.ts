@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { seededRandom } from "@/tests/support/seeded-random";
-import { addSignals, emptySignals, mergeBuckets } from "./signals";
+import { addSignals, addSignalsInPlace, emptySignals, mergeBuckets } from "./signals";
 import type { TBuckets, TSignals } from "./types";
 
 const inf = Number.POSITIVE_INFINITY;
@@ -178,5 +178,40 @@ describe("addSignals", () => {
     expect(sum.buckets).not.toBe(a.buckets);
     expect(sum.summary).not.toBe(b.summary);
     expect(addSignals(emptySignals(), emptySignals())).toEqual(emptySignals());
+  });
+});
+
+describe("addSignalsInPlace", () => {
+  const histogram = (requests: number, counts: number[], bounds = [0.1, 1, inf]): TSignals => ({
+    requests,
+    errors: 1,
+    buckets: bounds.map((le, i): [number, number] => [le, counts[i] ?? 0]),
+    summary: null,
+  });
+
+  test("the same bounds: added in place, as addSignals would", () => {
+    const a = histogram(4, [1, 3, 4]);
+    const b = histogram(5, [2, 2, 5]);
+    const expected = addSignals(a, b);
+    expect(addSignalsInPlace(a, b)).toBe(true);
+    expect(a).toEqual(expected);
+    expect(b).toEqual(histogram(5, [2, 2, 5]));
+  });
+
+  test("counts only: added in place", () => {
+    const a: TSignals = { requests: 3, errors: 1, buckets: null, summary: null };
+    expect(addSignalsInPlace(a, { requests: 2, errors: 0, buckets: null, summary: null })).toBe(true);
+    expect(a).toEqual({ requests: 5, errors: 1, buckets: null, summary: null });
+  });
+
+  test.each<[string, TSignals]>([
+    ["other bounds", histogram(5, [2, 2, 5], [0.5, 1, inf])],
+    ["fewer bounds", histogram(5, [2, 5], [0.1, inf])],
+    ["no buckets on one side", { requests: 2, errors: 0, buckets: null, summary: null }],
+    ["a summary", { requests: 2, errors: 0, buckets: null, summary: { p50: 1, p95: 2, p99: 3 } }],
+  ])("%s: left to addSignals, nothing changed", (_name, b) => {
+    const a = histogram(4, [1, 3, 4]);
+    expect(addSignalsInPlace(a, b)).toBe(false);
+    expect(a).toEqual(histogram(4, [1, 3, 4]));
   });
 });

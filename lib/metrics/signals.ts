@@ -41,6 +41,24 @@ function mergeSummaries(a: TQuantiles, weightA: number, b: TQuantiles, weightB: 
 }
 
 /**
+ * Adds `b` into `a` in place when that needs no new object: both histograms with the same bounds (a target's own
+ * layout, scrape after scrape), or neither with latency. False, `a` untouched, otherwise: use addSignals.
+ */
+export function addSignalsInPlace(a: TSignals, b: TSignals): boolean {
+  if (a.summary || b.summary) return false;
+  const into = a.buckets;
+  const from = b.buckets;
+  if (into && from) {
+    if (into.length !== from.length) return false;
+    for (let i = 0; i < into.length; i++) if (into[i]![0] !== from[i]![0]) return false;
+    for (let i = 0; i < into.length; i++) into[i]![1] += from[i]![1];
+  } else if (into || from) return false;
+  a.requests += b.requests;
+  a.errors += b.errors;
+  return true;
+}
+
+/**
  * Sums counts and merges latency. Buckets merge exactly; summaries by request weight (the weight is
  * the side's whole request count, which overweighs a side that mixes a histogram and a summary).
  */

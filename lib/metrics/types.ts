@@ -1,7 +1,10 @@
 // The shapes shared by the metrics parser, the derivation of golden signals, storage and charts.
 
-/** One sample line: the full sample name (`x_bucket`, `x_total`...), its labels, value and optional timestamp. */
-export type TSample = { name: string; labels: Record<string, string>; value: number; timestampMs?: number };
+/**
+ * One sample line: the full sample name (`x_bucket`, `x_total`...), its labels, value and optional timestamp; `key`,
+ * when the parser was asked for it, is the series as written (`name{labels}`), the same from scrape to scrape.
+ */
+export type TSample = { name: string; labels: Record<string, string>; value: number; timestampMs?: number; key?: string };
 
 export type TMetricType = "counter" | "gauge" | "histogram" | "gaugehistogram" | "summary" | "info" | "stateset" | "untyped" | "unknown";
 

@@ -1,5 +1,5 @@
 import { toRollupRow, type TRollupRow } from "./rollup-rows";
-import { addSignals } from "../signals";
+import { addSignals, addSignalsInPlace } from "../signals";
 import type { TScrapeSignals, TSignals } from "../types";
 
 /** The finest rollup window: every scrape's increases land in the 10 s window it was scheduled in. */
@@ -11,7 +11,14 @@ type TWindow = {
   edges: Map<string, { caller: string; callee: string; signals: TSignals }>;
 };
 
-const add = (current: TSignals | undefined, next: TSignals) => (current ? addSignals(current, next) : next);
+// A window's sums are added to in place, scrape after scrape, not rebuilt: the windows live for 10 s and more, so
+// each rebuilt sum was garbage the young generation had already promoted. A first sum is a copy of its own.
+const copy = (signals: TSignals): TSignals => ({
+  ...signals,
+  buckets: signals.buckets && signals.buckets.map(([le, count]): [number, number] => [le, count]),
+  summary: signals.summary && { ...signals.summary },
+});
+const add = (current: TSignals | undefined, next: TSignals) => (!current ? copy(next) : addSignalsInPlace(current, next) ? current : addSignals(current, next));
 
 /**
  * Open 10 s windows of one collector's scrapes. A service's instances are all scraped by the
@@ -27,11 +34,15 @@ export class MetricWindows {
     let window = this.open.get(at);
     if (!window) this.open.set(at, (window = { instances: new Map(), services: new Map(), edges: new Map() }));
     const instance = window.instances.get(instanceId);
-    window.instances.set(instanceId, { service, signals: add(instance?.signals, scrape.self) });
+    if (instance) instance.signals = add(instance.signals, scrape.self);
+    else window.instances.set(instanceId, { service, signals: scrape.self });
     window.services.set(service, add(window.services.get(service), scrape.self));
     for (const [callee, signals] of scrape.edges) {
       const id = `${service}\u0000${callee}`;
-      window.edges.set(id, { caller: service, callee, signals: add(window.edges.get(id)?.signals, signals) });
+      const edge = window.edges.get(id);
+      if (edge) edge.signals = add(edge.signals, signals);
+      // A scrape's edge sums are its own: the first is taken as it is.
+      else window.edges.set(id, { caller: service, callee, signals });
     }
   }
 

@@ -48,8 +48,10 @@ export class CounterIncreases {
       series = this.series.get(key);
       if (!series) {
         if (!finite) return 0;
-        const created = { key, value, scrape: this.scrape };
-        this.series.set(key, created);
+        // A key sliced from a scrape's body would keep the whole body alive: a copy through a concatenation does not.
+        const own = key.length < 13 ? key : (" " + key).slice(1);
+        const created = { key: own, value, scrape: this.scrape };
+        this.series.set(own, created);
         this.order[this.position++] = created;
         this.touched++;
         return Math.max(value, 0);

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { CounterIncreases } from "./counter-increases";
 import { InstanceSignals } from "./derive";
+import { parseExposition } from "./parse";
 import { defaultMetricNames, type TMetricFamily, type TMetricType, type TSignals } from "../types";
 
 type TLabels = Record<string, string>;
@@ -616,5 +617,37 @@ describe("CounterIncreases", () => {
       return increase;
     });
     expect(seen).toEqual(increases);
+  });
+});
+
+describe("series keys from the parser", () => {
+  // Two scrapes of a histogram with two label sets, one of them with a label value that contains the pair separators.
+  const scrape = (n: number) =>
+    [
+      "# TYPE http_request_duration_seconds histogram",
+      ...[
+        ['code="200"', 1],
+        ['code="500",note="a=b,c"', 2],
+      ].flatMap(([labels, k]) => [
+        `http_request_duration_seconds_bucket{${labels},le="0.1"} ${n * Number(k)}`,
+        `http_request_duration_seconds_bucket{${labels},le="+Inf"} ${2 * n * Number(k)}`,
+        `http_request_duration_seconds_count{${labels}} ${2 * n * Number(k)}`,
+      ]),
+      "",
+    ].join("\n");
+
+  test("give the same signals as label pairs built by the reader", () => {
+    const keyed = new InstanceSignals(defaultMetricNames);
+    const built = new InstanceSignals(defaultMetricNames);
+    for (const [n, at] of [
+      [10, 0],
+      [25, 10_000],
+      [40, 20_000],
+    ] as const) {
+      const withKeys = keyed.next(parseExposition(scrape(n), { reads: keyed.reads, keys: true }), at);
+      const without = built.next(parseExposition(scrape(n), { reads: built.reads }), at);
+      expect(withKeys).toEqual(without);
+    }
+    expect(keyed.seriesCount).toBe(6);
   });
 });

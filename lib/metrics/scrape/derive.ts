@@ -68,6 +68,13 @@ class Reader {
 
 type TBinding = { part: TPart; readers: Reader[] };
 
+// A label set as one string, in the order written, leaving out a summary's `quantile`.
+function pairsOf(labels: TLabels): string {
+  let pairs = "";
+  for (const name in labels) if (name !== "quantile") pairs += `${name}\u0000${labels[name]}\u0001`;
+  return pairs;
+}
+
 function isError(labels: TLabels, statusLabels: readonly string[]): boolean {
   for (const name of statusLabels) {
     const status = labels[name];
@@ -81,9 +88,10 @@ function isError(labels: TLabels, statusLabels: readonly string[]): boolean {
  * One per scraped instance, kept between scrapes. The instance's own signals come from the first
  * server duration metric present, else the first server request counter, else Istio's
  * destination-reported series, else HAProxy's frontends. Edges come, per callee, from the first client
- * duration metric, client counter, Istio source-reported series or HAProxy backend that names it. Series keys are the name and label
- * pairs in the order the target wrote them, which a target keeps from scrape to scrape, so nothing
- * is sorted (a target that reorders labels would have each series counted once more as new).
+ * duration metric, client counter, Istio source-reported series or HAProxy backend that names it. Series keys are the
+ * series' text as the target wrote it (the parser's `key`; else the name and label pairs in order), which a target
+ * keeps from scrape to scrape, so nothing is sorted (a target that reorders labels would have each series counted
+ * once more as new).
  */
 export class InstanceSignals {
   private readonly bindings = new Map<string, TBinding>();
@@ -172,9 +180,9 @@ export class InstanceSignals {
 
   private take({ part, readers }: TBinding, sample: TSample, summaryLike: boolean): void {
     const { labels } = sample;
-    let pairs = "";
-    for (const name in labels) if (part !== "quantile" || name !== "quantile") pairs += `${name}\u0000${labels[name]}\u0001`;
-    const increase = part === "quantile" ? 0 : this.counters.increase(`${sample.name}\u0002${pairs}`, sample.value);
+    // Summaries pair each label set's quantiles with its _count: only they need the label pairs without `quantile`.
+    const pairs = part === "quantile" || (part === "count" && summaryLike) ? pairsOf(labels) : "";
+    const increase = part === "quantile" ? 0 : this.counters.increase(sample.key ?? `${sample.name}\u0002${pairsOf(labels)}`, sample.value);
     for (const reader of readers) {
       const group = reader.groupOf(labels);
       if (group === null) continue;

@@ -9,7 +9,7 @@ import type { TRollupRow } from "../rollup/rollup-rows";
 import { compactRollups, deleteOldMetricRollups, writeRollupRows } from "../rollup/rollup-store";
 import type { TMetricFamily } from "../types";
 import { InstanceSignals } from "./derive";
-import { fetchMetrics } from "./fetch-metrics";
+import { MetricsEndpoint } from "./fetch-metrics";
 import { isOpenMetrics, parseExposition } from "./parse";
 import { readFromPrometheus } from "./prometheus-source";
 import { listScrapeTargets, targetSignature, type TScrapeTarget } from "./scrape-targets";
@@ -19,7 +19,14 @@ const hourMs = 3_600_000;
 // Rows that could not be written wait for the next flush, up to this many; older ones are dropped.
 const maxPendingRows = 200_000;
 
-type TScraping = { target: TScrapeTarget; signature: string; signals: InstanceSignals; phase: number; timer?: NodeJS.Timeout };
+type TScraping = {
+  target: TScrapeTarget;
+  signature: string;
+  signals: InstanceSignals;
+  phase: number;
+  endpoint: MetricsEndpoint | null;
+  timer?: NodeJS.Timeout;
+};
 
 // Each target keeps its own phase within the interval, so scrapes spread evenly instead of bursting.
 function phaseOf(id: string, intervalMs: number): number {
@@ -59,7 +66,8 @@ export class MetricsCollector {
       const signature = targetSignature(target);
       if (this.scraping.get(target.id)?.signature === signature) continue;
       this.stop(target.id);
-      const scraping: TScraping = { target, signature, signals: new InstanceSignals(settings.names), phase: phaseOf(target.id, settings.interval) };
+      const endpoint = settings.source === "scrape" ? new MetricsEndpoint({ ...target, timeoutMs: settings.timeout }) : null;
+      const scraping: TScraping = { target, signature, signals: new InstanceSignals(settings.names), phase: phaseOf(target.id, settings.interval), endpoint };
       this.scraping.set(target.id, scraping);
       if (settings.source === "scrape") this.schedule(scraping);
     }
@@ -79,12 +87,13 @@ export class MetricsCollector {
   private async scrape(scraping: TScraping, scheduledAt: number) {
     const { target } = scraping;
     const settings = this.settings;
-    if (this.stopped || !settings || this.scraping.get(target.id) !== scraping) return;
+    const { endpoint } = scraping;
+    if (this.stopped || !settings || !endpoint || this.scraping.get(target.id) !== scraping) return;
     this.schedule(scraping, scheduledAt);
     const started = performance.now();
     try {
-      const { text, contentType } = await fetchMetrics({ ...target, timeoutMs: settings.timeout });
-      const families = parseExposition(text, { openMetrics: isOpenMetrics(contentType), reads: scraping.signals.reads });
+      const { text, contentType } = await endpoint.fetch();
+      const families = parseExposition(text, { openMetrics: isOpenMetrics(contentType), reads: scraping.signals.reads, keys: true });
       this.record(scraping, scheduledAt, families, started);
     } catch (error) {
       this.statuses.set(target.id, { at: scheduledAt, error: error instanceof Error ? error.message : String(error), durationMs: performance.now() - started });
@@ -185,7 +194,9 @@ export class MetricsCollector {
   }
 
   private stop(id: string) {
-    clearTimeout(this.scraping.get(id)?.timer);
+    const scraping = this.scraping.get(id);
+    clearTimeout(scraping?.timer);
+    scraping?.endpoint?.close();
     this.scraping.delete(id);
   }
 

@@ -472,6 +472,70 @@ describe("only the samples read", () => {
   });
 });
 
+describe("series keys", () => {
+  test("each sample read has its series' text as written as its key, spaces before the value left out", () => {
+    const body = 'x_total{b="2",a="1"}   3\nx_total 4\ny{a="x \\" y"}\t5 1700000000000\n';
+    const samples = parseExposition(body, { reads: () => true, keys: true }).flatMap((f) => f.samples);
+    expect(samples.map((s) => s.key)).toEqual(['x_total{b="2",a="1"}', "x_total", 'y{a="x \\" y"}']);
+    expect(samples.map((s) => s.value)).toEqual([3, 4, 5]);
+  });
+
+  test("OpenMetrics too", () => {
+    const samples = parseExposition('c_total{a="1"} 2 # {trace_id="t"} 1\n# EOF\n', { openMetrics: true, keys: true }).flatMap((f) => f.samples);
+    expect(samples[0]?.key).toBe('c_total{a="1"}');
+  });
+
+  test("without `keys` the samples have none", () => {
+    expect(parseExposition("x 1\n").flatMap((f) => f.samples)[0]).toEqual({ name: "x", labels: {}, value: 1 });
+  });
+
+  test("a reader of some samples gets no HELP text; a full parse keeps it", () => {
+    const body = "# HELP x_total What x counts.\n# TYPE x_total counter\nx_total 1\n";
+    const read = parseExposition(body, { reads: () => true })[0];
+    expect(read).toMatchObject({ name: "x_total", type: "counter" });
+    expect(read?.help).toBeUndefined();
+    expect(parseExposition(body)[0]).toMatchObject({ name: "x_total", type: "counter", help: "What x counts." });
+  });
+
+  test("a reader of some samples gets only the families it reads from, typed", () => {
+    const body = [
+      "# HELP h A histogram.",
+      "# TYPE h histogram",
+      'h_bucket{le="+Inf"} 2',
+      "h_sum 3",
+      "h_count 2",
+      "# TYPE g gauge",
+      "g 1",
+      "untyped_one 4",
+      "# TYPE c counter",
+      "c_total 5",
+      "",
+    ].join("\n");
+    const wanted = new Set(["h_bucket", "c_total"]);
+    const families = parseExposition(body, { reads: (name) => wanted.has(name) });
+    expect(families.map((f) => [f.name, f.type, f.samples.map((s) => s.name)])).toEqual([
+      ["h", "histogram", ["h_bucket"]],
+      ["c", "counter", ["c_total"]],
+    ]);
+  });
+});
+
+describe("names and values met before", () => {
+  test("come out as the same strings from two bodies, and equal to their text", () => {
+    const one = parseExposition('m{code="200",route="/api/orders"} 1\n').flatMap((f) => f.samples)[0]!;
+    const two = parseExposition('other 1\nm{code="200",route="/api/orders"} 2\n').flatMap((f) => f.samples)[1]!;
+    expect(two.labels).toEqual({ code: "200", route: "/api/orders" });
+    expect(Object.is(one.labels.route, two.labels.route)).toBe(true);
+    expect(Object.is(one.name, two.name)).toBe(true);
+  });
+
+  test("strings that share a slot in the recent table do not stand in for each other", () => {
+    // Same first and last characters, middle and length: only the comparison in place tells them apart.
+    const samples = parseExposition('m{a="xay"} 1\nm{a="xby"} 2\nm{a="xay"} 3\nm{a="xcy"} 4\n').flatMap((f) => f.samples);
+    expect(samples.map((s) => s.labels.a)).toEqual(["xay", "xby", "xay", "xcy"]);
+  });
+});
+
 describe("malformed input", () => {
   test.each<[string, string, boolean, number, RegExp]>([
     ["unterminated label set", 'x{a="b" 1\n', false, 1, /expected "," or "}" after the value of label a/],

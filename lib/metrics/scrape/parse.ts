@@ -56,16 +56,32 @@ const INTERN_MAX_COUNT = 1 << 15;
 const INTERN_MAX_LENGTH = 64;
 const interned = new Map<string, string>();
 
+// Before the map, a direct-mapped table of the strings interned lately: a name or value met before is found by
+// comparing it in place in the body, with no slice made to look it up.
+const RECENT_SLOTS = 4096;
+const recent: (string | undefined)[] = new Array<string | undefined>(RECENT_SLOTS).fill(undefined);
+const slotOf = (text: string, start: number, end: number) =>
+  ((text.charCodeAt(start) * 31 + text.charCodeAt(end - 1)) * 31 + text.charCodeAt((start + end) >> 1) + (end - start) * 7) & (RECENT_SLOTS - 1);
+
+/** True when text[start, end) is `word`, compared in place. */
+const isAt = (text: string, start: number, end: number, word: string) => word.length === end - start && text.startsWith(word, start);
+
 function intern(text: string, start: number, end: number): string {
+  if (end - start > INTERN_MAX_LENGTH) return text.slice(start, end);
+  if (end === start) return "";
+  const slot = slotOf(text, start, end);
+  const hit = recent[slot];
+  if (hit !== undefined && isAt(text, start, end, hit)) return hit;
   const slice = text.slice(start, end);
-  if (end - start > INTERN_MAX_LENGTH) return slice;
-  const found = interned.get(slice);
-  if (found !== undefined) return found;
-  if (interned.size >= INTERN_MAX_COUNT) interned.clear();
-  // A slice of 13 chars or more points into its parent; a copy through a concatenation does not.
-  const key = slice.length < 13 ? slice : (" " + slice).slice(1);
-  interned.set(key, key);
-  return key;
+  let found = interned.get(slice);
+  if (found === undefined) {
+    if (interned.size >= INTERN_MAX_COUNT) interned.clear();
+    // A slice of 13 chars or more points into its parent; a copy through a concatenation does not.
+    found = slice.length < 13 ? slice : (" " + slice).slice(1);
+    interned.set(found, found);
+  }
+  recent[slot] = found;
+  return found;
 }
 
 // 10^0..10^22 are exact doubles, so digits / 10^k is correctly rounded when the digits fit in 2^53 (Clinger's fast path).
@@ -170,6 +186,7 @@ class Scanner {
     private readonly text: string,
     private readonly openMetrics: boolean,
     private readonly reads: ((sampleName: string) => boolean) | undefined,
+    private readonly keys: boolean,
   ) {
     this.end = text.length;
   }
@@ -264,6 +281,8 @@ class Scanner {
     const name = this.metricName(`a metric name after ${keyword}`);
     const c = text.charCodeAt(this.pos);
     if (c !== SP && c !== TAB && c !== LF && c !== CR && this.pos < this.end) this.fail(`invalid metric name in ${keyword}`);
+    // A reader of some samples has no use for help texts and units, nor for a family none of whose samples it reads.
+    if (this.reads && keyword !== "TYPE") return this.skipLine();
     if (c === SP || c === TAB) this.pos++;
     const rest = this.restOfLine();
     if (keyword === "HELP") this.setHelp(name, rest);
@@ -286,6 +305,8 @@ class Scanner {
 
   private setType(name: string, type: string) {
     if (!TYPES.has(type)) this.fail(`unknown metric type ${JSON.stringify(type)}`);
+    const { reads } = this;
+    if (reads && !this.byName.has(name) && !reads(name) && !membersOf(name, type as TMetricType).some(reads)) return;
     const state = this.metadata(name);
     if (state.typed) {
       if (state.family.type !== type) this.fail(`second TYPE line for ${name}`);
@@ -323,11 +344,12 @@ class Scanner {
     const { text } = this;
     const current = this.current;
     if (current) {
-      const slice = text.slice(start, end);
-      if (current.family.name === slice) return current.family.name;
-      for (const member of current.members) if (member === slice) return member;
+      if (isAt(text, start, end, current.family.name)) return current.family.name;
+      for (const member of current.members) if (isAt(text, start, end, member)) return member;
     }
     const name = intern(text, start, end);
+    // A sample not read makes no family (nor changes the current one): the caller skips its line.
+    if (this.reads && !this.reads(name)) return name;
     this.current = this.familyOf(name);
     return name;
   }
@@ -351,7 +373,7 @@ class Scanner {
     do c = text.charCodeAt(++this.pos);
     while (isClass(c, NAME_PART));
     const previous = this.current?.family.name;
-    if (previous !== undefined && previous === text.slice(start, this.pos)) return previous;
+    if (previous !== undefined && isAt(text, start, this.pos, previous)) return previous;
     return intern(text, start, this.pos);
   }
 
@@ -380,8 +402,15 @@ class Scanner {
       else if (this.pos === nameEnd && this.pos < this.end && c !== LF && c !== CR)
         this.fail(`invalid character ${JSON.stringify(text[this.pos])} after metric name ${name}`);
     }
+    const keyEnd = this.pos;
     const value = this.number("value");
     const sample: TSample = { name, labels, value };
+    // The series' key is its text as the target wrote it, name and labels: one slice, not pairs rebuilt by the reader.
+    if (this.keys) {
+      let end = keyEnd;
+      for (let b = text.charCodeAt(end - 1); b === SP || b === TAB; b = text.charCodeAt(--end - 1));
+      sample.key = text.slice(start, end);
+    }
     c = text.charCodeAt(this.pos);
     if (c === SP || (c === TAB && !this.openMetrics)) {
       this.separator("the timestamp");
@@ -539,8 +568,12 @@ function unescape(text: string, start: number, end: number, quotes: boolean): st
 /**
  * Parses a Prometheus text format 0.0.4 or OpenMetrics 1.0 exposition into its metric families, in order of
  * appearance. Throws a MetricsParseError naming the line and the reason when the body is malformed.
- * With `reads`, only the samples it wants are parsed (and checked) past their name; the others are left out.
+ * With `reads`, only the samples it wants are parsed (and checked) past their name; the others are left out, and
+ * so are HELP and UNIT lines and the families none of whose samples are read. With `keys`, each sample has its series' text (`name{labels}`) as `key`.
  */
-export function parseExposition(text: string, options: { openMetrics?: boolean; reads?: (sampleName: string) => boolean } = {}): TMetricFamily[] {
-  return new Scanner(text, options.openMetrics === true, options.reads).run();
+export function parseExposition(
+  text: string,
+  options: { openMetrics?: boolean; reads?: (sampleName: string) => boolean; keys?: boolean } = {},
+): TMetricFamily[] {
+  return new Scanner(text, options.openMetrics === true, options.reads, options.keys === true).run();
 }
