@@ -4,7 +4,7 @@
 PG_BIN=/usr/lib/postgresql/15/bin
 
 postgres_start() {
-  local port=${1:-55432}
+  local port=${1:-25432}
   # Another server on the port (a run not yet stopped): take the next free one.
   while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
   # initdb refuses to run as root; the Debian package's postgres user owns the cluster.

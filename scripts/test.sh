@@ -42,7 +42,7 @@ rm -rf .tmp/results && mkdir -p .tmp/results
 
 source scripts/postgres.sh
 trap postgres_stop EXIT
-postgres_start "${MESHDECK_TEST_PG_PORT:-55432}"
+postgres_start "${MESHDECK_TEST_PG_PORT:-25432}"
 
 status=0
 echo "meshdeck test: unit and integration tests (vitest)"
