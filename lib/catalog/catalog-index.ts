@@ -9,6 +9,22 @@ export async function bumpCatalogIndex(tx: Tx): Promise<number> {
   return counter.value;
 }
 
+// Ids per stamping statement: far under every database's parameter limit.
+const stampChunk = 400;
+
+/** Writes `index` as the modifyIndex of rows a change wrote before it took it (catalog-change.ts indexAtEnd); answers it. */
+export async function stampCatalogIndex(tx: Tx, index: number, stamped: { instances: string[]; services: string[] }[]): Promise<number> {
+  const instances = stamped.flatMap((rows) => rows.instances);
+  const services = [...new Set(stamped.flatMap((rows) => rows.services))];
+  for (let i = 0; i < instances.length; i += stampChunk) {
+    await tx.instance.updateMany({ where: { id: { in: instances.slice(i, i + stampChunk) } }, data: { modifyIndex: index } });
+  }
+  for (let i = 0; i < services.length; i += stampChunk) {
+    await tx.service.updateMany({ where: { id: { in: services.slice(i, i + stampChunk) } }, data: { modifyIndex: index } });
+  }
+  return index;
+}
+
 export async function getCatalogIndex(): Promise<number> {
   const counter = await db.counter.findUnique({ where: { name: "catalog" } });
   return counter?.value ?? 0;
