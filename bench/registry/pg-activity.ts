@@ -39,11 +39,22 @@ export async function sampleActivity(databaseUrl: string, everyMs = 20): Promise
   };
 }
 
-function stateOf({ state, wait_event_type: type, wait_event: event, query }: { state: string | null; wait_event_type: string | null; wait_event: string | null; query: string }) {
+function stateOf({
+  state,
+  wait_event_type: type,
+  wait_event: event,
+  query,
+}: {
+  state: string | null;
+  wait_event_type: string | null;
+  wait_event: string | null;
+  query: string;
+}) {
   if (state === "idle" || state === null) return null;
   if (state !== "active") return state;
   if (!type) return "running";
-  if (type === "Lock") return `waiting on a lock (${event}) in ${/"Counter"/.test(query) ? "the catalog counter's UPDATE" : (/^\s*(\w+)/.exec(query)?.[1] ?? "?")}`;
+  if (type === "Lock")
+    return `waiting on a lock (${event}) in ${/"Counter"/.test(query) ? "the catalog counter's UPDATE" : (/^\s*(\w+)/.exec(query)?.[1] ?? "?")}`;
   return `waiting (${type}: ${event})`;
 }
 

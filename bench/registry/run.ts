@@ -380,13 +380,15 @@ async function measureDatabase(database: "sqlite" | "postgres", etcd: TEtcd | nu
     const register = !runs("register")
       ? skipped
       : await stage(`${database} registration`, 20 * 60_000, async () => {
-          const answer = await observed("registration", () => loader.request({
-            type: "register",
-            fleet,
-            ttl: "1h",
-            concurrency: concurrency.register,
-            deadlineMs: (quick ? 120 : 900) * 1000,
-          }));
+          const answer = await observed("registration", () =>
+            loader.request({
+              type: "register",
+              fleet,
+              ttl: "1h",
+              concurrency: concurrency.register,
+              deadlineMs: (quick ? 120 : 900) * 1000,
+            }),
+          );
           show(`${database} registration`, answer.figures);
           const ok = new Set(answer.okIds);
           const stored = await db.builtinInstanceIds();
