@@ -1,6 +1,7 @@
 // What PostgreSQL's backends were doing during a phase of bench:registry: pg_stat_activity sampled every few
 // milliseconds, each app connection counted as running, waiting (on what) or idle inside a transaction (its app busy
-// elsewhere between two statements). A wait on a lock names the statement waiting, so the catalog counter shows.
+// elsewhere between two statements). A wait on a lock names the statement waiting, so the catalog counter shows; an
+// idle transaction names the statement it ran last, so where its app is between two statements shows.
 import pg from "pg";
 
 export type TActivity = { samples: number; mean: { state: string; backends: number }[] };
@@ -51,11 +52,19 @@ function stateOf({
   query: string;
 }) {
   if (state === "idle" || state === null) return null;
+  if (state === "idle in transaction") return `idle in transaction after ${statementOf(query)}`;
   if (state !== "active") return state;
   if (!type) return "running";
-  if (type === "Lock")
-    return `waiting on a lock (${event}) in ${/"Counter"/.test(query) ? "the catalog counter's UPDATE" : (/^\s*(\w+)/.exec(query)?.[1] ?? "?")}`;
+  if (type === "Lock") return `waiting on a lock (${event}) in ${statementOf(query)}`;
   return `waiting (${type}: ${event})`;
+}
+
+/** A statement as its verb and first table: `UPDATE "Instance"`, the catalog counter's by name. */
+function statementOf(query: string): string {
+  if (/"Counter"/.test(query)) return "the catalog counter's UPDATE";
+  const verb = /^\s*(\w+)/.exec(query)?.[1]?.toUpperCase() ?? "?";
+  const table = /(?:FROM|INTO|UPDATE|JOIN)\s+(?:"public"\.)?"(\w+)"/i.exec(query)?.[1];
+  return table ? `${verb} "${table}"` : verb;
 }
 
 export function activityLine({ samples, mean }: TActivity): string {

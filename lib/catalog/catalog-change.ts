@@ -65,7 +65,11 @@ async function runChange<T>(write: (tx: Tx, change: TCatalogChange) => Promise<T
     // The story's rows (incidents, failover events) are locked after the counter, as every change locks them.
     if (stamped.length > 0 && traffic.length > 0) await change.index();
     await story(tx, traffic);
-    if (stamped.length > 0) taken(await stampCatalogIndex(tx, await change.index(), stamped));
+    // Bumped here unless the story took it: on PostgreSQL in the stamping statement itself.
+    if (stamped.length > 0) {
+      index = stampCatalogIndex(tx, index, stamped);
+      taken(await index);
+    }
     return written;
   });
   for (const service of touched) announceCatalogChange(service);
