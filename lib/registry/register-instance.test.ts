@@ -56,6 +56,18 @@ describe("group commit of registrations", () => {
     expect(service.modifyIndex).toBe(before + 1);
   });
 
+  test("new instances of new services take the index last too: the services and their rows carry it", async () => {
+    const before = await getCatalogIndex();
+    const inputs = Array.from({ length: 12 }, (_, i) => input({ service: `born-late-${i % 3}` }));
+    await Promise.all(inputs.map((registration) => registerInstance({ input: registration })));
+    const index = await getCatalogIndex();
+    expect(index).toBeGreaterThan(before);
+    const services = await db.service.findMany({ where: { name: { startsWith: "born-late-" } }, select: { modifyIndex: true } });
+    expect(services.map(({ modifyIndex }) => modifyIndex)).toEqual([index, index, index]);
+    const rows = await db.instance.findMany({ where: { instanceId: { in: inputs.map(({ id }) => id) } }, select: { modifyIndex: true } });
+    expect(rows.map(({ modifyIndex }) => modifyIndex)).toEqual(inputs.map(() => index));
+  });
+
   test("an id registered to another service fails only its own caller", async () => {
     const taken = input({ service: "owner" });
     await registerInstance({ input: taken });

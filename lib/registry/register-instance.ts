@@ -167,11 +167,12 @@ async function writeBatch(tx: Tx, change: TCatalogChange, ops: TOp[], { existing
   const registered = new Map<string, TRegistered>();
   const deregistered = new Set<string>();
   const registrations = ops.flatMap((op) => (op.kind === "register" ? [op.input] : []));
-  // Concurrent batches (in other processes too) take turns on the counter row. A batch of new instances of existing
-  // services locks no row another change may lock first, so it takes the counter last, for its final statements and
-  // the commit only; one that changes existing rows or creates services locks it first, as every other change does
-  // (rows after the counter: no deadlock between them).
-  const atEnd = ops.every((op) => op.kind === "register" && !existing.has(op.input.id) && services.has(op.input.service));
+  // Concurrent batches (in other processes too) take turns on the counter row. A batch of new instances (of new
+  // services too) locks no row another change may lock first, so it takes the counter last, for one statement and
+  // the commit only; one that changes existing rows locks it first, as every other change does (rows after the
+  // counter: no deadlock between them). A change that creates one of its new services at the same moment waits for
+  // it; should that change hold the counter, PostgreSQL ends the deadlock and this batch runs again, locked first.
+  const atEnd = ops.every((op) => op.kind === "register" && !existing.has(op.input.id));
   const index = atEnd ? pendingIndex : await change.index();
   const protocolOf = new Map(ops.flatMap((op) => (op.kind === "register" ? [[op.input.id, op.protocol] as const] : [])));
   const healthEvents: { service: string; source: string; instanceId: string; from: string; to: string; reason: string; at: Date }[] = [];
