@@ -4,7 +4,7 @@
 import { Pool } from "undici";
 import { sleep } from "../shared/process";
 import { Recorder, type TFigures } from "./figures";
-import { registrationBody, type TFleet } from "./fleet";
+import { bigServiceSize, registrationBody, type TFleet } from "./fleet";
 
 export type TLoadKind = "heartbeat" | "discovery-service" | "discovery-catalog";
 
@@ -102,8 +102,36 @@ async function register(recorder: Recorder, pool: Pool, body: string, deadline: 
   return false;
 }
 
+// Where the registrations over 100 ms fell: in which part of the fleet (the big service, the first instance of each
+// other service, which creates it, or the rest) and in which second of the flood; the why of a tail.
+function slowRegistrations(fleet: TFleet) {
+  const from = performance.now();
+  const big = bigServiceSize(fleet);
+  const parts = new Map<string, number>();
+  const seconds = new Map<number, number>();
+  let count = 0;
+  return {
+    note(k: number, started: number, ms: number) {
+      if (ms <= 100) return;
+      count += 1;
+      const part = k < big ? "big service" : k < big + fleet.services - 1 ? "creating a service" : "existing services";
+      parts.set(part, (parts.get(part) ?? 0) + 1);
+      const second = Math.floor((started - from) / 1000);
+      seconds.set(second, (seconds.get(second) ?? 0) + 1);
+    },
+    line: () =>
+      `load: ${count} registrations over 100 ms; by part: ${[...parts].map(([part, n]) => `${part} ${n}`).join(", ")}; by second of the flood (began): ${[
+        ...seconds,
+      ]
+        .sort(([a], [b]) => a - b)
+        .map(([second, n]) => `${second}s ${n}`)
+        .join(", ")}`,
+  };
+}
+
 async function registerFleet({ fleet, ttl, concurrency, deadlineMs }: Extract<TLoadMessage, { type: "register" }>) {
   const recorder = new Recorder();
+  const slow = slowRegistrations(fleet);
   const deadline = Date.now() + deadlineMs;
   const ok: { k: number; id: string }[] = [];
   let next = 0;
@@ -113,11 +141,14 @@ async function registerFleet({ fleet, ttl, concurrency, deadlineMs }: Extract<TL
       while (next < fleet.instances && Date.now() < deadline) {
         const k = next++;
         const body = registrationBody(fleet, k, ttl);
+        const started = performance.now();
         if (await register(recorder, pool, body, deadline)) ok.push({ k, id: (JSON.parse(body) as { id: string }).id });
+        slow.note(k, started, performance.now() - started);
       }
     }),
   );
   recorder.end();
+  console.log(slow.line());
   registered = ok.sort((a, b) => a.k - b.k);
   send({ type: "register", figures: recorder.figures(), okIds: registered.map((r) => r.id), attempted: next, stoppedAtDeadline: next < fleet.instances });
 }

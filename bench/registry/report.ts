@@ -42,6 +42,8 @@ export type TDatabaseResult = {
   /** Peak RSS of each process from the end of registration to the end of the soak. */
   peakRss: TUsageFigure[];
   soakCpu: TUsageFigure[];
+  /** Where the CPU went during registration and heartbeats, and what PostgreSQL's backends were doing. */
+  phaseNotes: string[];
 };
 
 export type TBare = { register: TStage<TFigures>; heartbeats: TStage<TFigures>; discoveryService: TStage<TFigures>; discoveryCatalog: TStage<TFigures> };
@@ -287,7 +289,10 @@ export function renderSection(result: TResult): string {
     rows.map((r) => [r.measure, r.target, r.database, r.figure, r.vsBare, r.met === null ? "" : r.met ? "met" : "MISSED"]),
   );
   const usage = result.databases
-    .map((r) => `- ${dbName(r)}: CPU during the soak ${r.soakCpu.map((p) => `${p.name} ${pct(p.cpuPercent)}`).join(", ") || "n/a"}.`)
+    .map(
+      (r) =>
+        `- ${dbName(r)}: CPU during the soak ${r.soakCpu.map((p) => `${p.name} ${pct(p.cpuPercent)}`).join(", ") || "n/a"}.${r.phaseNotes.map((note) => `\n  ${note}.`).join("")}`,
+    )
     .join("\n");
   return `${docHeading} (${result.date.slice(0, 16).replace("T", " ")} UTC)
 

@@ -15,10 +15,11 @@ import { join, resolve } from "node:path";
 import { adminAndToken } from "@/tests/support/client";
 import { startEtcd, type TEtcd } from "@/tests/support/etcd";
 import { profileShares } from "../shared/cpu-profile";
-import { readMachineBusySeconds, UsageSampler } from "../shared/proc";
+import { readMachineBusySeconds, readUsage, UsageSampler } from "../shared/proc";
 import { askingChild, freePort, runBench, sleep, startPostgres, stopChild, waitFor, type TAsk } from "../shared/process";
 import { percentile, replaceInDoc } from "../shared/report";
 import { openBenchDb, type TBenchDb } from "./database";
+import { activityLine, sampleActivity } from "./pg-activity";
 import type { TFigures } from "./figures";
 import { bigService, bigServiceSize, type TFleet } from "./fleet";
 import type { TLoadMessage, TLoadReport } from "./load";
@@ -206,7 +207,15 @@ async function startApp(name: string, databaseUrl: string, env: Record<string, s
   return { ...app, baseUrl };
 }
 
-type TTarget = { origins: string[]; adminOrigin: string; processes: TProcess[]; databaseUrl: string; stop: () => Promise<void> };
+type TTarget = {
+  origins: string[];
+  adminOrigin: string;
+  processes: TProcess[];
+  databaseUrl: string;
+  /** PostgreSQL's postmaster (its backends are its children). */
+  postgresPid?: number;
+  stop: () => Promise<void>;
+};
 
 async function startTarget(database: "sqlite" | "postgres"): Promise<TTarget> {
   const started: TProcess[] = [];
@@ -250,7 +259,8 @@ async function startTarget(database: "sqlite" | "postgres"): Promise<TTarget> {
     } finally {
       await db.close();
     }
-    return { origins: [first, ...others].map((app) => app.baseUrl), adminOrigin: first.baseUrl, processes: started, databaseUrl: pg.url, stop };
+    const postgresPid = Number(readFileSync(join(pg.dir, "data", "postmaster.pid"), "utf8").split("\n")[0]);
+    return { origins: [first, ...others].map((app) => app.baseUrl), adminOrigin: first.baseUrl, processes: started, databaseUrl: pg.url, postgresPid, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -325,6 +335,7 @@ function failedAll(database: "sqlite" | "postgres", error: unknown): TDatabaseRe
     soak: no,
     peakRss: [],
     soakCpu: [],
+    phaseNotes: [],
   };
 }
 
@@ -338,6 +349,30 @@ async function measureDatabase(database: "sqlite" | "postgres", etcd: TEtcd | nu
   const samplers = target.processes.map(({ name, child }) => ({ name, sampler: new UsageSampler(child.pid!) }));
   // A profile is read from here on: the apps' start-up left out.
   const measuredFrom = Date.now();
+  const phaseNotes: string[] = [];
+  // Where the CPU went during a phase (every process, PostgreSQL and the client included) and, on PostgreSQL, what
+  // its backends were doing: the why of a rate or a tail.
+  const observed = async <T>(phase: string, fn: () => Promise<T>): Promise<T> => {
+    const watchedPids = [
+      ...target.processes.map(({ name, child }) => ({ name, pid: child.pid! })),
+      ...(target.postgresPid ? [{ name: "postgres", pid: target.postgresPid }] : []),
+      ...(loader.child?.pid ? [{ name: "client", pid: loader.child.pid }] : []),
+    ];
+    const before = watchedPids.map(({ pid }) => readUsage(pid));
+    const busyFrom = readMachineBusySeconds();
+    const stopActivity = target.postgresPid ? await sampleActivity(target.databaseUrl) : undefined;
+    try {
+      return await fn();
+    } finally {
+      const activity = await stopActivity?.();
+      const after = watchedPids.map(({ pid }) => readUsage(pid));
+      const seconds = (after[0]!.at - before[0]!.at) / 1000;
+      const cpu = watchedPids.map(({ name }, i) => `${name} ${(((after[i]!.cpuSeconds - before[i]!.cpuSeconds) / seconds) * 100).toFixed(0)} %`);
+      const note = `CPU during ${phase} (${seconds.toFixed(1)} s, % of one core): ${cpu.join(", ")}; machine busy ${(((readMachineBusySeconds() - busyFrom) / seconds) * 100).toFixed(0)} %${activity ? `. PostgreSQL backends: ${activityLine(activity)}` : ""}`;
+      log(`${database} ${note}`);
+      phaseNotes.push(note);
+    }
+  };
   try {
     const session = await adminAndToken({ name: database, baseUrl: target.adminOrigin, databaseUrl: target.databaseUrl, admin }, "bench-registry");
     await loader.configure(target.origins, session.token);
@@ -345,13 +380,15 @@ async function measureDatabase(database: "sqlite" | "postgres", etcd: TEtcd | nu
     const register = !runs("register")
       ? skipped
       : await stage(`${database} registration`, 20 * 60_000, async () => {
-          const answer = await loader.request({
-            type: "register",
-            fleet,
-            ttl: "1h",
-            concurrency: concurrency.register,
-            deadlineMs: (quick ? 120 : 900) * 1000,
-          });
+          const answer = await observed("registration", () =>
+            loader.request({
+              type: "register",
+              fleet,
+              ttl: "1h",
+              concurrency: concurrency.register,
+              deadlineMs: (quick ? 120 : 900) * 1000,
+            }),
+          );
           show(`${database} registration`, answer.figures);
           const ok = new Set(answer.okIds);
           const stored = await db.builtinInstanceIds();
@@ -385,10 +422,14 @@ async function measureDatabase(database: "sqlite" | "postgres", etcd: TEtcd | nu
       !runs(phase)
         ? skipped
         : stage(`${database} ${name}`, (stageSeconds + 90) * 1000, async () => {
-            const { figures } = await loader.request({ type: "load", kind, service: bigService, concurrency: clients, seconds: stageSeconds });
+            const load = () => loader.request({ type: "load", kind, service: bigService, concurrency: clients, seconds: stageSeconds });
+            const { figures } = kind === "heartbeat" ? await observed(name, load) : await load();
             show(`${database} ${name}`, figures);
             return figures;
           });
+    // Without the idle phase, as long a pause: the apps settle after registration (each reads the instances the others
+    // registered) before a rate is measured, as in a full run.
+    if (!runs("idle") && (runs("beats") || runs("discovery"))) await sleep((idleSeconds + 5) * 1000);
     const discoveryService = await rateStage("discovery", "discovery of one service", "discovery-service", concurrency.discoveryService);
     const discoveryCatalog = await rateStage("discovery", "discovery of the catalog", "discovery-catalog", concurrency.discoveryCatalog);
     const heartbeats = await rateStage("beats", "heartbeats", "heartbeat", concurrency.heartbeats);
@@ -446,6 +487,7 @@ async function measureDatabase(database: "sqlite" | "postgres", etcd: TEtcd | nu
       soak,
       peakRss: usageOf(samplers, heldFrom, soakTo, "rss"),
       soakCpu: usageOf(samplers, soakFrom, soakTo, "cpu"),
+      phaseNotes,
     };
   } finally {
     samplers.forEach(({ sampler }) => sampler.stop());

@@ -1,13 +1,20 @@
 import "server-only";
 import type { Tx } from "@/lib/db";
 import { transaction } from "@/lib/db/transaction";
-import { announceCatalogChange, bumpCatalogIndex } from "./catalog-index";
+import { announceCatalogChange, bumpCatalogIndex, stampCatalogIndex } from "./catalog-index";
 import { recordTrafficChanges, type TTrafficChange } from "./record-traffic-change";
 
 /** What a write to the catalog tells `catalogChange` while it runs. */
 export type TCatalogChange = {
   /** The catalog index this change writes as modifyIndex: the first call bumps it (locking the counter), later calls return the same. */
   index: () => Promise<number>;
+  /**
+   * The index taken as late as can be, for a write that locks no row another change may lock first (new instances
+   * of existing services): the counter row, which every change of every process takes in turn, is held only for its
+   * last statements and the commit. The write stores `pendingIndex` as the modifyIndex of the rows it names here,
+   * which get the index once it is taken. Answers it then (the write must not wait for it).
+   */
+  indexAtEnd: (rows: TStamped) => Promise<number>;
   /** The service changed: its waiters are woken once the change commits. */
   touched: (service: string) => void;
   /**
@@ -16,6 +23,12 @@ export type TCatalogChange = {
    */
   traffic: (change: TTrafficChange) => Promise<void>;
 };
+
+/** The rows whose modifyIndex a change stamps once it takes its index (see indexAtEnd). */
+export type TStamped = { instances: string[]; services: string[] };
+
+/** The modifyIndex a write stores for its rows until the index is taken: seen by no one, the rows not yet committed. */
+export const pendingIndex = 0;
 
 /**
  * Every change to services and instances goes through here (the hot-path timestamps aside, see write-observations):
@@ -32,8 +45,15 @@ async function runChange<T>(write: (tx: Tx, change: TCatalogChange) => Promise<T
   const result = await transaction(async (tx) => {
     let index: Promise<number> | undefined;
     const traffic: TTrafficChange[] = [];
+    const stamped: TStamped[] = [];
+    let taken: (value: number) => void = () => undefined;
+    const atEnd = new Promise<number>((resolve) => (taken = resolve));
     const change: TCatalogChange = {
       index: () => (index ??= bumpCatalogIndex(tx)),
+      indexAtEnd: (rows) => {
+        stamped.push(rows);
+        return atEnd;
+      },
       touched: (service) => void touched.add(service),
       traffic: (noted) => {
         touched.add(noted.service);
@@ -42,7 +62,14 @@ async function runChange<T>(write: (tx: Tx, change: TCatalogChange) => Promise<T
       },
     };
     const written = await write(tx, change);
+    // The story's rows (incidents, failover events) are locked after the counter, as every change locks them.
+    if (stamped.length > 0 && traffic.length > 0) await change.index();
     await story(tx, traffic);
+    // Bumped here unless the story took it: on PostgreSQL in the stamping statement itself.
+    if (stamped.length > 0) {
+      index = stampCatalogIndex(tx, index, stamped);
+      taken(await index);
+    }
     return written;
   });
   for (const service of touched) announceCatalogChange(service);

@@ -23,6 +23,43 @@ export async function bumpServiceIndexes(tx: Tx, { ids, index }: { ids: string[]
   }
 }
 
+// Ids per stamping statement: far under every database's parameter limit.
+const stampChunk = 400;
+
+/**
+ * Writes the change's index as the modifyIndex of rows it wrote before it took it (catalog-change.ts indexAtEnd),
+ * bumping the counter first unless the change already has (`index`); answers the index. On PostgreSQL a change of
+ * up to stampChunk rows (a registration batch) bumps and stamps in one statement: the counter, which every change of
+ * every app process takes in turn, is then held for that round trip and the commit, not for three and the commit.
+ */
+export async function stampCatalogIndex(tx: Tx, index: Promise<number> | undefined, stamped: { instances: string[]; services: string[] }[]): Promise<number> {
+  const instances = stamped.flatMap((rows) => rows.instances);
+  const services = [...new Set(stamped.flatMap((rows) => rows.services))];
+  if (index === undefined && isPostgres() && instances.length + services.length <= stampChunk) return bumpAndStamp(tx, instances, services);
+  const value = await (index ?? bumpCatalogIndex(tx));
+  for (const part of chunked(instances, stampChunk)) {
+    await tx.instance.updateMany({ where: { id: { in: part } }, data: { modifyIndex: value } });
+  }
+  await bumpServiceIndexes(tx, { ids: services, index: value });
+  return value;
+}
+
+async function bumpAndStamp(tx: Tx, instances: string[], services: string[]): Promise<number> {
+  let n = 0;
+  const ids = (count: number) => Array.from({ length: count }, () => `$${++n}`).join(", ");
+  const stamps = [
+    ...(instances.length ? [`i AS (UPDATE "Instance" SET "modifyIndex" = c."value" FROM c WHERE "Instance"."id" IN (${ids(instances.length)}))`] : []),
+    ...(services.length ? [`s AS (UPDATE "Service" SET "modifyIndex" = c."value" FROM c WHERE "Service"."id" IN (${ids(services.length)}))`] : []),
+  ];
+  const [counter] = await tx.$queryRawUnsafe<{ value: number }[]>(
+    `WITH c AS (UPDATE "Counter" SET "value" = "value" + 1 WHERE "name" = 'catalog' RETURNING "value")${stamps.map((cte) => `, ${cte}`).join("")} SELECT "value" FROM c`,
+    ...instances,
+    ...services,
+  );
+  if (!counter) throw new Error("the catalog counter row is missing");
+  return Number(counter.value);
+}
+
 export async function getCatalogIndex(): Promise<number> {
   const counter = await db.counter.findUnique({ where: { name: "catalog" } });
   return counter?.value ?? 0;

@@ -21,28 +21,34 @@ const chunkSize = 500;
 // 10,000 beats written back to back held every request for over 100 ms.
 const beatsPerWrite = 200;
 
+// How often at most an instance's beat is written, at the longest.
+const maxStoreEveryMs = 10_000;
+
 /**
  * How often at most an instance's beat is written. SQLite has one app process: its memory holds every beat, and the
  * database's copy serves the pages (which show the fresher one in memory, lib/registry/instance-view.ts) and a
  * restart (which gives every instance a TTL of grace), so a beat every few seconds per instance need not cost a
- * synchronous write each. On PostgreSQL the other app processes' expiry reads it (peerLagMs): every flush writes.
+ * synchronous write each. On PostgreSQL the other app processes' expiry reads it, so a quarter of the instance's TTL
+ * at most (peerLagMs counts it): writing every beat every flush, 3 apps wrote each instance's row up to 3 times a
+ * second under a heartbeat flood.
  */
-export function storeEveryMs(): number {
-  return isPostgres() ? 0 : 10_000;
+export function storeEveryMs(ttlMs: number): number {
+  return isPostgres() ? Math.min(maxStoreEveryMs, ttlMs / 4) : maxStoreEveryMs;
 }
 
-// Where writes are thinned (SQLite), a flush writes at most this many beats, the rest kept for the next: otherwise a
-// fleet that began beating together is written all at once every storeEveryMs, 10,000 rows in one burst.
+// With one process (SQLite), a flush writes at most this many beats, the rest kept for the next: otherwise a fleet
+// that began beating together is written all at once every storeEveryMs, 10,000 rows in one burst. Where peers read
+// the beats (PostgreSQL) none waits past its storeEveryMs: peerLagMs counts on it.
 const maxThinnedPerFlush = 2_000;
 
 /**
- * How late another app process may write a beat it took: its flush interval, and as long again for the flush itself
- * and a busy event loop. Expiring an instance whose beats reach several processes (its `shared` flag) needs the
- * database's beat overdue by the TTL plus this, so a beat taken elsewhere and not yet written is not mistaken for
- * silence. One process (SQLite) knows every beat at once.
+ * How late another app process may write a beat it took: its storeEveryMs, a flush interval, and as long again twice
+ * for the flush itself and a busy event loop. Expiring an instance whose beats reach several processes (its `shared`
+ * flag) needs the database's beat overdue by the TTL plus this, so a beat taken elsewhere and not yet written is not
+ * mistaken for silence. One process (SQLite) knows every beat at once.
  */
-export function peerLagMs(): number {
-  return isPostgres() ? 3 * flushMs : 0;
+export function peerLagMs(ttlMs: number): number {
+  return isPostgres() ? storeEveryMs(ttlMs) + 3 * flushMs : 0;
 }
 
 /** The hot path: a beat of a known, passing instance costs a lookup and a store. False: recordHeartbeat must take it. */
@@ -141,13 +147,13 @@ export async function flushHeartbeats() {
   const ids = beatState.dirty;
   beatState.dirty = [];
   const now = Date.now();
-  const storeEvery = storeEveryMs();
+  const capped = !isPostgres();
   const beaten: { instanceId: string; beat: TBeat }[] = [];
   for (const instanceId of ids) {
     const beat = beatState.beats.get(instanceId);
     if (!beat?.dirty) continue;
     // Written not long ago (or this flush has its share): the beat waits for a later flush, still noted.
-    if (now - beat.writtenAt < storeEvery || (storeEvery > 0 && beaten.length >= maxThinnedPerFlush)) beatState.dirty.push(instanceId);
+    if (now - beat.writtenAt < storeEveryMs(beat.ttlMs) || (capped && beaten.length >= maxThinnedPerFlush)) beatState.dirty.push(instanceId);
     else {
       beat.dirty = false;
       beaten.push({ instanceId, beat });
@@ -208,7 +214,6 @@ export async function sweepBeats(now = Date.now()) {
   const expiring: TInstanceHealthChange[] = [];
   const expiringBeats = new Map<string, TDue>();
   const abandoned: TDue[] = [];
-  const lagMs = peerLagMs();
   for (const entry of due) {
     const { instanceId, beat } = entry;
     if (beatState.beats.get(instanceId) !== beat) continue;
@@ -218,7 +223,8 @@ export async function sweepBeats(now = Date.now()) {
       continue;
     }
     // The database's beat must be overdue by the peers' lag too: another process may hold a fresher one.
-    const storedDeadline = (beat.storedBeatAt ?? 0) + beat.ttlMs + (beat.shared ? lagMs : 0) + (beat.health === "critical" ? (beat.deregisterAfterMs ?? 0) : 0);
+    const lagMs = beat.shared ? peerLagMs(beat.ttlMs) : 0;
+    const storedDeadline = (beat.storedBeatAt ?? 0) + beat.ttlMs + lagMs + (beat.health === "critical" ? (beat.deregisterAfterMs ?? 0) : 0);
     if (deadline > now || storedDeadline > now) {
       scheduleBeat(instanceId, beat, Math.max(deadline, storedDeadline));
       continue;
@@ -236,7 +242,7 @@ export async function sweepBeats(now = Date.now()) {
       to: "critical",
       reason: `TTL expired: no heartbeat for ${(silentMs / 1000).toFixed(1)} s (ttl ${beat.ttlMs / 1000} s)`,
       detectionMs: silentMs,
-      heartbeatBefore: new Date(now - beat.ttlMs - (beat.shared ? lagMs : 0)),
+      heartbeatBefore: new Date(now - beat.ttlMs - lagMs),
       // A beat that landed while the expiry was being written wins.
       unless: () => Date.now() - beat.lastBeatAt <= beat.ttlMs,
     });
@@ -253,7 +259,7 @@ export async function sweepBeats(now = Date.now()) {
     const gone = await deregisterAbandoned({
       instances: abandoned.map(({ instanceId, beat }) => ({
         instanceId,
-        heartbeatBefore: new Date(now - beat.ttlMs - (beat.deregisterAfterMs ?? 0) - (beat.shared ? lagMs : 0)),
+        heartbeatBefore: new Date(now - beat.ttlMs - (beat.deregisterAfterMs ?? 0) - (beat.shared ? peerLagMs(beat.ttlMs) : 0)),
         reason: `deregistered: no heartbeat for ${Math.round((now - beat.lastBeatAt) / 1000)} s (deregisterAfter ${(beat.deregisterAfterMs ?? 0) / 1000} s)`,
       })),
     });

@@ -42,6 +42,32 @@ describe("group commit of registrations", () => {
     expect(await db.instance.count({ where: { service: { name: "one-big-service" }, weight: 7 } })).toBe(1_100);
   }, 60_000);
 
+  test("new instances of existing services take the index last: their rows and services carry it, answered and stored", async () => {
+    const first = input({ service: "stamped-late" });
+    await registerInstance({ input: first });
+    const before = await getCatalogIndex();
+    const inputs = Array.from({ length: 30 }, () => input({ service: "stamped-late" }));
+    const results = await Promise.all(inputs.map((registration) => registerInstance({ input: registration })));
+    expect(await getCatalogIndex()).toBe(before + 1);
+    expect(results.every((result) => result.created && result.instance.modifyIndex === before + 1)).toBe(true);
+    const rows = await db.instance.findMany({ where: { instanceId: { in: inputs.map(({ id }) => id) } }, select: { modifyIndex: true } });
+    expect(rows.map((row) => row.modifyIndex)).toEqual(inputs.map(() => before + 1));
+    const service = await db.service.findUniqueOrThrow({ where: { name: "stamped-late" }, select: { modifyIndex: true } });
+    expect(service.modifyIndex).toBe(before + 1);
+  });
+
+  test("new instances of new services take the index last too: the services and their rows carry it", async () => {
+    const before = await getCatalogIndex();
+    const inputs = Array.from({ length: 12 }, (_, i) => input({ service: `born-late-${i % 3}` }));
+    await Promise.all(inputs.map((registration) => registerInstance({ input: registration })));
+    const index = await getCatalogIndex();
+    expect(index).toBeGreaterThan(before);
+    const services = await db.service.findMany({ where: { name: { startsWith: "born-late-" } }, select: { modifyIndex: true } });
+    expect(services.map(({ modifyIndex }) => modifyIndex)).toEqual([index, index, index]);
+    const rows = await db.instance.findMany({ where: { instanceId: { in: inputs.map(({ id }) => id) } }, select: { modifyIndex: true } });
+    expect(rows.map(({ modifyIndex }) => modifyIndex)).toEqual(inputs.map(() => index));
+  });
+
   test("an id registered to another service fails only its own caller", async () => {
     const taken = input({ service: "owner" });
     await registerInstance({ input: taken });

@@ -1,5 +1,5 @@
 import "server-only";
-import { catalogChange, type TCatalogChange } from "@/lib/catalog/catalog-change";
+import { catalogChange, pendingIndex, type TCatalogChange } from "@/lib/catalog/catalog-change";
 import { takesTraffic, trafficState } from "@/lib/catalog/traffic-state";
 import { randomUUID } from "node:crypto";
 import { db, type Db, type Tx } from "@/lib/db";
@@ -102,6 +102,7 @@ async function commitBatch(ops: TOp[], locked = false) {
     else for (const op of ops) await commitBatch([op], true);
     return;
   }
+  const index = await result.index;
   for (const op of ops) {
     if (op.kind === "register") {
       const failure = result.failed.get(op.input.id);
@@ -110,6 +111,7 @@ async function commitBatch(ops: TOp[], locked = false) {
         op.reject(failure ?? new Error(`registration of '${op.input.id}' was not written`));
         continue;
       }
+      registered.instance.modifyIndex = index;
       const { check } = op.input;
       if (check.kind === "ttl") {
         trackInstance({
@@ -136,7 +138,7 @@ async function commitBatch(ops: TOp[], locked = false) {
     }
   }
   // Every row this batch wrote is tracked above, as written.
-  noteOwnIndex(result.index);
+  noteOwnIndex(index);
 }
 
 /** What a batch reads before it writes: its ids' rows, their operators' overrides, and its services that exist. */
@@ -164,9 +166,14 @@ async function writeBatch(tx: Tx, change: TCatalogChange, ops: TOp[], { existing
   const failed = new Map<string, AppError>();
   const registered = new Map<string, TRegistered>();
   const deregistered = new Set<string>();
-  // The counter row is locked here (if the reads did not already), so concurrent batches (in other processes too) take turns.
-  const index = await change.index();
   const registrations = ops.flatMap((op) => (op.kind === "register" ? [op.input] : []));
+  // Concurrent batches (in other processes too) take turns on the counter row. A batch of new instances (of new
+  // services too) locks no row another change may lock first, so it takes the counter last, for one statement and
+  // the commit only; one that changes existing rows locks it first, as every other change does (rows after the
+  // counter: no deadlock between them). A change that creates one of its new services at the same moment waits for
+  // it; should that change hold the counter, PostgreSQL ends the deadlock and this batch runs again, locked first.
+  const atEnd = ops.every((op) => op.kind === "register" && !existing.has(op.input.id));
+  const index = atEnd ? pendingIndex : await change.index();
   const protocolOf = new Map(ops.flatMap((op) => (op.kind === "register" ? [[op.input.id, op.protocol] as const] : [])));
   const healthEvents: { service: string; source: string; instanceId: string; from: string; to: string; reason: string; at: Date }[] = [];
   const touchedServices = new Set<string>();
@@ -301,7 +308,9 @@ async function writeBatch(tx: Tx, change: TCatalogChange, ops: TOp[], { existing
       at,
     });
   }
-  if (touchedServices.size > 0) await tx.service.updateMany({ where: { id: { in: [...touchedServices] } }, data: { modifyIndex: index } });
+  const created = [...registered.values()].flatMap(({ instance, created }) => (created ? [instance.id] : []));
+  const taken = atEnd ? change.indexAtEnd({ instances: created, services: [...touchedServices] }) : Promise.resolve(index);
+  if (!atEnd && touchedServices.size > 0) await tx.service.updateMany({ where: { id: { in: [...touchedServices] } }, data: { modifyIndex: index } });
   await insertRows(tx, { table: "HealthEvent", rows: healthEvents.map((event) => ({ id: randomUUID(), ...event, detectionMs: null })) });
 
   // The traffic stories of re-registrations (a new instance's was told as it was inserted).
@@ -319,7 +328,7 @@ async function writeBatch(tx: Tx, change: TCatalogChange, ops: TOp[], { existing
       at,
     });
   }
-  return { at, index, failed, registered, deregistered };
+  return { at, index: taken, failed, registered, deregistered };
 }
 
 // The services of a batch (`found`: those read to exist), created where new; answers their ids by name.
