@@ -1,6 +1,17 @@
 import { expect, test } from "../support/fixtures";
 import type { Page } from "@playwright/test";
-import { clickEdge, clickEdgeInView, fleetSize, frameTimes, panAndZoom, seedFleet, summarise, waitForFleetRates, type TFleet } from "../support/topology-fleet";
+import {
+  clickEdge,
+  clickEdgeInView,
+  fleetSize,
+  frameTimes,
+  panAndZoom,
+  pointOnCanvas,
+  seedFleet,
+  summarise,
+  waitForFleetRates,
+  type TFleet,
+} from "../support/topology-fleet";
 
 // The topology at Meshdeck's design size (issue 17): 1,000 services and 3,000 edges, seeded through the registry API
 // and scraped by the app's collector. Runs after topology.spec.ts, whose demo graph it would otherwise crowd.
@@ -71,6 +82,44 @@ test.describe.serial("the topology of 1,000 services", () => {
     await expect(page.getByLabel("Series")).toHaveValue(`edge:${caller}:${callee}`);
   });
 
+  test("ungrouped, edges are on a canvas under the nodes: an edge there opens its panel, a service its edges' labels", async ({ page }) => {
+    await page.goto("/topology?group=none");
+    const graph = page.getByTestId("topology-graph");
+    await expect(graph).toHaveAttribute("data-canvas", "edges");
+    await expect(page.getByTestId("topology-canvas")).toBeVisible();
+    // Pointing at a service brings its edges out of the canvas as labelled DOM edges.
+    await hoverAnyNodeInView(page);
+    await expect(page.locator(".react-flow__edgelabel-renderer > div").first()).toBeAttached();
+    const { x, y, title } = await pointOnCanvas(page, /click for its rate/);
+    await page.mouse.click(x, y);
+    const panel = page.getByTestId("topology-edge-panel");
+    await expect(panel).toBeVisible();
+    await expect(panel).toContainText(title.split(":")[0]!);
+    await expect(panel).toContainText(/Requests\s*[\d.]+ rps/);
+  });
+
+  test("zoomed out, the whole graph is one canvas: a click on a service zooms to it, ringed, as DOM nodes again", async ({ page }) => {
+    await page.goto("/topology?group=none");
+    const graph = page.getByTestId("topology-graph");
+    await expect(graph).toHaveAttribute("data-canvas", "edges");
+    await page.locator(".react-flow__controls-fitview").click();
+    await expect(graph).toHaveAttribute("data-canvas", "nodes and edges");
+    await expect(page.locator(".react-flow__node")).toHaveCount(0);
+    await expect(page.getByText("Zoomed out: click a service to zoom to it")).toBeVisible();
+    const { x, y, title } = await pointOnCanvas(page, /Click to zoom to it/);
+    const name = title.split(":")[0]!;
+    await page.mouse.click(x, y);
+    await expect(graph).toHaveAttribute("data-canvas", "edges");
+    const found = page.getByTestId(`topology-node-${name}`);
+    await expect(found).toBeVisible();
+    await expect(found).toHaveAttribute("data-found", "true");
+    const [frame, box] = [await graph.boundingBox(), await found.boundingBox()];
+    expect(Math.abs(box!.x + box!.width / 2 - (frame!.x + frame!.width / 2))).toBeLessThan(40);
+    // Readable again: a click on the DOM node opens the service.
+    await found.click();
+    await expect(page).toHaveURL(new RegExp(`/services/${name}$`));
+  });
+
   test("measure: load and frame times of the whole fleet, ungrouped and grouped", async ({ page }) => {
     test.setTimeout(300_000);
     const figures: Record<string, unknown> = {};
@@ -95,15 +144,20 @@ test.describe.serial("the topology of 1,000 services", () => {
       const graph = page.getByTestId("topology-graph");
       const drawn = {
         nodes: await graph.getAttribute("data-nodes"),
-        edges: await page.locator(".react-flow__edge").count(),
+        edges: await graph.getAttribute("data-edges"),
+        // What the canvas draws at the open view (a large graph's edges), and the DOM nodes and edges there are.
+        canvas: await graph.getAttribute("data-canvas"),
+        domNodes: await page.locator(".react-flow__node").count(),
+        domEdges: await page.locator(".react-flow__edge").count(),
         layoutMs: await graph.getAttribute("data-layout-ms"),
       };
       await page.waitForTimeout(500);
       const atDefault = summarise(await frameTimes(page, () => panAndZoom(page)));
       await page.locator(".react-flow__controls-fitview").click();
       await page.waitForTimeout(500);
+      const canvasAllInView = await graph.getAttribute("data-canvas");
       const allInView = summarise(await frameTimes(page, () => panAndZoom(page)));
-      figures[view] = { loadMs, ...drawn, atDefault, allInView };
+      figures[view] = { loadMs, ...drawn, atDefault, canvasAllInView, allInView };
     }
     const line = JSON.stringify(figures);
     console.info(`topology of ${fleetSize} services: ${line}`);

@@ -1,15 +1,21 @@
 import type { TTopologyEdge, TTopologyNode } from "@/lib/metrics/views";
+import {
+  edgeBox,
+  overlaps,
+  visibleArea,
+  type TSceneEdge as TGeometryEdge,
+  type TSceneNode as TGeometryNode,
+  type TViewport,
+} from "@/lib/metrics/topology/topology-scene";
 import type { TPoint } from "./layout-graph";
 import { edgeStyle, healthColor } from "./topology-colors";
 
 // A large graph's edges (thousands of SVG paths) are drawn on one canvas under the nodes, and zoomed out past readable
-// labels its nodes too: what to draw (in graph coordinates), how to draw it for a viewport, and what lies under a point.
+// labels its nodes too: what to draw (in graph coordinates) and how, for a viewport. What lies under a point: topology-scene.ts.
 
-export type TViewport = { x: number; y: number; zoom: number; width: number; height: number };
-type TSceneNode = { id: string; x: number; y: number; health: TTopologyNode["health"]; name: string };
-type TSceneEdge = { id: string; from: TPoint; to: TPoint; color: string; width: number; dashed: boolean; caller: string; callee: string };
+type TSceneNode = TGeometryNode & { health: TTopologyNode["health"]; name: string };
+type TSceneEdge = TGeometryEdge & { color: string; width: number; dashed: boolean; caller: string; callee: string };
 export type TScene = { nodes: TSceneNode[]; edges: TSceneEdge[]; size: { width: number; height: number } };
-type TBox = { left: number; top: number; right: number; bottom: number };
 
 // Tailwind's emerald-100 / amber-200 / rose-300 / zinc-200 and their dark counterparts: the DOM nodes' zoomed-out fills.
 const fills: Record<"light" | "dark", Record<TTopologyNode["health"], string>> = {
@@ -25,9 +31,6 @@ const arrowsFromPx = 5;
 const arrowPx = 14;
 // Edges recede as in the dense DOM graph; those of the service pointed at stand out, the rest fade further.
 const edgeAlpha = 0.3;
-// A click this close to an edge's line (screen px) picks it.
-const edgeSlackPx = 5;
-const curveSamples = 12;
 
 /** The scene of a laid-out graph: nodes at their top-left corners, edges from the caller's right side to the callee's left. */
 export function buildScene({
@@ -60,62 +63,6 @@ export function buildScene({
     ];
   });
   return { nodes: sceneNodes, edges: sceneEdges, size };
-}
-
-/** The part of the graph in view, in graph coordinates. */
-export function visibleArea({ x, y, zoom, width, height }: TViewport): TBox {
-  return { left: -x / zoom, top: -y / zoom, right: (width - x) / zoom, bottom: (height - y) / zoom };
-}
-
-const edgeBox = ({ from, to }: TSceneEdge, slack: number): TBox => ({
-  left: Math.min(from.x, to.x) - slack,
-  top: Math.min(from.y, to.y) - slack,
-  right: Math.max(from.x, to.x) + slack,
-  bottom: Math.max(from.y, to.y) + slack,
-});
-const overlaps = (a: TBox, b: TBox) => a.right >= b.left && a.left <= b.right && a.bottom >= b.top && a.top <= b.bottom;
-
-/** A point of an edge's S-curve (the one TrafficEdge draws between two points): leaves and enters horizontally. */
-export function curvePoint({ from, to }: { from: TPoint; to: TPoint }, t: number): TPoint {
-  const middle = (from.x + to.x) / 2;
-  const u = 1 - t;
-  const [a, b, c, d] = [u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t];
-  return { x: a * from.x + b * middle + c * middle + d * to.x, y: a * from.y + b * from.y + c * to.y + d * to.y };
-}
-
-function distanceToSegment(p: TPoint, a: TPoint, b: TPoint): number {
-  const [dx, dy] = [b.x - a.x, b.y - a.y];
-  const length = dx * dx + dy * dy;
-  const t = length === 0 ? 0 : Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / length));
-  return Math.hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
-}
-
-/** The node under a point of the graph (graph coordinates) at this zoom, or null: a node a few px tall on screen is grown by 3 px each way. */
-export function nodeAt(scene: TScene, point: TPoint, zoom: number): string | null {
-  const slack = 3 / zoom;
-  for (const node of scene.nodes) {
-    const [dx, dy] = [point.x - node.x, point.y - node.y];
-    if (dx >= -slack && dx <= scene.size.width + slack && dy >= -slack && dy <= scene.size.height + slack) return node.id;
-  }
-  return null;
-}
-
-/** The edge whose line passes nearest a point (graph coordinates), within a few screen px at this zoom, or null. */
-export function edgeAt(scene: TScene, point: TPoint, zoom: number): string | null {
-  const slack = edgeSlackPx / zoom;
-  const here = { left: point.x, top: point.y, right: point.x, bottom: point.y };
-  let best: { id: string; distance: number } | null = null;
-  for (const edge of scene.edges) {
-    if (!overlaps(edgeBox(edge, slack), here)) continue;
-    let last = edge.from;
-    for (let i = 1; i <= curveSamples; i++) {
-      const next = curvePoint(edge, i / curveSamples);
-      const distance = distanceToSegment(point, last, next);
-      if (distance <= slack && (!best || distance < best.distance)) best = { id: edge.id, distance };
-      last = next;
-    }
-  }
-  return best?.id ?? null;
 }
 
 type TDrawOptions = {

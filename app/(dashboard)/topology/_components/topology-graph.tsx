@@ -8,7 +8,8 @@ import { useDarkTheme } from "@/components/layout/use-dark-theme";
 import { cn } from "@/components/ui/cn";
 import type { TTopology } from "@/lib/metrics/views";
 import { CanvasLayer } from "./canvas-layer";
-import { buildScene, edgeAt, nodeAt } from "./canvas-scene";
+import { drawsEdgesOnCanvas, edgeAt, nodeAt } from "@/lib/metrics/topology/topology-scene";
+import { buildScene } from "./canvas-scene";
 import { EdgePanel } from "./edge-panel";
 import { GroupNode } from "./group-node";
 import { createIdStore, FoundContext, HoverContext } from "./hover-store";
@@ -19,7 +20,7 @@ import { edgeStyle, healthColor } from "./topology-colors";
 import { TrafficEdge, type TTrafficEdge } from "./traffic-edge";
 import { useSettledView } from "./use-settled-view";
 import { useTopologyLayout } from "./use-topology-layout";
-import { BandContext, drawsEdgesOnCanvas, readableZoom } from "./zoom-detail";
+import { BandContext, readableZoom } from "./zoom-detail";
 
 // Module-level, so React Flow never sees new component types and remounts every node.
 const nodeTypes = { service: ServiceNode, collapsed: GroupNode };
@@ -31,7 +32,8 @@ const fitOptions = { padding: 0.08, minZoom: readableZoom, maxZoom: 1.1, include
 const fadeEdgesAbove = 60;
 // The overview button shows everything, however small.
 const fitAllOptions = { padding: 0.04, includeHiddenNodes: true };
-// Where the handles are, given rather than measured: no node has to be drawn (all 1,000 at once) to be measured first.
+// Sizes and handles given rather than measured: no node has to be drawn (all 1,000 at once) to be measured first, and
+// fitting the view waits for none.
 const handles: NodeHandle[] = [
   { type: "target", position: Position.Left, x: 0, y: nodeSize.height / 2 - 0.5, width: 1, height: 1 },
   { type: "source", position: Position.Right, x: nodeSize.width - 1, y: nodeSize.height / 2 - 0.5, width: 1, height: 1 },
@@ -77,6 +79,7 @@ function Graph({ topology: latest, find, onExpand }: TGraphProps) {
                 position,
                 data: { node },
                 ...nodeSize,
+                measured: nodeSize,
                 handles,
                 hidden: overview,
                 draggable: false,
@@ -176,7 +179,7 @@ function Graph({ topology: latest, find, onExpand }: TGraphProps) {
     <HoverContext.Provider value={hover}>
       <FoundContext.Provider value={found}>
         <BandContext.Provider value={band}>
-          <div ref={frame} className="size-full [&[data-pointing]_.react-flow\_\_pane]:cursor-pointer">
+          <div ref={frame} data-testid="topology-frame" className="size-full [&[data-pointing]_.react-flow\_\_pane]:cursor-pointer">
             <ReactFlow<TServiceNode, TTrafficEdge>
               // Pointing at a service brings its edges forward and fades the rest; an edge is clicked for its details.
               // In a dense graph every edge stays faint until a service is pointed at: the lines recede, the services read.
@@ -212,6 +215,8 @@ function Graph({ topology: latest, find, onExpand }: TGraphProps) {
               onPaneMouseMove={onCanvas ? point : undefined}
               onPaneMouseLeave={() => {
                 if (overview) hover.set(null);
+                frame.current?.removeAttribute("title");
+                delete frame.current?.dataset.pointing;
               }}
               onlyRenderVisibleElements
               nodesDraggable={false}

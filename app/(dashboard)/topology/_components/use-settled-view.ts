@@ -3,7 +3,8 @@
 import { useStoreApi } from "@xyflow/react";
 import { useEffect, useRef, useState } from "react";
 import { createIdStore } from "./hover-store";
-import { detailAt, isOverviewAt } from "./zoom-detail";
+import { isOverviewAt } from "@/lib/metrics/topology/topology-scene";
+import { detailAt, readableZoom } from "./zoom-detail";
 
 // A pan or zoom has settled when the viewport has not moved for this long.
 const settleMs = 150;
@@ -32,7 +33,7 @@ export function useSettledView<T>(latest: T, nodeCount: number): { band: ReturnT
       moving.current = false;
       const zoom = store.getState().transform[2];
       band.set(detailAt(zoom).detail);
-      setOverview(isOverviewAt(zoom, nodeCount));
+      setOverview(isOverviewAt(zoom, nodeCount, readableZoom));
       if (waiting.current) setShown(waiting.current.value);
       waiting.current = null;
     };
@@ -40,7 +41,7 @@ export function useSettledView<T>(latest: T, nodeCount: number): { band: ReturnT
     const unsubscribe = store.subscribe((state, previous) => {
       if (state.transform === previous.transform) return;
       moving.current = true;
-      if (isOverviewAt(state.transform[2], nodeCount)) setOverview(true);
+      if (isOverviewAt(state.transform[2], nodeCount, readableZoom)) setOverview(true);
       clearTimeout(timer);
       timer = setTimeout(settle, settleMs);
     });

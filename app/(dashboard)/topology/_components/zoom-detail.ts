@@ -16,20 +16,8 @@ export type TDetail = (typeof bands)[number];
 
 /** The furthest out the graph opens: compact names (24 px) are 11 px on screen there. */
 export const readableZoom = 0.46;
-// Past this many nodes, the graph zoomed out below readable labels is drawn on one canvas (canvas-scene.ts); past this
-// many nodes or edges, its edges are at every zoom.
-export const overviewAbove = 150;
-const canvasEdgesAbove = 300;
-// Zooming back to where the graph opened lands a hair under it: that is still the readable view.
-const overviewSlack = 0.01;
 
 export const detailAt = (zoom: number): TDetail => bands.find((band) => zoom >= band.from) ?? bands[bands.length - 1]!;
-
-/** Whether a graph's edges are drawn on the canvas, not as thousands of SVG paths. */
-export const drawsEdgesOnCanvas = (nodes: number, edges: number): boolean => nodes > overviewAbove || edges > canvasEdgesAbove;
-
-/** Whether a graph of this many nodes is drawn on the canvas at this zoom, not as DOM nodes. */
-export const isOverviewAt = (zoom: number, nodes: number): boolean => nodes > overviewAbove && zoom < readableZoom - overviewSlack;
 
 /** The band the nodes show: set when a pan or zoom settles, so a gesture never re-renders every node (topology-graph.tsx). */
 export const BandContext = createContext<TIdStore | null>(null);
