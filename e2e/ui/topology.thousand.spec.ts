@@ -178,7 +178,7 @@ test.describe.serial("the topology of 1,000 services", () => {
         return smallest;
       });
     for (const { width, height } of [
-      { width: 1440, height: 900 },
+      { width: 1280, height: 720 },
       { width: 390, height: 844 },
     ]) {
       for (const colorScheme of ["light", "dark"] as const) {
@@ -192,6 +192,13 @@ test.describe.serial("the topology of 1,000 services", () => {
         await hoverAnyNodeInView(page);
         expect(await smallestText()).toBeGreaterThanOrEqual(11);
         await page.screenshot({ path: test.info().outputPath(`topology-${width}x${height}-${colorScheme}.png`) });
+        // Ungrouped, at the view it opens at and zoomed out to the whole graph (the canvas).
+        await page.goto("/topology?group=none");
+        await expect(page.getByTestId("topology-canvas")).toBeVisible();
+        await page.screenshot({ path: test.info().outputPath(`topology-ungrouped-${width}x${height}-${colorScheme}.png`) });
+        await page.locator(".react-flow__controls-fitview").click();
+        await expect(page.getByTestId("topology-graph")).toHaveAttribute("data-canvas", "nodes and edges");
+        await page.screenshot({ path: test.info().outputPath(`topology-all-${width}x${height}-${colorScheme}.png`) });
         await page.goto(`/topology?service=${fleet.names[3]}`);
         // A phone shows part of the neighbourhood: the first edge out of the service that lies in view.
         await expect(page.getByTestId(`topology-node-${fleet.names[3]}`)).toBeVisible();

@@ -1,7 +1,7 @@
 "use client";
 
 import { useStoreApi } from "@xyflow/react";
-import { useEffect, useRef, useState } from "react";
+import { startTransition, useEffect, useRef, useState } from "react";
 import { createIdStore } from "./hover-store";
 import { isOverviewAt } from "@/lib/metrics/topology/topology-scene";
 import { detailAt, readableZoom } from "./zoom-detail";
@@ -23,8 +23,9 @@ export function useSettledView<T>(latest: T, nodeCount: number): { band: ReturnT
   const waiting = useRef<{ value: T } | null>(null);
 
   useEffect(() => {
+    // A refresh re-renders the nodes in view: in a transition, in slices between frames.
     if (moving.current) waiting.current = { value: latest };
-    else setShown(latest);
+    else startTransition(() => setShown(latest));
   }, [latest]);
 
   useEffect(() => {
@@ -34,8 +35,9 @@ export function useSettledView<T>(latest: T, nodeCount: number): { band: ReturnT
       const zoom = store.getState().transform[2];
       band.set(detailAt(zoom).detail);
       setOverview(isOverviewAt(zoom, nodeCount, readableZoom));
-      if (waiting.current) setShown(waiting.current.value);
+      const held = waiting.current;
       waiting.current = null;
+      if (held) startTransition(() => setShown(held.value));
     };
     settle();
     const unsubscribe = store.subscribe((state, previous) => {
