@@ -218,7 +218,8 @@ function Graph({ topology: latest, find, onExpand }: TGraphProps) {
                 frame.current?.removeAttribute("title");
                 delete frame.current?.dataset.pointing;
               }}
-              onlyRenderVisibleElements
+              // A small graph keeps every node mounted: nothing to gain, and each stays findable in the DOM.
+              onlyRenderVisibleElements={onCanvas}
               nodesDraggable={false}
               nodesConnectable={false}
               elementsSelectable={false}
