@@ -1,5 +1,5 @@
 import { expect, test } from "../support/fixtures";
-import type { Page } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
 import {
   clickEdge,
   clickEdgeInView,
@@ -16,6 +16,9 @@ import {
 // The topology at Meshdeck's design size (issue 17): 1,000 services and 3,000 edges, seeded through the registry API
 // and scraped by the app's collector. Runs after topology.spec.ts, whose demo graph it would otherwise crowd.
 let fleet: TFleet;
+// Playwright's own trace snapshots the DOM in the page before and after every input step: measured, that was a frame
+// cost no person pays (10-20 ms of script and a forced layout per pointer move). This file's failures keep screenshots.
+test.use({ trace: "off" });
 
 // Points at a service wholly inside the graph's frame (a phone shows few): its edges' labels then show.
 async function hoverAnyNodeInView(page: Page) {
@@ -28,6 +31,24 @@ async function hoverAnyNodeInView(page: Page) {
   }
   throw new Error("no service lies wholly inside the graph's frame");
 }
+
+// The same gesture again under a Chromium performance trace (after the measured one, which the trace would slow): what
+// a frame spent its time on, to open in DevTools' Performance panel.
+async function traced(browser: Browser, page: Page, name: string): Promise<void> {
+  await browser.startTracing(page, { path: test.info().outputPath(`trace-${name}.json`), categories: traceCategories });
+  await panAndZoom(page);
+  await browser.stopTracing();
+}
+const traceCategories = [
+  "devtools.timeline",
+  "disabled-by-default-devtools.timeline",
+  "disabled-by-default-devtools.timeline.frame",
+  "v8.execute",
+  "disabled-by-default-v8.cpu_profiler",
+  "blink",
+  "cc",
+  "viz",
+];
 
 test.describe.serial("the topology of 1,000 services", () => {
   test.beforeAll(async ({ request, noSessionRequest }) => {
@@ -120,7 +141,7 @@ test.describe.serial("the topology of 1,000 services", () => {
     await expect(page).toHaveURL(new RegExp(`/services/${name}$`));
   });
 
-  test("measure: load and frame times of the whole fleet, ungrouped and grouped", async ({ page }) => {
+  test("measure: load and frame times of the whole fleet, ungrouped and grouped", async ({ page, browser }) => {
     test.setTimeout(300_000);
     const figures: Record<string, unknown> = {};
     for (const [view, url, services] of [
@@ -153,10 +174,12 @@ test.describe.serial("the topology of 1,000 services", () => {
       };
       await page.waitForTimeout(500);
       const atDefault = summarise(await frameTimes(page, () => panAndZoom(page)));
+      await traced(browser, page, `${view}-open`);
       await page.locator(".react-flow__controls-fitview").click();
       await page.waitForTimeout(500);
       const canvasAllInView = await graph.getAttribute("data-canvas");
       const allInView = summarise(await frameTimes(page, () => panAndZoom(page)));
+      await traced(browser, page, `${view}-all`);
       figures[view] = { loadMs, ...drawn, atDefault, canvasAllInView, allInView };
     }
     const line = JSON.stringify(figures);

@@ -42,6 +42,9 @@ export function useSettledView<T>(latest: T, nodeCount: number): { band: ReturnT
     settle();
     const unsubscribe = store.subscribe((state, previous) => {
       if (state.transform === previous.transform) return;
+      // A jump from rest (fit view, a search centring, the first step of a gesture) shows its detail at once: labels
+      // never sit under 11 px for the settling time. Only the steps after it wait.
+      if (!moving.current) settle();
       moving.current = true;
       if (isOverviewAt(state.transform[2], nodeCount, readableZoom)) setOverview(true);
       clearTimeout(timer);
