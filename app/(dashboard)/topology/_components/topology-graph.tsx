@@ -52,7 +52,7 @@ function Graph({ topology: latest, find, onExpand }: TGraphProps) {
   const router = useRouter();
   const rangeHref = useRangeHref();
   const { fitView, setCenter, getZoom, screenToFlowPosition } = useReactFlow();
-  const { band, overview, shown: topology } = useSettledView(latest, latest.nodes.length);
+  const { band, overview, shown: topology, settleNow } = useSettledView(latest, latest.nodes.length);
   const input = useMemo(
     () => ({ nodes: topology.nodes.map((node) => node.id), edges: topology.edges.map((edge) => ({ id: edge.id, source: edge.caller, target: edge.callee })) }),
     [topology],
@@ -127,7 +127,7 @@ function Graph({ topology: latest, find, onExpand }: TGraphProps) {
     if (node?.kind === "group" && node.group) return onExpand([node.group]);
     if (node && position) {
       found.set(node.id);
-      return void setCenter(position.x + nodeSize.width / 2, position.y + nodeSize.height / 2, { zoom: Math.max(zoom, 1), duration: 0 });
+      return void setCenter(position.x + nodeSize.width / 2, position.y + nodeSize.height / 2, { zoom: Math.max(zoom, 1), duration: 0 }).then(settleNow);
     }
     setSelected(edgeAt(scene, point, zoom));
   };
@@ -155,13 +155,13 @@ function Graph({ topology: latest, find, onExpand }: TGraphProps) {
   const findPosition = findName ? layout.nodes[findName] : undefined;
   useEffect(() => {
     const frame = requestAnimationFrame(() => {
-      if (!findName || !findPosition || centred.current === findSeq) return void fitView(fitOptions);
+      if (!findName || !findPosition || centred.current === findSeq) return void fitView(fitOptions).then(settleNow);
       centred.current = findSeq;
       found.set(findName);
-      void setCenter(findPosition.x + nodeSize.width / 2, findPosition.y + nodeSize.height / 2, { zoom: Math.max(getZoom(), 1), duration: 0 });
+      void setCenter(findPosition.x + nodeSize.width / 2, findPosition.y + nodeSize.height / 2, { zoom: Math.max(getZoom(), 1), duration: 0 }).then(settleNow);
     });
     return () => cancelAnimationFrame(frame);
-  }, [layout.key, findSeq, findName, findPosition, found, fitView, setCenter, getZoom]);
+  }, [layout.key, findSeq, findName, findPosition, found, fitView, setCenter, getZoom, settleNow]);
 
   // Escape closes the edge's panel wherever the focus is.
   useEffect(() => {

@@ -1,7 +1,7 @@
 "use client";
 
 import { useStoreApi } from "@xyflow/react";
-import { startTransition, useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { createIdStore } from "./hover-store";
 import { isOverviewAt } from "@/lib/metrics/topology/topology-scene";
 import { detailAt, readableZoom } from "./zoom-detail";
@@ -14,18 +14,22 @@ const settleMs = 150;
  * the way back from the canvas overview to DOM nodes, and a refresh of the data (`latest`) that came meanwhile.
  * Zooming out into the overview is at once: hundreds of nodes must not mount as they come into view.
  */
-export function useSettledView<T>(latest: T, nodeCount: number): { band: ReturnType<typeof createIdStore>; overview: boolean; shown: T } {
+export function useSettledView<T>(
+  latest: T,
+  nodeCount: number,
+): { band: ReturnType<typeof createIdStore>; overview: boolean; shown: T; settleNow: () => void } {
   const store = useStoreApi();
   const [band] = useState(createIdStore);
   const [overview, setOverview] = useState(false);
   const [shown, setShown] = useState(latest);
   const moving = useRef(false);
   const waiting = useRef<{ value: T } | null>(null);
+  const settleRef = useRef<() => void>(() => {});
 
   useEffect(() => {
-    // A refresh re-renders the nodes in view: in a transition, in slices between frames.
+    // Not in a transition: the demo's hovered labels kept the first answer for a minute while newer ones came.
     if (moving.current) waiting.current = { value: latest };
-    else startTransition(() => setShown(latest));
+    else setShown(latest);
   }, [latest]);
 
   useEffect(() => {
@@ -37,14 +41,12 @@ export function useSettledView<T>(latest: T, nodeCount: number): { band: ReturnT
       setOverview(isOverviewAt(zoom, nodeCount, readableZoom));
       const held = waiting.current;
       waiting.current = null;
-      if (held) startTransition(() => setShown(held.value));
+      if (held) setShown(held.value);
     };
     settle();
+    settleRef.current = settle;
     const unsubscribe = store.subscribe((state, previous) => {
       if (state.transform === previous.transform) return;
-      // A jump from rest (fit view, a search centring, the first step of a gesture) shows its detail at once: labels
-      // never sit under 11 px for the settling time. Only the steps after it wait.
-      if (!moving.current) settle();
       moving.current = true;
       if (isOverviewAt(state.transform[2], nodeCount, readableZoom)) setOverview(true);
       clearTimeout(timer);
@@ -56,5 +58,8 @@ export function useSettledView<T>(latest: T, nodeCount: number): { band: ReturnT
     };
   }, [store, band, nodeCount]);
 
-  return { band, overview, shown };
+  // A jump the page makes itself (fit view, centring a search's find) is not a gesture: its detail shows at once, so
+  // labels never sit under 11 px while it settles.
+  const [settleNow] = useState(() => () => settleRef.current());
+  return { band, overview, shown, settleNow };
 }
