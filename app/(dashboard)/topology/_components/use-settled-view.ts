@@ -27,7 +27,7 @@ export function useSettledView<T>(
   const settleRef = useRef<() => void>(() => {});
 
   useEffect(() => {
-    // Not in a transition: the demo's hovered labels kept the first answer for a minute while newer ones came.
+    // A refresh waits for a gesture to settle; between gestures it is one render of the nodes in view.
     if (moving.current) waiting.current = { value: latest };
     else setShown(latest);
   }, [latest]);
