@@ -146,6 +146,25 @@ async function visibleStretch(page: Page, id: string): Promise<{ x: number; y: n
   }, id);
 }
 
+/**
+ * A point of the pane where the canvas (a large graph's edges, zoomed out its nodes too) has something a click would
+ * pick, as the pointer's tooltip says: scanned on a grid, as a person moves the pointer until it says what they want.
+ */
+export async function pointOnCanvas(page: Page, says: RegExp): Promise<{ x: number; y: number; title: string }> {
+  const box = (await page.locator(".react-flow__pane").boundingBox())!;
+  const frame = page.getByTestId("topology-frame");
+  for (let y = box.y + 12; y < box.y + box.height - 12; y += 9) {
+    for (let x = box.x + 12; x < box.x + box.width - 12; x += 17) {
+      const over = await page.evaluate(([x, y]) => document.elementFromPoint(x!, y!)?.classList.contains("react-flow__pane") ?? false, [x, y]);
+      if (!over) continue;
+      await page.mouse.move(x, y);
+      const title = (await frame.getAttribute("title")) ?? "";
+      if (says.test(title)) return { x, y, title };
+    }
+  }
+  throw new Error(`no point of the canvas says ${says}`);
+}
+
 /** Frame intervals (ms) while `act` runs, from requestAnimationFrame: what a person sees as smooth or janky. */
 export async function frameTimes(page: Page, act: () => Promise<void>): Promise<number[]> {
   await page.evaluate(() => {

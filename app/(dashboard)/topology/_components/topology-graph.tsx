@@ -1,12 +1,15 @@
 "use client";
 
-import { Background, Controls, MarkerType, MiniMap, Panel, ReactFlow, ReactFlowProvider, useReactFlow } from "@xyflow/react";
+import { Background, Controls, MarkerType, MiniMap, Panel, Position, ReactFlow, ReactFlowProvider, useReactFlow, type NodeHandle } from "@xyflow/react";
 import { useRouter } from "next/navigation";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState, type MouseEvent } from "react";
 import { useRangeHref } from "@/components/time/range-link";
 import { useDarkTheme } from "@/components/layout/use-dark-theme";
 import { cn } from "@/components/ui/cn";
 import type { TTopology } from "@/lib/metrics/views";
+import { CanvasLayer } from "./canvas-layer";
+import { drawsEdgesOnCanvas, edgeAt, nodeAt } from "@/lib/metrics/topology/topology-scene";
+import { buildScene } from "./canvas-scene";
 import { EdgePanel } from "./edge-panel";
 import { GroupNode } from "./group-node";
 import { createIdStore, FoundContext, HoverContext } from "./hover-store";
@@ -15,20 +18,26 @@ import { ServiceNode, type TServiceNode } from "./service-node";
 import { TopologyLegend } from "./topology-legend";
 import { edgeStyle, healthColor } from "./topology-colors";
 import { TrafficEdge, type TTrafficEdge } from "./traffic-edge";
+import { useSettledView } from "./use-settled-view";
 import { useTopologyLayout } from "./use-topology-layout";
-import { readableZoom } from "./zoom-detail";
+import { BandContext, readableZoom } from "./zoom-detail";
 
 // Module-level, so React Flow never sees new component types and remounts every node.
 const nodeTypes = { service: ServiceNode, collapsed: GroupNode };
 const edgeTypes = { traffic: TrafficEdge };
-// The graph opens no further out than its labels stay 11 px on screen (zoom-detail.ts).
-const fitOptions = { padding: 0.08, minZoom: readableZoom, maxZoom: 1.1 };
+// The graph opens no further out than its labels stay 11 px on screen (zoom-detail.ts). Hidden nodes count: zoomed
+// out, a large graph's nodes are hidden from React Flow and drawn on the canvas.
+const fitOptions = { padding: 0.08, minZoom: readableZoom, maxZoom: 1.1, includeHiddenNodes: true };
 // Past this many edges, lines are drawn faint until a service is pointed at.
 const fadeEdgesAbove = 60;
-// Past this many edges they are not painted while the graph pans or zooms.
-const hideEdgesMovingAbove = 300;
 // The overview button shows everything, however small.
-const fitAllOptions = { padding: 0.04 };
+const fitAllOptions = { padding: 0.04, includeHiddenNodes: true };
+// Sizes and handles given rather than measured: no node has to be drawn (all 1,000 at once) to be measured first, and
+// fitting the view waits for none.
+const handles: NodeHandle[] = [
+  { type: "target", position: Position.Left, x: 0, y: nodeSize.height / 2 - 0.5, width: 1, height: 1 },
+  { type: "source", position: Position.Right, x: nodeSize.width - 1, y: nodeSize.height / 2 - 0.5, width: 1, height: 1 },
+];
 
 export type TFind = { name: string; seq: number };
 
@@ -39,10 +48,11 @@ type TGraphProps = {
   onExpand: (keys: string[]) => void;
 };
 
-function Graph({ topology, find, onExpand }: TGraphProps) {
+function Graph({ topology: latest, find, onExpand }: TGraphProps) {
   const router = useRouter();
   const rangeHref = useRangeHref();
-  const { fitView, setCenter, getZoom } = useReactFlow();
+  const { fitView, setCenter, getZoom, screenToFlowPosition } = useReactFlow();
+  const { band, overview, shown: topology, settleNow } = useSettledView(latest, latest.nodes.length);
   const input = useMemo(
     () => ({ nodes: topology.nodes.map((node) => node.id), edges: topology.edges.map((edge) => ({ id: edge.id, source: edge.caller, target: edge.callee })) }),
     [topology],
@@ -50,10 +60,12 @@ function Graph({ topology, find, onExpand }: TGraphProps) {
   const layout = useTopologyLayout(input);
   const [hover] = useState(createIdStore);
   const [found] = useState(createIdStore);
-  const [hovering, setHovering] = useState(false);
+  const [hovered, setHovered] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const frame = useRef<HTMLDivElement>(null);
   const dark = useDarkTheme();
+  const onCanvas = drawsEdgesOnCanvas(topology.nodes.length, topology.edges.length);
+  const byId = useMemo(() => new Map(topology.nodes.map((node) => [node.id, node])), [topology]);
 
   const nodes = useMemo<TServiceNode[]>(
     () =>
@@ -67,13 +79,16 @@ function Graph({ topology, find, onExpand }: TGraphProps) {
                 position,
                 data: { node },
                 ...nodeSize,
+                measured: nodeSize,
+                handles,
+                hidden: overview,
                 draggable: false,
                 connectable: false,
               },
             ]
           : [];
       }),
-    [layout, topology],
+    [layout, topology, overview],
   );
 
   const edges = useMemo<TTrafficEdge[]>(
@@ -96,6 +111,41 @@ function Graph({ topology, find, onExpand }: TGraphProps) {
       }),
     [layout, topology],
   );
+  // A large graph's edges are on the canvas; as DOM edges (labelled, clickable) only those of the service pointed at.
+  const shownEdges = useMemo(
+    () => (!onCanvas ? edges : overview || !hovered ? [] : edges.filter((edge) => edge.source === hovered || edge.target === hovered)),
+    [edges, onCanvas, overview, hovered],
+  );
+  const scene = useMemo(() => buildScene({ nodes: topology.nodes, edges: topology.edges, positions: layout.nodes, size: nodeSize }), [topology, layout]);
+
+  // On the canvas, a click picks what is under it: zoomed out a group opens and a service is centred at a readable
+  // size (ringed, as a search's find); an edge opens its panel.
+  const pick = (event: MouseEvent): void => {
+    const [point, zoom] = [screenToFlowPosition({ x: event.clientX, y: event.clientY }), getZoom()];
+    const node = overview ? byId.get(nodeAt(scene, point, zoom) ?? "") : undefined;
+    const position = node ? layout.nodes[node.id] : undefined;
+    if (node?.kind === "group" && node.group) return onExpand([node.group]);
+    if (node && position) {
+      found.set(node.id);
+      return void setCenter(position.x + nodeSize.width / 2, position.y + nodeSize.height / 2, { zoom: Math.max(zoom, 1), duration: 0 }).then(settleNow);
+    }
+    setSelected(edgeAt(scene, point, zoom));
+  };
+  // Over the canvas, the pointer says what a click would do, and zoomed out a service pointed at shows its edges.
+  const point = (event: MouseEvent): void => {
+    if (event.buttons !== 0 || !frame.current) return;
+    const [at, zoom] = [screenToFlowPosition({ x: event.clientX, y: event.clientY }), getZoom()];
+    const node = overview ? byId.get(nodeAt(scene, at, zoom) ?? "") : undefined;
+    if (overview) hover.set(node?.id ?? null);
+    const edge = node ? null : edgeAt(scene, at, zoom);
+    frame.current.title = node
+      ? `${node.kind === "group" ? node.group : node.id}: ${node.health}. Click to ${node.kind === "group" ? "show its services" : "zoom to it"}.`
+      : edge
+        ? `${edge.replace("->", " → ")}: click for its rate, errors and latency.`
+        : "";
+    if (node || edge) frame.current.dataset.pointing = "";
+    else delete frame.current.dataset.pointing;
+  };
 
   // A new structure is shown at a readable size; a search's service is centred (and ringed) once, as soon as it is
   // drawn (at once, or once its group opened); metrics refreshes leave the view alone.
@@ -105,13 +155,13 @@ function Graph({ topology, find, onExpand }: TGraphProps) {
   const findPosition = findName ? layout.nodes[findName] : undefined;
   useEffect(() => {
     const frame = requestAnimationFrame(() => {
-      if (!findName || !findPosition || centred.current === findSeq) return void fitView(fitOptions);
+      if (!findName || !findPosition || centred.current === findSeq) return void fitView(fitOptions).then(settleNow);
       centred.current = findSeq;
       found.set(findName);
-      void setCenter(findPosition.x + nodeSize.width / 2, findPosition.y + nodeSize.height / 2, { zoom: Math.max(getZoom(), 1), duration: 0 });
+      void setCenter(findPosition.x + nodeSize.width / 2, findPosition.y + nodeSize.height / 2, { zoom: Math.max(getZoom(), 1), duration: 0 }).then(settleNow);
     });
     return () => cancelAnimationFrame(frame);
-  }, [layout.key, findSeq, findName, findPosition, found, fitView, setCenter, getZoom]);
+  }, [layout.key, findSeq, findName, findPosition, found, fitView, setCenter, getZoom, settleNow]);
 
   // Escape closes the edge's panel wherever the focus is.
   useEffect(() => {
@@ -123,91 +173,103 @@ function Graph({ topology, find, onExpand }: TGraphProps) {
     return () => window.removeEventListener("keydown", close);
   }, [selected]);
 
-  const byId = useMemo(() => new Map(topology.nodes.map((node) => [node.id, node])), [topology]);
   const selectedEdge = selected ? topology.edges.find((edge) => edge.id === selected) : undefined;
 
   return (
     <HoverContext.Provider value={hover}>
       <FoundContext.Provider value={found}>
-        {/* While a dense graph pans or zooms its edges are not painted: thousands of curves per frame made it stutter. */}
-        <div ref={frame} className="size-full [&[data-moving]_.react-flow\_\_edgelabel-renderer]:hidden [&[data-moving]_.react-flow\_\_edges]:hidden">
-          <ReactFlow<TServiceNode, TTrafficEdge>
-            // Pointing at a service brings its edges forward and fades the rest; an edge is clicked for its details.
-            // In a dense graph every edge stays faint until a service is pointed at: the lines recede, the services read.
-            className={cn(
-              "[&_.react-flow\\_\\_edge]:cursor-pointer",
-              hovering
-                ? "[&_.topology-edge:not(.topology-edge-hovered)]:opacity-10"
-                : !layout.roomyLabels && edges.length > fadeEdgesAbove && "[&_.topology-edge]:opacity-30",
-            )}
-            data-testid="topology-graph"
-            data-nodes={nodes.length}
-            data-layout-ms={Math.round(layout.ms)}
-            onNodeMouseEnter={(_event, node) => {
-              hover.set(node.id);
-              setHovering(true);
-            }}
-            onNodeMouseLeave={() => {
-              hover.set(null);
-              setHovering(false);
-            }}
-            nodes={nodes}
-            edges={edges}
-            nodeTypes={nodeTypes}
-            edgeTypes={edgeTypes}
-            onNodeClick={(_event, { data: { node } }) => {
-              if (node.kind === "group" && node.group) onExpand([node.group]);
-              else if (node.registered) router.push(rangeHref(`/services/${encodeURIComponent(node.id)}`));
-            }}
-            onEdgeClick={(_event, edge) => setSelected(edge.id)}
-            // Set on the element, not in state: a render of the graph per move would cost what hiding saves.
-            onMoveStart={() => {
-              if (frame.current && edges.length > hideEdgesMovingAbove) frame.current.dataset.moving = "";
-            }}
-            onMoveEnd={() => {
-              if (frame.current) delete frame.current.dataset.moving;
-            }}
-            onPaneClick={() => setSelected(null)}
-            onlyRenderVisibleElements
-            nodesDraggable={false}
-            nodesConnectable={false}
-            elementsSelectable={false}
-            minZoom={0.02}
-            maxZoom={2}
-            colorMode={dark ? "dark" : "light"}
-            fitView
-            fitViewOptions={fitOptions}
-          >
-            <Background gap={24} size={1} />
-            <Controls showInteractive={false} fitViewOptions={fitAllOptions} />
-            {/* On a phone the minimap and the legend would cover most of the graph: the legend goes under it (page-client). */}
-            <MiniMap<TServiceNode>
-              className="max-md:hidden"
-              pannable
-              zoomable
-              nodeColor={(node) => healthColor[node.data.node.health]}
-              nodeStrokeWidth={0}
-              ariaLabel="Topology overview"
-            />
-            <Panel position="top-right" className="max-md:hidden">
-              <TopologyLegend dense={!layout.roomyLabels} />
-            </Panel>
-            {selectedEdge && (
-              <Panel position="top-left">
-                <EdgePanel
-                  edge={selectedEdge}
-                  caller={byId.get(selectedEdge.caller)}
-                  callee={byId.get(selectedEdge.callee)}
-                  onExpand={(keys) => {
-                    setSelected(null);
-                    onExpand(keys);
-                  }}
-                  onClose={() => setSelected(null)}
+        <BandContext.Provider value={band}>
+          <div ref={frame} data-testid="topology-frame" className="size-full [&[data-pointing]_.react-flow\_\_pane]:cursor-pointer">
+            <ReactFlow<TServiceNode, TTrafficEdge>
+              // Pointing at a service brings its edges forward and fades the rest; an edge is clicked for its details.
+              // In a dense graph every edge stays faint until a service is pointed at: the lines recede, the services read.
+              className={cn(
+                "[&_.react-flow\\_\\_edge]:cursor-pointer",
+                hovered
+                  ? "[&_.topology-edge:not(.topology-edge-hovered)]:opacity-10"
+                  : !layout.roomyLabels && edges.length > fadeEdgesAbove && "[&_.topology-edge]:opacity-30",
+              )}
+              data-testid="topology-graph"
+              data-nodes={nodes.length}
+              data-edges={edges.length}
+              data-canvas={onCanvas ? (overview ? "nodes and edges" : "edges") : undefined}
+              data-layout-ms={Math.round(layout.ms)}
+              onNodeMouseEnter={(_event, node) => {
+                hover.set(node.id);
+                setHovered(node.id);
+              }}
+              onNodeMouseLeave={() => {
+                hover.set(null);
+                setHovered(null);
+              }}
+              nodes={nodes}
+              edges={shownEdges}
+              nodeTypes={nodeTypes}
+              edgeTypes={edgeTypes}
+              onNodeClick={(_event, { data: { node } }) => {
+                if (node.kind === "group" && node.group) onExpand([node.group]);
+                else if (node.registered) router.push(rangeHref(`/services/${encodeURIComponent(node.id)}`));
+              }}
+              onEdgeClick={(_event, edge) => setSelected(edge.id)}
+              onPaneClick={(event) => (onCanvas ? pick(event) : setSelected(null))}
+              onPaneMouseMove={onCanvas ? point : undefined}
+              onPaneMouseLeave={() => {
+                if (overview) hover.set(null);
+                frame.current?.removeAttribute("title");
+                delete frame.current?.dataset.pointing;
+              }}
+              // A small graph keeps every node mounted: nothing to gain, and each stays findable in the DOM.
+              onlyRenderVisibleElements={onCanvas}
+              nodesDraggable={false}
+              nodesConnectable={false}
+              elementsSelectable={false}
+              minZoom={0.02}
+              maxZoom={2}
+              colorMode={dark ? "dark" : "light"}
+              fitView
+              fitViewOptions={fitOptions}
+            >
+              <Background gap={24} size={1} />
+              {onCanvas && <CanvasLayer scene={scene} withNodes={overview} dark={dark} pointed={hover} found={found} />}
+              <Controls showInteractive={false} fitViewOptions={fitAllOptions} />
+              {overview ? (
+                // The whole graph is its own map then; DOM nodes (labelled, focusable) are one click or a search away.
+                <Panel position="bottom-center" className="max-md:!top-0 max-md:!bottom-auto">
+                  <p className="rounded-md border border-zinc-200 bg-white/90 px-3 py-1.5 text-xs text-zinc-700 shadow-sm dark:border-zinc-700 dark:bg-zinc-900/90 dark:text-zinc-200">
+                    Zoomed out: click a service to zoom to it, a group to open it, or find one by name.
+                  </p>
+                </Panel>
+              ) : (
+                // On a phone the minimap and the legend would cover most of the graph: the legend goes under it (page-client).
+                <MiniMap<TServiceNode>
+                  className="max-md:hidden"
+                  pannable
+                  zoomable
+                  nodeColor={(node) => healthColor[node.data.node.health]}
+                  nodeStrokeWidth={0}
+                  ariaLabel="Topology overview"
                 />
+              )}
+              <Panel position="top-right" className="max-md:hidden">
+                <TopologyLegend dense={!layout.roomyLabels} />
               </Panel>
-            )}
-          </ReactFlow>
-        </div>
+              {selectedEdge && (
+                <Panel position="top-left">
+                  <EdgePanel
+                    edge={selectedEdge}
+                    caller={byId.get(selectedEdge.caller)}
+                    callee={byId.get(selectedEdge.callee)}
+                    onExpand={(keys) => {
+                      setSelected(null);
+                      onExpand(keys);
+                    }}
+                    onClose={() => setSelected(null)}
+                  />
+                </Panel>
+              )}
+            </ReactFlow>
+          </div>
+        </BandContext.Provider>
       </FoundContext.Provider>
     </HoverContext.Provider>
   );

@@ -8,14 +8,11 @@ import { useTouchesHovered } from "./hover-store";
 import type { TEdgeRoute, TPoint } from "./layout-graph";
 import { edgeLabelSize } from "./layout-graph";
 import { edgeStyle } from "./topology-colors";
-import { labelScaleAt } from "./zoom-detail";
+import { labelScaleAt, useDetail } from "./zoom-detail";
 
 export type TTrafficEdge = Edge<{ edge: TTopologyEdge; route: TEdgeRoute; roomyLabels: boolean }, "traffic">;
 
-// Labels with room of their own are drawn from this zoom up (12 px type is 11 px there); further out, on hover, grown.
-const labelsFrom = 0.92;
 const stubPx = 24;
-const showsLabels = (state: ReactFlowState) => state.transform[2] >= labelsFrom;
 
 /**
  * A smooth curve from the source's handle through dagre's bend points to the target's handle: a
@@ -53,7 +50,8 @@ function edgeLabel(edge: TTopologyEdge): [string, string] {
 }
 
 function TrafficEdgeView({ id, data, source, target, sourceX, sourceY, targetX, targetY, markerEnd }: EdgeProps<TTrafficEdge>) {
-  const zoomedIn = useStore(showsLabels);
+  // Labels with room of their own are drawn in the full band (12 px type is 11 px there); further out, on hover, grown.
+  const zoomedIn = useDetail().detail === "full";
   const hovered = useTouchesHovered(source, target);
   // Labels with room of their own show when readable; in a dense graph, those of the hovered service's edges.
   const labelled = hovered || (zoomedIn && Boolean(data?.roomyLabels));
