@@ -153,15 +153,26 @@ function Graph({ topology: latest, find, onExpand }: TGraphProps) {
   const findSeq = find?.seq ?? 0;
   const findName = find?.name;
   const findPosition = findName ? layout.nodes[findName] : undefined;
+  // A view the operator chose (a pan, a zoom, the overview button) is kept while refreshes redraw much the same graph.
+  const chosenView = useRef(false);
+  const fittedNodes = useRef<ReadonlySet<string>>(new Set());
   useEffect(() => {
     const frame = requestAnimationFrame(() => {
-      if (!findName || !findPosition || centred.current === findSeq) return void fitView(fitOptions).then(settleNow);
+      if (!findName || !findPosition || centred.current === findSeq) {
+        const ids = new Set(Object.keys(layout.nodes));
+        const same = sameGraph(fittedNodes.current, ids);
+        fittedNodes.current = ids;
+        if (chosenView.current && same) return;
+        chosenView.current = false;
+        return void fitView(fitOptions).then(settleNow);
+      }
       centred.current = findSeq;
+      chosenView.current = true;
       found.set(findName);
       void setCenter(findPosition.x + nodeSize.width / 2, findPosition.y + nodeSize.height / 2, { zoom: Math.max(getZoom(), 1), duration: 0 }).then(settleNow);
     });
     return () => cancelAnimationFrame(frame);
-  }, [layout.key, findSeq, findName, findPosition, found, fitView, setCenter, getZoom, settleNow]);
+  }, [layout.key, layout.nodes, findSeq, findName, findPosition, found, fitView, setCenter, getZoom, settleNow]);
 
   // Escape closes the edge's panel wherever the focus is.
   useEffect(() => {
@@ -211,6 +222,10 @@ function Graph({ topology: latest, find, onExpand }: TGraphProps) {
                 else if (node.registered) router.push(rangeHref(`/services/${encodeURIComponent(node.id)}`));
               }}
               onEdgeClick={(_event, edge) => setSelected(edge.id)}
+              onMoveStart={(event) => {
+                // A programmatic move (a fit, a centring) has no event.
+                if (event) chosenView.current = true;
+              }}
               onPaneClick={(event) => (onCanvas ? pick(event) : setSelected(null))}
               onPaneMouseMove={onCanvas ? point : undefined}
               onPaneMouseLeave={() => {
@@ -231,7 +246,13 @@ function Graph({ topology: latest, find, onExpand }: TGraphProps) {
             >
               <Background gap={24} size={1} />
               {onCanvas && <CanvasLayer scene={scene} withNodes={overview} dark={dark} pointed={hover} found={found} />}
-              <Controls showInteractive={false} fitViewOptions={fitAllOptions} />
+              <Controls
+                showInteractive={false}
+                fitViewOptions={fitAllOptions}
+                onFitView={() => (chosenView.current = true)}
+                onZoomIn={() => (chosenView.current = true)}
+                onZoomOut={() => (chosenView.current = true)}
+              />
               {overview ? (
                 // The whole graph is its own map then; DOM nodes (labelled, focusable) are one click or a search away.
                 <Panel position="bottom-center" className="max-md:!top-0 max-md:!bottom-auto">
@@ -282,4 +303,11 @@ export function TopologyGraph(props: TGraphProps) {
       <Graph {...props} />
     </ReactFlowProvider>
   );
+}
+
+/** Whether two drawings show much the same services (a refresh), rather than another graph (a new focus or grouping). */
+function sameGraph(before: ReadonlySet<string>, after: ReadonlySet<string>): boolean {
+  let shared = 0;
+  for (const id of after) if (before.has(id)) shared++;
+  return shared * 2 >= Math.max(before.size, after.size) && before.size > 0;
 }
