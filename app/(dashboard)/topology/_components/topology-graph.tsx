@@ -2,7 +2,7 @@
 
 import { Background, Controls, MarkerType, MiniMap, Panel, Position, ReactFlow, ReactFlowProvider, useReactFlow, type NodeHandle } from "@xyflow/react";
 import { useRouter } from "next/navigation";
-import { useEffect, useMemo, useRef, useState, type MouseEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from "react";
 import { useRangeHref } from "@/components/time/range-link";
 import { useDarkTheme } from "@/components/layout/use-dark-theme";
 import { cn } from "@/components/ui/cn";
@@ -30,6 +30,8 @@ const edgeTypes = { traffic: TrafficEdge };
 const fitOptions = { padding: 0.08, minZoom: readableZoom, maxZoom: 1.1, includeHiddenNodes: true };
 // Past this many edges, lines are drawn faint until a service is pointed at.
 const fadeEdgesAbove = 60;
+// Pixels left above and beside a graph shown from its start.
+const startMargin = 16;
 // The overview button shows everything, however small.
 const fitAllOptions = { padding: 0.04, includeHiddenNodes: true };
 // Sizes and handles given rather than measured: no node has to be drawn (all 1,000 at once) to be measured first, and
@@ -51,7 +53,7 @@ type TGraphProps = {
 function Graph({ topology: latest, find, onExpand }: TGraphProps) {
   const router = useRouter();
   const rangeHref = useRangeHref();
-  const { fitView, setCenter, getZoom, screenToFlowPosition } = useReactFlow();
+  const { fitView, setCenter, getZoom, getViewport, setViewport, screenToFlowPosition } = useReactFlow();
   const { band, overview, shown: topology, settleNow } = useSettledView(latest, latest.nodes.length);
   const input = useMemo(
     () => ({ nodes: topology.nodes.map((node) => node.id), edges: topology.edges.map((edge) => ({ id: edge.id, source: edge.caller, target: edge.callee })) }),
@@ -153,6 +155,17 @@ function Graph({ topology: latest, find, onExpand }: TGraphProps) {
   const findSeq = find?.seq ?? 0;
   const findName = find?.name;
   const findPosition = findName ? layout.nodes[findName] : undefined;
+  // Too large to fit at a readable size (a phone, a large graph): its start shows (callers' side, top), not its middle.
+  const showStartIfClamped = useCallback(() => {
+    const box = frame.current?.getBoundingClientRect();
+    const { x, zoom } = getViewport();
+    if (!box || zoom > readableZoom + 0.001) return;
+    let [left, top] = [Infinity, Infinity];
+    for (const at of Object.values(layout.nodes)) [left, top] = [Math.min(left, at.x), Math.min(top, at.y)];
+    if (left === Infinity) return;
+    const wide = layout.width * zoom > box.width;
+    void setViewport({ x: wide ? startMargin - left * zoom : x, y: startMargin - top * zoom, zoom });
+  }, [getViewport, setViewport, layout]);
   // A view the operator chose (a pan, a zoom, the overview button) is kept while refreshes redraw much the same graph.
   const chosenView = useRef(false);
   const fittedNodes = useRef<ReadonlySet<string>>(new Set());
@@ -164,7 +177,10 @@ function Graph({ topology: latest, find, onExpand }: TGraphProps) {
         fittedNodes.current = ids;
         if (chosenView.current && same) return;
         chosenView.current = false;
-        return void fitView(fitOptions).then(settleNow);
+        return void fitView(fitOptions).then(() => {
+          showStartIfClamped();
+          settleNow();
+        });
       }
       centred.current = findSeq;
       chosenView.current = true;
@@ -172,7 +188,7 @@ function Graph({ topology: latest, find, onExpand }: TGraphProps) {
       void setCenter(findPosition.x + nodeSize.width / 2, findPosition.y + nodeSize.height / 2, { zoom: Math.max(getZoom(), 1), duration: 0 }).then(settleNow);
     });
     return () => cancelAnimationFrame(frame);
-  }, [layout.key, layout.nodes, findSeq, findName, findPosition, found, fitView, setCenter, getZoom, settleNow]);
+  }, [layout.key, layout.nodes, showStartIfClamped, findSeq, findName, findPosition, found, fitView, setCenter, getZoom, settleNow]);
 
   // Escape closes the edge's panel wherever the focus is.
   useEffect(() => {
