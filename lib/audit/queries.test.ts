@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { parseAuditFilters, parseAuditQuery } from "./audit-filters";
 import { exportAuditCsv } from "./export-csv";
-import { listAuditEvents, listAuditFacets } from "./queries";
+import { actorOptionsLimit, listAuditEvents, listAuditFacets } from "./queries";
 
 const now = new Date("2030-01-10T12:00:00Z");
 const minutesAgo = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
@@ -102,6 +102,28 @@ test("listAuditFacets: the actions and actors in the log, never a list of servic
     { value: "tok1", name: "deployer", type: "token" },
     { value: "meshdeck", name: "meshdeck", type: "system" },
   ]);
+});
+
+test("listAuditFacets: a fleet's worth of tokens offers only the most recently active ones", async () => {
+  const tokens = actorOptionsLimit + 20;
+  await db.auditEvent.createMany({
+    data: Array.from({ length: tokens }, (_, i) => ({
+      actorType: "token",
+      actorId: `fleet-${String(i).padStart(3, "0")}`,
+      actorName: `fleet-${String(i).padStart(3, "0")}`,
+      action: "instance.register",
+      target: `instance/fleet-${i}`,
+      at: minutesAgo(tokens - i),
+    })),
+  });
+  const { actors } = await listAuditFacets();
+  expect(actors).toHaveLength(actorOptionsLimit);
+  const values = actors.map((actor) => actor.value);
+  expect(values).toContain(`fleet-${tokens - 1}`);
+  expect(values).not.toContain("fleet-000");
+  const names = actors.map((actor) => actor.name);
+  expect(names).toEqual(names.toSorted((a, b) => a.localeCompare(b)));
+  await db.auditEvent.deleteMany({ where: { actorId: { startsWith: "fleet-" } } });
 });
 
 async function readAll(stream: ReadableStream<Uint8Array>) {

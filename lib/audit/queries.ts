@@ -55,12 +55,18 @@ export type TAuditEventView = TAuditPage["events"][number];
  * What the filter dropdowns offer: the actions and actors the log holds (services are searched). Each is a
  * grouped scan of the table, read once per page load (not on the live poll).
  */
+// Actors the filter offers at most.
+export const actorOptionsLimit = 100;
+
 export async function listAuditFacets() {
   // No list of services: those are as many as the fleet's, and the page searches them as the user types.
   const [actions, actors] = await Promise.all([
     db.auditEvent.groupBy({ by: ["action"], orderBy: { action: "asc" } }),
-    db.auditEvent.groupBy({ by: ["actorType", "actorId", "actorName"], orderBy: { actorName: "asc" } }),
+    // The most recently active actors only: one token per service is as many as the fleet's. Any other is still
+    // filtered by its id in the URL, which the page keeps as an option.
+    db.auditEvent.groupBy({ by: ["actorType", "actorId", "actorName"], _max: { at: true }, orderBy: { _max: { at: "desc" } }, take: actorOptionsLimit }),
   ]);
+  actors.sort((a, b) => a.actorName.localeCompare(b.actorName));
   const seen = new Set<string>();
   const actorOptions = actors.flatMap(({ actorType, actorId, actorName }) => {
     // A user or token is chosen by id (names need not be unique); a system actor has only its name.
