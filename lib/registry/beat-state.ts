@@ -20,6 +20,8 @@ export type TBeat = {
   dirty: boolean;
   /** When this process last wrote the instance's beat (0: never). */
   writtenAt: number;
+  /** When its client last set the check warning or critical here (0: never): a beat taken before does not undo it. */
+  reportedAt: number;
   /** The timing wheel's slot this instance is looked at next; -1: none (critical and kept for good). */
   slot: number;
 };
@@ -85,8 +87,8 @@ export function markBeat(instanceId: string, beat: TBeat, at: number) {
   beatState.dirty.push(instanceId);
 }
 
-export function trackInstance({ instanceId, ...fields }: Omit<TBeat, "dirty" | "writtenAt" | "slot" | "storedBeatAt"> & { instanceId: string }) {
-  const beat: TBeat = { ...fields, dirty: false, writtenAt: 0, slot: -1 };
+export function trackInstance({ instanceId, ...fields }: Omit<TBeat, "dirty" | "writtenAt" | "reportedAt" | "slot" | "storedBeatAt"> & { instanceId: string }) {
+  const beat: TBeat = { ...fields, dirty: false, writtenAt: 0, reportedAt: 0, slot: -1 };
   beatState.beats.set(instanceId, beat);
   scheduleBeat(instanceId, beat);
   return beat;

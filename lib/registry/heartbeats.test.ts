@@ -4,7 +4,7 @@ import { writeHeartbeats } from "@/lib/catalog/write-observations";
 import { db } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { beatState, markBeat, scheduleBeat, trackInstance } from "./beat-state";
-import { flushHeartbeats, loadTtlInstances, recordHeartbeat, storeEveryMs, sweepBeats } from "./heartbeats";
+import { flushHeartbeats, loadTtlInstances, recordHeartbeat, setTtlStatus, storeEveryMs, sweepBeats } from "./heartbeats";
 import { registerInstance } from "./register-instance";
 import { ZRegisterInstance } from "./schemas";
 
@@ -94,6 +94,18 @@ describe("heartbeats", () => {
     expect((await stored(id)).health).toBe("passing");
     const events = await db.healthEvent.findMany({ where: { instanceId }, orderBy: { at: "asc" }, select: { to: true, reason: true } });
     expect(events.at(-1)).toEqual({ to: "passing", reason: "heartbeat received" });
+  });
+
+  test.each(["critical", "warning"] as const)("a check its client set %s after a beat stays so: the flush of that beat does not revive it", async (status) => {
+    const { instanceId, id } = await register("1m");
+    // The client's pass, then its fail (Consul's check/pass, check/fail), both before the next flush.
+    await recordHeartbeat({ instanceId });
+    await setTtlStatus({ instanceId, id, status, reason: "disk full" });
+    await flushHeartbeats();
+    expect((await stored(id)).health).toBe(status);
+    // The next pass revives it.
+    expect(await recordHeartbeat({ instanceId })).toEqual({ health: "passing" });
+    expect((await stored(id)).health).toBe("passing");
   });
 
   test("the flush forgets an instance another process deregistered: its next beat asks it to register", async () => {

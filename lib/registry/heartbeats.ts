@@ -92,6 +92,26 @@ async function recordSlowHeartbeat(instanceId: string, known: TBeat | undefined,
   return { health: beat.health };
 }
 
+/**
+ * A TTL check set warning or critical by its client (Consul's check/warn|fail), as Consul keeps it: until the next
+ * pass. The beats taken before it are marked superseded first, so a flush that reads the new health back does not
+ * take one of them for a beat the decision missed and revive the instance (a fail undone within a second).
+ */
+export async function setTtlStatus({ instanceId, id, status, reason }: { instanceId: string; id: string; status: "warning" | "critical"; reason: string }) {
+  const beat = beatState.beats.get(instanceId);
+  if (beat) {
+    const now = Date.now();
+    // A warning resets the TTL, as any update does in Consul; a failure does not (DeregisterCriticalServiceAfter runs on).
+    if (status === "warning") markBeat(instanceId, beat, now);
+    beat.reportedAt = now;
+  }
+  await setInstancesHealth([{ id, to: status, reason }]);
+  if (beat) {
+    beat.health = status;
+    scheduleBeat(instanceId, beat);
+  }
+}
+
 type TRevival = { instanceId: string; beat: TBeat };
 const revivals = processSingleton("meshdeck.revivals", () => ({ pending: [] as { revivals: TRevival[]; done: (error?: unknown) => void }[], draining: false }));
 
@@ -176,7 +196,7 @@ async function writeBeats(beaten: { instanceId: string; beat: TBeat }[]) {
     throw error;
   }
   // Another process deregistered an instance beating here (its next beat gets a 404 and it registers again), or
-  // declared it critical (a beat within its TTL revives it).
+  // declared it critical (a beat within its TTL revives it, unless its client set the check since: setTtlStatus).
   const now = Date.now();
   const revived: { instanceId: string; beat: TBeat }[] = [];
   for (const entry of beaten) {
@@ -184,7 +204,7 @@ async function writeBeats(beaten: { instanceId: string; beat: TBeat }[]) {
     const stored = health.get(entry.beat.id);
     if (stored === undefined) {
       if (beatState.beats.get(entry.instanceId) === entry.beat) forgetInstance(entry.instanceId);
-    } else if (stored !== "passing" && now - entry.beat.lastBeatAt <= entry.beat.ttlMs) revived.push(entry);
+    } else if (stored !== "passing" && now - entry.beat.lastBeatAt <= entry.beat.ttlMs && entry.beat.lastBeatAt > entry.beat.reportedAt) revived.push(entry);
     else if (stored !== entry.beat.health) {
       entry.beat.health = stored;
       scheduleBeat(entry.instanceId, entry.beat);

@@ -1,15 +1,14 @@
 import "server-only";
 import { parseJsonBody } from "@/lib/api/gate";
 import type { TActor } from "@/lib/auth/actor";
-import { setInstancesHealth } from "@/lib/catalog/set-instance-health";
 import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { changeInstances } from "@/lib/governance/change-instances";
 import { ZChangeInstances } from "@/lib/governance/schemas";
 import { forbiddenCharacter } from "@/lib/plain-text";
-import { beatState, markBeat, scheduleBeat } from "@/lib/registry/beat-state";
-import { recordHeartbeat } from "@/lib/registry/heartbeats";
+import { beatState } from "@/lib/registry/beat-state";
+import { recordHeartbeat, setTtlStatus } from "@/lib/registry/heartbeats";
 import { assertInstanceScope } from "@/lib/registry/instance-scope";
 import { deregisterInstance, registerInstance } from "@/lib/registry/register-instance";
 import type { TCheck } from "@/lib/registry/schemas";
@@ -103,7 +102,7 @@ function instanceOfCheck(checkId: string): string {
 
 type TTtlStatus = "passing" | "warning" | "critical";
 
-async function setTtlStatus(checkId: string, status: TTtlStatus, note: string) {
+async function setCheckStatus(checkId: string, status: TTtlStatus, note: string) {
   const instanceId = instanceOfCheck(checkId);
   if (forbiddenCharacter(note, { multiline: true })) throw new AppError("bad_request", "the note or output holds a control character");
   const beat = beatState.beats.get(instanceId);
@@ -113,17 +112,8 @@ async function setTtlStatus(checkId: string, status: TTtlStatus, note: string) {
     : await db.instance.findUnique({ where: { source_instanceId: { source: "builtin", instanceId } }, select: { id: true, checkKind: true } });
   if (!row) throw new AppError("not_found", `Unknown check ID "${checkId}"`);
   if (row.checkKind !== "ttl") throw new AppError("bad_request", `CheckID "${checkId}" does not have associated TTL`);
-  if (status === "passing") {
-    await recordHeartbeat({ instanceId });
-    return;
-  }
-  // A warning resets the TTL, as any update does in Consul; a failure does not (DeregisterCriticalServiceAfter runs on).
-  if (beat && status === "warning") markBeat(instanceId, beat, Date.now());
-  await setInstancesHealth([{ id: row.id, to: status, reason: note.slice(0, 500) || `TTL check set ${status} through the Consul API` }]);
-  if (beat) {
-    beat.health = status;
-    scheduleBeat(instanceId, beat);
-  }
+  if (status === "passing") await recordHeartbeat({ instanceId });
+  else await setTtlStatus({ instanceId, id: row.id, status, reason: note.slice(0, 500) || `TTL check set ${status} through the Consul API` });
 }
 
 // PUT /v1/agent/check/pass|warn|fail/:id?note= - a TTL check's status
@@ -132,7 +122,7 @@ export function ttlStatus(status: TTtlStatus) {
     const actor = await consulActor(request, "registry.register");
     await consulInstanceScope(actor, instanceOfCheck(request.params.id!));
     return admitted(false, async () => {
-      await setTtlStatus(request.params.id!, status, request.query.get("note") ?? "");
+      await setCheckStatus(request.params.id!, status, request.query.get("note") ?? "");
       return ok;
     });
   };
@@ -149,7 +139,7 @@ export async function updateCheck(request: TCompatRequest): Promise<TCompatAnswe
   const status = body.Status;
   const output = typeof body.Output === "string" ? body.Output : "";
   return admitted(false, async () => {
-    await setTtlStatus(request.params.id!, status, output);
+    await setCheckStatus(request.params.id!, status, output);
     return ok;
   });
 }
