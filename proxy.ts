@@ -43,6 +43,10 @@ function refuse(request: NextRequest): AppError | null {
     return new AppError("bad_request", "the path holds a malformed percent-encoding");
   }
   if (reads.has(request.method)) return null;
+  // The API reads JSON (and Auth.js its url-encoded forms). A multipart body sent to a path no API route answers
+  // reached Next.js's form-action decoding and came back a 500.
+  const multipart = /^\s*multipart\//i.test(request.headers.get("content-type") ?? "");
+  if (multipart && request.nextUrl.pathname.startsWith("/api/")) return new AppError("unsupported_media_type", "the API reads JSON, not multipart bodies");
   const origin = request.headers.get("origin");
   if (origin === null) return null;
   // A write from a page with an opaque origin ("null": a sandboxed frame, a file) or a malformed one comes from no dashboard page.

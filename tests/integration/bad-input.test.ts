@@ -29,6 +29,21 @@ describe.each(targets)("bad input is a 4xx that stores nothing on $name", (targe
     }
   });
 
+  test("a multipart body to the API is a 415, also where no route answers (was Next.js's 500), and stores nothing", async () => {
+    const { cookie, admin } = await adminAndToken(target);
+    const name = unique("multipart");
+    // The fuzz test's find: POST /api/v1/services/../retire (the client resolves it to /api/v1/retire).
+    for (const path of ["/api/v1/retire", "/api/v1/tokens", `/api/v1/services/${name}/retire`]) {
+      const response = await fetch(`${target.baseUrl}${path}`, {
+        method: "POST",
+        headers: { cookie, "content-type": "multipart/form-data; boundary=x" },
+        body: JSON.stringify({ name, reason: "x" }),
+      });
+      expect(response.status, path).toBe(415);
+    }
+    expect((await admin.get("/api/v1/tokens")).body.tokens.map((token: { name: string }) => token.name)).not.toContain(name);
+  });
+
   test.each(["/api/v1/services/%ZZ", "/api/v1/services/%C0%AE", "/services/%ZZ", "/services/%C0%AE%C0%AE", "/config/dev/%E0%A4%A/x"])(
     "%s is a 400",
     async (path) => {
