@@ -173,12 +173,14 @@ function Graph({ topology: latest, find, onExpand }: TGraphProps) {
     const frame = requestAnimationFrame(() => {
       if (!findName || !findPosition || centred.current === findSeq) {
         const ids = new Set(Object.keys(layout.nodes));
-        const same = sameGraph(fittedNodes.current, ids);
+        // The operator may have chosen a view before the first drawing was fitted (a quick click on the overview).
+        const same = fittedNodes.current.size === 0 || sameGraph(fittedNodes.current, ids);
         fittedNodes.current = ids;
         if (chosenView.current && same) return;
         chosenView.current = false;
         return void fitView(fitOptions).then(() => {
-          showStartIfClamped();
+          // A choice made while the fit was queued (it shares the fit's promise) is not moved.
+          if (!chosenView.current) showStartIfClamped();
           settleNow();
         });
       }
