@@ -2,7 +2,8 @@ import { createClient, type Client } from "@libsql/client";
 import { spawn } from "node:child_process";
 import { readdirSync, readlinkSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { log } from "@/lib/log";
 import { PrismaClient } from "./generated/sqlite/client.ts";
 import { GuardedPrismaLibSql } from "./sqlite-adapter";
 
@@ -114,5 +115,24 @@ describe("the SQLite adapter when another connection holds the write lock", () =
     }
     expect(handles()).toBe(before);
     expect(await value()).toBe(50);
+  });
+
+  test("a transaction that holds the write lock for over a second is logged with its first write; a read is not", async () => {
+    const warn = vi.spyOn(log, "warn").mockImplementation(() => {});
+    try {
+      await app.$transaction(async (tx) => {
+        await tx.$queryRawUnsafe('SELECT "v" FROM "T"');
+        await new Promise((resolve) => setTimeout(resolve, 1_100));
+      });
+      expect(warn).not.toHaveBeenCalled();
+      await app.$transaction(async (tx) => {
+        await tx.$executeRawUnsafe('UPDATE "T" SET "v" = 7');
+        await new Promise((resolve) => setTimeout(resolve, 1_100));
+      });
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0]![0]).toMatch(/held SQLite's write lock for \d+ ms \(from: UPDATE "T" SET "v" = 7\)/);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { LibsqlError, type Client, type Config, type InStatement, type Transaction, type TransactionMode } from "@libsql/client";
 import { PrismaLibSql } from "@prisma/adapter-libsql";
+import { log } from "@/lib/log";
 
 /**
  * How long a statement waits for another connection's write lock (another process on the same file: a second app,
@@ -7,6 +8,10 @@ import { PrismaLibSql } from "@prisma/adapter-libsql";
  * The wait blocks this process (libsql runs statements synchronously), so it is kept to a few seconds.
  */
 export const sqliteBusyTimeoutMs = 5_000;
+
+// A write transaction open longer than this is logged: every other process's writes wait on it, and fail past the busy timeout.
+const longLockMs = 1_000;
+const writeStatement = /^\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b/i;
 
 /**
  * Prisma's libsql adapter on one SQLite connection, with three things that keep one SQLite failure from taking the
@@ -85,9 +90,13 @@ function guardClient(client: Client, busyTimeoutMs: number): Client {
 function transactionOn(client: Client, { failed }: { failed: () => void }): Transaction {
   let open = true;
   let spoiled = false;
+  // Prisma's transactions are deferred: the write lock is taken at the first write, and held until the end.
+  let locked: { at: number; sql: string } | undefined;
   const closedError = () => new LibsqlError("The transaction is closed", "TRANSACTION_CLOSED");
-  async function run<T>(statement: () => Promise<T>): Promise<T> {
+  async function run<T>(statement: () => Promise<T>, sql: InStatement): Promise<T> {
     if (!open) throw closedError();
+    const text = typeof sql === "string" ? sql : sql.sql;
+    if (!locked && writeStatement.test(text)) locked = { at: performance.now(), sql: text.slice(0, 80) };
     try {
       return await statement();
     } catch (error) {
@@ -111,13 +120,15 @@ function transactionOn(client: Client, { failed }: { failed: () => void }): Tran
     } finally {
       open = false;
       if (spoiled) failed();
+      const heldMs = locked ? performance.now() - locked.at : 0;
+      if (heldMs > longLockMs) log.warn(`a transaction held SQLite's write lock for ${Math.round(heldMs)} ms (from: ${locked?.sql})`);
     }
   }
   return {
-    execute: (statement: InStatement) => run(() => client.execute(statement)),
+    execute: (statement: InStatement) => run(() => client.execute(statement), statement),
     batch: async (statements: InStatement[]) => {
       const results = [];
-      for (const statement of statements) results.push(await run(() => client.execute(statement)));
+      for (const statement of statements) results.push(await run(() => client.execute(statement), statement));
       return results;
     },
     // The client's executeMultiple rolls back an open transaction when done: not on a transaction's connection.
