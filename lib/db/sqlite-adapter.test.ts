@@ -31,7 +31,8 @@ describe("the SQLite adapter when another connection holds the write lock", () =
 
   const value = async () => Number((await other.execute('SELECT "v" FROM "T" WHERE "id" = 1')).rows[0]!.v);
 
-  test("a write waits for another process's short lock instead of failing", async () => {
+  // Another process holds the write lock for `ms`; resolves once it holds it.
+  async function lockInAnotherProcess(ms: number) {
     const holder = spawn(
       process.execPath,
       [
@@ -41,12 +42,16 @@ describe("the SQLite adapter when another connection holds the write lock", () =
            const tx = await createClient({ url: ${JSON.stringify(`file:${file}`)} }).transaction("write");
            await tx.execute('UPDATE "T" SET "v" = 1');
            console.log("locked");
-           setTimeout(() => tx.commit().then(() => process.exit(0)), 300);
+           setTimeout(() => tx.commit().then(() => process.exit(0)), ${ms});
          })();`,
       ],
       { stdio: ["ignore", "pipe", "inherit"] },
     );
     await new Promise<void>((done) => holder.stdout.on("data", (data) => String(data).includes("locked") && done()));
+  }
+
+  test("a write waits for another process's short lock instead of failing", async () => {
+    await lockInAnotherProcess(300);
     const slow = new PrismaClient({ adapter: new GuardedPrismaLibSql({ url: `file:${file}` }) });
     try {
       await expect(slow.$executeRawUnsafe('UPDATE "T" SET "v" = "v" + 10')).resolves.toBe(1);
@@ -54,6 +59,20 @@ describe("the SQLite adapter when another connection holds the write lock", () =
       await slow.$disconnect();
     }
     expect(await value()).toBe(11);
+  });
+
+  test("a write that waited over a second for another process's lock is logged", async () => {
+    const warn = vi.spyOn(log, "warn").mockImplementation(() => {});
+    await lockInAnotherProcess(1_200);
+    const slow = new PrismaClient({ adapter: new GuardedPrismaLibSql({ url: `file:${file}` }) });
+    try {
+      await expect(slow.$executeRawUnsafe('UPDATE "T" SET "v" = "v" + 10')).resolves.toBe(1);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0]![0]).toMatch(/a write took \d+ ms, waiting for SQLite's write lock or holding it \(UPDATE "T" SET "v" = "v" \+ 10\)/);
+    } finally {
+      warn.mockRestore();
+      await slow.$disconnect();
+    }
   });
 
   test("after a write failed as busy, the next transaction commits, and so does the other writer", async () => {

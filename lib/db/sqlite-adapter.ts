@@ -76,7 +76,7 @@ function guardClient(client: Client, busyTimeoutMs: number): Client {
   }
 
   const overrides: Partial<Client> = {
-    execute: (statement: InStatement) => guarded(() => client.execute(statement)),
+    execute: (statement: InStatement) => guarded(() => timedWrite(statement, () => client.execute(statement))),
     executeMultiple: (sql: string) => guarded(() => client.executeMultiple(sql)),
     transaction: async (mode: TransactionMode = "write") => {
       await guarded(() => client.execute(beginStatement[mode]));
@@ -84,6 +84,19 @@ function guardClient(client: Client, busyTimeoutMs: number): Client {
     },
   };
   return withOverrides(client, overrides);
+}
+
+/** Runs a statement outside a transaction; a write that took over a second (waiting for the lock, or holding it) is logged. */
+async function timedWrite<T>(statement: InStatement, run: () => Promise<T>): Promise<T> {
+  const sql = typeof statement === "string" ? statement : statement.sql;
+  if (!writeStatement.test(sql)) return run();
+  const began = performance.now();
+  try {
+    return await run();
+  } finally {
+    const tookMs = performance.now() - began;
+    if (tookMs > longLockMs) log.warn(`a write took ${Math.round(tookMs)} ms, waiting for SQLite's write lock or holding it (${sql.slice(0, 80)})`);
+  }
 }
 
 /** A transaction on the client's connection; `failed` runs once it ended, when one of its statements failed. */
