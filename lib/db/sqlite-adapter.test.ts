@@ -90,15 +90,15 @@ describe("the SQLite adapter when another connection holds the write lock", () =
   });
 
   test("a transaction whose commit fails is rolled back and lets go of the write lock", async () => {
+    // A deferred foreign key fails at COMMIT, which leaves SQLite's transaction open.
+    await other.execute('CREATE TABLE "P" ("id" INTEGER PRIMARY KEY)');
+    await other.execute('CREATE TABLE "C" ("id" INTEGER PRIMARY KEY, "p" INTEGER REFERENCES "P" ("id") DEFERRABLE INITIALLY DEFERRED)');
+    await app.$executeRawUnsafe("PRAGMA foreign_keys = ON");
     const failed = app.$transaction(async (tx) => {
-      await tx.$queryRawUnsafe('SELECT "v" FROM "T"');
-      const lock = await other.transaction("write");
-      // A busy statement inside the transaction, its error caught: it stays in progress and COMMIT fails.
-      await expect(tx.$executeRawUnsafe('UPDATE "T" SET "v" = 1')).rejects.toThrow(/database is locked/);
-      await lock.commit();
       await tx.$executeRawUnsafe('UPDATE "T" SET "v" = 2');
+      await tx.$executeRawUnsafe('INSERT INTO "C" VALUES (1, 42)');
     });
-    await expect(failed).rejects.toThrow(/SQL statements in progress/);
+    await expect(failed).rejects.toThrow(/FOREIGN KEY constraint failed/);
     expect(await value()).toBe(0);
     // Left open, the transaction would hold SQLite's write lock for good and this would fail as busy.
     await other.execute('UPDATE "T" SET "v" = 3');
@@ -136,12 +136,11 @@ describe("the SQLite adapter when another connection holds the write lock", () =
     expect(await value()).toBe(50);
   });
 
-  test("a transaction that holds the write lock for over a second is logged with its first write; a read is not", async () => {
+  test("a transaction that holds the write lock for over a second is logged with its first statement", async () => {
     const warn = vi.spyOn(log, "warn").mockImplementation(() => {});
     try {
       await app.$transaction(async (tx) => {
-        await tx.$queryRawUnsafe('SELECT "v" FROM "T"');
-        await new Promise((resolve) => setTimeout(resolve, 1_100));
+        await tx.$executeRawUnsafe('UPDATE "T" SET "v" = 6');
       });
       expect(warn).not.toHaveBeenCalled();
       await app.$transaction(async (tx) => {
@@ -149,9 +148,34 @@ describe("the SQLite adapter when another connection holds the write lock", () =
         await new Promise((resolve) => setTimeout(resolve, 1_100));
       });
       expect(warn).toHaveBeenCalledTimes(1);
-      expect(warn.mock.calls[0]![0]).toMatch(/held SQLite's write lock for \d+ ms \(from: UPDATE "T" SET "v" = 7\)/);
+      expect(warn.mock.calls[0]![0]).toMatch(/held SQLite's write lock for \d+ ms \(it began with: UPDATE "T" SET "v" = 7\)/);
     } finally {
       warn.mockRestore();
     }
+  });
+
+  test("a transaction that reads, then writes after another process wrote meanwhile, commits (it holds the lock from its start)", async () => {
+    const slow = new PrismaClient({ adapter: new GuardedPrismaLibSql({ url: `file:${file}` }) });
+    try {
+      await slow.$transaction(async (tx) => {
+        await tx.$queryRawUnsafe('SELECT "v" FROM "T"');
+        // Another process writes now: it waits for this transaction's lock, or commits first and leaves it a stale snapshot.
+        spawn(
+          process.execPath,
+          [
+            "-e",
+            `const { createClient } = require("@libsql/client");
+             const other = createClient({ url: ${JSON.stringify(`file:${file}`)} });
+             other.execute("PRAGMA busy_timeout = 5000").then(() => other.execute('UPDATE "T" SET "v" = "v" + 100'));`,
+          ],
+          { stdio: "inherit" },
+        );
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        await tx.$executeRawUnsafe('UPDATE "T" SET "v" = "v" + 1');
+      });
+    } finally {
+      await slow.$disconnect();
+    }
+    await expect.poll(value, { timeout: 5_000 }).toBe(101);
   });
 });

@@ -14,9 +14,10 @@ const longLockMs = 1_000;
 const writeStatement = /^\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b/i;
 
 /**
- * Prisma's libsql adapter on one SQLite connection, with three things that keep one SQLite failure from taking the
+ * Prisma's libsql adapter on one SQLite connection, with four things that keep one SQLite failure from taking the
  * whole app down:
  *
+ * - Transactions take the write lock at BEGIN (IMMEDIATE), so another process's write makes them wait, not fail.
  * - Interactive transactions run on the client's own connection. @libsql/client hands each transaction its
  *   connection and opens a new one, and never closes the old one: it lived on (file handles, page cache, statements)
  *   until a garbage collection found it, hundreds of them under a write load. Prisma's adapter runs nothing else
@@ -78,8 +79,10 @@ function guardClient(client: Client, busyTimeoutMs: number): Client {
   const overrides: Partial<Client> = {
     execute: (statement: InStatement) => guarded(() => timedWrite(statement, () => client.execute(statement))),
     executeMultiple: (sql: string) => guarded(() => client.executeMultiple(sql)),
+    // Prisma asks for deferred transactions: one that read, then wrote after another process had written meanwhile,
+    // failed at once (SQLITE_BUSY_SNAPSHOT, no busy wait). Taking the write lock at BEGIN makes it wait its turn.
     transaction: async (mode: TransactionMode = "write") => {
-      await guarded(() => client.execute(beginStatement[mode]));
+      await guarded(() => client.execute(beginStatement[mode === "deferred" ? "write" : mode]));
       return transactionOn(client, { failed: renew });
     },
   };
@@ -103,13 +106,13 @@ async function timedWrite<T>(statement: InStatement, run: () => Promise<T>): Pro
 function transactionOn(client: Client, { failed }: { failed: () => void }): Transaction {
   let open = true;
   let spoiled = false;
-  // Prisma's transactions are deferred: the write lock is taken at the first write, and held until the end.
-  let locked: { at: number; sql: string } | undefined;
+  // The write lock is held from BEGIN to the end.
+  const began = performance.now();
+  let first: string | undefined;
   const closedError = () => new LibsqlError("The transaction is closed", "TRANSACTION_CLOSED");
   async function run<T>(statement: () => Promise<T>, sql: InStatement): Promise<T> {
     if (!open) throw closedError();
-    const text = typeof sql === "string" ? sql : sql.sql;
-    if (!locked && writeStatement.test(text)) locked = { at: performance.now(), sql: text.slice(0, 80) };
+    first ??= (typeof sql === "string" ? sql : sql.sql).slice(0, 80);
     try {
       return await statement();
     } catch (error) {
@@ -133,8 +136,8 @@ function transactionOn(client: Client, { failed }: { failed: () => void }): Tran
     } finally {
       open = false;
       if (spoiled) failed();
-      const heldMs = locked ? performance.now() - locked.at : 0;
-      if (heldMs > longLockMs) log.warn(`a transaction held SQLite's write lock for ${Math.round(heldMs)} ms (from: ${locked?.sql})`);
+      const heldMs = performance.now() - began;
+      if (heldMs > longLockMs) log.warn(`a transaction held SQLite's write lock for ${Math.round(heldMs)} ms (it began with: ${first ?? "nothing"})`);
     }
   }
   return {
