@@ -1,6 +1,20 @@
 "use client";
 
-import { Background, Controls, MarkerType, MiniMap, Panel, Position, ReactFlow, ReactFlowProvider, useReactFlow, type NodeHandle } from "@xyflow/react";
+import {
+  Background,
+  ControlButton,
+  Controls,
+  getViewportForBounds,
+  MarkerType,
+  MiniMap,
+  Panel,
+  Position,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+  useStoreApi,
+  type NodeHandle,
+} from "@xyflow/react";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from "react";
 import { useRangeHref } from "@/components/time/range-link";
@@ -25,15 +39,14 @@ import { BandContext, readableZoom } from "./zoom-detail";
 // Module-level, so React Flow never sees new component types and remounts every node.
 const nodeTypes = { service: ServiceNode, collapsed: GroupNode };
 const edgeTypes = { traffic: TrafficEdge };
-// The graph opens no further out than its labels stay 11 px on screen (zoom-detail.ts). Hidden nodes count: zoomed
-// out, a large graph's nodes are hidden from React Flow and drawn on the canvas.
-const fitOptions = { padding: 0.08, minZoom: readableZoom, maxZoom: 1.1, includeHiddenNodes: true };
+// The graph opens no further out than its labels stay 11 px on screen (zoom-detail.ts).
+const readableFit = { padding: 0.08, minZoom: readableZoom, maxZoom: 1.1 };
 // Past this many edges, lines are drawn faint until a service is pointed at.
 const fadeEdgesAbove = 60;
 // Pixels left above and beside a graph shown from its start.
 const startMargin = 16;
 // The overview button shows everything, however small.
-const fitAllOptions = { padding: 0.04, includeHiddenNodes: true };
+const wholeFit = { padding: 0.04, minZoom: 0.02, maxZoom: 2 };
 // Sizes and handles given rather than measured: no node has to be drawn (all 1,000 at once) to be measured first, and
 // fitting the view waits for none.
 const handles: NodeHandle[] = [
@@ -53,7 +66,8 @@ type TGraphProps = {
 function Graph({ topology: latest, find, onExpand }: TGraphProps) {
   const router = useRouter();
   const rangeHref = useRangeHref();
-  const { fitView, setCenter, getZoom, getViewport, setViewport, screenToFlowPosition } = useReactFlow();
+  const { setCenter, getZoom, setViewport, screenToFlowPosition } = useReactFlow();
+  const store = useStoreApi();
   const { band, overview, shown: topology, settleNow } = useSettledView(latest, latest.nodes.length);
   const input = useMemo(
     () => ({ nodes: topology.nodes.map((node) => node.id), edges: topology.edges.map((edge) => ({ id: edge.id, source: edge.caller, target: edge.callee })) }),
@@ -155,34 +169,51 @@ function Graph({ topology: latest, find, onExpand }: TGraphProps) {
   const findSeq = find?.seq ?? 0;
   const findName = find?.name;
   const findPosition = findName ? layout.nodes[findName] : undefined;
-  // Too large to fit at a readable size (a phone, a large graph): its start shows (callers' side, top), not its middle.
-  const showStartIfClamped = useCallback(() => {
-    const box = frame.current?.getBoundingClientRect();
-    const { x, zoom } = getViewport();
-    if (!box || zoom > readableZoom + 0.001) return;
-    let [left, top] = [Infinity, Infinity];
-    for (const at of Object.values(layout.nodes)) [left, top] = [Math.min(left, at.x), Math.min(top, at.y)];
-    if (left === Infinity) return;
-    const wide = layout.width * zoom > box.width;
-    void setViewport({ x: wide ? startMargin - left * zoom : x, y: startMargin - top * zoom, zoom });
-  }, [getViewport, setViewport, layout]);
+  // The box around every node (hidden ones too: zoomed out, a large graph's nodes are drawn on the canvas).
+  const bounds = useMemo(() => {
+    let [left, top, right, bottom] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const at of Object.values(layout.nodes)) {
+      [left, top] = [Math.min(left, at.x), Math.min(top, at.y)];
+      [right, bottom] = [Math.max(right, at.x + nodeSize.width), Math.max(bottom, at.y + nodeSize.height)];
+    }
+    return left === Infinity ? null : { x: left, y: top, width: right - left, height: bottom - top };
+  }, [layout]);
+  // Views are set at once, never through React Flow's fitView: that is queued to a later frame, where it landed after
+  // (and undid) an operator's click on the overview button. A new structure opens whole at a readable size or, too
+  // large for that (a phone, a large graph), at its start (callers' side, top), not its middle.
+  const showView = useCallback(
+    (fit: typeof readableFit): boolean => {
+      const { width, height, panZoom } = store.getState();
+      // Not measured yet (the first frames): the caller tries again.
+      if (!panZoom || !width || !height) return false;
+      if (!bounds) return true;
+      const fitted = getViewportForBounds(bounds, width, height, fit.minZoom, fit.maxZoom, fit.padding);
+      const clamped = fitted.zoom <= fit.minZoom + 0.001;
+      const wide = bounds.width * fitted.zoom > width;
+      void setViewport({
+        zoom: fitted.zoom,
+        x: clamped && wide ? startMargin - bounds.x * fitted.zoom : fitted.x,
+        y: clamped ? startMargin - bounds.y * fitted.zoom : fitted.y,
+      });
+      settleNow();
+      return true;
+    },
+    [store, bounds, setViewport, settleNow],
+  );
   // A view the operator chose (a pan, a zoom, the overview button) is kept while refreshes redraw much the same graph.
   const chosenView = useRef(false);
   const fittedNodes = useRef<ReadonlySet<string>>(new Set());
   useEffect(() => {
-    const frame = requestAnimationFrame(() => {
+    let frame = requestAnimationFrame(function place() {
       if (!findName || !findPosition || centred.current === findSeq) {
         const ids = new Set(Object.keys(layout.nodes));
-        // The operator may have chosen a view before the first drawing was fitted (a quick click on the overview).
+        // The operator may have chosen a view before the first drawing was shown (a quick click on the overview).
         const same = fittedNodes.current.size === 0 || sameGraph(fittedNodes.current, ids);
+        if (chosenView.current && same) return void (fittedNodes.current = ids);
+        if (!showView(readableFit)) return void (frame = requestAnimationFrame(place));
         fittedNodes.current = ids;
-        if (chosenView.current && same) return;
         chosenView.current = false;
-        return void fitView(fitOptions).then(() => {
-          // A choice made while the fit was queued (it shares the fit's promise) is not moved.
-          if (!chosenView.current) showStartIfClamped();
-          settleNow();
-        });
+        return;
       }
       centred.current = findSeq;
       chosenView.current = true;
@@ -190,7 +221,7 @@ function Graph({ topology: latest, find, onExpand }: TGraphProps) {
       void setCenter(findPosition.x + nodeSize.width / 2, findPosition.y + nodeSize.height / 2, { zoom: Math.max(getZoom(), 1), duration: 0 }).then(settleNow);
     });
     return () => cancelAnimationFrame(frame);
-  }, [layout.key, layout.nodes, showStartIfClamped, findSeq, findName, findPosition, found, fitView, setCenter, getZoom, settleNow]);
+  }, [layout.key, layout.nodes, showView, findSeq, findName, findPosition, found, setCenter, getZoom, settleNow]);
 
   // Escape closes the edge's panel wherever the focus is.
   useEffect(() => {
@@ -259,18 +290,22 @@ function Graph({ topology: latest, find, onExpand }: TGraphProps) {
               minZoom={0.02}
               maxZoom={2}
               colorMode={dark ? "dark" : "light"}
-              fitView
-              fitViewOptions={fitOptions}
             >
               <Background gap={24} size={1} />
               {onCanvas && <CanvasLayer scene={scene} withNodes={overview} dark={dark} pointed={hover} found={found} />}
-              <Controls
-                showInteractive={false}
-                fitViewOptions={fitAllOptions}
-                onFitView={() => (chosenView.current = true)}
-                onZoomIn={() => (chosenView.current = true)}
-                onZoomOut={() => (chosenView.current = true)}
-              />
+              <Controls showInteractive={false} showFitView={false} onZoomIn={() => (chosenView.current = true)} onZoomOut={() => (chosenView.current = true)}>
+                <ControlButton
+                  className="react-flow__controls-fitview"
+                  title="Show the whole graph"
+                  aria-label="Show the whole graph"
+                  onClick={() => {
+                    chosenView.current = true;
+                    showView(wholeFit);
+                  }}
+                >
+                  <WholeGraphIcon />
+                </ControlButton>
+              </Controls>
               {overview ? (
                 // The whole graph is its own map then; DOM nodes (labelled, focusable) are one click or a search away.
                 <Panel position="bottom-center" className="max-md:!top-0 max-md:!bottom-auto">
@@ -328,4 +363,13 @@ function sameGraph(before: ReadonlySet<string>, after: ReadonlySet<string>): boo
   let shared = 0;
   for (const id of after) if (before.has(id)) shared++;
   return shared * 2 >= Math.max(before.size, after.size) && before.size > 0;
+}
+
+/** React Flow's fit-view icon: four corners. */
+function WholeGraphIcon() {
+  return (
+    <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 30" aria-hidden="true">
+      <path d="M3.692 4.63c0-.53.4-.938.939-.938h5.215V0H4.708C2.13 0 0 2.054 0 4.63v5.216h3.692V4.631zM27.354 0h-5.2v3.692h5.17c.53 0 .984.4.984.939v5.215H32V4.631A4.624 4.624 0 0027.354 0zm.954 24.83c0 .532-.4.94-.939.94h-5.215v3.768h5.215c2.577 0 4.631-2.13 4.631-4.707v-5.139h-3.692v5.139zm-23.677.94c-.531 0-.939-.4-.939-.94v-5.138H0v5.139c0 2.577 2.13 4.707 4.708 4.707h5.138V25.77H4.631z" />
+    </svg>
+  );
 }
