@@ -1,5 +1,5 @@
 // `npm run bench:registry [-- --db sqlite|postgres|both] [--instances N] [--services N] [--soak SECONDS] [--pg-port N] [--quick] [--no-doc]
-// [--only register,beats,discovery,idle,mass,soak] [--cpu-prof] [--trace-gc]`:
+// [--only register,beats,discovery,idle,mass,soak] [--cpu-prof] [--trace-gc] [--heap-sample]`:
 // the registry at fleet size (issue 14). In one run: a bare node:http server (the ceiling), then SQLite (one app
 // with its embedded collector) and PostgreSQL (3 apps, 3 collector processes), each on a fresh database, driven by
 // one load-generator process: registration, discovery of a large service and of the whole catalog, heartbeat rate,
@@ -7,7 +7,8 @@
 // is recorded as "failed: reason" and the run goes on. Writes the "## Registry" section of docs/benchmarks.md
 // unless --quick, --no-doc or --only. --only runs the phases named (and registration whenever one needs the fleet);
 // --cpu-prof profiles the app processes (V8 --cpu-prof) and prints where their CPU went; --trace-gc logs each of their
-// collections (V8 --trace-gc) to the app's log in the run directory.
+// collections (V8 --trace-gc) to the app's log in the run directory; --heap-sample writes where the apps allocated
+// during registration and heartbeats (bench/shared/heap-sample.mjs) to the run directory's profiles.
 import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
@@ -54,6 +55,8 @@ const skipped = { ok: false as const, reason: notRun };
 const writeDoc = !quick && !args.includes("--no-doc") && phases.every(runs);
 const cpuProf = args.includes("--cpu-prof");
 const traceGc = args.includes("--trace-gc");
+const heapSample = args.includes("--heap-sample");
+const wrapped = cpuProf || traceGc || heapSample;
 const which = flag("db", "both");
 if (!["sqlite", "postgres", "both"].includes(which)) throw new Error(`--db must be sqlite, postgres or both, not '${which}'`);
 const fleet: TFleet = { instances: Number(flag("instances", quick ? "300" : "10000")), services: Number(flag("services", quick ? "30" : "1000")) };
@@ -160,7 +163,11 @@ function profilingPath(): string {
   const bin = join(profileDir, "bin");
   mkdirSync(bin, { recursive: true });
   const node = join(bin, "node");
-  const flags = [...(cpuProf ? [`--cpu-prof --cpu-prof-dir='${profileDir}'`] : []), ...(traceGc ? ["--trace-gc"] : [])].join(" ");
+  const flags = [
+    ...(cpuProf ? [`--cpu-prof --cpu-prof-dir='${profileDir}'`] : []),
+    ...(traceGc ? ["--trace-gc"] : []),
+    ...(heapSample ? [`--import '${join(root, "bench", "shared", "heap-sample.mjs")}'`] : []),
+  ].join(" ");
   writeFileSync(node, `#!/bin/sh\nexec '${process.execPath}' ${flags} "$@"\n`);
   chmodSync(node, 0o755);
   profilingBin = bin;
@@ -203,7 +210,7 @@ async function startApp(name: string, databaseUrl: string, env: Record<string, s
     MESHDECK_GATEWAY: "off",
     MESHDECK_ADMIN_EMAIL: admin.email,
     MESHDECK_ADMIN_PASSWORD: admin.password,
-    ...(cpuProf || traceGc ? { PATH: profilingPath() } : {}),
+    ...(wrapped ? { PATH: profilingPath(), MESHDECK_BENCH_HEAP_DIR: profileDir } : {}),
     ...env,
   });
   await waitHealthy(app, baseUrl);
@@ -364,9 +371,13 @@ async function measureDatabase(database: "sqlite" | "postgres", etcd: TEtcd | nu
     const before = watchedPids.map(({ pid }) => readUsage(pid));
     const busyFrom = readMachineBusySeconds();
     const stopActivity = target.postgresPid ? await sampleActivity(target.databaseUrl) : undefined;
+    // The heap sampler of each app starts and stops on SIGUSR2 (bench/shared/heap-sample.mjs).
+    const signalApps = () => target.processes.filter(({ name }) => name.startsWith("app")).forEach(({ child }) => child.kill("SIGUSR2"));
+    if (heapSample) signalApps();
     try {
       return await fn();
     } finally {
+      if (heapSample) signalApps();
       const activity = await stopActivity?.();
       const after = watchedPids.map(({ pid }) => readUsage(pid));
       const seconds = (after[0]!.at - before[0]!.at) / 1000;
