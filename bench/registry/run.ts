@@ -1,5 +1,5 @@
 // `npm run bench:registry [-- --db sqlite|postgres|both] [--instances N] [--services N] [--soak SECONDS] [--pg-port N] [--quick] [--no-doc]
-// [--only register,beats,discovery,idle,mass,soak] [--cpu-prof] [--trace-gc] [--heap-sample]`:
+// [--only register,beats,discovery,idle,mass,soak] [--cpu-prof] [--trace-gc] [--heap-sample] [--app-flags "<node flags>"]`:
 // the registry at fleet size (issue 14). In one run: a bare node:http server (the ceiling), then SQLite (one app
 // with its embedded collector) and PostgreSQL (3 apps, 3 collector processes), each on a fresh database, driven by
 // one load-generator process: registration, discovery of a large service and of the whole catalog, heartbeat rate,
@@ -56,7 +56,9 @@ const writeDoc = !quick && !args.includes("--no-doc") && phases.every(runs);
 const cpuProf = args.includes("--cpu-prof");
 const traceGc = args.includes("--trace-gc");
 const heapSample = args.includes("--heap-sample");
-const wrapped = cpuProf || traceGc || heapSample;
+// --app-flags "<node flags>": more flags for the app processes, an experiment on their V8 settings (scripts/serve.sh's).
+const appFlags = flag("app-flags", "");
+const wrapped = cpuProf || traceGc || heapSample || appFlags !== "";
 const which = flag("db", "both");
 if (!["sqlite", "postgres", "both"].includes(which)) throw new Error(`--db must be sqlite, postgres or both, not '${which}'`);
 const fleet: TFleet = { instances: Number(flag("instances", quick ? "300" : "10000")), services: Number(flag("services", quick ? "30" : "1000")) };
@@ -166,6 +168,7 @@ function profilingPath(): string {
   const flags = [
     ...(cpuProf ? [`--cpu-prof --cpu-prof-dir='${profileDir}'`] : []),
     ...(traceGc ? ["--trace-gc"] : []),
+    ...(appFlags ? [appFlags] : []),
     ...(heapSample ? [`--import '${join(root, "bench", "shared", "heap-sample.mjs")}'`] : []),
   ].join(" ");
   writeFileSync(node, `#!/bin/sh\nexec '${process.execPath}' ${flags} "$@"\n`);
