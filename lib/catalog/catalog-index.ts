@@ -86,8 +86,9 @@ export async function bumpAndStampAtOnce(
 async function bumpAndStamp(tx: Tx | Db, instances: string[], services: string[], inserts: TInsert[], serving: string[] = []): Promise<number> {
   const values: unknown[] = [];
   const param = (value: unknown) => `$${values.push(value)}`;
+  // One instance taking traffic per service is enough: looked for, not counted (a service of 1,000 is not read whole).
   const guard = serving.length
-    ? ` AND (SELECT count(DISTINCT "serviceId") FROM "Instance" WHERE "serviceId" IN (${serving.map(param).join(", ")}) AND ${takesTrafficSql}) = ${serving.length}`
+    ? ` AND (SELECT count(*) FROM "Service" WHERE "Service"."id" IN (${serving.map(param).join(", ")}) AND EXISTS (SELECT 1 FROM "Instance" WHERE "Instance"."serviceId" = "Service"."id" AND ${takesTrafficSql})) = ${serving.length}`
     : "";
   const ctes = [`c AS (UPDATE "Counter" SET "value" = "value" + 1 WHERE "name" = 'catalog'${guard} RETURNING "value")`];
   if (instances.length)
