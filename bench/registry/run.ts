@@ -1,12 +1,14 @@
 // `npm run bench:registry [-- --db sqlite|postgres|both] [--instances N] [--services N] [--soak SECONDS] [--pg-port N] [--quick] [--no-doc]
-// [--only register,beats,discovery,idle,mass,soak] [--cpu-prof]`:
+// [--only register,beats,discovery,idle,mass,soak] [--cpu-prof] [--trace-gc] [--heap-sample] [--app-flags "<node flags>"]`:
 // the registry at fleet size (issue 14). In one run: a bare node:http server (the ceiling), then SQLite (one app
 // with its embedded collector) and PostgreSQL (3 apps, 3 collector processes), each on a fresh database, driven by
 // one load-generator process: registration, discovery of a large service and of the whole catalog, heartbeat rate,
 // idle CPU and RSS with the fleet held, a mass removal through a real etcd lease, and a TTL soak. A stage that fails
 // is recorded as "failed: reason" and the run goes on. Writes the "## Registry" section of docs/benchmarks.md
 // unless --quick, --no-doc or --only. --only runs the phases named (and registration whenever one needs the fleet);
-// --cpu-prof profiles the app processes (V8 --cpu-prof) and prints where their CPU went.
+// --cpu-prof profiles the app processes (V8 --cpu-prof) and prints where their CPU went; --trace-gc logs each of their
+// collections (V8 --trace-gc) to the app's log in the run directory; --heap-sample writes where the apps allocated
+// during registration and heartbeats (bench/shared/heap-sample.mjs) to the run directory's profiles.
 import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
@@ -52,6 +54,11 @@ const runs = (phase: TPhase) => only.includes(phase) || (phase === "register" &&
 const skipped = { ok: false as const, reason: notRun };
 const writeDoc = !quick && !args.includes("--no-doc") && phases.every(runs);
 const cpuProf = args.includes("--cpu-prof");
+const traceGc = args.includes("--trace-gc");
+const heapSample = args.includes("--heap-sample");
+// --app-flags "<node flags>": more flags for the app processes, an experiment on their V8 settings (scripts/serve.sh's).
+const appFlags = flag("app-flags", "");
+const wrapped = cpuProf || traceGc || heapSample || appFlags !== "";
 const which = flag("db", "both");
 if (!["sqlite", "postgres", "both"].includes(which)) throw new Error(`--db must be sqlite, postgres or both, not '${which}'`);
 const fleet: TFleet = { instances: Number(flag("instances", quick ? "300" : "10000")), services: Number(flag("services", quick ? "30" : "1000")) };
@@ -148,8 +155,8 @@ async function waitHealthy(process: TProcess, baseUrl: string) {
 const admin = { email: "admin@meshdeck.bench", password: randomBytes(12).toString("base64url") };
 
 /**
- * With --cpu-prof, a `node` first on the app's PATH that adds --cpu-prof (which node refuses in NODE_OPTIONS), so the
- * app is still launched by scripts/serve.sh with its own flags. Answers the PATH to give the app.
+ * With --cpu-prof or --trace-gc, a `node` first on the app's PATH that adds them (which node refuses in NODE_OPTIONS),
+ * so the app is still launched by scripts/serve.sh with its own flags. Answers the PATH to give the app.
  */
 let profilingBin: string | undefined;
 function profilingPath(): string {
@@ -158,7 +165,13 @@ function profilingPath(): string {
   const bin = join(profileDir, "bin");
   mkdirSync(bin, { recursive: true });
   const node = join(bin, "node");
-  writeFileSync(node, `#!/bin/sh\nexec '${process.execPath}' --cpu-prof --cpu-prof-dir='${profileDir}' "$@"\n`);
+  const flags = [
+    ...(cpuProf ? [`--cpu-prof --cpu-prof-dir='${profileDir}'`] : []),
+    ...(traceGc ? ["--trace-gc"] : []),
+    ...(appFlags ? [appFlags] : []),
+    ...(heapSample ? [`--import '${join(root, "bench", "shared", "heap-sample.mjs")}'`] : []),
+  ].join(" ");
+  writeFileSync(node, `#!/bin/sh\nexec '${process.execPath}' ${flags} "$@"\n`);
   chmodSync(node, 0o755);
   profilingBin = bin;
   return `${bin}:${process.env.PATH ?? ""}`;
@@ -200,7 +213,7 @@ async function startApp(name: string, databaseUrl: string, env: Record<string, s
     MESHDECK_GATEWAY: "off",
     MESHDECK_ADMIN_EMAIL: admin.email,
     MESHDECK_ADMIN_PASSWORD: admin.password,
-    ...(cpuProf ? { PATH: profilingPath() } : {}),
+    ...(wrapped ? { PATH: profilingPath(), MESHDECK_BENCH_HEAP_DIR: profileDir } : {}),
     ...env,
   });
   await waitHealthy(app, baseUrl);
@@ -361,9 +374,13 @@ async function measureDatabase(database: "sqlite" | "postgres", etcd: TEtcd | nu
     const before = watchedPids.map(({ pid }) => readUsage(pid));
     const busyFrom = readMachineBusySeconds();
     const stopActivity = target.postgresPid ? await sampleActivity(target.databaseUrl) : undefined;
+    // The heap sampler of each app starts and stops on SIGUSR2 (bench/shared/heap-sample.mjs).
+    const signalApps = () => target.processes.filter(({ name }) => name.startsWith("app")).forEach(({ child }) => child.kill("SIGUSR2"));
+    if (heapSample) signalApps();
     try {
       return await fn();
     } finally {
+      if (heapSample) signalApps();
       const activity = await stopActivity?.();
       const after = watchedPids.map(({ pid }) => readUsage(pid));
       const seconds = (after[0]!.at - before[0]!.at) / 1000;

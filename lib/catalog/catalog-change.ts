@@ -1,7 +1,8 @@
 import "server-only";
-import type { Tx } from "@/lib/db";
+import { db, type Tx } from "@/lib/db";
+import { insertRows } from "@/lib/db/bulk";
 import { transaction } from "@/lib/db/transaction";
-import { announceCatalogChange, bumpCatalogIndex, stampCatalogIndex } from "./catalog-index";
+import { announceCatalogChange, bumpAndStampAtOnce, bumpCatalogIndex, stampCatalogIndex, withStamping, type TInsert } from "./catalog-index";
 import { recordTrafficChanges, type TTrafficChange } from "./record-traffic-change";
 
 /** What a write to the catalog tells `catalogChange` while it runs. */
@@ -24,8 +25,17 @@ export type TCatalogChange = {
   traffic: (change: TTrafficChange) => Promise<void>;
 };
 
-/** The rows whose modifyIndex a change stamps once it takes its index (see indexAtEnd). */
-export type TStamped = { instances: string[]; services: string[] };
+/**
+ * The rows whose modifyIndex a change stamps once it takes its index (see indexAtEnd), and rows it inserts then, each
+ * with the index as its `modifyIndex` where it has one: on PostgreSQL in the statement that takes the index.
+ */
+export type TStamped = {
+  instances: string[];
+  services: string[];
+  inserts?: TInsert[];
+  /** Services that must take traffic as the rows go in, or none does (catalogChangeAtOnce: a story none would tell). */
+  serving?: string[];
+};
 
 /** The modifyIndex a write stores for its rows until the index is taken: seen by no one, the rows not yet committed. */
 export const pendingIndex = 0;
@@ -37,6 +47,39 @@ export const pendingIndex = 0;
  */
 export async function catalogChange<T>(write: (tx: Tx, change: TCatalogChange) => Promise<T>): Promise<T> {
   return runChange(write, async (tx, traffic) => recordTrafficChanges(tx, traffic));
+}
+
+/**
+ * A change written in one statement outside a transaction (PostgreSQL): one that only inserts rows and stamps others
+ * as it takes its index (indexAtEnd), reads and writes nothing itself, and tells no story. The statement bumps the
+ * counter, inserts and stamps, and commits on its own: the counter, which every change of every process takes in turn,
+ * is held for no round trip, and a registration batch is one round trip instead of four. Answers undefined, nothing
+ * written, when the statement failed (a row inserted meanwhile, a service of `serving` no longer taking traffic):
+ * the caller makes the change in a transaction then.
+ */
+export async function catalogChangeAtOnce<T>(write: (tx: Tx, change: TCatalogChange) => Promise<T>): Promise<T | undefined> {
+  const touched = new Set<string>();
+  const stamped: TStamped[] = [];
+  let taken: (value: number) => void = () => undefined;
+  const atEnd = new Promise<number>((resolve) => (taken = resolve));
+  const refused = () => Promise.reject(new Error("a change made at once takes its index at its end and tells no story"));
+  const change: TCatalogChange = {
+    index: refused,
+    indexAtEnd: (rows) => {
+      stamped.push(rows);
+      return atEnd;
+    },
+    touched: (service) => void touched.add(service),
+    traffic: refused,
+  };
+  const written = await write(db, change);
+  const inserts = stamped.flatMap((rows) => rows.inserts ?? []);
+  if (stamped.length === 0 || !withStamping(stamped, inserts)) throw new Error("a change made at once inserts at its end, in one statement");
+  const value = await bumpAndStampAtOnce(db, stamped, inserts).catch(() => undefined);
+  if (value === undefined) return undefined;
+  taken(value);
+  for (const service of touched) announceCatalogChange(service);
+  return written;
 }
 
 /** One transaction of a change; `story` is handed the traffic noted in it, still inside the transaction. */
@@ -62,12 +105,20 @@ async function runChange<T>(write: (tx: Tx, change: TCatalogChange) => Promise<T
       },
     };
     const written = await write(tx, change);
+    // The rows inserted at the end go in with the stamping statement when nothing reads them before (a story does).
+    const inserts = stamped.flatMap((rows) => rows.inserts ?? []);
+    const together = traffic.length === 0 && index === undefined && withStamping(stamped, inserts);
+    if (!together && inserts.length > 0) {
+      const value = await change.index();
+      for (const { table, rows } of inserts)
+        await insertRows(tx, { table, rows: rows.map((row) => ("modifyIndex" in row ? { ...row, modifyIndex: value } : row)) });
+    }
     // The story's rows (incidents, failover events) are locked after the counter, as every change locks them.
     if (stamped.length > 0 && traffic.length > 0) await change.index();
     await story(tx, traffic);
     // Bumped here unless the story took it: on PostgreSQL in the stamping statement itself.
     if (stamped.length > 0) {
-      index = stampCatalogIndex(tx, index, stamped);
+      index = stampCatalogIndex(tx, index, stamped, together ? inserts : []);
       taken(await index);
     }
     return written;

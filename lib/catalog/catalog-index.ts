@@ -1,7 +1,8 @@
 import "server-only";
 import { EventEmitter } from "node:events";
-import { db, type Tx } from "@/lib/db";
-import { chunked } from "@/lib/db/bulk";
+import { takesTrafficSql } from "@/lib/catalog/traffic-state";
+import { db, type Db, type Tx } from "@/lib/db";
+import { chunked, maxParameters } from "@/lib/db/bulk";
 import { isPostgres } from "@/lib/env";
 import { processSingleton } from "@/lib/process-singleton";
 
@@ -26,16 +27,35 @@ export async function bumpServiceIndexes(tx: Tx, { ids, index }: { ids: string[]
 // Ids per stamping statement: far under every database's parameter limit.
 const stampChunk = 400;
 
+/** Rows a change inserts as it takes its index, each with it as its `modifyIndex` where it has one. */
+export type TInsert = { table: string; rows: Record<string, unknown>[] };
+
+/**
+ * Whether a change's stamping and its rows inserted at the end go in one statement (bumpAndStamp): on PostgreSQL, up to
+ * stampChunk ids stamped and a statement's parameters inserted. A registration batch is then one round trip, not three.
+ */
+export function withStamping(stamped: { instances: string[]; services: string[] }[], inserts: TInsert[]): boolean {
+  const ids = stamped.reduce((n, rows) => n + rows.instances.length + rows.services.length, 0);
+  const cells = inserts.reduce((n, { rows }) => n + rows.length * Object.keys(rows[0] ?? {}).length, 0);
+  return isPostgres() && ids <= stampChunk && ids + cells <= maxParameters;
+}
+
 /**
  * Writes the change's index as the modifyIndex of rows it wrote before it took it (catalog-change.ts indexAtEnd),
  * bumping the counter first unless the change already has (`index`); answers the index. On PostgreSQL a change of
- * up to stampChunk rows (a registration batch) bumps and stamps in one statement: the counter, which every change of
- * every app process takes in turn, is then held for that round trip and the commit, not for three and the commit.
+ * up to stampChunk rows (a registration batch) bumps and stamps in one statement, which also inserts `inserts`
+ * (withStamping): the counter, which every change of every app process takes in turn, is then held for that round
+ * trip and the commit, not for three and the commit.
  */
-export async function stampCatalogIndex(tx: Tx, index: Promise<number> | undefined, stamped: { instances: string[]; services: string[] }[]): Promise<number> {
+export async function stampCatalogIndex(
+  tx: Tx,
+  index: Promise<number> | undefined,
+  stamped: { instances: string[]; services: string[] }[],
+  inserts: TInsert[] = [],
+): Promise<number> {
   const instances = stamped.flatMap((rows) => rows.instances);
   const services = [...new Set(stamped.flatMap((rows) => rows.services))];
-  if (index === undefined && isPostgres() && instances.length + services.length <= stampChunk) return bumpAndStamp(tx, instances, services);
+  if (index === undefined && isPostgres() && instances.length + services.length <= stampChunk) return bumpAndStamp(tx, instances, services, inserts);
   const value = await (index ?? bumpCatalogIndex(tx));
   for (const part of chunked(instances, stampChunk)) {
     await tx.instance.updateMany({ where: { id: { in: part } }, data: { modifyIndex: value } });
@@ -44,18 +64,44 @@ export async function stampCatalogIndex(tx: Tx, index: Promise<number> | undefin
   return value;
 }
 
-async function bumpAndStamp(tx: Tx, instances: string[], services: string[]): Promise<number> {
-  let n = 0;
-  const ids = (count: number) => Array.from({ length: count }, () => `$${++n}`).join(", ");
-  const stamps = [
-    ...(instances.length ? [`i AS (UPDATE "Instance" SET "modifyIndex" = c."value" FROM c WHERE "Instance"."id" IN (${ids(instances.length)}))`] : []),
-    ...(services.length ? [`s AS (UPDATE "Service" SET "modifyIndex" = c."value" FROM c WHERE "Service"."id" IN (${ids(services.length)}))`] : []),
-  ];
-  const [counter] = await tx.$queryRawUnsafe<{ value: number }[]>(
-    `WITH c AS (UPDATE "Counter" SET "value" = "value" + 1 WHERE "name" = 'catalog' RETURNING "value")${stamps.map((cte) => `, ${cte}`).join("")} SELECT "value" FROM c`,
-    ...instances,
-    ...services,
-  );
+/**
+ * bumpAndStamp as a statement of its own, outside a transaction (catalog-change.ts catalogChangeAtOnce). With `serving`,
+ * the counter is bumped only while each of those services has an instance taking traffic; otherwise the rows'
+ * modifyIndex is null and the statement fails whole. Answers the index, or throws.
+ */
+export async function bumpAndStampAtOnce(
+  client: Db,
+  stamped: { instances: string[]; services: string[]; serving?: string[] }[],
+  inserts: TInsert[],
+): Promise<number> {
+  const serving = [...new Set(stamped.flatMap((rows) => rows.serving ?? []))];
+  if (serving.length > 0 && !inserts.some(({ rows }) => rows.some((row) => "modifyIndex" in row))) {
+    throw new Error("a guarded change must insert rows carrying its index, which fail it when the guard does");
+  }
+  const instances = stamped.flatMap((rows) => rows.instances);
+  const services = [...new Set(stamped.flatMap((rows) => rows.services))];
+  return bumpAndStamp(client, instances, services, inserts, serving);
+}
+
+async function bumpAndStamp(tx: Tx | Db, instances: string[], services: string[], inserts: TInsert[], serving: string[] = []): Promise<number> {
+  const values: unknown[] = [];
+  const param = (value: unknown) => `$${values.push(value)}`;
+  // One instance taking traffic per service is enough: looked for, not counted (a service of 1,000 is not read whole).
+  const guard = serving.length
+    ? ` AND (SELECT count(*) FROM "Service" WHERE "Service"."id" IN (${serving.map(param).join(", ")}) AND EXISTS (SELECT 1 FROM "Instance" WHERE "Instance"."serviceId" = "Service"."id" AND ${takesTrafficSql})) = ${serving.length}`
+    : "";
+  const ctes = [`c AS (UPDATE "Counter" SET "value" = "value" + 1 WHERE "name" = 'catalog'${guard} RETURNING "value")`];
+  if (instances.length)
+    ctes.push(`i AS (UPDATE "Instance" SET "modifyIndex" = c."value" FROM c WHERE "Instance"."id" IN (${instances.map(param).join(", ")}))`);
+  if (services.length) ctes.push(`s AS (UPDATE "Service" SET "modifyIndex" = c."value" FROM c WHERE "Service"."id" IN (${services.map(param).join(", ")}))`);
+  for (const { table, rows } of inserts) {
+    if (rows.length === 0) continue;
+    const columns = Object.keys(rows[0]!);
+    // Each row's modifyIndex is the counter's new value: a sub-select of the bump, run once for the statement.
+    const tuples = rows.map((row) => `(${columns.map((column) => (column === "modifyIndex" ? `(SELECT "value" FROM c)` : param(row[column]))).join(", ")})`);
+    ctes.push(`w${ctes.length} AS (INSERT INTO "${table}" (${columns.map((column) => `"${column}"`).join(", ")}) VALUES ${tuples.join(", ")})`);
+  }
+  const [counter] = await tx.$queryRawUnsafe<{ value: number }[]>(`WITH ${ctes.join(", ")} SELECT "value" FROM c`, ...values);
   if (!counter) throw new Error("the catalog counter row is missing");
   return Number(counter.value);
 }

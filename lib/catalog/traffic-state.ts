@@ -32,6 +32,9 @@ export function enabledWhere(enabled: boolean) {
   return { OR: [{ enabledOverride: enabled }, { enabledOverride: null, enabled }] };
 }
 
+/** Instances that take traffic, as `takesTraffic` decides it, in SQL (PostgreSQL and SQLite alike). */
+export const takesTrafficSql = `"health" IN (${trafficHealths.map((health) => `'${health}'`).join(", ")}) AND COALESCE("enabledOverride", "enabled") AND COALESCE("weightOverride", "weight") > 0`;
+
 /** Instances that take traffic, as `takesTraffic` decides it. */
 export const takesTrafficWhere = {
   AND: [enabledWhere(true), { OR: [{ weightOverride: { gt: 0 } }, { weightOverride: null, weight: { gt: 0 } }] }, { health: { in: trafficHealths } }],

@@ -18,7 +18,7 @@ export function valuesList({ rows, columns, casts = [] }: { rows: number; column
 }
 
 // Parameters per statement stay under SQLite's 32766 and PostgreSQL's 65535.
-const maxParameters = 30_000;
+export const maxParameters = 30_000;
 
 /**
  * Inserts rows with one statement per few hundred: for writes of thousands of rows at once (a registry's first

@@ -1,10 +1,11 @@
 import "server-only";
-import { catalogChange, pendingIndex, type TCatalogChange } from "@/lib/catalog/catalog-change";
+import { catalogChange, catalogChangeAtOnce, pendingIndex, type TCatalogChange } from "@/lib/catalog/catalog-change";
 import { takesTraffic, trafficState } from "@/lib/catalog/traffic-state";
 import { randomUUID } from "node:crypto";
 import { db, type Db, type Tx } from "@/lib/db";
 import { chunked, insertRows, valuesList } from "@/lib/db/bulk";
 import { encodeStringList, encodeStringMap } from "@/lib/db/codecs";
+import { isPostgres } from "@/lib/env";
 import { AppError, asError } from "@/lib/errors";
 import { forgetInstance, noteOwnIndex, trackInstance } from "./beat-state";
 import { instanceSelect, type TInstanceRow } from "./instance-view";
@@ -93,7 +94,12 @@ async function commitBatch(ops: TOp[], locked = false) {
   let result: Awaited<ReturnType<typeof writeBatch>>;
   try {
     const seen = readFirst ? await readBatch(db, ops) : undefined;
-    result = await catalogChange(async (tx, change) => writeBatch(tx, change, ops, seen ?? (await change.index(), await readBatch(tx, ops))));
+    // New instances of services that exist and take traffic (most of a fleet registering): one statement, no transaction.
+    const atOnce =
+      seen !== undefined && isPostgres() && ops.every((op) => op.kind === "register" && !seen.existing.has(op.input.id) && seen.services.has(op.input.service));
+    const written = atOnce ? await catalogChangeAtOnce((tx, change) => writeBatch(tx, change, ops, seen, true)) : undefined;
+    if (atOnce && !written) throw new Error(changedSinceRead);
+    result = written ?? (await catalogChange(async (tx, change) => writeBatch(tx, change, ops, seen ?? (await change.index(), await readBatch(tx, ops)))));
   } catch (error) {
     if (readFirst) return commitBatch(ops, true);
     // Something no caller's input explains (a concurrent writer in another process, say): each op again on its own,
@@ -161,7 +167,14 @@ async function readBatch(client: Db | Tx, ops: TOp[]) {
 // Raised when a row read before the counter lock changed before the write: the batch is run again, locked first.
 const changedSinceRead = "an instance of the batch changed since it was read";
 
-async function writeBatch(tx: Tx, change: TCatalogChange, ops: TOp[], { existing, overrides, services }: Awaited<ReturnType<typeof readBatch>>) {
+/** Writes a batch in `tx`; `atOnce`: as catalogChangeAtOnce writes it, its services taking traffic as it is written. */
+async function writeBatch(
+  tx: Tx,
+  change: TCatalogChange,
+  ops: TOp[],
+  { existing, overrides, services }: Awaited<ReturnType<typeof readBatch>>,
+  atOnce = false,
+) {
   const at = new Date();
   const failed = new Map<string, AppError>();
   const registered = new Map<string, TRegistered>();
@@ -177,6 +190,9 @@ async function writeBatch(tx: Tx, change: TCatalogChange, ops: TOp[], { existing
   const protocolOf = new Map(ops.flatMap((op) => (op.kind === "register" ? [[op.input.id, op.protocol] as const] : [])));
   const healthEvents: { service: string; source: string; instanceId: string; from: string; to: string; reason: string; at: Date }[] = [];
   const touchedServices = new Set<string>();
+  // New instances inserted one at a time (each with its traffic story), and those left to insert in one statement.
+  let alone: string[] = [];
+  let rest: Record<string, unknown>[] = [];
 
   if (registrations.length > 0) {
     const accepted = registrations.filter((input) => {
@@ -187,7 +203,7 @@ async function writeBatch(tx: Tx, change: TCatalogChange, ops: TOp[], { existing
       }
       return true;
     });
-    const serviceIds = await upsertServices(tx, [...new Set(accepted.map(({ service }) => service))], services, index);
+    const { ids: serviceIds, created: newServices } = await upsertServices(tx, [...new Set(accepted.map(({ service }) => service))], services, index);
     const creates = [];
     const updates: Parameters<typeof updateInstances>[1] = [];
     for (const input of accepted) {
@@ -273,7 +289,13 @@ async function writeBatch(tx: Tx, change: TCatalogChange, ops: TOp[], { existing
       }
     }
     await updateInstances(tx, updates, at);
-    await insertInstances(tx, change, creates, new Map([...serviceIds].map(([name, id]) => [id, name])));
+    // A service this batch created has neither an instance nor an outage to end; at once, the statement makes sure.
+    const noOutage = atOnce ? new Set(serviceIds.values()) : newServices;
+    const inserted = await insertInstances(tx, change, creates, new Map([...serviceIds].map(([name, id]) => [id, name])), noOutage);
+    alone = inserted.alone;
+    // Taking the index at the end, the rest go in with it (catalog-change.ts); otherwise now.
+    if (atEnd) rest = inserted.rest;
+    else await insertRows(tx, { table: "Instance", rows: inserted.rest });
     for (const input of accepted) {
       touchedServices.add(serviceIds.get(input.service)!);
       change.touched(input.service);
@@ -308,10 +330,15 @@ async function writeBatch(tx: Tx, change: TCatalogChange, ops: TOp[], { existing
       at,
     });
   }
-  const created = [...registered.values()].flatMap(({ instance, created }) => (created ? [instance.id] : []));
-  const taken = atEnd ? change.indexAtEnd({ instances: created, services: [...touchedServices] }) : Promise.resolve(index);
+  const events = healthEvents.map((event) => ({ id: randomUUID(), ...event, detectionMs: null }));
+  const inserts = [
+    { table: "Instance", rows: rest },
+    { table: "HealthEvent", rows: events },
+  ];
+  const serving = atOnce ? [...touchedServices] : undefined;
+  const taken = atEnd ? change.indexAtEnd({ instances: alone, services: [...touchedServices], inserts, serving }) : Promise.resolve(index);
   if (!atEnd && touchedServices.size > 0) await tx.service.updateMany({ where: { id: { in: [...touchedServices] } }, data: { modifyIndex: index } });
-  await insertRows(tx, { table: "HealthEvent", rows: healthEvents.map((event) => ({ id: randomUUID(), ...event, detectionMs: null })) });
+  if (!atEnd) await insertRows(tx, { table: "HealthEvent", rows: events });
 
   // The traffic stories of re-registrations (a new instance's was told as it was inserted).
   for (const input of registrations) {
@@ -331,20 +358,30 @@ async function writeBatch(tx: Tx, change: TCatalogChange, ops: TOp[], { existing
   return { at, index: taken, failed, registered, deregistered };
 }
 
-// The services of a batch (`found`: those read to exist), created where new; answers their ids by name.
-async function upsertServices(tx: Tx, names: string[], found: Map<string, string>, index: number): Promise<Map<string, string>> {
+/**
+ * The services of a batch (`found`: those read to exist), created where new; answers their ids by name, and the ids
+ * of those this batch created (no instance, and no outage, before).
+ */
+async function upsertServices(tx: Tx, names: string[], found: Map<string, string>, index: number) {
   const ids = new Map(names.flatMap((name) => (found.has(name) ? [[name, found.get(name)!] as const] : [])));
+  const created = new Set<string>();
   const missing = names.filter((name) => !ids.has(name));
-  if (missing.length === 0) return ids;
+  if (missing.length === 0) return { ids, created };
   const now = new Date();
-  // Another app process may create the same service at the same moment: its row wins, and is read back.
-  await tx.$executeRawUnsafe(
-    `INSERT INTO "Service" ("id", "name", "source", "modifyIndex", "createdAt", "updatedAt") VALUES ${valuesList({ rows: missing.length, columns: 6 })} ON CONFLICT ("name") DO NOTHING`,
+  const inserted = await tx.$queryRawUnsafe<{ id: string; name: string }[]>(
+    `INSERT INTO "Service" ("id", "name", "source", "modifyIndex", "createdAt", "updatedAt") VALUES ${valuesList({ rows: missing.length, columns: 6 })} ON CONFLICT ("name") DO NOTHING RETURNING "id", "name"`,
     ...missing.flatMap((name) => [randomUUID(), name, source, index, now, now]),
   );
-  const created = await tx.service.findMany({ where: { name: { in: missing } }, select: { id: true, name: true } });
-  for (const { id, name } of created) ids.set(name, id);
-  return ids;
+  for (const { id, name } of inserted) {
+    ids.set(name, id);
+    created.add(id);
+  }
+  // Another app process created the others at the same moment: its rows win, and are read back.
+  const others = missing.filter((name) => !ids.has(name));
+  if (others.length > 0) {
+    for (const { id, name } of await tx.service.findMany({ where: { name: { in: others } }, select: { id: true, name: true } })) ids.set(name, id);
+  }
+  return { ids, created };
 }
 
 type TExistingRow = Awaited<ReturnType<typeof readBatch>>["existing"] extends Map<string, infer R> ? R : never;
@@ -426,14 +463,17 @@ type TNewInstance = {
 };
 
 /**
- * Inserts new instances with one statement per few hundred. An instance joining a service that already takes
- * traffic tells no story; in a service in an outage, instances go one at a time, each with its story (it may
- * end the outage), until one takes traffic.
+ * New instances: an instance joining a service that already takes traffic tells no story, and is left to the caller
+ * to insert with the others (`rest`, one statement per few hundred); in a service in an outage, instances go one at a
+ * time (`alone`), each with its story (it may end the outage), until one takes traffic.
  */
-async function insertInstances<T extends TNewInstance>(tx: Tx, change: TCatalogChange, rows: T[], names: Map<string, string>) {
-  if (rows.length === 0) return;
-  const serviceIds = [...new Set(rows.map((row) => row.serviceId))];
-  const serving = new Set<string>();
+async function insertInstances<T extends TNewInstance>(tx: Tx, change: TCatalogChange, rows: T[], names: Map<string, string>, noOutage: Set<string>) {
+  const alone: string[] = [];
+  const rest: T[] = [];
+  if (rows.length === 0) return { alone, rest };
+  // Services known to have no outage to end (see writeBatch): nothing to read of them.
+  const serviceIds = [...new Set(rows.map((row) => row.serviceId))].filter((id) => !noOutage.has(id));
+  const serving = new Set(noOutage);
   for (let i = 0; i < serviceIds.length; i += readChunk) {
     const groups = await tx.instance.groupBy({
       by: ["serviceId"],
@@ -458,13 +498,13 @@ async function insertInstances<T extends TNewInstance>(tx: Tx, change: TCatalogC
     const hadOutage = new Set(outages.map(({ service }) => service));
     for (const [id, name] of chunk) if (!hadOutage.has(name)) serving.add(id);
   }
-  const rest: T[] = [];
   for (const row of rows) {
     if (serving.has(row.serviceId)) {
       rest.push(row);
       continue;
     }
     await insertRows(tx, { table: "Instance", rows: [row] });
+    alone.push(row.id);
     const after = trafficState(row);
     const service = names.get(row.serviceId)!;
     await change.traffic({
@@ -478,7 +518,7 @@ async function insertInstances<T extends TNewInstance>(tx: Tx, change: TCatalogC
     });
     if (takesTraffic(after)) serving.add(row.serviceId);
   }
-  await insertRows(tx, { table: "Instance", rows: rest });
+  return { alone, rest };
 }
 
 // What the collector's probe needs beyond the address: an HTTP path, the service a gRPC server is asked about, or the
