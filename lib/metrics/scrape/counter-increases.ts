@@ -1,11 +1,22 @@
 // The last value of each counter series of one target, to turn successive scrapes into increases.
+import type { Buffer } from "node:buffer";
 
-type TSeries = { key: string; value: number; scrape: number };
+/** `next` is this scrape's value, made the last one (`value`) only once the whole scrape is read. */
+type TSeries = { key: string; value: number; next: number; scrape: number };
+
+/** True when bytes[start, end) are the chars of `key`, a string of one char per byte (latin1). */
+function isKeyAt(key: string, bytes: Buffer, start: number, end: number): boolean {
+  if (key.length !== end - start) return false;
+  // From the end: series of one family share their start.
+  for (let k = key.length - 1; k >= 0; k--) if (key.charCodeAt(k) !== bytes[start + k]) return false;
+  return true;
+}
 
 /**
  * Call `begin`, then `increase` for each series in the order the scrape lists them, then `end`.
  * A target lists its series in the same order every time, so the series expected at each position
- * is tried first and the map is only searched when the listing changed.
+ * is tried first and the map is only searched when the listing changed. A scrape that fails before
+ * `end` (its body did not parse) changes no last value: the next scrape's increases cover both.
  */
 export class CounterIncreases {
   private readonly series = new Map<string, TSeries>();
@@ -22,8 +33,12 @@ export class CounterIncreases {
     this.touched = 0;
   }
 
-  /** Forgets the series this scrape did not list, so label churn does not grow memory. */
+  /** Keeps this scrape's values, and forgets the series it did not list, so label churn does not grow memory. */
   end(): void {
+    for (let k = 0; k < this.position; k++) {
+      const series = this.order[k]!;
+      series.value = series.next;
+    }
     if (this.touched < this.series.size) {
       for (const [key, series] of this.series) if (series.scrape !== this.scrape) this.series.delete(key);
     }
@@ -42,28 +57,45 @@ export class CounterIncreases {
    * the last good value as the baseline.
    */
   increase(key: string, value: number): number {
+    const expected = this.order[this.position];
+    return this.step(expected?.key === key ? expected : this.find(key), key, value);
+  }
+
+  /** `increase` for the series whose key is written in bytes[start, end), compared in place: no string for it. */
+  increaseAt(bytes: Buffer, start: number, end: number, value: number): number {
+    const expected = this.order[this.position];
+    if (expected && isKeyAt(expected.key, bytes, start, end)) return this.step(expected, expected.key, value);
+    const key = bytes.toString("latin1", start, end);
+    return this.step(this.find(key), key, value);
+  }
+
+  private find(key: string): TSeries | undefined {
+    const series = this.series.get(key);
+    if (series) this.order[this.position] = series;
+    return series;
+  }
+
+  private step(found: TSeries | undefined, key: string, value: number): number {
     const finite = Number.isFinite(value);
-    let series = this.order[this.position];
-    if (series?.key !== key) {
-      series = this.series.get(key);
-      if (!series) {
-        if (!finite) return 0;
-        // A key sliced from a scrape's body would keep the whole body alive: a copy through a concatenation does not.
-        const own = key.length < 13 ? key : (" " + key).slice(1);
-        const created = { key: own, value, scrape: this.scrape };
-        this.series.set(own, created);
-        this.order[this.position++] = created;
-        this.touched++;
-        return Math.max(value, 0);
-      }
-      this.order[this.position] = series;
+    let series = found;
+    if (!series) {
+      if (!finite) return 0;
+      // Its last value counts as 0 until the scrape is kept.
+      series = { key, value: 0, next: value, scrape: this.scrape };
+      this.series.set(key, series);
+      this.order[this.position++] = series;
+      this.touched++;
+      return Math.max(value, 0);
     }
     this.position++;
-    if (series.scrape !== this.scrape) this.touched++;
-    series.scrape = this.scrape;
+    if (series.scrape !== this.scrape) {
+      this.touched++;
+      series.scrape = this.scrape;
+      series.next = series.value;
+    }
     if (!finite) return 0;
-    const last = series.value;
-    series.value = value;
+    const last = series.next;
+    series.next = value;
     return value < last ? Math.max(value, 0) : value - last;
   }
 }

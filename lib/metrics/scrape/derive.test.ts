@@ -49,12 +49,35 @@ function counter(name: string, series: [TLabels, number][]): TMetricFamily {
   );
 }
 
-/** Feeds the scrapes 10 s apart and returns what every scrape after the first yields. */
+const escaped = (value: string) => value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+
+/** The families as a target would expose them in the text format, as bytes. */
+function exposition(families: TMetricFamily[]): Buffer {
+  const lines = families.flatMap(({ name, type, samples }) => [
+    `# TYPE ${name} ${type}`,
+    ...samples.map((s) => {
+      const labels = Object.entries(s.labels).map(([label, value]) => `${label}="${escaped(value)}"`);
+      return `${s.name}${labels.length ? `{${labels.join(",")}}` : ""} ${s.value}`;
+    }),
+  ]);
+  return Buffer.from(`${lines.join("\n")}\n`, "utf8");
+}
+
+/**
+ * Feeds the scrapes 10 s apart and returns what every scrape after the first yields: read from families (as
+ * Prometheus's samples are) and, the same, from the bytes of each scrape's exposition (as a target's are).
+ */
 function run(scrapes: TMetricFamily[][], names = defaultMetricNames) {
   const instance = new InstanceSignals(names);
-  const first = instance.next(scrapes[0] ?? [], 0);
-  expect(first).toBeNull();
-  return scrapes.slice(1).map((families, i) => instance.next(families, (i + 1) * 10_000)!);
+  const fromBytes = new InstanceSignals(names);
+  expect(instance.next(scrapes[0] ?? [], 0)).toBeNull();
+  expect(fromBytes.scrape(exposition(scrapes[0] ?? []), { openMetrics: false, atMs: 0 })).toBeNull();
+  return scrapes.slice(1).map((families, i) => {
+    const atMs = (i + 1) * 10_000;
+    const signals = instance.next(families, atMs)!;
+    expect(fromBytes.scrape(exposition(families), { openMetrics: false, atMs })).toEqual(signals);
+    return signals;
+  });
 }
 
 function selfOf(scrapes: TMetricFamily[][]): TSignals[] {
