@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { CounterIncreases } from "./counter-increases";
 import { InstanceSignals } from "./derive";
-import { parseExposition } from "./parse";
+import { MetricsParseError, parseExposition } from "./parse";
 import { defaultMetricNames, type TMetricFamily, type TMetricType, type TSignals } from "../types";
 
 type TLabels = Record<string, string>;
@@ -622,6 +622,24 @@ describe("InstanceSignals", () => {
     expect(instance.seriesCount).toBe(50);
     instance.next(routes(3), 10_000);
     expect(instance.seriesCount).toBe(3);
+  });
+});
+
+describe("a scrape's body read as bytes", () => {
+  const body = (n: number, tail = "") => Buffer.from(`http_requests_total{code="200"} ${n}\nhttp_requests_total{code="500"} ${n / 10}\n${tail}`);
+
+  test("a body that does not parse throws and keeps no value: the next scrape's increases cover both", () => {
+    const instance = new InstanceSignals(defaultMetricNames);
+    instance.scrape(body(100), { openMetrics: false, atMs: 0 });
+    expect(() => instance.scrape(body(150, "http_requests_total{code= 1\n"), { openMetrics: false, atMs: 10_000 })).toThrow(MetricsParseError);
+    expect(instance.scrape(body(200), { openMetrics: false, atMs: 20_000 })?.self).toMatchObject({ requests: 110, errors: 10 });
+  });
+
+  test("OpenMetrics bodies too, with the series' _total names", () => {
+    const instance = new InstanceSignals(defaultMetricNames);
+    const om = (n: number) => Buffer.from(`# TYPE http_requests counter\nhttp_requests_total{code="200"} ${n} # {trace_id="x"} 1\n# EOF\n`);
+    instance.scrape(om(1), { openMetrics: true, atMs: 0 });
+    expect(instance.scrape(om(4), { openMetrics: true, atMs: 10_000 })?.self).toMatchObject({ requests: 3, errors: 0 });
   });
 });
 
