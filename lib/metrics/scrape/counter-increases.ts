@@ -1,16 +1,11 @@
 // The last value of each counter series of one target, to turn successive scrapes into increases.
-import type { Buffer } from "node:buffer";
+import { Buffer } from "node:buffer";
 
-/** `next` is this scrape's value, made the last one (`value`) only once the whole scrape is read. */
-type TSeries = { key: string; value: number; next: number; scrape: number };
-
-/** True when bytes[start, end) are the chars of `key`, a string of one char per byte (latin1). */
-function isKeyAt(key: string, bytes: Buffer, start: number, end: number): boolean {
-  if (key.length !== end - start) return false;
-  // From the end: series of one family share their start.
-  for (let k = key.length - 1; k >= 0; k--) if (key.charCodeAt(k) !== bytes[start + k]) return false;
-  return true;
-}
+/**
+ * `next` is this scrape's value, made the last one (`value`) only once the whole scrape is read. A series read from
+ * a scrape's bytes keeps them (`bytes`), to be compared in place with the next scrape's, natively.
+ */
+type TSeries = { key: string; bytes: Buffer | null; value: number; next: number; scrape: number };
 
 /**
  * Call `begin`, then `increase` for each series in the order the scrape lists them, then `end`.
@@ -58,15 +53,16 @@ export class CounterIncreases {
    */
   increase(key: string, value: number): number {
     const expected = this.order[this.position];
-    return this.step(expected?.key === key ? expected : this.find(key), key, value);
+    return this.step(expected?.key === key ? expected : this.find(key), key, null, value);
   }
 
   /** `increase` for the series whose key is written in bytes[start, end), compared in place: no string for it. */
   increaseAt(bytes: Buffer, start: number, end: number, value: number): number {
-    const expected = this.order[this.position];
-    if (expected && isKeyAt(expected.key, bytes, start, end)) return this.step(expected, expected.key, value);
+    const expected = this.order[this.position]?.bytes;
+    if (expected && expected.length === end - start && bytes.compare(expected, 0, expected.length, start, end) === 0)
+      return this.step(this.order[this.position], "", null, value);
     const key = bytes.toString("latin1", start, end);
-    return this.step(this.find(key), key, value);
+    return this.step(this.find(key), key, bytes.subarray(start, end), value);
   }
 
   private find(key: string): TSeries | undefined {
@@ -75,13 +71,14 @@ export class CounterIncreases {
     return series;
   }
 
-  private step(found: TSeries | undefined, key: string, value: number): number {
+  /** `key` and `bytes` (copied if kept) make the series when it is new. */
+  private step(found: TSeries | undefined, key: string, bytes: Buffer | null, value: number): number {
     const finite = Number.isFinite(value);
     let series = found;
     if (!series) {
       if (!finite) return 0;
       // Its last value counts as 0 until the scrape is kept.
-      series = { key, value: 0, next: value, scrape: this.scrape };
+      series = { key, bytes: bytes && Buffer.from(bytes), value: 0, next: value, scrape: this.scrape };
       this.series.set(key, series);
       this.order[this.position++] = series;
       this.touched++;
