@@ -1,32 +1,44 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { valuesList } from "@/lib/db/bulk";
+import { jsonDate, jsonRows } from "@/lib/db/bulk";
 import { addSignals } from "../signals";
 import { rollupKeyOf, signalsOfRow, toRollupRow, type TRollupKey, type TRollupRow } from "./rollup-rows";
 import type { TSignals } from "../types";
 
-// 12 parameters a row: well under SQLite's and PostgreSQL's limits on parameters per statement.
-const batchSize = 500;
-const columns = ["resolution", "scope", "service", "instanceId", "peer", "at", "requests", "errors", "p50Ms", "p95Ms", "p99Ms", "buckets"] as const;
+// Rows per statement: a flush is 1,400 rows at 1,000 instances; a compaction of many services writes more.
+const batchSize = 2000;
+const columns = [
+  { name: "resolution", type: "integer" },
+  { name: "scope", type: "text" },
+  { name: "service", type: "text" },
+  { name: "instanceId", type: "text" },
+  { name: "peer", type: "text" },
+  { name: "at", type: "timestamp(3)" },
+  { name: "requests", type: "double precision" },
+  { name: "errors", type: "double precision" },
+  { name: "p50Ms", type: "double precision" },
+  { name: "p95Ms", type: "double precision" },
+  { name: "p99Ms", type: "double precision" },
+  { name: "buckets", type: "text" },
+] as const;
 const key = ["resolution", "scope", "service", "instanceId", "peer", "at"];
 const quoted = (names: readonly string[]) => names.map((name) => `"${name}"`).join(", ");
-const updates = columns
-  .filter((column) => !key.includes(column))
-  .map((column) => `"${column}" = excluded."${column}"`)
+const names = columns.map((column) => column.name);
+const updates = names
+  .filter((name) => !key.includes(name))
+  .map((name) => `"${name}" = excluded."${name}"`)
   .join(", ");
 
 /**
- * Writes rollup rows, a few hundred per statement. A window is written by the collector that owns
- * its service; after a handover two may write one window, and then the later write wins.
+ * Writes rollup rows, a couple of thousand per statement, as one JSON parameter each. A window is written by the
+ * collector that owns its service; after a handover two may write one window, and then the later write wins.
  */
 export async function writeRollupRows(rows: TRollupRow[]) {
+  // SQLite wants a WHERE before an upsert's ON CONFLICT when its rows come from a SELECT.
+  const insert = `INSERT INTO "MetricRollup" (${quoted(names)}) SELECT * FROM ${jsonRows(columns)} AS r WHERE true ON CONFLICT (${quoted(key)}) DO UPDATE SET ${updates}`;
   for (let i = 0; i < rows.length; i += batchSize) {
-    const batch = rows.slice(i, i + batchSize);
-    const values = batch.flatMap((row) => columns.map((column) => row[column]));
-    await db.$executeRawUnsafe(
-      `INSERT INTO "MetricRollup" (${quoted(columns)}) VALUES ${valuesList({ rows: batch.length, columns: columns.length })} ON CONFLICT (${quoted(key)}) DO UPDATE SET ${updates}`,
-      ...values,
-    );
+    const cells = rows.slice(i, i + batchSize).map((row) => names.map((name) => (name === "at" ? jsonDate(row.at) : row[name])));
+    await db.$executeRawUnsafe(insert, JSON.stringify(cells));
   }
 }
 
