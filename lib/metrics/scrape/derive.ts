@@ -25,6 +25,15 @@ class Tally {
   quantiles: Map<string, number[]> | null = null;
   weights: Map<string, number> | null = null;
 
+  reset() {
+    this.requests = 0;
+    this.errors = 0;
+    this.counted = false;
+    this.buckets.clear();
+    this.quantiles = null;
+    this.weights = null;
+  }
+
   toSignals(): TSignals {
     const buckets = this.buckets.size > 0 ? [...this.buckets].sort((x, y) => x[0] - y[0]) : null;
     return { requests: this.requests, errors: this.errors, buckets, summary: buckets ? null : this.summary() };
@@ -47,6 +56,9 @@ class Tally {
   }
 }
 
+// Groups kept between scrapes, per reader: past this many (callees come and go), they start over.
+const maxGroups = 100;
+
 /** One metric read for one purpose: which series it takes, grouped how, in which unit. */
 class Reader {
   readonly groups = new Map<string, Tally>();
@@ -57,6 +69,12 @@ class Reader {
     readonly statusLabels: readonly string[],
     readonly unitsPerSecond = 1,
   ) {}
+
+  // A scrape's tallies are reset, not made anew: the groups (the instance, its callees) stay from scrape to scrape.
+  reset() {
+    if (this.groups.size > maxGroups) this.groups.clear();
+    for (const tally of this.groups.values()) tally.reset();
+  }
 
   tally(group: string): Tally {
     let tally = this.groups.get(group);
@@ -192,8 +210,8 @@ export class InstanceSignals {
 
   private begin() {
     this.counters.begin();
-    for (const reader of this.selfReaders) reader.groups.clear();
-    for (const reader of this.edgeReaders) reader.groups.clear();
+    for (const reader of this.selfReaders) reader.reset();
+    for (const reader of this.edgeReaders) reader.reset();
   }
 
   private end(atMs: number): TScrapeSignals | null {
