@@ -3,7 +3,7 @@ import { haproxyBackend, haproxyBackendResponses, haproxyFrontend, haproxyFronte
 import { istioCallee, istioDuration, istioInbound, istioRequests, istioStatusLabels, istioUnitsPerSecond } from "./istio";
 import { CounterIncreases } from "./counter-increases";
 import { emptySignals } from "../signals";
-import type { TLabelsView, TMetricFamily, TMetricNames, TScrapeSignals, TSignals } from "../types";
+import type { TBuckets, TLabelsView, TMetricFamily, TMetricNames, TScrapeSignals, TSignals } from "../types";
 import { parseNumber, scanExposition, type TSampleReader } from "./parse";
 
 type TPart = "bucket" | "count" | "quantile" | "counter";
@@ -20,7 +20,10 @@ class Tally {
   errors = 0;
   /** Set by a `_count` or counter series: a group with only buckets or quantiles is not a measurement. */
   counted = false;
-  readonly buckets = new Map<number, number>();
+  /** Per bucket bound, its increase in the scrape stamped `scrape`: kept between scrapes, so no map grows anew. */
+  private readonly buckets = new Map<number, { count: number; scrape: number }>();
+  private bucketCount = 0;
+  private scrape = 0;
   /** Summaries: the client's [p50, p95, p99] in ms, and the request increase, per label set. */
   quantiles: Map<string, number[]> | null = null;
   weights: Map<string, number> | null = null;
@@ -29,14 +32,40 @@ class Tally {
     this.requests = 0;
     this.errors = 0;
     this.counted = false;
-    this.buckets.clear();
+    if (this.buckets.size > maxBounds) this.buckets.clear();
+    this.bucketCount = 0;
+    this.scrape++;
     this.quantiles = null;
     this.weights = null;
   }
 
+  addBucket(bound: number, increase: number) {
+    const bucket = this.buckets.get(bound);
+    if (bucket === undefined) this.buckets.set(bound, { count: increase, scrape: this.scrape });
+    else if (bucket.scrape === this.scrape) return void (bucket.count += increase);
+    else {
+      bucket.count = increase;
+      bucket.scrape = this.scrape;
+    }
+    this.bucketCount++;
+  }
+
   toSignals(): TSignals {
-    const buckets = this.buckets.size > 0 ? [...this.buckets].sort((x, y) => x[0] - y[0]) : null;
+    const buckets = this.bucketCount > 0 ? this.sortedBuckets() : null;
     return { requests: this.requests, errors: this.errors, buckets, summary: buckets ? null : this.summary() };
+  }
+
+  // Bounds come in order (a target lists its buckets ascending): an insertion sort is one pass, with no copy.
+  private sortedBuckets(): TBuckets {
+    const sorted: TBuckets = [];
+    this.buckets.forEach(({ count, scrape }, le) => {
+      if (scrape !== this.scrape) return;
+      const bucket: [number, number] = [le, count];
+      let i = sorted.length;
+      for (; i > 0 && sorted[i - 1]![0] > le; i--) sorted[i] = sorted[i - 1]!;
+      sorted[i] = bucket;
+    });
+    return sorted;
   }
 
   // Request-weighted average of each label set's quantile: an approximation, as quantiles don't add up.
@@ -56,8 +85,10 @@ class Tally {
   }
 }
 
-// Groups kept between scrapes, per reader: past this many (callees come and go), they start over.
+// Groups kept between scrapes, per reader, and bucket bounds per group: past this many (callees or bounds come and
+// go), they start over.
 const maxGroups = 100;
+const maxBounds = 200;
 
 /** One metric read for one purpose: which series it takes, grouped how, in which unit. */
 class Reader {
@@ -252,8 +283,9 @@ export class InstanceSignals {
       const tally = reader.tally(group);
       if (part === "bucket") {
         const le = labels.number("le");
-        const bound = le === null ? Number.NaN : le / reader.unitsPerSecond;
-        if (!Number.isNaN(bound)) tally.buckets.set(bound, (tally.buckets.get(bound) ?? 0) + increase);
+        // Dividing by 1 would make a new number to key the bucket by.
+        const bound = le === null ? Number.NaN : reader.unitsPerSecond === 1 ? le : le / reader.unitsPerSecond;
+        if (!Number.isNaN(bound)) tally.addBucket(bound, increase);
       } else if (part === "quantile") {
         const k = quantileIndex.get(labels.number("quantile") ?? Number.NaN);
         if (k === undefined) continue;

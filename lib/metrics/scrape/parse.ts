@@ -63,8 +63,12 @@ const interned = new Map<string, string>();
 // comparing it in place with the body's bytes, with no string made to look it up.
 const RECENT_SLOTS = 4096;
 const recent: (string | undefined)[] = new Array<string | undefined>(RECENT_SLOTS).fill(undefined);
-const slotOf = (bytes: Buffer, start: number, end: number) =>
-  ((bytes[start]! * 31 + bytes[end - 1]!) * 31 + bytes[(start + end) >> 1]! + (end - start) * 7) & (RECENT_SLOTS - 1);
+// Every byte counts: names of one exporter share their first and last chars, and would share slots.
+function slotOf(bytes: Buffer, start: number, end: number): number {
+  let hash = 0;
+  for (let i = start; i < end; i++) hash = (hash * 31 + bytes[i]!) | 0;
+  return (hash ^ (hash >>> 12)) & (RECENT_SLOTS - 1);
+}
 
 /**
  * True when bytes[start, end) are `word`'s chars, compared in place. Only ASCII words are compared so: a string
@@ -184,7 +188,11 @@ const TYPES = new Set<string>(Object.keys(SUFFIXES));
 const membersCache = new Map<string, { type: TMetricType; members: string[] }>();
 function membersOf(name: string, type: TMetricType): string[] {
   const cached = membersCache.get(name);
-  if (cached && cached.type === type) return cached.members;
+  return cached && cached.type === type ? cached.members : newMembersOf(name, type);
+}
+
+// Apart from membersOf: a closure over `name` there would make a context on every call, found or not.
+function newMembersOf(name: string, type: TMetricType): string[] {
   if (membersCache.size >= 20_000) membersCache.clear();
   const members = SUFFIXES[type].map((suffix) => {
     const member = name + suffix;
@@ -210,6 +218,9 @@ function unescape(text: string, quotes: boolean): string {
   }
   return out + text.slice(from);
 }
+
+// Label values read as numbers, by value.
+const numbers = new Map<string, number | null>();
 
 /**
  * The labels of the sample being read, in place in the body: names interned, values made into strings only when
@@ -262,11 +273,18 @@ export class SampleLabels {
     return k === -1 ? undefined : this.valueAt(k);
   }
 
-  /** The label's value as a Prometheus float (a bucket's `le`, a quantile), read in place; null if absent or not one. */
+  /** The label's value as a Prometheus float (a bucket's `le`, a quantile); null if absent or not one. */
   number(name: string): number | null {
     const k = this.indexOf(name);
     if (k === -1) return null;
-    return this.escaped[k] ? parseNumber(this.valueAt(k), 0, this.valueAt(k).length) : numberAt(this.bytes, this.starts[k]!, this.ends[k]!);
+    const value = this.valueAt(k);
+    // Bounds repeat in every series and scrape: each parsed once, not made a new number each time.
+    let number = numbers.get(value);
+    if (number === undefined) {
+      if (numbers.size >= INTERN_MAX_COUNT) numbers.clear();
+      numbers.set(value, (number = parseNumber(value, 0, value.length)));
+    }
+    return number;
   }
 
   /** The label set as one string, in the order written, leaving out `skip`. */
@@ -435,7 +453,7 @@ class Scanner {
     if (!keyword || (afterKeyword !== SP && afterKeyword !== TAB) || !this.startsWith(keyword, this.pos)) return this.skipLine();
     this.pos += 4;
     this.skipBlanks();
-    const name = this.metricName(`a metric name after ${keyword}`);
+    const name = this.metricName(keyword);
     const c = bytes[this.pos]!;
     if (c !== SP && c !== TAB && c !== LF && c !== CR && this.pos < this.end) this.fail(`invalid metric name in ${keyword}`);
     // A reader of some samples has no use for help texts and units, nor for a family none of whose samples it reads.
@@ -534,11 +552,11 @@ class Scanner {
   }
 
   /** A metric name in a HELP, TYPE or UNIT line; the line before was usually about the same family. */
-  private metricName(what: string): string {
+  private metricName(keyword: string): string {
     const { bytes } = this;
     const start = this.pos;
     let c = bytes[start]!;
-    if (!isClass(c, NAME_START)) this.fail(`expected ${what}`);
+    if (!isClass(c, NAME_START)) this.fail(`expected a metric name after ${keyword}`);
     do c = bytes[++this.pos]!;
     while (isClass(c, NAME_PART));
     const previous = this.current?.family.name;
