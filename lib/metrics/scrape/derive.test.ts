@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { seededRandom } from "@/tests/support/seeded-random";
 import { CounterIncreases } from "./counter-increases";
 import { InstanceSignals } from "./derive";
 import { MetricsParseError, parseExposition } from "./parse";
@@ -76,6 +77,7 @@ function run(scrapes: TMetricFamily[][], names = defaultMetricNames) {
     const atMs = (i + 1) * 10_000;
     const signals = instance.next(families, atMs)!;
     expect(fromBytes.scrape(exposition(families), { openMetrics: false, atMs })).toEqual(signals);
+    expect(fromBytes.seriesCount).toBe(instance.seriesCount);
     return signals;
   });
 }
@@ -622,6 +624,15 @@ describe("InstanceSignals", () => {
     expect(instance.seriesCount).toBe(50);
     instance.next(routes(3), 10_000);
     expect(instance.seriesCount).toBe(3);
+    const fromBytes = new InstanceSignals(defaultMetricNames);
+    for (const [count, atMs] of [
+      [50, 0],
+      [3, 10_000],
+      [60, 20_000],
+    ] as const) {
+      fromBytes.scrape(exposition(routes(count)), { openMetrics: false, atMs });
+      expect(fromBytes.seriesCount).toBe(count);
+    }
   });
 });
 
@@ -658,6 +669,33 @@ describe("CounterIncreases", () => {
       return increase;
     });
     expect(seen).toEqual(increases);
+  });
+});
+
+describe("CounterIncreases from bytes", () => {
+  test("give what keys as strings give, through reorders, churn and the arena growing and dropping forgotten bytes", () => {
+    const random = seededRandom(7);
+    const byKey = new CounterIncreases();
+    const byBytes = new CounterIncreases();
+    const values = new Map<string, number>();
+    for (let scrape = 0; scrape < 40; scrape++) {
+      // A window of series that slides and is shuffled now and then; values rise, and sometimes reset.
+      const keys = Array.from({ length: 300 }, (_, i) => `x_total{series="${scrape * 20 + i}"}`);
+      if (scrape % 7 === 3) keys.sort(() => random() - 0.5);
+      const body = Buffer.from(keys.join("\n"));
+      byKey.begin();
+      byBytes.begin();
+      let at = 0;
+      for (const key of keys) {
+        const value = random() < 0.01 ? 0 : (values.get(key) ?? 0) + Math.floor(random() * 10);
+        values.set(key, value);
+        expect(byBytes.increaseAt(body, at, at + key.length, value)).toBe(byKey.increase(key, value));
+        at += key.length + 1;
+      }
+      byKey.end();
+      byBytes.end();
+      expect(byBytes.size).toBe(byKey.size);
+    }
   });
 });
 
