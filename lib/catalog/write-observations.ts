@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { valuesList } from "@/lib/db/bulk";
+import { jsonDate, jsonRows, valuesList } from "@/lib/db/bulk";
 import { retryOnDeadlock } from "@/lib/db/transaction";
 
 // What instances were last seen doing: hot-path writes in bulk, outside the catalog index (no watcher wakes for them).
@@ -55,18 +55,22 @@ export async function writeCheckTimes(times: { id: string; lastCheckAt: number; 
 
 export type TScrapeStatus = { at: number; error: string | null; durationMs: number };
 
-const batchSize = 500;
+// Instances per statement: every scraped instance is written once a scrape interval, a few hundred every flush.
+const batchSize = 2000;
+const scrapeColumns = [
+  { name: "id", type: "text" },
+  { name: "at", type: "timestamp(3)" },
+  { name: "error", type: "text" },
+  { name: "ms", type: "integer" },
+];
 
-/** Writes each instance's last scrape: one statement per few hundred instances. */
+/** Writes each instance's last scrape: one statement per couple of thousand instances, their rows as one JSON value. */
 export async function writeScrapeStatuses(statuses: Map<string, TScrapeStatus>) {
   const entries = [...statuses];
+  const update = `UPDATE "Instance" SET "lastScrapeAt" = v."at", "scrapeError" = v."error", "scrapeMs" = v."ms"
+    FROM ${jsonRows(scrapeColumns)} AS v WHERE "Instance"."id" = v."id"`;
   for (let i = 0; i < entries.length; i += batchSize) {
-    const batch = entries.slice(i, i + batchSize);
-    const values = batch.flatMap(([id, status]) => [id, new Date(status.at), status.error, Math.round(status.durationMs)]);
-    await db.$executeRawUnsafe(
-      `UPDATE "Instance" SET "lastScrapeAt" = v.column2, "scrapeError" = v.column3, "scrapeMs" = v.column4
-       FROM (VALUES ${valuesList({ rows: batch.length, columns: 4, casts: ["text", "timestamp(3)", "text", "integer"] })}) AS v WHERE "Instance"."id" = v.column1`,
-      ...values,
-    );
+    const cells = entries.slice(i, i + batchSize).map(([id, status]) => [id, jsonDate(new Date(status.at)), status.error, Math.round(status.durationMs)]);
+    await db.$executeRawUnsafe(update, JSON.stringify(cells));
   }
 }

@@ -17,6 +17,21 @@ export function valuesList({ rows, columns, casts = [] }: { rows: number; column
   return Array.from({ length: rows }, row).join(", ");
 }
 
+/**
+ * Rows passed as one JSON parameter (an array of arrays, cells in `columns` order), as a subquery to select from (give it an alias):
+ * one constant statement and one value to bind, where a VALUES list binds every cell, each through Prisma and the
+ * driver, and is prepared anew for each row count. PostgreSQL casts each cell to its column's type; a date goes as
+ * `jsonDate` writes it.
+ */
+export function jsonRows(columns: readonly { name: string; type: string }[]): string {
+  if (isPostgres())
+    return `(SELECT ${columns.map(({ name, type }, i) => `(v ->> ${i})::${type} AS "${name}"`).join(", ")} FROM json_array_elements($1::json) AS v)`;
+  return `(SELECT ${columns.map(({ name }, i) => `value ->> ${i} AS "${name}"`).join(", ")} FROM json_each(?))`;
+}
+
+/** A date in a `jsonRows` cell: ISO 8601 with "+00:00", as Prisma's SQLite adapter stores one (PostgreSQL reads it too). */
+export const jsonDate = (at: Date) => at.toISOString().replace("Z", "+00:00");
+
 // Parameters per statement stay under SQLite's 32766 and PostgreSQL's 65535.
 export const maxParameters = 30_000;
 

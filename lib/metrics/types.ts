@@ -6,6 +6,15 @@
  */
 export type TSample = { name: string; labels: Record<string, string>; value: number; timestampMs?: number; key?: string };
 
+/** A sample's labels as readers look them up: the parser's, in place in a scrape's bytes, or a plain record's. */
+export type TLabelsView = {
+  get(name: string): string | undefined;
+  /** The label's value as a Prometheus float (a bucket's `le`); null when absent or not one. */
+  number(name: string): number | null;
+  /** The label set as one string, in the order written, leaving out `skip`. */
+  pairs(skip: string): string;
+};
+
 export type TMetricType = "counter" | "gauge" | "histogram" | "gaugehistogram" | "summary" | "info" | "stateset" | "untyped" | "unknown";
 
 /** A metric family as declared by # TYPE (or inferred), with every sample that belongs to it. */

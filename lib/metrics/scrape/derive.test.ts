@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
+import { seededRandom } from "@/tests/support/seeded-random";
 import { CounterIncreases } from "./counter-increases";
 import { InstanceSignals } from "./derive";
-import { parseExposition } from "./parse";
+import { MetricsParseError, parseExposition } from "./parse";
 import { defaultMetricNames, type TMetricFamily, type TMetricType, type TSignals } from "../types";
 
 type TLabels = Record<string, string>;
@@ -49,12 +50,36 @@ function counter(name: string, series: [TLabels, number][]): TMetricFamily {
   );
 }
 
-/** Feeds the scrapes 10 s apart and returns what every scrape after the first yields. */
+const escaped = (value: string) => value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+
+/** The families as a target would expose them in the text format, as bytes. */
+function exposition(families: TMetricFamily[]): Buffer {
+  const lines = families.flatMap(({ name, type, samples }) => [
+    `# TYPE ${name} ${type}`,
+    ...samples.map((s) => {
+      const labels = Object.entries(s.labels).map(([label, value]) => `${label}="${escaped(value)}"`);
+      return `${s.name}${labels.length ? `{${labels.join(",")}}` : ""} ${s.value}`;
+    }),
+  ]);
+  return Buffer.from(`${lines.join("\n")}\n`, "utf8");
+}
+
+/**
+ * Feeds the scrapes 10 s apart and returns what every scrape after the first yields: read from families (as
+ * Prometheus's samples are) and, the same, from the bytes of each scrape's exposition (as a target's are).
+ */
 function run(scrapes: TMetricFamily[][], names = defaultMetricNames) {
   const instance = new InstanceSignals(names);
-  const first = instance.next(scrapes[0] ?? [], 0);
-  expect(first).toBeNull();
-  return scrapes.slice(1).map((families, i) => instance.next(families, (i + 1) * 10_000)!);
+  const fromBytes = new InstanceSignals(names);
+  expect(instance.next(scrapes[0] ?? [], 0)).toBeNull();
+  expect(fromBytes.scrape(exposition(scrapes[0] ?? []), { openMetrics: false, atMs: 0 })).toBeNull();
+  return scrapes.slice(1).map((families, i) => {
+    const atMs = (i + 1) * 10_000;
+    const signals = instance.next(families, atMs)!;
+    expect(fromBytes.scrape(exposition(families), { openMetrics: false, atMs })).toEqual(signals);
+    expect(fromBytes.seriesCount).toBe(instance.seriesCount);
+    return signals;
+  });
 }
 
 function selfOf(scrapes: TMetricFamily[][]): TSignals[] {
@@ -599,6 +624,33 @@ describe("InstanceSignals", () => {
     expect(instance.seriesCount).toBe(50);
     instance.next(routes(3), 10_000);
     expect(instance.seriesCount).toBe(3);
+    const fromBytes = new InstanceSignals(defaultMetricNames);
+    for (const [count, atMs] of [
+      [50, 0],
+      [3, 10_000],
+      [60, 20_000],
+    ] as const) {
+      fromBytes.scrape(exposition(routes(count)), { openMetrics: false, atMs });
+      expect(fromBytes.seriesCount).toBe(count);
+    }
+  });
+});
+
+describe("a scrape's body read as bytes", () => {
+  const body = (n: number, tail = "") => Buffer.from(`http_requests_total{code="200"} ${n}\nhttp_requests_total{code="500"} ${n / 10}\n${tail}`);
+
+  test("a body that does not parse throws and keeps no value: the next scrape's increases cover both", () => {
+    const instance = new InstanceSignals(defaultMetricNames);
+    instance.scrape(body(100), { openMetrics: false, atMs: 0 });
+    expect(() => instance.scrape(body(150, "http_requests_total{code= 1\n"), { openMetrics: false, atMs: 10_000 })).toThrow(MetricsParseError);
+    expect(instance.scrape(body(200), { openMetrics: false, atMs: 20_000 })?.self).toMatchObject({ requests: 110, errors: 10 });
+  });
+
+  test("OpenMetrics bodies too, with the series' _total names", () => {
+    const instance = new InstanceSignals(defaultMetricNames);
+    const om = (n: number) => Buffer.from(`# TYPE http_requests counter\nhttp_requests_total{code="200"} ${n} # {trace_id="x"} 1\n# EOF\n`);
+    instance.scrape(om(1), { openMetrics: true, atMs: 0 });
+    expect(instance.scrape(om(4), { openMetrics: true, atMs: 10_000 })?.self).toMatchObject({ requests: 3, errors: 0 });
   });
 });
 
@@ -617,6 +669,33 @@ describe("CounterIncreases", () => {
       return increase;
     });
     expect(seen).toEqual(increases);
+  });
+});
+
+describe("CounterIncreases from bytes", () => {
+  test("give what keys as strings give, through reorders, churn and the arena growing and dropping forgotten bytes", () => {
+    const random = seededRandom(7);
+    const byKey = new CounterIncreases();
+    const byBytes = new CounterIncreases();
+    const values = new Map<string, number>();
+    for (let scrape = 0; scrape < 40; scrape++) {
+      // A window of series that slides and is shuffled now and then; values rise, and sometimes reset.
+      const keys = Array.from({ length: 300 }, (_, i) => `x_total{series="${scrape * 20 + i}"}`);
+      if (scrape % 7 === 3) keys.sort(() => random() - 0.5);
+      const body = Buffer.from(keys.join("\n"));
+      byKey.begin();
+      byBytes.begin();
+      let at = 0;
+      for (const key of keys) {
+        const value = random() < 0.01 ? 0 : (values.get(key) ?? 0) + Math.floor(random() * 10);
+        values.set(key, value);
+        expect(byBytes.increaseAt(body, at, at + key.length, value)).toBe(byKey.increase(key, value));
+        at += key.length + 1;
+      }
+      byKey.end();
+      byBytes.end();
+      expect(byBytes.size).toBe(byKey.size);
+    }
   });
 });
 

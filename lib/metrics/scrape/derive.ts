@@ -3,10 +3,9 @@ import { haproxyBackend, haproxyBackendResponses, haproxyFrontend, haproxyFronte
 import { istioCallee, istioDuration, istioInbound, istioRequests, istioStatusLabels, istioUnitsPerSecond } from "./istio";
 import { CounterIncreases } from "./counter-increases";
 import { emptySignals } from "../signals";
-import type { TMetricFamily, TMetricNames, TSample, TScrapeSignals, TSignals } from "../types";
-import { parseNumber } from "./parse";
+import type { TBuckets, TLabelsView, TMetricFamily, TMetricNames, TScrapeSignals, TSignals } from "../types";
+import { parseNumber, scanExposition, type TSampleReader } from "./parse";
 
-type TLabels = Record<string, string>;
 type TPart = "bucket" | "count" | "quantile" | "counter";
 
 const quantileIndex = new Map([
@@ -21,14 +20,52 @@ class Tally {
   errors = 0;
   /** Set by a `_count` or counter series: a group with only buckets or quantiles is not a measurement. */
   counted = false;
-  readonly buckets = new Map<number, number>();
+  /** Per bucket bound, its increase in the scrape stamped `scrape`: kept between scrapes, so no map grows anew. */
+  private readonly buckets = new Map<number, { count: number; scrape: number }>();
+  private bucketCount = 0;
+  private scrape = 0;
   /** Summaries: the client's [p50, p95, p99] in ms, and the request increase, per label set. */
   quantiles: Map<string, number[]> | null = null;
   weights: Map<string, number> | null = null;
 
+  reset() {
+    this.requests = 0;
+    this.errors = 0;
+    this.counted = false;
+    if (this.buckets.size > maxBounds) this.buckets.clear();
+    this.bucketCount = 0;
+    this.scrape++;
+    this.quantiles = null;
+    this.weights = null;
+  }
+
+  addBucket(bound: number, increase: number) {
+    const bucket = this.buckets.get(bound);
+    if (bucket === undefined) this.buckets.set(bound, { count: increase, scrape: this.scrape });
+    else if (bucket.scrape === this.scrape) return void (bucket.count += increase);
+    else {
+      bucket.count = increase;
+      bucket.scrape = this.scrape;
+    }
+    this.bucketCount++;
+  }
+
   toSignals(): TSignals {
-    const buckets = this.buckets.size > 0 ? [...this.buckets].sort((x, y) => x[0] - y[0]) : null;
+    const buckets = this.bucketCount > 0 ? this.sortedBuckets() : null;
     return { requests: this.requests, errors: this.errors, buckets, summary: buckets ? null : this.summary() };
+  }
+
+  // Bounds come in order (a target lists its buckets ascending): an insertion sort is one pass, with no copy.
+  private sortedBuckets(): TBuckets {
+    const sorted: TBuckets = [];
+    this.buckets.forEach(({ count, scrape }, le) => {
+      if (scrape !== this.scrape) return;
+      const bucket: [number, number] = [le, count];
+      let i = sorted.length;
+      for (; i > 0 && sorted[i - 1]![0] > le; i--) sorted[i] = sorted[i - 1]!;
+      sorted[i] = bucket;
+    });
+    return sorted;
   }
 
   // Request-weighted average of each label set's quantile: an approximation, as quantiles don't add up.
@@ -48,16 +85,27 @@ class Tally {
   }
 }
 
+// Groups kept between scrapes, per reader, and bucket bounds per group: past this many (callees or bounds come and
+// go), they start over.
+const maxGroups = 100;
+const maxBounds = 200;
+
 /** One metric read for one purpose: which series it takes, grouped how, in which unit. */
 class Reader {
   readonly groups = new Map<string, Tally>();
   constructor(
     readonly metric: string,
     /** "" for the instance itself, the callee for an edge, null to skip the series. */
-    readonly groupOf: (labels: TLabels) => string | null,
+    readonly groupOf: (labels: TLabelsView) => string | null,
     readonly statusLabels: readonly string[],
     readonly unitsPerSecond = 1,
   ) {}
+
+  // A scrape's tallies are reset, not made anew: the groups (the instance, its callees) stay from scrape to scrape.
+  reset() {
+    if (this.groups.size > maxGroups) this.groups.clear();
+    for (const tally of this.groups.values()) tally.reset();
+  }
 
   tally(group: string): Tally {
     let tally = this.groups.get(group);
@@ -68,16 +116,29 @@ class Reader {
 
 type TBinding = { part: TPart; readers: Reader[] };
 
-// A label set as one string, in the order written, leaving out a summary's `quantile`.
-function pairsOf(labels: TLabels): string {
-  let pairs = "";
-  for (const name in labels) if (name !== "quantile") pairs += `${name}\u0000${labels[name]}\u0001`;
-  return pairs;
+/** A sample's labels from a plain record (samples read back from Prometheus), looked up as the parser's are. */
+class RecordLabels implements TLabelsView {
+  record: Record<string, string> = {};
+
+  get(name: string): string | undefined {
+    return this.record[name];
+  }
+
+  number(name: string): number | null {
+    const value = this.record[name];
+    return value === undefined ? null : parseNumber(value, 0, value.length);
+  }
+
+  pairs(skip: string): string {
+    let pairs = "";
+    for (const name in this.record) if (name !== skip) pairs += `${name}\u0000${this.record[name]}\u0001`;
+    return pairs;
+  }
 }
 
-function isError(labels: TLabels, statusLabels: readonly string[]): boolean {
+function isError(labels: TLabelsView, statusLabels: readonly string[]): boolean {
   for (const name of statusLabels) {
-    const status = labels[name];
+    const status = labels.get(name);
     // 5xx, or "0": no answer at all (refused, reset, timed out), as Istio and the demo record it.
     if (status !== undefined) return status.startsWith("5") || status === "0";
   }
@@ -106,7 +167,7 @@ export class InstanceSignals {
 
   constructor(names: TMetricNames) {
     const self = () => "";
-    const callee = (labels: TLabels) => labels[names.calleeLabel] || null;
+    const callee = (labels: TLabelsView) => labels.get(names.calleeLabel) || null;
     for (const base of names.serverDuration) this.selfReaders.push(this.duration(base, self, names.statusLabels));
     for (const name of names.serverRequests) this.selfReaders.push(this.counter(name, self, names.statusLabels));
     this.selfReaders.push(this.duration(istioDuration, istioInbound, istioStatusLabels, istioUnitsPerSecond));
@@ -137,19 +198,54 @@ export class InstanceSignals {
     return this.counters.size;
   }
 
-  /** The increases since the previous call; null on the first, which only sets the baseline. */
+  // Each read sample of a scrape, straight from the parser: no sample or label objects are made for it.
+  private readonly reader: TSampleReader = {
+    reads: this.reads,
+    sample: (sample) => {
+      const binding = this.bindings.get(sample.name);
+      if (!binding) return;
+      const increase = binding.part === "quantile" ? 0 : this.counters.increaseAt(sample.bytes, sample.keyStart, sample.keyEnd, sample.value);
+      this.take(binding, sample.labels, sample.value, increase, sample.type !== "histogram");
+    },
+  };
+  private readonly recordLabels = new RecordLabels();
+
+  /**
+   * A scrape's body, parsed as it is read: the increases since the previous scrape; null on the first, which only
+   * sets the baseline. A body that does not parse throws a MetricsParseError and changes nothing.
+   */
+  scrape(body: Uint8Array, { openMetrics, atMs }: { openMetrics: boolean; atMs: number }): TScrapeSignals | null {
+    this.begin();
+    scanExposition(body, { openMetrics, reader: this.reader });
+    return this.end(atMs);
+  }
+
+  /** The increases since the previous call, from parsed families (or Prometheus's); null on the first. */
   next(families: TMetricFamily[], atMs: number): TScrapeSignals | null {
-    this.counters.begin();
-    for (const reader of this.selfReaders) reader.groups.clear();
-    for (const reader of this.edgeReaders) reader.groups.clear();
+    this.begin();
+    const labels = this.recordLabels;
     for (const family of families) {
       // Only summaries pair quantiles with their _count; histograms skip that bookkeeping.
       const summaryLike = family.type !== "histogram";
       for (const sample of family.samples) {
         const binding = this.bindings.get(sample.name);
-        if (binding) this.take(binding, sample, summaryLike);
+        if (!binding) continue;
+        labels.record = sample.labels;
+        const key = binding.part === "quantile" ? "" : (sample.key ?? `${sample.name}\u0002${labels.pairs("quantile")}`);
+        this.take(binding, labels, sample.value, binding.part === "quantile" ? 0 : this.counters.increase(key, sample.value), summaryLike);
       }
     }
+    labels.record = {};
+    return this.end(atMs);
+  }
+
+  private begin() {
+    this.counters.begin();
+    for (const reader of this.selfReaders) reader.reset();
+    for (const reader of this.edgeReaders) reader.reset();
+  }
+
+  private end(atMs: number): TScrapeSignals | null {
     this.counters.end();
     const baseline = this.lastAtMs;
     this.lastIntervalMs = baseline === null ? null : atMs - baseline;
@@ -178,24 +274,23 @@ export class InstanceSignals {
     return edges;
   }
 
-  private take({ part, readers }: TBinding, sample: TSample, summaryLike: boolean): void {
-    const { labels } = sample;
+  private take({ part, readers }: TBinding, labels: TLabelsView, value: number, increase: number, summaryLike: boolean): void {
     // Summaries pair each label set's quantiles with its _count: only they need the label pairs without `quantile`.
-    const pairs = part === "quantile" || (part === "count" && summaryLike) ? pairsOf(labels) : "";
-    const increase = part === "quantile" ? 0 : this.counters.increase(sample.key ?? `${sample.name}\u0002${pairsOf(labels)}`, sample.value);
+    const pairs = part === "quantile" || (part === "count" && summaryLike) ? labels.pairs("quantile") : "";
     for (const reader of readers) {
       const group = reader.groupOf(labels);
       if (group === null) continue;
       const tally = reader.tally(group);
       if (part === "bucket") {
-        const le = labels.le === undefined ? null : parseNumber(labels.le, 0, labels.le.length);
-        const bound = le === null ? Number.NaN : le / reader.unitsPerSecond;
-        if (!Number.isNaN(bound)) tally.buckets.set(bound, (tally.buckets.get(bound) ?? 0) + increase);
+        const le = labels.number("le");
+        // Dividing by 1 would make a new number to key the bucket by.
+        const bound = le === null ? Number.NaN : reader.unitsPerSecond === 1 ? le : le / reader.unitsPerSecond;
+        if (!Number.isNaN(bound)) tally.addBucket(bound, increase);
       } else if (part === "quantile") {
-        const k = quantileIndex.get(labels.quantile === undefined ? Number.NaN : (parseNumber(labels.quantile, 0, labels.quantile.length) ?? Number.NaN));
+        const k = quantileIndex.get(labels.number("quantile") ?? Number.NaN);
         if (k === undefined) continue;
         const values = (tally.quantiles ??= new Map<string, number[]>()).get(pairs) ?? [Number.NaN, Number.NaN, Number.NaN];
-        values[k] = (sample.value * 1000) / reader.unitsPerSecond;
+        values[k] = (value * 1000) / reader.unitsPerSecond;
         tally.quantiles.set(pairs, values);
       } else {
         tally.counted = true;

@@ -55,14 +55,18 @@ describe("a metrics endpoint", () => {
   test("is scraped again and again over one kept connection", async () => {
     const before = connections;
     const endpoint = new MetricsEndpoint({ host: "127.0.0.1", port, path: "/metrics", timeoutMs: 2000 });
-    for (let i = 0; i < 3; i += 1) expect(await endpoint.fetch()).toEqual({ text: exposition, contentType: "text/plain; version=0.0.4" });
+    for (let i = 0; i < 3; i += 1) {
+      const { body, contentType } = await endpoint.fetch();
+      expect([body.toString("utf8"), contentType]).toEqual([exposition, "text/plain; version=0.0.4"]);
+    }
     endpoint.close();
     expect(connections - before).toBe(1);
     expect(agents.at(-1)).toMatch(/^meshdeck-collector application\/openmetrics-text/);
   });
 
   test("a chunked body sent in pieces is whole", async () => {
-    expect(await scrape("/chunked")).toEqual({ text: exposition, contentType: "application/openmetrics-text; version=1.0.0" });
+    const { body, contentType } = await scrape("/chunked");
+    expect([body.toString("utf8"), contentType]).toEqual([exposition, "application/openmetrics-text; version=1.0.0"]);
   });
 
   test.each([

@@ -21,15 +21,18 @@ export class MetricsEndpoint {
     this.getter = new KeptHttpGet(target, { userAgent: "meshdeck-collector", accept, maxBody: maxScrapeBytes, cut: false });
   }
 
-  /** GETs the metrics: 200 only, no redirects, whole within the timeout (an endless slow body too) and the size cap. */
-  fetch(): Promise<{ text: string; contentType: string | undefined }> {
+  /**
+   * GETs the metrics: 200 only, no redirects, whole within the timeout (an endless slow body too) and the size cap.
+   * The body stays bytes: the parser reads them as they are, with no string made of them.
+   */
+  fetch(): Promise<{ body: Buffer; contentType: string | undefined }> {
     return new Promise((resolve, reject) =>
       this.getter.get((error, answer) => {
         if (!answer) return reject(new ScrapeError(error ?? "no answer"));
         const { code, head, body, complete } = answer;
         if (code !== 200) return reject(new ScrapeError(`HTTP ${code}${code >= 300 && code < 400 ? " (redirects are not followed)" : ""}`));
         if (!complete) return reject(new ScrapeError("the body ended before its length"));
-        resolve({ text: body.toString("utf8"), contentType: /\r\ncontent-type:[ \t]*([^\r\n]*)/i.exec(head)?.[1]?.trim() });
+        resolve({ body, contentType: /\r\ncontent-type:[ \t]*([^\r\n]*)/i.exec(head)?.[1]?.trim() });
       }),
     );
   }
@@ -41,7 +44,7 @@ export class MetricsEndpoint {
 }
 
 /** One scrape on a new connection, closed after the answer. */
-export function fetchMetrics(target: TScrapeTarget): Promise<{ text: string; contentType: string | undefined }> {
+export function fetchMetrics(target: TScrapeTarget): Promise<{ body: Buffer; contentType: string | undefined }> {
   const endpoint = new MetricsEndpoint(target);
   return endpoint.fetch().finally(() => endpoint.close());
 }

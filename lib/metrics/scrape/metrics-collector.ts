@@ -7,10 +7,10 @@ import { getMetricsSettings, type TMetricsSettings } from "../metrics-settings";
 import { MetricWindows, windowMs } from "../rollup/metric-windows";
 import type { TRollupRow } from "../rollup/rollup-rows";
 import { compactRollups, deleteOldMetricRollups, writeRollupRows } from "../rollup/rollup-store";
-import type { TMetricFamily } from "../types";
+import type { TScrapeSignals } from "../types";
 import { InstanceSignals } from "./derive";
 import { MetricsEndpoint } from "./fetch-metrics";
-import { isOpenMetrics, parseExposition } from "./parse";
+import { isOpenMetrics } from "./parse";
 import { readFromPrometheus } from "./prometheus-source";
 import { listScrapeTargets, targetSignature, type TScrapeTarget } from "./scrape-targets";
 
@@ -92,17 +92,16 @@ export class MetricsCollector {
     this.schedule(scraping, scheduledAt);
     const started = performance.now();
     try {
-      const { text, contentType } = await endpoint.fetch();
-      const families = parseExposition(text, { openMetrics: isOpenMetrics(contentType), reads: scraping.signals.reads, keys: true });
-      this.record(scraping, scheduledAt, families, started);
+      const { body, contentType } = await endpoint.fetch();
+      const scrape = scraping.signals.scrape(body, { openMetrics: isOpenMetrics(contentType), atMs: scheduledAt });
+      this.record(scraping, scheduledAt, scrape, started);
     } catch (error) {
       this.statuses.set(target.id, { at: scheduledAt, error: error instanceof Error ? error.message : String(error), durationMs: performance.now() - started });
     }
   }
 
-  private record(scraping: TScraping, scheduledAt: number, families: TMetricFamily[], started: number) {
+  private record(scraping: TScraping, scheduledAt: number, scrape: TScrapeSignals | null, started: number) {
     const { target } = scraping;
-    const scrape = scraping.signals.next(families, scheduledAt);
     if (scrape) this.windows.record({ service: target.service, instanceId: target.instanceId, scheduledAt, scrape });
     this.statuses.set(target.id, { at: scheduledAt, error: null, durationMs: performance.now() - started });
   }
@@ -138,7 +137,7 @@ export class MetricsCollector {
           });
           continue;
         }
-        this.record(scraping, scheduledAt, result.families, started);
+        this.record(scraping, scheduledAt, scraping.signals.next(result.families, scheduledAt), started);
       }
     } catch (error) {
       const message = `Prometheus: ${error instanceof Error ? error.message : String(error)}`;

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import client from "prom-client";
 import { describe, expect, test } from "vitest";
 import { seededRandom } from "@/tests/support/seeded-random";
-import { isOpenMetrics, MetricsParseError, parseExposition, parseNumber } from "./parse";
+import { isOpenMetrics, MetricsParseError, parseExposition, parseNumber, scanExposition, type ScannedSample } from "./parse";
 import { bucketsFromSamples } from "../rollup/quantile";
 import type { TMetricFamily, TSample } from "../types";
 
@@ -587,6 +587,102 @@ describe("malformed input", () => {
     expect(() => text('ok 1\nhttp_requests_total{code="200" 5\n')).toThrow(
       'line 2: expected "," or "}" after the value of label code in "http_requests_total{code=\\"200\\" 5"',
     );
+  });
+});
+
+describe("bytes, as the collector reads a scrape", () => {
+  const bytes = (body: string) => Buffer.from(body, "utf8");
+
+  test.each([
+    ["etcd-3.4.metrics.txt", false],
+    ["prometheus-2.42.metrics.txt", false],
+    ["python-client-0.16.openmetrics.txt", true],
+  ])("%s: the bytes parse to what the text does, escaped values, exemplars and timestamps too", (name, openMetrics) => {
+    const body = fixture(name);
+    expect(parseExposition(bytes(body), { openMetrics, keys: true })).toEqual(parseExposition(body, { openMetrics, keys: true }));
+  });
+
+  test("a view into a larger buffer reads only its own bytes", () => {
+    const whole = bytes("junk{ 1\nx_total 1\ny 2\n");
+    const view = whole.subarray(8, 8 + "x_total 1\n".length);
+    expect(parseExposition(new Uint8Array(view.buffer, view.byteOffset, view.byteLength))).toEqual([
+      { name: "x_total", type: "untyped", samples: [{ name: "x_total", labels: {}, value: 1 }] },
+    ]);
+  });
+
+  test("UTF-8 label values and HELP text are decoded whole; a multi-byte char is never read byte by byte", () => {
+    const body =
+      '# HELP m Requests to the café ☕.\nm{city="Zürich",note="𝄞 clef",a="é"} 1\nm{city="Zürich",note="x",a="Ã©"} 2\nm{city="Zürich",note="x",a="é"} 3\n';
+    const [m] = parseExposition(bytes(body));
+    expect(m?.help).toBe("Requests to the café ☕.");
+    expect(m?.samples.map((s) => [s.labels.city, s.labels.note, s.labels.a])).toEqual([
+      ["Zürich", "𝄞 clef", "é"],
+      ["Zürich", "x", "Ã©"],
+      ["Zürich", "x", "é"],
+    ]);
+  });
+
+  test("a metric name with a char past ASCII is refused, the whole char quoted", () => {
+    expect(() => parseExposition(bytes("café 1\n"))).toThrow('line 1: invalid character "é" after metric name caf in "café 1"');
+  });
+
+  test("comments that are not HELP or TYPE are skipped; HELP escapes are read", () => {
+    const body = "# just a comment\n#no space\n# HELP x One\\\\two\\nthree\n# TYPE x counter\n#\tTYPE\n  \nx 1\n";
+    expect(parseExposition(bytes(body))).toEqual([{ name: "x", type: "counter", help: "One\\two\nthree", samples: [{ name: "x", labels: {}, value: 1 }] }]);
+  });
+
+  test("NaN, Inf, signs, exponents and timestamps", () => {
+    const body = 'a NaN\nb +Inf\nc -Inf 1700000000000\nd 1.5e-3 0\ne{le="+inf"} -2.5E+2\n';
+    const samples = parseExposition(bytes(body)).flatMap((f) => f.samples);
+    expect(samples.map((s) => [s.name, s.value, s.timestampMs])).toEqual([
+      ["a", NaN, undefined],
+      ["b", Infinity, undefined],
+      ["c", -Infinity, 1700000000000],
+      ["d", 0.0015, 0],
+      ["e", -250, undefined],
+    ]);
+  });
+
+  test("a reader is handed each sample it reads as a view: labels looked up, numbers read in place, the series' bytes", () => {
+    const body = '# TYPE h histogram\nh_bucket{code="200",le="0.25"} 3\nh_bucket{code="200",le="+Inf"}  5\nh_sum{code="200"} 1\nother{a="b"} 7\n';
+    const seen: unknown[] = [];
+    const families = scanExposition(bytes(body), {
+      reader: {
+        reads: (name) => name === "h_bucket",
+        sample: (sample: ScannedSample, family) =>
+          seen.push([
+            family.name,
+            sample.type,
+            sample.name,
+            sample.labels.get("code"),
+            sample.labels.get("missing"),
+            sample.labels.number("le"),
+            sample.labels.pairs("le"),
+            sample.value,
+            sample.bytes.toString("utf8", sample.keyStart, sample.keyEnd),
+          ]),
+      },
+    });
+    expect(seen).toEqual([
+      ["h", "histogram", "h_bucket", "200", undefined, 0.25, "code\u0000200\u0001", 3, 'h_bucket{code="200",le="0.25"}'],
+      ["h", "histogram", "h_bucket", "200", undefined, Infinity, "code\u0000200\u0001", 5, 'h_bucket{code="200",le="+Inf"}'],
+    ]);
+    // The families read from, with no samples: the reader took them.
+    expect(families).toEqual([{ name: "h", type: "histogram", samples: [] }]);
+  });
+
+  test("an escaped label value is unescaped when looked up, and read as a number when it is one", () => {
+    let got: unknown;
+    scanExposition(bytes('x{a="say \\"hi\\"\\n",le="1\\\\"} 1\ny{le="\\u0031"} 2\n'), {
+      reader: { sample: (sample) => (got ??= [sample.labels.get("a"), sample.labels.number("le")]) },
+    });
+    expect(got).toEqual(['say "hi"\n', null]);
+  });
+
+  test("the samples before a malformed line are handed over, then it throws", () => {
+    const names: string[] = [];
+    expect(() => scanExposition(bytes("a 1\nb 2\nc{ 3\n"), { reader: { sample: (sample) => names.push(sample.name) } })).toThrow(MetricsParseError);
+    expect(names).toEqual(["a", "b"]);
   });
 });
 
