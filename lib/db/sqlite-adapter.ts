@@ -89,9 +89,11 @@ function guardClient(client: Client, busyTimeoutMs: number): Client {
   return withOverrides(client, overrides);
 }
 
+const sqlOf = (statement: InStatement): string => (typeof statement === "string" ? statement : statement.sql);
+
 /** Runs a statement outside a transaction; a write that took over a second (waiting for the lock, or holding it) is logged. */
 async function timedWrite<T>(statement: InStatement, run: () => Promise<T>): Promise<T> {
-  const sql = typeof statement === "string" ? statement : statement.sql;
+  const sql = sqlOf(statement);
   if (!writeStatement.test(sql)) return run();
   const began = performance.now();
   try {
@@ -112,7 +114,7 @@ function transactionOn(client: Client, { failed }: { failed: () => void }): Tran
   const closedError = () => new LibsqlError("The transaction is closed", "TRANSACTION_CLOSED");
   async function run<T>(statement: () => Promise<T>, sql: InStatement): Promise<T> {
     if (!open) throw closedError();
-    first ??= (typeof sql === "string" ? sql : sql.sql).slice(0, 80);
+    first ??= sqlOf(sql).slice(0, 80);
     try {
       return await statement();
     } catch (error) {

@@ -45,7 +45,7 @@ const readableFit = { padding: 0.08, minZoom: readableZoom, maxZoom: 1.1 };
 const fadeEdgesAbove = 60;
 // Pixels left above and beside a graph shown from its start.
 const startMargin = 16;
-// The overview button shows everything, however small.
+// The overview button shows everything, however small: as far out and in as the graph goes.
 const wholeFit = { padding: 0.04, minZoom: 0.02, maxZoom: 2 };
 // Sizes and handles given rather than measured: no node has to be drawn (all 1,000 at once) to be measured first, and
 // fitting the view waits for none.
@@ -287,8 +287,8 @@ function Graph({ topology: latest, find, onExpand }: TGraphProps) {
               nodesDraggable={false}
               nodesConnectable={false}
               elementsSelectable={false}
-              minZoom={0.02}
-              maxZoom={2}
+              minZoom={wholeFit.minZoom}
+              maxZoom={wholeFit.maxZoom}
               colorMode={dark ? "dark" : "light"}
             >
               <Background gap={24} size={1} />
