@@ -22,10 +22,11 @@ const alias = {
 };
 
 // Integration files that wait on servers of their own or on the collector, change no setting another file reads, and time
-// nothing tighter than 2 s: two of them run at once, each pair on the same two apps. The rest (load, takeovers, tight
-// timings, and any file not named here) run one at a time after them. Not sessions: its second app's 6 s idle
-// timeout prunes the shared database's sessions, the other file's admin among them.
-const inPairs = [
+// nothing tighter than 2 s: three of them run at once (alerts-alertmanager, mostly waiting on alert rounds, and two
+// more), sharing the same two apps. The rest (load, takeovers, tight timings, and any file not named here) run one at
+// a time after them. Not sessions: its second app's 6 s idle timeout prunes the shared database's sessions, the other
+// files' admins among them.
+const sharingApps = [
   "alerts-alertmanager",
   "auth",
   "bad-input",
@@ -53,8 +54,8 @@ const inPairs = [
 ].map((name) => `tests/integration/${name}.test.ts`);
 const integration = { globalSetup: ["tests/support/app-servers.ts"], testTimeout: 30_000, hookTimeout: 120_000 };
 
-// alerts-alertmanager waits on alert rounds for over two minutes: started first, the other pairs files fill the second
-// worker meanwhile; started last (Vitest orders a fresh clone's files by size), the run would wait on it alone.
+// alerts-alertmanager waits on alert rounds for over two minutes: started first, the other sharing files fill the other
+// workers meanwhile; started last (Vitest orders a fresh clone's files by size), the run would wait on it alone.
 class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]) {
     const sorted = await super.sort(files);
@@ -82,10 +83,10 @@ export default defineConfig({
       {
         resolve: { alias },
         test: {
-          name: "integration-pairs",
-          include: inPairs,
+          name: "integration-shared",
+          include: sharingApps,
           ...integration,
-          maxWorkers: 2,
+          maxWorkers: 3,
           // After the unit files, before the files that run alone.
           sequence: { groupOrder: 1 },
         },
@@ -95,7 +96,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
-          exclude: [...configDefaults.exclude, ...inPairs],
+          exclude: [...configDefaults.exclude, ...sharingApps],
           ...integration,
           fileParallelism: false,
         },
