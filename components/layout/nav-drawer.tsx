@@ -30,9 +30,9 @@ export function NavDrawer({ role, search, account }: { role: TRole; search: Reac
 
   return (
     <aside className="sticky top-0 z-30 border-b border-zinc-200 bg-white md:h-screen md:w-56 md:shrink-0 md:border-b-0 md:border-r dark:border-zinc-800 dark:bg-zinc-900">
-      <div className="flex h-14 items-center justify-between gap-2 px-4 md:h-16">
+      <div className="flex h-14 items-center justify-between gap-2 px-4 md:h-16 md:px-3">
         {/* Narrower on the sidebar, where the brand shares its 14 rem with the search button. */}
-        <Link href="/" className="px-3 md:px-1">
+        <Link href="/" className="px-3 md:px-0">
           <Brand />
         </Link>
         <span className="flex items-center gap-2">
