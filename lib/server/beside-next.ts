@@ -22,7 +22,7 @@ export class BesideNextRoutes {
   add(method: string, path: string, route: TBesideNextRoute) {
     const segments = path.split("/");
     if (!segments.some((segment) => segment.startsWith(":"))) {
-      this.exact.set(method, (this.exact.get(method) ?? new Map()).set(path, route));
+      this.exact.set(method, (this.exact.get(method) ?? new Map<string, TBesideNextRoute>()).set(path, route));
       return;
     }
     const compiled = segments.map((segment): TSegment => (segment.startsWith(":") ? { param: segment.slice(1) } : { literal: segment }));
