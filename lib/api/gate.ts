@@ -90,6 +90,11 @@ export function knownCaller(caller: TCaller, permission: TPermission): TActor | 
 }
 
 function bearerToken(header: string): string | undefined {
+  // The usual spelling without a match object made (every heartbeat carries it); any other through the pattern.
+  if (header.startsWith("Bearer ")) {
+    const token = header.slice(7);
+    if (token !== "" && !/\s/.test(token)) return token;
+  }
   return /^Bearer\s+(\S+)$/i.exec(header)?.[1];
 }
 
