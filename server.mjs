@@ -32,7 +32,8 @@ function answerBesideNext(
 }
 
 // Route handlers and server actions do not see the socket: the peer's address is passed on in a header (read by
-// lib/auth/client-address.ts), and one a client sent itself is dropped first.
+// lib/auth/client-address.ts), and one a client sent itself is dropped first. Only for Next.js: the routes beside it
+// answer API tokens and never read it.
 const clientAddressHeader = "x-meshdeck-client-address";
 function passClientAddress(/** @type {import("node:http").IncomingMessage} */ request) {
   delete request.headers[clientAddressHeader];
@@ -40,11 +41,17 @@ function passClientAddress(/** @type {import("node:http").IncomingMessage} */ re
   if (address) request.headers[clientAddressHeader] = address;
 }
 
+/** The URL's path, without its query; the URL itself when it has none (a heartbeat), nothing made. */
+function pathOf(/** @type {string | undefined} */ url) {
+  const at = url?.indexOf("?") ?? -1;
+  return at === -1 ? url : url?.slice(0, at);
+}
+
 const server = createServer((request, response) => {
-  passClientAddress(request);
-  const path = request.url?.split("?", 1)[0];
+  const path = pathOf(request.url);
   if (capBody(request, response, bodyLimitFor(path ?? ""))) return;
   if (answerBesideNext(request, response, path)) return;
+  passClientAddress(request);
   handle(request, response).catch((error) => {
     console.error(`Failed to handle request for ${request.url}`, error);
     if (!response.headersSent) response.writeHead(500).end("Internal Server Error");

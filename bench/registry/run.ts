@@ -1,5 +1,5 @@
 // `npm run bench:registry [-- --db sqlite|postgres|both] [--instances N] [--services N] [--soak SECONDS] [--pg-port N] [--quick] [--no-doc]
-// [--only register,beats,discovery,idle,mass,soak] [--cpu-prof] [--trace-gc] [--heap-sample] [--app-flags "<node flags>"]`:
+// [--only register,beats,discovery,idle,mass,soak] [--cpu-prof] [--trace-gc] [--heap-sample] [--heap-survivors] [--app-flags "<node flags>"]`:
 // the registry at fleet size (issue 14). In one run: a bare node:http server (the ceiling), then SQLite (one app
 // with its embedded collector) and PostgreSQL (3 apps, 3 collector processes), each on a fresh database, driven by
 // one load-generator process: registration, discovery of a large service and of the whole catalog, heartbeat rate,
@@ -8,7 +8,8 @@
 // unless --quick, --no-doc or --only. --only runs the phases named (and registration whenever one needs the fleet);
 // --cpu-prof profiles the app processes (V8 --cpu-prof) and prints where their CPU went; --trace-gc logs each of their
 // collections (V8 --trace-gc) to the app's log in the run directory; --heap-sample writes where the apps allocated
-// during registration and heartbeats (bench/shared/heap-sample.mjs) to the run directory's profiles.
+// during registration and heartbeats (bench/shared/heap-sample.mjs) to the run directory's profiles; --heap-survivors
+// samples only what outlived a scavenge (what lives long enough to reach the old generation).
 import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
@@ -55,7 +56,8 @@ const skipped = { ok: false as const, reason: notRun };
 const writeDoc = !quick && !args.includes("--no-doc") && phases.every(runs);
 const cpuProf = args.includes("--cpu-prof");
 const traceGc = args.includes("--trace-gc");
-const heapSample = args.includes("--heap-sample");
+const heapSurvivors = args.includes("--heap-survivors");
+const heapSample = heapSurvivors || args.includes("--heap-sample");
 // --app-flags "<node flags>": more flags for the app processes, an experiment on their V8 settings (scripts/serve.sh's).
 const appFlags = flag("app-flags", "");
 const wrapped = cpuProf || traceGc || heapSample || appFlags !== "";
@@ -214,6 +216,7 @@ async function startApp(name: string, databaseUrl: string, env: Record<string, s
     MESHDECK_ADMIN_EMAIL: admin.email,
     MESHDECK_ADMIN_PASSWORD: admin.password,
     ...(wrapped ? { PATH: profilingPath(), MESHDECK_BENCH_HEAP_DIR: profileDir } : {}),
+    ...(heapSurvivors ? { MESHDECK_BENCH_HEAP_SURVIVORS: "1" } : {}),
     ...env,
   });
   await waitHealthy(app, baseUrl);

@@ -7,6 +7,9 @@ import { Session } from "node:inspector";
 import { join } from "node:path";
 
 const dir = process.env.MESHDECK_BENCH_HEAP_DIR;
+// MESHDECK_BENCH_HEAP_SURVIVORS=1: objects a scavenge collected are left out, so the profile shows what outlived the
+// young generation (what is still held, and the garbage that waits in the old generation for a full GC).
+const survivors = process.env.MESHDECK_BENCH_HEAP_SURVIVORS === "1";
 const session = new Session();
 session.connect();
 let sampling = false;
@@ -17,7 +20,11 @@ process.on("SIGUSR2", () => {
   if (!sampling) {
     sampling = true;
     startedAt = Date.now();
-    session.post("HeapProfiler.startSampling", { samplingInterval: 16384, includeObjectsCollectedByMinorGC: true, includeObjectsCollectedByMajorGC: true });
+    session.post("HeapProfiler.startSampling", {
+      samplingInterval: 16384,
+      includeObjectsCollectedByMinorGC: !survivors,
+      includeObjectsCollectedByMajorGC: true,
+    });
     return;
   }
   sampling = false;
@@ -59,5 +66,5 @@ function summary(profile, seconds) {
       .slice(0, 30)
       .map(([name, bytes]) => `${((bytes / total) * 100).toFixed(1).padStart(5)} %  ${(bytes / 1e6 / seconds).toFixed(2).padStart(7)} MB/s  ${name}`)
       .join("\n");
-  return `Allocated ${(total / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s (sampled).\n\nBy module:\n${lines(byModule)}\n\nBy function (self):\n${lines(byFunction)}\n\nBy function and its 3 callers:\n${lines(byPath)}\n`;
+  return `${survivors ? "Outlived a scavenge" : "Allocated"} ${(total / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s (sampled).\n\nBy module:\n${lines(byModule)}\n\nBy function (self):\n${lines(byFunction)}\n\nBy function and its 3 callers:\n${lines(byPath)}\n`;
 }

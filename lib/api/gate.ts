@@ -55,11 +55,11 @@ export async function authenticate(caller: TCaller, permission: TPermission): Pr
  * A browser sends the session cookie with any request to this site, even one a foreign page starts;
  * a change made with the cookie must come from the dashboard's own pages.
  */
-function assertSameOrigin({ method, header }: TCaller) {
-  if (method === "GET" || method === "HEAD") return;
-  const origin = header("origin");
+function assertSameOrigin(caller: TCaller) {
+  if (caller.method === "GET" || caller.method === "HEAD") return;
+  const origin = caller.header("origin");
   if (origin === null) return;
-  const host = header("x-forwarded-host") ?? header("host");
+  const host = caller.header("x-forwarded-host") ?? caller.header("host");
   // "null" (a sandboxed frame, a file: page) and a malformed origin name no page of the dashboard.
   const from = originHost(origin);
   if (!from || (host && from !== host)) throw new AppError("forbidden", "a change with the session cookie must come from the dashboard itself");
@@ -90,6 +90,11 @@ export function knownCaller(caller: TCaller, permission: TPermission): TActor | 
 }
 
 function bearerToken(header: string): string | undefined {
+  // The usual spelling without a match object made (every heartbeat carries it); any other through the pattern.
+  if (header.startsWith("Bearer ")) {
+    const token = header.slice(7);
+    if (token !== "" && !/\s/.test(token)) return token;
+  }
   return /^Bearer\s+(\S+)$/i.exec(header)?.[1];
 }
 

@@ -1,7 +1,7 @@
 import { formatIp, inCidr, parseCidr, parseHost, type TCidr, type TIp } from "@/lib/net/ip-address";
 
-// server.mjs sets this header on every request to the socket's peer address, after deleting any a client sent:
-// route handlers and server actions do not see the socket.
+// server.mjs sets this header to the socket's peer address on every request it hands to Next.js, after deleting any a
+// client sent: route handlers and server actions do not see the socket.
 export const clientAddressHeader = "x-meshdeck-client-address";
 
 const mapped = parseCidr("::ffff:0:0/96")!;

@@ -9,38 +9,61 @@ import { apiSecurityHeaders, servedOverHttps } from "./security-headers";
 /** Answers the request and returns true, or returns false at once (nothing read, nothing written) to leave it to Next.js. */
 export type TBesideNextRoute = (request: IncomingMessage, response: ServerResponse, stopping: AbortSignal, params: Record<string, string>) => boolean;
 
-type TPattern = { method: string; segments: string[]; route: TBesideNextRoute };
+/** A pattern's segment, compiled once: a literal to equal, or the name of a parameter. */
+type TSegment = { literal: string; param?: undefined } | { literal?: undefined; param: string };
 
 /** The routes answered before Next.js; a `:name` segment of a pattern matches any one non-empty path segment. */
+// Looked up on every request (tens of thousands of heartbeats a second): by method, then the exact path in a map, then
+// the method's patterns walked along the path in place. Nothing is made but a match's parameters and its answer.
 export class BesideNextRoutes {
-  private readonly exact = new Map<string, TBesideNextRoute>();
-  private readonly patterns: TPattern[] = [];
+  private readonly exact = new Map<string, Map<string, TBesideNextRoute>>();
+  private readonly patterns = new Map<string, { segments: TSegment[]; route: TBesideNextRoute }[]>();
 
   add(method: string, path: string, route: TBesideNextRoute) {
     const segments = path.split("/");
-    if (!segments.some((segment) => segment.startsWith(":"))) this.exact.set(`${method} ${path}`, route);
-    else this.patterns.push({ method, segments, route });
+    if (!segments.some((segment) => segment.startsWith(":"))) {
+      this.exact.set(method, (this.exact.get(method) ?? new Map<string, TBesideNextRoute>()).set(path, route));
+      return;
+    }
+    const compiled = segments.map((segment): TSegment => (segment.startsWith(":") ? { param: segment.slice(1) } : { literal: segment }));
+    this.patterns.set(method, [...(this.patterns.get(method) ?? []), { segments: compiled, route }]);
   }
 
   /** The route for `method path` and its parameters, still percent-encoded (undefined: Next.js routes it). */
   find(method: string | undefined, path: string | undefined): { route: TBesideNextRoute; params: Record<string, string> } | undefined {
     if (!method || !path) return undefined;
-    const exact = this.exact.get(`${method} ${path}`);
+    const exact = this.exact.get(method)?.get(path);
     if (exact) return { route: exact, params: {} };
-    const segments = path.split("/");
-    for (const pattern of this.patterns) {
-      if (pattern.method !== method || pattern.segments.length !== segments.length) continue;
-      const params: Record<string, string> = {};
-      const matched = pattern.segments.every((expected, i) => {
-        const segment = segments[i]!;
-        if (!expected.startsWith(":")) return expected === segment;
-        params[expected.slice(1)] = segment;
-        return segment !== "";
-      });
-      if (matched) return { route: pattern.route, params };
+    for (const { segments, route } of this.patterns.get(method) ?? noPatterns) {
+      const params = matchSegments(segments, path);
+      if (params) return { route, params };
     }
     return undefined;
   }
+}
+
+const noPatterns: never[] = [];
+
+/** The parameters of `path` when it has the pattern's segments (as many, each literal equal, each parameter non-empty). */
+function matchSegments(segments: TSegment[], path: string): Record<string, string> | undefined {
+  let params: Record<string, string> | undefined;
+  let start = 0;
+  for (let i = 0; i < segments.length; i++) {
+    const slash = path.indexOf("/", start);
+    const last = i === segments.length - 1;
+    // The last segment runs to the end of the path; any other ends at a slash.
+    if (last ? slash !== -1 : slash === -1) return undefined;
+    const end = last ? path.length : slash;
+    const { literal, param } = segments[i]!;
+    if (param === undefined) {
+      if (end - start !== literal.length || !path.startsWith(literal, start)) return undefined;
+    } else {
+      if (end === start) return undefined;
+      (params ??= {})[param] = path.slice(start, end);
+    }
+    start = end + 1;
+  }
+  return params ?? {};
 }
 
 // server.mjs looks routes up here before handing a request to Next.js. They are registered from the app's own
@@ -93,38 +116,51 @@ export function readBody(request: IncomingMessage, maxBytes: number): Promise<st
   });
 }
 
-/** Writes an answer; `close` ends the connection after it (a body not read to its end, or a server stopping). */
-// The same on every answer of this process (AUTH_URL is read once): made once, not per request.
-const securityHeaders = processSingleton("meshdeck.besideNext.securityHeaders", () => apiSecurityHeaders({ https: servedOverHttps("http:") }));
+// The headers every answer carries, as Node's flat list of names and values: made once (AUTH_URL is read once), with
+// lowercase names, which Node matches without lowercasing them again. Per answer only its own are added.
+const fixedHeaders = processSingleton("meshdeck.besideNext.fixedHeaders", () => {
+  const fixed = { ...apiSecurityHeaders({ https: servedOverHttps("http:") }), "cache-control": "no-store", "x-meshdeck-served-by": "beside-next" };
+  const list = Object.entries(fixed).flatMap(([name, value]) => [name.toLowerCase(), value]);
+  return { list, withJson: [...list, "content-type", "application/json"], names: new Set(list.filter((_, i) => i % 2 === 0)) };
+});
 
+/** Writes an answer; `close` ends the connection after it (a body not read to its end, or a server stopping). */
 export function sendAnswer(response: ServerResponse, answer: TApiAnswer, close: boolean) {
   if (response.headersSent || response.destroyed) return;
-  const body = answer.json ?? "";
-  response.writeHead(answer.status, {
-    ...securityHeaders,
-    ...answer.headers,
-    ...(answer.json === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(body) }),
-    "cache-control": "no-store",
-    "x-meshdeck-served-by": "beside-next",
-    ...(close ? { connection: "close" } : {}),
-  });
-  response.end(answer.json === undefined ? undefined : body);
+  const { json } = answer;
+  const length = json === undefined ? 0 : typeof json === "string" ? Buffer.byteLength(json) : json.length;
+  let headers = json === undefined ? fixedHeaders.list : fixedHeaders.withJson.concat("content-length", String(length));
+  if (answer.headers) headers = headers.concat(ownHeaders(answer.headers, json !== undefined, close));
+  if (close) headers = headers.concat("connection", "close");
+  response.writeHead(answer.status, headers);
+  response.end(json);
 }
 
+/** An answer's own headers as a flat list, leaving out those the fixed ones, the body's or the connection's replace. */
+function ownHeaders(headers: Record<string, string>, json: boolean, close: boolean): string[] {
+  const list: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (fixedHeaders.names.has(lower) || (json && (lower === "content-type" || lower === "content-length")) || (close && lower === "connection")) continue;
+    list.push(name, value);
+  }
+  return list;
+}
+
+/** The parameters decoded, the same object when none holds a percent sign (a heartbeat's id): nothing made for it. */
 function decodeParams(params: Record<string, string>): Record<string, string> {
-  const decoded: Record<string, string> = {};
-  for (const [name, value] of Object.entries(params)) {
-    if (!value.includes("%")) {
-      decoded[name] = value;
-      continue;
-    }
+  let decoded: Record<string, string> | undefined;
+  for (const name in params) {
+    const value = params[name]!;
+    if (!value.includes("%")) continue;
+    decoded ??= { ...params };
     try {
       decoded[name] = decodeURIComponent(value);
     } catch {
       throw new AppError("bad_request", `${name}: the path segment is not valid percent-encoding`, name);
     }
   }
-  return decoded;
+  return decoded ?? params;
 }
 
 /**
@@ -135,48 +171,78 @@ function decodeParams(params: Record<string, string>): Record<string, string> {
 export function endpointBesideNext(endpoint: TEndpoint): TBesideNextRoute {
   return (request, response, stopping, rawParams) => {
     if (!request.headers.authorization) return false;
-    // A body not received to its end cannot be followed by another request on this connection. (An answer given at
-    // once is sent before Node's parser marks even a bodyless request complete.)
-    const send = (answer: TApiAnswer) => sendAnswer(response, answer, stopping.aborted || (!request.complete && hasBody(request)));
     let answer: TApiAnswer | Promise<TApiAnswer>;
     try {
-      answer = answerEndpoint(endpoint, apiRequestOf(request, response, stopping, rawParams));
+      answer = answerEndpoint(endpoint, new NodeApiRequest(request, response, stopping, decodeParams(rawParams)));
     } catch (error) {
       answer = errorAnswer(error);
     }
     // An answer given at once (a heartbeat from memory) is sent at once, no promise made for it.
-    if (answer instanceof Promise) void answer.then(send, (error: unknown) => send(errorAnswer(error)));
-    else send(answer);
+    if (!(answer instanceof Promise)) sendAnswer(response, answer, closeAfter(request, stopping));
+    else
+      void answer.then(
+        (later) => sendAnswer(response, later, closeAfter(request, stopping)),
+        (error: unknown) => sendAnswer(response, errorAnswer(error), closeAfter(request, stopping)),
+      );
     return true;
   };
+}
+
+// A body not received to its end cannot be followed by another request on this connection. (An answer given at once is
+// sent before Node's parser marks even a bodyless request complete.)
+function closeAfter(request: IncomingMessage, stopping: AbortSignal): boolean {
+  return stopping.aborted || (!request.complete && hasBody(request));
 }
 
 function hasBody({ headers }: IncomingMessage): boolean {
   return headers["transfer-encoding"] !== undefined || (headers["content-length"] !== undefined && headers["content-length"] !== "0");
 }
 
-/** A Node.js request as an endpoint sees it, for API tokens (no session is read); a path parameter badly encoded is a 400. */
-export function apiRequestOf(request: IncomingMessage, response: ServerResponse, stopping: AbortSignal, rawParams: Record<string, string>): TApiRequest {
-  // Only the query is read of the URL (the path was matched already): a heartbeat has none.
-  const at = request.url?.indexOf("?") ?? -1;
+/**
+ * A Node.js request as an endpoint sees it, for API tokens (no session is read). One object per request, its methods
+ * on the prototype: a heartbeat made an object literal with four closures and two getters before.
+ */
+class NodeApiRequest implements TApiRequest {
+  readonly method: string;
   // Made when first asked for (a long poll): an AbortSignal costs more than the rest of a heartbeat's setup; so is the query.
-  let signal: AbortSignal | undefined;
-  let query: URLSearchParams | undefined;
-  return {
-    method: request.method ?? "GET",
-    header: (name) => {
-      const value = request.headers[name];
-      return Array.isArray(value) ? value.join(", ") : (value ?? null);
-    },
-    session: async () => null,
-    params: decodeParams(rawParams),
-    get query() {
-      return (query ??= new URLSearchParams(at === -1 ? "" : request.url!.slice(at + 1)));
-    },
-    body: (maxBytes) => readBody(request, maxBytes),
-    get signal() {
-      return (signal ??= requestSignal(response, stopping));
-    },
-    gone: () => stopping.aborted || response.destroyed,
-  };
+  private madeSignal: AbortSignal | undefined;
+  private madeQuery: URLSearchParams | undefined;
+
+  constructor(
+    private readonly request: IncomingMessage,
+    private readonly response: ServerResponse,
+    private readonly stopping: AbortSignal,
+    readonly params: Record<string, string>,
+  ) {
+    this.method = request.method ?? "GET";
+  }
+
+  header(name: string): string | null {
+    const value = this.request.headers[name];
+    return Array.isArray(value) ? value.join(", ") : (value ?? null);
+  }
+
+  session() {
+    return Promise.resolve(null);
+  }
+
+  // Only the query is read of the URL (the path was matched already): a heartbeat has none.
+  get query(): URLSearchParams {
+    if (this.madeQuery) return this.madeQuery;
+    const url = this.request.url ?? "";
+    const at = url.indexOf("?");
+    return (this.madeQuery = new URLSearchParams(at === -1 ? "" : url.slice(at + 1)));
+  }
+
+  body(maxBytes: number): Promise<string> {
+    return readBody(this.request, maxBytes);
+  }
+
+  get signal(): AbortSignal {
+    return (this.madeSignal ??= requestSignal(this.response, this.stopping));
+  }
+
+  gone(): boolean {
+    return this.stopping.aborted || this.response.destroyed;
+  }
 }

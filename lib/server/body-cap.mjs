@@ -16,7 +16,7 @@ export function bodyLimitFor(/** @type {string} */ path) {
 
 /**
  * Caps the body of `request` at `limit` bytes. Returns true when it has answered already (a Content-Length over the
- * limit); else the body is counted as it streams, and passing the limit answers 413 and closes the connection.
+ * limit); else a chunked body is counted as it streams, and passing the limit answers 413 and closes the connection.
  * @param {import("node:http").IncomingMessage} request
  * @param {import("node:http").ServerResponse} response
  * @param {number} limit
@@ -27,7 +27,9 @@ export function capBody(request, response, limit) {
     refuse(response, limit);
     return true;
   }
-  if (declared === undefined && request.headers["transfer-encoding"] === undefined) return false;
+  // A declared length is all Node's parser reads of a body (it refuses one declared with chunked encoding too): within
+  // the limit, nothing to count. Only a chunked body is counted, without wrapping every request's push.
+  if (request.headers["transfer-encoding"] === undefined) return false;
   let size = 0;
   let refused = false;
   const push = request.push.bind(request);
