@@ -7,7 +7,8 @@ import { MetricsCollector } from "@/lib/metrics/scrape/metrics-collector";
 import { processSingleton } from "@/lib/process-singleton";
 import { HeldDataPlanes } from "@/lib/dataplanes/held-data-planes";
 import { HeldSources } from "@/lib/sources/held-sources";
-import { CheckSchedule, type TScheduled } from "./check-schedule";
+import type { TScheduled } from "@/lib/health/check-schedule";
+import { ScheduleTimer } from "@/lib/health/schedule-timer";
 import { CheckedInstances, checkSignature, type TCheckedInstance } from "./checked-instances";
 import { HealthWrites } from "./health-writes";
 import { InstanceCheck } from "./instance-check";
@@ -43,9 +44,7 @@ type TCollectorJob = {
 export class Collector {
   readonly id = newCollectorId();
   readonly checks = new Map<string, { check: InstanceCheck; signature: string; scheduled: TScheduled }>();
-  private readonly schedule = new CheckSchedule<InstanceCheck>();
-  private wakeTimer?: NodeJS.Timeout;
-  private wakeAt = Infinity;
+  private readonly schedule = new ScheduleTimer<InstanceCheck>({ slotMs: wakeSlotMs, run: (check) => check.run() });
   private readonly checked = new CheckedInstances();
   private readonly writes = new HealthWrites((id) => this.checks.get(id)?.check.instance.instanceId ?? id);
   private readonly rollups = new ProbeRollups();
@@ -161,21 +160,6 @@ export class Collector {
     this.assignedTo = this.liveIds;
   }
 
-  // One timer for every check: set for the earliest due, taking everything due within a slot of it.
-  private arm() {
-    const next = this.schedule.nextDueAt();
-    if (next === undefined || this.stopped || next >= this.wakeAt) return;
-    clearTimeout(this.wakeTimer);
-    this.wakeAt = next;
-    this.wakeTimer = setTimeout(() => this.wake(), Math.max(0, next - Date.now()));
-  }
-
-  private wake() {
-    this.wakeAt = Infinity;
-    this.schedule.takeDue(Date.now() + wakeSlotMs, (check) => check.run());
-    this.arm();
-  }
-
   // Every service at once, by one collector: the one the live collectors' hashing gives the job to.
   private async setServiceStatus(now: number) {
     if (ownerOf({ key: "service status", collectorIds: this.liveIds }) !== this.id) return;
@@ -215,7 +199,6 @@ export class Collector {
       this.checks.set(instance.id, { check, signature, scheduled });
     }
     for (const id of this.checks.keys()) if (!keep.has(id)) this.unschedule(id);
-    this.arm();
   }
 
   private unschedule(id: string) {
@@ -267,7 +250,7 @@ export class Collector {
     this.stopped = true;
     clearTimeout(this.timer);
     clearInterval(this.keepAlive);
-    clearTimeout(this.wakeTimer);
+    this.schedule.stop();
     for (const id of [...this.checks.keys()]) this.unschedule(id);
     this.writes.stop();
     await this.flushTouched().catch(() => undefined);

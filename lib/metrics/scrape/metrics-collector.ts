@@ -2,6 +2,8 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { ownerOf } from "@/lib/balancing/rendezvous";
 import { writeScrapeStatuses, type TScrapeStatus } from "@/lib/catalog/write-observations";
+import type { TScheduled } from "@/lib/health/check-schedule";
+import { ScheduleTimer } from "@/lib/health/schedule-timer";
 import { log } from "@/lib/log";
 import { getMetricsSettings, type TMetricsSettings } from "../metrics-settings";
 import { MetricWindows, windowMs } from "../rollup/metric-windows";
@@ -18,19 +20,21 @@ const minuteMs = 60_000;
 const hourMs = 3_600_000;
 // Rows that could not be written wait for the next flush, up to this many; older ones are dropped.
 const maxPendingRows = 200_000;
+// Scrapes due within this of each other go out on one wake-up: at most 10 timers a second, however many targets.
+const wakeSlotMs = 100;
 
 type TScraping = {
   target: TScrapeTarget;
   signature: string;
   signals: InstanceSignals;
-  phase: number;
   endpoint: MetricsEndpoint | null;
-  timer?: NodeJS.Timeout;
+  scheduled?: TScheduled;
 };
 
 // Each target keeps its own phase within the interval, so scrapes spread evenly instead of bursting.
-function phaseOf(id: string, intervalMs: number): number {
-  return createHash("sha1").update(id).digest().readUInt32BE(0) % intervalMs;
+function nextPhasePoint(id: string, intervalMs: number, now = Date.now()): number {
+  const phase = createHash("sha1").update(id).digest().readUInt32BE(0) % intervalMs;
+  return Math.floor((now - phase) / intervalMs + 1) * intervalMs + phase;
 }
 
 /**
@@ -39,6 +43,7 @@ function phaseOf(id: string, intervalMs: number): number {
  */
 export class MetricsCollector {
   private readonly scraping = new Map<string, TScraping>();
+  private readonly schedule = new ScheduleTimer<TScraping>({ slotMs: wakeSlotMs, run: (scraping, dueAt) => void this.scrape(scraping, dueAt) });
   private readonly windows = new MetricWindows();
   private readonly statuses = new Map<string, TScrapeStatus>();
   private pending: TRollupRow[] = [];
@@ -67,21 +72,13 @@ export class MetricsCollector {
       if (this.scraping.get(target.id)?.signature === signature) continue;
       this.stop(target.id);
       const endpoint = settings.source === "scrape" ? new MetricsEndpoint({ ...target, timeoutMs: settings.timeout }) : null;
-      const scraping: TScraping = { target, signature, signals: new InstanceSignals(settings.names), phase: phaseOf(target.id, settings.interval), endpoint };
+      const scraping: TScraping = { target, signature, signals: new InstanceSignals(settings.names), endpoint };
       this.scraping.set(target.id, scraping);
-      if (settings.source === "scrape") this.schedule(scraping);
+      if (settings.source === "scrape")
+        scraping.scheduled = this.schedule.add(scraping, { firstAt: nextPhasePoint(target.id, settings.interval), intervalMs: settings.interval });
     }
     for (const id of this.scraping.keys()) if (!keep.has(id)) this.stop(id);
     if (settings.source === "prometheus" && !this.prometheusTimer) this.schedulePrometheus();
-  }
-
-  /** The target's next phase point after `after`: a timer firing a little early must not scrape that point twice. */
-  private schedule(scraping: TScraping, after = Date.now()) {
-    const intervalMs = this.settings?.interval ?? windowMs;
-    const now = Date.now();
-    const { phase } = scraping;
-    const next = Math.floor((Math.max(now, after) - phase) / intervalMs + 1) * intervalMs + phase;
-    scraping.timer = setTimeout(() => void this.scrape(scraping, next), next - now);
   }
 
   private async scrape(scraping: TScraping, scheduledAt: number) {
@@ -89,7 +86,6 @@ export class MetricsCollector {
     const settings = this.settings;
     const { endpoint } = scraping;
     if (this.stopped || !settings || !endpoint || this.scraping.get(target.id) !== scraping) return;
-    this.schedule(scraping, scheduledAt);
     const started = performance.now();
     try {
       const { body, contentType } = await endpoint.fetch();
@@ -194,7 +190,7 @@ export class MetricsCollector {
 
   private stop(id: string) {
     const scraping = this.scraping.get(id);
-    clearTimeout(scraping?.timer);
+    if (scraping?.scheduled) this.schedule.remove(scraping.scheduled);
     scraping?.endpoint?.close();
     this.scraping.delete(id);
   }
@@ -208,6 +204,7 @@ export class MetricsCollector {
 
   async shutdown() {
     this.stopped = true;
+    this.schedule.stop();
     this.stopAll();
     await this.flush({ now: Date.now() + windowMs + 60_000 }).catch(() => undefined);
   }

@@ -1,5 +1,6 @@
-// When each of many periodic checks is next due, on one timer instead of one per check: a min-heap by due time
-// (ties in the order added, so none waits behind the others). No clock of its own: the caller says what time it is.
+// When each of many periodic checks (health checks, metrics scrapes) is next due, on one timer instead of one per
+// check: a min-heap by due time (ties in the order added, so none waits behind the others). No clock of its own: the
+// caller says what time it is (`ScheduleTimer` is the clock).
 
 type TEntry<T> = { item: T; dueAt: number; intervalMs: number; seq: number; at: number };
 
@@ -40,16 +41,17 @@ export class CheckSchedule<T> {
   }
 
   /**
-   * Hands each check due by `now` to `run`, earliest first, and moves it to its next due time: its last due time
-   * plus the interval (not now plus it, so lateness never adds up), past `now` (a late loop skips, never bunches).
+   * Hands each check due by `now` to `run`, earliest first, with the latest due time it missed, and moves it to its
+   * next due time: that one plus the interval (not now plus it, so lateness never adds up), past `now` (a late loop
+   * skips, never bunches).
    */
-  takeDue(now: number, run: (item: T) => void) {
+  takeDue(now: number, run: (item: T, dueAt: number) => void) {
     for (let top = this.heap[0]; top && top.dueAt <= now; top = this.heap[0]) {
-      const behind = Math.floor((now - top.dueAt) / top.intervalMs);
-      top.dueAt += (behind + 1) * top.intervalMs;
+      const dueAt = top.dueAt + Math.floor((now - top.dueAt) / top.intervalMs) * top.intervalMs;
+      top.dueAt = dueAt + top.intervalMs;
       top.seq = this.seq++;
       this.down(0);
-      run(top.item);
+      run(top.item, dueAt);
     }
   }
 
