@@ -4,7 +4,7 @@ import type { TActor } from "@/lib/auth/actor";
 import type { TPermission } from "@/lib/auth/permissions";
 import { getCurrentUser } from "@/lib/auth/session";
 import { answerConditionally } from "./conditional-get";
-import { answerEndpoint, checkedIdParam, type TApiRequest, type TEndpoint } from "./endpoint";
+import { answerEndpoint, checkedPathParams, type TApiRequest, type TEndpoint } from "./endpoint";
 import { assertJsonHeaders, authenticate, errorBody, maxBodyBytes, parseJsonBody, readCappedText, toAppError } from "./gate";
 
 // Next.js's side of the API gate (lib/api/gate.ts): app routes, their requests and responses.
@@ -23,7 +23,7 @@ type TContext<P> = { request: NextRequest; params: P; actor: TActor };
 type TParamsOf<C> = C extends { params: Promise<infer P> } ? P : never;
 
 /**
- * Wraps an API route: checks the caller may do `permission` and the path's `id` (lib/api/endpoint.ts ZRecordId), runs
+ * Wraps an API route: checks the caller may do `permission` and the path's parameters (lib/api/endpoint.ts), runs
  * `fn`, and turns errors into `{ error: { code, message } }`.
  * `C` is the route's context as Next types it: `RouteContext<"/api/v1/services/[name]">`.
  */
@@ -35,7 +35,7 @@ export function apiRoute<C extends { params: Promise<object> } = { params: Promi
     try {
       const actor = await authenticate(callerOf(request), permission);
       // TypeScript cannot see that C["params"] is the promise TParamsOf<C> takes apart.
-      const params = checkedIdParam(await (context.params as Promise<TParamsOf<C>>));
+      const params = checkedPathParams(await (context.params as Promise<TParamsOf<C>>));
       return await answerConditionally(request, await fn({ request, params, actor }));
     } catch (error) {
       const appError = toAppError(error);
