@@ -49,10 +49,11 @@ describe.each(targets)("etcd sources on $name", (target) => {
   test("the seed's leased key -> URL form: it appears; its lease expiring is a failover event saying so, with its detection time", async () => {
     const service = `seed-${tag}`;
     const prefix = `/${tag}/services/`;
-    const lease = etcd.client.lease(2, { autoKeepAlive: false });
+    const lease = etcd.client.lease(60, { autoKeepAlive: false });
     await lease.put(`${prefix}${service}/1`).value("http://127.0.0.1:19001");
     await etcd.client.put(`${prefix}${service}/2`).value("http://127.0.0.1:19002");
     const source = await addSource("url", prefix);
+    const added = Date.now();
     const seen = await eventually(
       () => instancesOf(service),
       (list) => list.length === 2,
@@ -61,11 +62,16 @@ describe.each(targets)("etcd sources on $name", (target) => {
       ["1", source],
       ["2", source],
     ]);
-    // Nobody keeps the lease alive: etcd deletes the key after its TTL, as when a service dies.
+    // The lease ends once a collector watches the source (a 2 s TTL raced a loaded machine: the key could be gone
+    // before the collector's first listing, which cannot tell why). etcd deletes the key, as when a service dies.
+    await eventually(
+      async () => (await admin.get(`/api/v1/sources/${source}`)).body.source as { syncedBy: string | null; lastSyncAt: string | null },
+      (view) => view.syncedBy !== null && view.lastSyncAt !== null && Date.parse(view.lastSyncAt) >= added,
+    );
+    await lease.revoke();
     await eventually(
       () => instancesOf(service),
       (list) => list.length === 1,
-      { timeoutMs: 10_000 },
     );
     const events = await admin.get(`/api/v1/events?service=${service}&kind=failover`);
     expect(events.body.events[0]).toMatchObject({
