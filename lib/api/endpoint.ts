@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { TActor } from "@/lib/auth/actor";
 import type { TPermission } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
-import { forbiddenCharacter } from "@/lib/plain-text";
+import { plainTextCheck } from "@/lib/plain-text";
 import type { TAdmission } from "./admission";
 import { assertJsonHeaders, authenticate, errorBody, knownCaller, maxBodyBytes, parseJsonBody, toAppError, type TCaller } from "./gate";
 
@@ -40,23 +40,17 @@ export type TEndpoint = {
  */
 export const ZRecordId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be an id: 1 to 64 letters, digits, '_' or '-'");
 
-/**
- * The path's parameters checked before any query (422 naming the field): `id` as a record id, every other one (a
- * service's or source's name, a config key) free of control characters: PostgreSQL refuses a NUL outright (a 503).
- */
+// Any other path parameter (a service's or source's name, a config key): no control characters, which PostgreSQL
+// refuses outright in a query (a NUL: a 503).
+const ZPathName = z.string().check(plainTextCheck());
+
+/** The path's parameters checked before any query (422 naming the field): `id` as a record id, any other as a name. */
 export function checkedPathParams<P extends object>(params: P): P {
   // A route with no dynamic segment is handed no parameters at all.
   if (typeof params !== "object" || params === null) return params;
   for (const [name, value] of Object.entries(params)) {
-    if (name === "id") {
-      const parsed = ZRecordId.safeParse(value);
-      if (!parsed.success) throw new AppError("validation_failed", `id: ${parsed.error.issues[0]?.message}`, "id");
-      continue;
-    }
-    for (const segment of Array.isArray(value) ? value : [value]) {
-      const char = typeof segment === "string" ? forbiddenCharacter(segment) : null;
-      if (char) throw new AppError("validation_failed", `${name}: must not hold control or bidi-override characters (found ${char})`, name);
-    }
+    const parsed = (name === "id" ? ZRecordId : ZPathName).safeParse(value);
+    if (!parsed.success) throw new AppError("validation_failed", `${name}: ${parsed.error.issues[0]?.message}`, name);
   }
   return params;
 }
